@@ -1,0 +1,67 @@
+"""Reading CSV files into :class:`~rxsupply.services.tabular.Table` with clear errors."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import polars as pl
+
+from rxsupply.errors import ImportRejected, RowError
+from rxsupply.services.tabular import Table, require_columns
+
+
+def read_csv_table(path: Path, *, required: list[str], optional: list[str] = ()) -> Table:  # type: ignore[assignment]
+    """Read a UTF-8 CSV (a BOM is fine) with a header row; every value as text.
+
+    Rejects, naming the file and where: a missing or unreadable file, a file that is empty or
+    has no data rows, bytes that are not UTF-8 (with the line), missing columns, unknown columns.
+    """
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected([RowError(name, 0, "(file)", f"cannot read: {exc.strerror}")]) from exc
+    if not data.strip():
+        raise ImportRejected([RowError(name, 0, "(file)", "the file is empty")])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportRejected(
+            [
+                RowError(
+                    name,
+                    max(line - 1, 0),
+                    "(encoding)",
+                    f"byte 0x{data[exc.start]:02x} on line {line} is not UTF-8; "
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from exc
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise ImportRejected(
+            [RowError(name, 0, "(file)", f"not a readable CSV file: {exc}")]
+        ) from exc
+    header = [c.strip().lower() for c in frame.columns]
+    frame.columns = header
+    require_columns(name, header, required)
+    known = set(required) | set(optional)
+    unknown = [c for c in header if c not in known]
+    if unknown:
+        raise ImportRejected(
+            [
+                RowError(
+                    name, 0, c, f"unknown column; expected {', '.join(required + list(optional))}"
+                )
+                for c in unknown
+            ]
+        )
+    if frame.height == 0:
+        raise ImportRejected(
+            [RowError(name, 0, "(file)", "the file has a header but no data rows")]
+        )
+    columns = {c: [v.strip() for v in frame.get_column(c).fill_null("").to_list()] for c in header}
+    return Table(name=name, columns=columns, rows=frame.height)

@@ -1,0 +1,103 @@
+"""Engines, connections and the schema: SQLite for a laptop, PostgreSQL for a hospital."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from rxsupply.errors import ConfigurationError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> Engine:
+    """An engine for ``url``. SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` so writers
+    queue instead of failing; PostgreSQL optionally runs inside ``schema`` (tests)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigurationError(f"database URL {url!r} is not a SQLAlchemy URL: {exc}") from exc
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if parsed.get_backend_name() == "sqlite":
+        memory = parsed.database in (None, "", ":memory:")
+        if memory:
+            kwargs["poolclass"] = StaticPool
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 60}
+        engine = create_engine(url, **kwargs)
+        _sqlite_events(engine, wal=not memory)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if schema:
+            kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
+        kwargs["pool_size"] = 20
+        kwargs["max_overflow"] = 20
+        kwargs["pool_pre_ping"] = True
+        return create_engine(url, **kwargs)
+    raise ConfigurationError(
+        f"database URL {url!r}: rxsupply runs on SQLite or PostgreSQL, not "
+        f"{parsed.get_backend_name()}"
+    )
+
+
+def _sqlite_events(engine: Engine, *, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        if wal:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest migration (creates it on an empty database)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "head")
+
+
+def has_schema(engine: Engine) -> bool:
+    return inspect(engine).has_table("movement")
+
+
+@contextmanager
+def postgres_schema(url: str, name: str) -> Iterator[Engine]:
+    """Create a fresh PostgreSQL schema, yield an engine bound to it, drop it afterwards."""
+    admin = create_engine(url, future=True)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    engine = make_engine(url, schema=name)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+        admin.dispose()

@@ -1,0 +1,306 @@
+"""Read models: stock on hand, the ledger of an item, and the ledger check.
+
+The CLI, the API and the web pages all call these, so every face shows the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, literal, or_, select, union_all
+from sqlalchemy.sql import Select
+
+from rxsupply.adapters import tables as t
+
+
+@dataclass(frozen=True, slots=True)
+class StockFilter:
+    item: str | None = None
+    location: str | None = None
+    ndc: str | None = None
+    search: str | None = None
+    expiring_before: date | None = None
+    include_zero: bool = False
+    limit: int | None = None
+    offset: int = 0
+
+
+def _unit_cost(pkg_cost: Any, size: Any) -> Any:
+    return pkg_cost / size
+
+
+def stock_rows(conn: Connection, f: StockFilter = StockFilter()) -> list[dict[str, Any]]:
+    """On-hand by location, item, product and lot, with value at the product's package cost."""
+    oh, p, lo, loc = t.on_hand, t.product, t.lot, t.location
+    parent = t.location.alias("parent")
+    it, ip = t.item, t.item_product
+    q: Select[Any] = (
+        select(
+            loc.c.code.label("location"),
+            loc.c.kind.label("location_kind"),
+            parent.c.code.label("parent"),
+            it.c.code.label("item"),
+            it.c.name.label("item_name"),
+            p.c.ndc,
+            p.c.name.label("product"),
+            p.c.dispense_unit,
+            p.c.package_size,
+            p.c.package_cost,
+            lo.c.lot_number.label("lot"),
+            lo.c.expiry,
+            oh.c.quantity,
+        )
+        .select_from(oh)
+        .join(loc, loc.c.id == oh.c.location_id)
+        .outerjoin(parent, parent.c.id == loc.c.parent_id)
+        .join(p, p.c.id == oh.c.product_id)
+        .join(lo, lo.c.id == oh.c.lot_id)
+        .outerjoin(ip, ip.c.product_id == p.c.id)
+        .outerjoin(it, it.c.id == ip.c.item_id)
+        .order_by(it.c.code, loc.c.code, p.c.ndc, lo.c.expiry, lo.c.lot_number)
+    )
+    if not f.include_zero:
+        q = q.where(oh.c.quantity > 0)
+    if f.item:
+        q = q.where(it.c.code == f.item)
+    if f.location:
+        q = q.where(or_(loc.c.code == f.location, parent.c.code == f.location))
+    if f.ndc:
+        q = q.where(p.c.ndc == f.ndc)
+    if f.search:
+        like = f"%{f.search.lower()}%"
+        q = q.where(
+            or_(
+                func.lower(it.c.name).like(like),
+                func.lower(p.c.name).like(like),
+                p.c.ndc.like(like),
+                func.lower(it.c.code).like(like),
+            )
+        )
+    if f.expiring_before:
+        q = q.where(lo.c.expiry < f.expiring_before)
+    if f.limit is not None:
+        q = q.limit(f.limit).offset(f.offset)
+    out = []
+    for r in conn.execute(q).mappings():
+        cost: Decimal | None = r["package_cost"]
+        value = (
+            None
+            if cost is None
+            else (cost * r["quantity"] / r["package_size"]).quantize(Decimal("0.01"))
+        )
+        out.append(
+            {
+                "location": r["location"],
+                "location_kind": r["location_kind"],
+                "parent": r["parent"],
+                "item": r["item"],
+                "item_name": r["item_name"],
+                "ndc": r["ndc"],
+                "product": r["product"],
+                "lot": r["lot"],
+                "expiry": r["expiry"].isoformat() if r["expiry"] else None,
+                "quantity": int(r["quantity"]),
+                "unit": r["dispense_unit"],
+                "value": str(value) if value is not None else None,
+            }
+        )
+    return out
+
+
+def ledger_rows(
+    conn: Connection,
+    *,
+    item: str | None = None,
+    ndc: str | None = None,
+    location: str | None = None,
+    limit: int | None = 200,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Movements of an item (all its products) or one NDC, newest first."""
+    m, p, lo = t.movement, t.product, t.lot
+    src, dst = t.location.alias("src"), t.location.alias("dst")
+    q: Select[Any] = (
+        select(
+            m.c.id,
+            m.c.kind,
+            m.c.occurred_at,
+            m.c.quantity,
+            p.c.ndc,
+            p.c.name,
+            lo.c.lot_number,
+            lo.c.expiry,
+            src.c.code.label("from_location"),
+            dst.c.code.label("to_location"),
+            m.c.external_id,
+            m.c.reference,
+            m.c.user_name,
+            m.c.note,
+        )
+        .select_from(m)
+        .join(p, p.c.id == m.c.product_id)
+        .join(lo, lo.c.id == m.c.lot_id)
+        .outerjoin(src, src.c.id == m.c.from_location_id)
+        .outerjoin(dst, dst.c.id == m.c.to_location_id)
+        .order_by(m.c.occurred_at.desc(), m.c.id.desc())
+    )
+    if item:
+        q = q.where(
+            m.c.product_id.in_(
+                select(t.item_product.c.product_id)
+                .join(t.item, t.item.c.id == t.item_product.c.item_id)
+                .where(t.item.c.code == item)
+            )
+        )
+    if ndc:
+        q = q.where(p.c.ndc == ndc)
+    if location:
+        q = q.where(or_(src.c.code == location, dst.c.code == location))
+    if limit is not None:
+        q = q.limit(limit).offset(offset)
+    return [
+        {
+            "id": r["id"],
+            "kind": r["kind"],
+            "occurred_at": r["occurred_at"].isoformat(),
+            "quantity": int(r["quantity"]),
+            "ndc": r["ndc"],
+            "product": r["name"],
+            "lot": r["lot_number"],
+            "expiry": r["expiry"].isoformat() if r["expiry"] else None,
+            "from_location": r["from_location"],
+            "to_location": r["to_location"],
+            "external_id": r["external_id"],
+            "reference": r["reference"],
+            "user": r["user_name"],
+            "note": r["note"],
+        }
+        for r in conn.execute(q).mappings()
+    ]
+
+
+def check_rows(conn: Connection) -> list[dict[str, Any]]:
+    """Every (location, product, lot) whose on-hand differs from its ledger sum."""
+    m, oh = t.movement, t.on_hand
+    ins = select(
+        m.c.to_location_id.label("loc"),
+        m.c.product_id.label("prod"),
+        m.c.lot_id.label("lot"),
+        m.c.quantity.label("q"),
+    ).where(m.c.to_location_id.is_not(None))
+    outs = select(
+        m.c.from_location_id.label("loc"),
+        m.c.product_id.label("prod"),
+        m.c.lot_id.label("lot"),
+        (-m.c.quantity).label("q"),
+    ).where(m.c.from_location_id.is_not(None))
+    moves = union_all(ins, outs).subquery()
+    ledger = (
+        select(moves.c.loc, moves.c.prod, moves.c.lot, func.sum(moves.c.q).label("ledger"))
+        .group_by(moves.c.loc, moves.c.prod, moves.c.lot)
+        .subquery()
+    )
+    stock = select(
+        oh.c.location_id.label("loc"),
+        oh.c.product_id.label("prod"),
+        oh.c.lot_id.label("lot"),
+        oh.c.quantity.label("on_hand"),
+    ).subquery()
+    left = select(
+        stock.c.loc,
+        stock.c.prod,
+        stock.c.lot,
+        stock.c.on_hand,
+        func.coalesce(ledger.c.ledger, 0).label("ledger"),
+    ).select_from(
+        stock.outerjoin(
+            ledger,
+            (stock.c.loc == ledger.c.loc)
+            & (stock.c.prod == ledger.c.prod)
+            & (stock.c.lot == ledger.c.lot),
+        )
+    )
+    right = (
+        select(
+            ledger.c.loc, ledger.c.prod, ledger.c.lot, literal(0).label("on_hand"), ledger.c.ledger
+        )
+        .select_from(
+            ledger.outerjoin(
+                stock,
+                (stock.c.loc == ledger.c.loc)
+                & (stock.c.prod == ledger.c.prod)
+                & (stock.c.lot == ledger.c.lot),
+            )
+        )
+        .where(stock.c.loc.is_(None))
+    )
+    both = union_all(left, right).subquery()
+    loc, p, lo = t.location, t.product, t.lot
+    q = (
+        select(loc.c.code, p.c.ndc, lo.c.lot_number, both.c.on_hand, both.c.ledger)
+        .select_from(both)
+        .join(loc, loc.c.id == both.c.loc)
+        .join(p, p.c.id == both.c.prod)
+        .join(lo, lo.c.id == both.c.lot)
+        .where(both.c.on_hand != both.c.ledger)
+        .order_by(loc.c.code, p.c.ndc, lo.c.lot_number)
+    )
+    return [
+        {
+            "location": r[0],
+            "ndc": r[1],
+            "lot": r[2],
+            "on_hand": int(r[3]),
+            "ledger": int(r[4]),
+            "difference": int(r[3]) - int(r[4]),
+        }
+        for r in conn.execute(q)
+    ]
+
+
+def summary(conn: Connection) -> dict[str, Any]:
+    """Counts and value for the demo summary and the dashboard."""
+
+    def count(table: Any) -> int:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    m = t.movement
+    first, last = conn.execute(select(func.min(m.c.occurred_at), func.max(m.c.occurred_at))).one()
+    kinds: dict[str, int] = dict(
+        conn.execute(select(m.c.kind, func.count()).group_by(m.c.kind)).all()
+    )
+    value = Decimal(0)
+    rows = conn.execute(
+        select(t.on_hand.c.quantity, t.product.c.package_cost, t.product.c.package_size)
+        .join(t.product, t.product.c.id == t.on_hand.c.product_id)
+        .where(t.on_hand.c.quantity > 0)
+    )
+    for qty, cost, size in rows:
+        if cost is not None:
+            value += cost * qty / size
+    by_kind: dict[str, int] = dict(
+        conn.execute(select(t.location.c.kind, func.count()).group_by(t.location.c.kind)).all()
+    )
+    return {
+        "items": count(t.item),
+        "products": count(t.product),
+        "locations": count(t.location),
+        "locations_by_kind": by_kind,
+        "lots": count(t.lot),
+        "on_hand_value": str(value.quantize(Decimal("0.01"))),
+        "movements": count(m),
+        "movements_by_kind": kinds,
+        "dispense_transactions": int(
+            conn.execute(
+                select(func.count())
+                .select_from(t.external_ref)
+                .where(t.external_ref.c.external_id.like("txn:%"))
+            ).scalar_one()
+        ),
+        "purchase_lines": count(t.purchase_line),
+        "first": first.date().isoformat() if first else None,
+        "last": last.date().isoformat() if last else None,
+    }

@@ -1,0 +1,543 @@
+"""SQL repositories behind the protocols in :mod:`rxsupply.services.ports`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, RowMapping, and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from rxsupply.adapters import tables as t
+from rxsupply.domain.location import Location, LocationKind
+from rxsupply.domain.movement import Movement
+from rxsupply.domain.ndc import NDC
+from rxsupply.domain.product import Criticality, DEASchedule, Item, Product
+from rxsupply.domain.stock import StockKey
+from rxsupply.services.ports import ProductKey, PurchaseLine
+
+T = TypeVar("T")
+CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
+
+
+def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def insert_many(conn: Connection, stmt: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Execute ``stmt`` for many parameter sets, 5,000 at a time (DBAPI executemany)."""
+    for start in range(0, len(rows), 5000):
+        conn.execute(stmt, list(rows[start : start + 5000]))
+
+
+def upsert(conn: Connection, table: Any) -> Any:
+    """The dialect's INSERT that supports ON CONFLICT."""
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class SqlLocations:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._subtree: dict[int, list[int]] | None = None
+
+    def _to_domain(
+        self, row: RowMapping, codes: Mapping[int, str], item_codes: Mapping[int, str]
+    ) -> Location:
+        return Location(
+            code=row["code"],
+            name=row["name"],
+            kind=LocationKind(row["kind"]),
+            parent_code=codes.get(row["parent_id"]) if row["parent_id"] else None,
+            capacity=row["capacity"],
+            item_code=item_codes.get(row["item_id"]) if row["item_id"] else None,
+            unit=row["unit"],
+            id=row["id"],
+            parent_id=row["parent_id"],
+        )
+
+    def all(self) -> list[Location]:
+        rows = self.conn.execute(select(t.location).order_by(t.location.c.id)).mappings().all()
+        codes = {r["id"]: r["code"] for r in rows}
+        item_codes = dict(self.conn.execute(select(t.item.c.id, t.item.c.code)).all())
+        return [self._to_domain(r, codes, item_codes) for r in rows]
+
+    def ids_by_code(self) -> dict[str, int]:
+        rows = self.conn.execute(select(t.location.c.code, t.location.c.id))
+        return dict(rows.all())
+
+    def get(self, code: str) -> Location | None:
+        for loc in self.all():
+            if loc.code == code:
+                return loc
+        return None
+
+    def save_many(self, locations: Sequence[Location], item_ids: Mapping[str, int]) -> int:
+        """Insert new codes, update existing ones; parents before children. Returns changes."""
+        ids = self.ids_by_code()
+        changed = 0
+        for loc in locations:
+            values = {
+                "name": loc.name,
+                "kind": loc.kind.value,
+                "parent_id": ids[loc.parent_code] if loc.parent_code else None,
+                "capacity": loc.capacity,
+                "item_id": item_ids[loc.item_code] if loc.item_code else None,
+                "unit": loc.unit,
+            }
+            if loc.code in ids:
+                current = (
+                    self.conn.execute(select(t.location).where(t.location.c.id == ids[loc.code]))
+                    .mappings()
+                    .one()
+                )
+                if any(current[k] != v for k, v in values.items()):
+                    self.conn.execute(
+                        update(t.location).where(t.location.c.id == ids[loc.code]).values(values)
+                    )
+                    changed += 1
+            else:
+                new_id = self.conn.execute(
+                    insert(t.location).values(code=loc.code, **values).returning(t.location.c.id)
+                ).scalar_one()
+                ids[loc.code] = new_id
+                changed += 1
+        self._subtree = None
+        return changed
+
+    def subtree(self) -> dict[int, list[int]]:
+        if self._subtree is None:
+            rows = self.conn.execute(select(t.location.c.id, t.location.c.parent_id))
+            children: dict[int, list[int]] = defaultdict(list)
+            all_ids: list[int] = []
+            for loc_id, parent in rows:
+                all_ids.append(loc_id)
+                if parent is not None:
+                    children[parent].append(loc_id)
+            tree: dict[int, list[int]] = {}
+            for loc_id in all_ids:
+                out, stack = [], [loc_id]
+                while stack:
+                    node = stack.pop()
+                    out.append(node)
+                    stack.extend(children.get(node, ()))
+                tree[loc_id] = out
+            self._subtree = tree
+        return self._subtree
+
+
+def product_from_row(row: RowMapping) -> Product:
+    return Product(
+        ndc=NDC.parse(row["ndc"]),
+        name=row["name"],
+        labeler=row["labeler"],
+        generic_name=row["generic_name"],
+        strength=row["strength"],
+        dosage_form=row["dosage_form"],
+        route=row["route"],
+        package_size=row["package_size"],
+        dispense_unit=row["dispense_unit"],
+        package_description=row["package_description"],
+        dea_schedule=DEASchedule.parse(row["dea_schedule"]),
+        package_cost=row["package_cost"],
+        id=row["id"],
+    )
+
+
+_PRODUCT_KEY_COLUMN = {
+    "ndc": "ndc",
+    "digits10": "ndc_digits",
+    "ndc11": "ndc11",
+    "gtin": "gtin",
+    "id": "id",
+}
+
+
+class SqlProducts:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def find(self, key: ProductKey, value: str) -> Product | None:
+        col = t.product.c[_PRODUCT_KEY_COLUMN[key]]
+        row = (
+            self.conn.execute(
+                select(t.product).where(col == (int(value) if key == "id" else value))
+            )
+            .mappings()
+            .first()
+        )
+        return product_from_row(row) if row else None
+
+    def ids_by(self, key: ProductKey, values: Iterable[str]) -> dict[str, int]:
+        col = t.product.c[_PRODUCT_KEY_COLUMN[key]]
+        wanted = sorted(set(values))
+        out: dict[str, int] = {}
+        for part in chunks(wanted):
+            rows = self.conn.execute(select(col, t.product.c.id).where(col.in_(part)))
+            out.update({str(k): v for k, v in rows})
+        return out
+
+    def get_many(self, ids: Iterable[int]) -> dict[int, Product]:
+        wanted = sorted(set(ids))
+        out: dict[int, Product] = {}
+        for part in chunks(wanted):
+            rows = self.conn.execute(select(t.product).where(t.product.c.id.in_(part))).mappings()
+            out.update({r["id"]: product_from_row(r) for r in rows})
+        return out
+
+    def save_many(self, products: Sequence[Product], *, source: str) -> tuple[int, int]:
+        """Insert unknown NDCs; enrich known ones (blank fields filled, never duplicated)."""
+        existing: dict[str, Mapping[str, Any]] = {}
+        for part in chunks([p.ndc.digits for p in products]):
+            for found in self.conn.execute(
+                select(t.product).where(t.product.c.ndc_digits.in_(part))
+            ).mappings():
+                existing[found["ndc_digits"]] = dict(found)
+        inserts: list[dict[str, Any]] = []
+        updated = 0
+        for p in products:
+            values = self._values(p, source)
+            row = existing.get(p.ndc.digits)
+            if row is None:
+                inserts.append(values)
+                existing[p.ndc.digits] = values
+                continue
+            enrich = {
+                k: v
+                for k, v in values.items()
+                if k not in ("source", "ndc", "ndc_digits", "ndc11", "gtin")
+                and v not in (None, "")
+                and row.get(k) in (None, "")
+            }
+            if enrich and "id" in row:
+                self.conn.execute(
+                    update(t.product).where(t.product.c.id == row["id"]).values(enrich)
+                )
+                updated += 1
+            if p.id is None and "id" in row:
+                p.id = row["id"]
+        insert_many(self.conn, insert(t.product), inserts)
+        if inserts:
+            ids = self.ids_by("digits10", [str(v["ndc_digits"]) for v in inserts])
+            for p in products:
+                if p.id is None:
+                    p.id = ids.get(p.ndc.digits)
+        return len(inserts), updated
+
+    @staticmethod
+    def _values(p: Product, source: str) -> dict[str, Any]:
+        return {
+            "ndc": str(p.ndc),
+            "ndc_digits": p.ndc.digits,
+            "ndc11": p.ndc.ndc11,
+            "gtin": p.gtin,
+            "name": p.name,
+            "generic_name": p.generic_name,
+            "labeler": p.labeler,
+            "strength": p.strength,
+            "dosage_form": p.dosage_form,
+            "route": p.route,
+            "package_size": p.package_size,
+            "dispense_unit": p.dispense_unit,
+            "package_description": p.package_description,
+            "dea_schedule": p.dea_schedule.value if p.dea_schedule else None,
+            "package_cost": p.package_cost,
+            "source": source,
+        }
+
+    def set_package_cost(self, costs: Mapping[int, Decimal]) -> None:
+        for pid, cost in costs.items():
+            self.conn.execute(
+                update(t.product).where(t.product.c.id == pid).values(package_cost=cost)
+            )
+
+    def count(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(t.product)).scalar_one())
+
+
+class SqlItems:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def ids_by_code(self) -> dict[str, int]:
+        return dict(self.conn.execute(select(t.item.c.code, t.item.c.id)).all())
+
+    def get(self, code: str) -> Item | None:
+        row = self.conn.execute(select(t.item).where(t.item.c.code == code)).mappings().first()
+        if row is None:
+            return None
+        pids = self.products_of([row["id"]]).get(row["id"], [])
+        return Item(
+            code=row["code"],
+            name=row["name"],
+            criticality=Criticality(row["criticality"]),
+            product_ids=pids,
+            id=row["id"],
+        )
+
+    def save_many(self, items: Sequence[Item]) -> int:
+        ids = self.ids_by_code()
+        links = self.products_of()
+        changed = 0
+        new_rows = [
+            {"code": i.code, "name": i.name, "criticality": i.criticality.value}
+            for i in items
+            if i.code not in ids
+        ]
+        insert_many(self.conn, insert(t.item), new_rows)
+        if new_rows:
+            changed += len(new_rows)
+            ids = self.ids_by_code()
+        link_rows: list[dict[str, int]] = []
+        new_codes = {r["code"] for r in new_rows}
+        for it in items:
+            it.id = ids[it.code]
+            if it.code not in new_codes:
+                cur = self.conn.execute(
+                    select(t.item.c.name, t.item.c.criticality).where(t.item.c.id == it.id)
+                ).one()
+                if (cur.name, cur.criticality) != (it.name, it.criticality.value):
+                    self.conn.execute(
+                        update(t.item)
+                        .where(t.item.c.id == it.id)
+                        .values(name=it.name, criticality=it.criticality.value)
+                    )
+                    changed += 1
+            have = set(links.get(it.id, ()))
+            for pid in it.product_ids:
+                if pid not in have:
+                    link_rows.append({"item_id": it.id, "product_id": pid})
+                    have.add(pid)
+        insert_many(self.conn, insert(t.item_product), link_rows)
+        return changed + len(link_rows)
+
+    def products_of(self, item_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+        q = select(t.item_product.c.item_id, t.item_product.c.product_id).order_by(
+            t.item_product.c.item_id, t.item_product.c.product_id
+        )
+        out: dict[int, list[int]] = defaultdict(list)
+        if item_ids is None:
+            for iid, pid in self.conn.execute(q):
+                out[iid].append(pid)
+            return dict(out)
+        for part in chunks(sorted(set(item_ids))):
+            for iid, pid in self.conn.execute(q.where(t.item_product.c.item_id.in_(part))):
+                out[iid].append(pid)
+        return dict(out)
+
+    def item_of_products(self) -> dict[int, int]:
+        rows = self.conn.execute(select(t.item_product.c.product_id, t.item_product.c.item_id))
+        return dict(rows.all())
+
+
+class SqlLots:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _existing(
+        self, keys: Sequence[tuple[int, str]]
+    ) -> dict[tuple[int, str], tuple[int, date | None]]:
+        out: dict[tuple[int, str], tuple[int, date | None]] = {}
+        for part in chunks(list(keys), 400):
+            rows = self.conn.execute(
+                select(t.lot.c.product_id, t.lot.c.lot_number, t.lot.c.id, t.lot.c.expiry).where(
+                    tuple_(t.lot.c.product_id, t.lot.c.lot_number).in_(list(part))
+                )
+            )
+            for pid, num, lid, exp in rows:
+                out[(pid, num)] = (lid, exp)
+        return out
+
+    def conflicts(
+        self, lots: Iterable[tuple[int, str, date | None]]
+    ) -> dict[tuple[int, str], date | None]:
+        """Lots already recorded with a different expiry: key -> recorded expiry."""
+        wanted = {(p, n): e for p, n, e in lots}
+        have = self._existing(list(wanted))
+        return {k: v[1] for k, v in have.items() if wanted[k] is not None and v[1] != wanted[k]}
+
+    def ensure_many(
+        self, lots: Iterable[tuple[int, str, date | None]]
+    ) -> dict[tuple[int, str], int]:
+        wanted = {(p, n): e for p, n, e in lots}
+        have = self._existing(list(wanted))
+        missing = [
+            {"product_id": p, "lot_number": n, "expiry": e}
+            for (p, n), e in wanted.items()
+            if (p, n) not in have
+        ]
+        insert_many(self.conn, upsert(self.conn, t.lot).on_conflict_do_nothing(), missing)
+        if missing:
+            have = self._existing(list(wanted))
+        return {k: v[0] for k, v in have.items()}
+
+    def find(self, product_ids: Iterable[int], lot_number: str) -> dict[int, int]:
+        """product id -> lot id for the lots with this number."""
+        rows = self.conn.execute(
+            select(t.lot.c.product_id, t.lot.c.id).where(
+                t.lot.c.product_id.in_(sorted(set(product_ids))), t.lot.c.lot_number == lot_number
+            )
+        )
+        return dict(rows.all())
+
+    def expiries(self, lot_ids: Iterable[int] | None = None) -> dict[int, date | None]:
+        q = select(t.lot.c.id, t.lot.c.expiry)
+        if lot_ids is None:
+            return dict(self.conn.execute(q).all())
+        out: dict[int, date | None] = {}
+        for part in chunks(sorted(set(lot_ids))):
+            out.update(self.conn.execute(q.where(t.lot.c.id.in_(part))).all())
+        return out
+
+
+class SqlLedger:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def claim(self, external_id: str, now: datetime) -> bool:
+        """Record an external id; False when it was already recorded (another writer waits
+        on PostgreSQL until the first commits or rolls back)."""
+        stmt = (
+            upsert(self.conn, t.external_ref)
+            .values(external_id=external_id, recorded_at=now)
+            .on_conflict_do_nothing()
+            .returning(t.external_ref.c.external_id)
+        )
+        return self.conn.execute(stmt).first() is not None
+
+    def recorded(self, external_ids: Iterable[str]) -> set[str]:
+        wanted = sorted(set(external_ids))
+        out: set[str] = set()
+        col = t.external_ref.c.external_id
+        for part in chunks(wanted):
+            out.update(self.conn.execute(select(col).where(col.in_(part))).scalars())
+        return out
+
+    def load_book(
+        self,
+        *,
+        location_ids: Iterable[int] | None,
+        product_ids: Iterable[int] | None,
+        lock: bool,
+    ) -> dict[StockKey, int]:
+        """On-hand lines for these locations and products (None = all), locked FOR UPDATE in
+        key order when ``lock`` so concurrent writers queue without deadlocking."""
+        oh = t.on_hand
+        q = select(oh.c.location_id, oh.c.product_id, oh.c.lot_id, oh.c.quantity).order_by(
+            oh.c.location_id, oh.c.product_id, oh.c.lot_id
+        )
+        conds = []
+        if location_ids is not None:
+            conds.append(oh.c.location_id.in_(sorted(set(location_ids))))
+        if product_ids is not None:
+            conds.append(oh.c.product_id.in_(sorted(set(product_ids))))
+        if conds:
+            q = q.where(and_(*conds))
+        if lock:
+            q = q.with_for_update()
+        return {(a, b, c): int(d) for a, b, c, d in self.conn.execute(q)}
+
+    def write(
+        self,
+        movements: Sequence[Movement],
+        deltas: Mapping[StockKey, int],
+        *,
+        now: datetime,
+        external_ids: Iterable[str] = (),
+    ) -> None:
+        """Append movements and apply on-hand deltas in one go (the caller's transaction)."""
+        refs = [{"external_id": e, "recorded_at": now} for e in external_ids]
+        insert_many(self.conn, insert(t.external_ref), refs)
+        rows = [
+            {
+                "kind": m.kind.value,
+                "occurred_at": m.occurred_at,
+                "recorded_at": now,
+                "product_id": m.product_id,
+                "lot_id": m.lot_id,
+                "quantity": m.quantity,
+                "from_location_id": m.from_location_id,
+                "to_location_id": m.to_location_id,
+                "external_id": m.external_id,
+                "reference": m.reference,
+                "user_name": m.user,
+                "note": m.note,
+                "unit_cost": m.unit_cost,
+            }
+            for m in movements
+        ]
+        insert_many(self.conn, insert(t.movement), rows)
+        # Increases (and new zero lines) upsert; decreases update lines that exist and were
+        # locked by load_book. The CHECK constraint on on_hand is the last line of defence.
+        oh = t.on_hand
+        ups = sorted((k, d) for k, d in deltas.items() if d >= 0)
+        downs = sorted((k, d) for k, d in deltas.items() if d < 0)
+        stmt = upsert(self.conn, oh)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[oh.c.location_id, oh.c.product_id, oh.c.lot_id],
+            set_={"quantity": oh.c.quantity + stmt.excluded.quantity},
+        )
+        insert_many(
+            self.conn,
+            stmt,
+            [
+                {"location_id": k[0], "product_id": k[1], "lot_id": k[2], "quantity": d}
+                for k, d in ups
+            ],
+        )
+        dec = (
+            update(oh)
+            .where(
+                oh.c.location_id == bindparam("k_loc"),
+                oh.c.product_id == bindparam("k_prod"),
+                oh.c.lot_id == bindparam("k_lot"),
+            )
+            .values(quantity=oh.c.quantity + bindparam("k_delta"))
+        )
+        insert_many(
+            self.conn,
+            dec,
+            [{"k_loc": k[0], "k_prod": k[1], "k_lot": k[2], "k_delta": d} for k, d in downs],
+        )
+
+
+class SqlPurchases:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def recorded(self, line_keys: Iterable[str]) -> set[str]:
+        col = t.purchase_line.c.line_key
+        out: set[str] = set()
+        for part in chunks(sorted(set(line_keys))):
+            out.update(self.conn.execute(select(col).where(col.in_(part))).scalars())
+        return out
+
+    def save_many(self, lines: Sequence[PurchaseLine]) -> int:
+        partners = dict(
+            self.conn.execute(select(t.trading_partner.c.name, t.trading_partner.c.id)).all()
+        )
+        for name in sorted({ln.wholesaler for ln in lines} - set(partners)):
+            partners[name] = self.conn.execute(
+                insert(t.trading_partner)
+                .values(name=name, kind="wholesaler")
+                .returning(t.trading_partner.c.id)
+            ).scalar_one()
+        rows = [
+            {
+                "line_key": ln.line_key,
+                "invoice_date": ln.invoice_date,
+                "invoice_number": ln.invoice_number,
+                "partner_id": partners[ln.wholesaler],
+                "product_id": ln.product_id,
+                "packages": ln.packages,
+                "unit_price": ln.unit_price,
+            }
+            for ln in lines
+        ]
+        insert_many(self.conn, insert(t.purchase_line), rows)
+        return len(rows)

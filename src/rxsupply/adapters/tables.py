@@ -1,0 +1,215 @@
+"""SQLAlchemy Core tables: the schema of the ledger and its reference data.
+
+Alembic migrations under ``rxsupply/adapters/migrations`` create exactly these tables; a test
+checks the two agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC timestamps on every database (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Money(TypeDecorator[Decimal]):
+    """Exact decimal money: NUMERIC on PostgreSQL, text on SQLite (which has no decimal)."""
+
+    impl = Numeric(14, 4)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(32))
+        return dialect.type_descriptor(Numeric(14, 4))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        q = Decimal(value).quantize(Decimal("0.0001"))
+        return str(q) if dialect.name == "sqlite" else q
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).quantize(Decimal("0.0001"))
+
+
+location = Table(
+    "location",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("parent_id", Integer, ForeignKey("location.id"), nullable=True),
+    Column("capacity", Integer, nullable=True),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=True),
+    Column("unit", String(64), nullable=False, default=""),
+    CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+)
+
+product = Table(
+    "product",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ndc", String(13), nullable=False, unique=True),
+    Column("ndc_digits", String(10), nullable=False, unique=True),
+    Column("ndc11", String(11), nullable=False, unique=True),
+    Column("gtin", String(14), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("generic_name", Text, nullable=False, default=""),
+    Column("labeler", String(200), nullable=False, default=""),
+    Column("strength", Text, nullable=False, default=""),
+    Column("dosage_form", String(100), nullable=False, default=""),
+    Column("route", String(200), nullable=False, default=""),
+    Column("package_size", Integer, nullable=False),
+    Column("dispense_unit", String(40), nullable=False),
+    Column("package_description", Text, nullable=False, default=""),
+    Column("dea_schedule", String(4), nullable=True),
+    Column("package_cost", Money, nullable=True),
+    Column("source", String(16), nullable=False),
+    Column("fda_product_id", String(80), nullable=True),
+    Column("marketing_end", Date, nullable=True),
+    CheckConstraint("package_size > 0", name="package_size_positive"),
+)
+
+item = Table(
+    "item",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(300), nullable=False),
+    Column("criticality", String(16), nullable=False, default="essential"),
+)
+
+item_product = Table(
+    "item_product",
+    metadata,
+    Column("item_id", Integer, ForeignKey("item.id"), primary_key=True),
+    Column("product_id", Integer, ForeignKey("product.id"), primary_key=True),
+    Index("ix_item_product_product", "product_id"),
+)
+
+lot = Table(
+    "lot",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("lot_number", String(40), nullable=False),
+    Column("expiry", Date, nullable=True),
+    UniqueConstraint("product_id", "lot_number", name="uq_lot_product_lot_number"),
+)
+
+on_hand = Table(
+    "on_hand",
+    metadata,
+    Column("location_id", Integer, ForeignKey("location.id"), primary_key=True),
+    Column("product_id", Integer, ForeignKey("product.id"), primary_key=True),
+    Column("lot_id", Integer, ForeignKey("lot.id"), primary_key=True),
+    Column("quantity", BigInteger, nullable=False),
+    CheckConstraint("quantity >= 0", name="never_negative"),
+    Index("ix_on_hand_product", "product_id"),
+)
+
+movement = Table(
+    "movement",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(20), nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("lot_id", Integer, ForeignKey("lot.id"), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("from_location_id", Integer, ForeignKey("location.id"), nullable=True),
+    Column("to_location_id", Integer, ForeignKey("location.id"), nullable=True),
+    Column("external_id", String(120), nullable=True),
+    Column("reference", String(120), nullable=False, default=""),
+    Column("user_name", String(80), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("unit_cost", Money, nullable=True),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    CheckConstraint(
+        "from_location_id IS NOT NULL OR to_location_id IS NOT NULL", name="has_location"
+    ),
+    Index("ix_movement_product_time", "product_id", "occurred_at"),
+)
+
+external_ref = Table(
+    "external_ref",
+    metadata,
+    Column("external_id", String(120), primary_key=True),
+    Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+trading_partner = Table(
+    "trading_partner",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False, default="wholesaler"),
+)
+
+purchase_line = Table(
+    "purchase_line",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("line_key", String(120), nullable=False, unique=True),
+    Column("invoice_date", Date, nullable=False),
+    Column("invoice_number", String(60), nullable=False, default=""),
+    Column("partner_id", Integer, ForeignKey("trading_partner.id"), nullable=False),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("packages", Integer, nullable=False),
+    Column("unit_price", Money, nullable=False),
+    CheckConstraint("packages <> 0", name="packages_nonzero"),
+    Index("ix_purchase_line_product_date", "product_id", "invoice_date"),
+)

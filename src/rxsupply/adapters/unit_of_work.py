@@ -1,0 +1,83 @@
+"""A unit of work: one database transaction and the repositories that share it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self, TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from rxsupply.adapters.repositories import (
+    SqlItems,
+    SqlLedger,
+    SqlLocations,
+    SqlLots,
+    SqlProducts,
+    SqlPurchases,
+)
+
+T = TypeVar("T")
+_RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+class SqlUnitOfWork:
+    """``with SqlUnitOfWork(engine) as uow: ...; uow.commit()``; leaving without commit rolls
+    back, so an error anywhere leaves the database as it was."""
+
+    connection: Connection
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> Self:
+        self.connection = self.engine.connect()
+        self._tx = self.connection.begin()
+        conn = self.connection
+        self.locations = SqlLocations(conn)
+        self.products = SqlProducts(conn)
+        self.items = SqlItems(conn)
+        self.lots = SqlLots(conn)
+        self.ledger = SqlLedger(conn)
+        self.purchases = SqlPurchases(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            self.connection.close()
+
+    def commit(self) -> None:
+        self._tx.commit()
+
+    def rollback(self) -> None:
+        self._tx.rollback()
+
+
+def is_retryable(exc: BaseException) -> bool:
+    if isinstance(exc, DBAPIError):
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return code in _RETRY_SQLSTATES
+    return False
+
+
+def run_with_retry(engine: Engine, work: Callable[[SqlUnitOfWork], T], *, attempts: int = 5) -> T:
+    """Run ``work`` in a fresh unit of work, retrying on deadlock or serialization failure."""
+    for attempt in range(attempts):
+        try:
+            with SqlUnitOfWork(engine) as uow:
+                return work(uow)
+        except DBAPIError as exc:
+            if not is_retryable(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (2**attempt))
+    raise AssertionError("unreachable")  # pragma: no cover

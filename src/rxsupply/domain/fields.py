@@ -1,0 +1,78 @@
+"""Reading single values out of files: whole units, dates, timestamps, money.
+
+Each parser raises :class:`InvalidValue` with a reason a pharmacy user can act on; the import
+services add the file, row and field.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal, InvalidOperation
+
+from rxsupply.errors import InvalidValue
+
+
+def parse_units(
+    text: str, field: str = "quantity", *, allow_zero: bool = False, allow_negative: bool = False
+) -> int:
+    raw = text.strip().replace(",", "")
+    try:
+        value = int(raw)
+    except ValueError:
+        try:
+            as_dec = Decimal(raw)
+        except InvalidOperation:
+            raise InvalidValue(field, "not a whole number", text) from None
+        if as_dec != as_dec.to_integral_value():
+            raise InvalidValue(field, "quantities are whole dispense units", text) from None
+        value = int(as_dec)
+    if value < 0 and not allow_negative:
+        raise InvalidValue(field, "must not be negative", text)
+    if value == 0 and not allow_zero:
+        raise InvalidValue(field, "must be more than zero", text)
+    return value
+
+
+def parse_date(text: str, field: str = "date") -> date:
+    """ISO ``YYYY-MM-DD`` or US ``MM/DD/YYYY``."""
+    raw = text.strip()
+    try:
+        if "/" in raw:
+            month, day, year = raw.split("/")
+            if len(year) != 4:
+                raise ValueError
+            return date(int(year), int(month), int(day))
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidValue(field, "not a date; use YYYY-MM-DD or MM/DD/YYYY", text) from None
+
+
+def parse_timestamp(text: str, local: tzinfo, field: str = "timestamp") -> datetime:
+    """ISO 8601; a time without an offset is the facility's local time. Returns UTC."""
+    raw = text.strip()
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            day = parse_date(raw, field)
+        except InvalidValue:
+            raise InvalidValue(
+                field, "not a timestamp; use ISO 8601 like 2024-03-01T14:05:00-05:00", text
+            ) from None
+        value = datetime(day.year, day.month, day.day)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=local)
+    return value.astimezone(UTC)
+
+
+def parse_money(text: str, field: str = "unit_price") -> Decimal:
+    raw = text.strip().replace("$", "").replace(",", "")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise InvalidValue(field, "not an amount of money", text) from None
+    if not value.is_finite():
+        raise InvalidValue(field, "not an amount of money", text)
+    if value < 0:
+        raise InvalidValue(field, "must not be negative", text)
+    return value.quantize(Decimal("0.0001"))

@@ -1,0 +1,197 @@
+"""On-hand stock held in memory, FEFO allocation, and the never-below-zero rule.
+
+:class:`StockBook` is the one place the ledger's arithmetic lives. The database layer loads the
+lines a unit of work touches into a book, applies movements to it and writes back the deltas;
+bulk imports and the demo generator run whole files through one book before writing anything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from rxsupply.domain.movement import Movement, MovementKind
+from rxsupply.errors import InsufficientStock, InvalidMovement
+
+StockKey = tuple[int, int, int]
+"""(location_id, product_id, lot_id)"""
+
+_FAR_FUTURE = date.max
+
+
+@dataclass(slots=True)
+class StockBook:
+    """On-hand quantities by (location, product, lot) plus what allocation needs to know.
+
+    ``lot_expiry`` gives each lot's expiry (None when unknown; unknown expiries go last in FEFO).
+    ``item_products`` lists the products that stock each item. ``subtree`` maps a location to
+    itself and every location below it: stock "at an ADC" includes its pockets.
+    """
+
+    on_hand: dict[StockKey, int] = field(default_factory=dict)
+    lot_expiry: dict[int, date | None] = field(default_factory=dict)
+    item_products: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    subtree: Mapping[int, Sequence[int]] = field(default_factory=dict)
+    deltas: dict[StockKey, int] = field(default_factory=dict)
+    _lines: dict[tuple[int, int], dict[int, None]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+
+    def __post_init__(self) -> None:
+        for loc, prod, lot in self.on_hand:
+            self._lines[(loc, prod)][lot] = None
+
+    def quantity(self, key: StockKey) -> int:
+        return self.on_hand.get(key, 0)
+
+    def _add(self, key: StockKey, qty: int) -> None:
+        new = self.on_hand.get(key, 0) + qty
+        if new < 0:
+            loc, prod, lot = key
+            raise InsufficientStock(
+                f"on-hand of product {prod} lot {lot} at location {loc} is "
+                f"{self.on_hand.get(key, 0)}, cannot take {-qty}"
+            )
+        if key not in self.on_hand:
+            self._lines[(key[0], key[1])][key[2]] = None
+        self.on_hand[key] = new
+        self.deltas[key] = self.deltas.get(key, 0) + qty
+
+    def apply(self, m: Movement) -> None:
+        """Apply one movement; raises :class:`InsufficientStock` and changes nothing then."""
+        if m.from_location_id is not None:
+            self._add((m.from_location_id, m.product_id, m.lot_id), -m.quantity)
+        if m.to_location_id is not None:
+            self._add((m.to_location_id, m.product_id, m.lot_id), m.quantity)
+
+    def apply_all(self, movements: Iterable[Movement]) -> None:
+        for m in movements:
+            self.apply(m)
+
+    def lines_for(self, location_id: int, product_ids: Sequence[int]) -> list[StockKey]:
+        """Every known line of these products at the location or below it, FEFO order."""
+        keys: list[StockKey] = []
+        for loc in self.subtree.get(location_id, (location_id,)):
+            for prod in product_ids:
+                lots = self._lines.get((loc, prod))
+                if lots:
+                    keys.extend((loc, prod, lot) for lot in lots)
+        keys.sort(key=self._fefo_key)
+        return keys
+
+    def _fefo_key(self, key: StockKey) -> tuple[bool, date, int, int]:
+        expiry = self.lot_expiry.get(key[2])
+        return (expiry is None, expiry or _FAR_FUTURE, key[2], key[0])
+
+    def available(self, location_id: int, product_ids: Sequence[int]) -> int:
+        return sum(self.on_hand[k] for k in self.lines_for(location_id, product_ids))
+
+    def issue(
+        self,
+        *,
+        kind: MovementKind,
+        location_id: int,
+        product_ids: Sequence[int],
+        quantity: int,
+        occurred_at: datetime,
+        external_id: str | None = None,
+        what: str = "",
+        reference: str = "",
+        user: str = "",
+        note: str = "",
+        to_location_id: int | None = None,
+        lot_ids: Collection[int] | None = None,
+    ) -> list[Movement]:
+        """Take ``quantity`` out of a location, earliest expiry first, across lots and products.
+
+        Returns the movements (one per lot touched) already applied to the book. A transfer or
+        refill names ``to_location_id``; ``lot_ids`` restricts the lots taken from. ``what``
+        names the item or product in the error message when stock is short.
+        """
+        if quantity <= 0:
+            raise InvalidMovement(f"{kind.value}: quantity must be positive, got {quantity}")
+        lines = self.lines_for(location_id, product_ids)
+        if lot_ids is not None:
+            lines = [k for k in lines if k[2] in lot_ids]
+        have = sum(self.on_hand[k] for k in lines)
+        if have < quantity:
+            raise InsufficientStock(
+                f"{kind.value} of {quantity} {what or 'units'} at location {location_id}: "
+                f"only {have} on hand"
+            )
+        out: list[Movement] = []
+        left = quantity
+        for key in lines:
+            take = min(left, self.on_hand[key])
+            if take <= 0:
+                continue
+            m = Movement(
+                kind=kind,
+                occurred_at=occurred_at,
+                product_id=key[1],
+                lot_id=key[2],
+                quantity=take,
+                from_location_id=key[0],
+                to_location_id=to_location_id,
+                external_id=external_id,
+                reference=reference,
+                user=user,
+                note=note,
+            )
+            self.apply(m)
+            out.append(m)
+            left -= take
+            if left == 0:
+                break
+        return out
+
+    def put_back(
+        self,
+        *,
+        kind: MovementKind,
+        location_id: int,
+        product_ids: Sequence[int],
+        quantity: int,
+        occurred_at: datetime,
+        external_id: str | None = None,
+        what: str = "",
+        reference: str = "",
+        user: str = "",
+        note: str = "",
+    ) -> Movement:
+        """Return units to the location's first FEFO line of these products (a patient return
+        without a lot goes back to the lot that would be dispensed next)."""
+        lines = self.lines_for(location_id, product_ids)
+        if not lines:
+            raise InvalidMovement(
+                f"{kind.value} of {what or 'units'} at location {location_id}: no lot of it has "
+                "ever been stocked there; give the NDC and lot"
+            )
+        loc, prod, lot = lines[0]
+        m = Movement(
+            kind=kind,
+            occurred_at=occurred_at,
+            product_id=prod,
+            lot_id=lot,
+            quantity=quantity,
+            to_location_id=loc,
+            external_id=external_id,
+            reference=reference,
+            user=user,
+            note=note,
+        )
+        self.apply(m)
+        return m
+
+
+def ledger_sums(movements: Iterable[Movement]) -> dict[StockKey, int]:
+    """On-hand implied by a sequence of movements (what ``rxsupply check`` compares against)."""
+    sums: dict[StockKey, int] = defaultdict(int)
+    for m in movements:
+        if m.from_location_id is not None:
+            sums[(m.from_location_id, m.product_id, m.lot_id)] -= m.quantity
+        if m.to_location_id is not None:
+            sums[(m.to_location_id, m.product_id, m.lot_id)] += m.quantity
+    return dict(sums)

@@ -1,0 +1,533 @@
+"""The ``rxsupply`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+from sqlalchemy import Engine
+
+from rxsupply.adapters import queries
+from rxsupply.adapters.csv_files import read_csv_table
+from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.adapters.fda_ndc import as_products, read_ndc_directory
+from rxsupply.adapters.gs1 import parse_scan
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.config import load_settings
+from rxsupply.domain.fields import parse_date
+from rxsupply.domain.movement import MovementKind
+from rxsupply.errors import ImportRejected, RxSupplyError
+from rxsupply.services import imports, ledger, scanning
+
+T = TypeVar("T")
+app = typer.Typer(
+    name="rxsupply",
+    help="Hospital pharmacy supply chain and inventory: the ledger, imports, scans and queries.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+class State:
+    db: str | None = None
+    engine: Engine | None = None
+
+
+state = State()
+
+
+def database_url(db: str | None) -> str:
+    """``--db`` takes a SQLAlchemy URL or a path to a SQLite file."""
+    if db is None:
+        return load_settings().database_url
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def engine() -> Engine:
+    if state.engine is None:
+        state.engine = make_engine(database_url(state.db))
+        migrate(state.engine)
+    return state.engine
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(load_settings().timezone)
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database: a SQLAlchemy URL or a SQLite file path "
+            "(default RXSUPPLY_DATABASE_URL, else ./rxsupply.db).",
+        ),
+    ] = None,
+) -> None:
+    state.db = db
+    state.engine = None
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    *,
+    as_json: bool,
+    title: str,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Print rows as a JSON array of objects, or as a Rich table."""
+    if as_json:
+        sys.stdout.write(json.dumps(list(rows), indent=1, default=str) + "\n")
+        return
+    if not rows:
+        out.print(f"[dim]{title}: nothing to show[/dim]")
+        return
+    cols = list(columns or rows[0].keys())
+    table = RichTable(title=title, show_lines=False)
+    for c in cols:
+        numeric = isinstance(rows[0].get(c), int | float) or c in ("value", "quantity")
+        table.add_column(c, justify="right" if numeric else "left")
+    for r in rows:
+        table.add_row(*("" if r.get(c) is None else _fmt(r.get(c)) for c in cols))
+    out.print(table)
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+# --- queries -----------------------------------------------------------------------------
+
+
+@app.command()
+def stock(
+    item: Annotated[str | None, typer.Option(help="Item code.")] = None,
+    location: Annotated[
+        str | None, typer.Option(help="Location code (includes its pockets).")
+    ] = None,
+    ndc: Annotated[str | None, typer.Option(help="Hyphenated NDC.")] = None,
+    search: Annotated[str | None, typer.Option(help="Text in item or product name or NDC.")] = None,
+    expiring_before: Annotated[
+        str | None, typer.Option(help="Only lots expiring before this date (YYYY-MM-DD).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """On-hand by item, location and lot, with value."""
+    before = parse_date(expiring_before, "expiring_before") if expiring_before else None
+    f = queries.StockFilter(
+        item=item, location=location, ndc=ndc, search=search, expiring_before=before, limit=limit
+    )
+    with engine().connect() as conn:
+        rows = queries.stock_rows(conn, f)
+    emit(
+        rows,
+        as_json=as_json,
+        title="Stock on hand",
+        columns=[
+            "item",
+            "item_name",
+            "location",
+            "ndc",
+            "lot",
+            "expiry",
+            "quantity",
+            "unit",
+            "value",
+        ],
+    )
+
+
+@app.command(name="ledger")
+def ledger_cmd(
+    item: Annotated[str | None, typer.Argument(help="Item code.")] = None,
+    ndc: Annotated[str | None, typer.Option(help="One NDC instead of an item.")] = None,
+    location: Annotated[str | None, typer.Option(help="Only movements in or out of here.")] = None,
+    limit: Annotated[int, typer.Option(help="Newest this many movements.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """The movement history of an item (all its products), newest first."""
+    if item is None and ndc is None:
+        raise typer.BadParameter("give an ITEM code or --ndc")
+    with engine().connect() as conn:
+        rows = queries.ledger_rows(conn, item=item, ndc=ndc, location=location, limit=limit)
+    emit(
+        rows,
+        as_json=as_json,
+        title=f"Ledger of {item or ndc}",
+        columns=[
+            "occurred_at",
+            "kind",
+            "quantity",
+            "ndc",
+            "lot",
+            "from_location",
+            "to_location",
+            "external_id",
+            "user",
+            "note",
+        ],
+    )
+
+
+@app.command()
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Check that every on-hand equals the sum of its ledger; exit 1 listing any difference."""
+    with engine().connect() as conn:
+        rows = queries.check_rows(conn)
+    if as_json:
+        emit(rows, as_json=True, title="")
+    elif rows:
+        emit(rows, as_json=False, title="On-hand differing from the ledger")
+    else:
+        out.print("[green]ledger check: every on-hand equals its ledger sum[/green]")
+    if rows:
+        raise typer.Exit(1)
+
+
+# --- scanning ----------------------------------------------------------------------------
+
+
+@app.command()
+def scan(
+    data: Annotated[
+        str,
+        typer.Argument(
+            help="What the scanner sent: GS1 DataMatrix or GS1-128 "
+            "(with or without ]d2 / ]C1, GS separators), the "
+            "human-readable (01)..(17)..(10)..(21).. form, or a "
+            "GS1 Digital Link URI."
+        ),
+    ],
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print gtin, ndc, lot, expiry, serial and product as JSON."),
+    ] = False,
+) -> None:
+    """Identify a scanned package: GTIN, NDC, lot, expiry, serial and the product."""
+    identifier = parse_scan(data, today=datetime.now(local_zone()).date())
+    with SqlUnitOfWork(engine()) as uow:
+        found = scanning.identify(uow, identifier).as_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(found, indent=1) + "\n")
+        return
+    product = found["product"]
+    assert isinstance(product, dict)
+    table = RichTable(show_header=False, box=None)
+    table.add_column(style="bold")
+    table.add_column()
+    for label, value in (
+        ("product", product["name"]),
+        ("NDC", found["ndc"]),
+        ("GTIN", found["gtin"]),
+        ("lot", found["lot"]),
+        ("expiry", found["expiry"]),
+        ("serial", found["serial"]),
+        ("package", f"{product['package_size']} {product['dispense_unit']}"),
+        ("labeler", product["labeler"]),
+        ("DEA schedule", product["dea_schedule"] or "-"),
+    ):
+        table.add_row(label, escape(str(value)))
+    out.print(table)
+
+
+# --- imports -----------------------------------------------------------------------------
+
+
+class ImportKind(StrEnum):
+    ITEMS = "items"
+    LOCATIONS = "locations"
+    STOCK = "stock"
+    DISPENSES = "dispenses"
+    PURCHASES = "purchases"
+    NDC_DIRECTORY = "ndc-directory"
+
+
+_COLUMNS = {
+    ImportKind.ITEMS: imports.ITEM_COLUMNS,
+    ImportKind.LOCATIONS: imports.LOCATION_COLUMNS,
+    ImportKind.STOCK: imports.STOCK_COLUMNS,
+    ImportKind.DISPENSES: imports.DISPENSE_COLUMNS,
+    ImportKind.PURCHASES: imports.PURCHASE_COLUMNS,
+}
+
+
+@app.command(name="import")
+def import_cmd(
+    kind: Annotated[ImportKind, typer.Argument(help="What the files hold.")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="CSV files (ndc-directory: product.txt package.txt as FDA publishes them)."
+        ),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """Import files. Each file is validated whole first; nothing is written if any row is bad,
+    and importing the same file twice changes nothing."""
+    settings = load_settings()
+    results: list[dict[str, object]] = []
+    if kind is ImportKind.NDC_DIRECTORY:
+        if len(files) != 2:
+            raise typer.BadParameter("ndc-directory takes two files: product.txt package.txt")
+        with err.status(f"reading {files[0].name} and {files[1].name}"):
+            directory = read_ndc_directory(files[0], files[1])
+        products = as_products(directory)
+        with err.status(f"writing {len(products):,} products"):
+            result = run_with_retry(
+                engine(),
+                lambda uow: imports.import_products(
+                    uow,
+                    products,
+                    source="fda",
+                    file=files[1].name,
+                    rows=directory.counts.packages_read,
+                    skipped=dict(directory.skipped),
+                ),
+            )
+        results.append(result.as_dict())
+    else:
+        required, optional = _COLUMNS[kind]
+        for path in files:
+            table = read_csv_table(path, required=required, optional=optional)
+            results.append(_run_import(kind, table, settings.import_error_cap).as_dict())
+    if as_json:
+        sys.stdout.write(json.dumps(results, indent=1) + "\n")
+    else:
+        for r in results:
+            skipped = ", ".join(f"{v:,} {k}" for k, v in dict(r["skipped"]).items())  # type: ignore[call-overload]
+            out.print(
+                f"[green]{r['kind']}[/green] {r['file']}: {r['rows']:,} rows, "
+                f"{r['written']:,} written" + (f", skipped {skipped}" if skipped else "")
+            )
+
+
+def _run_import(kind: ImportKind, table: Any, cap: int) -> imports.ImportResult:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=table.rows < 50_000,
+    ) as bar:
+        task = bar.add_task(f"checking {table.name}", total=table.rows)
+
+        def tick(n: int) -> None:
+            bar.advance(task, n)
+
+        def work(uow: SqlUnitOfWork) -> imports.ImportResult:
+            if kind is ImportKind.ITEMS:
+                return imports.import_items(uow, table, cap=cap)
+            if kind is ImportKind.LOCATIONS:
+                return imports.import_locations(uow, table, cap=cap)
+            if kind is ImportKind.STOCK:
+                return imports.import_stock(uow, table, now=now(), local=local_zone(), cap=cap)
+            if kind is ImportKind.DISPENSES:
+                return imports.import_dispenses(
+                    uow, table, now=now(), local=local_zone(), cap=cap, progress=tick
+                )
+            return imports.import_purchases(uow, table, cap=cap)
+
+        return run_with_retry(engine(), work)
+
+
+# --- stock movements ---------------------------------------------------------------------
+
+
+def _posted(result: ledger.Posted, as_json: bool) -> None:
+    rows = [
+        {
+            "kind": m.kind.value,
+            "quantity": m.quantity,
+            "product_id": m.product_id,
+            "lot_id": m.lot_id,
+            "from_location_id": m.from_location_id,
+            "to_location_id": m.to_location_id,
+        }
+        for m in result.movements
+    ]
+    if as_json:
+        sys.stdout.write(json.dumps({"duplicate": result.duplicate, "movements": rows}) + "\n")
+    elif result.duplicate:
+        out.print("[yellow]already recorded; nothing written[/yellow]")
+    else:
+        out.print(f"[green]posted {len(rows)} movement(s)[/green]")
+
+
+def _write(work: Callable[[SqlUnitOfWork], ledger.Posted], as_json: bool) -> None:
+    _posted(run_with_retry(engine(), work), as_json)
+
+
+@app.command()
+def receive(
+    location: Annotated[str, typer.Argument(help="Receiving location code.")],
+    product: Annotated[str, typer.Argument(help="NDC or GTIN.")],
+    lot: Annotated[str, typer.Argument(help="Lot number.")],
+    quantity: Annotated[int, typer.Argument(help="Dispense units.")],
+    expiry: Annotated[str | None, typer.Option(help="YYYY-MM-DD.")] = None,
+    reference: Annotated[str, typer.Option(help="PO or invoice.")] = "",
+    external_id: Annotated[str | None, typer.Option(help="Id that makes a retry a no-op.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Receive a lot into a location."""
+    exp = parse_date(expiry, "expiry") if expiry else None
+    _write(
+        lambda uow: ledger.receive(
+            uow,
+            location=location,
+            product=product,
+            lot=lot,
+            expiry=exp,
+            quantity=quantity,
+            now=now(),
+            reference=reference,
+            external_id=external_id,
+        ),
+        as_json,
+    )
+
+
+@app.command()
+def transfer(
+    from_location: Annotated[str, typer.Argument(help="From location code.")],
+    to_location: Annotated[str, typer.Argument(help="To location code.")],
+    quantity: Annotated[int, typer.Argument(help="Dispense units.")],
+    item: Annotated[str | None, typer.Option(help="Item code.")] = None,
+    product: Annotated[str | None, typer.Option(help="NDC or GTIN.")] = None,
+    lot: Annotated[str | None, typer.Option(help="Only this lot (else earliest expiry).")] = None,
+    refill: Annotated[bool, typer.Option(help="Record as an ADC refill.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Move stock between locations, earliest expiry first."""
+    kind = MovementKind.REFILL if refill else MovementKind.TRANSFER
+    _write(
+        lambda uow: ledger.transfer(
+            uow,
+            from_location=from_location,
+            to_location=to_location,
+            quantity=quantity,
+            item=item,
+            product=product,
+            lot=lot,
+            kind=kind,
+            now=now(),
+        ),
+        as_json,
+    )
+
+
+class DispenseKind(StrEnum):
+    DISPENSE = "dispense"
+    RETURN = "return"
+    WASTE = "waste"
+
+
+@app.command()
+def dispense(
+    location: Annotated[str, typer.Argument(help="ADC, pocket or satellite code.")],
+    quantity: Annotated[int, typer.Argument(help="Dispense units.")],
+    item: Annotated[str | None, typer.Option(help="Item code.")] = None,
+    product: Annotated[str | None, typer.Option(help="NDC or GTIN.")] = None,
+    kind: Annotated[
+        DispenseKind, typer.Option(help="dispense, return or waste.")
+    ] = DispenseKind.DISPENSE,
+    external_id: Annotated[str | None, typer.Option(help="ADC transaction id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Record a dispense, a patient return or waste."""
+    mk = {
+        DispenseKind.DISPENSE: MovementKind.DISPENSE,
+        DispenseKind.WASTE: MovementKind.WASTE,
+        DispenseKind.RETURN: MovementKind.PATIENT_RETURN,
+    }[kind]
+    ext = f"txn:{external_id}" if external_id else None
+    _write(
+        lambda uow: ledger.dispense(
+            uow,
+            location=location,
+            quantity=quantity,
+            item=item,
+            product=product,
+            kind=mk,
+            now=now(),
+            external_id=ext,
+        ),
+        as_json,
+    )
+
+
+@app.command()
+def adjust(
+    location: Annotated[str, typer.Argument(help="Location code.")],
+    product: Annotated[str, typer.Argument(help="NDC or GTIN.")],
+    lot: Annotated[str, typer.Argument(help="Lot number.")],
+    quantity: Annotated[int, typer.Argument(help="Signed change in dispense units.")],
+    reason: Annotated[str, typer.Option(help="Why (required).")],
+    count: Annotated[bool, typer.Option(help="Record as a cycle-count variance.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Correct on-hand of one lot up or down, with a reason."""
+    kind = MovementKind.COUNT_VARIANCE if count else MovementKind.ADJUSTMENT
+    _write(
+        lambda uow: ledger.adjust(
+            uow,
+            location=location,
+            product=product,
+            lot=lot,
+            quantity=quantity,
+            reason=reason,
+            kind=kind,
+            now=now(),
+        ),
+        as_json,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: errors print as messages with a non-zero exit, never tracebacks."""
+    try:
+        app(args=list(argv) if argv is not None else None, standalone_mode=False)
+    except ImportRejected as exc:
+        err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
+        raise SystemExit(1) from None
+    except RxSupplyError as exc:
+        err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
+        raise SystemExit(1) from None
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
+        raise SystemExit(130) from None
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        raise

@@ -1,0 +1,110 @@
+"""The rxsupply exception tree.
+
+Every error the package raises on purpose derives from :class:`RxSupplyError`. The CLI turns
+them into a message and a non-zero exit; the API into an RFC 9457 problem response.
+
+Errors about input carry *where* (file, row, field) and *why* (reason), so a user can fix the
+file without reading code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RxSupplyError(Exception):
+    """Root of every error rxsupply raises on purpose."""
+
+
+class InvalidValue(RxSupplyError, ValueError):
+    """A single value is malformed (an NDC, a GTIN, a date, a quantity).
+
+    ``field`` names what was being read; ``reason`` says what is wrong with it.
+    """
+
+    def __init__(self, field: str, reason: str, value: object = None) -> None:
+        self.field = field
+        self.reason = reason
+        self.value = value
+        shown = f" {value!r}" if value is not None else ""
+        super().__init__(f"{field}{shown}: {reason}")
+
+
+class InvalidNDC(InvalidValue):
+    """An NDC that is not 10 digits in 4-4-2, 5-3-2 or 5-4-1, or an unreadable 11-digit form."""
+
+
+class InvalidGTIN(InvalidValue):
+    """A GTIN with the wrong length, a non-digit or a wrong check digit."""
+
+
+class InvalidBarcode(InvalidValue):
+    """A scan that is not a readable GS1 element string or lacks DSCSA identifiers."""
+
+
+class NotFound(RxSupplyError):
+    """Something referred to by code or id does not exist."""
+
+    def __init__(self, what: str, key: object, hint: str = "") -> None:
+        self.what = what
+        self.key = key
+        super().__init__(f"unknown {what} {key!r}" + (f": {hint}" if hint else ""))
+
+
+class UnknownProduct(NotFound):
+    def __init__(self, key: object, hint: str = "") -> None:
+        super().__init__("product", key, hint)
+
+
+class UnknownItem(NotFound):
+    def __init__(self, key: object, hint: str = "") -> None:
+        super().__init__("item", key, hint)
+
+
+class UnknownLocation(NotFound):
+    def __init__(self, key: object, hint: str = "") -> None:
+        super().__init__("location", key, hint)
+
+
+class LedgerError(RxSupplyError):
+    """A movement breaks a ledger rule."""
+
+
+class InsufficientStock(LedgerError):
+    """A movement would take on-hand below zero."""
+
+
+class InvalidMovement(LedgerError):
+    """A movement is inconsistent (wrong locations for its kind, non-positive quantity...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem in one row of one input file. ``row`` counts data rows from 1 (header = 0)."""
+
+    file: str
+    row: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}, row {self.row}" if self.row else self.file
+        return f"{where}, field {self.field}: {self.reason}"
+
+
+class ImportRejected(RxSupplyError):
+    """A file failed validation; nothing from it was written.
+
+    ``errors`` lists the first problems found (up to the cap), ``total`` how many there were.
+    """
+
+    def __init__(self, errors: list[RowError], total: int | None = None) -> None:
+        self.errors = errors
+        self.total = total if total is not None else len(errors)
+        more = f" (showing {len(errors)})" if self.total > len(errors) else ""
+        lines = "\n".join(f"  {e}" for e in errors)
+        super().__init__(f"import rejected, nothing written: {self.total} error(s){more}\n{lines}")
+
+
+class ConfigurationError(RxSupplyError):
+    """Settings or the environment are wrong (bad database URL, missing file)."""

@@ -1,0 +1,135 @@
+"""What services need from storage: a unit of work and its repositories.
+
+``rxsupply.adapters.unit_of_work.SqlUnitOfWork`` implements these on SQLAlchemy; services only
+see the protocols, so they hold no SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Literal, Protocol, Self
+
+from rxsupply.domain.location import Location
+from rxsupply.domain.movement import Movement
+from rxsupply.domain.product import Item, Product
+from rxsupply.domain.stock import StockBook, StockKey
+
+ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
+
+
+@dataclass(frozen=True, slots=True)
+class PurchaseLine:
+    line_key: str
+    invoice_date: date
+    invoice_number: str
+    wholesaler: str
+    product_id: int
+    packages: int
+    unit_price: Decimal
+
+
+class LocationRepository(Protocol):
+    def all(self) -> list[Location]: ...
+    def ids_by_code(self) -> dict[str, int]: ...
+    def get(self, code: str) -> Location | None: ...
+    def save_many(self, locations: Sequence[Location], item_ids: Mapping[str, int]) -> int: ...
+    def subtree(self) -> dict[int, list[int]]: ...
+
+
+class ProductRepository(Protocol):
+    def find(self, key: ProductKey, value: str) -> Product | None: ...
+    def ids_by(self, key: ProductKey, values: Iterable[str]) -> dict[str, int]: ...
+    def get_many(self, ids: Iterable[int]) -> dict[int, Product]: ...
+    def save_many(self, products: Sequence[Product], *, source: str) -> tuple[int, int]: ...
+    def set_package_cost(self, costs: Mapping[int, Decimal]) -> None: ...
+    def count(self) -> int: ...
+
+
+class ItemRepository(Protocol):
+    def ids_by_code(self) -> dict[str, int]: ...
+    def get(self, code: str) -> Item | None: ...
+    def save_many(self, items: Sequence[Item]) -> int: ...
+    def products_of(self, item_ids: Iterable[int] | None = None) -> dict[int, list[int]]: ...
+    def item_of_products(self) -> dict[int, int]: ...
+
+
+class LotRepository(Protocol):
+    def ensure_many(
+        self, lots: Iterable[tuple[int, str, date | None]]
+    ) -> dict[tuple[int, str], int]: ...
+    def find(self, product_ids: Iterable[int], lot_number: str) -> dict[int, int]: ...
+    def expiries(self, lot_ids: Iterable[int] | None = None) -> dict[int, date | None]: ...
+    def conflicts(
+        self, lots: Iterable[tuple[int, str, date | None]]
+    ) -> dict[tuple[int, str], date | None]: ...
+
+
+class LedgerRepository(Protocol):
+    def claim(self, external_id: str, now: datetime) -> bool: ...
+    def recorded(self, external_ids: Iterable[str]) -> set[str]: ...
+    def load_book(
+        self,
+        *,
+        location_ids: Iterable[int] | None,
+        product_ids: Iterable[int] | None,
+        lock: bool,
+    ) -> dict[StockKey, int]: ...
+    def write(
+        self,
+        movements: Sequence[Movement],
+        deltas: Mapping[StockKey, int],
+        *,
+        now: datetime,
+        external_ids: Iterable[str] = (),
+    ) -> None: ...
+
+
+class PurchaseRepository(Protocol):
+    def recorded(self, line_keys: Iterable[str]) -> set[str]: ...
+    def save_many(self, lines: Sequence[PurchaseLine]) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    @property
+    def locations(self) -> LocationRepository: ...
+    @property
+    def products(self) -> ProductRepository: ...
+    @property
+    def items(self) -> ItemRepository: ...
+    @property
+    def lots(self) -> LotRepository: ...
+    @property
+    def ledger(self) -> LedgerRepository: ...
+    @property
+    def purchases(self) -> PurchaseRepository: ...
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+def book_for(
+    uow: UnitOfWork,
+    *,
+    location_ids: Iterable[int] | None,
+    product_ids: Iterable[int] | None,
+    lock: bool,
+) -> StockBook:
+    """Load the on-hand lines a unit of work touches into a :class:`StockBook`."""
+    lines = uow.ledger.load_book(location_ids=location_ids, product_ids=product_ids, lock=lock)
+    return StockBook(
+        on_hand=dict(lines),
+        lot_expiry=uow.lots.expiries({k[2] for k in lines}),
+        item_products=uow.items.products_of(),
+        subtree=uow.locations.subtree(),
+    )

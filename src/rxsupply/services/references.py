@@ -1,0 +1,59 @@
+"""Turning what a user typed or a file holds (codes, NDCs, GTINs) into records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rxsupply.domain.location import Location
+from rxsupply.domain.ndc import ndc_lookup_key, validate_gtin14
+from rxsupply.domain.product import Item, Product
+from rxsupply.errors import UnknownItem, UnknownLocation, UnknownProduct
+from rxsupply.services.ports import ProductKey, UnitOfWork
+
+
+def product_key(text: str) -> tuple[ProductKey, str]:
+    """How to look up a product: a GTIN-14 (14 digits) or an NDC in any of its forms."""
+    raw = text.strip()
+    if raw.isdigit() and len(raw) == 14:
+        return "gtin", validate_gtin14(raw)
+    return ndc_lookup_key(raw)
+
+
+def find_product(uow: UnitOfWork, text: str) -> Product:
+    key, value = product_key(text)
+    found = uow.products.find(key, value)
+    if found is None:
+        raise UnknownProduct(text, "import it from the NDC Directory or an item file first")
+    return found
+
+
+def find_location(uow: UnitOfWork, code: str) -> Location:
+    found = uow.locations.get(code.strip())
+    if found is None:
+        raise UnknownLocation(code)
+    return found
+
+
+def find_item(uow: UnitOfWork, code: str) -> Item:
+    found = uow.items.get(code.strip())
+    if found is None:
+        raise UnknownItem(code)
+    return found
+
+
+def resolve_products(uow: UnitOfWork, texts: Iterable[str]) -> dict[str, int | str]:
+    """Map each distinct NDC/GTIN text to a product id, or to the reason it does not resolve."""
+    out: dict[str, int | str] = {}
+    by_key: dict[ProductKey, dict[str, str]] = {}
+    for text in set(texts):
+        try:
+            key, value = product_key(text)
+        except ValueError as exc:
+            out[text] = str(getattr(exc, "reason", exc))
+            continue
+        by_key.setdefault(key, {})[value] = text
+    for key, values in by_key.items():
+        ids = uow.products.ids_by(key, values)
+        for value, text in values.items():
+            out[text] = ids.get(value, f"unknown NDC {text}")
+    return out

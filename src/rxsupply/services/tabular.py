@@ -1,0 +1,65 @@
+"""Tables read from files, and collecting row errors before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from rxsupply.errors import ImportRejected, InvalidValue, RowError
+
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class Table:
+    """A file's rows as text columns. ``name`` is the file's name for messages; data rows are
+    numbered from 1 (the header is line 1 of the file, data row 1 is line 2)."""
+
+    name: str
+    columns: dict[str, list[str]]
+    rows: int
+
+    def get(self, column: str) -> list[str]:
+        return self.columns.get(column) or [""] * self.rows
+
+
+@dataclass(slots=True)
+class Errors:
+    """Row errors of one file. Keeps the first ``cap`` and counts the rest."""
+
+    file: str
+    cap: int = 100
+    found: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        self.total += 1
+        if len(self.found) < self.cap:
+            self.found.append(RowError(self.file, row, column, reason))
+
+    def value(self, row: int, column: str, parse: Callable[[str], T], text: str) -> T | None:
+        """Parse ``text``; on failure record the error and return None."""
+        try:
+            return parse(text)
+        except InvalidValue as exc:
+            self.add(row, column, f"{exc.reason} (got {text!r})")
+            return None
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.cap
+
+    def raise_if_any(self) -> None:
+        if self.total:
+            raise ImportRejected(self.found, self.total)
+
+
+def require_columns(name: str, header: Sequence[str], required: Sequence[str]) -> None:
+    missing = [c for c in required if c not in header]
+    if missing:
+        errors = [
+            RowError(name, 0, c, f"missing column; the header has {', '.join(header) or 'nothing'}")
+            for c in missing
+        ]
+        raise ImportRejected(errors)
