@@ -24,6 +24,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/rxsupply --db $(DEMO_DB) demo --seed 7
 	$(BIN)/rxsupply --db $(DEMO_DB) check
 

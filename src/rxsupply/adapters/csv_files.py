@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 
@@ -39,12 +40,18 @@ def read_csv_table(path: Path, *, required: list[str], optional: list[str] = ())
                 )
             ]
         ) from exc
+    text = text.rstrip("\r\n\t ") + "\n"  # trailing blank lines are not rows
+    first = next(csv.reader(io.StringIO(text)), [])
+    names = [c.strip().lower() for c in first]
+    twice = sorted({c for c in names if names.count(c) > 1})
+    if twice:
+        raise ImportRejected(
+            [RowError(name, 0, c, "appears more than once in the header") for c in twice]
+        )
     try:
         frame = pl.read_csv(io.StringIO(text), infer_schema=False)
     except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise ImportRejected(
-            [RowError(name, 0, "(file)", f"not a readable CSV file: {exc}")]
-        ) from exc
+        raise ImportRejected([_locate_bad_row(name, text, len(first), exc)]) from exc
     header = [c.strip().lower() for c in frame.columns]
     frame.columns = header
     require_columns(name, header, required)
@@ -65,3 +72,24 @@ def read_csv_table(path: Path, *, required: list[str], optional: list[str] = ())
         )
     columns = {c: [v.strip() for v in frame.get_column(c).fill_null("").to_list()] for c in header}
     return Table(name=name, columns=columns, rows=frame.height)
+
+
+def _locate_bad_row(name: str, text: str, columns: int, exc: Exception) -> RowError:
+    """Find the row polars could not read: a wrong number of fields or an open quote."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    try:
+        next(reader, None)
+        for row_number, fields in enumerate(reader, start=1):
+            if len(fields) != columns:
+                return RowError(
+                    name,
+                    row_number,
+                    "(row)",
+                    f"has {len(fields)} fields, the header has {columns} (line {reader.line_num})",
+                )
+    except csv.Error as bad:
+        return RowError(
+            name, reader.line_num - 1, "(row)", f"unreadable CSV near line {reader.line_num}: {bad}"
+        )
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return RowError(name, 0, "(file)", f"not a readable CSV file: {first_line[:200]}")

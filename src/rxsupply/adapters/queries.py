@@ -301,6 +301,6 @@ def summary(conn: Connection) -> dict[str, Any]:
             ).scalar_one()
         ),
         "purchase_lines": count(t.purchase_line),
-        "first": first.date().isoformat() if first else None,
-        "last": last.date().isoformat() if last else None,
+        "first": first.isoformat() if first else None,
+        "last": last.isoformat() if last else None,
     }

@@ -8,7 +8,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, RowMapping, and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import (
+    Connection,
+    RowMapping,
+    Table,
+    and_,
+    bindparam,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rxsupply.adapters import tables as t
@@ -32,6 +43,61 @@ def insert_many(conn: Connection, stmt: Any, rows: Sequence[Mapping[str, Any]]) 
     """Execute ``stmt`` for many parameter sets, 5,000 at a time (DBAPI executemany)."""
     for start in range(0, len(rows), 5000):
         conn.execute(stmt, list(rows[start : start + 5000]))
+
+
+def insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """Bulk insert positional rows, 5,000 per executemany, converting values with the
+    columns' own bind processors. On SQLite this skips SQLAlchemy's per-row parameter
+    compilation (the import hot path); elsewhere rows go through ``insert_many``."""
+    batch: list[tuple[Any, ...]] = []
+    if conn.dialect.name != "sqlite":
+        for row in rows:
+            batch.append(row)
+            if len(batch) == 5000:
+                insert_many(
+                    conn, insert(table), [dict(zip(columns, r, strict=True)) for r in batch]
+                )
+                batch.clear()
+        insert_many(conn, insert(table), [dict(zip(columns, r, strict=True)) for r in batch])
+        return
+    procs = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
+    converters = [(i, p) for i, p in enumerate(procs) if p is not None]
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join('?' for _ in columns)})"
+    )
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+
+    def flush() -> None:
+        cursor.executemany(sql, batch)
+        batch.clear()
+
+    last_in: list[Any] = [None] * len(columns)
+    last_out: list[Any] = [None] * len(columns)
+    for row in rows:
+        if converters:
+            values = list(row)
+            for i, proc in converters:
+                v = values[i]
+                if v is None:
+                    continue
+                if v is last_in[i]:  # the same timestamp object: convert once
+                    values[i] = last_out[i]
+                else:
+                    last_in[i] = v
+                    values[i] = last_out[i] = proc(v)
+            batch.append(tuple(values))
+        else:
+            batch.append(row)
+        if len(batch) == 5000:
+            flush()
+    if batch:
+        flush()
+    cursor.close()
 
 
 def upsert(conn: Connection, table: Any) -> Any:
@@ -433,6 +499,10 @@ class SqlLedger:
         )
         conds = []
         if location_ids is not None:
+            location_ids = set(location_ids)
+            if len(location_ids) > 2000:  # cheaper to read the product's lines everywhere
+                location_ids = None
+        if location_ids is not None:
             conds.append(oh.c.location_id.in_(sorted(set(location_ids))))
         if product_ids is not None:
             conds.append(oh.c.product_id.in_(sorted(set(product_ids))))
@@ -451,27 +521,46 @@ class SqlLedger:
         external_ids: Iterable[str] = (),
     ) -> None:
         """Append movements and apply on-hand deltas in one go (the caller's transaction)."""
-        refs = [{"external_id": e, "recorded_at": now} for e in external_ids]
-        insert_many(self.conn, insert(t.external_ref), refs)
-        rows = [
-            {
-                "kind": m.kind.value,
-                "occurred_at": m.occurred_at,
-                "recorded_at": now,
-                "product_id": m.product_id,
-                "lot_id": m.lot_id,
-                "quantity": m.quantity,
-                "from_location_id": m.from_location_id,
-                "to_location_id": m.to_location_id,
-                "external_id": m.external_id,
-                "reference": m.reference,
-                "user_name": m.user,
-                "note": m.note,
-                "unit_cost": m.unit_cost,
-            }
+        insert_rows(
+            self.conn,
+            t.external_ref,
+            ("external_id", "recorded_at"),
+            ((e, now) for e in external_ids),
+        )
+        columns = (
+            "kind",
+            "occurred_at",
+            "recorded_at",
+            "product_id",
+            "lot_id",
+            "quantity",
+            "from_location_id",
+            "to_location_id",
+            "external_id",
+            "reference",
+            "user_name",
+            "note",
+            "unit_cost",
+        )
+        rows = (
+            (
+                m.kind.value,
+                m.occurred_at,
+                now,
+                m.product_id,
+                m.lot_id,
+                m.quantity,
+                m.from_location_id,
+                m.to_location_id,
+                m.external_id,
+                m.reference,
+                m.user,
+                m.note,
+                m.unit_cost,
+            )
             for m in movements
-        ]
-        insert_many(self.conn, insert(t.movement), rows)
+        )
+        insert_rows(self.conn, t.movement, columns, rows)
         # Increases (and new zero lines) upsert; decreases update lines that exist and were
         # locked by load_book. The CHECK constraint on on_hand is the last line of defence.
         oh = t.on_hand

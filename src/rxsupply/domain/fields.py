@@ -6,22 +6,39 @@ services add the file, row and field.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from rxsupply.errors import InvalidValue
 
+_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
+
+
+def _without_thousands(text: str, field: str) -> str:
+    """Drop US thousands separators ("1,500"); any other comma ("1,5") is an error."""
+    if "," not in text:
+        return text
+    if not _THOUSANDS.match(text):
+        raise InvalidValue(field, "a comma may only separate thousands, as in 1,500", text)
+    return text.replace(",", "")
+
 
 def parse_units(
     text: str, field: str = "quantity", *, allow_zero: bool = False, allow_negative: bool = False
 ) -> int:
-    raw = text.strip().replace(",", "")
+    raw = text.strip()
+    if not raw.isascii():
+        raise InvalidValue(field, "not a whole number", text)
+    raw = _without_thousands(raw, field)
     try:
         value = int(raw)
     except ValueError:
         try:
             as_dec = Decimal(raw)
         except InvalidOperation:
+            raise InvalidValue(field, "not a whole number", text) from None
+        if not as_dec.is_finite():
             raise InvalidValue(field, "not a whole number", text) from None
         if as_dec != as_dec.to_integral_value():
             raise InvalidValue(field, "quantities are whole dispense units", text) from None
@@ -66,7 +83,7 @@ def parse_timestamp(text: str, local: tzinfo, field: str = "timestamp") -> datet
 
 
 def parse_money(text: str, field: str = "unit_price") -> Decimal:
-    raw = text.strip().replace("$", "").replace(",", "")
+    raw = _without_thousands(text.strip().replace("$", ""), field)
     try:
         value = Decimal(raw)
     except InvalidOperation:
@@ -75,4 +92,6 @@ def parse_money(text: str, field: str = "unit_price") -> Decimal:
         raise InvalidValue(field, "not an amount of money", text)
     if value < 0:
         raise InvalidValue(field, "must not be negative", text)
+    if value >= Decimal("1e10"):
+        raise InvalidValue(field, "too large for an amount of money", text)
     return value.quantize(Decimal("0.0001"))

@@ -26,8 +26,13 @@ PATTERNS: dict[Pattern, tuple[int, int, int]] = {
     "5-3-2": (5, 3, 2),
     "5-4-1": (5, 4, 1),
 }
-_HYPHENATED = re.compile(r"^(\d{4,5})-(\d{3,4})-(\d{1,2})$")
+_HYPHENATED = re.compile(r"^([0-9]{4,5})-([0-9]{3,4})-([0-9]{1,2})$")
 _NDC_GTIN_PREFIX = "03"
+
+
+def _is_digits(text: str) -> bool:
+    """ASCII digits only (``str.isdigit`` also accepts Arabic-Indic and full-width digits)."""
+    return text.isascii() and text.isdigit()
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -47,7 +52,7 @@ class NDC:
                 "4-4-2, 5-3-2 or 5-4-1",
                 str(self),
             )
-        if not (self.labeler + self.product + self.package).isdigit():
+        if not _is_digits(self.labeler + self.product + self.package):
             raise InvalidNDC("ndc", "an NDC has digits and hyphens only", str(self))
 
     @classmethod
@@ -61,7 +66,7 @@ class NDC:
         match = _HYPHENATED.match(raw)
         if match is None:
             digits = raw.replace("-", "")
-            if digits.isdigit() and len(digits) in (10, 11) and "-" not in raw:
+            if _is_digits(digits) and len(digits) in (10, 11) and "-" not in raw:
                 kind = "10-digit" if len(digits) == 10 else "11-digit"
                 raise InvalidNDC(
                     "ndc",
@@ -82,7 +87,7 @@ class NDC:
     @classmethod
     def from_digits(cls, digits: str, pattern: Pattern) -> NDC:
         """Split 10 digits by a known pattern."""
-        if len(digits) != 10 or not digits.isdigit():
+        if len(digits) != 10 or not _is_digits(digits):
             raise InvalidNDC("ndc", "expected exactly 10 digits", digits)
         a, b, _ = PATTERNS[pattern]
         return cls(digits[:a], digits[a : a + b], digits[a + b :])
@@ -140,7 +145,7 @@ class NDC:
 def ndc11_candidates(digits11: str) -> list[NDC]:
     """Every 10-digit NDC whose 5-4-2 billing form is ``digits11``, in pattern order."""
     raw = digits11.replace("-", "").strip()
-    if len(raw) != 11 or not raw.isdigit():
+    if len(raw) != 11 or not _is_digits(raw):
         raise InvalidNDC("ndc", "an 11-digit NDC has exactly 11 digits", digits11)
     lab, prod, pkg = raw[:5], raw[5:9], raw[9:]
     found: list[NDC] = []
@@ -163,7 +168,7 @@ def gs1_check_digit(body: str) -> str:
 
 def gtin14_from_ndc_digits(digits: str, *, indicator: int = 0) -> str:
     """Build the GTIN-14 for the 10 NDC digits: indicator + ``03`` + NDC + check digit."""
-    if len(digits) != 10 or not digits.isdigit():
+    if len(digits) != 10 or not _is_digits(digits):
         raise InvalidNDC("ndc", "expected the 10 NDC digits", digits)
     if not 0 <= indicator <= 8:
         raise InvalidGTIN("indicator", "the packaging indicator is a digit from 0 to 8", indicator)
@@ -174,7 +179,7 @@ def gtin14_from_ndc_digits(digits: str, *, indicator: int = 0) -> str:
 def validate_gtin14(gtin: str) -> str:
     """Return ``gtin`` if it is 14 digits with a correct check digit, else raise."""
     raw = gtin.strip()
-    if len(raw) != 14 or not raw.isdigit():
+    if len(raw) != 14 or not _is_digits(raw):
         raise InvalidGTIN("gtin", "a GTIN-14 has exactly 14 digits", raw)
     expected = gs1_check_digit(raw[:13])
     if raw[13] != expected:
@@ -213,9 +218,9 @@ def ndc_lookup_key(text: str) -> tuple[Literal["ndc", "digits10", "ndc11"], str]
             return "ndc11", digits
         NDC.parse(raw)  # raises with the precise reason
         raise InvalidNDC("ndc", "unreadable NDC", raw)  # pragma: no cover
-    if raw.isdigit() and len(raw) == 10:
+    if _is_digits(raw) and len(raw) == 10:
         return "digits10", raw
-    if raw.isdigit() and len(raw) == 11:
+    if _is_digits(raw) and len(raw) == 11:
         return "ndc11", raw
     raise InvalidNDC(
         "ndc",

@@ -27,7 +27,8 @@ class StockBook:
 
     ``lot_expiry`` gives each lot's expiry (None when unknown; unknown expiries go last in FEFO).
     ``item_products`` lists the products that stock each item. ``subtree`` maps a location to
-    itself and every location below it: stock "at an ADC" includes its pockets.
+    itself and every location below it: stock "at an ADC" includes its pockets. ``names``
+    gives location codes for messages.
     """
 
     on_hand: dict[StockKey, int] = field(default_factory=dict)
@@ -35,13 +36,22 @@ class StockBook:
     item_products: Mapping[int, Sequence[int]] = field(default_factory=dict)
     subtree: Mapping[int, Sequence[int]] = field(default_factory=dict)
     deltas: dict[StockKey, int] = field(default_factory=dict)
-    _lines: dict[tuple[int, int], dict[int, None]] = field(
-        default_factory=lambda: defaultdict(dict)
+    names: Mapping[int, str] = field(default_factory=dict)
+    # product -> location -> lots (insertion-ordered): every line ever known, and only the
+    # lines with stock (what allocation scans), plus subtree sets, for fast allocation.
+    _lines: dict[int, dict[int, dict[int, None]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(dict))
     )
+    _stocked: dict[int, dict[int, dict[int, None]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(dict))
+    )
+    _scope: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for loc, prod, lot in self.on_hand:
-            self._lines[(loc, prod)][lot] = None
+        for (loc, prod, lot), qty in self.on_hand.items():
+            self._lines[prod][loc][lot] = None
+            if qty > 0:
+                self._stocked[prod][loc][lot] = None
 
     def quantity(self, key: StockKey) -> int:
         return self.on_hand.get(key, 0)
@@ -51,11 +61,16 @@ class StockBook:
         if new < 0:
             loc, prod, lot = key
             raise InsufficientStock(
-                f"on-hand of product {prod} lot {lot} at location {loc} is "
+                f"on-hand of product {prod} lot {lot} at {self.names.get(loc, f'location {loc}')} is "
                 f"{self.on_hand.get(key, 0)}, cannot take {-qty}"
             )
-        if key not in self.on_hand:
-            self._lines[(key[0], key[1])][key[2]] = None
+        old = self.on_hand.get(key)
+        if old is None:
+            self._lines[key[1]][key[0]][key[2]] = None
+        if new > 0 and not old:
+            self._stocked[key[1]][key[0]][key[2]] = None
+        elif new == 0 and old:
+            del self._stocked[key[1]][key[0]][key[2]]
         self.on_hand[key] = new
         self.deltas[key] = self.deltas.get(key, 0) + qty
 
@@ -70,15 +85,34 @@ class StockBook:
         for m in movements:
             self.apply(m)
 
-    def lines_for(self, location_id: int, product_ids: Sequence[int]) -> list[StockKey]:
-        """Every known line of these products at the location or below it, FEFO order."""
+    def lines_for(
+        self, location_id: int, product_ids: Sequence[int], *, include_empty: bool = False
+    ) -> list[StockKey]:
+        """The lines of these products with stock at the location or below it, FEFO order;
+        ``include_empty`` adds the lines that once held stock and are now at zero."""
+        index = self._lines if include_empty else self._stocked
+        if len(product_ids) > 1:
+            product_ids = list(dict.fromkeys(product_ids))
+        scope = self._scope.get(location_id)
+        if scope is None:
+            scope = frozenset(self.subtree.get(location_id, (location_id,)))
+            self._scope[location_id] = scope
         keys: list[StockKey] = []
-        for loc in self.subtree.get(location_id, (location_id,)):
-            for prod in product_ids:
-                lots = self._lines.get((loc, prod))
-                if lots:
-                    keys.extend((loc, prod, lot) for lot in lots)
-        keys.sort(key=self._fefo_key)
+        for prod in product_ids:
+            by_loc = index.get(prod)
+            if not by_loc:
+                continue
+            if len(by_loc) <= len(scope):
+                for loc, lots in by_loc.items():
+                    if loc in scope:
+                        keys.extend((loc, prod, lot) for lot in lots)
+            else:
+                for loc in scope:
+                    found = by_loc.get(loc)
+                    if found:
+                        keys.extend((loc, prod, lot) for lot in found)
+        if len(keys) > 1:
+            keys.sort(key=self._fefo_key)
         return keys
 
     def _fefo_key(self, key: StockKey) -> tuple[bool, date, int, int]:
@@ -115,11 +149,13 @@ class StockBook:
         lines = self.lines_for(location_id, product_ids)
         if lot_ids is not None:
             lines = [k for k in lines if k[2] in lot_ids]
+        if to_location_id is not None:  # never "move" a line onto itself
+            lines = [k for k in lines if k[0] != to_location_id]
         have = sum(self.on_hand[k] for k in lines)
         if have < quantity:
             raise InsufficientStock(
-                f"{kind.value} of {quantity} {what or 'units'} at location {location_id}: "
-                f"only {have} on hand"
+                f"{kind.value} of {quantity} {what or 'units'} at "
+                f"{self.names.get(location_id, f'location {location_id}')}: only {have} on hand"
             )
         out: list[Movement] = []
         left = quantity
@@ -161,12 +197,16 @@ class StockBook:
         user: str = "",
         note: str = "",
     ) -> Movement:
-        """Return units to the location's first FEFO line of these products (a patient return
-        without a lot goes back to the lot that would be dispensed next)."""
-        lines = self.lines_for(location_id, product_ids)
+        """Return units to the lot of these products that would be dispensed next at the
+        location (the first FEFO line with stock; the first line ever stocked when all are
+        empty)."""
+        lines = self.lines_for(location_id, product_ids) or self.lines_for(
+            location_id, product_ids, include_empty=True
+        )
         if not lines:
             raise InvalidMovement(
-                f"{kind.value} of {what or 'units'} at location {location_id}: no lot of it has "
+                f"{kind.value} of {what or 'units'} at {self.names.get(location_id, f'location {location_id}')}: "
+                "no lot of it has "
                 "ever been stocked there; give the NDC and lot"
             )
         loc, prod, lot = lines[0]

@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -21,13 +22,14 @@ from sqlalchemy import Engine
 from rxsupply.adapters import queries
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.adapters.demo_hospital import build_demo
 from rxsupply.adapters.fda_ndc import as_products, read_ndc_directory
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date
 from rxsupply.domain.movement import MovementKind
-from rxsupply.errors import ImportRejected, RxSupplyError
+from rxsupply.errors import RxSupplyError
 from rxsupply.services import imports, ledger, scanning
 
 T = TypeVar("T")
@@ -208,6 +210,81 @@ def check(
         out.print("[green]ledger check: every on-hand equals its ledger sum[/green]")
     if rows:
         raise typer.Exit(1)
+
+
+# --- demo ------------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed builds the same hospital.")
+    ] = 7,
+    facilities: Annotated[int, typer.Option(min=1, max=20, help="Hospitals in the system.")] = 1,
+    days: Annotated[int, typer.Option(min=30, max=1500, help="Days of history.")] = 730,
+    end: Annotated[
+        str | None,
+        typer.Option(help="Day after the last day of history (YYYY-MM-DD; default today)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Build a demo hospital system: formulary, storeroom, satellites, ~30 ADCs per hospital,
+    and two years of simulated dispenses, refills and purchases."""
+    today = parse_date(end, "end") if end else datetime.now(local_zone()).date()
+    eng = engine()
+    with eng.connect() as conn:
+        if queries.summary(conn)["locations"]:
+            raise RxSupplyError(
+                "this database already has locations; build the demo into a "
+                "new database (--db demo.db)"
+            )
+    with err.status("building the demo hospital") as status:
+
+        def say(stage: str) -> None:
+            status.update(f"building the demo hospital: {stage}")
+
+        with SqlUnitOfWork(eng) as uow:
+            built = build_demo(
+                uow, today=today, seed=seed, facilities=facilities, days=days, progress=say
+            )
+    with eng.connect() as conn:
+        info = queries.summary(conn)
+    info["stockout_pocket_days"] = built.stockout_days
+    info["pockets"] = built.pockets
+    if as_json:
+        sys.stdout.write(json.dumps(info, indent=1, default=str) + "\n")
+        return
+    table = RichTable(title=f"Demo hospital (seed {seed})", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    kinds = info["locations_by_kind"]
+    rows = [
+        ("items", f"{info['items']:,}"),
+        ("products (NDC packages)", f"{info['products']:,}"),
+        ("locations", f"{info['locations']:,}"),
+        (
+            "  facilities / storerooms / satellites",
+            f"{kinds.get('facility', 0)} / {kinds.get('storeroom', 0)} / "
+            f"{kinds.get('satellite', 0)}",
+        ),
+        ("  ADCs / pockets", f"{kinds.get('adc', 0)} / {kinds.get('pocket', 0):,}"),
+        ("lots", f"{info['lots']:,}"),
+        ("on-hand value", f"${Decimal(info['on_hand_value']):,.2f}"),
+        ("dispense transactions", f"{info['dispense_transactions']:,}"),
+        ("ledger movements", f"{info['movements']:,}"),
+        ("purchase invoice lines", f"{info['purchase_lines']:,}"),
+        ("pocket-days with a stock-out", f"{built.stockout_days:,}"),
+        ("history", f"{_local_day(info['first'])} to {_local_day(info['last'])}"),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    out.print(table)
+
+
+def _local_day(stamp: str | None) -> str:
+    if not stamp:
+        return "-"
+    return datetime.fromisoformat(stamp).astimezone(local_zone()).date().isoformat()
 
 
 # --- scanning ----------------------------------------------------------------------------
@@ -483,7 +560,7 @@ def dispense(
     )
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})
 def adjust(
     location: Annotated[str, typer.Argument(help="Location code.")],
     product: Annotated[str, typer.Argument(help="NDC or GTIN.")],
@@ -511,23 +588,12 @@ def adjust(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console entry point: errors print as messages with a non-zero exit, never tracebacks."""
+    """Console entry point: errors print as messages with a non-zero exit, never tracebacks.
+
+    Usage errors exit 2 (click's standalone mode); rxsupply errors exit 1 with the message.
+    """
     try:
-        app(args=list(argv) if argv is not None else None, standalone_mode=False)
-    except ImportRejected as exc:
-        err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
-        raise SystemExit(1) from None
+        app(args=list(argv) if argv is not None else None, standalone_mode=True)
     except RxSupplyError as exc:
         err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
         raise SystemExit(1) from None
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code) from None
-    except typer.Abort:
-        raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        raise

@@ -482,9 +482,6 @@ def import_dispenses(
     stamp_cache: dict[str, datetime] = {}
     for i in range(table.rows):
         row = i + 1
-        if errors.full:
-            errors.total += 1
-            continue
         tid = txn[i]
         if not tid:
             errors.add(row, "transaction_id", "must not be blank")
@@ -506,7 +503,7 @@ def import_dispenses(
         qtext = qtys[i]
         qty = (
             int(qtext)
-            if qtext.isdigit() and qtext != "0"
+            if qtext.isascii() and qtext.isdigit() and qtext != "0"
             else errors.value(row, "quantity", parse_units, qtext)
         )
         if qty is None:
@@ -535,17 +532,16 @@ def import_dispenses(
             errors.add(row, "item" if has_item else "ndc", "give an item code or an NDC")
             continue
         parsed.append((stamp, row, tid, loc_id, pids, what, qty, kind))
-        _tick(progress, 1)
+        if row % 10_000 == 0:
+            _tick(progress, 10_000)
     errors.raise_if_any()
     done = uow.ledger.recorded(["txn:" + p[2] for p in parsed])
     todo = [p for p in parsed if "txn:" + p[2] not in done]
     todo.sort(key=lambda p: (p[0], p[1]))
+    subtree = uow.locations.subtree()
+    scope = {d for loc in {p[3] for p in todo} for d in subtree.get(loc, (loc,))}
     book = book_for(
-        uow,
-        location_ids={p[3] for p in todo}
-        | {d for p in todo for d in uow.locations.subtree().get(p[3], ())},
-        product_ids={pid for p in todo for pid in p[4]},
-        lock=True,
+        uow, location_ids=scope, product_ids={pid for p in todo for pid in p[4]}, lock=True
     )
     movements: list[Movement] = []
     for stamp, row, tid, loc_id, pids, what, qty, kind in todo:

@@ -132,4 +132,5 @@ def book_for(
         lot_expiry=uow.lots.expiries({k[2] for k in lines}),
         item_products=uow.items.products_of(),
         subtree=uow.locations.subtree(),
+        names={v: k for k, v in uow.locations.ids_by_code().items()},
     )
