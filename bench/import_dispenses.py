@@ -35,11 +35,11 @@ def write_hospital(folder: Path) -> tuple[list[tuple[str, str]], int]:
     items = folder / "items.csv"
     with items.open("w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["item_code", "item_name", "ndc", "package_size", "dispense_unit",
-                    "package_cost"])
+        w.writerow(
+            ["item_code", "item_name", "ndc", "package_size", "dispense_unit", "package_cost"]
+        )
         for i in range(ITEMS):
-            w.writerow([f"B{i:04d}", f"bench item {i}", f"99990-{i:04d}-1", 25, "VIAL",
-                        "10.00"])
+            w.writerow([f"B{i:04d}", f"bench item {i}", f"99990-{i:04d}-1", 25, "VIAL", "10.00"])
     rng = random.Random(1)
     pairs: list[tuple[str, str]] = []
     locations = folder / "locations.csv"
@@ -89,8 +89,10 @@ def rxsupply(db: Path, *args: str) -> tuple[float, int]:
 def bare_load(path: Path, db: Path) -> float:
     t0 = time.perf_counter()
     conn = sqlite3.connect(db)
-    conn.execute("CREATE TABLE raw (transaction_id TEXT PRIMARY KEY, timestamp TEXT, "
-                 "item TEXT, location TEXT, quantity INTEGER, kind TEXT)")
+    conn.execute(
+        "CREATE TABLE raw (transaction_id TEXT PRIMARY KEY, timestamp TEXT, "
+        "item TEXT, location TEXT, quantity INTEGER, kind TEXT)"
+    )
     with path.open(newline="") as f:
         reader = csv.reader(f)
         next(reader)
@@ -118,8 +120,10 @@ def main() -> None:
     check, _ = rxsupply(db, "check")
     peer = bare_load(dispenses, OUT / "bench-bare.db")
     size = dispenses.stat().st_size / 2**20
-    print(f"dispense import into SQLite: {args.rows:,} rows ({size:.0f} MiB CSV), "
-          f"{lines:,} pocket stock lines, {os.cpu_count()} cores")
+    print(
+        f"dispense import into SQLite: {args.rows:,} rows ({size:.0f} MiB CSV), "
+        f"{lines:,} pocket stock lines, {os.cpu_count()} cores"
+    )
     print(f"{'measure':<44}{'value':>14}")
     print(f"{'rxsupply import dispenses, seconds':<44}{seconds:>14.1f}")
     print(f"{'rxsupply rows/s':<44}{args.rows / seconds:>14,.0f}")
@@ -129,8 +133,10 @@ def main() -> None:
     print(f"{'peer: csv + sqlite3 executemany, seconds':<44}{peer:>14.1f}")
     print(f"{'peer rows/s':<44}{args.rows / peer:>14,.0f}")
     print(f"{'ratio rxsupply time / bare load time':<44}{seconds / peer:>14.2f}")
-    print(f"target: 1,000,000 rows in 60 s or less -> "
-          f"{'met' if args.rows / seconds >= 1_000_000 / 60 else 'NOT met'}")
+    print(
+        f"target: 1,000,000 rows in 60 s or less -> "
+        f"{'met' if args.rows / seconds >= 1_000_000 / 60 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -53,6 +53,9 @@ class StockBook:
             if qty > 0:
                 self._stocked[prod][loc][lot] = None
 
+    def _name(self, location_id: int) -> str:
+        return self.names.get(location_id, f"location {location_id}")
+
     def quantity(self, key: StockKey) -> int:
         return self.on_hand.get(key, 0)
 
@@ -61,7 +64,7 @@ class StockBook:
         if new < 0:
             loc, prod, lot = key
             raise InsufficientStock(
-                f"on-hand of product {prod} lot {lot} at {self.names.get(loc, f'location {loc}')} is "
+                f"on-hand of product {prod} lot {lot} at {self._name(loc)} is "
                 f"{self.on_hand.get(key, 0)}, cannot take {-qty}"
             )
         old = self.on_hand.get(key)
@@ -205,9 +208,8 @@ class StockBook:
         )
         if not lines:
             raise InvalidMovement(
-                f"{kind.value} of {what or 'units'} at {self.names.get(location_id, f'location {location_id}')}: "
-                "no lot of it has "
-                "ever been stocked there; give the NDC and lot"
+                f"{kind.value} of {what or 'units'} at {self._name(location_id)}: "
+                "no lot of it has ever been stocked there; give the NDC and lot"
             )
         loc, prod, lot = lines[0]
         m = Movement(
