@@ -597,12 +597,15 @@ def _backorders(
     days: int,
     rng: np.random.Generator,
 ) -> dict[int, tuple[date, date]]:
-    """A few primary products on supplier backorder for 3-8 weeks."""
+    """A few primary products on supplier backorder for 3-8 weeks (shorter in a short demo)."""
     out: dict[int, tuple[date, date]] = {}
     candidates = [i for i, it in enumerate(catalogue) if it.demand in ("high", "medium")]
+    first, last = min(60, days // 4), max(min(60, days // 4) + 1, days - 90)
+    longest = max(2, min(57, days // 3))
     for idx in rng.choice(candidates, size=min(12, len(candidates)), replace=False):
-        begin = start + timedelta(days=int(rng.integers(60, days - 90)))
-        out[item_products[int(idx)][0]] = (begin, begin + timedelta(days=int(rng.integers(21, 57))))
+        begin = start + timedelta(days=int(rng.integers(first, last)))
+        length = int(rng.integers(min(21, longest - 1), longest))
+        out[item_products[int(idx)][0]] = (begin, begin + timedelta(days=length))
     return out
 
 

@@ -1,0 +1,85 @@
+"""The demo hospital looks like a hospital and keeps a correct ledger."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine, func, select
+
+from rxsupply.adapters import queries, tables
+from rxsupply.adapters.demo_hospital import build_demo
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+
+END = date(2026, 11, 1)
+
+
+def _build(engine: Engine, *, days: int = 30, seed: int = 7) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        build_demo(uow, today=END, seed=seed, days=days)
+
+
+def test_a_month_of_demo_history_keeps_every_on_hand_equal_to_its_ledger(
+    engine: Engine,
+) -> None:
+    _build(engine)
+
+    with engine.connect() as conn:
+        differences = queries.check_rows(conn)
+        info = queries.summary(conn)
+
+    assert differences == []
+    assert 1_400 <= info["items"] <= 1_600
+    assert 2_300 <= info["products"] <= 2_700
+    assert info["locations_by_kind"]["adc"] == 30
+    assert info["locations_by_kind"]["storeroom"] == 1
+    assert info["locations_by_kind"]["satellite"] == 2
+    assert info["dispense_transactions"] > 30 * 1_000
+    assert info["purchase_lines"] > 0
+
+
+def test_the_same_seed_builds_the_same_hospital(sqlite_engine: Engine, tmp_path: object) -> None:
+    from rxsupply.adapters.database import make_engine, migrate
+
+    other = make_engine(f"sqlite:///{tmp_path}/other.db")
+    migrate(other)
+
+    _build(sqlite_engine, days=20)
+    _build(other, days=20)
+
+    def fingerprint(engine: Engine) -> tuple[object, ...]:
+        m = tables.movement
+        with engine.connect() as conn:
+            kinds = conn.execute(
+                select(m.c.kind, func.count(), func.sum(m.c.quantity)).group_by(m.c.kind)
+            ).all()
+            total = conn.execute(select(func.sum(tables.on_hand.c.quantity))).scalar_one()
+            return (*kinds, total)
+
+    assert fingerprint(sqlite_engine) == fingerprint(other)
+
+
+def test_demo_pockets_never_hold_more_than_their_capacity(sqlite_engine: Engine) -> None:
+    _build(sqlite_engine, days=20)
+
+    loc, oh = tables.location, tables.on_hand
+    with sqlite_engine.connect() as conn:
+        over = conn.execute(
+            select(loc.c.code, loc.c.capacity, func.sum(oh.c.quantity))
+            .join(oh, oh.c.location_id == loc.c.id)
+            .where(loc.c.kind == "pocket")
+            .group_by(loc.c.code, loc.c.capacity)
+            .having(func.sum(oh.c.quantity) > loc.c.capacity)
+        ).all()
+
+    assert over == []
+
+
+def test_demo_ndcs_use_labeler_codes_reserved_for_the_demo(sqlite_engine: Engine) -> None:
+    from rxsupply.adapters.demo_catalogue import DEMO_LABELER_CODES
+
+    _build(sqlite_engine, days=20)
+
+    with sqlite_engine.connect() as conn:
+        ndcs = conn.execute(select(tables.product.c.ndc)).scalars().all()
+
+    assert {n.split("-")[0] for n in ndcs} <= set(DEMO_LABELER_CODES)
