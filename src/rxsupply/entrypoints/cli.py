@@ -109,10 +109,36 @@ def emit(
     table = RichTable(title=title, show_lines=False)
     for c in cols:
         numeric = isinstance(rows[0].get(c), int | float) or c in ("value", "quantity")
-        table.add_column(c, justify="right" if numeric else "left")
+        table.add_column(
+            c,
+            justify="right" if numeric else "left",
+            no_wrap=c in _NO_WRAP,
+            overflow="fold" if c not in _NO_WRAP else "ellipsis",
+        )
     for r in rows:
         table.add_row(*("" if r.get(c) is None else _fmt(r.get(c)) for c in cols))
     out.print(table)
+
+
+_NO_WRAP = frozenset(
+    {
+        "item",
+        "location",
+        "ndc",
+        "lot",
+        "expiry",
+        "quantity",
+        "value",
+        "unit",
+        "kind",
+        "occurred_at",
+        "from_location",
+        "to_location",
+        "on_hand",
+        "ledger",
+        "difference",
+    }
+)
 
 
 def _fmt(v: object) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from rxsupply.domain.location import Location
+from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.stock import StockBook
 from rxsupply.errors import InvalidMovement, InvalidValue
@@ -142,8 +142,10 @@ def transfer(
         raise InvalidMovement(f"{kind.value} is not a transfer")
     src = _stocking(find_location(uow, from_location))
     dst = _stocking(find_location(uow, to_location))
-    assert src.id is not None and dst.id is not None
     product_ids, what = _what(uow, item=item, product=product)
+    if item is not None and dst.kind is not LocationKind.POCKET:
+        dst = _pocket_for(uow, dst, item.strip())
+    assert src.id is not None and dst.id is not None
     lot_ids: set[int] | None = None
     if lot is not None:
         lot_ids = set(uow.lots.find(product_ids, lot.strip()).values())
@@ -285,6 +287,14 @@ def adjust(
         now=now,
         external_id=external_id,
     )
+
+
+def _pocket_for(uow: UnitOfWork, place: Location, item_code: str) -> Location:
+    """Stock sent to a cabinet for an item goes into the item's pocket there, if it has one."""
+    for loc in uow.locations.all():
+        if loc.parent_id == place.id and loc.item_code == item_code:
+            return loc
+    return place
 
 
 def _what(uow: UnitOfWork, *, item: str | None, product: str | None) -> tuple[list[int], str]:

@@ -1,0 +1,189 @@
+"""Receiving, transferring, dispensing and adjusting through the service functions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from tests.conftest import NOW
+
+from rxsupply.adapters import queries
+from rxsupply.adapters.queries import StockFilter
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.movement import MovementKind
+from rxsupply.errors import InsufficientStock, InvalidValue, UnknownLocation
+from rxsupply.services import ledger
+
+
+def _on_hand(engine: Engine, **filters: str) -> dict[tuple[str, str], int]:
+    with engine.connect() as conn:
+        rows = queries.stock_rows(conn, StockFilter(**filters))  # type: ignore[arg-type]
+    return {(r["location"], r["lot"]): r["quantity"] for r in rows}
+
+
+def test_a_receipt_adds_a_lot_to_the_storeroom(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        ledger.receive(
+            uow,
+            location="MAIN-STORE",
+            product="98765-401-02",
+            lot="ON2611Z",
+            expiry=date(2028, 1, 31),
+            quantity=50,
+            now=NOW,
+            reference="PO-1",
+        )
+
+    assert (
+        _on_hand(hospital, location="MAIN-STORE", item="ONDA4INJ")[("MAIN-STORE", "ON2611Z")] == 50
+    )
+
+
+def test_a_receipt_by_gtin_finds_the_product(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        posted = ledger.receive(
+            uow,
+            location="MAIN-STORE",
+            product="00398765401027",
+            lot="G1",
+            expiry=None,
+            quantity=5,
+            now=NOW,
+        )
+
+    assert len(posted.movements) == 1
+
+
+def test_an_expired_lot_cannot_be_received(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="expired on"):
+        ledger.receive(
+            uow,
+            location="MAIN-STORE",
+            product="98765-401-02",
+            lot="OLD",
+            expiry=NOW.date() - timedelta(days=1),
+            quantity=5,
+            now=NOW,
+        )
+
+
+def test_a_known_lot_received_with_another_expiry_is_refused(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="recorded with"):
+        ledger.receive(
+            uow,
+            location="MAIN-STORE",
+            product="98765-401-02",
+            lot="ON2411A",
+            expiry=date(2029, 1, 31),
+            quantity=5,
+            now=NOW,
+        )
+
+
+def test_a_refill_to_a_cabinet_lands_in_the_items_pocket(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        posted = ledger.transfer(
+            uow,
+            from_location="MAIN-STORE",
+            to_location="ICU-ADC1",
+            item="ONDA4INJ",
+            quantity=5,
+            kind=MovementKind.REFILL,
+            now=NOW,
+        )
+
+    assert {m.kind for m in posted.movements} == {MovementKind.REFILL}
+    assert _on_hand(hospital, location="ICU-ADC1-P01")[("ICU-ADC1-P01", "ON2411A")] == 35
+
+
+def test_a_transfer_takes_the_earliest_expiring_lot_first(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        ledger.transfer(
+            uow,
+            from_location="MAIN-STORE",
+            to_location="OR-SAT",
+            item="ONDA4INJ",
+            quantity=260,
+            now=NOW,
+        )
+
+    stock = _on_hand(hospital, location="OR-SAT")
+    assert stock == {("OR-SAT", "ON2411A"): 250, ("OR-SAT", "ON2502B"): 10}
+
+
+def test_a_dispense_beyond_on_hand_changes_nothing(hospital: Engine) -> None:
+    before = _on_hand(hospital, location="ICU-ADC1")
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(InsufficientStock, match="ICU-ADC1"):
+        ledger.dispense(uow, location="ICU-ADC1", item="MORPH2INJ", quantity=16, now=NOW)
+
+    assert _on_hand(hospital, location="ICU-ADC1") == before
+
+
+def test_a_resent_adc_transaction_is_recorded_once(hospital: Engine) -> None:
+    for _ in range(2):
+        with SqlUnitOfWork(hospital) as uow:
+            result = ledger.dispense(
+                uow,
+                location="ICU-ADC1",
+                item="MORPH2INJ",
+                quantity=1,
+                now=NOW,
+                external_id="txn:ICU1-9",
+            )
+
+    assert result.duplicate
+    assert _on_hand(hospital, location="ICU-ADC1-P02")[("ICU-ADC1-P02", "MS2409")] == 14
+
+
+def test_a_patient_return_goes_back_to_the_lot_dispensed_next(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        posted = ledger.dispense(
+            uow,
+            location="ICU-ADC1",
+            item="ONDA4INJ",
+            quantity=1,
+            kind=MovementKind.PATIENT_RETURN,
+            now=NOW,
+        )
+
+    assert posted.movements[0].quantity == 1
+    assert _on_hand(hospital, location="ICU-ADC1-P01")[("ICU-ADC1-P01", "ON2411A")] == 31
+
+
+def test_an_adjustment_down_needs_stock_and_a_reason(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        ledger.adjust(
+            uow,
+            location="MAIN-STORE",
+            product="98765-0210-1",
+            lot="MS2409",
+            quantity=-2,
+            reason="broken syringes",
+            now=NOW,
+        )
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="reason"):
+        ledger.adjust(
+            uow,
+            location="MAIN-STORE",
+            product="98765-0210-1",
+            lot="MS2409",
+            quantity=-1,
+            reason=" ",
+            now=NOW,
+        )
+
+    assert _on_hand(hospital, location="MAIN-STORE")[("MAIN-STORE", "MS2409")] == 58
+
+
+def test_stock_cannot_move_to_an_unknown_location(hospital: Engine) -> None:
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(UnknownLocation):
+        ledger.transfer(
+            uow,
+            from_location="MAIN-STORE",
+            to_location="NOWHERE",
+            item="ONDA4INJ",
+            quantity=1,
+            now=NOW,
+        )
