@@ -312,6 +312,7 @@ def build_demo(
     for d in range(days):
         day = start + timedelta(days=d)
         morning = datetime.combine(day, time(REVIEW_HOUR, 0), LOCAL).astimezone(UTC)
+        day_end = datetime.combine(day, time(23, 59), LOCAL).astimezone(UTC)
         # 1. deliveries ordered earlier arrive at 10:00
         for (fac, pid), (due, packages, price_cents) in list(pending.items()):
             if due <= day:
@@ -394,7 +395,7 @@ def build_demo(
                             location_id=p.location_id,
                             product_ids=pids,
                             quantity=qty,
-                            occurred_at=when + timedelta(hours=2),
+                            occurred_at=min(when + timedelta(hours=2), day_end),
                             external_id=rid,
                             user="adc",
                         )

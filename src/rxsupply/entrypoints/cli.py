@@ -116,6 +116,8 @@ def emit(
             overflow="fold" if c not in _NO_WRAP else "ellipsis",
         )
     for r in rows:
+        if "occurred_at" in r:
+            r = {**r, "occurred_at": _local_time(str(r["occurred_at"]))}
         table.add_row(*("" if r.get(c) is None else _fmt(r.get(c)) for c in cols))
     out.print(table)
 
@@ -305,6 +307,11 @@ def demo(
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)
+
+
+def _local_time(stamp: str) -> str:
+    """A UTC ISO timestamp as the facility's local date and time, for tables."""
+    return datetime.fromisoformat(stamp).astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def _local_day(stamp: str | None) -> str:
