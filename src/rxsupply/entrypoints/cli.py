@@ -40,7 +40,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
+# Piped output is not squeezed into 80 columns: a file or a pager gets whole rows.
+out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True)
 
 
@@ -114,6 +115,7 @@ def emit(
             justify="right" if numeric else "left",
             no_wrap=c in _NO_WRAP,
             overflow="fold" if c not in _NO_WRAP else "ellipsis",
+            min_width=None if c in _NO_WRAP else 12,
         )
     for r in rows:
         if "occurred_at" in r:
