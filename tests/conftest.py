@@ -107,15 +107,15 @@ def load_examples(engine: Engine, *kinds: str) -> None:
         table = read_csv_table(EXAMPLES / f"{kind}.csv", required=required, optional=optional)
         with SqlUnitOfWork(engine) as uow:
             if kind == "items":
-                imports.import_items(uow, table)
+                imports.import_items(uow, table, now=NOW)
             elif kind == "locations":
-                imports.import_locations(uow, table)
+                imports.import_locations(uow, table, now=NOW)
             elif kind == "stock":
                 imports.import_stock(uow, table, now=NOW, local=EASTERN)
             elif kind == "dispenses":
                 imports.import_dispenses(uow, table, now=NOW, local=EASTERN)
             else:
-                imports.import_purchases(uow, table)
+                imports.import_purchases(uow, table, now=NOW)
 
 
 @pytest.fixture

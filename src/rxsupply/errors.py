@@ -106,5 +106,13 @@ class ImportRejected(RxSupplyError):
         super().__init__(f"import rejected, nothing written: {self.total} error(s){more}\n{lines}")
 
 
+class AuthenticationFailed(RxSupplyError):
+    """No valid session or token, or a wrong username or password."""
+
+
+class PermissionDenied(RxSupplyError):
+    """The user's role does not allow this."""
+
+
 class ConfigurationError(RxSupplyError):
     """Settings or the environment are wrong (bad database URL, missing file)."""

@@ -28,7 +28,8 @@ from rxsupply.domain.movement import Movement
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.product import Criticality, DEASchedule, Item, Product
 from rxsupply.domain.stock import StockKey
-from rxsupply.services.ports import ProductKey, PurchaseLine
+from rxsupply.domain.users import Role, User
+from rxsupply.services.ports import AuditEntry, ProductKey, PurchaseLine, StoredUser
 
 T = TypeVar("T")
 CHUNK = 900  # stays under SQLite's bound-parameter limit for IN lists
@@ -630,3 +631,122 @@ class SqlPurchases:
         ]
         insert_many(self.conn, insert(t.purchase_line), rows)
         return len(rows)
+
+
+def _user(row: RowMapping) -> User:
+    return User(
+        username=row["username"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        active=bool(row["active"]),
+        id=row["id"],
+    )
+
+
+class SqlUsers:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def _one(self, cond: Any) -> StoredUser | None:
+        row = self.conn.execute(select(t.app_user).where(cond)).mappings().first()
+        return StoredUser(_user(row), row["password_hash"]) if row else None
+
+    def get(self, username: str) -> StoredUser | None:
+        return self._one(t.app_user.c.username == username)
+
+    def get_by_id(self, user_id: int) -> StoredUser | None:
+        return self._one(t.app_user.c.id == user_id)
+
+    def all(self) -> list[User]:
+        rows = self.conn.execute(select(t.app_user).order_by(t.app_user.c.username))
+        return [_user(r) for r in rows.mappings()]
+
+    def add(self, user: User, password_hash: str, now: datetime) -> int:
+        return int(
+            self.conn.execute(
+                insert(t.app_user)
+                .values(
+                    username=user.username,
+                    display_name=user.display_name,
+                    role=user.role.value,
+                    password_hash=password_hash,
+                    active=user.active,
+                    created_at=now,
+                )
+                .returning(t.app_user.c.id)
+            ).scalar_one()
+        )
+
+    def set_active(self, username: str, active: bool) -> None:
+        self.conn.execute(
+            update(t.app_user).where(t.app_user.c.username == username).values(active=active)
+        )
+        if not active:
+            self.conn.execute(
+                update(t.api_token)
+                .where(
+                    t.api_token.c.user_id.in_(
+                        select(t.app_user.c.id).where(t.app_user.c.username == username)
+                    )
+                )
+                .values(revoked=True)
+            )
+
+    def set_password(self, username: str, password_hash: str) -> None:
+        self.conn.execute(
+            update(t.app_user)
+            .where(t.app_user.c.username == username)
+            .values(password_hash=password_hash)
+        )
+
+    def add_token(self, user_id: int, name: str, token_hash: str, now: datetime) -> int:
+        return int(
+            self.conn.execute(
+                insert(t.api_token)
+                .values(
+                    user_id=user_id, name=name, token_hash=token_hash, created_at=now, revoked=False
+                )
+                .returning(t.api_token.c.id)
+            ).scalar_one()
+        )
+
+    def user_for_token(self, token_hash: str) -> User | None:
+        row = (
+            self.conn.execute(
+                select(t.app_user)
+                .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
+                .where(t.api_token.c.token_hash == token_hash, t.api_token.c.revoked.is_(False))
+            )
+            .mappings()
+            .first()
+        )
+        return _user(row) if row else None
+
+    def setting(self, name: str) -> str | None:
+        value = self.conn.execute(
+            select(t.app_setting.c.value).where(t.app_setting.c.name == name)
+        ).scalar_one_or_none()
+        return None if value is None else str(value)
+
+    def put_setting(self, name: str, value: str) -> None:
+        self.conn.execute(
+            upsert(self.conn, t.app_setting).values(name=name, value=value).on_conflict_do_nothing()
+        )
+
+
+class SqlAudit:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, entry: AuditEntry) -> None:
+        self.conn.execute(
+            insert(t.audit).values(
+                at=entry.at,
+                user_name=entry.user,
+                action=entry.action,
+                entity=entry.entity,
+                entity_key=entry.key,
+                before=entry.before,
+                after=entry.after,
+            )
+        )

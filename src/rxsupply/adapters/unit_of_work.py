@@ -11,12 +11,14 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from rxsupply.adapters.repositories import (
+    SqlAudit,
     SqlItems,
     SqlLedger,
     SqlLocations,
     SqlLots,
     SqlProducts,
     SqlPurchases,
+    SqlUsers,
 )
 
 T = TypeVar("T")
@@ -42,6 +44,8 @@ class SqlUnitOfWork:
         self.lots = SqlLots(conn)
         self.ledger = SqlLedger(conn)
         self.purchases = SqlPurchases(conn)
+        self.users = SqlUsers(conn)
+        self.audit = SqlAudit(conn)
         return self
 
     def __exit__(

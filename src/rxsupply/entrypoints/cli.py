@@ -420,6 +420,7 @@ def import_cmd(
                     file=files[1].name,
                     rows=directory.counts.packages_read,
                     skipped=dict(directory.skipped),
+                    now=now(),
                 ),
             )
         results.append(result.as_dict())
@@ -456,16 +457,16 @@ def _run_import(kind: ImportKind, table: Any, cap: int) -> imports.ImportResult:
 
         def work(uow: SqlUnitOfWork) -> imports.ImportResult:
             if kind is ImportKind.ITEMS:
-                return imports.import_items(uow, table, cap=cap)
+                return imports.import_items(uow, table, now=now(), cap=cap)
             if kind is ImportKind.LOCATIONS:
-                return imports.import_locations(uow, table, cap=cap)
+                return imports.import_locations(uow, table, now=now(), cap=cap)
             if kind is ImportKind.STOCK:
                 return imports.import_stock(uow, table, now=now(), local=local_zone(), cap=cap)
             if kind is ImportKind.DISPENSES:
                 return imports.import_dispenses(
                     uow, table, now=now(), local=local_zone(), cap=cap, progress=tick
                 )
-            return imports.import_purchases(uow, table, cap=cap)
+            return imports.import_purchases(uow, table, now=now(), cap=cap)
 
         return run_with_retry(engine(), work)
 

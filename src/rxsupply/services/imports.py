@@ -21,6 +21,7 @@ from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.product import Criticality, DEASchedule, Item, Product
 from rxsupply.errors import InsufficientStock, InvalidMovement, InvalidValue
+from rxsupply.services.audit import record
 from rxsupply.services.ports import PurchaseLine, UnitOfWork, book_for
 from rxsupply.services.references import resolve_products
 from rxsupply.services.tabular import Errors, Table
@@ -79,6 +80,23 @@ def _key(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
 
 
+def _finish(uow: UnitOfWork, result: ImportResult, *, now: datetime, user: str) -> ImportResult:
+    """Audit the import in its own transaction: who imported which file, and what it wrote.
+    An import that wrote nothing (the same file again) leaves no trace at all."""
+    if result.written:
+        record(
+            uow,
+            user=user,
+            action=f"import_{result.kind.replace('-', '_')}",
+            entity="file",
+            key=result.file,
+            now=now,
+            after=result.as_dict(),
+        )
+    uow.commit()
+    return result
+
+
 def _tick(progress: Progress | None, n: int) -> None:
     if progress is not None:
         progress(n)
@@ -87,7 +105,9 @@ def _tick(progress: Progress | None, n: int) -> None:
 # --- locations ---------------------------------------------------------------------------
 
 
-def import_locations(uow: UnitOfWork, table: Table, *, cap: int = 100) -> ImportResult:
+def import_locations(
+    uow: UnitOfWork, table: Table, *, now: datetime, cap: int = 100, user: str = ""
+) -> ImportResult:
     """The location tree: ``code,name,kind[,parent,capacity,item,unit]``. Parents may come
     later in the file or already be in the database."""
     errors = Errors(table.name, cap)
@@ -155,13 +175,17 @@ def import_locations(uow: UnitOfWork, table: Table, *, cap: int = 100) -> Import
     errors.raise_if_any()
     ordered = _parents_first(parsed, existing)
     written = uow.locations.save_many(ordered, item_ids)
-    uow.commit()
-    return ImportResult(
-        "locations",
-        table.name,
-        table.rows,
-        written,
-        {"unchanged": table.rows - written} if table.rows > written else {},
+    return _finish(
+        uow,
+        ImportResult(
+            "locations",
+            table.name,
+            table.rows,
+            written,
+            {"unchanged": table.rows - written} if table.rows > written else {},
+        ),
+        now=now,
+        user=user,
     )
 
 
@@ -205,7 +229,9 @@ def _parents_first(
 # --- items -------------------------------------------------------------------------------
 
 
-def import_items(uow: UnitOfWork, table: Table, *, cap: int = 100) -> ImportResult:
+def import_items(
+    uow: UnitOfWork, table: Table, *, now: datetime, cap: int = 100, user: str = ""
+) -> ImportResult:
     """The item master, one row per item and NDC that stocks it. An NDC unknown to the
     database is defined by the row's product columns (package_size and dispense_unit at least);
     a known one is linked and enriched."""
@@ -275,8 +301,8 @@ def import_items(uow: UnitOfWork, table: Table, *, cap: int = 100) -> ImportResu
             if pid not in items[code].product_ids:
                 items[code].product_ids.append(pid)
     written = uow.items.save_many(list(items.values()))
-    uow.commit()
-    return ImportResult("items", table.name, table.rows, written + inserted + enriched)
+    result = ImportResult("items", table.name, table.rows, written + inserted + enriched)
+    return _finish(uow, result, now=now, user=user)
 
 
 def _product_from_row(
@@ -338,7 +364,13 @@ def _product_from_row(
 
 
 def import_stock(
-    uow: UnitOfWork, table: Table, *, now: datetime, local: tzinfo, cap: int = 100
+    uow: UnitOfWork,
+    table: Table,
+    *,
+    now: datetime,
+    local: tzinfo,
+    cap: int = 100,
+    user: str = "",
 ) -> ImportResult:
     """Opening on-hand: ``location,ndc,lot,expiry,quantity[,as_of,external_id]``, quantities
     in dispense units. Each row becomes an adjustment noted "opening stock"."""
@@ -433,9 +465,9 @@ def import_stock(
     uow.ledger.write(
         movements, deltas, now=now, external_ids=[m.external_id or "" for m in movements]
     )
-    uow.commit()
     skipped = {"already imported": len(rows) - len(todo)} if len(rows) > len(todo) else {}
-    return ImportResult("stock", table.name, table.rows, len(movements), skipped)
+    result = ImportResult("stock", table.name, table.rows, len(movements), skipped)
+    return _finish(uow, result, now=now, user=user)
 
 
 # --- dispenses ---------------------------------------------------------------------------
@@ -459,6 +491,7 @@ def import_dispenses(
     now: datetime,
     local: tzinfo,
     cap: int = 100,
+    user: str = "",
     progress: Progress | None = None,
 ) -> ImportResult:
     """ADC or EHR dispense transactions:
@@ -574,15 +607,17 @@ def import_dispenses(
             errors.add(row, "quantity", str(exc))
     errors.raise_if_any()
     uow.ledger.write(movements, book.deltas, now=now, external_ids=["txn:" + p[2] for p in todo])
-    uow.commit()
     skipped = {"already imported": len(parsed) - len(todo)} if len(parsed) > len(todo) else {}
-    return ImportResult("dispenses", table.name, table.rows, len(todo), skipped)
+    result = ImportResult("dispenses", table.name, table.rows, len(todo), skipped)
+    return _finish(uow, result, now=now, user=user)
 
 
 # --- purchases ---------------------------------------------------------------------------
 
 
-def import_purchases(uow: UnitOfWork, table: Table, *, cap: int = 100) -> ImportResult:
+def import_purchases(
+    uow: UnitOfWork, table: Table, *, now: datetime, cap: int = 100, user: str = ""
+) -> ImportResult:
     """Invoice lines: ``invoice_date,wholesaler,ndc,packages,unit_price[,invoice_number]``;
     ``unit_price`` is the price of one package. Purchase history only: stock comes from
     receipts and opening stock. Each product's cost becomes its latest invoice price."""
@@ -641,9 +676,9 @@ def import_purchases(uow: UnitOfWork, table: Table, *, cap: int = 100) -> Import
         ):
             latest[ln.product_id] = (ln.invoice_date, ln.unit_price)
     uow.products.set_package_cost({pid: price for pid, (_, price) in latest.items()})
-    uow.commit()
     skipped = {"already imported": len(lines) - len(todo)} if len(lines) > len(todo) else {}
-    return ImportResult("purchases", table.name, table.rows, written, skipped)
+    result = ImportResult("purchases", table.name, table.rows, written, skipped)
+    return _finish(uow, result, now=now, user=user)
 
 
 # --- products (NDC Directory and other catalogues) ---------------------------------------
@@ -657,6 +692,8 @@ def import_products(
     file: str,
     rows: int,
     skipped: dict[str, int] | None = None,
+    now: datetime,
+    user: str = "",
 ) -> ImportResult:
     """Add products by NDC: unknown NDCs are inserted, known ones enriched (blank fields
     filled), never duplicated. A product whose 11-digit billing form equals another NDC's is
@@ -678,10 +715,10 @@ def import_products(
         keep = [p for p in keep if p.ndc.ndc11 not in clash]
         skips["billing-form collision"] = skips.get("billing-form collision", 0) + len(clash)
     inserted, enriched = uow.products.save_many(keep, source=source)
-    uow.commit()
     unchanged = len(keep) - inserted - enriched
     if unchanged:
         skips["already known, nothing to add"] = unchanged
     if enriched:
         skips["already known, enriched"] = enriched
-    return ImportResult("ndc-directory", file, rows, inserted, skips)
+    result = ImportResult("ndc-directory", file, rows, inserted, skips)
+    return _finish(uow, result, now=now, user=user)

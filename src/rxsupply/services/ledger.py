@@ -16,6 +16,7 @@ from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.stock import StockBook
 from rxsupply.errors import InvalidMovement, InvalidValue
+from rxsupply.services.audit import record
 from rxsupply.services.ports import UnitOfWork, book_for
 from rxsupply.services.references import find_item, find_location, find_product
 
@@ -53,8 +54,56 @@ def post(
     book = book_for(uow, location_ids=scope, product_ids=set(product_ids), lock=True)
     movements = build(book)
     uow.ledger.write(movements, book.deltas, now=now)
+    _audit(uow, book, movements, now=now, external_id=external_id)
     uow.commit()
     return Posted(movements=movements)
+
+
+def _audit(
+    uow: UnitOfWork,
+    book: StockBook,
+    movements: list[Movement],
+    *,
+    now: datetime,
+    external_id: str | None,
+) -> None:
+    """One audit entry per use case: who, what, and on-hand before and after each line."""
+    if not movements:
+        return
+    first = movements[0]
+    lines = [
+        {
+            "location": book.names.get(key[0], str(key[0])),
+            "product_id": key[1],
+            "lot_id": key[2],
+            "before": book.on_hand[key] - delta,
+            "after": book.on_hand[key],
+        }
+        for key, delta in sorted(book.deltas.items())
+        if delta
+    ]
+    record(
+        uow,
+        user=first.user,
+        action=first.kind.value,
+        entity="stock",
+        key=external_id or first.reference or "",
+        now=now,
+        before=[{k: v for k, v in line.items() if k != "after"} for line in lines],
+        after={
+            "movements": [
+                {
+                    "quantity": m.quantity,
+                    "product_id": m.product_id,
+                    "lot_id": m.lot_id,
+                    "from": book.names.get(m.from_location_id or 0),
+                    "to": book.names.get(m.to_location_id or 0),
+                }
+                for m in movements
+            ],
+            "lines": lines,
+        },
+    )
 
 
 def receive(

@@ -17,6 +17,7 @@ from rxsupply.domain.location import Location
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.product import Item, Product
 from rxsupply.domain.stock import StockBook, StockKey
+from rxsupply.domain.users import User
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -93,6 +94,40 @@ class PurchaseRepository(Protocol):
     def save_many(self, lines: Sequence[PurchaseLine]) -> int: ...
 
 
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    user: str
+    action: str
+    entity: str
+    key: str = ""
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUser:
+    user: User
+    password_hash: str
+
+
+class UserRepository(Protocol):
+    def get(self, username: str) -> StoredUser | None: ...
+    def get_by_id(self, user_id: int) -> StoredUser | None: ...
+    def all(self) -> list[User]: ...
+    def add(self, user: User, password_hash: str, now: datetime) -> int: ...
+    def set_active(self, username: str, active: bool) -> None: ...
+    def set_password(self, username: str, password_hash: str) -> None: ...
+    def add_token(self, user_id: int, name: str, token_hash: str, now: datetime) -> int: ...
+    def user_for_token(self, token_hash: str) -> User | None: ...
+    def setting(self, name: str) -> str | None: ...
+    def put_setting(self, name: str, value: str) -> None: ...
+
+
+class AuditRepository(Protocol):
+    def add(self, entry: AuditEntry) -> None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def locations(self) -> LocationRepository: ...
@@ -106,6 +141,10 @@ class UnitOfWork(Protocol):
     def ledger(self) -> LedgerRepository: ...
     @property
     def purchases(self) -> PurchaseRepository: ...
+    @property
+    def users(self) -> UserRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

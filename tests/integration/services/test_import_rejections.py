@@ -94,14 +94,14 @@ def import_file(engine: Engine, kind: str, path: Path, *, cap: int = 100) -> imp
     table = read_csv_table(path, required=required, optional=optional)
     with SqlUnitOfWork(engine) as uow:
         if kind == "items":
-            return imports.import_items(uow, table, cap=cap)
+            return imports.import_items(uow, table, now=NOW, cap=cap)
         if kind == "locations":
-            return imports.import_locations(uow, table, cap=cap)
+            return imports.import_locations(uow, table, now=NOW, cap=cap)
         if kind == "stock":
             return imports.import_stock(uow, table, now=NOW, local=EASTERN, cap=cap)
         if kind == "dispenses":
             return imports.import_dispenses(uow, table, now=NOW, local=EASTERN, cap=cap)
-        return imports.import_purchases(uow, table, cap=cap)
+        return imports.import_purchases(uow, table, now=NOW, cap=cap)
 
 
 def rejection(engine: Engine, kind: str, path: Path, *, cap: int = 100) -> ImportRejected:

@@ -1,0 +1,75 @@
+"""Users, roles and the one permission table every face checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rxsupply.errors import InvalidValue
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    BUYER = "buyer"
+    TECHNICIAN = "technician"
+    COMPLIANCE = "compliance"
+
+
+class Permission(StrEnum):
+    VIEW = "view"  # items, products, locations, stock, ledger, dashboard
+    RECEIVE = "receive"  # receipts at the dock
+    TRANSFER = "transfer"  # transfers and ADC refills
+    DISPENSE = "dispense"  # dispenses, patient returns, waste (ADC integrations)
+    ADJUST = "adjust"  # adjustments and count variances: a manager's call
+    IMPORT = "import"  # file imports
+    VIEW_AUDIT = "view_audit"  # the audit trail
+    MANAGE_USERS = "manage_users"
+
+
+_ALL = frozenset(Permission)
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: _ALL,
+    Role.MANAGER: frozenset(
+        {
+            Permission.VIEW,
+            Permission.RECEIVE,
+            Permission.TRANSFER,
+            Permission.DISPENSE,
+            Permission.ADJUST,
+            Permission.IMPORT,
+        }
+    ),
+    Role.BUYER: frozenset({Permission.VIEW, Permission.RECEIVE, Permission.IMPORT}),
+    Role.TECHNICIAN: frozenset(
+        {Permission.VIEW, Permission.RECEIVE, Permission.TRANSFER, Permission.DISPENSE}
+    ),
+    Role.COMPLIANCE: frozenset({Permission.VIEW, Permission.VIEW_AUDIT}),
+}
+"""Who may do what. Compliance is a read-only auditor; only admins manage users."""
+
+
+def allowed(role: Role, permission: Permission) -> bool:
+    return permission in PERMISSIONS[role]
+
+
+@dataclass(slots=True)
+class User:
+    username: str
+    display_name: str
+    role: Role
+    active: bool = True
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        name = self.username.strip()
+        if not name or not all(c.isalnum() or c in "._-@" for c in name) or len(name) > 64:
+            raise InvalidValue("username", "1-64 letters, digits and . _ - @ only", self.username)
+
+    def can(self, permission: Permission) -> bool:
+        return self.active and allowed(self.role, permission)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < 10:
+        raise InvalidValue("password", "use at least 10 characters")

@@ -1,0 +1,37 @@
+"""The append-only audit trail: who changed what, when, with before and after."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from rxsupply.services.ports import AuditEntry, UnitOfWork
+
+
+def _dump(value: object) -> str | None:
+    return None if value is None else json.dumps(value, default=str, sort_keys=True)
+
+
+def record(
+    uow: UnitOfWork,
+    *,
+    user: str,
+    action: str,
+    entity: str,
+    now: datetime,
+    key: str = "",
+    before: object = None,
+    after: object = None,
+) -> None:
+    """Add an audit entry in the caller's transaction (it commits with the change)."""
+    uow.audit.add(
+        AuditEntry(
+            at=now,
+            user=user or "system",
+            action=action,
+            entity=entity,
+            key=key,
+            before=_dump(before),
+            after=_dump(after),
+        )
+    )
