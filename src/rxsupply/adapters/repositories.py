@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     tuple_,
     update,
 )
@@ -139,10 +140,40 @@ class SqlLocations:
         return dict(rows.all())
 
     def get(self, code: str) -> Location | None:
-        for loc in self.all():
-            if loc.code == code:
-                return loc
-        return None
+        loc, parent, it = t.location, t.location.alias("parent"), t.item
+        row = (
+            self.conn.execute(
+                select(loc, parent.c.code.label("parent_code"), it.c.code.label("item_code"))
+                .outerjoin(parent, parent.c.id == loc.c.parent_id)
+                .outerjoin(it, it.c.id == loc.c.item_id)
+                .where(loc.c.code == code)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return self._to_domain(
+            row, {row["parent_id"]: row["parent_code"]}, {row["item_id"]: row["item_code"]}
+        )
+
+    def children(self, code: str) -> list[Location]:
+        loc, parent, it = t.location, t.location.alias("parent"), t.item
+        rows = (
+            self.conn.execute(
+                select(loc, parent.c.code.label("parent_code"), it.c.code.label("item_code"))
+                .join(parent, parent.c.id == loc.c.parent_id)
+                .outerjoin(it, it.c.id == loc.c.item_id)
+                .where(parent.c.code == code)
+                .order_by(loc.c.code)
+            )
+            .mappings()
+            .all()
+        )
+        return [
+            self._to_domain(r, {r["parent_id"]: r["parent_code"]}, {r["item_id"]: r["item_code"]})
+            for r in rows
+        ]
 
     def save_many(self, locations: Sequence[Location], item_ids: Mapping[str, int]) -> int:
         """Insert new codes, update existing ones; parents before children. Returns changes."""
@@ -177,7 +208,26 @@ class SqlLocations:
         self._subtree = None
         return changed
 
-    def subtree(self) -> dict[int, list[int]]:
+    def subtree(self, roots: Iterable[int] | None = None) -> dict[int, list[int]]:
+        """Each location (or each of ``roots``) mapped to itself and everything below it.
+
+        With ``roots`` a recursive query reads only those branches (a request touching one
+        cabinet reads one cabinet); without, the whole tree is read once and cached."""
+        if roots is not None:
+            wanted = sorted(set(roots))
+            out: dict[int, list[int]] = {r: [] for r in wanted}
+            stmt = text(
+                "WITH RECURSIVE tree(root, id) AS ("
+                " SELECT id, id FROM location WHERE id IN :roots"
+                " UNION ALL"
+                " SELECT tree.root, location.id FROM location"
+                " JOIN tree ON location.parent_id = tree.id)"
+                " SELECT root, id FROM tree"
+            ).bindparams(bindparam("roots", expanding=True))
+            for part in chunks(wanted):
+                for root, loc_id in self.conn.execute(stmt, {"roots": list(part)}):
+                    out[root].append(loc_id)
+            return out
         if self._subtree is None:
             rows = self.conn.execute(select(t.location.c.id, t.location.c.parent_id))
             children: dict[int, list[int]] = defaultdict(list)
@@ -188,14 +238,25 @@ class SqlLocations:
                     children[parent].append(loc_id)
             tree: dict[int, list[int]] = {}
             for loc_id in all_ids:
-                out, stack = [], [loc_id]
+                found, stack = [], [loc_id]
                 while stack:
                     node = stack.pop()
-                    out.append(node)
+                    found.append(node)
                     stack.extend(children.get(node, ()))
-                tree[loc_id] = out
+                tree[loc_id] = found
             self._subtree = tree
         return self._subtree
+
+    def codes(self, ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(ids))
+        out: dict[int, str] = {}
+        for part in chunks(wanted):
+            out.update(
+                self.conn.execute(
+                    select(t.location.c.id, t.location.c.code).where(t.location.c.id.in_(part))
+                ).all()
+            )
+        return out
 
 
 def product_from_row(row: RowMapping) -> Product:

@@ -25,12 +25,14 @@ from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.demo_hospital import build_demo
 from rxsupply.adapters.fda_ndc import as_products, read_ndc_directory
 from rxsupply.adapters.gs1 import parse_scan
+from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date
 from rxsupply.domain.movement import MovementKind
+from rxsupply.domain.users import Role
 from rxsupply.errors import RxSupplyError
-from rxsupply.services import imports, ledger, scanning
+from rxsupply.services import imports, ledger, scanning, users
 
 T = TypeVar("T")
 app = typer.Typer(
@@ -242,6 +244,105 @@ def check(
         raise typer.Exit(1)
 
 
+# --- server and users --------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker threads for requests.")] = 40,
+) -> None:
+    """Serve the web UI and the REST API (OpenAPI at /docs)."""
+    import anyio.to_thread
+    import uvicorn
+
+    from rxsupply.entrypoints.api import create_app
+
+    async def more_threads() -> None:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = workers
+
+    web = create_app(engine())
+    web.router.on_startup.append(more_threads)
+    err.print(f"rxsupply on http://{host}:{port}  (API docs at /docs)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+users_app = typer.Typer(
+    help="People and integrations who use the web UI and API.", no_args_is_help=True
+)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[Role, typer.Option(help="admin, manager, buyer, technician or compliance.")],
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    password: Annotated[
+        str | None, typer.Option(help="Password (prompted when left out; at least 10 characters).")
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(help="Also issue an API token with this name (printed once).")
+    ] = None,
+) -> None:
+    """Add a user."""
+    secret = password or typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    with SqlUnitOfWork(engine()) as uow:
+        user = users.add_user(
+            uow,
+            Argon2Hasher(),
+            username=username,
+            display_name=name,
+            role=role,
+            password=secret,
+            now=now(),
+            by="cli",
+        )
+    out.print(f"added {user.username} ({user.role.value})")
+    if token:
+        with SqlUnitOfWork(engine()) as uow:
+            issued = users.issue_token(uow, username=user.username, name=token, now=now(), by="cli")
+        out.print(f"API token {issued.name}: {issued.token}")
+
+
+@users_app.command("list")
+def users_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """List users."""
+    with SqlUnitOfWork(engine()) as uow:
+        rows = [
+            {
+                "username": u.username,
+                "display_name": u.display_name,
+                "role": u.role.value,
+                "active": u.active,
+            }
+            for u in uow.users.all()
+        ]
+    emit(rows, as_json=as_json, title="Users")
+
+
+@users_app.command("disable")
+def users_disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable a user: sessions and API tokens stop working at once."""
+    with SqlUnitOfWork(engine()) as uow:
+        users.set_active(uow, username=username, active=False, now=now(), by="cli")
+    out.print(f"disabled {username}")
+
+
+@users_app.command("token")
+def users_token(
+    username: Annotated[str, typer.Argument(help="Login name.")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "integration",
+) -> None:
+    """Issue an API token for a user (printed once; only its hash is stored)."""
+    with SqlUnitOfWork(engine()) as uow:
+        issued = users.issue_token(uow, username=username, name=name, now=now(), by="cli")
+    out.print(issued.token)
+
+
 # --- demo ------------------------------------------------------------------------------
 
 
@@ -277,9 +378,11 @@ def demo(
             built = build_demo(
                 uow, today=today, seed=seed, facilities=facilities, days=days, progress=say
             )
+    logins = _demo_users(eng)
     with eng.connect() as conn:
         info = queries.summary(conn)
     info["stockout_pocket_days"] = built.stockout_days
+    info["logins"] = [{"username": u, "role": r, "password": DEMO_PASSWORD} for u, r in logins]
     info["pockets"] = built.pockets
     if as_json:
         sys.stdout.write(json.dumps(info, indent=1, default=str) + "\n")
@@ -309,6 +412,43 @@ def demo(
     for label, value in rows:
         table.add_row(label, value)
     out.print(table)
+    out.print(
+        "demo logins (password [bold]"
+        + DEMO_PASSWORD
+        + "[/bold]): "
+        + ", ".join(f"[bold]{u}[/bold] ({r})" for u, r in logins)
+    )
+
+
+DEMO_PASSWORD = "rxsupply-demo"
+DEMO_USERS = (
+    ("admin", Role.ADMIN, "Avery Admin"),
+    ("manager", Role.MANAGER, "Morgan Manager, PharmD"),
+    ("buyer", Role.BUYER, "Bailey Buyer"),
+    ("tech", Role.TECHNICIAN, "Taylor Tech, CPhT"),
+    ("auditor", Role.COMPLIANCE, "Casey Compliance"),
+)
+
+
+def _demo_users(eng: Engine) -> list[tuple[str, str]]:
+    """One login per role for trying the demo (never for a real database)."""
+    made = []
+    hasher = Argon2Hasher()
+    for username, role, name in DEMO_USERS:
+        with SqlUnitOfWork(eng) as uow:
+            if uow.users.get(username) is None:
+                users.add_user(
+                    uow,
+                    hasher,
+                    username=username,
+                    display_name=name,
+                    role=role,
+                    password=DEMO_PASSWORD,
+                    now=now(),
+                    by="demo",
+                )
+        made.append((username, role.value))
+    return made
 
 
 def _local_time(stamp: str) -> str:

@@ -49,8 +49,9 @@ def post(
     if external_id is not None and not uow.ledger.claim(external_id, now):
         uow.rollback()
         return Posted(duplicate=True)
-    subtree = uow.locations.subtree()
-    scope = {d for loc in location_ids for d in subtree.get(loc, [loc])}
+    roots = set(location_ids)
+    subtree = uow.locations.subtree(roots)
+    scope = {d for loc in roots for d in subtree.get(loc, [loc])}
     book = book_for(uow, location_ids=scope, product_ids=set(product_ids), lock=True)
     movements = build(book)
     uow.ledger.write(movements, book.deltas, now=now)
@@ -340,8 +341,8 @@ def adjust(
 
 def _pocket_for(uow: UnitOfWork, place: Location, item_code: str) -> Location:
     """Stock sent to a cabinet for an item goes into the item's pocket there, if it has one."""
-    for loc in uow.locations.all():
-        if loc.parent_id == place.id and loc.item_code == item_code:
+    for loc in uow.locations.children(place.code):
+        if loc.item_code == item_code:
             return loc
     return place
 

@@ -38,7 +38,9 @@ class LocationRepository(Protocol):
     def ids_by_code(self) -> dict[str, int]: ...
     def get(self, code: str) -> Location | None: ...
     def save_many(self, locations: Sequence[Location], item_ids: Mapping[str, int]) -> int: ...
-    def subtree(self) -> dict[int, list[int]]: ...
+    def subtree(self, roots: Iterable[int] | None = None) -> dict[int, list[int]]: ...
+    def codes(self, ids: Iterable[int]) -> dict[int, str]: ...
+    def children(self, code: str) -> list[Location]: ...
 
 
 class ProductRepository(Protocol):
@@ -165,11 +167,12 @@ def book_for(
     lock: bool,
 ) -> StockBook:
     """Load the on-hand lines a unit of work touches into a :class:`StockBook`."""
-    lines = uow.ledger.load_book(location_ids=location_ids, product_ids=product_ids, lock=lock)
+    scope = None if location_ids is None else set(location_ids)
+    lines = uow.ledger.load_book(location_ids=scope, product_ids=product_ids, lock=lock)
+    touched = scope if scope is not None else {k[0] for k in lines}
     return StockBook(
         on_hand=dict(lines),
         lot_expiry=uow.lots.expiries({k[2] for k in lines}),
-        item_products=uow.items.products_of(),
-        subtree=uow.locations.subtree(),
-        names={v: k for k, v in uow.locations.ids_by_code().items()},
+        subtree=uow.locations.subtree(scope) if scope is not None else uow.locations.subtree(),
+        names=uow.locations.codes(touched),
     )

@@ -1,0 +1,88 @@
+"""RFC 9457 problem details for every error the API returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from rxsupply.errors import (
+    AuthenticationFailed,
+    ImportRejected,
+    InsufficientStock,
+    InvalidMovement,
+    InvalidValue,
+    NotFound,
+    PermissionDenied,
+    RxSupplyError,
+)
+
+PROBLEM = "application/problem+json"
+_STATUS: list[tuple[type[RxSupplyError], int, str]] = [
+    (AuthenticationFailed, 401, "authentication-required"),
+    (PermissionDenied, 403, "forbidden"),
+    (NotFound, 404, "not-found"),
+    (InsufficientStock, 409, "insufficient-stock"),
+    (InvalidMovement, 409, "invalid-movement"),
+    (ImportRejected, 422, "import-rejected"),
+    (InvalidValue, 422, "invalid-value"),
+]
+
+
+def problem(
+    status: int, kind: str, title: str, detail: str, request: Request, **extra: Any
+) -> JSONResponse:
+    body = {
+        "type": f"https://rxsupply.dev/problems/{kind}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": str(request.url.path),
+        **extra,
+    }
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def status_of(exc: RxSupplyError) -> tuple[int, str]:
+    for cls, status, kind in _STATUS:
+        if isinstance(exc, cls):
+            return status, kind
+    return 400, "bad-request"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RxSupplyError)
+    async def _domain(request: Request, exc: RxSupplyError) -> JSONResponse:
+        status, kind = status_of(exc)
+        extra: dict[str, Any] = {}
+        if isinstance(exc, ImportRejected):
+            extra["errors"] = [
+                {"file": e.file, "row": e.row, "field": e.field, "reason": e.reason}
+                for e in exc.errors
+            ]
+            extra["total"] = exc.total
+        if isinstance(exc, InvalidValue):
+            extra["field"] = exc.field
+        title = kind.replace("-", " ").capitalize()
+        return problem(status, kind, title, str(exc), request, **extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+                "reason": e.get("msg", ""),
+            }
+            for e in exc.errors()
+        ]
+        detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
+        return problem(422, "invalid-request", "Invalid request", detail, request, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+        return problem(exc.status_code, kind, str(exc.detail), str(exc.detail), request)

@@ -1,0 +1,116 @@
+"""Who is calling: API tokens for integrations, signed session cookies for people.
+
+A session cookie carries the user id, a CSRF token and its issue time, signed with a secret
+kept in the database; it expires after ``SESSION_HOURS``. Requests that change something with a
+session must present the CSRF token (form field ``csrf_token`` or header ``X-CSRF-Token``);
+bearer-token requests need none.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import Engine
+
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.users import Permission, User
+from rxsupply.errors import AuthenticationFailed, PermissionDenied
+from rxsupply.services import users
+
+COOKIE = "rxsupply_session"
+SESSION_HOURS = 10
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    user: User
+    csrf: str | None  # None for API-token callers
+
+
+class Sessions:
+    def __init__(self, secret: str) -> None:
+        self._signer = URLSafeTimedSerializer(secret, salt="rxsupply-session")
+
+    def issue(self, user: User) -> tuple[str, str]:
+        csrf = secrets.token_urlsafe(24)
+        return self._signer.dumps({"uid": user.id, "csrf": csrf}), csrf
+
+    def read(self, cookie: str) -> tuple[int, str]:
+        try:
+            data: Any = self._signer.loads(cookie, max_age=SESSION_HOURS * 3600)
+        except SignatureExpired:
+            raise AuthenticationFailed("your session has expired; sign in again") from None
+        except BadSignature:
+            raise AuthenticationFailed("invalid session; sign in again") from None
+        return int(data["uid"]), str(data["csrf"])
+
+
+def _engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+async def caller(request: Request) -> Caller:
+    """The authenticated caller, or 401. Checks CSRF for session writes."""
+    header = request.headers.get("authorization", "")
+    engine = _engine(request)
+    if header.lower().startswith("bearer "):
+        token = header[7:].strip()
+        with SqlUnitOfWork(engine) as uow:
+            return Caller(users.user_for_token(uow, token), None)
+    cookie = request.cookies.get(COOKIE)
+    if not cookie:
+        raise AuthenticationFailed("sign in, or send an API token as 'Authorization: Bearer'")
+    uid, csrf = request.app.state.sessions.read(cookie)
+    with SqlUnitOfWork(engine) as uow:
+        stored = uow.users.get_by_id(uid)
+    if stored is None or not stored.user.active:
+        raise AuthenticationFailed("the account is disabled; sign in again")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            form = await request.form()
+            value = form.get("csrf_token")
+            sent = value if isinstance(value, str) else None
+        if not sent or not secrets.compare_digest(sent, csrf):
+            raise PermissionDenied("the form's CSRF token is missing or stale; reload the page")
+    return Caller(stored.user, csrf)
+
+
+CallerDep = Annotated[Caller, Depends(caller)]
+
+
+def require(permission: Permission) -> Callable[..., Awaitable[Caller]]:
+    async def check(who: CallerDep) -> Caller:
+        if not who.user.can(permission):
+            raise PermissionDenied(
+                f"{who.user.username} ({who.user.role.value}) may not {permission.value}"
+            )
+        return who
+
+    check.__name__ = f"require_{permission.value}"
+    return check
+
+
+REQUIRES: dict[Permission, Callable[..., Awaitable[Caller]]] = {p: require(p) for p in Permission}
+"""One dependency per permission, so FastAPI runs it once per request."""
+
+
+def guarded(permission: Permission) -> dict[str, Any]:
+    """Route keyword arguments: the permission check and its record in the OpenAPI spec (the
+    role-by-endpoint test reads ``x-permission``)."""
+    return {
+        "dependencies": [Depends(REQUIRES[permission])],
+        "openapi_extra": {"x-permission": permission.value},
+    }
+
+
+PUBLIC: dict[str, Any] = {"openapi_extra": {"x-permission": "public"}}
