@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint install clean
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: demo test lint install clean browser
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "rxsupply needs Python 3.11 or newer"; exit 1; }
@@ -36,7 +38,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: lint
+# Web tests drive Debian's chromium through Playwright (never a downloaded browser).
+browser:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the web tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: lint browser
 	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 clean:

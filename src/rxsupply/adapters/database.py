@@ -21,8 +21,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> Engine:
-    """An engine for ``url``. SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` so writers
-    queue instead of failing; PostgreSQL optionally runs inside ``schema`` (tests)."""
+    """An engine for ``url``. SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` for units
+    of work that write, so writers queue instead of failing; PostgreSQL optionally runs inside
+    ``schema`` (tests)."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -63,7 +64,10 @@ def _sqlite_events(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Units of work that write take the write lock up front (no upgrade deadlocks);
+        # plain reads begin deferred and never block a writer.
+        immediate = conn.get_execution_options().get("rxsupply_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

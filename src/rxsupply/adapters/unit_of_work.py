@@ -31,11 +31,14 @@ class SqlUnitOfWork:
 
     connection: Connection
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
+        self.readonly = readonly
 
     def __enter__(self) -> Self:
-        self.connection = self.engine.connect()
+        self.connection = self.engine.connect().execution_options(
+            rxsupply_write=not self.readonly
+        )
         self._tx = self.connection.begin()
         conn = self.connection
         self.locations = SqlLocations(conn)

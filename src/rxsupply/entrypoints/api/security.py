@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import Engine
 
@@ -56,21 +57,30 @@ def _engine(request: Request) -> Engine:
     return engine
 
 
+def _user_for_token(engine: Engine, token: str) -> User:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return users.user_for_token(uow, token)
+
+
+def _user_by_id(engine: Engine, uid: int) -> User | None:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        stored = uow.users.get_by_id(uid)
+    return None if stored is None else stored.user
+
+
 async def caller(request: Request) -> Caller:
     """The authenticated caller, or 401. Checks CSRF for session writes."""
     header = request.headers.get("authorization", "")
     engine = _engine(request)
     if header.lower().startswith("bearer "):
         token = header[7:].strip()
-        with SqlUnitOfWork(engine) as uow:
-            return Caller(users.user_for_token(uow, token), None)
+        return Caller(await run_in_threadpool(_user_for_token, engine, token), None)
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         raise AuthenticationFailed("sign in, or send an API token as 'Authorization: Bearer'")
     uid, csrf = request.app.state.sessions.read(cookie)
-    with SqlUnitOfWork(engine) as uow:
-        stored = uow.users.get_by_id(uid)
-    if stored is None or not stored.user.active:
+    stored = await run_in_threadpool(_user_by_id, engine, uid)
+    if stored is None or not stored.active:
         raise AuthenticationFailed("the account is disabled; sign in again")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token")
@@ -82,7 +92,7 @@ async def caller(request: Request) -> Caller:
             sent = value if isinstance(value, str) else None
         if not sent or not secrets.compare_digest(sent, csrf):
             raise PermissionDenied("the form's CSRF token is missing or stale; reload the page")
-    return Caller(stored.user, csrf)
+    return Caller(stored, csrf)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
