@@ -183,6 +183,7 @@ movement = Table(
         "from_location_id IS NOT NULL OR to_location_id IS NOT NULL", name="has_location"
     ),
     Index("ix_movement_product_time", "product_id", "occurred_at"),
+    Index("ix_movement_time", "occurred_at", "id"),
 )
 
 external_ref = Table(

@@ -36,9 +36,7 @@ class SqlUnitOfWork:
         self.readonly = readonly
 
     def __enter__(self) -> Self:
-        self.connection = self.engine.connect().execution_options(
-            rxsupply_write=not self.readonly
-        )
+        self.connection = self.engine.connect().execution_options(rxsupply_write=not self.readonly)
         self._tx = self.connection.begin()
         conn = self.connection
         self.locations = SqlLocations(conn)

@@ -660,6 +660,7 @@ def receive(
             expiry=exp,
             quantity=quantity,
             now=now(),
+            today=datetime.now(local_zone()).date(),
             reference=reference,
             external_id=external_id,
         ),

@@ -116,20 +116,24 @@ def receive(
     expiry: date | None,
     quantity: int,
     now: datetime,
+    today: date | None = None,
     occurred_at: datetime | None = None,
     external_id: str | None = None,
     reference: str = "",
     unit_cost: Decimal | None = None,
     user: str = "",
 ) -> Posted:
-    """Receive ``quantity`` dispense units of one lot into a location (the dock, a storeroom)."""
+    """Receive ``quantity`` dispense units of one lot into a location (the dock, a storeroom).
+
+    A lot that expired before ``today`` (the facility's calendar day; ``now``'s UTC date when
+    not given) is refused."""
     loc = _stocking(find_location(uow, location))
     prod = find_product(uow, product)
     assert prod.id is not None and loc.id is not None
     lot_number = lot.strip()
     if not lot_number:
         raise InvalidValue("lot", "a receipt needs the lot number")
-    if expiry is not None and expiry < now.date():
+    if expiry is not None and expiry < (today or now.date()):
         raise InvalidValue(
             "expiry", f"lot {lot_number} expired on {expiry.isoformat()}", expiry.isoformat()
         )

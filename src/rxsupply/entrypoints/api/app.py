@@ -11,6 +11,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.entrypoints.api import problems
 from rxsupply.entrypoints.api.routes import health_status, router
 from rxsupply.entrypoints.api.security import PUBLIC, Sessions
+from rxsupply.entrypoints.web import pages
 from rxsupply.services import users
 
 
@@ -34,6 +35,7 @@ def create_app(engine: Engine) -> FastAPI:
     def health(request: Request) -> dict[str, str]:
         return health_status(request.app.state.engine)
 
+    pages.install(app)
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
@@ -13,6 +14,7 @@ from rxsupply.adapters import queries
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.config import load_settings
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission, Role
 from rxsupply.entrypoints.api.security import PUBLIC, REQUIRES, Caller, CallerDep, guarded
@@ -34,6 +36,11 @@ EngineDep = Annotated[Engine, Depends(engine_of)]
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def local_today() -> date:
+    """The facility's calendar day (RXSUPPLY_TIMEZONE)."""
+    return datetime.now(ZoneInfo(load_settings().timezone)).date()
 
 
 def page(rows: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
@@ -189,7 +196,7 @@ class ScanIn(BaseModel):
 
 @router.post("/scan", **guarded(Permission.VIEW))
 def scan(body: ScanIn, engine: EngineDep) -> dict[str, object]:
-    identifier = parse_scan(body.data, today=now().date())
+    identifier = parse_scan(body.data, today=local_today())
     with SqlUnitOfWork(engine) as uow:
         return scanning.identify(uow, identifier).as_dict()
 
@@ -241,6 +248,7 @@ def post_receipt(
                 expiry=body.expiry,
                 quantity=body.quantity,
                 now=now(),
+                today=local_today(),
                 reference=body.reference,
                 external_id=f"api:{body.external_id}" if body.external_id else None,
                 user=who.user.username,

@@ -1,0 +1,36 @@
+// rxsupply web UI: keyboard helpers only; every page works without this file.
+(function () {
+  "use strict";
+
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  // A field marked data-select has its text selected when focused, so the next scan or number
+  // replaces it instead of being appended.
+  function selectOnFocus(el) {
+    el.addEventListener("focus", function () { el.select(); });
+    if (document.activeElement === el) { el.select(); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-select]").forEach(selectOnFocus);
+    var auto = document.querySelector("[autofocus]");
+    if (auto && document.activeElement !== auto) { auto.focus(); }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    // "/" jumps to the page's search or scan field.
+    if (event.key === "/" && !typing(event.target) && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      var field = document.querySelector("[data-search]");
+      if (field) { event.preventDefault(); field.focus(); }
+      return;
+    }
+    // Esc cancels a scan that is waiting for its quantity.
+    if (event.key === "Escape") {
+      var cancel = document.querySelector("[data-cancel]");
+      if (cancel) { event.preventDefault(); window.location.assign(cancel.getAttribute("href")); }
+    }
+  });
+})();

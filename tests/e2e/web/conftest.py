@@ -1,0 +1,112 @@
+"""Fixtures of the web tests.
+
+One hospital database and one uvicorn server per pytest-xdist worker (session scope is per
+worker), one chromium per worker, a fresh browser context per test. The Playwright sync API
+runs in the test thread (no asyncio loop there); uvicorn runs its own loop in a thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import Engine
+
+from rxsupply.entrypoints.api import create_app
+from rxsupply.entrypoints.api.security import COOKIE
+
+from .harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PASSWORD,
+    SCREENSHOTS,
+    build_hospital,
+    require_chromium,
+    serving,
+)
+
+Snap = Callable[..., Path]
+SignIn = Callable[[str], Page]
+
+
+@pytest.fixture(scope="session")
+def web_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    engine = build_hospital(tmp_path_factory.mktemp("web") / "rx.db")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def web_app(web_engine: Engine) -> FastAPI:
+    return create_app(web_engine)
+
+
+@pytest.fixture(scope="session")
+def live_url(web_app: FastAPI) -> Iterator[str]:
+    with serving(web_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    require_chromium()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_url: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def snap(request: pytest.FixtureRequest) -> Snap:
+    """``snap(page)`` saves build/test-output/screenshots/<test name>[-suffix].png."""
+
+    def save(pg: Page, suffix: str = "") -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = request.node.name + (f"-{suffix}" if suffix else "")
+        path = SCREENSHOTS / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+@pytest.fixture(scope="session")
+def sessions() -> dict[str, str]:
+    """Session cookie values by username: each user signs in through the form once a worker."""
+    return {}
+
+
+@pytest.fixture
+def sign_in(page: Page, live_url: str, sessions: dict[str, str]) -> SignIn:
+    """``sign_in("tech")`` signs the page's browser context in (through the login form the first
+    time, then with the cookie that gave) and returns the page, still blank."""
+
+    def login(username: str) -> Page:
+        if username in sessions:
+            page.context.add_cookies(
+                [{"name": COOKIE, "value": sessions[username], "url": live_url}]
+            )
+            return page
+        page.goto("/login?next=%2Flocations")
+        page.fill("#username", username)
+        page.fill("#password", PASSWORD)
+        page.press("#password", "Enter")
+        page.wait_for_url("**/locations", wait_until="commit")
+        sessions[username] = next(c["value"] for c in page.context.cookies() if c["name"] == COOKIE)
+        return page
+
+    return login

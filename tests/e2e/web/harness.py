@@ -1,0 +1,163 @@
+"""What the web tests share: a small hospital on SQLite, users, the app served by uvicorn in a
+background thread, GS1 scans of the example products, and where screenshots go."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from sqlalchemy import Engine, func, select
+from tests.conftest import NOW, load_examples
+
+from rxsupply.adapters import tables
+from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.adapters.gs1 import GS
+from rxsupply.adapters.passwords import Argon2Hasher
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.ndc import NDC
+from rxsupply.domain.users import Role
+from rxsupply.services import users
+
+ROOT = Path(__file__).resolve().parents[3]
+SCREENSHOTS = ROOT / "build" / "test-output" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "web-tests-password"
+USERS = {
+    "manager": (Role.MANAGER, "Morgan Manager, PharmD"),
+    "tech": (Role.TECHNICIAN, "Taylor Tech, CPhT"),
+    "auditor": (Role.COMPLIANCE, "Casey Compliance"),
+    "admin": (Role.ADMIN, "Avery Admin"),
+}
+ONDANSETRON_TRAY = "98765-401-02"  # 25 vials a tray, on hand in MAIN-STORE
+LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class OnceHasher(Argon2Hasher):
+    """Argon2, hashing each password once: the test users share one (slow by design) hash."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._done: dict[str, str] = {}
+
+    def hash(self, password: str) -> str:
+        if password not in self._done:
+            self._done[password] = super().hash(password)
+        return self._done[password]
+
+
+def build_hospital(path: Path) -> Engine:
+    """The example hospital (items, locations, stock) plus one user per role above."""
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    load_examples(engine, "items", "locations", "stock")
+    hasher = OnceHasher()
+    for username, (role, name) in USERS.items():
+        with SqlUnitOfWork(engine) as uow:
+            users.add_user(
+                uow,
+                hasher,
+                username=username,
+                display_name=name,
+                role=role,
+                password=PASSWORD,
+                now=NOW,
+                by="tests",
+            )
+    return engine
+
+
+def require_chromium() -> None:
+    """Debian's chromium drives the browser tests; never a downloaded browser."""
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing: install Debian's chromium (make browser)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free 127.0.0.1 port in a thread; yield its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or not thread.is_alive():
+            server.should_exit = True
+            raise RuntimeError(f"uvicorn did not answer /health on {url}")
+        time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def scan(
+    ndc: str = ONDANSETRON_TRAY,
+    *,
+    lot: str,
+    expiry: date,
+    serial: str,
+    wrong_check_digit: bool = False,
+) -> str:
+    """The GS1 element string a DataMatrix scanner sends: (01) GTIN, (17) expiry, (10) lot ended
+    by a GS separator, (21) serial."""
+    gtin = NDC.parse(ndc).gtin14()
+    if wrong_check_digit:
+        gtin = gtin[:-1] + str((int(gtin[-1]) + 1) % 10)
+    return f"01{gtin}17{expiry:%y%m%d}10{lot}{GS}21{serial}"
+
+
+def movement_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(tables.movement)).scalar_one())
+
+
+def on_hand(engine: Engine, *, location: str, ndc: str, lot: str | None = None) -> int:
+    """Units of one NDC (one lot of it) on hand at exactly one location."""
+    oh, loc, p, lo = tables.on_hand, tables.location, tables.product, tables.lot
+    q = (
+        select(func.coalesce(func.sum(oh.c.quantity), 0))
+        .join(loc, loc.c.id == oh.c.location_id)
+        .join(p, p.c.id == oh.c.product_id)
+        .join(lo, lo.c.id == oh.c.lot_id)
+        .where(loc.c.code == location, p.c.ndc == ndc)
+    )
+    if lot is not None:
+        q = q.where(lo.c.lot_number == lot)
+    with engine.connect() as conn:
+        return int(conn.execute(q).scalar_one())

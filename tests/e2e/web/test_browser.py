@@ -1,0 +1,143 @@
+"""The web UI in Debian's chromium (Playwright): signing in and out, the dashboard's charts,
+receiving by barcode scan, a role refused, a bad scan explained. Each test saves a screenshot
+under build/test-output/screenshots/."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import Engine
+
+from .conftest import SignIn, Snap
+from .harness import ONDANSETRON_TRAY, PASSWORD, movement_count, on_hand, scan
+
+NEXT_YEAR = date.today() + timedelta(days=400)
+
+
+def focused_id(page: Page) -> str:
+    return str(page.evaluate("document.activeElement && document.activeElement.id"))
+
+
+def test_a_user_signs_in_lands_where_they_were_going_and_signs_out(page: Page, snap: Snap) -> None:
+    page.goto("/stock")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2Fstock$"))
+    assert focused_id(page) == "username"
+    page.keyboard.type("manager")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/stock$"))
+    expect(page.locator("[data-user]")).to_have_text("Morgan Manager, PharmD")
+    expect(page.locator("[data-role]")).to_have_text("manager")
+    assert focused_id(page) == "q"
+    snap(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    expect(page.get_by_role("status")).to_contain_text("You have signed out")
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
+
+
+def test_the_dashboard_draws_its_charts_at_desktop_and_tablet_width(
+    page: Page, sign_in: SignIn, snap: Snap
+) -> None:
+    sign_in("manager")
+
+    page.goto("/")
+
+    chart = page.locator("#chart-value .main-svg").first
+    expect(chart).to_be_visible()
+    expect(page.locator("[data-figure=value]")).to_contain_text("$")
+    expect(page.get_by_role("heading", name="Inventory value by location")).to_be_visible()
+    snap(page)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.wait_for_timeout(300)  # plotly redraws on resize
+    expect(chart).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "the page scrolls sideways at tablet width"
+    snap(page, "768")
+
+
+def test_a_scan_then_enter_receives_one_package_and_on_hand_goes_up(
+    page: Page, sign_in: SignIn, snap: Snap, web_engine: Engine
+) -> None:
+    sign_in("tech")
+    before = on_hand(web_engine, location="MAIN-STORE", ndc=ONDANSETRON_TRAY)
+    page.goto("/receive")
+    page.select_option("#location", "MAIN-STORE")
+    page.focus("#scan")
+
+    page.keyboard.type(scan(lot="PW24A", expiry=NEXT_YEAR, serial="SN0001"))
+    page.keyboard.press("Enter")
+
+    identified = page.locator("#identified")
+    expect(identified.locator("[data-ndc]")).to_have_text(ONDANSETRON_TRAY)
+    expect(identified.locator("[data-lot]")).to_have_text("PW24A")
+    expect(identified.locator("[data-serial]")).to_have_text("SN0001")
+    expect(identified.locator("[data-expiry]")).to_contain_text(NEXT_YEAR.strftime("%m/"))
+    expect(page.locator("#quantity")).to_be_focused()
+    expect(page.locator("#quantity")).to_have_value("25")
+    snap(page, "confirm")
+    page.keyboard.press("Enter")
+
+    result = page.locator("#receive-result")
+    expect(result).to_contain_text("Received 25 VIAL")
+    expect(result.locator("[data-on-hand]")).to_have_text(f"{before + 25:,}")
+    expect(page.locator("#scan")).to_be_focused()
+    assert on_hand(web_engine, location="MAIN-STORE", ndc=ONDANSETRON_TRAY) == before + 25
+    snap(page)
+    page.goto(f"/stock?q={ONDANSETRON_TRAY}&location=MAIN-STORE")
+    expect(page.locator("tr", has_text="PW24A").locator("[data-on-hand]")).to_contain_text("25")
+
+
+def test_a_technician_is_refused_the_managers_adjust_page(
+    page: Page, sign_in: SignIn, snap: Snap
+) -> None:
+    sign_in("tech")
+
+    answer = page.goto("/adjust")
+
+    assert answer is not None and answer.status == 403
+    expect(page.get_by_role("alert")).to_have_text("Your role (technician) may not adjust stock.")
+    expect(page.get_by_role("navigation", name="Main").get_by_role("link")).not_to_contain_text(
+        ["Adjust"]
+    )
+    snap(page)
+
+
+def test_a_scan_with_a_wrong_check_digit_is_explained_in_place_and_nothing_posted(
+    page: Page, sign_in: SignIn, snap: Snap, web_engine: Engine
+) -> None:
+    sign_in("tech")
+    before = movement_count(web_engine)
+    page.goto("/receive")
+
+    page.keyboard.type(scan(lot="BAD1", expiry=NEXT_YEAR, serial="X1", wrong_check_digit=True))
+    page.keyboard.press("Enter")
+
+    error = page.get_by_role("alert")
+    expect(error).to_contain_text("Nothing received.")
+    expect(error).to_contain_text("check digit")
+    expect(page.locator("#scan")).to_be_focused()
+    expect(page.locator("#quantity")).to_have_count(0)
+    assert movement_count(web_engine) == before
+    snap(page)
+
+
+def test_an_item_page_and_a_cabinet_page_draw_their_charts(
+    page: Page, sign_in: SignIn, snap: Snap
+) -> None:
+    sign_in("manager")
+
+    page.goto("/items/ONDA4INJ")
+    expect(page.locator("#chart-usage .main-svg").first).to_be_visible()
+    page.goto("/locations/ICU-ADC1")
+
+    expect(page.locator("#chart-pockets .main-svg").first).to_be_visible()
+    expect(page.locator("#pockets tbody tr")).to_have_count(3)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.wait_for_timeout(300)  # plotly redraws on resize
+    snap(page, "768")
