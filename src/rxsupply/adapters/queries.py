@@ -14,6 +14,8 @@ from sqlalchemy import Connection, func, literal, or_, select, union_all
 from sqlalchemy.sql import Select
 
 from rxsupply.adapters import tables as t
+from rxsupply.domain.ndc import ndc_lookup_key
+from rxsupply.errors import InvalidValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +30,27 @@ class StockFilter:
     offset: int = 0
 
 
-def _unit_cost(pkg_cost: Any, size: Any) -> Any:
-    return pkg_cost / size
+def subtree_ids(code: str) -> Any:
+    """A subquery of the ids of location ``code`` and every location below it."""
+    loc = t.location
+    top = select(loc.c.id).where(loc.c.code == code).cte("subtree", recursive=True)
+    below = select(loc.c.id).join(top, loc.c.parent_id == top.c.id)
+    return select(top.union_all(below).c.id)
+
+
+def product_filter(ndc: str) -> Any:
+    """Match a product by an NDC written in any form (hyphenated, 10 or 11 digits) or a
+    GTIN-14."""
+    p = t.product
+    raw = ndc.strip()
+    if raw.isdigit() and len(raw) == 14:
+        return p.c.gtin == raw
+    try:
+        key, value = ndc_lookup_key(raw)
+    except InvalidValue:  # part of an NDC: match it anywhere in the hyphenated form
+        return or_(p.c.ndc.like(f"%{raw}%"), p.c.ndc_digits.like(f"%{raw.replace('-', '')}%"))
+    column = {"ndc": p.c.ndc, "digits10": p.c.ndc_digits, "ndc11": p.c.ndc11}[key]
+    return column == value
 
 
 def stock_rows(conn: Connection, f: StockFilter = StockFilter()) -> list[dict[str, Any]]:
@@ -67,9 +88,9 @@ def stock_rows(conn: Connection, f: StockFilter = StockFilter()) -> list[dict[st
     if f.item:
         q = q.where(it.c.code == f.item)
     if f.location:
-        q = q.where(or_(loc.c.code == f.location, parent.c.code == f.location))
+        q = q.where(oh.c.location_id.in_(subtree_ids(f.location)))
     if f.ndc:
-        q = q.where(p.c.ndc == f.ndc)
+        q = q.where(product_filter(f.ndc))
     if f.search:
         like = f"%{f.search.lower()}%"
         q = q.where(
@@ -156,9 +177,10 @@ def ledger_rows(
             )
         )
     if ndc:
-        q = q.where(p.c.ndc == ndc)
+        q = q.where(product_filter(ndc))
     if location:
-        q = q.where(or_(src.c.code == location, dst.c.code == location))
+        inside = subtree_ids(location)
+        q = q.where(or_(m.c.from_location_id.in_(inside), m.c.to_location_id.in_(inside)))
     if limit is not None:
         q = q.limit(limit).offset(offset)
     return [
@@ -307,7 +329,12 @@ def summary(conn: Connection) -> dict[str, Any]:
 
 
 def item_rows(
-    conn: Connection, *, search: str | None = None, limit: int = 100, offset: int = 0
+    conn: Connection,
+    *,
+    search: str | None = None,
+    code: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Items with their product count and total on-hand in dispense units."""
     it, ip, oh = t.item, t.item_product, t.on_hand
@@ -334,6 +361,8 @@ def item_rows(
         .limit(limit)
         .offset(offset)
     )
+    if code is not None:
+        q = q.where(it.c.code == code)
     if search:
         like = f"%{search.lower()}%"
         q = q.where(

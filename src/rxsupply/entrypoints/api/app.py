@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
@@ -42,7 +43,7 @@ def create_app(engine: Engine) -> FastAPI:
 def public_paths(app: FastAPI) -> set[str]:
     """Paths that answer without a user (the role test checks nothing else does)."""
     out: set[str] = set()
-    for route in app.routes:
+    for route in iter_route_contexts(app.routes):
         extra: Any = getattr(route, "openapi_extra", None)
         if extra and extra.get("x-permission") == "public":
             out.add(getattr(route, "path", ""))

@@ -44,12 +44,15 @@ def local_today() -> date:
 
 
 def page(rows: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
-    """A page of a list: ``data`` plus where the next page starts (null on the last)."""
+    """A page of a list: ``data`` plus where the next page starts (null on the last).
+
+    Callers fetch ``limit + 1`` rows; the extra row only says that another page exists."""
+    more = len(rows) > limit
     return {
-        "data": rows,
+        "data": rows[:limit],
         "limit": limit,
         "offset": offset,
-        "next_offset": offset + limit if len(rows) == limit else None,
+        "next_offset": offset + limit if more else None,
     }
 
 
@@ -73,14 +76,14 @@ def list_items(
 ) -> dict[str, Any]:
     with engine.connect() as conn:
         return page(
-            queries.item_rows(conn, search=search, limit=limit, offset=offset), limit, offset
+            queries.item_rows(conn, search=search, limit=limit + 1, offset=offset), limit, offset
         )
 
 
 @router.get("/items/{code}", **guarded(Permission.VIEW))
 def get_item(code: str, engine: EngineDep) -> dict[str, Any]:
     with engine.connect() as conn:
-        found = [r for r in queries.item_rows(conn, search=code, limit=50) if r["code"] == code]
+        found = queries.item_rows(conn, code=code, limit=1)
         if not found:
             raise NotFound("item", code)
         return found[0] | {
@@ -98,7 +101,7 @@ def list_products(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     with engine.connect() as conn:
-        rows = queries.product_rows(conn, search=search, item=item, limit=limit, offset=offset)
+        rows = queries.product_rows(conn, search=search, item=item, limit=limit + 1, offset=offset)
     return page(rows, limit, offset)
 
 
@@ -111,7 +114,7 @@ def list_locations(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     with engine.connect() as conn:
-        rows = queries.location_rows(conn, kind=kind, parent=parent, limit=limit, offset=offset)
+        rows = queries.location_rows(conn, kind=kind, parent=parent, limit=limit + 1, offset=offset)
     return page(rows, limit, offset)
 
 
@@ -144,7 +147,7 @@ def list_stock(
         ndc=ndc,
         search=search,
         expiring_before=expiring_before,
-        limit=limit,
+        limit=limit + 1,
         offset=offset,
     )
     with engine.connect() as conn:
@@ -162,7 +165,7 @@ def list_ledger(
 ) -> dict[str, Any]:
     with engine.connect() as conn:
         rows = queries.ledger_rows(
-            conn, item=item, ndc=ndc, location=location, limit=limit, offset=offset
+            conn, item=item, ndc=ndc, location=location, limit=limit + 1, offset=offset
         )
     return page(rows, limit, offset)
 
@@ -183,7 +186,7 @@ def list_audit(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     with engine.connect() as conn:
-        rows = queries.audit_rows(conn, user=user, action=action, limit=limit, offset=offset)
+        rows = queries.audit_rows(conn, user=user, action=action, limit=limit + 1, offset=offset)
     return page(rows, limit, offset)
 
 
@@ -316,9 +319,12 @@ def post_dispense(
         "return": MovementKind.PATIENT_RETURN,
         "waste": MovementKind.WASTE,
     }[body.kind]
-    when = (
-        body.occurred_at.astimezone(UTC) if body.occurred_at and body.occurred_at.tzinfo else None
-    )
+    when = None
+    if body.occurred_at is not None:  # a time without an offset is the facility's local time
+        stamp = body.occurred_at
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=ZoneInfo(load_settings().timezone))
+        when = stamp.astimezone(UTC)
     return posted(
         run_with_retry(
             engine,
@@ -387,7 +393,7 @@ def list_users(engine: EngineDep) -> dict[str, Any]:
             }
             for u in uow.users.all()
         ]
-    return page(rows, max(len(rows), 1), 0)
+    return {"data": rows, "limit": len(rows), "offset": 0, "next_offset": None}
 
 
 class UserIn(BaseModel):

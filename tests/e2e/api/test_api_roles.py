@@ -1,0 +1,376 @@
+"""Every route, for every role: the permission table in code is what the app enforces.
+
+The routes are read from the app that ``create_app`` builds (JSON endpoints and web pages
+alike), so a route added later is walked too. ``app.routes`` is a tree since FastAPI 0.137
+(an included router is one entry); ``fastapi.routing.iter_route_contexts`` flattens it into one
+entry per endpoint, with the full path and the route's ``openapi_extra``.
+
+Each route records what it needs as ``openapi_extra["x-permission"]``: a
+:class:`~rxsupply.domain.users.Permission` value, or ``"public"``. For each route, method and
+role, the test calls the route with that role's API token: a role the table allows must get
+through (for ``/api`` a 2xx answer, so the bodies below must stay valid), any other role must
+get 403, and a caller without credentials 401 (a page may send a browser to ``/login``
+instead). FastAPI's own docs routes and the static files are left out of the walk; they are
+checked to be public.
+
+All of it runs on one SQLite database and one app per module (the writes are small and the
+example stock is large enough for every role's receipt, transfer and dispense); a handful of
+routes are walked again on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from sqlalchemy import Engine
+from tests.conftest import POSTGRES_URL, load_examples
+
+from rxsupply.adapters.database import make_engine, migrate, postgres_schema
+from rxsupply.domain.users import Permission, Role, allowed
+from rxsupply.entrypoints.api.app import create_app, public_paths
+from rxsupply.entrypoints.api.problems import PROBLEM
+
+from .harness import (
+    GTIN,
+    ITEM,
+    LOCATION,
+    LOT,
+    NDC_TEXT,
+    PASSWORD,
+    STOREROOM,
+    Hospital,
+    datamatrix,
+    open_hospital,
+    problem,
+)
+
+PUBLIC = "public"
+DOCS = ("/docs", "/docs/oauth2-redirect", "/openapi.json")
+"""FastAPI's own routes: public by design, they carry no x-permission."""
+STATIC = "/static"
+PUBLIC_PATHS = ("/health", "/api/health", "/login")
+"""With the docs and the static files, all that may answer without a user."""
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LOGIN_REDIRECTS = frozenset({303, 307})
+
+PATH_VALUES = {"items": ITEM, "locations": LOCATION, "products": NDC_TEXT, "users": "admin"}
+"""A real example code for ``{param}``, chosen by the path segment before it."""
+
+BODIES: dict[str, Callable[[], dict[str, Any]]] = {
+    "/api/scan": lambda: {"data": datamatrix()},
+    "/api/receipts": lambda: {
+        "location": STOREROOM,
+        "product": GTIN,
+        "lot": "ON3001A",
+        "expiry": "2030-01-31",
+        "quantity": 1,
+    },
+    "/api/transfers": lambda: {
+        "from_location": STOREROOM,
+        "to_location": LOCATION,
+        "item": ITEM,
+        "quantity": 1,
+    },
+    "/api/dispenses": lambda: {"location": LOCATION, "item": ITEM, "quantity": 1},
+    "/api/adjustments": lambda: {
+        "location": STOREROOM,
+        "product": NDC_TEXT,
+        "lot": LOT,
+        "quantity": 1,
+        "reason": "found in the returns bin",
+    },
+    "/api/users": lambda: {
+        "username": f"new-{uuid.uuid4().hex[:8]}",
+        "role": Role.TECHNICIAN.value,
+        "password": PASSWORD,
+    },
+}
+"""A minimal valid JSON body for each write; a write without one here gets ``{}``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    path: str
+    method: str
+    permission: str | None  # openapi_extra["x-permission"]; None when not declared
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def is_api(self) -> bool:
+        return self.path.startswith("/api/")
+
+    @property
+    def is_public(self) -> bool:
+        return self.permission == PUBLIC
+
+
+@dataclass(frozen=True, slots=True)
+class RouteTable:
+    endpoints: list[Endpoint]
+    docs: list[str]
+    mounts: list[str]  # routes without methods (the static files)
+
+
+def route_table(app: FastAPI) -> RouteTable:
+    endpoints: list[Endpoint] = []
+    docs: list[str] = []
+    mounts: list[str] = []
+    for route in iter_route_contexts(app.routes):
+        path, methods = route.path, route.methods
+        assert path is not None, f"a route without a path: {route.original_route!r}"
+        if path in DOCS:
+            docs.append(path)
+            continue
+        if not methods:
+            mounts.append(path)
+            continue
+        extra: Any = getattr(route, "openapi_extra", None) or {}
+        for method in sorted(methods - {"HEAD", "OPTIONS"}):
+            endpoints.append(Endpoint(path, method, extra.get("x-permission")))
+    endpoints.sort(key=lambda e: (e.path, e.method))
+    return RouteTable(endpoints, sorted(docs), sorted(mounts))
+
+
+def collected_routes() -> RouteTable:
+    """The routes as the test run is collected: an app on a throwaway database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'routes.db'}")
+        try:
+            migrate(engine)
+            return route_table(create_app(engine))
+        finally:
+            engine.dispose()
+
+
+ROUTES = collected_routes()
+ON_POSTGRES = {"GET /api/stock", "GET /api/audit", "POST /api/dispenses", "POST /api/users"}
+"""The handful walked again on PostgreSQL: a read, the audit, a ledger write, a user write."""
+
+
+def is_allowed_public(path: str) -> bool:
+    return (
+        path in PUBLIC_PATHS
+        or path == "/openapi.json"
+        or path.startswith("/docs")
+        or path == STATIC
+        or path.startswith(STATIC + "/")
+    )
+
+
+def by_role(endpoints: list[Endpoint]) -> list[Any]:
+    return [
+        pytest.param(endpoint, role, id=f"{endpoint} as {role.value}")
+        for endpoint in endpoints
+        for role in Role
+    ]
+
+
+def anonymous(endpoints: list[Endpoint]) -> list[Any]:
+    return [pytest.param(endpoint, id=f"{endpoint} anonymous") for endpoint in endpoints]
+
+
+def url_of(endpoint: Endpoint) -> str:
+    parts = endpoint.path.split("/")
+    for i, part in enumerate(parts):
+        if part.startswith("{") and part.endswith("}"):
+            owner = parts[i - 1]
+            if owner not in PATH_VALUES:
+                pytest.fail(f"{endpoint}: no example value for {part}; add one to PATH_VALUES")
+            parts[i] = PATH_VALUES[owner]
+    return "/".join(parts)
+
+
+def call(hospital: Hospital, endpoint: Endpoint, token: str | None) -> httpx.Response:
+    body = BODIES.get(endpoint.path, dict)() if endpoint.method in WRITES else None
+    return hospital.api.request(endpoint.method, url_of(endpoint), token=token, json=body)
+
+
+def check_role(hospital: Hospital, endpoint: Endpoint, role: Role) -> None:
+    if endpoint.permission is None:
+        pytest.fail(f"{endpoint} declares no openapi_extra x-permission")
+    token = hospital.token(role)
+
+    response = call(hospital, endpoint, token)
+
+    permitted = endpoint.is_public or allowed(role, Permission(endpoint.permission))
+    said = f"{endpoint} as {role.value} ({endpoint.permission}): {response.status_code}"
+    if not permitted:
+        assert response.status_code == 403, f"{said}, expected 403; {response.text[:300]}"
+        kind = response.headers.get("content-type", "")
+        if endpoint.is_api:
+            assert kind.startswith(PROBLEM), f"{said}: a 403 as {kind}, not problem+json"
+            problem(response, 403)
+        else:  # a page may show a browser its error page instead
+            assert kind.startswith((PROBLEM, "text/html")), f"{said}: a 403 as {kind}"
+    elif endpoint.is_api:
+        assert 200 <= response.status_code < 300, f"{said}, expected 2xx; {response.text[:300]}"
+    else:
+        assert response.status_code not in (401, 403), f"{said}, expected to be let in"
+        assert response.status_code < 500, f"{said}; {response.text[:300]}"
+
+
+def check_anonymous(hospital: Hospital, endpoint: Endpoint) -> None:
+    if endpoint.permission is None:
+        pytest.fail(f"{endpoint} declares no openapi_extra x-permission")
+
+    response = call(hospital, endpoint, None)
+
+    said = f"{endpoint} without a user ({endpoint.permission}): {response.status_code}"
+    if endpoint.is_public:
+        assert response.status_code not in (401, 403), f"{said}; a public route turned me away"
+        assert response.status_code < 500, f"{said}; {response.text[:300]}"
+    elif not endpoint.is_api and response.status_code in LOGIN_REDIRECTS:
+        assert response.headers["location"].startswith("/login"), f"{said} to {response.headers}"
+    else:
+        assert response.status_code == 401, f"{said}, expected 401; {response.text[:300]}"
+        problem(response, 401)
+
+
+def start(engine: Engine) -> Iterator[Hospital]:
+    load_examples(engine, "items", "locations", "stock")
+    with open_hospital(engine) as hospital:
+        for role in Role:
+            hospital.token(role)
+        yield hospital
+
+
+@pytest.fixture(scope="module")
+def sqlite_hospital(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hospital]:
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('roles') / 'rx.db'}")
+    migrate(engine)
+    yield from start(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_hospital() -> Iterator[Hospital]:
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need RXSUPPLY_TEST_POSTGRES_URL")
+    with postgres_schema(POSTGRES_URL, f"rx_test_{uuid.uuid4().hex[:12]}") as engine:
+        migrate(engine)
+        yield from start(engine)
+
+
+# --- the route table ---------------------------------------------------------------------
+
+
+def test_the_walk_finds_the_api_routes(sqlite_hospital: Hospital) -> None:
+    table = route_table(sqlite_hospital.app)
+
+    found = {str(e) for e in table.endpoints}
+
+    assert table == ROUTES  # the app built for collection is the app under test
+    assert {"GET /api/items", "POST /api/dispenses", "GET /health", "GET /api/health"} <= found
+    assert table.docs == sorted(DOCS)
+
+
+def test_every_route_declares_a_permission_or_public(sqlite_hospital: Hospital) -> None:
+    endpoints = route_table(sqlite_hospital.app).endpoints
+    known = {p.value for p in Permission} | {PUBLIC}
+
+    undeclared = [str(e) for e in endpoints if e.permission is None]
+    unknown = [f"{e}: {e.permission!r}" for e in endpoints if e.permission not in known | {None}]
+
+    assert not undeclared, f"routes without openapi_extra x-permission: {undeclared}"
+    assert not unknown, f"x-permission is not a Permission value nor 'public': {unknown}"
+
+
+def test_only_health_login_docs_and_static_files_are_public(sqlite_hospital: Hospital) -> None:
+    endpoints = route_table(sqlite_hospital.app).endpoints
+
+    public = sorted(str(e) for e in endpoints if e.is_public)
+
+    assert [p for p in public if not is_allowed_public(p.split(" ", 1)[1])] == []
+    assert {"GET /health", "GET /api/health"} <= set(public)
+
+
+def test_public_paths_names_every_public_route(sqlite_hospital: Hospital) -> None:
+    endpoints = route_table(sqlite_hospital.app).endpoints
+
+    named = public_paths(sqlite_hospital.app)
+
+    assert named == {e.path for e in endpoints if e.is_public}
+
+
+def test_the_docs_and_the_openapi_description_answer_without_a_user(
+    sqlite_hospital: Hospital,
+) -> None:
+    answers = {path: sqlite_hospital.api.get(path).status_code for path in DOCS}
+
+    assert answers == dict.fromkeys(DOCS, 200)
+
+
+def test_static_files_are_the_only_mount_and_answer_without_a_user(
+    sqlite_hospital: Hospital,
+) -> None:
+    mounts = route_table(sqlite_hospital.app).mounts
+
+    missing = sqlite_hospital.api.get(f"{STATIC}/no-such-file.css")
+
+    assert set(mounts) <= {STATIC}, f"mounts the role test does not know: {mounts}"
+    if mounts:
+        assert missing.status_code == 404, missing.status_code
+
+
+# --- every route, every role -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("endpoint", "role"), by_role(ROUTES.endpoints))
+def test_each_role_gets_exactly_what_the_permission_table_allows(
+    sqlite_hospital: Hospital, endpoint: Endpoint, role: Role
+) -> None:
+    check_role(sqlite_hospital, endpoint, role)
+
+
+@pytest.mark.parametrize("endpoint", anonymous(ROUTES.endpoints))
+def test_a_caller_without_credentials_gets_only_the_public_routes(
+    sqlite_hospital: Hospital, endpoint: Endpoint
+) -> None:
+    check_anonymous(sqlite_hospital, endpoint)
+
+
+def test_an_unknown_token_is_a_401_problem(sqlite_hospital: Hospital) -> None:
+    response = sqlite_hospital.api.get("/api/items", token="rxs_not-a-token")
+
+    body = problem(response, 401)
+
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert "token" in body["detail"]
+
+
+# --- a handful again on PostgreSQL -------------------------------------------------------
+
+PG_ENDPOINTS = [e for e in ROUTES.endpoints if str(e) in ON_POSTGRES]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("endpoint", "role"), by_role(PG_ENDPOINTS))
+def test_on_postgresql_each_role_gets_what_the_table_allows(
+    pg_hospital: Hospital, endpoint: Endpoint, role: Role
+) -> None:
+    check_role(pg_hospital, endpoint, role)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("endpoint", anonymous(PG_ENDPOINTS))
+def test_on_postgresql_a_caller_without_credentials_is_turned_away(
+    pg_hospital: Hospital, endpoint: Endpoint
+) -> None:
+    check_anonymous(pg_hospital, endpoint)
+
+
+def test_the_postgresql_handful_are_routes_of_the_app() -> None:
+    walked = {str(e) for e in PG_ENDPOINTS}
+
+    assert walked == ON_POSTGRES
