@@ -40,9 +40,10 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> E
     if parsed.get_backend_name() == "postgresql":
         if schema:
             kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
-        kwargs["pool_size"] = 20
-        kwargs["max_overflow"] = 20
-        kwargs["pool_pre_ping"] = True
+        # Enough connections for every request thread (`serve --workers`), kept open.
+        kwargs["pool_size"] = 45
+        kwargs["max_overflow"] = 10
+        kwargs["pool_recycle"] = 1800
         return create_engine(url, **kwargs)
     raise ConfigurationError(
         f"database URL {url!r}: rxsupply runs on SQLite or PostgreSQL, not "
@@ -105,3 +106,13 @@ def postgres_schema(url: str, name: str) -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         admin.dispose()
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh the query planner's statistics after a bulk load (PostgreSQL; SQLite gets
+    ``ANALYZE`` too, which is cheap)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()

@@ -574,6 +574,36 @@ class SqlLedger:
             q = q.with_for_update()
         return {(a, b, c): int(d) for a, b, c, d in self.conn.execute(q)}
 
+    def load_branches(
+        self, *, roots: Iterable[int], product_ids: Iterable[int], lock: bool
+    ) -> tuple[dict[StockKey, int], dict[int, list[int]]]:
+        """On-hand lines of these products at each root location or anywhere below it, in
+        one query (a recursive walk down the tree joined to on-hand), locked FOR UPDATE when
+        ``lock``; and for each root, the locations below it that hold such lines."""
+        loc, oh = t.location, t.on_hand
+        child = loc.alias("child")
+        tree = (
+            select(loc.c.id.label("root"), loc.c.id.label("id"))
+            .where(loc.c.id.in_(sorted(set(roots))))
+            .cte("branch", recursive=True)
+        )
+        tree = tree.union_all(select(tree.c.root, child.c.id).where(child.c.parent_id == tree.c.id))
+        q = (
+            select(tree.c.root, oh.c.location_id, oh.c.product_id, oh.c.lot_id, oh.c.quantity)
+            .join(oh, oh.c.location_id == tree.c.id)
+            .where(oh.c.product_id.in_(sorted(set(product_ids))))
+            .order_by(oh.c.location_id, oh.c.product_id, oh.c.lot_id)
+        )
+        if lock:
+            q = q.with_for_update(of=oh)
+        lines: dict[StockKey, int] = {}
+        branches: dict[int, list[int]] = {r: [r] for r in roots}
+        for root, a, b, c, d in self.conn.execute(q):
+            lines[(a, b, c)] = int(d)
+            if a != root and a not in branches[root]:
+                branches[root].append(a)
+        return lines, branches
+
     def write(
         self,
         movements: Sequence[Movement],

@@ -96,6 +96,7 @@ location = Table(
     Column("item_id", Integer, ForeignKey("item.id"), nullable=True),
     Column("unit", String(64), nullable=False, default=""),
     CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+    Index("ix_location_parent", "parent_id"),
 )
 
 product = Table(

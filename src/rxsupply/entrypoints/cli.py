@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 
 from rxsupply.adapters import queries
 from rxsupply.adapters.csv_files import read_csv_table
-from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.adapters.database import analyze, make_engine, migrate
 from rxsupply.adapters.demo_hospital import build_demo
 from rxsupply.adapters.fda_ndc import as_products, read_ndc_directory
 from rxsupply.adapters.gs1 import parse_scan
@@ -251,13 +251,34 @@ def check(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker threads for requests.")] = 40,
+    workers: Annotated[int, typer.Option(help="Worker threads per process.")] = 40,
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Server processes (use the machine's cores on PostgreSQL)."
+        ),
+    ] = 1,
 ) -> None:
     """Serve the web UI and the REST API (OpenAPI at /docs)."""
+    import os
+
     import anyio.to_thread
     import uvicorn
 
     from rxsupply.entrypoints.api import create_app
+
+    if processes > 1:
+        os.environ["RXSUPPLY_DATABASE_URL"] = database_url(state.db)
+        engine()  # migrate once before the processes start
+        err.print(f"rxsupply on http://{host}:{port}  ({processes} processes; API docs at /docs)")
+        uvicorn.run(
+            "rxsupply.entrypoints.api.asgi:app",
+            host=host,
+            port=port,
+            workers=processes,
+            log_level="warning",
+        )
+        return
 
     async def more_threads() -> None:
         anyio.to_thread.current_default_thread_limiter().total_tokens = workers
@@ -378,6 +399,7 @@ def demo(
             built = build_demo(
                 uow, today=today, seed=seed, facilities=facilities, days=days, progress=say
             )
+    analyze(eng)
     logins = _demo_users(eng)
     with eng.connect() as conn:
         info = queries.summary(conn)

@@ -81,6 +81,9 @@ class LedgerRepository(Protocol):
         product_ids: Iterable[int] | None,
         lock: bool,
     ) -> dict[StockKey, int]: ...
+    def load_branches(
+        self, *, roots: Iterable[int], product_ids: Iterable[int], lock: bool
+    ) -> tuple[dict[StockKey, int], dict[int, list[int]]]: ...
     def write(
         self,
         movements: Sequence[Movement],
@@ -175,4 +178,19 @@ def book_for(
         lot_expiry=uow.lots.expiries({k[2] for k in lines}),
         subtree=uow.locations.subtree(scope) if scope is not None else uow.locations.subtree(),
         names=uow.locations.codes(touched),
+    )
+
+
+def book_for_branches(
+    uow: UnitOfWork, *, roots: Iterable[int], product_ids: Iterable[int], lock: bool
+) -> StockBook:
+    """A :class:`StockBook` of the lines of these products at each root location and below
+    it: what one stock movement touches, read (and locked) in one query."""
+    root_ids = set(roots)
+    lines, branches = uow.ledger.load_branches(roots=root_ids, product_ids=product_ids, lock=lock)
+    return StockBook(
+        on_hand=dict(lines),
+        lot_expiry=uow.lots.expiries({k[2] for k in lines}),
+        subtree=branches,
+        names=uow.locations.codes(root_ids | {k[0] for k in lines}),
     )
