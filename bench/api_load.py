@@ -113,11 +113,22 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(db: str, port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def server(db: str, port: int, log: Path, processes: int = 1) -> Iterator[subprocess.Popen[bytes]]:
     """``rxsupply serve`` in a subprocess, up once /health answers; terminated on the way out."""
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [str(EXE), "--db", db, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                str(EXE),
+                "--db",
+                db,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--processes",
+                str(processes),
+            ],
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
@@ -153,7 +164,13 @@ def cpu_seconds(pid: int, *, children: bool = False) -> float:
     except OSError:
         return 0.0
     ticks = sum(int(f) for f in fields[11 : 15 if children else 13])
-    return ticks / os.sysconf("SC_CLK_TCK")
+    total = ticks / os.sysconf("SC_CLK_TCK")
+    # live worker processes (serve --processes N) count as the server too
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    return total + sum(cpu_seconds(int(k)) for k in kids)
 
 
 def machine_cpu_seconds() -> float:
@@ -573,6 +590,9 @@ def main() -> None:
         help="Database to create the throwaway schema in (127.0.0.1 only).",
     )
     parser.add_argument(
+        "--processes", type=int, default=2, help="Server processes (rxsupply serve)."
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="Record the server with py-spy during the measured mix (bench/out).",
@@ -592,7 +612,7 @@ def main() -> None:
         token = rxsupply(db, "users", "token", "tech", "--name", "api-load").stdout.split()[-1]
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        with server(db, port, OUT / "api_load_server.log") as proc:
+        with server(db, port, OUT / "api_load_server.log", args.processes) as proc:
             hospital = read_hospital(base, token)
             pacing = (
                 "back to back (closed loop)"
