@@ -260,24 +260,18 @@ def serve(
     ] = 1,
 ) -> None:
     """Serve the web UI and the REST API (OpenAPI at /docs)."""
-    import os
-
     import anyio.to_thread
     import uvicorn
 
     from rxsupply.entrypoints.api import create_app
 
     if processes > 1:
-        os.environ["RXSUPPLY_DATABASE_URL"] = database_url(state.db)
+        from rxsupply.entrypoints.api.processes import serve_processes
+
+        url = database_url(state.db)
         engine()  # migrate once before the processes start
         err.print(f"rxsupply on http://{host}:{port}  ({processes} processes; API docs at /docs)")
-        uvicorn.run(
-            "rxsupply.entrypoints.api.asgi:app",
-            host=host,
-            port=port,
-            workers=processes,
-            log_level="warning",
-        )
+        serve_processes(url, host=host, port=port, processes=processes, threads=workers)
         return
 
     async def more_threads() -> None:
