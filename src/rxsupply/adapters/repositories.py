@@ -813,6 +813,24 @@ class SqlUsers:
         )
         return _user(row) if row else None
 
+    def add_session(self, session_hash: str, user_id: int, now: datetime) -> None:
+        self.conn.execute(
+            insert(t.app_session).values(
+                id=session_hash, user_id=user_id, created_at=now, revoked=False
+            )
+        )
+
+    def session_active(self, session_hash: str) -> bool:
+        revoked = self.conn.execute(
+            select(t.app_session.c.revoked).where(t.app_session.c.id == session_hash)
+        ).scalar_one_or_none()
+        return revoked is False or revoked == 0
+
+    def revoke_session(self, session_hash: str) -> None:
+        self.conn.execute(
+            update(t.app_session).where(t.app_session.c.id == session_hash).values(revoked=True)
+        )
+
     def setting(self, name: str) -> str | None:
         value = self.conn.execute(
             select(t.app_setting.c.value).where(t.app_setting.c.name == name)

@@ -240,6 +240,15 @@ api_token = Table(
     Column("revoked", Boolean, nullable=False, default=False),
 )
 
+app_session = Table(
+    "app_session",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the session key in the cookie
+    Column("user_id", Integer, ForeignKey("app_user.id"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
 audit = Table(
     "audit",
     metadata,

@@ -528,6 +528,17 @@ def test_a_disabled_users_token_stops_working_at_once(pharmacy: Hospital) -> Non
     assert pharmacy.on_hand(location=LOCATION) == before
 
 
+def test_a_signed_out_session_cookie_stops_working_even_as_a_copy(pharmacy: Hospital) -> None:
+    sign_in(pharmacy, Role.TECHNICIAN)
+    copied = pharmacy.api.cookies.get(COOKIE)
+    assert copied is not None
+    assert pharmacy.api.get("/api/me").status_code == 200
+
+    pharmacy.app.state.sessions.revoke(copied)
+
+    problem(pharmacy.api.get("/api/me"), 401)
+
+
 def test_a_session_cookie_reads_and_tells_its_csrf_token(pharmacy: Hospital) -> None:
     csrf = sign_in(pharmacy, Role.TECHNICIAN)
 

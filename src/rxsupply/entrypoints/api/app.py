@@ -28,7 +28,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     with SqlUnitOfWork(engine) as uow:
-        app.state.sessions = Sessions(users.session_secret(uow))
+        app.state.sessions = Sessions(users.session_secret(uow), engine)
     problems.install(app)
     app.include_router(router)
 

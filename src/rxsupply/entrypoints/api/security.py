@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -22,6 +23,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission, User
 from rxsupply.errors import AuthenticationFailed, PermissionDenied
 from rxsupply.services import users
+from rxsupply.services.users import token_digest
 
 COOKIE = "rxsupply_session"
 SESSION_HOURS = 10
@@ -35,21 +37,43 @@ class Caller:
 
 
 class Sessions:
-    def __init__(self, secret: str) -> None:
+    """Signed session cookies backed by a session row, so signing out revokes the cookie
+    (a copy of it stops working too); only the SHA-256 of the session key is stored."""
+
+    def __init__(self, secret: str, engine: Engine) -> None:
         self._signer = URLSafeTimedSerializer(secret, salt="rxsupply-session")
+        self._engine = engine
 
     def issue(self, user: User) -> tuple[str, str]:
-        csrf = secrets.token_urlsafe(24)
-        return self._signer.dumps({"uid": user.id, "csrf": csrf}), csrf
+        assert user.id is not None
+        csrf, key = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+        with SqlUnitOfWork(self._engine) as uow:
+            uow.users.add_session(token_digest(key), user.id, datetime.now(UTC))
+            uow.commit()
+        return self._signer.dumps({"uid": user.id, "csrf": csrf, "sid": key}), csrf
 
-    def read(self, cookie: str) -> tuple[int, str]:
+    def _data(self, cookie: str) -> Any:
         try:
-            data: Any = self._signer.loads(cookie, max_age=SESSION_HOURS * 3600)
+            return self._signer.loads(cookie, max_age=SESSION_HOURS * 3600)
         except SignatureExpired:
             raise AuthenticationFailed("your session has expired; sign in again") from None
         except BadSignature:
             raise AuthenticationFailed("invalid session; sign in again") from None
+
+    def read(self, cookie: str) -> tuple[int, str]:
+        """The user id and CSRF token of a live session; signed-out sessions are refused."""
+        data = self._data(cookie)
+        with SqlUnitOfWork(self._engine, readonly=True) as uow:
+            active = uow.users.session_active(token_digest(str(data.get("sid", ""))))
+        if not active:
+            raise AuthenticationFailed("you signed out of this session; sign in again")
         return int(data["uid"]), str(data["csrf"])
+
+    def revoke(self, cookie: str) -> None:
+        data = self._data(cookie)
+        with SqlUnitOfWork(self._engine) as uow:
+            uow.users.revoke_session(token_digest(str(data.get("sid", ""))))
+            uow.commit()
 
 
 def _engine(request: Request) -> Engine:
@@ -78,7 +102,7 @@ async def caller(request: Request) -> Caller:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         raise AuthenticationFailed("sign in, or send an API token as 'Authorization: Bearer'")
-    uid, csrf = request.app.state.sessions.read(cookie)
+    uid, csrf = await run_in_threadpool(request.app.state.sessions.read, cookie)
     stored = await run_in_threadpool(_user_by_id, engine, uid)
     if stored is None or not stored.active:
         raise AuthenticationFailed("the account is disabled; sign in again")

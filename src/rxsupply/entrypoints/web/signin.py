@@ -119,7 +119,11 @@ def login(
 def logout(
     request: Request, who: Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
 ) -> Response:
-    """Clear the session cookie (the form carries the CSRF token, checked by ``caller``)."""
+    """End the session: revoke it and clear the cookie (the form carries the CSRF token,
+    checked by ``caller``)."""
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        request.app.state.sessions.revoke(cookie)
     response = RedirectResponse("/login?signed_out=1", status_code=303)
     response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax")
     return response
