@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
+from tests.conftest import NOW
 
 from rxsupply.adapters.database import has_schema, migrate
 from rxsupply.adapters.tables import metadata
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.services import ledger
 
 
 def test_migrating_an_empty_database_matches_the_table_definitions(engine: Engine) -> None:
@@ -23,3 +28,28 @@ def test_migrating_twice_is_harmless(engine: Engine) -> None:
     migrate(engine)
 
     assert has_schema(engine)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE movement SET quantity = quantity + 1",
+        "DELETE FROM movement",
+        "UPDATE audit SET user_name = 'someone else'",
+        "DELETE FROM audit",
+    ],
+)
+def test_history_cannot_be_rewritten_even_with_sql(hospital: Engine, statement: str) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        ledger.dispense(
+            uow, location="ICU-ADC1", item="ONDA4INJ", quantity=1, now=NOW, user="tester"
+        )
+    count = "SELECT (SELECT count(*) FROM audit) + (SELECT sum(quantity) FROM movement)"
+    with hospital.connect() as conn:
+        before = conn.execute(text(count)).scalar_one()
+
+    with pytest.raises(DBAPIError, match="append-only"), hospital.begin() as conn:
+        conn.execute(text(statement))
+
+    with hospital.connect() as conn:
+        assert conn.execute(text(count)).scalar_one() == before
