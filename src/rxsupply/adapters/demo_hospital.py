@@ -208,7 +208,7 @@ def build_demo(
     storerooms = {f: loc_ids[f"{_facility_code(f)}-STORE"] for f in range(facilities)}
     pocket_facility = [int(p.code.split("-")[0][1:]) - 1 for p in pockets]
 
-    book = StockBook(item_products=dict(enumerate(item_products)), subtree=subtree)
+    book = StockBook(subtree=subtree)
     build = _Build()
     lot_counter: dict[int, int] = defaultdict(int)
     lots: dict[tuple[int, str], tuple[int, date]] = {}

@@ -12,12 +12,10 @@ from sqlalchemy import (
     Connection,
     RowMapping,
     Table,
-    and_,
     bindparam,
     func,
     insert,
     select,
-    text,
     tuple_,
     update,
 )
@@ -208,26 +206,8 @@ class SqlLocations:
         self._subtree = None
         return changed
 
-    def subtree(self, roots: Iterable[int] | None = None) -> dict[int, list[int]]:
-        """Each location (or each of ``roots``) mapped to itself and everything below it.
-
-        With ``roots`` a recursive query reads only those branches (a request touching one
-        cabinet reads one cabinet); without, the whole tree is read once and cached."""
-        if roots is not None:
-            wanted = sorted(set(roots))
-            out: dict[int, list[int]] = {r: [] for r in wanted}
-            stmt = text(
-                "WITH RECURSIVE tree(root, id) AS ("
-                " SELECT id, id FROM location WHERE id IN :roots"
-                " UNION ALL"
-                " SELECT tree.root, location.id FROM location"
-                " JOIN tree ON location.parent_id = tree.id)"
-                " SELECT root, id FROM tree"
-            ).bindparams(bindparam("roots", expanding=True))
-            for part in chunks(wanted):
-                for root, loc_id in self.conn.execute(stmt, {"roots": list(part)}):
-                    out[root].append(loc_id)
-            return out
+    def subtree(self) -> dict[int, list[int]]:
+        """Each location mapped to itself and everything below it (read once, cached)."""
         if self._subtree is None:
             rows = self.conn.execute(select(t.location.c.id, t.location.c.parent_id))
             children: dict[int, list[int]] = defaultdict(list)
@@ -546,63 +526,40 @@ class SqlLedger:
             out.update(self.conn.execute(select(col).where(col.in_(part))).scalars())
         return out
 
-    def load_book(
-        self,
-        *,
-        location_ids: Iterable[int] | None,
-        product_ids: Iterable[int] | None,
-        lock: bool,
-    ) -> dict[StockKey, int]:
-        """On-hand lines for these locations and products (None = all), locked FOR UPDATE in
-        key order when ``lock`` so concurrent writers queue without deadlocking."""
-        oh = t.on_hand
-        q = select(oh.c.location_id, oh.c.product_id, oh.c.lot_id, oh.c.quantity).order_by(
-            oh.c.location_id, oh.c.product_id, oh.c.lot_id
-        )
-        conds = []
-        if location_ids is not None:
-            location_ids = set(location_ids)
-            if len(location_ids) > 2000:  # cheaper to read the product's lines everywhere
-                location_ids = None
-        if location_ids is not None:
-            conds.append(oh.c.location_id.in_(sorted(set(location_ids))))
-        if product_ids is not None:
-            conds.append(oh.c.product_id.in_(sorted(set(product_ids))))
-        if conds:
-            q = q.where(and_(*conds))
-        if lock:
-            q = q.with_for_update()
-        return {(a, b, c): int(d) for a, b, c, d in self.conn.execute(q)}
-
     def load_branches(
         self, *, roots: Iterable[int], product_ids: Iterable[int], lock: bool
     ) -> tuple[dict[StockKey, int], dict[int, list[int]]]:
-        """On-hand lines of these products at each root location or anywhere below it, in
-        one query (a recursive walk down the tree joined to on-hand), locked FOR UPDATE when
-        ``lock``; and for each root, the locations below it that hold such lines."""
+        """On-hand lines of these products at each root location or anywhere below it (a
+        recursive walk down the tree joined to on-hand, one query per 900 roots), locked FOR
+        UPDATE in key order when ``lock``; and for each root, the locations below it that hold
+        such lines."""
         loc, oh = t.location, t.on_hand
         child = loc.alias("child")
-        tree = (
-            select(loc.c.id.label("root"), loc.c.id.label("id"))
-            .where(loc.c.id.in_(sorted(set(roots))))
-            .cte("branch", recursive=True)
-        )
-        tree = tree.union_all(select(tree.c.root, child.c.id).where(child.c.parent_id == tree.c.id))
-        q = (
-            select(tree.c.root, oh.c.location_id, oh.c.product_id, oh.c.lot_id, oh.c.quantity)
-            .join(oh, oh.c.location_id == tree.c.id)
-            .where(oh.c.product_id.in_(sorted(set(product_ids))))
-            .order_by(oh.c.location_id, oh.c.product_id, oh.c.lot_id)
-        )
-        if lock:
-            q = q.with_for_update(of=oh)
+        products = sorted(set(product_ids))
+        root_ids = sorted(set(roots))
         lines: dict[StockKey, int] = {}
-        branches: dict[int, list[int]] = {r: [r] for r in roots}
-        for root, a, b, c, d in self.conn.execute(q):
-            lines[(a, b, c)] = int(d)
-            if a != root and a not in branches[root]:
-                branches[root].append(a)
-        return lines, branches
+        below: dict[int, dict[int, None]] = {r: {r: None} for r in root_ids}
+        for part in chunks(root_ids):
+            tree = (
+                select(loc.c.id.label("root"), loc.c.id.label("id"))
+                .where(loc.c.id.in_(part))
+                .cte("branch", recursive=True)
+            )
+            tree = tree.union_all(
+                select(tree.c.root, child.c.id).where(child.c.parent_id == tree.c.id)
+            )
+            q = (
+                select(tree.c.root, oh.c.location_id, oh.c.product_id, oh.c.lot_id, oh.c.quantity)
+                .join(oh, oh.c.location_id == tree.c.id)
+                .where(oh.c.product_id.in_(products))
+                .order_by(oh.c.location_id, oh.c.product_id, oh.c.lot_id)
+            )
+            if lock:
+                q = q.with_for_update(of=oh)
+            for root, a, b, c, d in self.conn.execute(q):
+                lines[(a, b, c)] = int(d)
+                below[root][a] = None
+        return lines, {r: list(locs) for r, locs in below.items()}
 
     def write(
         self,

@@ -26,14 +26,13 @@ class StockBook:
     """On-hand quantities by (location, product, lot) plus what allocation needs to know.
 
     ``lot_expiry`` gives each lot's expiry (None when unknown; unknown expiries go last in FEFO).
-    ``item_products`` lists the products that stock each item. ``subtree`` maps a location to
-    itself and every location below it: stock "at an ADC" includes its pockets. ``names``
-    gives location codes for messages.
+    ``subtree`` maps a location to itself and every location below it: stock "at an ADC"
+    includes its pockets. ``names`` gives location codes for messages. Callers name the
+    products to take from (an item's products, or one NDC).
     """
 
     on_hand: dict[StockKey, int] = field(default_factory=dict)
     lot_expiry: dict[int, date | None] = field(default_factory=dict)
-    item_products: Mapping[int, Sequence[int]] = field(default_factory=dict)
     subtree: Mapping[int, Sequence[int]] = field(default_factory=dict)
     deltas: dict[StockKey, int] = field(default_factory=dict)
     names: Mapping[int, str] = field(default_factory=dict)

@@ -571,11 +571,11 @@ def import_dispenses(
     done = uow.ledger.recorded(["txn:" + p[2] for p in parsed])
     todo = [p for p in parsed if "txn:" + p[2] not in done]
     todo.sort(key=lambda p: (p[0], p[1]))
-    roots = {p[3] for p in todo}
-    subtree = uow.locations.subtree(roots) if len(roots) < 2000 else uow.locations.subtree()
-    scope = {d for loc in roots for d in subtree.get(loc, (loc,))}
     book = book_for(
-        uow, location_ids=scope, product_ids={pid for p in todo for pid in p[4]}, lock=True
+        uow,
+        roots={p[3] for p in todo},
+        product_ids={pid for p in todo for pid in p[4]},
+        lock=True,
     )
     movements: list[Movement] = []
     for stamp, row, tid, loc_id, pids, what, qty, kind in todo:

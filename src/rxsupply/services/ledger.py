@@ -17,7 +17,7 @@ from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.stock import StockBook
 from rxsupply.errors import InvalidMovement, InvalidValue
 from rxsupply.services.audit import record
-from rxsupply.services.ports import UnitOfWork, book_for_branches
+from rxsupply.services.ports import UnitOfWork, book_for
 from rxsupply.services.references import find_item, find_location, find_product
 
 
@@ -49,7 +49,7 @@ def post(
     if external_id is not None and not uow.ledger.claim(external_id, now):
         uow.rollback()
         return Posted(duplicate=True)
-    book = book_for_branches(uow, roots=location_ids, product_ids=product_ids, lock=True)
+    book = book_for(uow, roots=location_ids, product_ids=product_ids, lock=True)
     movements = build(book)
     uow.ledger.write(movements, book.deltas, now=now)
     _audit(uow, book, movements, now=now, external_id=external_id)

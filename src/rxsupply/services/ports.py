@@ -38,7 +38,7 @@ class LocationRepository(Protocol):
     def ids_by_code(self) -> dict[str, int]: ...
     def get(self, code: str) -> Location | None: ...
     def save_many(self, locations: Sequence[Location], item_ids: Mapping[str, int]) -> int: ...
-    def subtree(self, roots: Iterable[int] | None = None) -> dict[int, list[int]]: ...
+    def subtree(self) -> dict[int, list[int]]: ...
     def codes(self, ids: Iterable[int]) -> dict[int, str]: ...
     def children(self, code: str) -> list[Location]: ...
 
@@ -74,13 +74,6 @@ class LotRepository(Protocol):
 class LedgerRepository(Protocol):
     def claim(self, external_id: str, now: datetime) -> bool: ...
     def recorded(self, external_ids: Iterable[str]) -> set[str]: ...
-    def load_book(
-        self,
-        *,
-        location_ids: Iterable[int] | None,
-        product_ids: Iterable[int] | None,
-        lock: bool,
-    ) -> dict[StockKey, int]: ...
     def load_branches(
         self, *, roots: Iterable[int], product_ids: Iterable[int], lock: bool
     ) -> tuple[dict[StockKey, int], dict[int, list[int]]]: ...
@@ -166,25 +159,6 @@ class UnitOfWork(Protocol):
 
 
 def book_for(
-    uow: UnitOfWork,
-    *,
-    location_ids: Iterable[int] | None,
-    product_ids: Iterable[int] | None,
-    lock: bool,
-) -> StockBook:
-    """Load the on-hand lines a unit of work touches into a :class:`StockBook`."""
-    scope = None if location_ids is None else set(location_ids)
-    lines = uow.ledger.load_book(location_ids=scope, product_ids=product_ids, lock=lock)
-    touched = scope if scope is not None else {k[0] for k in lines}
-    return StockBook(
-        on_hand=dict(lines),
-        lot_expiry=uow.lots.expiries({k[2] for k in lines}),
-        subtree=uow.locations.subtree(scope) if scope is not None else uow.locations.subtree(),
-        names=uow.locations.codes(touched),
-    )
-
-
-def book_for_branches(
     uow: UnitOfWork, *, roots: Iterable[int], product_ids: Iterable[int], lock: bool
 ) -> StockBook:
     """A :class:`StockBook` of the lines of these products at each root location and below

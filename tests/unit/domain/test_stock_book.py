@@ -24,7 +24,6 @@ STOREROOM, SATELLITE, ADC, POCKET_A, POCKET_B = 1, 2, 10, 11, 12
 SUBTREE: dict[int, tuple[int, ...]] = {ADC: (ADC, POCKET_A, POCKET_B)}
 LOCATIONS = [STOREROOM, SATELLITE, ADC, POCKET_A, POCKET_B]
 
-ONDANSETRON = 7  # the item
 HOSPIRA, FRESENIUS = 100, 101  # its two products
 PRODUCTS = [HOSPIRA, FRESENIUS]
 
@@ -53,7 +52,6 @@ def make_book(on_hand: dict[StockKey, int] | None = None) -> StockBook:
     return StockBook(
         on_hand=dict(on_hand or {}),
         lot_expiry=dict(LOT_EXPIRY),
-        item_products={ONDANSETRON: PRODUCTS},
         subtree=SUBTREE,
     )
 
