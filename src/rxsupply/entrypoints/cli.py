@@ -326,7 +326,7 @@ def users_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """List users."""
-    with SqlUnitOfWork(engine()) as uow:
+    with SqlUnitOfWork(engine(), readonly=True) as uow:
         rows = [
             {
                 "username": u.username,
@@ -499,7 +499,7 @@ def scan(
 ) -> None:
     """Identify a scanned package: GTIN, NDC, lot, expiry, serial and the product."""
     identifier = parse_scan(data, today=datetime.now(local_zone()).date())
-    with SqlUnitOfWork(engine()) as uow:
+    with SqlUnitOfWork(engine(), readonly=True) as uow:
         found = scanning.identify(uow, identifier).as_dict()
     if as_json:
         sys.stdout.write(json.dumps(found, indent=1) + "\n")

@@ -200,7 +200,7 @@ class ScanIn(BaseModel):
 @router.post("/scan", **guarded(Permission.VIEW))
 def scan(body: ScanIn, engine: EngineDep) -> dict[str, object]:
     identifier = parse_scan(body.data, today=local_today())
-    with SqlUnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
         return scanning.identify(uow, identifier).as_dict()
 
 
@@ -383,7 +383,7 @@ def post_adjustment(
 
 @router.get("/users", **guarded(Permission.MANAGE_USERS))
 def list_users(engine: EngineDep) -> dict[str, Any]:
-    with SqlUnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
         rows = [
             {
                 "username": u.username,

@@ -120,11 +120,11 @@ def read_search(engine: Engine, text: str, request: Request) -> Search:
     try:
         if looks_like_scan(text):
             identifier = parse_scan(text, today=formats_of(request).today(), require_dscsa=False)
-            with SqlUnitOfWork(engine) as uow:
+            with SqlUnitOfWork(engine, readonly=True) as uow:
                 found = scanning.identify(uow, identifier).as_dict()
             return Search(text, ndc=str(found["ndc"]), scanned=found, kind="scan")
         if looks_like_ndc(text):
-            with SqlUnitOfWork(engine) as uow:
+            with SqlUnitOfWork(engine, readonly=True) as uow:
                 product = find_product(uow, text)
             return Search(text, ndc=str(product.ndc), kind="ndc")
     except (InvalidValue, NotFound) as exc:
@@ -302,7 +302,7 @@ def ledger(
     exact_ndc: str | None = None
     if ndc.strip():
         try:
-            with SqlUnitOfWork(engine) as uow:
+            with SqlUnitOfWork(engine, readonly=True) as uow:
                 exact_ndc = str(find_product(uow, ndc).ndc)
         except (InvalidValue, NotFound) as exc:
             error = str(exc)

@@ -84,7 +84,7 @@ def receiving_locations(engine: Engine) -> list[dict[str, Any]]:
 def identify(engine: Engine, scan: str, today: date) -> dict[str, Any]:
     """The scanned package as ``scanning.identify`` returns it; an expired lot is an error."""
     identifier = parse_scan(scan, today=today)
-    with SqlUnitOfWork(engine) as uow:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
         found = scanning.identify(uow, identifier).as_dict()
     if identifier.expiry is not None and identifier.expiry < today:
         raise InvalidValue(
@@ -248,7 +248,7 @@ def transfer(
         units = whole_number(quantity, "quantity")
         if not text:
             raise InvalidValue("item", "enter an item code or an NDC")
-        with SqlUnitOfWork(engine) as uow:
+        with SqlUnitOfWork(engine, readonly=True) as uow:
             is_item = uow.items.get(text) is not None
             ndc = None if is_item else str(find_product(uow, text).ndc)
         result = run_with_retry(
@@ -359,7 +359,7 @@ def adjust(
                 user=who.user.username,
             ),
         )
-        with SqlUnitOfWork(engine) as uow:
+        with SqlUnitOfWork(engine, readonly=True) as uow:
             ndc = str(find_product(uow, product).ndc)
     except Failure as exc:
         return render(

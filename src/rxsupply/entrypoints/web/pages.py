@@ -142,7 +142,7 @@ def session_user(request: Request) -> Caller | None:
         return None
     try:
         uid, csrf = request.app.state.sessions.read(cookie)
-        with SqlUnitOfWork(request.app.state.engine) as uow:
+        with SqlUnitOfWork(request.app.state.engine, readonly=True) as uow:
             stored = uow.users.get_by_id(uid)
     except RxSupplyError:
         return None

@@ -90,7 +90,7 @@ def login(
             status=400,
         )
     try:
-        with SqlUnitOfWork(engine) as uow:
+        with SqlUnitOfWork(engine, readonly=True) as uow:
             user = users.authenticate(uow, _hasher, username=username, password=password)
     except AuthenticationFailed:
         return _login_page(
