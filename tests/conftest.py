@@ -97,13 +97,7 @@ def load_examples(engine: Engine, *kinds: str) -> None:
     """Import the files under examples/ in dependency order."""
     order = kinds or ("items", "locations", "stock", "dispenses", "purchases")
     for kind in order:
-        required, optional = {
-            "items": imports.ITEM_COLUMNS,
-            "locations": imports.LOCATION_COLUMNS,
-            "stock": imports.STOCK_COLUMNS,
-            "dispenses": imports.DISPENSE_COLUMNS,
-            "purchases": imports.PURCHASE_COLUMNS,
-        }[kind]
+        required, optional = imports.COLUMNS[kind]
         table = read_csv_table(EXAMPLES / f"{kind}.csv", required=required, optional=optional)
         with SqlUnitOfWork(engine) as uow:
             if kind == "items":

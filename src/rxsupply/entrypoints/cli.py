@@ -536,15 +536,6 @@ class ImportKind(StrEnum):
     NDC_DIRECTORY = "ndc-directory"
 
 
-_COLUMNS = {
-    ImportKind.ITEMS: imports.ITEM_COLUMNS,
-    ImportKind.LOCATIONS: imports.LOCATION_COLUMNS,
-    ImportKind.STOCK: imports.STOCK_COLUMNS,
-    ImportKind.DISPENSES: imports.DISPENSE_COLUMNS,
-    ImportKind.PURCHASES: imports.PURCHASE_COLUMNS,
-}
-
-
 @app.command(name="import")
 def import_cmd(
     kind: Annotated[ImportKind, typer.Argument(help="What the files hold.")],
@@ -581,7 +572,7 @@ def import_cmd(
             )
         results.append(result.as_dict())
     else:
-        required, optional = _COLUMNS[kind]
+        required, optional = imports.COLUMNS[kind.value]
         for path in files:
             table = read_csv_table(path, required=required, optional=optional)
             results.append(_run_import(kind, table, settings.import_error_cap).as_dict())

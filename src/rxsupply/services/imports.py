@@ -74,6 +74,14 @@ PURCHASE_COLUMNS = (
     ["invoice_date", "wholesaler", "ndc", "packages", "unit_price"],
     ["invoice_number"],
 )
+COLUMNS: dict[str, tuple[list[str], list[str]]] = {
+    "items": ITEM_COLUMNS,
+    "locations": LOCATION_COLUMNS,
+    "stock": STOCK_COLUMNS,
+    "dispenses": DISPENSE_COLUMNS,
+    "purchases": PURCHASE_COLUMNS,
+}
+"""(required, optional) columns of each CSV kind."""
 
 
 def _key(*parts: object) -> str:

@@ -26,13 +26,6 @@ from rxsupply.errors import ImportRejected
 from rxsupply.services import imports
 
 KINDS = ("items", "locations", "stock", "dispenses", "purchases")
-COLUMNS = {
-    "items": imports.ITEM_COLUMNS,
-    "locations": imports.LOCATION_COLUMNS,
-    "stock": imports.STOCK_COLUMNS,
-    "dispenses": imports.DISPENSE_COLUMNS,
-    "purchases": imports.PURCHASE_COLUMNS,
-}
 # What has to be in the database before a file of each kind can be imported.
 NEEDS = {
     "items": (),
@@ -90,7 +83,7 @@ def hospital_ready_for(engine: Engine, kind: str) -> None:
 
 def import_file(engine: Engine, kind: str, path: Path, *, cap: int = 100) -> imports.ImportResult:
     """Import ``path`` as the CLI does (``rxsupply import KIND PATH``)."""
-    required, optional = COLUMNS[kind]
+    required, optional = imports.COLUMNS[kind]
     table = read_csv_table(path, required=required, optional=optional)
     with SqlUnitOfWork(engine) as uow:
         if kind == "items":
