@@ -378,8 +378,8 @@ def demo(
     and two years of simulated dispenses, refills and purchases."""
     today = parse_date(end, "end") if end else datetime.now(local_zone()).date()
     eng = engine()
-    with eng.connect() as conn:
-        if queries.summary(conn)["locations"]:
+    with SqlUnitOfWork(eng, readonly=True) as uow:
+        if uow.locations.ids_by_code():
             raise RxSupplyError(
                 "this database already has locations; build the demo into a "
                 "new database (--db demo.db)"
