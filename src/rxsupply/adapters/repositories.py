@@ -13,7 +13,6 @@ from sqlalchemy import (
     RowMapping,
     Table,
     bindparam,
-    func,
     insert,
     select,
     tuple_,
@@ -290,14 +289,6 @@ class SqlProducts:
             out.update({str(k): v for k, v in rows})
         return out
 
-    def get_many(self, ids: Iterable[int]) -> dict[int, Product]:
-        wanted = sorted(set(ids))
-        out: dict[int, Product] = {}
-        for part in chunks(wanted):
-            rows = self.conn.execute(select(t.product).where(t.product.c.id.in_(part))).mappings()
-            out.update({r["id"]: product_from_row(r) for r in rows})
-        return out
-
     def save_many(self, products: Sequence[Product], *, source: str) -> tuple[int, int]:
         """Insert unknown NDCs; enrich known ones (blank fields filled, never duplicated)."""
         existing: dict[str, Mapping[str, Any]] = {}
@@ -363,9 +354,6 @@ class SqlProducts:
             self.conn.execute(
                 update(t.product).where(t.product.c.id == pid).values(package_cost=cost)
             )
-
-    def count(self) -> int:
-        return int(self.conn.execute(select(func.count()).select_from(t.product)).scalar_one())
 
 
 class SqlItems:
@@ -437,10 +425,6 @@ class SqlItems:
             for iid, pid in self.conn.execute(q.where(t.item_product.c.item_id.in_(part))):
                 out[iid].append(pid)
         return dict(out)
-
-    def item_of_products(self) -> dict[int, int]:
-        rows = self.conn.execute(select(t.item_product.c.product_id, t.item_product.c.item_id))
-        return dict(rows.all())
 
 
 class SqlLots:
@@ -739,13 +723,6 @@ class SqlUsers:
                 )
                 .values(revoked=True)
             )
-
-    def set_password(self, username: str, password_hash: str) -> None:
-        self.conn.execute(
-            update(t.app_user)
-            .where(t.app_user.c.username == username)
-            .values(password_hash=password_hash)
-        )
 
     def add_token(self, user_id: int, name: str, token_hash: str, now: datetime) -> int:
         return int(

@@ -83,10 +83,6 @@ class StockBook:
         if m.to_location_id is not None:
             self._add((m.to_location_id, m.product_id, m.lot_id), m.quantity)
 
-    def apply_all(self, movements: Iterable[Movement]) -> None:
-        for m in movements:
-            self.apply(m)
-
     def lines_for(
         self, location_id: int, product_ids: Sequence[int], *, include_empty: bool = False
     ) -> list[StockKey]:
