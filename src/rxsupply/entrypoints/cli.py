@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -31,6 +30,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Role
+from rxsupply.entrypoints.clock import facility_zone, local_today, now
 from rxsupply.errors import RxSupplyError
 from rxsupply.services import imports, ledger, scanning, users
 
@@ -69,14 +69,6 @@ def engine() -> Engine:
         state.engine = make_engine(database_url(state.db))
         migrate(state.engine)
     return state.engine
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(load_settings().timezone)
 
 
 @app.callback()
@@ -376,7 +368,7 @@ def demo(
 ) -> None:
     """Build a demo hospital system: formulary, storeroom, satellites, ~30 ADCs per hospital,
     and two years of simulated dispenses, refills and purchases."""
-    today = parse_date(end, "end") if end else datetime.now(local_zone()).date()
+    today = parse_date(end, "end") if end else local_today()
     eng = engine()
     with SqlUnitOfWork(eng, readonly=True) as uow:
         if uow.locations.ids_by_code():
@@ -469,13 +461,13 @@ def _demo_users(eng: Engine) -> list[tuple[str, str]]:
 
 def _local_time(stamp: str) -> str:
     """A UTC ISO timestamp as the facility's local date and time, for tables."""
-    return datetime.fromisoformat(stamp).astimezone(local_zone()).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromisoformat(stamp).astimezone(facility_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def _local_day(stamp: str | None) -> str:
     if not stamp:
         return "-"
-    return datetime.fromisoformat(stamp).astimezone(local_zone()).date().isoformat()
+    return datetime.fromisoformat(stamp).astimezone(facility_zone()).date().isoformat()
 
 
 # --- scanning ----------------------------------------------------------------------------
@@ -498,7 +490,7 @@ def scan(
     ] = False,
 ) -> None:
     """Identify a scanned package: GTIN, NDC, lot, expiry, serial and the product."""
-    identifier = parse_scan(data, today=datetime.now(local_zone()).date())
+    identifier = parse_scan(data, today=local_today())
     with SqlUnitOfWork(engine(), readonly=True) as uow:
         found = scanning.identify(uow, identifier).as_dict()
     if as_json:
@@ -608,10 +600,10 @@ def _run_import(kind: ImportKind, table: Any, cap: int) -> imports.ImportResult:
             if kind is ImportKind.LOCATIONS:
                 return imports.import_locations(uow, table, now=now(), cap=cap)
             if kind is ImportKind.STOCK:
-                return imports.import_stock(uow, table, now=now(), local=local_zone(), cap=cap)
+                return imports.import_stock(uow, table, now=now(), local=facility_zone(), cap=cap)
             if kind is ImportKind.DISPENSES:
                 return imports.import_dispenses(
-                    uow, table, now=now(), local=local_zone(), cap=cap, progress=tick
+                    uow, table, now=now(), local=facility_zone(), cap=cap, progress=tick
                 )
             return imports.import_purchases(uow, table, now=now(), cap=cap)
 
@@ -667,7 +659,7 @@ def receive(
             expiry=exp,
             quantity=quantity,
             now=now(),
-            today=datetime.now(local_zone()).date(),
+            today=local_today(),
             reference=reference,
             external_id=external_id,
         ),

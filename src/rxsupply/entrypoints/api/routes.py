@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
@@ -14,10 +13,10 @@ from rxsupply.adapters import queries
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
-from rxsupply.config import load_settings
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission, Role
 from rxsupply.entrypoints.api.security import PUBLIC, REQUIRES, Caller, CallerDep, guarded
+from rxsupply.entrypoints.clock import facility_zone, local_today, now
 from rxsupply.errors import NotFound
 from rxsupply.services import ledger, scanning, users
 
@@ -32,15 +31,6 @@ def engine_of(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(engine_of)]
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def local_today() -> date:
-    """The facility's calendar day (RXSUPPLY_TIMEZONE)."""
-    return datetime.now(ZoneInfo(load_settings().timezone)).date()
 
 
 def page(rows: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
@@ -323,7 +313,7 @@ def post_dispense(
     if body.occurred_at is not None:  # a time without an offset is the facility's local time
         stamp = body.occurred_at
         if stamp.tzinfo is None:
-            stamp = stamp.replace(tzinfo=ZoneInfo(load_settings().timezone))
+            stamp = stamp.replace(tzinfo=facility_zone())
         when = stamp.astimezone(UTC)
     return posted(
         run_with_retry(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -21,6 +20,7 @@ from sqlalchemy import Engine
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission, User
+from rxsupply.entrypoints.clock import now
 from rxsupply.errors import AuthenticationFailed, PermissionDenied
 from rxsupply.services import users
 from rxsupply.services.users import token_digest
@@ -48,7 +48,7 @@ class Sessions:
         assert user.id is not None
         csrf, key = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
         with SqlUnitOfWork(self._engine) as uow:
-            uow.users.add_session(token_digest(key), user.id, datetime.now(UTC))
+            uow.users.add_session(token_digest(key), user.id, now())
             uow.commit()
         return self._signer.dumps({"uid": user.id, "csrf": csrf, "sid": key}), csrf
 

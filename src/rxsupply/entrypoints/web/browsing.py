@@ -20,12 +20,12 @@ from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.api.security import REQUIRES, Caller
+from rxsupply.entrypoints.clock import now
 from rxsupply.entrypoints.web import charts
 from rxsupply.entrypoints.web.rendering import (
     EXPIRY_DAYS,
     EngineDep,
     formats_of,
-    now,
     page_route,
     pager,
     render,

@@ -28,11 +28,11 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.api.security import REQUIRES, Caller
+from rxsupply.entrypoints.clock import now
 from rxsupply.entrypoints.web.browsing import stocking_locations
 from rxsupply.entrypoints.web.rendering import (
     EngineDep,
     formats_of,
-    now,
     page_route,
     render,
     us_date,

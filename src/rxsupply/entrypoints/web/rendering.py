@@ -144,11 +144,6 @@ def formats_of(request: Request) -> Formats:
     return formats
 
 
-def now() -> datetime:
-    """Entrypoints read the clock."""
-    return datetime.now(UTC)
-
-
 def page_route(permission: Permission | None, **extra: Any) -> dict[str, Any]:
     """Keyword arguments of a page route: out of the OpenAPI schema, with its permission
     recorded as ``x-permission`` (the role-by-endpoint test reads it) and checked through
