@@ -614,23 +614,12 @@ def _run_import(kind: ImportKind, table: Any, cap: int) -> imports.ImportResult:
 
 
 def _posted(result: ledger.Posted, as_json: bool) -> None:
-    rows = [
-        {
-            "kind": m.kind.value,
-            "quantity": m.quantity,
-            "product_id": m.product_id,
-            "lot_id": m.lot_id,
-            "from_location_id": m.from_location_id,
-            "to_location_id": m.to_location_id,
-        }
-        for m in result.movements
-    ]
     if as_json:
-        sys.stdout.write(json.dumps({"duplicate": result.duplicate, "movements": rows}) + "\n")
+        sys.stdout.write(json.dumps(result.as_dict()) + "\n")
     elif result.duplicate:
         out.print("[yellow]already recorded; nothing written[/yellow]")
     else:
-        out.print(f"[green]posted {len(rows)} movement(s)[/green]")
+        out.print(f"[green]posted {len(result.movements)} movement(s)[/green]")
 
 
 def _write(work: Callable[[SqlUnitOfWork], ledger.Posted], as_json: bool) -> None:

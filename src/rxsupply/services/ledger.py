@@ -29,6 +29,23 @@ class Posted:
     movements: list[Movement] = field(default_factory=list)
     duplicate: bool = False
 
+    def as_dict(self) -> dict[str, object]:
+        """What the CLI (``--json``) and the API answer after a stock movement."""
+        return {
+            "duplicate": self.duplicate,
+            "movements": [
+                {
+                    "kind": m.kind.value,
+                    "quantity": m.quantity,
+                    "product_id": m.product_id,
+                    "lot_id": m.lot_id,
+                    "from_location_id": m.from_location_id,
+                    "to_location_id": m.to_location_id,
+                }
+                for m in self.movements
+            ],
+        }
+
 
 def _stocking(loc: Location) -> Location:
     if not loc.holds_stock:

@@ -197,21 +197,8 @@ def scan(body: ScanIn, engine: EngineDep) -> dict[str, object]:
 # --- writing -----------------------------------------------------------------------------
 
 
-def posted(result: ledger.Posted) -> dict[str, Any]:
-    return {
-        "duplicate": result.duplicate,
-        "movements": [
-            {
-                "kind": m.kind.value,
-                "quantity": m.quantity,
-                "product_id": m.product_id,
-                "lot_id": m.lot_id,
-                "from_location_id": m.from_location_id,
-                "to_location_id": m.to_location_id,
-            }
-            for m in result.movements
-        ],
-    }
+def posted(result: ledger.Posted) -> dict[str, object]:
+    return result.as_dict()
 
 
 class ReceiptIn(BaseModel):
