@@ -66,6 +66,15 @@ class UnknownLocation(NotFound):
         super().__init__("location", key, hint)
 
 
+class AlreadyDecided(RxSupplyError):
+    """A recommendation was accepted or rejected already (perhaps by someone else just now)."""
+
+    def __init__(self, recommendation_id: int, status: str) -> None:
+        self.recommendation_id = recommendation_id
+        self.status = status
+        super().__init__(f"recommendation {recommendation_id} is already {status}")
+
+
 class LedgerError(RxSupplyError):
     """A movement breaks a ledger rule."""
 

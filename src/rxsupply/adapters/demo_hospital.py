@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from rxsupply.adapters.demo_catalogue import DemoItem, demo_items
+from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.ndc import NDC
@@ -436,6 +437,29 @@ def build_demo(
     now = datetime.combine(today, time(0, 0), LOCAL).astimezone(UTC)
     uow.ledger.write(build.movements, deltas, now=now, external_ids=build.external_ids)
     uow.purchases.save_many(build.purchases)
+    settings = [
+        StockLevel(
+            location_id=p.location_id,
+            item_id=items[p.item_index].id or 0,
+            min_level=p.min_level,
+            max_level=p.max_level,
+            lead_time_days=1,
+            review_period_days=1,
+        )
+        for p in pockets
+    ]
+    for (fac, idx), daily in sorted(fac_item_daily.items()):
+        settings.append(
+            StockLevel(
+                location_id=storerooms[fac],
+                item_id=items[idx].id or 0,
+                min_level=math.floor(daily * (LEAD_DAYS + 4) + 1),
+                max_level=math.ceil(daily * 14 + 1),
+                lead_time_days=LEAD_DAYS,
+                review_period_days=1,
+            )
+        )
+    uow.stock_levels.save_many(settings, now=now, user="demo")
     uow.commit()
     return DemoSummary(
         facilities=facilities,

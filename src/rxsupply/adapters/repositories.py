@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from rxsupply.adapters import tables as t
+from rxsupply.domain.levels import Decision, Recommendation, StockLevel
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.ndc import NDC
@@ -793,3 +794,143 @@ class SqlAudit:
                 after=entry.after,
             )
         )
+
+
+def _level(row: Any) -> StockLevel:
+    return StockLevel(
+        location_id=row.location_id,
+        item_id=row.item_id,
+        min_level=row.min_level,
+        max_level=row.max_level,
+        lead_time_days=row.lead_time_days,
+        review_period_days=row.review_period_days,
+    )
+
+
+class SqlStockLevels:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, location_id: int, item_id: int, *, lock: bool = False) -> StockLevel | None:
+        sl = t.stock_level
+        query = select(sl).where(sl.c.location_id == location_id, sl.c.item_id == item_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return _level(row) if row else None
+
+    def all(self) -> list[StockLevel]:
+        sl = t.stock_level
+        rows = self.conn.execute(select(sl).order_by(sl.c.location_id, sl.c.item_id))
+        return [_level(r) for r in rows]
+
+    def save(self, level: StockLevel, *, now: datetime, user: str) -> None:
+        self.save_many([level], now=now, user=user)
+
+    def save_many(self, levels: Sequence[StockLevel], *, now: datetime, user: str) -> int:
+        if not levels:
+            return 0
+        sl = t.stock_level
+        rows = [
+            {
+                "location_id": lv.location_id,
+                "item_id": lv.item_id,
+                "min_level": lv.min_level,
+                "max_level": lv.max_level,
+                "lead_time_days": lv.lead_time_days,
+                "review_period_days": lv.review_period_days,
+                "updated_at": now,
+                "updated_by": user,
+            }
+            for lv in levels
+        ]
+        dialect = self.conn.dialect.name
+        ins: Any = postgresql.insert(sl) if dialect == "postgresql" else sqlite.insert(sl)
+        changing = ("min_level", "max_level", "lead_time_days", "review_period_days")
+        stmt = ins.on_conflict_do_update(
+            index_elements=["location_id", "item_id"],
+            set_={c: getattr(ins.excluded, c) for c in (*changing, "updated_at", "updated_by")},
+        )
+        for start in range(0, len(rows), 2000):
+            self.conn.execute(stmt, rows[start : start + 2000])
+        return len(rows)
+
+
+def _recommendation(row: Any) -> Recommendation:
+    return Recommendation(
+        id=row.id,
+        run_at=row.run_at,
+        location_id=row.location_id,
+        item_id=row.item_id,
+        current_min=row.current_min,
+        current_max=row.current_max,
+        min_level=row.min_level,
+        max_level=row.max_level,
+        explanation=row.explanation,
+        status=Decision(row.status),
+        decided_by=row.decided_by,
+    )
+
+
+class SqlRecommendations:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add_many(self, recommendations: Sequence[Recommendation], *, now: datetime) -> int:
+        rows = [
+            {
+                "run_at": now,
+                "location_id": r.location_id,
+                "item_id": r.item_id,
+                "current_min": r.current_min,
+                "current_max": r.current_max,
+                "min_level": r.min_level,
+                "max_level": r.max_level,
+                "explanation": r.explanation,
+                "status": Decision.PENDING.value,
+            }
+            for r in recommendations
+        ]
+        for start in range(0, len(rows), 2000):
+            self.conn.execute(insert(t.recommendation), rows[start : start + 2000])
+        return len(rows)
+
+    def get(self, recommendation_id: int, *, lock: bool = False) -> Recommendation | None:
+        rc = t.recommendation
+        query = select(rc).where(rc.c.id == recommendation_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return _recommendation(row) if row else None
+
+    def decide(self, recommendation_id: int, status: Decision, *, user: str, now: datetime) -> bool:
+        """Decide a pending recommendation; False when it was no longer pending (someone
+        else decided it first), so two managers never both apply one."""
+        rc = t.recommendation
+        result = self.conn.execute(
+            update(rc)
+            .where(rc.c.id == recommendation_id, rc.c.status == Decision.PENDING.value)
+            .values(status=status.value, decided_by=user, decided_at=now)
+        )
+        return bool(result.rowcount == 1)
+
+    def supersede_pending(self, keys: Iterable[tuple[int, int]], *, now: datetime) -> int:
+        """Mark older pending recommendations of these item-locations as superseded."""
+        rc = t.recommendation
+        total = 0
+        wanted = set(keys)
+        pending = self.conn.execute(
+            select(rc.c.id, rc.c.location_id, rc.c.item_id).where(
+                rc.c.status == Decision.PENDING.value
+            )
+        ).all()
+        ids = [r.id for r in pending if (r.location_id, r.item_id) in wanted]
+        for start in range(0, len(ids), 900):
+            chunk = ids[start : start + 900]
+            result = self.conn.execute(
+                update(rc)
+                .where(rc.c.id.in_(chunk))
+                .values(status="superseded", decided_by="planning run", decided_at=now)
+            )
+            total += int(result.rowcount)
+        return total

@@ -269,3 +269,38 @@ app_setting = Table(
     Column("name", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# The replenishment settings in force per item and location: min/max (PAR) for ADC pockets,
+# reorder point / order-up-to for storerooms; lead time and review period in days.
+stock_level = Table(
+    "stock_level",
+    metadata,
+    Column("location_id", Integer, ForeignKey("location.id"), primary_key=True),
+    Column("item_id", Integer, ForeignKey("item.id"), primary_key=True),
+    Column("min_level", Integer, nullable=False),
+    Column("max_level", Integer, nullable=False),
+    Column("lead_time_days", Integer, nullable=False, default=1),
+    Column("review_period_days", Integer, nullable=False, default=1),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(80), nullable=False, default=""),
+    CheckConstraint("min_level >= 0 AND max_level >= min_level", name="levels_ordered"),
+)
+
+# A planning run's recommendations, waiting for a manager to accept or reject them.
+recommendation = Table(
+    "recommendation",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_at", UTCDateTime, nullable=False),
+    Column("location_id", Integer, ForeignKey("location.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=False),
+    Column("current_min", Integer, nullable=True),
+    Column("current_max", Integer, nullable=True),
+    Column("min_level", Integer, nullable=False),
+    Column("max_level", Integer, nullable=False),
+    Column("explanation", Text, nullable=False),
+    Column("status", String(12), nullable=False, default="pending"),
+    Column("decided_by", String(80), nullable=True),
+    Column("decided_at", UTCDateTime, nullable=True),
+    Index("ix_recommendation_status", "status", "location_id"),
+)

@@ -18,6 +18,8 @@ from rxsupply.adapters.repositories import (
     SqlLots,
     SqlProducts,
     SqlPurchases,
+    SqlRecommendations,
+    SqlStockLevels,
     SqlUsers,
 )
 
@@ -47,6 +49,8 @@ class SqlUnitOfWork:
         self.purchases = SqlPurchases(conn)
         self.users = SqlUsers(conn)
         self.audit = SqlAudit(conn)
+        self.stock_levels = SqlStockLevels(conn)
+        self.recommendations = SqlRecommendations(conn)
         return self
 
     def __exit__(

@@ -762,3 +762,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except RxSupplyError as exc:
         err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
         raise SystemExit(1) from None
+
+
+# The inventory optimisation commands live in their own module and register on ``app``.
+from rxsupply.entrypoints import planning_cli  # noqa: E402, F401

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rxsupply.errors import (
+    AlreadyDecided,
     AuthenticationFailed,
     ImportRejected,
     InsufficientStock,
@@ -27,6 +28,7 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (NotFound, 404, "not-found"),
     (InsufficientStock, 409, "insufficient-stock"),
     (InvalidMovement, 409, "invalid-movement"),
+    (AlreadyDecided, 409, "already-decided"),
     (ImportRejected, 422, "import-rejected"),
     (InvalidValue, 422, "invalid-value"),
 ]

@@ -112,3 +112,120 @@ def pocket_fill(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-pockets"
         "yaxis": {"autorange": "reversed", "automargin": True},
     }
     return _html([capacity, stock], layout, div_id, max(200, 90 + 34 * len(rows)))
+
+
+def abc_xyz_matrix(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-abcxyz") -> Markup:
+    """A 3 x 3 heatmap: item-locations per ABC (rows) and XYZ (columns) class, with their
+    annual value in the hover."""
+    counts = [[0] * 3 for _ in range(3)]
+    value = [[0.0] * 3 for _ in range(3)]
+    for r in rows:
+        a, x = "ABC".find(str(r["abc"])), "XYZ".find(str(r["xyz"]))
+        if a >= 0 and x >= 0:
+            counts[a][x] += 1
+            value[a][x] += float(r.get("annual_value") or 0.0)
+    heat = {
+        "type": "heatmap",
+        "z": counts,
+        "x": ["X (steady)", "Y (variable)", "Z (erratic)"],
+        "y": ["A", "B", "C"],
+        "customdata": value,
+        "colorscale": [[0, "#f4f7fb"], [1, _ACCENT]],
+        "texttemplate": "%{z:,}",
+        "hovertemplate": "%{y}%{x}<br>%{z:,} item-locations<br>$%{customdata:,.0f} a year"
+        "<extra></extra>",
+        "showscale": False,
+    }
+    layout = {"yaxis": {"autorange": "reversed"}, "xaxis": {"side": "top"}}
+    return _html([heat], layout, div_id, 300)
+
+
+def pareto(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-pareto") -> Markup:
+    """Cumulative share of annual value against the share of items, highest value first."""
+    by_item: dict[str, float] = {}
+    for r in rows:
+        key = str(r.get("item", r.get("series_id")))
+        by_item[key] = by_item.get(key, 0.0) + float(r.get("annual_value") or 0.0)
+    values = sorted(by_item.values(), reverse=True)
+    total = sum(values) or 1.0
+    running, ys = 0.0, []
+    for v in values:
+        running += v
+        ys.append(100.0 * running / total)
+    xs = [100.0 * (i + 1) / max(len(values), 1) for i in range(len(values))]
+    line = {
+        "type": "scatter",
+        "mode": "lines",
+        "x": xs,
+        "y": ys,
+        "line": {"color": _ACCENT},
+        "hovertemplate": "%{x:.1f}% of items<br>%{y:.1f}% of value<extra></extra>",
+    }
+    layout = {
+        "xaxis": {"title": {"text": "Items, highest annual value first (%)"}, "range": [0, 100]},
+        "yaxis": {"title": {"text": "Share of annual value (%)"}, "range": [0, 101]},
+    }
+    return _html([line], layout, div_id, 320)
+
+
+def forecast_against_actual(
+    days: Sequence[str],
+    actual: Sequence[float | None],
+    forecast: Sequence[float],
+    *,
+    title: str,
+    div_id: str,
+) -> Markup:
+    """Daily actual demand (bars) against the forecast made before those days (line)."""
+    bars = {
+        "type": "bar",
+        "x": list(days),
+        "y": list(actual),
+        "name": "actual",
+        "marker": {"color": _PALE},
+        "hovertemplate": "%{x}<br>%{y} units<extra></extra>",
+    }
+    line = {
+        "type": "scatter",
+        "mode": "lines",
+        "x": list(days),
+        "y": list(forecast),
+        "name": "forecast",
+        "line": {"color": _ACCENT, "width": 2},
+        "hovertemplate": "%{x}<br>%{y:.2f} units/day<extra></extra>",
+    }
+    layout = {
+        "title": {"text": title, "font": {"size": 14}},
+        "margin": {"l": 64, "r": 16, "t": 40, "b": 48},
+        "yaxis": {"title": {"text": "Units per day"}},
+        "legend": {"orientation": "h"},
+    }
+    return _html([bars, line], layout, div_id, 300)
+
+
+def service_curve(points: Sequence[dict[str, Any]], *, div_id: str = "chart-service") -> Markup:
+    """Achieved fill rate against average inventory value, one line per method."""
+    traces = []
+    colours = {"rxsupply": _ACCENT, "textbook": "#c0392b", "current": "#555"}
+    for method in dict.fromkeys(str(p["method"]) for p in points):
+        mine = sorted((p for p in points if p["method"] == method), key=lambda p: p["value"])
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers" if len(mine) > 1 else "markers",
+                "name": method,
+                "x": [p["value"] for p in mine],
+                "y": [100.0 * p["fill_rate"] for p in mine],
+                "customdata": [p.get("target") for p in mine],
+                "line": {"color": colours.get(method, "#888")},
+                "marker": {"size": 9},
+                "hovertemplate": "target %{customdata}<br>$%{x:,.0f} average on hand<br>"
+                "%{y:.2f}% fill rate<extra>" + method + "</extra>",
+            }
+        )
+    layout = {
+        "xaxis": {"title": {"text": "Average inventory value"}, "tickprefix": "$"},
+        "yaxis": {"title": {"text": "Achieved fill rate (%)"}},
+        "legend": {"orientation": "h"},
+    }
+    return _html(traces, layout, div_id, 360)

@@ -1,0 +1,157 @@
+"""Analysts' files for planning: long demand in, forecasts, plans and simulations out.
+
+Demand files are CSV or Parquet (by suffix), long, one row per series and day:
+``series_id,date,quantity`` or ``item_id,location_id,date,quantity`` (the series is then
+``item_id@location_id``). Missing days are zero demand; an empty quantity is a censored day
+(unknown demand); several rows for one series and day add up. Policy files for ``simulate``:
+``series_id,min,max`` plus, optionally, ``lead_time_days``, ``review_period_days``,
+``unit_cost``, ``shelf_life_days``, ``capacity``.
+
+Every problem names the file, the row (data rows from 1) and the field, and nothing is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from rxsupply.analytics.demand import DemandMatrix, from_observations
+from rxsupply.errors import ImportRejected, RowError
+
+MAX_ERRORS = 20
+
+
+def _read(path: Path) -> pl.DataFrame:
+    name = path.name
+    if not path.exists():
+        raise ImportRejected([RowError(name, 0, "(file)", "no such file")])
+    try:
+        if path.suffix.lower() == ".parquet":
+            frame = pl.read_parquet(path)
+            return frame.with_columns(pl.all().cast(pl.Utf8))
+        if path.suffix.lower() in (".csv", ".txt"):
+            return pl.read_csv(path, infer_schema=False)
+    except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ImportRejected([RowError(name, 0, "(file)", f"not readable: {first[:200]}")]) from exc
+    raise ImportRejected([RowError(name, 0, "(file)", "use a .csv or .parquet file")])
+
+
+def _columns(name: str, frame: pl.DataFrame, required: Sequence[str]) -> pl.DataFrame:
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ImportRejected([RowError(name, 0, c, "missing column") for c in missing])
+    if frame.height == 0:
+        raise ImportRejected([RowError(name, 0, "(file)", "the file has no data rows")])
+    return frame
+
+
+def _reject(name: str, frame: pl.DataFrame, bad: pl.Series, field: str, reason: str) -> None:
+    rows = np.flatnonzero(bad.fill_null(True).to_numpy())
+    if rows.size:
+        values = frame.get_column(field).to_list()
+        raise ImportRejected(
+            [
+                RowError(name, int(r) + 1, field, f"{reason}: {values[int(r)]!r}")
+                for r in rows[:MAX_ERRORS].tolist()
+            ],
+            total=int(rows.size),
+        )
+
+
+def read_demand(path: Path, *, start: str | None = None, end: str | None = None) -> DemandMatrix:
+    """Read a long demand file into a matrix from its first to its last day (or the given
+    ``start``/``end`` ISO days)."""
+    name = path.name
+    frame = _read(path)
+    frame.columns = [c.strip().lower() for c in frame.columns]
+    if "series_id" not in frame.columns and {"item_id", "location_id"} <= set(frame.columns):
+        frame = _columns(name, frame, ["item_id", "location_id", "date", "quantity"])
+        frame = frame.with_columns(
+            (
+                pl.col("item_id").str.strip_chars() + "@" + pl.col("location_id").str.strip_chars()
+            ).alias("series_id")
+        )
+    frame = _columns(name, frame, ["series_id", "date", "quantity"])
+    sid = frame.get_column("series_id").str.strip_chars()
+    _reject(name, frame, sid.is_null() | (sid == ""), "series_id", "empty series id")
+    day = frame.get_column("date").str.strip_chars().str.slice(0, 10)
+    parsed = day.str.to_date("%Y-%m-%d", strict=False)
+    _reject(name, frame, parsed.is_null(), "date", "not a date (YYYY-MM-DD)")
+    raw = frame.get_column("quantity").str.strip_chars()
+    censored = raw.is_null() | (raw == "")
+    qty = raw.cast(pl.Float64, strict=False)
+    bad = (~censored) & (qty.is_null() | (qty < 0) | qty.is_nan() | qty.is_infinite())
+    _reject(name, frame, bad, "quantity", "not a number of units at or above zero")
+    first = parsed.min() if start is None else date.fromisoformat(start)
+    last = parsed.max() if end is None else date.fromisoformat(end)
+    assert isinstance(first, date) and isinstance(last, date)
+    days = (last - first).days + 1
+    if days < 1:
+        raise ImportRejected([RowError(name, 0, "date", "the end comes before the start")])
+    keep = (parsed >= first) & (parsed <= last)
+    ids, index = np.unique(sid.filter(keep).to_numpy().astype(str), return_inverse=True)
+    offsets = (
+        (parsed.filter(keep).cast(pl.Int64) - (first - date(1970, 1, 1)).days)
+        .to_numpy()
+        .astype(np.int64)
+    )
+    mask = censored.filter(keep).to_numpy()
+    values = qty.filter(keep).fill_null(0.0).to_numpy()
+    censored_cells = np.zeros((ids.size, days), dtype=bool)
+    censored_cells[index[mask], offsets[mask]] = True
+    return from_observations(
+        series_ids=tuple(str(s) for s in ids.tolist()),
+        series_index=index.astype(np.int64),
+        day_index=offsets,
+        quantity=np.where(mask, 0.0, values).astype(np.float64),
+        start=first,
+        days=days,
+        censored=censored_cells,
+    )
+
+
+def read_policy(path: Path) -> pl.DataFrame:
+    """A policy file with checked whole-number columns (optional ones may be absent)."""
+    name = path.name
+    frame = _columns(name, _read(path), ["series_id", "min", "max"])
+    out = {"series_id": frame.get_column("series_id").str.strip_chars()}
+    for column in ("min", "max", "lead_time_days", "review_period_days", "shelf_life_days"):
+        if column not in frame.columns:
+            continue
+        raw = frame.get_column(column).str.strip_chars()
+        value = raw.cast(pl.Float64, strict=False)
+        bad = value.is_null() | (value < 0) | (value != value.round(0))
+        _reject(name, frame, bad, column, "not a whole number at or above zero")
+        out[column] = value.cast(pl.Int64)
+    for column in ("unit_cost", "capacity"):
+        if column in frame.columns:
+            value = frame.get_column(column).str.strip_chars().cast(pl.Float64, strict=False)
+            _reject(name, frame, value.is_null() | (value < 0), column, "not a number >= 0")
+            out[column] = value
+    policy = pl.DataFrame(out)
+    _reject(
+        name,
+        frame,
+        policy.get_column("max") < policy.get_column("min"),
+        "max",
+        "max below min",
+    )
+    return policy
+
+
+def write_table(rows: Sequence[Mapping[str, object]] | pl.DataFrame, path: Path) -> None:
+    """Write rows as CSV or Parquet (by suffix), all at once: a failure leaves no file."""
+    frame = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(list(rows))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    if path.suffix.lower() == ".parquet":
+        frame.write_parquet(partial)
+    else:
+        frame.write_csv(partial)
+    partial.replace(path)

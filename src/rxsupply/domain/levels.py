@@ -1,0 +1,58 @@
+"""Replenishment settings and the recommendations a planning run proposes for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from rxsupply.errors import InvalidValue
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevel:
+    """Min and max (PAR) of an item at a location; for a storeroom they are the reorder point
+    and the order-up-to level. Refills or orders are reviewed every ``review_period_days`` and
+    arrive ``lead_time_days`` later."""
+
+    location_id: int
+    item_id: int
+    min_level: int
+    max_level: int
+    lead_time_days: int = 1
+    review_period_days: int = 1
+
+    def __post_init__(self) -> None:
+        if self.min_level < 0:
+            raise InvalidValue("min", "must be zero or more", self.min_level)
+        if self.max_level < self.min_level:
+            raise InvalidValue("max", f"must not be below min ({self.min_level})", self.max_level)
+        if self.lead_time_days < 0 or self.review_period_days < 1:
+            raise InvalidValue(
+                "lead time and review period",
+                "lead time must be >= 0 days and the review period >= 1 day",
+            )
+
+
+class Decision(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """Proposed levels with the explanation that produced them (a JSON object)."""
+
+    location_id: int
+    item_id: int
+    min_level: int
+    max_level: int
+    explanation: str
+    current_min: int | None = None
+    current_max: int | None = None
+    id: int | None = None
+    run_at: datetime | None = None
+    status: Decision = Decision.PENDING
+    decided_by: str | None = None

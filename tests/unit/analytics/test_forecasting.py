@@ -1,0 +1,114 @@
+"""Our intermittent-demand methods against statsforecast's models of the same names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from statsforecast.models import ADIDA, IMAPA, TSB, CrostonClassic, CrostonSBA
+
+from rxsupply.analytics.forecasting import METHODS, forecast, level
+
+ORACLES: dict[str, Any] = {
+    "croston": CrostonClassic(),
+    "sba": CrostonSBA(),
+    "tsb": TSB(alpha_d=0.1, alpha_p=0.1),
+    "adida": ADIDA(),
+    "imapa": IMAPA(),
+}
+
+
+def _intermittent(seed: int, series: int, days: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    rate = np.exp(rng.uniform(np.log(0.005), np.log(2.0), size=series))
+    occurs = rng.poisson(rate[:, None], size=(series, days))
+    sizes = rng.integers(1, 6, size=(series, days))
+    y = (occurs * sizes).astype(np.float64)
+    y[0] = 0.0  # no demand at all
+    y[1] = 0.0
+    y[1, days // 2] = 4.0  # a single demand
+    y[2] = 0.0
+    y[2, -1] = 1.0  # demand only on the last day
+    return y
+
+
+@pytest.mark.parametrize("method", sorted(ORACLES))
+@pytest.mark.parametrize("days", [30, 200, 731])
+def test_intermittent_methods_match_statsforecast_to_1e_9(method: str, days: int) -> None:
+    y = _intermittent(seed=days, series=120, days=days)
+
+    ours = forecast(y, method, horizon=5)
+
+    oracle = ORACLES[method]
+    theirs = np.array([oracle.forecast(y=row, h=5)["mean"] for row in y])
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(min_value=0, max_value=9), min_size=3, max_size=60),
+        min_size=1,
+        max_size=4,
+    ),
+    st.sampled_from(sorted(ORACLES)),
+)
+def test_any_small_series_matches_statsforecast(rows: list[list[int]], method: str) -> None:
+    width = max(len(r) for r in rows)
+    y = np.array([([0] * (width - len(r))) + r for r in rows], dtype=np.float64)
+
+    ours = level(y, method)
+
+    theirs = np.array([ORACLES[method].forecast(y=row, h=1)["mean"][0] for row in y])
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+
+
+def test_sba_is_croston_deflated_by_five_percent() -> None:
+    y = _intermittent(seed=3, series=20, days=120)
+
+    croston = level(y, "croston")
+    some = croston > 0
+
+    np.testing.assert_allclose(level(y, "sba")[some] / croston[some], 0.95)
+
+
+def test_croston_worked_example_by_hand() -> None:
+    # demands of 4 on day 2 and 2 on day 6: sizes 4 -> 0.1*2 + 0.9*4 = 3.8,
+    # intervals 3 -> 0.1*4 + 0.9*3 = 3.1, forecast 3.8 / 3.1 per day
+    y = np.array([[0, 0, 4, 0, 0, 0, 2, 0]], dtype=np.float64)
+
+    result = level(y, "croston")
+
+    assert result[0] == pytest.approx(3.8 / 3.1)
+
+
+def test_tsb_forecast_decays_while_no_demand_comes() -> None:
+    busy = np.array([[1, 1, 1, 1, 0, 0, 0, 0]], dtype=np.float64)
+    quiet = np.array([[1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]], dtype=np.float64)
+
+    assert level(quiet, "tsb")[0] < level(busy, "tsb")[0]
+    assert level(quiet, "croston")[0] == level(busy, "croston")[0]
+
+
+def test_smooth_baselines_on_a_known_series() -> None:
+    y = np.tile(np.array([[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]]), (1, 4))
+
+    assert forecast(y, "naive", 3).tolist() == [[7.0, 7.0, 7.0]]
+    assert forecast(y, "seasonal_naive", 9).tolist() == [[1, 2, 3, 4, 5, 6, 7, 1, 2]]
+    assert level(y, "moving_average")[0] == pytest.approx(4.0)
+    assert 1.0 <= level(y, "ses")[0] <= 7.0
+
+
+def test_every_method_gives_one_row_per_series_and_one_column_per_day() -> None:
+    y = _intermittent(seed=5, series=6, days=60)
+
+    for method in METHODS:
+        assert forecast(y, method, horizon=14).shape == (6, 14)
+
+
+def test_an_unknown_method_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="unknown forecasting method 'holt'"):
+        forecast(np.zeros((1, 5)), "holt", 1)
