@@ -304,3 +304,69 @@ def service_curve(
         }
     )
     return points
+
+
+def class_rows(result: Plan, info: SeriesInfo) -> list[dict[str, Any]]:
+    """The run's view of every item-location, as stored in ``series_class``."""
+    lv = result.levels
+    value = result.mean_daily_demand * 365.0 * info.unit_cost
+    return [
+        {
+            "location_id": int(info.location_id[i]),
+            "item_id": int(info.item_id[i]),
+            "abc": str(result.abc[i]),
+            "xyz": str(result.xyz[i]),
+            "demand_class": str(result.demand_class[i]),
+            "lifecycle": str(result.lifecycle[i]),
+            "mean_daily_demand": float(result.mean_daily_demand[i]),
+            "sd_daily_demand": float(result.sd_daily_demand[i]),
+            "annual_value": float(value[i]),
+            "method": str(result.method[i]),
+            "distribution": str(result.distribution[i]),
+            "min_level": int(lv.min_level[i]),
+            "max_level": int(lv.max_level[i]),
+            "target": float(lv.target[i]),
+        }
+        for i in range(len(result.series_ids))
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    series: int
+    proposed: int
+    seconds: float
+
+
+def run_planning(
+    engine: Engine,
+    *,
+    today: date,
+    zone: ZoneInfo,
+    now: Any,
+    user: str,
+    targets: Targets | None = None,
+    planner: Planner = plan,
+) -> RunSummary:
+    """The planning job: load the history, plan, store the classes and propose the changed
+    levels for review (one transaction)."""
+    import time
+
+    from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+    from rxsupply.services import levels as level_service
+
+    began = time.perf_counter()
+    loaded = load(engine, today=today, zone=zone)
+    result = plan_loaded(loaded, targets=targets, planner=planner)
+    recs = recommendations(result, loaded.info)
+    with SqlUnitOfWork(engine) as uow:
+        level_service.propose(
+            uow,
+            recommendations=recs,
+            classes=class_rows(result, loaded.info),
+            user=user,
+            now=now,
+        )
+    return RunSummary(
+        series=loaded.demand.series, proposed=len(recs), seconds=time.perf_counter() - began
+    )

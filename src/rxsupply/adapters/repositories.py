@@ -13,6 +13,7 @@ from sqlalchemy import (
     RowMapping,
     Table,
     bindparam,
+    delete,
     insert,
     select,
     tuple_,
@@ -934,3 +935,16 @@ class SqlRecommendations:
             )
             total += int(result.rowcount)
         return total
+
+
+class SqlSeriesClasses:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def replace_all(self, rows: Sequence[Mapping[str, object]], *, now: datetime) -> int:
+        """The latest run's classes replace the previous run's, in the caller's transaction."""
+        self.conn.execute(delete(t.series_class))
+        stamped = [{**r, "run_at": now} for r in rows]
+        for start in range(0, len(stamped), 2000):
+            self.conn.execute(insert(t.series_class), stamped[start : start + 2000])
+        return len(stamped)

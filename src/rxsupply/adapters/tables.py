@@ -18,6 +18,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -303,4 +304,26 @@ recommendation = Table(
     Column("decided_by", String(80), nullable=True),
     Column("decided_at", UTCDateTime, nullable=True),
     Index("ix_recommendation_status", "status", "location_id"),
+)
+
+# The latest planning run's view of every item-location: classes, forecast and distribution,
+# what the ABC/XYZ page and the item pages show without recomputing.
+series_class = Table(
+    "series_class",
+    metadata,
+    Column("location_id", Integer, ForeignKey("location.id"), primary_key=True),
+    Column("item_id", Integer, ForeignKey("item.id"), primary_key=True),
+    Column("run_at", UTCDateTime, nullable=False),
+    Column("abc", String(1), nullable=False),
+    Column("xyz", String(1), nullable=False),
+    Column("demand_class", String(16), nullable=False),
+    Column("lifecycle", String(16), nullable=False),
+    Column("mean_daily_demand", Float, nullable=False),
+    Column("sd_daily_demand", Float, nullable=False),
+    Column("annual_value", Float, nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("distribution", String(20), nullable=False),
+    Column("min_level", Integer, nullable=False),
+    Column("max_level", Integer, nullable=False),
+    Column("target", Float, nullable=False),
 )

@@ -19,6 +19,7 @@ from rxsupply.adapters.repositories import (
     SqlProducts,
     SqlPurchases,
     SqlRecommendations,
+    SqlSeriesClasses,
     SqlStockLevels,
     SqlUsers,
 )
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(conn)
         self.stock_levels = SqlStockLevels(conn)
         self.recommendations = SqlRecommendations(conn)
+        self.series_classes = SqlSeriesClasses(conn)
         return self
 
     def __exit__(

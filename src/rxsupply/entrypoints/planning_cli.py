@@ -243,7 +243,13 @@ def plan_cmd(
             raise InvalidValue("--propose", "stores recommendations in the database: drop --demand")
         recs = runs.recommendations(result, src.loaded.info)
         with SqlUnitOfWork(engine()) as uow:
-            levels.propose(uow, recommendations=recs, user="cli", now=now())
+            levels.propose(
+                uow,
+                recommendations=recs,
+                classes=runs.class_rows(result, src.loaded.info),
+                user="cli",
+                now=now(),
+            )
         out.print(f"proposed {len(recs):,} changed levels for review")
     if report is not None:
         from rxsupply.entrypoints.reports import plan_report

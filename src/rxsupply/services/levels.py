@@ -8,7 +8,7 @@ is still pending, so two managers clicking at once never both apply it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
 
@@ -45,10 +45,18 @@ def set_stock_level(uow: UnitOfWork, *, level: StockLevel, user: str, now: datet
 
 
 def propose(
-    uow: UnitOfWork, *, recommendations: Sequence[Recommendation], user: str, now: datetime
+    uow: UnitOfWork,
+    *,
+    recommendations: Sequence[Recommendation],
+    classes: Sequence[Mapping[str, object]] = (),
+    user: str,
+    now: datetime,
 ) -> int:
-    """Store a planning run's recommendations for review; older pending ones for the same
+    """Store a planning run: its view of every item-location (``classes``) replaces the last
+    run's, and its recommendations wait for review; older pending ones for the same
     item-locations are superseded."""
+    if classes:
+        uow.series_classes.replace_all(classes, now=now)
     superseded = uow.recommendations.supersede_pending(
         [(r.location_id, r.item_id) for r in recommendations], now=now
     )
@@ -58,7 +66,7 @@ def propose(
         user=user,
         action="propose-levels",
         entity="recommendation",
-        after={"proposed": added, "superseded": superseded},
+        after={"proposed": added, "superseded": superseded, "series": len(classes)},
         now=now,
     )
     uow.commit()

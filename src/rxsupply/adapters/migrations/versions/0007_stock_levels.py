@@ -1,4 +1,4 @@
-"""stock levels and planning recommendations
+"""stock levels, planning recommendations and series classes
 
 Revision ID: 0007
 Revises: 0006
@@ -62,6 +62,31 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_recommendation")),
     )
+    op.create_table(
+        "series_class",
+        sa.Column("location_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("run_at", rxsupply.adapters.tables.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("abc", sa.String(length=1), nullable=False),
+        sa.Column("xyz", sa.String(length=1), nullable=False),
+        sa.Column("demand_class", sa.String(length=16), nullable=False),
+        sa.Column("lifecycle", sa.String(length=16), nullable=False),
+        sa.Column("mean_daily_demand", sa.Float(), nullable=False),
+        sa.Column("sd_daily_demand", sa.Float(), nullable=False),
+        sa.Column("annual_value", sa.Float(), nullable=False),
+        sa.Column("method", sa.String(length=20), nullable=False),
+        sa.Column("distribution", sa.String(length=20), nullable=False),
+        sa.Column("min_level", sa.Integer(), nullable=False),
+        sa.Column("max_level", sa.Integer(), nullable=False),
+        sa.Column("target", sa.Float(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["item.id"], name=op.f("fk_series_class_item_id_item")
+        ),
+        sa.ForeignKeyConstraint(
+            ["location_id"], ["location.id"], name=op.f("fk_series_class_location_id_location")
+        ),
+        sa.PrimaryKeyConstraint("location_id", "item_id", name=op.f("pk_series_class")),
+    )
     op.create_index(
         "ix_recommendation_status", "recommendation", ["status", "location_id"], unique=False
     )
@@ -69,5 +94,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_recommendation_status", table_name="recommendation")
+    op.drop_table("series_class")
     op.drop_table("recommendation")
     op.drop_table("stock_level")
