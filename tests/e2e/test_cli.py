@@ -16,78 +16,22 @@ get a known date; ``scan`` reads the clock only for the GS1 century window.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select, update
-from tests.conftest import EXAMPLES, NOW, shared_data
+from tests.conftest import EXAMPLES, shared_data
+from tests.e2e.cli_runner import Rx
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.database import make_engine
 from rxsupply.adapters.gs1 import GS
 from rxsupply.domain.ndc import NDC, gs1_check_digit
-from rxsupply.entrypoints import cli
 
 KINDS = ("items", "locations", "stock", "dispenses", "purchases")
 STOCK_KEYS = {"item", "item_name", "location", "ndc", "lot", "expiry", "quantity", "unit", "value"}
 SCAN_KEYS = {"gtin", "ndc", "lot", "expiry", "serial", "product"}
-
-
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def message(self) -> str:
-        """stderr with Rich's line wrapping undone."""
-        return " ".join(self.err.split())
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-class Rx:
-    """``rx("stock", "--json")`` runs ``rxsupply --db <file> stock --json``."""
-
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        self.db = db
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> Ran:
-        self.capsys.readouterr()
-        code = 0
-        try:
-            cli.main(["--db", str(self.db), *args])
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        finally:
-            if cli.state.engine is not None:
-                cli.state.engine.dispose()  # every call makes its own engine; close its file
-        captured = self.capsys.readouterr()
-        return Ran(code, captured.out, captured.err)
-
-    def stock(self, *filters: str) -> dict[tuple[str, str], int]:
-        """On-hand by (location, lot) from ``stock --json``."""
-        ran = self("stock", "--json", "--limit", "10000", *filters)
-        assert ran.code == 0, ran.err
-        return {(r["location"], r["lot"]): r["quantity"] for r in ran.json()}
-
-
-@pytest.fixture
-def rx(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Rx:
-    monkeypatch.setattr(cli, "now", lambda: NOW)
-    monkeypatch.setattr(cli.state, "engine", None)
-    monkeypatch.setattr(cli.state, "db", None)
-    monkeypatch.setenv("RXSUPPLY_TIMEZONE", "America/New_York")
-    monkeypatch.delenv("RXSUPPLY_IMPORT_ERROR_CAP", raising=False)
-    monkeypatch.delenv("RXSUPPLY_DATABASE_URL", raising=False)
-    return Rx(tmp_path / "rx.db", capsys)
 
 
 @pytest.fixture

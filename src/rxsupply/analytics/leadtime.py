@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats as scipy_stats
 
-from rxsupply.analytics.demand import Floats
+from rxsupply.analytics.demand import Floats, mean_daily
 
 # scipy.stats loads its distributions lazily, which type checkers cannot see
 stats: Any = scipy_stats
@@ -167,9 +167,7 @@ def rolling_sums(history: Floats, days: Ints) -> list[Floats]:
     """Per series, the sums of every ``days[i]``-day window of its history (censored days as
     the series' mean), the samples of the empirical distribution."""
     out: list[Floats] = []
-    filled = np.where(
-        np.isnan(history), np.nanmean(np.where(np.isnan(history), 0, history)), history
-    )
+    filled = np.where(np.isnan(history), mean_daily(history)[:, None], history)
     csum = np.concatenate([np.zeros((history.shape[0], 1)), np.cumsum(filled, axis=1)], axis=1)
     for i in range(history.shape[0]):
         h = int(days[i])

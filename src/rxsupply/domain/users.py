@@ -23,6 +23,7 @@ class Permission(StrEnum):
     DISPENSE = "dispense"  # dispenses, patient returns, waste (ADC integrations)
     ADJUST = "adjust"  # adjustments and count variances: a manager's call
     IMPORT = "import"  # file imports
+    SET_LEVELS = "set_levels"  # accept or reject PAR / reorder recommendations: a manager's call
     VIEW_AUDIT = "view_audit"  # the audit trail
     MANAGE_USERS = "manage_users"
 
@@ -38,6 +39,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.DISPENSE,
             Permission.ADJUST,
             Permission.IMPORT,
+            Permission.SET_LEVELS,
         }
     ),
     Role.BUYER: frozenset({Permission.VIEW, Permission.RECEIVE, Permission.IMPORT}),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from dataclasses import asdict
+from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -526,6 +527,7 @@ class ImportKind(StrEnum):
     DISPENSES = "dispenses"
     PURCHASES = "purchases"
     NDC_DIRECTORY = "ndc-directory"
+    MIMIC_PRESCRIPTIONS = "mimic-prescriptions"
 
 
 @app.command(name="import")
@@ -534,15 +536,34 @@ def import_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="CSV files (ndc-directory: product.txt package.txt as FDA publishes them)."
+            help="CSV files (ndc-directory: product.txt package.txt as FDA publishes them; "
+            "mimic-prescriptions: the MIMIC-III folder holding PRESCRIPTIONS.csv)."
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+    out_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="mimic-prescriptions: the demand file to write (.csv/.parquet)."
+        ),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option(help="mimic-prescriptions: first replay day, YYYY-MM-DD.")
+    ] = None,
+    days: Annotated[int, typer.Option(min=1, help="mimic-prescriptions: days replayed.")] = 730,
+    seed: Annotated[int, typer.Option(min=0, help="mimic-prescriptions: admission layout.")] = 7,
 ) -> None:
     """Import files. Each file is validated whole first; nothing is written if any row is bad,
-    and importing the same file twice changes nothing."""
+    and importing the same file twice changes nothing.
+
+    ``mimic-prescriptions`` replays the MIMIC-III demo's medication orders (dates are shifted
+    per patient, so each admission is laid out from --start) into a demand file for
+    ``rxsupply analyze|forecast|plan --demand FILE``."""
     settings = load_settings()
     results: list[dict[str, object]] = []
+    if kind is ImportKind.MIMIC_PRESCRIPTIONS:
+        _import_mimic(files, out_file, start, days, seed, as_json)
+        return
     if kind is ImportKind.NDC_DIRECTORY:
         if len(files) != 2:
             raise typer.BadParameter("ndc-directory takes two files: product.txt package.txt")
@@ -577,6 +598,28 @@ def import_cmd(
                 f"[green]{r['kind']}[/green] {r['file']}: {r['rows']:,} rows, "
                 f"{r['written']:,} written" + (f", skipped {skipped}" if skipped else "")
             )
+
+
+def _import_mimic(
+    files: list[Path], out_file: Path | None, start: str | None, days: int, seed: int, as_json: bool
+) -> None:
+    from rxsupply.adapters.mimic import read_mimic_prescriptions, write_demand
+
+    if len(files) != 1 or out_file is None:
+        raise typer.BadParameter("mimic-prescriptions takes one folder and --out FILE")
+    first = parse_date(start, "--start") if start else local_today() - timedelta(days=days)
+    frame, summary = read_mimic_prescriptions(files[0], start=first, days=days, seed=seed)
+    write_demand(frame, out_file)
+    facts = {**asdict(summary), "orders_skipped": summary.orders_skipped, "out": str(out_file)}
+    if as_json:
+        sys.stdout.write(json.dumps(facts, indent=1, default=str) + "\n")
+        return
+    out.print(
+        f"[green]mimic-prescriptions[/green] {summary.orders_used:,} of {summary.orders_read:,} "
+        f"orders from {summary.admissions:,} admissions -> {summary.series:,} series "
+        f"({summary.items:,} items), {summary.first_date} to {summary.last_date}, "
+        f"written to {out_file}"
+    )
 
 
 def _run_import(kind: ImportKind, table: Any, cap: int) -> imports.ImportResult:

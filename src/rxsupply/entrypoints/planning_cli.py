@@ -23,7 +23,7 @@ from rxsupply.analytics.forecasting import METHODS, forecast
 from rxsupply.analytics.planning import plan
 from rxsupply.analytics.policy import Setting, Targets
 from rxsupply.analytics.simulation import Policy, simulate
-from rxsupply.entrypoints.cli import app, emit, engine, out
+from rxsupply.entrypoints.cli import app, emit, engine, err, out
 from rxsupply.entrypoints.clock import facility_zone, local_today, now
 from rxsupply.errors import InvalidValue
 from rxsupply.services import levels
@@ -103,23 +103,15 @@ def analyze(
         from rxsupply.entrypoints.reports import analysis_report
 
         analysis_report(rows, report)
-        out.print(f"wrote the report to {report}")
+        err.print(f"wrote the report to {report}")
+    key = ["item", "location"] if src.loaded is not None else ["series_id"]
+    columns = [*key, "abc", "xyz", "demand_class", "lifecycle", "mean_daily_demand"]
     _finish(
         rows,
         out_file=out_file,
         as_json=as_json,
         title="Classes",
-        columns=None
-        if as_json
-        else [
-            "item" if src.loaded else "series_id",
-            "location" if src.loaded else "abc",
-            "abc",
-            "xyz",
-            "demand_class",
-            "lifecycle",
-            "mean_daily_demand",
-        ],
+        columns=None if as_json else columns,
     )
 
 
@@ -250,12 +242,12 @@ def plan_cmd(
                 user="cli",
                 now=now(),
             )
-        out.print(f"proposed {len(recs):,} changed levels for review")
+        err.print(f"proposed {len(recs):,} changed levels for review")
     if report is not None:
         from rxsupply.entrypoints.reports import plan_report
 
         plan_report(src.demand, result, report, loaded=src.loaded)
-        out.print(f"wrote the report to {report}")
+        err.print(f"wrote the report to {report}")
     _finish(
         rows,
         out_file=out_file,

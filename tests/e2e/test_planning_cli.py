@@ -1,0 +1,227 @@
+"""``rxsupply analyze | forecast | plan | simulate`` on analysts' files and on the database."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+from sqlalchemy import func, select
+from tests.conftest import NOW, SHARED_DATA
+from tests.e2e.cli_runner import Rx
+
+from rxsupply.adapters import tables
+from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.adapters.demo_hospital import build_demo
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.entrypoints import planning_cli
+
+START = date(2025, 1, 1)
+
+
+def _demand_file(path: Path, *, series: int = 12, days: int = 240, seed: int = 3) -> Path:
+    rng = np.random.default_rng(seed)
+    rates = np.exp(rng.uniform(np.log(0.02), np.log(4.0), size=series))
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["series_id", "date", "quantity"])
+        for s, rate in enumerate(rates.tolist()):
+            for d in range(days):
+                q = int(rng.poisson(rate))
+                if q:
+                    writer.writerow([f"S{s:02d}", (START + timedelta(days=d)).isoformat(), q])
+    return path
+
+
+def test_forecast_on_a_file_writes_one_row_per_series_and_day(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+    out = tmp_path / "forecast.csv"
+
+    ran = rx(
+        "forecast", "--demand", str(demand), "--method", "tsb", "--horizon", "7", "--out", str(out)
+    )
+
+    assert ran.code == 0, ran.err
+    frame = pl.read_csv(out)
+    assert frame.columns == ["series_id", "date", "forecast"]
+    assert frame.height == 12 * 7
+    assert frame["date"].min() == "2025-08-29"  # the day after the file's last day
+    assert (frame["forecast"] >= 0).all()
+
+
+def test_plan_on_a_file_explains_every_recommendation(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+    out = tmp_path / "plan.csv"
+
+    ran = rx(
+        "plan",
+        "--demand",
+        str(demand),
+        "--lead-time-days",
+        "2",
+        "--review-period-days",
+        "3",
+        "--service-level",
+        "0.95",
+        "--service-measure",
+        "cycle",
+        "--out",
+        str(out),
+    )
+
+    assert ran.code == 0, ran.err
+    frame = pl.read_csv(out)
+    for column in (
+        "series_id",
+        "min",
+        "max",
+        "reorder_point",
+        "order_up_to",
+        "safety_stock",
+        "mean_daily_demand",
+        "method",
+        "distribution",
+    ):
+        assert column in frame.columns
+    assert frame.height == 12
+    assert (frame["max"] >= frame["min"]).all()
+    assert set(frame["protection_days"].to_list()) == {4}
+    assert set(frame["service_measure"].to_list()) == {"cycle"}
+
+
+def test_simulate_on_files_replays_the_policy_file(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+    plan_file = tmp_path / "plan.csv"
+    assert rx("plan", "--demand", str(demand), "--out", str(plan_file)).code == 0
+    out = tmp_path / "sim.csv"
+
+    ran = rx("simulate", "--demand", str(demand), "--policy", str(plan_file), "--out", str(out))
+
+    assert ran.code == 0, ran.err
+    frame = pl.read_csv(out)
+    assert frame.height == 12
+    assert ((frame["fill_rate"] >= 0) & (frame["fill_rate"] <= 1)).all()
+    assert (frame["served"] <= frame["demand"]).all()
+
+
+def test_a_bad_quantity_is_named_by_file_row_and_field(rx: Rx, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("series_id,date,quantity\nA,2025-01-01,3\nA,2025-01-02,-1\n")
+
+    ran = rx("forecast", "--demand", str(bad), "--out", str(tmp_path / "f.csv"))
+
+    assert ran.code == 1
+    assert "bad.csv, row 2, field quantity" in ran.message
+    assert not (tmp_path / "f.csv").exists()
+
+
+def test_an_unknown_method_is_refused(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+
+    ran = rx("forecast", "--demand", str(demand), "--method", "prophet")
+
+    assert ran.code == 1
+    assert "--method 'prophet'" in ran.message
+
+
+def test_analyze_report_is_one_html_file_with_plotly_inside(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+    report = tmp_path / "report.html"
+
+    ran = rx("analyze", "--demand", str(demand), "--report", str(report), "--json")
+
+    assert ran.code == 0, ran.err
+    text = report.read_text()
+    assert "ABC / XYZ matrix" in text and "Pareto curve" in text
+    assert "<script src=" not in text and "Plotly" in text  # plotly.js inline, no CDN
+    assert {r["abc"] for r in ran.json()} <= {"A", "B", "C"}
+
+
+def test_mimic_orders_become_a_demand_file_the_planner_reads(rx: Rx, tmp_path: Path) -> None:
+    demand = tmp_path / "mimic.parquet"
+
+    ran = rx(
+        "import",
+        "mimic-prescriptions",
+        str(SHARED_DATA / "mimic-iii-demo"),
+        "--start",
+        "2025-01-01",
+        "--days",
+        "365",
+        "--out",
+        str(demand),
+        "--json",
+    )
+    planned = rx("plan", "--demand", str(demand), "--out", str(tmp_path / "plan.csv"))
+
+    assert ran.code == 0, ran.err
+    assert ran.json()["orders_used"] > 10_000
+    assert planned.code == 0, planned.err
+    assert pl.read_csv(tmp_path / "plan.csv").height == ran.json()["series"]
+
+
+# --- on the database --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo hospital with 100 days of history, built once for these tests."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with SqlUnitOfWork(engine) as uow:
+        build_demo(uow, today=date(2026, 11, 1), seed=11, days=100)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo(demo_db: Path, rx: Rx, monkeypatch: pytest.MonkeyPatch) -> Rx:
+    monkeypatch.setattr(planning_cli, "local_today", lambda: date(2026, 11, 1))
+    monkeypatch.setattr(planning_cli, "now", lambda: NOW)
+    rx.db = demo_db
+    return rx
+
+
+def test_analyze_on_the_database_classes_every_pocket(demo: Rx) -> None:
+    ran = demo("analyze", "--json")
+
+    assert ran.code == 0, ran.err
+    rows = ran.json()
+    assert len(rows) > 5_000
+    assert {r["abc"] for r in rows} == {"A", "B", "C"}
+    assert {"intermittent", "smooth"} <= {r["demand_class"] for r in rows}
+
+
+def test_plan_propose_stores_classes_and_pending_recommendations(demo: Rx) -> None:
+    ran = demo("plan", "--propose", "--json")
+
+    assert ran.code == 0, ran.err
+    engine = make_engine(f"sqlite:///{demo.db}")
+    with engine.connect() as conn:
+        classes = conn.execute(select(func.count()).select_from(tables.series_class)).scalar()
+        pending = conn.execute(
+            select(func.count())
+            .select_from(tables.recommendation)
+            .where(tables.recommendation.c.status == "pending")
+        ).scalar()
+        explanation = conn.execute(select(tables.recommendation.c.explanation).limit(1)).scalar()
+    engine.dispose()
+    assert classes == len(ran.json())
+    assert pending and pending > 100
+    assert explanation is not None
+    assert {"method", "distribution", "target", "safety_stock"} <= set(json.loads(explanation))
+
+
+def test_simulate_on_the_database_compares_current_and_recommended(demo: Rx) -> None:
+    ran = demo("simulate", "--holdout-days", "30", "--json")
+
+    assert ran.code == 0, ran.err
+    current, recommended = ran.json()
+    assert current["policy"] == "current" and recommended["policy"] == "recommended"
+    assert current["demand"] == recommended["demand"] > 0
+    assert 0.5 < recommended["fill_rate"] <= 1.0
