@@ -51,7 +51,7 @@ def demand_like_the_demo(series: int, seed: int = 7) -> np.ndarray:
     season = 1.0 + 1.4 * np.clip(np.cos(2 * np.pi * (np.arange(DAYS) - 15) / 365.25), 0, None) ** 2
     start = 0
     for _name, share, lo, hi, lumpy in PROFILES:
-        n = int(round(series * share)) if _name != "very-slow" else series - start
+        n = round(series * share) if _name != "very-slow" else series - start
         rate = np.exp(rng.uniform(np.log(lo), np.log(hi), size=n))[:, None]
         factor = np.where(weekday >= 5, 0.85, 1.0)[None, :]
         seasonal = rng.random(n)[:, None] < 0.2
@@ -142,8 +142,10 @@ def run(series: int, sample: int) -> None:
     pick.sort()
     print(f"\n## {series:,} item-locations x {DAYS} days (statsforecast sample {pick.size:,})")
     theirs = statsforecast_seconds(y[pick])
-    print("| method | ours, all series/s | ours, sample series/s | statsforecast series/s "
-          "| ratio (same sample) |")
+    print(
+        "| method | ours, all series/s | ours, sample series/s | statsforecast series/s "
+        "| ratio (same sample) |"
+    )
     print("|---|---:|---:|---:|---:|")
     for m in METHODS:
         all_s, _ = timed(lambda m=m: level(y, m))

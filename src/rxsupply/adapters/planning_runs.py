@@ -179,7 +179,7 @@ def compare_on_holdout(
     planned = plan_loaded(Loaded(demand=history, info=loaded.info), targets=targets)
     info = loaded.info
     rows = np.flatnonzero(info.current_min >= 0)
-    sub = _subset(info, rows)
+    sub = subset_info(info, rows)
     cur = policy_of(info.current_min[rows], info.current_max[rows], sub, initial=None)
     rec = policy_of(
         planned.levels.min_level[rows], planned.levels.max_level[rows], sub, initial=None
@@ -194,7 +194,7 @@ def compare_on_holdout(
     )
 
 
-def _subset(info: SeriesInfo, rows: np.ndarray) -> SeriesInfo:
+def subset_info(info: SeriesInfo, rows: np.ndarray) -> SeriesInfo:
     def pick(values: Any) -> Any:
         if isinstance(values, tuple):
             return tuple(values[i] for i in rows.tolist())
@@ -232,7 +232,7 @@ def service_curve(
     rows = pocket_rows(info)
     if not rows.size:
         return []
-    sub = _subset(info, rows)
+    sub = subset_info(info, rows)
     demand = history.select(rows)
     setting = setting_for(sub)
     mean = mean_daily(loaded.demand.quantities)

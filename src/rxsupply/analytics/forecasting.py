@@ -282,15 +282,26 @@ def _batches(groups: list[tuple[Ints, Floats]]) -> list[list[tuple[Ints, Floats]
 
 
 def _optimised_ses_forecasts(groups: Sequence[tuple[Ints, Floats]]) -> list[Floats]:
-    """Optimised-SES forecasts of bucket sums, for several groups of rows packed together (a
-    row with one bucket forecasts that bucket: the search ties at once)."""
-    lengths = np.concatenate(
-        [np.full(len(rows), sums.shape[1], dtype=np.int64) for rows, sums in groups]
-    )
-    offsets = np.cumsum([0] + [len(rows) for rows, _ in groups])
-    data = _pack(groups, lengths)
-    values = data.in_caller_order(ses_level(data, golden_alpha(data)))
-    return [values[offsets[g] : offsets[g + 1]] for g in range(len(groups))]
+    """Optimised-SES forecasts of bucket sums, for several groups of rows (a row with one
+    bucket forecasts that bucket: the search ties at once).
+
+    Groups whose bucket counts lie within a factor of two are packed and searched together, so
+    the packed matrices stay dense."""
+    out: list[Floats] = [np.empty(0)] * len(groups)
+    bands: dict[int, list[int]] = defaultdict(list)
+    for g, (_rows, sums) in enumerate(groups):
+        bands[int(sums.shape[1]).bit_length()].append(g)
+    for members in bands.values():
+        chosen = [groups[g] for g in members]
+        lengths = np.concatenate(
+            [np.full(len(rows), sums.shape[1], dtype=np.int64) for rows, sums in chosen]
+        )
+        offsets = np.cumsum([0] + [len(rows) for rows, _ in chosen])
+        data = _pack(chosen, lengths)
+        values = data.in_caller_order(ses_level(data, golden_alpha(data)))
+        for n, g in enumerate(members):
+            out[g] = values[offsets[n] : offsets[n + 1]]
+    return out
 
 
 def _pack(groups: Sequence[tuple[Ints, Floats]], lengths: Ints) -> Ragged:
