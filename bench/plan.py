@@ -22,6 +22,7 @@ import argparse
 import resource
 import time
 from collections.abc import Callable
+from functools import partial
 from datetime import date
 from typing import Any
 
@@ -110,7 +111,7 @@ def statsforecast_seconds(y: np.ndarray) -> dict[str, float]:
     out: dict[str, float] = {}
     for name, model in models.items():
         sf = StatsForecast(models=[model], freq="D", n_jobs=1)
-        out[name], _ = timed(lambda sf=sf: sf.forecast(df=frame, h=28))
+        out[name], _ = timed(partial(sf.forecast, df=frame, h=28))
     return out
 
 
@@ -148,8 +149,8 @@ def run(series: int, sample: int) -> None:
     )
     print("|---|---:|---:|---:|---:|")
     for m in METHODS:
-        all_s, _ = timed(lambda m=m: level(y, m))
-        same_s, _ = timed(lambda m=m: level(y[pick], m))
+        all_s, _ = timed(partial(level, y, m))
+        same_s, _ = timed(partial(level, y[pick], m))
         their_rate = pick.size / theirs[m]
         print(
             f"| {m} | {series / all_s:,.0f} | {pick.size / same_s:,.0f} | {their_rate:,.0f} "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -20,7 +21,8 @@ from rxsupply.entrypoints import cli
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[LocalCluster]:
-    with LocalCluster(
+    start: Any = LocalCluster
+    with start(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as running:
         yield running
