@@ -6,15 +6,23 @@ The CLI, the API and the web pages call these, so every face shows the same numb
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date, timedelta, tzinfo
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Connection, func, select
 
 from rxsupply.adapters import tables as t
-from rxsupply.adapters.queries import daily_usage
+from rxsupply.adapters.queries import daily_usage, item_rows
+from rxsupply.errors import NotFound
 
 CLASS_FILTERS = ("abc", "xyz", "demand_class", "lifecycle")
+STOCKING = ("storeroom", "satellite")
+HISTORY_DAYS = 180
+"""Days of use an item's forecast chart shows before today."""
+HORIZON_DAYS = 28
+"""Days ahead an item's forecast chart shows."""
+Status = Literal["pending", "accepted", "rejected", "superseded", "all"]
 
 
 def class_rows(
@@ -78,8 +86,11 @@ def class_rows(
 
 
 def class_matrix(conn: Connection) -> dict[str, Any]:
-    """Counts and annual value per ABC x XYZ cell, and counts per demand class."""
-    sc = t.series_class
+    """Counts and annual value per ABC x XYZ cell, and counts per demand class, over the
+    locations that dispense to patients (a storeroom's demand is what it issues to them, so
+    counting it too would count that value twice)."""
+    sc, loc = t.series_class, t.location
+    dispensing = sc.c.location_id.in_(select(loc.c.id).where(loc.c.kind.not_in(STOCKING)))
     cells = [
         {
             "abc": r.abc,
@@ -94,6 +105,7 @@ def class_matrix(conn: Connection) -> dict[str, Any]:
                 func.count().label("n"),
                 func.sum(sc.c.annual_value).label("value"),
             )
+            .where(dispensing)
             .group_by(sc.c.abc, sc.c.xyz)
             .order_by(sc.c.abc, sc.c.xyz)
         )
@@ -101,7 +113,9 @@ def class_matrix(conn: Connection) -> dict[str, Any]:
     classes = {
         r.demand_class: int(r.n)
         for r in conn.execute(
-            select(sc.c.demand_class, func.count().label("n")).group_by(sc.c.demand_class)
+            select(sc.c.demand_class, func.count().label("n"))
+            .where(dispensing)
+            .group_by(sc.c.demand_class)
         )
     }
     run_at = conn.execute(select(func.max(sc.c.run_at))).scalar()
@@ -153,32 +167,156 @@ def recommendation_rows(
     return out
 
 
-def item_forecast(
-    conn: Connection, *, item: str, today: date, zone: tzinfo, history_days: int = 730
-) -> dict[str, Any]:
-    """An item's daily use over the history (all locations) and the latest run's forecast of
-    its mean daily demand (the sum over its item-locations), for the chart."""
-    since = today - timedelta(days=history_days)
-    usage = daily_usage(conn, item=item, since=since, until=today - timedelta(days=1), zone=zone)
-    sc, it, loc = t.series_class, t.item, t.location
-    rows = conn.execute(
-        select(loc.c.code, sc.c.method, sc.c.mean_daily_demand, sc.c.demand_class)
-        .join(it, it.c.id == sc.c.item_id)
-        .join(loc, loc.c.id == sc.c.location_id)
+def explain(e: dict[str, Any]) -> str:
+    """One line saying why a recommendation is what it is, from its explanation: "AZ, smooth,
+    new: 1.50 a day (SD 0.50) over 2 days of protection (lead time 1 day, review every 1 day);
+    Poisson demand for a 95% fill rate; max capped by the pocket's capacity"."""
+
+    def days(n: Any) -> str:
+        return "1 day" if n == 1 else f"{n} days"
+
+    classes = [f"{e.get('abc', '')}{e.get('xyz', '')}", e.get("demand_class"), e.get("lifecycle")]
+    mean = float(e.get("mean_daily_demand") or 0.0)
+    sd = float(e.get("sd_daily_demand") or 0.0)
+    measure = {"cycle": "cycle service level"}.get(str(e.get("service_measure")), "fill rate")
+    distribution = str(e.get("distribution") or "")
+    distribution = {"poisson": "Poisson"}.get(distribution, distribution.replace("_", " "))
+    line = (
+        f"{', '.join(str(c) for c in classes if c)}: {mean:,.2f} a day (SD {sd:,.2f})"
+        f" over {days(e.get('protection_days', 0))} of protection"
+        f" (lead time {days(e.get('lead_time_days', 0))},"
+        f" review every {days(e.get('review_period_days', 1))});"
+        f" {distribution} demand"
+        f" for a {100 * float(e.get('target') or 0.0):.4g}% {measure}"
+    )
+    if e.get("capped_by_capacity"):
+        line += "; max capped by the pocket's capacity"
+    return line
+
+
+def with_why(row: dict[str, Any]) -> dict[str, Any]:
+    return row | {"why": explain(row["explanation"])}
+
+
+def recommendations(
+    conn: Connection,
+    *,
+    status: Status = "pending",
+    location: str | None = None,
+    item: str | None = None,
+    limit: int,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Recommendations as the API and the PAR review page show them (with a ``why`` line)."""
+    rows = recommendation_rows(
+        conn,
+        status=None if status == "all" else status,
+        location=location or None,
+        item=item or None,
+        limit=limit,
+        offset=offset,
+    )
+    return [with_why(r) for r in rows]
+
+
+def recommendation(conn: Connection, recommendation_id: int) -> dict[str, Any]:
+    """One recommendation, in the shape of the list's rows."""
+    rc, it, loc = t.recommendation, t.item, t.location
+    found = conn.execute(
+        select(it.c.code, loc.c.code)
+        .join(it, it.c.id == rc.c.item_id)
+        .join(loc, loc.c.id == rc.c.location_id)
+        .where(rc.c.id == recommendation_id)
+    ).first()
+    if found is None:
+        raise NotFound("recommendation", recommendation_id)
+    rows = recommendations(conn, status="all", item=found[0], location=found[1], limit=100_000)
+    return next(r for r in rows if r["id"] == recommendation_id)
+
+
+def level_rows(conn: Connection, *, item: str) -> list[dict[str, Any]]:
+    """The min/max (PAR) settings of an item, by location."""
+    sl, it, loc = t.stock_level, t.item, t.location
+    q = (
+        select(
+            loc.c.code.label("location"),
+            sl.c.min_level,
+            sl.c.max_level,
+            sl.c.lead_time_days,
+            sl.c.review_period_days,
+            sl.c.updated_at,
+            sl.c.updated_by,
+        )
+        .join(it, it.c.id == sl.c.item_id)
+        .join(loc, loc.c.id == sl.c.location_id)
         .where(it.c.code == item)
         .order_by(loc.c.code)
-    ).all()
+    )
+    return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def location_kinds(conn: Connection, codes: Iterable[str]) -> dict[str, str]:
+    loc = t.location
+    wanted = sorted(set(codes))
+    out: dict[str, str] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        query = select(loc.c.code, loc.c.kind).where(loc.c.code.in_(chunk))
+        out.update((r.code, r.kind) for r in conn.execute(query))
+    return out
+
+
+def item_forecast(conn: Connection, *, item: str, today: date, zone: tzinfo) -> dict[str, Any]:
+    """An item's use over the last ``HISTORY_DAYS`` days, the latest run's forecast for the
+    next ``HORIZON_DAYS`` and each item-location's classes, method, planned and current levels.
+
+    The forecast is flat at the mean daily demand summed over the locations that dispense to
+    patients: a storeroom's or satellite's demand is mostly its issues to those locations, so
+    it is added only when no location below it has a forecast of the item."""
+    if not item_rows(conn, code=item, limit=1):
+        raise NotFound("item", item)
+    since = today - timedelta(days=HISTORY_DAYS)
+    usage = daily_usage(conn, item=item, since=since, until=today - timedelta(days=1), zone=zone)
+    classes = {
+        r["location"]: r for r in class_rows(conn, search=item, limit=100_000) if r["item"] == item
+    }
+    current = {r["location"]: r for r in level_rows(conn, item=item)}
+    kinds = location_kinds(conn, set(classes) | set(current))
+    dispensing = [c for code, c in classes.items() if kinds.get(code) not in STOCKING]
+    per_day = round(sum(c["mean_daily_demand"] for c in dispensing or classes.values()), 4)
+    series = []
+    for code in sorted(set(classes) | set(current)):
+        c, lv = classes.get(code, {}), current.get(code, {})
+        series.append(
+            {
+                "location": code,
+                "location_kind": kinds.get(code),
+                "abc": c.get("abc"),
+                "xyz": c.get("xyz"),
+                "demand_class": c.get("demand_class"),
+                "lifecycle": c.get("lifecycle"),
+                "method": c.get("method"),
+                "distribution": c.get("distribution"),
+                "mean_daily_demand": c.get("mean_daily_demand"),
+                "planned_min": c.get("min_level"),
+                "planned_max": c.get("max_level"),
+                "target": c.get("target"),
+                "current_min": lv.get("min_level"),
+                "current_max": lv.get("max_level"),
+            }
+        )
     return {
         "item": item,
+        "history_days": HISTORY_DAYS,
+        "horizon_days": HORIZON_DAYS,
+        "run_at": max((c["run_at"] for c in classes.values()), default=None),
         "usage": usage,
-        "forecast_per_day": round(sum(float(r.mean_daily_demand) for r in rows), 4),
-        "series": [
-            {
-                "location": r.code,
-                "method": r.method,
-                "mean_daily_demand": round(float(r.mean_daily_demand), 4),
-                "demand_class": r.demand_class,
-            }
-            for r in rows
-        ],
+        "forecast_per_day": per_day if classes else None,
+        "forecast": [
+            {"day": (today + timedelta(days=d)).isoformat(), "units": per_day}
+            for d in range(HORIZON_DAYS)
+        ]
+        if classes
+        else [],
+        "series": series,
     }

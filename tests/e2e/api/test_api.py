@@ -112,6 +112,13 @@ def test_the_openapi_description_lists_the_api_routes_with_their_permission(
         "/api/adjustments": {"post"},
         "/api/users": {"get", "post"},
         "/api/health": {"get"},
+        "/api/classes": {"get"},
+        "/api/classes/matrix": {"get"},
+        "/api/recommendations": {"get"},
+        "/api/recommendations/{recommendation_id}/accept": {"post"},
+        "/api/recommendations/{recommendation_id}/reject": {"post"},
+        "/api/items/{code}/forecast": {"get"},
+        "/api/planning/run": {"post"},
     }
 
     spec = pharmacy.api.get("/openapi.json")

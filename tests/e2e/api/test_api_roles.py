@@ -33,6 +33,7 @@ from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
 from tests.conftest import POSTGRES_URL, load_examples
+from tests.e2e.proposals import fresh_recommendation
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.domain.users import Permission, Role, allowed
@@ -62,8 +63,22 @@ PUBLIC_PATHS = ("/health", "/api/health", "/login")
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOGIN_REDIRECTS = frozenset({303, 307})
 
-PATH_VALUES = {"items": ITEM, "locations": LOCATION, "products": NDC_TEXT, "users": "admin"}
-"""A real example code for ``{param}``, chosen by the path segment before it."""
+
+def pending_recommendation(hospital: Hospital) -> str:
+    """A new pending recommendation for each call: a role allowed to decide one decides it."""
+    return str(fresh_recommendation(hospital.engine))
+
+
+PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
+    "items": ITEM,
+    "locations": LOCATION,
+    "products": NDC_TEXT,
+    "users": "admin",
+    "recommendations": pending_recommendation,
+    "levels": pending_recommendation,
+}
+"""A real example code for ``{param}``, chosen by the path segment before it (or made for the
+call, where a route uses it up)."""
 
 BODIES: dict[str, Callable[[], dict[str, Any]]] = {
     "/api/scan": lambda: {"data": datamatrix()},
@@ -154,8 +169,15 @@ def collected_routes() -> RouteTable:
 
 
 ROUTES = collected_routes()
-ON_POSTGRES = {"GET /api/stock", "GET /api/audit", "POST /api/dispenses", "POST /api/users"}
-"""The handful walked again on PostgreSQL: a read, the audit, a ledger write, a user write."""
+ON_POSTGRES = {
+    "GET /api/stock",
+    "GET /api/audit",
+    "POST /api/dispenses",
+    "POST /api/users",
+    "POST /api/recommendations/{recommendation_id}/accept",
+}
+"""The handful walked again on PostgreSQL: a read, the audit, a ledger write, a user write, a
+decision on proposed levels."""
 
 
 def is_allowed_public(path: str) -> bool:
@@ -180,20 +202,21 @@ def anonymous(endpoints: list[Endpoint]) -> list[Any]:
     return [pytest.param(endpoint, id=f"{endpoint} anonymous") for endpoint in endpoints]
 
 
-def url_of(endpoint: Endpoint) -> str:
+def url_of(endpoint: Endpoint, hospital: Hospital) -> str:
     parts = endpoint.path.split("/")
     for i, part in enumerate(parts):
         if part.startswith("{") and part.endswith("}"):
             owner = parts[i - 1]
             if owner not in PATH_VALUES:
                 pytest.fail(f"{endpoint}: no example value for {part}; add one to PATH_VALUES")
-            parts[i] = PATH_VALUES[owner]
+            value = PATH_VALUES[owner]
+            parts[i] = value if isinstance(value, str) else value(hospital)
     return "/".join(parts)
 
 
 def call(hospital: Hospital, endpoint: Endpoint, token: str | None) -> httpx.Response:
     body = BODIES.get(endpoint.path, dict)() if endpoint.method in WRITES else None
-    return hospital.api.request(endpoint.method, url_of(endpoint), token=token, json=body)
+    return hospital.api.request(endpoint.method, url_of(endpoint, hospital), token=token, json=body)
 
 
 def check_role(hospital: Hospital, endpoint: Endpoint, role: Role) -> None:
@@ -272,6 +295,20 @@ def test_the_walk_finds_the_api_routes(sqlite_hospital: Hospital) -> None:
 
     assert table == ROUTES  # the app built for collection is the app under test
     assert {"GET /api/items", "POST /api/dispenses", "GET /health", "GET /api/health"} <= found
+    assert {
+        "GET /api/classes",
+        "GET /api/classes/matrix",
+        "GET /api/recommendations",
+        "POST /api/recommendations/{recommendation_id}/accept",
+        "POST /api/recommendations/{recommendation_id}/reject",
+        "GET /api/items/{code}/forecast",
+        "POST /api/planning/run",
+        "GET /classes",
+        "GET /levels",
+        "POST /levels/{recommendation_id}/accept",
+        "POST /levels/{recommendation_id}/reject",
+        "POST /planning/run",
+    } <= found
     assert table.docs == sorted(DOCS)
 
 

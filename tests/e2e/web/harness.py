@@ -8,6 +8,7 @@ import re
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -28,6 +29,10 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.users import Role
 from rxsupply.services import users
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from starlette.testclient import TestClient as TestClient  # re-exported for the tests
 
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = ROOT / "build" / "test-output" / "screenshots"
@@ -50,6 +55,7 @@ USERS = {
 ONDANSETRON_TRAY = "98765-401-02"  # 25 vials a tray, on hand in MAIN-STORE
 LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HTML = {"accept": "text/html,application/xhtml+xml"}
 
 
 class OnceHasher(Argon2Hasher):
@@ -161,3 +167,44 @@ def on_hand(engine: Engine, *, location: str, ndc: str, lot: str | None = None) 
         q = q.where(lo.c.lot_number == lot)
     with engine.connect() as conn:
         return int(conn.execute(q).scalar_one())
+
+
+def stock_level(engine: Engine, *, item: str, location: str) -> tuple[int, int] | None:
+    """Min and max of an item at a location, or None when it has none."""
+    sl, it, loc = tables.stock_level, tables.item, tables.location
+    q = (
+        select(sl.c.min_level, sl.c.max_level)
+        .join(it, it.c.id == sl.c.item_id)
+        .join(loc, loc.c.id == sl.c.location_id)
+        .where(it.c.code == item, loc.c.code == location)
+    )
+    with engine.connect() as conn:
+        row = conn.execute(q).first()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def client_for(app: FastAPI, username: str | None = None) -> TestClient:
+    """A browser-like client (asks for HTML), signed in through the login form."""
+    client = TestClient(app, headers=HTML, follow_redirects=False)
+    if username is not None:
+        form = client.get("/login")
+        token = LOGIN_TOKEN.search(form.text)
+        assert token is not None
+        answer = client.post(
+            "/login",
+            data={"username": username, "password": PASSWORD, "login_token": token[1]},
+        )
+        assert answer.status_code == 303, answer.text
+    return client
+
+
+def csrf_of(client: TestClient, path: str) -> str:
+    found = CSRF.search(client.get(path).text)
+    assert found is not None
+    return found[1]
+
+
+def alert(html: str) -> str:
+    """The text of the page's alert (an error), or ""."""
+    found = re.search(r'role="alert"[^>]*>(.*?)</div>', html, re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", found[1]).split()) if found else ""

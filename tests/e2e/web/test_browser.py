@@ -1,6 +1,6 @@
 """The web UI in Debian's chromium (Playwright): signing in and out, the dashboard's charts,
-receiving by barcode scan, a role refused, a bad scan explained. Each test saves a screenshot
-under build/test-output/screenshots/."""
+receiving by barcode scan, a role refused, a bad scan explained, the PAR review and the ABC/XYZ
+page. Each test saves a screenshot under build/test-output/screenshots/."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
+from tests.e2e.proposals import ONDANSETRON_ICU, propose_examples
 
 from .conftest import SignIn, Snap
-from .harness import ONDANSETRON_TRAY, PASSWORD, movement_count, on_hand, scan
+from .harness import ONDANSETRON_TRAY, PASSWORD, movement_count, on_hand, scan, stock_level
 
 NEXT_YEAR = date.today() + timedelta(days=400)
 
@@ -140,4 +141,75 @@ def test_an_item_page_and_a_cabinet_page_draw_their_charts(
     expect(page.locator("#pockets tbody tr")).to_have_count(3)
     page.set_viewport_size({"width": 768, "height": 1024})
     page.wait_for_timeout(300)  # plotly redraws on resize
+    snap(page, "768")
+
+
+def test_a_manager_accepts_a_proposed_par_level_from_the_keyboard_and_the_item_shows_it(
+    page: Page, sign_in: SignIn, snap: Snap, web_engine: Engine
+) -> None:
+    rec = propose_examples(web_engine)[ONDANSETRON_ICU]
+    sign_in("manager")
+    page.goto("/levels")
+    row = page.locator(f"tr[data-recommendation='{rec}']")
+    expect(row.locator("[data-current]")).to_have_text("5 / 25")
+    expect(row.locator("[data-recommended]")).to_have_text("6 / 30")
+    snap(page, "before")
+
+    row.get_by_role("button", name="Accept").focus()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/levels$"))
+    expect(page.get_by_role("status")).to_have_text(
+        "Accepted: ondansetron 4 mg/2 mL injection vial at ICU-ADC1-P01 is now "
+        "min 6 / max 30 (was min 5 / max 25)."
+    )
+    expect(page.locator(f"tr[data-recommendation='{rec}']")).to_have_count(0)
+    assert stock_level(web_engine, item="ONDA4INJ", location="ICU-ADC1-P01") == (6, 30)
+    snap(page)
+    page.goto("/items/ONDA4INJ")
+    levels = page.locator("#item-levels tr[data-location='ICU-ADC1-P01'] [data-current-levels]")
+    expect(levels).to_have_text("6 / 30")
+    expect(page.locator("#chart-forecast .main-svg").first).to_be_visible()
+    expect(page.locator("#chart-usage .main-svg").first).to_be_visible()
+    snap(page, "item")
+
+
+def test_a_technician_reads_the_par_review_without_any_buttons(
+    page: Page, sign_in: SignIn, snap: Snap, web_engine: Engine
+) -> None:
+    proposed = propose_examples(web_engine)
+    sign_in("tech")
+
+    page.goto("/levels")
+
+    rows = page.locator("#recommendations tbody tr[data-recommendation]")
+    expect(rows).to_have_count(len(proposed))
+    expect(page.get_by_role("button", name="Accept")).to_have_count(0)
+    expect(page.get_by_role("button", name="Reject")).to_have_count(0)
+    expect(page.get_by_role("button", name="Run planning")).to_have_count(0)
+    expect(page.locator("#recommendations th", has_text="Decision")).to_have_count(0)
+    snap(page)
+
+
+def test_the_classes_page_draws_the_abc_xyz_matrix_and_the_pareto_chart(
+    page: Page, sign_in: SignIn, snap: Snap, web_engine: Engine
+) -> None:
+    propose_examples(web_engine)
+    sign_in("manager")
+
+    page.goto("/classes")
+
+    expect(page.locator("#chart-abcxyz .main-svg").first).to_be_visible()
+    expect(page.locator("#chart-pareto .main-svg").first).to_be_visible()
+    expect(page.locator("#demand-classes [data-class=smooth]")).to_have_text("3")
+    expect(page.locator("#classes tbody tr")).to_have_count(5)
+    snap(page)
+    page.select_option("#abc", "C")
+    page.press("#q", "Enter")
+    expect(page).to_have_url(re.compile(r"/classes\?.*abc=C"))
+    expect(page.locator("#classes tbody tr")).to_have_count(2)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.wait_for_timeout(300)  # plotly redraws on resize
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "the page scrolls sideways at tablet width"
     snap(page, "768")

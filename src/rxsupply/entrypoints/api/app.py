@@ -9,7 +9,7 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.entrypoints.api import problems
+from rxsupply.entrypoints.api import planning_routes, problems
 from rxsupply.entrypoints.api.routes import health_status, router
 from rxsupply.entrypoints.api.security import PUBLIC, Sessions
 from rxsupply.entrypoints.web import pages
@@ -31,6 +31,7 @@ def create_app(engine: Engine) -> FastAPI:
         app.state.sessions = Sessions(users.session_secret(uow), engine)
     problems.install(app)
     app.include_router(router)
+    app.include_router(planning_routes.router)
 
     @app.get("/health", tags=["health"], **PUBLIC)
     def health(request: Request) -> dict[str, str]:

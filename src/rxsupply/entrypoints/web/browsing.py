@@ -12,10 +12,11 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from markupsafe import Markup
 from sqlalchemy import Engine
 from starlette.responses import Response
 
-from rxsupply.adapters import queries
+from rxsupply.adapters import planning_queries, queries
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
@@ -192,6 +193,9 @@ def item_page(request: Request, code: str, who: Viewer, engine: EngineDep) -> Re
             until=today,
             zone=formats_of(request).zone,
         )
+        planned = planning_queries.item_forecast(
+            conn, item=code, today=today, zone=formats_of(request).zone
+        )
     by_location: dict[str, dict[str, Any]] = {}
     for r in lots:
         row = by_location.setdefault(
@@ -212,9 +216,25 @@ def item_page(request: Request, code: str, who: Viewer, engine: EngineDep) -> Re
         lots=lots,
         by_location=list(by_location.values()),
         usage_chart=charts.daily_usage(usage, unit=unit),
+        forecast=planned,
+        forecast_chart=forecast_chart(planned, unit=unit),
+        can_plan=who.user.can(Permission.SET_LEVELS),
         usage_total=used,
         usage_daily=used / len(usage) if usage else 0.0,
         unit=unit,
+    )
+
+
+def forecast_chart(planned: dict[str, Any], *, unit: str) -> Markup:
+    """The last days of use (bars) and the flat forecast of the days ahead (line)."""
+    usage, ahead = planned["usage"], planned["forecast"]
+    gap = float("nan")  # no bar ahead of today, no line behind it
+    return charts.forecast_against_actual(
+        [d["day"] for d in usage] + [d["day"] for d in ahead],
+        [d["units"] for d in usage] + [None] * len(ahead),
+        [gap] * len(usage) + [d["units"] for d in ahead],
+        title=f"Daily use and forecast ({unit})",
+        div_id="chart-forecast",
     )
 
 

@@ -36,6 +36,8 @@ NAV = (
     Link("/stock", "Stock", "s", Permission.VIEW),
     Link("/locations", "Locations", "o", Permission.VIEW),
     Link("/ledger", "Ledger", "l", Permission.VIEW),
+    Link("/classes", "ABC/XYZ", "c", Permission.VIEW),
+    Link("/levels", "PAR review", "p", Permission.VIEW),
     Link("/receive", "Receive", "r", Permission.RECEIVE),
     Link("/transfer", "Transfer", "t", Permission.TRANSFER),
     Link("/adjust", "Adjust", "j", Permission.ADJUST),
@@ -49,6 +51,7 @@ DOING = {
     Permission.DISPENSE: "record dispenses",
     Permission.ADJUST: "adjust stock",
     Permission.IMPORT: "import files",
+    Permission.SET_LEVELS: "set PAR levels",
     Permission.VIEW_AUDIT: "view the audit trail",
     Permission.MANAGE_USERS: "manage users",
 }
@@ -65,6 +68,20 @@ def number(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:,.1f}"
     return f"{int(value):,}"
+
+
+def fixed(value: Any, places: int = 2) -> str:
+    """A rate with a fixed number of decimals: 0.0345 -> 0.03, 1234.5 -> 1,234.50."""
+    if value is None or value == "":
+        return DASH
+    return f"{float(value):,.{places}f}"
+
+
+def percent(value: Any) -> str:
+    """A share as a percentage: 0.95 -> 95%, 0.995 -> 99.5%."""
+    if value is None or value == "":
+        return DASH
+    return f"{100 * float(value):.4g}%"
 
 
 def money(value: Any) -> str:
@@ -115,6 +132,8 @@ def make_templates(zone: tzinfo) -> Jinja2Templates:
     env = templates.env
     env.filters["number"] = number
     env.filters["money"] = money
+    env.filters["fixed"] = fixed
+    env.filters["percent"] = percent
     env.filters["us_date"] = us_date
     env.filters["us_datetime"] = formats.us_datetime
     env.filters["visible"] = visible_scan

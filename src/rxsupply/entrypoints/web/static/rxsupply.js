@@ -16,6 +16,16 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-select]").forEach(selectOnFocus);
+    // A form marked data-busy says it is working (a planning run takes a while) and is not
+    // sent twice.
+    document.querySelectorAll("form[data-busy]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        var button = form.querySelector("button[type=submit]");
+        if (button) {
+          window.setTimeout(function () { button.disabled = true; button.textContent = form.getAttribute("data-busy"); }, 0);
+        }
+      });
+    });
     var auto = document.querySelector("[autofocus]");
     if (auto && document.activeElement !== auto) { auto.focus(); }
   });

@@ -1,0 +1,137 @@
+"""JSON endpoints of inventory optimisation: classes, recommendations, forecasts, planning runs.
+
+The same read models (``adapters.planning_queries``) and use cases (``services.levels``,
+``adapters.planning_runs``) as the CLI; the web pages (``entrypoints.web.planning``) call the
+functions below, so a page shows what its endpoint returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy import Engine
+
+from rxsupply.adapters import planning_queries
+from rxsupply.adapters.planning_runs import run_planning
+from rxsupply.adapters.unit_of_work import run_with_retry
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints.api.routes import EngineDep, Limit, Offset, page
+from rxsupply.entrypoints.api.security import REQUIRES, Caller, guarded
+from rxsupply.entrypoints.clock import facility_zone, local_today, now
+from rxsupply.services import levels
+
+router = APIRouter(prefix="/api", tags=["planning"])
+Planner = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
+Status = planning_queries.Status
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+@router.get("/classes", **guarded(Permission.VIEW))
+def list_classes(
+    engine: EngineDep,
+    abc: Annotated[str | None, Query(description="A, B or C.")] = None,
+    xyz: Annotated[str | None, Query(description="X, Y or Z.")] = None,
+    demand_class: Annotated[
+        str | None, Query(description="smooth, erratic, intermittent, lumpy or none.")
+    ] = None,
+    lifecycle: Annotated[str | None, Query(description="new, active, sporadic or dead.")] = None,
+    location: str | None = None,
+    search: Annotated[str | None, Query(description="Part of an item's name or code.")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """The latest planning run's classes of every item-location, highest annual value first."""
+    with engine.connect() as conn:
+        rows = planning_queries.class_rows(
+            conn,
+            abc=abc,
+            xyz=xyz,
+            demand_class=demand_class,
+            lifecycle=lifecycle,
+            location=location,
+            search=search,
+            limit=limit + 1,
+            offset=offset,
+        )
+    return page(rows, limit, offset)
+
+
+@router.get("/classes/matrix", **guarded(Permission.VIEW))
+def classes_matrix(engine: EngineDep) -> dict[str, Any]:
+    """Item-locations and annual value per ABC x XYZ cell, and counts per demand class."""
+    with engine.connect() as conn:
+        return planning_queries.class_matrix(conn)
+
+
+@router.get("/recommendations", **guarded(Permission.VIEW))
+def list_recommendations(
+    engine: EngineDep,
+    status: Status = "pending",
+    location: str | None = None,
+    item: str | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Proposed min/max levels with what they change and why, newest run first."""
+    with engine.connect() as conn:
+        rows = planning_queries.recommendations(
+            conn, status=status, location=location, item=item, limit=limit + 1, offset=offset
+        )
+    return page(rows, limit, offset)
+
+
+@router.get("/items/{code}/forecast", **guarded(Permission.VIEW))
+def get_item_forecast(code: str, engine: EngineDep) -> dict[str, Any]:
+    """An item's daily use, its forecast and the planning view of each of its locations."""
+    with engine.connect() as conn:
+        return planning_queries.item_forecast(
+            conn, item=code, today=local_today(), zone=facility_zone()
+        )
+
+
+# --- deciding ----------------------------------------------------------------------------
+
+
+def decide(engine: Engine, recommendation_id: int, *, accept: bool, user: str) -> dict[str, Any]:
+    """Accept or reject a pending recommendation; the decided recommendation."""
+    run_with_retry(
+        engine,
+        lambda uow: levels.decide(
+            uow, recommendation_id=recommendation_id, accept=accept, user=user, now=now()
+        ),
+    )
+    with engine.connect() as conn:
+        return planning_queries.recommendation(conn, recommendation_id)
+
+
+@router.post("/recommendations/{recommendation_id}/accept", **guarded(Permission.SET_LEVELS))
+def accept_recommendation(
+    recommendation_id: int, engine: EngineDep, who: Planner
+) -> dict[str, Any]:
+    """Accept: the item-location's min and max become the recommended ones (audited)."""
+    return decide(engine, recommendation_id, accept=True, user=who.user.username)
+
+
+@router.post("/recommendations/{recommendation_id}/reject", **guarded(Permission.SET_LEVELS))
+def reject_recommendation(
+    recommendation_id: int, engine: EngineDep, who: Planner
+) -> dict[str, Any]:
+    """Reject: the levels stay as they are (audited)."""
+    return decide(engine, recommendation_id, accept=False, user=who.user.username)
+
+
+def plan_now(engine: Engine, *, user: str) -> dict[str, Any]:
+    """Run the planning job on the ledger's history up to yesterday; its summary."""
+    summary = run_planning(engine, today=local_today(), zone=facility_zone(), now=now(), user=user)
+    return asdict(summary) | {"seconds": round(summary.seconds, 2)}
+
+
+@router.post("/planning/run", **guarded(Permission.SET_LEVELS))
+def run_planning_job(engine: EngineDep, who: Planner) -> dict[str, Any]:
+    """Classify and plan every item-location and propose the changed levels for review (as
+    ``rxsupply plan --propose``). Takes seconds to minutes on a large hospital."""
+    return plan_now(engine, user=who.user.username)

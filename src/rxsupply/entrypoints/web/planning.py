@@ -1,0 +1,250 @@
+"""Planning pages: the ABC/XYZ classes, the PAR review (accept or reject proposed levels), and
+the button that runs the planning job.
+
+Each page calls the same functions as its JSON endpoint (``entrypoints.api.planning_routes``).
+Deciding and running are forms posted with the session's CSRF token (checked by ``caller``);
+they redirect back to the page they came from, which shows the outcome once (a flash message
+kept in a short-lived cookie).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote, unquote
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
+from starlette.responses import Response
+
+from rxsupply.adapters import planning_queries
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints.api import planning_routes as plans
+from rxsupply.entrypoints.api.security import REQUIRES, Caller
+from rxsupply.entrypoints.web import charts
+from rxsupply.entrypoints.web.browsing import offset_of
+from rxsupply.entrypoints.web.rendering import (
+    EngineDep,
+    number,
+    page_route,
+    pager,
+    render,
+)
+from rxsupply.errors import AlreadyDecided, NotFound, RxSupplyError
+
+router = APIRouter()
+Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
+Planner = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
+FormText = Annotated[str, Form()]
+CLASS_PAGE = 100
+REVIEW_PAGE = 100
+FLASH = "rxsupply_flash"
+ABC = ("A", "B", "C")
+XYZ = ("X", "Y", "Z")
+DEMAND_CLASSES = ("smooth", "erratic", "intermittent", "lumpy", "none")
+LIFECYCLES = ("new", "active", "sporadic", "dead")
+CHART_SERIES = 1_000_000
+"""At most this many item-locations feed the matrix and Pareto charts (all of them, in practice)."""
+
+
+# --- flash messages ----------------------------------------------------------------------
+
+
+def back_to(target: str) -> str:
+    """Where a form returns: one of the planning pages (with its filters), never elsewhere."""
+    ok = target.startswith(("/levels", "/classes")) and "//" not in target and "\\" not in target
+    return target if ok else "/levels"
+
+
+def redirect_with(target: str, text: str, *, ok: bool = True) -> Response:
+    """Post/redirect/get: back to ``target``, which shows ``text`` once."""
+    response = RedirectResponse(back_to(target), status_code=303)
+    response.set_cookie(
+        FLASH,
+        quote(("ok:" if ok else "error:") + text, safe=""),
+        max_age=120,
+        path="/",
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+def take_flash(request: Request) -> dict[str, str] | None:
+    raw = request.cookies.get(FLASH)
+    if not raw:
+        return None
+    kind, _, text = unquote(raw).partition(":")
+    return {"kind": "ok" if kind == "ok" else "error", "text": text[:500]}
+
+
+def shown(response: Response, flash: dict[str, str] | None) -> Response:
+    if flash is not None:
+        response.delete_cookie(FLASH, path="/", httponly=True, samesite="lax")
+    return response
+
+
+def here(request: Request) -> str:
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+# --- ABC/XYZ classes ---------------------------------------------------------------------
+
+
+@router.get("/classes", **page_route(Permission.VIEW))
+def classes(
+    request: Request,
+    who: Viewer,
+    engine: EngineDep,
+    abc: str = "",
+    xyz: str = "",
+    demand_class: str = "",
+    lifecycle: str = "",
+    location: str = "",
+    q: str = "",
+    offset: str = "0",
+) -> Response:
+    start = offset_of(offset)
+    with engine.connect() as conn:
+        matrix = planning_queries.class_matrix(conn)
+        rows = planning_queries.class_rows(
+            conn,
+            abc=abc or None,
+            xyz=xyz or None,
+            demand_class=demand_class or None,
+            lifecycle=lifecycle or None,
+            location=location.strip() or None,
+            search=q.strip() or None,
+            limit=CLASS_PAGE + 1,
+            offset=start,
+        )
+        every = planning_queries.class_rows(conn, limit=CHART_SERIES) if matrix["cells"] else []
+    params = {
+        "abc": abc,
+        "xyz": xyz,
+        "demand_class": demand_class,
+        "lifecycle": lifecycle,
+        "location": location,
+        "q": q,
+    }
+    counts = matrix["demand_classes"]
+    flash = take_flash(request)
+    response = render(
+        request,
+        "classes.html",
+        who,
+        title="ABC/XYZ classes",
+        charts=bool(every),
+        matrix=matrix,
+        series=sum(c["count"] for c in matrix["cells"]),
+        demand_classes=[(k, counts[k]) for k in DEMAND_CLASSES if k in counts]
+        + [(k, v) for k, v in sorted(counts.items()) if k not in DEMAND_CLASSES],
+        matrix_chart=charts.abc_xyz_matrix(every) if every else None,
+        pareto_chart=charts.pareto(every) if every else None,
+        rows=rows[:CLASS_PAGE],
+        params=params,
+        pages=pager(params, offset=start, limit=CLASS_PAGE, more=len(rows) > CLASS_PAGE),
+        choices={
+            "abc": ABC,
+            "xyz": XYZ,
+            "demand_class": DEMAND_CLASSES,
+            "lifecycle": LIFECYCLES,
+        },
+        can_plan=who.user.can(Permission.SET_LEVELS),
+        back=here(request),
+        flash=flash,
+    )
+    return shown(response, flash)
+
+
+# --- PAR review --------------------------------------------------------------------------
+
+
+@router.get("/levels", **page_route(Permission.VIEW))
+def review(
+    request: Request,
+    who: Viewer,
+    engine: EngineDep,
+    location: str = "",
+    item: str = "",
+    offset: str = "0",
+) -> Response:
+    start = offset_of(offset)
+    with engine.connect() as conn:
+        rows = planning_queries.recommendations(
+            conn,
+            status="pending",
+            location=location.strip() or None,
+            item=item.strip() or None,
+            limit=REVIEW_PAGE + 1,
+            offset=start,
+        )
+        planned = bool(planning_queries.class_matrix(conn)["cells"])
+    params = {"location": location, "item": item}
+    flash = take_flash(request)
+    response = render(
+        request,
+        "levels.html",
+        who,
+        title="PAR review",
+        rows=rows[:REVIEW_PAGE],
+        params=params,
+        pages=pager(params, offset=start, limit=REVIEW_PAGE, more=len(rows) > REVIEW_PAGE),
+        can_decide=who.user.can(Permission.SET_LEVELS),
+        planned=planned,
+        back=here(request),
+        flash=flash,
+    )
+    return shown(response, flash)
+
+
+def levels_text(low: Any, high: Any) -> str:
+    if low is None and high is None:
+        return "none"
+    return f"min {number(low)} / max {number(high)}"
+
+
+def _decide(
+    engine: Engine, recommendation_id: int, *, accept: bool, who: Caller, back: str
+) -> Response:
+    try:
+        row = plans.decide(engine, recommendation_id, accept=accept, user=who.user.username)
+    except (AlreadyDecided, NotFound) as exc:
+        return redirect_with(back, f"Nothing changed: {exc}.", ok=False)
+    what = f"{row['name']} at {row['location']}"
+    proposed = levels_text(row["min_level"], row["max_level"])
+    current = levels_text(row["current_min"], row["current_max"])
+    if accept:
+        text = f"Accepted: {what} is now {proposed} (was {current})."
+    else:
+        text = f"Rejected: {what} stays at {current} (proposed {proposed})."
+    return redirect_with(back, text)
+
+
+@router.post("/levels/{recommendation_id}/accept", **page_route(Permission.SET_LEVELS))
+def accept(
+    recommendation_id: int, who: Planner, engine: EngineDep, back: FormText = "/levels"
+) -> Response:
+    return _decide(engine, recommendation_id, accept=True, who=who, back=back)
+
+
+@router.post("/levels/{recommendation_id}/reject", **page_route(Permission.SET_LEVELS))
+def reject(
+    recommendation_id: int, who: Planner, engine: EngineDep, back: FormText = "/levels"
+) -> Response:
+    return _decide(engine, recommendation_id, accept=False, who=who, back=back)
+
+
+@router.post("/planning/run", **page_route(Permission.SET_LEVELS))
+def run(who: Planner, engine: EngineDep, back: FormText = "/levels") -> Response:
+    """Run the planning job now (as ``rxsupply plan --propose``) and go back with its
+    summary."""
+    try:
+        summary = plans.plan_now(engine, user=who.user.username)
+    except RxSupplyError as exc:
+        return redirect_with(back, f"Planning did not run: {exc}.", ok=False)
+    return redirect_with(
+        back,
+        f"Planning done in {summary['seconds']:,.1f} s: {summary['series']:,} item-locations "
+        f"classified, {summary['proposed']:,} changed levels proposed for review.",
+    )
