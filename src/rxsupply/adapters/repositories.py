@@ -16,6 +16,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
     tuple_,
     update,
 )
@@ -876,6 +877,13 @@ def _recommendation(row: Any) -> Recommendation:
 class SqlRecommendations:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def lock_for_run(self) -> None:
+        """Serialise planning runs: a second run waits for the first to commit, then supersedes
+        its proposals instead of adding a second pending set beside them. (SQLite's write
+        transactions are serial already.) Reads and decisions of other proposals go on."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(text("LOCK TABLE recommendation IN SHARE ROW EXCLUSIVE MODE"))
 
     def add_many(self, recommendations: Sequence[Recommendation], *, now: datetime) -> int:
         rows = [

@@ -55,6 +55,7 @@ def propose(
     """Store a planning run: its view of every item-location (``classes``) replaces the last
     run's, and its recommendations wait for review; older pending ones for the same
     item-locations are superseded."""
+    uow.recommendations.lock_for_run()
     if classes:
         uow.series_classes.replace_all(classes, now=now)
     superseded = uow.recommendations.supersede_pending(
