@@ -225,3 +225,27 @@ def test_simulate_on_the_database_compares_current_and_recommended(demo: Rx) -> 
     assert current["policy"] == "current" and recommended["policy"] == "recommended"
     assert current["demand"] == recommended["demand"] > 0
     assert 0.5 < recommended["fill_rate"] <= 1.0
+
+
+def test_a_bigger_budget_never_buys_a_lower_min(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+    mins: dict[int, list[int]] = {}
+
+    for budget in (5, 50, 5_000):
+        out = tmp_path / f"plan-{budget}.csv"
+        ran = rx("plan", "--demand", str(demand), "--budget", str(budget), "--out", str(out))
+        assert ran.code == 0, ran.err
+        mins[budget] = pl.read_csv(out)["min"].to_list()
+
+    assert all(a <= b for a, b in zip(mins[5], mins[50], strict=True))
+    assert all(a <= b for a, b in zip(mins[50], mins[5_000], strict=True))
+    assert sum(mins[5_000]) > sum(mins[5])
+
+
+def test_a_budget_cannot_be_split_across_a_cluster(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+
+    ran = rx("plan", "--demand", str(demand), "--budget", "100", "--scheduler", "tcp://127.0.0.1:1")
+
+    assert ran.code == 1
+    assert "--budget" in ran.message and "without --scheduler" in ran.message

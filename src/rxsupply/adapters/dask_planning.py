@@ -17,7 +17,7 @@ from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, mean_daily
 from rxsupply.analytics.planning import Plan, concat, plan
 from rxsupply.analytics.policy import Setting, Targets
-from rxsupply.errors import ConfigurationError
+from rxsupply.errors import ConfigurationError, InvalidValue
 
 
 def plan_partitioned(
@@ -69,6 +69,10 @@ def distributed_planner(scheduler: str, *, partitions: int = 8) -> Any:
     """A drop-in for :func:`plan` that runs on the cluster."""
 
     def run(demand: DemandMatrix, **kwargs: Any) -> Plan:
+        if kwargs.get("budget") is not None:
+            raise InvalidValue(
+                "--budget", "allocates across every series at once: plan it without --scheduler"
+            )
         return plan_partitioned(demand, scheduler=scheduler, partitions=partitions, **kwargs)
 
     return run

@@ -108,9 +108,11 @@ def plan_loaded(
     *,
     targets: Targets | None = None,
     textbook: bool = False,
+    budget: float | None = None,
     planner: Planner = plan,
 ) -> Plan:
     """Plan every series of the loaded history (ABC per item, across all locations)."""
+    extra = {} if budget is None else {"budget": budget}
     info = loaded.info
     mean = mean_daily(loaded.demand.quantities)
     abc = cls.abc(mean * 365.0 * info.unit_cost, groups=info.item_id)
@@ -121,6 +123,7 @@ def plan_loaded(
         criticality=info.criticality,
         abc=abc,
         textbook=textbook,
+        **extra,
     )
 
 

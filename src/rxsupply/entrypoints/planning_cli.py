@@ -207,6 +207,14 @@ def plan_cmd(
     textbook: Annotated[
         bool, typer.Option(help="SES + normal safety stock, for comparison.")
     ] = False,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="Average inventory value to spend: targets chosen per item-location "
+            "by marginal allocation (instead of by ABC class).",
+        ),
+    ] = None,
     propose: Annotated[
         bool, typer.Option(help="Store changed levels for a manager's review.")
     ] = False,
@@ -225,10 +233,13 @@ def plan_cmd(
     planner = _planner(scheduler, partitions)
     src = _source(demand_file)
     if src.loaded is not None:
-        result = runs.plan_loaded(src.loaded, targets=targets, textbook=textbook, planner=planner)
+        result = runs.plan_loaded(
+            src.loaded, targets=targets, textbook=textbook, budget=budget, planner=planner
+        )
     else:
         setting = _file_setting(src.demand.series, lead_time_days, review_period_days)
-        result = planner(src.demand, setting=setting, targets=targets, textbook=textbook)
+        extra = {} if budget is None else {"budget": budget}
+        result = planner(src.demand, setting=setting, targets=targets, textbook=textbook, **extra)
     rows = result.rows()
     if propose:
         if src.loaded is None:
