@@ -249,3 +249,23 @@ def test_a_budget_cannot_be_split_across_a_cluster(rx: Rx, tmp_path: Path) -> No
 
     assert ran.code == 1
     assert "--budget" in ran.message and "without --scheduler" in ran.message
+
+
+def test_abc_shares_move_series_between_classes(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+
+    default = rx("analyze", "--demand", str(demand), "--json")
+    narrow = rx("analyze", "--demand", str(demand), "--abc-shares", "0.5,0.3", "--json")
+
+    assert default.code == 0 and narrow.code == 0, narrow.err
+    count_a = sum(r["abc"] == "A" for r in default.json())
+    assert sum(r["abc"] == "A" for r in narrow.json()) < count_a
+
+
+def test_shares_that_do_not_add_up_are_refused(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+
+    ran = rx("plan", "--demand", str(demand), "--abc-shares", "0.9,0.3")
+
+    assert ran.code == 1
+    assert "--abc-shares" in ran.message

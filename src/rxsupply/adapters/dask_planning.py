@@ -32,6 +32,7 @@ def plan_partitioned(
     abc: NDArray[np.str_] | None = None,
     textbook: bool = False,
     imapa: bool = False,
+    thresholds: cls.Thresholds | None = None,
 ) -> Plan:
     """Plan ``demand`` in ``partitions`` parts on the Dask scheduler at ``scheduler``."""
     from distributed import Client
@@ -39,7 +40,7 @@ def plan_partitioned(
     n = demand.series
     if abc is None:
         value = mean_daily(demand.quantities) * 365.0 * setting.unit_cost
-        abc = cls.abc(value, groups=item_groups)
+        abc = cls.abc(value, groups=item_groups, t=thresholds)
     crit = criticality if criticality is not None else np.full(n, "essential")
     parts = [p for p in np.array_split(np.arange(n, dtype=np.int64), partitions) if p.size]
     try:
@@ -57,6 +58,7 @@ def plan_partitioned(
                 abc=abc[rows],
                 textbook=textbook,
                 imapa=imapa,
+                thresholds=thresholds,
                 pure=False,
             )
             for rows in parts

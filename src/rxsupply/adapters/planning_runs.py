@@ -67,18 +67,20 @@ def item_groups(info: SeriesInfo) -> np.ndarray:
     return info.item_id
 
 
-def analysis_rows(loaded: Loaded) -> list[dict[str, Any]]:
+def analysis_rows(
+    loaded: Loaded, *, thresholds: cls.Thresholds | None = None
+) -> list[dict[str, Any]]:
     """Classes of every item-location: ABC (per item, by annual value), XYZ, demand class,
     lifecycle, with the figures behind them."""
     q = loaded.demand.quantities
     info = loaded.info
     mean = mean_daily(q)
     value = mean * 365.0 * info.unit_cost
-    abc = cls.abc(value, groups=info.item_id)
-    xyz = cls.xyz(q)
+    abc = cls.abc(value, groups=info.item_id, t=thresholds)
+    xyz = cls.xyz(q, t=thresholds)
     shape = cls.demand_shape(q)
     klass = shape.classes()
-    life = cls.lifecycle(q)
+    life = cls.lifecycle(q, t=thresholds)
     cv = cls.monthly_cv(q)
     rows: list[dict[str, Any]] = []
     for i in range(loaded.demand.series):
@@ -109,13 +111,16 @@ def plan_loaded(
     targets: Targets | None = None,
     textbook: bool = False,
     budget: float | None = None,
+    thresholds: cls.Thresholds | None = None,
     planner: Planner = plan,
 ) -> Plan:
     """Plan every series of the loaded history (ABC per item, across all locations)."""
-    extra = {} if budget is None else {"budget": budget}
+    extra: dict[str, Any] = {} if budget is None else {"budget": budget}
+    if thresholds is not None:
+        extra["thresholds"] = thresholds
     info = loaded.info
     mean = mean_daily(loaded.demand.quantities)
-    abc = cls.abc(mean * 365.0 * info.unit_cost, groups=info.item_id)
+    abc = cls.abc(mean * 365.0 * info.unit_cost, groups=info.item_id, t=thresholds)
     return planner(
         loaded.demand,
         setting=setting_for(info),

@@ -148,6 +148,7 @@ def plan(
     textbook: bool = False,
     imapa: bool = False,
     budget: float | None = None,
+    thresholds: cls.Thresholds | None = None,
 ) -> Plan:
     """Recommend levels for every series of ``demand`` (history only: hold out before).
 
@@ -166,6 +167,7 @@ def plan(
         abc=abc,
         textbook=textbook,
         imapa=imapa,
+        thresholds=thresholds,
     )
     return finish(ready, setting=setting, targets=targets, target=target, budget=budget)
 
@@ -180,6 +182,7 @@ def prepare(
     abc: Labels | None = None,
     textbook: bool = False,
     imapa: bool = False,
+    thresholds: cls.Thresholds | None = None,
 ) -> Prepared:
     """Classes, forecast and demand distribution of every series (steps 1-3)."""
     n = demand.series
@@ -187,7 +190,7 @@ def prepare(
     crit = criticality if criticality is not None else np.full(n, "essential")
     mean_hist = mean_daily(history)
     if abc is None:
-        abc = cls.abc(mean_hist * 365.0 * setting.unit_cost, groups=item_groups)
+        abc = cls.abc(mean_hist * 365.0 * setting.unit_cost, groups=item_groups, t=thresholds)
     klass = cls.demand_shape(history).classes()
     filled = demand.filled()
     if textbook:
@@ -212,9 +215,9 @@ def prepare(
     return Prepared(
         demand=demand,
         abc=abc,
-        xyz=cls.xyz(history),
+        xyz=cls.xyz(history, t=thresholds),
         demand_class=klass,
-        lifecycle=cls.lifecycle(history),
+        lifecycle=cls.lifecycle(history, t=thresholds),
         criticality=crit,
         method=method,
         distribution=distribution,

@@ -18,6 +18,7 @@ import typer
 from rxsupply.adapters import planning_runs as runs
 from rxsupply.adapters.demand_files import read_demand, read_policy, write_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.analytics.classification import Thresholds
 from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.analytics.forecasting import METHODS, forecast
 from rxsupply.analytics.planning import plan
@@ -46,10 +47,36 @@ OutOption = Annotated[
     Path | None, typer.Option("--out", help="Write the rows to this CSV/Parquet.")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print a JSON array.")]
+AbcOption = Annotated[
+    str,
+    typer.Option("--abc-shares", help="Shares of annual value that make A and B, e.g. 0.8,0.15."),
+]
+XyzOption = Annotated[
+    str, typer.Option("--xyz-limits", help="Monthly-demand CV limits of X and Y, e.g. 0.5,1.0.")
+]
+DeadOption = Annotated[
+    int, typer.Option("--dead-days", min=1, help="Days without use that make an item dead.")
+]
 SchedulerOption = Annotated[
     str | None,
     typer.Option("--scheduler", help="Run on this Dask scheduler (tcp://HOST:PORT)."),
 ]
+
+
+def _thresholds(abc: str, xyz: str, dead_days: int) -> Thresholds:
+    def pair(text: str, option: str) -> tuple[float, float]:
+        try:
+            first, second = (float(v) for v in text.split(","))
+        except ValueError:
+            raise InvalidValue(option, "give two numbers separated by a comma", text) from None
+        return first, second
+
+    a, b = pair(abc, "--abc-shares")
+    x, y = pair(xyz, "--xyz-limits")
+    try:
+        return Thresholds(a_share=a, b_share=b, x_cv=x, y_cv=y, dead_days=dead_days)
+    except ValueError as exc:
+        raise InvalidValue("--abc-shares/--xyz-limits", str(exc)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +119,17 @@ def analyze(
     out_file: OutOption = None,
     as_json: JsonOption = False,
     report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+    abc_shares: AbcOption = "0.8,0.15",
+    xyz_limits: XyzOption = "0.5,1.0",
+    dead_days: DeadOption = 180,
 ) -> None:
     """ABC/XYZ, demand classes and lifecycle of every item-location."""
+    thresholds = _thresholds(abc_shares, xyz_limits, dead_days)
     src = _source(demand_file)
     if src.loaded is not None:
-        rows = runs.analysis_rows(src.loaded)
+        rows = runs.analysis_rows(src.loaded, thresholds=thresholds)
     else:
-        rows = _file_analysis(src.demand)
+        rows = _file_analysis(src.demand, thresholds)
     if report is not None:
         from rxsupply.entrypoints.reports import analysis_report
 
@@ -115,8 +146,13 @@ def analyze(
     )
 
 
-def _file_analysis(demand: DemandMatrix) -> list[dict[str, Any]]:
-    loaded_plan = plan(demand, setting=_file_setting(demand.series, 1, 1), targets=Targets())
+def _file_analysis(demand: DemandMatrix, thresholds: Thresholds) -> list[dict[str, Any]]:
+    loaded_plan = plan(
+        demand,
+        setting=_file_setting(demand.series, 1, 1),
+        targets=Targets(),
+        thresholds=thresholds,
+    )
     return [
         {
             "series_id": r["series_id"],
@@ -218,6 +254,9 @@ def plan_cmd(
     propose: Annotated[
         bool, typer.Option(help="Store changed levels for a manager's review.")
     ] = False,
+    abc_shares: AbcOption = "0.8,0.15",
+    xyz_limits: XyzOption = "0.5,1.0",
+    dead_days: DeadOption = 180,
     scheduler: SchedulerOption = None,
     partitions: Annotated[int, typer.Option(min=1, help="Dask partitions.")] = 8,
     report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
@@ -230,15 +269,23 @@ def plan_cmd(
         if service_level is not None
         else Targets(measure=service_measure.value)
     )
+    thresholds = _thresholds(abc_shares, xyz_limits, dead_days)
     planner = _planner(scheduler, partitions)
     src = _source(demand_file)
     if src.loaded is not None:
         result = runs.plan_loaded(
-            src.loaded, targets=targets, textbook=textbook, budget=budget, planner=planner
+            src.loaded,
+            targets=targets,
+            textbook=textbook,
+            budget=budget,
+            thresholds=thresholds,
+            planner=planner,
         )
     else:
         setting = _file_setting(src.demand.series, lead_time_days, review_period_days)
-        extra = {} if budget is None else {"budget": budget}
+        extra: dict[str, Any] = {"thresholds": thresholds}
+        if budget is not None:
+            extra["budget"] = budget
         result = planner(src.demand, setting=setting, targets=targets, textbook=textbook, **extra)
     rows = result.rows()
     if propose:
