@@ -23,6 +23,7 @@ from rxsupply.analytics.demand import DemandMatrix, from_observations
 from rxsupply.errors import ImportRejected, RowError
 
 MAX_ERRORS = 20
+MAX_WHOLE = 2**53  # whole numbers above this do not survive a float (nor, far above, an int64)
 
 
 def _read(path: Path) -> pl.DataFrame:
@@ -126,13 +127,20 @@ def read_policy(path: Path) -> pl.DataFrame:
             continue
         raw = frame.get_column(column).str.strip_chars()
         value = raw.cast(pl.Float64, strict=False)
-        bad = value.is_null() | (value < 0) | (value != value.round(0))
+        bad = (
+            value.is_null()
+            | ~value.is_finite()
+            | (value < 0)
+            | (value > MAX_WHOLE)
+            | (value != value.round(0))
+        )
         _reject(name, frame, bad, column, "not a whole number at or above zero")
         out[column] = value.cast(pl.Int64)
     for column in ("unit_cost", "capacity"):
         if column in frame.columns:
             value = frame.get_column(column).str.strip_chars().cast(pl.Float64, strict=False)
-            _reject(name, frame, value.is_null() | (value < 0), column, "not a number >= 0")
+            bad = value.is_null() | ~value.is_finite() | (value < 0)
+            _reject(name, frame, bad, column, "not a number >= 0")
             out[column] = value
     policy = pl.DataFrame(out)
     _reject(

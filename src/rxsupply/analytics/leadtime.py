@@ -86,35 +86,17 @@ class IntervalDemand:
     def smallest_min(
         self, *, target: Floats, order_quantity: Ints, per_period: Floats, measure: str
     ) -> Ints:
-        """Smallest min level meeting the target when the inventory position after a review
-        is spread evenly over ``min + 1 .. min + Q`` (``Q`` the order quantity), as it is in
-        the long run for an (s, S) policy with unit-sized demand.
+        """Smallest min level meeting the target, the stock position after a review being
+        as :meth:`_by_min` describes.
 
-        Each review period then faces its protection interval's demand with a position drawn
-        from that spread. Fill rate: the expected units short per review period, averaged over
-        the positions, at most ``(1 - target) x per_period`` (the mean demand of a review
-        period). Cycle service level: the chance of no shortage in a review period, averaged
-        the same way, at least ``target``."""
+        Fill rate: the expected units short per review period at most
+        ``(1 - target) x per_period`` (the mean demand of a review period). Cycle service
+        level: the chance of no shortage in a review period at least ``target``."""
         out = np.zeros(self.mean.size, dtype=np.int64)
         for band in self.bands:
-            q = np.maximum(order_quantity[band.rows], 1)
             width = band.pmf.shape[1]
-            if measure == "cycle":
-                per_level = np.cumsum(band.pmf, axis=1)  # P(D <= y)
-                beyond = 1.0
-            else:
-                survival = np.clip(1.0 - np.cumsum(band.pmf, axis=1), 0.0, None)
-                per_level = np.cumsum(survival[:, ::-1], axis=1)[:, ::-1]  # E[(D - y)+]
-                beyond = 0.0
-            # running sums C[j] = sum of per_level[y] for y < j, extended past the grid
-            csum = np.concatenate(
-                [np.zeros((band.rows.size, 1)), np.cumsum(per_level, axis=1)], axis=1
-            )
-            m = np.arange(width)[None, :]
-            lo = m + 1
-            hi = m + 1 + q[:, None]
-
-            average = (_running(csum, hi, beyond) - _running(csum, lo, beyond)) / q[:, None]
+            m = np.broadcast_to(np.arange(width)[None, :], (band.rows.size, width))
+            average = self._by_min(band, m, order_quantity, per_period, measure)
             goal = target[band.rows][:, None]
             if measure == "cycle":
                 ok = average >= goal - 1e-12
@@ -125,21 +107,45 @@ class IntervalDemand:
             out[band.rows] = np.where(ok.any(axis=1), first, width)
         return out
 
-    def expected_shortage(self, *, min_level: Ints, order_quantity: Ints) -> Floats:
-        """Expected units short per review period with the position spread evenly over
-        ``min + 1 .. min + Q`` (the fill-rate side of :meth:`smallest_min`)."""
+    def expected_shortage(
+        self, *, min_level: Ints, order_quantity: Ints, per_period: Floats
+    ) -> Floats:
+        """Expected units short per review period at this min (the fill-rate side of
+        :meth:`smallest_min`)."""
         out = np.zeros(self.mean.size)
         for band in self.bands:
-            q = np.maximum(order_quantity[band.rows], 1)
-            width = band.pmf.shape[1]
-            survival = np.clip(1.0 - np.cumsum(band.pmf, axis=1), 0.0, None)
-            loss = np.cumsum(survival[:, ::-1], axis=1)[:, ::-1]
-            csum = np.concatenate([np.zeros((band.rows.size, 1)), np.cumsum(loss, axis=1)], axis=1)
-            rows = np.arange(band.rows.size)
-            lo = np.minimum(np.maximum(min_level[band.rows], -1) + 1, width)
-            hi = np.minimum(np.maximum(min_level[band.rows], -1) + 1 + q, width)
-            out[band.rows] = (csum[rows, hi] - csum[rows, lo]) / q
+            m = np.maximum(min_level[band.rows], -1)[:, None]
+            short = self._by_min(band, m, order_quantity, per_period, "fill-rate")
+            out[band.rows] = short[:, 0]
         return out
+
+    @staticmethod
+    def _by_min(
+        band: Band, m: Ints, order_quantity: Ints, per_period: Floats, measure: str
+    ) -> Floats:
+        """For min levels ``m`` (one column per candidate), the chance of no shortage in a
+        review period (cycle) or its expected units short (fill rate).
+
+        A review that orders leaves the position at max = min + Q; one that does not leaves it
+        somewhere in min + 1 .. max, evenly so in the long run for unit-sized demand. A review
+        orders about (mean demand per period) / Q of the time, always when a period's demand
+        exceeds Q: the position is taken at max that share of the time and spread evenly over
+        min + 1 .. max otherwise."""
+        q = np.maximum(order_quantity[band.rows], 1)[:, None]
+        if measure == "cycle":
+            per_level = np.cumsum(band.pmf, axis=1)  # P(D <= y)
+            beyond = 1.0
+        else:
+            survival = np.clip(1.0 - np.cumsum(band.pmf, axis=1), 0.0, None)
+            per_level = np.cumsum(survival[:, ::-1], axis=1)[:, ::-1]  # E[(D - y)+]
+            beyond = 0.0
+        # running sums C[j] = sum of per_level[y] for y < j, extended past the grid
+        csum = np.concatenate([np.zeros((band.rows.size, 1)), np.cumsum(per_level, axis=1)], axis=1)
+        lo, hi = m + 1, m + 1 + q
+        spread = (_running(csum, hi, beyond) - _running(csum, lo, beyond)) / q
+        at_max = _running(csum, hi, beyond) - _running(csum, hi - 1, beyond)
+        ordering = np.clip(per_period[band.rows][:, None] / q, 0.0, 1.0)
+        return np.asarray(ordering * at_max + (1.0 - ordering) * spread, dtype=np.float64)
 
 
 def _running(csum: Floats, j: NDArray[np.int64], beyond: float) -> Floats:

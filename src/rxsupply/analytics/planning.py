@@ -283,8 +283,10 @@ def expected_value(
     The position after a review is spread over ``min + 1 .. max``; on hand averages that less
     the demand of the protection interval, plus what is short (never below zero)."""
     q = np.maximum(lv.max_level - lv.min_level, 1)
-    short = interval.expected_shortage(min_level=lv.min_level, order_quantity=q)
     per_period = mean * setting.review_period_days
+    short = interval.expected_shortage(
+        min_level=lv.min_level, order_quantity=q, per_period=per_period
+    )
     filled = np.clip(per_period - short, 0.0, None) / np.maximum(setting.review_period_days, 1)
     on_hand = (lv.min_level + 1 + lv.max_level) / 2.0 - mean * setting.protection_days() + short
     return np.clip(on_hand, 0.0, None) * setting.unit_cost, filled

@@ -1,0 +1,389 @@
+"""Min/max and reorder levels, order quantities and service targets, by hand and by property."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats as scipy_stats
+
+from rxsupply.analytics.leadtime import IntervalDemand, interval_demand
+from rxsupply.analytics.policy import (
+    Levels,
+    Setting,
+    Targets,
+    economic_order_quantity,
+    levels,
+)
+from rxsupply.analytics.simulation import Policy, simulate
+
+stats: Any = scipy_stats
+Floats = np.ndarray[Any, np.dtype[np.float64]]
+Ints = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def _ints(*values: int) -> Ints:
+    return np.array(values, dtype=np.int64)
+
+
+def _setting(
+    n: int = 1,
+    *,
+    lead: int | list[int] = 1,
+    review: int | list[int] = 1,
+    capacity: int | list[int] = 0,
+    vital: bool | list[bool] = False,
+    unit_cost: float | list[float] = 1.0,
+    case_pack: int | list[int] = 1,
+    storeroom: bool | list[bool] = False,
+) -> Setting:
+    def ints(x: int | list[int]) -> Ints:
+        return np.broadcast_to(np.asarray(x, dtype=np.int64), (n,)).copy()
+
+    return Setting(
+        lead_time_days=ints(lead),
+        review_period_days=ints(review),
+        capacity=ints(capacity),
+        vital=np.broadcast_to(np.asarray(vital, dtype=bool), (n,)).copy(),
+        unit_cost=np.broadcast_to(np.asarray(unit_cost, dtype=np.float64), (n,)).copy(),
+        case_pack=ints(case_pack),
+        storeroom=np.broadcast_to(np.asarray(storeroom, dtype=bool), (n,)).copy(),
+    )
+
+
+def _poisson(mean: Floats, setting: Setting) -> IntervalDemand:
+    return interval_demand(
+        daily_mean=mean,
+        daily_variance=mean,
+        days=setting.protection_days(),
+        distribution=np.full(mean.size, "poisson"),
+    )
+
+
+def _levels(
+    mean: float | list[float],
+    setting: Setting,
+    target: float,
+    *,
+    measure: str = "fill-rate",
+    textbook: bool = False,
+) -> Levels:
+    daily = np.broadcast_to(np.asarray(mean, dtype=np.float64), (setting.vital.size,)).copy()
+    return levels(
+        daily_mean=daily,
+        interval=_poisson(daily, setting),
+        setting=setting,
+        target=np.full(daily.size, target),
+        measure=measure,
+        textbook=textbook,
+    )
+
+
+def test_eoq_by_hand_rounds_up_to_whole_case_packs() -> None:
+    # D = 1000 units a year, unit cost 10, holding 25 %: h = 2.5; K = 4: sqrt(3200) = 56.57
+    args: dict[str, Any] = {
+        "annual_units": np.full(4, 1000.0),
+        "unit_cost": np.full(4, 10.0),
+        "order_cost": 4.0,
+        "holding_rate": 0.25,
+    }
+
+    got = economic_order_quantity(case_pack=_ints(1, 12, 25, 100), **args)
+
+    assert got.tolist() == [57, 60, 75, 100]
+
+
+def test_eoq_is_at_least_one_pack_even_without_demand() -> None:
+    got = economic_order_quantity(
+        annual_units=np.array([0.0, 0.0]),
+        unit_cost=np.array([5.0, 0.0]),
+        order_cost=4.0,
+        holding_rate=0.25,
+        case_pack=_ints(1, 10),
+    )
+
+    assert got.tolist() == [1, 10]
+
+
+@pytest.mark.parametrize(
+    ("lead", "review", "days"), [(1, 1, 1), (0, 1, 1), (2, 7, 8), (5, 3, 7), (0, 7, 6)]
+)
+def test_the_protection_interval_is_review_plus_lead_time_less_one(
+    lead: int, review: int, days: int
+) -> None:
+    assert _setting(lead=lead, review=review).protection_days().tolist() == [days]
+
+
+def test_textbook_cycle_service_min_is_the_poisson_quantile_less_one() -> None:
+    # 2 a day, L = 3, R = 1: P = 3 days, D ~ Poisson(6); the 95 % quantile is 10, so min = 9
+    setting = _setting(lead=3)
+
+    lv = _levels(2.0, setting, 0.95, measure="cycle", textbook=True)
+
+    assert stats.poisson.ppf(0.95, 6.0) == 10
+    assert lv.min_level.tolist() == [9]
+    assert lv.safety_stock.tolist() == pytest.approx([10 - 6.0])
+
+
+def test_the_min_meets_the_fill_rate_with_the_position_spread_over_the_cycle() -> None:
+    setting = _setting(lead=2, review=1)
+    mean = np.array([3.0])
+    interval = _poisson(mean, setting)
+
+    lv = levels(
+        daily_mean=mean,
+        interval=interval,
+        setting=setting,
+        target=np.array([0.97]),
+        measure="fill-rate",
+    )
+
+    q = lv.order_quantity
+    assert lv.max_level[0] == lv.min_level[0] + q[0]
+    per_period = (mean * setting.review_period_days).astype(np.float64)
+    short = interval.expected_shortage(
+        min_level=lv.min_level, order_quantity=q, per_period=per_period
+    )
+    below = interval.expected_shortage(
+        min_level=lv.min_level - 1, order_quantity=q, per_period=per_period
+    )
+    assert short[0] <= 0.03 * 3.0 < below[0]
+
+
+@pytest.mark.parametrize(("lead", "review"), [(1, 1), (2, 1), (1, 3), (3, 2)])
+def test_the_min_covers_the_protection_interval_exactly_in_the_simulator(
+    lead: int, review: int
+) -> None:
+    # one unit every day: the interval's demand is R + L - 1 for certain. With max = min + 1 +
+    # 5R the position after a review steps down by R from max to exactly min + 1, so a min one
+    # unit lower runs out in the replay and the min itself never does
+    setting = _setting(lead=lead, review=review, unit_cost=50.0)
+    days = int(setting.protection_days()[0])
+    interval = interval_demand(
+        daily_mean=np.array([1.0]),
+        daily_variance=np.array([0.0]),
+        days=setting.protection_days(),
+        distribution=np.array(["empirical"]),
+        samples=[np.full(30, float(days))],
+    )
+    lv = levels(
+        daily_mean=np.array([1.0]),
+        interval=interval,
+        setting=setting,
+        target=np.array([0.99]),
+        measure="cycle",
+    )
+    demand = np.ones((1, 120))
+
+    def fill_rate(min_level: int) -> float:
+        policy = Policy(
+            min_level=_ints(min_level),
+            max_level=_ints(min_level + 1 + 5 * review),
+            lead_time_days=_ints(lead),
+            review_period_days=_ints(review),
+            unit_cost=np.array([50.0]),
+            shelf_life_days=_ints(10_000),
+        )
+        return float(simulate(demand, policy).fill_rate[0])
+
+    assert lv.min_level.tolist() == [days - 1]
+    assert fill_rate(int(lv.min_level[0])) == 1.0
+    assert fill_rate(int(lv.min_level[0]) - 1) < 1.0
+
+
+def test_a_pocket_orders_at_least_a_review_periods_demand() -> None:
+    # 1 a day at 500 each: h = 125, EOQ = sqrt(2 x 1.5 x 365 / 125) = 2.96 -> 3 units;
+    # a weekly review needs 7
+    daily = _setting(unit_cost=500.0)
+    weekly = _setting(unit_cost=500.0, review=7)
+
+    assert _levels(1.0, daily, 0.9).order_quantity.tolist() == [3]
+    assert _levels(1.0, weekly, 0.9).order_quantity.tolist() == [7]
+
+
+def test_a_storeroom_orders_whole_case_packs_from_its_reorder_point() -> None:
+    # 10 a day at 2 each: h = 0.5, K = 4: EOQ = sqrt(2 x 4 x 3650 / 0.5) = 241.7 -> 250 in 25s
+    setting = _setting(unit_cost=2.0, case_pack=25, storeroom=True, lead=3, review=1)
+
+    lv = _levels(10.0, setting, 0.95)
+
+    assert lv.order_quantity.tolist() == [250]
+    assert lv.reorder_point.tolist() == lv.min_level.tolist()
+    assert lv.order_up_to.tolist() == (lv.min_level + 250).tolist()
+
+
+def test_a_pockets_capacity_caps_max_and_keeps_min_below_it() -> None:
+    setting = _setting(n=2, capacity=[10, 0], unit_cost=0.5)
+
+    lv = _levels(20.0, setting, 0.95)
+
+    assert lv.max_level[0] == 10
+    assert lv.min_level[0] <= 9
+    assert lv.capped.tolist() == [True, False]
+    assert lv.max_level[1] > 10
+
+
+def test_a_storeroom_has_no_pocket_capacity() -> None:
+    setting = _setting(capacity=10, storeroom=True, unit_cost=0.5)
+
+    lv = _levels(20.0, setting, 0.95)
+
+    assert not lv.capped[0]
+    assert lv.max_level[0] > 10
+
+
+def test_a_vital_item_is_never_stocked_below_one() -> None:
+    setting = _setting(n=3, vital=[True, True, False], capacity=[0, 1, 0])
+
+    lv = _levels([0.0, 0.0, 0.0], setting, 0.95)
+
+    assert lv.min_level.tolist() == [1, 1, 0]
+    assert (lv.max_level >= lv.min_level).all()
+    assert lv.max_level[1] == 1
+
+
+def test_safety_stock_is_negative_when_a_long_cycle_needs_less_than_the_mean() -> None:
+    # 10 a day at 0.10 each: EOQ = sqrt(2 x 1.5 x 3650 / 0.025) = 661.8 -> 662 units, so the
+    # position sits far above the demand of a day for nearly the whole cycle
+    setting = _setting(unit_cost=0.1)
+
+    lv = _levels(10.0, setting, 0.95)
+
+    assert lv.order_quantity.tolist() == [662]
+    assert lv.min_level.tolist() == [0]
+    assert lv.safety_stock.tolist() == [0 + 1 - 10.0]
+
+
+def test_an_unknown_service_measure_is_refused() -> None:
+    with pytest.raises(ValueError, match="service measure"):
+        _levels(1.0, _setting(), 0.9, measure="ready-rate")
+
+
+def test_targets_by_class_with_vital_and_non_essential() -> None:
+    targets = Targets()
+    abc = np.array(["A", "B", "C", "A", "C"])
+    criticality = np.array(["essential", "vital", "non-essential", "non-essential", "vital"])
+
+    got = targets.for_series(abc, criticality)
+
+    np.testing.assert_allclose(got, [0.95, 0.995, 0.95, 0.92, 0.995])
+
+
+def test_a_single_target_applies_to_every_series() -> None:
+    targets = Targets.single(0.9, measure="cycle")
+
+    got = targets.for_series(np.array(["A", "C"]), np.array(["vital", "non-essential"]))
+
+    assert targets.measure == "cycle"
+    np.testing.assert_allclose(got, [0.9, 0.9])
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"measure": "ready-rate"}, {"vital": 1.0}, {"by_class": {"A": 0.4, "B": 0.9, "C": 0.9}}],
+)
+def test_targets_out_of_range_are_refused(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="service"):
+        Targets(**kwargs)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[Floats, Setting, IntervalDemand, str, bool]:
+    n = draw(st.integers(1, 5))
+
+    def many(strategy: st.SearchStrategy[Any]) -> list[Any]:
+        return [draw(strategy) for _ in range(n)]
+
+    mean = np.array(many(st.one_of(st.just(0.0), st.floats(0.001, 40.0))))
+    setting = _setting(
+        n,
+        lead=many(st.integers(0, 6)),
+        review=many(st.integers(1, 7)),
+        capacity=many(st.one_of(st.just(0), st.integers(1, 60))),
+        vital=many(st.booleans()),
+        unit_cost=many(st.floats(0.01, 500.0)),
+        case_pack=many(st.sampled_from([1, 1, 5, 10, 24])),
+        storeroom=many(st.booleans()),
+    )
+    ratio = np.array(many(st.floats(1.0, 4.0)))
+    kind = np.array(many(st.sampled_from(["poisson", "negative_binomial", "normal"])))
+    interval = interval_demand(
+        daily_mean=mean,
+        daily_variance=mean * ratio,
+        days=setting.protection_days(),
+        distribution=kind,
+    )
+    return (
+        mean,
+        setting,
+        interval,
+        draw(st.sampled_from(["fill-rate", "cycle"])),
+        draw(st.booleans()),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases(), st.floats(0.5, 0.999), st.floats(0.0, 0.3))
+def test_min_never_exceeds_max_and_a_higher_target_never_lowers_min(
+    case: tuple[Floats, Setting, IntervalDemand, str, bool], target: float, more: float
+) -> None:
+    mean, setting, interval, measure, textbook = case
+    higher = min(target + more, 0.9999)
+
+    def at(level: float) -> Levels:
+        return levels(
+            daily_mean=mean,
+            interval=interval,
+            setting=setting,
+            target=np.full(mean.size, level),
+            measure=measure,
+            textbook=textbook,
+        )
+
+    low, high = at(target), at(higher)
+
+    for lv in (low, high):
+        assert (lv.min_level >= 0).all()
+        assert (lv.min_level <= lv.max_level).all()
+        assert (lv.min_level[setting.vital] >= 1).all()
+        pocket_cap = (setting.capacity > 0) & ~setting.storeroom
+        assert (lv.max_level[pocket_cap] <= np.maximum(setting.capacity[pocket_cap], 1)).all()
+    assert (high.min_level >= low.min_level).all()
+
+
+def test_levels_of_many_series_are_those_of_each_alone() -> None:
+    rng = np.random.default_rng(11)
+    n = 30
+    mean = np.exp(rng.uniform(math.log(0.01), math.log(30.0), n))
+    setting = _setting(
+        n,
+        lead=rng.integers(0, 5, n).tolist(),
+        review=rng.integers(1, 8, n).tolist(),
+        capacity=rng.choice([0, 5, 40], n).tolist(),
+        unit_cost=rng.uniform(0.1, 300.0, n).tolist(),
+    )
+    target = rng.uniform(0.8, 0.995, n)
+    interval = _poisson(mean, setting)
+
+    together = levels(
+        daily_mean=mean, interval=interval, setting=setting, target=target, measure="fill-rate"
+    )
+
+    for i in range(n):
+        rows = np.array([i])
+        one = setting.take(rows)
+        alone = levels(
+            daily_mean=mean[rows],
+            interval=_poisson(mean[rows], one),
+            setting=one,
+            target=target[rows],
+            measure="fill-rate",
+        )
+        assert (alone.min_level[0], alone.max_level[0]) == (
+            together.min_level[i],
+            together.max_level[i],
+        )
