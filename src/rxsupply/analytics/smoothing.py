@@ -113,7 +113,7 @@ def ses_sse(data: Ragged, alpha: Floats) -> Floats:
 
     The forecasts of every step are laid down first (two operations per step on the
     sequences that have started), then the errors are squared and summed down the steps in one
-    pass, which adds them in the same order as a loop would."""
+    running sum, which adds them in the same order as a loop would."""
     x = data.values
     steps, count = x.shape
     if steps < 2 or count == 0:
@@ -135,7 +135,9 @@ def ses_sse(data: Ragged, alpha: Floats) -> Floats:
             forecast[i, k:started] = x[i, k:started]
     np.subtract(x, forecast, out=forecast)
     np.multiply(forecast, forecast, out=forecast)
-    return np.asarray(np.add.reduce(forecast, axis=0), dtype=np.float64)
+    # a running sum adds strictly in step order (a plain reduction may add pairwise)
+    np.cumsum(forecast, axis=0, out=forecast)
+    return np.asarray(forecast[-1].copy(), dtype=np.float64)
 
 
 def ses_level(data: Ragged, alpha: Floats) -> Floats:
