@@ -109,35 +109,26 @@ def _active(length: Ints, steps: int) -> Ints:
 
 
 def ses_sse(data: Ragged, alpha: Floats) -> Floats:
-    """Sum of squared one-step-ahead errors of SES, per sequence, at per-sequence ``alpha``.
-
-    The forecasts of every step are laid down first (two operations per step on the
-    sequences that have started), then the errors are squared and summed down the steps in one
-    running sum, which adds them in the same order as a loop would."""
+    """Sum of squared one-step-ahead errors of SES, per sequence, at per-sequence ``alpha``."""
     x = data.values
-    steps, count = x.shape
-    if steps < 2 or count == 0:
-        return np.zeros(count)
-    active = data.active
+    forecast = data.first()
     complement = 1.0 - alpha
-    scaled = x * alpha[None, :]
-    forecast = np.zeros_like(x)
-    first = int(active[0])
-    forecast[0, :first] = x[0, :first]
-    for i in range(1, steps):
-        k = int(active[i - 1])
-        if k:
-            row = forecast[i, :k]
-            np.multiply(complement[:k], forecast[i - 1, :k], out=row)
-            np.add(row, scaled[i - 1, :k], out=row)
-        started = int(active[i])
-        if started > k:  # sequences whose first value is today: the forecast starts there
-            forecast[i, k:started] = x[i, k:started]
-    np.subtract(x, forecast, out=forecast)
-    np.multiply(forecast, forecast, out=forecast)
-    # a running sum adds strictly in step order (a plain reduction may add pairwise)
-    np.cumsum(forecast, axis=0, out=forecast)
-    return np.asarray(forecast[-1].copy(), dtype=np.float64)
+    sse = np.zeros(data.count)
+    tmp = np.empty(data.count)
+    err = np.empty(data.count)
+    for i in range(1, data.steps):
+        # sequences with a value at i - 1 and at i
+        k = int(data.active[i - 1])
+        if k == 0:
+            continue
+        f = forecast[:k]
+        np.multiply(complement[:k], f, out=f)
+        np.multiply(alpha[:k], x[i - 1, :k], out=tmp[:k])
+        np.add(tmp[:k], f, out=f)
+        np.subtract(x[i, :k], f, out=err[:k])
+        np.multiply(err[:k], err[:k], out=err[:k])
+        np.add(sse[:k], err[:k], out=sse[:k])
+    return sse
 
 
 def ses_level(data: Ragged, alpha: Floats) -> Floats:
