@@ -75,6 +75,20 @@ class AlreadyDecided(RxSupplyError):
         super().__init__(f"recommendation {recommendation_id} is already {status}")
 
 
+class StaleRecommendation(AlreadyDecided):
+    """The levels changed after the recommendation was made: it no longer says what it
+    would change. Plan again."""
+
+    def __init__(self, recommendation_id: int) -> None:
+        self.recommendation_id = recommendation_id
+        self.status = "out of date"
+        RxSupplyError.__init__(
+            self,
+            f"recommendation {recommendation_id} is out of date: the levels changed since it "
+            "was made; run planning again",
+        )
+
+
 class LedgerError(RxSupplyError):
     """A movement breaks a ledger rule."""
 

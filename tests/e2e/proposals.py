@@ -45,7 +45,10 @@ ROWS: list[tuple[tuple[str, str], tuple[Any, ...]]] = [
     (("APAP325TAB", "ICU-ADC1-P03"),
      ("C", "Z", "lumpy", "sporadic", 2.0, 5.5, 29.9, "tsb", "empirical", 10, 60, 0.9)),
 ]  # fmt: skip
-CLASSES = {key: dict(zip(COLUMNS, values, strict=True)) for key, values in ROWS}
+CLASSES = {
+    key: {**dict(zip(COLUMNS, values, strict=True)), "forecast_daily": values[4]}
+    for key, values in ROWS
+}
 """The run's classes of five pockets (what ``series_class`` holds)."""
 
 

@@ -230,16 +230,27 @@ def test_simulate_on_the_database_compares_current_and_recommended(demo: Rx) -> 
 def test_a_bigger_budget_never_buys_a_lower_min(rx: Rx, tmp_path: Path) -> None:
     demand = _demand_file(tmp_path / "demand.csv")
     mins: dict[int, list[int]] = {}
+    targets: dict[int, float] = {}
 
-    for budget in (5, 50, 5_000):
+    for budget in (143, 150, 5_000):
         out = tmp_path / f"plan-{budget}.csv"
         ran = rx("plan", "--demand", str(demand), "--budget", str(budget), "--out", str(out))
         assert ran.code == 0, ran.err
         mins[budget] = pl.read_csv(out)["min"].to_list()
+        targets[budget] = float(pl.read_csv(out)["target"].mean() or 0.0)
 
-    assert all(a <= b for a, b in zip(mins[5], mins[50], strict=True))
-    assert all(a <= b for a, b in zip(mins[50], mins[5_000], strict=True))
-    assert sum(mins[5_000]) > sum(mins[5])
+    assert all(a <= b for a, b in zip(mins[143], mins[150], strict=True))
+    assert all(a <= b for a, b in zip(mins[150], mins[5_000], strict=True))
+    assert targets[143] <= targets[150] <= targets[5_000]
+
+
+def test_a_budget_below_the_leanest_plan_is_refused(rx: Rx, tmp_path: Path) -> None:
+    demand = _demand_file(tmp_path / "demand.csv")
+
+    ran = rx("plan", "--demand", str(demand), "--budget", "5")
+
+    assert ran.code == 1
+    assert "cannot be met" in ran.message
 
 
 def test_a_budget_cannot_be_split_across_a_cluster(rx: Rx, tmp_path: Path) -> None:

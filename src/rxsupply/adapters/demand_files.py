@@ -155,7 +155,11 @@ def read_policy(path: Path) -> pl.DataFrame:
 
 def write_table(rows: Sequence[Mapping[str, object]] | pl.DataFrame, path: Path) -> None:
     """Write rows as CSV or Parquet (by suffix), all at once: a failure leaves no file."""
-    frame = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(list(rows))
+    frame = (
+        rows
+        if isinstance(rows, pl.DataFrame)
+        else pl.DataFrame(list(rows), infer_schema_length=None)
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     if path.suffix.lower() == ".parquet":

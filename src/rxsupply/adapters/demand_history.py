@@ -100,7 +100,12 @@ def ledger_demand(
     # 2 issue (transfer or refill), 0 anything else
     out_rows = _grouped(conn, start, zone, since, until, outgoing=True)
     in_rows = _grouped(conn, start, zone, since, until, outgoing=False)
-    item_lookup = np.full(max(item_of, default=0) + 2, -1, dtype=np.int64)
+    largest = max(
+        max(item_of, default=0),
+        int(out_rows[:, 1].max(initial=0)),
+        int(in_rows[:, 1].max(initial=0)),
+    )
+    item_lookup = np.full(largest + 2, -1, dtype=np.int64)  # products of no item stay -1
     for product_id, item_id in item_of.items():
         item_lookup[product_id] = item_id
     day, src, kind_out, qty_out = out_rows[:, 0], out_rows[:, 2], out_rows[:, 3], out_rows[:, 4]
@@ -207,12 +212,17 @@ def _local_day(
             offset = o
         probe = nxt
     stored = t.UTCDateTime()
-    shift = case(
-        *[
-            (m.c.occurred_at >= literal(at, stored), f"{minutes:+d} minutes")
-            for at, minutes in reversed(cuts[1:])
-        ],
-        else_=f"{cuts[0][1]:+d} minutes",
+    steady = literal(f"{cuts[0][1]:+d} minutes")
+    shift: Any = (
+        case(
+            *[
+                (m.c.occurred_at >= literal(at, stored), f"{minutes:+d} minutes")
+                for at, minutes in reversed(cuts[1:])
+            ],
+            else_=f"{cuts[0][1]:+d} minutes",
+        )
+        if len(cuts) > 1
+        else steady  # a zone without daylight saving time: one offset all along
     )
     day = func.julianday(func.date(m.c.occurred_at, shift)) - func.julianday(start.isoformat())
     return cast(day, Integer)

@@ -34,10 +34,12 @@ def class_rows(
     lifecycle: str | None = None,
     location: str | None = None,
     search: str | None = None,
+    dispensing_only: bool = False,
     limit: int = 200,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Item-locations of the latest run with their classes, highest annual value first."""
+    """Item-locations of the latest run with their classes, highest annual value first;
+    ``dispensing_only`` leaves out storerooms and satellites (as :func:`class_matrix` does)."""
     sc, it, loc = t.series_class, t.item, t.location
     q = (
         select(
@@ -50,6 +52,7 @@ def class_rows(
             sc.c.lifecycle,
             it.c.criticality,
             sc.c.mean_daily_demand,
+            sc.c.forecast_daily,
             sc.c.annual_value,
             sc.c.method,
             sc.c.distribution,
@@ -71,6 +74,8 @@ def class_rows(
             q = q.where(sc.c[name] == value)
     if location:
         q = q.where(loc.c.code == location)
+    if dispensing_only:
+        q = q.where(loc.c.kind.not_in(STOCKING))
     if search:
         like = f"%{search.strip()}%"
         q = q.where(it.c.name.ilike(like) | it.c.code.ilike(like))
@@ -79,6 +84,7 @@ def class_rows(
         {
             **dict(r._mapping),
             "mean_daily_demand": round(float(r.mean_daily_demand), 4),
+            "forecast_daily": round(float(r.forecast_daily), 4),
             "annual_value": round(float(r.annual_value), 2),
         }
         for r in conn.execute(q)
@@ -283,7 +289,7 @@ def item_forecast(conn: Connection, *, item: str, today: date, zone: tzinfo) -> 
     current = {r["location"]: r for r in level_rows(conn, item=item)}
     kinds = location_kinds(conn, set(classes) | set(current))
     dispensing = [c for code, c in classes.items() if kinds.get(code) not in STOCKING]
-    per_day = round(sum(c["mean_daily_demand"] for c in dispensing or classes.values()), 4)
+    per_day = round(sum(c["forecast_daily"] for c in dispensing or classes.values()), 4)
     series = []
     for code in sorted(set(classes) | set(current)):
         c, lv = classes.get(code, {}), current.get(code, {})
@@ -298,6 +304,7 @@ def item_forecast(conn: Connection, *, item: str, today: date, zone: tzinfo) -> 
                 "method": c.get("method"),
                 "distribution": c.get("distribution"),
                 "mean_daily_demand": c.get("mean_daily_demand"),
+                "forecast_daily": c.get("forecast_daily"),
                 "planned_min": c.get("min_level"),
                 "planned_max": c.get("max_level"),
                 "target": c.get("target"),

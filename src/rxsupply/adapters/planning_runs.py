@@ -63,8 +63,25 @@ def setting_for(info: SeriesInfo) -> Setting:
     )
 
 
-def item_groups(info: SeriesInfo) -> np.ndarray:
-    return info.item_id
+STOCKING = ("storeroom", "satellite")
+
+
+def annual_value(history: np.ndarray, info: SeriesInfo) -> np.ndarray:
+    """Annual consumption value per item-location (historical mean x 365 x unit cost), the
+    basis of ABC. A storeroom's or satellite's demand is what it issues to the locations that
+    dispense, so for an item that has dispensing locations its value there is not counted again:
+    an item's value does not grow with the tiers it passes through."""
+    value = mean_daily(history) * 365.0 * info.unit_cost
+    stocking = np.isin(info.location_kind, STOCKING)
+    dispensed = np.unique(info.item_id[~stocking])
+    return np.asarray(
+        np.where(stocking & np.isin(info.item_id, dispensed), 0.0, value), dtype=np.float64
+    )
+
+
+def abc_of(history: np.ndarray, info: SeriesInfo, thresholds: cls.Thresholds | None) -> Any:
+    """ABC per item (all its locations together, valued by :func:`annual_value`)."""
+    return cls.abc(annual_value(history, info), groups=info.item_id, t=thresholds)
 
 
 def analysis_rows(
@@ -75,8 +92,8 @@ def analysis_rows(
     q = loaded.demand.quantities
     info = loaded.info
     mean = mean_daily(q)
-    value = mean * 365.0 * info.unit_cost
-    abc = cls.abc(value, groups=info.item_id, t=thresholds)
+    value = annual_value(q, info)
+    abc = abc_of(q, info, thresholds)
     xyz = cls.xyz(q, t=thresholds)
     shape = cls.demand_shape(q)
     klass = shape.classes()
@@ -119,8 +136,7 @@ def plan_loaded(
     if thresholds is not None:
         extra["thresholds"] = thresholds
     info = loaded.info
-    mean = mean_daily(loaded.demand.quantities)
-    abc = cls.abc(mean * 365.0 * info.unit_cost, groups=info.item_id, t=thresholds)
+    abc = abc_of(loaded.demand.quantities, info, thresholds)
     return planner(
         loaded.demand,
         setting=setting_for(info),
@@ -186,7 +202,7 @@ def compare_on_holdout(
     history, holdout = loaded.demand.split(holdout_days)
     planned = plan_loaded(Loaded(demand=history, info=loaded.info), targets=targets)
     info = loaded.info
-    rows = np.flatnonzero(info.current_min >= 0)
+    rows = pocket_rows(info)
     sub = subset_info(info, rows)
     cur = policy_of(info.current_min[rows], info.current_max[rows], sub, initial=None)
     rec = policy_of(
@@ -243,8 +259,7 @@ def service_curve(
     sub = subset_info(info, rows)
     demand = history.select(rows)
     setting = setting_for(sub)
-    mean = mean_daily(loaded.demand.quantities)
-    abc = cls.abc(mean * 365.0 * info.unit_cost, groups=info.item_id)[rows]
+    abc = abc_of(loaded.demand.quantities, info, None)[rows]
     q = holdout.quantities[rows]
 
     def replay(levels_: Any) -> dict[str, float]:
@@ -314,10 +329,12 @@ def service_curve(
     return points
 
 
-def class_rows(result: Plan, info: SeriesInfo) -> list[dict[str, Any]]:
-    """The run's view of every item-location, as stored in ``series_class``."""
+def class_rows(result: Plan, info: SeriesInfo, history: np.ndarray) -> list[dict[str, Any]]:
+    """The run's view of every item-location, as stored in ``series_class``: the historical
+    mean and annual value (what ABC ranks, as ``analyze`` shows them) and the forecast."""
     lv = result.levels
-    value = result.mean_daily_demand * 365.0 * info.unit_cost
+    mean = mean_daily(history)
+    value = annual_value(history, info)
     return [
         {
             "location_id": int(info.location_id[i]),
@@ -326,7 +343,8 @@ def class_rows(result: Plan, info: SeriesInfo) -> list[dict[str, Any]]:
             "xyz": str(result.xyz[i]),
             "demand_class": str(result.demand_class[i]),
             "lifecycle": str(result.lifecycle[i]),
-            "mean_daily_demand": float(result.mean_daily_demand[i]),
+            "mean_daily_demand": float(mean[i]),
+            "forecast_daily": float(result.mean_daily_demand[i]),
             "sd_daily_demand": float(result.sd_daily_demand[i]),
             "annual_value": float(value[i]),
             "method": str(result.method[i]),
@@ -371,7 +389,7 @@ def run_planning(
         level_service.propose(
             uow,
             recommendations=recs,
-            classes=class_rows(result, loaded.info),
+            classes=class_rows(result, loaded.info, loaded.demand.quantities),
             user=user,
             now=now,
         )

@@ -938,7 +938,7 @@ class SqlRecommendations:
             chunk = ids[start : start + 900]
             result = self.conn.execute(
                 update(rc)
-                .where(rc.c.id.in_(chunk))
+                .where(rc.c.id.in_(chunk), rc.c.status == Decision.PENDING.value)
                 .values(status="superseded", decided_by="planning run", decided_at=now)
             )
             total += int(result.rowcount)

@@ -319,6 +319,7 @@ series_class = Table(
     Column("demand_class", String(16), nullable=False),
     Column("lifecycle", String(16), nullable=False),
     Column("mean_daily_demand", Float, nullable=False),
+    Column("forecast_daily", Float, nullable=False),
     Column("sd_daily_demand", Float, nullable=False),
     Column("annual_value", Float, nullable=False),
     Column("method", String(20), nullable=False),

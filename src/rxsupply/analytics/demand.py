@@ -14,6 +14,8 @@ from datetime import date, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
+from rxsupply.errors import InvalidValue
+
 Floats = NDArray[np.float64]
 
 
@@ -73,8 +75,10 @@ class DemandMatrix:
     def split(self, holdout_days: int) -> tuple[DemandMatrix, DemandMatrix]:
         """History and the last ``holdout_days`` held out."""
         if not 0 < holdout_days < self.days:
-            raise ValueError(
-                f"cannot hold out {holdout_days} of {self.days} days: keep some history"
+            raise InvalidValue(
+                "holdout days",
+                f"cannot hold out {holdout_days} of {self.days} days: keep some history",
+                holdout_days,
             )
         cut = self.days - holdout_days
         return self.window(0, cut), self.window(cut, self.days)

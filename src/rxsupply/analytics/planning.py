@@ -34,6 +34,7 @@ from rxsupply.analytics.leadtime import (
     rolling_sums,
 )
 from rxsupply.analytics.policy import Levels, Setting, Targets, levels
+from rxsupply.errors import InvalidValue
 
 Ints = NDArray[np.int64]
 Labels = NDArray[np.str_]
@@ -247,6 +248,8 @@ def finish(
             measure=targets.measure,
             textbook=ready.textbook,
         )
+        # a budget never buys a vital drug less than its target
+        goal = np.where(ready.criticality == "vital", np.maximum(goal, targets.vital), goal)
     lv = levels(
         daily_mean=ready.mean,
         interval=ready.interval,
@@ -318,8 +321,15 @@ def budget_targets(
     # a higher target never has to cost less or fill less: keep the menu monotone
     value = np.maximum.accumulate(value, axis=1)
     fill = np.maximum.accumulate(fill, axis=1)
-    choice = allocate_budget(value=value, fill=fill, budget=budget).choice
-    return np.asarray(menu[choice], dtype=np.float64)
+    allocation = allocate_budget(value=value, fill=fill, budget=budget)
+    if not allocation.feasible:
+        raise InvalidValue(
+            "budget",
+            f"cannot be met: the leanest plan needs {float(value[:, 0].sum()):,.0f} "
+            "of average inventory",
+            budget,
+        )
+    return np.asarray(menu[allocation.choice], dtype=np.float64)
 
 
 def select_methods(

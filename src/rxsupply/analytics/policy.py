@@ -15,7 +15,8 @@ Conventions (the simulator in :mod:`rxsupply.analytics.simulation` uses the same
 - Order quantity ``Q``: the economic order quantity ``sqrt(2 K D / h)`` (``K`` the cost of
   one purchase order line for a storeroom, of one refill trip for a pocket; ``D`` annual
   units; ``h`` holding cost per unit-year = holding rate x unit cost), at least a review
-  period's demand, rounded up to whole case packs for a storeroom.
+  period's demand, at most ``max_days_of_supply`` days of demand (90), rounded up to whole
+  case packs for a storeroom; a review period's demand when the cost is unknown.
 - ADC pockets: ``max = min + Q``, capped by the pocket's capacity (min lowered below it when
   needed), whole units, and for vital items never below one.
 - Storeroom: ``reorder point = min`` against the wholesaler's lead time and
@@ -85,6 +86,7 @@ class Setting:
     order_cost: float = 4.0  # money per purchase order line (EDI line, receiving)
     refill_cost: float = 1.5  # money per pocket refill (a technician's minutes)
     holding_rate: float = 0.25  # share of unit cost per year
+    max_days_of_supply: int = 90  # an order or refill never brings more than this
 
     def take(self, rows: Ints) -> Setting:
         """The settings of some series only."""
@@ -99,6 +101,7 @@ class Setting:
             order_cost=self.order_cost,
             refill_cost=self.refill_cost,
             holding_rate=self.holding_rate,
+            max_days_of_supply=self.max_days_of_supply,
         )
 
     @staticmethod
@@ -115,6 +118,7 @@ class Setting:
             order_cost=first.order_cost,
             refill_cost=first.refill_cost,
             holding_rate=first.holding_rate,
+            max_days_of_supply=first.max_days_of_supply,
         )
 
     def protection_days(self) -> Ints:
@@ -169,6 +173,12 @@ def levels(
         holding_rate=setting.holding_rate,
         case_pack=setting.case_pack,
     )
+    # no known cost, no economic quantity: a review period's demand; and never more than
+    # max_days_of_supply days of demand (in whole case packs), whatever the EOQ says
+    eoq = np.where(setting.unit_cost > 0, eoq, cycle)
+    pack = np.maximum(np.where(store, setting.case_pack, 1), 1)
+    supply = np.ceil(daily_mean * setting.max_days_of_supply / pack - 1e-9) * pack
+    eoq = np.minimum(eoq, np.maximum(supply, pack)).astype(np.int64)
     quantity = np.maximum(eoq, np.where(store, 1, cycle))
     # a pocket's capacity limits the quantity a refill can bring: max = min + Q <= capacity
     room = np.where((setting.capacity > 0) & ~store, setting.capacity, np.iinfo(np.int64).max)

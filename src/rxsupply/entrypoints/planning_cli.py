@@ -18,8 +18,9 @@ import typer
 from rxsupply.adapters import planning_runs as runs
 from rxsupply.adapters.demand_files import read_demand, read_policy, write_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.analytics import classification
 from rxsupply.analytics.classification import Thresholds
-from rxsupply.analytics.demand import DemandMatrix
+from rxsupply.analytics.demand import DemandMatrix, mean_daily
 from rxsupply.analytics.forecasting import METHODS, forecast
 from rxsupply.analytics.planning import plan
 from rxsupply.analytics.policy import Setting, Targets
@@ -147,22 +148,24 @@ def analyze(
 
 
 def _file_analysis(demand: DemandMatrix, thresholds: Thresholds) -> list[dict[str, Any]]:
-    loaded_plan = plan(
-        demand,
-        setting=_file_setting(demand.series, 1, 1),
-        targets=Targets(),
-        thresholds=thresholds,
-    )
+    """Classes of a demand file's series; with no prices, ABC ranks by units."""
+    q = demand.quantities
+    mean = mean_daily(q)
+    abc = classification.abc(mean * 365.0, t=thresholds)
+    xyz = classification.xyz(q, t=thresholds)
+    klass = classification.demand_shape(q).classes()
+    life = classification.lifecycle(q, t=thresholds)
     return [
         {
-            "series_id": r["series_id"],
-            "abc": r["abc"],
-            "xyz": r["xyz"],
-            "demand_class": r["demand_class"],
-            "lifecycle": r["lifecycle"],
-            "mean_daily_demand": r["mean_daily_demand"],
+            "series_id": sid,
+            "abc": str(abc[i]),
+            "xyz": str(xyz[i]),
+            "demand_class": str(klass[i]),
+            "lifecycle": str(life[i]),
+            "mean_daily_demand": round(float(mean[i]), 5),
+            "annual_value": round(float(mean[i]) * 365.0, 2),  # units: a file has no prices
         }
-        for r in loaded_plan.rows()
+        for i, sid in enumerate(demand.series_ids)
     ]
 
 
@@ -296,7 +299,7 @@ def plan_cmd(
             levels.propose(
                 uow,
                 recommendations=recs,
-                classes=runs.class_rows(result, src.loaded.info),
+                classes=runs.class_rows(result, src.loaded.info, src.loaded.demand.quantities),
                 user="cli",
                 now=now(),
             )

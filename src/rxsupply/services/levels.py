@@ -13,7 +13,7 @@ from dataclasses import asdict, replace
 from datetime import datetime
 
 from rxsupply.domain.levels import Decision, Recommendation, StockLevel
-from rxsupply.errors import AlreadyDecided, NotFound
+from rxsupply.errors import AlreadyDecided, NotFound, StaleRecommendation
 from rxsupply.services.audit import record
 from rxsupply.services.ports import UnitOfWork
 
@@ -58,8 +58,11 @@ def propose(
     uow.recommendations.lock_for_run()
     if classes:
         uow.series_classes.replace_all(classes, now=now)
+    # every item-location this run looked at: an older proposal it no longer makes (the
+    # current levels are right now) must not stay acceptable
+    looked_at = {(int(str(c["location_id"])), int(str(c["item_id"]))) for c in classes}
     superseded = uow.recommendations.supersede_pending(
-        [(r.location_id, r.item_id) for r in recommendations], now=now
+        looked_at | {(r.location_id, r.item_id) for r in recommendations}, now=now
     )
     added = uow.recommendations.add_many(recommendations, now=now)
     record(
@@ -85,6 +88,9 @@ def decide(
         raise AlreadyDecided(recommendation_id, rec.status.value)
     status = Decision.ACCEPTED if accept else Decision.REJECTED
     before = uow.stock_levels.get(rec.location_id, rec.item_id, lock=accept)
+    now_levels = (before.min_level, before.max_level) if before else (None, None)
+    if accept and now_levels != (rec.current_min, rec.current_max):
+        raise StaleRecommendation(recommendation_id)
     if not uow.recommendations.decide(recommendation_id, status, user=user, now=now):
         raise AlreadyDecided(recommendation_id, "decided")
     after = before

@@ -15,7 +15,7 @@ from tests.conftest import NOW
 from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.levels import Decision, Recommendation, StockLevel
-from rxsupply.errors import AlreadyDecided, InvalidValue, NotFound
+from rxsupply.errors import AlreadyDecided, InvalidValue, NotFound, StaleRecommendation
 from rxsupply.services import levels
 
 LATER = NOW + timedelta(hours=1)
@@ -58,13 +58,23 @@ def _statuses(engine: Engine) -> dict[int, tuple[str, str | None]]:
     return {r.id: (r.status, r.decided_by) for r in rows}
 
 
-def _recommendation(location: int, item: int, low: int, high: int, **timing: int) -> Recommendation:
+def _recommendation(
+    location: int,
+    item: int,
+    low: int,
+    high: int,
+    *,
+    current: tuple[int, int] | None = None,
+    **timing: int,
+) -> Recommendation:
     explanation = {"min": low, "max": high, "method": "sba", **timing}
     return Recommendation(
         location_id=location,
         item_id=item,
         min_level=low,
         max_level=high,
+        current_min=current[0] if current else None,
+        current_max=current[1] if current else None,
         explanation=json.dumps(explanation, sort_keys=True),
     )
 
@@ -78,6 +88,7 @@ def _class_row(location: int, item: int) -> dict[str, object]:
         "demand_class": "lumpy",
         "lifecycle": "active",
         "mean_daily_demand": 1.25,
+        "forecast_daily": 1.3,
         "sd_daily_demand": 2.5,
         "annual_value": 3400.0,
         "method": "sba",
@@ -191,7 +202,7 @@ def test_accepting_changes_the_levels_and_audits_the_change(hospital: Engine) ->
     pocket, morph = places["ICU-ADC1-P02"], items["MORPH2INJ"]
     with SqlUnitOfWork(hospital) as uow:
         levels.set_stock_level(uow, level=StockLevel(pocket, morph, 2, 10), user="tech", now=NOW)
-    _propose(hospital, [_recommendation(pocket, morph, 3, 14, lead_time_days=2)])
+    _propose(hospital, [_recommendation(pocket, morph, 3, 14, current=(2, 10), lead_time_days=2)])
     (rec_id,) = _pending_ids(hospital)
 
     with SqlUnitOfWork(hospital) as uow:
@@ -248,6 +259,38 @@ def test_a_recommendation_is_decided_only_once(hospital: Engine) -> None:
     assert [a["action"] for a in _audit(hospital)].count("accept-levels") == 1
 
 
+def test_a_recommendation_made_before_the_levels_changed_cannot_be_accepted(
+    hospital: Engine,
+) -> None:
+    places, items = _ids(hospital)
+    pocket, morph = places["ICU-ADC1-P02"], items["MORPH2INJ"]
+    _propose(hospital, [_recommendation(pocket, morph, 3, 14)])  # made when no level was set
+    (rec_id,) = _pending_ids(hospital)
+    with SqlUnitOfWork(hospital) as uow:
+        levels.set_stock_level(uow, level=StockLevel(pocket, morph, 5, 20), user="tech", now=NOW)
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(StaleRecommendation, match="out of date"):
+        levels.decide(uow, recommendation_id=rec_id, accept=True, user="manager", now=LATER)
+
+    assert _level(hospital, pocket, morph) == StockLevel(pocket, morph, 5, 20)
+    assert _statuses(hospital)[rec_id] == ("pending", None)
+
+
+def test_a_later_run_supersedes_what_it_no_longer_proposes(hospital: Engine) -> None:
+    places, items = _ids(hospital)
+    pocket, onda = places["ICU-ADC1-P01"], items["ONDA4INJ"]
+    _propose(hospital, [_recommendation(pocket, onda, 4, 12)])
+    (first,) = _pending_ids(hospital)
+
+    with SqlUnitOfWork(hospital) as uow:  # the next run finds the levels right: no proposal
+        levels.propose(
+            uow, recommendations=[], classes=[_class_row(pocket, onda)], user="cli", now=LATER
+        )
+
+    assert _pending_ids(hospital) == []
+    assert _statuses(hospital)[first][0] == "superseded"
+
+
 def test_an_unknown_recommendation_is_not_found(hospital: Engine) -> None:
     with SqlUnitOfWork(hospital) as uow, pytest.raises(NotFound, match="recommendation"):
         levels.decide(uow, recommendation_id=999, accept=True, user="manager", now=LATER)
@@ -259,7 +302,8 @@ def test_two_managers_deciding_at_once_never_both_win(hospital: Engine) -> None:
     rounds = 6
     for k in range(rounds):
         _propose(hospital, [_recommendation(pocket, onda, k, 10 + k)])
-    # each proposal supersedes the last one for the pocket: make them all pending again
+    # each proposal supersedes the last one for the pocket: make them all pending again; and
+    # clear the level before each round, so no accepted one makes the next out of date
     rc = tables.recommendation
     with hospital.begin() as conn:
         conn.execute(rc.update().values(status="pending", decided_by=None, decided_at=None))
@@ -284,6 +328,8 @@ def test_two_managers_deciding_at_once_never_both_win(hospital: Engine) -> None:
             outcomes[rec_id].append(result)
 
     for rec_id in ids:
+        with hospital.begin() as conn:
+            conn.execute(tables.stock_level.delete())
         gate = threading.Barrier(2)
         threads = [
             threading.Thread(target=manager, args=("ana", True, rec_id, gate)),

@@ -118,7 +118,11 @@ def classes(
             limit=CLASS_PAGE + 1,
             offset=start,
         )
-        every = planning_queries.class_rows(conn, limit=CHART_SERIES) if matrix["cells"] else []
+        every = (
+            planning_queries.class_rows(conn, dispensing_only=True, limit=CHART_SERIES)
+            if matrix["cells"]
+            else []
+        )
     params = {
         "abc": abc,
         "xyz": xyz,

@@ -72,6 +72,7 @@ def upgrade() -> None:
         sa.Column("demand_class", sa.String(length=16), nullable=False),
         sa.Column("lifecycle", sa.String(length=16), nullable=False),
         sa.Column("mean_daily_demand", sa.Float(), nullable=False),
+        sa.Column("forecast_daily", sa.Float(), nullable=False),
         sa.Column("sd_daily_demand", sa.Float(), nullable=False),
         sa.Column("annual_value", sa.Float(), nullable=False),
         sa.Column("method", sa.String(length=20), nullable=False),
