@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -17,6 +18,8 @@ from rxsupply.adapters.demand_history import ledger_demand
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.movement import MovementKind
+from rxsupply.domain.ndc import NDC
+from rxsupply.domain.product import Product
 from rxsupply.services import ledger
 from rxsupply.services.ports import UnitOfWork
 
@@ -174,3 +177,48 @@ def test_clocks_going_back_keep_dispenses_on_their_local_day(engine: Engine) -> 
 def test_a_window_that_ends_before_it_starts_is_refused(engine: Engine) -> None:
     with engine.connect() as conn, pytest.raises(ValueError, match="ends before it starts"):
         ledger_demand(conn, start=date(2026, 3, 2), end=date(2026, 3, 1), zone=EASTERN)
+
+
+def test_a_zone_without_daylight_saving_time_counts_its_local_days(engine: Engine) -> None:
+    phoenix = ZoneInfo("America/Phoenix")  # UTC-7 all year: one offset, no transitions
+    load_examples(engine, "items", "locations")
+    _receive(engine, _local(2026, 6, 1, 10), 50)
+    _refill(engine, _local(2026, 6, 2, 9), "ICU-ADC1", 20)
+    late = datetime(2026, 6, 3, 23, 30, tzinfo=phoenix)  # 06:30 UTC on the 4th
+    _post(engine, late, ledger.dispense, location="ICU-ADC1", item="ONDA4INJ", quantity=2)
+
+    with engine.connect() as conn:
+        matrix, _ = ledger_demand(conn, start=date(2026, 6, 2), end=date(2026, 6, 4), zone=phoenix)
+
+    row = matrix.series_ids.index("ONDA4INJ@ICU-ADC1-P01")
+    np.testing.assert_array_equal(matrix.quantities[row], [0, 2, 0])
+
+
+def test_a_product_no_item_stocks_does_not_stop_the_demand(march: Engine) -> None:
+    with SqlUnitOfWork(march) as uow:  # an NDC received before anyone linked it to an item
+        uow.products.save_many([_unlinked_product()], source="test")
+        uow.commit()
+    _post(
+        march,
+        _local(2026, 3, 5, 10),
+        ledger.receive,
+        location="MAIN-STORE",
+        product="12345-678-90",
+        lot="X1",
+        expiry=date(2028, 1, 31),
+        quantity=10,
+    )
+
+    with march.connect() as conn:
+        matrix, _ = ledger_demand(conn, start=date(2026, 3, 1), end=date(2026, 3, 14), zone=EASTERN)
+
+    assert matrix.series == 4  # the unlinked product's stock belongs to no item-location
+
+
+def _unlinked_product() -> Product:
+    return Product(
+        ndc=NDC.parse("12345-678-90"),
+        name="substitute 4 mg vial",
+        package_size=10,
+        dispense_unit="vial",
+    )
