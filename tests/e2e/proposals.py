@@ -132,7 +132,9 @@ def propose_examples(
     recommendations = []
     for item, location in keys:
         loc_id, item_id = ids.key(item, location)
-        current = CURRENT.get((item, location))
+        with SqlUnitOfWork(engine, readonly=True) as uow:  # what a run sees: the levels now
+            now_set = uow.stock_levels.get(loc_id, item_id)
+        current = (now_set.min_level, now_set.max_level) if now_set else None
         low, high = PROPOSED[(item, location)]
         recommendations.append(
             Recommendation(
