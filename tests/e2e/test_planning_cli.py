@@ -6,6 +6,7 @@ import csv
 import json
 from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -14,6 +15,7 @@ from sqlalchemy import func, select
 from tests.conftest import NOW, SHARED_DATA
 from tests.e2e.cli_runner import Rx
 
+from rxsupply.adapters import planning_runs as runs
 from rxsupply.adapters import tables
 from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.demo_hospital import build_demo
@@ -280,3 +282,21 @@ def test_shares_that_do_not_add_up_are_refused(rx: Rx, tmp_path: Path) -> None:
 
     assert ran.code == 1
     assert "--abc-shares" in ran.message
+
+
+def test_the_service_curve_replays_our_plan_the_textbook_and_the_current_levels(
+    demo_db: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{demo_db}")
+    loaded = runs.load(engine, today=date(2026, 11, 1), zone=ZoneInfo("America/New_York"), days=100)
+    engine.dispose()
+
+    points = runs.service_curve(loaded, holdout_days=30, levels=(0.9, 0.99))
+
+    methods = [p["method"] for p in points]
+    assert methods.count("rxsupply") == methods.count("textbook") == 2
+    assert methods.count("rxsupply budget") == len(runs.BUDGET_SHARES)
+    assert methods.count("current") == 1
+    assert all(0.0 <= p["fill_rate"] <= 1.0 and p["value"] >= 0 for p in points)
+    ours = {p["target"]: p for p in points if p["method"] == "rxsupply"}
+    assert ours[0.9]["value"] <= ours[0.99]["value"]

@@ -295,7 +295,9 @@ def service_curve(
     low, high = (
         float(
             expected_value(
-                finish(ours, setting=setting, targets=Targets.single(level)).levels,
+                finish(
+                    ours, setting=setting, targets=Targets(), target=np.full(rows.size, level)
+                ).levels,
                 mean=ours.mean,
                 interval=ours.interval,
                 setting=setting,
