@@ -30,7 +30,7 @@ from rxsupply.analytics.demand import DemandMatrix
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
-STOCKING_KINDS = ("storeroom", "satellite")
+ISSUING_KINDS = ("storeroom", "satellite")  # whose demand is what they issue to others
 ISSUE_KINDS = ("transfer", "refill")
 
 
@@ -94,7 +94,7 @@ def ledger_demand(
         for r in conn.execute(select(loc.c.id, loc.c.code, loc.c.kind, loc.c.capacity))
     }
     stocking = np.array(
-        [lid for lid, (_, kind, _) in locations.items() if kind in STOCKING_KINDS], dtype=np.int64
+        [lid for lid, (_, kind, _) in locations.items() if kind in ISSUING_KINDS], dtype=np.int64
     )
     # out of a location: (day, product, location, kind class, units); class 1 dispense,
     # 2 issue (transfer or refill), 0 anything else
@@ -159,7 +159,7 @@ def ledger_demand(
         capacity=np.array([locations[k[0]][2] for k in ordered], dtype=np.int64),
         unit_cost=np.array([facts[k[1]][3] for k in ordered], dtype=np.float64),
         case_pack=np.array(
-            [facts[k[1]][4] if locations[k[0]][1] in STOCKING_KINDS else 1 for k in ordered],
+            [facts[k[1]][4] if locations[k[0]][1] in ISSUING_KINDS else 1 for k in ordered],
             dtype=np.int64,
         ),
         criticality=np.array([facts[k[1]][2] for k in ordered], dtype="<U16"),

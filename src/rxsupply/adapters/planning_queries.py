@@ -6,18 +6,17 @@ The CLI, the API and the web pages call these, so every face shows the same numb
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import date, timedelta, tzinfo
 from typing import Any, Literal
 
 from sqlalchemy import Connection, func, select
 
 from rxsupply.adapters import tables as t
+from rxsupply.adapters.demand_history import ISSUING_KINDS
 from rxsupply.adapters.queries import daily_usage, item_rows
 from rxsupply.errors import NotFound
 
 CLASS_FILTERS = ("abc", "xyz", "demand_class", "lifecycle")
-STOCKING = ("storeroom", "satellite")
 HISTORY_DAYS = 180
 """Days of use an item's forecast chart shows before today."""
 HORIZON_DAYS = 28
@@ -34,6 +33,7 @@ def class_rows(
     lifecycle: str | None = None,
     location: str | None = None,
     search: str | None = None,
+    item: str | None = None,
     dispensing_only: bool = False,
     limit: int = 200,
     offset: int = 0,
@@ -46,6 +46,7 @@ def class_rows(
             it.c.code.label("item"),
             it.c.name,
             loc.c.code.label("location"),
+            loc.c.kind.label("location_kind"),
             sc.c.abc,
             sc.c.xyz,
             sc.c.demand_class,
@@ -74,8 +75,10 @@ def class_rows(
             q = q.where(sc.c[name] == value)
     if location:
         q = q.where(loc.c.code == location)
+    if item:
+        q = q.where(it.c.code == item)
     if dispensing_only:
-        q = q.where(loc.c.kind.not_in(STOCKING))
+        q = q.where(loc.c.kind.not_in(ISSUING_KINDS))
     if search:
         like = f"%{search.strip()}%"
         q = q.where(it.c.name.ilike(like) | it.c.code.ilike(like))
@@ -96,7 +99,7 @@ def class_matrix(conn: Connection) -> dict[str, Any]:
     locations that dispense to patients (a storeroom's demand is what it issues to them, so
     counting it too would count that value twice)."""
     sc, loc = t.series_class, t.location
-    dispensing = sc.c.location_id.in_(select(loc.c.id).where(loc.c.kind.not_in(STOCKING)))
+    dispensing = sc.c.location_id.in_(select(loc.c.id).where(loc.c.kind.not_in(ISSUING_KINDS)))
     cells = [
         {
             "abc": r.abc,
@@ -134,6 +137,7 @@ def recommendation_rows(
     status: str | None = "pending",
     location: str | None = None,
     item: str | None = None,
+    recommendation_id: int | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
@@ -162,6 +166,8 @@ def recommendation_rows(
         q = q.where(rc.c.status == status)
     if location:
         q = q.where(loc.c.code == location)
+    if recommendation_id is not None:
+        q = q.where(rc.c.id == recommendation_id)
     if item:
         q = q.where(it.c.code == item)
     q = q.order_by(rc.c.run_at.desc(), loc.c.code, it.c.code).limit(limit).offset(offset)
@@ -227,17 +233,10 @@ def recommendations(
 
 def recommendation(conn: Connection, recommendation_id: int) -> dict[str, Any]:
     """One recommendation, in the shape of the list's rows."""
-    rc, it, loc = t.recommendation, t.item, t.location
-    found = conn.execute(
-        select(it.c.code, loc.c.code)
-        .join(it, it.c.id == rc.c.item_id)
-        .join(loc, loc.c.id == rc.c.location_id)
-        .where(rc.c.id == recommendation_id)
-    ).first()
-    if found is None:
+    rows = recommendation_rows(conn, status=None, recommendation_id=recommendation_id, limit=1)
+    if not rows:
         raise NotFound("recommendation", recommendation_id)
-    rows = recommendations(conn, status="all", item=found[0], location=found[1], limit=100_000)
-    return next(r for r in rows if r["id"] == recommendation_id)
+    return with_why(rows[0])
 
 
 def level_rows(conn: Connection, *, item: str) -> list[dict[str, Any]]:
@@ -246,6 +245,7 @@ def level_rows(conn: Connection, *, item: str) -> list[dict[str, Any]]:
     q = (
         select(
             loc.c.code.label("location"),
+            loc.c.kind.label("location_kind"),
             sl.c.min_level,
             sl.c.max_level,
             sl.c.lead_time_days,
@@ -261,17 +261,6 @@ def level_rows(conn: Connection, *, item: str) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(q)]
 
 
-def location_kinds(conn: Connection, codes: Iterable[str]) -> dict[str, str]:
-    loc = t.location
-    wanted = sorted(set(codes))
-    out: dict[str, str] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        query = select(loc.c.code, loc.c.kind).where(loc.c.code.in_(chunk))
-        out.update((r.code, r.kind) for r in conn.execute(query))
-    return out
-
-
 def item_forecast(conn: Connection, *, item: str, today: date, zone: tzinfo) -> dict[str, Any]:
     """An item's use over the last ``HISTORY_DAYS`` days, the latest run's forecast for the
     next ``HORIZON_DAYS`` and each item-location's classes, method, planned and current levels.
@@ -283,12 +272,10 @@ def item_forecast(conn: Connection, *, item: str, today: date, zone: tzinfo) -> 
         raise NotFound("item", item)
     since = today - timedelta(days=HISTORY_DAYS)
     usage = daily_usage(conn, item=item, since=since, until=today - timedelta(days=1), zone=zone)
-    classes = {
-        r["location"]: r for r in class_rows(conn, search=item, limit=100_000) if r["item"] == item
-    }
+    classes = {r["location"]: r for r in class_rows(conn, item=item, limit=100_000)}
     current = {r["location"]: r for r in level_rows(conn, item=item)}
-    kinds = location_kinds(conn, set(classes) | set(current))
-    dispensing = [c for code, c in classes.items() if kinds.get(code) not in STOCKING]
+    kinds = {code: r["location_kind"] for code, r in (current | classes).items()}
+    dispensing = [c for c in classes.values() if c["location_kind"] not in ISSUING_KINDS]
     per_day = round(sum(c["forecast_daily"] for c in dispensing or classes.values()), 4)
     series = []
     for code in sorted(set(classes) | set(current)):

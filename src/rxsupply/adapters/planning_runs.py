@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from sqlalchemy import Engine
 
-from rxsupply.adapters.demand_history import SeriesInfo, ledger_demand
+from rxsupply.adapters.demand_history import ISSUING_KINDS, SeriesInfo, ledger_demand
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, mean_daily
 from rxsupply.analytics.planning import (
@@ -59,11 +59,8 @@ def setting_for(info: SeriesInfo) -> Setting:
         vital=info.criticality == "vital",
         unit_cost=info.unit_cost,
         case_pack=info.case_pack,
-        storeroom=np.isin(info.location_kind, ("storeroom", "satellite")),
+        storeroom=np.isin(info.location_kind, ISSUING_KINDS),
     )
-
-
-STOCKING = ("storeroom", "satellite")
 
 
 def annual_value(history: np.ndarray, info: SeriesInfo) -> np.ndarray:
@@ -72,7 +69,7 @@ def annual_value(history: np.ndarray, info: SeriesInfo) -> np.ndarray:
     dispense, so for an item that has dispensing locations its value there is not counted again:
     an item's value does not grow with the tiers it passes through."""
     value = mean_daily(history) * 365.0 * info.unit_cost
-    stocking = np.isin(info.location_kind, STOCKING)
+    stocking = np.isin(info.location_kind, ISSUING_KINDS)
     dispensed = np.unique(info.item_id[~stocking])
     return np.asarray(
         np.where(stocking & np.isin(info.item_id, dispensed), 0.0, value), dtype=np.float64
@@ -236,9 +233,7 @@ def pocket_rows(info: SeriesInfo) -> np.ndarray:
     """The ADC pockets (and other dispensing locations) that have settings: where PAR levels
     are decided. Storerooms are left out of replays: their demand is the pockets' refills,
     which a change of pocket levels would change."""
-    return np.flatnonzero(
-        (info.current_min >= 0) & ~np.isin(info.location_kind, ("storeroom", "satellite"))
-    )
+    return np.flatnonzero((info.current_min >= 0) & ~np.isin(info.location_kind, ISSUING_KINDS))
 
 
 def service_curve(

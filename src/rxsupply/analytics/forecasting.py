@@ -28,7 +28,7 @@ from rxsupply.analytics.smoothing import (
     Ints,
     Ragged,
     golden_alpha,
-    ragged_from,
+    pack,
     ses_level,
 )
 
@@ -209,8 +209,7 @@ LEVELS: dict[str, Callable[[Floats], Floats]] = {
 
 
 def _rows(y: Floats) -> Ragged:
-    lengths = np.full(y.shape[0], y.shape[1], dtype=np.int64)
-    return ragged_from(lengths, lambda j: y[j])
+    return pack([(y.shape[0], y)])
 
 
 def _croston_parts(y: Floats, alpha: float) -> tuple[Floats, Floats, np.ndarray]:
@@ -293,31 +292,9 @@ def _optimised_ses_forecasts(groups: Sequence[tuple[Ints, Floats]]) -> list[Floa
         bands[int(sums.shape[1]).bit_length()].append(g)
     for members in bands.values():
         chosen = [groups[g] for g in members]
-        lengths = np.concatenate(
-            [np.full(len(rows), sums.shape[1], dtype=np.int64) for rows, sums in chosen]
-        )
         offsets = np.cumsum([0] + [len(rows) for rows, _ in chosen])
-        data = _pack(chosen, lengths)
+        data = pack([(len(rows), sums) for rows, sums in chosen])
         values = data.in_caller_order(ses_level(data, golden_alpha(data)))
         for n, g in enumerate(members):
             out[g] = values[offsets[n] : offsets[n + 1]]
     return out
-
-
-def _pack(groups: Sequence[tuple[Ints, Floats]], lengths: Ints) -> Ragged:
-    """Right-align every group's bucket sums in one matrix, longest sequences first."""
-    order = np.argsort(-lengths, kind="stable").astype(np.int64)
-    position = np.empty_like(order)
-    position[order] = np.arange(order.size)
-    length = lengths[order]
-    steps = int(length[0]) if length.size else 0
-    values = np.zeros((steps, length.size), dtype=np.float64)
-    start = 0
-    for rows, sums in groups:
-        cols = position[start : start + len(rows)]
-        width = sums.shape[1]
-        values[steps - width :, cols] = sums.T
-        start += len(rows)
-    thresholds = steps - np.arange(steps, dtype=np.int64)
-    active = np.searchsorted(-length, -thresholds, side="right").astype(np.int64)
-    return Ragged(values=values, length=length, order=order, active=active)

@@ -19,7 +19,7 @@ contiguous slice and no time is spent on masks.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,39 +67,24 @@ class Ragged:
         return out
 
 
-def ragged(sequences: list[Floats]) -> Ragged:
-    """Pack sequences (any lengths) for the vectorised kernels."""
-    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
-    return ragged_from(lengths, lambda j: sequences[j])
-
-
-def ragged_from(lengths: Ints, take: Callable[[int], Floats]) -> Ragged:
-    """Pack from lengths and a function giving sequence ``j``."""
+def pack(groups: Sequence[tuple[int, Floats]]) -> Ragged:
+    """Pack blocks of sequences for the kernels: block ``(count, values)`` holds ``count``
+    sequences of one length, one per row of ``values`` (shape ``(count, length)``). Sequence
+    ``j`` in the caller's order is row ``j`` of the blocks taken in turn."""
+    lengths = np.concatenate(
+        [np.full(count, values.shape[1], dtype=np.int64) for count, values in groups]
+    )
     order = np.argsort(-lengths, kind="stable").astype(np.int64)
+    position = np.empty_like(order)
+    position[order] = np.arange(order.size)
     length = lengths[order]
     steps = int(length[0]) if length.size else 0
-    values = np.zeros((steps, length.size), dtype=np.float64)
-    for col, j in enumerate(order.tolist()):
-        n = int(length[col])
-        if n:
-            values[steps - n :, col] = take(j)
-    return Ragged(values=values, length=length, order=order, active=_active(length, steps))
-
-
-def pack_rows(matrix: Floats, lengths: Ints) -> Ragged:
-    """Pack rows of ``matrix`` (shape ``(sequences, width)``) whose sequence ``j`` is the last
-    ``lengths[j]`` entries of row ``j``: the common case of aggregated demand, cut at the front."""
-    order = np.argsort(-lengths, kind="stable").astype(np.int64)
-    length = lengths[order]
-    steps = int(length[0]) if length.size else 0
-    width = matrix.shape[1]
-    values = np.ascontiguousarray(matrix[order, width - steps :].T) if steps else np.zeros((0, 0))
-    # zero what lies before each sequence's start, so nothing leaks into sums
-    starts = steps - length
-    if steps:
-        mask = np.arange(steps)[:, None] < starts[None, :]
-        values[mask] = 0.0
-    return Ragged(values=values, length=length, order=order, active=_active(length, steps))
+    matrix = np.zeros((steps, length.size), dtype=np.float64)
+    start = 0
+    for count, values in groups:
+        matrix[steps - values.shape[1] :, position[start : start + count]] = values.T
+        start += count
+    return Ragged(values=matrix, length=length, order=order, active=_active(length, steps))
 
 
 def _active(length: Ints, steps: int) -> Ints:
