@@ -26,32 +26,24 @@ import numpy as np
 
 from rxsupply.adapters import planning_runs as runs
 from rxsupply.adapters.database import make_engine
-from rxsupply.analytics.simulation import simulate
 
 HOLDOUT = 180
 
 
 def by_class(loaded: runs.Loaded) -> None:
-    history, holdout = loaded.demand.split(HOLDOUT)
-    planned = runs.plan_loaded(runs.Loaded(demand=history, info=loaded.info))
-    rows = runs.pocket_rows(loaded.info)
-    sub = runs.subset_info(loaded.info, rows)
-    q = holdout.quantities[rows]
-    ours = simulate(
-        q,
-        runs.policy_of(
-            planned.levels.min_level[rows], planned.levels.max_level[rows], sub, initial=None
-        ),
-    )
-    current = simulate(q, runs.policy_of(sub.current_min, sub.current_max, sub, initial=None))
+    compared = runs.compare_on_holdout(loaded, holdout_days=HOLDOUT)
+    rows = compared.rows
+    ours, current = compared.recommended, compared.current
+    abc = compared.plan.abc[rows]
+    targets = compared.plan.levels.target[rows]
     print(
         "| ABC | pockets | target (mean) | achieved fill, recommended | within 2 points "
         "| achieved fill, current | value, recommended | value, current |"
     )
     print("|---|---:|---:|---:|---|---:|---:|---:|")
     for klass in "ABC":
-        m = planned.abc[rows] == klass
-        target = float(planned.levels.target[rows][m].mean())
+        m = abc == klass
+        target = float(targets[m].mean())
         fill = float(ours.served[m].sum() / max(ours.demand[m].sum(), 1))
         was = float(current.served[m].sum() / max(current.demand[m].sum(), 1))
         print(

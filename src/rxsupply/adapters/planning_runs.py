@@ -6,6 +6,7 @@ The CLI, the API and the web pages call these, so every face shows the same numb
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +17,7 @@ import numpy as np
 from sqlalchemy import Engine
 
 from rxsupply.adapters.demand_history import ISSUING_KINDS, SeriesInfo, ledger_demand
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, mean_daily
 from rxsupply.analytics.planning import (
@@ -29,6 +31,7 @@ from rxsupply.analytics.planning import (
 from rxsupply.analytics.policy import Setting, Targets
 from rxsupply.analytics.simulation import Policy, SimulationResult, simulate
 from rxsupply.domain.levels import Recommendation
+from rxsupply.services import levels as level_service
 
 HISTORY_DAYS = 730
 SHELF_LIFE_DAYS = 540
@@ -186,9 +189,8 @@ class Comparison:
 
     current: SimulationResult
     recommended: SimulationResult
-    plan: Plan
-    rows: np.ndarray  # the series that have current settings
-    holdout: DemandMatrix
+    plan: Plan  # made on the history before the held-out days
+    rows: np.ndarray  # the pockets replayed (rows of the plan)
 
 
 def compare_on_holdout(
@@ -211,7 +213,6 @@ def compare_on_holdout(
         recommended=simulate(q, rec),
         plan=planned,
         rows=rows,
-        holdout=holdout,
     )
 
 
@@ -373,11 +374,6 @@ def run_planning(
 ) -> RunSummary:
     """The planning job: load the history, plan, store the classes and propose the changed
     levels for review (one transaction)."""
-    import time
-
-    from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-    from rxsupply.services import levels as level_service
-
     began = time.perf_counter()
     loaded = load(engine, today=today, zone=zone)
     result = plan_loaded(loaded, targets=targets, planner=planner)

@@ -263,7 +263,7 @@ def _pmf(
     return out
 
 
-def coverage(demand: IntervalDemand, s: Ints, samples: list[Floats]) -> Floats:
+def coverage(s: Ints, samples: list[Floats]) -> Floats:
     """Share of the series' own historical interval sums that ``s`` would have covered."""
     return np.array(
         [float(np.mean(samples[i] <= s[i])) if samples[i].size else np.nan for i in range(s.size)]

@@ -395,7 +395,7 @@ def _tested_distribution(
             samples=samples,
         )
         q = interval.quantile(target)
-        cov = coverage(interval, q, samples)
+        cov = coverage(q, samples)
         miss = np.abs(np.nan_to_num(cov, nan=1.0) - target)
         # the class default wins ties; the empirical one needs enough history
         allowed = (kind != "empirical") | (counts >= EMPIRICAL_MIN_SAMPLES)

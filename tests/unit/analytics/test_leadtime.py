@@ -414,14 +414,8 @@ def test_a_window_longer_than_the_history_gives_the_whole_total() -> None:
 
 def test_coverage_is_the_share_of_past_sums_at_or_below_the_level() -> None:
     samples = [np.array([0.0, 1.0, 2.0, 3.0]), np.array([], dtype=np.float64)]
-    interval = interval_demand(
-        daily_mean=np.array([1.0, 1.0]),
-        daily_variance=np.array([1.0, 1.0]),
-        days=_ints(1, 1),
-        distribution=_kinds("poisson", 2),
-    )
 
-    got = coverage(interval, _ints(2, 2), samples)
+    got = coverage(_ints(2, 2), samples)
 
     assert got[0] == 0.75
     assert math.isnan(got[1])
