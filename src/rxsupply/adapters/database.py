@@ -18,6 +18,8 @@ from sqlalchemy.pool import StaticPool
 from rxsupply.errors import ConfigurationError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Enough connections for every request thread (`serve --workers`), kept open.
+_POOL: dict[str, Any] = {"pool_size": 45, "max_overflow": 10}
 
 
 def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> Engine:
@@ -33,6 +35,11 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> E
         memory = parsed.database in (None, "", ":memory:")
         if memory:
             kwargs["poolclass"] = StaticPool
+        else:
+            # Writers queue on SQLite's lock (busy_timeout) while holding their connection, so
+            # the pool must hold one per request or worker thread, or waiters time out on the
+            # pool instead of the lock.
+            kwargs.update(_POOL)
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 60}
         engine = create_engine(url, **kwargs)
         _sqlite_events(engine, wal=not memory)
@@ -40,9 +47,7 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> E
     if parsed.get_backend_name() == "postgresql":
         if schema:
             kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
-        # Enough connections for every request thread (`serve --workers`), kept open.
-        kwargs["pool_size"] = 45
-        kwargs["max_overflow"] = 10
+        kwargs.update(_POOL)
         kwargs["pool_recycle"] = 1800
         return create_engine(url, **kwargs)
     raise ConfigurationError(
