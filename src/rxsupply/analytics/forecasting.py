@@ -18,18 +18,17 @@ are slow: use them for the smooth series only).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
 from rxsupply.analytics.smoothing import (
     Floats,
     Ints,
-    Ragged,
-    golden_alpha,
-    pack,
-    ses_level,
+    croston_parts,
+    occurrence_level,
+    optimised_ses,
+    optimised_ses_of_bucket_sums,
 )
 
 CROSTON_ALPHA = 0.1
@@ -40,8 +39,6 @@ INTERMITTENT_METHODS = ("croston", "sba", "tsb", "adida", "imapa")
 SMOOTH_METHODS = ("naive", "seasonal_naive", "moving_average", "ses")
 STATSFORECAST_METHODS = ("auto_ets", "auto_theta")
 METHODS = SMOOTH_METHODS + INTERMITTENT_METHODS + STATSFORECAST_METHODS
-# Above this many values in one packed batch, IMAPA's aggregation levels are split up.
-BATCH_VALUES = 6_000_000
 
 
 def forecast(y: Floats, method: str, horizon: int) -> Floats:
@@ -89,15 +86,13 @@ def moving_average_level(y: Floats, days: int = MOVING_AVERAGE_DAYS) -> Floats:
 
 def ses_optimised_level(y: Floats) -> Floats:
     """SES on the daily series with alpha chosen in [0.01, 0.99] by squared one-step error."""
-    data = _rows(y)
-    alpha = golden_alpha(data, 0.01, 0.99)
-    return data.in_caller_order(ses_level(data, alpha))
+    return optimised_ses(y, 0.01, 0.99)
 
 
 def croston_level(y: Floats) -> Floats:
     """Croston's method (statsforecast ``CrostonClassic``): SES (alpha 0.1) of the non-zero
     demand sizes divided by SES (alpha 0.1) of the intervals between them."""
-    size, interval, seen = _croston_parts(y, CROSTON_ALPHA)
+    size, interval, seen = croston_parts(y, CROSTON_ALPHA)
     out = np.where(interval != 0.0, size / np.where(interval != 0.0, interval, 1.0), size)
     return np.where(seen, out, y[:, -1])
 
@@ -110,66 +105,38 @@ def sba_level(y: Floats) -> Floats:
 def tsb_level(y: Floats, alpha_d: float = 0.1, alpha_p: float = 0.1) -> Floats:
     """Teunter-Syntetos-Babai: SES of the demand sizes (``alpha_d``) times SES of the daily
     demand occurrence (``alpha_p``), which decays while no demand comes."""
-    size, _, seen = _croston_parts(y, alpha_d)
-    occurs = np.ascontiguousarray((y != 0).T, dtype=np.float64)
-    prob = occurs[0].copy()
-    complement = 1.0 - alpha_p
-    tmp = np.empty_like(prob)
-    for t in range(1, occurs.shape[0]):
-        np.multiply(complement, prob, out=prob)
-        np.multiply(alpha_p, occurs[t], out=tmp)
-        np.add(tmp, prob, out=prob)
+    size, _, seen = croston_parts(y, alpha_d)
+    prob = occurrence_level(y, alpha_p)
     return np.where(seen, prob * np.where(seen, size, 0.0), 0.0)
 
 
 def adida_level(y: Floats) -> Floats:
     """ADIDA: sum demand into buckets as long as the rounded mean interval between demands,
     forecast the bucket sums with optimised SES, spread back evenly over the days."""
-    levels, seen = _aggregation_levels(y)
     out = np.zeros(y.shape[0])
-    groups: list[tuple[Ints, Floats]] = []
-    for agg, rows in _group_rows(levels, seen).items():
-        groups.append((rows, _bucket_sums(y[rows], agg)))
-    if not groups:
-        return out
-    out_sums = _optimised_ses_forecasts(groups)
-    for (rows, _sums), values in zip(groups, out_sums, strict=True):
-        out[rows] = values / levels[rows]
+    rows, levels, count = _by_level(y)
+    buckets = _Buckets(y, rows, running=False)
+    for agg in np.unique(levels[rows]).tolist():
+        # the series at level agg sit at positions count[agg]..count[agg - 1]
+        lo = int(count[agg]) if agg < count.size else 0
+        hi = int(count[agg - 1])
+        out[rows[lo:hi]] = buckets.forecasts(lo, hi, agg) / agg
     return out
 
 
 def imapa_level(y: Floats) -> Floats:
     """IMAPA: the mean over aggregation levels 1..(rounded mean interval) of ADIDA's forecast
     at that level."""
-    n = y.shape[0]
-    levels, seen = _aggregation_levels(y)
-    rows_all = np.flatnonzero(seen)
-    if not rows_all.size:
-        return np.zeros(n)
-    top = int(levels[rows_all].max())
-    # bands of aggregation levels whose bucket counts differ at most twofold
-    band_start = 1
-    forecasts = np.full((n, top), np.nan)
-    while band_start <= top:
-        band_end = min(top, band_start * 2 - 1) if band_start > 1 else 1
-        groups: list[tuple[Ints, Floats]] = []
-        aggs: list[int] = []
-        for agg in range(band_start, band_end + 1):
-            rows = rows_all[levels[rows_all] >= agg]
-            if rows.size:
-                groups.append((rows, _bucket_sums(y[rows], agg)))
-                aggs.append(agg)
-        done = 0
-        for chunk in _batches(groups):
-            values = _optimised_ses_forecasts(chunk)
-            for (rows, _sums), v, agg in zip(chunk, values, aggs[done:], strict=False):
-                forecasts[rows, agg - 1] = v / agg
-            done += len(chunk)
-        band_start = band_end + 1
-    out = np.zeros(n)
-    for lv in np.unique(levels[rows_all]).tolist():
-        rows = rows_all[levels[rows_all] == lv]
-        out[rows] = forecasts[rows, :lv].mean(axis=1)
+    out = np.zeros(y.shape[0])
+    rows, levels, count = _by_level(y)
+    buckets = _Buckets(y, rows, running=True)
+    # the series that go up to level k are the first count[k - 1]
+    at_level = [buckets.forecasts(0, int(n), agg) / agg for agg, n in enumerate(count, 1)]
+    for lv in np.unique(levels[rows]).tolist():
+        lo = int(count[lv]) if lv < count.size else 0
+        hi = int(count[lv - 1])
+        forecasts = np.stack([at_level[k][lo:hi] for k in range(lv)], axis=1)
+        out[rows[lo:hi]] = forecasts.mean(axis=1)
     return out
 
 
@@ -208,37 +175,6 @@ LEVELS: dict[str, Callable[[Floats], Floats]] = {
 # --- internals ---------------------------------------------------------------------------
 
 
-def _rows(y: Floats) -> Ragged:
-    return pack([(y.shape[0], y)])
-
-
-def _croston_parts(y: Floats, alpha: float) -> tuple[Floats, Floats, np.ndarray]:
-    """SES levels of the non-zero sizes and of the intervals between them, per row."""
-    n, days = y.shape
-    cols = np.ascontiguousarray(y.T)
-    size = np.zeros(n)
-    interval = np.zeros(n)
-    last = np.full(n, -1, dtype=np.int64)
-    seen = np.zeros(n, dtype=bool)
-    complement = 1.0 - alpha
-    for t in range(days):
-        idx = np.flatnonzero(cols[t] > 0)
-        if not idx.size:
-            continue
-        fresh = ~seen[idx]
-        new = idx[fresh]
-        old = idx[~fresh]
-        if new.size:
-            size[new] = cols[t, new]
-            interval[new] = float(t + 1)
-        if old.size:
-            size[old] = alpha * cols[t, old] + complement * size[old]
-            interval[old] = alpha * (t - last[old]).astype(np.float64) + complement * interval[old]
-        seen[idx] = True
-        last[idx] = t
-    return size, interval, seen
-
-
 def _aggregation_levels(y: Floats) -> tuple[Ints, np.ndarray]:
     """The rounded mean interval between demands (statsforecast rounds half to even)."""
     nonzero = y != 0
@@ -250,51 +186,43 @@ def _aggregation_levels(y: Floats) -> tuple[Ints, np.ndarray]:
     return np.round(mean_interval).astype(np.int64), seen
 
 
-def _group_rows(levels: Ints, seen: np.ndarray) -> dict[int, Ints]:
-    groups: dict[int, list[int]] = defaultdict(list)
-    for row in np.flatnonzero(seen).tolist():
-        groups[int(levels[row])].append(row)
-    return {agg: np.asarray(rows, dtype=np.int64) for agg, rows in sorted(groups.items())}
+def _by_level(y: Floats) -> tuple[Ints, Ints, Ints]:
+    """The series with demand, highest aggregation level first; every series' level; and
+    ``count[k - 1]``, how many of those series have a level of k or more."""
+    levels, seen = _aggregation_levels(y)
+    rows = np.flatnonzero(seen)
+    rows = rows[np.argsort(-levels[rows], kind="stable")]
+    top = int(levels[rows[0]]) if rows.size else 0
+    count = np.searchsorted(-levels[rows], -np.arange(1, top + 1), side="right")
+    return rows, levels, count.astype(np.int64)
 
 
-def _bucket_sums(y: Floats, agg: int) -> Floats:
-    days = y.shape[1]
-    lost = days % agg
-    buckets = (days - lost) // agg
-    return np.asarray(y[:, lost:].reshape(y.shape[0], buckets, agg).sum(axis=2), dtype=np.float64)
+class _Buckets:
+    """Sums of demand over buckets of ``agg`` days, cut at the front (as statsforecast), for
+    the series ``rows[lo:hi]``. With ``running``, for many levels of the same series,
+    whole-unit demand is summed from running totals (exact for whole numbers); otherwise
+    bucket by bucket, as statsforecast does."""
 
+    CHUNK = 4096
 
-def _batches(groups: list[tuple[Ints, Floats]]) -> list[list[tuple[Ints, Floats]]]:
-    out: list[list[tuple[Ints, Floats]]] = []
-    current: list[tuple[Ints, Floats]] = []
-    size = 0
-    for rows, sums in groups:
-        cost = sums.size
-        if current and size + cost > BATCH_VALUES:
-            out.append(current)
-            current, size = [], 0
-        current.append((rows, sums))
-        size += cost
-    if current:
-        out.append(current)
-    return out
+    def __init__(self, y: Floats, rows: Ints, *, running: bool) -> None:
+        self.y = y
+        self.rows = rows
+        self.days = int(y.shape[1])
+        self.running: Floats | None = None
+        if running and y.size and np.array_equal(y, np.trunc(y)):
+            totals = np.zeros((rows.size, self.days + 1))
+            for lo in range(0, rows.size, self.CHUNK):
+                part = rows[lo : lo + self.CHUNK]
+                np.cumsum(y[part], axis=1, out=totals[lo : lo + part.size, 1:])
+            if np.abs(totals).max() < 2.0**53:  # every running total is exact
+                self.running = totals
 
-
-def _optimised_ses_forecasts(groups: Sequence[tuple[Ints, Floats]]) -> list[Floats]:
-    """Optimised-SES forecasts of bucket sums, for several groups of rows (a row with one
-    bucket forecasts that bucket: the search ties at once).
-
-    Groups whose bucket counts lie within a factor of two are packed and searched together, so
-    the packed matrices stay dense."""
-    out: list[Floats] = [np.empty(0)] * len(groups)
-    bands: dict[int, list[int]] = defaultdict(list)
-    for g, (_rows, sums) in enumerate(groups):
-        bands[int(sums.shape[1]).bit_length()].append(g)
-    for members in bands.values():
-        chosen = [groups[g] for g in members]
-        offsets = np.cumsum([0] + [len(rows) for rows, _ in chosen])
-        data = pack([(len(rows), sums) for rows, sums in chosen])
-        values = data.in_caller_order(ses_level(data, golden_alpha(data)))
-        for n, g in enumerate(members):
-            out[g] = values[offsets[n] : offsets[n + 1]]
-    return out
+    def forecasts(self, lo: int, hi: int, agg: int) -> Floats:
+        """Optimised-SES forecasts of the bucket sums of series ``rows[lo:hi]``."""
+        if self.running is not None:
+            return optimised_ses_of_bucket_sums(self.running[lo:hi], agg)
+        lost = self.days % agg
+        buckets = (self.days - lost) // agg
+        block = self.y[self.rows[lo:hi], lost:].reshape(hi - lo, buckets, agg)
+        return optimised_ses(np.asarray(block.sum(axis=2), dtype=np.float64))

@@ -8,9 +8,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from statsforecast.models import ADIDA, IMAPA, TSB, CrostonClassic, CrostonSBA
+from statsforecast.models import (
+    ADIDA,
+    IMAPA,
+    TSB,
+    CrostonClassic,
+    CrostonSBA,
+    SimpleExponentialSmoothingOptimized,
+)
 
+from rxsupply.analytics import forecasting
 from rxsupply.analytics.forecasting import METHODS, forecast, level
+from rxsupply.analytics.smoothing import BLOCK
 
 ORACLES: dict[str, Any] = {
     "croston": CrostonClassic(),
@@ -45,6 +54,46 @@ def test_intermittent_methods_match_statsforecast_to_1e_9(method: str, days: int
     oracle = ORACLES[method]
     theirs = np.array([oracle.forecast(y=row, h=5)["mean"] for row in y])
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("method", sorted(ORACLES))
+def test_fractional_doses_across_several_kernel_blocks_match_statsforecast(method: str) -> None:
+    # millilitres: no running totals for IMAPA, bucket sums summed as statsforecast sums them
+    rng = np.random.default_rng(11)
+    y = _intermittent(seed=5, series=2 * BLOCK + 17, days=200) * rng.choice(
+        [0.1, 0.25, 1.0 / 3.0, 2.5], size=(2 * BLOCK + 17, 200)
+    )
+
+    ours = forecast(y, method, horizon=3)
+
+    theirs = np.array([ORACLES[method].forecast(y=row, h=3)["mean"] for row in y])
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+
+
+def test_optimised_ses_matches_statsforecasts_alpha_search_on_0_01_to_0_99() -> None:
+    y = _intermittent(seed=3, series=BLOCK + 9, days=120) + np.linspace(0.0, 3.0, 120)
+    oracle = SimpleExponentialSmoothingOptimized()
+
+    ours = level(y, "ses")
+
+    theirs = np.array([oracle.forecast(y=row, h=1)["mean"][0] for row in y])
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-9)
+
+
+def test_imapa_gives_the_same_bits_from_running_totals_as_bucket_by_bucket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    y = _intermittent(seed=9, series=300, days=365)
+    from_totals = level(y, "imapa")
+    monkeypatch.setattr(forecasting._Buckets, "__init__", _bucket_by_bucket)
+
+    by_bucket = level(y, "imapa")
+
+    np.testing.assert_array_equal(from_totals, by_bucket)
+
+
+def _bucket_by_bucket(self: Any, y: np.ndarray, rows: np.ndarray, *, running: bool) -> None:
+    self.y, self.rows, self.days, self.running = y, rows, int(y.shape[1]), None
 
 
 @settings(max_examples=40, deadline=None)
