@@ -79,6 +79,7 @@ def explanation(item: str, location: str) -> str:
             "demand_class": c["demand_class"],
             "lifecycle": c["lifecycle"],
             "capped_by_capacity": high >= 200,
+            "do_not_stock": False,
         },
         sort_keys=True,
     )

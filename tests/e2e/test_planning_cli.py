@@ -95,6 +95,27 @@ def test_plan_on_a_file_explains_every_recommendation(rx: Rx, tmp_path: Path) ->
     assert set(frame["service_measure"].to_list()) == {"cycle"}
 
 
+def test_plan_takes_dead_series_out_of_stock_unless_told_to_keep_them(
+    rx: Rx, tmp_path: Path
+) -> None:
+    demand = _demand_file(tmp_path / "demand.csv", days=240)
+    with demand.open("a", newline="") as handle:  # used in January only: dead by September
+        writer = csv.writer(handle)
+        for d in range(30):
+            writer.writerow(["OLD", (START + timedelta(days=d)).isoformat(), 2])
+    removed, kept = tmp_path / "removed.csv", tmp_path / "kept.csv"
+
+    first = rx("plan", "--demand", str(demand), "--out", str(removed))
+    second = rx("plan", "--demand", str(demand), "--keep-dead", "--out", str(kept))
+
+    assert (first.code, second.code) == (0, 0), first.err + second.err
+    old = pl.read_csv(removed).filter(pl.col("series_id") == "OLD").row(0, named=True)
+    assert (old["lifecycle"], old["do_not_stock"], old["min"], old["max"]) == ("dead", True, 0, 0)
+    again = pl.read_csv(kept).filter(pl.col("series_id") == "OLD").row(0, named=True)
+    assert (again["do_not_stock"], again["max"] >= 1) == (False, True)
+    assert pl.read_csv(removed)["do_not_stock"].sum() == 1
+
+
 def test_simulate_on_files_replays_the_policy_file(rx: Rx, tmp_path: Path) -> None:
     demand = _demand_file(tmp_path / "demand.csv")
     plan_file = tmp_path / "plan.csv"

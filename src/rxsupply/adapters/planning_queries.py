@@ -203,6 +203,11 @@ def explain(e: dict[str, Any]) -> str:
     )
     if e.get("capped_by_capacity"):
         line += "; max capped by the pocket's capacity"
+    if e.get("do_not_stock"):
+        line = (
+            f"{', '.join(str(c) for c in classes if c)}: no recent use and not vital:"
+            " do not stock (take it out; plan with --keep-dead to keep it)"
+        )
     return line
 
 

@@ -155,6 +155,8 @@ def recommendations(plan_: Plan, info: SeriesInfo) -> list[Recommendation]:
         new_min, new_max = int(row["min"]), int(row["max"])  # type: ignore[call-overload]
         if new_min == info.current_min[i] and new_max == info.current_max[i]:
             continue
+        if info.current_min[i] < 0 and new_max == 0:
+            continue  # not stocked there and not to be: nothing to set up
         out.append(
             Recommendation(
                 location_id=int(info.location_id[i]),
@@ -225,7 +227,7 @@ def subset_info(info: SeriesInfo, rows: np.ndarray) -> SeriesInfo:
     return SeriesInfo(**{name: pick(getattr(info, name)) for name in SeriesInfo.__slots__})
 
 
-CURVE_LEVELS = (0.80, 0.90, 0.95, 0.98, 0.99, 0.995)
+CURVE_LEVELS = (0.80, 0.90, 0.95, 0.98, 0.99, 0.995, 0.999, 0.9999)
 # budgets between the cheapest and the dearest plan of the menu: the frontier is steep low down
 BUDGET_SHARES = (0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0)
 
@@ -242,11 +244,13 @@ def service_curve(
     *,
     holdout_days: int = 180,
     levels: tuple[float, ...] = CURVE_LEVELS,
+    stock_dead: bool = False,
 ) -> list[dict[str, Any]]:
     """Achieved fill rate and average inventory value of the pockets on the held-out days:
     our plan at one target for all (``rxsupply``), our plan spending the same money by
     marginal allocation (``rxsupply budget``), the textbook plan (SES, normal safety stock) at
-    each target, and the current settings."""
+    each target, and the current settings. ``stock_dead`` keeps our plans from taking dead
+    items out of stock (the textbook plan never does)."""
     history, holdout = loaded.demand.split(holdout_days)
     info = loaded.info
     rows = pocket_rows(info)
@@ -263,7 +267,10 @@ def service_curve(
         return simulate(q, policy).totals()
 
     points: list[dict[str, Any]] = []
-    ours = prepare(demand, setting=setting, targets=Targets(), criticality=sub.criticality, abc=abc)
+    ours_targets = Targets(stock_dead=stock_dead)
+    ours = prepare(
+        demand, setting=setting, targets=ours_targets, criticality=sub.criticality, abc=abc
+    )
     book = prepare(
         demand,
         setting=setting,
@@ -275,7 +282,7 @@ def service_curve(
     for level in levels:
         single = Targets.single(level)
         for name, result in (
-            ("rxsupply", finish(ours, setting=setting, targets=single)),
+            ("rxsupply", finish(ours, setting=setting, targets=single.keeping(stock_dead))),
             ("textbook", finish(book, setting=setting, targets=single)),
         ):
             totals = replay(result.levels)
@@ -292,7 +299,7 @@ def service_curve(
         float(
             expected_value(
                 finish(
-                    ours, setting=setting, targets=Targets(), target=np.full(rows.size, level)
+                    ours, setting=setting, targets=ours_targets, target=np.full(rows.size, level)
                 ).levels,
                 mean=ours.mean,
                 interval=ours.interval,
@@ -303,7 +310,7 @@ def service_curve(
     )
     for share in BUDGET_SHARES:
         budget = low + (high - low) * share
-        spent = finish(ours, setting=setting, targets=Targets(), budget=budget)
+        spent = finish(ours, setting=setting, targets=ours_targets, budget=budget)
         totals = replay(spent.levels)
         points.append(
             {

@@ -90,6 +90,7 @@ class Plan:
                     "demand_class": str(self.demand_class[i]),
                     "lifecycle": str(self.lifecycle[i]),
                     "capped_by_capacity": bool(lv.capped[i]),
+                    "do_not_stock": bool(lv.do_not_stock[i]),
                 }
             )
         return out
@@ -237,8 +238,15 @@ def finish(
     target: Floats | None = None,
     budget: float | None = None,
 ) -> Plan:
-    """Levels at the targets (per series, one for all, or chosen to fit a budget)."""
+    """Levels at the targets (per series, one for all, or chosen to fit a budget); dead
+    series that are not vital get none (unless ``targets.stock_dead``; never in the textbook
+    plan, which knows no lifecycle)."""
     goal = target if target is not None else targets.for_series(ready.abc, ready.criticality)
+    out = (
+        (ready.lifecycle == "dead") & ~setting.vital
+        if not (ready.textbook or targets.stock_dead)
+        else np.zeros(ready.mean.size, dtype=bool)
+    )
     if budget is not None:
         goal = budget_targets(
             mean=ready.mean,
@@ -247,6 +255,7 @@ def finish(
             budget=budget,
             measure=targets.measure,
             textbook=ready.textbook,
+            out_of_stock=out,
         )
         # a budget never buys a vital drug less than its target
         goal = np.where(ready.criticality == "vital", np.maximum(goal, targets.vital), goal)
@@ -257,7 +266,7 @@ def finish(
         target=goal,
         measure=targets.measure,
         textbook=ready.textbook,
-    )
+    ).taken_out(out)
     return Plan(
         series_ids=ready.demand.series_ids,
         abc=ready.abc,
@@ -275,7 +284,7 @@ def finish(
     )
 
 
-BUDGET_MENU = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995)
+BUDGET_MENU = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9999)
 
 
 def expected_value(
@@ -284,7 +293,8 @@ def expected_value(
     """Model estimates per series: average inventory value, and units filled per day.
 
     The position after a review is spread over ``min + 1 .. max``; on hand averages that less
-    the demand of the protection interval, plus what is short (never below zero)."""
+    the demand of the protection interval, plus what is short (never below zero). A series
+    taken out of stock holds nothing and fills nothing."""
     q = np.maximum(lv.max_level - lv.min_level, 1)
     per_period = mean * setting.review_period_days
     short = interval.expected_shortage(
@@ -292,7 +302,8 @@ def expected_value(
     )
     filled = np.clip(per_period - short, 0.0, None) / np.maximum(setting.review_period_days, 1)
     on_hand = (lv.min_level + 1 + lv.max_level) / 2.0 - mean * setting.protection_days() + short
-    return np.clip(on_hand, 0.0, None) * setting.unit_cost, filled
+    value = np.clip(on_hand, 0.0, None) * setting.unit_cost
+    return np.where(lv.do_not_stock, 0.0, value), np.where(lv.do_not_stock, 0.0, filled)
 
 
 def budget_targets(
@@ -303,8 +314,10 @@ def budget_targets(
     budget: float,
     measure: str,
     textbook: bool = False,
+    out_of_stock: NDArray[np.bool_] | None = None,
 ) -> Floats:
-    """Per series, the menu target that spends the budget where it fills the most units."""
+    """Per series, the menu target that spends the budget where it fills the most units
+    (series ``out_of_stock`` cost and fill nothing, whatever their target)."""
     menu = np.asarray(BUDGET_MENU)
     value = np.empty((mean.size, menu.size))
     fill = np.empty((mean.size, menu.size))
@@ -317,6 +330,8 @@ def budget_targets(
             measure=measure,
             textbook=textbook,
         )
+        if out_of_stock is not None:
+            lv = lv.taken_out(out_of_stock)
         value[:, j], fill[:, j] = expected_value(lv, mean=mean, interval=interval, setting=setting)
     # a higher target never has to cost less or fill less: keep the menu monotone
     value = np.maximum.accumulate(value, axis=1)

@@ -27,7 +27,7 @@ Conventions (the simulator in :mod:`rxsupply.analytics.simulation` uses the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,12 +42,16 @@ MEASURES = ("fill-rate", "cycle")
 
 @dataclass(frozen=True, slots=True)
 class Targets:
-    """Service-level targets by ABC class and criticality (vital overrides the class)."""
+    """Service-level targets by ABC class and criticality (vital overrides the class).
+
+    A series whose lifecycle is *dead* (no use for the dead-days threshold) and that is not
+    vital gets no stock at all, a do-not-stock recommendation, unless ``stock_dead``."""
 
     measure: str = "fill-rate"
     by_class: dict[str, float] = field(default_factory=lambda: {"A": 0.95, "B": 0.97, "C": 0.98})
     vital: float = 0.995
     non_essential_discount: float = 0.03
+    stock_dead: bool = False
 
     def __post_init__(self) -> None:
         if self.measure not in MEASURES:
@@ -64,6 +68,10 @@ class Targets:
             vital=level,
             non_essential_discount=0.0,
         )
+
+    def keeping(self, stock_dead: bool) -> Targets:
+        """These targets, keeping dead series in stock or not."""
+        return replace(self, stock_dead=stock_dead)
 
     def for_series(self, abc: Labels, criticality: Labels) -> Floats:
         base = np.array([self.by_class.get(str(c), self.by_class["C"]) for c in abc.tolist()])
@@ -138,11 +146,28 @@ class Levels:
     safety_stock: Floats
     target: Floats
     capped: NDArray[np.bool_]
+    do_not_stock: NDArray[np.bool_]
 
     @staticmethod
     def concat(parts: list[Levels]) -> Levels:
         return Levels(
             **{name: np.concatenate([getattr(p, name) for p in parts]) for name in Levels.__slots__}
+        )
+
+    def taken_out(self, rows: NDArray[np.bool_]) -> Levels:
+        """These levels with the series where ``rows`` is set taken out of stock: every level
+        zero, nothing ordered (a do-not-stock recommendation)."""
+        zero = np.zeros_like(self.min_level)
+        return Levels(
+            min_level=np.where(rows, zero, self.min_level),
+            max_level=np.where(rows, zero, self.max_level),
+            reorder_point=np.where(rows, zero, self.reorder_point),
+            order_up_to=np.where(rows, zero, self.order_up_to),
+            order_quantity=np.where(rows, zero, self.order_quantity),
+            safety_stock=np.where(rows, 0.0, self.safety_stock),
+            target=self.target,
+            capped=self.capped & ~rows,
+            do_not_stock=self.do_not_stock | rows,
         )
 
 
@@ -219,6 +244,7 @@ def levels(
         safety_stock=np.asarray(safety, dtype=np.float64),
         target=target,
         capped=capped,
+        do_not_stock=np.zeros(min_level.size, dtype=bool),
     )
 
 

@@ -257,6 +257,13 @@ def plan_cmd(
     propose: Annotated[
         bool, typer.Option(help="Store changed levels for a manager's review.")
     ] = False,
+    keep_dead: Annotated[
+        bool,
+        typer.Option(
+            help="Keep stocking dead item-locations (no use for --dead-days) that are not "
+            "vital; by default they are recommended for removal (levels 0)."
+        ),
+    ] = False,
     abc_shares: AbcOption = "0.8,0.15",
     xyz_limits: XyzOption = "0.5,1.0",
     dead_days: DeadOption = 180,
@@ -271,7 +278,7 @@ def plan_cmd(
         Targets.single(service_level, service_measure.value)
         if service_level is not None
         else Targets(measure=service_measure.value)
-    )
+    ).keeping(keep_dead)
     thresholds = _thresholds(abc_shares, xyz_limits, dead_days)
     planner = _planner(scheduler, partitions)
     src = _source(demand_file)

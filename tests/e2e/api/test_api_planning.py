@@ -22,11 +22,15 @@ from tests.e2e.proposals import (
     CLASSES,
     MORPHINE_ICU,
     ONDANSETRON_ICU,
+    ids_of,
     propose_examples,
 )
 
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.users import Role
 from rxsupply.entrypoints.api import planning_routes
+from rxsupply.services import levels
 
 from .harness import Hospital, QuickHasher, open_hospital, problem
 
@@ -357,6 +361,32 @@ def test_a_manager_runs_planning_on_the_ledger_and_its_proposals_wait_for_review
     entries = get(pharmacy, "/api/audit", Role.ADMIN, action="propose-levels")["data"]
     assert [e["user"] for e in entries] == ["manager"]
     assert took < 10, f"planning the example hospital took {took:.1f} s"
+
+
+def test_planning_proposes_taking_dead_items_out_unless_asked_to_keep_them(
+    pharmacy: Hospital, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_examples(pharmacy.engine, "dispenses")  # November 2026
+    # ondansetron (essential) set up in a pocket that has not dispensed it
+    loc_id, item_id = ids_of(pharmacy.engine).key("ONDA4INJ", "ICU-ADC1-P01")
+    with SqlUnitOfWork(pharmacy.engine) as uow:
+        level = StockLevel(location_id=loc_id, item_id=item_id, min_level=2, max_level=6)
+        levels.set_stock_level(uow, level=level, user="tests", now=NOW)
+    monkeypatch.setattr(planning_routes, "local_today", lambda: NOW.date())
+    manager = pharmacy.token(Role.MANAGER)
+
+    pharmacy.api.post("/api/planning/run", token=manager)
+    removed = [
+        r for r in get(pharmacy, "/api/recommendations", limit=1000)["data"] if r["max_level"] == 0
+    ]
+    response = pharmacy.api.post("/api/planning/run?keep_dead=true", token=manager)
+    kept = get(pharmacy, "/api/recommendations", limit=1000)["data"]
+
+    assert response.status_code == 200, response.text
+    assert [(r["item"], r["location"]) for r in removed] == [("ONDA4INJ", "ICU-ADC1-P01")]
+    assert all(r["explanation"]["do_not_stock"] for r in removed)
+    assert all("do not stock" in r["why"] for r in removed)
+    assert all(r["max_level"] >= 1 for r in kept)
 
 
 def test_a_technician_may_not_run_planning(pharmacy: Hospital) -> None:

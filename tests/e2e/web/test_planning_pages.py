@@ -8,6 +8,7 @@ into the worker's hospital; each test that decides one proposes its own first.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +17,20 @@ from urllib.parse import quote
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
-from tests.e2e.proposals import APAP_ED, MORPHINE_ICU, ONDANSETRON_ICU, propose_examples
+from tests.conftest import NOW
+from tests.e2e.proposals import (
+    APAP_ED,
+    MORPHINE_ICU,
+    ONDANSETRON_ICU,
+    explanation,
+    ids_of,
+    propose_examples,
+)
 
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.levels import Recommendation
 from rxsupply.entrypoints.api import create_app
+from rxsupply.services import levels
 
 from .harness import (
     TestClient,
@@ -100,6 +112,30 @@ def test_a_technician_sees_the_pending_recommendations_without_any_buttons(
     assert "/accept" not in answer.text
     assert "/reject" not in answer.text
     assert "/planning/run" not in answer.text
+
+
+def test_a_do_not_stock_proposal_is_marked_and_says_why(
+    manager: TestClient, web_engine: Engine
+) -> None:
+    location_id, item_id = ids_of(web_engine).key(*APAP_ED)
+    dead = json.loads(explanation(*APAP_ED)) | {"lifecycle": "dead", "do_not_stock": True}
+    out = Recommendation(
+        location_id=location_id,
+        item_id=item_id,
+        min_level=0,
+        max_level=0,
+        current_min=None,
+        current_max=None,
+        explanation=json.dumps(dead),
+    )
+    with SqlUnitOfWork(web_engine) as uow:
+        levels.propose(uow, recommendations=[out], classes=[], user="tests", now=NOW)
+
+    html = manager.get("/levels", params={"location": APAP_ED[1]}).text
+
+    assert "<strong data-recommended>0 / 0</strong>" in html
+    assert "data-do-not-stock>do not stock</span>" in html
+    assert "no recent use and not vital: do not stock" in html
 
 
 def test_the_review_filters_by_location_and_item(manager: TestClient, proposed: Proposed) -> None:

@@ -244,11 +244,70 @@ def test_the_expected_value_of_levels_by_hand() -> None:
         safety_stock=np.array([3.0]),
         target=np.array([0.95]),
         capped=np.array([False]),
+        do_not_stock=np.array([False]),
     )
 
     value, filled = expected_value(lv, mean=ready.mean, interval=ready.interval, setting=setting)
 
     assert (value.tolist(), filled.tolist()) == ([4.5 * 2.0], [0.0])
+
+
+def _dead_and_alive() -> tuple[DemandMatrix, Setting]:
+    # four series over 400 days: used every day; last used 200 days ago (dead), twice, the
+    # second vital; never used (dead)
+    y = np.zeros((4, 400))
+    y[0] = 2.0
+    y[1, :200] = 1.0
+    y[2, :200] = 1.0
+    demand = DemandMatrix(series_ids=("A", "D", "DV", "N"), start=START, quantities=y)
+    setting = _daily_pockets(np.array([1.0, 50.0, 50.0, 80.0]))
+    vital = np.array([False, False, True, False])
+    return demand, Setting(**{**_fields(setting), "vital": vital})
+
+
+def _fields(setting: Setting) -> dict[str, Any]:
+    return {name: getattr(setting, name) for name in Setting.__slots__}
+
+
+def test_dead_series_that_are_not_vital_are_taken_out_of_stock() -> None:
+    demand, setting = _dead_and_alive()
+
+    result = plan(demand, setting=setting, targets=Targets())
+
+    lv = result.levels
+    assert result.lifecycle.tolist() == ["active", "dead", "dead", "dead"]
+    assert lv.do_not_stock.tolist() == [False, True, False, True]
+    assert (lv.min_level[[1, 3]].tolist(), lv.max_level[[1, 3]].tolist()) == ([0, 0], [0, 0])
+    assert lv.min_level[2] >= 1  # vital: never below one
+    assert lv.max_level[0] >= 2  # used every day: stocked
+    assert [r["do_not_stock"] for r in result.rows()] == [False, True, False, True]
+
+
+def test_stock_dead_keeps_every_series_stocked_and_the_textbook_never_takes_any_out() -> None:
+    demand, setting = _dead_and_alive()
+
+    kept = plan(demand, setting=setting, targets=Targets(stock_dead=True))
+    book = plan(demand, setting=setting, targets=Targets(), textbook=True)
+
+    for result in (kept, book):
+        assert not result.levels.do_not_stock.any()
+        assert (result.levels.max_level >= 1).all()
+
+
+def test_a_budget_spends_nothing_on_series_taken_out_of_stock() -> None:
+    demand, setting = _dead_and_alive()
+    ready = prepare(demand, setting=setting, targets=Targets())
+    lean = finish(ready, setting=setting, targets=Targets.single(0.5))
+    floor = _model_value(lean, ready)
+
+    result = finish(ready, setting=setting, targets=Targets(), budget=floor + 5.0)
+
+    value, filled = expected_value(
+        result.levels, mean=ready.mean, interval=ready.interval, setting=setting
+    )
+    assert value[[1, 3]].tolist() == [0.0, 0.0]
+    assert filled[[1, 3]].tolist() == [0.0, 0.0]
+    assert float(value.sum()) <= floor + 5.0
 
 
 def test_a_budget_plan_keeps_the_models_expected_value_within_the_budget(small: Small) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from rxsupply.adapters import planning_queries
 from rxsupply.adapters.planning_runs import run_planning
 from rxsupply.adapters.unit_of_work import run_with_retry
+from rxsupply.analytics.policy import Targets
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.api.routes import EngineDep, Limit, Offset, page
 from rxsupply.entrypoints.api.security import REQUIRES, Caller, guarded
@@ -124,14 +125,29 @@ def reject_recommendation(
     return decide(engine, recommendation_id, accept=False, user=who.user.username)
 
 
-def plan_now(engine: Engine, *, user: str) -> dict[str, Any]:
+def plan_now(engine: Engine, *, user: str, keep_dead: bool = False) -> dict[str, Any]:
     """Run the planning job on the ledger's history up to yesterday; its summary."""
-    summary = run_planning(engine, today=local_today(), zone=facility_zone(), now=now(), user=user)
+    summary = run_planning(
+        engine,
+        today=local_today(),
+        zone=facility_zone(),
+        now=now(),
+        user=user,
+        targets=Targets(stock_dead=keep_dead),
+    )
     return asdict(summary) | {"seconds": round(summary.seconds, 2)}
 
 
 @router.post("/planning/run", **guarded(Permission.SET_LEVELS))
-def run_planning_job(engine: EngineDep, who: Planner) -> dict[str, Any]:
+def run_planning_job(
+    engine: EngineDep,
+    who: Planner,
+    keep_dead: Annotated[
+        bool,
+        Query(description="Keep stocking dead items (no use in 180 days) that are not vital."),
+    ] = False,
+) -> dict[str, Any]:
     """Classify and plan every item-location and propose the changed levels for review (as
-    ``rxsupply plan --propose``). Takes seconds to minutes on a large hospital."""
-    return plan_now(engine, user=who.user.username)
+    ``rxsupply plan --propose``). Dead items that are not vital are proposed for removal
+    (levels 0) unless ``keep_dead``. Takes seconds to minutes on a large hospital."""
+    return plan_now(engine, user=who.user.username, keep_dead=keep_dead)
