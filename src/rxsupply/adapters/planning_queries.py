@@ -188,13 +188,19 @@ def explain(e: dict[str, Any]) -> str:
         return "1 day" if n == 1 else f"{n} days"
 
     classes = [f"{e.get('abc', '')}{e.get('xyz', '')}", e.get("demand_class"), e.get("lifecycle")]
+    named = ", ".join(str(c) for c in classes if c)
+    if e.get("do_not_stock"):
+        return (
+            f"{named}: no recent use and not vital:"
+            " do not stock (take it out; plan with --keep-dead to keep it)"
+        )
     mean = float(e.get("mean_daily_demand") or 0.0)
     sd = float(e.get("sd_daily_demand") or 0.0)
     measure = {"cycle": "cycle service level"}.get(str(e.get("service_measure")), "fill rate")
     distribution = str(e.get("distribution") or "")
     distribution = {"poisson": "Poisson"}.get(distribution, distribution.replace("_", " "))
     line = (
-        f"{', '.join(str(c) for c in classes if c)}: {mean:,.2f} a day (SD {sd:,.2f})"
+        f"{named}: {mean:,.2f} a day (SD {sd:,.2f})"
         f" over {days(e.get('protection_days', 0))} of protection"
         f" (lead time {days(e.get('lead_time_days', 0))},"
         f" review every {days(e.get('review_period_days', 1))});"
@@ -203,11 +209,6 @@ def explain(e: dict[str, Any]) -> str:
     )
     if e.get("capped_by_capacity"):
         line += "; max capped by the pocket's capacity"
-    if e.get("do_not_stock"):
-        line = (
-            f"{', '.join(str(c) for c in classes if c)}: no recent use and not vital:"
-            " do not stock (take it out; plan with --keep-dead to keep it)"
-        )
     return line
 
 

@@ -117,9 +117,7 @@ def adida_level(y: Floats) -> Floats:
     rows, levels, count = _by_level(y)
     buckets = _Buckets(y, rows, running=False)
     for agg in np.unique(levels[rows]).tolist():
-        # the series at level agg sit at positions count[agg]..count[agg - 1]
-        lo = int(count[agg]) if agg < count.size else 0
-        hi = int(count[agg - 1])
+        lo, hi = _at_level(count, agg)
         out[rows[lo:hi]] = buckets.forecasts(lo, hi, agg) / agg
     return out
 
@@ -133,8 +131,7 @@ def imapa_level(y: Floats) -> Floats:
     # the series that go up to level k are the first count[k - 1]
     at_level = [buckets.forecasts(0, int(n), agg) / agg for agg, n in enumerate(count, 1)]
     for lv in np.unique(levels[rows]).tolist():
-        lo = int(count[lv]) if lv < count.size else 0
-        hi = int(count[lv - 1])
+        lo, hi = _at_level(count, lv)
         forecasts = np.stack([at_level[k][lo:hi] for k in range(lv)], axis=1)
         out[rows[lo:hi]] = forecasts.mean(axis=1)
     return out
@@ -195,6 +192,12 @@ def _by_level(y: Floats) -> tuple[Ints, Ints, Ints]:
     top = int(levels[rows[0]]) if rows.size else 0
     count = np.searchsorted(-levels[rows], -np.arange(1, top + 1), side="right")
     return rows, levels, count.astype(np.int64)
+
+
+def _at_level(count: Ints, level: int) -> tuple[int, int]:
+    """Where the series of exactly ``level`` sit in :func:`_by_level`'s order: from
+    ``count[level]`` (those above it) to ``count[level - 1]``."""
+    return (int(count[level]) if level < count.size else 0), int(count[level - 1])
 
 
 class _Buckets:
