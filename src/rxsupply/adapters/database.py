@@ -45,8 +45,16 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> E
         _sqlite_events(engine, wal=not memory)
         return engine
     if parsed.get_backend_name() == "postgresql":
+        # The working set (on-hand, locations, lots) is hot in memory: an index probe costs
+        # about what a sequential page does. PostgreSQL's default of 4 (spinning disks) makes
+        # the planner scan and hash a whole table to avoid a few hundred probes.
+        given = parsed.query.get("options") or ()
+        options = " ".join(
+            [*([given] if isinstance(given, str) else given), "-crandom_page_cost=1.1"]
+        )
         if schema:
-            kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
+            options += f" -csearch_path={schema}"
+        kwargs["connect_args"] = {"options": options}
         kwargs.update(_POOL)
         kwargs["pool_recycle"] = 1800
         return create_engine(url, **kwargs)

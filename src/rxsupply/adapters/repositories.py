@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -12,12 +12,14 @@ from sqlalchemy import (
     Connection,
     RowMapping,
     Table,
+    any_,
     bindparam,
     delete,
+    func,
     insert,
+    literal,
     select,
     text,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,7 +30,7 @@ from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.product import Criticality, DEASchedule, Item, Product
-from rxsupply.domain.stock import StockKey
+from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import Role, User
 from rxsupply.services.ports import AuditEntry, ProductKey, PurchaseLine, StoredUser
 
@@ -43,6 +45,9 @@ def chunks(values: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 def insert_many(conn: Connection, stmt: Any, rows: Sequence[Mapping[str, Any]]) -> None:
     """Execute ``stmt`` for many parameter sets, 5,000 at a time (DBAPI executemany)."""
+    if len(rows) == 1:  # one parameter set: a plain execute, not the executemany path
+        conn.execute(stmt, dict(rows[0]))
+        return
     for start in range(0, len(rows), 5000):
         conn.execute(stmt, list(rows[start : start + 5000]))
 
@@ -55,14 +60,13 @@ def insert_rows(
     compilation (the import hot path); elsewhere rows go through ``insert_many``."""
     batch: list[tuple[Any, ...]] = []
     if conn.dialect.name != "sqlite":
+        stmt = built(conn, f"insert {table.name}", lambda _: insert(table))
         for row in rows:
             batch.append(row)
             if len(batch) == 5000:
-                insert_many(
-                    conn, insert(table), [dict(zip(columns, r, strict=True)) for r in batch]
-                )
+                insert_many(conn, stmt, [dict(zip(columns, r, strict=True)) for r in batch])
                 batch.clear()
-        insert_many(conn, insert(table), [dict(zip(columns, r, strict=True)) for r in batch])
+        insert_many(conn, stmt, [dict(zip(columns, r, strict=True)) for r in batch])
         return
     procs = [table.c[c].type._cached_bind_processor(conn.dialect) for c in columns]
     converters = [(i, p) for i, p in enumerate(procs) if p is not None]
@@ -109,6 +113,162 @@ def upsert(conn: Connection, table: Any) -> Any:
     return sqlite.insert(table)
 
 
+_BUILT: dict[tuple[str, str], Any] = {}
+
+
+def built(conn: Connection, name: str, build: Callable[[Connection], Any]) -> Any:
+    """A statement of the hot write path, built once per dialect and reused: SQLAlchemy then
+    finds its compiled form by a cache key memoised on the object, instead of building,
+    aliasing and hashing a new statement tree for every movement."""
+    key = (name, conn.dialect.name)
+    stmt = _BUILT.get(key)
+    if stmt is None:
+        stmt = _BUILT[key] = build(conn)
+    return stmt
+
+
+_LOCATION = t.location.alias("parent")
+_LOCATION_BY_CODE = (
+    select(t.location, _LOCATION.c.code.label("parent_code"), t.item.c.code.label("item_code"))
+    .outerjoin(_LOCATION, _LOCATION.c.id == t.location.c.parent_id)
+    .outerjoin(t.item, t.item.c.id == t.location.c.item_id)
+    .where(t.location.c.code == bindparam("code"))
+)
+
+
+def among(conn: Connection, col: Any, name: str) -> Any:
+    """``col`` is one of the list bound as ``name``. PostgreSQL gets ``= ANY(array)``: one
+    SQL text whatever the list's length, so the driver prepares it once and the server
+    plans it once (an IN list of n values is a new statement for every n)."""
+    if conn.dialect.name == "postgresql":
+        return col == any_(bindparam(name, type_=postgresql.ARRAY(col.type)))
+    return col.in_(bindparam(name, expanding=True))
+
+
+def _locations_by_code(conn: Connection) -> Any:
+    return (
+        select(t.location, _LOCATION.c.code.label("parent_code"), t.item.c.code.label("item_code"))
+        .outerjoin(_LOCATION, _LOCATION.c.id == t.location.c.parent_id)
+        .outerjoin(t.item, t.item.c.id == t.location.c.item_id)
+        .where(among(conn, t.location.c.code, "codes"))
+    )
+
+
+def _items_by_code(conn: Connection) -> Any:
+    return (
+        select(t.item, t.item_product.c.product_id)
+        .outerjoin(t.item_product, t.item_product.c.item_id == t.item.c.id)
+        .where(among(conn, t.item.c.code, "codes"))
+        .order_by(t.item.c.id, t.item_product.c.product_id)
+    )
+
+
+_ITEM_BY_CODE = (
+    select(t.item, t.item_product.c.product_id)
+    .outerjoin(t.item_product, t.item_product.c.item_id == t.item.c.id)
+    .where(t.item.c.code == bindparam("code"))
+    .order_by(t.item_product.c.product_id)
+)
+_UP = select(
+    t.location.c.id.label("ancestor_id"),
+    t.location.c.id.label("location_id"),
+    literal(0).label("depth"),
+).cte("up", recursive=True)
+_UP = _UP.union_all(
+    select(t.location.c.parent_id, _UP.c.location_id, _UP.c.depth + 1)
+    .join(t.location, t.location.c.id == _UP.c.ancestor_id)
+    .where(t.location.c.parent_id.is_not(None), _UP.c.depth < 64)
+)
+# location_path rebuilt from parent_id (the depth bound stops a cycle of parents).
+_FILL_PATHS = insert(t.location_path).from_select(
+    ["ancestor_id", "location_id"],
+    select(_UP.c.ancestor_id, _UP.c.location_id).distinct(),
+)
+# The on-hand lines of some products at some locations or anywhere below them, with what a
+# StockBook needs besides (lot expiry, location codes); FOR UPDATE OF on_hand when locking.
+
+
+def _branch_lines(conn: Connection, *, lock: bool) -> Any:
+    # Codes and expiries come from subqueries in the select list (an index probe per line
+    # found), so the planner only joins on-hand (by product) to the paths up to the roots.
+    path, oh = t.location_path, t.on_hand
+    root, line = t.location.alias("root_location"), t.location.alias("line_location")
+    stmt = (
+        select(
+            path.c.ancestor_id,
+            select(root.c.code).where(root.c.id == path.c.ancestor_id).scalar_subquery(),
+            oh.c.location_id,
+            select(line.c.code).where(line.c.id == oh.c.location_id).scalar_subquery(),
+            oh.c.product_id,
+            oh.c.lot_id,
+            oh.c.quantity,
+            select(t.lot.c.expiry).where(t.lot.c.id == oh.c.lot_id).scalar_subquery(),
+        )
+        .select_from(oh)
+        .join(path, path.c.location_id == oh.c.location_id)
+        .where(among(conn, path.c.ancestor_id, "roots"), among(conn, oh.c.product_id, "products"))
+        .order_by(oh.c.location_id, oh.c.product_id, oh.c.lot_id)
+    )
+    return stmt.with_for_update(of=oh) if lock else stmt
+
+
+def _location_codes(conn: Connection) -> Any:
+    return select(t.location.c.id, t.location.c.code).where(among(conn, t.location.c.id, "ids"))
+
+
+_INSERT_AUDIT = insert(t.audit)
+_DECREASE = (
+    update(t.on_hand)
+    .where(
+        t.on_hand.c.location_id == bindparam("k_loc"),
+        t.on_hand.c.product_id == bindparam("k_prod"),
+        t.on_hand.c.lot_id == bindparam("k_lot"),
+    )
+    .values(quantity=t.on_hand.c.quantity + bindparam("k_delta"))
+)
+_USER_FOR_TOKEN = (
+    select(t.app_user)
+    .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
+    .where(t.api_token.c.token_hash == bindparam("token_hash"), t.api_token.c.revoked.is_(False))
+)
+
+
+def _claim(conn: Connection) -> Any:
+    return (
+        upsert(conn, t.external_ref)
+        .on_conflict_do_nothing()
+        .returning(t.external_ref.c.external_id)
+    )
+
+
+def _claim_unnest(conn: Connection) -> Any:
+    """PostgreSQL: claim a list of external ids with one statement of one shape."""
+    ref = t.external_ref
+    ids = func.unnest(bindparam("ids", type_=postgresql.ARRAY(ref.c.external_id.type)))
+    rows = select(ids, bindparam("recorded_at", type_=ref.c.recorded_at.type))
+    return (
+        postgresql.insert(ref)
+        .from_select(["external_id", "recorded_at"], rows)
+        .on_conflict_do_nothing()
+        .returning(ref.c.external_id)
+    )
+
+
+def _lots_by_key(conn: Connection) -> Any:
+    return select(t.lot.c.product_id, t.lot.c.lot_number, t.lot.c.id, t.lot.c.expiry).where(
+        among(conn, t.lot.c.product_id, "products"), among(conn, t.lot.c.lot_number, "numbers")
+    )
+
+
+def _increase(conn: Connection) -> Any:
+    oh = t.on_hand
+    stmt = upsert(conn, oh)
+    return stmt.on_conflict_do_update(
+        index_elements=[oh.c.location_id, oh.c.product_id, oh.c.lot_id],
+        set_={"quantity": oh.c.quantity + stmt.excluded.quantity},
+    )
+
+
 class SqlLocations:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -140,22 +300,22 @@ class SqlLocations:
         return dict(rows.all())
 
     def get(self, code: str) -> Location | None:
-        loc, parent, it = t.location, t.location.alias("parent"), t.item
-        row = (
-            self.conn.execute(
-                select(loc, parent.c.code.label("parent_code"), it.c.code.label("item_code"))
-                .outerjoin(parent, parent.c.id == loc.c.parent_id)
-                .outerjoin(it, it.c.id == loc.c.item_id)
-                .where(loc.c.code == code)
-            )
-            .mappings()
-            .first()
-        )
+        row = self.conn.execute(_LOCATION_BY_CODE, {"code": code}).mappings().first()
         if row is None:
             return None
         return self._to_domain(
             row, {row["parent_id"]: row["parent_code"]}, {row["item_id"]: row["item_code"]}
         )
+
+    def get_many(self, codes: Iterable[str]) -> dict[str, Location]:
+        out: dict[str, Location] = {}
+        for part in chunks(sorted(set(codes))):
+            stmt = built(self.conn, "locations by code", _locations_by_code)
+            for row in self.conn.execute(stmt, {"codes": list(part)}).mappings():
+                out[row["code"]] = self._to_domain(
+                    row, {row["parent_id"]: row["parent_code"]}, {row["item_id"]: row["item_code"]}
+                )
+        return out
 
     def children(self, code: str) -> list[Location]:
         loc, parent, it = t.location, t.location.alias("parent"), t.item
@@ -205,6 +365,9 @@ class SqlLocations:
                 ).scalar_one()
                 ids[loc.code] = new_id
                 changed += 1
+        if changed:
+            self.conn.execute(delete(t.location_path))
+            self.conn.execute(_FILL_PATHS)
         self._subtree = None
         return changed
 
@@ -233,11 +396,8 @@ class SqlLocations:
         wanted = sorted(set(ids))
         out: dict[int, str] = {}
         for part in chunks(wanted):
-            out.update(
-                self.conn.execute(
-                    select(t.location.c.id, t.location.c.code).where(t.location.c.id.in_(part))
-                ).all()
-            )
+            stmt = built(self.conn, "location codes", _location_codes)
+            out.update(self.conn.execute(stmt, {"ids": list(part)}).all())
         return out
 
 
@@ -282,6 +442,20 @@ class SqlProducts:
             .first()
         )
         return product_from_row(row) if row else None
+
+    def find_many(self, key: ProductKey, values: Iterable[str]) -> dict[str, Product]:
+        col = t.product.c[_PRODUCT_KEY_COLUMN[key]]
+        out: dict[str, Product] = {}
+        for part in chunks(sorted(set(values))):
+            wanted = [int(v) for v in part] if key == "id" else list(part)
+            stmt = built(
+                self.conn,
+                f"products by {key}",
+                lambda c: select(t.product).where(among(c, col, "values")),
+            )
+            for row in self.conn.execute(stmt, {"values": wanted}).mappings():
+                out[str(row[col.name])] = product_from_row(row)
+        return out
 
     def ids_by(self, key: ProductKey, values: Iterable[str]) -> dict[str, int]:
         col = t.product.c[_PRODUCT_KEY_COLUMN[key]]
@@ -359,6 +533,18 @@ class SqlProducts:
             )
 
 
+def _item(rows: Sequence[RowMapping]) -> Item:
+    """An item from its rows joined to its product links (one row per product)."""
+    row = rows[0]
+    return Item(
+        code=row["code"],
+        name=row["name"],
+        criticality=Criticality(row["criticality"]),
+        product_ids=[r["product_id"] for r in rows if r["product_id"] is not None],
+        id=row["id"],
+    )
+
+
 class SqlItems:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -367,17 +553,16 @@ class SqlItems:
         return dict(self.conn.execute(select(t.item.c.code, t.item.c.id)).all())
 
     def get(self, code: str) -> Item | None:
-        row = self.conn.execute(select(t.item).where(t.item.c.code == code)).mappings().first()
-        if row is None:
-            return None
-        pids = self.products_of([row["id"]]).get(row["id"], [])
-        return Item(
-            code=row["code"],
-            name=row["name"],
-            criticality=Criticality(row["criticality"]),
-            product_ids=pids,
-            id=row["id"],
-        )
+        rows = self.conn.execute(_ITEM_BY_CODE, {"code": code}).mappings().all()
+        return _item(rows) if rows else None
+
+    def get_many(self, codes: Iterable[str]) -> dict[str, Item]:
+        by_code: dict[str, list[RowMapping]] = defaultdict(list)
+        for part in chunks(sorted(set(codes))):
+            stmt = built(self.conn, "items by code", _items_by_code)
+            for row in self.conn.execute(stmt, {"codes": list(part)}).mappings():
+                by_code[row["code"]].append(row)
+        return {code: _item(rows) for code, rows in by_code.items()}
 
     def save_many(self, items: Sequence[Item]) -> int:
         ids = self.ids_by_code()
@@ -438,15 +623,30 @@ class SqlLots:
         self, keys: Sequence[tuple[int, str]]
     ) -> dict[tuple[int, str], tuple[int, date | None]]:
         out: dict[tuple[int, str], tuple[int, date | None]] = {}
+        stmt = built(self.conn, "lots by key", _lots_by_key)
         for part in chunks(list(keys), 400):
-            rows = self.conn.execute(
-                select(t.lot.c.product_id, t.lot.c.lot_number, t.lot.c.id, t.lot.c.expiry).where(
-                    tuple_(t.lot.c.product_id, t.lot.c.lot_number).in_(list(part))
-                )
-            )
-            for pid, num, lid, exp in rows:
-                out[(pid, num)] = (lid, exp)
+            wanted = set(part)
+            products = sorted({p for p, _ in part})
+            numbers = sorted({n for _, n in part})
+            rows = self.conn.execute(stmt, {"products": products, "numbers": numbers})
+            for pid, num, lid, exp in rows:  # both lists match a few pairs not asked for
+                if (pid, num) in wanted:
+                    out[(pid, num)] = (lid, exp)
         return out
+
+    def lookup(
+        self, keys: Iterable[tuple[int, str]]
+    ) -> dict[tuple[int, str], tuple[int, date | None]]:
+        """(product id, lot number) -> (lot id, recorded expiry), for the lots recorded."""
+        return self._existing(sorted(set(keys)))
+
+    def add_missing(self, lots: Sequence[tuple[int, str, date | None]]) -> None:
+        """Record these lots unless they are (a writer that just recorded one wins)."""
+        insert_many(
+            self.conn,
+            built(self.conn, "add lots", lambda c: upsert(c, t.lot).on_conflict_do_nothing()),
+            [{"product_id": p, "lot_number": n, "expiry": e} for p, n, e in lots],
+        )
 
     def conflicts(
         self, lots: Iterable[tuple[int, str, date | None]]
@@ -497,13 +697,36 @@ class SqlLedger:
     def claim(self, external_id: str, now: datetime) -> bool:
         """Record an external id; False when it was already recorded (another writer waits
         on PostgreSQL until the first commits or rolls back)."""
-        stmt = (
-            upsert(self.conn, t.external_ref)
-            .values(external_id=external_id, recorded_at=now)
-            .on_conflict_do_nothing()
-            .returning(t.external_ref.c.external_id)
+        stmt = built(self.conn, "claim", _claim)
+        row = self.conn.execute(stmt, {"external_id": external_id, "recorded_at": now}).first()
+        return row is not None
+
+    def claim_many(self, external_ids: Sequence[str], now: datetime) -> set[str]:
+        """Record external ids; returns those that were not recorded before (a writer that
+        claims an id another transaction holds waits for it on PostgreSQL)."""
+        wanted = sorted(set(external_ids))
+        if len(wanted) == 1:
+            return set(wanted) if self.claim(wanted[0], now) else set()
+        out: set[str] = set()
+        if self.conn.dialect.name == "postgresql":
+            stmt = built(self.conn, "claim many", _claim_unnest)
+            out.update(self.conn.execute(stmt, {"ids": wanted, "recorded_at": now}).scalars())
+            return out
+        stmt = built(self.conn, "claim", _claim)
+        for part in chunks(wanted, 400):
+            rows = [{"external_id": e, "recorded_at": now} for e in part]
+            out.update(self.conn.execute(stmt.values(rows)).scalars())
+        return out
+
+    def release(self, external_ids: Sequence[str]) -> None:
+        """Forget claims of this transaction whose command failed, so a resend is posted."""
+        stmt = built(
+            self.conn,
+            "release",
+            lambda c: delete(t.external_ref).where(among(c, t.external_ref.c.external_id, "ids")),
         )
-        return self.conn.execute(stmt).first() is not None
+        for part in chunks(sorted(set(external_ids))):
+            self.conn.execute(stmt, {"ids": list(part)})
 
     def recorded(self, external_ids: Iterable[str]) -> set[str]:
         wanted = sorted(set(external_ids))
@@ -513,40 +736,36 @@ class SqlLedger:
             out.update(self.conn.execute(select(col).where(col.in_(part))).scalars())
         return out
 
-    def load_branches(
+    def load_book(
         self, *, roots: Iterable[int], product_ids: Iterable[int], lock: bool
-    ) -> tuple[dict[StockKey, int], dict[int, list[int]]]:
-        """On-hand lines of these products at each root location or anywhere below it (a
-        recursive walk down the tree joined to on-hand, one query per 900 roots), locked FOR
-        UPDATE in key order when ``lock``; and for each root, the locations below it that hold
-        such lines."""
-        loc, oh = t.location, t.on_hand
-        child = loc.alias("child")
+    ) -> StockBook:
+        """A :class:`StockBook` of the on-hand lines of these products at each root location
+        or anywhere below it (through ``location_path``; one query per 900 roots), locked FOR
+        UPDATE in key order when ``lock``, with their lots' expiries and location codes."""
         products = sorted(set(product_ids))
         root_ids = sorted(set(roots))
         lines: dict[StockKey, int] = {}
+        expiry: dict[int, date | None] = {}
+        names: dict[int, str] = {}
         below: dict[int, dict[int, None]] = {r: {r: None} for r in root_ids}
+        stmt = built(self.conn, f"branch lines {lock}", lambda c: _branch_lines(c, lock=lock))
         for part in chunks(root_ids):
-            tree = (
-                select(loc.c.id.label("root"), loc.c.id.label("id"))
-                .where(loc.c.id.in_(part))
-                .cte("branch", recursive=True)
-            )
-            tree = tree.union_all(
-                select(tree.c.root, child.c.id).where(child.c.parent_id == tree.c.id)
-            )
-            q = (
-                select(tree.c.root, oh.c.location_id, oh.c.product_id, oh.c.lot_id, oh.c.quantity)
-                .join(oh, oh.c.location_id == tree.c.id)
-                .where(oh.c.product_id.in_(products))
-                .order_by(oh.c.location_id, oh.c.product_id, oh.c.lot_id)
-            )
-            if lock:
-                q = q.with_for_update(of=oh)
-            for root, a, b, c, d in self.conn.execute(q):
-                lines[(a, b, c)] = int(d)
-                below[root][a] = None
-        return lines, {r: list(locs) for r, locs in below.items()}
+            rows = self.conn.execute(stmt, {"roots": list(part), "products": products})
+            for root, root_code, loc, code, prod, lot, qty, lot_expiry in rows:
+                lines[(loc, prod, lot)] = int(qty)
+                below[root][loc] = None
+                names[root] = root_code
+                names[loc] = code
+                expiry[lot] = lot_expiry
+        unnamed = [r for r in root_ids if r not in names]
+        if unnamed:
+            names.update(SqlLocations(self.conn).codes(unnamed))
+        return StockBook(
+            on_hand=lines,
+            lot_expiry=expiry,
+            subtree={r: list(locs) for r, locs in below.items()},
+            names=names,
+        )
 
     def write(
         self,
@@ -599,34 +818,19 @@ class SqlLedger:
         insert_rows(self.conn, t.movement, columns, rows)
         # Increases (and new zero lines) upsert; decreases update lines that exist and were
         # locked by load_book. The CHECK constraint on on_hand is the last line of defence.
-        oh = t.on_hand
         ups = sorted((k, d) for k, d in deltas.items() if d >= 0)
         downs = sorted((k, d) for k, d in deltas.items() if d < 0)
-        stmt = upsert(self.conn, oh)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[oh.c.location_id, oh.c.product_id, oh.c.lot_id],
-            set_={"quantity": oh.c.quantity + stmt.excluded.quantity},
-        )
         insert_many(
             self.conn,
-            stmt,
+            built(self.conn, "increase", _increase),
             [
                 {"location_id": k[0], "product_id": k[1], "lot_id": k[2], "quantity": d}
                 for k, d in ups
             ],
         )
-        dec = (
-            update(oh)
-            .where(
-                oh.c.location_id == bindparam("k_loc"),
-                oh.c.product_id == bindparam("k_prod"),
-                oh.c.lot_id == bindparam("k_lot"),
-            )
-            .values(quantity=oh.c.quantity + bindparam("k_delta"))
-        )
         insert_many(
             self.conn,
-            dec,
+            _DECREASE,
             [{"k_loc": k[0], "k_prod": k[1], "k_lot": k[2], "k_delta": d} for k, d in downs],
         )
 
@@ -739,15 +943,7 @@ class SqlUsers:
         )
 
     def user_for_token(self, token_hash: str) -> User | None:
-        row = (
-            self.conn.execute(
-                select(t.app_user)
-                .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
-                .where(t.api_token.c.token_hash == token_hash, t.api_token.c.revoked.is_(False))
-            )
-            .mappings()
-            .first()
-        )
+        row = self.conn.execute(_USER_FOR_TOKEN, {"token_hash": token_hash}).mappings().first()
         return _user(row) if row else None
 
     def add_session(self, session_hash: str, user_id: int, now: datetime) -> None:
@@ -785,16 +981,24 @@ class SqlAudit:
         self.conn = conn
 
     def add(self, entry: AuditEntry) -> None:
-        self.conn.execute(
-            insert(t.audit).values(
-                at=entry.at,
-                user_name=entry.user,
-                action=entry.action,
-                entity=entry.entity,
-                entity_key=entry.key,
-                before=entry.before,
-                after=entry.after,
-            )
+        self.add_many([entry])
+
+    def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        insert_many(
+            self.conn,
+            _INSERT_AUDIT,
+            [
+                {
+                    "at": e.at,
+                    "user_name": e.user,
+                    "action": e.action,
+                    "entity": e.entity,
+                    "entity_key": e.key,
+                    "before": e.before,
+                    "after": e.after,
+                }
+                for e in entries
+            ],
         )
 
 

@@ -100,6 +100,18 @@ location = Table(
     Index("ix_location_parent", "parent_id"),
 )
 
+# Every location paired with itself and each location above it: stock "at" a place is the
+# stock of every location whose path reaches it, found with one indexed join instead of a
+# recursive walk per movement. Rebuilt from ``location.parent_id`` whenever locations change.
+# Keyed by location first, on purpose: a movement's lines are found from its products' lines
+# (few) up to its roots, never by listing everything below a cabinet or a facility.
+location_path = Table(
+    "location_path",
+    metadata,
+    Column("location_id", Integer, ForeignKey("location.id"), primary_key=True),
+    Column("ancestor_id", Integer, ForeignKey("location.id"), primary_key=True),
+)
+
 product = Table(
     "product",
     metadata,

@@ -12,6 +12,28 @@ def _dump(value: object) -> str | None:
     return None if value is None else json.dumps(value, default=str, sort_keys=True)
 
 
+def entry(
+    *,
+    user: str,
+    action: str,
+    entity: str,
+    now: datetime,
+    key: str = "",
+    before: object = None,
+    after: object = None,
+) -> AuditEntry:
+    """An audit entry (``before`` and ``after`` as JSON); "system" when no user is named."""
+    return AuditEntry(
+        at=now,
+        user=user or "system",
+        action=action,
+        entity=entity,
+        key=key,
+        before=_dump(before),
+        after=_dump(after),
+    )
+
+
 def record(
     uow: UnitOfWork,
     *,
@@ -25,13 +47,5 @@ def record(
 ) -> None:
     """Add an audit entry in the caller's transaction (it commits with the change)."""
     uow.audit.add(
-        AuditEntry(
-            at=now,
-            user=user or "system",
-            action=action,
-            entity=entity,
-            key=key,
-            before=_dump(before),
-            after=_dump(after),
-        )
+        entry(user=user, action=action, entity=entity, now=now, key=key, before=before, after=after)
     )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 from tests.conftest import NOW
 
-from rxsupply.adapters.database import has_schema, migrate
+from rxsupply.adapters.database import alembic_config, has_schema, make_engine, migrate
 from rxsupply.adapters.tables import metadata
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.services import ledger
@@ -22,6 +25,27 @@ def test_migrating_an_empty_database_matches_the_table_definitions(engine: Engin
         differences = compare_metadata(context, metadata)
 
     assert differences == []
+
+
+def test_the_location_path_migration_records_the_tree_already_there(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-0008.db'}")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0007")
+        conn.execute(
+            text(
+                "INSERT INTO location (id, code, name, kind, parent_id, unit) VALUES "
+                "(1, 'SYS', 'system', 'system', NULL, ''), "
+                "(2, 'MAIN', 'hospital', 'facility', 1, ''), "
+                "(3, 'ADC', 'cabinet', 'adc', 2, '')"
+            )
+        )
+
+    migrate(engine)
+
+    with engine.connect() as conn:
+        pairs = set(conn.execute(text("SELECT ancestor_id, location_id FROM location_path")))
+    engine.dispose()
+    assert pairs == {(1, 1), (2, 2), (3, 3), (1, 2), (1, 3), (2, 3)}
 
 
 def test_migrating_twice_is_harmless(engine: Engine) -> None:

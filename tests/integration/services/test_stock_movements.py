@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 from tests.conftest import NOW
 
 from rxsupply.adapters import queries
+from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.queries import StockFilter
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.movement import MovementKind
 from rxsupply.errors import InsufficientStock, InvalidValue, UnknownLocation
-from rxsupply.services import ledger
+from rxsupply.services import imports, ledger
 
 
 def _on_hand(engine: Engine, **filters: str) -> dict[tuple[str, str], int]:
@@ -119,6 +121,34 @@ def test_a_dispense_beyond_on_hand_changes_nothing(hospital: Engine) -> None:
         ledger.dispense(uow, location="ICU-ADC1", item="MORPH2INJ", quantity=16, now=NOW)
 
     assert _on_hand(hospital, location="ICU-ADC1") == before
+
+
+def _move(engine: Engine, tmp_path: Path, code: str, name: str, parent: str) -> None:
+    """Re-import one pocket of the example tree under another parent."""
+    path = tmp_path / "moved.csv"
+    path.write_text(f"code,name,kind,parent\n{code},{name},pocket,{parent}\n")
+    required, optional = imports.COLUMNS["locations"]
+    with SqlUnitOfWork(engine) as uow:
+        imports.import_locations(
+            uow, read_csv_table(path, required=required, optional=optional), now=NOW
+        )
+
+
+def test_a_pocket_moved_to_another_cabinet_is_stock_of_that_cabinet(
+    hospital: Engine, tmp_path: Path
+) -> None:
+    _move(hospital, tmp_path, "ED-ADC1-P01", "ondansetron now in the ICU", "ICU-ADC1")
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(InsufficientStock, match="ED-ADC1"):
+        ledger.dispense(uow, location="ED-ADC1", item="ONDA4INJ", quantity=1, now=NOW)
+    with SqlUnitOfWork(hospital) as uow:
+        posted = ledger.dispense(uow, location="ICU-ADC1", item="ONDA4INJ", quantity=75, now=NOW)
+
+    assert sorted(m.quantity for m in posted.movements) == [30, 45]  # both pockets emptied
+    assert _on_hand(hospital, location="ICU-ADC1") == {
+        ("ICU-ADC1-P02", "MS2409"): 15,
+        ("ICU-ADC1-P03", "AP2406"): 150,
+    }
 
 
 def test_a_resent_adc_transaction_is_recorded_once(hospital: Engine) -> None:

@@ -12,6 +12,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.entrypoints.api import planning_routes, problems
 from rxsupply.entrypoints.api.routes import health_status, router
 from rxsupply.entrypoints.api.security import PUBLIC, Sessions
+from rxsupply.entrypoints.api.writer import LedgerWriter
 from rxsupply.entrypoints.web import pages
 from rxsupply.services import users
 
@@ -27,6 +28,7 @@ def create_app(engine: Engine) -> FastAPI:
         redoc_url=None,
     )
     app.state.engine = engine
+    app.state.writer = LedgerWriter(engine)
     with SqlUnitOfWork(engine) as uow:
         app.state.sessions = Sessions(users.session_secret(uow), engine)
     problems.install(app)

@@ -16,6 +16,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission, Role
 from rxsupply.entrypoints.api.security import PUBLIC, REQUIRES, Caller, CallerDep, guarded
+from rxsupply.entrypoints.api.writer import LedgerWriter
 from rxsupply.entrypoints.clock import facility_zone, local_today, now
 from rxsupply.errors import NotFound
 from rxsupply.services import ledger, scanning, users
@@ -31,6 +32,12 @@ def engine_of(request: Request) -> Engine:
 
 
 EngineDep = Annotated[Engine, Depends(engine_of)]
+
+
+def writer_of(request: Request) -> LedgerWriter:
+    """The process's batching writer of receipts and dispenses."""
+    writer: LedgerWriter = request.app.state.writer
+    return writer
 
 
 def page(rows: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]:
@@ -212,29 +219,22 @@ class ReceiptIn(BaseModel):
 
 
 @router.post("/receipts", status_code=201, **guarded(Permission.RECEIVE))
-def post_receipt(
+async def post_receipt(
     body: ReceiptIn,
-    engine: EngineDep,
+    request: Request,
     who: Annotated[Caller, Depends(REQUIRES[Permission.RECEIVE])],
 ) -> dict[str, Any]:
-    return posted(
-        run_with_retry(
-            engine,
-            lambda uow: ledger.receive(
-                uow,
-                location=body.location,
-                product=body.product,
-                lot=body.lot,
-                expiry=body.expiry,
-                quantity=body.quantity,
-                now=now(),
-                today=local_today(),
-                reference=body.reference,
-                external_id=f"api:{body.external_id}" if body.external_id else None,
-                user=who.user.username,
-            ),
-        )
+    command = ledger.Receipt(
+        location=body.location,
+        product=body.product,
+        lot=body.lot,
+        expiry=body.expiry,
+        quantity=body.quantity,
+        reference=body.reference,
+        external_id=f"api:{body.external_id}" if body.external_id else None,
+        user=who.user.username,
     )
+    return posted(await writer_of(request).post(command))
 
 
 class TransferIn(BaseModel):
@@ -286,9 +286,9 @@ class DispenseIn(BaseModel):
 
 
 @router.post("/dispenses", status_code=201, **guarded(Permission.DISPENSE))
-def post_dispense(
+async def post_dispense(
     body: DispenseIn,
-    engine: EngineDep,
+    request: Request,
     who: Annotated[Caller, Depends(REQUIRES[Permission.DISPENSE])],
 ) -> dict[str, Any]:
     kind = {
@@ -302,23 +302,17 @@ def post_dispense(
         if stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=facility_zone())
         when = stamp.astimezone(UTC)
-    return posted(
-        run_with_retry(
-            engine,
-            lambda uow: ledger.dispense(
-                uow,
-                location=body.location,
-                item=body.item,
-                product=body.product,
-                quantity=body.quantity,
-                kind=kind,
-                now=now(),
-                occurred_at=when,
-                external_id=f"txn:{body.external_id}" if body.external_id else None,
-                user=who.user.username,
-            ),
-        )
+    command = ledger.Dispense(
+        location=body.location,
+        item=body.item,
+        product=body.product,
+        quantity=body.quantity,
+        kind=kind,
+        occurred_at=when,
+        external_id=f"txn:{body.external_id}" if body.external_id else None,
+        user=who.user.username,
     )
+    return posted(await writer_of(request).post(command))
 
 
 class AdjustmentIn(BaseModel):
