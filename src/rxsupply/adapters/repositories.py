@@ -241,6 +241,14 @@ def _claim(conn: Connection) -> Any:
     )
 
 
+def _users_for_tokens(conn: Connection) -> Any:
+    return (
+        select(t.app_user, t.api_token.c.token_hash)
+        .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
+        .where(among(conn, t.api_token.c.token_hash, "hashes"), t.api_token.c.revoked.is_(False))
+    )
+
+
 def _claim_unnest(conn: Connection) -> Any:
     """PostgreSQL: claim a list of external ids with one statement of one shape."""
     ref = t.external_ref
@@ -945,6 +953,11 @@ class SqlUsers:
     def user_for_token(self, token_hash: str) -> User | None:
         row = self.conn.execute(_USER_FOR_TOKEN, {"token_hash": token_hash}).mappings().first()
         return _user(row) if row else None
+
+    def users_for_tokens(self, token_hashes: Iterable[str]) -> dict[str, User]:
+        stmt = built(self.conn, "users for tokens", _users_for_tokens)
+        rows = self.conn.execute(stmt, {"hashes": sorted(set(token_hashes))}).mappings()
+        return {row["token_hash"]: _user(row) for row in rows}
 
     def add_session(self, session_hash: str, user_id: int, now: datetime) -> None:
         self.conn.execute(

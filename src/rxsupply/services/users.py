@@ -111,7 +111,12 @@ def issue_token(
 
 
 def user_for_token(uow: UnitOfWork, token: str) -> User:
-    user = uow.users.user_for_token(token_digest(token))
+    return token_holder(uow.users.user_for_token(token_digest(token)))
+
+
+def token_holder(user: User | None) -> User:
+    """The user a token was issued to, unless the token is unknown, revoked or its user
+    disabled."""
     if user is None or not user.active:
         raise AuthenticationFailed("unknown or revoked API token")
     return user

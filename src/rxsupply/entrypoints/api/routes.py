@@ -15,7 +15,16 @@ from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission, Role
-from rxsupply.entrypoints.api.security import PUBLIC, REQUIRES, Caller, CallerDep, guarded
+from rxsupply.entrypoints.api.security import (
+    DEFERRED,
+    PUBLIC,
+    REQUIRES,
+    Caller,
+    CallerDep,
+    Deferred,
+    guarded,
+    guarded_in_batch,
+)
 from rxsupply.entrypoints.api.writer import LedgerWriter
 from rxsupply.entrypoints.clock import facility_zone, local_today, now
 from rxsupply.errors import NotFound
@@ -218,11 +227,11 @@ class ReceiptIn(BaseModel):
     external_id: str | None = None
 
 
-@router.post("/receipts", status_code=201, **guarded(Permission.RECEIVE))
+@router.post("/receipts", status_code=201, **guarded_in_batch(Permission.RECEIVE))
 async def post_receipt(
     body: ReceiptIn,
     request: Request,
-    who: Annotated[Caller, Depends(REQUIRES[Permission.RECEIVE])],
+    who: Annotated[Deferred, Depends(DEFERRED[Permission.RECEIVE])],
 ) -> dict[str, Any]:
     command = ledger.Receipt(
         location=body.location,
@@ -232,9 +241,8 @@ async def post_receipt(
         quantity=body.quantity,
         reference=body.reference,
         external_id=f"api:{body.external_id}" if body.external_id else None,
-        user=who.user.username,
     )
-    return posted(await writer_of(request).post(command))
+    return posted(await writer_of(request).post(command, who))
 
 
 class TransferIn(BaseModel):
@@ -285,11 +293,11 @@ class DispenseIn(BaseModel):
     occurred_at: datetime | None = None
 
 
-@router.post("/dispenses", status_code=201, **guarded(Permission.DISPENSE))
+@router.post("/dispenses", status_code=201, **guarded_in_batch(Permission.DISPENSE))
 async def post_dispense(
     body: DispenseIn,
     request: Request,
-    who: Annotated[Caller, Depends(REQUIRES[Permission.DISPENSE])],
+    who: Annotated[Deferred, Depends(DEFERRED[Permission.DISPENSE])],
 ) -> dict[str, Any]:
     kind = {
         "dispense": MovementKind.DISPENSE,
@@ -310,9 +318,8 @@ async def post_dispense(
         kind=kind,
         occurred_at=when,
         external_id=f"txn:{body.external_id}" if body.external_id else None,
-        user=who.user.username,
     )
-    return posted(await writer_of(request).post(command))
+    return posted(await writer_of(request).post(command, who))
 
 
 class AdjustmentIn(BaseModel):

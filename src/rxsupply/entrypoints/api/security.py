@@ -122,12 +122,14 @@ async def caller(request: Request) -> Caller:
 CallerDep = Annotated[Caller, Depends(caller)]
 
 
+def ensure_allowed(user: User, permission: Permission) -> None:
+    if not user.can(permission):
+        raise PermissionDenied(f"{user.username} ({user.role.value}) may not {permission.value}")
+
+
 def require(permission: Permission) -> Callable[..., Awaitable[Caller]]:
     async def check(who: CallerDep) -> Caller:
-        if not who.user.can(permission):
-            raise PermissionDenied(
-                f"{who.user.username} ({who.user.role.value}) may not {permission.value}"
-            )
+        ensure_allowed(who.user, permission)
         return who
 
     check.__name__ = f"require_{permission.value}"
@@ -148,3 +150,38 @@ def guarded(permission: Permission) -> dict[str, Any]:
 
 
 PUBLIC: dict[str, Any] = {"openapi_extra": {"x-permission": "public"}}
+
+
+@dataclass(frozen=True, slots=True)
+class Deferred:
+    """A caller of a batched write (receipts, dispenses): a session user checked already, or
+    an API token that :class:`~rxsupply.entrypoints.api.writer.LedgerWriter` checks in the
+    write's own transaction, for the whole batch in one query."""
+
+    permission: Permission
+    user: User | None = None
+    token_digest: str | None = None
+
+
+def deferred(permission: Permission) -> Callable[..., Awaitable[Deferred]]:
+    async def check(request: Request) -> Deferred:
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            return Deferred(permission, token_digest=token_digest(header[7:].strip()))
+        who = await caller(request)
+        ensure_allowed(who.user, permission)
+        return Deferred(permission, user=who.user)
+
+    check.__name__ = f"deferred_{permission.value}"
+    return check
+
+
+DEFERRED: dict[Permission, Callable[..., Awaitable[Deferred]]] = {
+    p: deferred(p) for p in Permission
+}
+
+
+def guarded_in_batch(permission: Permission) -> dict[str, Any]:
+    """Route keyword arguments of a batched write: its permission in the OpenAPI spec; the
+    route takes ``Annotated[Deferred, Depends(DEFERRED[permission])]``."""
+    return {"openapi_extra": {"x-permission": permission.value}}
