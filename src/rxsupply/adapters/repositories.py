@@ -212,6 +212,15 @@ def _branch_lines(conn: Connection, *, lock: bool) -> Any:
     return stmt.with_for_update(of=oh) if lock else stmt
 
 
+def _roots_below_roots(conn: Connection) -> Any:
+    path = t.location_path
+    return select(path.c.location_id, path.c.ancestor_id).where(
+        among(conn, path.c.location_id, "roots"),
+        among(conn, path.c.ancestor_id, "roots"),
+        path.c.location_id != path.c.ancestor_id,
+    )
+
+
 def _location_codes(conn: Connection) -> Any:
     return select(t.location.c.id, t.location.c.code).where(among(conn, t.location.c.id, "ids"))
 
@@ -765,6 +774,10 @@ class SqlLedger:
                 names[root] = root_code
                 names[loc] = code
                 expiry[lot] = lot_expiry
+        if len(root_ids) > 1:  # a root below another root is in its branch, stocked or not
+            stmt = built(self.conn, "roots below roots", _roots_below_roots)
+            for loc, up in self.conn.execute(stmt, {"roots": root_ids}):
+                below[up][loc] = None
         unnamed = [r for r in root_ids if r not in names]
         if unnamed:
             names.update(SqlLocations(self.conn).codes(unnamed))

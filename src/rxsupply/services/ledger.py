@@ -283,11 +283,13 @@ def _prepare_receipt(found: _Lookups, cmd: Receipt, now: datetime, today: date) 
             )
 
     def build(book: StockBook) -> list[Movement]:
+        lot_id, recorded = found.lots[key]
+        book.lot_expiry.setdefault(lot_id, recorded)  # a later dispense sees it in FEFO order
         m = Movement(
             kind=MovementKind.RECEIPT,
             occurred_at=cmd.occurred_at or now,
             product_id=prod.id or 0,
-            lot_id=found.lots[key][0],
+            lot_id=lot_id,
             quantity=cmd.quantity,
             to_location_id=loc.id,
             external_id=cmd.external_id,
@@ -343,23 +345,60 @@ def _prepare_dispense(found: _Lookups, cmd: Dispense, now: datetime) -> _Prepare
 def post_many(
     uow: UnitOfWork, commands: Sequence[Command], *, now: datetime, today: date | None = None
 ) -> list[Posted | RxSupplyError]:
-    """Post receipts and dispenses in one transaction, each on its own: a command that fails
-    (unknown item, stock-out, expired lot) gets its error in the list and leaves no trace,
-    the others are written, in order, with one audit entry each; commits when any is
-    written. A command whose external id is already recorded, or named by an earlier
-    command of the list, is a duplicate. One batch costs a handful of statements whatever
-    its size (the API gathers concurrent requests into one)."""
-    results: list[Posted | RxSupplyError | None] = [None] * len(commands)
-    ids = [c.external_id for c in commands]
-    claimed = uow.ledger.claim_many([i for i in ids if i is not None], now)
-    owner: dict[str, int] = {}  # external id -> the command that claimed it
-    prepared: list[tuple[int, _Prepared]] = []
+    """Post receipts and dispenses in one transaction, each as if alone and in order: a
+    command that fails (unknown item, stock-out, expired lot) gets its error in the list and
+    leaves no trace, the others are written with one audit entry each; commits when any is
+    written. A command whose external id is already recorded, or was by an earlier command
+    of the list, is a duplicate. A batch costs a handful of statements whatever its size
+    (the API gathers concurrent requests into one); it is cut where an external id comes
+    again, so the repeat sees what the first did."""
+    results: list[Posted | RxSupplyError] = []
     found = _Lookups(uow)
     found.preload(commands)
+    wrote = False
+    for part in _parts(commands):
+        answers, written = _post_part(uow, found, part, now=now, today=today)
+        results.extend(answers)
+        wrote = wrote or written
+    if wrote:
+        uow.commit()
+    else:
+        uow.rollback()
+    return results
+
+
+def _parts(commands: Sequence[Command]) -> list[Sequence[Command]]:
+    """The commands in runs in which no external id comes twice."""
+    parts: list[Sequence[Command]] = []
+    start, seen = 0, set[str]()
+    for n, cmd in enumerate(commands):
+        if cmd.external_id is not None:
+            if cmd.external_id in seen:
+                parts.append(commands[start:n])
+                start, seen = n, set()
+            seen.add(cmd.external_id)
+    parts.append(commands[start:])
+    return parts
+
+
+def _post_part(
+    uow: UnitOfWork,
+    found: _Lookups,
+    commands: Sequence[Command],
+    *,
+    now: datetime,
+    today: date | None,
+) -> tuple[list[Posted | RxSupplyError], bool]:
+    """Post commands with distinct external ids, without committing; True when any was
+    written. The claims of those that failed are released."""
+    results: list[Posted | RxSupplyError | None] = [None] * len(commands)
+    claimed = uow.ledger.claim_many([c.external_id for c in commands if c.external_id], now)
+    owner: dict[str, int] = {}  # external id -> the command that claimed it
+    prepared: list[tuple[int, _Prepared]] = []
     for n, cmd in enumerate(commands):
         key = cmd.external_id
         if key is not None:
-            if key in owner or key not in claimed:
+            if key not in claimed:
                 results[n] = Posted(duplicate=True)
                 continue
             owner[key] = n
@@ -396,16 +435,14 @@ def post_many(
         if done:
             audits.append(_audit(book, done, now=now, external_id=commands[n].external_id))
     failed = [k for k, n in owner.items() if not _written(results[n])]
-    if movements:
+    if failed:
         uow.ledger.release(failed)
+    if movements:
         uow.ledger.write(movements, book.deltas, now=now)
         uow.audit.add_many(audits)
-        uow.commit()
-    else:
-        uow.rollback()
     out = [r for r in results if r is not None]
     assert len(out) == len(commands)
-    return out
+    return out, bool(movements)
 
 
 def _written(result: Posted | RxSupplyError | None) -> bool:

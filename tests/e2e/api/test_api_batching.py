@@ -1,0 +1,100 @@
+"""Concurrent receipts and dispenses are written in batches, each with its own answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from rxsupply.adapters import tables
+from rxsupply.domain.users import Role
+from rxsupply.entrypoints.api.writer import LedgerWriter
+
+from .harness import ITEM, LOCATION, STOREROOM, Hospital, QuickHasher, open_hospital, problem
+
+
+@pytest.fixture
+def pharmacy(hospital: Engine) -> Iterator[Hospital]:
+    with open_hospital(hospital, QuickHasher()) as opened:
+        yield opened
+
+
+def dispense(quantity: int, external_id: str, location: str = LOCATION) -> dict[str, Any]:
+    return {"location": location, "item": ITEM, "quantity": quantity, "external_id": external_id}
+
+
+def receipt(lot: str) -> dict[str, Any]:
+    return {
+        "location": STOREROOM,
+        "product": "98765-401-02",
+        "lot": lot,
+        "expiry": "2031-01-31",
+        "quantity": 25,
+        "external_id": f"po-{lot}",
+    }
+
+
+def test_concurrent_writes_share_batches_and_each_gets_its_own_answer(
+    pharmacy: Hospital,
+) -> None:
+    tech, buyer = pharmacy.token(Role.TECHNICIAN), pharmacy.token(Role.BUYER)
+    auditor = pharmacy.token(Role.COMPLIANCE)
+    before = pharmacy.on_hand(location=LOCATION)
+    sent: list[tuple[str, str, str | None, Any]] = [
+        *(("POST", "/api/dispenses", tech, dispense(1, f"e-{n}")) for n in range(12)),
+        ("POST", "/api/dispenses", tech, dispense(500, "e-short")),
+        ("POST", "/api/dispenses", tech, dispense(1, "e-nowhere", location="NOWHERE")),
+        *(("POST", "/api/receipts", buyer, receipt(f"B{n}")) for n in range(3)),
+        ("POST", "/api/dispenses", "rxs_not-a-token", dispense(1, "e-stranger")),
+        ("POST", "/api/dispenses", auditor, dispense(1, "e-auditor")),
+        ("POST", "/api/receipts", tech, receipt("B0")),  # the same external id as above
+    ]
+
+    answers = pharmacy.api.concurrently(sent)
+
+    assert [a.status_code for a in answers] == [201] * 12 + [409, 404] + [201] * 3 + [
+        401,
+        403,
+        201,
+    ]
+    assert [a.json()["duplicate"] for a in answers[:12]] == [False] * 12
+    assert "only" in problem(answers[12], 409)["detail"]
+    assert "token" in problem(answers[17], 401)["detail"]
+    assert "compliance" in problem(answers[18], 403)["detail"]
+    assert answers[-1].json()["duplicate"] is True
+    writer: LedgerWriter = pharmacy.app.state.writer
+    assert writer.largest > 1
+    assert writer.batches < len(sent)
+    assert pharmacy.on_hand(location=LOCATION) == before - 12
+    with pharmacy.engine.connect() as conn:
+        audited = conn.execute(
+            select(tables.audit.c.user_name, tables.audit.c.action).where(
+                tables.audit.c.entity == "stock"
+            )
+        ).all()
+    assert sorted(audited) == sorted([("technician", "dispense")] * 12 + [("buyer", "receipt")] * 3)
+
+
+def test_a_failing_batch_is_posted_again_one_by_one(
+    pharmacy: Hospital, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tech = pharmacy.token(Role.TECHNICIAN)
+    writer: LedgerWriter = pharmacy.app.state.writer
+    real = writer._batch
+
+    def fails_when_many(requests: Any) -> Any:
+        if len(requests) > 1:
+            raise RuntimeError("the database went away")
+        return real(requests)
+
+    monkeypatch.setattr(writer, "_batch", fails_when_many)
+    sent: list[tuple[str, str, str | None, Any]] = [
+        ("POST", "/api/dispenses", tech, dispense(1, f"f-{n}")) for n in range(6)
+    ]
+
+    answers = pharmacy.api.concurrently(sent)
+
+    assert [a.status_code for a in answers] == [201] * 6
+    assert writer.largest > 1
