@@ -1,15 +1,19 @@
 """Benchmark: 50 concurrent API clients posting dispenses and receipts against PostgreSQL.
 
 Creates a throwaway PostgreSQL schema, builds the demo hospital in it (``rxsupply demo``),
-issues an API token for the technician ``tech``, starts ``rxsupply serve`` (uvicorn) on a free
-port of 127.0.0.1 and runs N concurrent clients (asyncio, one keep-alive HTTP/1.1 connection
-each) for S seconds. The mix is ~80% ``POST /api/dispenses`` (one
-unit of an item at a cabinet that holds it, picked in proportion to its on-hand from
-``GET /api/stock``; a 409 insufficient-stock once a pocket runs dry is a business answer, counted
+issues an API token for the technician ``tech``, starts ``rxsupply serve --processes 2`` (uvicorn)
+on a free port of 127.0.0.1, adds ``--top-up`` units (100) to every stocked cabinet pocket line
+(``rxsupply import stock``: the demo's cabinets hold about 28,000 units, less than a minute of
+back-to-back dispenses, and a dispense refused for stock writes nothing) and runs N concurrent
+clients (asyncio, one keep-alive HTTP/1.1 connection each) for S seconds. The mix is ~80%
+``POST /api/dispenses`` (one unit of an item at a cabinet that holds it, picked in proportion
+to its on-hand from ``GET /api/stock``; a 409 insufficient-stock is a business answer, counted
 apart from errors) and ~20% ``POST /api/receipts`` into the storeroom (a new lot expiring a year
-ahead, 1-5 packages). It prints latency percentiles, throughput and outcomes, runs
-``rxsupply check`` and counts the acknowledged writes found in the ledger (each carries a fresh
-external id, so a reply saying "duplicate" is counted as an error).
+ahead, 1-5 packages). The server writes concurrent receipts and dispenses in batches
+(``rxsupply.entrypoints.api.writer``), each request with its own answer. It prints latency
+percentiles, throughput and outcomes, runs ``rxsupply check`` and counts the acknowledged
+writes found in the ledger (each carries a fresh external id, so a reply saying "duplicate" is
+counted as an error).
 
 The peer, measured in the same run by the same clients against the same server, is
 ``GET /health``: routing, JSON and one ``SELECT 1`` from the pool, no authentication and no
@@ -28,7 +32,8 @@ server with py-spy during the measured mix into ``bench/out/api_load_profile.txt
 stacks of the thread holding the GIL, i.e. where the server's Python time goes).
 
     .venv/bin/python bench/api_load.py [--clients 50] [--seconds 60] [--days 30] [--rate R]
-        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--profile]
+        [--top-up 100] [--processes 2] [--workers 40] [--profile]
+        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test]
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import csv
 import json
 import os
 import random
@@ -247,8 +253,9 @@ def every_row(
             return
 
 
-def read_hospital(base: str, token: str) -> Hospital:
-    """Cabinet on-hand per (ADC, item) from its pockets; products the storeroom stocks."""
+def read_hospital(base: str, token: str, pockets: list[dict[str, Any]] | None = None) -> Hospital:
+    """Cabinet on-hand per (ADC, item) from its pockets; products the storeroom stocks.
+    ``pockets`` receives the cabinet pockets' stock lines."""
     on_hand: Counter[tuple[str, str]] = Counter()
     stored: set[str] = set()
     headers = {"Authorization": f"Bearer {token}"}
@@ -259,6 +266,8 @@ def read_hospital(base: str, token: str) -> Hospital:
         for row in lines:
             if row["location_kind"] == "pocket" and row["parent"] and row["item"]:
                 on_hand[(row["parent"], row["item"])] += int(row["quantity"])
+                if pockets is not None:
+                    pockets.append(row)
             elif row["location"] == STOREROOM:
                 stored.add(row["ndc"])
         catalogue = every_row(client, "/api/products", lambda r: r["ndc"])
@@ -273,6 +282,22 @@ def read_hospital(base: str, token: str) -> Hospital:
     if not cabinets or not products:
         raise RuntimeError("the demo hospital has no cabinet stock or no products to receive")
     return Hospital(cabinets, cumulative, products)
+
+
+def top_up(db: str, pockets: list[dict[str, Any]], units: int) -> int:
+    """Add ``units`` to every stocked cabinet pocket line (``rxsupply import stock``: one
+    "opening stock" adjustment per line), so a minute of back-to-back dispenses does not
+    empty the cabinets; returns the units added."""
+    path = OUT / "api_load_top_up.csv"
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["location", "ndc", "lot", "expiry", "quantity", "external_id"])
+        for n, row in enumerate(pockets):
+            writer.writerow(
+                [row["location"], row["ndc"], row["lot"], row["expiry"] or "", units, f"top-up-{n}"]
+            )
+    rxsupply(db, "import", "stock", str(path))
+    return units * len(pockets)
 
 
 class LedgerMix:
@@ -678,6 +703,13 @@ def main() -> None:
         "--workers", type=int, default=40, help="Request threads per server process."
     )
     parser.add_argument(
+        "--top-up",
+        type=int,
+        default=100,
+        help="Units added to each stocked cabinet pocket line before the load (0: none), so "
+        "the cabinets do not run dry and every dispense writes.",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="Record the server with py-spy during the measured mix (bench/out).",
@@ -685,6 +717,8 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 600 or args.days < 30:
         parser.error("--clients must be 1-500, --seconds 0-600 and --days at least 30")
+    if not 0 <= args.top_up <= 100_000:
+        parser.error("--top-up must be 0-100,000 units")
     if args.rate is not None and not 0 < args.rate <= 10_000:
         parser.error("--rate must be 0-10,000 requests/s")
     OUT.mkdir(exist_ok=True)
@@ -698,6 +732,9 @@ def main() -> None:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         with server(db, port, OUT / "api_load_server.log", args.processes, args.workers) as proc:
+            pockets: list[dict[str, Any]] = []
+            read_hospital(base, token, pockets)
+            added = top_up(db, pockets, args.top_up) if args.top_up else 0
             hospital = read_hospital(base, token)
             pacing = (
                 "back to back (closed loop)"
@@ -709,7 +746,8 @@ def main() -> None:
                 f"per phase, {pacing}, {os.cpu_count()} cores; demo hospital of {args.days} "
                 f"days built and analyzed in {built:.0f} s (autovacuum {autovacuum}); "
                 f"{len(hospital.cabinets):,} stocked (cabinet, item) pairs holding "
-                f"{hospital.units:,} units; {len(hospital.products):,} storeroom products",
+                f"{hospital.units:,} units ({added:,} added to {len(pockets):,} pocket lines "
+                f"first); {len(hospital.products):,} storeroom products",
                 flush=True,
             )
             today = date.today()
