@@ -48,23 +48,34 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> E
         _sqlite_events(engine, wal=not memory)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        # The working set (on-hand, locations, lots) is hot in memory: an index probe costs
-        # about what a sequential page does. PostgreSQL's default of 4 (spinning disks) makes
-        # the planner scan and hash a whole table to avoid a few hundred probes.
-        given = parsed.query.get("options") or ()
-        options = " ".join(
-            [*([given] if isinstance(given, str) else given), "-crandom_page_cost=1.1"]
-        )
         if schema:
-            options += f" -csearch_path={schema}"
-        kwargs["connect_args"] = {"options": options}
+            kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
         kwargs.update(_POOL)
         kwargs["pool_recycle"] = 1800
-        return create_engine(url, **kwargs)
+        engine = create_engine(url, **kwargs)
+        _postgres_events(engine)
+        return engine
     raise ConfigurationError(
         f"database URL {url!r}: rxsupply runs on SQLite or PostgreSQL, not "
         f"{parsed.get_backend_name()}"
     )
+
+
+def _postgres_events(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # The working set (on-hand, locations, lots) is hot in memory, where an index probe
+        # costs about what a sequential page does; PostgreSQL's default random_page_cost of 4
+        # (spinning disks) makes the planner scan and hash whole tables to avoid a few hundred
+        # probes. Lowered for rxsupply's sessions unless the server, database, role or
+        # PGOPTIONS set it.
+        cur = dbapi_conn.cursor()
+        cur.execute("SELECT source FROM pg_settings WHERE name = 'random_page_cost'")
+        row = cur.fetchone()
+        if row is not None and row[0] == "default":
+            cur.execute("SET random_page_cost = 1.1")
+        cur.close()
+        dbapi_conn.commit()
 
 
 def _sqlite_events(engine: Engine, *, wal: bool) -> None:

@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     Connection,
     RowMapping,
+    String,
     Table,
+    Text,
     any_,
     bindparam,
     delete,
@@ -111,10 +113,17 @@ def insert_rows(
     cursor.close()
 
 
+def array_of(column_type: Any) -> Any:
+    """A PostgreSQL array of ``column_type``, strings as unbounded text: a cast to
+    ``VARCHAR(n)[]`` would cut a longer value silently, where storing it into the column
+    refuses it ("value too long")."""
+    if isinstance(column_type, String):
+        return postgresql.ARRAY(Text())
+    return postgresql.ARRAY(column_type)
+
+
 def _arrays(table: Table, columns: Sequence[str]) -> list[Any]:
-    return [
-        bindparam(f"c{i}", type_=postgresql.ARRAY(table.c[c].type)) for i, c in enumerate(columns)
-    ]
+    return [bindparam(f"c{i}", type_=array_of(table.c[c].type)) for i, c in enumerate(columns)]
 
 
 def unnest_rows(
@@ -177,7 +186,7 @@ def among(conn: Connection, col: Any, name: str) -> Any:
     SQL text whatever the list's length, so the driver prepares it once and the server
     plans it once (an IN list of n values is a new statement for every n)."""
     if conn.dialect.name == "postgresql":
-        return col == any_(bindparam(name, type_=postgresql.ARRAY(col.type)))
+        return col == any_(bindparam(name, type_=array_of(col.type)))
     return col.in_(bindparam(name, expanding=True))
 
 
@@ -296,7 +305,7 @@ def _users_for_tokens(conn: Connection) -> Any:
 def _claim_unnest(conn: Connection) -> Any:
     """PostgreSQL: claim a list of external ids with one statement of one shape."""
     ref = t.external_ref
-    ids = func.unnest(bindparam("ids", type_=postgresql.ARRAY(ref.c.external_id.type)))
+    ids = func.unnest(bindparam("ids", type_=array_of(ref.c.external_id.type)))
     rows = select(ids, bindparam("recorded_at", type_=ref.c.recorded_at.type))
     return (
         postgresql.insert(ref)
@@ -429,6 +438,9 @@ class SqlLocations:
                 ids[loc.code] = new_id
                 changed += 1
         if changed:
+            if self.conn.dialect.name == "postgresql":
+                # one rebuild at a time (readers are not blocked); SQLite writers queue anyway
+                self.conn.execute(text("LOCK TABLE location_path IN SHARE ROW EXCLUSIVE MODE"))
             self.conn.execute(delete(t.location_path))
             self.conn.execute(_FILL_PATHS)
         self._subtree = None
@@ -768,6 +780,8 @@ class SqlLedger:
         """Record external ids; returns those that were not recorded before (a writer that
         claims an id another transaction holds waits for it on PostgreSQL)."""
         wanted = sorted(set(external_ids))
+        if not wanted:
+            return set()
         if len(wanted) == 1:
             return set(wanted) if self.claim(wanted[0], now) else set()
         out: set[str] = set()

@@ -37,6 +37,7 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
         self.engine = engine
         self.readonly = readonly
+        self.committing = False  # set once COMMIT is sent: a failure after it is ambiguous
 
     def __enter__(self) -> Self:
         self.connection = self.engine.connect().execution_options(rxsupply_write=not self.readonly)
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
             self.connection.close()
 
     def commit(self) -> None:
+        self.committing = True
         self._tx.commit()
 
     def rollback(self) -> None:

@@ -218,6 +218,9 @@ class _Lookups:
         if not self.wanted_lots:
             return
         self.lots = self.uow.lots.lookup(self.wanted_lots)
+        # In the order the receipts came, so lot ids (FEFO's tie-break between lots of one
+        # expiry) are those one-by-one posting gives; two writers recording the same new
+        # lots in opposite orders can deadlock, and are retried.
         new = [(p, n, e) for (p, n), e in self.wanted_lots.items() if (p, n) not in self.lots]
         if new:
             self.uow.lots.add_missing(new)
@@ -247,9 +250,20 @@ class _Prepared:
     check: Callable[[], None] | None = None  # once the batch's lots are resolved
 
 
+# What the ledger's columns hold (adapters/tables.py): longer is refused, not cut.
+EXTERNAL_ID_LENGTH, REFERENCE_LENGTH, LOT_LENGTH = 120, 120, 40
+
+
+def _fits(name: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise InvalidValue(name, f"{len(value)} characters; at most {limit}", value[:40] + "...")
+
+
 def _prepare(found: _Lookups, cmd: Command, now: datetime, today: date | None) -> _Prepared:
     """Check a command against the records it names; what it will do to the stock book."""
     if isinstance(cmd, Receipt):
+        _fits("reference", cmd.reference, REFERENCE_LENGTH)
+        _fits("lot", cmd.lot.strip(), LOT_LENGTH)
         return _prepare_receipt(found, cmd, now, cmd.today or today or now.date())
     return _prepare_dispense(found, cmd, now)
 
@@ -392,10 +406,24 @@ def _post_part(
     """Post commands with distinct external ids, without committing; True when any was
     written. The claims of those that failed are released."""
     results: list[Posted | RxSupplyError | None] = [None] * len(commands)
-    claimed = uow.ledger.claim_many([c.external_id for c in commands if c.external_id], now)
+    for n, cmd in enumerate(commands):
+        try:
+            _fits("external_id", cmd.external_id, EXTERNAL_ID_LENGTH)
+        except RxSupplyError as exc:
+            results[n] = exc
+    claimed = uow.ledger.claim_many(
+        [
+            c.external_id
+            for n, c in enumerate(commands)
+            if c.external_id is not None and results[n] is None
+        ],
+        now,
+    )
     owner: dict[str, int] = {}  # external id -> the command that claimed it
     prepared: list[tuple[int, _Prepared]] = []
     for n, cmd in enumerate(commands):
+        if results[n] is not None:
+            continue
         key = cmd.external_id
         if key is not None:
             if key not in claimed:

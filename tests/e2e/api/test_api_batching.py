@@ -9,8 +9,12 @@ import pytest
 from sqlalchemy import Engine, select
 
 from rxsupply.adapters import tables
-from rxsupply.domain.users import Role
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.users import Permission, Role
+from rxsupply.entrypoints.api import writer as writer_module
+from rxsupply.entrypoints.api.security import Deferred
 from rxsupply.entrypoints.api.writer import LedgerWriter
+from rxsupply.services import ledger
 
 from .harness import ITEM, LOCATION, STOREROOM, Hospital, QuickHasher, open_hospital, problem
 
@@ -77,6 +81,34 @@ def test_concurrent_writes_share_batches_and_each_gets_its_own_answer(
     assert sorted(audited) == sorted([("technician", "dispense")] * 12 + [("buyer", "receipt")] * 3)
 
 
+def test_an_external_id_too_long_for_the_ledger_is_a_422_naming_it(pharmacy: Hospital) -> None:
+    tech = pharmacy.token(Role.TECHNICIAN)
+
+    answer = pharmacy.api.post("/api/dispenses", token=tech, json=dispense(1, "x" * 117))
+
+    assert "external_id" in str(problem(answer, 422))
+
+
+def test_when_the_commit_itself_fails_the_batch_is_not_posted_again(
+    pharmacy: Hospital, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def commit_fails(uow: SqlUnitOfWork, requests: Any) -> Any:
+        calls.append(len(requests))
+        uow.committing = True
+        raise RuntimeError("connection lost during COMMIT")
+
+    monkeypatch.setattr(writer_module, "_post", commit_fails)
+    who = Deferred(Permission.DISPENSE, user=pharmacy.user(Role.TECHNICIAN))
+    requests = [(ledger.Dispense(location=LOCATION, item=ITEM, quantity=1), who) for _ in range(3)]
+
+    outcomes = LedgerWriter(pharmacy.engine)._write(requests)
+
+    assert calls == [3]  # not again one by one: it may have been written
+    assert [type(o) for o in outcomes] == [RuntimeError] * 3
+
+
 def test_a_failing_batch_is_posted_again_one_by_one(
     pharmacy: Hospital, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,10 +116,10 @@ def test_a_failing_batch_is_posted_again_one_by_one(
     writer: LedgerWriter = pharmacy.app.state.writer
     real = writer._batch
 
-    def fails_when_many(requests: Any) -> Any:
+    def fails_when_many(requests: Any, tried: Any) -> Any:
         if len(requests) > 1:
             raise RuntimeError("the database went away")
-        return real(requests)
+        return real(requests, tried)
 
     monkeypatch.setattr(writer, "_batch", fails_when_many)
     sent: list[tuple[str, str, str | None, Any]] = [

@@ -219,3 +219,38 @@ def test_a_batch_gives_what_the_same_commands_give_one_by_one(
     finally:
         together.dispose()
         apart.dispose()
+
+
+# --- values the ledger cannot hold, and empty ids ------------------------------------------
+
+
+def test_an_external_id_longer_than_the_ledger_holds_is_refused_not_cut(hospital: Engine) -> None:
+    long_id = "t:" + "9" * 130
+    with SqlUnitOfWork(hospital) as uow:
+        results = ledger.post_many(
+            uow,
+            [
+                ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=1),
+                ledger.Dispense(
+                    location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id=long_id
+                ),
+            ],
+            now=NOW,
+        )
+
+    assert isinstance(results[0], ledger.Posted)
+    assert isinstance(results[1], InvalidValue)
+    assert results[1].field == "external_id"
+    assert "at most 120" in str(results[1])
+    assert _on_hand(hospital)[("ICU-ADC1-P02", "98765-0210-1", "MS2409")] == 14
+
+
+def test_an_empty_external_id_is_an_id_like_any_other(hospital: Engine) -> None:
+    first = ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id="")
+    with SqlUnitOfWork(hospital) as uow:
+        (posted,) = ledger.post_many(uow, [first], now=NOW)
+    with SqlUnitOfWork(hospital) as uow:
+        (again,) = ledger.post_many(uow, [first], now=NOW)
+
+    assert isinstance(posted, ledger.Posted) and not posted.duplicate
+    assert isinstance(again, ledger.Posted) and again.duplicate

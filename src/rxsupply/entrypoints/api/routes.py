@@ -220,11 +220,13 @@ def posted(result: ledger.Posted) -> dict[str, object]:
 class ReceiptIn(BaseModel):
     location: str
     product: str = Field(description="NDC (any form) or GTIN-14.")
-    lot: str
+    lot: str = Field(max_length=ledger.LOT_LENGTH)
     expiry: date | None = None
     quantity: int = Field(gt=0, description="Dispense units.")
-    reference: str = ""
-    external_id: str | None = None
+    reference: str = Field("", max_length=ledger.REFERENCE_LENGTH)
+    external_id: str | None = Field(
+        None, max_length=ledger.EXTERNAL_ID_LENGTH - 4, description="A resend is a no-op."
+    )
 
 
 @router.post("/receipts", status_code=201, **guarded_in_batch(Permission.RECEIVE))
@@ -289,7 +291,11 @@ class DispenseIn(BaseModel):
     product: str | None = None
     quantity: int = Field(gt=0)
     kind: Literal["dispense", "return", "waste"] = "dispense"
-    external_id: str | None = Field(None, description="ADC transaction id: a resend is a no-op.")
+    external_id: str | None = Field(
+        None,
+        max_length=ledger.EXTERNAL_ID_LENGTH - 4,
+        description="ADC transaction id: a resend is a no-op.",
+    )
     occurred_at: datetime | None = None
 
 

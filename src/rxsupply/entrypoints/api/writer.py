@@ -11,8 +11,11 @@ not the batch), and its own audit entry. A lone request is written at once, as b
 API tokens are checked in the batch's own transaction, all of them in one query, so a
 token revoked or a user disabled a moment before is refused as it would be one by one.
 
-When a batch fails as a whole (the database went away, an unexpected error), its requests
-are posted again one by one, so one bad request cannot fail its neighbours.
+When a batch fails as a whole before its COMMIT is sent (the database went away, an
+unexpected error), its requests are posted again one by one, so one bad request cannot fail
+its neighbours. When the COMMIT itself fails, whether the batch was written is unknown: its
+requests get the error (a client resends with its external id, which is never posted
+twice) rather than being posted again.
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class LedgerWriter:
         self._engine = engine
         self._waiting: list[tuple[Request, asyncio.Future[ledger.Posted]]] = []
         self._running = 0
+        self._tasks: set[asyncio.Task[None]] = set()  # kept, so a running drain is not collected
         self.batches = 0  # for tests and the curious: batches written so far
         self.largest = 0
 
@@ -56,7 +60,9 @@ class LedgerWriter:
         self._waiting.append(((command, who), future))
         if self._running < IN_FLIGHT:
             self._running += 1
-            asyncio.get_running_loop().create_task(self._drain())
+            task = asyncio.get_running_loop().create_task(self._drain())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return await future
 
     async def _drain(self) -> None:
@@ -66,36 +72,61 @@ class LedgerWriter:
                 del self._waiting[:MAX_BATCH]
                 self.batches += 1
                 self.largest = max(self.largest, len(batch))
-                outcomes = await anyio.to_thread.run_sync(self._write, [r for r, _ in batch])
-                for (_, future), outcome in zip(batch, outcomes, strict=True):
-                    if future.done():  # the client went away
-                        continue
-                    if isinstance(outcome, BaseException):
-                        future.set_exception(outcome)
-                    else:
-                        future.set_result(outcome)
+                try:
+                    outcomes: list[Outcome] = await anyio.to_thread.run_sync(
+                        self._write, [r for r, _ in batch]
+                    )
+                except BaseException as exc:  # cancelled at shutdown, or a bug: tell them all
+                    outcomes = [exc] * len(batch)
+                    if not isinstance(exc, Exception):
+                        _answer(batch, outcomes)
+                        raise
+                _answer(batch, outcomes)
         finally:
             self._running -= 1
 
     def _write(self, requests: Sequence[Request]) -> list[Outcome]:
+        tried: list[SqlUnitOfWork] = []
         try:
-            return list(self._batch(requests))
+            return list(self._batch(requests, tried))
         except Exception as exc:
-            if len(requests) == 1:
-                return [exc]
+            if len(requests) == 1 or (tried and tried[-1].committing):
+                return [exc] * len(requests)
             log.warning(
                 "a batch of %d movements failed (%s); posting one by one", len(requests), exc
             )
         out: list[Outcome] = []
         for request in requests:
             try:
-                out.extend(self._batch([request]))
+                out.extend(self._batch([request], []))
             except Exception as exc:
                 out.append(exc)
         return out
 
-    def _batch(self, requests: Sequence[Request]) -> list[Outcome]:
-        return run_with_retry(self._engine, lambda uow: _post(uow, requests))
+    def _batch(self, requests: Sequence[Request], tried: list[SqlUnitOfWork]) -> list[Outcome]:
+        """Post in a unit of work (retried on deadlock); ``tried`` receives each one used."""
+
+        def work(uow: SqlUnitOfWork) -> list[Outcome]:
+            tried.append(uow)
+            return _post(uow, requests)
+
+        return run_with_retry(self._engine, work)
+
+
+def _answer(
+    batch: Sequence[tuple[Request, asyncio.Future[ledger.Posted]]], outcomes: Sequence[Outcome]
+) -> None:
+    """Resolve each waiting request with its outcome (an error is raised in the request)."""
+    for n, (_, future) in enumerate(batch):
+        if future.done():  # the client went away
+            continue
+        outcome = outcomes[n] if n < len(outcomes) else RuntimeError("no outcome for request")
+        if isinstance(outcome, asyncio.CancelledError):
+            future.cancel()
+        elif isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 def _post(uow: SqlUnitOfWork, requests: Sequence[Request]) -> list[Outcome]:
