@@ -173,12 +173,6 @@ def built(conn: Connection, name: str, build: Callable[[Connection], Any]) -> An
 
 
 _LOCATION = t.location.alias("parent")
-_LOCATION_BY_CODE = (
-    select(t.location, _LOCATION.c.code.label("parent_code"), t.item.c.code.label("item_code"))
-    .outerjoin(_LOCATION, _LOCATION.c.id == t.location.c.parent_id)
-    .outerjoin(t.item, t.item.c.id == t.location.c.item_id)
-    .where(t.location.c.code == bindparam("code"))
-)
 
 
 def among(conn: Connection, col: Any, name: str) -> Any:
@@ -208,12 +202,6 @@ def _items_by_code(conn: Connection) -> Any:
     )
 
 
-_ITEM_BY_CODE = (
-    select(t.item, t.item_product.c.product_id)
-    .outerjoin(t.item_product, t.item_product.c.item_id == t.item.c.id)
-    .where(t.item.c.code == bindparam("code"))
-    .order_by(t.item_product.c.product_id)
-)
 _UP = select(
     t.location.c.id.label("ancestor_id"),
     t.location.c.id.label("location_id"),
@@ -229,11 +217,12 @@ _FILL_PATHS = insert(t.location_path).from_select(
     ["ancestor_id", "location_id"],
     select(_UP.c.ancestor_id, _UP.c.location_id).distinct(),
 )
-# The on-hand lines of some products at some locations or anywhere below them, with what a
-# StockBook needs besides (lot expiry, location codes); FOR UPDATE OF on_hand when locking.
 
 
 def _branch_lines(conn: Connection, *, lock: bool) -> Any:
+    """The on-hand lines of some products at some roots or anywhere below them, with what a
+    StockBook needs besides (lot expiry, location codes); FOR UPDATE OF on_hand when
+    locking."""
     # Codes and expiries come from subqueries in the select list (an index probe per line
     # found), so the planner only joins on-hand (by product) to the paths up to the roots.
     path, oh = t.location_path, t.on_hand
@@ -278,11 +267,6 @@ _DECREASE = (
         t.on_hand.c.lot_id == bindparam("k_lot"),
     )
     .values(quantity=t.on_hand.c.quantity + bindparam("k_delta"))
-)
-_USER_FOR_TOKEN = (
-    select(t.app_user)
-    .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
-    .where(t.api_token.c.token_hash == bindparam("token_hash"), t.api_token.c.revoked.is_(False))
 )
 
 
@@ -372,12 +356,7 @@ class SqlLocations:
         return dict(rows.all())
 
     def get(self, code: str) -> Location | None:
-        row = self.conn.execute(_LOCATION_BY_CODE, {"code": code}).mappings().first()
-        if row is None:
-            return None
-        return self._to_domain(
-            row, {row["parent_id"]: row["parent_code"]}, {row["item_id"]: row["item_code"]}
-        )
+        return self.get_many([code]).get(code)
 
     def get_many(self, codes: Iterable[str]) -> dict[str, Location]:
         out: dict[str, Location] = {}
@@ -628,8 +607,7 @@ class SqlItems:
         return dict(self.conn.execute(select(t.item.c.code, t.item.c.id)).all())
 
     def get(self, code: str) -> Item | None:
-        rows = self.conn.execute(_ITEM_BY_CODE, {"code": code}).mappings().all()
-        return _item(rows) if rows else None
+        return self.get_many([code]).get(code)
 
     def get_many(self, codes: Iterable[str]) -> dict[str, Item]:
         by_code: dict[str, list[RowMapping]] = defaultdict(list)
@@ -1038,8 +1016,7 @@ class SqlUsers:
         )
 
     def user_for_token(self, token_hash: str) -> User | None:
-        row = self.conn.execute(_USER_FOR_TOKEN, {"token_hash": token_hash}).mappings().first()
-        return _user(row) if row else None
+        return self.users_for_tokens([token_hash]).get(token_hash)
 
     def users_for_tokens(self, token_hashes: Iterable[str]) -> dict[str, User]:
         stmt = built(self.conn, "users for tokens", _users_for_tokens)

@@ -214,10 +214,12 @@ class _Lookups:
 
     def resolve_lots(self) -> None:
         """Record the lots wanted that are new (with the expiry of the first receipt naming
-        them) and read every wanted lot's id and recorded expiry."""
-        if not self.wanted_lots:
+        them) and read the id and recorded expiry of each wanted lot not read before (a
+        batch cut into parts resolves once per part)."""
+        unread = [k for k in self.wanted_lots if k not in self.lots]
+        if not unread:
             return
-        self.lots = self.uow.lots.lookup(self.wanted_lots)
+        self.lots.update(self.uow.lots.lookup(unread))
         # In the order the receipts came, so lot ids (FEFO's tie-break between lots of one
         # expiry) are those one-by-one posting gives; two writers recording the same new
         # lots in opposite orders can deadlock, and are retried.

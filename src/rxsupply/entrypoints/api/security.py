@@ -92,12 +92,17 @@ def _user_by_id(engine: Engine, uid: int) -> User | None:
     return None if stored is None else stored.user
 
 
+def _bearer(request: Request) -> str | None:
+    """The API token of an ``Authorization: Bearer`` header, if the request sends one."""
+    header = request.headers.get("authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
 async def caller(request: Request) -> Caller:
     """The authenticated caller, or 401. Checks CSRF for session writes."""
-    header = request.headers.get("authorization", "")
     engine = _engine(request)
-    if header.lower().startswith("bearer "):
-        token = header[7:].strip()
+    token = _bearer(request)
+    if token is not None:
         return Caller(await run_in_threadpool(_user_for_token, engine, token), None)
     cookie = request.cookies.get(COOKIE)
     if not cookie:
@@ -165,9 +170,9 @@ class Deferred:
 
 def deferred(permission: Permission) -> Callable[..., Awaitable[Deferred]]:
     async def check(request: Request) -> Deferred:
-        header = request.headers.get("authorization", "")
-        if header.lower().startswith("bearer "):
-            return Deferred(permission, token_digest=token_digest(header[7:].strip()))
+        token = _bearer(request)
+        if token is not None:
+            return Deferred(permission, token_digest=token_digest(token))
         who = await caller(request)
         ensure_allowed(who.user, permission)
         return Deferred(permission, user=who.user)
