@@ -101,6 +101,30 @@ class InvalidMovement(LedgerError):
     """A movement is inconsistent (wrong locations for its kind, non-positive quantity...)."""
 
 
+class UnusableStock(LedgerError):
+    """The stock named is expired, quarantined, recalled or suspect, and the command may not
+    move it (only into a quarantine location, out of the hospital, or with an override)."""
+
+
+class OverCapacity(LedgerError):
+    """A pocket would hold more than its capacity."""
+
+
+class DuplicateSerial(LedgerError):
+    """A serialised package (GTIN + serial) was received before: a suspect-product signal.
+
+    ``first`` says where and when the package was first received."""
+
+    def __init__(self, gtin: str, serial: str, first: str) -> None:
+        self.gtin = gtin
+        self.serial = serial
+        self.first = first
+        super().__init__(
+            f"GTIN {gtin} serial {serial} was already received ({first}): refused and "
+            "flagged as suspect product; quarantine the package and investigate"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One problem in one row of one input file. ``row`` counts data rows from 1 (header = 0)."""
@@ -135,6 +159,14 @@ class AuthenticationFailed(RxSupplyError):
 
 class PermissionDenied(RxSupplyError):
     """The user's role does not allow this."""
+
+
+class ApprovalNeeded(PermissionDenied):
+    """The command needs a second user, a manager, and names none (two-person rule)."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+        super().__init__(f"a second user must approve: {why}; name a manager to approve it")
 
 
 class ConfigurationError(RxSupplyError):

@@ -8,14 +8,14 @@ import pytest
 from tests.conftest import NOW
 from tests.e2e.cli_runner import Rx
 
-from rxsupply.entrypoints import cli
+from rxsupply.entrypoints.cli import context
 
 
 @pytest.fixture
 def rx(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Rx:
-    monkeypatch.setattr(cli, "now", lambda: NOW)
-    monkeypatch.setattr(cli.state, "engine", None)
-    monkeypatch.setattr(cli.state, "db", None)
+    monkeypatch.setattr(context, "now", lambda: NOW)  # and so local_today() is NOW's day
+    monkeypatch.setattr(context.state, "engine", None)
+    monkeypatch.setattr(context.state, "db", None)
     monkeypatch.setenv("RXSUPPLY_TIMEZONE", "America/New_York")
     monkeypatch.delenv("RXSUPPLY_IMPORT_ERROR_CAP", raising=False)
     monkeypatch.delenv("RXSUPPLY_DATABASE_URL", raising=False)

@@ -10,8 +10,9 @@ consoles look up ``sys.stdout``/``sys.stderr`` when they print, so capsys sees t
 terminal Rich wraps messages at 80 columns, so messages are compared with whitespace collapsed
 (:attr:`Ran.message`), and data is read from ``--json`` output.
 
-The clock the commands read (``cli.now``) is fixed at ``NOW`` so that opening stock and receipts
-get a known date; ``scan`` reads the clock only for the GS1 century window.
+The clock the commands read (``cli.context.now``, and the facility's day derived from it) is fixed
+at ``NOW`` so that opening stock and receipts get a known date; ``scan`` reads the clock only for
+the GS1 century window.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from rxsupply.adapters import tables
 from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.demo_hospital import build_demo
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.entrypoints import planning_cli
+from rxsupply.entrypoints.cli import context
 
 START = date(2025, 1, 1)
 
@@ -204,8 +204,8 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo(demo_db: Path, rx: Rx, monkeypatch: pytest.MonkeyPatch) -> Rx:
-    monkeypatch.setattr(planning_cli, "local_today", lambda: date(2026, 11, 1))
-    monkeypatch.setattr(planning_cli, "now", lambda: NOW)
+    monkeypatch.setattr(context, "local_today", lambda: date(2026, 11, 1))
+    monkeypatch.setattr(context, "now", lambda: NOW)
     rx.db = demo_db
     return rx
 

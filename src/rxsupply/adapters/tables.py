@@ -144,6 +144,7 @@ item = Table(
     Column("code", String(64), nullable=False, unique=True),
     Column("name", String(300), nullable=False),
     Column("criticality", String(16), nullable=False, default="essential"),
+    Column("non_expiring", Boolean, nullable=False, default=False),
 )
 
 item_product = Table(
@@ -161,7 +162,59 @@ lot = Table(
     Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
     Column("lot_number", String(40), nullable=False),
     Column("expiry", Date, nullable=True),
+    # available, or blocked (quarantined, recalled, suspect) with why, by whom and since when
+    Column("status", String(16), nullable=False, default="available"),
+    Column("status_reason", Text, nullable=False, default=""),
+    Column("status_by", String(80), nullable=False, default=""),
+    Column("status_since", UTCDateTime, nullable=True),
     UniqueConstraint("product_id", "lot_number", name="uq_lot_product_lot_number"),
+)
+
+# Higher packaging levels of a product (GTIN indicator 1-8) and the packages each holds.
+product_case = Table(
+    "product_case",
+    metadata,
+    Column("gtin", String(14), primary_key=True),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("packages", Integer, nullable=False),
+    CheckConstraint("packages > 1", name="packages_more_than_one"),
+)
+
+# Serialised packages (DSCSA product identifiers) received by scan: each follows its
+# movements while sealed (status available, quarantined, recalled or suspect).
+serial_package = Table(
+    "serial_package",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("gtin", String(14), nullable=False),
+    Column("serial", String(20), nullable=False),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("lot_id", Integer, ForeignKey("lot.id"), nullable=False),
+    Column("units", Integer, nullable=False),
+    Column("location_id", Integer, ForeignKey("location.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("status_reason", Text, nullable=False, default=""),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("received_by", String(80), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("gtin", "serial", name="uq_serial_package_gtin_serial"),
+    CheckConstraint("units > 0", name="units_positive"),
+    Index("ix_serial_package_lot", "lot_id", "status"),
+)
+
+# Every status change of a lot or a serialised package, append-only: who, when, why.
+status_change = Table(
+    "status_change",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("lot_id", Integer, ForeignKey("lot.id"), nullable=False),
+    Column("package_id", Integer, ForeignKey("serial_package.id"), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("user_name", String(80), nullable=False),
+    Column("approved_by", String(80), nullable=False, default=""),
+    Index("ix_status_change_lot", "lot_id", "at"),
 )
 
 on_hand = Table(
@@ -192,6 +245,7 @@ movement = Table(
     Column("user_name", String(80), nullable=False, default=""),
     Column("note", Text, nullable=False, default=""),
     Column("unit_cost", Money, nullable=True),
+    Column("approved_by", String(80), nullable=False, default=""),
     CheckConstraint("quantity > 0", name="quantity_positive"),
     CheckConstraint(
         "from_location_id IS NOT NULL OR to_location_id IS NOT NULL", name="has_location"
@@ -268,6 +322,7 @@ audit = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("at", UTCDateTime, nullable=False),
     Column("user_name", String(64), nullable=False),
+    Column("approved_by", String(64), nullable=True),
     Column("action", String(40), nullable=False),
     Column("entity", String(40), nullable=False),
     Column("entity_key", String(200), nullable=False, default=""),

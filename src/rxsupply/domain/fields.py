@@ -13,6 +13,29 @@ from decimal import Decimal, InvalidOperation
 from rxsupply.errors import InvalidValue
 
 _THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
+UNITS_LIMIT = 10**9
+"""No count in a file or a form is read above this (a billion units): a bound far below any
+integer column, so a typo or an attack never reaches the database as an overflow. Movements
+have their own, lower, configurable bound (:class:`rxsupply.domain.limits.LedgerLimits`)."""
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+
+
+def check_text(field: str, value: str, *, limit: int) -> str:
+    """Refuse control characters (NUL, tabs, newlines, escapes: Unicode category Cc) and
+    values longer than ``limit`` characters; the message shows the start of a long value,
+    never all of it."""
+    if len(value) > limit:
+        raise InvalidValue(field, f"{len(value):,} characters; at most {limit}", value[:40] + "...")
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise InvalidValue(
+            field,
+            f"control character U+{ord(found.group()):04X} at position {found.start() + 1}",
+            value[:40],
+        )
+    return value
 
 
 def _without_thousands(text: str, field: str) -> str:
@@ -43,6 +66,8 @@ def parse_units(
         if as_dec != as_dec.to_integral_value():
             raise InvalidValue(field, "quantities are whole dispense units", text) from None
         value = int(as_dec)
+    if abs(value) > UNITS_LIMIT:
+        raise InvalidValue(field, f"more than {UNITS_LIMIT:,}", text[:40])
     if value < 0 and not allow_negative:
         raise InvalidValue(field, "must not be negative", text)
     if value == 0 and not allow_zero:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from rxsupply.errors import InvalidValue
+from rxsupply.errors import InvalidValue, OverCapacity
 
 
 class LocationKind(StrEnum):
@@ -15,6 +15,7 @@ class LocationKind(StrEnum):
     SATELLITE = "satellite"
     ADC = "adc"
     POCKET = "pocket"
+    QUARANTINE = "quarantine"  # a shelf or room for blocked and expired stock, never picked from
 
 
 # Which kinds may sit under which. Stock lives in storerooms, satellites, ADCs and pockets.
@@ -27,9 +28,18 @@ ALLOWED_PARENTS: dict[LocationKind, frozenset[LocationKind | None]] = {
     LocationKind.POCKET: frozenset(
         {LocationKind.ADC, LocationKind.STOREROOM, LocationKind.SATELLITE}
     ),
+    LocationKind.QUARANTINE: frozenset(
+        {LocationKind.FACILITY, LocationKind.STOREROOM, LocationKind.SATELLITE}
+    ),
 }
 STOCKING_KINDS = frozenset(
-    {LocationKind.STOREROOM, LocationKind.SATELLITE, LocationKind.ADC, LocationKind.POCKET}
+    {
+        LocationKind.STOREROOM,
+        LocationKind.SATELLITE,
+        LocationKind.ADC,
+        LocationKind.POCKET,
+        LocationKind.QUARANTINE,
+    }
 )
 
 
@@ -70,3 +80,15 @@ def check_parent(kind: LocationKind, parent_kind: LocationKind | None) -> str | 
     names = sorted("(none)" if k is None else k.value for k in allowed)
     under = "no parent" if parent_kind is None else f"a {parent_kind.value}"
     return f"a {kind.value} cannot sit under {under}; allowed parents: {', '.join(names)}"
+
+
+def check_capacity(pocket: Location, *, holds: int, adding: int) -> None:
+    """A pocket holds at most its capacity: refuse ``adding`` units to the ``holds`` it has,
+    naming the capacity and how many more fit."""
+    if pocket.capacity is None or holds + adding <= pocket.capacity:
+        return
+    room = max(pocket.capacity - holds, 0)
+    raise OverCapacity(
+        f"pocket {pocket.code} holds at most {pocket.capacity} units and has {holds}: "
+        f"{adding} more do not fit (at most {room})"
+    )

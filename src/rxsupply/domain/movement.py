@@ -60,6 +60,7 @@ class Movement:
     user: str = ""
     note: str = ""
     unit_cost: Decimal | None = None
+    approved_by: str = ""  # the second user of a two-person rule or an override
     id: int | None = None
 
     def __post_init__(self) -> None:

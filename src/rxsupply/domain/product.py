@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from rxsupply.domain.ndc import NDC
-from rxsupply.errors import InvalidValue
+from rxsupply.domain.ndc import NDC, validate_gtin14
+from rxsupply.errors import InvalidGTIN, InvalidValue
 
 
 class DEASchedule(StrEnum):
@@ -100,14 +100,40 @@ class Product:
         return (self.package_cost / self.package_size).quantize(Decimal("0.0001"))
 
 
+@dataclass(frozen=True, slots=True)
+class CasePack:
+    """A higher packaging level of a product: its GTIN-14 (indicator 1-8, GS1 General
+    Specifications §3.3.2: the indicator tells packaging levels of one trade item apart) and
+    how many of the product's packages it holds. Scanning the case receives its contents."""
+
+    gtin: str
+    packages: int
+    product_id: int | None = None
+
+    def __post_init__(self) -> None:
+        validate_gtin14(self.gtin)
+        if self.gtin[0] in "09":
+            raise InvalidGTIN(
+                "case_gtin",
+                f"indicator {self.gtin[0]} is not a case: a case GTIN has indicator 1 to 8",
+                self.gtin,
+            )
+        if not 1 < self.packages <= 100_000:
+            raise InvalidValue("case_packages", "a case holds 2 to 100,000 packages", self.packages)
+
+
 @dataclass(slots=True)
 class Item:
-    """A formulary entry stocked from one or more products (manufacturers, package sizes)."""
+    """A formulary entry stocked from one or more products (manufacturers, package sizes).
+
+    ``non_expiring`` items (some supplies, devices) may be received without an expiry date;
+    every other receipt needs one."""
 
     code: str
     name: str
     criticality: Criticality = Criticality.ESSENTIAL
     product_ids: list[int] = field(default_factory=list)
+    non_expiring: bool = False
     id: int | None = None
 
     def __post_init__(self) -> None:

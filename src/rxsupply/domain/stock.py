@@ -1,8 +1,12 @@
-"""On-hand stock held in memory, FEFO allocation, and the never-below-zero rule.
+"""On-hand stock held in memory, FEFO allocation of usable stock, and the never-below-zero rule.
 
-:class:`StockBook` is the one place the ledger's arithmetic lives. The database layer loads the
+:class:`StockBook` is the one place the ledger's arithmetic lives. The posting path loads the
 lines a unit of work touches into a book, applies movements to it and writes back the deltas;
-bulk imports and the demo generator run whole files through one book before writing anything.
+bulk imports and the demo build run whole files through one book before writing anything.
+
+Picking takes *usable* stock only (``rxsupply.domain.status``): not in a blocked lot, not
+expired on the movement's day, not inside a serialised package that is blocked, and not in a
+quarantine location unless the pick is from that quarantine location itself.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from rxsupply.domain.movement import Movement, MovementKind
+from rxsupply.domain.status import StatusNote, is_expired
 from rxsupply.errors import InsufficientStock, InvalidMovement
 
 StockKey = tuple[int, int, int]
@@ -29,6 +34,10 @@ class StockBook:
     ``subtree`` maps a location to itself and every location below it: stock "at an ADC"
     includes its pockets. ``names`` gives location codes for messages. Callers name the
     products to take from (an item's products, or one NDC).
+
+    ``lot_status`` notes the lots that are blocked (quarantined, recalled, suspect);
+    ``held`` the units of each line sealed in blocked serialised packages; ``unpickable``
+    the quarantine locations, never picked from unless a pick starts there.
     """
 
     on_hand: dict[StockKey, int] = field(default_factory=dict)
@@ -36,6 +45,9 @@ class StockBook:
     subtree: Mapping[int, Sequence[int]] = field(default_factory=dict)
     deltas: dict[StockKey, int] = field(default_factory=dict)
     names: Mapping[int, str] = field(default_factory=dict)
+    lot_status: dict[int, StatusNote] = field(default_factory=dict)
+    held: dict[StockKey, int] = field(default_factory=dict)
+    unpickable: frozenset[int] = frozenset()
     # product -> location -> lots (insertion-ordered): every line ever known, and only the
     # lines with stock (what allocation scans), plus subtree sets, for fast allocation.
     _lines: dict[int, dict[int, dict[int, None]]] = field(
@@ -86,14 +98,17 @@ class StockBook:
     def lines_for(
         self, location_id: int, product_ids: Sequence[int], *, include_empty: bool = False
     ) -> list[StockKey]:
-        """The lines of these products with stock at the location or below it, FEFO order;
-        ``include_empty`` adds the lines that once held stock and are now at zero."""
+        """The lines of these products with stock at the location or below it (quarantine
+        locations below it left out), FEFO order; ``include_empty`` adds the lines that once
+        held stock and are now at zero. Usable or not: see :meth:`usable`."""
         index = self._lines if include_empty else self._stocked
         if len(product_ids) > 1:
             product_ids = list(dict.fromkeys(product_ids))
         scope = self._scope.get(location_id)
         if scope is None:
             scope = frozenset(self.subtree.get(location_id, (location_id,)))
+            if location_id not in self.unpickable:
+                scope -= self.unpickable
             self._scope[location_id] = scope
         keys: list[StockKey] = []
         for prod in product_ids:
@@ -117,8 +132,29 @@ class StockBook:
         expiry = self.lot_expiry.get(key[2])
         return (expiry is None, expiry or _FAR_FUTURE, key[2], key[0])
 
-    def available(self, location_id: int, product_ids: Sequence[int]) -> int:
-        return sum(self.on_hand[k] for k in self.lines_for(location_id, product_ids))
+    def lot_usable(self, lot_id: int, on: date | None) -> bool:
+        """The lot is neither blocked nor expired on ``on``."""
+        if lot_id in self.lot_status:
+            return False
+        return on is None or not is_expired(self.lot_expiry.get(lot_id), on)
+
+    def usable(self, key: StockKey, on: date | None) -> int:
+        """Units of a line that may be handed out on ``on`` (the facility's day)."""
+        if not self.lot_usable(key[2], on):
+            return 0
+        return max(self.on_hand.get(key, 0) - self.held.get(key, 0), 0)
+
+    def available(
+        self, location_id: int, product_ids: Sequence[int], *, on: date | None = None
+    ) -> int:
+        """Usable units of these products at the location or below it."""
+        return sum(self.usable(k, on) for k in self.lines_for(location_id, product_ids))
+
+    def unusable(self, location_id: int, product_ids: Sequence[int], *, on: date) -> int:
+        """Units on hand at the location or below it that may not be handed out."""
+        return sum(
+            self.on_hand[k] - self.usable(k, on) for k in self.lines_for(location_id, product_ids)
+        )
 
     def issue(
         self,
@@ -128,6 +164,7 @@ class StockBook:
         product_ids: Sequence[int],
         quantity: int,
         occurred_at: datetime,
+        on: date | None = None,  # TRANSITION: required once every caller passes it
         external_id: str | None = None,
         what: str = "",
         reference: str = "",
@@ -135,12 +172,17 @@ class StockBook:
         note: str = "",
         to_location_id: int | None = None,
         lot_ids: Collection[int] | None = None,
+        take_unusable: bool = False,
+        approved_by: str = "",
     ) -> list[Movement]:
         """Take ``quantity`` out of a location, earliest expiry first, across lots and products.
 
-        Returns the movements (one per lot touched) already applied to the book. A transfer or
-        refill names ``to_location_id``; ``lot_ids`` restricts the lots taken from. ``what``
-        names the item or product in the error message when stock is short.
+        Only usable stock on ``on`` (the movement's local day) is taken unless
+        ``take_unusable`` (the caller checked why it may: stock leaving the hospital, stock
+        going into quarantine, or a manager's override). Returns the movements (one per lot
+        touched) already applied to the book. A transfer or refill names ``to_location_id``;
+        ``lot_ids`` restricts the lots taken from. ``what`` names the item or product in the
+        error message when stock is short.
         """
         if quantity <= 0:
             raise InvalidMovement(f"{kind.value}: quantity must be positive, got {quantity}")
@@ -149,16 +191,24 @@ class StockBook:
             lines = [k for k in lines if k[2] in lot_ids]
         if to_location_id is not None:  # never "move" a line onto itself
             lines = [k for k in lines if k[0] != to_location_id]
-        have = sum(self.on_hand[k] for k in lines)
+        takeable = {k: self.on_hand[k] if take_unusable else self.usable(k, on) for k in lines}
+        have = sum(takeable.values())
         if have < quantity:
+            blocked = sum(self.on_hand[k] for k in lines) - have
+            more = (
+                f" usable ({blocked} more are expired, quarantined or recalled and may not be "
+                "handed out)"
+                if blocked
+                else ""
+            )
             raise InsufficientStock(
                 f"{kind.value} of {quantity} {what or 'units'} at "
-                f"{self.names.get(location_id, f'location {location_id}')}: only {have} on hand"
+                f"{self._name(location_id)}: only {have} on hand{more}"
             )
         out: list[Movement] = []
         left = quantity
         for key in lines:
-            take = min(left, self.on_hand[key])
+            take = min(left, takeable[key])
             if take <= 0:
                 continue
             m = Movement(
@@ -173,6 +223,7 @@ class StockBook:
                 reference=reference,
                 user=user,
                 note=note,
+                approved_by=approved_by,
             )
             self.apply(m)
             out.append(m)
@@ -189,6 +240,7 @@ class StockBook:
         product_ids: Sequence[int],
         quantity: int,
         occurred_at: datetime,
+        on: date | None = None,  # TRANSITION
         external_id: str | None = None,
         what: str = "",
         reference: str = "",
@@ -196,11 +248,15 @@ class StockBook:
         note: str = "",
     ) -> Movement:
         """Return units to the lot of these products that would be dispensed next at the
-        location (the first FEFO line with stock; the first line ever stocked when all are
-        empty)."""
-        lines = self.lines_for(location_id, product_ids) or self.lines_for(
-            location_id, product_ids, include_empty=True
-        )
+        location: the first usable FEFO line with stock, else the first usable line ever
+        stocked there, else the first line ever stocked there (a unit of a blocked or expired
+        lot goes back to that lot and stays unusable)."""
+        stocked = self.lines_for(location_id, product_ids)
+        every = self.lines_for(location_id, product_ids, include_empty=True)
+        usable = [k for k in stocked if self.usable(k, on) > 0] or [
+            k for k in every if self.lot_usable(k[2], on)
+        ]
+        lines = usable or stocked or every
         if not lines:
             raise InvalidMovement(
                 f"{kind.value} of {what or 'units'} at {self._name(location_id)}: "

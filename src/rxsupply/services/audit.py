@@ -21,8 +21,10 @@ def entry(
     key: str = "",
     before: object = None,
     after: object = None,
+    approved_by: str | None = None,
 ) -> AuditEntry:
-    """An audit entry (``before`` and ``after`` as JSON); "system" when no user is named."""
+    """An audit entry (``before`` and ``after`` as JSON), with the second user who approved
+    it when there was one; "system" when no user is named."""
     return AuditEntry(
         at=now,
         user=user or "system",
@@ -31,6 +33,7 @@ def entry(
         key=key,
         before=_dump(before),
         after=_dump(after),
+        approved_by=approved_by,
     )
 
 

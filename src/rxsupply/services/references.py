@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rxsupply.domain.location import Location
-from rxsupply.domain.ndc import ndc_lookup_key, validate_gtin14
+from rxsupply.domain.ndc import ndc_digits_from_gtin14, ndc_lookup_key
 from rxsupply.domain.product import Item, Product
 from rxsupply.errors import UnknownItem, UnknownLocation, UnknownProduct
 from rxsupply.services.ports import ProductKey, UnitOfWork
 
 
 def product_key(text: str) -> tuple[ProductKey, str]:
-    """How to look up a product: a GTIN-14 (14 digits) or an NDC in any of its forms."""
+    """How to look up a product: a GTIN-14 of any packaging level (indicator 0-8; the product
+    is the one with the NDC digits it carries) or an NDC in any of its forms."""
     raw = text.strip()
     if raw.isdigit() and len(raw) == 14:
-        return "gtin", validate_gtin14(raw)
+        return "digits10", ndc_digits_from_gtin14(raw)
     return ndc_lookup_key(raw)
 
 

@@ -7,7 +7,8 @@ background thread by an anyio ``BlockingPortal`` and the tests stay plain functi
 ``TestClient`` does the same, but its httpx path is deprecated). Endpoint errors are not turned
 into 500s: the transport re-raises them, so a crash shows its traceback in the failing test.
 
-The API reads the real clock (``routes.now``), so dates sent in bodies (expiry) are years ahead.
+The API reads the real clock (``rxsupply.entrypoints.clock``, looked up at each call), so dates
+sent in bodies (expiry) are years ahead.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.users import Role, User
-from rxsupply.entrypoints.api.app import create_app
-from rxsupply.entrypoints.api.problems import PROBLEM
+from rxsupply.entrypoints.app import create_app
+from rxsupply.entrypoints.http.problems import PROBLEM
 from rxsupply.services import users
 from rxsupply.services.users import PasswordHasher
 

@@ -24,7 +24,7 @@ from tests.conftest import NOW
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Role
-from rxsupply.entrypoints.api.security import COOKIE, SESSION_HOURS
+from rxsupply.entrypoints.http.security import COOKIE, SESSION_HOURS
 from rxsupply.services import imports, users
 
 from .harness import (

@@ -12,8 +12,8 @@ from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission, Role
 from rxsupply.entrypoints.api import writer as writer_module
-from rxsupply.entrypoints.api.security import Deferred
 from rxsupply.entrypoints.api.writer import LedgerWriter
+from rxsupply.entrypoints.http.security import Deferred
 from rxsupply.services import ledger
 
 from .harness import ITEM, LOCATION, STOREROOM, Hospital, QuickHasher, open_hospital, problem

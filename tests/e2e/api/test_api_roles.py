@@ -1,17 +1,23 @@
-"""Every route, for every role: the permission table in code is what the app enforces.
+"""Every route, for every role: the app lets in exactly whom the permission each route needs
+allows.
 
-The routes are read from the app that ``create_app`` builds (JSON endpoints and web pages
-alike), so a route added later is walked too. ``app.routes`` is a tree since FastAPI 0.137
-(an included router is one entry); ``fastapi.routing.iter_route_contexts`` flattens it into one
-entry per endpoint, with the full path and the route's ``openapi_extra``.
+What each route needs is written out by hand below (:data:`NEEDS`), from what each
+:class:`~rxsupply.domain.users.Permission` means in ``domain/users.py``: ``view`` to read
+inventory, ``receive``, ``transfer``, ``dispense`` and ``adjust`` to write those movements,
+``set_levels`` to decide proposed levels (and to run the planning that proposes them),
+``view_audit`` for the audit trail, ``manage_users`` for accounts; a few routes are public.
+The app's routes (JSON endpoints and web pages alike, read from the app that ``create_app``
+builds) must be exactly the table's rows, so a route added later fails until it has a row.
+``app.routes`` is a tree since FastAPI 0.137 (an included router is one entry);
+``fastapi.routing.iter_route_contexts`` flattens it into one entry per endpoint.
 
-Each route records what it needs as ``openapi_extra["x-permission"]``: a
-:class:`~rxsupply.domain.users.Permission` value, or ``"public"``. For each route, method and
-role, the test calls the route with that role's API token: a role the table allows must get
-through (for ``/api`` a 2xx answer, so the bodies below must stay valid), any other role must
-get 403, and a caller without credentials 401 (a page may send a browser to ``/login``
-instead). FastAPI's own docs routes and the static files are left out of the walk; they are
-checked to be public.
+For each route, method and role, the test calls the route with that role's API token: a role
+the permission allows must get through (for ``/api`` a 2xx answer, so the bodies below must
+stay valid), any other role must get 403, and a caller without credentials 401 (a page may send
+a browser to ``/login`` instead). Each route also records its permission in the OpenAPI spec
+(``openapi_extra["x-permission"]``, which the web's 403 page reads): it must be the table's.
+FastAPI's own docs routes and the static files are left out of the walk; they are checked to be
+public.
 
 All of it runs on one SQLite database and one app per module (the writes are small and the
 example stock is large enough for every role's receipt, transfer and dispense); a handful of
@@ -25,7 +31,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -37,8 +43,8 @@ from tests.e2e.proposals import fresh_recommendation
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.domain.users import Permission, Role, allowed
-from rxsupply.entrypoints.api.app import create_app, public_paths
-from rxsupply.entrypoints.api.problems import PROBLEM
+from rxsupply.entrypoints.app import create_app, public_paths
+from rxsupply.entrypoints.http.problems import PROBLEM
 
 from .harness import (
     GTIN,
@@ -54,7 +60,66 @@ from .harness import (
     problem,
 )
 
-PUBLIC = "public"
+PUBLIC: Literal["public"] = "public"
+NEEDS: dict[str, Permission | Literal["public"]] = {
+    # health, and the sign-in form
+    "GET /health": PUBLIC,
+    "GET /api/health": PUBLIC,
+    "GET /login": PUBLIC,
+    "POST /login": PUBLIC,
+    # reading inventory (JSON)
+    "GET /api/me": Permission.VIEW,
+    "GET /api/items": Permission.VIEW,
+    "GET /api/items/{code}": Permission.VIEW,
+    "GET /api/items/{code}/forecast": Permission.VIEW,
+    "GET /api/products": Permission.VIEW,
+    "GET /api/locations": Permission.VIEW,
+    "GET /api/locations/{code}": Permission.VIEW,
+    "GET /api/stock": Permission.VIEW,
+    "GET /api/ledger": Permission.VIEW,
+    "GET /api/check": Permission.VIEW,
+    "POST /api/scan": Permission.VIEW,  # identifies a package, writes nothing
+    "GET /api/classes": Permission.VIEW,
+    "GET /api/classes/matrix": Permission.VIEW,
+    "GET /api/recommendations": Permission.VIEW,
+    "GET /api/audit": Permission.VIEW_AUDIT,
+    # writing the ledger (JSON)
+    "POST /api/receipts": Permission.RECEIVE,
+    "POST /api/transfers": Permission.TRANSFER,
+    "POST /api/dispenses": Permission.DISPENSE,
+    "POST /api/adjustments": Permission.ADJUST,
+    # proposed levels and the planning that proposes them (JSON)
+    "POST /api/recommendations/{recommendation_id}/accept": Permission.SET_LEVELS,
+    "POST /api/recommendations/{recommendation_id}/reject": Permission.SET_LEVELS,
+    "POST /api/planning/run": Permission.SET_LEVELS,
+    # accounts (JSON)
+    "GET /api/users": Permission.MANAGE_USERS,
+    "POST /api/users": Permission.MANAGE_USERS,
+    # pages: reading
+    "POST /logout": Permission.VIEW,  # any signed-in user ends their own session
+    "GET /": Permission.VIEW,
+    "GET /stock": Permission.VIEW,
+    "GET /items/{code}": Permission.VIEW,
+    "GET /locations": Permission.VIEW,
+    "GET /locations/{code}": Permission.VIEW,
+    "GET /ledger": Permission.VIEW,
+    "GET /classes": Permission.VIEW,
+    "GET /levels": Permission.VIEW,
+    "GET /audit": Permission.VIEW_AUDIT,
+    # pages: forms that write the ledger
+    "GET /receive": Permission.RECEIVE,
+    "POST /receive": Permission.RECEIVE,
+    "GET /transfer": Permission.TRANSFER,
+    "POST /transfer": Permission.TRANSFER,
+    "GET /adjust": Permission.ADJUST,
+    "POST /adjust": Permission.ADJUST,
+    # pages: proposed levels and planning
+    "POST /levels/{recommendation_id}/accept": Permission.SET_LEVELS,
+    "POST /levels/{recommendation_id}/reject": Permission.SET_LEVELS,
+    "POST /planning/run": Permission.SET_LEVELS,
+}
+"""What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
+
 DOCS = ("/docs", "/docs/oauth2-redirect", "/openapi.json")
 """FastAPI's own routes: public by design, they carry no x-permission."""
 STATIC = "/static"
@@ -116,7 +181,7 @@ BODIES: dict[str, Callable[[], dict[str, Any]]] = {
 class Endpoint:
     path: str
     method: str
-    permission: str | None  # openapi_extra["x-permission"]; None when not declared
+    permission: str | None  # what the route needs: a Permission value or "public"
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -130,9 +195,18 @@ class Endpoint:
         return self.permission == PUBLIC
 
 
+def needed(key: str) -> Endpoint:
+    """A row of :data:`NEEDS` as the endpoint the walk calls."""
+    method, path = key.split(" ", 1)
+    return Endpoint(path, method, str(NEEDS[key]))
+
+
+TABLE = [needed(key) for key in sorted(NEEDS, key=lambda k: (k.split(" ", 1)[1], k))]
+
+
 @dataclass(frozen=True, slots=True)
 class RouteTable:
-    endpoints: list[Endpoint]
+    endpoints: list[Endpoint]  # as the app declares them (openapi_extra["x-permission"])
     docs: list[str]
     mounts: list[str]  # routes without methods (the static files)
 
@@ -220,8 +294,7 @@ def call(hospital: Hospital, endpoint: Endpoint, token: str | None) -> httpx.Res
 
 
 def check_role(hospital: Hospital, endpoint: Endpoint, role: Role) -> None:
-    if endpoint.permission is None:
-        pytest.fail(f"{endpoint} declares no openapi_extra x-permission")
+    assert endpoint.permission is not None
     token = hospital.token(role)
 
     response = call(hospital, endpoint, token)
@@ -244,9 +317,6 @@ def check_role(hospital: Hospital, endpoint: Endpoint, role: Role) -> None:
 
 
 def check_anonymous(hospital: Hospital, endpoint: Endpoint) -> None:
-    if endpoint.permission is None:
-        pytest.fail(f"{endpoint} declares no openapi_extra x-permission")
-
     response = call(hospital, endpoint, None)
 
     said = f"{endpoint} without a user ({endpoint.permission}): {response.status_code}"
@@ -288,56 +358,38 @@ def pg_hospital() -> Iterator[Hospital]:
 # --- the route table ---------------------------------------------------------------------
 
 
-def test_the_walk_finds_the_api_routes(sqlite_hospital: Hospital) -> None:
+def test_the_apps_routes_are_exactly_the_rows_of_the_table(sqlite_hospital: Hospital) -> None:
     table = route_table(sqlite_hospital.app)
 
     found = {str(e) for e in table.endpoints}
 
     assert table == ROUTES  # the app built for collection is the app under test
-    assert {"GET /api/items", "POST /api/dispenses", "GET /health", "GET /api/health"} <= found
-    assert {
-        "GET /api/classes",
-        "GET /api/classes/matrix",
-        "GET /api/recommendations",
-        "POST /api/recommendations/{recommendation_id}/accept",
-        "POST /api/recommendations/{recommendation_id}/reject",
-        "GET /api/items/{code}/forecast",
-        "POST /api/planning/run",
-        "GET /classes",
-        "GET /levels",
-        "POST /levels/{recommendation_id}/accept",
-        "POST /levels/{recommendation_id}/reject",
-        "POST /planning/run",
-    } <= found
+    assert sorted(found - NEEDS.keys()) == [], "routes without a row in NEEDS: add one"
+    assert sorted(NEEDS.keys() - found) == [], "rows of NEEDS that are no route of the app"
     assert table.docs == sorted(DOCS)
 
 
-def test_every_route_declares_a_permission_or_public(sqlite_hospital: Hospital) -> None:
-    endpoints = route_table(sqlite_hospital.app).endpoints
-    known = {p.value for p in Permission} | {PUBLIC}
-
-    undeclared = [str(e) for e in endpoints if e.permission is None]
-    unknown = [f"{e}: {e.permission!r}" for e in endpoints if e.permission not in known | {None}]
-
-    assert not undeclared, f"routes without openapi_extra x-permission: {undeclared}"
-    assert not unknown, f"x-permission is not a Permission value nor 'public': {unknown}"
-
-
-def test_only_health_login_docs_and_static_files_are_public(sqlite_hospital: Hospital) -> None:
+def test_each_route_declares_in_the_openapi_spec_the_permission_of_its_row(
+    sqlite_hospital: Hospital,
+) -> None:
     endpoints = route_table(sqlite_hospital.app).endpoints
 
-    public = sorted(str(e) for e in endpoints if e.is_public)
+    declared = {str(e): e.permission for e in endpoints}
+
+    assert declared == {key: str(need) for key, need in NEEDS.items()}
+
+
+def test_only_health_login_docs_and_static_files_are_public() -> None:
+    public = sorted(key for key, need in NEEDS.items() if need == PUBLIC)
 
     assert [p for p in public if not is_allowed_public(p.split(" ", 1)[1])] == []
-    assert {"GET /health", "GET /api/health"} <= set(public)
+    assert public == ["GET /api/health", "GET /health", "GET /login", "POST /login"]
 
 
 def test_public_paths_names_every_public_route(sqlite_hospital: Hospital) -> None:
-    endpoints = route_table(sqlite_hospital.app).endpoints
-
     named = public_paths(sqlite_hospital.app)
 
-    assert named == {e.path for e in endpoints if e.is_public}
+    assert named == {e.path for e in TABLE if e.is_public}
 
 
 def test_the_docs_and_the_openapi_description_answer_without_a_user(
@@ -363,14 +415,14 @@ def test_static_files_are_the_only_mount_and_answer_without_a_user(
 # --- every route, every role -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("endpoint", "role"), by_role(ROUTES.endpoints))
+@pytest.mark.parametrize(("endpoint", "role"), by_role(TABLE))
 def test_each_role_gets_exactly_what_the_permission_table_allows(
     sqlite_hospital: Hospital, endpoint: Endpoint, role: Role
 ) -> None:
     check_role(sqlite_hospital, endpoint, role)
 
 
-@pytest.mark.parametrize("endpoint", anonymous(ROUTES.endpoints))
+@pytest.mark.parametrize("endpoint", anonymous(TABLE))
 def test_a_caller_without_credentials_gets_only_the_public_routes(
     sqlite_hospital: Hospital, endpoint: Endpoint
 ) -> None:
@@ -388,7 +440,7 @@ def test_an_unknown_token_is_a_401_problem(sqlite_hospital: Hospital) -> None:
 
 # --- a handful again on PostgreSQL -------------------------------------------------------
 
-PG_ENDPOINTS = [e for e in ROUTES.endpoints if str(e) in ON_POSTGRES]
+PG_ENDPOINTS = [e for e in TABLE if str(e) in ON_POSTGRES]
 
 
 @pytest.mark.postgres

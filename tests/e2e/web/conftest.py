@@ -3,6 +3,11 @@
 One hospital database and one uvicorn server per pytest-xdist worker (session scope is per
 worker), one chromium per worker, a fresh browser context per test. The Playwright sync API
 runs in the test thread (no asyncio loop there); uvicorn runs its own loop in a thread.
+
+The app's clock (``rxsupply.entrypoints.clock.now``, which the pages, the API and the facility's
+"today" read at each call) is pinned at ``NOW`` for every test, so what is expired, what expires
+within 90 days and which century a scanned YYMMDD falls in do not depend on the day the tests
+run. The server runs in this process, so it reads the pinned clock too.
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import Engine
+from tests.conftest import NOW
 
-from rxsupply.entrypoints.api import create_app
-from rxsupply.entrypoints.api.security import COOKIE
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.app import create_app
+from rxsupply.entrypoints.http.security import COOKIE
 
 from .harness import (
     CHROMIUM,
@@ -30,6 +37,11 @@ from .harness import (
 
 Snap = Callable[..., Path]
 SignIn = Callable[[str], Page]
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 @pytest.fixture(scope="session")

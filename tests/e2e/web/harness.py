@@ -7,14 +7,12 @@ import os
 import re
 import socket
 import threading
-import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -102,28 +100,42 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
+class ReadyServer(uvicorn.Server):
+    """uvicorn's server, with an event set once its startup is over: listening (``started``)
+    or failed."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().startup(sockets=sockets)
+        finally:
+            self.ready.set()
+
+    def run(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            super().run(sockets=sockets)
+        finally:
+            self.ready.set()  # it never got as far as startup: do not leave the waiter waiting
+
+
 @contextmanager
 def serving(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free 127.0.0.1 port in a thread; yield its base URL."""
+    """Serve ``app`` with uvicorn on a free 127.0.0.1 port in a thread; yield its base URL once
+    the server says it is listening (its startup event; no polling)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = ReadyServer(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if time.monotonic() > deadline or not thread.is_alive():
-            server.should_exit = True
-            raise RuntimeError(f"uvicorn did not answer /health on {url}")
-        time.sleep(0.05)
+    if not server.ready.wait(timeout=15) or not server.started:
+        server.should_exit = True
+        raise RuntimeError(f"uvicorn did not start on {url}")
     try:
         yield url
     finally:

@@ -29,7 +29,7 @@ from tests.e2e.proposals import (
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.levels import Recommendation
-from rxsupply.entrypoints.api import create_app
+from rxsupply.entrypoints.app import create_app
 from rxsupply.services import levels
 
 from .harness import (

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -300,3 +302,15 @@ def test_the_catalogue_is_deterministic_and_built_once() -> None:
 
     assert demo_items() is first
     assert rebuilt == first
+
+
+def test_the_data_files_ship_in_the_package_and_hold_every_item_and_product() -> None:
+    data = files("rxsupply.adapters") / "demo_data"
+    items = demo_items()
+
+    item_rows = list(csv.DictReader(io.StringIO((data / "items.csv").read_text("utf-8"))))
+    product_rows = list(csv.DictReader(io.StringIO((data / "products.csv").read_text("utf-8"))))
+
+    assert len(item_rows) == len(items)
+    assert [row["code"] for row in item_rows] == [item.code for item in items]
+    assert len(product_rows) == sum(len(item.products) for item in items)

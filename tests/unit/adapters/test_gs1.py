@@ -7,7 +7,7 @@ import contextlib
 from datetime import date
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rxsupply.adapters.gs1 import GS, parse_scan
@@ -248,6 +248,7 @@ def test_junk_names_the_accepted_forms() -> None:
         parse_scan("hello world")
 
 
+@settings(deadline=None)
 @given(st.text(max_size=60))
 def test_any_text_either_parses_or_raises_an_rxsupply_error(scan: str) -> None:
     with contextlib.suppress(RxSupplyError):
@@ -279,6 +280,7 @@ def dscsa_scans(draw: st.DrawFn) -> tuple[str, ProductIdentifier]:
     return scan, ProductIdentifier(gtin, ndc_digits, lot, expiry, serial)
 
 
+@settings(deadline=None)
 @given(dscsa_scans())
 def test_an_element_string_built_from_valid_values_reads_back_the_same_values(
     case: tuple[str, ProductIdentifier],

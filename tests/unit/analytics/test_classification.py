@@ -133,6 +133,8 @@ def test_four_constructed_series_fall_in_the_four_syntetos_boylan_classes() -> N
 
 
 def test_the_cut_offs_are_syntetos_boylans() -> None:
+    # A. A. Syntetos, J. E. Boylan and J. D. Croston, "On the categorization of demand
+    # patterns", J. Oper. Res. Soc. 56(5):495-503, 2005: cut-offs printed to two decimals
     assert (ADI_CUT, CV2_CUT) == (1.32, 0.49)
 
 

@@ -380,6 +380,7 @@ EXPECTED_PARENTS: dict[LocationKind, set[LocationKind | None]] = {
     K.SATELLITE: {K.FACILITY},
     K.ADC: {K.FACILITY, K.SATELLITE},
     K.POCKET: {K.ADC, K.STOREROOM, K.SATELLITE},
+    K.QUARANTINE: {K.FACILITY, K.STOREROOM, K.SATELLITE},
 }
 PARENT_CHOICES: list[LocationKind | None] = [*LocationKind, None]
 PAIRS = [(kind, parent) for kind in LocationKind for parent in PARENT_CHOICES]

@@ -427,7 +427,7 @@ def ndcs(draw: st.DrawFn) -> NDC:
     return NDC.from_digits(digits, pattern)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(ndc=ndcs())
 def test_parsing_the_printed_form_gives_the_same_ndc(ndc: NDC) -> None:
     parsed = NDC.parse(str(ndc))
@@ -436,7 +436,7 @@ def test_parsing_the_printed_form_gives_the_same_ndc(ndc: NDC) -> None:
     assert parsed.pattern == ndc.pattern
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(ndc=ndcs())
 def test_the_billing_form_candidates_always_contain_the_ndc(ndc: NDC) -> None:
     candidates = ndc11_candidates(ndc.ndc11)
@@ -445,7 +445,7 @@ def test_the_billing_form_candidates_always_contain_the_ndc(ndc: NDC) -> None:
     assert all(c.ndc11 == ndc.ndc11 for c in candidates)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(ndc=ndcs(), indicator=st.integers(min_value=0, max_value=8))
 def test_every_gtin14_has_a_valid_check_digit_and_gives_back_the_ndc_digits(
     ndc: NDC, indicator: int
@@ -457,7 +457,7 @@ def test_every_gtin14_has_a_valid_check_digit_and_gives_back_the_ndc_digits(
     assert ndc_digits_from_gtin14(gtin) == ndc.digits
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(
     ndc=ndcs(),
     indicator=st.integers(min_value=0, max_value=8),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rxsupply.domain.package import (
@@ -222,6 +222,7 @@ _CONTAINERS = ["CARTON", "BOX", "BOTTLE", "TRAY", "CASE", "PACKAGE"]
 _MEASURES = ["mL", "g", "L", "mg", "[iU]", "h"]
 
 
+@settings(deadline=None)
 @given(
     n1=st.integers(min_value=1, max_value=10_000),
     u1=st.sampled_from(_COUNTABLE),
@@ -241,6 +242,7 @@ def test_two_countable_levels_multiply_their_counts(
     )
 
 
+@settings(deadline=None)
 @given(
     n1=st.integers(min_value=1, max_value=10_000),
     u1=st.sampled_from(_COUNTABLE),

@@ -1,5 +1,9 @@
-"""The REST API and the web application (one FastAPI app)."""
+"""The REST API under ``/api``: JSON endpoints on the same service and query functions as the
+CLI, documented at ``/docs``. :func:`rxsupply.entrypoints.app.create_app` includes
+:data:`ROUTERS`, in this order."""
 
-from rxsupply.entrypoints.api.app import create_app
+from rxsupply.entrypoints.api import health, movements, planning_routes, reading, users
 
-__all__ = ["create_app"]
+ROUTERS = (reading.router, movements.router, users.router, health.router, planning_routes.router)
+
+__all__ = ["ROUTERS"]

@@ -1,27 +1,24 @@
 """JSON endpoints of inventory optimisation: classes, recommendations, forecasts, planning runs.
 
 The same read models (``adapters.planning_queries``) and use cases (``services.levels``,
-``adapters.planning_runs``) as the CLI; the web pages (``entrypoints.web.planning``) call the
-functions below, so a page shows what its endpoint returns.
+``adapters.planning_runs``) as the CLI; deciding and running go through
+``entrypoints.http.planning``, as the web pages (``entrypoints.web.planning``) do, so a page
+shows what its endpoint returns.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy import Engine
 
 from rxsupply.adapters import planning_queries
-from rxsupply.adapters.planning_runs import run_planning
-from rxsupply.adapters.unit_of_work import run_with_retry
-from rxsupply.analytics.policy import Targets
 from rxsupply.domain.users import Permission
-from rxsupply.entrypoints.api.routes import EngineDep, Limit, Offset, page
-from rxsupply.entrypoints.api.security import REQUIRES, Caller, guarded
-from rxsupply.entrypoints.clock import facility_zone, local_today, now
-from rxsupply.services import levels
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.api.dependencies import Limit, Offset
+from rxsupply.entrypoints.http.dependencies import EngineDep, page
+from rxsupply.entrypoints.http.planning import decide, plan_now
+from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 
 router = APIRouter(prefix="/api", tags=["planning"])
 Planner = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
@@ -90,23 +87,11 @@ def get_item_forecast(code: str, engine: EngineDep) -> dict[str, Any]:
     """An item's daily use, its forecast and the planning view of each of its locations."""
     with engine.connect() as conn:
         return planning_queries.item_forecast(
-            conn, item=code, today=local_today(), zone=facility_zone()
+            conn, item=code, today=clock.local_today(), zone=clock.facility_zone()
         )
 
 
 # --- deciding ----------------------------------------------------------------------------
-
-
-def decide(engine: Engine, recommendation_id: int, *, accept: bool, user: str) -> dict[str, Any]:
-    """Accept or reject a pending recommendation; the decided recommendation."""
-    run_with_retry(
-        engine,
-        lambda uow: levels.decide(
-            uow, recommendation_id=recommendation_id, accept=accept, user=user, now=now()
-        ),
-    )
-    with engine.connect() as conn:
-        return planning_queries.recommendation(conn, recommendation_id)
 
 
 @router.post("/recommendations/{recommendation_id}/accept", **guarded(Permission.SET_LEVELS))
@@ -123,19 +108,6 @@ def reject_recommendation(
 ) -> dict[str, Any]:
     """Reject: the levels stay as they are (audited)."""
     return decide(engine, recommendation_id, accept=False, user=who.user.username)
-
-
-def plan_now(engine: Engine, *, user: str, keep_dead: bool = False) -> dict[str, Any]:
-    """Run the planning job on the ledger's history up to yesterday; its summary."""
-    summary = run_planning(
-        engine,
-        today=local_today(),
-        zone=facility_zone(),
-        now=now(),
-        user=user,
-        targets=Targets(stock_dead=keep_dead),
-    )
-    return asdict(summary) | {"seconds": round(summary.seconds, 2)}
 
 
 @router.post("/planning/run", **guarded(Permission.SET_LEVELS))

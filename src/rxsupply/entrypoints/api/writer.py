@@ -29,8 +29,8 @@ import anyio.to_thread
 from sqlalchemy import Engine
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
-from rxsupply.entrypoints.api.security import Deferred, ensure_allowed
-from rxsupply.entrypoints.clock import local_today, now
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.security import Deferred, ensure_allowed
 from rxsupply.errors import RxSupplyError
 from rxsupply.services import ledger, users
 
@@ -147,7 +147,9 @@ def _post(uow: SqlUnitOfWork, requests: Sequence[Request]) -> list[Outcome]:
             continue
         allowed.append((n, replace(command, user=user.username)))
     if allowed:
-        posted = ledger.post_many(uow, [c for _, c in allowed], now=now(), today=local_today())
+        posted = ledger.post_many(
+            uow, [c for _, c in allowed], now=clock.now(), today=clock.local_today()
+        )
         for (n, _), outcome in zip(allowed, posted, strict=True):
             outcomes[n] = outcome
     else:

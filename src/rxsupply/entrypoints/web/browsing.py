@@ -20,12 +20,12 @@ from rxsupply.adapters import planning_queries, queries
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
-from rxsupply.entrypoints.api.security import REQUIRES, Caller
-from rxsupply.entrypoints.clock import now
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web import charts
 from rxsupply.entrypoints.web.rendering import (
     EXPIRY_DAYS,
-    EngineDep,
     formats_of,
     page_route,
     pager,
@@ -60,7 +60,7 @@ def stocking_locations(engine: Engine) -> list[dict[str, Any]]:
 @router.get("/", **page_route(Permission.VIEW))
 def dashboard(request: Request, who: Viewer, engine: EngineDep) -> Response:
     today = formats_of(request).today()
-    until = now()
+    until = clock.now()
     with engine.connect() as conn:
         by_location = queries.value_by_location(conn)
         turns = queries.turns(conn, since=until - timedelta(days=365), until=until)

@@ -27,11 +27,11 @@ from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission
-from rxsupply.entrypoints.api.security import REQUIRES, Caller
-from rxsupply.entrypoints.clock import now
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.browsing import stocking_locations
 from rxsupply.entrypoints.web.rendering import (
-    EngineDep,
     formats_of,
     page_route,
     render,
@@ -174,7 +174,7 @@ def receive(
                 lot=str(found["lot"]),
                 expiry=date.fromisoformat(str(found["expiry"])) if found["expiry"] else None,
                 quantity=units,
-                now=now(),
+                now=clock.now(),
                 today=formats_of(request).today(),
                 reference=f"SN {found['serial']}" if found["serial"] else "",
                 external_id=f"web:receive:{token}",
@@ -262,7 +262,7 @@ def transfer(
                 lot=lot.strip() or None,
                 quantity=units,
                 kind=kind,
-                now=now(),
+                now=clock.now(),
                 user=who.user.username,
             ),
         )
@@ -355,7 +355,7 @@ def adjust(
                 quantity=change,
                 reason=reason,
                 kind=kind,
-                now=now(),
+                now=clock.now(),
                 user=who.user.username,
             ),
         )

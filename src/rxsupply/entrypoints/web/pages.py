@@ -26,8 +26,8 @@ from starlette.responses import Response
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
-from rxsupply.entrypoints.api import problems
-from rxsupply.entrypoints.api.security import COOKIE, Caller
+from rxsupply.entrypoints.http import problems
+from rxsupply.entrypoints.http.security import COOKIE, Caller
 from rxsupply.entrypoints.web import browsing, movements, planning, signin
 from rxsupply.entrypoints.web.rendering import (
     DOING,

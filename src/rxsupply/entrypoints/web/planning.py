@@ -1,7 +1,8 @@
 """Planning pages: the ABC/XYZ classes, the PAR review (accept or reject proposed levels), and
 the button that runs the planning job.
 
-Each page calls the same functions as its JSON endpoint (``entrypoints.api.planning_routes``).
+Each page calls the same functions as its JSON endpoint (``entrypoints.api.planning_routes``):
+the same read models, and the same decisions and runs (``entrypoints.http.planning``).
 Deciding and running are forms posted with the session's CSRF token (checked by ``caller``);
 they redirect back to the page they came from, which shows the outcome once (a flash message
 kept in a short-lived cookie).
@@ -19,12 +20,12 @@ from starlette.responses import Response
 
 from rxsupply.adapters import planning_queries
 from rxsupply.domain.users import Permission
-from rxsupply.entrypoints.api import planning_routes as plans
-from rxsupply.entrypoints.api.security import REQUIRES, Caller
+from rxsupply.entrypoints.http import planning as plans
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web import charts
 from rxsupply.entrypoints.web.browsing import offset_of
 from rxsupply.entrypoints.web.rendering import (
-    EngineDep,
     number,
     page_route,
     pager,

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Engine
 from starlette.responses import Response
 
 from rxsupply.domain.users import Permission, User
-from rxsupply.entrypoints.api.security import REQUIRES, Caller
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.security import REQUIRES, Caller
 
 TEMPLATES = Path(__file__).parent / "templates"
 DASH = "—"
@@ -123,7 +123,7 @@ class Formats:
         return self.local(value).strftime("%m/%d/%Y %H:%M")
 
     def today(self) -> date:
-        return datetime.now(UTC).astimezone(self.zone).date()
+        return clock.now().astimezone(self.zone).date()
 
 
 def make_templates(zone: tzinfo) -> Jinja2Templates:
@@ -148,14 +148,6 @@ def visible_scan(text: str) -> str:
 
 
 # --- requests ----------------------------------------------------------------------------
-
-
-def engine_of(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
-
-
-EngineDep = Annotated[Engine, Depends(engine_of)]
 
 
 def formats_of(request: Request) -> Formats:

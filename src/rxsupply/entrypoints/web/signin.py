@@ -16,8 +16,9 @@ from starlette.responses import Response
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
-from rxsupply.entrypoints.api.security import COOKIE, REQUIRES, SESSION_HOURS, Caller
-from rxsupply.entrypoints.web.rendering import EngineDep, page_route, render
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.security import COOKIE, REQUIRES, SESSION_HOURS, Caller
+from rxsupply.entrypoints.web.rendering import page_route, render
 from rxsupply.errors import AuthenticationFailed
 from rxsupply.services import users
 

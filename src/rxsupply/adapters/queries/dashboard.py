@@ -1,0 +1,198 @@
+"""The dashboard and its charts (web UI): :func:`summary` counts, on-hand value by location,
+usage value, inventory turns and days on hand, items at zero, and an item's daily usage."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from rxsupply.adapters import tables as t
+
+
+def summary(conn: Connection) -> dict[str, Any]:
+    """Counts and value for the demo summary and the dashboard."""
+
+    def count(table: Any) -> int:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    m = t.movement
+    first, last = conn.execute(select(func.min(m.c.occurred_at), func.max(m.c.occurred_at))).one()
+    kinds: dict[str, int] = dict(
+        conn.execute(select(m.c.kind, func.count()).group_by(m.c.kind)).all()
+    )
+    value = Decimal(0)
+    rows = conn.execute(
+        select(t.on_hand.c.quantity, t.product.c.package_cost, t.product.c.package_size)
+        .join(t.product, t.product.c.id == t.on_hand.c.product_id)
+        .where(t.on_hand.c.quantity > 0)
+    )
+    for qty, cost, size in rows:
+        if cost is not None:
+            value += cost * qty / size
+    by_kind: dict[str, int] = dict(
+        conn.execute(select(t.location.c.kind, func.count()).group_by(t.location.c.kind)).all()
+    )
+    return {
+        "items": count(t.item),
+        "products": count(t.product),
+        "locations": count(t.location),
+        "locations_by_kind": by_kind,
+        "lots": count(t.lot),
+        "on_hand_value": str(value.quantize(Decimal("0.01"))),
+        "movements": count(m),
+        "movements_by_kind": kinds,
+        "dispense_transactions": int(
+            conn.execute(
+                select(func.count())
+                .select_from(t.external_ref)
+                .where(t.external_ref.c.external_id.like("txn:%"))
+            ).scalar_one()
+        ),
+        "purchase_lines": count(t.purchase_line),
+        "first": first.isoformat() if first else None,
+        "last": last.isoformat() if last else None,
+    }
+
+
+USAGE_KINDS = ("dispense", "patient_return")
+"""Movements that make up usage: dispenses less patient returns."""
+
+
+def _value(cost: Decimal | None, quantity: int, size: int) -> Decimal:
+    return Decimal(0) if cost is None else cost * quantity / size
+
+
+def _value_by_location(conn: Connection) -> list[dict[str, Any]]:
+    """On-hand units and exact (unrounded) value by stocking location; see value_by_location."""
+    oh, p, loc = t.on_hand, t.product, t.location
+    parent = t.location.alias("parent")
+    q = (
+        select(
+            loc.c.code,
+            loc.c.name,
+            loc.c.kind,
+            parent.c.code,
+            parent.c.name,
+            parent.c.kind,
+            oh.c.quantity,
+            p.c.package_cost,
+            p.c.package_size,
+        )
+        .select_from(oh)
+        .join(loc, loc.c.id == oh.c.location_id)
+        .outerjoin(parent, parent.c.id == loc.c.parent_id)
+        .join(p, p.c.id == oh.c.product_id)
+        .where(oh.c.quantity > 0)
+    )
+    totals: dict[str, dict[str, Any]] = {}
+    for code, name, kind, pcode, pname, pkind, qty, cost, size in conn.execute(q):
+        if kind == "pocket" and pcode is not None:
+            code, name, kind = pcode, pname, pkind
+        row = totals.setdefault(
+            code, {"location": code, "name": name, "kind": kind, "units": 0, "value": Decimal(0)}
+        )
+        row["units"] += int(qty)
+        row["value"] += _value(cost, int(qty), int(size))
+    return sorted(totals.values(), key=lambda r: (-r["value"], r["location"]))
+
+
+def value_by_location(conn: Connection) -> list[dict[str, Any]]:
+    """On-hand units and value (package cost, to the cent) by stocking location, highest value
+    first. Pockets count toward the cabinet (or storeroom) that holds them, so an ADC shows as
+    one bar."""
+    return [
+        r | {"value": str(r["value"].quantize(Decimal("0.01")))} for r in _value_by_location(conn)
+    ]
+
+
+def on_hand_value(conn: Connection) -> Decimal:
+    """Value of everything on hand at package cost (products without a cost count as 0)."""
+    total = sum((r["value"] for r in _value_by_location(conn)), start=Decimal(0))
+    return total.quantize(Decimal("0.01"))
+
+
+def usage_value(conn: Connection, *, since: datetime, until: datetime) -> Decimal:
+    """Value of dispenses less patient returns with ``since <= occurred_at < until``."""
+    m, p = t.movement, t.product
+    q = (
+        select(m.c.kind, func.sum(m.c.quantity), p.c.package_cost, p.c.package_size)
+        .join(p, p.c.id == m.c.product_id)
+        .where(m.c.kind.in_(USAGE_KINDS), m.c.occurred_at >= since, m.c.occurred_at < until)
+        .group_by(m.c.kind, p.c.id, p.c.package_cost, p.c.package_size)
+    )
+    total = Decimal(0)
+    for kind, qty, cost, size in conn.execute(q):
+        sign = 1 if kind == "dispense" else -1
+        total += sign * _value(cost, int(qty), int(size))
+    return total.quantize(Decimal("0.01"))
+
+
+def turns(conn: Connection, *, since: datetime, until: datetime) -> dict[str, Any]:
+    """Inventory turns and days on hand over ``[since, until)`` (usually the last 365 days).
+
+    turns = usage value over the period / current on-hand value;
+    days on hand = on-hand value / average daily usage value (usage value / days in period).
+    Usage is dispenses less patient returns at package cost. ``None`` where a ratio has a zero
+    denominator (nothing on hand, or no usage).
+    """
+    stock = on_hand_value(conn)
+    usage = usage_value(conn, since=since, until=until)
+    days = max((until - since).total_seconds() / 86400, 1.0)
+    daily = float(usage) / days
+    return {
+        "on_hand_value": str(stock),
+        "usage_value": str(usage),
+        "days": round(days),
+        "turns": float(usage) / float(stock) if stock > 0 else None,
+        "days_on_hand": float(stock) / daily if daily > 0 else None,
+    }
+
+
+def items_at_zero(conn: Connection) -> list[dict[str, Any]]:
+    """Items with nothing on hand anywhere, by name."""
+    it, ip, oh = t.item, t.item_product, t.on_hand
+    stocked = (
+        select(ip.c.item_id)
+        .join(oh, oh.c.product_id == ip.c.product_id)
+        .where(oh.c.quantity > 0)
+        .distinct()
+    )
+    q = (
+        select(it.c.code, it.c.name, it.c.criticality)
+        .where(it.c.id.not_in(stocked))
+        .order_by(it.c.name)
+    )
+    return [{"code": r[0], "name": r[1], "criticality": r[2]} for r in conn.execute(q)]
+
+
+def daily_usage(
+    conn: Connection, *, item: str, since: date, until: date, zone: tzinfo
+) -> list[dict[str, Any]]:
+    """Units of an item used per local day (dispenses less patient returns), one row per day
+    from ``since`` to ``until`` inclusive, days without movements as 0."""
+    m, ip = t.movement, t.item_product
+    start = datetime.combine(since, time(), zone).astimezone(UTC)
+    end = datetime.combine(until + timedelta(days=1), time(), zone).astimezone(UTC)
+    q = select(m.c.kind, m.c.occurred_at, m.c.quantity).where(
+        m.c.kind.in_(USAGE_KINDS),
+        m.c.occurred_at >= start,
+        m.c.occurred_at < end,
+        m.c.product_id.in_(
+            select(ip.c.product_id)
+            .join(t.item, t.item.c.id == ip.c.item_id)
+            .where(t.item.c.code == item)
+        ),
+    )
+    days = (until - since).days + 1
+    used = [0] * max(days, 0)
+    for kind, at, qty in conn.execute(q):
+        index = (at.astimezone(zone).date() - since).days
+        if 0 <= index < len(used):
+            used[index] += int(qty) if kind == "dispense" else -int(qty)
+    return [
+        {"day": (since + timedelta(days=i)).isoformat(), "units": units}
+        for i, units in enumerate(used)
+    ]

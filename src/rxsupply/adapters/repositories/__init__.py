@@ -1,0 +1,54 @@
+"""SQL repositories behind the protocols in :mod:`rxsupply.services.ports`.
+
+One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :mod:`.lots`,
+:mod:`.ledger`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`, :mod:`.stock_levels`,
+:mod:`.recommendations`, :mod:`.series_classes`) and the bulk SQL they share
+(:mod:`.bulk_sql`); every name is re-exported here.
+"""
+
+from rxsupply.adapters.repositories.audit import SqlAudit
+from rxsupply.adapters.repositories.bulk_sql import (
+    CHUNK,
+    among,
+    array_of,
+    built,
+    chunks,
+    insert_many,
+    insert_rows,
+    unnest_rows,
+    upsert,
+)
+from rxsupply.adapters.repositories.items import SqlItems
+from rxsupply.adapters.repositories.ledger import SqlLedger
+from rxsupply.adapters.repositories.locations import SqlLocations
+from rxsupply.adapters.repositories.lots import SqlLots
+from rxsupply.adapters.repositories.products import SqlProducts, product_from_row
+from rxsupply.adapters.repositories.purchases import SqlPurchases
+from rxsupply.adapters.repositories.recommendations import SqlRecommendations
+from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
+from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
+from rxsupply.adapters.repositories.users import SqlUsers
+
+__all__ = [
+    "CHUNK",
+    "SqlAudit",
+    "SqlItems",
+    "SqlLedger",
+    "SqlLocations",
+    "SqlLots",
+    "SqlProducts",
+    "SqlPurchases",
+    "SqlRecommendations",
+    "SqlSeriesClasses",
+    "SqlStockLevels",
+    "SqlUsers",
+    "among",
+    "array_of",
+    "built",
+    "chunks",
+    "insert_many",
+    "insert_rows",
+    "product_from_row",
+    "unnest_rows",
+    "upsert",
+]

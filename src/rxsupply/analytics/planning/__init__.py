@@ -1,0 +1,57 @@
+"""The planning run: demand matrix in, one explained recommendation per series out.
+
+1. Classify each series (ABC by value, XYZ, Syntetos-Boylan class, lifecycle).
+2. Choose its forecasting method by a rolling-origin backtest among the methods that suit its
+   class (smooth and erratic: SES, moving average; intermittent and lumpy: Croston, SBA, TSB,
+   ADIDA, and IMAPA when asked), scored on the absolute error of each 28-day total.
+3. Choose the distribution of demand over the protection interval by class, then test it on
+   the series' own history: of the class default and the alternatives, keep the one whose
+   quantile at the target covered the share of past interval sums closest to the target.
+4. Compute the levels (:mod:`rxsupply.analytics.policy`).
+
+The *textbook* plan (``textbook=True``) is the comparison everyone knows: SES forecast, normal
+demand, ``z x sigma x sqrt(P)`` safety stock, for every series.
+
+:func:`plan` (:mod:`.run`) is :func:`prepare` (steps 1-3, :mod:`.preparation`) then
+:func:`finish` (step 4, :mod:`.finishing`), giving a :class:`Plan` (:mod:`.result`); every name
+is re-exported here.
+"""
+
+from rxsupply.analytics.planning.finishing import (
+    BUDGET_MENU,
+    budget_targets,
+    expected_value,
+    finish,
+)
+from rxsupply.analytics.planning.preparation import (
+    HORIZON,
+    INTERMITTENT_CANDIDATES,
+    ORIGINS,
+    SMOOTH_CANDIDATES,
+    Prepared,
+    backtest_error,
+    prepare,
+    select_methods,
+)
+from rxsupply.analytics.planning.result import Ints, Labels, Plan, concat
+from rxsupply.analytics.planning.run import plan
+
+__all__ = [
+    "BUDGET_MENU",
+    "HORIZON",
+    "INTERMITTENT_CANDIDATES",
+    "ORIGINS",
+    "SMOOTH_CANDIDATES",
+    "Ints",
+    "Labels",
+    "Plan",
+    "Prepared",
+    "backtest_error",
+    "budget_targets",
+    "concat",
+    "expected_value",
+    "finish",
+    "plan",
+    "prepare",
+    "select_methods",
+]

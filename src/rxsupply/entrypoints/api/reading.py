@@ -1,0 +1,168 @@
+"""JSON endpoints that read: who I am, items, products, locations, stock, the ledger and its
+check, the audit trail, and identifying a scan. The same query functions the CLI calls."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from rxsupply.adapters import queries
+from rxsupply.adapters.gs1 import parse_scan
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.api.dependencies import Limit, Offset
+from rxsupply.entrypoints.http.dependencies import EngineDep, page
+from rxsupply.entrypoints.http.security import CallerDep, guarded
+from rxsupply.errors import NotFound
+from rxsupply.services import scanning
+
+router = APIRouter(prefix="/api")
+
+
+@router.get("/me", **guarded(Permission.VIEW))
+def me(who: CallerDep) -> dict[str, Any]:
+    u = who.user
+    return {
+        "username": u.username,
+        "display_name": u.display_name,
+        "role": u.role.value,
+        "csrf_token": who.csrf,
+    }
+
+
+@router.get("/items", **guarded(Permission.VIEW))
+def list_items(
+    engine: EngineDep, search: str | None = None, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    with engine.connect() as conn:
+        return page(
+            queries.item_rows(conn, search=search, limit=limit + 1, offset=offset), limit, offset
+        )
+
+
+@router.get("/items/{code}", **guarded(Permission.VIEW))
+def get_item(code: str, engine: EngineDep) -> dict[str, Any]:
+    with engine.connect() as conn:
+        found = queries.item_rows(conn, code=code, limit=1)
+        if not found:
+            raise NotFound("item", code)
+        return found[0] | {
+            "products": queries.product_rows(conn, item=code, limit=1000),
+            "stock": queries.stock_rows(conn, queries.StockFilter(item=code, limit=5000)),
+        }
+
+
+@router.get("/products", **guarded(Permission.VIEW))
+def list_products(
+    engine: EngineDep,
+    search: str | None = None,
+    item: str | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    with engine.connect() as conn:
+        rows = queries.product_rows(conn, search=search, item=item, limit=limit + 1, offset=offset)
+    return page(rows, limit, offset)
+
+
+@router.get("/locations", **guarded(Permission.VIEW))
+def list_locations(
+    engine: EngineDep,
+    kind: str | None = None,
+    parent: str | None = None,
+    limit: Limit = 1000,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    with engine.connect() as conn:
+        rows = queries.location_rows(conn, kind=kind, parent=parent, limit=limit + 1, offset=offset)
+    return page(rows, limit, offset)
+
+
+@router.get("/locations/{code}", **guarded(Permission.VIEW))
+def get_location(code: str, engine: EngineDep) -> dict[str, Any]:
+    with engine.connect() as conn:
+        found = queries.location_rows(conn, code=code)
+        if not found:
+            raise NotFound("location", code)
+        return found[0] | {
+            "children": queries.location_rows(conn, parent=code),
+            "stock": queries.stock_rows(conn, queries.StockFilter(location=code, limit=5000)),
+        }
+
+
+@router.get("/stock", **guarded(Permission.VIEW))
+def list_stock(
+    engine: EngineDep,
+    item: str | None = None,
+    location: str | None = None,
+    ndc: str | None = None,
+    search: str | None = None,
+    expiring_before: date | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    f = queries.StockFilter(
+        item=item,
+        location=location,
+        ndc=ndc,
+        search=search,
+        expiring_before=expiring_before,
+        limit=limit + 1,
+        offset=offset,
+    )
+    with engine.connect() as conn:
+        return page(queries.stock_rows(conn, f), limit, offset)
+
+
+@router.get("/ledger", **guarded(Permission.VIEW))
+def list_ledger(
+    engine: EngineDep,
+    item: str | None = None,
+    ndc: str | None = None,
+    location: str | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    with engine.connect() as conn:
+        rows = queries.ledger_rows(
+            conn, item=item, ndc=ndc, location=location, limit=limit + 1, offset=offset
+        )
+    return page(rows, limit, offset)
+
+
+@router.get("/check", **guarded(Permission.VIEW))
+def check_ledger(engine: EngineDep) -> dict[str, Any]:
+    with engine.connect() as conn:
+        rows = queries.check_rows(conn)
+    return {"ok": not rows, "differences": rows}
+
+
+@router.get("/audit", **guarded(Permission.VIEW_AUDIT))
+def list_audit(
+    engine: EngineDep,
+    user: str | None = None,
+    action: str | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    with engine.connect() as conn:
+        rows = queries.audit_rows(conn, user=user, action=action, limit=limit + 1, offset=offset)
+    return page(rows, limit, offset)
+
+
+class ScanIn(BaseModel):
+    data: str = Field(
+        description="What the scanner sent (GS1 DataMatrix, GS1-128, "
+        "human-readable or Digital Link)."
+    )
+
+
+@router.post("/scan", **guarded(Permission.VIEW))
+def scan(body: ScanIn, engine: EngineDep) -> dict[str, object]:
+    identifier = parse_scan(body.data, today=clock.local_today())
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return scanning.identify(uow, identifier).as_dict()

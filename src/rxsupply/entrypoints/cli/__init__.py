@@ -1,0 +1,37 @@
+"""The ``rxsupply`` command line: one Typer app, its commands in one module per group.
+
+:mod:`~rxsupply.entrypoints.cli.context` holds what they share (the app, ``--db`` and the
+engine, printing, the clock); each other module registers its commands on the app when
+imported. The order of the imports below is the order of ``rxsupply --help``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.markup import escape
+
+from rxsupply.entrypoints.cli.context import app, err, state
+from rxsupply.errors import RxSupplyError
+
+# isort: off
+from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
+from rxsupply.entrypoints.cli import analysis, planning
+
+# isort: on
+
+__all__ = ["app", "main", "state"]
+COMMAND_GROUPS = (queries, server, demo, scanning, imports, movements, analysis, planning)
+"""The modules that register commands, in the order ``rxsupply --help`` lists them."""
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point: errors print as messages with a non-zero exit, never tracebacks.
+
+    Usage errors exit 2 (click's standalone mode); rxsupply errors exit 1 with the message.
+    """
+    try:
+        app(args=list(argv) if argv is not None else None, standalone_mode=True)
+    except RxSupplyError as exc:
+        err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
+        raise SystemExit(1) from None

@@ -1,0 +1,170 @@
+"""What every command of the ``rxsupply`` command line shares: the Typer app and its ``--db``
+option, the database engine, the consoles and the table printer, and the clock.
+
+Commands read the clock through this module at call time (``context.now()``, never
+``from ... import now``), so a test pins it in one place: ``monkeypatch.setattr(context, "now",
+...)`` fixes every command's time, and with it :func:`local_today`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+from sqlalchemy import Engine
+
+from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.config import load_settings
+from rxsupply.entrypoints import clock
+
+app = typer.Typer(
+    name="rxsupply",
+    help="Hospital pharmacy supply chain and inventory: the ledger, imports, scans and queries.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Piped output is not squeezed into 80 columns: a file or a pager gets whole rows.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True)
+
+
+# --- the clock ---------------------------------------------------------------------------
+
+
+def now() -> datetime:
+    """The current time, timezone-aware UTC (:func:`rxsupply.entrypoints.clock.now`)."""
+    return clock.now()
+
+
+def facility_zone() -> ZoneInfo:
+    """The facility's time zone (``RXSUPPLY_TIMEZONE``)."""
+    return clock.facility_zone()
+
+
+def local_today() -> date:
+    """The facility's calendar day at :func:`now`."""
+    return now().astimezone(facility_zone()).date()
+
+
+# --- the database ------------------------------------------------------------------------
+
+
+class State:
+    db: str | None = None
+    engine: Engine | None = None
+
+
+state = State()
+
+
+def database_url(db: str | None) -> str:
+    """``--db`` takes a SQLAlchemy URL or a path to a SQLite file."""
+    if db is None:
+        return load_settings().database_url
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def engine() -> Engine:
+    if state.engine is None:
+        state.engine = make_engine(database_url(state.db))
+        migrate(state.engine)
+    return state.engine
+
+
+@app.callback()
+def main_options(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database: a SQLAlchemy URL or a SQLite file path "
+            "(default RXSUPPLY_DATABASE_URL, else ./rxsupply.db).",
+        ),
+    ] = None,
+) -> None:
+    state.db = db
+    state.engine = None
+
+
+# --- printing ----------------------------------------------------------------------------
+
+
+def emit(
+    rows: Sequence[dict[str, Any]],
+    *,
+    as_json: bool,
+    title: str,
+    columns: Sequence[str] | None = None,
+) -> None:
+    """Print rows as a JSON array of objects, or as a Rich table."""
+    if as_json:
+        sys.stdout.write(json.dumps(list(rows), indent=1, default=str) + "\n")
+        return
+    if not rows:
+        out.print(f"[dim]{title}: nothing to show[/dim]")
+        return
+    cols = list(columns or rows[0].keys())
+    table = RichTable(title=title, show_lines=False)
+    for c in cols:
+        numeric = isinstance(rows[0].get(c), int | float) or c in ("value", "quantity")
+        table.add_column(
+            c,
+            justify="right" if numeric else "left",
+            no_wrap=c in _NO_WRAP,
+            overflow="fold" if c not in _NO_WRAP else "ellipsis",
+            min_width=None if c in _NO_WRAP else 12,
+        )
+    for r in rows:
+        if "occurred_at" in r:
+            r = {**r, "occurred_at": local_time(str(r["occurred_at"]))}
+        table.add_row(*("" if r.get(c) is None else _fmt(r.get(c)) for c in cols))
+    out.print(table)
+
+
+_NO_WRAP = frozenset(
+    {
+        "item",
+        "location",
+        "ndc",
+        "lot",
+        "expiry",
+        "quantity",
+        "value",
+        "unit",
+        "kind",
+        "occurred_at",
+        "from_location",
+        "to_location",
+        "on_hand",
+        "ledger",
+        "difference",
+    }
+)
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def local_time(stamp: str) -> str:
+    """A UTC ISO timestamp as the facility's local date and time, for tables."""
+    return datetime.fromisoformat(stamp).astimezone(facility_zone()).strftime("%Y-%m-%d %H:%M")
+
+
+def local_day(stamp: str | None) -> str:
+    if not stamp:
+        return "-"
+    return datetime.fromisoformat(stamp).astimezone(facility_zone()).date().isoformat()

@@ -1,0 +1,241 @@
+"""``rxsupply plan | simulate``: recommended levels, each explained, and a replay of demand
+that proves a policy before anyone changes a cabinet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from rxsupply.adapters import planning_runs as runs
+from rxsupply.adapters.demand_files import read_demand, read_policy
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.analytics.demand import DemandMatrix
+from rxsupply.analytics.planning import plan
+from rxsupply.analytics.policy import Setting, Targets
+from rxsupply.analytics.simulation import Policy, simulate
+from rxsupply.entrypoints.cli import context
+from rxsupply.entrypoints.cli.context import app, engine, err
+from rxsupply.entrypoints.cli.demand import (
+    AbcOption,
+    DeadOption,
+    DemandOption,
+    JsonOption,
+    Measure,
+    OutOption,
+    SchedulerOption,
+    XyzOption,
+    finish,
+    source,
+    thresholds_of,
+)
+from rxsupply.errors import InvalidValue
+from rxsupply.services import levels
+
+
+def _file_setting(n: int, lead: int, review: int) -> Setting:
+    return Setting(
+        lead_time_days=np.full(n, lead, dtype=np.int64),
+        review_period_days=np.full(n, review, dtype=np.int64),
+        capacity=np.zeros(n, dtype=np.int64),
+        vital=np.zeros(n, dtype=bool),
+        unit_cost=np.ones(n),
+        case_pack=np.ones(n, dtype=np.int64),
+        storeroom=np.zeros(n, dtype=bool),
+    )
+
+
+PLAN_COLUMNS = [
+    "series_id",
+    "min",
+    "max",
+    "reorder_point",
+    "order_up_to",
+    "safety_stock",
+    "mean_daily_demand",
+    "method",
+    "distribution",
+]
+
+
+@app.command(name="plan")
+def plan_cmd(
+    demand_file: DemandOption = None,
+    lead_time_days: Annotated[int, typer.Option(min=0, help="Restock lead time (files).")] = 1,
+    review_period_days: Annotated[
+        int, typer.Option(min=1, help="Days between reviews (files).")
+    ] = 1,
+    service_level: Annotated[
+        float | None,
+        typer.Option(
+            min=0.5, max=0.9999, help="One target for all (default: by ABC class and criticality)."
+        ),
+    ] = None,
+    service_measure: Annotated[
+        Measure, typer.Option(help="fill-rate or cycle.")
+    ] = Measure.FILL_RATE,
+    textbook: Annotated[
+        bool, typer.Option(help="SES + normal safety stock, for comparison.")
+    ] = False,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            help="Average inventory value to spend: targets chosen per item-location "
+            "by marginal allocation (instead of by ABC class).",
+        ),
+    ] = None,
+    propose: Annotated[
+        bool, typer.Option(help="Store changed levels for a manager's review.")
+    ] = False,
+    keep_dead: Annotated[
+        bool,
+        typer.Option(
+            help="Keep stocking dead item-locations (no use for --dead-days) that are not "
+            "vital; by default they are recommended for removal (levels 0)."
+        ),
+    ] = False,
+    abc_shares: AbcOption = "0.8,0.15",
+    xyz_limits: XyzOption = "0.5,1.0",
+    dead_days: DeadOption = 180,
+    scheduler: SchedulerOption = None,
+    partitions: Annotated[int, typer.Option(min=1, help="Dask partitions.")] = 8,
+    report: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+    out_file: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Recommended min/max (PAR), reorder points and order-up-to levels, each explained."""
+    targets = (
+        Targets.single(service_level, service_measure.value)
+        if service_level is not None
+        else Targets(measure=service_measure.value)
+    ).keeping(keep_dead)
+    thresholds = thresholds_of(abc_shares, xyz_limits, dead_days)
+    planner = _planner(scheduler, partitions)
+    src = source(demand_file)
+    if src.loaded is not None:
+        result = runs.plan_loaded(
+            src.loaded,
+            targets=targets,
+            textbook=textbook,
+            budget=budget,
+            thresholds=thresholds,
+            planner=planner,
+        )
+    else:
+        setting = _file_setting(src.demand.series, lead_time_days, review_period_days)
+        extra: dict[str, Any] = {"thresholds": thresholds}
+        if budget is not None:
+            extra["budget"] = budget
+        result = planner(src.demand, setting=setting, targets=targets, textbook=textbook, **extra)
+    rows = result.rows()
+    if propose:
+        if src.loaded is None:
+            raise InvalidValue("--propose", "stores recommendations in the database: drop --demand")
+        recs = runs.recommendations(result, src.loaded.info)
+        with SqlUnitOfWork(engine()) as uow:
+            levels.propose(
+                uow,
+                recommendations=recs,
+                classes=runs.class_rows(result, src.loaded.info, src.loaded.demand.quantities),
+                user="cli",
+                now=context.now(),
+            )
+        err.print(f"proposed {len(recs):,} changed levels for review")
+    if report is not None:
+        from rxsupply.entrypoints.reports import plan_report
+
+        plan_report(src.demand, result, report, loaded=src.loaded)
+        err.print(f"wrote the report to {report}")
+    finish(
+        rows,
+        out_file=out_file,
+        as_json=as_json,
+        title="Plan",
+        columns=None if as_json else PLAN_COLUMNS,
+    )
+
+
+def _planner(scheduler: str | None, partitions: int) -> runs.Planner:
+    if scheduler is None:
+        return plan
+    from rxsupply.adapters.dask_planning import distributed_planner
+
+    planner: runs.Planner = distributed_planner(scheduler, partitions=partitions)
+    return planner
+
+
+@app.command(name="simulate")
+def simulate_cmd(
+    demand_file: DemandOption = None,
+    policy_file: Annotated[
+        Path | None, typer.Option("--policy", help="Policy file: series_id,min,max[,...].")
+    ] = None,
+    holdout_days: Annotated[int, typer.Option(min=7, help="Days replayed (database).")] = 180,
+    out_file: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Replay demand under policies: fill rate, service level, stock-outs, value, trips."""
+    if demand_file is not None:
+        if policy_file is None:
+            raise InvalidValue("--policy", "simulate --demand needs --policy FILE")
+        rows = _simulate_file(read_demand(demand_file), policy_file)
+        finish(rows, out_file=out_file, as_json=as_json, title="Simulation")
+        return
+    loaded = source(None).loaded
+    assert loaded is not None
+    comparison = runs.compare_on_holdout(loaded, holdout_days=holdout_days)
+    rows = [
+        {"policy": "current", **comparison.current.totals()},
+        {"policy": "recommended", **comparison.recommended.totals()},
+    ]
+    finish(rows, out_file=out_file, as_json=as_json, title=f"Last {holdout_days} days replayed")
+
+
+def _simulate_file(demand: DemandMatrix, policy_file: Path) -> list[dict[str, Any]]:
+    frame = read_policy(policy_file)
+    index = {sid: i for i, sid in enumerate(demand.series_ids)}
+    ids = frame.get_column("series_id").to_list()
+    unknown = [s for s in ids if s not in index]
+    if unknown:
+        raise InvalidValue(
+            f"{policy_file.name}, field series_id",
+            f"{len(unknown)} series not in the demand file, e.g. {unknown[0]!r}",
+        )
+    rows = np.array([index[s] for s in ids], dtype=np.int64)
+    n = rows.size
+
+    def column(name: str, default: float) -> np.ndarray:
+        if name in frame.columns:
+            return frame.get_column(name).to_numpy()
+        return np.full(n, default)
+
+    policy = Policy(
+        min_level=column("min", 0).astype(np.int64),
+        max_level=column("max", 0).astype(np.int64),
+        lead_time_days=np.maximum(column("lead_time_days", 1), 1).astype(np.int64),
+        review_period_days=np.maximum(column("review_period_days", 1), 1).astype(np.int64),
+        unit_cost=column("unit_cost", 1.0).astype(np.float64),
+        shelf_life_days=column("shelf_life_days", runs.SHELF_LIFE_DAYS).astype(np.int64),
+    )
+    result = simulate(demand.quantities[rows], policy)
+    return [
+        {
+            "series_id": ids[i],
+            "demand": float(result.demand[i]),
+            "served": float(result.served[i]),
+            "fill_rate": round(float(result.fill_rate[i]), 4),
+            "cycle_service_level": round(float(result.cycle_service_level[i]), 4),
+            "stockout_days": int(result.stockout_days[i]),
+            "average_on_hand": round(float(result.average_on_hand[i]), 3),
+            "average_value": round(float(result.average_value[i]), 2),
+            "refill_trips": int(result.refill_trips[i]),
+            "vend_fill_ratio": None
+            if np.isnan(result.vend_fill_ratio[i])
+            else round(float(result.vend_fill_ratio[i]), 2),
+            "expired_units": int(result.expired_units[i]),
+        }
+        for i in range(n)
+    ]

@@ -1,0 +1,99 @@
+"""``rxsupply stock | ledger | check``: what is on hand, what moved, and whether they agree."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rxsupply.adapters import queries
+from rxsupply.domain.fields import parse_date
+from rxsupply.entrypoints.cli.context import app, emit, engine, out
+
+
+@app.command()
+def stock(
+    item: Annotated[str | None, typer.Option(help="Item code.")] = None,
+    location: Annotated[
+        str | None, typer.Option(help="Location code (includes its pockets).")
+    ] = None,
+    ndc: Annotated[str | None, typer.Option(help="Hyphenated NDC.")] = None,
+    search: Annotated[str | None, typer.Option(help="Text in item or product name or NDC.")] = None,
+    expiring_before: Annotated[
+        str | None, typer.Option(help="Only lots expiring before this date (YYYY-MM-DD).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """On-hand by item, location and lot, with value."""
+    before = parse_date(expiring_before, "expiring_before") if expiring_before else None
+    f = queries.StockFilter(
+        item=item, location=location, ndc=ndc, search=search, expiring_before=before, limit=limit
+    )
+    with engine().connect() as conn:
+        rows = queries.stock_rows(conn, f)
+    emit(
+        rows,
+        as_json=as_json,
+        title="Stock on hand",
+        columns=[
+            "item",
+            "item_name",
+            "location",
+            "ndc",
+            "lot",
+            "expiry",
+            "quantity",
+            "unit",
+            "value",
+        ],
+    )
+
+
+@app.command(name="ledger")
+def ledger_cmd(
+    item: Annotated[str | None, typer.Argument(help="Item code.")] = None,
+    ndc: Annotated[str | None, typer.Option(help="One NDC instead of an item.")] = None,
+    location: Annotated[str | None, typer.Option(help="Only movements in or out of here.")] = None,
+    limit: Annotated[int, typer.Option(help="Newest this many movements.")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """The movement history of an item (all its products), newest first."""
+    if item is None and ndc is None:
+        raise typer.BadParameter("give an ITEM code or --ndc")
+    with engine().connect() as conn:
+        rows = queries.ledger_rows(conn, item=item, ndc=ndc, location=location, limit=limit)
+    emit(
+        rows,
+        as_json=as_json,
+        title=f"Ledger of {item or ndc}",
+        columns=[
+            "occurred_at",
+            "kind",
+            "quantity",
+            "ndc",
+            "lot",
+            "from_location",
+            "to_location",
+            "external_id",
+            "user",
+            "note",
+        ],
+    )
+
+
+@app.command()
+def check(
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """Check that every on-hand equals the sum of its ledger; exit 1 listing any difference."""
+    with engine().connect() as conn:
+        rows = queries.check_rows(conn)
+    if as_json:
+        emit(rows, as_json=True, title="")
+    elif rows:
+        emit(rows, as_json=False, title="On-hand differing from the ledger")
+    else:
+        out.print("[green]ledger check: every on-hand equals its ledger sum[/green]")
+    if rows:
+        raise typer.Exit(1)

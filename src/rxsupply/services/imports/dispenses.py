@@ -1,0 +1,154 @@
+"""Importing dispense transactions: :func:`import_dispenses`, ADC or EHR dispenses, patient
+returns and waste applied in time order through the stock book."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from rxsupply.domain.fields import parse_timestamp, parse_units
+from rxsupply.domain.movement import Movement, MovementKind
+from rxsupply.errors import InsufficientStock, InvalidMovement
+from rxsupply.services.imports.results import ImportResult, Progress, _finish, _tick
+from rxsupply.services.ports import UnitOfWork, book_for
+from rxsupply.services.references import resolve_products
+from rxsupply.services.tabular import Errors, Table
+
+_DISPENSE_KINDS = {
+    "dispense": MovementKind.DISPENSE,
+    "": MovementKind.DISPENSE,
+    "d": MovementKind.DISPENSE,
+    "return": MovementKind.PATIENT_RETURN,
+    "patient_return": MovementKind.PATIENT_RETURN,
+    "r": MovementKind.PATIENT_RETURN,
+    "waste": MovementKind.WASTE,
+    "w": MovementKind.WASTE,
+}
+
+
+def import_dispenses(
+    uow: UnitOfWork,
+    table: Table,
+    *,
+    now: datetime,
+    local: tzinfo,
+    cap: int = 100,
+    user: str = "",
+    progress: Progress | None = None,
+) -> ImportResult:
+    """ADC or EHR dispense transactions:
+    ``transaction_id,timestamp,location,quantity`` and ``item`` or ``ndc`` (``kind``
+    dispense/return/waste, default dispense). Rows are applied in time order; a dispense that
+    needs more than is on hand rejects the file."""
+    errors = Errors(table.name, cap)
+    loc_ids = uow.locations.ids_by_code()
+    item_ids = uow.items.ids_by_code()
+    item_products = uow.items.products_of()
+    has_item, has_ndc = "item" in table.columns, "ndc" in table.columns
+    if not has_item and not has_ndc:
+        errors.add(0, "item", "the file needs an item or an ndc column")
+        errors.raise_if_any()
+    txn, stamps, locs = table.get("transaction_id"), table.get("timestamp"), table.get("location")
+    qtys, kinds = table.get("quantity"), table.get("kind")
+    items, ndcs, _users = table.get("item"), table.get("ndc"), table.get("user")
+    products = resolve_products(uow, {n for n in ndcs if n}) if has_ndc else {}
+    seen: dict[str, int] = {}
+    parsed: list[tuple[datetime, int, str, int, list[int], str, int, MovementKind]] = []
+    stamp_cache: dict[str, datetime] = {}
+    for i in range(table.rows):
+        row = i + 1
+        tid = txn[i]
+        if not tid:
+            errors.add(row, "transaction_id", "must not be blank")
+            continue
+        if tid in seen:
+            errors.add(row, "transaction_id", f"duplicate of row {seen[tid]}")
+            continue
+        seen[tid] = row
+        stamp = stamp_cache.get(stamps[i])
+        if stamp is None:
+            stamp = errors.value(row, "timestamp", lambda s: parse_timestamp(s, local), stamps[i])
+            if stamp is None:
+                continue
+            stamp_cache[stamps[i]] = stamp
+        loc_id = loc_ids.get(locs[i])
+        if loc_id is None:
+            errors.add(row, "location", f"unknown location {locs[i]!r}")
+            continue
+        qtext = qtys[i]
+        qty = (
+            int(qtext)
+            if qtext.isascii() and qtext.isdigit() and qtext != "0"
+            else errors.value(row, "quantity", parse_units, qtext)
+        )
+        if qty is None:
+            continue
+        kind = _DISPENSE_KINDS.get(kinds[i].lower())
+        if kind is None:
+            errors.add(row, "kind", f"{kinds[i]!r} is not dispense, return or waste")
+            continue
+        if has_item and items[i]:
+            iid = item_ids.get(items[i])
+            if iid is None:
+                errors.add(row, "item", f"unknown item {items[i]!r}")
+                continue
+            pids = item_products.get(iid)
+            if not pids:
+                errors.add(row, "item", f"item {items[i]} has no products")
+                continue
+            what = items[i]
+        elif has_ndc and ndcs[i]:
+            pid = products.get(ndcs[i])
+            if not isinstance(pid, int):
+                errors.add(row, "ndc", str(pid))
+                continue
+            pids, what = [pid], ndcs[i]
+        else:
+            errors.add(row, "item" if has_item else "ndc", "give an item code or an NDC")
+            continue
+        parsed.append((stamp, row, tid, loc_id, pids, what, qty, kind))
+        if row % 10_000 == 0:
+            _tick(progress, 10_000)
+    errors.raise_if_any()
+    done = uow.ledger.recorded(["txn:" + p[2] for p in parsed])
+    todo = [p for p in parsed if "txn:" + p[2] not in done]
+    todo.sort(key=lambda p: (p[0], p[1]))
+    book = book_for(
+        uow,
+        roots={p[3] for p in todo},
+        product_ids={pid for p in todo for pid in p[4]},
+        lock=True,
+    )
+    movements: list[Movement] = []
+    for stamp, row, tid, loc_id, pids, what, qty, kind in todo:
+        try:
+            if kind is MovementKind.PATIENT_RETURN:
+                movements.append(
+                    book.put_back(
+                        kind=kind,
+                        location_id=loc_id,
+                        product_ids=pids,
+                        quantity=qty,
+                        occurred_at=stamp,
+                        external_id="txn:" + tid,
+                        what=what,
+                    )
+                )
+            else:
+                movements.extend(
+                    book.issue(
+                        kind=kind,
+                        location_id=loc_id,
+                        product_ids=pids,
+                        quantity=qty,
+                        occurred_at=stamp,
+                        external_id="txn:" + tid,
+                        what=what,
+                    )
+                )
+        except (InsufficientStock, InvalidMovement) as exc:
+            errors.add(row, "quantity", str(exc))
+    errors.raise_if_any()
+    uow.ledger.write(movements, book.deltas, now=now, external_ids=["txn:" + p[2] for p in todo])
+    skipped = {"already imported": len(parsed) - len(todo)} if len(parsed) > len(todo) else {}
+    result = ImportResult("dispenses", table.name, table.rows, len(todo), skipped)
+    return _finish(uow, result, now=now, user=user)
