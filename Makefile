@@ -27,9 +27,9 @@ install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN)/rxsupply --db $(DEMO_DB) demo --seed 7
+	$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7
 	$(BIN)/rxsupply --db $(DEMO_DB) check
-	$(BIN)/rxsupply --db $(DEMO_DB) plan --propose --out demo-plan.csv
+	$(BIN)/rxsupply --db $(DEMO_DB) --user manager plan --propose --out demo-plan.csv
 	@echo "Serving the demo on http://127.0.0.1:8000 (log in as manager / rxsupply-demo; Ctrl-C stops)"
 	$(BIN)/rxsupply --db $(DEMO_DB) serve --host 127.0.0.1 --port 8000
 

@@ -21,19 +21,20 @@ from __future__ import annotations
 import argparse
 import time
 from datetime import date, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from rxsupply.adapters import planning_runs as runs
 from rxsupply.adapters.database import make_engine
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import Clock, FixedClock
+from rxsupply.entrypoints import clock
+from rxsupply.services import planning
 
 HOLDOUT = 180
 
 
-def by_class(loaded: runs.Loaded) -> None:
-    compared = runs.compare_on_holdout(loaded, holdout_days=HOLDOUT)
+def by_class(history: planning.History) -> None:
+    compared = planning.compare_on_holdout(history, holdout_days=HOLDOUT)
     rows = compared.rows
     ours, current = compared.recommended, compared.current
     abc = compared.plan.abc[rows]
@@ -55,8 +56,8 @@ def by_class(loaded: runs.Loaded) -> None:
         )
 
 
-def curve(loaded: runs.Loaded, *, stock_dead: bool) -> None:
-    points = runs.service_curve(loaded, holdout_days=HOLDOUT, stock_dead=stock_dead)
+def curve(history: planning.History, *, stock_dead: bool) -> None:
+    points = planning.service_curve(history, holdout_days=HOLDOUT, stock_dead=stock_dead)
     print(
         "\n### Dead items that are not vital "
         + ("kept in stock (`--keep-dead`)" if stock_dead else "taken out of stock (the default)")
@@ -87,17 +88,21 @@ def main() -> None:
     parser.add_argument("--today", default=None, help="The day after the history (default today).")
     args = parser.parse_args()
     engine = make_engine(f"sqlite:///{args.db}" if "://" not in args.db else args.db)
-    zone = ZoneInfo("America/New_York")
-    today = date.fromisoformat(args.today) if args.today else datetime.now(zone).date()
+    facility: Clock = clock.current()
+    if args.today:  # noon of that day at the facility
+        day = date.fromisoformat(args.today)
+        noon = datetime(day.year, day.month, day.day, 12, tzinfo=facility.zone)
+        facility = FixedClock(noon, zone=facility.zone)
     began = time.perf_counter()
-    loaded: Any = runs.load(engine, today=today, zone=zone)
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        history = planning.load_history(uow, clock=facility)
     print(
-        f"loaded {loaded.demand.series:,} item-locations x {loaded.demand.days} days "
+        f"loaded {history.demand.series:,} item-locations x {history.demand.days} days "
         f"in {time.perf_counter() - began:.1f} s\n"
     )
-    by_class(loaded)
+    by_class(history)
     for stock_dead in (False, True):
-        curve(loaded, stock_dead=stock_dead)
+        curve(history, stock_dead=stock_dead)
 
 
 if __name__ == "__main__":

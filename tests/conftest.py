@@ -1,11 +1,18 @@
 """Shared fixtures: databases (SQLite always, PostgreSQL when RXSUPPLY_TEST_POSTGRES_URL is
-set), the example hospital, fixed clocks, and the paths of the shared public data."""
+set), the example hospital, fixed clocks, and the shared public data.
+
+The shared data (``../shared/data`` beside the checkout) is reached only through
+:func:`shared_data` (a path under it) or the ``shared`` fixture (the folder): a test that needs
+it is skipped, with the reason, when it is not there (a fresh clone has no ``../shared``), and is
+counted. Like the PostgreSQL tests, the count goes to a file in ``build/`` that ``.ci/run``
+reads: it must show every such test run and none skipped.
+"""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +23,8 @@ from sqlalchemy import Engine
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.services import imports
+from rxsupply.domain.clock import Clock, FixedClock
+from rxsupply.services import imports, ledger
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -24,39 +32,98 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 POSTGRES_URL = os.environ.get("RXSUPPLY_TEST_POSTGRES_URL")
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 EASTERN = ZoneInfo("America/New_York")
+CLOCK = FixedClock(NOW, EASTERN)
+"""The tests' clock: 2026-11-20 10:00 in New York (a Friday)."""
+TESTER = "tester"
+"""Who the tests' writes are recorded under."""
+
+SHARED_SKIP = "needs the shared data"
+"""How the skip reason of a test without the shared data begins."""
 
 _pg_ran = 0
 _pg_skipped = 0
+_shared_ran = 0
+_shared_skipped: list[str] = []
+_running: pytest.Item | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "shared_data: reads ../shared/data (set here, counted for .ci/run)"
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that runs on PostgreSQL, so .ci/run can count them."""
+    """Mark every test that runs on PostgreSQL, and every test that uses the ``shared`` fixture
+    (itself or through its fixtures), so .ci/run can count them. A test that calls
+    :func:`shared_data` is marked when it calls it."""
     for item in items:
+        fixtures = getattr(item, "fixturenames", ())
         callspec = getattr(item, "callspec", None)
-        on_pg = "pg_engine" in getattr(item, "fixturenames", ()) or (
+        on_pg = "pg_engine" in fixtures or (
             callspec is not None and callspec.params.get("engine") == "postgres"
         )
         if on_pg:
             item.add_marker(pytest.mark.postgres)
+        if "shared" in fixtures:
+            item.add_marker(pytest.mark.shared_data)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """Remember the running test, so :func:`shared_data` can mark it."""
+    global _running
+    _running = item
+    try:
+        return (yield)
+    finally:
+        _running = None
+
+
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Count PostgreSQL tests on the controller (works under xdist) for .ci/run."""
-    global _pg_ran, _pg_skipped
-    if "postgres" not in report.keywords:
-        return
-    if report.when == "call" and report.passed:
-        _pg_ran += 1
-    elif report.skipped:
-        _pg_skipped += 1
+    """Count PostgreSQL tests and tests that need the shared data, on the controller (works
+    under xdist), for .ci/run."""
+    global _pg_ran, _pg_skipped, _shared_ran
+    if "postgres" in report.keywords:
+        if report.when == "call" and report.passed:
+            _pg_ran += 1
+        elif report.skipped:
+            _pg_skipped += 1
+    reason = _skip_reason(report) if report.skipped else ""
+    if "shared_data" in report.keywords or reason.startswith(SHARED_SKIP):
+        if report.when == "call" and report.passed:
+            _shared_ran += 1
+        elif report.skipped:
+            _shared_skipped.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    """A module that reads the shared data as it is imported (to parametrise its tests) is
+    skipped whole when the data is absent: count it as one skip."""
+    if report.skipped:
+        reason = _skip_reason(report)
+        if reason.startswith(SHARED_SKIP):
+            _shared_skipped.append(f"{report.nodeid}: {reason}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write ``build/postgres-tests.txt`` and ``build/shared-data-tests.txt``: "ran skipped" on
+    the first line (the shared data's file then names each skipped test with its reason)."""
     if hasattr(session.config, "workerinput"):
         return
-    out = ROOT / "build" / "postgres-tests.txt"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(f"{_pg_ran} {_pg_skipped}\n")
+    build = ROOT / "build"
+    build.mkdir(exist_ok=True)
+    (build / "postgres-tests.txt").write_text(f"{_pg_ran} {_pg_skipped}\n")
+    (build / "shared-data-tests.txt").write_text(
+        "".join([f"{_shared_ran} {len(_shared_skipped)}\n", *(f"{s}\n" for s in _shared_skipped)])
+    )
 
 
 def _postgres_engine() -> Iterator[Engine]:
@@ -101,15 +168,21 @@ def load_examples(engine: Engine, *kinds: str) -> None:
         table = read_csv_table(EXAMPLES / f"{kind}.csv", required=required, optional=optional)
         with SqlUnitOfWork(engine) as uow:
             if kind == "items":
-                imports.import_items(uow, table, now=NOW)
+                imports.import_items(uow, table, now=NOW, user=TESTER)
             elif kind == "locations":
-                imports.import_locations(uow, table, now=NOW)
+                imports.import_locations(uow, table, now=NOW, user=TESTER)
             elif kind == "stock":
-                imports.import_stock(uow, table, now=NOW, local=EASTERN)
+                imports.import_stock(uow, table, clock=CLOCK, user=TESTER)
             elif kind == "dispenses":
-                imports.import_dispenses(uow, table, now=NOW, local=EASTERN)
+                imports.import_dispenses(uow, table, clock=CLOCK, user=TESTER)
             else:
-                imports.import_purchases(uow, table, now=NOW)
+                imports.import_purchases(uow, table, now=NOW, user=TESTER)
+
+
+def post(engine: Engine, command: ledger.Command, *, clock: Clock | None = None) -> ledger.Posted:
+    """Post one ledger command in its own unit of work at the tests' fixed time."""
+    with SqlUnitOfWork(engine) as uow:
+        return ledger.post_one(uow, command, clock=clock or CLOCK)
 
 
 @pytest.fixture
@@ -120,7 +193,26 @@ def hospital(engine: Engine) -> Engine:
 
 
 def shared_data(*parts: str) -> Path:
+    """The path of ``parts`` under the shared data (``../shared/data``); the one way tests reach
+    it. Called in a test (or a fixture it runs), it marks the test as needing the shared data and
+    skips it, with the reason, when the path is absent; called at import time (a module that
+    parametrises its tests from the data), it skips the whole module. Module- and
+    session-scoped fixtures should also take the ``shared`` fixture, so every test that reuses
+    them is counted, not only the first."""
     path = SHARED_DATA.joinpath(*parts)
+    if _running is not None:
+        _running.add_marker(pytest.mark.shared_data)
     if not path.exists():
-        pytest.skip(f"shared data {path} is not present")
+        where = "../shared/data" if not SHARED_DATA.exists() else str(path)
+        pytest.skip(
+            f"{SHARED_SKIP}: {where} is not present (see ../shared/data/README.md)",
+            allow_module_level=_running is None,
+        )
     return path
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The shared data folder: a test that uses it, itself or through its fixtures, is counted
+    as needing the shared data, and skipped with the reason when the folder is absent."""
+    return shared_data()

@@ -18,6 +18,7 @@ from tests.conftest import NOW
 
 from rxsupply.adapters.planning_queries import recommendation_rows
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import Recommendation, StockLevel
 from rxsupply.services import levels
 
@@ -128,7 +129,7 @@ def propose_examples(
                     location_id=loc_id, item_id=item_id, min_level=low, max_level=high
                 ),
                 user="tests",
-                now=now,
+                clock=FixedClock(now),
             )
     recommendations = []
     for item, location in keys:
@@ -161,7 +162,13 @@ def propose_examples(
         else []
     )
     with SqlUnitOfWork(engine) as uow:
-        levels.propose(uow, recommendations=recommendations, classes=classes, user="tests", now=now)
+        levels.propose(
+            uow,
+            recommendations=recommendations,
+            classes=classes,
+            user="tests",
+            clock=FixedClock(now),
+        )
     found = pending(engine)
     return {key: found[key] for key in keys}
 

@@ -32,7 +32,17 @@ from rxsupply.domain.ndc import NDC, gs1_check_digit
 
 KINDS = ("items", "locations", "stock", "dispenses", "purchases")
 STOCK_KEYS = {"item", "item_name", "location", "ndc", "lot", "expiry", "quantity", "unit", "value"}
-SCAN_KEYS = {"gtin", "ndc", "lot", "expiry", "serial", "product"}
+SCAN_KEYS = {
+    "gtin",
+    "indicator",
+    "case_packages",
+    "units",
+    "ndc",
+    "lot",
+    "expiry",
+    "serial",
+    "product",
+}
 
 
 @pytest.fixture
@@ -203,6 +213,9 @@ def test_scanning_a_datamatrix_of_an_example_product_prints_exactly_the_identifi
     assert set(found) == SCAN_KEYS
     assert {k: found[k] for k in SCAN_KEYS - {"product"}} == {
         "gtin": gtin,
+        "indicator": 0,  # a unit package, not a case
+        "case_packages": None,
+        "units": 25,
         "ndc": "98765-401-02",
         "lot": "ON2411A",
         "expiry": "2027-03-31",
@@ -296,27 +309,48 @@ def test_a_dispense_of_more_than_is_on_hand_exits_1_and_changes_nothing(hospital
 
 
 def test_adjustments_with_a_reason_change_on_hand_by_the_signed_quantity(hospital: Rx) -> None:
-    before = hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "MS2409")]
+    before = hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "ON2411A")]
 
     down = hospital(
         "adjust", "--reason", "dropped in the pneumatic tube", "--",
-        "MAIN-STORE", "98765-0210-1", "MS2409", "-5",
+        "MAIN-STORE", "98765-401-02", "ON2411A", "-5",
     )  # fmt: skip
-    up = hospital("adjust", "MAIN-STORE", "98765-0210-1", "MS2409", "2", "--reason", "found")
+    up = hospital("adjust", "MAIN-STORE", "98765-401-02", "ON2411A", "2", "--reason", "found")
 
     assert (down.code, up.code) == (0, 0), down.err + up.err
-    assert hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "MS2409")] == before - 5 + 2
-    notes = [m["note"] for m in hospital("ledger", "MORPH2INJ", "--json").json()[:2]]
+    assert hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "ON2411A")] == before - 5 + 2
+    notes = [m["note"] for m in hospital("ledger", "ONDA4INJ", "--json").json()[:2]]
     assert sorted(notes) == ["dropped in the pneumatic tube", "found"]
 
 
 def test_a_negative_adjustment_can_be_typed_in_place(hospital: Rx) -> None:
-    before = hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "MS2409")]
+    before = hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "ON2411A")]
 
-    ran = hospital("adjust", "MAIN-STORE", "98765-0210-1", "MS2409", "-5", "--reason", "broken")
+    ran = hospital("adjust", "MAIN-STORE", "98765-401-02", "ON2411A", "-5", "--reason", "broken")
 
     assert ran.code == 0, ran.err
-    assert hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "MS2409")] == before - 5
+    assert hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "ON2411A")] == before - 5
+
+
+def test_adjusting_a_controlled_substance_needs_a_second_user_who_is_a_manager(
+    hospital: Rx,
+) -> None:
+    for name, role in (("tester", "admin"), ("boss", "manager")):
+        added = hospital("users", "add", name, "--role", role, "--password", f"{name}-secret1")
+        assert added.code == 0, added.err
+    before = hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "MS2409")]
+    adjust = ("adjust", "MAIN-STORE", "98765-0210-1", "MS2409", "-2", "--reason", "broken")
+
+    alone = hospital(*adjust)
+    wrong = hospital(*adjust, "--approved-by", "boss", "--approver-password", "not-it-at-all")
+    approved = hospital(*adjust, "--approved-by", "boss", "--approver-password", "boss-secret1")
+
+    assert alone.code == 1
+    assert "a second user must approve" in alone.message
+    assert "controlled substance" in alone.message
+    assert wrong.code == 1
+    assert approved.code == 0, approved.err
+    assert hospital.stock("--location", "MAIN-STORE")[("MAIN-STORE", "MS2409")] == before - 2
 
 
 # --- errors --------------------------------------------------------------------------------

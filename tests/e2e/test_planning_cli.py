@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,17 +12,22 @@ import numpy as np
 import polars as pl
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import NOW, SHARED_DATA
+from tests.conftest import shared_data
 from tests.e2e.cli_runner import Rx
 
-from rxsupply.adapters import planning_runs as runs
 from rxsupply.adapters import tables
 from rxsupply.adapters.database import make_engine, migrate
-from rxsupply.adapters.demo_hospital import build_demo
+from rxsupply.adapters.demo_catalogue import demo_items
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.entrypoints.cli import context
+from rxsupply.services import planning
+from rxsupply.services.demo import build_demo
 
 START = date(2025, 1, 1)
+DEMO_NOW = datetime(2026, 11, 1, 16, 0, tzinfo=UTC)
+"""11:00 in New York on 1 November 2026; the demo's history ends the day before."""
+AT_DEMO = FixedClock(DEMO_NOW, zone=ZoneInfo("America/New_York"))
 
 
 def _demand_file(path: Path, *, series: int = 12, days: int = 240, seed: int = 3) -> Path:
@@ -170,7 +175,7 @@ def test_mimic_orders_become_a_demand_file_the_planner_reads(rx: Rx, tmp_path: P
     ran = rx(
         "import",
         "mimic-prescriptions",
-        str(SHARED_DATA / "mimic-iii-demo"),
+        str(shared_data("mimic-iii-demo")),
         "--start",
         "2025-01-01",
         "--days",
@@ -197,15 +202,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     with SqlUnitOfWork(engine) as uow:
-        build_demo(uow, today=date(2026, 11, 1), seed=11, days=100)
+        build_demo(uow, demo_items(), clock=AT_DEMO, user="demo", seed=11, days=100)
     engine.dispose()
     return path
 
 
 @pytest.fixture
 def demo(demo_db: Path, rx: Rx, monkeypatch: pytest.MonkeyPatch) -> Rx:
-    monkeypatch.setattr(context, "local_today", lambda: date(2026, 11, 1))
-    monkeypatch.setattr(context, "now", lambda: NOW)
+    monkeypatch.setattr(context, "now", lambda: DEMO_NOW)  # the day after the demo's history
     rx.db = demo_db
     return rx
 
@@ -221,7 +225,7 @@ def test_analyze_on_the_database_classes_every_pocket(demo: Rx) -> None:
 
 
 def test_plan_propose_stores_classes_and_pending_recommendations(demo: Rx) -> None:
-    ran = demo("plan", "--propose", "--json")
+    ran = demo("--user", "ana", "plan", "--propose", "--json")
 
     assert ran.code == 0, ran.err
     engine = make_engine(f"sqlite:///{demo.db}")
@@ -233,11 +237,29 @@ def test_plan_propose_stores_classes_and_pending_recommendations(demo: Rx) -> No
             .where(tables.recommendation.c.status == "pending")
         ).scalar()
         explanation = conn.execute(select(tables.recommendation.c.explanation).limit(1)).scalar()
+        audited = conn.execute(
+            select(tables.audit.c.user_name, tables.audit.c.at).where(
+                tables.audit.c.action == "propose-levels"
+            )
+        ).all()
     engine.dispose()
+    assert [tuple(a) for a in audited] == [("ana", DEMO_NOW)]
     assert classes == len(ran.json())
     assert pending and pending > 100
     assert explanation is not None
     assert {"method", "distribution", "target", "safety_stock"} <= set(json.loads(explanation))
+
+
+def test_plan_propose_without_a_user_is_refused_before_planning(
+    demo: Rx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RXSUPPLY_USER", raising=False)
+
+    ran = demo("plan", "--propose", "--json")
+
+    assert ran.code == 1
+    assert "--user" in ran.message
+    assert ran.out == ""
 
 
 def test_simulate_on_the_database_compares_current_and_recommended(demo: Rx) -> None:
@@ -309,14 +331,15 @@ def test_the_service_curve_replays_our_plan_the_textbook_and_the_current_levels(
     demo_db: Path,
 ) -> None:
     engine = make_engine(f"sqlite:///{demo_db}")
-    loaded = runs.load(engine, today=date(2026, 11, 1), zone=ZoneInfo("America/New_York"), days=100)
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        history = planning.load_history(uow, clock=AT_DEMO, days=100)
     engine.dispose()
 
-    points = runs.service_curve(loaded, holdout_days=30, levels=(0.9, 0.99))
+    points = planning.service_curve(history, holdout_days=30, levels=(0.9, 0.99))
 
     methods = [p["method"] for p in points]
     assert methods.count("rxsupply") == methods.count("textbook") == 2
-    assert methods.count("rxsupply budget") == len(runs.BUDGET_SHARES)
+    assert methods.count("rxsupply budget") == len(planning.BUDGET_SHARES)
     assert methods.count("current") == 1
     assert all(0.0 <= p["fill_rate"] <= 1.0 and p["value"] >= 0 for p in points)
     ours = {p["target"]: p for p in points if p["method"] == "rxsupply"}

@@ -1,4 +1,8 @@
-"""The MIMIC-III demo reader on the real PRESCRIPTIONS.csv and on small files written here."""
+"""The MIMIC-III demo reader on the real PRESCRIPTIONS.csv and on small files written here.
+
+The real file is in the shared data (``../shared/data/mimic-iii-demo``), reached through the
+``mimic`` fixture: without it, the tests that read it are skipped with the reason (and counted
+for .ci/run), the others still run."""
 
 from __future__ import annotations
 
@@ -6,12 +10,12 @@ import csv
 import math
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
 import pytest
-from tests.conftest import SHARED_DATA
+from tests.conftest import shared_data
 
 from rxsupply.adapters.mimic import (
     DEMAND_SCHEMA,
@@ -22,11 +26,15 @@ from rxsupply.adapters.mimic import (
 )
 from rxsupply.errors import ImportRejected, InvalidValue
 
-MIMIC = SHARED_DATA / "mimic-iii-demo"
 START = date(2025, 1, 1)
 HEADER = (
     "ROW_ID,HADM_ID,ICUSTAY_ID,STARTDATE,ENDDATE,FORMULARY_DRUG_CD,FORM_VAL_DISP,FORM_UNIT_DISP"
 )
+
+
+def _stamp(text: str) -> datetime:
+    """A MIMIC timestamp (shifted into 2100-2200, no zone: read as UTC)."""
+    return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -37,15 +45,15 @@ class Order:
     units: int
 
 
-def orders_in_the_file() -> list[Order]:
+def orders_in_the_file(mimic: Path) -> list[Order]:
     """The orders the reader should use, worked out here with the csv module alone."""
     orders = []
-    with (MIMIC / "PRESCRIPTIONS.csv").open(newline="", encoding="utf-8") as file:
+    with (mimic / "PRESCRIPTIONS.csv").open(newline="", encoding="utf-8") as file:
         for row in csv.DictReader(file):
             if not row["FORMULARY_DRUG_CD"]:
                 continue
-            start = datetime.strptime(row["STARTDATE"], "%Y-%m-%d %H:%M:%S")
-            end = datetime.strptime(row["ENDDATE"], "%Y-%m-%d %H:%M:%S") if row["ENDDATE"] else None
+            start = _stamp(row["STARTDATE"])
+            end = _stamp(row["ENDDATE"]) if row["ENDDATE"] else None
             days = (end - start).days if end is not None and end > start else 1
             try:
                 units = max(math.ceil(float(row["FORM_VAL_DISP"])), 1)
@@ -62,13 +70,19 @@ def write_prescriptions(directory: Path, *rows: str, header: str = HEADER) -> Pa
 
 
 @pytest.fixture(scope="module")
-def orders() -> list[Order]:
-    return orders_in_the_file()
+def mimic(shared: Path) -> Path:
+    """The MIMIC-III demo folder of the shared data; a test that needs it is skipped without."""
+    return shared_data("mimic-iii-demo")
 
 
 @pytest.fixture(scope="module")
-def replay() -> tuple[pl.DataFrame, MimicSummary]:
-    return read_mimic_prescriptions(MIMIC, start=START, days=730, seed=7)
+def orders(mimic: Path) -> list[Order]:
+    return orders_in_the_file(mimic)
+
+
+@pytest.fixture(scope="module")
+def replay(mimic: Path) -> tuple[pl.DataFrame, MimicSummary]:
+    return read_mimic_prescriptions(mimic, start=START, days=730, seed=7)
 
 
 def test_every_used_order_contributes_its_days_times_its_units(
@@ -106,11 +120,11 @@ def test_an_item_ordered_once_is_dispensed_on_consecutive_days_with_the_order_un
         assert rows.get_column("quantity").to_list() == [order.units] * order.days
 
 
-def test_the_same_seed_gives_the_same_demand_and_another_seed_moves_it() -> None:
-    first, _ = read_mimic_prescriptions(MIMIC, start=START, seed=7)
+def test_the_same_seed_gives_the_same_demand_and_another_seed_moves_it(mimic: Path) -> None:
+    first, _ = read_mimic_prescriptions(mimic, start=START, seed=7)
 
-    again, _ = read_mimic_prescriptions(MIMIC, start=START, seed=7)
-    other, _ = read_mimic_prescriptions(MIMIC, start=START, seed=8)
+    again, _ = read_mimic_prescriptions(mimic, start=START, seed=7)
+    other, _ = read_mimic_prescriptions(mimic, start=START, seed=8)
 
     assert first.equals(again)
     assert not first.equals(other)
@@ -142,11 +156,11 @@ def test_every_day_falls_inside_the_replay_window(
 
 
 def test_a_window_shorter_than_an_admission_drops_and_counts_the_days_past_its_end(
-    replay: tuple[pl.DataFrame, MimicSummary],
+    replay: tuple[pl.DataFrame, MimicSummary], mimic: Path
 ) -> None:
     _, whole = replay
 
-    demand, summary = read_mimic_prescriptions(MIMIC, start=START, days=30, seed=7)
+    demand, summary = read_mimic_prescriptions(mimic, start=START, days=30, seed=7)
 
     assert demand.get_column("date").min() == START
     assert demand.get_column("date").max() == START + timedelta(days=29)
@@ -251,11 +265,13 @@ def test_a_malformed_date_rejects_the_file_naming_the_row_and_the_field(tmp_path
     assert "'21/07/2146'" in error.reason
 
 
-def test_a_window_without_days_is_refused() -> None:
-    days = 0
+def test_a_window_without_days_is_refused(tmp_path: Path) -> None:
+    directory = write_prescriptions(
+        tmp_path, "1,100,,2146-07-21 00:00:00,2146-07-22 00:00:00,ABC1,1,TAB"
+    )
 
     with pytest.raises(InvalidValue) as raised:
-        read_mimic_prescriptions(MIMIC, start=START, days=days)
+        read_mimic_prescriptions(directory, start=START, days=0)
 
     assert raised.value.field == "days"
 

@@ -1,4 +1,4 @@
-"""Reading CSV files into :class:`~rxsupply.services.tabular.Table` with clear errors."""
+"""Reading CSV files into :class:`~rxsupply.services.ports.tables.Table` with clear errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 
 from rxsupply.errors import ImportRejected, RowError
-from rxsupply.services.tabular import Table, require_columns
+from rxsupply.services.ports.tables import Table, require_columns
 
 
 def read_csv_table(path: Path, *, required: list[str], optional: list[str] = ()) -> Table:  # type: ignore[assignment]
@@ -70,8 +70,30 @@ def read_csv_table(path: Path, *, required: list[str], optional: list[str] = ())
         raise ImportRejected(
             [RowError(name, 0, "(file)", "the file has a header but no data rows")]
         )
+    _refuse_control_characters(name, frame)
     columns = {c: [v.strip() for v in frame.get_column(c).fill_null("").to_list()] for c in header}
     return Table(name=name, columns=columns, rows=frame.height)
+
+
+_CONTROL = "[\x00-\x1f\x7f-\x9f]"  # Unicode category Cc: NUL, tab, newline, escape...
+
+
+def _refuse_control_characters(name: str, frame: pl.DataFrame, cap: int = 100) -> None:
+    """No value of an import may hold a control character (a NUL, a tab or line break inside a
+    quoted value, an escape): the file is refused naming each row and column."""
+    errors: list[RowError] = []
+    total = 0
+    for column in frame.columns:
+        bad = frame.select(
+            pl.arg_where(pl.col(column).fill_null("").str.contains(_CONTROL))
+        ).to_series()
+        total += bad.len()
+        for index in bad.head(cap - len(errors)).to_list():
+            value = frame.get_column(column)[index]
+            code = next(ord(ch) for ch in value if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F)
+            errors.append(RowError(name, index + 1, column, f"control character U+{code:04X}"))
+    if errors:
+        raise ImportRejected(errors, total)
 
 
 def _locate_bad_row(name: str, text: str, columns: int, exc: Exception) -> RowError:

@@ -8,6 +8,7 @@ the one a local run gives.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
@@ -67,8 +68,9 @@ def plan_partitioned(
     return concat(results)
 
 
-def distributed_planner(scheduler: str, *, partitions: int = 8) -> Any:
-    """A drop-in for :func:`plan` that runs on the cluster."""
+def distributed_planner(scheduler: str, *, partitions: int = 8) -> Callable[..., Plan]:
+    """A drop-in for :func:`plan` that runs on the cluster (a
+    ``rxsupply.services.planning.PlanFunction``)."""
 
     def run(demand: DemandMatrix, **kwargs: Any) -> Plan:
         if kwargs.get("budget") is not None:

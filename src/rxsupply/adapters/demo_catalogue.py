@@ -17,7 +17,7 @@ builds the same catalogue.
 
 The data are two CSV files (UTF-8, header row, one record a row) in ``demo_data/`` beside this
 module, shipped as package data and read once on first use. ``items.csv`` has one row per
-item, in catalogue order, with the fields of :class:`DemoItem`:
+item, in catalogue order, with the fields of :class:`~rxsupply.services.ports.DemoItem`:
 
 - ``code``: ``ITM-00001``, ``ITM-00002``... in row order.
 - ``name``, ``generic_name``, ``strength``: as a nurse reads them (``morphine``, ``2 mg/mL``).
@@ -32,8 +32,9 @@ item, in catalogue order, with the fields of :class:`DemoItem`:
 - ``criticality``: ``vital``, ``essential`` or ``non-essential``.
 - ``areas``: ``ALL`` or some of ``ED``, ``ICU``, ``OR``, ``L&D``, ``MEDSURG``, space-separated.
 
-``products.csv`` has one row per product, with the fields of :class:`DemoProduct`; the products
-of an item follow each other in the item's order:
+``products.csv`` has one row per product, with the fields of
+:class:`~rxsupply.services.ports.DemoProduct`; the products of an item follow each other in the
+item's order:
 
 - ``item_code``: the ``code`` of the item in ``items.csv`` that the product stocks.
 - ``ndc``: the hyphenated NDC package code, of a demo labeler.
@@ -47,50 +48,11 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 
-
-@dataclass(frozen=True, slots=True)
-class DemoProduct:
-    """One NDC package of a demo item; ``package_size`` is in the item's dispense units."""
-
-    ndc: str
-    name: str
-    labeler: str
-    package_size: int
-    package_description: str
-    package_cost: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class DemoItem:
-    """One formulary item of the demo hospital and the products it is stocked from.
-
-    ``demand`` is a hint for the generator: ``high``, ``medium``, ``slow`` or ``very-slow``.
-    ``trend`` is ``""``, ``"up"`` or ``"down"``; ``areas`` is ``("ALL",)`` or a subset of ED,
-    ICU, OR, L&D and MEDSURG.
-    """
-
-    code: str
-    name: str
-    generic_name: str
-    strength: str
-    dosage_form: str
-    route: str
-    dispense_unit: str
-    dea_schedule: str | None
-    therapeutic_class: str
-    unit_cost: Decimal
-    demand: str
-    seasonal: bool
-    trend: str
-    criticality: str
-    areas: tuple[str, ...]
-    products: tuple[DemoProduct, ...]
-
+from rxsupply.services.ports import DemoItem, DemoProduct
 
 # --- fictional labelers --------------------------------------------------------------------
 # Demo Northfield Pharma 9307, Demo Bayside Generics 94127, Demo Cedar Ridge Laboratories

@@ -39,7 +39,7 @@ import numpy as np
 import polars as pl
 
 from rxsupply.errors import ConfigurationError, ImportRejected, InvalidValue, RowError
-from rxsupply.services.tabular import Errors, require_columns
+from rxsupply.services.ports.tables import Errors, require_columns
 
 __all__ = [
     "DEMAND_SCHEMA",

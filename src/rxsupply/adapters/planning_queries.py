@@ -12,19 +12,19 @@ from typing import Any, Literal
 from sqlalchemy import Connection, func, select
 
 from rxsupply.adapters import tables as t
-from rxsupply.adapters.demand_history import ISSUING_KINDS
 from rxsupply.adapters.queries import daily_usage, item_rows
+from rxsupply.analytics.series import ISSUING_KINDS
 from rxsupply.errors import NotFound
 
 CLASS_FILTERS = ("abc", "xyz", "demand_class", "lifecycle")
-HISTORY_DAYS = 180
+USAGE_CHART_DAYS = 180
 """Days of use an item's forecast chart shows before today."""
 HORIZON_DAYS = 28
 """Days ahead an item's forecast chart shows."""
 Status = Literal["pending", "accepted", "rejected", "superseded", "all"]
 
 
-def class_rows(
+def latest_classes(
     conn: Connection,
     *,
     abc: str | None = None,
@@ -216,7 +216,7 @@ def with_why(row: dict[str, Any]) -> dict[str, Any]:
     return row | {"why": explain(row["explanation"])}
 
 
-def recommendations(
+def explained_recommendations(
     conn: Connection,
     *,
     status: Status = "pending",
@@ -237,7 +237,7 @@ def recommendations(
     return [with_why(r) for r in rows]
 
 
-def recommendation(conn: Connection, recommendation_id: int) -> dict[str, Any]:
+def explained_recommendation(conn: Connection, recommendation_id: int) -> dict[str, Any]:
     """One recommendation, in the shape of the list's rows."""
     rows = recommendation_rows(conn, status=None, recommendation_id=recommendation_id, limit=1)
     if not rows:
@@ -268,7 +268,7 @@ def level_rows(conn: Connection, *, item: str) -> list[dict[str, Any]]:
 
 
 def item_forecast(conn: Connection, *, item: str, today: date, zone: tzinfo) -> dict[str, Any]:
-    """An item's use over the last ``HISTORY_DAYS`` days, the latest run's forecast for the
+    """An item's use over the last ``USAGE_CHART_DAYS`` days, the latest run's forecast for the
     next ``HORIZON_DAYS`` and each item-location's classes, method, planned and current levels.
 
     The forecast is flat at the mean daily demand summed over the locations that dispense to
@@ -276,9 +276,9 @@ def item_forecast(conn: Connection, *, item: str, today: date, zone: tzinfo) -> 
     it is added only when no location below it has a forecast of the item."""
     if not item_rows(conn, code=item, limit=1):
         raise NotFound("item", item)
-    since = today - timedelta(days=HISTORY_DAYS)
+    since = today - timedelta(days=USAGE_CHART_DAYS)
     usage = daily_usage(conn, item=item, since=since, until=today - timedelta(days=1), zone=zone)
-    classes = {r["location"]: r for r in class_rows(conn, item=item, limit=100_000)}
+    classes = {r["location"]: r for r in latest_classes(conn, item=item, limit=100_000)}
     current = {r["location"]: r for r in level_rows(conn, item=item)}
     kinds = {code: r["location_kind"] for code, r in (current | classes).items()}
     dispensing = [c for c in classes.values() if c["location_kind"] not in ISSUING_KINDS]
@@ -307,7 +307,7 @@ def item_forecast(conn: Connection, *, item: str, today: date, zone: tzinfo) -> 
         )
     return {
         "item": item,
-        "history_days": HISTORY_DAYS,
+        "history_days": USAGE_CHART_DAYS,
         "horizon_days": HORIZON_DAYS,
         "run_at": max((c["run_at"] for c in classes.values()), default=None),
         "usage": usage,

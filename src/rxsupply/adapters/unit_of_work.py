@@ -10,12 +10,14 @@ from typing import Self, TypeVar
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
     SqlAudit,
     SqlItems,
     SqlLedger,
     SqlLocations,
     SqlLots,
+    SqlPackages,
     SqlProducts,
     SqlPurchases,
     SqlRecommendations,
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
         self.engine = engine
         self.readonly = readonly
         self.committing = False  # set once COMMIT is sent: a failure after it is ambiguous
+        self.demand = SqlDemandHistory(engine)  # reads in its own snapshot, entered or not
 
     def __enter__(self) -> Self:
         self.connection = self.engine.connect().execution_options(rxsupply_write=not self.readonly)
@@ -48,6 +51,7 @@ class SqlUnitOfWork:
         self.items = SqlItems(conn)
         self.lots = SqlLots(conn)
         self.ledger = SqlLedger(conn)
+        self.packages = SqlPackages(conn)
         self.purchases = SqlPurchases(conn)
         self.users = SqlUsers(conn)
         self.audit = SqlAudit(conn)

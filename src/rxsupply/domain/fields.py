@@ -101,7 +101,7 @@ def parse_timestamp(text: str, local: tzinfo, field: str = "timestamp") -> datet
             raise InvalidValue(
                 field, "not a timestamp; use ISO 8601 like 2024-03-01T14:05:00-05:00", text
             ) from None
-        value = datetime(day.year, day.month, day.day)
+        value = datetime(day.year, day.month, day.day, tzinfo=local)
     if value.tzinfo is None:
         value = value.replace(tzinfo=local)
     return value.astimezone(UTC)

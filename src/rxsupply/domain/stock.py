@@ -132,21 +132,17 @@ class StockBook:
         expiry = self.lot_expiry.get(key[2])
         return (expiry is None, expiry or _FAR_FUTURE, key[2], key[0])
 
-    def lot_usable(self, lot_id: int, on: date | None) -> bool:
+    def lot_usable(self, lot_id: int, on: date) -> bool:
         """The lot is neither blocked nor expired on ``on``."""
-        if lot_id in self.lot_status:
-            return False
-        return on is None or not is_expired(self.lot_expiry.get(lot_id), on)
+        return lot_id not in self.lot_status and not is_expired(self.lot_expiry.get(lot_id), on)
 
-    def usable(self, key: StockKey, on: date | None) -> int:
+    def usable(self, key: StockKey, on: date) -> int:
         """Units of a line that may be handed out on ``on`` (the facility's day)."""
         if not self.lot_usable(key[2], on):
             return 0
         return max(self.on_hand.get(key, 0) - self.held.get(key, 0), 0)
 
-    def available(
-        self, location_id: int, product_ids: Sequence[int], *, on: date | None = None
-    ) -> int:
+    def available(self, location_id: int, product_ids: Sequence[int], *, on: date) -> int:
         """Usable units of these products at the location or below it."""
         return sum(self.usable(k, on) for k in self.lines_for(location_id, product_ids))
 
@@ -164,7 +160,7 @@ class StockBook:
         product_ids: Sequence[int],
         quantity: int,
         occurred_at: datetime,
-        on: date | None = None,  # TRANSITION: required once every caller passes it
+        on: date,
         external_id: str | None = None,
         what: str = "",
         reference: str = "",
@@ -240,7 +236,7 @@ class StockBook:
         product_ids: Sequence[int],
         quantity: int,
         occurred_at: datetime,
-        on: date | None = None,  # TRANSITION
+        on: date,
         external_id: str | None = None,
         what: str = "",
         reference: str = "",

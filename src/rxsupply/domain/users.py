@@ -22,6 +22,9 @@ class Permission(StrEnum):
     TRANSFER = "transfer"  # transfers and ADC refills
     DISPENSE = "dispense"  # dispenses, patient returns, waste (ADC integrations)
     ADJUST = "adjust"  # adjustments and count variances: a manager's call
+    QUARANTINE = "quarantine"  # block a lot or a package (quarantine, recall, suspect): anyone
+    RELEASE = "release"  # put blocked stock back into use: a manager's call
+    RETURN_TO_VENDOR = "return_to_vendor"  # send stock back to the vendor
     IMPORT = "import"  # file imports
     SET_LEVELS = "set_levels"  # accept or reject PAR / reorder recommendations: a manager's call
     VIEW_AUDIT = "view_audit"  # the audit trail
@@ -38,17 +41,36 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRANSFER,
             Permission.DISPENSE,
             Permission.ADJUST,
+            Permission.QUARANTINE,
+            Permission.RELEASE,
+            Permission.RETURN_TO_VENDOR,
             Permission.IMPORT,
             Permission.SET_LEVELS,
         }
     ),
-    Role.BUYER: frozenset({Permission.VIEW, Permission.RECEIVE, Permission.IMPORT}),
-    Role.TECHNICIAN: frozenset(
-        {Permission.VIEW, Permission.RECEIVE, Permission.TRANSFER, Permission.DISPENSE}
+    Role.BUYER: frozenset(
+        {
+            Permission.VIEW,
+            Permission.RECEIVE,
+            Permission.QUARANTINE,
+            Permission.RETURN_TO_VENDOR,
+            Permission.IMPORT,
+        }
     ),
-    Role.COMPLIANCE: frozenset({Permission.VIEW, Permission.VIEW_AUDIT}),
+    Role.TECHNICIAN: frozenset(
+        {
+            Permission.VIEW,
+            Permission.RECEIVE,
+            Permission.TRANSFER,
+            Permission.DISPENSE,
+            Permission.QUARANTINE,
+        }
+    ),
+    Role.COMPLIANCE: frozenset({Permission.VIEW, Permission.VIEW_AUDIT, Permission.QUARANTINE}),
 }
-"""Who may do what. Compliance is a read-only auditor; only admins manage users."""
+"""Who may do what. Anyone who handles stock may block it (quarantine, recall, suspect),
+compliance officers included; putting it back into use is a manager's call. Compliance
+otherwise reads; only admins manage users."""
 
 
 def allowed(role: Role, permission: Permission) -> bool:

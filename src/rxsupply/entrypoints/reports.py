@@ -1,7 +1,8 @@
 """Stand-alone HTML reports of an analysis or a plan (``--report FILE.html``).
 
 One file that opens anywhere without a network: plotly.js is embedded from the installed
-plotly package, never fetched from a CDN.
+plotly package, never fetched from a CDN. The page says the day it was made: ``today``, which
+the command passes from its clock.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import numpy as np
 from markupsafe import Markup
 from plotly import offline
 
-from rxsupply.adapters import planning_runs as runs
 from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.analytics.forecasting import level
 from rxsupply.analytics.planning import Plan
 from rxsupply.entrypoints.web import charts
+from rxsupply.services import planning
 
 STYLE = """
 body { font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; margin: 2rem auto;
@@ -38,14 +39,15 @@ def _plotly_js() -> str:
     return str(cast(Any, offline).get_plotlyjs())
 
 
-def _page(title: str, sections: Sequence[tuple[str, str | Markup]]) -> str:
+def _page(title: str, sections: Sequence[tuple[str, str | Markup]], today: date) -> str:
+    made = today
     body = "".join(f"<h2>{html.escape(h)}</h2>\n{content}\n" for h, content in sections)
     return (
         "<!doctype html><html lang=en><head><meta charset=utf-8>"
         f"<title>{html.escape(title)}</title><style>{STYLE}</style>"
         f"<script>{_plotly_js()}</script></head><body>"
         f"<h1>{html.escape(title)}</h1>"
-        f"<p class=note>Made by rxsupply on {date.today():%m/%d/%Y}.</p>{body}</body></html>"
+        f"<p class=note>Made by rxsupply on {made:%m/%d/%Y}.</p>{body}</body></html>"
     )
 
 
@@ -81,14 +83,14 @@ def _class_counts(rows: Sequence[dict[str, Any]]) -> str:
     return _table(table, ["demand class", "item-locations"])
 
 
-def analysis_report(rows: Sequence[dict[str, Any]], path: Path) -> None:
-    """ABC/XYZ matrix, Pareto curve and demand classes."""
+def analysis_report(rows: Sequence[dict[str, Any]], path: Path, *, today: date) -> None:
+    """ABC/XYZ matrix, Pareto curve and demand classes, made on ``today``."""
     sections: list[tuple[str, str | Markup]] = [
         ("ABC / XYZ matrix", charts.abc_xyz_matrix(rows)),
         ("Pareto curve of annual consumption value", charts.pareto(rows)),
         ("Demand classes (Syntetos-Boylan)", _class_counts(rows)),
     ]
-    _write(path, _page("rxsupply: demand analysis", sections))
+    _write(path, _page("rxsupply: demand analysis", sections, today))
 
 
 def plan_report(
@@ -96,13 +98,15 @@ def plan_report(
     result: Plan,
     path: Path,
     *,
-    loaded: runs.Loaded | None = None,
+    loaded: planning.History | None = None,
     holdout_days: int = 180,
     chosen: int = 4,
+    today: date,
 ) -> None:
     """The analysis charts, forecast against actual for the highest-value series, the plan's
     most valuable lines, and (on the database) the service-level against inventory-value curve
-    of our plan, the textbook plan and the current settings on the held-out days."""
+    of our plan, the textbook plan and the current settings on the held-out days; made on
+    ``today``."""
     rows = result.rows()
     value = result.mean_daily_demand * 365.0 * result.setting.unit_cost
     for r, v in zip(rows, value.tolist(), strict=True):
@@ -135,7 +139,7 @@ def plan_report(
             )
         )
     if loaded is not None and loaded.demand.days > holdout_days + 60:
-        points = runs.service_curve(loaded, holdout_days=holdout_days)
+        points = planning.service_curve(loaded, holdout_days=holdout_days)
         sections.append(
             (
                 f"Service level against inventory value, last {holdout_days} days replayed",
@@ -157,4 +161,4 @@ def plan_report(
     ]
     ranked = [rows[i] for i in np.argsort(-value)[:50].tolist()]
     sections.append(("The 50 most valuable recommendations", _table(ranked, columns)))
-    _write(path, _page("rxsupply: plan", sections))
+    _write(path, _page("rxsupply: plan", sections, today))

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, replace
-from datetime import datetime
 
+from rxsupply.domain.clock import Clock
 from rxsupply.domain.levels import Decision, Recommendation, StockLevel
 from rxsupply.errors import AlreadyDecided, NotFound, StaleRecommendation
 from rxsupply.services.audit import record
@@ -27,8 +27,9 @@ def _levels(level: StockLevel | None) -> dict[str, int] | None:
     return out
 
 
-def set_stock_level(uow: UnitOfWork, *, level: StockLevel, user: str, now: datetime) -> None:
+def set_stock_level(uow: UnitOfWork, *, level: StockLevel, user: str, clock: Clock) -> None:
     """Set (or change) min and max of an item at a location."""
+    now = clock.now()
     before = uow.stock_levels.get(level.location_id, level.item_id, lock=True)
     uow.stock_levels.save(level, now=now, user=user)
     record(
@@ -50,11 +51,12 @@ def propose(
     recommendations: Sequence[Recommendation],
     classes: Sequence[Mapping[str, object]] = (),
     user: str,
-    now: datetime,
+    clock: Clock,
 ) -> int:
     """Store a planning run: its view of every item-location (``classes``) replaces the last
     run's, and its recommendations wait for review; older pending ones for the same
     item-locations are superseded."""
+    now = clock.now()
     uow.recommendations.lock_for_run()
     if classes:
         uow.series_classes.replace_all(classes, now=now)
@@ -78,9 +80,10 @@ def propose(
 
 
 def decide(
-    uow: UnitOfWork, *, recommendation_id: int, accept: bool, user: str, now: datetime
+    uow: UnitOfWork, *, recommendation_id: int, accept: bool, user: str, clock: Clock
 ) -> Recommendation:
     """Accept (the levels change) or reject a pending recommendation."""
+    now = clock.now()
     rec = uow.recommendations.get(recommendation_id, lock=True)
     if rec is None:
         raise NotFound("recommendation", recommendation_id)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from rxsupply.domain.users import Role, User, check_password_strength
-from rxsupply.errors import AuthenticationFailed, InvalidValue, NotFound
+from rxsupply.domain.limits import Approval
+from rxsupply.domain.users import Permission, Role, User, check_password_strength
+from rxsupply.errors import AuthenticationFailed, InvalidValue, NotFound, PermissionDenied
 from rxsupply.services.audit import record
 from rxsupply.services.ports import UnitOfWork
 
@@ -131,3 +132,38 @@ def session_secret(uow: UnitOfWork) -> str:
         value = uow.users.setting("session_secret")
     assert value is not None
     return value
+
+
+def acting_user(uow: UnitOfWork, username: str, needs: Permission | None = None) -> str:
+    """The name a command-line write is recorded under. Once a database has users it must be
+    one of them, active, and allowed what the command ``needs`` (a typo or a departed user is
+    refused); a database without users yet (a new install, the demo being built) takes any
+    well-formed name."""
+    name = username.strip()
+    User(username=name, display_name=name, role=Role.TECHNICIAN)  # checks the form
+    known = uow.users.all()
+    if not known:
+        return name
+    match = next((u for u in known if u.username == name), None)
+    if match is None or not match.active:
+        raise AuthenticationFailed(
+            f"unknown or disabled user {name!r}: act as one of the users "
+            "(rxsupply users list), with --user or RXSUPPLY_USER"
+        )
+    if needs is not None and not match.can(needs):
+        raise PermissionDenied(f"{name} ({match.role.value}) may not {needs.value}")
+    return name
+
+
+def approve(uow: UnitOfWork, hasher: PasswordHasher, *, username: str, password: str) -> Approval:
+    """A second user confirming a command with their own password (two-person rule); whether
+    their role may approve is checked by the command. A wrong name or password refuses the
+    command (403), it does not sign the caller out."""
+    try:
+        user = authenticate(uow, hasher, username=username, password=password)
+    except AuthenticationFailed:
+        raise PermissionDenied(
+            f"the second user {username.strip()!r} could not be confirmed: wrong name or "
+            "password, or the account is disabled"
+        ) from None
+    return Approval(user.username, user.role)

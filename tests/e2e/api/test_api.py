@@ -5,7 +5,9 @@ Each test gets a fresh database holding the example hospital (``examples/``: ite
 opening stock) and the app from ``create_app``, called in-process through httpx (see
 ``harness``). Users are made on first use, one per role, named after the role; their
 passwords are not hashed with argon2, as no test here signs in with a password
-(``test_api_roles`` uses argon2).
+(``test_api_roles`` uses argon2). The API's clock is pinned at ``NOW`` (11/20/2026, 10:00 in
+New York): picking takes only stock not expired on the facility's day, and the example lots
+expire from 01/31/2027.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from typing import Any
 import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import Engine
-from tests.conftest import NOW
+from tests.conftest import NOW, TESTER
 
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Role
+from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.security import COOKIE, SESSION_HOURS
 from rxsupply.services import imports, users
 
@@ -48,7 +51,8 @@ ICU_POCKETS = {"ICU-ADC1-P01", "ICU-ADC1-P02", "ICU-ADC1-P03"}
 
 
 @pytest.fixture
-def pharmacy(hospital: Engine) -> Iterator[Hospital]:
+def pharmacy(hospital: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hospital]:
+    monkeypatch.setattr(clock, "now", lambda: NOW)
     with open_hospital(hospital, QuickHasher()) as opened:
         yield opened
 
@@ -107,9 +111,13 @@ def test_the_openapi_description_lists_the_api_routes_with_their_permission(
         "/api/audit": {"get"},
         "/api/scan": {"post"},
         "/api/receipts": {"post"},
+        "/api/receipts/scan": {"post"},
         "/api/transfers": {"post"},
         "/api/dispenses": {"post"},
         "/api/adjustments": {"post"},
+        "/api/returns": {"post"},
+        "/api/quarantines": {"post"},
+        "/api/releases": {"post"},
         "/api/users": {"get", "post"},
         "/api/health": {"get"},
         "/api/classes": {"get"},
@@ -245,7 +253,7 @@ def test_an_item_is_found_by_code_when_many_item_codes_contain_it(
     more.write_text("item_code,item_name,ndc,package_size,dispense_unit\n" + "\n".join(lines))
     table = read_csv_table(more, required=imports.ITEM_COLUMNS[0], optional=imports.ITEM_COLUMNS[1])
     with SqlUnitOfWork(pharmacy.engine) as uow:
-        imports.import_items(uow, table, now=NOW)
+        imports.import_items(uow, table, now=NOW, user=TESTER)
 
     response = pharmacy.api.get(f"/api/items/{ITEM}", token=pharmacy.token(Role.TECHNICIAN))
 

@@ -1,4 +1,7 @@
-"""Concurrent receipts and dispenses are written in batches, each with its own answer."""
+"""Concurrent receipts and dispenses are written in batches, each with its own answer.
+
+The API's clock is pinned at ``NOW``: picking takes only stock not expired on the facility's
+day, and the example lots expire from 01/31/2027."""
 
 from __future__ import annotations
 
@@ -7,11 +10,15 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
+from tests.conftest import NOW
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.users import Permission, Role
+from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api import writer as writer_module
+from rxsupply.entrypoints.api.movements import UNSET
 from rxsupply.entrypoints.api.writer import LedgerWriter
 from rxsupply.entrypoints.http.security import Deferred
 from rxsupply.services import ledger
@@ -20,7 +27,8 @@ from .harness import ITEM, LOCATION, STOREROOM, Hospital, QuickHasher, open_hosp
 
 
 @pytest.fixture
-def pharmacy(hospital: Engine) -> Iterator[Hospital]:
+def pharmacy(hospital: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hospital]:
+    monkeypatch.setattr(clock, "now", lambda: NOW)
     with open_hospital(hospital, QuickHasher()) as opened:
         yield opened
 
@@ -94,14 +102,16 @@ def test_when_the_commit_itself_fails_the_batch_is_not_posted_again(
 ) -> None:
     calls: list[int] = []
 
-    def commit_fails(uow: SqlUnitOfWork, requests: Any) -> Any:
+    def commit_fails(uow: SqlUnitOfWork, requests: Any, limits: LedgerLimits) -> Any:
         calls.append(len(requests))
         uow.committing = True
         raise RuntimeError("connection lost during COMMIT")
 
     monkeypatch.setattr(writer_module, "_post", commit_fails)
     who = Deferred(Permission.DISPENSE, user=pharmacy.user(Role.TECHNICIAN))
-    requests = [(ledger.Dispense(location=LOCATION, item=ITEM, quantity=1), who) for _ in range(3)]
+    # the writer puts the caller's name in place of UNSET
+    command = ledger.Dispense(user=UNSET, location=LOCATION, item=ITEM, quantity=1)
+    requests = [(command, who) for _ in range(3)]
 
     outcomes = LedgerWriter(pharmacy.engine)._write(requests)
 

@@ -26,6 +26,7 @@ from tests.e2e.proposals import (
 )
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.users import Role
 from rxsupply.entrypoints import clock
@@ -343,7 +344,7 @@ def test_a_manager_runs_planning_on_the_ledger_and_its_proposals_wait_for_review
     pharmacy: Hospital, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_examples(pharmacy.engine, "dispenses")  # November 2026
-    monkeypatch.setattr(clock, "local_today", lambda: NOW.date())
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
     response = pharmacy.api.post("/api/planning/run", token=pharmacy.token(Role.MANAGER))
 
@@ -367,8 +368,8 @@ def test_planning_proposes_taking_dead_items_out_unless_asked_to_keep_them(
     loc_id, item_id = ids_of(pharmacy.engine).key("ONDA4INJ", "ICU-ADC1-P01")
     with SqlUnitOfWork(pharmacy.engine) as uow:
         level = StockLevel(location_id=loc_id, item_id=item_id, min_level=2, max_level=6)
-        levels.set_stock_level(uow, level=level, user="tests", now=NOW)
-    monkeypatch.setattr(clock, "local_today", lambda: NOW.date())
+        levels.set_stock_level(uow, level=level, user="tests", clock=FixedClock(NOW))
+    monkeypatch.setattr(clock, "now", lambda: NOW)
     manager = pharmacy.token(Role.MANAGER)
 
     pharmacy.api.post("/api/planning/run", token=manager)

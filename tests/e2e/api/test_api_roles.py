@@ -3,7 +3,8 @@ allows.
 
 What each route needs is written out by hand below (:data:`NEEDS`), from what each
 :class:`~rxsupply.domain.users.Permission` means in ``domain/users.py``: ``view`` to read
-inventory, ``receive``, ``transfer``, ``dispense`` and ``adjust`` to write those movements,
+inventory, ``receive``, ``transfer``, ``dispense``, ``adjust`` and ``return_to_vendor`` to write
+those movements, ``quarantine`` to block stock and ``release`` to put it back into use,
 ``set_levels`` to decide proposed levels (and to run the planning that proposes them),
 ``view_audit`` for the audit trail, ``manage_users`` for accounts; a few routes are public.
 The app's routes (JSON endpoints and web pages alike, read from the app that ``create_app``
@@ -26,6 +27,8 @@ routes are walked again on PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -38,13 +41,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
-from tests.conftest import POSTGRES_URL, load_examples
+from tests.conftest import POSTGRES_URL, load_examples, post
 from tests.e2e.proposals import fresh_recommendation
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
+from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
 from rxsupply.entrypoints.http.problems import PROBLEM
+from rxsupply.errors import InvalidValue
+from rxsupply.services import ledger
 
 from .harness import (
     GTIN,
@@ -76,6 +82,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/locations": Permission.VIEW,
     "GET /api/locations/{code}": Permission.VIEW,
     "GET /api/stock": Permission.VIEW,
+    "GET /api/stock/unusable": Permission.VIEW,
     "GET /api/ledger": Permission.VIEW,
     "GET /api/check": Permission.VIEW,
     "POST /api/scan": Permission.VIEW,  # identifies a package, writes nothing
@@ -88,6 +95,11 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/transfers": Permission.TRANSFER,
     "POST /api/dispenses": Permission.DISPENSE,
     "POST /api/adjustments": Permission.ADJUST,
+    "POST /api/receipts/scan": Permission.RECEIVE,
+    "POST /api/returns": Permission.RETURN_TO_VENDOR,
+    "POST /api/quarantines": Permission.QUARANTINE,
+    "POST /api/releases": Permission.RELEASE,
+    "GET /api/picklist": Permission.VIEW,
     # proposed levels and the planning that proposes them (JSON)
     "POST /api/recommendations/{recommendation_id}/accept": Permission.SET_LEVELS,
     "POST /api/recommendations/{recommendation_id}/reject": Permission.SET_LEVELS,
@@ -145,30 +157,65 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
 
-BODIES: dict[str, Callable[[], dict[str, Any]]] = {
-    "/api/scan": lambda: {"data": datamatrix()},
-    "/api/receipts": lambda: {
+MORPHINE, APAP = "98765-0210-1", "98765-3250-01"
+STATUSES = itertools.cycle(["quarantined", "recalled", "suspect"])
+"""Each quarantine call changes the morphine lot's status (the same status twice is refused)."""
+
+
+def blocked_for_release(hospital: Hospital) -> dict[str, Any]:
+    """The acetaminophen lot quarantined (unless it is), so a release has something to do."""
+    with contextlib.suppress(InvalidValue):  # already quarantined: a call was refused
+        post(
+            hospital.engine,
+            ledger.SetStatus(
+                user="tests",
+                product=APAP,
+                lot="AP2406",
+                status=StockStatus.QUARANTINED,
+                reason="held for the walk",
+            ),
+        )
+    return {"product": APAP, "lot": "AP2406", "reason": "released by the walk"}
+
+
+BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
+    "/api/scan": lambda _: {"data": datamatrix()},
+    "/api/receipts/scan": lambda _: {"data": datamatrix(serial=f"W{uuid.uuid4().hex[:12]}")},
+    "/api/returns": lambda _: {
+        "location": STOREROOM,
+        "product": NDC_TEXT,
+        "lot": LOT,
+        "quantity": 1,
+    },
+    "/api/quarantines": lambda _: {
+        "product": MORPHINE,
+        "lot": "MS2409",
+        "status": next(STATUSES),
+        "reason": "the walk",
+    },
+    "/api/releases": blocked_for_release,
+    "/api/receipts": lambda _: {
         "location": STOREROOM,
         "product": GTIN,
         "lot": "ON3001A",
         "expiry": "2030-01-31",
         "quantity": 1,
     },
-    "/api/transfers": lambda: {
+    "/api/transfers": lambda _: {
         "from_location": STOREROOM,
         "to_location": LOCATION,
         "item": ITEM,
         "quantity": 1,
     },
-    "/api/dispenses": lambda: {"location": LOCATION, "item": ITEM, "quantity": 1},
-    "/api/adjustments": lambda: {
+    "/api/dispenses": lambda _: {"location": LOCATION, "item": ITEM, "quantity": 1},
+    "/api/adjustments": lambda _: {
         "location": STOREROOM,
         "product": NDC_TEXT,
         "lot": LOT,
         "quantity": 1,
         "reason": "found in the returns bin",
     },
-    "/api/users": lambda: {
+    "/api/users": lambda _: {
         "username": f"new-{uuid.uuid4().hex[:8]}",
         "role": Role.TECHNICIAN.value,
         "password": PASSWORD,
@@ -289,7 +336,8 @@ def url_of(endpoint: Endpoint, hospital: Hospital) -> str:
 
 
 def call(hospital: Hospital, endpoint: Endpoint, token: str | None) -> httpx.Response:
-    body = BODIES.get(endpoint.path, dict)() if endpoint.method in WRITES else None
+    make = BODIES.get(endpoint.path)
+    body = (make(hospital) if make else {}) if endpoint.method in WRITES else None
     return hospital.api.request(endpoint.method, url_of(endpoint, hospital), token=token, json=body)
 
 

@@ -53,6 +53,7 @@ USERS = {
 ONDANSETRON_TRAY = "98765-401-02"  # 25 vials a tray, on hand in MAIN-STORE
 LOGIN_TOKEN = re.compile(r'name="login_token" value="([^"]+)"')
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+FORM_TOKEN = re.compile(r'name="token" value="([^"]+)"')
 HTML = {"accept": "text/html,application/xhtml+xml"}
 
 
@@ -214,6 +215,15 @@ def csrf_of(client: TestClient, path: str) -> str:
     found = CSRF.search(client.get(path).text)
     assert found is not None
     return found[1]
+
+
+def form_of(client: TestClient, path: str) -> dict[str, str]:
+    """The hidden fields of a writing form, from a fresh GET of its page: the session's CSRF
+    token and the form's one-time token (its submit's external id: a resubmit posts nothing)."""
+    html = client.get(path).text
+    csrf, token = CSRF.search(html), FORM_TOKEN.search(html)
+    assert csrf is not None and token is not None, f"{path} has no writing form"
+    return {"csrf_token": csrf[1], "token": token[1]}
 
 
 def alert(html: str) -> str:

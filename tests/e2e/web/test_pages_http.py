@@ -1,5 +1,6 @@
 """Every page over HTTP (Starlette's TestClient): who may see it, what it shows, and the forms'
-guards (CSRF, bad input shown in place, nothing posted on an error)."""
+guards (CSRF, the one-time token that makes a resubmit post nothing, bad input shown in place,
+nothing posted on an error)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from .harness import (
     alert,
     client_for,
     csrf_of,
+    form_of,
     movement_count,
     on_hand,
     scan,
@@ -293,29 +295,32 @@ def test_a_refill_moves_stock_into_the_cabinet_pocket(
     manager: TestClient, web_engine: Engine
 ) -> None:
     before = on_hand(web_engine, location="ICU-ADC1-P02", ndc="98765-0210-1")
+    form = form_of(manager, "/transfer") | {
+        "from_location": "MAIN-STORE",
+        "to_location": "ICU-ADC1",
+        "what": "MORPH2INJ",
+        "quantity": "3",
+        "refill": "1",
+    }
 
-    answer = manager.post(
-        "/transfer",
-        data={
-            "csrf_token": csrf_of(manager, "/transfer"),
-            "from_location": "MAIN-STORE",
-            "to_location": "ICU-ADC1",
-            "what": "MORPH2INJ",
-            "quantity": "3",
-            "refill": "1",
-        },
-    )
+    answer = manager.post("/transfer", data=form)
+    again = manager.post("/transfer", data=form)
 
     assert answer.status_code == 200, alert(answer.text)
     assert "Refilled 3" in answer.text
+    assert "already posted" in again.text
     assert on_hand(web_engine, location="ICU-ADC1-P02", ndc="98765-0210-1") == before + 3
 
 
-def test_a_transfer_of_more_than_is_on_hand_is_refused_in_place(manager: TestClient) -> None:
+def test_a_transfer_of_more_than_is_on_hand_is_refused_in_place(
+    manager: TestClient, web_engine: Engine
+) -> None:
+    before = movement_count(web_engine)
+
     answer = manager.post(
         "/transfer",
-        data={
-            "csrf_token": csrf_of(manager, "/transfer"),
+        data=form_of(manager, "/transfer")
+        | {
             "from_location": "OR-SAT",
             "to_location": "MAIN-STORE",
             "what": "98765-3250-01",
@@ -325,13 +330,35 @@ def test_a_transfer_of_more_than_is_on_hand_is_refused_in_place(manager: TestCli
 
     assert answer.status_code == 422
     assert "Nothing moved." in alert(answer.text)
+    assert "on hand" in alert(answer.text)
+    assert movement_count(web_engine) == before
+
+
+def test_a_transfer_without_the_pages_one_time_token_is_refused_and_nothing_moved(
+    manager: TestClient, web_engine: Engine
+) -> None:
+    before = movement_count(web_engine)
+
+    answer = manager.post(
+        "/transfer",
+        data={
+            "csrf_token": csrf_of(manager, "/transfer"),
+            "from_location": "MAIN-STORE",
+            "to_location": "OR-SAT",
+            "what": "98765-3250-01",
+            "quantity": "1",
+        },
+    )
+
+    assert answer.status_code == 422
+    assert "the form expired" in alert(answer.text)
+    assert movement_count(web_engine) == before
 
 
 def test_an_adjustment_needs_a_reason_and_then_changes_the_lot(
     manager: TestClient, web_engine: Engine
 ) -> None:
-    form = {
-        "csrf_token": csrf_of(manager, "/adjust"),
+    form = form_of(manager, "/adjust") | {
         "location": "MAIN-STORE",
         "product": "9876540210",
         "lot": "ON2502B",

@@ -28,6 +28,7 @@ from tests.e2e.proposals import (
 )
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import Recommendation
 from rxsupply.entrypoints.app import create_app
 from rxsupply.services import levels
@@ -129,7 +130,7 @@ def test_a_do_not_stock_proposal_is_marked_and_says_why(
         explanation=json.dumps(dead),
     )
     with SqlUnitOfWork(web_engine) as uow:
-        levels.propose(uow, recommendations=[out], classes=[], user="tests", now=NOW)
+        levels.propose(uow, recommendations=[out], classes=[], user="tests", clock=FixedClock(NOW))
 
     html = manager.get("/levels", params={"location": APAP_ED[1]}).text
 

@@ -1,11 +1,11 @@
 """The demand matrix read from the ledger: local days in America/New_York (across daylight
-saving changes), returns netted, storeroom issues as demand, empty days censored; on SQLite and
-on PostgreSQL, whose SQL differs."""
+saving changes), returns netted, storeroom issues as demand, days with no usable stock censored
+(an empty shelf, an expired or blocked lot, a quarantine location); on SQLite and on
+PostgreSQL, whose SQL differs."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,9 +13,11 @@ import numpy as np
 import pytest
 from sqlalchemy import Engine
 from tests.conftest import EASTERN, load_examples
+from tests.integration.adapters.shelves import Shelves, local
 
 from rxsupply.adapters.demand_history import ledger_demand
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.ndc import NDC
@@ -31,34 +33,48 @@ def _local(year: int, month: int, day: int, hour: int, minute: int = 0) -> datet
     return datetime(year, month, day, hour, minute, tzinfo=EASTERN)
 
 
-def _post(engine: Engine, when: datetime, action: Callable[..., object], **kwargs: object) -> None:
+def _post(engine: Engine, command: ledger.Receive | ledger.Move | ledger.Dispense) -> None:
+    """Post a command as it happened: at its ``occurred_at``, recorded then."""
+    assert command.occurred_at is not None
     with SqlUnitOfWork(engine) as uow:
-        action(uow, now=when, occurred_at=when, **kwargs)
+        ledger.post_one(uow, command, clock=FixedClock(command.occurred_at, zone=EASTERN))
 
 
 def _receive(engine: Engine, when: datetime, quantity: int) -> None:
     _post(
         engine,
-        when,
-        ledger.receive,
-        location="MAIN-STORE",
-        product=ONDA_TRAY,
-        lot="ON2801A",
-        expiry=date(2028, 1, 31),
-        quantity=quantity,
+        ledger.Receive(
+            user="tech",
+            location="MAIN-STORE",
+            product=ONDA_TRAY,
+            lot="ON2801A",
+            expiry=date(2028, 1, 31),
+            quantity=quantity,
+            occurred_at=when,
+        ),
     )
 
 
-def _refill(engine: Engine, when: datetime, to: str, quantity: int, **kwargs: object) -> None:
+def _refill(
+    engine: Engine,
+    when: datetime,
+    to: str,
+    quantity: int,
+    *,
+    source: str = "MAIN-STORE",
+    kind: MovementKind = MovementKind.REFILL,
+) -> None:
     _post(
         engine,
-        when,
-        ledger.transfer,
-        from_location=kwargs.pop("source", "MAIN-STORE"),
-        to_location=to,
-        item="ONDA4INJ",
-        quantity=quantity,
-        kind=kwargs.pop("kind", MovementKind.REFILL),
+        ledger.Move(
+            user="tech",
+            from_location=source,
+            to_location=to,
+            item="ONDA4INJ",
+            quantity=quantity,
+            refill=kind == MovementKind.REFILL,
+            occurred_at=when,
+        ),
     )
 
 
@@ -70,7 +86,17 @@ def _use(
     at: str = "ICU-ADC1",
     kind: MovementKind = MovementKind.DISPENSE,
 ) -> None:
-    _post(engine, when, ledger.dispense, location=at, item="ONDA4INJ", quantity=quantity, kind=kind)
+    _post(
+        engine,
+        ledger.Dispense(
+            user="tech",
+            location=at,
+            item="ONDA4INJ",
+            quantity=quantity,
+            kind=kind,
+            occurred_at=when,
+        ),
+    )
 
 
 @pytest.fixture
@@ -185,7 +211,7 @@ def test_a_zone_without_daylight_saving_time_counts_its_local_days(engine: Engin
     _receive(engine, _local(2026, 6, 1, 10), 50)
     _refill(engine, _local(2026, 6, 2, 9), "ICU-ADC1", 20)
     late = datetime(2026, 6, 3, 23, 30, tzinfo=phoenix)  # 06:30 UTC on the 4th
-    _post(engine, late, ledger.dispense, location="ICU-ADC1", item="ONDA4INJ", quantity=2)
+    _use(engine, late, 2)
 
     with engine.connect() as conn:
         matrix, _ = ledger_demand(conn, start=date(2026, 6, 2), end=date(2026, 6, 4), zone=phoenix)
@@ -200,13 +226,15 @@ def test_a_product_no_item_stocks_does_not_stop_the_demand(march: Engine) -> Non
         uow.commit()
     _post(
         march,
-        _local(2026, 3, 5, 10),
-        ledger.receive,
-        location="MAIN-STORE",
-        product="12345-678-90",
-        lot="X1",
-        expiry=date(2028, 1, 31),
-        quantity=10,
+        ledger.Receive(
+            user="tech",
+            location="MAIN-STORE",
+            product="12345-678-90",
+            lot="X1",
+            expiry=date(2028, 1, 31),
+            quantity=10,
+            occurred_at=_local(2026, 3, 5, 10),
+        ),
     )
 
     with march.connect() as conn:
@@ -221,4 +249,89 @@ def _unlinked_product() -> Product:
         name="substitute 4 mg vial",
         package_size=10,
         dispense_unit="vial",
+    )
+
+
+# --- stock that may not be handed out counts as none ------------------------------------
+# A small world written straight into the tables (``tests.integration.adapters.shelves``).
+
+
+@pytest.fixture
+def shelves(engine: Engine) -> Shelves:
+    return Shelves(engine)
+
+
+def test_an_expired_lots_days_are_censored_like_an_empty_shelf(shelves: Shelves) -> None:
+    shelves.place("P-EXPIRED")
+    shelves.lot("E1", date(2026, 3, 3))  # usable through 3 March, expired from the 4th
+    shelves.lot("G1", date(2028, 1, 31))
+    shelves.move(local(2026, 2, 27, 9), "receipt", "E1", 5, into="P-EXPIRED")
+    shelves.move(local(2026, 3, 2, 10), "dispense", "E1", 1, out_of="P-EXPIRED")  # day 1
+    shelves.move(local(2026, 3, 7, 9), "receipt", "G1", 3, into="P-EXPIRED")  # day 6
+
+    demand = shelves.demand()
+
+    # 4 expired vials stay on the shelf from day 3: nothing there may be handed out
+    np.testing.assert_array_equal(demand["P-EXPIRED"], [0, 1, 0, NAN, NAN, NAN, 0, 0, 0, 0])
+
+
+def test_a_quarantined_lots_days_are_censored_while_it_is_blocked(shelves: Shelves) -> None:
+    shelves.place("P-QUARANTINE", level=True)
+    shelves.lot("Q1", date(2028, 1, 31))
+    shelves.move(local(2026, 2, 27, 9), "receipt", "Q1", 5, into="P-QUARANTINE")
+    shelves.status(local(2026, 3, 3, 10), "Q1", "quarantined")  # day 2 began usable
+    shelves.status(local(2026, 3, 4, 8), "Q1", "recalled")  # still blocked
+    shelves.status(local(2026, 3, 6, 15), "Q1", "available")  # day 5 ended usable
+
+    demand = shelves.demand()
+
+    np.testing.assert_array_equal(demand["P-QUARANTINE"], [0, 0, 0, NAN, NAN, 0, 0, 0, 0, 0])
+
+
+def test_a_usable_lot_beside_unusable_ones_keeps_the_days_observed(shelves: Shelves) -> None:
+    shelves.place("P-MIXED", level=True)
+    shelves.lot("E2", date(2026, 2, 1))  # expired before the window
+    shelves.lot("Q2", date(2028, 1, 31))
+    shelves.lot("G2", date(2028, 1, 31))
+    for lot in ("E2", "Q2", "G2"):
+        shelves.move(local(2026, 2, 20, 9), "receipt", lot, 2, into="P-MIXED")
+    shelves.status(local(2026, 2, 21, 9), "Q2", "suspect")
+
+    demand = shelves.demand()
+
+    np.testing.assert_array_equal(demand["P-MIXED"], [0] * 10)
+
+
+def test_a_day_with_a_dispense_is_never_censored(shelves: Shelves) -> None:
+    shelves.place("P-EMPTY", level=True)
+    shelves.lot("E3", date(2026, 2, 1))
+    shelves.lot("G3", date(2028, 1, 31))
+    shelves.move(local(2026, 2, 20, 9), "receipt", "E3", 4, into="P-EMPTY")
+    # day 2: an expired vial handed out and brought back; day 4: one received and used
+    shelves.move(local(2026, 3, 3, 10), "dispense", "E3", 1, out_of="P-EMPTY")
+    shelves.move(local(2026, 3, 3, 11), "patient_return", "E3", 1, into="P-EMPTY")
+    shelves.move(local(2026, 3, 5, 9), "receipt", "G3", 1, into="P-EMPTY")
+    shelves.move(local(2026, 3, 5, 16), "dispense", "G3", 1, out_of="P-EMPTY")
+
+    demand = shelves.demand()
+
+    np.testing.assert_array_equal(demand["P-EMPTY"], [NAN, NAN, 0, NAN, 1, NAN, NAN, NAN, NAN, NAN])
+
+
+def test_stock_in_quarantine_and_a_lot_blocked_with_no_recorded_change_are_unusable(
+    shelves: Shelves,
+) -> None:
+    shelves.place("QUAR-SHELF", kind="quarantine", level=True)
+    shelves.place("P-RECALLED")
+    shelves.lot("G4", date(2028, 1, 31))
+    shelves.lot("R4", date(2028, 1, 31), status="recalled")  # blocked before any history
+    shelves.move(local(2026, 2, 20, 9), "receipt", "G4", 3, into="QUAR-SHELF")
+    shelves.move(local(2026, 2, 20, 9), "receipt", "R4", 3, into="P-RECALLED")
+    shelves.move(local(2026, 3, 4, 9), "dispense", "R4", 1, out_of="P-RECALLED")  # day 3
+
+    demand = shelves.demand()
+
+    np.testing.assert_array_equal(demand["QUAR-SHELF"], [NAN] * 10)
+    np.testing.assert_array_equal(
+        demand["P-RECALLED"], [NAN, NAN, NAN, 1, NAN, NAN, NAN, NAN, NAN, NAN]
     )

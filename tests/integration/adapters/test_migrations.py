@@ -10,12 +10,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
-from tests.conftest import NOW
+from tests.conftest import TESTER, post
 
 from rxsupply.adapters.database import alembic_config, has_schema, make_engine, migrate
 from rxsupply.adapters.tables import metadata
-from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.services import ledger
+from rxsupply.services.ledger import Dispense
 
 
 def test_migrating_an_empty_database_matches_the_table_definitions(engine: Engine) -> None:
@@ -64,10 +63,7 @@ def test_migrating_twice_is_harmless(engine: Engine) -> None:
     ],
 )
 def test_history_cannot_be_rewritten_even_with_sql(hospital: Engine, statement: str) -> None:
-    with SqlUnitOfWork(hospital) as uow:
-        ledger.dispense(
-            uow, location="ICU-ADC1", item="ONDA4INJ", quantity=1, now=NOW, user="tester"
-        )
+    post(hospital, Dispense(user=TESTER, location="ICU-ADC1", item="ONDA4INJ", quantity=1))
     count = "SELECT (SELECT count(*) FROM audit) + (SELECT sum(quantity) FROM movement)"
     with hospital.connect() as conn:
         before = conn.execute(text(count)).scalar_one()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import EASTERN, EXAMPLES, NOW, load_examples
+from tests.conftest import CLOCK, EXAMPLES, NOW, TESTER, load_examples
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.csv_files import read_csv_table
@@ -87,14 +87,14 @@ def import_file(engine: Engine, kind: str, path: Path, *, cap: int = 100) -> imp
     table = read_csv_table(path, required=required, optional=optional)
     with SqlUnitOfWork(engine) as uow:
         if kind == "items":
-            return imports.import_items(uow, table, now=NOW, cap=cap)
+            return imports.import_items(uow, table, now=NOW, user=TESTER, cap=cap)
         if kind == "locations":
-            return imports.import_locations(uow, table, now=NOW, cap=cap)
+            return imports.import_locations(uow, table, now=NOW, user=TESTER, cap=cap)
         if kind == "stock":
-            return imports.import_stock(uow, table, now=NOW, local=EASTERN, cap=cap)
+            return imports.import_stock(uow, table, clock=CLOCK, user=TESTER, cap=cap)
         if kind == "dispenses":
-            return imports.import_dispenses(uow, table, now=NOW, local=EASTERN, cap=cap)
-        return imports.import_purchases(uow, table, now=NOW, cap=cap)
+            return imports.import_dispenses(uow, table, clock=CLOCK, user=TESTER, cap=cap)
+        return imports.import_purchases(uow, table, now=NOW, user=TESTER, cap=cap)
 
 
 def rejection(engine: Engine, kind: str, path: Path, *, cap: int = 100) -> ImportRejected:

@@ -1,7 +1,8 @@
-"""Receipts and dispenses posted together (``ledger.post_many``): each command on its own.
+"""Receipts, dispenses and transfers posted together (``ledger.post``): each command on its own.
 
 The API gathers concurrent requests into one such batch; a batch must give every command the
-answer, the movements, the audit entry and the on-hand it would have had alone.
+answer, the movements, the audit entry and the on-hand it would have had alone, and a command
+refused in a batch leaves no trace the next one could see.
 """
 
 from __future__ import annotations
@@ -14,22 +15,30 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
-from tests.conftest import NOW, load_examples
+from tests.conftest import CLOCK, NOW, TESTER, load_examples
 
 from rxsupply.adapters import queries, tables
 from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.movement import MovementKind
 from rxsupply.errors import (
     InsufficientStock,
     InvalidValue,
+    OverCapacity,
     RxSupplyError,
     UnknownItem,
     UnknownLocation,
 )
 from rxsupply.services import ledger
+from rxsupply.services.ledger import Dispense, Move, Receive
 
 EXPIRY = date(2029, 6, 30)
+
+
+def ext(text: str) -> ExternalId:
+    """An external id as stored (``source:id``)."""
+    return ExternalId.parse(text)
 
 
 def _on_hand(engine: Engine) -> dict[tuple[str, str, str], int]:
@@ -53,38 +62,49 @@ def test_a_batch_answers_each_command_and_writes_only_those_that_succeed(
     hospital: Engine,
 ) -> None:
     commands: list[ledger.Command] = [
-        ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=2, external_id="t:1"),
-        ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=99, external_id="t:2"),
-        ledger.Dispense(location="ICU-ADC9", item="MORPH2INJ", quantity=1, external_id="t:3"),
-        ledger.Dispense(location="ICU-ADC1", item="NOSUCH", quantity=1),
-        ledger.Receipt(
+        Dispense(
+            user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=2, external_id=ext("t:1")
+        ),
+        Dispense(
+            user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=99, external_id=ext("t:2")
+        ),
+        Dispense(
+            user=TESTER, location="ICU-ADC9", item="MORPH2INJ", quantity=1, external_id=ext("t:3")
+        ),
+        Dispense(user=TESTER, location="ICU-ADC1", item="NOSUCH", quantity=1),
+        Receive(
+            user=TESTER,
             location="MAIN-STORE",
             product="98765-0210-1",
             lot="NEW1",
             expiry=EXPIRY,
             quantity=10,
-            external_id="t:4",
+            external_id=ext("t:4"),
         ),
-        ledger.Receipt(
+        Receive(
+            user=TESTER,
             location="MAIN-STORE",
             product="98765-0210-1",
             lot="MS2409",
             expiry=EXPIRY,  # recorded with 2027-01-31
             quantity=10,
         ),
-        ledger.Receipt(
+        Receive(
+            user=TESTER,
             location="MAIN-STORE",
             product="98765-0210-1",
             lot="OLD",
             expiry=NOW.date() - timedelta(days=1),
             quantity=10,
         ),
-        ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id="t:1"),
+        Dispense(
+            user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id=ext("t:1")
+        ),
     ]
     before = _on_hand(hospital)
 
     with SqlUnitOfWork(hospital) as uow:
-        results = ledger.post_many(uow, commands, now=NOW)
+        results = ledger.post(uow, commands, clock=CLOCK)
 
     kinds = [type(r).__name__ for r in results]
     assert kinds == [
@@ -117,35 +137,79 @@ def test_a_batch_answers_each_command_and_writes_only_those_that_succeed(
 
 
 def test_the_external_id_of_a_failed_command_is_free_to_be_sent_again(hospital: Engine) -> None:
-    short = ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=99, external_id="t:9")
-    ok = ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id="t:8")
+    short = Dispense(
+        user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=99, external_id=ext("t:9")
+    )
+    ok = Dispense(
+        user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id=ext("t:8")
+    )
     with SqlUnitOfWork(hospital) as uow:
-        ledger.post_many(uow, [short, ok], now=NOW)
+        ledger.post(uow, [short, ok], clock=CLOCK)
 
     with SqlUnitOfWork(hospital) as uow:
-        (resent,) = ledger.post_many(
+        (resent,) = ledger.post(
             uow,
-            [ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=3, external_id="t:9")],
-            now=NOW,
+            [
+                Dispense(
+                    user=TESTER,
+                    location="ICU-ADC1",
+                    item="MORPH2INJ",
+                    quantity=3,
+                    external_id=ext("t:9"),
+                )
+            ],
+            clock=CLOCK,
         )
     with SqlUnitOfWork(hospital) as uow:
-        (twice,) = ledger.post_many(uow, [ok], now=NOW)
+        (twice,) = ledger.post(uow, [ok], clock=CLOCK)
 
     assert isinstance(resent, ledger.Posted) and not resent.duplicate
     assert isinstance(twice, ledger.Posted) and twice.duplicate
     assert _on_hand(hospital)[("ICU-ADC1-P02", "98765-0210-1", "MS2409")] == 11
 
 
+def test_a_receipt_refused_by_its_pocket_leaves_no_lot_behind_for_the_next_command(
+    hospital: Engine,
+) -> None:
+    too_many = Receive(  # ICU-ADC1-P01 holds 30 of its 40
+        user=TESTER,
+        location="ICU-ADC1-P01",
+        product="98765-401-02",
+        lot="R1",
+        expiry=date(2027, 3, 31),
+        quantity=11,
+    )
+    other_expiry = Receive(
+        user=TESTER,
+        location="MAIN-STORE",
+        product="98765-401-02",
+        lot="R1",
+        expiry=date(2029, 1, 31),
+        quantity=1,
+    )
+
+    with SqlUnitOfWork(hospital) as uow:
+        refused, received = ledger.post(uow, [too_many, other_expiry], clock=CLOCK)
+
+    assert isinstance(refused, OverCapacity) and "holds at most 40" in str(refused)
+    assert isinstance(received, ledger.Posted) and len(received.movements) == 1
+    assert _on_hand(hospital)[("MAIN-STORE", "98765-401-02", "R1")] == 1
+
+
 def test_each_command_of_a_batch_has_its_own_before_and_after_in_the_audit(
     hospital: Engine,
 ) -> None:
     commands: list[ledger.Command] = [
-        ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=2, external_id="a:1"),
-        ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=3, external_id="a:2"),
+        Dispense(
+            user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=2, external_id=ext("a:1")
+        ),
+        Dispense(
+            user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=3, external_id=ext("a:2")
+        ),
     ]
 
     with SqlUnitOfWork(hospital) as uow:
-        ledger.post_many(uow, commands, now=NOW)
+        ledger.post(uow, commands, clock=CLOCK)
 
     with hospital.connect() as conn:
         afters = conn.execute(
@@ -164,21 +228,33 @@ ITEMS = ["ONDA4INJ", "MORPH2INJ", "APAP325TAB", "NOSUCH"]
 PRODUCTS = ["98765-401-02", "98765-0210-1", "98765-3250-01"]
 
 dispenses = st.builds(
-    ledger.Dispense,
+    Dispense,
+    user=st.just(TESTER),
     location=st.sampled_from(PLACES),
     item=st.sampled_from(ITEMS),
     quantity=st.integers(1, 120),
     kind=st.sampled_from([MovementKind.DISPENSE, MovementKind.WASTE, MovementKind.PATIENT_RETURN]),
-    external_id=st.one_of(st.none(), st.sampled_from(["x:1", "x:2", "x:3"])),
+    external_id=st.one_of(st.none(), st.sampled_from(["x:1", "x:2", "x:3"]).map(ext)),
 )
 receipts = st.builds(
-    ledger.Receipt,
+    Receive,
+    user=st.just(TESTER),
     location=st.sampled_from(PLACES),
     product=st.sampled_from(PRODUCTS),
     lot=st.sampled_from(["R1", "R2", "ON2411A"]),
     expiry=st.sampled_from([date(2027, 3, 31), date(2029, 1, 31), None]),
     quantity=st.integers(1, 60),
-    external_id=st.one_of(st.none(), st.sampled_from(["x:1", "x:4"])),
+    external_id=st.one_of(st.none(), st.sampled_from(["x:1", "x:4"]).map(ext)),
+)
+moves = st.builds(
+    Move,
+    user=st.just(TESTER),
+    from_location=st.sampled_from([*PLACES, "OR-SAT"]),
+    to_location=st.sampled_from([*PLACES, "OR-SAT"]),
+    item=st.sampled_from(ITEMS),
+    quantity=st.integers(1, 60),
+    refill=st.booleans(),
+    external_id=st.one_of(st.none(), st.sampled_from(["x:1", "x:5"]).map(ext)),
 )
 
 
@@ -189,14 +265,21 @@ def _fresh(path: Path) -> Engine:
     return engine
 
 
-def _outcome(result: ledger.Posted | RxSupplyError) -> object:
+def _outcome(engine: Engine, result: ledger.Posted | RxSupplyError) -> object:
+    """What a command did, its lots named by number: a batch records the new lots of all its
+    commands first and forgets those no written command used, so lot ids (not the lots or
+    their order) may differ from posting one by one."""
     if isinstance(result, RxSupplyError):
         return (type(result).__name__, str(result))
-    return (result.duplicate, [(m.kind, m.quantity, m.lot_id) for m in result.movements])
+    with engine.connect() as conn:
+        numbers = {
+            r[0]: r[1] for r in conn.execute(select(tables.lot.c.id, tables.lot.c.lot_number))
+        }
+    return (result.duplicate, [(m.kind, m.quantity, numbers[m.lot_id]) for m in result.movements])
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.one_of(dispenses, receipts), min_size=1, max_size=12))
+@given(st.lists(st.one_of(dispenses, receipts, moves), min_size=1, max_size=12))
 def test_a_batch_gives_what_the_same_commands_give_one_by_one(
     tmp_path_factory: pytest.TempPathFactory, commands: list[ledger.Command]
 ) -> None:
@@ -204,11 +287,13 @@ def test_a_batch_gives_what_the_same_commands_give_one_by_one(
     together, apart = _fresh(folder / "together.db"), _fresh(folder / "apart.db")
     try:
         with SqlUnitOfWork(together) as uow:
-            batch = [_outcome(r) for r in ledger.post_many(uow, commands, now=NOW)]
+            results = ledger.post(uow, commands, clock=CLOCK)
+        batch = [_outcome(together, r) for r in results]
         single = []
         for command in commands:
             with SqlUnitOfWork(apart) as uow:
-                single.append(_outcome(ledger.post_many(uow, [command], now=NOW)[0]))
+                (result,) = ledger.post(uow, [command], clock=CLOCK)
+            single.append(_outcome(apart, result))
 
         assert batch == single
         assert _on_hand(together) == _on_hand(apart)
@@ -225,32 +310,53 @@ def test_a_batch_gives_what_the_same_commands_give_one_by_one(
 
 
 def test_an_external_id_longer_than_the_ledger_holds_is_refused_not_cut(hospital: Engine) -> None:
-    long_id = "t:" + "9" * 130
+    longest = ExternalId("t", "9" * 118)  # 120 characters with "t:"
+
+    with pytest.raises(InvalidValue) as refused:
+        ExternalId("t", "9" * 130)
     with SqlUnitOfWork(hospital) as uow:
-        results = ledger.post_many(
+        results = ledger.post(
             uow,
             [
-                ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=1),
-                ledger.Dispense(
-                    location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id=long_id
+                Dispense(user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=1),
+                Dispense(
+                    user=TESTER,
+                    location="ICU-ADC1",
+                    item="MORPH2INJ",
+                    quantity=1,
+                    external_id=longest,
                 ),
             ],
-            now=NOW,
+            clock=CLOCK,
         )
 
-    assert isinstance(results[0], ledger.Posted)
-    assert isinstance(results[1], InvalidValue)
-    assert results[1].field == "external_id"
-    assert "at most 120" in str(results[1])
-    assert _on_hand(hospital)[("ICU-ADC1-P02", "98765-0210-1", "MS2409")] == 14
+    assert refused.value.field == "external_id"
+    assert "at most 120" in str(refused.value)
+    assert all(isinstance(r, ledger.Posted) and not r.duplicate for r in results)
+    with hospital.connect() as conn:
+        stored = conn.execute(
+            select(tables.movement.c.external_id).where(tables.movement.c.external_id.like("t:%"))
+        ).scalars()
+        assert list(stored) == ["t:" + "9" * 118]
+    assert _on_hand(hospital)[("ICU-ADC1-P02", "98765-0210-1", "MS2409")] == 13
 
 
-def test_an_empty_external_id_is_an_id_like_any_other(hospital: Engine) -> None:
-    first = ledger.Dispense(location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id="")
+@pytest.mark.parametrize("text", ["t:", ":1", "t"])
+def test_an_external_id_without_a_source_or_a_value_is_refused(text: str) -> None:
+    with pytest.raises(InvalidValue) as refused:
+        ExternalId.parse(text)
+
+    assert refused.value.field == "external_id"
+
+
+def test_a_one_character_external_id_is_an_id_like_any_other(hospital: Engine) -> None:
+    first = Dispense(
+        user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=1, external_id=ext("t:0")
+    )
     with SqlUnitOfWork(hospital) as uow:
-        (posted,) = ledger.post_many(uow, [first], now=NOW)
+        (posted,) = ledger.post(uow, [first], clock=CLOCK)
     with SqlUnitOfWork(hospital) as uow:
-        (again,) = ledger.post_many(uow, [first], now=NOW)
+        (again,) = ledger.post(uow, [first], clock=CLOCK)
 
     assert isinstance(posted, ledger.Posted) and not posted.duplicate
     assert isinstance(again, ledger.Posted) and again.duplicate

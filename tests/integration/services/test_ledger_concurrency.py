@@ -1,30 +1,57 @@
-"""Many users moving stock at once never lose an update and never drive on-hand below zero."""
+"""Many users moving stock at once never lose an update, never drive on-hand below zero and
+never fill a pocket beyond its capacity."""
 
 from __future__ import annotations
 
 import random
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy import Engine, func, select
-from tests.conftest import NOW, load_examples
+from tests.conftest import EASTERN, NOW, TESTER, load_examples
 
 from rxsupply.adapters import queries, tables
-from rxsupply.adapters.unit_of_work import run_with_retry
-from rxsupply.domain.movement import MovementKind
-from rxsupply.errors import InsufficientStock
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.domain.clock import FixedClock
+from rxsupply.domain.external_id import ExternalId
+from rxsupply.errors import InsufficientStock, OverCapacity
 from rxsupply.services import ledger
 
 THREADS = 16
 OPERATIONS = 2000
 ITEMS = ["ONDA4INJ", "MORPH2INJ", "APAP325TAB"]
 PLACES = ["MAIN-STORE", "ICU-ADC1", "ED-ADC1", "OR-SAT"]
+POCKETED = {"ED-ADC1": ["ONDA4INJ", "APAP325TAB"]}
+"""A cabinet takes only the items it has a pocket for (ED-ADC1 has none for morphine)."""
 
 
 def _total_units(engine: Engine) -> int:
     with engine.connect() as conn:
         return int(conn.execute(select(func.sum(tables.on_hand.c.quantity))).scalar_one())
+
+
+def _over_capacity(engine: Engine) -> int:
+    """Pockets that hold more units than their capacity."""
+    on_hand, location = tables.on_hand, tables.location
+    held = (
+        select(on_hand.c.location_id, func.sum(on_hand.c.quantity).label("units"))
+        .group_by(on_hand.c.location_id)
+        .subquery()
+    )
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                select(func.count())
+                .select_from(held.join(location, location.c.id == held.c.location_id))
+                .where(location.c.capacity.is_not(None), held.c.units > location.c.capacity)
+            ).scalar_one()
+        )
+
+
+def _post(command: ledger.Command, when: datetime, uow: SqlUnitOfWork) -> ledger.Posted:
+    """Post at ``when`` (the command's time and the clock's)."""
+    return ledger.post_one(uow, command, clock=FixedClock(when, EASTERN))
 
 
 def _run(engine: Engine) -> tuple[int, int, int]:
@@ -33,6 +60,7 @@ def _run(engine: Engine) -> tuple[int, int, int]:
     lock = threading.Lock()
     failures: list[BaseException] = []
     lowest: list[int] = []
+    overfull: list[int] = []
     stop = threading.Event()
 
     def watch() -> None:
@@ -41,6 +69,7 @@ def _run(engine: Engine) -> tuple[int, int, int]:
                 lowest.append(
                     int(conn.execute(select(func.min(tables.on_hand.c.quantity))).scalar_one())
                 )
+            overfull.append(_over_capacity(engine))
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)
@@ -50,32 +79,31 @@ def _run(engine: Engine) -> tuple[int, int, int]:
             try:
                 if rng.random() < 0.5:
                     src, dst = rng.sample(PLACES, 2)
-                    move = partial(
-                        ledger.transfer,
+                    move = ledger.Move(
+                        user=TESTER,
                         from_location=src,
                         to_location=dst,
-                        item=item,
+                        item=rng.choice(POCKETED.get(dst, ITEMS)),
                         quantity=rng.randint(1, 12),
-                        kind=MovementKind.TRANSFER,
-                        now=when,
+                        occurred_at=when,
                     )
-                    run_with_retry(engine, move)
+                    run_with_retry(engine, partial(_post, move, when))
                 else:
                     qty = rng.randint(1, 4)
-                    use = partial(
-                        ledger.dispense,
+                    use = ledger.Dispense(
+                        user=TESTER,
                         location=rng.choice(PLACES[1:]),
                         item=item,
                         quantity=qty,
-                        now=when,
-                        external_id=f"txn:t{seed}-{n}",
+                        occurred_at=when,
+                        external_id=ExternalId("txn", f"t{seed}-{n}"),
                     )
-                    run_with_retry(engine, use)
+                    run_with_retry(engine, partial(_post, use, when))
                     with lock:
                         done["dispensed"] += qty
                 with lock:
                     done["ok"] += 1
-            except InsufficientStock:
+            except (InsufficientStock, OverCapacity):  # short, or no room in the pocket
                 with lock:
                     done["short"] += 1
             except BaseException as exc:
@@ -95,6 +123,8 @@ def _run(engine: Engine) -> tuple[int, int, int]:
     assert failures == []
     assert done["ok"] + done["short"] == OPERATIONS // THREADS * THREADS
     assert min(lowest) >= 0
+    assert max(overfull) == 0
+    assert _over_capacity(engine) == 0
     return start_total, done["dispensed"], done["ok"]
 
 

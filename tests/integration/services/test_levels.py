@@ -14,11 +14,13 @@ from tests.conftest import NOW
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import Decision, Recommendation, StockLevel
 from rxsupply.errors import AlreadyDecided, InvalidValue, NotFound, StaleRecommendation
 from rxsupply.services import levels
 
-LATER = NOW + timedelta(hours=1)
+LATER = FixedClock(NOW + timedelta(hours=1))
+AT_NOW = FixedClock(NOW)
 
 
 def _ids(engine: Engine) -> tuple[dict[str, int], dict[str, int]]:
@@ -101,7 +103,7 @@ def _class_row(location: int, item: int) -> dict[str, object]:
 
 def _propose(engine: Engine, recs: list[Recommendation], **kwargs: Any) -> int:
     with SqlUnitOfWork(engine) as uow:
-        return levels.propose(uow, recommendations=recs, user="planner", now=NOW, **kwargs)
+        return levels.propose(uow, recommendations=recs, user="planner", clock=AT_NOW, **kwargs)
 
 
 def _pending_ids(engine: Engine) -> list[int]:
@@ -118,7 +120,7 @@ def test_setting_levels_saves_them_and_audits_before_and_after(hospital: Engine)
                 uow,
                 level=StockLevel(pocket, onda, low, high, lead_time_days=2),
                 user="tech",
-                now=NOW,
+                clock=AT_NOW,
             )
 
     assert _level(hospital, pocket, onda) == StockLevel(pocket, onda, 6, 24, 2, 1)
@@ -181,7 +183,7 @@ def test_a_new_run_supersedes_the_pending_recommendation_of_the_same_pocket(
     assert statuses[old[1]][0] == "pending"
     assert _audit(hospital)[-1]["after"]["superseded"] == 1
     with SqlUnitOfWork(hospital) as uow, pytest.raises(AlreadyDecided, match="superseded"):
-        levels.decide(uow, recommendation_id=old[0], accept=True, user="manager", now=LATER)
+        levels.decide(uow, recommendation_id=old[0], accept=True, user="manager", clock=LATER)
 
 
 def test_a_later_run_replaces_the_classes_of_the_last_one(hospital: Engine) -> None:
@@ -201,13 +203,15 @@ def test_accepting_changes_the_levels_and_audits_the_change(hospital: Engine) ->
     places, items = _ids(hospital)
     pocket, morph = places["ICU-ADC1-P02"], items["MORPH2INJ"]
     with SqlUnitOfWork(hospital) as uow:
-        levels.set_stock_level(uow, level=StockLevel(pocket, morph, 2, 10), user="tech", now=NOW)
+        levels.set_stock_level(
+            uow, level=StockLevel(pocket, morph, 2, 10), user="tech", clock=AT_NOW
+        )
     _propose(hospital, [_recommendation(pocket, morph, 3, 14, current=(2, 10), lead_time_days=2)])
     (rec_id,) = _pending_ids(hospital)
 
     with SqlUnitOfWork(hospital) as uow:
         decided = levels.decide(
-            uow, recommendation_id=rec_id, accept=True, user="manager", now=LATER
+            uow, recommendation_id=rec_id, accept=True, user="manager", clock=LATER
         )
 
     assert (decided.status, decided.decided_by) == (Decision.ACCEPTED, "manager")
@@ -237,7 +241,7 @@ def test_rejecting_leaves_the_levels_alone(hospital: Engine) -> None:
 
     with SqlUnitOfWork(hospital) as uow:
         decided = levels.decide(
-            uow, recommendation_id=rec_id, accept=False, user="manager", now=LATER
+            uow, recommendation_id=rec_id, accept=False, user="manager", clock=LATER
         )
 
     assert decided.status == Decision.REJECTED
@@ -250,10 +254,10 @@ def test_a_recommendation_is_decided_only_once(hospital: Engine) -> None:
     _propose(hospital, [_recommendation(places["ICU-ADC1-P01"], items["ONDA4INJ"], 4, 12)])
     (rec_id,) = _pending_ids(hospital)
     with SqlUnitOfWork(hospital) as uow:
-        levels.decide(uow, recommendation_id=rec_id, accept=True, user="manager", now=LATER)
+        levels.decide(uow, recommendation_id=rec_id, accept=True, user="manager", clock=LATER)
 
     with SqlUnitOfWork(hospital) as uow, pytest.raises(AlreadyDecided, match="accepted"):
-        levels.decide(uow, recommendation_id=rec_id, accept=False, user="director", now=LATER)
+        levels.decide(uow, recommendation_id=rec_id, accept=False, user="director", clock=LATER)
 
     assert _statuses(hospital)[rec_id] == ("accepted", "manager")
     assert [a["action"] for a in _audit(hospital)].count("accept-levels") == 1
@@ -267,10 +271,12 @@ def test_a_recommendation_made_before_the_levels_changed_cannot_be_accepted(
     _propose(hospital, [_recommendation(pocket, morph, 3, 14)])  # made when no level was set
     (rec_id,) = _pending_ids(hospital)
     with SqlUnitOfWork(hospital) as uow:
-        levels.set_stock_level(uow, level=StockLevel(pocket, morph, 5, 20), user="tech", now=NOW)
+        levels.set_stock_level(
+            uow, level=StockLevel(pocket, morph, 5, 20), user="tech", clock=AT_NOW
+        )
 
     with SqlUnitOfWork(hospital) as uow, pytest.raises(StaleRecommendation, match="out of date"):
-        levels.decide(uow, recommendation_id=rec_id, accept=True, user="manager", now=LATER)
+        levels.decide(uow, recommendation_id=rec_id, accept=True, user="manager", clock=LATER)
 
     assert _level(hospital, pocket, morph) == StockLevel(pocket, morph, 5, 20)
     assert _statuses(hospital)[rec_id] == ("pending", None)
@@ -284,7 +290,7 @@ def test_a_later_run_supersedes_what_it_no_longer_proposes(hospital: Engine) -> 
 
     with SqlUnitOfWork(hospital) as uow:  # the next run finds the levels right: no proposal
         levels.propose(
-            uow, recommendations=[], classes=[_class_row(pocket, onda)], user="cli", now=LATER
+            uow, recommendations=[], classes=[_class_row(pocket, onda)], user="cli", clock=LATER
         )
 
     assert _pending_ids(hospital) == []
@@ -293,7 +299,7 @@ def test_a_later_run_supersedes_what_it_no_longer_proposes(hospital: Engine) -> 
 
 def test_an_unknown_recommendation_is_not_found(hospital: Engine) -> None:
     with SqlUnitOfWork(hospital) as uow, pytest.raises(NotFound, match="recommendation"):
-        levels.decide(uow, recommendation_id=999, accept=True, user="manager", now=LATER)
+        levels.decide(uow, recommendation_id=999, accept=True, user="manager", clock=LATER)
 
 
 def test_two_managers_deciding_at_once_never_both_win(hospital: Engine) -> None:
@@ -317,7 +323,7 @@ def test_two_managers_deciding_at_once_never_both_win(hospital: Engine) -> None:
         gate.wait()
         try:
             with SqlUnitOfWork(hospital) as uow:
-                levels.decide(uow, recommendation_id=rec_id, accept=accept, user=name, now=LATER)
+                levels.decide(uow, recommendation_id=rec_id, accept=accept, user=name, clock=LATER)
             result = name
         except AlreadyDecided:
             result = "already decided"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
-from tests.conftest import NOW, shared_data
+from tests.conftest import NOW, TESTER, shared_data
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.csv_files import read_csv_table
@@ -25,6 +25,7 @@ def _import_directory(engine: Engine, product: Path, package: Path) -> imports.I
             rows=directory.counts.packages_read,
             skipped=dict(directory.skipped),
             now=NOW,
+            user=TESTER,
         )
 
 
@@ -65,6 +66,7 @@ def test_an_ndc_already_defined_by_the_item_master_is_enriched_not_duplicated(
                 items, required=imports.ITEM_COLUMNS[0], optional=imports.ITEM_COLUMNS[1]
             ),
             now=NOW,
+            user=TESTER,
         )
 
     _import_directory(

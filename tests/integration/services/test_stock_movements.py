@@ -1,4 +1,4 @@
-"""Receiving, transferring, dispensing and adjusting through the service functions."""
+"""Receiving, transferring, dispensing and adjusting: commands posted through the ledger."""
 
 from __future__ import annotations
 
@@ -7,15 +7,22 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import NOW
+from tests.conftest import NOW, TESTER, post
 
 from rxsupply.adapters import queries
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.queries import StockFilter
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.external_id import ExternalId
+from rxsupply.domain.limits import Approval
 from rxsupply.domain.movement import MovementKind
+from rxsupply.domain.users import Role
 from rxsupply.errors import InsufficientStock, InvalidValue, UnknownLocation
-from rxsupply.services import imports, ledger
+from rxsupply.services import imports
+from rxsupply.services.ledger import Adjust, Dispense, Move, Receive
+
+MANAGER = Approval("manager", Role.MANAGER)
+"""A second user: adjusting morphine (schedule II) needs one."""
 
 
 def _on_hand(engine: Engine, **filters: str) -> dict[tuple[str, str], int]:
@@ -25,17 +32,18 @@ def _on_hand(engine: Engine, **filters: str) -> dict[tuple[str, str], int]:
 
 
 def test_a_receipt_adds_a_lot_to_the_storeroom(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow:
-        ledger.receive(
-            uow,
+    post(
+        hospital,
+        Receive(
+            user=TESTER,
             location="MAIN-STORE",
             product="98765-401-02",
             lot="ON2611Z",
             expiry=date(2028, 1, 31),
             quantity=50,
-            now=NOW,
             reference="PO-1",
-        )
+        ),
+    )
 
     assert (
         _on_hand(hospital, location="MAIN-STORE", item="ONDA4INJ")[("MAIN-STORE", "ON2611Z")] == 50
@@ -43,72 +51,79 @@ def test_a_receipt_adds_a_lot_to_the_storeroom(hospital: Engine) -> None:
 
 
 def test_a_receipt_by_gtin_finds_the_product(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow:
-        posted = ledger.receive(
-            uow,
+    posted = post(
+        hospital,
+        Receive(
+            user=TESTER,
             location="MAIN-STORE",
             product="00398765401027",
             lot="G1",
-            expiry=None,
+            expiry=date(2028, 1, 31),
             quantity=5,
-            now=NOW,
-        )
+        ),
+    )
 
     assert len(posted.movements) == 1
 
 
 def test_an_expired_lot_cannot_be_received(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="expired on"):
-        ledger.receive(
-            uow,
-            location="MAIN-STORE",
-            product="98765-401-02",
-            lot="OLD",
-            expiry=NOW.date() - timedelta(days=1),
-            quantity=5,
-            now=NOW,
+    with pytest.raises(InvalidValue, match="expired on"):
+        post(
+            hospital,
+            Receive(
+                user=TESTER,
+                location="MAIN-STORE",
+                product="98765-401-02",
+                lot="OLD",
+                expiry=NOW.date() - timedelta(days=1),
+                quantity=5,
+            ),
         )
 
 
 def test_a_known_lot_received_with_another_expiry_is_refused(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="recorded with"):
-        ledger.receive(
-            uow,
-            location="MAIN-STORE",
-            product="98765-401-02",
-            lot="ON2411A",
-            expiry=date(2029, 1, 31),
-            quantity=5,
-            now=NOW,
+    with pytest.raises(InvalidValue, match="recorded with"):
+        post(
+            hospital,
+            Receive(
+                user=TESTER,
+                location="MAIN-STORE",
+                product="98765-401-02",
+                lot="ON2411A",
+                expiry=date(2029, 1, 31),
+                quantity=5,
+            ),
         )
 
 
 def test_a_refill_to_a_cabinet_lands_in_the_items_pocket(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow:
-        posted = ledger.transfer(
-            uow,
+    posted = post(
+        hospital,
+        Move(
+            user=TESTER,
             from_location="MAIN-STORE",
             to_location="ICU-ADC1",
             item="ONDA4INJ",
             quantity=5,
-            kind=MovementKind.REFILL,
-            now=NOW,
-        )
+            refill=True,
+        ),
+    )
 
     assert {m.kind for m in posted.movements} == {MovementKind.REFILL}
     assert _on_hand(hospital, location="ICU-ADC1-P01")[("ICU-ADC1-P01", "ON2411A")] == 35
 
 
 def test_a_transfer_takes_the_earliest_expiring_lot_first(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow:
-        ledger.transfer(
-            uow,
+    post(
+        hospital,
+        Move(
+            user=TESTER,
             from_location="MAIN-STORE",
             to_location="OR-SAT",
             item="ONDA4INJ",
             quantity=260,
-            now=NOW,
-        )
+        ),
+    )
 
     stock = _on_hand(hospital, location="OR-SAT")
     assert stock == {("OR-SAT", "ON2411A"): 250, ("OR-SAT", "ON2502B"): 10}
@@ -117,8 +132,8 @@ def test_a_transfer_takes_the_earliest_expiring_lot_first(hospital: Engine) -> N
 def test_a_dispense_beyond_on_hand_changes_nothing(hospital: Engine) -> None:
     before = _on_hand(hospital, location="ICU-ADC1")
 
-    with SqlUnitOfWork(hospital) as uow, pytest.raises(InsufficientStock, match="ICU-ADC1"):
-        ledger.dispense(uow, location="ICU-ADC1", item="MORPH2INJ", quantity=16, now=NOW)
+    with pytest.raises(InsufficientStock, match="ICU-ADC1"):
+        post(hospital, Dispense(user=TESTER, location="ICU-ADC1", item="MORPH2INJ", quantity=16))
 
     assert _on_hand(hospital, location="ICU-ADC1") == before
 
@@ -130,7 +145,7 @@ def _move(engine: Engine, tmp_path: Path, code: str, name: str, parent: str) -> 
     required, optional = imports.COLUMNS["locations"]
     with SqlUnitOfWork(engine) as uow:
         imports.import_locations(
-            uow, read_csv_table(path, required=required, optional=optional), now=NOW
+            uow, read_csv_table(path, required=required, optional=optional), now=NOW, user=TESTER
         )
 
 
@@ -139,10 +154,11 @@ def test_a_pocket_moved_to_another_cabinet_is_stock_of_that_cabinet(
 ) -> None:
     _move(hospital, tmp_path, "ED-ADC1-P01", "ondansetron now in the ICU", "ICU-ADC1")
 
-    with SqlUnitOfWork(hospital) as uow, pytest.raises(InsufficientStock, match="ED-ADC1"):
-        ledger.dispense(uow, location="ED-ADC1", item="ONDA4INJ", quantity=1, now=NOW)
-    with SqlUnitOfWork(hospital) as uow:
-        posted = ledger.dispense(uow, location="ICU-ADC1", item="ONDA4INJ", quantity=75, now=NOW)
+    with pytest.raises(InsufficientStock, match="ED-ADC1"):
+        post(hospital, Dispense(user=TESTER, location="ED-ADC1", item="ONDA4INJ", quantity=1))
+    posted = post(
+        hospital, Dispense(user=TESTER, location="ICU-ADC1", item="ONDA4INJ", quantity=75)
+    )
 
     assert sorted(m.quantity for m in posted.movements) == [30, 45]  # both pockets emptied
     assert _on_hand(hospital, location="ICU-ADC1") == {
@@ -153,67 +169,76 @@ def test_a_pocket_moved_to_another_cabinet_is_stock_of_that_cabinet(
 
 def test_a_resent_adc_transaction_is_recorded_once(hospital: Engine) -> None:
     for _ in range(2):
-        with SqlUnitOfWork(hospital) as uow:
-            result = ledger.dispense(
-                uow,
+        result = post(
+            hospital,
+            Dispense(
+                user=TESTER,
                 location="ICU-ADC1",
                 item="MORPH2INJ",
                 quantity=1,
-                now=NOW,
-                external_id="txn:ICU1-9",
-            )
+                external_id=ExternalId("txn", "ICU1-9"),
+            ),
+        )
 
     assert result.duplicate
     assert _on_hand(hospital, location="ICU-ADC1-P02")[("ICU-ADC1-P02", "MS2409")] == 14
 
 
 def test_a_patient_return_goes_back_to_the_lot_dispensed_next(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow:
-        posted = ledger.dispense(
-            uow,
+    posted = post(
+        hospital,
+        Dispense(
+            user=TESTER,
             location="ICU-ADC1",
             item="ONDA4INJ",
             quantity=1,
             kind=MovementKind.PATIENT_RETURN,
-            now=NOW,
-        )
+        ),
+    )
 
     assert posted.movements[0].quantity == 1
     assert _on_hand(hospital, location="ICU-ADC1-P01")[("ICU-ADC1-P01", "ON2411A")] == 31
 
 
 def test_an_adjustment_down_needs_stock_and_a_reason(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow:
-        ledger.adjust(
-            uow,
+    post(
+        hospital,
+        Adjust(
+            user=TESTER,
             location="MAIN-STORE",
             product="98765-0210-1",
             lot="MS2409",
             quantity=-2,
             reason="broken syringes",
-            now=NOW,
-        )
-    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="reason"):
-        ledger.adjust(
-            uow,
-            location="MAIN-STORE",
-            product="98765-0210-1",
-            lot="MS2409",
-            quantity=-1,
-            reason=" ",
-            now=NOW,
+            approval=MANAGER,
+        ),
+    )
+    with pytest.raises(InvalidValue, match="reason"):
+        post(
+            hospital,
+            Adjust(
+                user=TESTER,
+                location="MAIN-STORE",
+                product="98765-0210-1",
+                lot="MS2409",
+                quantity=-1,
+                reason=" ",
+                approval=MANAGER,
+            ),
         )
 
     assert _on_hand(hospital, location="MAIN-STORE")[("MAIN-STORE", "MS2409")] == 58
 
 
 def test_stock_cannot_move_to_an_unknown_location(hospital: Engine) -> None:
-    with SqlUnitOfWork(hospital) as uow, pytest.raises(UnknownLocation):
-        ledger.transfer(
-            uow,
-            from_location="MAIN-STORE",
-            to_location="NOWHERE",
-            item="ONDA4INJ",
-            quantity=1,
-            now=NOW,
+    with pytest.raises(UnknownLocation):
+        post(
+            hospital,
+            Move(
+                user=TESTER,
+                from_location="MAIN-STORE",
+                to_location="NOWHERE",
+                item="ONDA4INJ",
+                quantity=1,
+            ),
         )

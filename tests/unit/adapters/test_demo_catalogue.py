@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from rxsupply.adapters.demo_catalogue import DEMO_LABELER_CODES, DemoItem, demo_items
+from rxsupply.adapters.demo_catalogue import DEMO_LABELER_CODES, demo_items
 from rxsupply.domain.ndc import NDC
+from rxsupply.services.ports import DemoItem
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 FDA_NDC_DIR = REPO_ROOT.parent / "shared" / "data" / "fda-ndc"

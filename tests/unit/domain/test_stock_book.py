@@ -19,6 +19,8 @@ from rxsupply.domain.stock import StockBook, StockKey, ledger_sums
 from rxsupply.errors import InsufficientStock, InvalidMovement
 
 AT = datetime(2026, 3, 2, 14, 30, tzinfo=UTC)
+DAY = date(2026, 3, 2)
+"""The movements' day: no lot here has expired on it (usable stock: see test_usable_stock.py)."""
 
 STOREROOM, SATELLITE, ADC, POCKET_A, POCKET_B = 1, 2, 10, 11, 12
 SUBTREE: dict[int, tuple[int, ...]] = {ADC: (ADC, POCKET_A, POCKET_B)}
@@ -75,6 +77,7 @@ def dispense(
         product_ids=PRODUCTS,
         quantity=quantity,
         occurred_at=AT,
+        on=DAY,
         lot_ids=lot_ids,
         what=what,
     )
@@ -174,6 +177,7 @@ def test_issue_only_takes_the_products_it_is_asked_for() -> None:
         product_ids=[HOSPIRA],
         quantity=2,
         occurred_at=AT,
+        on=DAY,
     )
 
     assert taken(moved) == [(STOREROOM, HOSPIRA, LOT_JUN, 2)]
@@ -190,7 +194,7 @@ def test_stock_at_a_cabinet_includes_its_pockets() -> None:
 
     moved = dispense(book, ADC, 5)
 
-    assert book.available(ADC, PRODUCTS) == 2
+    assert book.available(ADC, PRODUCTS, on=DAY) == 2
     assert taken(moved) == [(POCKET_B, HOSPIRA, LOT_MAR, 3), (POCKET_A, HOSPIRA, LOT_JUN, 2)]
     assert book.quantity((STOREROOM, HOSPIRA, LOT_MAR)) == 50
 
@@ -201,8 +205,8 @@ def test_a_pocket_does_not_see_the_stock_of_its_sibling_pocket() -> None:
     with pytest.raises(InsufficientStock):
         dispense(book, POCKET_A, 5)
 
-    assert book.available(POCKET_A, PRODUCTS) == 4
-    assert book.available(ADC, PRODUCTS) == 7
+    assert book.available(POCKET_A, PRODUCTS, on=DAY) == 4
+    assert book.available(ADC, PRODUCTS, on=DAY) == 7
 
 
 def test_lines_of_the_same_expiry_are_taken_in_lot_then_location_order() -> None:
@@ -305,6 +309,7 @@ def test_a_transfer_without_a_destination_is_rejected_before_anything_moves() ->
             product_ids=PRODUCTS,
             quantity=4,
             occurred_at=AT,
+            on=DAY,
         )
 
     assert book.on_hand == {(STOREROOM, HOSPIRA, LOT_MAR): 10}
@@ -359,6 +364,7 @@ def test_a_refill_moves_units_lot_by_lot_from_the_storeroom_into_a_pocket() -> N
         product_ids=PRODUCTS,
         quantity=5,
         occurred_at=AT,
+        on=DAY,
         to_location_id=POCKET_A,
     )
 
@@ -385,6 +391,7 @@ def test_a_transfer_out_of_a_cabinet_takes_from_its_pockets() -> None:
         product_ids=PRODUCTS,
         quantity=5,
         occurred_at=AT,
+        on=DAY,
         to_location_id=STOREROOM,
     )
 
@@ -392,8 +399,8 @@ def test_a_transfer_out_of_a_cabinet_takes_from_its_pockets() -> None:
         (POCKET_B, STOREROOM, LOT_APR),
         (POCKET_A, STOREROOM, LOT_JUN),
     ]
-    assert book.available(ADC, PRODUCTS) == 0
-    assert book.available(STOREROOM, PRODUCTS) == 5
+    assert book.available(ADC, PRODUCTS, on=DAY) == 0
+    assert book.available(STOREROOM, PRODUCTS, on=DAY) == 5
 
 
 def test_issued_movements_carry_the_kind_time_and_references_of_the_request() -> None:
@@ -405,6 +412,7 @@ def test_issued_movements_carry_the_kind_time_and_references_of_the_request() ->
         product_ids=PRODUCTS,
         quantity=2,
         occurred_at=AT,
+        on=DAY,
         external_id="ADC-TX-881",
         reference="WASTE-42",
         user="tech1",
@@ -429,6 +437,7 @@ def test_put_back_returns_units_to_the_first_fefo_line() -> None:
         product_ids=PRODUCTS,
         quantity=2,
         occurred_at=AT,
+        on=DAY,
         external_id="RET-1",
     )
 
@@ -453,6 +462,7 @@ def test_put_back_at_a_cabinet_goes_into_the_pocket_holding_the_first_fefo_line(
         product_ids=PRODUCTS,
         quantity=1,
         occurred_at=AT,
+        on=DAY,
     )
 
     assert (m.to_location_id, m.product_id, m.lot_id) == (POCKET_B, FRESENIUS, LOT_APR)
@@ -469,6 +479,7 @@ def test_put_back_where_no_lot_was_ever_stocked_is_rejected_and_changes_nothing(
             product_ids=PRODUCTS,
             quantity=1,
             occurred_at=AT,
+            on=DAY,
             what="ondansetron",
         )
 
@@ -491,6 +502,7 @@ def test_put_back_goes_to_the_lot_dispensed_next_not_to_an_emptied_lot() -> None
         product_ids=PRODUCTS,
         quantity=1,
         occurred_at=AT,
+        on=DAY,
     )
 
     assert next_lot == LOT_JUN
@@ -571,6 +583,7 @@ def test_a_transfer_into_a_pocket_of_the_source_cabinet_never_half_applies() -> 
             product_ids=PRODUCTS,
             quantity=6,
             occurred_at=AT,
+            on=DAY,
             to_location_id=POCKET_B,
         )
     except (InvalidMovement, InsufficientStock):
@@ -593,6 +606,7 @@ def test_an_issue_never_returns_fewer_units_than_asked_even_with_repeated_produc
             product_ids=[HOSPIRA, HOSPIRA],
             quantity=8,
             occurred_at=AT,
+            on=DAY,
         )
 
     assert book.quantity((STOREROOM, HOSPIRA, LOT_MAR)) == 5
@@ -633,6 +647,10 @@ class LedgerMachine(RuleBasedStateMachine):
     def tick(self) -> datetime:
         self.clock += timedelta(minutes=7)
         return self.clock
+
+    def today(self) -> date:
+        """The day of the last tick (UTC here): every lot is still good on it."""
+        return self.clock.date()
 
     def snapshot(self) -> Snapshot:
         lines = {loc: self.book.lines_for(loc, PRODUCTS) for loc in LOCATIONS}
@@ -676,6 +694,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 product_ids=products,
                 quantity=quantity,
                 occurred_at=self.tick(),
+                on=self.today(),
                 to_location_id=to,
                 lot_ids=lots,
             )
@@ -761,6 +780,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 product_ids=PRODUCTS,
                 quantity=quantity,
                 occurred_at=self.tick(),
+                on=self.today(),
             )
 
         assert self.snapshot() == before
@@ -778,6 +798,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 product_ids=products,
                 quantity=quantity,
                 occurred_at=self.tick(),
+                on=self.today(),
             )
         except InvalidMovement:
             assert lines == []
@@ -845,7 +866,7 @@ class LedgerMachine(RuleBasedStateMachine):
         for loc in LOCATIONS:
             under = SUBTREE.get(loc, (loc,))
             expected = sum(q for (where, _, _), q in self.book.on_hand.items() if where in under)
-            assert self.book.available(loc, PRODUCTS) == expected
+            assert self.book.available(loc, PRODUCTS, on=self.today()) == expected
 
 
 def test_random_ledger_operations_keep_the_ledger_invariants() -> None:

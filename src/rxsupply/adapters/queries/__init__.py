@@ -1,9 +1,10 @@
-"""Read models: stock on hand, the ledger of an item, and the ledger check.
+"""Read models: stock on hand, unusable stock, the ledger of an item, and the ledger check.
 
 The CLI, the API and the web pages all call these, so every face shows the same numbers.
 
 One module per read model (:mod:`.stock`, :mod:`.ledger`, :mod:`.catalogue`, :mod:`.audit`,
-:mod:`.dashboard`) and the filters they share (:mod:`.filters`); every name is re-exported here.
+:mod:`.dashboard`, :mod:`.unusable`) and the filters they share (:mod:`.filters`); every name is
+re-exported here.
 """
 
 from rxsupply.adapters.queries.audit import audit_rows
@@ -21,9 +22,16 @@ from rxsupply.adapters.queries.dashboard import (
 from rxsupply.adapters.queries.filters import product_filter, subtree_ids
 from rxsupply.adapters.queries.ledger import check_rows, ledger_rows
 from rxsupply.adapters.queries.stock import StockFilter, stock_rows
+from rxsupply.adapters.queries.unusable import (
+    WHY,
+    unusable_rows,
+    unusable_totals,
+    usable_line,
+)
 
 __all__ = [
     "USAGE_KINDS",
+    "WHY",
     "StockFilter",
     "audit_rows",
     "check_rows",
@@ -39,6 +47,9 @@ __all__ = [
     "subtree_ids",
     "summary",
     "turns",
+    "unusable_rows",
+    "unusable_totals",
+    "usable_line",
     "usage_value",
     "value_by_location",
 ]

@@ -1,5 +1,7 @@
 """The dashboard and its charts (web UI): :func:`summary` counts, on-hand value by location,
-usage value, inventory turns and days on hand, items at zero, and an item's daily usage."""
+usage value, inventory turns and days on hand, items at zero (usable stock only), and an item's
+daily usage. Unusable stock, the dashboard's tile of expired and blocked stock, is in
+:mod:`.unusable`."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from rxsupply.adapters import tables as t
+from rxsupply.adapters.queries.unusable import usable_line
 
 
 def summary(conn: Connection) -> dict[str, Any]:
@@ -151,13 +154,17 @@ def turns(conn: Connection, *, since: datetime, until: datetime) -> dict[str, An
     }
 
 
-def items_at_zero(conn: Connection) -> list[dict[str, Any]]:
-    """Items with nothing on hand anywhere, by name."""
-    it, ip, oh = t.item, t.item_product, t.on_hand
+def items_at_zero(conn: Connection, *, today: date) -> list[dict[str, Any]]:
+    """Items with no usable stock anywhere on ``today``, by name: an item whose only units are
+    expired, blocked (quarantined, recalled, suspect lots or sealed packages) or in a quarantine
+    location is at zero (see :func:`rxsupply.adapters.queries.unusable.usable_line`)."""
+    it, ip, oh, lo, loc = t.item, t.item_product, t.on_hand, t.lot, t.location
     stocked = (
         select(ip.c.item_id)
         .join(oh, oh.c.product_id == ip.c.product_id)
-        .where(oh.c.quantity > 0)
+        .join(lo, lo.c.id == oh.c.lot_id)
+        .join(loc, loc.c.id == oh.c.location_id)
+        .where(usable_line(today))
         .distinct()
     )
     q = (

@@ -1,8 +1,8 @@
 """SQL repositories behind the protocols in :mod:`rxsupply.services.ports`.
 
 One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :mod:`.lots`,
-:mod:`.ledger`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`, :mod:`.stock_levels`,
-:mod:`.recommendations`, :mod:`.series_classes`) and the bulk SQL they share
+:mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
+:mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`) and the bulk SQL they share
 (:mod:`.bulk_sql`); every name is re-exported here.
 """
 
@@ -22,6 +22,7 @@ from rxsupply.adapters.repositories.items import SqlItems
 from rxsupply.adapters.repositories.ledger import SqlLedger
 from rxsupply.adapters.repositories.locations import SqlLocations
 from rxsupply.adapters.repositories.lots import SqlLots
+from rxsupply.adapters.repositories.packages import SqlPackages
 from rxsupply.adapters.repositories.products import SqlProducts, product_from_row
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
@@ -36,6 +37,7 @@ __all__ = [
     "SqlLedger",
     "SqlLocations",
     "SqlLots",
+    "SqlPackages",
     "SqlProducts",
     "SqlPurchases",
     "SqlRecommendations",

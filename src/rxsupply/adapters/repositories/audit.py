@@ -22,6 +22,9 @@ class SqlAudit:
         insert_rows(
             self.conn,
             t.audit,
-            ("at", "user_name", "action", "entity", "entity_key", "before", "after"),
-            [(e.at, e.user, e.action, e.entity, e.key, e.before, e.after) for e in entries],
+            ("at", "user_name", "approved_by", "action", "entity", "entity_key", "before", "after"),
+            [
+                (e.at, e.user, e.approved_by, e.action, e.entity, e.key, e.before, e.after)
+                for e in entries
+            ],
         )

@@ -31,6 +31,7 @@ def _item(rows: Sequence[RowMapping]) -> Item:
         name=row["name"],
         criticality=Criticality(row["criticality"]),
         product_ids=[r["product_id"] for r in rows if r["product_id"] is not None],
+        non_expiring=bool(row["non_expiring"]),
         id=row["id"],
     )
 
@@ -58,7 +59,12 @@ class SqlItems:
         links = self.products_of()
         changed = 0
         new_rows = [
-            {"code": i.code, "name": i.name, "criticality": i.criticality.value}
+            {
+                "code": i.code,
+                "name": i.name,
+                "criticality": i.criticality.value,
+                "non_expiring": i.non_expiring,
+            }
             for i in items
             if i.code not in ids
         ]
@@ -71,14 +77,20 @@ class SqlItems:
         for it in items:
             it.id = ids[it.code]
             if it.code not in new_codes:
+                it_ = t.item.c
                 cur = self.conn.execute(
-                    select(t.item.c.name, t.item.c.criticality).where(t.item.c.id == it.id)
+                    select(it_.name, it_.criticality, it_.non_expiring).where(it_.id == it.id)
                 ).one()
-                if (cur.name, cur.criticality) != (it.name, it.criticality.value):
+                wanted = (it.name, it.criticality.value, it.non_expiring)
+                if (cur.name, cur.criticality, bool(cur.non_expiring)) != wanted:
                     self.conn.execute(
                         update(t.item)
-                        .where(t.item.c.id == it.id)
-                        .values(name=it.name, criticality=it.criticality.value)
+                        .where(it_.id == it.id)
+                        .values(
+                            name=it.name,
+                            criticality=it.criticality.value,
+                            non_expiring=it.non_expiring,
+                        )
                     )
                     changed += 1
             have = set(links.get(it.id, ()))
@@ -102,3 +114,16 @@ class SqlItems:
             for iid, pid in self.conn.execute(q.where(t.item_product.c.item_id.in_(part))):
                 out[iid].append(pid)
         return dict(out)
+
+    def non_expiring_products(self, product_ids: Iterable[int]) -> set[int]:
+        """The products among these that stock an item marked non-expiring."""
+        ip, it = t.item_product, t.item
+        out: set[int] = set()
+        for part in chunks(sorted(set(product_ids))):
+            rows = self.conn.execute(
+                select(ip.c.product_id)
+                .join(it, it.c.id == ip.c.item_id)
+                .where(ip.c.product_id.in_(part), it.c.non_expiring.is_(True))
+            )
+            out.update(rows.scalars())
+        return out

@@ -24,14 +24,15 @@ from rxsupply.adapters.repositories.bulk_sql import (
     upsert,
 )
 from rxsupply.adapters.repositories.locations import SqlLocations
+from rxsupply.adapters.repositories.lots import SqlLots
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.stock import StockBook, StockKey
 
 
 def _branch_lines(conn: Connection, *, lock: bool) -> Any:
     """The on-hand lines of some products at some roots or anywhere below them, with what a
-    StockBook needs besides (lot expiry, location codes); FOR UPDATE OF on_hand when
-    locking."""
+    StockBook needs besides (lot expiry and status, location codes and kinds); FOR UPDATE OF
+    on_hand when locking."""
     # Codes and expiries come from subqueries in the select list (an index probe per line
     # found), so the planner only joins on-hand (by product) to the paths up to the roots.
     path, oh = t.location_path, t.on_hand
@@ -46,6 +47,8 @@ def _branch_lines(conn: Connection, *, lock: bool) -> Any:
             oh.c.lot_id,
             oh.c.quantity,
             select(t.lot.c.expiry).where(t.lot.c.id == oh.c.lot_id).scalar_subquery(),
+            select(t.lot.c.status).where(t.lot.c.id == oh.c.lot_id).scalar_subquery(),
+            select(line.c.kind).where(line.c.id == oh.c.location_id).scalar_subquery(),
         )
         .select_from(oh)
         .join(path, path.c.location_id == oh.c.location_id)
@@ -169,22 +172,29 @@ class SqlLedger:
     ) -> StockBook:
         """A :class:`StockBook` of the on-hand lines of these products at each root location
         or anywhere below it (through ``location_path``; one query per 900 roots), locked FOR
-        UPDATE in key order when ``lock``, with their lots' expiries and location codes."""
+        UPDATE in key order when ``lock``, with their lots' expiries and statuses, location
+        codes, and which of the locations are quarantine locations."""
         products = sorted(set(product_ids))
         root_ids = sorted(set(roots))
         lines: dict[StockKey, int] = {}
         expiry: dict[int, date | None] = {}
         names: dict[int, str] = {}
+        blocked: set[int] = set()
+        quarantine: set[int] = set()
         below: dict[int, dict[int, None]] = {r: {r: None} for r in root_ids}
         stmt = built(self.conn, f"branch lines {lock}", lambda c: _branch_lines(c, lock=lock))
         for part in chunks(root_ids):
             rows = self.conn.execute(stmt, {"roots": list(part), "products": products})
-            for root, root_code, loc, code, prod, lot, qty, lot_expiry in rows:
+            for root, root_code, loc, code, prod, lot, qty, lot_expiry, status, kind in rows:
                 lines[(loc, prod, lot)] = int(qty)
                 below[root][loc] = None
                 names[root] = root_code
                 names[loc] = code
                 expiry[lot] = lot_expiry
+                if status != "available":
+                    blocked.add(lot)
+                if kind == "quarantine":
+                    quarantine.add(loc)
         if len(root_ids) > 1:  # a root below another root is in its branch, stocked or not
             stmt = built(self.conn, "roots below roots", _roots_below_roots)
             for loc, up in self.conn.execute(stmt, {"roots": root_ids}):
@@ -197,6 +207,8 @@ class SqlLedger:
             lot_expiry=expiry,
             subtree={r: list(locs) for r, locs in below.items()},
             names=names,
+            lot_status=SqlLots(self.conn).notes(blocked) if blocked else {},
+            unpickable=frozenset(quarantine),
         )
 
     def write(
@@ -228,6 +240,7 @@ class SqlLedger:
             "user_name",
             "note",
             "unit_cost",
+            "approved_by",
         )
         rows = (
             (
@@ -244,6 +257,7 @@ class SqlLedger:
                 m.user,
                 m.note,
                 m.unit_cost,
+                m.approved_by,
             )
             for m in movements
         )

@@ -73,6 +73,14 @@ class SqlLocations:
         item_codes = dict(self.conn.execute(select(t.item.c.id, t.item.c.code)).all())
         return [self._to_domain(r, codes, item_codes) for r in rows]
 
+    def of_kind(self, kind: LocationKind) -> list[Location]:
+        """The locations of one kind (the storerooms, the quarantine locations), by code."""
+        codes = self.conn.execute(
+            select(t.location.c.code).where(t.location.c.kind == kind.value)
+        ).scalars()
+        found = self.get_many(codes)
+        return [found[c] for c in sorted(found)]
+
     def ids_by_code(self) -> dict[str, int]:
         rows = self.conn.execute(select(t.location.c.code, t.location.c.id))
         return dict(rows.all())

@@ -7,16 +7,42 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 
 from rxsupply.adapters import tables as t
-from rxsupply.adapters.repositories.bulk_sql import among, built, chunks, insert_many, upsert
+from rxsupply.adapters.repositories.bulk_sql import (
+    among,
+    built,
+    chunks,
+    insert_many,
+    insert_rows,
+    upsert,
+)
+from rxsupply.domain.status import StatusNote, StockStatus
+from rxsupply.services.ports import LotRecord, StatusChange
 
 
 def _lots_by_key(conn: Connection) -> Any:
-    return select(t.lot.c.product_id, t.lot.c.lot_number, t.lot.c.id, t.lot.c.expiry).where(
-        among(conn, t.lot.c.product_id, "products"), among(conn, t.lot.c.lot_number, "numbers")
+    lot = t.lot
+    return select(lot.c.product_id, lot.c.lot_number, lot.c.id, lot.c.expiry, lot.c.status).where(
+        among(conn, lot.c.product_id, "products"), among(conn, lot.c.lot_number, "numbers")
     )
+
+
+def _note(row: Any) -> StatusNote:
+    return StatusNote(StockStatus(row.status), row.status_reason, row.status_by, row.status_since)
+
+
+_SET_STATUS = (
+    update(t.lot)
+    .where(t.lot.c.id == bindparam("k_id"))
+    .values(
+        status=bindparam("k_status"),
+        status_reason=bindparam("k_reason"),
+        status_by=bindparam("k_by"),
+        status_since=bindparam("k_since"),
+    )
+)
 
 
 class SqlLots:
@@ -25,24 +51,76 @@ class SqlLots:
 
     def _existing(
         self, keys: Sequence[tuple[int, str]]
-    ) -> dict[tuple[int, str], tuple[int, date | None]]:
-        out: dict[tuple[int, str], tuple[int, date | None]] = {}
+    ) -> dict[tuple[int, str], tuple[int, date | None, str]]:
+        out: dict[tuple[int, str], tuple[int, date | None, str]] = {}
         stmt = built(self.conn, "lots by key", _lots_by_key)
         for part in chunks(list(keys), 400):
             wanted = set(part)
             products = sorted({p for p, _ in part})
             numbers = sorted({n for _, n in part})
             rows = self.conn.execute(stmt, {"products": products, "numbers": numbers})
-            for pid, num, lid, exp in rows:  # both lists match a few pairs not asked for
+            for pid, num, lid, exp, status in rows:  # the lists match pairs not asked for
                 if (pid, num) in wanted:
-                    out[(pid, num)] = (lid, exp)
+                    out[(pid, num)] = (lid, exp, status)
         return out
 
-    def lookup(
-        self, keys: Iterable[tuple[int, str]]
-    ) -> dict[tuple[int, str], tuple[int, date | None]]:
-        """(product id, lot number) -> (lot id, recorded expiry), for the lots recorded."""
-        return self._existing(sorted(set(keys)))
+    def lookup(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], LotRecord]:
+        """(product id, lot number) -> the recorded lot (id, expiry, and why it is blocked
+        when it is), for the lots recorded."""
+        found = self._existing(sorted(set(keys)))
+        blocked = self.notes(v[0] for v in found.values() if v[2] != "available")
+        return {k: LotRecord(v[0], v[1], blocked.get(v[0])) for k, v in found.items()}
+
+    def notes(self, lot_ids: Iterable[int]) -> dict[int, StatusNote]:
+        """Why each of these lots is blocked (the available ones are left out)."""
+        lot = t.lot
+        out: dict[int, StatusNote] = {}
+        for part in chunks(sorted(set(lot_ids))):
+            rows = self.conn.execute(
+                select(lot).where(lot.c.id.in_(part), lot.c.status != "available")
+            )
+            out.update({row.id: _note(row) for row in rows})
+        return out
+
+    def set_status(self, changes: Sequence[StatusChange]) -> None:
+        """Record status changes: each lot's row takes its latest change; every change
+        (lots and packages) is appended to ``status_change``."""
+        latest = {c.lot_id: c for c in changes if c.package_id is None}
+        if latest:
+            self.conn.execute(
+                _SET_STATUS,
+                [
+                    {
+                        "k_id": c.lot_id,
+                        "k_status": c.status.value,
+                        "k_reason": "" if c.status is StockStatus.AVAILABLE else c.reason,
+                        "k_by": c.user,
+                        "k_since": c.at,
+                    }
+                    for c in latest.values()
+                ],
+            )
+        insert_rows(
+            self.conn,
+            t.status_change,
+            ("at", "lot_id", "package_id", "status", "reason", "user_name", "approved_by"),
+            [
+                (c.at, c.lot_id, c.package_id, c.status.value, c.reason, c.user, c.approved_by)
+                for c in changes
+            ],
+        )
+
+    def units_by_location(self, lot_id: int) -> dict[str, int]:
+        """Where the units of a lot are: location code -> units on hand."""
+        oh, loc = t.on_hand, t.location
+        rows = self.conn.execute(
+            select(loc.c.code, func.sum(oh.c.quantity))
+            .join(loc, loc.c.id == oh.c.location_id)
+            .where(oh.c.lot_id == lot_id, oh.c.quantity > 0)
+            .group_by(loc.c.code)
+            .order_by(loc.c.code)
+        )
+        return {code: int(units) for code, units in rows}
 
     def add_missing(self, lots: Sequence[tuple[int, str, date | None]]) -> None:
         """Record these lots unless they are (a writer that just recorded one wins)."""
@@ -92,3 +170,22 @@ class SqlLots:
         for part in chunks(sorted(set(lot_ids))):
             out.update(self.conn.execute(q.where(t.lot.c.id.in_(part))).all())
         return out
+
+    def numbers(self, lot_ids: Iterable[int]) -> dict[int, str]:
+        """Lot id -> lot number."""
+        lot = t.lot
+        out: dict[int, str] = {}
+        for part in chunks(sorted(set(lot_ids))):
+            rows = self.conn.execute(select(lot.c.id, lot.c.lot_number).where(lot.c.id.in_(part)))
+            out.update((lot_id, number) for lot_id, number in rows)
+        return out
+
+    def set_expiry(self, lot_id: int, expiry: date | None) -> None:
+        """The expiry of a lot recorded in this transaction, set by the first command that
+        writes it."""
+        self.conn.execute(update(t.lot).where(t.lot.c.id == lot_id).values(expiry=expiry))
+
+    def remove(self, lot_ids: Sequence[int]) -> None:
+        """Forget lots recorded in this transaction that no command wrote to."""
+        for part in chunks(sorted(set(lot_ids))):
+            self.conn.execute(delete(t.lot).where(t.lot.c.id.in_(part)))

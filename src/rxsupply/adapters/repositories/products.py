@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
 from rxsupply.adapters import tables as t
-from rxsupply.adapters.repositories.bulk_sql import among, built, chunks, insert_many
+from rxsupply.adapters.repositories.bulk_sql import among, built, chunks, insert_many, upsert
 from rxsupply.domain.ndc import NDC
-from rxsupply.domain.product import DEASchedule, Product
+from rxsupply.domain.product import CasePack, DEASchedule, Product
 from rxsupply.services.ports import ProductKey
 
 
@@ -146,3 +146,32 @@ class SqlProducts:
             self.conn.execute(
                 update(t.product).where(t.product.c.id == pid).values(package_cost=cost)
             )
+
+    def cases(self, gtins: Iterable[str]) -> dict[str, CasePack]:
+        """The declared cases among these GTINs."""
+        pc = t.product_case
+        out: dict[str, CasePack] = {}
+        for part in chunks(sorted(set(gtins))):
+            for gtin, pid, packages in self.conn.execute(
+                select(pc.c.gtin, pc.c.product_id, pc.c.packages).where(pc.c.gtin.in_(part))
+            ):
+                out[gtin] = CasePack(gtin, packages, pid)
+        return out
+
+    def save_cases(self, cases: Sequence[CasePack]) -> int:
+        """Declare cases (a GTIN declared again takes its new product and count); the number
+        declared or changed."""
+        have = self.cases(c.gtin for c in cases)
+        changed = [c for c in cases if have.get(c.gtin) is None or have[c.gtin] != c]
+        pc = t.product_case
+        stmt = upsert(self.conn, pc)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[pc.c.gtin],
+            set_={"product_id": stmt.excluded.product_id, "packages": stmt.excluded.packages},
+        )
+        insert_many(
+            self.conn,
+            stmt,
+            [{"gtin": c.gtin, "product_id": c.product_id, "packages": c.packages} for c in changed],
+        )
+        return len(changed)

@@ -2,8 +2,24 @@
 CLI, documented at ``/docs``. :func:`rxsupply.entrypoints.app.create_app` includes
 :data:`ROUTERS`, in this order."""
 
-from rxsupply.entrypoints.api import health, movements, planning_routes, reading, users
+from rxsupply.entrypoints.api import (
+    corrections,
+    health,
+    movements,
+    picking,
+    planning_routes,
+    reading,
+    users,
+)
 
-ROUTERS = (reading.router, movements.router, users.router, health.router, planning_routes.router)
+ROUTERS = (
+    reading.router,
+    movements.router,
+    corrections.router,
+    picking.router,
+    users.router,
+    health.router,
+    planning_routes.router,
+)
 
 __all__ = ["ROUTERS"]

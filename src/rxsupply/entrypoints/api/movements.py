@@ -1,7 +1,9 @@
-"""JSON endpoints that write the ledger: receipts, transfers, dispenses and adjustments.
+"""JSON endpoints that move stock: receipts (by NDC or by scan), transfers and refills,
+dispenses, wastes and patient returns.
 
 Receipts and dispenses go through the process's batching writer (``api.writer``); transfers
-and adjustments are one transaction each.
+are one transaction each. Every one is a ledger command posted under the caller's user; an
+``external_id`` makes a resend a no-op.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
-from rxsupply.adapters.unit_of_work import run_with_retry
+from rxsupply.adapters.gs1 import parse_scan
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import writer_of
 from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.posting import approval_of, post_command
 from rxsupply.entrypoints.http.security import (
     DEFERRED,
     REQUIRES,
@@ -26,25 +30,25 @@ from rxsupply.entrypoints.http.security import (
     guarded,
     guarded_in_batch,
 )
-from rxsupply.services import ledger
+from rxsupply.services import ledger, scanning
 
 router = APIRouter(prefix="/api")
+UNSET = ""  # the user of a batched command: filled in by the writer once the caller is known
 
 
-def posted(result: ledger.Posted) -> dict[str, object]:
-    return result.as_dict()
+def external(source: str, value: str | None) -> ExternalId | None:
+    return ExternalId(source, value) if value else None
 
 
 class ReceiptIn(BaseModel):
-    location: str
-    product: str = Field(description="NDC (any form) or GTIN-14.")
-    lot: str = Field(max_length=ledger.LOT_LENGTH)
-    expiry: date | None = None
-    quantity: int = Field(gt=0, description="Dispense units.")
-    reference: str = Field("", max_length=ledger.REFERENCE_LENGTH)
-    external_id: str | None = Field(
-        None, max_length=ledger.EXTERNAL_ID_LENGTH - 4, description="A resend is a no-op."
-    )
+    location: str | None = Field(None, description="Default: the facility's storeroom.")
+    product: str = Field(description="NDC (any form) or GTIN-14 (a case GTIN: its cases).")
+    lot: str
+    expiry: date | None = Field(None, description="Required unless the item is non-expiring.")
+    quantity: int | None = Field(None, gt=0, description="Dispense units (or packages).")
+    packages: int | None = Field(None, gt=0, description="Packages, or cases of a case GTIN.")
+    reference: str = ""
+    external_id: str | None = Field(None, description="A resend is a no-op.")
 
 
 @router.post("/receipts", status_code=201, **guarded_in_batch(Permission.RECEIVE))
@@ -53,26 +57,57 @@ async def post_receipt(
     request: Request,
     who: Annotated[Deferred, Depends(DEFERRED[Permission.RECEIVE])],
 ) -> dict[str, Any]:
-    command = ledger.Receipt(
+    command = ledger.Receive(
+        user=UNSET,
         location=body.location,
         product=body.product,
         lot=body.lot,
         expiry=body.expiry,
         quantity=body.quantity,
+        packages=body.packages,
         reference=body.reference,
-        external_id=f"api:{body.external_id}" if body.external_id else None,
+        external_id=external("api", body.external_id),
     )
-    return posted(await writer_of(request).post(command, who))
+    return (await writer_of(request).post(command, who)).as_dict()
+
+
+class ScanReceiptIn(BaseModel):
+    data: str = Field(description="What the scanner sent (GS1 DataMatrix, GS1-128, ...).")
+    location: str | None = Field(None, description="Default: the facility's storeroom.")
+    reference: str = ""
+    external_id: str | None = Field(None, description="A resend is a no-op.")
+
+
+@router.post("/receipts/scan", status_code=201, **guarded_in_batch(Permission.RECEIVE))
+async def post_scanned_receipt(
+    body: ScanReceiptIn,
+    request: Request,
+    who: Annotated[Deferred, Depends(DEFERRED[Permission.RECEIVE])],
+) -> dict[str, Any]:
+    """Receive one scanned package (or a declared case) with its lot, expiry and serial; a
+    serial received before is refused (409 suspect-serial) and flagged."""
+    command = scanning.receipt_of(
+        parse_scan(body.data, today=clock.local_today()),
+        user=UNSET,
+        location=body.location,
+        reference=body.reference,
+        external_id=external("api", body.external_id),
+    )
+    return (await writer_of(request).post(command, who)).as_dict()
 
 
 class TransferIn(BaseModel):
     from_location: str
-    to_location: str
+    to_location: str = Field(description="A cabinet sends the units to the item's pocket.")
     item: str | None = None
     product: str | None = None
     lot: str | None = None
+    pocket: str | None = Field(None, description="The cabinet's pocket to fill.")
     quantity: int = Field(gt=0)
     refill: bool = False
+    override: str = Field("", description="Why a blocked or expired lot moves anyway.")
+    approved_by: str | None = Field(None, description="The manager approving an override.")
+    approver_password: str | None = None
     external_id: str | None = None
 
 
@@ -82,39 +117,39 @@ def post_transfer(
     engine: EngineDep,
     who: Annotated[Caller, Depends(REQUIRES[Permission.TRANSFER])],
 ) -> dict[str, Any]:
-    kind = MovementKind.REFILL if body.refill else MovementKind.TRANSFER
-    return posted(
-        run_with_retry(
-            engine,
-            lambda uow: ledger.transfer(
-                uow,
-                from_location=body.from_location,
-                to_location=body.to_location,
-                item=body.item,
-                product=body.product,
-                lot=body.lot,
-                quantity=body.quantity,
-                kind=kind,
-                now=clock.now(),
-                external_id=f"api:{body.external_id}" if body.external_id else None,
-                user=who.user.username,
-            ),
-        )
+    command = ledger.Move(
+        user=who.user.username,
+        from_location=body.from_location,
+        to_location=body.to_location,
+        item=body.item,
+        product=body.product,
+        lot=body.lot,
+        pocket=body.pocket,
+        quantity=body.quantity,
+        refill=body.refill,
+        override=body.override,
+        approval=approval_of(engine, body.approved_by, body.approver_password),
+        external_id=external("api", body.external_id),
     )
+    return post_command(engine, command).as_dict()
 
 
 class DispenseIn(BaseModel):
     location: str
     item: str | None = None
     product: str | None = None
+    lot: str | None = Field(None, description="Waste only: this lot, whatever its status.")
     quantity: int = Field(gt=0)
     kind: Literal["dispense", "return", "waste"] = "dispense"
-    external_id: str | None = Field(
-        None,
-        max_length=ledger.EXTERNAL_ID_LENGTH - 4,
-        description="ADC transaction id: a resend is a no-op.",
-    )
+    external_id: str | None = Field(None, description="ADC transaction id: a resend is a no-op.")
     occurred_at: datetime | None = None
+
+
+KINDS = {
+    "dispense": MovementKind.DISPENSE,
+    "return": MovementKind.PATIENT_RETURN,
+    "waste": MovementKind.WASTE,
+}
 
 
 @router.post("/dispenses", status_code=201, **guarded_in_batch(Permission.DISPENSE))
@@ -123,11 +158,6 @@ async def post_dispense(
     request: Request,
     who: Annotated[Deferred, Depends(DEFERRED[Permission.DISPENSE])],
 ) -> dict[str, Any]:
-    kind = {
-        "dispense": MovementKind.DISPENSE,
-        "return": MovementKind.PATIENT_RETURN,
-        "waste": MovementKind.WASTE,
-    }[body.kind]
     when = None
     if body.occurred_at is not None:  # a time without an offset is the facility's local time
         stamp = body.occurred_at
@@ -135,46 +165,14 @@ async def post_dispense(
             stamp = stamp.replace(tzinfo=clock.facility_zone())
         when = stamp.astimezone(UTC)
     command = ledger.Dispense(
+        user=UNSET,
         location=body.location,
         item=body.item,
         product=body.product,
+        lot=body.lot,
         quantity=body.quantity,
-        kind=kind,
+        kind=KINDS[body.kind],
         occurred_at=when,
-        external_id=f"txn:{body.external_id}" if body.external_id else None,
+        external_id=external("txn", body.external_id),
     )
-    return posted(await writer_of(request).post(command, who))
-
-
-class AdjustmentIn(BaseModel):
-    location: str
-    product: str
-    lot: str
-    quantity: int = Field(description="Signed change in dispense units.")
-    reason: str
-    count: bool = False
-
-
-@router.post("/adjustments", status_code=201, **guarded(Permission.ADJUST))
-def post_adjustment(
-    body: AdjustmentIn,
-    engine: EngineDep,
-    who: Annotated[Caller, Depends(REQUIRES[Permission.ADJUST])],
-) -> dict[str, Any]:
-    kind = MovementKind.COUNT_VARIANCE if body.count else MovementKind.ADJUSTMENT
-    return posted(
-        run_with_retry(
-            engine,
-            lambda uow: ledger.adjust(
-                uow,
-                location=body.location,
-                product=body.product,
-                lot=body.lot,
-                quantity=body.quantity,
-                reason=body.reason,
-                kind=kind,
-                now=clock.now(),
-                user=who.user.username,
-            ),
-        )
-    )
+    return (await writer_of(request).post(command, who)).as_dict()

@@ -1,7 +1,7 @@
 """JSON endpoints of inventory optimisation: classes, recommendations, forecasts, planning runs.
 
 The same read models (``adapters.planning_queries``) and use cases (``services.levels``,
-``adapters.planning_runs``) as the CLI; deciding and running go through
+``services.planning``) as the CLI; deciding and running go through
 ``entrypoints.http.planning``, as the web pages (``entrypoints.web.planning``) do, so a page
 shows what its endpoint returns.
 """
@@ -21,7 +21,8 @@ from rxsupply.entrypoints.http.planning import decide, plan_now
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 
 router = APIRouter(prefix="/api", tags=["planning"])
-Planner = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
+LevelSetter = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
+"""A caller who may set levels: decide recommendations, run planning."""
 Status = planning_queries.Status
 
 
@@ -44,7 +45,7 @@ def list_classes(
 ) -> dict[str, Any]:
     """The latest planning run's classes of every item-location, highest annual value first."""
     with engine.connect() as conn:
-        rows = planning_queries.class_rows(
+        rows = planning_queries.latest_classes(
             conn,
             abc=abc,
             xyz=xyz,
@@ -76,7 +77,7 @@ def list_recommendations(
 ) -> dict[str, Any]:
     """Proposed min/max levels with what they change and why, newest run first."""
     with engine.connect() as conn:
-        rows = planning_queries.recommendations(
+        rows = planning_queries.explained_recommendations(
             conn, status=status, location=location, item=item, limit=limit + 1, offset=offset
         )
     return page(rows, limit, offset)
@@ -85,9 +86,10 @@ def list_recommendations(
 @router.get("/items/{code}/forecast", **guarded(Permission.VIEW))
 def get_item_forecast(code: str, engine: EngineDep) -> dict[str, Any]:
     """An item's daily use, its forecast and the planning view of each of its locations."""
+    current = clock.current()
     with engine.connect() as conn:
         return planning_queries.item_forecast(
-            conn, item=code, today=clock.local_today(), zone=clock.facility_zone()
+            conn, item=code, today=current.today(), zone=current.zone
         )
 
 
@@ -96,24 +98,28 @@ def get_item_forecast(code: str, engine: EngineDep) -> dict[str, Any]:
 
 @router.post("/recommendations/{recommendation_id}/accept", **guarded(Permission.SET_LEVELS))
 def accept_recommendation(
-    recommendation_id: int, engine: EngineDep, who: Planner
+    recommendation_id: int, engine: EngineDep, who: LevelSetter
 ) -> dict[str, Any]:
     """Accept: the item-location's min and max become the recommended ones (audited)."""
-    return decide(engine, recommendation_id, accept=True, user=who.user.username)
+    return decide(
+        engine, recommendation_id, accept=True, user=who.user.username, clock=clock.current()
+    )
 
 
 @router.post("/recommendations/{recommendation_id}/reject", **guarded(Permission.SET_LEVELS))
 def reject_recommendation(
-    recommendation_id: int, engine: EngineDep, who: Planner
+    recommendation_id: int, engine: EngineDep, who: LevelSetter
 ) -> dict[str, Any]:
     """Reject: the levels stay as they are (audited)."""
-    return decide(engine, recommendation_id, accept=False, user=who.user.username)
+    return decide(
+        engine, recommendation_id, accept=False, user=who.user.username, clock=clock.current()
+    )
 
 
 @router.post("/planning/run", **guarded(Permission.SET_LEVELS))
 def run_planning_job(
     engine: EngineDep,
-    who: Planner,
+    who: LevelSetter,
     keep_dead: Annotated[
         bool,
         Query(description="Keep stocking dead items (no use in 180 days) that are not vital."),
@@ -122,4 +128,4 @@ def run_planning_job(
     """Classify and plan every item-location and propose the changed levels for review (as
     ``rxsupply plan --propose``). Dead items that are not vital are proposed for removal
     (levels 0) unless ``keep_dead``. Takes seconds to minutes on a large hospital."""
-    return plan_now(engine, user=who.user.username, keep_dead=keep_dead)
+    return plan_now(engine, user=who.user.username, clock=clock.current(), keep_dead=keep_dead)

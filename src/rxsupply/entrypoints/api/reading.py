@@ -1,5 +1,6 @@
-"""JSON endpoints that read: who I am, items, products, locations, stock, the ledger and its
-check, the audit trail, and identifying a scan. The same query functions the CLI calls."""
+"""JSON endpoints that read: who I am, items, products, locations, stock (and what of it is
+unusable), the ledger and its check, the audit trail, and identifying a scan. The same query
+functions the CLI and the pages call."""
 
 from __future__ import annotations
 
@@ -116,6 +117,21 @@ def list_stock(
     )
     with engine.connect() as conn:
         return page(queries.stock_rows(conn, f), limit, offset)
+
+
+@router.get("/stock/unusable", **guarded(Permission.VIEW))
+def list_unusable_stock(
+    engine: EngineDep, limit: Limit = 100, offset: Offset = 0
+) -> dict[str, Any]:
+    """Stock on hand that may not be handed out today (the facility's day): expired,
+    quarantined, recalled or suspect, or in a quarantine location; one row per location, item,
+    lot and reason, with ``totals`` (units, value, by reason, the locations holding the most
+    value): what the dashboard's "Unusable stock" tile shows."""
+    today = clock.local_today()
+    with engine.connect() as conn:
+        rows = queries.unusable_rows(conn, today=today, limit=limit + 1, offset=offset)
+        totals = queries.unusable_totals(conn, today=today)
+    return page(rows, limit, offset) | {"totals": totals}
 
 
 @router.get("/ledger", **guarded(Permission.VIEW))

@@ -4,7 +4,7 @@ An ADC interface or a dock of scanners posts many small movements at once. Each 
 costs a transaction: a dozen statements, a lock query, a commit. The :class:`LedgerWriter`
 of a server process keeps one batch in flight: requests that arrive while it runs wait for
 the next batch, which takes them all (up to ``MAX_BATCH``) into one
-:func:`rxsupply.services.ledger.post_many` transaction. Each request still gets its own
+:func:`rxsupply.services.ledger.post` transaction. Each request still gets its own
 answer: its movements, its duplicate flag, or its own error (a stock-out fails that request,
 not the batch), and its own audit entry. A lone request is written at once, as before.
 
@@ -29,6 +29,8 @@ import anyio.to_thread
 from sqlalchemy import Engine
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.config import load_settings
+from rxsupply.domain.limits import LedgerLimits
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.security import Deferred, ensure_allowed
 from rxsupply.errors import RxSupplyError
@@ -45,8 +47,9 @@ Request = tuple[ledger.Command, Deferred]
 class LedgerWriter:
     """One per server process (``app.state.writer``); used from the event loop only."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, limits: LedgerLimits | None = None) -> None:
         self._engine = engine
+        self._limits = limits or load_settings().limits()
         self._waiting: list[tuple[Request, asyncio.Future[ledger.Posted]]] = []
         self._running = 0
         self._tasks: set[asyncio.Task[None]] = set()  # kept, so a running drain is not collected
@@ -108,7 +111,7 @@ class LedgerWriter:
 
         def work(uow: SqlUnitOfWork) -> list[Outcome]:
             tried.append(uow)
-            return _post(uow, requests)
+            return _post(uow, requests, self._limits)
 
         return run_with_retry(self._engine, work)
 
@@ -129,7 +132,7 @@ def _answer(
             future.set_result(outcome)
 
 
-def _post(uow: SqlUnitOfWork, requests: Sequence[Request]) -> list[Outcome]:
+def _post(uow: SqlUnitOfWork, requests: Sequence[Request], limits: LedgerLimits) -> list[Outcome]:
     """Check the callers (tokens in one query), then post what they may post."""
     digests = {who.token_digest for _, who in requests if who.token_digest is not None}
     holders = uow.users.users_for_tokens(digests) if digests else {}
@@ -147,9 +150,7 @@ def _post(uow: SqlUnitOfWork, requests: Sequence[Request]) -> list[Outcome]:
             continue
         allowed.append((n, replace(command, user=user.username)))
     if allowed:
-        posted = ledger.post_many(
-            uow, [c for _, c in allowed], now=clock.now(), today=clock.local_today()
-        )
+        posted = ledger.post(uow, [c for _, c in allowed], clock=clock.current(), limits=limits)
         for (n, _), outcome in zip(allowed, posted, strict=True):
             outcomes[n] = outcome
     else:

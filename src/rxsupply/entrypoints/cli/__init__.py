@@ -16,12 +16,23 @@ from rxsupply.errors import RxSupplyError
 
 # isort: off
 from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
+from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning
 
 # isort: on
 
 __all__ = ["app", "main", "state"]
-COMMAND_GROUPS = (queries, server, demo, scanning, imports, movements, analysis, planning)
+COMMAND_GROUPS = (
+    queries,
+    server,
+    demo,
+    scanning,
+    imports,
+    movements,
+    stock_status,
+    analysis,
+    planning,
+)
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 
 

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 import typer
 
-from rxsupply.adapters import planning_runs as runs
 from rxsupply.analytics import classification
 from rxsupply.analytics.classification import Thresholds
 from rxsupply.analytics.demand import DemandMatrix, mean_daily
 from rxsupply.analytics.forecasting import METHODS, forecast
+from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, err
 from rxsupply.entrypoints.cli.demand import (
     AbcOption,
@@ -27,6 +27,7 @@ from rxsupply.entrypoints.cli.demand import (
     thresholds_of,
 )
 from rxsupply.errors import InvalidValue
+from rxsupply.services import planning
 
 
 @app.command()
@@ -42,16 +43,16 @@ def analyze(
     """ABC/XYZ, demand classes and lifecycle of every item-location."""
     thresholds = thresholds_of(abc_shares, xyz_limits, dead_days)
     src = source(demand_file)
-    if src.loaded is not None:
-        rows = runs.analysis_rows(src.loaded, thresholds=thresholds)
+    if src.history is not None:
+        rows = planning.analyse_classes(src.history, thresholds=thresholds)
     else:
         rows = _file_analysis(src.demand, thresholds)
     if report is not None:
         from rxsupply.entrypoints.reports import analysis_report
 
-        analysis_report(rows, report)
+        analysis_report(rows, report, today=context.local_today())
         err.print(f"wrote the report to {report}")
-    key = ["item", "location"] if src.loaded is not None else ["series_id"]
+    key = ["item", "location"] if src.history is not None else ["series_id"]
     columns = [*key, "abc", "xyz", "demand_class", "lifecycle", "mean_daily_demand"]
     finish(
         rows,
@@ -98,8 +99,8 @@ def forecast_cmd(
         raise InvalidValue("--method", f"unknown; choose from {', '.join(METHODS)}", method)
     src = source(demand_file)
     demand = src.demand
-    if item is not None and src.loaded is not None:
-        rows_of = src.loaded.info.rows_of({item})
+    if item is not None and src.history is not None:
+        rows_of = src.history.info.rows_of({item})
         if not rows_of.size:
             raise InvalidValue("--item", "has no demand history", item)
         demand = demand.select(rows_of)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,8 +23,17 @@ from rich.table import Table as RichTable
 from sqlalchemy import Engine
 
 from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.adapters.passwords import Argon2Hasher
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
-from rxsupply.entrypoints import clock
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.external_id import ExternalId
+from rxsupply.domain.limits import Approval, LedgerLimits
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock as system_clock
+from rxsupply.errors import RxSupplyError
+from rxsupply.services import ledger, users
+from rxsupply.services.ledger import Command, Posted
 
 app = typer.Typer(
     name="rxsupply",
@@ -42,17 +52,36 @@ err = Console(stderr=True)
 
 def now() -> datetime:
     """The current time, timezone-aware UTC (:func:`rxsupply.entrypoints.clock.now`)."""
-    return clock.now()
+    return system_clock.now()
 
 
 def facility_zone() -> ZoneInfo:
     """The facility's time zone (``RXSUPPLY_TIMEZONE``)."""
-    return clock.facility_zone()
+    return system_clock.facility_zone()
 
 
 def local_today() -> date:
     """The facility's calendar day at :func:`now`."""
     return now().astimezone(facility_zone()).date()
+
+
+@dataclass(frozen=True, slots=True)
+class _CommandClock:
+    """The clock a command passes down: :func:`now` (so a test's patch reaches it) in the
+    facility's zone."""
+
+    zone: ZoneInfo
+
+    def now(self) -> datetime:
+        return now()
+
+    def today(self) -> date:
+        return now().astimezone(self.zone).date()
+
+
+def clock() -> Clock:
+    """The clock a command hands to the use cases it calls."""
+    return _CommandClock(facility_zone())
 
 
 # --- the database ------------------------------------------------------------------------
@@ -61,6 +90,7 @@ def local_today() -> date:
 class State:
     db: str | None = None
     engine: Engine | None = None
+    user: str | None = None
 
 
 state = State()
@@ -73,6 +103,25 @@ def database_url(db: str | None) -> str:
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser()}"
+
+
+def user(needs: Permission | None = None) -> str:
+    """Who a command that writes acts as: ``--user``, else ``RXSUPPLY_USER``; required.
+    Once the database has users it must be one of them (``rxsupply users list``), allowed
+    what the command ``needs``."""
+    name = state.user or load_settings().user
+    if not name.strip():
+        raise RxSupplyError(
+            "name who does this: rxsupply --user NAME ... (or set RXSUPPLY_USER); every "
+            "change is recorded under its user"
+        )
+    with SqlUnitOfWork(engine(), readonly=True) as uow:
+        return users.acting_user(uow, name, needs)
+
+
+def limits() -> LedgerLimits:
+    """The ledger's limits from the settings (RXSUPPLY_MAX_QUANTITY, ...)."""
+    return load_settings().limits()
 
 
 def engine() -> Engine:
@@ -92,9 +141,18 @@ def main_options(
             "(default RXSUPPLY_DATABASE_URL, else ./rxsupply.db).",
         ),
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="Who does this: every change is recorded under this user "
+            "(default RXSUPPLY_USER; once the database has users, one of them).",
+        ),
+    ] = None,
 ) -> None:
     state.db = db
     state.engine = None
+    state.user = user
 
 
 # --- printing ----------------------------------------------------------------------------
@@ -168,3 +226,46 @@ def local_day(stamp: str | None) -> str:
     if not stamp:
         return "-"
     return datetime.fromisoformat(stamp).astimezone(facility_zone()).date().isoformat()
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def approval(approver: str | None, password: str | None) -> Approval | None:
+    """The second user of a two-person rule: ``--approved-by NAME``, who types their own
+    password (prompted when ``--approver-password`` is not given)."""
+    if not approver:
+        return None
+    secret = (
+        password
+        if password is not None
+        else typer.prompt(f"password of {approver} (the second user)", hide_input=True)
+    )
+    with SqlUnitOfWork(engine(), readonly=True) as uow:
+        return users.approve(uow, Argon2Hasher(), username=approver, password=secret)
+
+
+def external_id(source: str, value: str | None) -> ExternalId | None:
+    """An id that makes a retry of the command a no-op (``--external-id``)."""
+    return ExternalId(source, value) if value else None
+
+
+def post(command: Command, as_json: bool) -> Posted:
+    """Post one command (retried on a deadlock), print what it did, return it."""
+    result = run_with_retry(
+        engine(),
+        lambda uow: ledger.post_one(uow, command, clock=clock(), limits=limits()),
+    )
+    if as_json:
+        sys.stdout.write(json.dumps(result.as_dict(), default=str) + "\n")
+    elif result.duplicate:
+        out.print("[yellow]already recorded; nothing written[/yellow]")
+    elif result.changed:
+        for change in result.changed:
+            out.print(
+                f"[green]{change.get('lot') or change.get('serial')}: {change['from']} -> "
+                f"{change['to']}[/green] ({change.get('units', 0)} units)"
+            )
+    else:
+        out.print(f"[green]posted {len(result.movements)} movement(s)[/green]")
+    return result

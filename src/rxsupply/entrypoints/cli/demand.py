@@ -11,13 +11,14 @@ from typing import Annotated, Any
 
 import typer
 
-from rxsupply.adapters import planning_runs as runs
 from rxsupply.adapters.demand_files import read_demand, write_table
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.analytics.classification import Thresholds
 from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import emit, engine, out
 from rxsupply.errors import InvalidValue
+from rxsupply.services import planning
 
 
 class Measure(StrEnum):
@@ -71,19 +72,21 @@ def thresholds_of(abc: str, xyz: str, dead_days: int) -> Thresholds:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """The demand to work on; with its history (what planning knows about each series) when
+    it comes from the database."""
+
     demand: DemandMatrix
-    loaded: runs.Loaded | None
+    history: planning.History | None
 
 
-def source(demand_file: Path | None, days: int = runs.HISTORY_DAYS) -> Source:
+def source(demand_file: Path | None, days: int = planning.PLANNING_HISTORY_DAYS) -> Source:
     if demand_file is not None:
-        return Source(demand=read_demand(demand_file), loaded=None)
-    loaded = runs.load(
-        engine(), today=context.local_today(), zone=context.facility_zone(), days=days
-    )
-    if loaded.demand.series == 0:
+        return Source(demand=read_demand(demand_file), history=None)
+    with SqlUnitOfWork(engine(), readonly=True) as uow:
+        history = planning.load_history(uow, clock=context.clock(), days=days)
+    if history.demand.series == 0:
         raise InvalidValue("database", "no demand to plan from: import dispenses first")
-    return Source(demand=loaded.demand, loaded=loaded)
+    return Source(demand=history.demand, history=history)
 
 
 def finish(

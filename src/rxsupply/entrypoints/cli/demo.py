@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Annotated
 
@@ -13,15 +14,17 @@ from sqlalchemy import Engine
 
 from rxsupply.adapters import queries
 from rxsupply.adapters.database import analyze
-from rxsupply.adapters.demo_hospital import build_demo
+from rxsupply.adapters.demo_catalogue import demo_items
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.fields import parse_date
 from rxsupply.domain.users import Role
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, engine, err, local_day, out
 from rxsupply.errors import RxSupplyError
 from rxsupply.services import users
+from rxsupply.services.demo import build_demo
 
 
 @app.command()
@@ -39,7 +42,11 @@ def demo(
 ) -> None:
     """Build a demo hospital system: formulary, storeroom, satellites, ~30 ADCs per hospital,
     and two years of simulated dispenses, refills and purchases."""
-    today = parse_date(end, "end") if end else context.local_today()
+    clock = context.clock()
+    if end:
+        zone = context.facility_zone()
+        clock = FixedClock(datetime.combine(parse_date(end, "end"), time(0), zone), zone)
+    user = context.user()
     eng = engine()
     with SqlUnitOfWork(eng, readonly=True) as uow:
         if uow.locations.ids_by_code():
@@ -54,10 +61,17 @@ def demo(
 
         with SqlUnitOfWork(eng) as uow:
             built = build_demo(
-                uow, today=today, seed=seed, facilities=facilities, days=days, progress=say
+                uow,
+                demo_items(),
+                clock=clock,
+                user=user,
+                seed=seed,
+                facilities=facilities,
+                days=days,
+                progress=say,
             )
     analyze(eng)
-    logins = _demo_users(eng)
+    logins = _demo_users(eng, user)
     with eng.connect() as conn:
         info = queries.summary(conn)
     info["stockout_pocket_days"] = built.stockout_days
@@ -109,7 +123,7 @@ DEMO_USERS = (
 )
 
 
-def _demo_users(eng: Engine) -> list[tuple[str, str]]:
+def _demo_users(eng: Engine, by: str) -> list[tuple[str, str]]:
     """One login per role for trying the demo (never for a real database)."""
     made = []
     hasher = Argon2Hasher()
@@ -124,7 +138,7 @@ def _demo_users(eng: Engine) -> list[tuple[str, str]]:
                     role=role,
                     password=DEMO_PASSWORD,
                     now=context.now(),
-                    by="demo",
+                    by=by,
                 )
         made.append((username, role.value))
     return made

@@ -19,6 +19,7 @@ from rxsupply.adapters.fda_ndc import as_products, read_ndc_directory
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date
+from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, engine, err, out
 from rxsupply.services import imports
@@ -68,6 +69,7 @@ def import_cmd(
     if kind is ImportKind.MIMIC_PRESCRIPTIONS:
         _import_mimic(files, out_file, start, days, seed, as_json)
         return
+    user = context.user(Permission.IMPORT)
     if kind is ImportKind.NDC_DIRECTORY:
         if len(files) != 2:
             raise typer.BadParameter("ndc-directory takes two files: product.txt package.txt")
@@ -85,6 +87,7 @@ def import_cmd(
                     rows=directory.counts.packages_read,
                     skipped=dict(directory.skipped),
                     now=context.now(),
+                    user=user,
                 ),
             )
         results.append(result.as_dict())
@@ -92,7 +95,7 @@ def import_cmd(
         required, optional = imports.COLUMNS[kind.value]
         for path in files:
             table = read_csv_table(path, required=required, optional=optional)
-            results.append(_run_import(kind, table, settings.import_error_cap).as_dict())
+            results.append(_run_import(kind, table, settings.import_error_cap, user).as_dict())
     if as_json:
         sys.stdout.write(json.dumps(results, indent=1) + "\n")
     else:
@@ -126,7 +129,7 @@ def _import_mimic(
     )
 
 
-def _run_import(kind: ImportKind, table: Any, cap: int) -> imports.ImportResult:
+def _run_import(kind: ImportKind, table: Any, cap: int, user: str) -> imports.ImportResult:
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -142,23 +145,19 @@ def _run_import(kind: ImportKind, table: Any, cap: int) -> imports.ImportResult:
             bar.advance(task, n)
 
         def work(uow: SqlUnitOfWork) -> imports.ImportResult:
+            now, clock, limits = context.now(), context.clock(), context.limits()
             if kind is ImportKind.ITEMS:
-                return imports.import_items(uow, table, now=context.now(), cap=cap)
+                return imports.import_items(uow, table, now=now, user=user, cap=cap)
             if kind is ImportKind.LOCATIONS:
-                return imports.import_locations(uow, table, now=context.now(), cap=cap)
+                return imports.import_locations(uow, table, now=now, user=user, cap=cap)
             if kind is ImportKind.STOCK:
                 return imports.import_stock(
-                    uow, table, now=context.now(), local=context.facility_zone(), cap=cap
+                    uow, table, clock=clock, user=user, cap=cap, limits=limits
                 )
             if kind is ImportKind.DISPENSES:
                 return imports.import_dispenses(
-                    uow,
-                    table,
-                    now=context.now(),
-                    local=context.facility_zone(),
-                    cap=cap,
-                    progress=tick,
+                    uow, table, clock=clock, user=user, cap=cap, limits=limits, progress=tick
                 )
-            return imports.import_purchases(uow, table, now=context.now(), cap=cap)
+            return imports.import_purchases(uow, table, now=now, user=user, cap=cap)
 
         return run_with_retry(engine(), work)

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from rxsupply.adapters import planning_runs as runs
 from rxsupply.adapters.demand_files import read_demand, read_policy
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.analytics.demand import DemandMatrix
@@ -32,7 +31,7 @@ from rxsupply.entrypoints.cli.demand import (
     thresholds_of,
 )
 from rxsupply.errors import InvalidValue
-from rxsupply.services import levels
+from rxsupply.services import planning
 
 
 def _file_setting(n: int, lead: int, review: int) -> Setting:
@@ -114,10 +113,13 @@ def plan_cmd(
     ).keeping(keep_dead)
     thresholds = thresholds_of(abc_shares, xyz_limits, dead_days)
     planner = _planner(scheduler, partitions)
+    if propose and demand_file is not None:
+        raise InvalidValue("--propose", "stores recommendations in the database: drop --demand")
+    user = context.user() if propose else None  # refused before a long run, not after it
     src = source(demand_file)
-    if src.loaded is not None:
-        result = runs.plan_loaded(
-            src.loaded,
+    if src.history is not None:
+        result = planning.plan_history(
+            src.history,
             targets=targets,
             textbook=textbook,
             budget=budget,
@@ -131,23 +133,16 @@ def plan_cmd(
             extra["budget"] = budget
         result = planner(src.demand, setting=setting, targets=targets, textbook=textbook, **extra)
     rows = result.rows()
-    if propose:
-        if src.loaded is None:
-            raise InvalidValue("--propose", "stores recommendations in the database: drop --demand")
-        recs = runs.recommendations(result, src.loaded.info)
+    if user is not None and src.history is not None:
         with SqlUnitOfWork(engine()) as uow:
-            levels.propose(
-                uow,
-                recommendations=recs,
-                classes=runs.class_rows(result, src.loaded.info, src.loaded.demand.quantities),
-                user="cli",
-                now=context.now(),
+            proposed = planning.propose_plan(
+                uow, history=src.history, result=result, user=user, clock=context.clock()
             )
-        err.print(f"proposed {len(recs):,} changed levels for review")
+        err.print(f"proposed {proposed:,} changed levels for review")
     if report is not None:
         from rxsupply.entrypoints.reports import plan_report
 
-        plan_report(src.demand, result, report, loaded=src.loaded)
+        plan_report(src.demand, result, report, loaded=src.history, today=context.local_today())
         err.print(f"wrote the report to {report}")
     finish(
         rows,
@@ -158,13 +153,12 @@ def plan_cmd(
     )
 
 
-def _planner(scheduler: str | None, partitions: int) -> runs.Planner:
+def _planner(scheduler: str | None, partitions: int) -> planning.PlanFunction:
     if scheduler is None:
         return plan
     from rxsupply.adapters.dask_planning import distributed_planner
 
-    planner: runs.Planner = distributed_planner(scheduler, partitions=partitions)
-    return planner
+    return distributed_planner(scheduler, partitions=partitions)
 
 
 @app.command(name="simulate")
@@ -184,9 +178,9 @@ def simulate_cmd(
         rows = _simulate_file(read_demand(demand_file), policy_file)
         finish(rows, out_file=out_file, as_json=as_json, title="Simulation")
         return
-    loaded = source(None).loaded
-    assert loaded is not None
-    comparison = runs.compare_on_holdout(loaded, holdout_days=holdout_days)
+    history = source(None).history
+    assert history is not None
+    comparison = planning.compare_on_holdout(history, holdout_days=holdout_days)
     rows = [
         {"policy": "current", **comparison.current.totals()},
         {"policy": "recommended", **comparison.recommended.totals()},
@@ -218,7 +212,7 @@ def _simulate_file(demand: DemandMatrix, policy_file: Path) -> list[dict[str, An
         lead_time_days=np.maximum(column("lead_time_days", 1), 1).astype(np.int64),
         review_period_days=np.maximum(column("review_period_days", 1), 1).astype(np.int64),
         unit_cost=column("unit_cost", 1.0).astype(np.float64),
-        shelf_life_days=column("shelf_life_days", runs.SHELF_LIFE_DAYS).astype(np.int64),
+        shelf_life_days=column("shelf_life_days", planning.SHELF_LIFE_DAYS).astype(np.int64),
     )
     result = simulate(demand.quantities[rows], policy)
     return [

@@ -1,4 +1,5 @@
-"""``rxsupply stock | ledger | check``: what is on hand, what moved, and whether they agree."""
+"""``rxsupply stock | ledger | check | picklist``: what is on hand, what moved, whether they
+agree, and what to pick to restock the cabinets."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from typing import Annotated
 import typer
 
 from rxsupply.adapters import queries
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.fields import parse_date
+from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, emit, engine, out
+from rxsupply.services import picking
 
 
 @app.command()
@@ -97,3 +101,20 @@ def check(
         out.print("[green]ledger check: every on-hand equals its ledger sum[/green]")
     if rows:
         raise typer.Exit(1)
+
+
+@app.command()
+def picklist(
+    cabinet: Annotated[str | None, typer.Option(help="Only this cabinet's pockets.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+) -> None:
+    """The refill pick list: for each pocket at or below its min, the lots to take from the
+    storeroom to bring it to its max (usable stock only, earliest expiry first)."""
+    with SqlUnitOfWork(engine(), readonly=True) as uow:
+        lines = picking.refill_pick_list(uow, clock=context.clock(), cabinet=cabinet)
+    emit(
+        [line.as_dict() for line in lines],
+        as_json=as_json,
+        title="Refill pick list",
+        columns=["pocket", "item", "from_location", "ndc", "lot", "expiry", "quantity", "short"],
+    )

@@ -8,7 +8,7 @@ import typer
 
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.users import Role
+from rxsupply.domain.users import Permission, Role
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, database_url, emit, engine, err, out, state
 from rxsupply.services import users
@@ -79,13 +79,17 @@ def users_add(
             role=role,
             password=secret,
             now=context.now(),
-            by="cli",
+            by=context.user(Permission.MANAGE_USERS),
         )
     out.print(f"added {user.username} ({user.role.value})")
     if token:
         with SqlUnitOfWork(engine()) as uow:
             issued = users.issue_token(
-                uow, username=user.username, name=token, now=context.now(), by="cli"
+                uow,
+                username=user.username,
+                name=token,
+                now=context.now(),
+                by=context.user(Permission.MANAGE_USERS),
             )
         out.print(f"API token {issued.name}: {issued.token}")
 
@@ -112,7 +116,13 @@ def users_list(
 def users_disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
     """Disable a user: sessions and API tokens stop working at once."""
     with SqlUnitOfWork(engine()) as uow:
-        users.set_active(uow, username=username, active=False, now=context.now(), by="cli")
+        users.set_active(
+            uow,
+            username=username,
+            active=False,
+            now=context.now(),
+            by=context.user(Permission.MANAGE_USERS),
+        )
     out.print(f"disabled {username}")
 
 
@@ -123,5 +133,11 @@ def users_token(
 ) -> None:
     """Issue an API token for a user (printed once; only its hash is stored)."""
     with SqlUnitOfWork(engine()) as uow:
-        issued = users.issue_token(uow, username=username, name=name, now=context.now(), by="cli")
+        issued = users.issue_token(
+            uow,
+            username=username,
+            name=name,
+            now=context.now(),
+            by=context.user(Permission.MANAGE_USERS),
+        )
     out.print(issued.token)

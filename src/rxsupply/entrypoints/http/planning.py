@@ -2,7 +2,8 @@
 (``entrypoints.api.planning_routes``) and the planning pages (``entrypoints.web.planning``) both
 do, so a page shows what its endpoint returns.
 
-Each reads the clock here, at the entrypoint, and passes it down.
+Each takes the clock its route made (``rxsupply.entrypoints.clock.current()``) and passes it
+down to the use cases (``services.levels``, ``services.planning``).
 """
 
 from __future__ import annotations
@@ -13,33 +14,29 @@ from typing import Any
 from sqlalchemy import Engine
 
 from rxsupply.adapters import planning_queries
-from rxsupply.adapters.planning_runs import run_planning
-from rxsupply.adapters.unit_of_work import run_with_retry
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.analytics.policy import Targets
-from rxsupply.entrypoints import clock
-from rxsupply.services import levels
+from rxsupply.domain.clock import Clock
+from rxsupply.services import levels, planning
 
 
-def decide(engine: Engine, recommendation_id: int, *, accept: bool, user: str) -> dict[str, Any]:
+def decide(
+    engine: Engine, recommendation_id: int, *, accept: bool, user: str, clock: Clock
+) -> dict[str, Any]:
     """Accept or reject a pending recommendation; the decided recommendation."""
     run_with_retry(
         engine,
         lambda uow: levels.decide(
-            uow, recommendation_id=recommendation_id, accept=accept, user=user, now=clock.now()
+            uow, recommendation_id=recommendation_id, accept=accept, user=user, clock=clock
         ),
     )
     with engine.connect() as conn:
-        return planning_queries.recommendation(conn, recommendation_id)
+        return planning_queries.explained_recommendation(conn, recommendation_id)
 
 
-def plan_now(engine: Engine, *, user: str, keep_dead: bool = False) -> dict[str, Any]:
+def plan_now(engine: Engine, *, user: str, clock: Clock, keep_dead: bool = False) -> dict[str, Any]:
     """Run the planning job on the ledger's history up to yesterday; its summary."""
-    summary = run_planning(
-        engine,
-        today=clock.local_today(),
-        zone=clock.facility_zone(),
-        now=clock.now(),
-        user=user,
-        targets=Targets(stock_dead=keep_dead),
+    summary = planning.run_planning(
+        SqlUnitOfWork(engine), targets=Targets(stock_dead=keep_dead), user=user, clock=clock
     )
     return asdict(summary) | {"seconds": round(summary.seconds, 2)}

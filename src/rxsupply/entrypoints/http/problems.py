@@ -11,23 +11,31 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rxsupply.errors import (
     AlreadyDecided,
+    ApprovalNeeded,
     AuthenticationFailed,
+    DuplicateSerial,
     ImportRejected,
     InsufficientStock,
     InvalidMovement,
     InvalidValue,
     NotFound,
+    OverCapacity,
     PermissionDenied,
     RxSupplyError,
+    UnusableStock,
 )
 
 PROBLEM = "application/problem+json"
 _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (AuthenticationFailed, 401, "authentication-required"),
+    (ApprovalNeeded, 403, "approval-needed"),
     (PermissionDenied, 403, "forbidden"),
     (NotFound, 404, "not-found"),
     (InsufficientStock, 409, "insufficient-stock"),
     (InvalidMovement, 409, "invalid-movement"),
+    (UnusableStock, 409, "unusable-stock"),
+    (OverCapacity, 409, "over-capacity"),
+    (DuplicateSerial, 409, "suspect-serial"),
     (AlreadyDecided, 409, "already-decided"),
     (ImportRejected, 422, "import-rejected"),
     (InvalidValue, 422, "invalid-value"),

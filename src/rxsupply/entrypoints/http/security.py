@@ -22,7 +22,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission, User
 from rxsupply.entrypoints import clock
 from rxsupply.errors import AuthenticationFailed, PermissionDenied
-from rxsupply.services import users
+from rxsupply.services import sessions, users
 from rxsupply.services.users import token_digest
 
 COOKIE = "rxsupply_session"
@@ -37,19 +37,20 @@ class Caller:
 
 
 class Sessions:
-    """Signed session cookies backed by a session row, so signing out revokes the cookie
-    (a copy of it stops working too); only the SHA-256 of the session key is stored."""
+    """Signed session cookies around the session use cases (``services.sessions``): the
+    cookie carries the user id, a CSRF token and the session key, signed here; the session
+    itself (live or signed out) is the database's, so signing out revokes the cookie and any
+    copy of it."""
 
     def __init__(self, secret: str, engine: Engine) -> None:
         self._signer = URLSafeTimedSerializer(secret, salt="rxsupply-session")
         self._engine = engine
 
     def issue(self, user: User) -> tuple[str, str]:
-        assert user.id is not None
-        csrf, key = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+        """Start a session for a signed-in user: its cookie and CSRF token."""
         with SqlUnitOfWork(self._engine) as uow:
-            uow.users.add_session(token_digest(key), user.id, clock.now())
-            uow.commit()
+            key = sessions.start_session(uow, user=user, clock=clock.current())
+        csrf = secrets.token_urlsafe(24)
         return self._signer.dumps({"uid": user.id, "csrf": csrf, "sid": key}), csrf
 
     def _data(self, cookie: str) -> Any:
@@ -60,20 +61,27 @@ class Sessions:
         except BadSignature:
             raise AuthenticationFailed("invalid session; sign in again") from None
 
-    def read(self, cookie: str) -> tuple[int, str]:
-        """The user id and CSRF token of a live session; signed-out sessions are refused."""
+    def caller(self, cookie: str) -> Caller:
+        """The user and CSRF token of a live session of an active user; signed-out sessions
+        and disabled users are refused."""
         data = self._data(cookie)
         with SqlUnitOfWork(self._engine, readonly=True) as uow:
-            active = uow.users.session_active(token_digest(str(data.get("sid", ""))))
-        if not active:
-            raise AuthenticationFailed("you signed out of this session; sign in again")
-        return int(data["uid"]), str(data["csrf"])
+            user = sessions.check_session(
+                uow, key=str(data.get("sid", "")), user_id=int(data["uid"])
+            )
+        return Caller(user, str(data["csrf"]))
+
+    def read(self, cookie: str) -> tuple[int, str]:
+        """The user id and CSRF token of a live session (:meth:`caller`)."""
+        who = self.caller(cookie)
+        assert who.user.id is not None and who.csrf is not None
+        return who.user.id, who.csrf
 
     def revoke(self, cookie: str) -> None:
+        """End the session of this cookie (sign out)."""
         data = self._data(cookie)
         with SqlUnitOfWork(self._engine) as uow:
-            uow.users.revoke_session(token_digest(str(data.get("sid", ""))))
-            uow.commit()
+            sessions.end_session(uow, key=str(data.get("sid", "")))
 
 
 def _engine(request: Request) -> Engine:
@@ -84,12 +92,6 @@ def _engine(request: Request) -> Engine:
 def _user_for_token(engine: Engine, token: str) -> User:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return users.user_for_token(uow, token)
-
-
-def _user_by_id(engine: Engine, uid: int) -> User | None:
-    with SqlUnitOfWork(engine, readonly=True) as uow:
-        stored = uow.users.get_by_id(uid)
-    return None if stored is None else stored.user
 
 
 def _bearer(request: Request) -> str | None:
@@ -107,10 +109,7 @@ async def caller(request: Request) -> Caller:
     cookie = request.cookies.get(COOKIE)
     if not cookie:
         raise AuthenticationFailed("sign in, or send an API token as 'Authorization: Bearer'")
-    uid, csrf = await run_in_threadpool(request.app.state.sessions.read, cookie)
-    stored = await run_in_threadpool(_user_by_id, engine, uid)
-    if stored is None or not stored.active:
-        raise AuthenticationFailed("the account is disabled; sign in again")
+    who: Caller = await run_in_threadpool(request.app.state.sessions.caller, cookie)
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(
@@ -119,9 +118,9 @@ async def caller(request: Request) -> Caller:
             form = await request.form()
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
-        if not sent or not secrets.compare_digest(sent, csrf):
+        if not sent or not who.csrf or not secrets.compare_digest(sent, who.csrf):
             raise PermissionDenied("the form's CSRF token is missing or stale; reload the page")
-    return Caller(stored, csrf)
+    return who
 
 
 CallerDep = Annotated[Caller, Depends(caller)]

@@ -64,7 +64,8 @@ def dashboard(request: Request, who: Viewer, engine: EngineDep) -> Response:
     with engine.connect() as conn:
         by_location = queries.value_by_location(conn)
         turns = queries.turns(conn, since=until - timedelta(days=365), until=until)
-        zero = queries.items_at_zero(conn)
+        zero = queries.items_at_zero(conn, today=today)
+        unusable = queries.unusable_totals(conn, today=today)
         expiring = queries.stock_rows(
             conn,
             queries.StockFilter(expiring_before=today + timedelta(days=EXPIRY_DAYS), limit=500),
@@ -80,6 +81,7 @@ def dashboard(request: Request, who: Viewer, engine: EngineDep) -> Response:
         value_chart=charts.value_by_location(by_location) if by_location else None,
         turns=turns,
         zero=zero,
+        unusable=unusable,
         expiring=expiring,
     )
 

@@ -28,7 +28,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.http import problems
 from rxsupply.entrypoints.http.security import COOKIE, Caller
-from rxsupply.entrypoints.web import browsing, movements, planning, signin
+from rxsupply.entrypoints.web import browsing, movements, planning, receiving, signin
 from rxsupply.entrypoints.web.rendering import (
     DOING,
     Formats,
@@ -48,7 +48,13 @@ def install(app: FastAPI) -> None:
     zone = ZoneInfo(load_settings().timezone)
     app.state.web_templates = make_templates(zone)
     app.state.web_formats = Formats(zone)
-    for router in (signin.router, browsing.router, movements.router, planning.router):
+    for router in (
+        signin.router,
+        browsing.router,
+        receiving.router,
+        movements.router,
+        planning.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")
     _install_error_pages(app)

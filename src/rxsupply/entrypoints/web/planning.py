@@ -20,6 +20,7 @@ from starlette.responses import Response
 
 from rxsupply.adapters import planning_queries
 from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http import planning as plans
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
@@ -35,7 +36,8 @@ from rxsupply.errors import AlreadyDecided, NotFound, RxSupplyError
 
 router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
-Planner = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
+LevelSetter = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
+"""A signed-in user who may set levels: decide recommendations, run planning."""
 FormText = Annotated[str, Form()]
 CLASS_PAGE = 100
 REVIEW_PAGE = 100
@@ -108,7 +110,7 @@ def classes(
     start = offset_of(offset)
     with engine.connect() as conn:
         matrix = planning_queries.class_matrix(conn)
-        rows = planning_queries.class_rows(
+        rows = planning_queries.latest_classes(
             conn,
             abc=abc or None,
             xyz=xyz or None,
@@ -120,7 +122,7 @@ def classes(
             offset=start,
         )
         every = (
-            planning_queries.class_rows(conn, dispensing_only=True, limit=CHART_SERIES)
+            planning_queries.latest_classes(conn, dispensing_only=True, limit=CHART_SERIES)
             if matrix["cells"]
             else []
         )
@@ -176,7 +178,7 @@ def review(
 ) -> Response:
     start = offset_of(offset)
     with engine.connect() as conn:
-        rows = planning_queries.recommendations(
+        rows = planning_queries.explained_recommendations(
             conn,
             status="pending",
             location=location.strip() or None,
@@ -213,7 +215,13 @@ def _decide(
     engine: Engine, recommendation_id: int, *, accept: bool, who: Caller, back: str
 ) -> Response:
     try:
-        row = plans.decide(engine, recommendation_id, accept=accept, user=who.user.username)
+        row = plans.decide(
+            engine,
+            recommendation_id,
+            accept=accept,
+            user=who.user.username,
+            clock=clock.current(),
+        )
     except (AlreadyDecided, NotFound) as exc:
         return redirect_with(back, f"Nothing changed: {exc}.", ok=False)
     what = f"{row['name']} at {row['location']}"
@@ -228,24 +236,24 @@ def _decide(
 
 @router.post("/levels/{recommendation_id}/accept", **page_route(Permission.SET_LEVELS))
 def accept(
-    recommendation_id: int, who: Planner, engine: EngineDep, back: FormText = "/levels"
+    recommendation_id: int, who: LevelSetter, engine: EngineDep, back: FormText = "/levels"
 ) -> Response:
     return _decide(engine, recommendation_id, accept=True, who=who, back=back)
 
 
 @router.post("/levels/{recommendation_id}/reject", **page_route(Permission.SET_LEVELS))
 def reject(
-    recommendation_id: int, who: Planner, engine: EngineDep, back: FormText = "/levels"
+    recommendation_id: int, who: LevelSetter, engine: EngineDep, back: FormText = "/levels"
 ) -> Response:
     return _decide(engine, recommendation_id, accept=False, who=who, back=back)
 
 
 @router.post("/planning/run", **page_route(Permission.SET_LEVELS))
-def run(who: Planner, engine: EngineDep, back: FormText = "/levels") -> Response:
+def run(who: LevelSetter, engine: EngineDep, back: FormText = "/levels") -> Response:
     """Run the planning job now (as ``rxsupply plan --propose``) and go back with its
     summary."""
     try:
-        summary = plans.plan_now(engine, user=who.user.username)
+        summary = plans.plan_now(engine, user=who.user.username, clock=clock.current())
     except RxSupplyError as exc:
         return redirect_with(back, f"Planning did not run: {exc}.", ok=False)
     return redirect_with(

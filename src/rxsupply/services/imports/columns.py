@@ -19,6 +19,9 @@ ITEM_COLUMNS = (
         "package_description",
         "dea_schedule",
         "package_cost",
+        "non_expiring",
+        "case_gtin",
+        "case_packages",
     ],
 )
 STOCK_COLUMNS = (["location", "ndc", "lot", "expiry", "quantity"], ["as_of", "external_id"])

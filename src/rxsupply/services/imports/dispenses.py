@@ -3,15 +3,26 @@ returns and waste applied in time order through the stock book."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
 
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.fields import parse_timestamp, parse_units
-from rxsupply.domain.movement import Movement, MovementKind
-from rxsupply.errors import InsufficientStock, InvalidMovement
-from rxsupply.services.imports.results import ImportResult, Progress, _finish, _tick
-from rxsupply.services.ports import UnitOfWork, book_for
+from rxsupply.domain.limits import LedgerLimits
+from rxsupply.domain.movement import MovementKind
+from rxsupply.errors import RxSupplyError
+from rxsupply.services.imports.results import (
+    ImportResult,
+    Progress,
+    _finish,
+    _tick,
+    field_of,
+    reason_of,
+)
+from rxsupply.services.ledger import Bulk, Dispense
+from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.ports.tables import Errors, Table
 from rxsupply.services.references import resolve_products
-from rxsupply.services.tabular import Errors, Table
 
 _DISPENSE_KINDS = {
     "dispense": MovementKind.DISPENSE,
@@ -29,16 +40,17 @@ def import_dispenses(
     uow: UnitOfWork,
     table: Table,
     *,
-    now: datetime,
-    local: tzinfo,
+    clock: Clock,
+    user: str,
     cap: int = 100,
-    user: str = "",
+    limits: LedgerLimits | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
     """ADC or EHR dispense transactions:
     ``transaction_id,timestamp,location,quantity`` and ``item`` or ``ndc`` (``kind``
-    dispense/return/waste, default dispense). Rows are applied in time order; a dispense that
-    needs more than is on hand rejects the file."""
+    dispense/return/waste, default dispense; ``user``, the nurse, else the importer). Rows are
+    posted in time order through the ledger's one path (usable stock, earliest expiry first on
+    each row's day); a dispense that needs more than is on hand rejects the file."""
     errors = Errors(table.name, cap)
     loc_ids = uow.locations.ids_by_code()
     item_ids = uow.items.ids_by_code()
@@ -49,10 +61,10 @@ def import_dispenses(
         errors.raise_if_any()
     txn, stamps, locs = table.get("transaction_id"), table.get("timestamp"), table.get("location")
     qtys, kinds = table.get("quantity"), table.get("kind")
-    items, ndcs, _users = table.get("item"), table.get("ndc"), table.get("user")
+    items, ndcs, users = table.get("item"), table.get("ndc"), table.get("user")
     products = resolve_products(uow, {n for n in ndcs if n}) if has_ndc else {}
     seen: dict[str, int] = {}
-    parsed: list[tuple[datetime, int, str, int, list[int], str, int, MovementKind]] = []
+    parsed: list[tuple[datetime, int, Dispense, int, list[int]]] = []
     stamp_cache: dict[str, datetime] = {}
     for i in range(table.rows):
         row = i + 1
@@ -66,7 +78,9 @@ def import_dispenses(
         seen[tid] = row
         stamp = stamp_cache.get(stamps[i])
         if stamp is None:
-            stamp = errors.value(row, "timestamp", lambda s: parse_timestamp(s, local), stamps[i])
+            stamp = errors.value(
+                row, "timestamp", lambda s: parse_timestamp(s, clock.zone), stamps[i]
+            )
             if stamp is None:
                 continue
             stamp_cache[stamps[i]] = stamp
@@ -77,7 +91,7 @@ def import_dispenses(
         qtext = qtys[i]
         qty = (
             int(qtext)
-            if qtext.isascii() and qtext.isdigit() and qtext != "0"
+            if qtext.isascii() and qtext.isdigit() and qtext != "0" and len(qtext) < 10
             else errors.value(row, "quantity", parse_units, qtext)
         )
         if qty is None:
@@ -86,6 +100,8 @@ def import_dispenses(
         if kind is None:
             errors.add(row, "kind", f"{kinds[i]!r} is not dispense, return or waste")
             continue
+        item: str | None = None
+        ndc: str | None = None
         if has_item and items[i]:
             iid = item_ids.get(items[i])
             if iid is None:
@@ -95,60 +111,49 @@ def import_dispenses(
             if not pids:
                 errors.add(row, "item", f"item {items[i]} has no products")
                 continue
-            what = items[i]
+            item = items[i]
         elif has_ndc and ndcs[i]:
             pid = products.get(ndcs[i])
             if not isinstance(pid, int):
                 errors.add(row, "ndc", str(pid))
                 continue
-            pids, what = [pid], ndcs[i]
+            pids, ndc = [pid], ndcs[i]
         else:
             errors.add(row, "item" if has_item else "ndc", "give an item code or an NDC")
             continue
-        parsed.append((stamp, row, tid, loc_id, pids, what, qty, kind))
+        external = errors.value(row, "transaction_id", lambda t: ExternalId("txn", t), tid)
+        if external is None:
+            continue
+        command = Dispense(
+            user=users[i] or user,
+            location=locs[i],
+            quantity=qty,
+            item=item,
+            product=ndc,
+            kind=kind,
+            occurred_at=stamp,
+            external_id=external,
+        )
+        parsed.append((stamp, row, command, loc_id, pids))
         if row % 10_000 == 0:
             _tick(progress, 10_000)
     errors.raise_if_any()
-    done = uow.ledger.recorded(["txn:" + p[2] for p in parsed])
-    todo = [p for p in parsed if "txn:" + p[2] not in done]
+    done = uow.ledger.recorded([str(p[2].external_id) for p in parsed])
+    todo = [p for p in parsed if str(p[2].external_id) not in done]
     todo.sort(key=lambda p: (p[0], p[1]))
-    book = book_for(
+    bulk = Bulk(
         uow,
-        roots={p[3] for p in todo},
-        product_ids={pid for p in todo for pid in p[4]},
-        lock=True,
+        clock=clock,
+        limits=limits,
+        scope=({p[3] for p in todo}, {pid for p in todo for pid in p[4]}),
     )
-    movements: list[Movement] = []
-    for stamp, row, tid, loc_id, pids, what, qty, kind in todo:
+    for _, row, command, _, _ in todo:
         try:
-            if kind is MovementKind.PATIENT_RETURN:
-                movements.append(
-                    book.put_back(
-                        kind=kind,
-                        location_id=loc_id,
-                        product_ids=pids,
-                        quantity=qty,
-                        occurred_at=stamp,
-                        external_id="txn:" + tid,
-                        what=what,
-                    )
-                )
-            else:
-                movements.extend(
-                    book.issue(
-                        kind=kind,
-                        location_id=loc_id,
-                        product_ids=pids,
-                        quantity=qty,
-                        occurred_at=stamp,
-                        external_id="txn:" + tid,
-                        what=what,
-                    )
-                )
-        except (InsufficientStock, InvalidMovement) as exc:
-            errors.add(row, "quantity", str(exc))
+            bulk.apply(command)
+        except RxSupplyError as exc:
+            errors.add(row, field_of(exc, "quantity"), reason_of(exc))
     errors.raise_if_any()
-    uow.ledger.write(movements, book.deltas, now=now, external_ids=["txn:" + p[2] for p in todo])
+    bulk.write(audit=None)
     skipped = {"already imported": len(parsed) - len(todo)} if len(parsed) > len(todo) else {}
     result = ImportResult("dispenses", table.name, table.rows, len(todo), skipped)
-    return _finish(uow, result, now=now, user=user)
+    return _finish(uow, result, now=clock.now(), user=user)

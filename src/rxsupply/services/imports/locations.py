@@ -10,11 +10,11 @@ from rxsupply.domain.location import Location, LocationKind, check_parent
 from rxsupply.errors import InvalidValue
 from rxsupply.services.imports.results import ImportResult, _finish
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.tabular import Errors, Table
+from rxsupply.services.ports.tables import Errors, Table
 
 
 def import_locations(
-    uow: UnitOfWork, table: Table, *, now: datetime, cap: int = 100, user: str = ""
+    uow: UnitOfWork, table: Table, *, now: datetime, user: str, cap: int = 100
 ) -> ImportResult:
     """The location tree: ``code,name,kind[,parent,capacity,item,unit]``. Parents may come
     later in the file or already be in the database."""
@@ -28,6 +28,17 @@ def import_locations(
     for i in range(table.rows):
         row = i + 1
         code = codes[i]
+        if not errors.fits(
+            row,
+            {
+                "code": (code, 64),
+                "name": (names[i], 200),
+                "parent": (parents[i], 64),
+                "item": (items[i], 64),
+                "unit": (units[i], 64),
+            },
+        ):
+            continue
         if not code:
             errors.add(row, "code", "must not be blank")
             continue

@@ -19,7 +19,7 @@ def import_products(
     rows: int,
     skipped: dict[str, int] | None = None,
     now: datetime,
-    user: str = "",
+    user: str,
 ) -> ImportResult:
     """Add products by NDC: unknown NDCs are inserted, known ones enriched (blank fields
     filled), never duplicated. A product whose 11-digit billing form equals another NDC's is

@@ -11,12 +11,12 @@ from rxsupply.domain.fields import parse_date, parse_money, parse_units
 from rxsupply.services.imports.columns import PURCHASE_COLUMNS
 from rxsupply.services.imports.results import ImportResult, _finish, _key
 from rxsupply.services.ports import PurchaseLine, UnitOfWork
+from rxsupply.services.ports.tables import Errors, Table
 from rxsupply.services.references import resolve_products
-from rxsupply.services.tabular import Errors, Table
 
 
 def import_purchases(
-    uow: UnitOfWork, table: Table, *, now: datetime, cap: int = 100, user: str = ""
+    uow: UnitOfWork, table: Table, *, now: datetime, user: str, cap: int = 100
 ) -> ImportResult:
     """Invoice lines: ``invoice_date,wholesaler,ndc,packages,unit_price[,invoice_number]``;
     ``unit_price`` is the price of one package. Purchase history only: stock comes from
@@ -28,6 +28,14 @@ def import_purchases(
     occurrences: Counter[str] = Counter()
     for i in range(table.rows):
         row = i + 1
+        if not errors.fits(
+            row,
+            {
+                "wholesaler": (cols["wholesaler"][i], 200),
+                "invoice_number": (cols["invoice_number"][i], 60),
+            },
+        ):
+            continue
         day = errors.value(
             row, "invoice_date", lambda s: parse_date(s, "invoice_date"), cols["invoice_date"][i]
         )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from rxsupply.errors import RxSupplyError
 from rxsupply.services.audit import record
 from rxsupply.services.ports import UnitOfWork
 
@@ -57,3 +58,15 @@ def _finish(uow: UnitOfWork, result: ImportResult, *, now: datetime, user: str) 
 def _tick(progress: Progress | None, n: int) -> None:
     if progress is not None:
         progress(n)
+
+
+def field_of(exc: RxSupplyError, default: str) -> str:
+    """The file field a command's error is about: the field it names, else ``default``."""
+    field = getattr(exc, "field", None)
+    return field if isinstance(field, str) else default
+
+
+def reason_of(exc: RxSupplyError) -> str:
+    """What a row error says: the reason of a bad value, else the whole message."""
+    reason = getattr(exc, "reason", None)
+    return reason if isinstance(reason, str) else str(exc)

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
+from rxsupply.analytics.demand import DemandMatrix
+from rxsupply.analytics.series import SeriesInfo
 from rxsupply.domain.levels import Decision, Recommendation, StockLevel
-from rxsupply.domain.location import Location
+from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import Movement
-from rxsupply.domain.product import Item, Product
+from rxsupply.domain.product import CasePack, Item, Product
+from rxsupply.domain.serial import SerialPackage
+from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
 
@@ -34,6 +38,28 @@ class PurchaseLine:
     unit_price: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class LotRecord:
+    """A recorded lot: its id, expiry and, when it is blocked, why (None when available)."""
+
+    id: int
+    expiry: date | None
+    status: StatusNote | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One status change of a lot (``package_id`` None) or of a serialised package."""
+
+    at: datetime
+    lot_id: int
+    status: StockStatus
+    reason: str
+    user: str
+    approved_by: str = ""
+    package_id: int | None = None
+
+
 class LocationRepository(Protocol):
     def all(self) -> list[Location]: ...
     def ids_by_code(self) -> dict[str, int]: ...
@@ -43,6 +69,7 @@ class LocationRepository(Protocol):
     def subtree(self) -> dict[int, list[int]]: ...
     def codes(self, ids: Iterable[int]) -> dict[int, str]: ...
     def children(self, code: str) -> list[Location]: ...
+    def of_kind(self, kind: LocationKind) -> list[Location]: ...
 
 
 class ProductRepository(Protocol):
@@ -51,6 +78,8 @@ class ProductRepository(Protocol):
     def ids_by(self, key: ProductKey, values: Iterable[str]) -> dict[str, int]: ...
     def save_many(self, products: Sequence[Product], *, source: str) -> tuple[int, int]: ...
     def set_package_cost(self, costs: Mapping[int, Decimal]) -> None: ...
+    def cases(self, gtins: Iterable[str]) -> dict[str, CasePack]: ...
+    def save_cases(self, cases: Sequence[CasePack]) -> int: ...
 
 
 class ItemRepository(Protocol):
@@ -59,6 +88,7 @@ class ItemRepository(Protocol):
     def get_many(self, codes: Iterable[str]) -> dict[str, Item]: ...
     def save_many(self, items: Sequence[Item]) -> int: ...
     def products_of(self, item_ids: Iterable[int] | None = None) -> dict[int, list[int]]: ...
+    def non_expiring_products(self, product_ids: Iterable[int]) -> set[int]: ...
 
 
 class LotRepository(Protocol):
@@ -70,10 +100,23 @@ class LotRepository(Protocol):
     def conflicts(
         self, lots: Iterable[tuple[int, str, date | None]]
     ) -> dict[tuple[int, str], date | None]: ...
-    def lookup(
-        self, keys: Iterable[tuple[int, str]]
-    ) -> dict[tuple[int, str], tuple[int, date | None]]: ...
+    def lookup(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], LotRecord]: ...
     def add_missing(self, lots: Sequence[tuple[int, str, date | None]]) -> None: ...
+    def set_status(self, changes: Sequence[StatusChange]) -> None: ...
+    def units_by_location(self, lot_id: int) -> dict[str, int]: ...
+    def numbers(self, lot_ids: Iterable[int]) -> dict[int, str]: ...
+    def set_expiry(self, lot_id: int, expiry: date | None) -> None: ...
+    def remove(self, lot_ids: Sequence[int]) -> None: ...
+
+
+class PackageRepository(Protocol):
+    def find(
+        self, identities: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], SerialPackage]: ...
+    def by_serial(self, product_ids: Iterable[int], serial: str) -> list[SerialPackage]: ...
+    def sealed(self, lot_ids: Iterable[int]) -> list[SerialPackage]: ...
+    def add_many(self, packages: Sequence[SerialPackage], *, now: datetime) -> None: ...
+    def update_many(self, packages: Sequence[SerialPackage], *, now: datetime) -> None: ...
 
 
 class LedgerRepository(Protocol):
@@ -108,6 +151,7 @@ class AuditEntry:
     key: str = ""
     before: str | None = None
     after: str | None = None
+    approved_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +214,8 @@ class UnitOfWork(Protocol):
     @property
     def ledger(self) -> LedgerRepository: ...
     @property
+    def packages(self) -> PackageRepository: ...
+    @property
     def purchases(self) -> PurchaseRepository: ...
     @property
     def users(self) -> UserRepository: ...
@@ -181,6 +227,8 @@ class UnitOfWork(Protocol):
     def recommendations(self) -> RecommendationRepository: ...
     @property
     def series_classes(self) -> SeriesClassRepository: ...
+    @property
+    def demand(self) -> DemandHistory: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -199,3 +247,11 @@ def book_for(
     """A :class:`StockBook` of the lines of these products at each root location and below
     it: what one stock movement touches, read (and locked) in one query."""
     return uow.ledger.load_book(roots=roots, product_ids=product_ids, lock=lock)
+
+
+class DemandHistory(Protocol):
+    """The daily demand of every series (item-location) over a window of local days, and what
+    planning needs to know about each series. Days with no usable stock on hand that saw no
+    demand are censored (NaN)."""
+
+    def daily(self, *, start: date, end: date, zone: tzinfo) -> tuple[DemandMatrix, SeriesInfo]: ...

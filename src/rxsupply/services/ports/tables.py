@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from rxsupply.domain.fields import check_text
 from rxsupply.errors import ImportRejected, InvalidValue, RowError
 
 T = TypeVar("T")
@@ -39,12 +40,26 @@ class Errors:
             self.found.append(RowError(self.file, row, column, reason))
 
     def value(self, row: int, column: str, parse: Callable[[str], T], text: str) -> T | None:
-        """Parse ``text``; on failure record the error and return None."""
+        """Parse ``text``; on failure record the error (showing the start of a long value)
+        and return None."""
         try:
             return parse(text)
         except InvalidValue as exc:
-            self.add(row, column, f"{exc.reason} (got {text!r})")
+            shown = text if len(text) <= 40 else text[:40] + "..."
+            self.add(row, column, f"{exc.reason} (got {shown!r})")
             return None
+
+    def fits(self, row: int, limits: Mapping[str, tuple[str, int]]) -> bool:
+        """Each named value (column -> (text, most characters)) within its length and free of
+        control characters; the errors are recorded and False returned otherwise."""
+        good = True
+        for column, (text, limit) in limits.items():
+            try:
+                check_text(column, text, limit=limit)
+            except InvalidValue as exc:
+                self.add(row, column, exc.reason)
+                good = False
+        return good
 
     @property
     def full(self) -> bool:

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlalchemy import Engine, func, select
+from tests.conftest import EASTERN, TESTER
 
 from rxsupply.adapters import queries, tables
-from rxsupply.adapters.demo_hospital import build_demo
+from rxsupply.adapters.demo_catalogue import demo_items
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
+from rxsupply.services.demo import build_demo
 
 END = date(2026, 11, 1)
+CLOCK = FixedClock(datetime.combine(END, time(0), EASTERN), EASTERN)
+"""Midnight of END in New York: the history ends the day before (as ``rxsupply demo --end``)."""
 
 
 def _build(engine: Engine, *, days: int = 30, seed: int = 7) -> None:
     with SqlUnitOfWork(engine) as uow:
-        build_demo(uow, today=END, seed=seed, days=days)
+        build_demo(uow, demo_items(), clock=CLOCK, user=TESTER, seed=seed, days=days)
 
 
 def test_a_month_of_demo_history_keeps_every_on_hand_equal_to_its_ledger(

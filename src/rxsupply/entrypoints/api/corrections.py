@@ -1,0 +1,135 @@
+"""JSON endpoints that correct stock or its status: adjustments and counts, returns to vendor,
+quarantines (and recalls, suspect product) and releases. One transaction each, posted as ledger
+commands under the caller's user."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from rxsupply.domain.status import StockStatus, parse_block
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints.api.movements import external
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.posting import approval_of, post_command
+from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
+from rxsupply.services import ledger
+
+router = APIRouter(prefix="/api")
+
+
+class AdjustmentIn(BaseModel):
+    location: str
+    product: str
+    lot: str
+    quantity: int = Field(description="Signed change in dispense units.")
+    reason: str
+    count: bool = False
+    expiry: date | None = Field(None, description="A new lot's expiry.")
+    approved_by: str | None = Field(
+        None, description="A manager approving (above the approval value, controlled drugs)."
+    )
+    approver_password: str | None = None
+    external_id: str | None = None
+
+
+@router.post("/adjustments", status_code=201, **guarded(Permission.ADJUST))
+def post_adjustment(
+    body: AdjustmentIn,
+    engine: EngineDep,
+    who: Annotated[Caller, Depends(REQUIRES[Permission.ADJUST])],
+) -> dict[str, Any]:
+    command = ledger.Adjust(
+        user=who.user.username,
+        location=body.location,
+        product=body.product,
+        lot=body.lot,
+        quantity=body.quantity,
+        reason=body.reason,
+        count=body.count,
+        expiry=body.expiry,
+        approval=approval_of(engine, body.approved_by, body.approver_password),
+        external_id=external("api", body.external_id),
+    )
+    return post_command(engine, command).as_dict()
+
+
+class ReturnIn(BaseModel):
+    location: str
+    product: str
+    lot: str
+    quantity: int = Field(gt=0)
+    reference: str = Field("", description="Return authorisation or debit memo.")
+    external_id: str | None = None
+
+
+@router.post("/returns", status_code=201, **guarded(Permission.RETURN_TO_VENDOR))
+def post_return(
+    body: ReturnIn,
+    engine: EngineDep,
+    who: Annotated[Caller, Depends(REQUIRES[Permission.RETURN_TO_VENDOR])],
+) -> dict[str, Any]:
+    """Return units of a lot to the vendor, whatever their status."""
+    command = ledger.ReturnToVendor(
+        user=who.user.username,
+        location=body.location,
+        product=body.product,
+        lot=body.lot,
+        quantity=body.quantity,
+        reference=body.reference,
+        external_id=external("api", body.external_id),
+    )
+    return post_command(engine, command).as_dict()
+
+
+class StatusIn(BaseModel):
+    product: str = Field(description="NDC or GTIN.")
+    lot: str | None = Field(None, description="The lot, blocked everywhere at once.")
+    serial: str | None = Field(None, description="Or one serialised package.")
+    reason: str
+    external_id: str | None = None
+
+
+class QuarantineIn(StatusIn):
+    status: str = Field("quarantined", description="quarantined, recalled or suspect.")
+
+
+@router.post("/quarantines", status_code=201, **guarded(Permission.QUARANTINE))
+def post_quarantine(
+    body: QuarantineIn,
+    engine: EngineDep,
+    who: Annotated[Caller, Depends(REQUIRES[Permission.QUARANTINE])],
+) -> dict[str, Any]:
+    """Block a lot everywhere (pockets included) or one package; picking stops taking it."""
+    command = ledger.SetStatus(
+        user=who.user.username,
+        product=body.product,
+        lot=body.lot,
+        serial=body.serial,
+        status=parse_block(body.status),
+        reason=body.reason,
+        external_id=external("api", body.external_id),
+    )
+    return post_command(engine, command).as_dict()
+
+
+@router.post("/releases", status_code=201, **guarded(Permission.RELEASE))
+def post_release(
+    body: StatusIn,
+    engine: EngineDep,
+    who: Annotated[Caller, Depends(REQUIRES[Permission.RELEASE])],
+) -> dict[str, Any]:
+    """Put a blocked lot or package back into use (a manager's call)."""
+    command = ledger.SetStatus(
+        user=who.user.username,
+        product=body.product,
+        lot=body.lot,
+        serial=body.serial,
+        status=StockStatus.AVAILABLE,
+        reason=body.reason,
+        external_id=external("api", body.external_id),
+    )
+    return post_command(engine, command).as_dict()

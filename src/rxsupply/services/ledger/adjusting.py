@@ -1,0 +1,185 @@
+"""Adjustments and count variances, and status changes (quarantine, recall, suspect, release).
+
+An adjustment corrects one lot's on-hand by a signed quantity with a reason. Above the
+configured value, and for any controlled substance, a second user (a manager) must approve it.
+
+A status change blocks or releases a lot everywhere at once (every storeroom shelf and pocket
+that holds it: picking stops taking it in the same transaction), or one serialised package.
+Nothing moves; the change is recorded with who, when and why.
+"""
+
+from __future__ import annotations
+
+from rxsupply.domain.location import LocationKind, check_capacity
+from rxsupply.domain.movement import Movement
+from rxsupply.domain.serial import SERIAL_LENGTH
+from rxsupply.domain.status import StatusNote, StockStatus
+from rxsupply.errors import ApprovalNeeded, InsufficientStock, InvalidValue, NotFound
+from rxsupply.services.ledger.commands import Adjust, SetStatus
+from rxsupply.services.ledger.steps import Context, Done, Step, Stock
+from rxsupply.services.ports import StatusChange
+
+OPENING_STOCK = "opening stock"
+
+
+def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
+    found, limits = ctx.found, ctx.limits
+    user = ctx.user(cmd.user)
+    if cmd.quantity == 0:
+        raise InvalidValue("quantity", "an adjustment changes on-hand by a non-zero amount", 0)
+    limits.quantity(abs(cmd.quantity))
+    reason = ctx.text("reason", cmd.reason, limit=limits.note_length)
+    if not reason:
+        raise InvalidValue("reason", "every adjustment needs a reason")
+    if cmd.opening and (cmd.quantity < 0 or reason != OPENING_STOCK or cmd.count):
+        raise InvalidValue("quantity", "opening stock adds a positive quantity", cmd.quantity)
+    loc = found.location(ctx.code("location", cmd.location) or "")
+    prod = found.product(ctx.code("product", cmd.product) or "")
+    lot_number = ctx.text("lot", cmd.lot, limit=limits.lot_length, required=True)
+    assert loc.id is not None and prod.id is not None
+    why = limits.needs_approval(
+        units=cmd.quantity, unit_cost=prod.unit_cost, controlled=prod.dea_schedule is not None
+    )
+    approved_by = ""
+    if why is not None and not cmd.opening:
+        if cmd.approval is None:
+            raise ApprovalNeeded(f"an adjustment of {cmd.quantity:+,} {prod.ndc}: {why}")
+        cmd.approval.check(user, f"an adjustment of {cmd.quantity:+,}: {why}")
+        approved_by = cmd.approval.username
+    key = (prod.id, lot_number)
+    found.want_lot(prod.id, lot_number, cmd.expiry)
+    when = cmd.occurred_at or ctx.now
+    loc_id, prod_id = loc.id, prod.id
+
+    def check() -> None:
+        record = found.lot(*key)
+        if found.is_new(key):
+            return  # recorded by this posting: checked when a command writes it
+        if cmd.expiry is not None and record.expiry != cmd.expiry:
+            raise InvalidValue(
+                "expiry",
+                f"lot {lot_number} of {prod.ndc} is recorded with expiry {record.expiry}",
+                cmd.expiry.isoformat(),
+            )
+
+    def build(stock: Stock) -> Done:
+        book = stock.book
+        if found.is_new(key):
+            if cmd.expiry is None and not found.is_non_expiring(prod_id):
+                raise InvalidValue(
+                    "expiry",
+                    f"lot {lot_number} is new: give its expiry date (only items marked "
+                    "non-expiring have none)",
+                )
+            if cmd.quantity < 0:
+                raise InsufficientStock(
+                    f"lot {lot_number} of {prod.ndc} has nothing on hand at {loc.code}"
+                )
+        if cmd.quantity > 0 and loc.kind is LocationKind.POCKET:
+            check_capacity(loc, holds=stock.holds(loc_id, [prod_id]), adding=cmd.quantity)
+        record = found.lot(*key)
+        if cmd.quantity < 0 and book.quantity((loc_id, prod_id, record.id)) < -cmd.quantity:
+            raise InsufficientStock(
+                f"on-hand of lot {lot_number} at {loc.code} is "
+                f"{book.quantity((loc_id, prod_id, record.id))}, cannot take {-cmd.quantity}"
+            )
+        record = found.claim_lot(key, cmd.expiry)  # the last check; nothing fails after it
+        book.lot_expiry[record.id] = record.expiry
+        m = Movement(
+            kind=cmd.kind,
+            occurred_at=when,
+            product_id=prod_id,
+            lot_id=record.id,
+            quantity=abs(cmd.quantity),
+            from_location_id=loc_id if cmd.quantity < 0 else None,
+            to_location_id=loc_id if cmd.quantity > 0 else None,
+            external_id=None if cmd.external_id is None else str(cmd.external_id),
+            user=user,
+            note=reason,
+            approved_by=approved_by,
+        )
+        book.apply(m)
+        stock.follow([m], blocked_ok=True)
+        return Done([m], approved_by=approved_by)
+
+    return Step([loc_id], [prod_id], build, check)
+
+
+def prepare_status(ctx: Context, cmd: SetStatus) -> Step:
+    found, limits = ctx.found, ctx.limits
+    user = ctx.user(cmd.user)
+    status = cmd.status
+    if status.terminal:
+        raise InvalidValue("status", "quarantined, recalled, suspect or available", status.value)
+    reason = ctx.text("reason", cmd.reason, limit=limits.note_length)
+    if not reason:
+        raise InvalidValue("reason", "say why the stock's status changes")
+    prod = found.product(ctx.code("product", cmd.product) or "")
+    assert prod.id is not None
+    prod_id = prod.id
+    if cmd.serial is not None:
+        serial = ctx.text("serial", cmd.serial, limit=SERIAL_LENGTH, required=True)
+        return _package_status(ctx, cmd, prod_id, serial, user, reason)
+    lot_number = ctx.text("lot", cmd.lot or "", limit=limits.lot_length, required=True)
+    lot_ids = found.existing_lots([prod_id], lot_number)
+    if not lot_ids:
+        raise NotFound("lot", f"{lot_number} of {prod.ndc}")
+    (lot_id,) = lot_ids
+    record = found.uow.lots.lookup([(prod_id, lot_number)])[(prod_id, lot_number)]
+    current = record.status.status if record.status else StockStatus.AVAILABLE
+    if current is status:
+        raise InvalidValue("status", f"lot {lot_number} of {prod.ndc} is already {status.value}")
+    where = found.uow.lots.units_by_location(lot_id)
+
+    def build(stock: Stock) -> Done:
+        note = StatusNote(status, reason, user, ctx.now)
+        if status is StockStatus.AVAILABLE:
+            stock.book.lot_status.pop(lot_id, None)
+        else:
+            stock.book.lot_status[lot_id] = note
+        stock.status_changes.append(StatusChange(ctx.now, lot_id, status, reason, user))
+        change: dict[str, object] = {
+            "ndc": str(prod.ndc),
+            "lot": lot_number,
+            "from": current.value,
+            "to": status.value,
+            "units": sum(where.values()),
+            "locations": where,
+        }
+        return Done(changed=[change])
+
+    return Step([], [prod_id], build)
+
+
+def _package_status(
+    ctx: Context, cmd: SetStatus, product_id: int, serial: str, user: str, reason: str
+) -> Step:
+    found = ctx.found.uow.packages.by_serial([product_id], serial)
+    if not found:
+        raise NotFound("serialised package", serial)
+    package = found[0]
+    if not package.sealed:
+        raise InvalidValue(
+            "serial", f"package {serial} is {package.status.value}: it is no longer tracked"
+        )
+    if package.status is cmd.status:
+        raise InvalidValue("status", f"package {serial} is already {cmd.status.value}")
+    before = package.status
+
+    def build(stock: Stock) -> Done:
+        held = stock.packages.find(package.identity) or package
+        stock.packages.set_status(held, cmd.status, reason)
+        stock.book.held = stock.packages.held()
+        stock.status_changes.append(
+            StatusChange(ctx.now, held.lot_id, cmd.status, reason, user, package_id=held.id)
+        )
+        change: dict[str, object] = {
+            "gtin": held.gtin,
+            "serial": held.serial,
+            "from": before.value,
+            "to": cmd.status.value,
+            "units": held.units,
+        }
+        return Done(changed=[change])
+
+    return Step([package.location_id], [product_id], build)

@@ -1,0 +1,240 @@
+"""What the commands of one posting name, looked up together and then once each.
+
+Locations, items and products are read in a few queries for a whole batch (the API gathers
+concurrent requests into one); what is not found is looked up again, and reported, command by
+command. A product text is an NDC in any form or a GTIN-14 of any packaging level: the unit
+GTIN (indicator 0) finds the product by its NDC digits, a case GTIN (indicator 1-8) finds the
+declared case and how many packages it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rxsupply.domain.location import Location, LocationKind
+from rxsupply.domain.ndc import ndc_digits_from_gtin14
+from rxsupply.domain.product import CasePack, Item, Product
+from rxsupply.domain.serial import SerialPackage
+from rxsupply.errors import InvalidGTIN, InvalidMovement, InvalidValue
+from rxsupply.services.ports import LotRecord, ProductKey, UnitOfWork
+from rxsupply.services.references import find_item, find_location, find_product, product_key
+
+
+@dataclass(frozen=True, slots=True)
+class Packaging:
+    """What a product text names: the product, the GTIN scanned (when one was), and the
+    dispense units in one of what it names (a package, or a case of packages)."""
+
+    product: Product
+    units: int
+    gtin: str | None = None
+    case: CasePack | None = None
+
+
+def is_case_gtin(text: str) -> bool:
+    raw = text.strip()
+    return raw.isdigit() and len(raw) == 14 and raw[0] not in "09"
+
+
+@dataclass(slots=True)
+class Lookups:
+    """Records a posting names, cached by the text that names them."""
+
+    uow: UnitOfWork
+    locations: dict[str, Location] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    items: dict[str, Item] = field(default_factory=dict)
+    cases: dict[str, CasePack | None] = field(default_factory=dict)
+    pockets: dict[str, list[Location]] = field(default_factory=dict)
+    non_expiring: dict[int, bool] = field(default_factory=dict)
+    # lots the batch's commands name: first the expiry wanted, then the record
+    wanted_lots: dict[tuple[int, str], date | None] = field(default_factory=dict)
+    lots: dict[tuple[int, str], LotRecord] = field(default_factory=dict)
+    unread: dict[tuple[int, str], None] = field(default_factory=dict)  # wanted, not yet read
+    new_lots: set[tuple[int, str]] = field(default_factory=set)
+    claimed: dict[tuple[int, str], date | None] = field(default_factory=dict)
+    storerooms: list[Location] | None = None
+
+    def preload(
+        self,
+        *,
+        locations: Iterable[str] = (),
+        items: Iterable[str] = (),
+        products: Iterable[str] = (),
+    ) -> None:
+        """Fetch many locations, items and products in a few queries."""
+        wanted = {c.strip() for c in locations} - set(self.locations)
+        if wanted:
+            self.locations.update(self.uow.locations.get_many(wanted))
+        codes = {c.strip() for c in items} - set(self.items)
+        if codes:
+            self.items.update(self.uow.items.get_many(codes))
+        by_key: dict[ProductKey, dict[str, str]] = {}
+        for text in set(products) - set(self.products):
+            try:
+                key, value = product_key(text)
+            except ValueError:
+                continue  # find_product reports it for its command
+            by_key.setdefault(key, {})[value] = text
+        for key, texts in by_key.items():
+            for value, prod in self.uow.products.find_many(key, texts).items():
+                self.products[texts[value]] = prod
+
+    def location(self, code: str) -> Location:
+        code = code.strip()
+        found = self.locations.get(code)
+        if found is None:
+            found = self.locations[code] = find_location(self.uow, code)
+        if not found.holds_stock:
+            raise InvalidMovement(
+                f"location {found.code} is a {found.kind.value}; it holds no stock"
+            )
+        return found
+
+    def product(self, text: str) -> Product:
+        found = self.products.get(text)
+        if found is None:
+            found = self.products[text] = find_product(self.uow, text)
+        return found
+
+    def item(self, code: str) -> Item:
+        code = code.strip()
+        found = self.items.get(code)
+        if found is None:
+            found = self.items[code] = find_item(self.uow, code)
+        return found
+
+    def packaging(self, text: str) -> Packaging:
+        """The product a text names and the units in one of what it names. A case GTIN
+        must be declared (items file: ``case_gtin``, ``case_packages``)."""
+        raw = text.strip()
+        product = self.product(raw)
+        if not (raw.isdigit() and len(raw) == 14):
+            return Packaging(product, product.package_size)
+        if not is_case_gtin(raw):
+            return Packaging(product, product.package_size, gtin=raw)
+        if raw not in self.cases:
+            self.cases[raw] = self.uow.products.cases([raw]).get(raw)
+        case = self.cases[raw]
+        if case is None or case.product_id != product.id:
+            raise InvalidGTIN(
+                "gtin",
+                f"indicator {raw[0]}: a case or other packaging level of NDC {product.ndc} "
+                f"(NDC digits {ndc_digits_from_gtin14(raw)}) that is not declared; give the "
+                "product's case_gtin and case_packages in the items file to receive it",
+                raw,
+            )
+        return Packaging(product, case.packages * product.package_size, gtin=raw, case=case)
+
+    def what(self, *, item: str | None, product: str | None) -> tuple[list[int], str, Item | None]:
+        """The products a command takes from, how messages name them, and the item."""
+        if (item is None) == (product is None):
+            raise InvalidValue(
+                "item", "name either an item or a product (NDC), not both or neither"
+            )
+        if item is not None:
+            it = self.item(item)
+            if not it.product_ids:
+                raise InvalidMovement(f"item {it.code} has no products linked to it")
+            return it.product_ids, f"{it.code} {it.name}", it
+        assert product is not None
+        prod = self.product(product)
+        assert prod.id is not None
+        return [prod.id], f"{prod.ndc} {prod.name}", None
+
+    def children(self, cabinet: Location) -> list[Location]:
+        found = self.pockets.get(cabinet.code)
+        if found is None:
+            found = self.pockets[cabinet.code] = self.uow.locations.children(cabinet.code)
+        return found
+
+    def receiving_default(self) -> Location:
+        """The facility's storeroom: where a receipt that names no location goes."""
+        if self.storerooms is None:
+            self.storerooms = self.uow.locations.of_kind(LocationKind.STOREROOM)
+        if len(self.storerooms) == 1:
+            return self.storerooms[0]
+        if not self.storerooms:
+            raise InvalidValue("location", "there is no storeroom; name where to receive")
+        codes = ", ".join(s.code for s in self.storerooms)
+        raise InvalidValue("location", f"name the storeroom to receive into: {codes}")
+
+    def is_non_expiring(self, product_id: int) -> bool:
+        if product_id not in self.non_expiring:
+            found = self.uow.items.non_expiring_products([product_id])
+            self.non_expiring[product_id] = product_id in found
+        return self.non_expiring[product_id]
+
+    def want_lot(self, product_id: int, lot_number: str, expiry: date | None) -> None:
+        key = (product_id, lot_number)
+        if key not in self.wanted_lots:
+            self.wanted_lots[key] = expiry
+            self.unread[key] = None
+
+    def resolve_lots(self) -> None:
+        """Record the wanted lots that are new (with the expiry of the first command naming
+        them) and read each wanted lot not read before."""
+        if not self.unread:
+            return
+        unread = list(self.unread)
+        self.unread.clear()
+        self.lots.update(self.uow.lots.lookup(unread))
+        # In the order the commands came, so lot ids (FEFO's tie-break between lots of one
+        # expiry) are those one-by-one posting gives; two writers recording the same new lots
+        # in opposite orders can deadlock, and are retried.
+        new = [(p, n, self.wanted_lots[(p, n)]) for p, n in unread if (p, n) not in self.lots]
+        if new:
+            self.uow.lots.add_missing(new)
+            self.lots.update(self.uow.lots.lookup((p, n) for p, n, _ in new))
+            self.new_lots.update((p, n) for p, n, _ in new)
+
+    def lot(self, product_id: int, lot_number: str) -> LotRecord:
+        return self.lots[(product_id, lot_number)]
+
+    def is_new(self, key: tuple[int, str]) -> bool:
+        """Recorded by this posting and not yet written by any of its commands: its expiry is
+        the one the first command that writes it gives."""
+        return key in self.new_lots and key not in self.claimed
+
+    def claim_lot(self, key: tuple[int, str], expiry: date | None) -> LotRecord:
+        """The lot a command writes to, once its checks have passed. A lot this posting
+        recorded takes the expiry of the first command that writes it (a command refused
+        before it leaves the lot as if never seen); a later one must agree with it."""
+        record = self.lots[key]
+        if key not in self.new_lots:
+            return record  # recorded before: its expiry was checked against the command's
+        if key in self.claimed:
+            if expiry is not None and self.claimed[key] != expiry:
+                raise InvalidValue(
+                    "expiry",
+                    f"lot {key[1]} is recorded with expiry {self.claimed[key]}",
+                    expiry.isoformat(),
+                )
+            return record
+        if record.expiry != expiry:
+            self.uow.lots.set_expiry(record.id, expiry)
+            record = self.lots[key] = LotRecord(record.id, expiry, record.status)
+        self.claimed[key] = expiry
+        return record
+
+    def drop_unclaimed(self) -> None:
+        """Remove the lots this posting recorded that no written command used, so a refused
+        command leaves no lot behind for the next one."""
+        unused = [k for k in self.new_lots if k not in self.claimed]
+        if unused:
+            self.uow.lots.remove([self.lots[k].id for k in unused])
+        for key in unused:
+            self.new_lots.discard(key)
+            self.lots.pop(key, None)
+            self.wanted_lots.pop(key, None)
+
+    def existing_lots(self, product_ids: Sequence[int], lot_number: str) -> set[int]:
+        """Ids of the recorded lots with this number among these products."""
+        return set(self.uow.lots.find(product_ids, lot_number).values())
+
+    def packages(
+        self, identities: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], SerialPackage]:
+        return self.uow.packages.find(identities)

@@ -1,0 +1,237 @@
+"""Moving stock: transfers and refills, dispenses, waste, patient returns, returns to vendor.
+
+Picking takes usable stock only, earliest expiry first. Blocked or expired stock of a named lot
+moves only into a quarantine location, out of the hospital (waste, return to vendor), or with an
+override: a reason and a second user who is a manager. A dispense never takes it.
+
+Stock sent to a cabinet goes into the item's pocket there, or the pocket named; a cabinet with
+no pocket for the item refuses it, and a pocket takes no more than its capacity.
+"""
+
+from __future__ import annotations
+
+from rxsupply.domain.location import Location, LocationKind, check_capacity
+from rxsupply.domain.movement import MovementKind
+from rxsupply.domain.product import Item
+from rxsupply.domain.status import why_unusable
+from rxsupply.errors import ApprovalNeeded, InvalidMovement, InvalidValue, UnusableStock
+from rxsupply.services.ledger.commands import Dispense, Move, ReturnToVendor
+from rxsupply.services.ledger.steps import Context, Done, Step, Stock
+
+_OUT = (MovementKind.DISPENSE, MovementKind.WASTE, MovementKind.PATIENT_RETURN)
+
+
+def prepare_move(ctx: Context, cmd: Move) -> Step:
+    found, limits = ctx.found, ctx.limits
+    user = ctx.user(cmd.user)
+    quantity = ctx.units(cmd.quantity)
+    src = found.location(ctx.code("from_location", cmd.from_location) or "")
+    dst = found.location(ctx.code("to_location", cmd.to_location) or "")
+    lot = ctx.code("lot", cmd.lot)
+    reference = ctx.text("reference", cmd.reference, limit=limits.reference_length)
+    override = ctx.text("override", cmd.override, limit=limits.note_length)
+    product_ids, what, item = found.what(
+        item=ctx.code("item", cmd.item), product=ctx.code("product", cmd.product)
+    )
+    dst = _destination(ctx, dst, ctx.code("pocket", cmd.pocket), item, product_ids)
+    if src.id == dst.id:
+        raise InvalidMovement(f"{cmd.kind.value}: from and to are the same location {src.code}")
+    lot_ids: set[int] | None = None
+    if lot is not None:
+        lot_ids = found.existing_lots(product_ids, lot)
+        if not lot_ids:
+            raise InvalidValue("lot", f"no lot {lot} of {what} is recorded", lot)
+    if override:
+        if lot is None:
+            raise InvalidValue("lot", "an override names the lot it moves")
+        if cmd.approval is None:
+            raise ApprovalNeeded(f"moving lot {lot} despite its status ({override})")
+    when = cmd.occurred_at or ctx.now
+    day = ctx.day_of(when)
+    into_quarantine = dst.kind is LocationKind.QUARANTINE
+    assert src.id is not None and dst.id is not None
+    src_id, dst_id = src.id, dst.id
+
+    def build(stock: Stock) -> Done:
+        book = stock.book
+        blocked = sorted(i for i in (lot_ids or ()) if not book.lot_usable(i, day))
+        take_unusable = bool(lot_ids) and into_quarantine
+        approved_by = ""
+        if blocked and not into_quarantine:
+            why = why_unusable(
+                expiry=book.lot_expiry.get(blocked[0]),
+                on=day,
+                note=book.lot_status.get(blocked[0]),
+                lot=f"lot {lot}",
+            )
+            if not override or cmd.approval is None:
+                raise UnusableStock(
+                    f"{why}: it moves only into a quarantine location, out as waste or a "
+                    "return to vendor, or with an override a manager approves"
+                )
+            cmd.approval.check(user, f"moving lot {lot} ({why})")
+            take_unusable, approved_by = True, cmd.approval.username
+        if dst.kind is LocationKind.POCKET:
+            check_capacity(dst, holds=stock.holds(dst_id, product_ids), adding=quantity)
+        moved = book.issue(
+            kind=cmd.kind,
+            location_id=src_id,
+            product_ids=product_ids,
+            quantity=quantity,
+            occurred_at=when,
+            on=day,
+            external_id=None if cmd.external_id is None else str(cmd.external_id),
+            what=what,
+            reference=reference,
+            user=user,
+            note=override,
+            to_location_id=dst_id,
+            lot_ids=lot_ids,
+            take_unusable=take_unusable,
+            approved_by=approved_by,
+        )
+        stock.follow(moved, blocked_ok=take_unusable)
+        return Done(moved, approved_by=approved_by)
+
+    return Step([src_id, dst_id], list(product_ids), build)
+
+
+def _destination(
+    ctx: Context, dst: Location, pocket: str | None, item: Item | None, product_ids: list[int]
+) -> Location:
+    """Where units sent to ``dst`` go: a cabinet's pocket for the item (the one named, or the
+    one assigned to the item), else ``dst`` itself."""
+    if pocket is not None:
+        chosen = ctx.found.location(pocket)
+        if chosen.kind is not LocationKind.POCKET or chosen.parent_id != dst.id:
+            raise InvalidValue("pocket", f"{chosen.code} is not a pocket of {dst.code}", pocket)
+        _check_assignment(chosen, item)
+        return chosen
+    if dst.kind is LocationKind.POCKET:
+        _check_assignment(dst, item)
+        return dst
+    if dst.kind is not LocationKind.ADC:
+        return dst
+    pockets = ctx.found.children(dst)
+    if item is not None:
+        mine = [p for p in pockets if p.item_code == item.code]
+    else:
+        items = ctx.found.uow.items.get_many({p.item_code for p in pockets if p.item_code})
+        mine = [
+            p
+            for p in pockets
+            if p.item_code and set(items[p.item_code].product_ids) & set(product_ids)
+        ]
+    if not mine:
+        name = item.code if item is not None else "this product"
+        raise InvalidMovement(
+            f"cabinet {dst.code} has no pocket for {name}: name the pocket to fill, or assign "
+            "one to the item (locations file, column item)"
+        )
+    return mine[0]
+
+
+def _check_assignment(pocket: Location, item: Item | None) -> None:
+    if item is not None and pocket.item_code not in (None, item.code):
+        raise InvalidMovement(
+            f"pocket {pocket.code} holds item {pocket.item_code}, not {item.code}"
+        )
+
+
+def prepare_dispense(ctx: Context, cmd: Dispense) -> Step:
+    found, limits = ctx.found, ctx.limits
+    user = ctx.user(cmd.user)
+    kind = cmd.kind
+    if kind not in _OUT:
+        raise InvalidMovement(f"{kind.value} is not a dispense, waste or patient return")
+    quantity = ctx.units(cmd.quantity)
+    loc = found.location(ctx.code("location", cmd.location) or "")
+    note = ctx.text("note", cmd.note, limit=limits.note_length)
+    product_ids, what, _ = found.what(
+        item=ctx.code("item", cmd.item), product=ctx.code("product", cmd.product)
+    )
+    lot = ctx.code("lot", cmd.lot)
+    lot_ids: set[int] | None = None
+    if lot is not None:
+        if kind is MovementKind.PATIENT_RETURN:
+            raise InvalidValue("lot", "a patient return goes back to the lot dispensed next")
+        lot_ids = found.existing_lots(product_ids, lot)
+        if not lot_ids:
+            raise InvalidValue("lot", f"no lot {lot} of {what} is recorded", lot)
+    when = cmd.occurred_at or ctx.now
+    day = ctx.day_of(when)
+    external = None if cmd.external_id is None else str(cmd.external_id)
+    assert loc.id is not None
+    loc_id = loc.id
+    # waste of a named lot may take expired or blocked stock: it leaves the hospital
+    take_unusable = kind is MovementKind.WASTE and lot_ids is not None
+
+    def build(stock: Stock) -> Done:
+        if kind is MovementKind.PATIENT_RETURN:
+            m = stock.book.put_back(
+                kind=kind,
+                location_id=loc_id,
+                product_ids=product_ids,
+                quantity=quantity,
+                occurred_at=when,
+                on=day,
+                external_id=external,
+                what=what,
+                user=user,
+                note=note,
+            )
+            return Done([m])
+        moved = stock.book.issue(
+            kind=kind,
+            location_id=loc_id,
+            product_ids=product_ids,
+            quantity=quantity,
+            occurred_at=when,
+            on=day,
+            external_id=external,
+            what=what,
+            user=user,
+            note=note,
+            lot_ids=lot_ids,
+            take_unusable=take_unusable,
+        )
+        stock.follow(moved, blocked_ok=take_unusable)
+        return Done(moved)
+
+    return Step([loc_id], list(product_ids), build)
+
+
+def prepare_return_to_vendor(ctx: Context, cmd: ReturnToVendor) -> Step:
+    found, limits = ctx.found, ctx.limits
+    user = ctx.user(cmd.user)
+    quantity = ctx.units(cmd.quantity)
+    loc = found.location(ctx.code("location", cmd.location) or "")
+    prod = found.product(ctx.code("product", cmd.product) or "")
+    lot = ctx.text("lot", cmd.lot, limit=limits.lot_length, required=True)
+    reference = ctx.text("reference", cmd.reference, limit=limits.reference_length)
+    assert prod.id is not None and loc.id is not None
+    lot_ids = found.existing_lots([prod.id], lot)
+    if not lot_ids:
+        raise InvalidValue("lot", f"no lot {lot} of {prod.ndc} is recorded", lot)
+    when = cmd.occurred_at or ctx.now
+    loc_id, prod_id = loc.id, prod.id
+
+    def build(stock: Stock) -> Done:
+        moved = stock.book.issue(
+            kind=MovementKind.RETURN_TO_VENDOR,
+            location_id=loc_id,
+            product_ids=[prod_id],
+            quantity=quantity,
+            occurred_at=when,
+            on=ctx.day_of(when),
+            external_id=None if cmd.external_id is None else str(cmd.external_id),
+            what=f"{prod.ndc} lot {lot}",
+            reference=reference,
+            user=user,
+            lot_ids=lot_ids,
+            take_unusable=True,
+        )
+        stock.follow(moved, blocked_ok=True)
+        return Done(moved)
+
+    return Step([loc_id], [prod_id], build)

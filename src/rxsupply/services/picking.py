@@ -1,0 +1,133 @@
+"""The refill pick list: what a technician takes from the storeroom to restock the cabinets.
+
+For every pocket at or below its min (of one cabinet, or of all), the units that bring it to
+its max, picked lot by lot from the usable stock of its facility's storeroom, earliest expiry
+first: the same allocation a refill posts (:meth:`~rxsupply.domain.stock.StockBook.issue`),
+run on a copy of the stock and never written. Expired, quarantined and recalled lots are never
+on the list; a pocket the storeroom cannot fill shows what it can give and what is short.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.location import Location, LocationKind
+from rxsupply.domain.movement import MovementKind
+from rxsupply.errors import NotFound
+from rxsupply.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class PickLine:
+    """Take ``quantity`` units of one lot from ``from_location`` to ``pocket``."""
+
+    pocket: str
+    item: str
+    from_location: str
+    ndc: str
+    lot: str
+    expiry: date | None
+    quantity: int
+    short: int = 0  # units the pocket still lacks after this pick (on its last line)
+
+    def as_dict(self) -> dict[str, object]:
+        out = asdict(self)
+        out["expiry"] = self.expiry.isoformat() if self.expiry else None
+        return out
+
+
+def refill_pick_list(
+    uow: UnitOfWork, *, clock: Clock, cabinet: str | None = None
+) -> list[PickLine]:
+    """The pick list of the pockets at or below their min, in pocket order."""
+    everything = uow.locations.all()
+    by_id = {loc.id: loc for loc in everything}
+    if cabinet is not None and not any(loc.code == cabinet for loc in everything):
+        raise NotFound("location", cabinet)
+    levels = {(lv.location_id, lv.item_id): lv for lv in uow.stock_levels.all()}
+    pockets = [
+        loc
+        for loc in everything
+        if loc.kind is LocationKind.POCKET
+        and loc.item_code
+        and (cabinet is None or _parent_code(loc, by_id) == cabinet)
+    ]
+    items = uow.items.get_many({p.item_code for p in pockets if p.item_code})
+    stores = {loc.parent_id: loc for loc in everything if loc.kind is LocationKind.STOREROOM}
+    wanted: list[tuple[Location, Location, int, int]] = []  # pocket, store, item id, max
+    for pocket in pockets:
+        item = items.get(pocket.item_code or "")
+        store = stores.get(_facility_id(pocket, by_id))
+        level = levels.get((pocket.id or 0, item.id or 0)) if item else None
+        if item is None or store is None or level is None or not item.product_ids:
+            continue
+        wanted.append((pocket, store, item.id or 0, level.max_level))
+    if not wanted:
+        return []
+    product_ids = {pid for it in items.values() for pid in it.product_ids}
+    book = uow.ledger.load_book(
+        roots={p.id or 0 for p, *_ in wanted} | {s.id or 0 for _, s, *_ in wanted},
+        product_ids=product_ids,
+        lock=False,
+    )
+    today = clock.today()
+    lots = uow.lots.numbers(book.lot_expiry)
+    ndcs = {p.id: str(p.ndc) for p in uow.products.find_many("id", map(str, product_ids)).values()}
+    out: list[PickLine] = []
+    for pocket, store, item_id, max_level in wanted:
+        item = items[pocket.item_code or ""]
+        level = levels[(pocket.id or 0, item_id)]
+        have = book.available(pocket.id or 0, item.product_ids, on=today)
+        if have > level.min_level:
+            continue
+        need = max_level - have
+        give = min(need, book.available(store.id or 0, item.product_ids, on=today))
+        if need <= 0:
+            continue
+        moved = []
+        if give > 0:  # what the storeroom has usable: the allocation cannot fall short
+            moved = book.issue(
+                kind=MovementKind.REFILL,
+                location_id=store.id or 0,
+                product_ids=item.product_ids,
+                quantity=give,
+                occurred_at=clock.now(),
+                on=today,
+                to_location_id=pocket.id,
+            )
+        for n, m in enumerate(moved):
+            last = n == len(moved) - 1
+            out.append(
+                PickLine(
+                    pocket=pocket.code,
+                    item=item.code,
+                    from_location=book.names.get(m.from_location_id or 0, store.code),
+                    ndc=ndcs.get(m.product_id, ""),
+                    lot=lots.get(m.lot_id, ""),
+                    expiry=book.lot_expiry.get(m.lot_id),
+                    quantity=m.quantity,
+                    short=need - give if last else 0,
+                )
+            )
+        if not moved:
+            out.append(PickLine(pocket.code, item.code, store.code, "", "", None, 0, need))
+    return out
+
+
+def _parent_code(loc: Location, by_id: dict[int | None, Location]) -> str | None:
+    parent = by_id.get(loc.parent_id)
+    return parent.code if parent else None
+
+
+def _facility_id(loc: Location, by_id: dict[int | None, Location]) -> int | None:
+    """The facility a location belongs to (walking up the tree)."""
+    node: Location | None = loc
+    for _ in range(64):
+        if node is None:
+            return None
+        if node.kind is LocationKind.FACILITY:
+            return node.id
+        node = by_id.get(node.parent_id)
+    return None

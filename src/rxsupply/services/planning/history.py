@@ -1,0 +1,74 @@
+"""The demand history a planning run works on, read through the demand history port
+(``uow.demand``), and what planning derives from what it says about each series: the
+settings the policy needs, the annual consumption value and ABC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+
+from rxsupply.analytics import classification as cls
+from rxsupply.analytics.demand import DemandMatrix, mean_daily
+from rxsupply.analytics.policy import Setting
+from rxsupply.analytics.series import Ints, SeriesInfo
+from rxsupply.domain.clock import Clock
+from rxsupply.services.ports import UnitOfWork
+
+PLANNING_HISTORY_DAYS = 730
+"""Days of demand a planning run looks back over: two years, so every season twice."""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The daily demand of every series and what planning knows about each (aligned rows)."""
+
+    demand: DemandMatrix
+    info: SeriesInfo
+
+    def take(self, rows: Ints) -> History:
+        """Some series only, in the order of ``rows``."""
+        return History(demand=self.demand.select(rows), info=self.info.take(rows))
+
+
+def load_history(uow: UnitOfWork, *, clock: Clock, days: int = PLANNING_HISTORY_DAYS) -> History:
+    """The last ``days`` local days of demand up to yesterday (the clock's day before today,
+    in the facility's zone)."""
+    today = clock.today()
+    demand, info = uow.demand.daily(
+        start=today - timedelta(days=days), end=today - timedelta(days=1), zone=clock.zone
+    )
+    return History(demand=demand, info=info)
+
+
+def setting_for(info: SeriesInfo) -> Setting:
+    """What the policy needs to know about each series besides its demand."""
+    return Setting(
+        lead_time_days=info.lead_time_days.astype(np.int64),
+        review_period_days=info.review_period_days.astype(np.int64),
+        capacity=info.capacity,
+        vital=info.criticality == "vital",
+        unit_cost=info.unit_cost,
+        case_pack=info.case_pack,
+        storeroom=info.issuing(),
+    )
+
+
+def annual_value(quantities: np.ndarray, info: SeriesInfo) -> np.ndarray:
+    """Annual consumption value per item-location (historical mean x 365 x unit cost), the
+    basis of ABC. A storeroom's or satellite's demand is what it issues to the locations that
+    dispense, so for an item that has dispensing locations its value there is not counted again:
+    an item's value does not grow with the tiers it passes through."""
+    value = mean_daily(quantities) * 365.0 * info.unit_cost
+    stocking = info.issuing()
+    dispensed = np.unique(info.item_id[~stocking])
+    return np.asarray(
+        np.where(stocking & np.isin(info.item_id, dispensed), 0.0, value), dtype=np.float64
+    )
+
+
+def abc_of(quantities: np.ndarray, info: SeriesInfo, thresholds: cls.Thresholds | None) -> Any:
+    """ABC per item (all its locations together, valued by :func:`annual_value`)."""
+    return cls.abc(annual_value(quantities, info), groups=info.item_id, t=thresholds)

@@ -1,0 +1,120 @@
+"""Planning the hospital's item-locations, and the planning job: plan the demand history, store
+the run's classes and propose the levels that would change for a manager's review
+(:func:`rxsupply.services.levels.propose`)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from rxsupply.analytics import classification as cls
+from rxsupply.analytics.planning import Plan, plan
+from rxsupply.analytics.policy import Targets
+from rxsupply.analytics.series import SeriesInfo
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.levels import Recommendation
+from rxsupply.services import levels
+from rxsupply.services.planning.classes import series_class_rows
+from rxsupply.services.planning.history import History, abc_of, load_history, setting_for
+from rxsupply.services.ports import UnitOfWork
+
+PlanFunction = Callable[..., Plan]
+"""What plans a demand matrix: :func:`rxsupply.analytics.planning.plan`, or a drop-in for it
+that runs elsewhere (``rxsupply.adapters.dask_planning.distributed_planner``)."""
+
+
+def plan_history(
+    history: History,
+    *,
+    targets: Targets | None = None,
+    textbook: bool = False,
+    budget: float | None = None,
+    thresholds: cls.Thresholds | None = None,
+    planner: PlanFunction = plan,
+) -> Plan:
+    """Plan every series of the history (ABC per item, across all its locations)."""
+    extra: dict[str, Any] = {} if budget is None else {"budget": budget}
+    if thresholds is not None:
+        extra["thresholds"] = thresholds
+    info = history.info
+    return planner(
+        history.demand,
+        setting=setting_for(info),
+        targets=targets or Targets(),
+        criticality=info.criticality,
+        abc=abc_of(history.demand.quantities, info, thresholds),
+        textbook=textbook,
+        **extra,
+    )
+
+
+def changed_levels(result: Plan, info: SeriesInfo) -> list[Recommendation]:
+    """A recommendation for every series whose levels the plan would change, explained by the
+    plan's row."""
+    out: list[Recommendation] = []
+    for i, row in enumerate(result.rows()):
+        new_min, new_max = int(row["min"]), int(row["max"])  # type: ignore[call-overload]
+        if new_min == info.current_min[i] and new_max == info.current_max[i]:
+            continue
+        if info.current_min[i] < 0 and new_max == 0:
+            continue  # not stocked there and not to be: nothing to set up
+        out.append(
+            Recommendation(
+                location_id=int(info.location_id[i]),
+                item_id=int(info.item_id[i]),
+                min_level=new_min,
+                max_level=new_max,
+                current_min=None if info.current_min[i] < 0 else int(info.current_min[i]),
+                current_max=None if info.current_max[i] < 0 else int(info.current_max[i]),
+                explanation=json.dumps(row, sort_keys=True),
+            )
+        )
+    return out
+
+
+def propose_plan(
+    uow: UnitOfWork, *, history: History, result: Plan, user: str, clock: Clock
+) -> int:
+    """Store a plan of ``history``: its classes replace the last run's, and the levels it
+    would change wait for review (one transaction). How many were proposed."""
+    return levels.propose(
+        uow,
+        recommendations=changed_levels(result, history.info),
+        classes=series_class_rows(result, history),
+        user=user,
+        clock=clock,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    series: int
+    proposed: int
+    seconds: float
+
+
+def run_planning(
+    uow: UnitOfWork,
+    *,
+    targets: Targets | None = None,
+    planner: PlanFunction = plan,
+    user: str,
+    clock: Clock,
+) -> RunSummary:
+    """The planning job: load the history up to yesterday, plan it, and store the run
+    (:func:`propose_plan`).
+
+    ``uow`` comes *not entered*: the history is read through its demand history port (a
+    snapshot of its own) and planned with no transaction open, and only storing the run
+    enters it, so a run that takes minutes never holds the database's write lock for long."""
+    began = time.perf_counter()
+    history = load_history(uow, clock=clock)
+    result = plan_history(history, targets=targets, planner=planner)
+    with uow:
+        proposed = propose_plan(uow, history=history, result=result, user=user, clock=clock)
+    return RunSummary(
+        series=history.demand.series, proposed=proposed, seconds=time.perf_counter() - began
+    )
