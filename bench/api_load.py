@@ -64,6 +64,8 @@ import httpx
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from rxsupply.entrypoints import clock
+
 OUT = Path(__file__).resolve().parent / "out"
 EXE = Path(sys.executable).with_name("rxsupply")
 STOREROOM = "F1-STORE"
@@ -112,8 +114,13 @@ def analyze(db: str) -> str:
 
 
 def rxsupply(db: str, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """The CLI as the demo's admin (who builds the demo, issues the token, tops up stock)."""
     return subprocess.run(
-        [str(EXE), "--db", db, *args], check=check, capture_output=True, text=True, timeout=600
+        [str(EXE), "--db", db, "--user", "admin", *args],
+        check=check,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -287,7 +294,29 @@ def read_hospital(base: str, token: str, pockets: list[dict[str, Any]] | None = 
 def top_up(db: str, pockets: list[dict[str, Any]], units: int) -> int:
     """Add ``units`` to every stocked cabinet pocket line (``rxsupply import stock``: one
     "opening stock" adjustment per line), so a minute of back-to-back dispenses does not
-    empty the cabinets; returns the units added."""
+    empty the cabinets; returns the units added. Pockets refuse more than their capacity, so
+    each pocket's capacity is raised by what it receives first (``rxsupply import
+    locations``): the benchmark's cabinets are as large as the minute's load needs."""
+    lines: Counter[str] = Counter(row["location"] for row in pockets)
+    engine = create_engine(db)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT l.code, l.name, l.kind, p.code, l.capacity, i.code, l.unit "
+                "FROM location l JOIN location p ON p.id = l.parent_id "
+                "LEFT JOIN item i ON i.id = l.item_id WHERE l.kind = 'pocket'"
+            )
+        ).all()
+    engine.dispose()
+    bigger = OUT / "api_load_pockets.csv"
+    with bigger.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["code", "name", "kind", "parent", "capacity", "item", "unit"])
+        for code, name, kind, parent, capacity, item, unit in rows:
+            if code in lines:
+                room = (capacity or 0) + units * lines[code]
+                writer.writerow([code, name, kind, parent, room, item or "", unit])
+    rxsupply(db, "import", "locations", str(bigger))
     path = OUT / "api_load_top_up.csv"
     with path.open("w", newline="") as out:
         writer = csv.writer(out)
@@ -750,7 +779,7 @@ def main() -> None:
                 f"first); {len(hospital.products):,} storeroom products",
                 flush=True,
             )
-            today = date.today()
+            today = clock.local_today()
             common: dict[str, Any] = {
                 "clients": args.clients,
                 "server_pid": proc.pid,

@@ -80,7 +80,9 @@ def rxsupply(db: Path, *args: str) -> tuple[float, int]:
     exe = Path(sys.executable).with_name("rxsupply")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
-    subprocess.run([str(exe), "--db", str(db), *args], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [str(exe), "--db", str(db), "--user", "bench", *args], check=True, stdout=subprocess.DEVNULL
+    )
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return seconds, max(peak, before) // 1024

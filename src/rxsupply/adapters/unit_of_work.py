@@ -27,7 +27,10 @@ from rxsupply.adapters.repositories import (
 )
 
 T = TypeVar("T")
-_RETRY_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
+# serialization failure, deadlock detected, and a unique key another writer took a moment
+# before (the same serial scanned at two docks, one file imported twice at once): the retry
+# reads what the other committed and answers as if it had come second
+_RETRY_SQLSTATES = {"40001", "40P01", "23505"}
 
 
 class SqlUnitOfWork:

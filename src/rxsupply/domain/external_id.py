@@ -11,7 +11,7 @@ Stored as ``source:id`` (the form the ledger has always written, e.g. ``txn:ED1-
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rxsupply.domain.fields import check_text
 from rxsupply.errors import InvalidValue
@@ -27,6 +27,7 @@ class ExternalId:
 
     source: str
     value: str
+    _text: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not _SOURCE.fullmatch(self.source):
@@ -35,7 +36,9 @@ class ExternalId:
             )
         if not self.value:
             raise InvalidValue("external_id", "must not be empty")
-        check_text("external_id", str(self), limit=EXTERNAL_ID_LENGTH)
+        text = f"{self.source}:{self.value}"
+        check_text("external_id", text, limit=EXTERNAL_ID_LENGTH)
+        object.__setattr__(self, "_text", text)
 
     @classmethod
     def parse(cls, text: str) -> ExternalId:
@@ -46,4 +49,4 @@ class ExternalId:
         return cls(source, value)
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.value}"
+        return self._text

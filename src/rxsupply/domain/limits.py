@@ -53,7 +53,7 @@ class LedgerLimits:
         """Why an adjustment of ``units`` (signed) needs a second user, or None."""
         if controlled:
             return "the product is a controlled substance"
-        if unit_cost is None:
+        if not unit_cost:  # unknown, or recorded as free: the count decides
             if abs(units) > self.approval_units:
                 return (
                     f"{abs(units):,} units of a product without a cost "

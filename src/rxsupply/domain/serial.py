@@ -17,7 +17,7 @@ Packages are taken oldest first (the lowest id, then the order they were receive
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from rxsupply.domain.movement import Movement, MovementKind
@@ -80,6 +80,11 @@ class Packages:
                 out._by_line.setdefault(p.key, []).append(p)
         return out
 
+    @property
+    def tracking(self) -> bool:
+        """Whether any sealed package is on the posting's lines (else nothing to follow)."""
+        return any(self._by_line.values())
+
     def find(self, identity: tuple[str, str]) -> SerialPackage | None:
         """A package this posting knows (received in it, or sealed on its lines)."""
         for p in self.added:
@@ -130,12 +135,14 @@ class Packages:
         left_at_source: int,
         blocked_ok: bool = False,
         named: Sequence[SerialPackage] = (),
-    ) -> None:
+    ) -> list[SerialPackage]:
         """Carry, end or open the sealed packages a movement touches. ``left_at_source`` is
         the line's on-hand after the movement; ``named`` packages (scanned) go first;
-        ``blocked_ok`` lets whole blocked packages move (into quarantine, out, override)."""
+        ``blocked_ok`` lets whole blocked packages move (into quarantine, out, override).
+        Returns the blocked packages it had to open: their units are loose now, and the
+        caller must keep them blocked (their lot takes the package's status)."""
         if m.from_location_id is None:
-            return
+            return []
         source = (m.from_location_id, m.product_id, m.lot_id)
         packs = self._by_line.get(source, [])
         ends = _ENDS.get(m.kind)
@@ -156,18 +163,22 @@ class Packages:
                     self._by_line.setdefault(p.key, []).append(p)
                 if left == 0:
                     break
-        self._open_to_fit(source, left_at_source)
+        return self._open_to_fit(source, left_at_source)
 
-    def _open_to_fit(self, key: StockKey, on_hand: int) -> None:
+    def _open_to_fit(self, key: StockKey, on_hand: int) -> list[SerialPackage]:
         """Open packages (available ones first, the newest first) until the sealed units on
-        the line fit in its on-hand."""
+        the line fit in its on-hand; the blocked ones opened."""
         packs = self._by_line.get(key, [])
         sealed = sum(p.units for p in packs)
         newest_first = packs[::-1]
+        opened_blocked: list[SerialPackage] = []
         for p in [p for p in newest_first if not p.status.blocked] + [
             p for p in newest_first if p.status.blocked
         ]:
             if sealed <= on_hand:
                 break
             sealed -= p.units
+            if p.status.blocked:
+                opened_blocked.append(replace(p))  # as it was: its status is what carries on
             self.set_status(p, StockStatus.OPENED, "opened into dispense units")
+        return opened_blocked

@@ -37,7 +37,9 @@ class StockBook:
 
     ``lot_status`` notes the lots that are blocked (quarantined, recalled, suspect);
     ``held`` the units of each line sealed in blocked serialised packages; ``unpickable``
-    the quarantine locations, never picked from unless a pick starts there.
+    the quarantine locations: a pick from a place above one never sees their lines, and their
+    stock is never usable (it leaves them only by name: released, moved with an override, or
+    out of the hospital).
     """
 
     on_hand: dict[StockKey, int] = field(default_factory=dict)
@@ -137,8 +139,9 @@ class StockBook:
         return lot_id not in self.lot_status and not is_expired(self.lot_expiry.get(lot_id), on)
 
     def usable(self, key: StockKey, on: date) -> int:
-        """Units of a line that may be handed out on ``on`` (the facility's day)."""
-        if not self.lot_usable(key[2], on):
+        """Units of a line that may be handed out on ``on`` (the facility's day): none on a
+        quarantine shelf, in a blocked or expired lot, or sealed in a blocked package."""
+        if key[0] in self.unpickable or not self.lot_usable(key[2], on):
             return 0
         return max(self.on_hand.get(key, 0) - self.held.get(key, 0), 0)
 

@@ -1,10 +1,13 @@
 """The refill pick list: what a technician takes from the storeroom to restock the cabinets.
 
-For every pocket at or below its min (of one cabinet, or of all), the units that bring it to
-its max, picked lot by lot from the usable stock of its facility's storeroom, earliest expiry
-first: the same allocation a refill posts (:meth:`~rxsupply.domain.stock.StockBook.issue`),
-run on a copy of the stock and never written. Expired, quarantined and recalled lots are never
-on the list; a pocket the storeroom cannot fill shows what it can give and what is short.
+For every pocket at or below its min (of one cabinet, or of all), the units that bring its
+usable stock to its max, picked lot by lot from the usable stock of its facility's storeroom,
+earliest expiry first: the same allocation a refill posts
+(:meth:`~rxsupply.domain.stock.StockBook.issue`), run on a copy of the stock and never written.
+Expired, quarantined, recalled and suspect stock (sealed blocked packages included) is never on
+the list; ``remove`` says how many such units sit in the pocket, to take out while refilling
+(the pick counts on them leaving, so the pocket's capacity holds); a pocket the storeroom
+cannot fill shows what it can give and what is short.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from datetime import date
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import MovementKind
+from rxsupply.domain.serial import Packages
 from rxsupply.errors import NotFound
 from rxsupply.services.ports import UnitOfWork
 
@@ -31,6 +35,7 @@ class PickLine:
     expiry: date | None
     quantity: int
     short: int = 0  # units the pocket still lacks after this pick (on its last line)
+    remove: int = 0  # expired or blocked units in the pocket to take out (on its first line)
 
     def as_dict(self) -> dict[str, object]:
         out = asdict(self)
@@ -72,6 +77,9 @@ def refill_pick_list(
         product_ids=product_ids,
         lock=False,
     )
+    lots_held = {key[2] for key in book.on_hand}
+    book.held = Packages.of(uow.packages.sealed(lots_held) if lots_held else []).held()
+    in_pocket = uow.ledger.pocket_units([p.id or 0 for p, *_ in wanted], lock=False)
     today = clock.today()
     lots = uow.lots.numbers(book.lot_expiry)
     ndcs = {p.id: str(p.ndc) for p in uow.products.find_many("id", map(str, product_ids)).values()}
@@ -82,7 +90,9 @@ def refill_pick_list(
         have = book.available(pocket.id or 0, item.product_ids, on=today)
         if have > level.min_level:
             continue
-        need = max_level - have
+        spoiled = in_pocket.get(pocket.id or 0, 0) - have  # expired or blocked: take them out
+        room = (pocket.capacity or max_level + spoiled) - in_pocket.get(pocket.id or 0, 0)
+        need = min(max_level - have, room + spoiled)
         give = min(need, book.available(store.id or 0, item.product_ids, on=today))
         if need <= 0:
             continue
@@ -109,10 +119,11 @@ def refill_pick_list(
                     expiry=book.lot_expiry.get(m.lot_id),
                     quantity=m.quantity,
                     short=need - give if last else 0,
+                    remove=spoiled if n == 0 else 0,
                 )
             )
         if not moved:
-            out.append(PickLine(pocket.code, item.code, store.code, "", "", None, 0, need))
+            out.append(PickLine(pocket.code, item.code, store.code, "", "", None, 0, need, spoiled))
     return out
 
 

@@ -7,10 +7,9 @@ background thread by an anyio ``BlockingPortal`` and the tests stay plain functi
 ``TestClient`` does the same, but its httpx path is deprecated). Endpoint errors are not turned
 into 500s: the transport re-raises them, so a crash shows its traceback in the failing test.
 
-The API reads the clock through ``rxsupply.entrypoints.clock``, looked up at each call. A test
-module that moves stock pins it at ``NOW`` (``monkeypatch.setattr(clock, "now", lambda: NOW)``
-in its fixture): picking takes only stock not expired on the facility's day, and the example
-lots expire from 01/31/2027. Dates sent in bodies (expiry) are years ahead.
+The API reads the clock through ``rxsupply.entrypoints.clock``, looked up at each call; every
+API test runs with it pinned at ``NOW`` (``tests/e2e/api/conftest.py``): picking takes only stock
+not expired on the facility's day, and the example lots expire from 01/31/2027.
 """
 
 from __future__ import annotations

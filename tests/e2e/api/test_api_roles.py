@@ -28,11 +28,11 @@ routes are walked again on PostgreSQL.
 from __future__ import annotations
 
 import contextlib
-import itertools
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -158,8 +158,24 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
 call, where a route uses it up)."""
 
 MORPHINE, APAP = "98765-0210-1", "98765-3250-01"
-STATUSES = itertools.cycle(["quarantined", "recalled", "suspect"])
-"""Each quarantine call changes the morphine lot's status (the same status twice is refused)."""
+
+
+def fresh_lot(hospital: Hospital) -> dict[str, Any]:
+    """A new morphine lot for each quarantine call (a lot is blocked once; a block only
+    hardens)."""
+    lot = f"Q{uuid.uuid4().hex[:10]}"
+    post(
+        hospital.engine,
+        ledger.Receive(
+            user="tests",
+            product=MORPHINE,
+            lot=lot,
+            expiry=date(2030, 1, 31),
+            quantity=1,
+            location=STOREROOM,
+        ),
+    )
+    return {"product": MORPHINE, "lot": lot, "reason": "the walk"}
 
 
 def blocked_for_release(hospital: Hospital) -> dict[str, Any]:
@@ -187,12 +203,7 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "lot": LOT,
         "quantity": 1,
     },
-    "/api/quarantines": lambda _: {
-        "product": MORPHINE,
-        "lot": "MS2409",
-        "status": next(STATUSES),
-        "reason": "the walk",
-    },
+    "/api/quarantines": fresh_lot,
     "/api/releases": blocked_for_release,
     "/api/receipts": lambda _: {
         "location": STOREROOM,

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from tests.conftest import shared_data
 
 from rxsupply.adapters.fda_ndc import (
     SKIP_RULES,
@@ -17,14 +18,11 @@ from rxsupply.adapters.fda_ndc import (
 from rxsupply.domain.product import DEASchedule
 from rxsupply.errors import ImportRejected
 
-FDA_NDC = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "fda-ndc"
-PRODUCT_FILE = FDA_NDC / "product_full_20190429.txt.gz"
-PACKAGE_FILE = FDA_NDC / "package_full_20190429.txt.gz"
-
-needs_real_files = pytest.mark.skipif(
-    not (PRODUCT_FILE.exists() and PACKAGE_FILE.exists()),
-    reason=f"the FDA NDC Directory 2019 files are not at {FDA_NDC} (../shared/data/fda-ndc)",
-)
+PRODUCT_FILE = ("fda-ndc", "product_full_20190429.txt.gz")
+PACKAGE_FILE = ("fda-ndc", "package_full_20190429.txt.gz")
+needs_real_files = pytest.mark.usefixtures("shared")
+"""The test reads the FDA NDC Directory of 2019-04-29 in ../shared/data (skipped, with the
+reason, and counted for .ci/run when it is absent)."""
 
 PRODUCT_HEADER = (
     "PRODUCTID\tPRODUCTNDC\tPRODUCTTYPENAME\tPROPRIETARYNAME\tPROPRIETARYNAMESUFFIX\t"
@@ -56,10 +54,8 @@ def write_fda_file(path: Path, lines: list[str], *, gzipped: bool = False) -> Pa
 
 
 @pytest.fixture(scope="module")
-def directory() -> NdcDirectory:
-    if not (PRODUCT_FILE.exists() and PACKAGE_FILE.exists()):
-        pytest.skip(f"the FDA NDC Directory 2019 files are not at {FDA_NDC}")
-    return read_ndc_directory(PRODUCT_FILE, PACKAGE_FILE)
+def directory(shared: Path) -> NdcDirectory:
+    return read_ndc_directory(shared_data(*PRODUCT_FILE), shared_data(*PACKAGE_FILE))
 
 
 @needs_real_files

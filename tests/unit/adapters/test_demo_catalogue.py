@@ -12,15 +12,14 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
+from tests.conftest import shared_data
 
 from rxsupply.adapters.demo_catalogue import DEMO_LABELER_CODES, demo_items
 from rxsupply.domain.ndc import NDC
 from rxsupply.services.ports import DemoItem
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-FDA_NDC_DIR = REPO_ROOT.parent / "shared" / "data" / "fda-ndc"
-FDA_PRODUCT_FILE = FDA_NDC_DIR / "product_full_20190429.txt.gz"
-FDA_PACKAGE_FILE = FDA_NDC_DIR / "package_full_20190429.txt.gz"
+FDA_PRODUCT_FILE = ("fda-ndc", "product_full_20190429.txt.gz")
+FDA_PACKAGE_FILE = ("fda-ndc", "package_full_20190429.txt.gz")
 
 DEMANDS = {"high", "medium", "slow", "very-slow"}
 CRITICALITIES = {"vital", "essential", "non-essential"}
@@ -49,16 +48,15 @@ def _fda_column(path: Path, column: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def fda_codes() -> dict[str, set[str]]:
+def fda_codes(shared: Path) -> dict[str, set[str]]:
     """Labeler codes, 10-digit and 11-digit package codes of the FDA NDC Directory 2019-04-29."""
-    if not (FDA_PRODUCT_FILE.exists() and FDA_PACKAGE_FILE.exists()):
-        pytest.skip(f"FDA NDC Directory files not found in {FDA_NDC_DIR}")
+    product_file, package_file = shared_data(*FDA_PRODUCT_FILE), shared_data(*FDA_PACKAGE_FILE)
     labelers: set[str] = set()
     digits10: set[str] = set()
     digits11: set[str] = set()
-    for product_ndc in _fda_column(FDA_PRODUCT_FILE, "PRODUCTNDC"):
+    for product_ndc in _fda_column(product_file, "PRODUCTNDC"):
         labelers.add(product_ndc.split("-")[0])
-    for package_ndc in _fda_column(FDA_PACKAGE_FILE, "NDCPACKAGECODE"):
+    for package_ndc in _fda_column(package_file, "NDCPACKAGECODE"):
         segments = package_ndc.split("-")
         labelers.add(segments[0])
         digits10.add("".join(segments))

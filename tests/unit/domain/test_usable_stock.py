@@ -81,11 +81,13 @@ def test_a_pick_larger_than_the_usable_stock_is_short_and_says_what_is_unusable(
     assert b.deltas == {}
 
 
-def test_stock_on_a_quarantine_shelf_is_never_picked_from_the_storeroom_above_it() -> None:
+def test_stock_on_a_quarantine_shelf_is_never_usable_even_from_the_shelf_itself() -> None:
     b = book({(SHELF, HALOPERIDOL, GOOD): 10})
 
     assert b.available(STORE, [HALOPERIDOL], on=TODAY) == 0
-    assert b.available(SHELF, [HALOPERIDOL], on=TODAY) == 10
+    assert b.lines_for(STORE, [HALOPERIDOL]) == []
+    assert b.available(SHELF, [HALOPERIDOL], on=TODAY) == 0
+    assert b.unusable(SHELF, [HALOPERIDOL], on=TODAY) == 10
 
 
 def test_units_held_in_blocked_sealed_packages_are_not_usable() -> None:

@@ -211,6 +211,31 @@ class SqlLedger:
             unpickable=frozenset(quarantine),
         )
 
+    def pocket_units(self, location_ids: Iterable[int] | None, *, lock: bool) -> dict[int, int]:
+        """Units on hand in each of these pockets (every pocket when None), all products and
+        lots. With ``lock`` the pockets' location rows are locked FOR UPDATE first, so two
+        writers filling one pocket check its capacity one after the other."""
+        loc, oh = t.location, t.on_hand
+        if location_ids is None:
+            wanted = list(
+                self.conn.execute(select(loc.c.id).where(loc.c.kind == "pocket")).scalars()
+            )
+        else:
+            wanted = sorted(set(location_ids))
+        out = dict.fromkeys(wanted, 0)
+        for part in chunks(wanted):
+            if lock and self.conn.dialect.name == "postgresql":
+                self.conn.execute(
+                    select(loc.c.id).where(loc.c.id.in_(part)).order_by(loc.c.id).with_for_update()
+                )
+            rows = self.conn.execute(
+                select(oh.c.location_id, func.sum(oh.c.quantity))
+                .where(oh.c.location_id.in_(part))
+                .group_by(oh.c.location_id)
+            )
+            out.update({lid: int(units) for lid, units in rows})
+        return out
+
     def write(
         self,
         movements: Sequence[Movement],

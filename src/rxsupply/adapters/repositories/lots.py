@@ -122,13 +122,20 @@ class SqlLots:
         )
         return {code: int(units) for code, units in rows}
 
-    def add_missing(self, lots: Sequence[tuple[int, str, date | None]]) -> None:
-        """Record these lots unless they are (a writer that just recorded one wins)."""
-        insert_many(
-            self.conn,
-            built(self.conn, "add lots", lambda c: upsert(c, t.lot).on_conflict_do_nothing()),
-            [{"product_id": p, "lot_number": n, "expiry": e} for p, n, e in lots],
-        )
+    def add_missing(self, lots: Sequence[tuple[int, str, date | None]]) -> set[tuple[int, str]]:
+        """Record these lots unless they are; the keys this call recorded (a writer that
+        recorded one a moment before, and committed, keeps it: it is not returned)."""
+        lot = t.lot
+        made: set[tuple[int, str]] = set()
+        for part in chunks(list(lots), 300):
+            stmt = (
+                upsert(self.conn, lot)
+                .values([{"product_id": p, "lot_number": n, "expiry": e} for p, n, e in part])
+                .on_conflict_do_nothing()
+                .returning(lot.c.product_id, lot.c.lot_number)
+            )
+            made.update((pid, number) for pid, number in self.conn.execute(stmt))
+        return made
 
     def conflicts(
         self, lots: Iterable[tuple[int, str, date | None]]

@@ -30,6 +30,7 @@ from rxsupply.entrypoints.http.security import (
     guarded,
     guarded_in_batch,
 )
+from rxsupply.errors import InvalidValue
 from rxsupply.services import ledger, scanning
 
 router = APIRouter(prefix="/api")
@@ -163,7 +164,10 @@ async def post_dispense(
         stamp = body.occurred_at
         if stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=clock.facility_zone())
-        when = stamp.astimezone(UTC)
+        try:
+            when = stamp.astimezone(UTC)
+        except OverflowError:
+            raise InvalidValue("occurred_at", "not a time rxsupply can hold", str(stamp)) from None
     command = ledger.Dispense(
         user=UNSET,
         location=body.location,

@@ -3,6 +3,7 @@ directory, and MIMIC-III prescriptions replayed into a demand file."""
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from dataclasses import asdict
@@ -160,4 +161,11 @@ def _run_import(kind: ImportKind, table: Any, cap: int, user: str) -> imports.Im
                 )
             return imports.import_purchases(uow, table, now=now, user=user, cap=cap)
 
-        return run_with_retry(engine(), work)
+        # An import keeps a million movements alive until it writes them: the cyclic garbage
+        # collector would rescan them all again and again (none of them is garbage, and the
+        # command ends with the import).
+        gc.disable()
+        try:
+            return run_with_retry(engine(), work)
+        finally:
+            gc.enable()

@@ -116,5 +116,15 @@ def picklist(
         [line.as_dict() for line in lines],
         as_json=as_json,
         title="Refill pick list",
-        columns=["pocket", "item", "from_location", "ndc", "lot", "expiry", "quantity", "short"],
+        columns=[
+            "pocket",
+            "item",
+            "from_location",
+            "ndc",
+            "lot",
+            "expiry",
+            "quantity",
+            "short",
+            "remove",
+        ],
     )

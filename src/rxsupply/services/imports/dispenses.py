@@ -24,6 +24,8 @@ from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.tables import Errors, Table
 from rxsupply.services.references import resolve_products
 
+Row = tuple[datetime, int, str, str, str | None, str | None, int, MovementKind, str, int, list[int]]
+
 _DISPENSE_KINDS = {
     "dispense": MovementKind.DISPENSE,
     "": MovementKind.DISPENSE,
@@ -64,7 +66,8 @@ def import_dispenses(
     items, ndcs, users = table.get("item"), table.get("ndc"), table.get("user")
     products = resolve_products(uow, {n for n in ndcs if n}) if has_ndc else {}
     seen: dict[str, int] = {}
-    parsed: list[tuple[datetime, int, Dispense, int, list[int]]] = []
+    # (stamp, row, transaction, location, item, ndc, quantity, kind, user, location id, products)
+    parsed: list[Row] = []
     stamp_cache: dict[str, datetime] = {}
     for i in range(table.rows):
         row = i + 1
@@ -121,35 +124,35 @@ def import_dispenses(
         else:
             errors.add(row, "item" if has_item else "ndc", "give an item code or an NDC")
             continue
-        external = errors.value(row, "transaction_id", lambda t: ExternalId("txn", t), tid)
-        if external is None:
+        if not errors.fits(row, {"transaction_id": (tid, 116), "user": (users[i], 80)}):
             continue
-        command = Dispense(
-            user=users[i] or user,
-            location=locs[i],
-            quantity=qty,
-            item=item,
-            product=ndc,
-            kind=kind,
-            occurred_at=stamp,
-            external_id=external,
-        )
-        parsed.append((stamp, row, command, loc_id, pids))
+        parsed.append((stamp, row, tid, locs[i], item, ndc, qty, kind, users[i], loc_id, pids))
         if row % 10_000 == 0:
             _tick(progress, 10_000)
     errors.raise_if_any()
-    done = uow.ledger.recorded([str(p[2].external_id) for p in parsed])
-    todo = [p for p in parsed if str(p[2].external_id) not in done]
+    done = uow.ledger.recorded(["txn:" + p[2] for p in parsed])
+    todo = [p for p in parsed if "txn:" + p[2] not in done]
     todo.sort(key=lambda p: (p[0], p[1]))
     bulk = Bulk(
         uow,
         clock=clock,
         limits=limits,
-        scope=({p[3] for p in todo}, {pid for p in todo for pid in p[4]}),
+        scope=({p[9] for p in todo}, {pid for p in todo for pid in p[10]}),
     )
-    for _, row, command, _, _ in todo:
-        try:
-            bulk.apply(command)
+    for stamp, row, tid, location, item, ndc, qty, kind, nurse, _, _ in todo:
+        try:  # the command is made here, one at a time: a million rows stay tuples until then
+            bulk.apply(
+                Dispense(
+                    user=nurse or user,
+                    location=location,
+                    quantity=qty,
+                    item=item,
+                    product=ndc,
+                    kind=kind,
+                    occurred_at=stamp,
+                    external_id=ExternalId("txn", tid),
+                )
+            )
         except RxSupplyError as exc:
             errors.add(row, field_of(exc, "quantity"), reason_of(exc))
     errors.raise_if_any()

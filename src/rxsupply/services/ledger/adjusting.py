@@ -14,7 +14,13 @@ from rxsupply.domain.location import LocationKind, check_capacity
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.serial import SERIAL_LENGTH
 from rxsupply.domain.status import StatusNote, StockStatus
-from rxsupply.errors import ApprovalNeeded, InsufficientStock, InvalidValue, NotFound
+from rxsupply.errors import (
+    ApprovalNeeded,
+    InsufficientStock,
+    InvalidMovement,
+    InvalidValue,
+    NotFound,
+)
 from rxsupply.services.ledger.commands import Adjust, SetStatus
 from rxsupply.services.ledger.steps import Context, Done, Step, Stock
 from rxsupply.services.ports import StatusChange
@@ -37,6 +43,11 @@ def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
     prod = found.product(ctx.code("product", cmd.product) or "")
     lot_number = ctx.text("lot", cmd.lot, limit=limits.lot_length, required=True)
     assert loc.id is not None and prod.id is not None
+    if loc.kind is LocationKind.ADC:
+        raise InvalidMovement(
+            f"{loc.code} is a cabinet: adjust the pocket that holds the stock, not the cabinet"
+        )
+    found.check_pocket(loc, [prod.id])
     why = limits.needs_approval(
         units=cmd.quantity, unit_cost=prod.unit_cost, controlled=prod.dea_schedule is not None
     )
@@ -48,7 +59,7 @@ def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
         approved_by = cmd.approval.username
     key = (prod.id, lot_number)
     found.want_lot(prod.id, lot_number, cmd.expiry)
-    when = cmd.occurred_at or ctx.now
+    when = ctx.when(cmd.occurred_at)
     loc_id, prod_id = loc.id, prod.id
 
     def check() -> None:
@@ -76,7 +87,7 @@ def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
                     f"lot {lot_number} of {prod.ndc} has nothing on hand at {loc.code}"
                 )
         if cmd.quantity > 0 and loc.kind is LocationKind.POCKET:
-            check_capacity(loc, holds=stock.holds(loc_id, [prod_id]), adding=cmd.quantity)
+            check_capacity(loc, holds=stock.holds(loc_id), adding=cmd.quantity)
         record = found.lot(*key)
         if cmd.quantity < 0 and book.quantity((loc_id, prod_id, record.id)) < -cmd.quantity:
             raise InsufficientStock(
@@ -99,10 +110,11 @@ def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
             approved_by=approved_by,
         )
         book.apply(m)
-        stock.follow([m], blocked_ok=True)
+        stock.follow([m], blocked_ok=True, at=when, user=user)
         return Done([m], approved_by=approved_by)
 
-    return Step([loc_id], [prod_id], build, check)
+    pockets = [loc_id] if cmd.quantity > 0 and loc.kind is LocationKind.POCKET else []
+    return Step([loc_id], [prod_id], build, check, pockets)
 
 
 def prepare_status(ctx: Context, cmd: SetStatus) -> Step:
@@ -129,6 +141,7 @@ def prepare_status(ctx: Context, cmd: SetStatus) -> Step:
     current = record.status.status if record.status else StockStatus.AVAILABLE
     if current is status:
         raise InvalidValue("status", f"lot {lot_number} of {prod.ndc} is already {status.value}")
+    _no_downgrade(current, status, f"lot {lot_number} of {prod.ndc}")
     where = found.uow.lots.units_by_location(lot_id)
 
     def build(stock: Stock) -> Done:
@@ -164,6 +177,7 @@ def _package_status(
         )
     if package.status is cmd.status:
         raise InvalidValue("status", f"package {serial} is already {cmd.status.value}")
+    _no_downgrade(package.status, cmd.status, f"package {serial}")
     before = package.status
 
     def build(stock: Stock) -> Done:
@@ -183,3 +197,17 @@ def _package_status(
         return Done(changed=[change])
 
     return Step([package.location_id], [product_id], build)
+
+
+_SEVERITY = {StockStatus.QUARANTINED: 1, StockStatus.SUSPECT: 2, StockStatus.RECALLED: 3}
+
+
+def _no_downgrade(current: StockStatus, wanted: StockStatus, what: str) -> None:
+    """A block only hardens (quarantined, then suspect, then recalled); lifting or softening
+    it is a release, a manager's call."""
+    if current.blocked and wanted.blocked and _SEVERITY[wanted] < _SEVERITY[current]:
+        raise InvalidValue(
+            "status",
+            f"{what} is {current.value}: release it first (a manager's call) to mark it "
+            f"{wanted.value}",
+        )

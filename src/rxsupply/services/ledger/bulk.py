@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.limits import LedgerLimits
+from rxsupply.domain.movement import Movement
 from rxsupply.domain.serial import Packages
 from rxsupply.errors import InvalidMovement, RxSupplyError
 from rxsupply.services.ledger.commands import Command, Posted
@@ -41,7 +42,7 @@ class Bulk:
         self.uow = uow
         self.ctx = Context(Lookups(uow), clock, limits or LedgerLimits(), clock.now())
         self.stock: Stock | None = None
-        self.done: list[Done] = []
+        self.movements: list[Movement] = []
         self.external_ids: list[str] = []
         self._seen: set[str] = set()
         if scope is not None:
@@ -55,7 +56,8 @@ class Bulk:
             lots = {key[2] for key in book.on_hand}
             packages = Packages.of(uow.packages.sealed(lots) if lots else [])
             book.held = packages.held()
-            self.stock = Stock(book, packages)
+            units = uow.ledger.pocket_units(None, lock=True)  # every pocket
+            self.stock = Stock(book, packages, pocket_units=units)
 
     @property
     def found(self) -> Lookups:
@@ -124,7 +126,8 @@ class Bulk:
             if cmd.external_id is not None:
                 self._seen.discard(str(cmd.external_id))
             return exc
-        self.done.append(done)
+        self.stock.account(done.movements)
+        self.movements.extend(done.movements)
         if cmd.external_id is not None:
             self.external_ids.append(str(cmd.external_id))
         return done
@@ -134,16 +137,16 @@ class Bulk:
         if self.stock is None:
             return 0
         self.found.drop_unclaimed()
-        movements = [m for d in self.done for m in d.movements]
+        movements = self.movements
         if movements:
             # external ids are recorded with the movements (nothing else claims them in a bulk
-            # transaction; a concurrent import of the same file fails on their key and retries)
+            # transaction; a concurrent import of the same file fails on their unique key, and
+            # the unit of work's retry then finds them recorded)
             self.uow.ledger.write(
                 movements, self.stock.book.deltas, now=self.ctx.now, external_ids=self.external_ids
             )
-            self.done = [Done(changed=d.changed) for d in self.done]
-        written = write(self.uow, self.stock, self.done, ctx=self.ctx)
+        written = write(self.uow, self.stock, [], ctx=self.ctx)
         if audit is not None and (movements or written):
             self.uow.audit.add(audit)
-        self.done, self.external_ids = [], []
+        self.movements, self.external_ids = [], []
         return len(movements)

@@ -56,6 +56,8 @@ class Lookups:
     new_lots: set[tuple[int, str]] = field(default_factory=set)
     claimed: dict[tuple[int, str], date | None] = field(default_factory=dict)
     storerooms: list[Location] | None = None
+    checked: dict[tuple[str, str, int, bool], str] = field(default_factory=dict)  # text checks
+    sources: dict[tuple[object, ...], object] = field(default_factory=dict)  # resolved dispenses
 
     def preload(
         self,
@@ -113,6 +115,12 @@ class Lookups:
         product = self.product(raw)
         if not (raw.isdigit() and len(raw) == 14):
             return Packaging(product, product.package_size)
+        if raw[0] == "9":
+            raise InvalidGTIN(
+                "gtin",
+                "indicator 9: a variable-measure trade item; receive it by NDC and quantity",
+                raw,
+            )
         if not is_case_gtin(raw):
             return Packaging(product, product.package_size, gtin=raw)
         if raw not in self.cases:
@@ -143,6 +151,18 @@ class Lookups:
         prod = self.product(product)
         assert prod.id is not None
         return [prod.id], f"{prod.ndc} {prod.name}", None
+
+    def check_pocket(self, pocket: Location, product_ids: Iterable[int]) -> None:
+        """A pocket assigned to an item takes only that item's products."""
+        if pocket.kind is not LocationKind.POCKET or not pocket.item_code:
+            return
+        item = self.item(pocket.item_code)
+        strangers = set(product_ids) - set(item.product_ids)
+        if strangers:
+            raise InvalidMovement(
+                f"pocket {pocket.code} holds item {item.code} ({item.name}); this product is "
+                "not one of its products"
+            )
 
     def children(self, cabinet: Location) -> list[Location]:
         found = self.pockets.get(cabinet.code)
@@ -186,9 +206,10 @@ class Lookups:
         # in opposite orders can deadlock, and are retried.
         new = [(p, n, self.wanted_lots[(p, n)]) for p, n in unread if (p, n) not in self.lots]
         if new:
-            self.uow.lots.add_missing(new)
+            # only the lots this posting recorded are its own: another writer's lot, recorded
+            # in the meantime, keeps its expiry and is checked against the command's
+            self.new_lots.update(self.uow.lots.add_missing(new))
             self.lots.update(self.uow.lots.lookup((p, n) for p, n, _ in new))
-            self.new_lots.update((p, n) for p, n, _ in new)
 
     def lot(self, product_id: int, lot_number: str) -> LotRecord:
         return self.lots[(product_id, lot_number)]

@@ -10,6 +10,8 @@ no pocket for the item refuses it, and a pocket takes no more than its capacity.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rxsupply.domain.location import Location, LocationKind, check_capacity
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.product import Item
@@ -34,6 +36,7 @@ def prepare_move(ctx: Context, cmd: Move) -> Step:
         item=ctx.code("item", cmd.item), product=ctx.code("product", cmd.product)
     )
     dst = _destination(ctx, dst, ctx.code("pocket", cmd.pocket), item, product_ids)
+    found.check_pocket(dst, product_ids)
     if src.id == dst.id:
         raise InvalidMovement(f"{cmd.kind.value}: from and to are the same location {src.code}")
     lot_ids: set[int] | None = None
@@ -46,9 +49,14 @@ def prepare_move(ctx: Context, cmd: Move) -> Step:
             raise InvalidValue("lot", "an override names the lot it moves")
         if cmd.approval is None:
             raise ApprovalNeeded(f"moving lot {lot} despite its status ({override})")
-    when = cmd.occurred_at or ctx.now
+    when = ctx.when(cmd.occurred_at)
     day = ctx.day_of(when)
     into_quarantine = dst.kind is LocationKind.QUARANTINE
+    from_quarantine = src.kind is LocationKind.QUARANTINE
+    if from_quarantine and lot_ids is None:
+        raise UnusableStock(
+            f"{src.code} is a quarantine location: its stock leaves by its lot (name the lot)"
+        )
     assert src.id is not None and dst.id is not None
     src_id, dst_id = src.id, dst.id
 
@@ -56,6 +64,14 @@ def prepare_move(ctx: Context, cmd: Move) -> Step:
         book = stock.book
         blocked = sorted(i for i in (lot_ids or ()) if not book.lot_usable(i, day))
         take_unusable = bool(lot_ids) and into_quarantine
+        if from_quarantine and not blocked:  # a released (and unexpired) lot goes back
+            sealed = [k for k in book.lines_for(src_id, product_ids) if book.held.get(k)]
+            if any(k[2] in (lot_ids or ()) for k in sealed):
+                raise UnusableStock(
+                    f"lot {lot} at {src.code} holds blocked serialised packages: move them "
+                    "with an override a manager approves, or change their status first"
+                )
+            take_unusable = True
         approved_by = ""
         if blocked and not into_quarantine:
             why = why_unusable(
@@ -72,7 +88,7 @@ def prepare_move(ctx: Context, cmd: Move) -> Step:
             cmd.approval.check(user, f"moving lot {lot} ({why})")
             take_unusable, approved_by = True, cmd.approval.username
         if dst.kind is LocationKind.POCKET:
-            check_capacity(dst, holds=stock.holds(dst_id, product_ids), adding=quantity)
+            check_capacity(dst, holds=stock.holds(dst_id), adding=quantity)
         moved = book.issue(
             kind=cmd.kind,
             location_id=src_id,
@@ -90,10 +106,11 @@ def prepare_move(ctx: Context, cmd: Move) -> Step:
             take_unusable=take_unusable,
             approved_by=approved_by,
         )
-        stock.follow(moved, blocked_ok=take_unusable)
+        stock.follow(moved, blocked_ok=take_unusable, at=when, user=user)
         return Done(moved, approved_by=approved_by)
 
-    return Step([src_id, dst_id], list(product_ids), build)
+    pockets = [dst_id] if dst.kind is LocationKind.POCKET else []
+    return Step([src_id, dst_id], list(product_ids), build, pockets=pockets)
 
 
 def _destination(
@@ -138,31 +155,59 @@ def _check_assignment(pocket: Location, item: Item | None) -> None:
         )
 
 
-def prepare_dispense(ctx: Context, cmd: Dispense) -> Step:
-    found, limits = ctx.found, ctx.limits
-    user = ctx.user(cmd.user)
-    kind = cmd.kind
-    if kind not in _OUT:
-        raise InvalidMovement(f"{kind.value} is not a dispense, waste or patient return")
-    quantity = ctx.units(cmd.quantity)
-    loc = found.location(ctx.code("location", cmd.location) or "")
-    note = ctx.text("note", cmd.note, limit=limits.note_length)
-    product_ids, what, _ = found.what(
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Where a dispense takes from, resolved once for all the commands that name it."""
+
+    location_id: int
+    product_ids: list[int]
+    what: str
+    lot_ids: set[int] | None
+
+
+def _source(ctx: Context, cmd: Dispense) -> _Source:
+    """The location, products and lot a dispense names, checked; cached by what it names (an
+    import of a million dispenses names a few thousand pocket-items)."""
+    key = (cmd.location, cmd.item, cmd.product, cmd.lot, cmd.kind)
+    found = ctx.found.sources.get(key)
+    if isinstance(found, _Source):
+        return found
+    loc = ctx.found.location(ctx.code("location", cmd.location) or "")
+    product_ids, what, _ = ctx.found.what(
         item=ctx.code("item", cmd.item), product=ctx.code("product", cmd.product)
     )
     lot = ctx.code("lot", cmd.lot)
     lot_ids: set[int] | None = None
     if lot is not None:
-        if kind is MovementKind.PATIENT_RETURN:
+        if cmd.kind is MovementKind.PATIENT_RETURN:
             raise InvalidValue("lot", "a patient return goes back to the lot dispensed next")
-        lot_ids = found.existing_lots(product_ids, lot)
+        lot_ids = ctx.found.existing_lots(product_ids, lot)
         if not lot_ids:
             raise InvalidValue("lot", f"no lot {lot} of {what} is recorded", lot)
-    when = cmd.occurred_at or ctx.now
+    assert loc.id is not None
+    source = _Source(loc.id, list(product_ids), what, lot_ids)
+    if lot is None:  # a named lot's record may change within a posting: not cached
+        ctx.found.sources[key] = source
+    return source
+
+
+def prepare_dispense(ctx: Context, cmd: Dispense) -> Step:
+    user = ctx.user(cmd.user)
+    kind = cmd.kind
+    if kind not in _OUT:
+        raise InvalidMovement(f"{kind.value} is not a dispense, waste or patient return")
+    quantity = ctx.units(cmd.quantity)
+    note = ctx.text("note", cmd.note, limit=ctx.limits.note_length) if cmd.note else ""
+    source = _source(ctx, cmd)
+    loc_id, product_ids, what, lot_ids = (
+        source.location_id,
+        source.product_ids,
+        source.what,
+        source.lot_ids,
+    )
+    when = ctx.when(cmd.occurred_at)
     day = ctx.day_of(when)
     external = None if cmd.external_id is None else str(cmd.external_id)
-    assert loc.id is not None
-    loc_id = loc.id
     # waste of a named lot may take expired or blocked stock: it leaves the hospital
     take_unusable = kind is MovementKind.WASTE and lot_ids is not None
 
@@ -195,10 +240,10 @@ def prepare_dispense(ctx: Context, cmd: Dispense) -> Step:
             lot_ids=lot_ids,
             take_unusable=take_unusable,
         )
-        stock.follow(moved, blocked_ok=take_unusable)
+        stock.follow(moved, blocked_ok=take_unusable, at=when, user=user)
         return Done(moved)
 
-    return Step([loc_id], list(product_ids), build)
+    return Step([loc_id], product_ids, build)
 
 
 def prepare_return_to_vendor(ctx: Context, cmd: ReturnToVendor) -> Step:
@@ -213,7 +258,7 @@ def prepare_return_to_vendor(ctx: Context, cmd: ReturnToVendor) -> Step:
     lot_ids = found.existing_lots([prod.id], lot)
     if not lot_ids:
         raise InvalidValue("lot", f"no lot {lot} of {prod.ndc} is recorded", lot)
-    when = cmd.occurred_at or ctx.now
+    when = ctx.when(cmd.occurred_at)
     loc_id, prod_id = loc.id, prod.id
 
     def build(stock: Stock) -> Done:
@@ -231,7 +276,7 @@ def prepare_return_to_vendor(ctx: Context, cmd: ReturnToVendor) -> Step:
             lot_ids=lot_ids,
             take_unusable=True,
         )
-        stock.follow(moved, blocked_ok=True)
+        stock.follow(moved, blocked_ok=True, at=when, user=user)
         return Done(moved)
 
     return Step([loc_id], [prod_id], build)

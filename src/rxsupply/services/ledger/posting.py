@@ -45,12 +45,12 @@ from rxsupply.services.ports import AuditEntry, StatusChange, UnitOfWork
 
 def prepare(ctx: Context, cmd: Command) -> Step:
     """Check a command against the records it names; the step that applies it."""
+    if isinstance(cmd, Dispense):  # the most frequent first
+        return prepare_dispense(ctx, cmd)
     if isinstance(cmd, Receive):
         return prepare_receive(ctx, cmd)
     if isinstance(cmd, Move):
         return prepare_move(ctx, cmd)
-    if isinstance(cmd, Dispense):
-        return prepare_dispense(ctx, cmd)
     if isinstance(cmd, ReturnToVendor):
         return prepare_return_to_vendor(ctx, cmd)
     if isinstance(cmd, Adjust):
@@ -100,7 +100,9 @@ def load_stock(uow: UnitOfWork, steps: Iterable[Step]) -> Stock:
     lots = {key[2] for key in book.on_hand}
     packages = Packages.of(uow.packages.sealed(lots) if lots else [])
     book.held = packages.held()
-    return Stock(book, packages)
+    pockets = {p for s in steps for p in s.pockets}
+    units = uow.ledger.pocket_units(pockets, lock=True) if pockets else {}
+    return Stock(book, packages, pocket_units=units)
 
 
 def write(uow: UnitOfWork, stock: Stock, done: Sequence[Done], *, ctx: Context) -> bool:
@@ -233,6 +235,7 @@ def _post_part(
         except RxSupplyError as exc:
             results[n] = exc
             continue
+        stock.account(did.movements)
         results[n] = Posted(movements=did.movements, changed=did.changed)
         done.append(did)
         audits.append(

@@ -46,8 +46,9 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
     packaging = found.packaging(product_text)
     prod = packaging.product
     assert prod.id is not None and loc.id is not None
+    found.check_pocket(loc, [prod.id])
     units = _units(ctx, cmd, packaging.units, serial)
-    when = cmd.occurred_at or ctx.now
+    when = ctx.when(cmd.occurred_at)
     day = ctx.day_of(when)
     if cmd.expiry is None and not found.is_non_expiring(prod.id):
         raise InvalidValue(
@@ -87,7 +88,7 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
         if identity is not None:
             _refuse_duplicate(ctx, stock, identity, loc.code, user)
         if loc.kind is LocationKind.POCKET:
-            check_capacity(loc, holds=stock.holds(loc.id or 0, [prod.id or 0]), adding=units)
+            check_capacity(loc, holds=stock.holds(loc.id or 0), adding=units)
         record = found.claim_lot(key, cmd.expiry)  # the last check; nothing fails after it
         book.lot_expiry[record.id] = record.expiry  # later commands see it in FEFO order
         m = Movement(
@@ -118,7 +119,8 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
             )
         return Done([m])
 
-    return Step([loc.id], [prod.id], build, check)
+    pockets = [loc.id] if loc.kind is LocationKind.POCKET else []
+    return Step([loc.id], [prod.id], build, check, pockets)
 
 
 def _units(ctx: Context, cmd: Receive, per_package: int, serial: str | None) -> int:
