@@ -1,9 +1,9 @@
 """The demand matrix: one row per item-location, one column per day.
 
 A cell is the units demanded that day (dispenses less patient returns; waste and expiry are not
-demand). A day that started with nothing on hand and saw no dispense is *censored*: a patient
-may have needed the drug and been served from elsewhere, so its demand is unknown and is NaN
-here, not zero.
+demand). A day that began and ended with no usable stock (nothing on hand, or only expired,
+blocked or quarantine-shelf units) and saw no dispense is *censored*: a patient may have needed
+the drug and been served from elsewhere, so its demand is unknown and is NaN here, not zero.
 """
 
 from __future__ import annotations
