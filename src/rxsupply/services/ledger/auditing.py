@@ -30,7 +30,7 @@ def command_audit(
             user=user,
             action=action,
             entity="stock_status",
-            key=key or (cmd.lot or cmd.serial or "" if isinstance(cmd, SetStatus) else ""),
+            key=key or ((cmd.lot or cmd.serial or "") if isinstance(cmd, SetStatus) else ""),
             now=now,
             after={"changes": done.changed, "reason": getattr(cmd, "reason", "")},
             approved_by=done.approved_by or None,

@@ -2,7 +2,8 @@
 
 Picking takes usable stock only, earliest expiry first. Blocked or expired stock of a named lot
 moves only into a quarantine location, out of the hospital (waste, return to vendor), or with an
-override: a reason and a second user who is a manager. A dispense never takes it.
+override: a reason and a second user who is a manager. Stock on a quarantine shelf leaves only
+by its lot (a released lot goes back without an override). A dispense never takes any of it.
 
 Stock sent to a cabinet goes into the item's pocket there, or the pocket named; a cabinet with
 no pocket for the item refuses it, and a pocket takes no more than its capacity.
