@@ -195,8 +195,7 @@ class StockBook:
         if have < quantity:
             blocked = sum(self.on_hand[k] for k in lines) - have
             more = (
-                f" usable ({blocked} more are expired or blocked and may not be "
-                "handed out)"
+                f" usable ({blocked} more are expired or blocked and may not be handed out)"
                 if blocked
                 else ""
             )

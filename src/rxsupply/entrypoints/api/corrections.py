@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
+from sqlalchemy import Engine
 
 from rxsupply.domain.status import StockStatus, parse_block
 from rxsupply.domain.users import Permission
@@ -97,6 +98,20 @@ class QuarantineIn(StatusIn):
     status: str = Field("quarantined", description="quarantined, recalled or suspect.")
 
 
+def post_status(engine: Engine, body: StatusIn, status: StockStatus, user: str) -> dict[str, Any]:
+    """A status change (a block or a release) of what ``body`` names, as ``user``."""
+    command = ledger.SetStatus(
+        user=user,
+        product=body.product,
+        lot=body.lot,
+        serial=body.serial,
+        status=status,
+        reason=body.reason,
+        external_id=external("api", body.external_id),
+    )
+    return post_command(engine, command).as_dict()
+
+
 @router.post("/quarantines", status_code=201, **guarded(Permission.QUARANTINE))
 def post_quarantine(
     body: QuarantineIn,
@@ -104,16 +119,7 @@ def post_quarantine(
     who: Annotated[Caller, Depends(REQUIRES[Permission.QUARANTINE])],
 ) -> dict[str, Any]:
     """Block a lot everywhere (pockets included) or one package; picking stops taking it."""
-    command = ledger.SetStatus(
-        user=who.user.username,
-        product=body.product,
-        lot=body.lot,
-        serial=body.serial,
-        status=parse_block(body.status),
-        reason=body.reason,
-        external_id=external("api", body.external_id),
-    )
-    return post_command(engine, command).as_dict()
+    return post_status(engine, body, parse_block(body.status), who.user.username)
 
 
 @router.post("/releases", status_code=201, **guarded(Permission.RELEASE))
@@ -123,13 +129,4 @@ def post_release(
     who: Annotated[Caller, Depends(REQUIRES[Permission.RELEASE])],
 ) -> dict[str, Any]:
     """Put a blocked lot or package back into use (a manager's call)."""
-    command = ledger.SetStatus(
-        user=who.user.username,
-        product=body.product,
-        lot=body.lot,
-        serial=body.serial,
-        status=StockStatus.AVAILABLE,
-        reason=body.reason,
-        external_id=external("api", body.external_id),
-    )
-    return post_command(engine, command).as_dict()
+    return post_status(engine, body, StockStatus.AVAILABLE, who.user.username)
