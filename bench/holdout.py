@@ -36,7 +36,7 @@ HOLDOUT = 180
 def by_class(history: planning.History) -> None:
     compared = planning.compare_on_holdout(history, holdout_days=HOLDOUT)
     rows = compared.rows
-    ours, current = compared.recommended, compared.current
+    ours, current = compared.recommended.pockets, compared.current.pockets
     abc = compared.plan.abc[rows]
     targets = compared.plan.levels.target[rows]
     print(

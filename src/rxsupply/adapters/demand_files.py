@@ -2,10 +2,11 @@
 
 Demand files are CSV or Parquet (by suffix), long, one row per series and day:
 ``series_id,date,quantity`` or ``item_id,location_id,date,quantity`` (the series is then
-``item_id@location_id``). Missing days are zero demand; an empty quantity is a censored day
-(unknown demand); several rows for one series and day add up. Policy files for ``simulate``:
-``series_id,min,max`` plus, optionally, ``lead_time_days``, ``review_period_days``,
-``unit_cost``, ``shelf_life_days``, ``capacity``.
+``item_id@location_id``), with an optional ``unit_cost`` (money per unit; a series' last
+given cost counts, empty cells are skipped). Missing days are zero demand; an empty quantity
+is a censored day (unknown demand); several rows for one series and day add up. Policy files
+for ``simulate``: ``series_id,min,max`` plus, optionally, ``lead_time_days``,
+``review_period_days``, ``unit_cost``, ``shelf_life_days``, ``capacity``.
 
 Every problem names the file, the row (data rows from 1) and the field, and nothing is used.
 """
@@ -65,11 +66,9 @@ def _reject(name: str, frame: pl.DataFrame, bad: pl.Series, field: str, reason: 
         )
 
 
-def read_demand(path: Path, *, start: str | None = None, end: str | None = None) -> DemandMatrix:
-    """Read a long demand file into a matrix from its first to its last day (or the given
-    ``start``/``end`` ISO days)."""
-    name = path.name
-    frame = _read(path)
+def _with_series(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The demand file's rows with their ``series_id`` (made from ``item_id@location_id``
+    when the file names the series that way)."""
     frame.columns = [c.strip().lower() for c in frame.columns]
     if "series_id" not in frame.columns and {"item_id", "location_id"} <= set(frame.columns):
         frame = _columns(name, frame, ["item_id", "location_id", "date", "quantity"])
@@ -78,7 +77,14 @@ def read_demand(path: Path, *, start: str | None = None, end: str | None = None)
                 pl.col("item_id").str.strip_chars() + "@" + pl.col("location_id").str.strip_chars()
             ).alias("series_id")
         )
-    frame = _columns(name, frame, ["series_id", "date", "quantity"])
+    return _columns(name, frame, ["series_id", "date", "quantity"])
+
+
+def read_demand(path: Path, *, start: str | None = None, end: str | None = None) -> DemandMatrix:
+    """Read a long demand file into a matrix from its first to its last day (or the given
+    ``start``/``end`` ISO days)."""
+    name = path.name
+    frame = _with_series(name, _read(path))
     sid = frame.get_column("series_id").str.strip_chars()
     _reject(name, frame, sid.is_null() | (sid == ""), "series_id", "empty series id")
     day = frame.get_column("date").str.strip_chars().str.slice(0, 10)
@@ -115,6 +121,25 @@ def read_demand(path: Path, *, start: str | None = None, end: str | None = None)
         days=days,
         censored=censored_cells,
     )
+
+
+def read_unit_costs(path: Path, series_ids: Sequence[str]) -> np.ndarray | None:
+    """The demand file's ``unit_cost`` per series of ``series_ids`` (a series' last given
+    cost; 1.0 for a series with none), or None when the file has no such column."""
+    name = path.name
+    frame = _with_series(name, _read(path))
+    if "unit_cost" not in frame.columns:
+        return None
+    raw = frame.get_column("unit_cost").str.strip_chars()
+    given = raw.is_not_null() & (raw != "")
+    value = raw.cast(pl.Float64, strict=False)
+    bad = given & (value.is_null() | ~value.is_finite() | (value < 0))
+    _reject(name, frame, bad, "unit_cost", "not a number of money at or above zero")
+    known = pl.DataFrame(
+        {"series_id": frame.get_column("series_id").str.strip_chars(), "unit_cost": value}
+    ).filter(given)
+    last = dict(known.group_by("series_id", maintain_order=True).last().iter_rows())
+    return np.array([float(last.get(s, 1.0)) for s in series_ids], dtype=np.float64)
 
 
 def read_policy(path: Path) -> pl.DataFrame:

@@ -48,6 +48,14 @@ class Band:
 
 
 @dataclass(frozen=True, slots=True)
+class Service:
+    """The model's service per series at some levels."""
+
+    fill_rate: Floats
+    cycle_service: Floats
+
+
+@dataclass(frozen=True, slots=True)
 class IntervalDemand:
     """Per series: the grid distribution of demand over its protection interval."""
 
@@ -118,6 +126,51 @@ class IntervalDemand:
             short = self._by_min(band, m, order_quantity, per_period, "fill-rate")
             out[band.rows] = short[:, 0]
         return out
+
+    def cheapest_min(
+        self,
+        *,
+        start: Ints,
+        order_quantity: Ints,
+        per_period: Floats,
+        holding: Floats,
+        stockout: Floats,
+        limit: Ints,
+    ) -> Ints:
+        """The min at or above ``start`` (and at most ``limit`` where that is 0 or more)
+        with the least cost per review period: ``holding`` per unit held (a unit more of min
+        is a unit more on hand) plus ``stockout`` times the chance of running out in the
+        period (the cycle side of :meth:`_by_min`)."""
+        out = start.copy()
+        for band in self.bands:
+            rows = band.rows
+            width = band.pmf.shape[1]
+            m = np.broadcast_to(np.arange(width)[None, :], (rows.size, width))
+            no_short = self._by_min(band, m, order_quantity, per_period, "cycle")
+            cost = holding[rows][:, None] * m + stockout[rows][:, None] * (1.0 - no_short)
+            allowed = m >= start[rows][:, None]
+            top = limit[rows][:, None]
+            allowed &= (top < 0) | (m <= top)
+            cost = np.where(allowed, cost, np.inf)
+            best = np.argmin(cost, axis=1)
+            found = np.isfinite(cost[np.arange(rows.size), best])
+            out[rows] = np.where(found, np.maximum(best, start[rows]), start[rows])
+        return out
+
+    def service(self, *, min_level: Ints, order_quantity: Ints, per_period: Floats) -> Service:
+        """The model's fill rate and cycle service level per review period at these levels."""
+        fill = np.ones(self.mean.size)
+        cycle = np.ones(self.mean.size)
+        for band in self.bands:
+            m = np.maximum(min_level[band.rows], -1)[:, None]
+            short = self._by_min(band, m, order_quantity, per_period, "fill-rate")[:, 0]
+            period = per_period[band.rows]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                fill[band.rows] = np.where(
+                    period > 0, np.clip(1.0 - short / np.where(period > 0, period, 1.0), 0, 1), 1
+                )
+            cycle[band.rows] = self._by_min(band, m, order_quantity, per_period, "cycle")[:, 0]
+        return Service(fill_rate=fill, cycle_service=np.clip(cycle, 0.0, 1.0))
 
     @staticmethod
     def _by_min(

@@ -18,16 +18,22 @@ Conventions (the simulator in :mod:`rxsupply.analytics.simulation` uses the same
   period's demand, at most ``max_days_of_supply`` days of demand (90), rounded up to whole
   case packs for a storeroom; a review period's demand when the cost is unknown.
 - ADC pockets: ``max = min + Q``, capped by the pocket's capacity (min lowered below it when
-  needed), whole units, and for vital items never below one.
+  needed), whole units, and a stocked pocket's min never below one (min 0 means an empty
+  pocket before every refill: a STAT trip each time).
+- The min meeting the target is then raised while one unit more costs less to hold than the
+  stock-out days it saves (``stockout_cost`` money per day a pocket or a storeroom line is
+  out: :class:`WardCosts`).
 - Storeroom: ``reorder point = min`` against the wholesaler's lead time and
-  ``order-up-to = reorder point + Q``.
-- Safety stock is ``min + 1 - mean demand over P`` (negative when the target needs less
-  than the mean, as slow movers often do).
+  ``order-up-to = reorder point + Q``, Q in whole case packs, the order-up-to at most the
+  class's days-of-supply ceiling, and Q at most what is used within the expected shelf life.
+- Safety stock is ``min - mean demand over P``: what the min holds beyond the demand expected
+  before the next order can arrive.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -81,8 +87,65 @@ class Targets:
 
 
 @dataclass(frozen=True, slots=True)
+class WardCosts:
+    """What running out and stocking cost, as the wards and the storeroom see them.
+
+    A stock-out day (a pocket asked for a dose it does not hold, or a storeroom line out)
+    costs a STAT trip, an override and a delayed dose: ``pocket_stockout`` money at a pocket,
+    ``storeroom_stockout`` at a storeroom or satellite (an emergency order, a borrowed dose),
+    times ``vital_factor`` for a vital item and ``controlled_factor`` for a controlled
+    substance (a witnessed override, a count). ``ceiling_days`` caps a storeroom's max at that
+    many days of supply by ABC class (wholesalers deliver daily; pharmacy benchmarks expect 8
+    to 14 inventory turns a year)."""
+
+    pocket_stockout: float = 50.0
+    storeroom_stockout: float = 50.0
+    vital_factor: float = 4.0
+    controlled_factor: float = 2.0
+    ceiling_days: dict[str, int] = field(default_factory=lambda: {"A": 14, "B": 30, "C": 60})
+
+    def __post_init__(self) -> None:
+        for name in ("pocket_stockout", "storeroom_stockout"):
+            if not getattr(self, name) >= 0:
+                raise ValueError(f"{name} must be a cost of 0 or more")
+        for name in ("vital_factor", "controlled_factor"):
+            if not getattr(self, name) >= 1:
+                raise ValueError(f"{name} must be 1 or more")
+        if any(days < 1 for days in self.ceiling_days.values()):
+            raise ValueError("a days-of-supply ceiling must be a day or more")
+
+    def stockout_cost(
+        self,
+        *,
+        storeroom: NDArray[np.bool_],
+        vital: NDArray[np.bool_],
+        controlled: NDArray[np.bool_],
+    ) -> Floats:
+        """Money per stock-out day, per series."""
+        base = np.where(storeroom, self.storeroom_stockout, self.pocket_stockout)
+        base = base * np.where(vital, self.vital_factor, 1.0)
+        return np.asarray(base * np.where(controlled, self.controlled_factor, 1.0), dtype=float)
+
+    def ceilings(self, abc: Labels, storeroom: NDArray[np.bool_]) -> Ints:
+        """Days-of-supply ceiling per series: by class at a storeroom, none (0) elsewhere."""
+        fallback = max(self.ceiling_days.values(), default=0)
+        days = np.array([self.ceiling_days.get(str(c), fallback) for c in abc.tolist()])
+        return np.asarray(np.where(storeroom, days, 0), dtype=np.int64).reshape(abc.shape)
+
+
+TARGETS_ONLY = WardCosts(pocket_stockout=0.0, storeroom_stockout=0.0)
+"""No costs of running out: levels at the service targets alone."""
+
+
+@dataclass(frozen=True, slots=True)
 class Setting:
-    """Where and how each series is replenished."""
+    """Where and how each series is replenished, and what it costs.
+
+    ``stockout_cost`` (money per stock-out day, per series; none: service targets only),
+    ``shelf_life_days`` (expected shelf life at receipt; 0 unknown), ``ceiling_days`` (the
+    days-of-supply ceiling of a max; 0 none) and ``least_min`` (the lowest min of a stocked
+    series: 1 at an ADC pocket, where min 0 means an empty pocket before every refill) are
+    optional."""
 
     lead_time_days: Ints
     review_period_days: Ints
@@ -95,43 +158,58 @@ class Setting:
     refill_cost: float = 1.5  # money per pocket refill (a technician's minutes)
     holding_rate: float = 0.25  # share of unit cost per year
     max_days_of_supply: int = 90  # an order or refill never brings more than this
+    stockout_cost: Floats | None = None
+    shelf_life_days: Ints | None = None
+    ceiling_days: Ints | None = None
+    least_min: Ints | None = None
 
     def take(self, rows: Ints) -> Setting:
         """The settings of some series only."""
-        return Setting(
-            lead_time_days=self.lead_time_days[rows],
-            review_period_days=self.review_period_days[rows],
-            capacity=self.capacity[rows],
-            vital=self.vital[rows],
-            unit_cost=self.unit_cost[rows],
-            case_pack=self.case_pack[rows],
-            storeroom=self.storeroom[rows],
-            order_cost=self.order_cost,
-            refill_cost=self.refill_cost,
-            holding_rate=self.holding_rate,
-            max_days_of_supply=self.max_days_of_supply,
-        )
+        values: dict[str, Any] = {}
+        for f in fields(self):
+            v = getattr(self, f.name)
+            values[f.name] = v[rows] if isinstance(v, np.ndarray) else v
+        return Setting(**values)
 
     @staticmethod
     def concat(parts: list[Setting]) -> Setting:
         first = parts[0]
-        return Setting(
-            lead_time_days=np.concatenate([p.lead_time_days for p in parts]),
-            review_period_days=np.concatenate([p.review_period_days for p in parts]),
-            capacity=np.concatenate([p.capacity for p in parts]),
-            vital=np.concatenate([p.vital for p in parts]),
-            unit_cost=np.concatenate([p.unit_cost for p in parts]),
-            case_pack=np.concatenate([p.case_pack for p in parts]),
-            storeroom=np.concatenate([p.storeroom for p in parts]),
-            order_cost=first.order_cost,
-            refill_cost=first.refill_cost,
-            holding_rate=first.holding_rate,
-            max_days_of_supply=first.max_days_of_supply,
-        )
+        values: dict[str, Any] = {}
+        for f in fields(first):
+            v = getattr(first, f.name)
+            if isinstance(v, np.ndarray):
+                values[f.name] = np.concatenate([getattr(p, f.name) for p in parts])
+            else:
+                values[f.name] = v
+        return Setting(**values)
 
     def protection_days(self) -> Ints:
         days = np.maximum(1, self.review_period_days + self.lead_time_days - 1)
         return np.asarray(days, dtype=np.int64)
+
+    def stockout_costs(self) -> Floats:
+        """Money per stock-out day, per series (zero when none was given)."""
+        if self.stockout_cost is None:
+            return np.zeros(self.unit_cost.size)
+        return np.asarray(self.stockout_cost, dtype=np.float64)
+
+    def ceilings_days(self) -> Ints:
+        """Days-of-supply ceiling per series (0: none)."""
+        if self.ceiling_days is None:
+            return np.zeros(self.unit_cost.size, dtype=np.int64)
+        return np.asarray(self.ceiling_days, dtype=np.int64)
+
+    def least_mins(self) -> Ints:
+        """The lowest min of a stocked series (0: none)."""
+        if self.least_min is None:
+            return np.zeros(self.unit_cost.size, dtype=np.int64)
+        return np.asarray(self.least_min, dtype=np.int64)
+
+    def shelf_lives(self) -> Ints:
+        """Expected shelf life at receipt per series (0: unknown)."""
+        if self.shelf_life_days is None:
+            return np.zeros(self.unit_cost.size, dtype=np.int64)
+        return np.asarray(self.shelf_life_days, dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +225,18 @@ class Levels:
     target: Floats
     capped: NDArray[np.bool_]
     do_not_stock: NDArray[np.bool_]
+    ceiling: Ints | None = None  # the most a max may be (units; 0 none), storerooms
+    fill_rate: Floats | None = None  # the model's expected service at these levels
+    cycle_service: Floats | None = None
+    empty_day_chance: Floats | None = None
 
     @staticmethod
     def concat(parts: list[Levels]) -> Levels:
-        return Levels(
-            **{name: np.concatenate([getattr(p, name) for p in parts]) for name in Levels.__slots__}
-        )
+        values: dict[str, Any] = {}
+        for f in fields(Levels):
+            got = [getattr(p, f.name) for p in parts]
+            values[f.name] = None if any(g is None for g in got) else np.concatenate(got)
+        return Levels(**values)
 
     def taken_out(self, rows: NDArray[np.bool_]) -> Levels:
         """These levels with the series where ``rows`` is set taken out of stock: every level
@@ -168,7 +252,17 @@ class Levels:
             target=self.target,
             capped=self.capped & ~rows,
             do_not_stock=self.do_not_stock | rows,
+            ceiling=None if self.ceiling is None else np.where(rows, 0, self.ceiling),
+            fill_rate=_out(self.fill_rate, rows, 1.0),
+            cycle_service=_out(self.cycle_service, rows, 1.0),
+            empty_day_chance=_out(self.empty_day_chance, rows, 0.0),
         )
+
+
+def _out(values: Floats | None, rows: NDArray[np.bool_], fill: float) -> Floats | None:
+    """``values`` with the series taken out of stock at ``fill`` (nothing demanded there
+    counts as served)."""
+    return None if values is None else np.where(rows, fill, values)
 
 
 def levels(
@@ -183,13 +277,25 @@ def levels(
     """Min/max for pockets, reorder point/order-up-to for storerooms, per series.
 
     The min is the smallest level meeting the target with the stock position spread over the
-    order cycle (:meth:`IntervalDemand.smallest_min`). With ``textbook`` it is the classic
-    single-point rule instead: the position at the reorder point exactly, expected shortage
-    ``E[(D - (min + 1))+] <= (1 - target) x Q`` or ``P(D <= min + 1) >= target``."""
+    order cycle (:meth:`IntervalDemand.smallest_min`), then raised while a unit more costs
+    less to hold than the stock-out days it saves (:meth:`IntervalDemand.cheapest_min`, with
+    the setting's stock-out costs). With ``textbook`` it is the classic single-point rule
+    instead: the position at the reorder point exactly, expected shortage
+    ``E[(D - (min + 1))+] <= (1 - target) x Q`` or ``P(D <= min + 1) >= target``, and no
+    costs of running out.
+
+    A stocked pocket never gets min 0 (the setting's ``least_min``): an empty pocket before
+    every refill is a STAT trip each time (min 0 is for do-not-stock recommendations only,
+    :meth:`Levels.taken_out`).
+    What one order or refill brings is at most ``max_days_of_supply`` days of demand, at
+    most what is used within the expected shelf life at receipt, and at a storeroom in whole
+    case packs with the max at most its days-of-supply ceiling (or the reorder point plus one
+    case pack, when a case pack alone is more than that)."""
     if measure not in MEASURES:
         raise ValueError(f"service measure must be one of {', '.join(MEASURES)}")
     review = setting.review_period_days
     store = setting.storeroom
+    n = daily_mean.size
     cycle = np.maximum(1, np.ceil(daily_mean * review - 1e-9)).astype(np.int64)
     eoq = economic_order_quantity(
         annual_units=daily_mean * 365.0,
@@ -198,33 +304,63 @@ def levels(
         holding_rate=setting.holding_rate,
         case_pack=setting.case_pack,
     )
-    # no known cost, no economic quantity: a review period's demand; and never more than
-    # max_days_of_supply days of demand (in whole case packs), whatever the EOQ says
+    # no known cost, no economic quantity: a review period's demand
     eoq = np.where(setting.unit_cost > 0, eoq, cycle)
-    pack = np.maximum(np.where(store, setting.case_pack, 1), 1)
-    supply = np.ceil(daily_mean * setting.max_days_of_supply / pack - 1e-9) * pack
+    pack = np.maximum(np.where(store, setting.case_pack, 1), 1).astype(np.int64)
+    # an order never brings more than max_days_of_supply days of demand, nor more than is
+    # used within the shelf life (whole packs, at least one)
+    days_cap = np.full(n, float(setting.max_days_of_supply))
+    shelf = setting.shelf_lives()
+    days_cap = np.where(shelf > 0, np.minimum(days_cap, shelf), days_cap)
+    supply = np.floor(daily_mean * days_cap / pack + 1e-9) * pack
     eoq = np.minimum(eoq, np.maximum(supply, pack)).astype(np.int64)
-    quantity = np.maximum(eoq, np.where(store, 1, cycle))
+    quantity = np.maximum(eoq, np.where(store, pack, np.minimum(cycle, np.maximum(supply, 1))))
     # a pocket's capacity limits the quantity a refill can bring: max = min + Q <= capacity
     room = np.where((setting.capacity > 0) & ~store, setting.capacity, np.iinfo(np.int64).max)
-    q1 = np.maximum(1, np.minimum(quantity, room - 1))
+    ceiling_days = setting.ceilings_days()
+    ceiling_base = np.where(ceiling_days > 0, np.floor(daily_mean * ceiling_days + 1e-9), 0)
+    per_period = daily_mean * review
+    floor = setting.least_mins()  # a stocked pocket never gets min 0
+    stocked = (daily_mean > 0) | (floor > 0)
+
+    def fitted(m: Ints) -> Ints:
+        """The quantity an order may bring above min ``m``: the capacity and the ceiling."""
+        q = np.maximum(1, np.minimum(quantity, room - m))
+        limit = np.maximum(ceiling_base, m + pack)
+        room_left = np.floor((limit - m) / pack) * pack
+        q = np.where(ceiling_days > 0, np.minimum(q, np.maximum(room_left, pack)), q)
+        return np.asarray(q, dtype=np.int64)
+
     if textbook:
+        q1 = fitted(np.zeros(n, dtype=np.int64))
         if measure == "cycle":
             q = interval.quantile(target)
         else:
             q = interval.smallest_with_loss_at_most((1.0 - target) * q1)
         min_level = q - 1
     else:
-        per_period = daily_mean * review
-        first = interval.smallest_min(
-            target=target, order_quantity=q1, per_period=per_period, measure=measure
-        )
-        q2 = np.maximum(1, np.minimum(quantity, room - first))
-        min_level = interval.smallest_min(
-            target=target, order_quantity=q2, per_period=per_period, measure=measure
-        )
-    min_level = np.where(daily_mean > 0, min_level, 0)
-    min_level = np.where(setting.vital, np.maximum(min_level, 1), np.maximum(min_level, 0))
+        min_level = np.zeros(n, dtype=np.int64)
+        for _ in range(2):  # the min depends on Q, and Q (capacity, ceiling) on the min
+            q = fitted(np.maximum(min_level, floor))
+            min_level = interval.smallest_min(
+                target=target, order_quantity=q, per_period=per_period, measure=measure
+            )
+        min_level = np.maximum(min_level, floor)
+        costs = setting.stockout_costs()
+        if np.any(costs > 0):
+            holding = setting.holding_rate * setting.unit_cost * review / 365.0
+            min_level = interval.cheapest_min(
+                start=min_level,
+                order_quantity=fitted(min_level),
+                per_period=per_period,
+                holding=holding,
+                stockout=costs,
+                limit=np.where((setting.capacity > 0) & ~store, setting.capacity - 1, -1),
+            )
+    min_level = np.where(stocked, min_level, 0)
+    lowest = np.where(setting.vital, 1, 0)
+    min_level = np.maximum(min_level, lowest if textbook else np.maximum(lowest, floor))
+    quantity = fitted(min_level)
     max_level = min_level + quantity
     capacity = setting.capacity
     limited = (capacity > 0) & ~store
@@ -234,7 +370,12 @@ def levels(
     min_level = np.where(setting.vital, np.maximum(min_level, 1), min_level)
     max_level = np.maximum(max_level, np.where(setting.vital, 1, 0))
     max_level = np.maximum(max_level, min_level + np.where(capped, 0, 1))
-    safety = (min_level + 1) - daily_mean * setting.protection_days()
+    ceiling = np.where(ceiling_days > 0, np.maximum(ceiling_base, min_level + pack), 0)
+    safety = min_level - daily_mean * setting.protection_days()
+    order_quantity = np.maximum(max_level - min_level, 1)
+    service = interval.service(
+        min_level=min_level.astype(np.int64), order_quantity=order_quantity, per_period=per_period
+    )
     return Levels(
         min_level=min_level.astype(np.int64),
         max_level=max_level.astype(np.int64),
@@ -245,6 +386,10 @@ def levels(
         target=target,
         capped=capped,
         do_not_stock=np.zeros(min_level.size, dtype=bool),
+        ceiling=ceiling.astype(np.int64),
+        fill_rate=service.fill_rate,
+        cycle_service=service.cycle_service,
+        empty_day_chance=(1.0 - service.cycle_service) / np.maximum(review, 1),
     )
 
 

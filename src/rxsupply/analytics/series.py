@@ -39,6 +39,8 @@ class SeriesInfo:
     lead_time_days: Ints
     review_period_days: Ints
     on_hand: Ints  # at the end of the window, usable or not
+    controlled: NDArray[np.bool_]  # a controlled substance (a DEA schedule)
+    shelf_life_days: Ints  # median days from receipt to expiry of the item's lots; 0 unknown
 
     def rows_of(self, codes: set[str]) -> Ints:
         """The rows of the items with these codes."""

@@ -129,6 +129,7 @@ class SimulationResult:
     censored_days: Ints
     received_units: Ints
     on_hand: Ints | None = None
+    orders: Ints | None = None  # (n, days): units ordered at the end of each day, if kept
 
     def totals(self) -> dict[str, float]:
         """Aggregates over all series.
@@ -153,12 +154,19 @@ class SimulationResult:
 
 
 def simulate(
-    demand: Floats, policy: Policy, *, lots: int = 8, keep_path: bool = False
+    demand: Floats,
+    policy: Policy,
+    *,
+    lots: int = 8,
+    keep_path: bool = False,
+    keep_orders: bool = False,
 ) -> SimulationResult:
     """Replay ``demand`` (shape ``(n, days)``, units per day, NaN = censored) against ``policy``.
 
     ``lots`` is the number of lot slots per series; ``keep_path`` keeps the end-of-day on hand
-    of every day in ``SimulationResult.on_hand``. See the module docstring for conventions.
+    of every day in ``SimulationResult.on_hand``, ``keep_orders`` the units ordered each day in
+    ``SimulationResult.orders`` (what the supplying location issues that day). See the module
+    docstring for conventions.
     """
     demand = np.asarray(demand, dtype=np.float64)
     if demand.ndim != 2 or demand.shape[1] < 1:
@@ -200,6 +208,7 @@ def simulate(
     cycle_short = np.zeros(n, dtype=bool)
     cycle_seen = np.zeros(n, dtype=bool)
     path = np.empty((days, n), dtype=np.int64) if keep_path else None
+    placed = np.zeros((days, n), dtype=np.int64) if keep_orders else None
 
     need = np.empty(n, dtype=np.int64)
     take = np.empty(n, dtype=np.int64)
@@ -248,6 +257,8 @@ def simulate(
             pipeline[(t + lead[ordered]) % pipe_width, ordered] += q
             on_order[ordered] += q
             trips[ordered] += 1
+            if placed is not None:
+                placed[t, ordered] = q
 
         # (4) expire lots whose last usable day is today or earlier, then compact the slots.
         #     Only series whose first slot is empty (served out) or expired need any work.
@@ -289,6 +300,7 @@ def simulate(
         censored_days=censored.sum(axis=1).astype(np.int64),
         received_units=received,
         on_hand=None if path is None else np.ascontiguousarray(path.T),
+        orders=None if placed is None else np.ascontiguousarray(placed.T),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -40,6 +41,7 @@ def _setting(
     unit_cost: float | list[float] = 1.0,
     case_pack: int | list[int] = 1,
     storeroom: bool | list[bool] = False,
+    least_min: int | None = None,
 ) -> Setting:
     def ints(x: int | list[int]) -> Ints:
         return np.broadcast_to(np.asarray(x, dtype=np.int64), (n,)).copy()
@@ -52,7 +54,12 @@ def _setting(
         unit_cost=np.broadcast_to(np.asarray(unit_cost, dtype=np.float64), (n,)).copy(),
         case_pack=ints(case_pack),
         storeroom=np.broadcast_to(np.asarray(storeroom, dtype=bool), (n,)).copy(),
+        least_min=None if least_min is None else ints(least_min),
     )
+
+
+def _fields(setting: Setting) -> dict[str, Any]:
+    return {f.name: getattr(setting, f.name) for f in dataclasses.fields(setting)}
 
 
 def _poisson(mean: Floats, setting: Setting) -> IntervalDemand:
@@ -126,7 +133,7 @@ def test_textbook_cycle_service_min_is_the_poisson_quantile_less_one() -> None:
 
     assert stats.poisson.ppf(0.95, 6.0) == 10
     assert lv.min_level.tolist() == [9]
-    assert lv.safety_stock.tolist() == pytest.approx([10 - 6.0])
+    assert lv.safety_stock.tolist() == pytest.approx([9 - 6.0])  # min - E[D over P]
 
 
 def test_the_min_meets_the_fill_rate_with_the_position_spread_over_the_cycle() -> None:
@@ -160,8 +167,9 @@ def test_the_min_covers_the_protection_interval_exactly_in_the_simulator(
 ) -> None:
     # one unit every day: the interval's demand is R + L - 1 for certain. With max = min + 1 +
     # 5R the position after a review steps down by R from max to exactly min + 1, so a min one
-    # unit lower runs out in the replay and the min itself never does
-    setting = _setting(lead=lead, review=review, unit_cost=50.0)
+    # unit lower runs out in the replay and the min itself never does (a storeroom line: a
+    # pocket's min would never be below one)
+    setting = _setting(lead=lead, review=review, unit_cost=50.0, storeroom=True)
     days = int(setting.protection_days()[0])
     interval = interval_demand(
         daily_mean=np.array([1.0]),
@@ -237,7 +245,9 @@ def test_a_storeroom_has_no_pocket_capacity() -> None:
 
 
 def test_a_vital_item_is_never_stocked_below_one() -> None:
-    setting = _setting(n=3, vital=[True, True, False], capacity=[0, 1, 0])
+    setting = _setting(
+        n=3, vital=[True, True, False], capacity=[0, 1, 0], storeroom=[False, False, True]
+    )
 
     lv = _levels([0.0, 0.0, 0.0], setting, 0.95)
 
@@ -255,7 +265,82 @@ def test_safety_stock_is_negative_when_a_long_cycle_needs_less_than_the_mean() -
 
     assert lv.order_quantity.tolist() == [662]
     assert lv.min_level.tolist() == [0]
-    assert lv.safety_stock.tolist() == [0 + 1 - 10.0]
+    assert lv.safety_stock.tolist() == [0 - 10.0]
+
+
+def test_a_stocked_pocket_never_gets_min_zero_whatever_its_use() -> None:
+    # no use, a trickle, and one a day with a huge order quantity: the target alone would
+    # leave each pocket empty before its refill
+    setting = _setting(n=3, unit_cost=[1.0, 1.0, 0.01], least_min=1)
+
+    lv = _levels([0.0, 0.05, 1.0], setting, 0.9)
+
+    assert lv.min_level.tolist() == [1, 1, 1]
+    assert _levels(
+        [0.0, 0.05, 1.0], _setting(n=3, unit_cost=[1.0, 1.0, 0.01]), 0.9
+    ).min_level.tolist() == [0, 0, 0]
+    assert (lv.max_level > lv.min_level).all()
+
+
+def test_a_stockout_cost_raises_the_min_while_a_unit_costs_less_than_it_saves() -> None:
+    # 2 a day, daily review and lead: a stock-out day at 50 is worth far more than a unit of
+    # 1.00 held for a day (0.25 / 365): the min rises until a unit saves less than it costs;
+    # at 100,000 a unit the target's min is already the cheapest
+    cheap = _setting(unit_cost=1.0)
+    dear = _setting(unit_cost=100_000.0)
+    costly = Setting(**{**_fields(cheap), "stockout_cost": np.array([50.0])})
+    costly_dear = Setting(**{**_fields(dear), "stockout_cost": np.array([50.0])})
+
+    base = _levels(2.0, cheap, 0.9)
+    raised = _levels(2.0, costly, 0.9)
+    kept = _levels(2.0, costly_dear, 0.9)
+
+    assert raised.min_level[0] > base.min_level[0]
+    interval = _poisson(np.array([2.0]), cheap)
+    m = int(raised.min_level[0])
+    q = raised.order_quantity
+    per = np.array([2.0])
+    short = [
+        1.0
+        - interval.service(min_level=_ints(k), order_quantity=q, per_period=per).cycle_service[0]
+        for k in (m - 1, m, m + 1)
+    ]
+    hold = 0.25 * 1.0 / 365.0
+    assert 50.0 * (short[0] - short[1]) >= hold  # the last unit added paid for itself
+    assert 50.0 * (short[1] - short[2]) <= hold  # the next one would not
+    assert kept.min_level.tolist() == _levels(2.0, dear, 0.9).min_level.tolist()
+    assert raised.fill_rate is not None and raised.fill_rate[0] >= base.fill_rate[0]  # type: ignore[index]
+
+
+def test_a_storeroom_max_stays_under_its_days_of_supply_ceiling_in_whole_packs() -> None:
+    # 12.4 a day at 0.50 in packs of 10: the EOQ would bring months; a 14-day ceiling allows
+    # 173 units, so the order-up-to is at most 170 and a whole number of packs above the min
+    setting = Setting(
+        **{
+            **_fields(_setting(unit_cost=0.5, case_pack=10, storeroom=True)),
+            "ceiling_days": _ints(14),
+        }
+    )
+
+    lv = _levels(12.4, setting, 0.95)
+
+    assert lv.ceiling is not None and lv.ceiling.tolist() == [173]
+    assert lv.max_level[0] <= 173
+    assert lv.order_quantity[0] % 10 == 0 and lv.order_quantity[0] >= 10
+
+
+def test_an_order_brings_no_more_than_is_used_within_the_shelf_life() -> None:
+    # 1 a day, cheap, packs of 10, lots that arrive with 35 days left: at most 30 units
+    setting = Setting(
+        **{
+            **_fields(_setting(unit_cost=0.05, case_pack=10, storeroom=True)),
+            "shelf_life_days": _ints(35),
+        }
+    )
+
+    lv = _levels(1.0, setting, 0.95)
+
+    assert lv.order_quantity.tolist() == [30]
 
 
 def test_an_unknown_service_measure_is_refused() -> None:

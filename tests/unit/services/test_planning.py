@@ -49,6 +49,8 @@ def _info(**overrides: Any) -> SeriesInfo:
         "lead_time_days": np.ones(3, dtype=np.int64),
         "review_period_days": np.ones(3, dtype=np.int64),
         "on_hand": np.array([4, 0, 100], dtype=np.int64),
+        "controlled": np.array([False, True, False]),
+        "shelf_life_days": np.array([365, 0, 365], dtype=np.int64),
     }
     return SeriesInfo(**(values | overrides))
 
@@ -209,8 +211,9 @@ def test_a_holdout_replays_only_the_pockets_that_have_settings() -> None:
     compared = planning.compare_on_holdout(history, holdout_days=60)
 
     assert compared.rows.tolist() == [0]
-    assert compared.current.demand.tolist() == compared.recommended.demand.tolist() == [300.0]
-    assert compared.recommended.fill_rate[0] >= compared.current.fill_rate[0]
+    now, new = compared.current.pockets, compared.recommended.pockets
+    assert now.demand.tolist() == new.demand.tolist() == [300.0]
+    assert new.fill_rate[0] >= now.fill_rate[0]
 
 
 def test_levels_that_stay_or_a_series_that_stays_unstocked_are_not_proposed() -> None:

@@ -38,6 +38,7 @@ from rxsupply.adapters.demand_history.days import (
 from rxsupply.adapters.demand_history.unusable import sums, units_by_series, unusable_lots
 from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.analytics.series import ISSUING_KINDS, SeriesInfo
+from rxsupply.domain.movement import MovementKind
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -141,6 +142,8 @@ def ledger_demand(
     matrix = np.where(censored, np.nan, matrix)
 
     facts = _item_facts(conn)
+    controlled = _controlled_items(conn)
+    shelf = _shelf_lives(conn)
     by_key = {(r.location_id, r.item_id): r for r in levels}
     info = SeriesInfo(
         location_id=np.array([k[0] for k in ordered], dtype=np.int64),
@@ -163,6 +166,8 @@ def ledger_demand(
             [by_key[k].review_period_days if k in by_key else 1 for k in ordered]
         ),
         on_hand=on_hand,
+        controlled=np.array([k[1] in controlled for k in ordered], dtype=bool),
+        shelf_life_days=np.array([shelf.get(k[1], 0) for k in ordered], dtype=np.int64),
     )
     ids = tuple(f"{info.item_code[i]}@{info.location_code[i]}" for i in range(n))
     return DemandMatrix(series_ids=ids, start=start, quantities=matrix), info
@@ -230,3 +235,28 @@ def _item_facts(conn: Connection) -> dict[int, tuple[str, str, str, float, int]]
             c, n, k, _, pack = facts[item_id]
             facts[item_id] = (c, n, k, unit, pack)
     return facts
+
+
+def _controlled_items(conn: Connection) -> set[int]:
+    """The items with a product on a DEA schedule."""
+    ip, p = t.item_product, t.product
+    rows = conn.execute(
+        select(ip.c.item_id).join(p, p.c.id == ip.c.product_id).where(p.c.dea_schedule.is_not(None))
+    )
+    return {int(r[0]) for r in rows}
+
+
+def _shelf_lives(conn: Connection) -> dict[int, int]:
+    """Per item, the median days from receipt to expiry of the lots received (the shelf life a
+    new lot can be expected to have)."""
+    ip, lot, mv = t.item_product, t.lot, t.movement
+    rows = conn.execute(
+        select(ip.c.item_id, lot.c.expiry, mv.c.occurred_at)
+        .join(lot, lot.c.id == mv.c.lot_id)
+        .join(ip, ip.c.product_id == mv.c.product_id)
+        .where(mv.c.kind == MovementKind.RECEIPT.value, lot.c.expiry.is_not(None))
+    )
+    spans: dict[int, list[int]] = {}
+    for item_id, expiry, at in rows:
+        spans.setdefault(int(item_id), []).append((expiry - at.date()).days)
+    return {k: max(0, int(np.median(v))) for k, v in spans.items()}

@@ -62,7 +62,8 @@ def finish(
         lifecycle=ready.lifecycle,
         method=ready.method,
         distribution=ready.distribution,
-        mean_daily_demand=ready.mean,
+        # what is taken out of stock is not expected to be used: no use for the dead days
+        mean_daily_demand=np.where(lv.do_not_stock, 0.0, ready.mean),
         sd_daily_demand=ready.sd,
         protection_days=setting.protection_days(),
         levels=lv,

@@ -24,6 +24,8 @@ from rxsupply.analytics.leadtime import (
 from rxsupply.analytics.planning.result import Ints, Labels
 from rxsupply.analytics.policy import Setting, Targets
 
+NO_USE = 1e-6
+"""A forecast below this many units a day is taken as zero."""
 HORIZON = 28
 ORIGINS = 4
 SMOOTH_CANDIDATES = ("ses", "moving_average")
@@ -74,7 +76,8 @@ def prepare(
         mean = LEVELS["ses"](filled)
     else:
         method, mean = select_methods(filled, klass, imapa=imapa)
-    mean = np.maximum(mean, 0.0)
+    # a level that has decayed below one use in thousands of years is no use at all
+    mean = np.where(mean < NO_USE, 0.0, mean)
     sd_hist = std_daily(history)
     with np.errstate(invalid="ignore", divide="ignore"):
         cv = np.where(mean_hist > 0, sd_hist / np.where(mean_hist > 0, mean_hist, 1.0), 0.0)

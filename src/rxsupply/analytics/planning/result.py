@@ -37,8 +37,25 @@ class Plan:
     def rows(self) -> list[dict[str, object]]:
         """One dictionary per series: the recommendation with its explanation."""
         lv = self.levels
+        st = self.setting
+        mean = self.mean_daily_demand
+        pack = np.where(st.storeroom, np.maximum(st.case_pack, 1), 1)
+        ceiling_days = st.ceilings_days()
+        ceiling = lv.ceiling if lv.ceiling is not None else np.zeros(mean.size, dtype=np.int64)
+        costs = st.stockout_costs()
+        shelf = st.shelf_lives()
+        n = mean.size
+        ones = np.ones(n)
+        fill = lv.fill_rate if lv.fill_rate is not None else ones
+        csl = lv.cycle_service if lv.cycle_service is not None else ones
+        empty = lv.empty_day_chance if lv.empty_day_chance is not None else 1.0 - ones
+
+        def days(units: int, i: int) -> float | None:
+            return round(units / float(mean[i]), 1) if mean[i] > 0 else None
+
         out: list[dict[str, object]] = []
         for i, sid in enumerate(self.series_ids):
+            low, high, per = int(lv.min_level[i]), int(lv.max_level[i]), int(pack[i])
             out.append(
                 {
                     "series_id": sid,
@@ -63,6 +80,18 @@ class Plan:
                     "lifecycle": str(self.lifecycle[i]),
                     "capped_by_capacity": bool(lv.capped[i]),
                     "do_not_stock": bool(lv.do_not_stock[i]),
+                    "min_days_of_supply": days(low, i),
+                    "max_days_of_supply": days(high, i),
+                    "case_pack": per,
+                    "min_packages": round(low / per, 2),
+                    "max_packages": round(high / per, 2),
+                    "ceiling_days": int(ceiling_days[i]) or None,
+                    "max_ceiling": int(ceiling[i]) or None,
+                    "shelf_life_at_receipt_days": int(shelf[i]) or None,
+                    "stockout_cost": round(float(costs[i]), 2),
+                    "expected_fill_rate": round(float(fill[i]), 4),
+                    "expected_cycle_service_level": round(float(csl[i]), 4),
+                    "empty_day_chance": round(float(empty[i]), 4),
                 }
             )
         return out

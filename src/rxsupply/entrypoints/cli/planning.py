@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 
-from rxsupply.adapters.demand_files import read_demand, read_policy
+from rxsupply.adapters.demand_files import read_demand, read_policy, read_unit_costs
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.analytics.planning import plan
@@ -34,15 +34,30 @@ from rxsupply.errors import InvalidValue
 from rxsupply.services import planning
 
 
-def _file_setting(n: int, lead: int, review: int) -> Setting:
+def _file_setting(
+    n: int,
+    lead: int,
+    review: int,
+    *,
+    unit_cost: np.ndarray | None,
+    order_cost: float,
+    holding_rate: float,
+    stockout_cost: float,
+) -> Setting:
+    """An analyst's series: one lead time and review period for all, the file's unit costs
+    (1.0 each without them), and the command line's costs."""
     return Setting(
         lead_time_days=np.full(n, lead, dtype=np.int64),
         review_period_days=np.full(n, review, dtype=np.int64),
         capacity=np.zeros(n, dtype=np.int64),
         vital=np.zeros(n, dtype=bool),
-        unit_cost=np.ones(n),
+        unit_cost=np.ones(n) if unit_cost is None else unit_cost,
         case_pack=np.ones(n, dtype=np.int64),
         storeroom=np.zeros(n, dtype=bool),
+        order_cost=order_cost,
+        refill_cost=order_cost,
+        holding_rate=holding_rate,
+        stockout_cost=np.full(n, stockout_cost) if stockout_cost > 0 else None,
     )
 
 
@@ -89,6 +104,22 @@ def plan_cmd(
     propose: Annotated[
         bool, typer.Option(help="Store changed levels for a manager's review.")
     ] = False,
+    order_cost: Annotated[
+        float,
+        typer.Option(min=0.0, help="Money per order or refill (files; the EOQ's K)."),
+    ] = 1.5,
+    holding_rate: Annotated[
+        float,
+        typer.Option(min=0.0, max=10.0, help="Holding cost, share of unit cost a year (files)."),
+    ] = 0.25,
+    stockout_cost: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Money per day a series runs out (files); raises each min while a unit "
+            "costs less than it saves. 0: the service targets alone.",
+        ),
+    ] = 0.0,
     keep_dead: Annotated[
         bool,
         typer.Option(
@@ -127,12 +158,21 @@ def plan_cmd(
             planner=planner,
         )
     else:
-        setting = _file_setting(src.demand.series, lead_time_days, review_period_days)
+        assert demand_file is not None
+        setting = _file_setting(
+            src.demand.series,
+            lead_time_days,
+            review_period_days,
+            unit_cost=read_unit_costs(demand_file, src.demand.series_ids),
+            order_cost=order_cost,
+            holding_rate=holding_rate,
+            stockout_cost=stockout_cost,
+        )
         extra: dict[str, Any] = {"thresholds": thresholds}
         if budget is not None:
             extra["budget"] = budget
         result = planner(src.demand, setting=setting, targets=targets, textbook=textbook, **extra)
-    rows = result.rows()
+    rows = result.rows() if src.history is None else planning.plan_rows(result, src.history.info)
     if user is not None and src.history is not None:
         with SqlUnitOfWork(engine()) as uow:
             proposed = planning.propose_plan(
@@ -182,10 +222,41 @@ def simulate_cmd(
     assert history is not None
     comparison = planning.compare_on_holdout(history, holdout_days=holdout_days)
     rows = [
-        {"policy": "current", **comparison.current.totals()},
-        {"policy": "recommended", **comparison.recommended.totals()},
+        {"policy": name, **{k: _rounded(k, v) for k, v in replay.totals().items()}}
+        for name, replay in (
+            ("current", comparison.current),
+            ("recommended", comparison.recommended),
+        )
     ]
-    finish(rows, out_file=out_file, as_json=as_json, title=f"Last {holdout_days} days replayed")
+    finish(
+        rows,
+        out_file=out_file,
+        as_json=as_json,
+        title=f"Last {holdout_days} days replayed: the pockets and the storeroom lines that "
+        "refill them",
+        columns=None if as_json or out_file else REPLAY_COLUMNS,
+    )
+
+
+REPLAY_COLUMNS = [
+    "policy",
+    "stockout_days",
+    "average_value",
+    "fill_rate",
+    "refill_trips",
+    "storeroom_orders",
+    "pocket_stockout_days",
+    "storeroom_stockout_days",
+    "pocket_average_value",
+    "storeroom_average_value",
+]
+"""What the replay's table shows on a terminal (``--json`` and ``--out`` give every total)."""
+
+
+def _rounded(key: str, value: float) -> float:
+    if "rate" in key or "level" in key:
+        return round(value, 4)
+    return round(value, 2)
 
 
 def _simulate_file(demand: DemandMatrix, policy_file: Path) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from rxsupply.services.planning.job import (
     RunSummary,
     changed_levels,
     plan_history,
+    plan_rows,
     propose_plan,
     run_planning,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "compare_on_holdout",
     "load_history",
     "plan_history",
+    "plan_rows",
     "propose_plan",
     "run_planning",
     "series_class_rows",

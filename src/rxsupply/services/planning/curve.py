@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from rxsupply.analytics.planning import BUDGET_MENU, Prepared, expected_value, finish, prepare
-from rxsupply.analytics.policy import Levels, Setting, Targets
+from rxsupply.analytics.policy import TARGETS_ONLY, Levels, Setting, Targets
 from rxsupply.analytics.simulation import simulate
 from rxsupply.services.planning.history import History, abc_of, setting_for
 from rxsupply.services.planning.holdout import HOLDOUT_DAYS, current_policy, pocket_rows, policy_of
@@ -38,7 +38,8 @@ def service_curve(
         return []
     pockets = History(demand=before, info=info).take(rows)
     sub = pockets.info
-    setting = setting_for(sub)
+    # service targets alone: what each target buys, with no costs of running out on top
+    setting = setting_for(sub, costs=TARGETS_ONLY)
     abc = abc_of(history.demand.quantities, info, None)[rows]
     q = held_out.quantities[rows]
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, mean_daily
-from rxsupply.analytics.policy import Setting
+from rxsupply.analytics.policy import Setting, WardCosts
 from rxsupply.analytics.series import Ints, SeriesInfo
 from rxsupply.domain.clock import Clock
 from rxsupply.services.ports import UnitOfWork
@@ -43,16 +43,28 @@ def load_history(uow: UnitOfWork, *, clock: Clock, days: int = PLANNING_HISTORY_
     return History(demand=demand, info=info)
 
 
-def setting_for(info: SeriesInfo) -> Setting:
-    """What the policy needs to know about each series besides its demand."""
+def setting_for(info: SeriesInfo, *, abc: Any = None, costs: WardCosts | None = None) -> Setting:
+    """What the policy needs to know about each series besides its demand: where and how it
+    is replenished, what a stock-out day costs there (:class:`WardCosts`), the expected shelf
+    life of what it receives, that a stocked pocket's min is at least one and, with the
+    series' ``abc`` classes, the storeroom's days-of-supply ceilings."""
+    costs = costs or WardCosts()
+    storeroom = info.issuing()
+    vital = info.criticality == "vital"
     return Setting(
         lead_time_days=info.lead_time_days.astype(np.int64),
         review_period_days=info.review_period_days.astype(np.int64),
         capacity=info.capacity,
-        vital=info.criticality == "vital",
+        vital=vital,
         unit_cost=info.unit_cost,
         case_pack=info.case_pack,
-        storeroom=info.issuing(),
+        storeroom=storeroom,
+        stockout_cost=costs.stockout_cost(
+            storeroom=storeroom, vital=vital, controlled=info.controlled
+        ),
+        shelf_life_days=info.shelf_life_days.astype(np.int64),
+        ceiling_days=None if abc is None else costs.ceilings(np.asarray(abc), storeroom),
+        least_min=np.where(storeroom, 0, 1).astype(np.int64),
     )
 
 

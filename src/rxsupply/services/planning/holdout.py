@@ -9,13 +9,13 @@ import numpy as np
 
 from rxsupply.analytics.planning import Plan
 from rxsupply.analytics.policy import Targets
-from rxsupply.analytics.series import Ints, SeriesInfo
+from rxsupply.analytics.series import Floats, Ints, SeriesInfo
 from rxsupply.analytics.simulation import Policy, SimulationResult, simulate
 from rxsupply.services.planning.history import History
 from rxsupply.services.planning.job import plan_history
 
 SHELF_LIFE_DAYS = 540
-"""Shelf life a replay gives the stock it receives (days)."""
+"""Shelf life a replay gives the stock it receives (days) when the item's receipts do not say."""
 HOLDOUT_DAYS = 180
 
 
@@ -36,7 +36,7 @@ def policy_of(
         lead_time_days=np.maximum(info.lead_time_days, 1).astype(np.int64),
         review_period_days=np.maximum(info.review_period_days, 1).astype(np.int64),
         unit_cost=info.unit_cost,
-        shelf_life_days=np.full(min_level.size, SHELF_LIFE_DAYS, dtype=np.int64),
+        shelf_life_days=np.where(info.shelf_life_days > 0, info.shelf_life_days, SHELF_LIFE_DAYS),
         initial_on_hand=initial,
     )
 
@@ -46,35 +46,114 @@ def current_policy(info: SeriesInfo, rows: Ints) -> Policy:
     return policy_of(info.current_min[rows], info.current_max[rows], info.take(rows), initial=None)
 
 
+def storeroom_rows(info: SeriesInfo) -> Ints:
+    """The storeroom and satellite lines that have settings: what refills the pockets."""
+    return np.flatnonzero((info.current_min >= 0) & info.issuing())
+
+
+def storeroom_demand(
+    history: Floats,
+    info: SeriesInfo,
+    *,
+    pockets: Ints,
+    stores: Ints,
+    refills: Ints,
+    refills_now: Ints,
+) -> Floats:
+    """What the storeroom lines ``stores`` would have issued under other pocket levels: their
+    own history of issues, changed by what the pockets ``pockets`` order (``refills``, units a
+    day) beyond what they order under the current levels (``refills_now``); an item's pockets
+    draw on the storeroom lines of that item (shared evenly when there are several)."""
+    out = history[stores].copy()
+    change = (refills - refills_now).astype(np.float64)
+    for k, row in enumerate(stores.tolist()):
+        item = info.item_id[row]
+        same = stores[info.item_id[stores] == item]
+        mine = info.item_id[pockets] == item
+        if mine.any():
+            drawn = change[mine].sum(axis=0) / same.size
+            out[k] = np.where(np.isnan(out[k]), out[k], np.clip(out[k] + drawn, 0.0, None))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """One policy's held-out days: the pockets, and the storeroom lines that refill them."""
+
+    pockets: SimulationResult
+    storerooms: SimulationResult | None
+
+    def totals(self) -> dict[str, float]:
+        """The pockets' totals (as :meth:`SimulationResult.totals`), with the stock-out days
+        and average value of both tiers together and each tier's apart."""
+        out = self.pockets.totals()
+        pocket_days, pocket_value = out["stockout_days"], out["average_value"]
+        store = self.storerooms.totals() if self.storerooms is not None else None
+        store_days = store["stockout_days"] if store else 0.0
+        store_value = store["average_value"] if store else 0.0
+        out.update(
+            {
+                "stockout_days": pocket_days + store_days,
+                "average_value": pocket_value + store_value,
+                "pocket_stockout_days": pocket_days,
+                "pocket_average_value": pocket_value,
+                "storeroom_stockout_days": store_days,
+                "storeroom_average_value": store_value,
+                "storeroom_fill_rate": store["fill_rate"] if store else 1.0,
+                "storeroom_orders": store["refill_trips"] if store else 0.0,
+            }
+        )
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class Comparison:
     """The same held-out demand replayed under the current and the recommended levels."""
 
-    current: SimulationResult
-    recommended: SimulationResult
+    current: Replay
+    recommended: Replay
     plan: Plan  # made on the history before the held-out days
     rows: Ints  # the pockets replayed (rows of the plan)
+    storerooms: Ints  # the storeroom lines replayed (rows of the plan)
 
 
 def compare_on_holdout(
     history: History, *, holdout_days: int = HOLDOUT_DAYS, targets: Targets | None = None
 ) -> Comparison:
     """Plan on the history before the last ``holdout_days`` days, then replay those days
-    under the current settings and under the recommendation (both start full, at max)."""
+    under the current settings and under the recommendation (both start full, at max).
+
+    Pockets replay their own demand. Storeroom lines replay what they issued, changed by how
+    much more or less the pockets' refills would draw under the recommended pocket levels
+    (:func:`storeroom_demand`): a storeroom's demand is what the pockets and satellites draw."""
     before, held_out = history.demand.split(holdout_days)
     info = history.info
     planned = plan_history(History(demand=before, info=info), targets=targets)
     rows = pocket_rows(info)
-    recommended = policy_of(
-        planned.levels.min_level[rows],
-        planned.levels.max_level[rows],
-        info.take(rows),
-        initial=None,
+    stores = storeroom_rows(info)
+    lv = planned.levels
+    q = held_out.quantities
+    now = simulate(q[rows], current_policy(info, rows), keep_orders=True)
+    new = simulate(
+        q[rows],
+        policy_of(lv.min_level[rows], lv.max_level[rows], info.take(rows), initial=None),
+        keep_orders=True,
     )
-    q = held_out.quantities[rows]
+    assert now.orders is not None and new.orders is not None
+    store_now = store_new = None
+    if stores.size:
+        store_now = simulate(q[stores], current_policy(info, stores))
+        drawn = storeroom_demand(
+            q, info, pockets=rows, stores=stores, refills=new.orders, refills_now=now.orders
+        )
+        store_new = simulate(
+            drawn,
+            policy_of(lv.min_level[stores], lv.max_level[stores], info.take(stores), initial=None),
+        )
     return Comparison(
-        current=simulate(q, current_policy(info, rows)),
-        recommended=simulate(q, recommended),
+        current=Replay(pockets=now, storerooms=store_now),
+        recommended=Replay(pockets=new, storerooms=store_new),
         plan=planned,
         rows=rows,
+        storerooms=stores,
     )

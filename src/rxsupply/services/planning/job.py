@@ -12,7 +12,7 @@ from typing import Any
 
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.planning import Plan, plan
-from rxsupply.analytics.policy import Targets
+from rxsupply.analytics.policy import Targets, WardCosts
 from rxsupply.analytics.series import SeriesInfo
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.levels import Recommendation
@@ -34,28 +34,46 @@ def plan_history(
     budget: float | None = None,
     thresholds: cls.Thresholds | None = None,
     planner: PlanFunction = plan,
+    costs: WardCosts | None = None,
 ) -> Plan:
-    """Plan every series of the history (ABC per item, across all its locations)."""
+    """Plan every series of the history (ABC per item, across all its locations), at the
+    ward's costs of running out (:class:`WardCosts`, the defaults unless given)."""
     extra: dict[str, Any] = {} if budget is None else {"budget": budget}
     if thresholds is not None:
         extra["thresholds"] = thresholds
     info = history.info
+    abc = abc_of(history.demand.quantities, info, thresholds)
     return planner(
         history.demand,
-        setting=setting_for(info),
+        setting=setting_for(info, abc=abc, costs=costs),
         targets=targets or Targets(),
         criticality=info.criticality,
-        abc=abc_of(history.demand.quantities, info, thresholds),
+        abc=abc,
         textbook=textbook,
         **extra,
     )
+
+
+def plan_rows(result: Plan, info: SeriesInfo) -> list[dict[str, object]]:
+    """The plan's rows (:meth:`Plan.rows`) with what a pharmacist reads them by: the item's
+    name, the location and its kind, whether the item is a controlled substance, and the
+    levels in force."""
+    rows = result.rows()
+    for i, row in enumerate(rows):
+        row["item_name"] = info.item_name[i]
+        row["location"] = info.location_code[i]
+        row["location_kind"] = str(info.location_kind[i])
+        row["controlled"] = bool(info.controlled[i])
+        row["current_min"] = None if info.current_min[i] < 0 else int(info.current_min[i])
+        row["current_max"] = None if info.current_max[i] < 0 else int(info.current_max[i])
+    return rows
 
 
 def changed_levels(result: Plan, info: SeriesInfo) -> list[Recommendation]:
     """A recommendation for every series whose levels the plan would change, explained by the
     plan's row."""
     out: list[Recommendation] = []
-    for i, row in enumerate(result.rows()):
+    for i, row in enumerate(plan_rows(result, info)):
         new_min, new_max = int(row["min"]), int(row["max"])  # type: ignore[call-overload]
         if new_min == info.current_min[i] and new_max == info.current_max[i]:
             continue
