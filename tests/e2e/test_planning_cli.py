@@ -278,16 +278,16 @@ def test_a_bigger_budget_never_buys_a_lower_min(rx: Rx, tmp_path: Path) -> None:
     mins: dict[int, list[int]] = {}
     targets: dict[int, float] = {}
 
-    for budget in (143, 150, 5_000):
+    for budget in (150, 160, 5_000):
         out = tmp_path / f"plan-{budget}.csv"
         ran = rx("plan", "--demand", str(demand), "--budget", str(budget), "--out", str(out))
         assert ran.code == 0, ran.err
         mins[budget] = pl.read_csv(out)["min"].to_list()
         targets[budget] = float(pl.read_csv(out)["target"].to_numpy().mean())
 
-    assert all(a <= b for a, b in zip(mins[143], mins[150], strict=True))
-    assert all(a <= b for a, b in zip(mins[150], mins[5_000], strict=True))
-    assert targets[143] <= targets[150] <= targets[5_000]
+    assert all(a <= b for a, b in zip(mins[150], mins[160], strict=True))
+    assert all(a <= b for a, b in zip(mins[160], mins[5_000], strict=True))
+    assert targets[150] <= targets[160] <= targets[5_000]
 
 
 def test_a_budget_below_the_leanest_plan_is_refused(rx: Rx, tmp_path: Path) -> None:

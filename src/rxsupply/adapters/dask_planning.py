@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, mean_daily
-from rxsupply.analytics.planning import Plan, concat, plan
+from rxsupply.analytics.planning import Evidence, Plan, concat, evidence_of, plan
 from rxsupply.analytics.policy import Setting, Targets
 from rxsupply.errors import ConfigurationError, InvalidValue
 
@@ -32,7 +32,6 @@ def plan_partitioned(
     item_groups: NDArray[np.int64] | None = None,
     abc: NDArray[np.str_] | None = None,
     textbook: bool = False,
-    imapa: bool = False,
     thresholds: cls.Thresholds | None = None,
 ) -> Plan:
     """Plan ``demand`` in ``partitions`` parts on the Dask scheduler at ``scheduler``."""
@@ -49,6 +48,13 @@ def plan_partitioned(
     except (OSError, TimeoutError) as exc:
         raise ConfigurationError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     with client:
+        # the forecast's method choice pools evidence across all series: gather it first
+        evidence = None
+        if not textbook:
+            found = client.gather(
+                [client.submit(evidence_of, demand.select(rows), pure=False) for rows in parts]
+            )
+            evidence = Evidence.combine(found)
         futures = [
             client.submit(
                 plan,
@@ -58,7 +64,7 @@ def plan_partitioned(
                 criticality=crit[rows],
                 abc=abc[rows],
                 textbook=textbook,
-                imapa=imapa,
+                evidence=evidence,
                 thresholds=thresholds,
                 pure=False,
             )

@@ -196,7 +196,9 @@ def explain(e: dict[str, Any]) -> str:
         )
     mean = float(e.get("mean_daily_demand") or 0.0)
     sd = float(e.get("sd_daily_demand") or 0.0)
-    measure = {"cycle": "cycle service level"}.get(str(e.get("service_measure")), "fill rate")
+    measure = {"cycle": "cycle service level", "days": "days without a stock-out"}.get(
+        str(e.get("service_measure")), "fill rate"
+    )
     distribution = str(e.get("distribution") or "")
     distribution = {"poisson": "Poisson"}.get(distribution, distribution.replace("_", " "))
     line = (

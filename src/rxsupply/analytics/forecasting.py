@@ -122,6 +122,13 @@ def adida_level(y: Floats) -> Floats:
     return out
 
 
+def mean_level(y: Floats) -> Floats:
+    """The long-run mean: every day of the history alike."""
+    if y.shape[1] == 0:
+        return np.zeros(y.shape[0])
+    return np.asarray(np.nanmean(y, axis=1), dtype=np.float64)
+
+
 def imapa_level(y: Floats) -> Floats:
     """IMAPA: the mean over aggregation levels 1..(rounded mean interval) of ADIDA's forecast
     at that level."""
@@ -166,6 +173,7 @@ LEVELS: dict[str, Callable[[Floats], Floats]] = {
     "tsb": tsb_level,
     "adida": adida_level,
     "imapa": imapa_level,
+    "mean": mean_level,
 }
 
 

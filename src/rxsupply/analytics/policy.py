@@ -38,12 +38,26 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from rxsupply.analytics.calibration import achieved, calibrated_min
 from rxsupply.analytics.demand import Floats
 from rxsupply.analytics.leadtime import IntervalDemand
 
 Ints = NDArray[np.int64]
 Labels = NDArray[np.str_]
-MEASURES = ("fill-rate", "cycle")
+MEASURES = ("fill-rate", "cycle", "days")
+"""Service measures: the fill rate (units served of units demanded), the cycle service level
+(review cycles without a shortage) and ``days``, the share of days without a stock-out (one
+less the chance of an empty-pocket day)."""
+
+
+def analytic_measure(measure: str, target: Floats, review: Ints) -> tuple[str, Floats]:
+    """The measure and target the analytic model works with: a share of days without a
+    stock-out of ``T`` is about a cycle service level of ``1 - R (1 - T)`` (a cycle with a
+    shortage has at least one empty day among its ``R``)."""
+    if measure != "days":
+        return measure, target
+    cycle = 1.0 - np.maximum(review, 1) * (1.0 - target)
+    return "cycle", np.asarray(np.clip(cycle, 0.5, 0.9999), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,11 +287,15 @@ def levels(
     target: Floats,
     measure: str,
     textbook: bool = False,
+    history: Floats | None = None,
 ) -> Levels:
     """Min/max for pockets, reorder point/order-up-to for storerooms, per series.
 
     The min is the smallest level meeting the target with the stock position spread over the
-    order cycle (:meth:`IntervalDemand.smallest_min`), then raised while a unit more costs
+    order cycle (:meth:`IntervalDemand.smallest_min`); given the series' ``history`` (censored
+    days filled), the smallest that meets the target when that history is replayed against
+    it instead (:func:`rxsupply.analytics.calibration.calibrated_min`, which has none of the
+    model's approximations on lumpy demand); then raised while a unit more costs
     less to hold than the stock-out days it saves (:meth:`IntervalDemand.cheapest_min`, with
     the setting's stock-out costs). With ``textbook`` it is the classic single-point rule
     instead: the position at the reorder point exactly, expected shortage
@@ -331,19 +349,31 @@ def levels(
         q = np.where(ceiling_days > 0, np.minimum(q, np.maximum(room_left, pack)), q)
         return np.asarray(q, dtype=np.int64)
 
+    model, model_target = analytic_measure(measure, target, review)
     if textbook:
         q1 = fitted(np.zeros(n, dtype=np.int64))
-        if measure == "cycle":
-            q = interval.quantile(target)
+        if model == "cycle":
+            q = interval.quantile(model_target)
         else:
-            q = interval.smallest_with_loss_at_most((1.0 - target) * q1)
+            q = interval.smallest_with_loss_at_most((1.0 - model_target) * q1)
         min_level = q - 1
     else:
         min_level = np.zeros(n, dtype=np.int64)
         for _ in range(2):  # the min depends on Q, and Q (capacity, ceiling) on the min
             q = fitted(np.maximum(min_level, floor))
             min_level = interval.smallest_min(
-                target=target, order_quantity=q, per_period=per_period, measure=measure
+                target=model_target, order_quantity=q, per_period=per_period, measure=model
+            )
+        if history is not None:
+            live = np.flatnonzero(stocked)
+            min_level[live] = calibrated_min(
+                history[live],
+                start=min_level[live],
+                order_quantity=fitted(np.maximum(min_level, floor))[live],
+                lead_time_days=setting.lead_time_days[live],
+                review_period_days=review[live],
+                target=target[live],
+                measure=measure,
             )
         min_level = np.maximum(min_level, floor)
         costs = setting.stockout_costs()
@@ -376,6 +406,23 @@ def levels(
     service = interval.service(
         min_level=min_level.astype(np.int64), order_quantity=order_quantity, per_period=per_period
     )
+    fill, cycle_service = service.fill_rate, service.cycle_service
+    empty_day = (1.0 - cycle_service) / np.maximum(review, 1)
+    if history is not None and not textbook:
+        # what the levels achieve on the series' own history, replayed
+        replayed = {
+            m: achieved(
+                history,
+                min_level=min_level.astype(np.int64),
+                order_quantity=order_quantity,
+                lead_time_days=setting.lead_time_days,
+                review_period_days=review,
+                measure=m,
+            )
+            for m in MEASURES
+        }
+        fill, cycle_service = replayed["fill-rate"], replayed["cycle"]
+        empty_day = 1.0 - replayed["days"]
     return Levels(
         min_level=min_level.astype(np.int64),
         max_level=max_level.astype(np.int64),
@@ -387,9 +434,9 @@ def levels(
         capped=capped,
         do_not_stock=np.zeros(min_level.size, dtype=bool),
         ceiling=ceiling.astype(np.int64),
-        fill_rate=service.fill_rate,
-        cycle_service=service.cycle_service,
-        empty_day_chance=(1.0 - service.cycle_service) / np.maximum(review, 1),
+        fill_rate=fill,
+        cycle_service=cycle_service,
+        empty_day_chance=empty_day,
     )
 
 

@@ -3,7 +3,9 @@
 1. Classify each series (ABC by value, XYZ, Syntetos-Boylan class, lifecycle).
 2. Choose its forecasting method by a rolling-origin backtest among the methods that suit its
    class (smooth and erratic: SES, moving average; intermittent and lumpy: Croston, SBA, TSB,
-   ADIDA, and IMAPA when asked), scored on the absolute error of each 28-day total.
+   ADIDA, IMAPA), the long-run mean and the combination of the methods, scored on the
+   absolute error of each horizon's total scaled by the series' naive error, pooled with the
+   errors of the series of its group of classes (so short histories choose well too).
 3. Choose the distribution of demand over the protection interval by class, then test it on
    the series' own history: of the class default and the alternatives, keep the one whose
    quantile at the target covered the share of past interval sums closest to the target.
@@ -27,10 +29,14 @@ from rxsupply.analytics.planning.preparation import (
     HORIZON,
     INTERMITTENT_CANDIDATES,
     ORIGINS,
+    POOL_WEIGHT,
     SMOOTH_CANDIDATES,
+    Evidence,
     Prepared,
-    backtest_error,
+    evidence_of,
+    method_evidence,
     prepare,
+    scaled_errors,
     select_methods,
 )
 from rxsupply.analytics.planning.result import Ints, Labels, Plan, concat
@@ -41,17 +47,21 @@ __all__ = [
     "HORIZON",
     "INTERMITTENT_CANDIDATES",
     "ORIGINS",
+    "POOL_WEIGHT",
     "SMOOTH_CANDIDATES",
+    "Evidence",
     "Ints",
     "Labels",
     "Plan",
     "Prepared",
-    "backtest_error",
     "budget_targets",
     "concat",
+    "evidence_of",
     "expected_value",
     "finish",
+    "method_evidence",
     "plan",
     "prepare",
+    "scaled_errors",
     "select_methods",
 ]

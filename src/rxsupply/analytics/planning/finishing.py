@@ -24,10 +24,15 @@ def finish(
     targets: Targets,
     target: Floats | None = None,
     budget: float | None = None,
+    calibrate: bool = True,
 ) -> Plan:
     """Levels at the targets (per series, one for all, or chosen to fit a budget); dead
     series that are not vital get none (unless ``targets.stock_dead``; never in the textbook
-    plan, which knows no lifecycle)."""
+    plan, which knows no lifecycle).
+
+    Mins are calibrated by replaying each series' history (:func:`rxsupply.analytics.policy
+    .levels`) unless ``calibrate`` is off, in the textbook plan, and in a budget plan, whose
+    targets are chosen on the model's values and so keep the model's mins."""
     goal = target if target is not None else targets.for_series(ready.abc, ready.criticality)
     out = (
         (ready.lifecycle == "dead") & ~setting.vital
@@ -53,6 +58,10 @@ def finish(
         target=goal,
         measure=targets.measure,
         textbook=ready.textbook,
+        # a budget is spent on the model's values, so its plan keeps the model's mins
+        history=ready.demand.filled()
+        if calibrate and not ready.textbook and budget is None
+        else None,
     ).taken_out(out)
     return Plan(
         series_ids=ready.demand.series_ids,

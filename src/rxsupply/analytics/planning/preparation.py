@@ -27,9 +27,12 @@ from rxsupply.analytics.policy import Setting, Targets
 NO_USE = 1e-6
 """A forecast below this many units a day is taken as zero."""
 HORIZON = 28
+"""The longest backtest horizon (days); shorter histories use an eighth of their length."""
 ORIGINS = 4
+POOL_WEIGHT = 4.0
+"""How many origins' worth of weight a demand class's mean error has in each series' score."""
 SMOOTH_CANDIDATES = ("ses", "moving_average")
-INTERMITTENT_CANDIDATES = ("sba", "croston", "tsb", "adida")
+INTERMITTENT_CANDIDATES = ("sba", "croston", "tsb", "adida", "imapa")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +62,8 @@ def prepare(
     item_groups: Ints | None = None,
     abc: Labels | None = None,
     textbook: bool = False,
-    imapa: bool = False,
     thresholds: cls.Thresholds | None = None,
+    evidence: Evidence | None = None,
 ) -> Prepared:
     """Classes, forecast and demand distribution of every series (steps 1-3)."""
     n = demand.series
@@ -75,7 +78,7 @@ def prepare(
         method = np.full(n, "ses", dtype="<U16")
         mean = LEVELS["ses"](filled)
     else:
-        method, mean = select_methods(filled, klass, imapa=imapa)
+        method, mean = select_methods(filled, klass, evidence=evidence)
     # a level that has decayed below one use in thousands of years is no use at all
     mean = np.where(mean < NO_USE, 0.0, mean)
     sd_hist = std_daily(history)
@@ -107,43 +110,131 @@ def prepare(
     )
 
 
+GROUPS = {"smooth": ("smooth", "erratic"), "sparse": ("intermittent", "lumpy")}
+"""The demand classes whose series pool their evidence, and the candidates of each."""
+CANDIDATES = {"smooth": SMOOTH_CANDIDATES, "sparse": INTERMITTENT_CANDIDATES}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Per group of demand classes (:data:`GROUPS`): the sum over its series of each
+    candidate's mean scaled error (the names of :func:`scaled_errors`), and how many series.
+
+    Parts of the series (Dask partitions) each gather theirs; :meth:`combine` adds them, so a
+    plan made in parts pools exactly as one made at once."""
+
+    sums: dict[str, Floats]
+    counts: dict[str, int]
+
+    def mean(self, group: str) -> Floats | None:
+        count = self.counts.get(group, 0)
+        return self.sums[group] / count if count else None
+
+    @staticmethod
+    def combine(parts: list[Evidence]) -> Evidence:
+        sums: dict[str, Floats] = {}
+        counts: dict[str, int] = {}
+        for part in parts:
+            for group, total in part.sums.items():
+                sums[group] = sums[group] + total if group in sums else total.copy()
+                counts[group] = counts.get(group, 0) + part.counts[group]
+        return Evidence(sums=sums, counts=counts)
+
+
+def _groups(demand_class: Labels) -> list[tuple[str, Ints]]:
+    return [
+        (group, np.flatnonzero(np.isin(demand_class, classes))) for group, classes in GROUPS.items()
+    ]
+
+
+def method_evidence(filled: Floats, demand_class: Labels) -> Evidence:
+    """The evidence these series give for the pooled choice of :func:`select_methods`."""
+    sums: dict[str, Floats] = {}
+    counts: dict[str, int] = {}
+    for group, rows in _groups(demand_class):
+        if not rows.size:
+            continue
+        _, errors, _ = scaled_errors(filled[rows], CANDIDATES[group], levels=False)
+        sums[group] = (
+            errors.mean(axis=2).sum(axis=1) if errors.shape[2] else np.zeros(errors.shape[0])
+        )
+        counts[group] = int(rows.size)
+    return Evidence(sums=sums, counts=counts)
+
+
+def evidence_of(demand: DemandMatrix) -> Evidence:
+    """:func:`method_evidence` of a demand matrix, its series classed as :func:`prepare`
+    classes them."""
+    return method_evidence(demand.filled(), cls.demand_shape(demand.quantities).classes())
+
+
 def select_methods(
-    filled: Floats, demand_class: Labels, *, imapa: bool = False
+    filled: Floats, demand_class: Labels, *, evidence: Evidence | None = None
 ) -> tuple[NDArray[np.str_], Floats]:
-    """Per series, the method with the least rolling-origin error and its forecast level."""
+    """Per series, the method whose rolling-origin error, pooled with that of the series of
+    its group of demand classes, is least, and its forecast level.
+
+    The candidates are the group's methods (:data:`CANDIDATES`), the long-run mean and their
+    combination (the mean of the methods' levels). Each series' error is scaled by its
+    in-sample naive error (:func:`scaled_errors`) so series of any volume weigh alike, then
+    shrunk towards its group's mean error (``evidence``; by default that of these series)
+    with the weight of :data:`POOL_WEIGHT` origins: a short history (few or no origins of its
+    own, or origins that cannot tell the methods apart) takes the method that does best on
+    similar series instead of a fixed fallback."""
     n = filled.shape[0]
     method = np.full(n, "none", dtype="<U16")
     mean = np.zeros(n)
-    smooth = np.flatnonzero(np.isin(demand_class, ("smooth", "erratic")))
-    sparse = np.flatnonzero(np.isin(demand_class, ("intermittent", "lumpy")))
-    candidates_sparse = INTERMITTENT_CANDIDATES + (("imapa",) if imapa else ())
-    for rows, candidates in ((smooth, SMOOTH_CANDIDATES), (sparse, candidates_sparse)):
+    pool = evidence if evidence is not None else method_evidence(filled, demand_class)
+    for group, rows in _groups(demand_class):
         if not rows.size:
             continue
-        y = filled[rows]
-        errors = np.stack([backtest_error(y, m) for m in candidates])
-        best = np.argmin(errors, axis=0)
-        method[rows] = np.asarray(candidates)[best]
-        levels_now = np.stack([LEVELS[m](y) for m in candidates])
+        names, errors, levels_now = scaled_errors(filled[rows], CANDIDATES[group])
+        own = errors.shape[2]
+        total = errors.sum(axis=2)
+        pooled = pool.mean(group)
+        prior = pooled[:, None] if pooled is not None else total.mean(axis=1, keepdims=True)
+        score = (total + POOL_WEIGHT * prior) / (own + POOL_WEIGHT)
+        best = np.argmin(score, axis=0)
+        method[rows] = np.asarray(names)[best]
         mean[rows] = levels_now[best, np.arange(rows.size)]
     return method, mean
 
 
-def backtest_error(
-    y: Floats, method: str, *, horizon: int = HORIZON, origins: int = ORIGINS
-) -> Floats:
-    """Sum over rolling origins of |forecast - actual| of each ``horizon``-day total."""
+def scaled_errors(
+    y: Floats, candidates: tuple[str, ...], *, levels: bool = True
+) -> tuple[list[str], Floats, Floats]:
+    """For the candidates, the long-run mean and their combination: the names, the scaled
+    errors (candidate, series, origin) and the levels on the whole history (candidate,
+    series; empty unless ``levels``).
+
+    The horizon is an eighth of the history up to :data:`HORIZON` days; each of up to
+    :data:`ORIGINS` origins forecasts the next horizon's total from the days before it (at
+    least a horizon of them); the error is the absolute difference per day, divided by the
+    series' mean absolute day-to-day change (its in-sample naive error)."""
     days = y.shape[1]
-    usable = max(0, min(origins, (days - horizon) // horizon - 1))
-    if usable == 0:
-        return np.zeros(y.shape[0])
-    total = np.zeros(y.shape[0])
-    for k in range(usable, 0, -1):
-        origin = days - k * horizon
-        lv = LEVELS[method](y[:, :origin])
-        actual = y[:, origin : origin + horizon].sum(axis=1)
-        total += np.abs(lv * horizon - actual)
-    return total
+    horizon = int(np.clip(days // 8, 1, HORIZON))
+    origins = [days - k * horizon for k in range(ORIGINS, 0, -1) if days - k * horizon >= horizon]
+    names = [*candidates, "mean", "combination"]
+
+    def forecasts(history: Floats) -> Floats:
+        single = np.stack([LEVELS[m](history) for m in candidates])
+        return np.vstack([single, LEVELS["mean"](history)[None], single.mean(axis=0)[None]])
+
+    scale = naive_scale(y)
+    errors = np.zeros((len(names), y.shape[0], len(origins)))
+    for j, origin in enumerate(origins):
+        actual = y[:, origin : origin + horizon].sum(axis=1) / horizon
+        errors[:, :, j] = np.abs(forecasts(y[:, :origin]) - actual[None, :]) / scale[None, :]
+    return names, errors, forecasts(y) if levels else np.empty((len(names), 0))
+
+
+def naive_scale(y: Floats) -> Floats:
+    """The mean absolute day-to-day change of each series (the naive method's in-sample
+    error; its mean for a series that never changes, so no scale is zero)."""
+    if y.shape[1] < 2:
+        return np.maximum(mean_daily(y), 1e-9)
+    change = np.abs(np.diff(y, axis=1)).mean(axis=1)
+    return np.where(change > 0, change, np.maximum(mean_daily(y), 1e-9))
 
 
 def _tested_distribution(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, Floats
 from rxsupply.analytics.planning.finishing import finish
-from rxsupply.analytics.planning.preparation import prepare
+from rxsupply.analytics.planning.preparation import Evidence, prepare
 from rxsupply.analytics.planning.result import Ints, Labels, Plan
 from rxsupply.analytics.policy import Setting, Targets
 
@@ -21,7 +21,7 @@ def plan(
     abc: Labels | None = None,
     target: Floats | None = None,
     textbook: bool = False,
-    imapa: bool = False,
+    evidence: Evidence | None = None,
     budget: float | None = None,
     thresholds: cls.Thresholds | None = None,
 ) -> Plan:
@@ -41,7 +41,7 @@ def plan(
         item_groups=item_groups,
         abc=abc,
         textbook=textbook,
-        imapa=imapa,
+        evidence=evidence,
         thresholds=thresholds,
     )
     return finish(ready, setting=setting, targets=targets, target=target, budget=budget)

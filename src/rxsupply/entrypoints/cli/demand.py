@@ -24,6 +24,7 @@ from rxsupply.services import planning
 class Measure(StrEnum):
     FILL_RATE = "fill-rate"
     CYCLE = "cycle"
+    DAYS = "days"
 
 
 DemandOption = Annotated[

@@ -88,7 +88,11 @@ def plan_cmd(
         ),
     ] = None,
     service_measure: Annotated[
-        Measure, typer.Option(help="fill-rate or cycle.")
+        Measure,
+        typer.Option(
+            help="fill-rate, cycle (cycle service level) or days (share of days without a "
+            "stock-out)."
+        ),
     ] = Measure.FILL_RATE,
     textbook: Annotated[
         bool, typer.Option(help="SES + normal safety stock, for comparison.")

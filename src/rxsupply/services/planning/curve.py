@@ -91,6 +91,9 @@ def service_curve(
 def _menu_value(prepared: Prepared, setting: Setting, targets: Targets, level: float) -> float:
     """The expected inventory value of our plan at one target for every series."""
     target = np.full(prepared.mean.size, level)
-    levels = finish(prepared, setting=setting, targets=targets, target=target).levels
+    # the model's values, as a budget is spent on them (no calibration by replay)
+    levels = finish(
+        prepared, setting=setting, targets=targets, target=target, calibrate=False
+    ).levels
     value = expected_value(levels, mean=prepared.mean, interval=prepared.interval, setting=setting)
     return float(value[0].sum())
