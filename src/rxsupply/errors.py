@@ -75,6 +75,18 @@ class AlreadyDecided(RxSupplyError):
         super().__init__(f"recommendation {recommendation_id} is already {status}")
 
 
+class StaleBatch(RxSupplyError):
+    """The proposals a filter matches changed between the review and the decision."""
+
+    def __init__(self, reviewed: int, now: int) -> None:
+        self.reviewed = reviewed
+        self.now = now
+        super().__init__(
+            f"the batch changed since it was reviewed: {now:,} proposals match now, "
+            f"{reviewed:,} were reviewed; review it again"
+        )
+
+
 class StaleRecommendation(AlreadyDecided):
     """The levels changed after the recommendation was made: it no longer says what it
     would change. Plan again."""

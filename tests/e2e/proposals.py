@@ -29,6 +29,14 @@ MORPHINE_ICU = ("MORPH2INJ", "ICU-ADC1-P02")
 APAP_ED = ("APAP325TAB", "ED-ADC1-P02")
 """No levels yet; the run proposes 40 / 200."""
 CURRENT = {ONDANSETRON_ICU: (5, 25)}
+UNIT_COST = {"ONDA4INJ": 0.5, "MORPH2INJ": 2.0, "APAP325TAB": 0.05}
+NAMES = {"ONDA4INJ": "ondansetron", "MORPH2INJ": "morphine", "APAP325TAB": "acetaminophen"}
+EMPTY_DAY_CHANCE = {
+    ONDANSETRON_ICU: (0.01, 0.002),
+    MORPHINE_ICU: (0.0, 0.004),
+    APAP_ED: (0.0, 0.01),
+}
+"""The chance of an empty day under the levels in force (replayed) and under the proposal."""
 PROPOSED = {ONDANSETRON_ICU: (6, 30), MORPHINE_ICU: (2, 10), APAP_ED: (40, 200)}
 
 COLUMNS = (
@@ -81,6 +89,31 @@ def explanation(item: str, location: str) -> str:
             "lifecycle": c["lifecycle"],
             "capped_by_capacity": high >= 200,
             "do_not_stock": False,
+            "min_days_of_supply": round(low / c["mean_daily_demand"], 1),
+            "max_days_of_supply": round(high / c["mean_daily_demand"], 1),
+            "case_pack": 1,
+            "min_packages": float(low),
+            "max_packages": float(high),
+            "ceiling_days": None,
+            "max_ceiling": None,
+            "shelf_life_at_receipt_days": 540,
+            "stockout_cost": 100.0 if item == "MORPH2INJ" else 50.0,
+            "expected_fill_rate": 0.995,
+            "expected_cycle_service_level": 0.99,
+            "empty_day_chance": EMPTY_DAY_CHANCE[(item, location)][1],
+            "item_name": NAMES[item],
+            "location": location,
+            "location_kind": "pocket",
+            "cabinet": location.rsplit("-", 1)[0],
+            "controlled": item == "MORPH2INJ",
+            "unit_cost": UNIT_COST[item],
+            "current_min": CURRENT.get((item, location), (None, None))[0],
+            "current_max": CURRENT.get((item, location), (None, None))[1],
+            "current_fill_rate": 0.99 if (item, location) in CURRENT else None,
+            "current_cycle_service_level": 0.98 if (item, location) in CURRENT else None,
+            "current_empty_day_chance": EMPTY_DAY_CHANCE[(item, location)][0]
+            if (item, location) in CURRENT
+            else None,
         },
         sort_keys=True,
     )

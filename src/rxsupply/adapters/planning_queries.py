@@ -13,7 +13,9 @@ from sqlalchemy import Connection, func, select
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries import daily_usage, item_rows
+from rxsupply.adapters.repositories.recommendations import matching
 from rxsupply.analytics.series import ISSUING_KINDS
+from rxsupply.domain.levels import ProposalFilter
 from rxsupply.errors import NotFound
 
 CLASS_FILTERS = ("abc", "xyz", "demand_class", "lifecycle")
@@ -138,10 +140,12 @@ def recommendation_rows(
     location: str | None = None,
     item: str | None = None,
     recommendation_id: int | None = None,
+    match: ProposalFilter | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
-    """Recommendations with what they change and why, newest run first, then by location."""
+    """Recommendations with what they change and why, newest run first, then by location
+    (``match``: only those a batch filter takes)."""
     rc, it, loc = t.recommendation, t.item, t.location
     q = (
         select(
@@ -170,6 +174,8 @@ def recommendation_rows(
         q = q.where(rc.c.id == recommendation_id)
     if item:
         q = q.where(it.c.code == item)
+    if match is not None:
+        q = matching(q, match)
     q = q.order_by(rc.c.run_at.desc(), loc.c.code, it.c.code).limit(limit).offset(offset)
     out = []
     for r in conn.execute(q):
@@ -224,6 +230,7 @@ def explained_recommendations(
     status: Status = "pending",
     location: str | None = None,
     item: str | None = None,
+    match: ProposalFilter | None = None,
     limit: int,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
@@ -233,6 +240,7 @@ def explained_recommendations(
         status=None if status == "all" else status,
         location=location or None,
         item=item or None,
+        match=match,
         limit=limit,
         offset=offset,
     )

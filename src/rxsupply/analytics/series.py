@@ -30,6 +30,7 @@ class SeriesInfo:
     item_code: tuple[str, ...]
     item_name: tuple[str, ...]
     location_kind: NDArray[np.str_]
+    cabinet: tuple[str, ...]  # a pocket's cabinet (its parent location), else the location
     capacity: Ints  # 0 when none
     unit_cost: Floats
     case_pack: Ints

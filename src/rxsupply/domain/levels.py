@@ -56,3 +56,40 @@ class Recommendation:
     run_at: datetime | None = None
     status: Decision = Decision.PENDING
     decided_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalFilter:
+    """Which pending recommendations a batch takes: all those matching every given field.
+
+    ``cabinet``: a location's code, or a cabinet's (its pockets); ``item``: part of an item's
+    code or name (any case), or of an NDC of one of its products (digits, dashes ignored);
+    ``abc``: the item-location's ABC class in the last run; ``kind``: the location's kind
+    (pocket, storeroom, satellite)."""
+
+    cabinet: str = ""
+    item: str = ""
+    abc: str = ""
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("cabinet", "item", "abc", "kind"):
+            object.__setattr__(self, name, getattr(self, name).strip())
+        object.__setattr__(self, "abc", self.abc.upper())
+        if self.abc and self.abc not in ("A", "B", "C"):
+            raise InvalidValue("class", "must be A, B or C", self.abc)
+        if len(self.item) > 200 or len(self.cabinet) > 200:
+            raise InvalidValue("filter", "a filter is at most 200 characters")
+
+    def as_dict(self) -> dict[str, str]:
+        """The fields that are set."""
+        return {
+            k: v
+            for k, v in (
+                ("cabinet", self.cabinet),
+                ("item", self.item),
+                ("abc", self.abc),
+                ("kind", self.kind),
+            )
+            if v
+        }

@@ -391,3 +391,97 @@ def test_a_technician_may_not_run_planning(pharmacy: Hospital) -> None:
 
     problem(response, 403)
     assert get(pharmacy, "/api/classes/matrix")["cells"] == []
+
+
+# --- batches -------------------------------------------------------------------------------
+
+
+def test_a_batchs_summary_adds_up_its_proposals_by_hand(
+    pharmacy: Hospital, proposed: Proposed
+) -> None:
+    # ICU-ADC1 holds two proposals: ondansetron (5 / 25 -> 6 / 30, 3.2 a day, 2 days of
+    # protection, 0.50 a unit): stock (5+1+25)/2 - 6.4 = 9.1 units -> 12.1, so 4.55 -> 6.05;
+    # morphine (none -> 2 / 10, 0.6 a day, 2.00 a unit): 0 -> (13/2 - 1.2) x 2 = 10.60
+    body = get(pharmacy, "/api/recommendations/summary", cabinet="ICU-ADC1")
+
+    total = body["total"]
+    assert body["filter"] == {"cabinet": "ICU-ADC1"}
+    assert total["proposals"] == 2
+    assert total["value_now"] == pytest.approx(4.55)
+    assert total["value_new"] == pytest.approx(6.05 + 10.60)
+    assert total["value_change"] == pytest.approx(6.05 + 10.60 - 4.55)
+    # refills a year: 365 x 3.2 / 20 = 58.4 now; 365 x 3.2 / 24 + 365 x 0.6 / 8 = 76.04
+    assert total["trips_now"] == pytest.approx(58.4)
+    assert total["trips_new"] == pytest.approx(48.67 + 27.38, abs=0.02)
+    # stock-out days a year: 365 x 0.01 now; 365 x (0.002 + 0.004) proposed
+    assert total["stockout_days_now"] == pytest.approx(3.65)
+    assert total["stockout_days_new"] == pytest.approx(2.19)
+    assert set(body["by_cabinet"]) == {"ICU-ADC1"}
+    assert body["by_class"]["A"]["proposals"] == 2
+    assert body["by_kind"]["pocket"]["proposals"] == 2
+
+
+def test_batches_filter_by_cabinet_item_name_class_and_kind(
+    pharmacy: Hospital, proposed: Proposed
+) -> None:
+    def count(**params: Any) -> int:
+        return int(get(pharmacy, "/api/recommendations/summary", **params)["total"]["proposals"])
+
+    assert count() == 3
+    assert count(search="morph") == 1
+    assert count(search="ONDANSETRON") == 1
+    assert count(abc="C") == 1
+    assert count(kind="pocket") == 3
+    assert count(kind="storeroom") == 0
+    assert count(cabinet="ICU-ADC1-P02") == 1  # a pocket's own code
+    listed = get(pharmacy, "/api/recommendations", cabinet="ICU-ADC1", abc="A")["data"]
+    assert {(r["item"], r["location"]) for r in listed} == {ONDANSETRON_ICU, MORPHINE_ICU}
+
+
+def test_accepting_a_batch_sets_its_levels_with_one_audit_entry_holding_its_summary(
+    pharmacy: Hospital, proposed: Proposed
+) -> None:
+    response = pharmacy.api.post(
+        "/api/recommendations/batch/accept?cabinet=ICU-ADC1&expected=2",
+        token=pharmacy.token(Role.MANAGER),
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["decision"], body["decided"], body["skipped"]) == ("accepted", 2, 0)
+    assert levels_at(pharmacy, *ONDANSETRON_ICU) == (6, 30)
+    assert levels_at(pharmacy, *MORPHINE_ICU) == (2, 10)
+    pending = get(pharmacy, "/api/recommendations")["data"]
+    assert [(r["item"], r["location"]) for r in pending] == [APAP_ED]
+    batch = get(pharmacy, "/api/audit", Role.ADMIN, action="accept-levels-batch")["data"]
+    assert len(batch) == 1 and batch[0]["user"] == "manager"
+    after = json.loads(batch[0]["after"])
+    assert after["filter"] == {"cabinet": "ICU-ADC1"}
+    assert after["decided"] == 2
+    assert after["summary"]["total"]["value_new"] == pytest.approx(16.65)
+    each = get(pharmacy, "/api/audit", Role.ADMIN, action="accept-levels")["data"]
+    assert len(each) == 2
+    assert {json.loads(e["after"])["batch"] for e in each} == {batch[0]["key"]}
+
+
+def test_a_batch_that_changed_since_its_review_is_refused_whole(
+    pharmacy: Hospital, proposed: Proposed
+) -> None:
+    response = pharmacy.api.post(
+        "/api/recommendations/batch/reject?expected=2",  # three match
+        token=pharmacy.token(Role.MANAGER),
+    )
+
+    body = problem(response, 409)
+    assert "3 proposals match now, 2 were reviewed" in body["detail"]
+    assert len(get(pharmacy, "/api/recommendations")["data"]) == 3
+    assert get(pharmacy, "/api/audit", Role.ADMIN, action="reject-levels-batch")["data"] == []
+
+
+def test_a_technician_may_not_decide_a_batch(pharmacy: Hospital, proposed: Proposed) -> None:
+    response = pharmacy.api.post(
+        "/api/recommendations/batch/accept", token=pharmacy.token(Role.TECHNICIAN)
+    )
+
+    problem(response, 403)
+    assert len(get(pharmacy, "/api/recommendations")["data"]) == 3

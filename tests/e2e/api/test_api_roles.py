@@ -101,6 +101,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/releases": Permission.RELEASE,
     "GET /api/picklist": Permission.VIEW,
     # proposed levels and the planning that proposes them (JSON)
+    "GET /api/recommendations/summary": Permission.VIEW,
+    "POST /api/recommendations/batch/accept": Permission.SET_LEVELS,
+    "POST /api/recommendations/batch/reject": Permission.SET_LEVELS,
     "POST /api/recommendations/{recommendation_id}/accept": Permission.SET_LEVELS,
     "POST /api/recommendations/{recommendation_id}/reject": Permission.SET_LEVELS,
     "POST /api/planning/run": Permission.SET_LEVELS,
@@ -126,6 +129,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /adjust": Permission.ADJUST,
     "POST /adjust": Permission.ADJUST,
     # pages: proposed levels and planning
+    "POST /levels/batch/accept": Permission.SET_LEVELS,
+    "POST /levels/batch/reject": Permission.SET_LEVELS,
     "POST /levels/{recommendation_id}/accept": Permission.SET_LEVELS,
     "POST /levels/{recommendation_id}/reject": Permission.SET_LEVELS,
     "POST /planning/run": Permission.SET_LEVELS,
@@ -343,7 +348,15 @@ def url_of(endpoint: Endpoint, hospital: Hospital) -> str:
                 pytest.fail(f"{endpoint}: no example value for {part}; add one to PATH_VALUES")
             value = PATH_VALUES[owner]
             parts[i] = value if isinstance(value, str) else value(hospital)
-    return "/".join(parts)
+    url = "/".join(parts)
+    # a batch the walk decides takes nothing: the other walks' fresh proposals stay pending
+    return url + QUERIES.get(endpoint.path, "")
+
+
+QUERIES = {
+    "/api/recommendations/batch/accept": "?search=no-such-item-anywhere",
+    "/api/recommendations/batch/reject": "?search=no-such-item-anywhere",
+}
 
 
 def call(hospital: Hospital, endpoint: Endpoint, token: str | None) -> httpx.Response:

@@ -175,6 +175,52 @@ def test_a_manager_accepts_a_proposed_par_level_from_the_keyboard_and_the_item_s
     snap(page, "item")
 
 
+def test_a_manager_filters_a_batch_reads_its_summary_and_accepts_it_whole(
+    page: Page, sign_in: SignIn, snap: Snap, web_engine: Engine
+) -> None:
+    proposed = propose_examples(web_engine)
+    sign_in("manager")
+    page.goto("/levels")
+    page.fill("#location", "ICU-ADC1")
+    page.select_option("#abc", "A")
+    page.get_by_role("button", name="Filter").click()
+
+    expect(page).to_have_url(re.compile(r"/levels\?location=ICU-ADC1&item=&abc=A&kind="))
+    rows = page.locator("#recommendations tbody tr[data-recommendation]")
+    expect(rows).to_have_count(2)
+    summary = page.locator("#batch-summary")
+    expect(summary.locator("[data-batch-count]")).to_have_text("2")
+    total = summary.locator("[data-batch-total]")
+    expect(total).to_contain_text("$4.55")  # ondansetron's stock now, by the plan's estimate
+    expect(total).to_contain_text("$16.65")  # and both proposals'
+    expect(summary.locator("[data-batch-class]")).to_contain_text("Class A")
+    snap(page, "summary")
+
+    page.get_by_role("button", name="Accept all 2").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Accepted 2 proposals.")
+    expect(rows).to_have_count(0)
+    assert stock_level(web_engine, item="ONDA4INJ", location="ICU-ADC1-P01") == (6, 30)
+    assert stock_level(web_engine, item="MORPH2INJ", location="ICU-ADC1-P02") == (2, 10)
+    page.goto("/levels")
+    left = page.locator("#recommendations tbody tr[data-recommendation]")
+    expect(left).to_have_count(len(proposed) - 2)
+    snap(page)
+    page.goto("/items/MORPH2INJ")
+    levels = page.locator("#item-levels tr[data-location='ICU-ADC1-P02'] [data-current-levels]")
+    expect(levels).to_have_text("2 / 10")
+    page.context.clear_cookies()
+    sign_in("auditor")
+    page.goto("/audit?action=accept-levels-batch")
+    entry = page.locator("table tbody tr").first
+    expect(entry).to_contain_text("manager")
+    expect(entry).to_contain_text("accept-levels-batch")
+    entry.get_by_text("Details").click()
+    expect(entry).to_contain_text('"cabinet": "ICU-ADC1"')
+    expect(entry).to_contain_text('"decided": 2')
+    snap(page, "audit")
+
+
 def test_a_technician_reads_the_par_review_without_any_buttons(
     page: Page, sign_in: SignIn, snap: Snap, web_engine: Engine
 ) -> None:

@@ -40,6 +40,7 @@ def _info(**overrides: Any) -> SeriesInfo:
         "item_code": ("ONDA4INJ", "MORPH2INJ", "ONDA4INJ"),
         "item_name": ("ondansetron", "morphine", "ondansetron"),
         "location_kind": np.array(["pocket", "pocket", "storeroom"]),
+        "cabinet": ("ICU-ADC", "ICU-ADC", "MAIN-STORE"),
         "capacity": np.array([40, 40, 0], dtype=np.int64),
         "unit_cost": np.full(3, UNIT_COST),
         "case_pack": np.array([1, 1, 10], dtype=np.int64),
@@ -226,6 +227,6 @@ def test_levels_that_stay_or_a_series_that_stays_unstocked_are_not_proposed() ->
     )
     morphine_out = replace(result, levels=result.levels.taken_out(np.array([False, True, False])))
 
-    proposals = planning.changed_levels(morphine_out, kept)
+    proposals = planning.changed_levels(morphine_out, replace(history, info=kept))
 
     assert [(r.location_id, r.item_id) for r in proposals] == [(1, 1)]  # the storeroom only

@@ -69,9 +69,13 @@ def ledger_demand(
     since, until = starts[0], starts[-1]
     loc, ip = t.location, t.item_product
     item_of = dict(conn.execute(select(ip.c.product_id, ip.c.item_id)).all())
-    locations = {
-        r.id: (r.code, r.kind, r.capacity or 0)
-        for r in conn.execute(select(loc.c.id, loc.c.code, loc.c.kind, loc.c.capacity))
+    located = conn.execute(
+        select(loc.c.id, loc.c.code, loc.c.kind, loc.c.capacity, loc.c.parent_id)
+    ).all()
+    locations = {r.id: (r.code, r.kind, r.capacity or 0) for r in located}
+    codes = {r.id: r.code for r in located}
+    cabinet_of = {
+        r.id: codes.get(r.parent_id, r.code) if r.kind == "pocket" else r.code for r in located
     }
     stocking = np.array(
         [lid for lid, (_, kind, _) in locations.items() if kind in ISSUING_KINDS], dtype=np.int64
@@ -152,6 +156,7 @@ def ledger_demand(
         item_code=tuple(facts[k[1]][0] for k in ordered),
         item_name=tuple(facts[k[1]][1] for k in ordered),
         location_kind=kinds,
+        cabinet=tuple(cabinet_of[k[0]] for k in ordered),
         capacity=np.array([locations[k[0]][2] for k in ordered], dtype=np.int64),
         unit_cost=np.array([facts[k[1]][3] for k in ordered], dtype=np.float64),
         case_pack=np.array(

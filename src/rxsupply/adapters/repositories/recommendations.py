@@ -7,10 +7,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, Select, exists, func, insert, or_, select, text, update
 
 from rxsupply.adapters import tables as t
-from rxsupply.domain.levels import Decision, Recommendation
+from rxsupply.domain.levels import Decision, ProposalFilter, Recommendation
 
 
 def _recommendation(row: Any) -> Recommendation:
@@ -98,3 +98,61 @@ class SqlRecommendations:
             )
             total += int(result.rowcount)
         return total
+
+    def pending(self, match: ProposalFilter) -> list[Recommendation]:
+        """The pending recommendations that match, by location code then item code."""
+        rc, it, loc = t.recommendation, t.item, t.location
+        query = (
+            select(rc)
+            .join(it, it.c.id == rc.c.item_id)
+            .join(loc, loc.c.id == rc.c.location_id)
+            .where(rc.c.status == Decision.PENDING.value)
+        )
+        query = matching(query, match).order_by(loc.c.code, it.c.code)
+        return [_recommendation(r) for r in self.conn.execute(query)]
+
+
+def matching(query: Select[Any], match: ProposalFilter) -> Select[Any]:
+    """``query`` (recommendations joined to their item and location) narrowed to the
+    recommendations ``match`` takes (:class:`~rxsupply.domain.levels.ProposalFilter`)."""
+    rc, it, loc = t.recommendation, t.item, t.location
+    if match.cabinet:
+        parent = loc.alias("cabinet")
+        query = query.outerjoin(parent, parent.c.id == loc.c.parent_id).where(
+            or_(loc.c.code == match.cabinet, parent.c.code == match.cabinet)
+        )
+    if match.kind:
+        query = query.where(loc.c.kind == match.kind)
+    if match.abc:
+        sc = t.series_class
+        query = query.where(
+            exists().where(
+                sc.c.location_id == rc.c.location_id,
+                sc.c.item_id == rc.c.item_id,
+                sc.c.abc == match.abc,
+            )
+        )
+    if match.item:
+        pattern = f"%{_escaped(match.item.lower())}%"
+        named = or_(
+            func.lower(it.c.code).like(pattern, escape="\\"),
+            func.lower(it.c.name).like(pattern, escape="\\"),
+        )
+        digits = "".join(ch for ch in match.item if ch.isdigit())
+        if len(digits) >= 4 and len(digits) == len(match.item.replace("-", "")):
+            ip, p = t.item_product, t.product
+            named = or_(
+                named,
+                exists().where(
+                    ip.c.item_id == rc.c.item_id,
+                    p.c.id == ip.c.product_id,
+                    or_(p.c.ndc_digits.like(f"%{digits}%"), p.c.ndc11.like(f"%{digits}%")),
+                ),
+            )
+        query = query.where(named)
+    return query
+
+
+def _escaped(text: str) -> str:
+    """``text`` for a LIKE pattern with ``\\`` as the escape character."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

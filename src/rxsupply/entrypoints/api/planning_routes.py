@@ -13,17 +13,35 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from rxsupply.adapters import planning_queries
+from rxsupply.domain.levels import ProposalFilter
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit, Offset
 from rxsupply.entrypoints.http.dependencies import EngineDep, page
-from rxsupply.entrypoints.http.planning import decide, plan_now
+from rxsupply.entrypoints.http.planning import batch_summary, decide, decide_batch, plan_now
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 
 router = APIRouter(prefix="/api", tags=["planning"])
 LevelSetter = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
 """A caller who may set levels: decide recommendations, run planning."""
 Status = planning_queries.Status
+
+
+def proposal_filter(
+    cabinet: Annotated[
+        str, Query(description="A location's code, or a cabinet's (its pockets).")
+    ] = "",
+    search: Annotated[
+        str, Query(description="Part of an item's code or name, or of one of its NDCs.")
+    ] = "",
+    abc: Annotated[str, Query(description="A, B or C (the last run's class).")] = "",
+    kind: Annotated[str, Query(description="pocket, storeroom or satellite.")] = "",
+) -> ProposalFilter:
+    """The batch filter from the query string."""
+    return ProposalFilter(cabinet=cabinet, item=search, abc=abc, kind=kind)
+
+
+Batch = Annotated[ProposalFilter, Depends(proposal_filter)]
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -69,18 +87,34 @@ def classes_matrix(engine: EngineDep) -> dict[str, Any]:
 @router.get("/recommendations", **guarded(Permission.VIEW))
 def list_recommendations(
     engine: EngineDep,
+    batch: Batch,
     status: Status = "pending",
     location: str | None = None,
     item: str | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Proposed min/max levels with what they change and why, newest run first."""
+    """Proposed min/max levels with what they change and why, newest run first (``location``
+    and ``item``: exact codes; ``cabinet``, ``search``, ``abc``, ``kind``: as a batch)."""
     with engine.connect() as conn:
         rows = planning_queries.explained_recommendations(
-            conn, status=status, location=location, item=item, limit=limit + 1, offset=offset
+            conn,
+            status=status,
+            location=location,
+            item=item,
+            match=batch,
+            limit=limit + 1,
+            offset=offset,
         )
     return page(rows, limit, offset)
+
+
+@router.get("/recommendations/summary", **guarded(Permission.VIEW))
+def summarize_recommendations(engine: EngineDep, batch: Batch) -> dict[str, Any]:
+    """What accepting every pending proposal the filter takes would change: proposals, average
+    stock value, refills or orders a year and expected stock-out days a year, now and
+    proposed, in total and by location kind, ABC class and cabinet."""
+    return batch_summary(engine, batch)
 
 
 @router.get("/items/{code}/forecast", **guarded(Permission.VIEW))
@@ -94,6 +128,46 @@ def get_item_forecast(code: str, engine: EngineDep) -> dict[str, Any]:
 
 
 # --- deciding ----------------------------------------------------------------------------
+
+
+Expected = Annotated[
+    int | None,
+    Query(
+        ge=0, description="How many proposals were reviewed: refused if another number matches now."
+    ),
+]
+
+
+@router.post("/recommendations/batch/accept", **guarded(Permission.SET_LEVELS))
+def accept_batch(
+    engine: EngineDep, who: LevelSetter, batch: Batch, expected: Expected = None
+) -> dict[str, Any]:
+    """Accept every pending proposal the filter takes, as one action: one audit entry with the
+    filter and the summary, and one per level changed. Proposals decided meanwhile or whose
+    levels changed since the run are skipped (counted)."""
+    return decide_batch(
+        engine,
+        batch,
+        accept=True,
+        expected=expected,
+        user=who.user.username,
+        clock=clock.current(),
+    )
+
+
+@router.post("/recommendations/batch/reject", **guarded(Permission.SET_LEVELS))
+def reject_batch(
+    engine: EngineDep, who: LevelSetter, batch: Batch, expected: Expected = None
+) -> dict[str, Any]:
+    """Reject every pending proposal the filter takes, as one audited action."""
+    return decide_batch(
+        engine,
+        batch,
+        accept=False,
+        expected=expected,
+        user=who.user.username,
+        clock=clock.current(),
+    )
 
 
 @router.post("/recommendations/{recommendation_id}/accept", **guarded(Permission.SET_LEVELS))

@@ -17,6 +17,7 @@ from rxsupply.adapters import planning_queries
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.analytics.policy import Targets
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.levels import ProposalFilter
 from rxsupply.services import levels, planning
 
 
@@ -32,6 +33,38 @@ def decide(
     )
     with engine.connect() as conn:
         return planning_queries.explained_recommendation(conn, recommendation_id)
+
+
+def batch_summary(engine: Engine, match: ProposalFilter) -> dict[str, Any]:
+    """What accepting the pending proposals that match would change (and how many)."""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        summary = levels.review_batch(uow, match=match)
+    return {"filter": match.as_dict(), **summary.as_dict()}
+
+
+def decide_batch(
+    engine: Engine,
+    match: ProposalFilter,
+    *,
+    accept: bool,
+    expected: int | None,
+    user: str,
+    clock: Clock,
+) -> dict[str, Any]:
+    """Accept or reject the pending proposals that match, as one audited action."""
+    result = run_with_retry(
+        engine,
+        lambda uow: levels.decide_batch(
+            uow, match=match, accept=accept, expected=expected, user=user, clock=clock
+        ),
+    )
+    return {
+        "filter": match.as_dict(),
+        "decision": "accepted" if accept else "rejected",
+        "decided": result.decided,
+        "skipped": result.skipped,
+        **result.summary.as_dict(),
+    }
 
 
 def plan_now(engine: Engine, *, user: str, clock: Clock, keep_dead: bool = False) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from rxsupply.errors import (
     OverCapacity,
     PermissionDenied,
     RxSupplyError,
+    StaleBatch,
     UnusableStock,
 )
 
@@ -37,6 +38,7 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (OverCapacity, 409, "over-capacity"),
     (DuplicateSerial, 409, "suspect-serial"),
     (AlreadyDecided, 409, "already-decided"),
+    (StaleBatch, 409, "stale-batch"),
     (ImportRejected, 422, "import-rejected"),
     (InvalidValue, 422, "invalid-value"),
 ]

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from starlette.responses import Response
 
 from rxsupply.adapters import planning_queries
+from rxsupply.domain.levels import ProposalFilter
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http import planning as plans
@@ -167,6 +168,20 @@ def classes(
 # --- PAR review --------------------------------------------------------------------------
 
 
+KINDS = ("pocket", "storeroom", "satellite")
+
+
+def _batch(location: str, item: str, abc: str, kind: str) -> ProposalFilter:
+    """The review page's filters as a batch: ``location`` a location's or cabinet's code,
+    ``item`` part of an item's code or name or of an NDC."""
+    return ProposalFilter(
+        cabinet=location,
+        item=item,
+        abc=abc if abc in ABC else "",
+        kind=kind if kind in KINDS else "",
+    )
+
+
 @router.get("/levels", **page_route(Permission.VIEW))
 def review(
     request: Request,
@@ -174,20 +189,19 @@ def review(
     engine: EngineDep,
     location: str = "",
     item: str = "",
+    abc: str = "",
+    kind: str = "",
     offset: str = "0",
 ) -> Response:
     start = offset_of(offset)
+    match = _batch(location, item, abc, kind)
     with engine.connect() as conn:
         rows = planning_queries.explained_recommendations(
-            conn,
-            status="pending",
-            location=location.strip() or None,
-            item=item.strip() or None,
-            limit=REVIEW_PAGE + 1,
-            offset=start,
+            conn, status="pending", match=match, limit=REVIEW_PAGE + 1, offset=start
         )
         planned = bool(planning_queries.class_matrix(conn)["cells"])
-    params = {"location": location, "item": item}
+    summary = plans.batch_summary(engine, match) if rows else None
+    params = {"location": location, "item": item, "abc": match.abc, "kind": match.kind}
     flash = take_flash(request)
     response = render(
         request,
@@ -196,6 +210,9 @@ def review(
         title="PAR review",
         rows=rows[:REVIEW_PAGE],
         params=params,
+        summary=summary,
+        classes=ABC,
+        kinds=KINDS,
         pages=pager(params, offset=start, limit=REVIEW_PAGE, more=len(rows) > REVIEW_PAGE),
         can_decide=who.user.can(Permission.SET_LEVELS),
         planned=planned,
@@ -203,6 +220,97 @@ def review(
         flash=flash,
     )
     return shown(response, flash)
+
+
+def _decide_batch(
+    engine: Engine,
+    *,
+    accept: bool,
+    who: Caller,
+    back: str,
+    location: str,
+    item: str,
+    abc: str,
+    kind: str,
+    expected: str,
+) -> Response:
+    match = _batch(location, item, abc, kind)
+    try:
+        reviewed = int(expected)
+    except ValueError:
+        return redirect_with(back, "Nothing changed: the batch's size is missing.", ok=False)
+    try:
+        done = plans.decide_batch(
+            engine,
+            match,
+            accept=accept,
+            expected=reviewed,
+            user=who.user.username,
+            clock=clock.current(),
+        )
+    except RxSupplyError as exc:
+        return redirect_with(back, f"Nothing changed: {exc}.", ok=False)
+    total = done["total"]
+    skipped = f" ({done['skipped']:,} skipped: decided meanwhile or out of date)"
+    text = (
+        f"{done['decision'].capitalize()} {done['decided']:,} proposals"
+        f"{skipped if done['skipped'] else ''}."
+    )
+    if accept:
+        text += (
+            f" Stock value {total['value_now']:,.0f} → {total['value_new']:,.0f};"
+            f" stock-out days a year {total['stockout_days_now']:,.0f}"
+            f" → {total['stockout_days_new']:,.0f}."
+        )
+    return redirect_with(back, text)
+
+
+@router.post("/levels/batch/accept", **page_route(Permission.SET_LEVELS))
+def accept_batch(
+    who: LevelSetter,
+    engine: EngineDep,
+    expected: FormText,
+    back: FormText = "/levels",
+    location: FormText = "",
+    item: FormText = "",
+    abc: FormText = "",
+    kind: FormText = "",
+) -> Response:
+    return _decide_batch(
+        engine,
+        accept=True,
+        who=who,
+        back=back,
+        location=location,
+        item=item,
+        abc=abc,
+        kind=kind,
+        expected=expected,
+    )
+
+
+@router.post("/levels/batch/reject", **page_route(Permission.SET_LEVELS))
+def reject_batch(
+    who: LevelSetter,
+    engine: EngineDep,
+    expected: FormText,
+    back: FormText = "/levels",
+    location: FormText = "",
+    item: FormText = "",
+    abc: FormText = "",
+    kind: FormText = "",
+) -> Response:
+    return _decide_batch(
+        engine,
+        accept=False,
+        who=who,
+        back=back,
+        location=location,
+        item=item,
+        abc=abc,
+        kind=kind,
+        expected=expected,
+    )
 
 
 def levels_text(low: Any, high: Any) -> str:

@@ -13,7 +13,13 @@ the web pages show the same numbers.
 
 from rxsupply.services.planning.classes import analyse_classes, series_class_rows
 from rxsupply.services.planning.curve import BUDGET_SHARES, CURVE_LEVELS, service_curve
-from rxsupply.services.planning.history import PLANNING_HISTORY_DAYS, History, load_history
+from rxsupply.services.planning.history import (
+    PLANNING_HISTORY_DAYS,
+    History,
+    abc_of,
+    load_history,
+    setting_for,
+)
 from rxsupply.services.planning.holdout import (
     HOLDOUT_DAYS,
     SHELF_LIFE_DAYS,
@@ -40,6 +46,7 @@ __all__ = [
     "History",
     "PlanFunction",
     "RunSummary",
+    "abc_of",
     "analyse_classes",
     "changed_levels",
     "compare_on_holdout",
@@ -50,4 +57,5 @@ __all__ = [
     "run_planning",
     "series_class_rows",
     "service_curve",
+    "setting_for",
 ]

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from rxsupply.analytics import classification as cls
+from rxsupply.analytics.calibration import achieved
 from rxsupply.analytics.planning import Plan, plan
-from rxsupply.analytics.policy import Targets, WardCosts
-from rxsupply.analytics.series import SeriesInfo
+from rxsupply.analytics.policy import MEASURES, Targets, WardCosts
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.levels import Recommendation
 from rxsupply.services import levels
@@ -54,26 +56,62 @@ def plan_history(
     )
 
 
-def plan_rows(result: Plan, info: SeriesInfo) -> list[dict[str, object]]:
+def plan_rows(result: Plan, history: History) -> list[dict[str, object]]:
     """The plan's rows (:meth:`Plan.rows`) with what a pharmacist reads them by: the item's
-    name, the location and its kind, whether the item is a controlled substance, and the
-    levels in force."""
+    name, the location and its kind, whether the item is a controlled substance, its unit
+    cost, the levels in force and what those achieved on the same history replayed
+    (``current_fill_rate``, ``current_cycle_service_level``, ``current_empty_day_chance``;
+    the proposal's are ``expected_*``), so the two can be compared."""
+    info = history.info
     rows = result.rows()
+    now = current_service(history)
     for i, row in enumerate(rows):
         row["item_name"] = info.item_name[i]
         row["location"] = info.location_code[i]
         row["location_kind"] = str(info.location_kind[i])
+        row["cabinet"] = info.cabinet[i]
         row["controlled"] = bool(info.controlled[i])
-        row["current_min"] = None if info.current_min[i] < 0 else int(info.current_min[i])
-        row["current_max"] = None if info.current_max[i] < 0 else int(info.current_max[i])
+        row["unit_cost"] = round(float(info.unit_cost[i]), 4)
+        known = info.current_min[i] >= 0
+        row["current_min"] = int(info.current_min[i]) if known else None
+        row["current_max"] = int(info.current_max[i]) if known else None
+        for name, values in now.items():
+            row[f"current_{name}"] = round(float(values[i]), 4) if known else None
     return rows
 
 
-def changed_levels(result: Plan, info: SeriesInfo) -> list[Recommendation]:
+def current_service(history: History) -> dict[str, np.ndarray]:
+    """What the levels in force achieve on the history replayed (as the plan's own levels
+    are judged): fill rate, cycle service level and the chance of an empty day, per series
+    (meaningless where a series has no levels)."""
+    info = history.info
+    low = np.maximum(info.current_min, 0)
+    quantity = np.maximum(info.current_max - info.current_min, 1)
+    filled = history.demand.filled()
+    got = {
+        m: achieved(
+            filled,
+            min_level=low,
+            order_quantity=quantity,
+            lead_time_days=info.lead_time_days,
+            review_period_days=info.review_period_days,
+            measure=m,
+        )
+        for m in MEASURES
+    }
+    return {
+        "fill_rate": got["fill-rate"],
+        "cycle_service_level": got["cycle"],
+        "empty_day_chance": 1.0 - got["days"],
+    }
+
+
+def changed_levels(result: Plan, history: History) -> list[Recommendation]:
     """A recommendation for every series whose levels the plan would change, explained by the
     plan's row."""
+    info = history.info
     out: list[Recommendation] = []
-    for i, row in enumerate(plan_rows(result, info)):
+    for i, row in enumerate(plan_rows(result, history)):
         new_min, new_max = int(row["min"]), int(row["max"])  # type: ignore[call-overload]
         if new_min == info.current_min[i] and new_max == info.current_max[i]:
             continue
@@ -100,7 +138,7 @@ def propose_plan(
     would change wait for review (one transaction). How many were proposed."""
     return levels.propose(
         uow,
-        recommendations=changed_levels(result, history.info),
+        recommendations=changed_levels(result, history),
         classes=series_class_rows(result, history),
         user=user,
         clock=clock,

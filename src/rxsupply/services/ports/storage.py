@@ -15,7 +15,7 @@ from typing import Literal, Protocol, Self
 
 from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.analytics.series import SeriesInfo
-from rxsupply.domain.levels import Decision, Recommendation, StockLevel
+from rxsupply.domain.levels import Decision, ProposalFilter, Recommendation, StockLevel
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.product import CasePack, Item, Product
@@ -201,6 +201,7 @@ class RecommendationRepository(Protocol):
         self, recommendation_id: int, status: Decision, *, user: str, now: datetime
     ) -> bool: ...
     def supersede_pending(self, keys: Iterable[tuple[int, int]], *, now: datetime) -> int: ...
+    def pending(self, match: ProposalFilter) -> list[Recommendation]: ...
 
 
 class UnitOfWork(Protocol):
