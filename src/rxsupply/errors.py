@@ -75,6 +75,14 @@ class AlreadyDecided(RxSupplyError):
         super().__init__(f"recommendation {recommendation_id} is already {status}")
 
 
+class PlanningBusy(RxSupplyError):
+    """A planning run is already under way."""
+
+    def __init__(self, job_id: int, user: str) -> None:
+        self.job_id = job_id
+        super().__init__(f"planning job {job_id} (started by {user}) is still running")
+
+
 class StaleBatch(RxSupplyError):
     """The proposals a filter matches changed between the review and the decision."""
 

@@ -373,6 +373,25 @@ recommendation = Table(
     Index("ix_recommendation_status", "status", "location_id"),
 )
 
+# Planning runs started from the web or the API in the background: where each one is, so any
+# server process can show its progress.
+planning_job = Table(
+    "planning_job",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("started_by", String(80), nullable=False),
+    Column("status", String(12), nullable=False),  # running, done, failed
+    Column("stage", String(80), nullable=False, default=""),
+    Column("progress", Float, nullable=False, default=0.0),
+    Column("message", Text, nullable=False, default=""),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Column("series", Integer, nullable=True),
+    Column("proposed", Integer, nullable=True),
+    Index("ix_planning_job_status", "status"),
+)
+
 # The latest planning run's view of every item-location: classes, forecast and distribution,
 # what the ABC/XYZ page and the item pages show without recomputing.
 series_class = Table(

@@ -18,6 +18,7 @@ from rxsupply.adapters.repositories import (
     SqlLocations,
     SqlLots,
     SqlPackages,
+    SqlPlanningJobs,
     SqlProducts,
     SqlPurchases,
     SqlRecommendations,
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         self.stock_levels = SqlStockLevels(conn)
         self.recommendations = SqlRecommendations(conn)
         self.series_classes = SqlSeriesClasses(conn)
+        self.planning_jobs = SqlPlanningJobs(conn)
         return self
 
     def __exit__(

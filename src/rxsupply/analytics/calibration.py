@@ -4,35 +4,228 @@ own history is replayed against it.
 The analytic model (:meth:`rxsupply.analytics.leadtime.IntervalDemand.smallest_min`) treats
 days as independent and spreads the stock position evenly over the order cycle. Lumpy
 demand breaks both: a large order undershoots the min, runs of demand cluster, sales lost
-while a pocket is empty change the next refill. A replay (:func:`rxsupply.analytics.simulation
-.simulate`: lost sales, the review period, the lead time, the order quantity) has none of
-those approximations, so the min is searched on it:
+while a pocket is empty change the next refill. A replay has none of those approximations, so
+the min is searched on it:
 
 - the series' history (censored days filled) is replayed from ``phases`` starting points
   (the history rotated, so every stretch is met at every point of the order cycle), each
-  starting at max;
+  starting at max, with the conventions of :func:`rxsupply.analytics.simulation.simulate`
+  (lost sales, review at the end of every ``R``-th day, orders arriving ``max(L, 1)`` days
+  later, whole units, no expiry), which a test checks day for day;
 - the achieved measure is pooled over the phases: units served over units demanded (fill
   rate), the share of review cycles without a shortage (cycle service level), or the share of
   days without one (``days``: one less the chance of an empty-pocket day);
 - per series, the smallest min in ``0 ..`` whose replay meets the target is found by doubling
-  an upper bound from the analytic min and then bisecting, all series at once (one replay of
-  every series per step).
+  an upper bound from the larger of the analytic min and the mean demand of the protection
+  interval, then bisecting.
 
-The replay is deterministic (no random numbers), so a plan made in parts (Dask partitions)
-equals one made at once.
+The replay is compiled (numba) and runs series by series across the machine's cores; it is
+deterministic (no random numbers), so a plan made in parts (Dask partitions) equals one made
+at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
 import numpy as np
+from numpy.typing import NDArray
 
 from rxsupply.analytics.demand import Floats
-from rxsupply.analytics.simulation import Policy, simulate
 
-Ints = np.ndarray
+Ints = NDArray[np.int64]
 PHASES = 3
 DOUBLINGS = 20
-NEVER_EXPIRES = 1_000_000
+MEASURE_CODES = {"fill-rate": 0, "cycle": 1, "days": 2}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _jit(fn: F) -> F:
+    """``fn`` compiled by numba (cached on disk beside the module)."""
+    return cast(F, numba.njit(cache=True, nogil=True)(fn))
+
+
+def _parallel(fn: F) -> F:
+    """``fn`` compiled by numba, its ``prange`` loops across the machine's cores."""
+    return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(fn))
+
+
+@_jit
+def _replay(
+    y: Any, shift: int, low: int, quantity: int, lead: int, review: int, pipe: Any
+) -> tuple[float, float, float, float]:
+    """One series from day ``shift`` round to ``shift - 1``: units served, units demanded,
+    the cycle service level and the days with unmet demand."""
+    days = y.shape[0]
+    high = low + quantity
+    lead = max(lead, 1)
+    width = pipe.shape[0]
+    for k in range(width):
+        pipe[k] = 0
+    on_hand = high
+    on_order = 0
+    served = 0.0
+    demanded = 0.0
+    empty = 0.0
+    cycles = 0
+    good = 0
+    short_in_cycle = False
+    for t in range(days):
+        slot = t % width
+        if pipe[slot] > 0:
+            on_hand += pipe[slot]
+            on_order -= pipe[slot]
+            pipe[slot] = 0
+        want = int(np.rint(y[(t + shift) % days]))
+        take = min(on_hand, want)
+        on_hand -= take
+        served += take
+        demanded += want
+        short = want > take
+        if short:
+            empty += 1.0
+            short_in_cycle = True
+        review_day = t % review == review - 1
+        if review_day:
+            position = on_hand + on_order
+            if position <= low:
+                order = high - position
+                if order > 0:
+                    pipe[(t + lead) % width] += order
+                    on_order += order
+        if review_day or t == days - 1:
+            cycles += 1
+            if not short_in_cycle:
+                good += 1
+            short_in_cycle = False
+    service = good / cycles if cycles > 0 else 1.0
+    return served, demanded, service, empty
+
+
+@_jit
+def _pooled(
+    y: Any, low: int, quantity: int, lead: int, review: int, phases: int, pipe: Any
+) -> tuple[float, float, float]:
+    """Fill rate, cycle service level and share of days without a stock-out over the
+    phases."""
+    days = y.shape[0]
+    served = 0.0
+    demanded = 0.0
+    cycle = 0.0
+    empty = 0.0
+    for phase in range(phases):
+        s, d, c, e = _replay(y, (phase * days) // phases, low, quantity, lead, review, pipe)
+        served += s
+        demanded += d
+        cycle += c
+        empty += e / days
+    fill = served / demanded if demanded > 0 else 1.0
+    return fill, cycle / phases, 1.0 - empty / phases
+
+
+@_jit
+def _measure(
+    y: Any, low: int, quantity: int, lead: int, review: int, phases: int, code: int, pipe: Any
+) -> float:
+    fill, cycle, days = _pooled(y, low, quantity, lead, review, phases, pipe)
+    if code == 0:
+        return fill
+    if code == 1:
+        return cycle
+    return days
+
+
+@_parallel
+def _achieved_all(
+    history: Any, low: Any, quantity: Any, lead: Any, review: Any, phases: int
+) -> Any:
+    n = history.shape[0]
+    out = np.empty((3, n))
+    for i in numba.prange(n):
+        pipe = np.zeros(max(lead[i], 1) + 1, dtype=np.int64)
+        fill, cycle, days = _pooled(
+            history[i], low[i], max(quantity[i], 1), lead[i], max(review[i], 1), phases, pipe
+        )
+        out[0, i] = fill
+        out[1, i] = cycle
+        out[2, i] = days
+    return out
+
+
+@_parallel
+def _calibrate(
+    history: Any,
+    start: Any,
+    quantity: Any,
+    lead: Any,
+    review: Any,
+    target: Any,
+    code: int,
+    phases: int,
+    doublings: int,
+) -> Any:
+    n = history.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    for i in numba.prange(n):
+        y = history[i]
+        days = y.shape[0]
+        pipe = np.zeros(max(lead[i], 1) + 1, dtype=np.int64)
+        q = max(quantity[i], 1)
+        r = max(review[i], 1)
+        goal = target[i] - 1e-12
+        protection = max(r + lead[i] - 1, 1)
+        total = 0.0
+        for t in range(days):
+            total += y[t]
+        typical = int(np.ceil(total / days * protection - 1e-9)) if days > 0 else 0
+        hi = max(start[i], typical, 0)
+        ok = _measure(y, hi, q, lead[i], r, phases, code, pipe) >= goal
+        k = 0
+        while not ok and k < doublings:
+            hi = 2 * hi + 1
+            ok = _measure(y, hi, q, lead[i], r, phases, code, pipe) >= goal
+            k += 1
+        lo = -1
+        if ok:
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                if _measure(y, mid, q, lead[i], r, phases, code, pipe) >= goal:
+                    hi = mid
+                else:
+                    lo = mid
+        out[i] = hi
+    return out
+
+
+def _ints(values: Any) -> Ints:
+    return np.ascontiguousarray(values, dtype=np.int64)
+
+
+def achieved_measures(
+    history: Floats,
+    *,
+    min_level: Ints,
+    order_quantity: Ints,
+    lead_time_days: Ints,
+    review_period_days: Ints,
+    phases: int = PHASES,
+) -> dict[str, Floats]:
+    """Every measure each series achieves when its history is replayed at these levels."""
+    y = np.ascontiguousarray(np.nan_to_num(history, nan=0.0), dtype=np.float64)
+    if y.shape[0] == 0 or y.shape[1] == 0:
+        ones = np.ones(y.shape[0])
+        return {"fill-rate": ones, "cycle": ones.copy(), "days": ones.copy()}
+    out = _achieved_all(
+        y,
+        _ints(min_level),
+        _ints(order_quantity),
+        _ints(lead_time_days),
+        _ints(review_period_days),
+        phases,
+    )
+    return {"fill-rate": out[0], "cycle": out[1], "days": out[2]}
 
 
 def achieved(
@@ -46,34 +239,14 @@ def achieved(
     phases: int = PHASES,
 ) -> Floats:
     """The measure each series achieves when its history is replayed at these levels."""
-    n, days = history.shape
-    served = np.zeros(n)
-    demanded = np.zeros(n)
-    cycles = np.zeros(n)
-    empty = np.zeros(n)
-    low = np.asarray(min_level, dtype=np.int64)
-    policy = Policy(
-        min_level=low,
-        max_level=low + np.maximum(np.asarray(order_quantity, dtype=np.int64), 1),
-        lead_time_days=np.asarray(lead_time_days, dtype=np.int64),
-        review_period_days=np.maximum(np.asarray(review_period_days, dtype=np.int64), 1),
-        unit_cost=np.zeros(n),
-        shelf_life_days=np.full(n, NEVER_EXPIRES, dtype=np.int64),
-    )
-    for phase in range(phases):
-        shift = (phase * days) // phases
-        replay = simulate(np.roll(history, -shift, axis=1), policy, lots=1)
-        served += replay.served
-        demanded += replay.demand
-        cycles += replay.cycle_service_level
-        empty += replay.stockout_days / days
-    if measure == "fill-rate":
-        return np.asarray(
-            np.where(demanded > 0, served / np.maximum(demanded, 1e-12), 1.0), dtype=np.float64
-        )
-    if measure == "cycle":
-        return np.asarray(cycles / phases, dtype=np.float64)
-    return np.asarray(1.0 - empty / phases, dtype=np.float64)
+    return achieved_measures(
+        history,
+        min_level=min_level,
+        order_quantity=order_quantity,
+        lead_time_days=lead_time_days,
+        review_period_days=review_period_days,
+        phases=phases,
+    )[measure]
 
 
 def calibrated_min(
@@ -91,42 +264,19 @@ def calibrated_min(
     from the analytic min ``start``); a series whose target no min up to the start doubled
     :data:`DOUBLINGS` times meets keeps the largest tried."""
     n = history.shape[0]
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-
-    def meets(m: Ints, rows: Ints) -> np.ndarray:
-        """Whether min ``m`` (of the series ``rows``) meets their targets in the replay."""
-        got = achieved(
-            history[rows],
-            min_level=m,
-            order_quantity=order_quantity[rows],
-            lead_time_days=lead_time_days[rows],
-            review_period_days=review_period_days[rows],
-            measure=measure,
-            phases=phases,
-        )
-        return np.asarray(got >= target[rows] - 1e-12)
-
-    everyone = np.arange(n)
-    # the search starts at the analytic min, or at the mean demand of the protection
-    # interval when the model's min is below it, and doubles while the target is not met
-    protection = np.maximum(review_period_days + lead_time_days - 1, 1)
-    typical = np.ceil(np.nanmean(history, axis=1) * protection - 1e-9) if history.shape[1] else 0
-    hi = np.maximum(np.asarray(start, dtype=np.int64), np.nan_to_num(typical)).astype(np.int64)
-    ok = meets(hi, everyone)
-    for _ in range(DOUBLINGS):
-        short = np.flatnonzero(~ok)
-        if not short.size:
-            break
-        hi[short] = 2 * hi[short] + 1
-        ok[short] = meets(hi[short], short)
-    lo = np.full(n, -1, dtype=np.int64)  # below any min: never meets
-    while True:
-        rows = np.flatnonzero((hi - lo > 1) & ok)
-        if not rows.size:
-            break
-        mid = (lo[rows] + hi[rows]) // 2
-        good = meets(mid, rows)
-        hi[rows] = np.where(good, mid, hi[rows])
-        lo[rows] = np.where(good, lo[rows], mid)
-    return np.asarray(hi, dtype=np.int64)
+    if n == 0 or history.shape[1] == 0:
+        return np.maximum(_ints(start), 0)
+    return np.asarray(
+        _calibrate(
+            np.ascontiguousarray(np.nan_to_num(history, nan=0.0), dtype=np.float64),
+            _ints(start),
+            _ints(order_quantity),
+            _ints(lead_time_days),
+            _ints(review_period_days),
+            np.ascontiguousarray(target, dtype=np.float64),
+            MEASURE_CODES[measure],
+            phases,
+            DOUBLINGS,
+        ),
+        dtype=np.int64,
+    )

@@ -26,6 +26,7 @@ from rxsupply.analytics.smoothing import (
     Floats,
     Ints,
     croston_parts,
+    mean_over_levels,
     occurrence_level,
     optimised_ses,
     optimised_ses_of_bucket_sums,
@@ -129,18 +130,22 @@ def mean_level(y: Floats) -> Floats:
     return np.asarray(np.nanmean(y, axis=1), dtype=np.float64)
 
 
-def imapa_level(y: Floats) -> Floats:
+def imapa_level(y: Floats, *, exact: bool = True) -> Floats:
     """IMAPA: the mean over aggregation levels 1..(rounded mean interval) of ADIDA's forecast
-    at that level."""
+    at that level. Whole-unit demand is summed from running totals (the same bits); other
+    demand bucket by bucket, as statsforecast does, unless ``exact`` is off (planning, where a
+    difference in the last bits of fractional doses does not matter and speed does)."""
     out = np.zeros(y.shape[0])
     rows, levels, count = _by_level(y)
-    buckets = _Buckets(y, rows, running=True)
+    buckets = _Buckets(y, rows, running=True, exact=exact)
+    if buckets.running is not None:  # whole units: every level in one compiled pass
+        out[rows] = mean_over_levels(buckets.running, count) / levels[rows]
+        return out
     # the series that go up to level k are the first count[k - 1]
-    at_level = [buckets.forecasts(0, int(n), agg) / agg for agg, n in enumerate(count, 1)]
-    for lv in np.unique(levels[rows]).tolist():
-        lo, hi = _at_level(count, lv)
-        forecasts = np.stack([at_level[k][lo:hi] for k in range(lv)], axis=1)
-        out[rows[lo:hi]] = forecasts.mean(axis=1)
+    total = np.zeros(rows.size)
+    for agg, n in enumerate(count.tolist(), 1):  # levels in order, as the compiled pass
+        total[:n] += buckets.forecasts(0, int(n), agg) / agg
+    out[rows] = total / levels[rows]
     return out
 
 
@@ -164,6 +169,11 @@ def statsforecast_path(y: Floats, method: str, horizon: int) -> Floats:
     return out
 
 
+def imapa_level_fast(y: Floats) -> Floats:
+    """:func:`imapa_level` from running totals whatever the demand (the planner's)."""
+    return imapa_level(y, exact=False)
+
+
 LEVELS: dict[str, Callable[[Floats], Floats]] = {
     "naive": naive_level,
     "moving_average": moving_average_level,
@@ -175,6 +185,8 @@ LEVELS: dict[str, Callable[[Floats], Floats]] = {
     "imapa": imapa_level,
     "mean": mean_level,
 }
+PLANNING_LEVELS: dict[str, Callable[[Floats], Floats]] = {**LEVELS, "imapa": imapa_level_fast}
+"""The levels the planner's method choice computes (IMAPA by running totals)."""
 
 
 # --- internals ---------------------------------------------------------------------------
@@ -211,17 +223,17 @@ def _at_level(count: Ints, level: int) -> tuple[int, int]:
 class _Buckets:
     """Sums of demand over buckets of ``agg`` days, cut at the front (as statsforecast), for
     the series ``rows[lo:hi]``. With ``running``, for many levels of the same series,
-    whole-unit demand is summed from running totals (exact for whole numbers); otherwise
-    bucket by bucket, as statsforecast does."""
+    whole-unit demand (any demand, unless ``exact``) is summed from running totals (exact for
+    whole numbers, to rounding otherwise); otherwise bucket by bucket, as statsforecast does."""
 
     CHUNK = 4096
 
-    def __init__(self, y: Floats, rows: Ints, *, running: bool) -> None:
+    def __init__(self, y: Floats, rows: Ints, *, running: bool, exact: bool = True) -> None:
         self.y = y
         self.rows = rows
         self.days = int(y.shape[1])
         self.running: Floats | None = None
-        if running and y.size and np.array_equal(y, np.trunc(y)):
+        if running and y.size and (not exact or np.array_equal(y, np.trunc(y))):
             totals = np.zeros((rows.size, self.days + 1))
             for lo in range(0, rows.size, self.CHUNK):
                 part = rows[lo : lo + self.CHUNK]

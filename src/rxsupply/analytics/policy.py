@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from rxsupply.analytics.calibration import achieved, calibrated_min
+from rxsupply.analytics.calibration import achieved_measures, calibrated_min
 from rxsupply.analytics.demand import Floats
 from rxsupply.analytics.leadtime import IntervalDemand
 
@@ -293,10 +293,11 @@ def levels(
 
     The min is the smallest level meeting the target with the stock position spread over the
     order cycle (:meth:`IntervalDemand.smallest_min`); given the series' ``history`` (censored
-    days filled), the smallest that meets the target when that history is replayed against
-    it instead (:func:`rxsupply.analytics.calibration.calibrated_min`, which has none of the
-    model's approximations on lumpy demand); then raised while a unit more costs
-    less to hold than the stock-out days it saves (:meth:`IntervalDemand.cheapest_min`, with
+    days filled), the smallest that meets the target when that history, rescaled to the
+    forecast's level (:func:`at_forecast_level`), is replayed against it instead
+    (:func:`rxsupply.analytics.calibration.calibrated_min`, which has none of the model's
+    approximations on lumpy demand); then raised while a unit more costs less to hold than
+    the stock-out days it saves (:meth:`IntervalDemand.cheapest_min`, with
     the setting's stock-out costs). With ``textbook`` it is the classic single-point rule
     instead: the position at the reorder point exactly, expected shortage
     ``E[(D - (min + 1))+] <= (1 - target) x Q`` or ``P(D <= min + 1) >= target``, and no
@@ -367,7 +368,7 @@ def levels(
         if history is not None:
             live = np.flatnonzero(stocked)
             min_level[live] = calibrated_min(
-                history[live],
+                at_forecast_level(history[live], daily_mean[live]),
                 start=min_level[live],
                 order_quantity=fitted(np.maximum(min_level, floor))[live],
                 lead_time_days=setting.lead_time_days[live],
@@ -410,17 +411,13 @@ def levels(
     empty_day = (1.0 - cycle_service) / np.maximum(review, 1)
     if history is not None and not textbook:
         # what the levels achieve on the series' own history, replayed
-        replayed = {
-            m: achieved(
-                history,
-                min_level=min_level.astype(np.int64),
-                order_quantity=order_quantity,
-                lead_time_days=setting.lead_time_days,
-                review_period_days=review,
-                measure=m,
-            )
-            for m in MEASURES
-        }
+        replayed = achieved_measures(
+            history,
+            min_level=min_level.astype(np.int64),
+            order_quantity=order_quantity,
+            lead_time_days=setting.lead_time_days,
+            review_period_days=review,
+        )
         fill, cycle_service = replayed["fill-rate"], replayed["cycle"]
         empty_day = 1.0 - replayed["days"]
     return Levels(
@@ -438,6 +435,21 @@ def levels(
         cycle_service=cycle_service,
         empty_day_chance=empty_day,
     )
+
+
+RESCALE_LIMITS = (1.0, 2.0)
+"""How far a replayed history is rescaled towards the forecast (never down, at most double)."""
+
+
+def at_forecast_level(history: Floats, daily_mean: Floats) -> Floats:
+    """The history rescaled so its mean is the forecast's (within :data:`RESCALE_LIMITS`): a
+    series whose use has grown is replayed at its level now, not at its average over years;
+    one whose forecast is below its history keeps it (a quiet spell after a burst is no
+    reason to plan for less: lumpy orders come back)."""
+    level = np.nanmean(history, axis=1) if history.shape[1] else np.zeros(history.shape[0])
+    safe = np.where(level > 0, level, 1.0)
+    ratio = np.where(level > 0, daily_mean / safe, 1.0)
+    return np.asarray(history * np.clip(ratio, *RESCALE_LIMITS)[:, None], dtype=np.float64)
 
 
 def economic_order_quantity(

@@ -82,6 +82,36 @@ def optimised_ses_of_bucket_sums(
     return out
 
 
+def mean_over_levels(
+    running: Floats, count: NDArray[np.int64], lower: float = 0.1, upper: float = 0.3
+) -> Floats:
+    """For series whose aggregation levels run from 1 up to their own (highest first: the
+    first ``count[k - 1]`` rows reach level ``k``), the sum over their levels ``k`` of the
+    optimised-SES forecast of ``k``-step bucket sums divided by ``k`` (IMAPA's numerator), in
+    one compiled pass over every level."""
+    running = np.ascontiguousarray(running, dtype=np.float64)
+    total = np.zeros(running.shape[0])
+    if running.shape[0] and count.size:
+        _over_levels(running, np.ascontiguousarray(count, dtype=np.int64), lower, upper, total)
+    return total
+
+
+@_compiled
+def _over_levels(
+    running: Floats, count: NDArray[np.int64], lower: float, upper: float, total: Floats
+) -> None:
+    steps = running.shape[1] - 1
+    part = np.empty(running.shape[0])
+    for agg in range(1, count.size + 1):
+        m = count[agg - 1]
+        if m == 0:
+            continue
+        lost = steps % agg
+        _search(running, m, agg, lost, (steps - lost) // agg, lower, upper, part)
+        for j in range(m):
+            total[j] += part[j] / agg
+
+
 @_compiled
 def _search(
     source: Floats,

@@ -10,6 +10,7 @@ runs the planning job itself on the example dispenses.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -384,6 +385,45 @@ def test_planning_proposes_taking_dead_items_out_unless_asked_to_keep_them(
     assert all(r["explanation"]["do_not_stock"] for r in removed)
     assert all("do not stock" in r["why"] for r in removed)
     assert all(r["max_level"] >= 1 for r in kept)
+
+
+def test_a_planning_job_runs_in_the_background_and_reports_its_progress_and_summary(
+    pharmacy: Hospital, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_examples(pharmacy.engine, "dispenses")  # November 2026
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    manager = pharmacy.token(Role.MANAGER)
+
+    started = pharmacy.api.post("/api/planning/jobs", token=manager)
+
+    assert started.status_code == 202, started.text
+    job = started.json()
+    assert (job["status"], job["started_by"]) in {("running", "manager"), ("done", "manager")}
+    seen = [job]
+    deadline = time.monotonic() + 60
+    while seen[-1]["status"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+        seen.append(get(pharmacy, f"/api/planning/jobs/{job['id']}"))
+    done = seen[-1]
+    assert done["status"] == "done", done
+    assert done["progress"] == 1.0
+    progress = [s["progress"] for s in seen]
+    assert progress == sorted(progress)  # never goes back
+    assert done["proposed"] == len(get(pharmacy, "/api/recommendations", limit=1000)["data"])
+    assert done["message"].startswith("Planning done in ")
+    entries = get(pharmacy, "/api/audit", Role.ADMIN, action="start-planning")["data"]
+    assert [(e["user"], e["key"]) for e in entries] == [("manager", str(job["id"]))]
+
+
+def test_a_second_planning_job_while_one_runs_is_a_409_naming_it(pharmacy: Hospital) -> None:
+    with SqlUnitOfWork(pharmacy.engine) as uow:  # a run under way (started just now)
+        running = uow.planning_jobs.start(user="ana", now=clock.current().now())
+        uow.commit()
+
+    response = pharmacy.api.post("/api/planning/jobs", token=pharmacy.token(Role.MANAGER))
+
+    body = problem(response, 409)
+    assert f"planning job {running} (started by ana) is still running" in body["detail"]
 
 
 def test_a_technician_may_not_run_planning(pharmacy: Hospital) -> None:

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -41,10 +42,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
-from tests.conftest import POSTGRES_URL, load_examples, post
+from tests.conftest import NOW, POSTGRES_URL, load_examples, post
 from tests.e2e.proposals import fresh_recommendation
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
@@ -107,6 +109,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/recommendations/{recommendation_id}/accept": Permission.SET_LEVELS,
     "POST /api/recommendations/{recommendation_id}/reject": Permission.SET_LEVELS,
     "POST /api/planning/run": Permission.SET_LEVELS,
+    "POST /api/planning/jobs": Permission.SET_LEVELS,
+    "GET /api/planning/jobs/{job_id}": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -134,6 +138,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /levels/{recommendation_id}/accept": Permission.SET_LEVELS,
     "POST /levels/{recommendation_id}/reject": Permission.SET_LEVELS,
     "POST /planning/run": Permission.SET_LEVELS,
+    "GET /planning/jobs/{job_id}": Permission.VIEW,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 
@@ -158,6 +163,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "users": "admin",
     "recommendations": pending_recommendation,
     "levels": pending_recommendation,
+    "jobs": lambda hospital: str(finished_job(hospital.engine)),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -199,7 +205,28 @@ def blocked_for_release(hospital: Hospital) -> dict[str, Any]:
     return {"product": APAP, "lot": "AP2406", "reason": "released by the walk"}
 
 
+def finished_job(engine: Engine) -> int:
+    """A planning job that has run (recorded straight, without running planning)."""
+    with SqlUnitOfWork(engine) as uow:
+        job = uow.planning_jobs.start(user="tests", now=NOW)
+        uow.planning_jobs.finish(job, status="done", message="done", now=NOW)
+        uow.commit()
+    return job
+
+
+def no_job_running(hospital: Hospital) -> dict[str, Any]:
+    """Wait for the background planning job an earlier call started (one runs at a time)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with SqlUnitOfWork(hospital.engine, readonly=True) as uow:
+            if uow.planning_jobs.running(now=NOW, stale_after=timedelta(days=3650)) is None:
+                return {}
+        time.sleep(0.1)
+    raise AssertionError("a planning job ran for a minute")
+
+
 BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
+    "/api/planning/jobs": no_job_running,
     "/api/scan": lambda _: {"data": datamatrix()},
     "/api/receipts/scan": lambda _: {"data": datamatrix(serial=f"W{uuid.uuid4().hex[:12]}")},
     "/api/returns": lambda _: {

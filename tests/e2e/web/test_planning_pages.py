@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -233,21 +234,34 @@ def test_a_decision_only_ever_returns_to_a_planning_page(
 # --- running planning --------------------------------------------------------------------
 
 
-def test_the_planning_button_runs_planning_and_comes_back_with_its_summary(
+def test_the_planning_button_starts_a_run_whose_page_follows_it_to_its_summary(
     manager: TestClient,
 ) -> None:
     answer = manager.post(
         "/planning/run", data={"csrf_token": csrf_of(manager, "/classes"), "back": "/classes"}
     )
-    shown = manager.get(answer.headers["location"]).text
 
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/classes"
+    follow = answer.headers["location"]
+    assert re.fullmatch(r"/planning/jobs/\d+\?back=%2Fclasses", follow), follow
+    first = manager.get(follow).text
+    assert "<progress" in first
+    deadline = time.monotonic() + 60
+    shown = first
+    while 'data-status="running"' in shown and time.monotonic() < deadline:
+        assert '<meta http-equiv="refresh" content="1">' in shown  # the page follows the run
+        time.sleep(0.2)
+        shown = manager.get(follow).text
+    assert 'data-status="done"' in shown, shown
+    assert '<meta http-equiv="refresh"' not in shown
+    message = re.search(r"data-message>([^<]*)<", shown)
+    assert message is not None
     assert re.fullmatch(
         r"Planning done in [\d.,]+ s: [\d,]+ item-locations classified, [\d,]+ changed levels "
         r"proposed for review\.",
-        flash(shown),
-    ), flash(shown)
+        message.group(1),
+    ), message.group(1)
+    assert 'href="/classes" data-back' in shown
 
 
 def test_a_technician_may_not_run_planning(tech: TestClient) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rxsupply.analytics.calibration import achieved, calibrated_min
+from rxsupply.analytics.calibration import achieved, achieved_measures, calibrated_min
+from rxsupply.analytics.simulation import Policy, simulate
 
 
 def _ones(n: int) -> np.ndarray:
@@ -90,3 +91,37 @@ def test_the_calibrated_min_meets_the_target_and_one_less_does_not(measure: str)
         measure=measure,
     )
     assert again[::-1].tolist() == got.tolist()
+
+
+def test_the_replay_is_the_simulators_day_for_day() -> None:
+    # the compiled replay and rxsupply.analytics.simulation.simulate on the same series and
+    # levels (one phase, from day 0): the same units served, stock-out days and cycles
+    rng = np.random.default_rng(11)
+    n, days = 60, 200
+    y = np.where(rng.random((n, days)) < 0.3, rng.geometric(0.3, (n, days)), 0).astype(float)
+    low = rng.integers(0, 8, n)
+    q = rng.integers(1, 15, n)
+    lead = rng.integers(0, 4, n)
+    review = rng.integers(1, 4, n)
+    policy = Policy(
+        min_level=low,
+        max_level=low + q,
+        lead_time_days=lead,
+        review_period_days=review,
+        unit_cost=np.ones(n),
+        shelf_life_days=np.full(n, 100_000),
+    )
+    sim = simulate(y, policy)
+
+    got = achieved_measures(
+        y,
+        min_level=low,
+        order_quantity=q,
+        lead_time_days=lead,
+        review_period_days=review,
+        phases=1,
+    )
+
+    np.testing.assert_allclose(got["fill-rate"], sim.fill_rate)
+    np.testing.assert_allclose(got["cycle"], sim.cycle_service_level)
+    np.testing.assert_allclose(got["days"], 1.0 - sim.stockout_days / days)

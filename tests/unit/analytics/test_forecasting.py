@@ -92,7 +92,9 @@ def test_imapa_gives_the_same_bits_from_running_totals_as_bucket_by_bucket(
     np.testing.assert_array_equal(from_totals, by_bucket)
 
 
-def _bucket_by_bucket(self: Any, y: np.ndarray, rows: np.ndarray, *, running: bool) -> None:
+def _bucket_by_bucket(
+    self: Any, y: np.ndarray, rows: np.ndarray, *, running: bool, exact: bool = True
+) -> None:
     self.y, self.rows, self.days, self.running = y, rows, int(y.shape[1]), None
 
 

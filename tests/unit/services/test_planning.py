@@ -230,3 +230,16 @@ def test_levels_that_stay_or_a_series_that_stays_unstocked_are_not_proposed() ->
     proposals = planning.changed_levels(morphine_out, replace(history, info=kept))
 
     assert [(r.location_id, r.item_id) for r in proposals] == [(1, 1)]  # the storeroom only
+
+
+def test_a_plan_made_in_parts_is_the_plan_made_at_once_and_tells_its_progress() -> None:
+    history = planning.load_history(_uow(FakeUnitOfWork()), clock=CLOCK)
+    told: list[tuple[str, float]] = []
+
+    whole = planning.plan_history(history)
+    parts = planning.plan_history(
+        history, chunk=1, progress=lambda stage, done: told.append((stage, done))
+    )
+
+    assert parts.rows() == whole.rows()
+    assert told == [("planning", 1 / 3), ("planning", 2 / 3), ("planning", 1.0)]

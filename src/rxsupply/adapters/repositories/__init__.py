@@ -2,8 +2,9 @@
 
 One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :mod:`.lots`,
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
-:mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`) and the bulk SQL they share
-(:mod:`.bulk_sql`); every name is re-exported here.
+:mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
+:mod:`.planning_jobs`) and the bulk SQL they share (:mod:`.bulk_sql`); every name is
+re-exported here.
 """
 
 from rxsupply.adapters.repositories.audit import SqlAudit
@@ -23,6 +24,7 @@ from rxsupply.adapters.repositories.ledger import SqlLedger
 from rxsupply.adapters.repositories.locations import SqlLocations
 from rxsupply.adapters.repositories.lots import SqlLots
 from rxsupply.adapters.repositories.packages import SqlPackages
+from rxsupply.adapters.repositories.planning_jobs import SqlPlanningJobs
 from rxsupply.adapters.repositories.products import SqlProducts, product_from_row
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
@@ -38,6 +40,7 @@ __all__ = [
     "SqlLocations",
     "SqlLots",
     "SqlPackages",
+    "SqlPlanningJobs",
     "SqlProducts",
     "SqlPurchases",
     "SqlRecommendations",

@@ -41,7 +41,7 @@ from rxsupply.analytics.planning.preparation import (
     select_methods,
 )
 from rxsupply.analytics.planning.result import Ints, Labels, Plan, concat
-from rxsupply.analytics.planning.run import plan
+from rxsupply.analytics.planning.run import plan, plan_in_parts
 
 __all__ = [
     "BUDGET_MENU",
@@ -63,6 +63,7 @@ __all__ = [
     "method_evidence",
     "naive_scale",
     "plan",
+    "plan_in_parts",
     "prepare",
     "scaled_errors",
     "select_methods",

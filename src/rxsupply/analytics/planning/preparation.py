@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, Floats, mean_daily, std_daily
-from rxsupply.analytics.forecasting import LEVELS
+from rxsupply.analytics.forecasting import LEVELS, PLANNING_LEVELS
 from rxsupply.analytics.leadtime import (
     EMPIRICAL_MIN_SAMPLES,
     IntervalDemand,
@@ -162,6 +162,13 @@ def method_evidence(filled: Floats, demand_class: Labels) -> Evidence:
     return Evidence(sums=sums, counts=counts)
 
 
+def _per_origin(errors: Floats) -> Floats:
+    """Each candidate's mean error per origin for each series (zero with no origin)."""
+    if errors.shape[2] == 0:
+        return np.zeros(errors.shape[:2])
+    return np.asarray(errors.mean(axis=2), dtype=np.float64)
+
+
 def evidence_of(demand: DemandMatrix) -> Evidence:
     """:func:`method_evidence` of a demand matrix, its series classed as :func:`prepare`
     classes them."""
@@ -184,15 +191,17 @@ def select_methods(
     n = filled.shape[0]
     method = np.full(n, "none", dtype="<U16")
     mean = np.zeros(n)
-    pool = evidence if evidence is not None else method_evidence(filled, demand_class)
     for group, rows in _groups(demand_class):
         if not rows.size:
             continue
         names, errors, levels_now = scaled_errors(filled[rows], CANDIDATES[group])
         own = errors.shape[2]
         total = errors.sum(axis=2)
-        pooled = pool.mean(group)
-        prior = pooled[:, None] if pooled is not None else total.mean(axis=1, keepdims=True)
+        # the group's mean error per origin: of all the series (evidence), or of these
+        pooled = evidence.mean(group) if evidence is not None else None
+        if pooled is None:
+            pooled = _per_origin(errors).mean(axis=1)
+        prior = pooled[:, None]
         score = (total + POOL_WEIGHT * prior) / (own + POOL_WEIGHT)
         best = np.argmin(score, axis=0)
         method[rows] = np.asarray(names)[best]
@@ -217,8 +226,9 @@ def scaled_errors(
     names = [*candidates, "mean", "combination"]
 
     def forecasts(history: Floats) -> Floats:
-        single = np.stack([LEVELS[m](history) for m in candidates])
-        return np.vstack([single, LEVELS["mean"](history)[None], single.mean(axis=0)[None]])
+        single = np.stack([PLANNING_LEVELS[m](history) for m in candidates])
+        mean = PLANNING_LEVELS["mean"](history)
+        return np.vstack([single, mean[None], single.mean(axis=0)[None]])
 
     scale = naive_scale(y)
     errors = np.zeros((len(names), y.shape[0], len(origins)))

@@ -3,11 +3,17 @@ at the service targets (step 4)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
 from rxsupply.analytics import classification as cls
-from rxsupply.analytics.demand import DemandMatrix, Floats
+from rxsupply.analytics.demand import DemandMatrix, Floats, mean_daily
 from rxsupply.analytics.planning.finishing import finish
-from rxsupply.analytics.planning.preparation import Evidence, prepare
-from rxsupply.analytics.planning.result import Ints, Labels, Plan
+from rxsupply.analytics.planning.preparation import Evidence, evidence_of, prepare
+from rxsupply.analytics.planning.result import Ints, Labels, Plan, concat
 from rxsupply.analytics.policy import Setting, Targets
 
 
@@ -45,3 +51,51 @@ def plan(
         thresholds=thresholds,
     )
     return finish(ready, setting=setting, targets=targets, target=target, budget=budget)
+
+
+def plan_in_parts(
+    demand: DemandMatrix,
+    *,
+    setting: Setting,
+    targets: Targets,
+    criticality: Labels | None = None,
+    abc: Labels | None = None,
+    textbook: bool = False,
+    thresholds: cls.Thresholds | None = None,
+    chunk: int = 5_000,
+    progress: Callable[[float], None] | None = None,
+) -> Plan:
+    """:func:`plan` of ``demand`` in parts of ``chunk`` series, the same plan as at once: the
+    parts share the ABC of all the series and the evidence of all for the forecast's method
+    choice. The working memory is that of one part (each part's history is copied as 64-bit
+    floats: the whole may be held as 32-bit); ``progress`` is told the share done after each."""
+    n = demand.series
+    crit = criticality if criticality is not None else np.full(n, "essential")
+    parts = [np.arange(start, min(start + chunk, n)) for start in range(0, n, chunk)]
+
+    def part(rows: Ints) -> DemandMatrix:
+        picked = demand.select(rows)
+        return replace(picked, quantities=np.asarray(picked.quantities, dtype=np.float64))
+
+    if abc is None:
+        means = np.concatenate([mean_daily(part(rows).quantities) for rows in parts])
+        abc = cls.abc(means * 365.0 * setting.unit_cost, t=thresholds)
+    extra: dict[str, Any] = {} if thresholds is None else {"thresholds": thresholds}
+    if not textbook:
+        extra["evidence"] = Evidence.combine([evidence_of(part(rows)) for rows in parts])
+    planned: list[Plan] = []
+    for k, rows in enumerate(parts):
+        planned.append(
+            plan(
+                part(rows),
+                setting=setting.take(rows),
+                targets=targets,
+                criticality=crit[rows],
+                abc=abc[rows],
+                textbook=textbook,
+                **extra,
+            )
+        )
+        if progress is not None:
+            progress((k + 1) / len(parts))
+    return concat(planned)

@@ -18,7 +18,14 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit, Offset
 from rxsupply.entrypoints.http.dependencies import EngineDep, page
-from rxsupply.entrypoints.http.planning import batch_summary, decide, decide_batch, plan_now
+from rxsupply.entrypoints.http.planning import (
+    batch_summary,
+    decide,
+    decide_batch,
+    plan_now,
+    planning_job,
+    start_planning,
+)
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 
 router = APIRouter(prefix="/api", tags=["planning"])
@@ -203,3 +210,18 @@ def run_planning_job(
     ``rxsupply plan --propose``). Dead items that are not vital are proposed for removal
     (levels 0) unless ``keep_dead``. Takes seconds to minutes on a large hospital."""
     return plan_now(engine, user=who.user.username, clock=clock.current(), keep_dead=keep_dead)
+
+
+@router.post("/planning/jobs", status_code=202, **guarded(Permission.SET_LEVELS))
+def start_planning_job(engine: EngineDep, who: LevelSetter) -> dict[str, Any]:
+    """Start the planning job in the background (as ``POST /api/planning/run`` does in the
+    foreground) and answer at once with the job; follow it at ``GET /api/planning/jobs/{id}``.
+    One runs at a time: a second start while one runs is a 409 problem naming it."""
+    return start_planning(engine, user=who.user.username, clock=clock.current())
+
+
+@router.get("/planning/jobs/{job_id}", **guarded(Permission.VIEW))
+def get_planning_job(job_id: int, engine: EngineDep) -> dict[str, Any]:
+    """Where a background planning run is: ``status`` (running, done, failed), ``stage``,
+    ``progress`` from 0 to 1, and its summary or error in ``message``."""
+    return planning_job(engine, job_id)

@@ -3,11 +3,14 @@ that proves a policy before anyone changes a cabinet."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import numpy as np
 import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from rxsupply.adapters.demand_files import read_demand, read_policy, read_unit_costs
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
@@ -153,37 +156,45 @@ def plan_cmd(
     if propose and demand_file is not None:
         raise InvalidValue("--propose", "stores recommendations in the database: drop --demand")
     user = context.user() if propose else None  # refused before a long run, not after it
-    src = source(demand_file)
-    if src.history is not None:
-        result = planning.plan_history(
-            src.history,
-            targets=targets,
-            textbook=textbook,
-            budget=budget,
-            thresholds=thresholds,
-            planner=planner,
-        )
-    else:
-        assert demand_file is not None
-        setting = _file_setting(
-            src.demand.series,
-            lead_time_days,
-            review_period_days,
-            unit_cost=read_unit_costs(demand_file, src.demand.series_ids),
-            order_cost=order_cost,
-            holding_rate=holding_rate,
-            stockout_cost=stockout_cost,
-        )
-        extra: dict[str, Any] = {"thresholds": thresholds}
-        if budget is not None:
-            extra["budget"] = budget
-        result = planner(src.demand, setting=setting, targets=targets, textbook=textbook, **extra)
-    rows = result.rows() if src.history is None else planning.plan_rows(result, src.history)
-    if user is not None and src.history is not None:
-        with SqlUnitOfWork(engine()) as uow:
-            proposed = planning.propose_plan(
-                uow, history=src.history, result=result, user=user, clock=context.clock()
+    with progress_bar("reading the history") as tell:
+        src = source(demand_file)
+        if src.history is not None:
+            result = planning.plan_history(
+                src.history,
+                targets=targets,
+                textbook=textbook,
+                budget=budget,
+                thresholds=thresholds,
+                planner=planner,
+                progress=tell,
             )
+        else:
+            assert demand_file is not None
+            setting = _file_setting(
+                src.demand.series,
+                lead_time_days,
+                review_period_days,
+                unit_cost=read_unit_costs(demand_file, src.demand.series_ids),
+                order_cost=order_cost,
+                holding_rate=holding_rate,
+                stockout_cost=stockout_cost,
+            )
+            extra: dict[str, Any] = {"thresholds": thresholds}
+            if budget is not None:
+                extra["budget"] = budget
+            tell("planning", 0.0)
+            result = planner(
+                src.demand, setting=setting, targets=targets, textbook=textbook, **extra
+            )
+        tell("explaining", 1.0)
+        rows = result.rows() if src.history is None else planning.plan_rows(result, src.history)
+        if user is not None and src.history is not None:
+            tell("storing the proposals", 1.0)
+            with SqlUnitOfWork(engine()) as uow:
+                proposed = planning.propose_plan(
+                    uow, history=src.history, result=result, user=user, clock=context.clock()
+                )
+    if user is not None and src.history is not None:
         err.print(f"proposed {proposed:,} changed levels for review")
     if report is not None:
         from rxsupply.entrypoints.reports import plan_report
@@ -197,6 +208,27 @@ def plan_cmd(
         title="Plan",
         columns=None if as_json else PLAN_COLUMNS,
     )
+
+
+@contextmanager
+def progress_bar(stage: str) -> Iterator[planning.Progress]:
+    """A progress bar on standard error while a long step runs (on a terminal only), and
+    what tells it the stage and how far it has got (0 to 1)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(stage, total=1.0)
+
+        def tell(now: str, fraction: float) -> None:
+            bar.update(task, description=now, completed=fraction)
+
+        yield tell
 
 
 def _planner(scheduler: str | None, partitions: int) -> planning.PlanFunction:

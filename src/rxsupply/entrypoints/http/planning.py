@@ -8,6 +8,7 @@ down to the use cases (``services.levels``, ``services.planning``).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import asdict
 from typing import Any
 
@@ -65,6 +66,25 @@ def decide_batch(
         "skipped": result.skipped,
         **result.summary.as_dict(),
     }
+
+
+def start_planning(engine: Engine, *, user: str, clock: Clock) -> dict[str, Any]:
+    """Start the planning job in the background (one at a time); the job as it starts."""
+    job_id = planning.start_job(SqlUnitOfWork(engine), user=user, clock=clock)
+    worker = threading.Thread(
+        target=planning.run_job,
+        args=(lambda: SqlUnitOfWork(engine), job_id),
+        kwargs={"user": user, "clock": clock},
+        name=f"planning-job-{job_id}",
+        daemon=True,
+    )
+    worker.start()
+    return planning_job(engine, job_id)
+
+
+def planning_job(engine: Engine, job_id: int) -> dict[str, Any]:
+    """Where a background planning run is."""
+    return planning.job_status(SqlUnitOfWork(engine, readonly=True), job_id).as_dict()
 
 
 def plan_now(engine: Engine, *, user: str, clock: Clock, keep_dead: bool = False) -> dict[str, Any]:

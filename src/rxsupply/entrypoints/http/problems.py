@@ -21,6 +21,7 @@ from rxsupply.errors import (
     NotFound,
     OverCapacity,
     PermissionDenied,
+    PlanningBusy,
     RxSupplyError,
     StaleBatch,
     UnusableStock,
@@ -39,6 +40,7 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (DuplicateSerial, 409, "suspect-serial"),
     (AlreadyDecided, 409, "already-decided"),
     (StaleBatch, 409, "stale-batch"),
+    (PlanningBusy, 409, "planning-busy"),
     (ImportRejected, 422, "import-rejected"),
     (InvalidValue, 422, "invalid-value"),
 ]

@@ -358,14 +358,28 @@ def reject(
 
 @router.post("/planning/run", **page_route(Permission.SET_LEVELS))
 def run(who: LevelSetter, engine: EngineDep, back: FormText = "/levels") -> Response:
-    """Run the planning job now (as ``rxsupply plan --propose``) and go back with its
-    summary."""
+    """Start the planning job in the background (as ``rxsupply plan --propose``) and follow
+    it on its page."""
     try:
-        summary = plans.plan_now(engine, user=who.user.username, clock=clock.current())
+        job = plans.start_planning(engine, user=who.user.username, clock=clock.current())
     except RxSupplyError as exc:
-        return redirect_with(back, f"Planning did not run: {exc}.", ok=False)
-    return redirect_with(
-        back,
-        f"Planning done in {summary['seconds']:,.1f} s: {summary['series']:,} item-locations "
-        f"classified, {summary['proposed']:,} changed levels proposed for review.",
+        return redirect_with(back, f"Planning did not start: {exc}.", ok=False)
+    return RedirectResponse(
+        f"/planning/jobs/{job['id']}?back={quote(back_to(back), safe='')}", status_code=303
+    )
+
+
+@router.get("/planning/jobs/{job_id}", **page_route(Permission.VIEW))
+def job_page(
+    request: Request, who: Viewer, engine: EngineDep, job_id: int, back: str = "/levels"
+) -> Response:
+    """A planning run's progress; the page reloads itself every second while it runs."""
+    job = plans.planning_job(engine, job_id)
+    return render(
+        request,
+        "planning_job.html",
+        who,
+        title="Planning",
+        job=job,
+        back=back_to(back),
     )

@@ -28,6 +28,7 @@ from rxsupply.services.planning.holdout import (
 )
 from rxsupply.services.planning.job import (
     PlanFunction,
+    Progress,
     RunSummary,
     changed_levels,
     plan_history,
@@ -35,6 +36,7 @@ from rxsupply.services.planning.job import (
     propose_plan,
     run_planning,
 )
+from rxsupply.services.planning.jobs import STALE, job_status, run_job, start_job
 
 __all__ = [
     "BUDGET_SHARES",
@@ -42,20 +44,25 @@ __all__ = [
     "HOLDOUT_DAYS",
     "PLANNING_HISTORY_DAYS",
     "SHELF_LIFE_DAYS",
+    "STALE",
     "Comparison",
     "History",
     "PlanFunction",
+    "Progress",
     "RunSummary",
     "abc_of",
     "analyse_classes",
     "changed_levels",
     "compare_on_holdout",
+    "job_status",
     "load_history",
     "plan_history",
     "plan_rows",
     "propose_plan",
+    "run_job",
     "run_planning",
     "series_class_rows",
     "service_curve",
     "setting_for",
+    "start_job",
 ]

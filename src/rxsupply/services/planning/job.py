@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from rxsupply.analytics import classification as cls
-from rxsupply.analytics.calibration import achieved
-from rxsupply.analytics.planning import Plan, plan
-from rxsupply.analytics.policy import MEASURES, Targets, WardCosts
+from rxsupply.analytics.calibration import achieved_measures
+from rxsupply.analytics.planning import Plan, plan, plan_in_parts
+from rxsupply.analytics.policy import Targets, WardCosts
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.levels import Recommendation
 from rxsupply.services import levels
@@ -28,6 +28,13 @@ PlanFunction = Callable[..., Plan]
 that runs elsewhere (``rxsupply.adapters.dask_planning.distributed_planner``)."""
 
 
+Progress = Callable[[str, float], None]
+"""Told what a run is doing (a stage) and how far it has got (0 to 1)."""
+CHUNK = 5_000
+"""Item-locations planned at a time: the working memory of a plan grows with the series planned
+at once, so a health system's hundreds of thousands go through in parts of this size."""
+
+
 def plan_history(
     history: History,
     *,
@@ -37,22 +44,40 @@ def plan_history(
     thresholds: cls.Thresholds | None = None,
     planner: PlanFunction = plan,
     costs: WardCosts | None = None,
+    progress: Progress | None = None,
+    chunk: int = CHUNK,
 ) -> Plan:
     """Plan every series of the history (ABC per item, across all its locations), at the
-    ward's costs of running out (:class:`WardCosts`, the defaults unless given)."""
+    ward's costs of running out (:class:`WardCosts`, the defaults unless given).
+
+    Planned here, the series go through in parts of ``chunk`` (``progress`` told after each),
+    each choosing its forecast methods on the evidence of all the series and ranked by the
+    ABC of all, so the parts give the plan of the whole. A budget is spent across all the
+    series at once, and a distributed ``planner`` splits the work its own way."""
     extra: dict[str, Any] = {} if budget is None else {"budget": budget}
     if thresholds is not None:
         extra["thresholds"] = thresholds
     info = history.info
-    abc = abc_of(history.demand.quantities, info, thresholds)
-    return planner(
-        history.demand,
-        setting=setting_for(info, abc=abc, costs=costs),
-        targets=targets or Targets(),
+    demand = history.demand
+    abc = abc_of(demand.quantities, info, thresholds)
+    setting = setting_for(info, abc=abc, costs=costs)
+    common: dict[str, Any] = {"targets": targets or Targets(), "textbook": textbook, **extra}
+    n = demand.series
+    if planner is not plan or budget is not None or n <= chunk:
+        result = planner(demand, setting=setting, criticality=info.criticality, abc=abc, **common)
+        if progress is not None:
+            progress("planning", 1.0)
+        return result
+    return plan_in_parts(
+        demand,
+        setting=setting,
+        targets=common["targets"],
         criticality=info.criticality,
         abc=abc,
         textbook=textbook,
-        **extra,
+        thresholds=thresholds,
+        chunk=chunk,
+        progress=None if progress is None else (lambda done: progress("planning", done)),
     )
 
 
@@ -88,17 +113,13 @@ def current_service(history: History) -> dict[str, np.ndarray]:
     low = np.maximum(info.current_min, 0)
     quantity = np.maximum(info.current_max - info.current_min, 1)
     filled = history.demand.filled()
-    got = {
-        m: achieved(
-            filled,
-            min_level=low,
-            order_quantity=quantity,
-            lead_time_days=info.lead_time_days,
-            review_period_days=info.review_period_days,
-            measure=m,
-        )
-        for m in MEASURES
-    }
+    got = achieved_measures(
+        filled,
+        min_level=low,
+        order_quantity=quantity,
+        lead_time_days=info.lead_time_days,
+        review_period_days=info.review_period_days,
+    )
     return {
         "fill_rate": got["fill-rate"],
         "cycle_service_level": got["cycle"],
@@ -159,16 +180,27 @@ def run_planning(
     planner: PlanFunction = plan,
     user: str,
     clock: Clock,
+    progress: Progress | None = None,
 ) -> RunSummary:
     """The planning job: load the history up to yesterday, plan it, and store the run
-    (:func:`propose_plan`).
+    (:func:`propose_plan`), telling ``progress`` of each stage (reading the history up to 15 %,
+    planning to 90 %, storing the proposals).
 
     ``uow`` comes *not entered*: the history is read through its demand history port (a
     snapshot of its own) and planned with no transaction open, and only storing the run
     enters it, so a run that takes minutes never holds the database's write lock for long."""
+    tell = progress or (lambda stage, fraction: None)
     began = time.perf_counter()
+    tell("reading the history", 0.0)
     history = load_history(uow, clock=clock)
-    result = plan_history(history, targets=targets, planner=planner)
+    tell("planning", 0.15)
+    result = plan_history(
+        history,
+        targets=targets,
+        planner=planner,
+        progress=lambda stage, fraction: tell(stage, 0.15 + 0.75 * fraction),
+    )
+    tell("storing the proposals", 0.9)
     with uow:
         proposed = propose_plan(uow, history=history, result=result, user=user, clock=clock)
     return RunSummary(

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from types import TracebackType
 from typing import Literal, Protocol, Self
 
 from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.analytics.series import SeriesInfo
+from rxsupply.domain.jobs import PlanningJob
 from rxsupply.domain.levels import Decision, ProposalFilter, Recommendation, StockLevel
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import Movement
@@ -204,6 +205,23 @@ class RecommendationRepository(Protocol):
     def pending(self, match: ProposalFilter) -> list[Recommendation]: ...
 
 
+class PlanningJobRepository(Protocol):
+    def start(self, *, user: str, now: datetime) -> int: ...
+    def get(self, job_id: int) -> PlanningJob | None: ...
+    def running(self, *, now: datetime, stale_after: timedelta) -> PlanningJob | None: ...
+    def advance(self, job_id: int, *, stage: str, progress: float, now: datetime) -> None: ...
+    def finish(
+        self,
+        job_id: int,
+        *,
+        status: str,
+        message: str,
+        now: datetime,
+        series: int | None = None,
+        proposed: int | None = None,
+    ) -> None: ...
+
+
 class UnitOfWork(Protocol):
     @property
     def locations(self) -> LocationRepository: ...
@@ -229,6 +247,8 @@ class UnitOfWork(Protocol):
     def recommendations(self) -> RecommendationRepository: ...
     @property
     def series_classes(self) -> SeriesClassRepository: ...
+    @property
+    def planning_jobs(self) -> PlanningJobRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
