@@ -45,6 +45,11 @@ TOLERANCE = 1e-12
 BLOCK = 128
 
 
+def _parallel(fn: F) -> F:
+    """``fn`` compiled by numba with its ``prange`` loops across the machine's cores."""
+    return cast(F, numba.njit(cache=True, nogil=True, parallel=True)(fn))
+
+
 def _compiled(fn: F) -> F:
     """``fn`` compiled by numba (cached on disk beside the module; IEEE arithmetic, no fused
     multiply-adds)."""
@@ -96,23 +101,29 @@ def mean_over_levels(
     return total
 
 
-@_compiled
+@_parallel
 def _over_levels(
     running: Floats, count: NDArray[np.int64], lower: float, upper: float, total: Floats
 ) -> None:
+    """IMAPA's sums, blocks of series across the cores: in a block (sorted highest level
+    first) the first ``count[k - 1] - lo`` series reach level ``k``."""
     steps = running.shape[1] - 1
-    part = np.empty(running.shape[0])
-    for agg in range(1, count.size + 1):
-        m = count[agg - 1]
-        if m == 0:
-            continue
-        lost = steps % agg
-        _search(running, m, agg, lost, (steps - lost) // agg, lower, upper, part)
-        for j in range(m):
-            total[j] += part[j] / agg
+    n = running.shape[0]
+    part = np.empty(n)
+    for k in numba.prange((n + BLOCK - 1) // BLOCK):
+        lo = k * BLOCK
+        width = min(BLOCK, n - lo)
+        for agg in range(1, count.size + 1):
+            m = min(max(count[agg - 1] - lo, 0), width)
+            if m == 0:
+                break
+            lost = steps % agg
+            _search_block(running, lo, m, agg, lost, (steps - lost) // agg, lower, upper, part)
+            for j in range(lo, lo + m):
+                total[j] += part[j] / agg
 
 
-@_compiled
+@_parallel
 def _search(
     source: Floats,
     count: int,
@@ -123,10 +134,29 @@ def _search(
     upper: float,
     out: Floats,
 ) -> None:
-    """Optimised-SES forecasts of the first ``count`` series of ``source``, into ``out``.
+    """Optimised-SES forecasts of the first ``count`` series of ``source``, into ``out``, in
+    blocks of :data:`BLOCK` series across the cores.
 
     With ``agg`` 0 a series is its row of ``source``; otherwise its values are bucket sums,
     differences of the row's running totals at ``lost + agg * t``."""
+    for k in numba.prange((count + BLOCK - 1) // BLOCK):
+        lo = k * BLOCK
+        _search_block(source, lo, min(BLOCK, count - lo), agg, lost, length, lower, upper, out)
+
+
+@_compiled
+def _search_block(
+    source: Floats,
+    lo: int,
+    width: int,
+    agg: int,
+    lost: int,
+    length: int,
+    lower: float,
+    upper: float,
+    out: Floats,
+) -> None:
+    """:func:`_search` of the series ``lo .. lo + width`` (one block)."""
     a = np.empty(BLOCK)
     b = np.empty(BLOCK)
     c = np.empty(BLOCK)
@@ -139,78 +169,76 @@ def _search(
     going = np.empty(BLOCK, dtype=np.bool_)
     left = np.empty(BLOCK, dtype=np.bool_)
     block = np.empty((length, BLOCK))
-    for lo in range(0, count, BLOCK):
-        width = min(BLOCK, count - lo)
+    for j in range(width):
+        row = source[lo + j]
+        if agg == 0:
+            for t in range(length):
+                block[t, j] = row[t]
+        else:
+            for t in range(length):
+                block[t, j] = row[lost + (t + 1) * agg] - row[lost + t * agg]
+    for j in range(width):
+        a[j] = lower
+        b[j] = upper
+        c[j] = b[j] - (b[j] - a[j]) / GOLDEN
+        d[j] = a[j] + (b[j] - a[j]) / GOLDEN
+        probe[j] = c[j]
+    _sse(block, width, probe, level, sse)
+    for j in range(width):
+        fc[j] = sse[j]
+        probe[j] = d[j]
+    _sse(block, width, probe, level, sse)
+    remaining = 0
+    for j in range(width):
+        fd[j] = sse[j]
+        going[j] = abs(b[j] - a[j]) >= TOLERANCE
+        remaining += going[j]
+    while remaining:
         for j in range(width):
-            row = source[lo + j]
-            if agg == 0:
-                for t in range(length):
-                    block[t, j] = row[t]
+            if not going[j]:
+                continue
+            if fc[j] < fd[j]:
+                # the minimum lies in [a, d]
+                left[j] = True
+                b[j] = d[j]
+                d[j] = c[j]
+                fd[j] = fc[j]
+                c[j] = b[j] - (b[j] - a[j]) / GOLDEN
+                probe[j] = c[j]
+            elif fd[j] < fc[j]:
+                # the minimum lies in [c, b]
+                left[j] = False
+                a[j] = c[j]
+                c[j] = d[j]
+                fc[j] = fd[j]
+                d[j] = a[j] + (b[j] - a[j]) / GOLDEN
+                probe[j] = d[j]
             else:
-                for t in range(length):
-                    block[t, j] = row[lost + (t + 1) * agg] - row[lost + t * agg]
-        for j in range(width):
-            a[j] = lower
-            b[j] = upper
-            c[j] = b[j] - (b[j] - a[j]) / GOLDEN
-            d[j] = a[j] + (b[j] - a[j]) / GOLDEN
-            probe[j] = c[j]
+                going[j] = False
+                remaining -= 1
+        if not remaining:
+            break
         _sse(block, width, probe, level, sse)
         for j in range(width):
-            fc[j] = sse[j]
-            probe[j] = d[j]
-        _sse(block, width, probe, level, sse)
-        remaining = 0
+            if not going[j]:
+                continue
+            if left[j]:
+                fc[j] = sse[j]
+            else:
+                fd[j] = sse[j]
+            if abs(b[j] - a[j]) < TOLERANCE:
+                going[j] = False
+                remaining -= 1
+    # the forecast: the level after the last value, at the bracket's midpoint
+    for j in range(width):
+        probe[j] = (b[j] + a[j]) / 2.0
+        level[j] = block[0, j]
+    for t in range(1, length):
+        current = block[t]
         for j in range(width):
-            fd[j] = sse[j]
-            going[j] = abs(b[j] - a[j]) >= TOLERANCE
-            remaining += going[j]
-        while remaining:
-            for j in range(width):
-                if not going[j]:
-                    continue
-                if fc[j] < fd[j]:
-                    # the minimum lies in [a, d]
-                    left[j] = True
-                    b[j] = d[j]
-                    d[j] = c[j]
-                    fd[j] = fc[j]
-                    c[j] = b[j] - (b[j] - a[j]) / GOLDEN
-                    probe[j] = c[j]
-                elif fd[j] < fc[j]:
-                    # the minimum lies in [c, b]
-                    left[j] = False
-                    a[j] = c[j]
-                    c[j] = d[j]
-                    fc[j] = fd[j]
-                    d[j] = a[j] + (b[j] - a[j]) / GOLDEN
-                    probe[j] = d[j]
-                else:
-                    going[j] = False
-                    remaining -= 1
-            if not remaining:
-                break
-            _sse(block, width, probe, level, sse)
-            for j in range(width):
-                if not going[j]:
-                    continue
-                if left[j]:
-                    fc[j] = sse[j]
-                else:
-                    fd[j] = sse[j]
-                if abs(b[j] - a[j]) < TOLERANCE:
-                    going[j] = False
-                    remaining -= 1
-        # the forecast: the level after the last value, at the bracket's midpoint
-        for j in range(width):
-            probe[j] = (b[j] + a[j]) / 2.0
-            level[j] = block[0, j]
-        for t in range(1, length):
-            current = block[t]
-            for j in range(width):
-                level[j] = probe[j] * current[j] + (1.0 - probe[j]) * level[j]
-        for j in range(width):
-            out[lo + j] = level[j]
+            level[j] = probe[j] * current[j] + (1.0 - probe[j]) * level[j]
+    for j in range(width):
+        out[lo + j] = level[j]
 
 
 @_compiled

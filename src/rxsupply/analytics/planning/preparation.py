@@ -64,6 +64,7 @@ def prepare(
     textbook: bool = False,
     thresholds: cls.Thresholds | None = None,
     evidence: Evidence | None = None,
+    selection: tuple[NDArray[np.str_], Floats] | None = None,
 ) -> Prepared:
     """Classes, forecast and demand distribution of every series (steps 1-3)."""
     n = demand.series
@@ -78,7 +79,9 @@ def prepare(
         method = np.full(n, "ses", dtype="<U16")
         mean = LEVELS["ses"](filled)
     else:
-        method, mean = select_methods(filled, klass, evidence=evidence)
+        method, mean = (
+            selection if selection is not None else select_methods(filled, klass, evidence=evidence)
+        )
     # a level that has decayed below one use in thousands of years is no use at all
     mean = np.where(mean < NO_USE, 0.0, mean)
     sd_hist = std_daily(history)
@@ -147,19 +150,38 @@ def _groups(demand_class: Labels) -> list[tuple[str, Ints]]:
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Per group of demand classes: its series (rows), the candidates' names, their scaled
+    backtest errors (candidate, series, origin) and their levels on the whole history
+    (candidate, series; empty when not asked for)."""
+
+    series: int
+    groups: dict[str, tuple[Ints, list[str], Floats, Floats]]
+
+    def evidence(self) -> Evidence:
+        """What these series tell the pooled choice."""
+        return Evidence(
+            sums={
+                g: _per_origin(errors).sum(axis=1) for g, (_, _, errors, _) in self.groups.items()
+            },
+            counts={g: int(rows.size) for g, (rows, _, _, _) in self.groups.items()},
+        )
+
+
+def candidate_scores(filled: Floats, demand_class: Labels, *, levels: bool = True) -> Scores:
+    """Every candidate's errors (and levels) for the series of each group."""
+    groups: dict[str, tuple[Ints, list[str], Floats, Floats]] = {}
+    for group, rows in _groups(demand_class):
+        if rows.size:
+            names, errors, now = scaled_errors(filled[rows], CANDIDATES[group], levels=levels)
+            groups[group] = (rows, names, errors, now)
+    return Scores(series=filled.shape[0], groups=groups)
+
+
 def method_evidence(filled: Floats, demand_class: Labels) -> Evidence:
     """The evidence these series give for the pooled choice of :func:`select_methods`."""
-    sums: dict[str, Floats] = {}
-    counts: dict[str, int] = {}
-    for group, rows in _groups(demand_class):
-        if not rows.size:
-            continue
-        _, errors, _ = scaled_errors(filled[rows], CANDIDATES[group], levels=False)
-        sums[group] = (
-            errors.mean(axis=2).sum(axis=1) if errors.shape[2] else np.zeros(errors.shape[0])
-        )
-        counts[group] = int(rows.size)
-    return Evidence(sums=sums, counts=counts)
+    return candidate_scores(filled, demand_class, levels=False).evidence()
 
 
 def _per_origin(errors: Floats) -> Floats:
@@ -188,21 +210,21 @@ def select_methods(
     with the weight of :data:`POOL_WEIGHT` origins: a short history (few or no origins of its
     own, or origins that cannot tell the methods apart) takes the method that does best on
     similar series instead of a fixed fallback."""
-    n = filled.shape[0]
-    method = np.full(n, "none", dtype="<U16")
-    mean = np.zeros(n)
-    for group, rows in _groups(demand_class):
-        if not rows.size:
-            continue
-        names, errors, levels_now = scaled_errors(filled[rows], CANDIDATES[group])
+    return choose(candidate_scores(filled, demand_class), evidence=evidence)
+
+
+def choose(scores: Scores, *, evidence: Evidence | None = None) -> tuple[NDArray[np.str_], Floats]:
+    """:func:`select_methods`'s choice from scores already computed."""
+    pool = evidence if evidence is not None else scores.evidence()
+    method = np.full(scores.series, "none", dtype="<U16")
+    mean = np.zeros(scores.series)
+    for group, (rows, names, errors, levels_now) in scores.groups.items():
         own = errors.shape[2]
         total = errors.sum(axis=2)
-        # the group's mean error per origin: of all the series (evidence), or of these
-        pooled = evidence.mean(group) if evidence is not None else None
+        pooled = pool.mean(group)
         if pooled is None:
             pooled = _per_origin(errors).mean(axis=1)
-        prior = pooled[:, None]
-        score = (total + POOL_WEIGHT * prior) / (own + POOL_WEIGHT)
+        score = (total + POOL_WEIGHT * pooled[:, None]) / (own + POOL_WEIGHT)
         best = np.argmin(score, axis=0)
         method[rows] = np.asarray(names)[best]
         mean[rows] = levels_now[best, np.arange(rows.size)]

@@ -8,11 +8,18 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, Floats, mean_daily
 from rxsupply.analytics.planning.finishing import finish
-from rxsupply.analytics.planning.preparation import Evidence, evidence_of, prepare
+from rxsupply.analytics.planning.preparation import (
+    Evidence,
+    Scores,
+    candidate_scores,
+    choose,
+    prepare,
+)
 from rxsupply.analytics.planning.result import Ints, Labels, Plan, concat
 from rxsupply.analytics.policy import Setting, Targets
 
@@ -28,6 +35,7 @@ def plan(
     target: Floats | None = None,
     textbook: bool = False,
     evidence: Evidence | None = None,
+    selection: tuple[NDArray[np.str_], Floats] | None = None,
     budget: float | None = None,
     thresholds: cls.Thresholds | None = None,
 ) -> Plan:
@@ -48,6 +56,7 @@ def plan(
         abc=abc,
         textbook=textbook,
         evidence=evidence,
+        selection=selection,
         thresholds=thresholds,
     )
     return finish(ready, setting=setting, targets=targets, target=target, budget=budget)
@@ -81,10 +90,17 @@ def plan_in_parts(
         means = np.concatenate([mean_daily(part(rows).quantities) for rows in parts])
         abc = cls.abc(means * 365.0 * setting.unit_cost, t=thresholds)
     extra: dict[str, Any] = {} if thresholds is None else {"thresholds": thresholds}
-    if not textbook:
-        extra["evidence"] = Evidence.combine([evidence_of(part(rows)) for rows in parts])
+    scores: list[Scores] = []
+    evidence = None
+    if not textbook:  # every part's backtests once: their evidence pooled, then the choice
+        for rows in parts:
+            chunk_demand = part(rows)
+            klass = cls.demand_shape(chunk_demand.quantities).classes()
+            scores.append(candidate_scores(chunk_demand.filled(), klass))
+        evidence = Evidence.combine([s.evidence() for s in scores])
     planned: list[Plan] = []
     for k, rows in enumerate(parts):
+        selection = None if textbook else choose(scores[k], evidence=evidence)
         planned.append(
             plan(
                 part(rows),
@@ -93,6 +109,7 @@ def plan_in_parts(
                 criticality=crit[rows],
                 abc=abc[rows],
                 textbook=textbook,
+                selection=selection,
                 **extra,
             )
         )
