@@ -141,25 +141,45 @@ def _plan(data: Dataset, train: Floats, targets: Targets, *, textbook: bool = Fa
 def _replay(
     data: Dataset, train: Floats, held: Floats, low: np.ndarray, high: np.ndarray
 ) -> SimulationResult:
-    """The held-out periods replayed at these levels, from the stock they leave after the
-    last ``horizon`` periods of the history (a warm-up): started full, a quantity of many
-    periods would cover a short held-out window on its own."""
+    """The held-out periods replayed at these levels after a warm-up on the last ``horizon``
+    periods before the origin (started full, a quantity of many periods would cover a short
+    held-out window on its own): the warm-up alone and the warm-up with the held-out window
+    are replayed from the same start, so the window's figures are the difference (the
+    replay is deterministic; every set reviews every period, so every day ends a cycle)."""
     n = held.shape[0]
-
-    def policy(initial: np.ndarray | None) -> Policy:
-        return Policy(
-            min_level=low.astype(np.int64),
-            max_level=np.maximum(high, low).astype(np.int64),
-            lead_time_days=np.maximum(data.setting.lead_time_days, 1),
-            review_period_days=np.maximum(data.setting.review_period_days, 1),
-            unit_cost=data.setting.unit_cost,
-            shelf_life_days=np.full(n, NEVER_EXPIRES, dtype=np.int64),
-            initial_on_hand=initial,
-        )
-
-    warm = simulate(train[:, -data.horizon :], policy(None), lots=1, keep_path=True)
-    assert warm.on_hand is not None
-    return simulate(held, policy(warm.on_hand[:, -1]), lots=1)
+    assert (data.setting.review_period_days == 1).all(), "the difference needs daily cycles"
+    policy = Policy(
+        min_level=low.astype(np.int64),
+        max_level=np.maximum(high, low).astype(np.int64),
+        lead_time_days=np.maximum(data.setting.lead_time_days, 1),
+        review_period_days=np.ones(n, dtype=np.int64),
+        unit_cost=data.setting.unit_cost,
+        shelf_life_days=np.full(n, NEVER_EXPIRES, dtype=np.int64),
+    )
+    warm = np.nan_to_num(train[:, -data.horizon :], nan=0.0)
+    days = (warm.shape[1], held.shape[1])
+    first = simulate(warm, policy, lots=1)
+    both = simulate(np.concatenate([warm, np.nan_to_num(held, nan=0.0)], axis=1), policy, lots=1)
+    demand = both.demand - first.demand
+    served = both.served - first.served
+    good = both.cycle_service_level * sum(days) - first.cycle_service_level * days[0]
+    value = (both.average_value * sum(days) - first.average_value * days[0]) / days[1]
+    on_hand = (both.average_on_hand * sum(days) - first.average_on_hand * days[0]) / days[1]
+    zeros = np.zeros(n, dtype=np.int64)
+    return SimulationResult(
+        demand=demand,
+        served=served,
+        fill_rate=np.where(demand > 0, served / np.maximum(demand, 1e-12), 1.0),
+        cycle_service_level=np.clip(good / days[1], 0.0, 1.0),
+        stockout_days=both.stockout_days - first.stockout_days,
+        average_on_hand=on_hand,
+        average_value=value,
+        refill_trips=both.refill_trips - first.refill_trips,
+        vend_fill_ratio=np.full(n, np.nan),
+        expired_units=zeros,
+        censored_days=zeros,
+        received_units=both.received_units - first.received_units,
+    )
 
 
 @dataclass
