@@ -23,6 +23,7 @@ from collections.abc import Callable
 import numpy as np
 
 from rxsupply.analytics.smoothing import (
+    TOLERANCE,
     Floats,
     Ints,
     croston_parts,
@@ -134,12 +135,14 @@ def imapa_level(y: Floats, *, exact: bool = True) -> Floats:
     """IMAPA: the mean over aggregation levels 1..(rounded mean interval) of ADIDA's forecast
     at that level. Whole-unit demand is summed from running totals (the same bits); other
     demand bucket by bucket, as statsforecast does, unless ``exact`` is off (planning, where a
-    difference in the last bits of fractional doses does not matter and speed does)."""
+    difference in the last bits of fractional doses does not matter and speed does: it also
+    narrows each alpha search to :data:`PLANNING_TOLERANCE` only)."""
     out = np.zeros(y.shape[0])
     rows, levels, count = _by_level(y)
     buckets = _Buckets(y, rows, running=True, exact=exact)
     if buckets.running is not None:  # whole units: every level in one compiled pass
-        out[rows] = mean_over_levels(buckets.running, count) / levels[rows]
+        tolerance = TOLERANCE if exact else PLANNING_TOLERANCE
+        out[rows] = mean_over_levels(buckets.running, count, tolerance=tolerance) / levels[rows]
         return out
     # the series that go up to level k are the first count[k - 1]
     total = np.zeros(rows.size)
@@ -167,6 +170,11 @@ def statsforecast_path(y: Floats, method: str, horizon: int) -> Floats:
         except Exception:  # a series too short or flat for the model: fall back to its mean
             out[i] = y[i].mean()
     return out
+
+
+PLANNING_TOLERANCE = 1e-6
+"""How far the planner's IMAPA narrows each search for SES's alpha (statsforecast: to 1e-12,
+twice the probes; an alpha within a millionth gives the same level to far below a unit)."""
 
 
 def imapa_level_fast(y: Floats) -> Floats:

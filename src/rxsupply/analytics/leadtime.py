@@ -224,16 +224,20 @@ def choose_distribution(
 
 def rolling_sums(history: Floats, days: Ints) -> list[Floats]:
     """Per series, the sums of every ``days[i]``-day window of its history (censored days as
-    the series' mean), the samples of the empirical distribution."""
-    out: list[Floats] = []
+    the series' mean), the samples of the empirical distribution. Series with the same window
+    are summed together (each row a view of its group's array)."""
+    out: list[Floats] = [np.empty(0)] * history.shape[0]
     filled = np.where(np.isnan(history), mean_daily(history)[:, None], history)
     csum = np.concatenate([np.zeros((history.shape[0], 1)), np.cumsum(filled, axis=1)], axis=1)
-    for i in range(history.shape[0]):
-        h = int(days[i])
-        if h >= csum.shape[1]:
-            out.append(np.array([csum[i, -1]]))
+    width = csum.shape[1]
+    for h in np.unique(days).tolist():
+        rows = np.flatnonzero(days == h)
+        if h >= width:
+            sums = csum[rows, -1:]
         else:
-            out.append(csum[i, h:] - csum[i, :-h])
+            sums = csum[rows, h:] - csum[rows, : width - h]
+        for k, i in enumerate(rows.tolist()):
+            out[i] = sums[k]
     return out
 
 
@@ -317,7 +321,14 @@ def _pmf(
 
 
 def coverage(s: Ints, samples: list[Floats]) -> Floats:
-    """Share of the series' own historical interval sums that ``s`` would have covered."""
-    return np.array(
-        [float(np.mean(samples[i] <= s[i])) if samples[i].size else np.nan for i in range(s.size)]
-    )
+    """Share of the series' own historical interval sums that ``s`` would have covered (NaN
+    for a series without any); series with as many samples are counted together."""
+    out = np.full(s.size, np.nan)
+    sizes = np.array([len(x) for x in samples], dtype=np.int64)
+    for size in np.unique(sizes).tolist():
+        if size == 0:
+            continue
+        rows = np.flatnonzero(sizes == size)
+        block = np.stack([samples[i] for i in rows.tolist()])
+        out[rows] = (block <= s[rows][:, None]).mean(axis=1)
+    return out

@@ -88,22 +88,34 @@ def optimised_ses_of_bucket_sums(
 
 
 def mean_over_levels(
-    running: Floats, count: NDArray[np.int64], lower: float = 0.1, upper: float = 0.3
+    running: Floats,
+    count: NDArray[np.int64],
+    lower: float = 0.1,
+    upper: float = 0.3,
+    tolerance: float = TOLERANCE,
 ) -> Floats:
     """For series whose aggregation levels run from 1 up to their own (highest first: the
     first ``count[k - 1]`` rows reach level ``k``), the sum over their levels ``k`` of the
     optimised-SES forecast of ``k``-step bucket sums divided by ``k`` (IMAPA's numerator), in
-    one compiled pass over every level."""
+    one compiled pass over every level. ``tolerance`` narrows each search's bracket (the
+    default follows statsforecast's probes to its bits; a coarser one is for planning)."""
     running = np.ascontiguousarray(running, dtype=np.float64)
     total = np.zeros(running.shape[0])
     if running.shape[0] and count.size:
-        _over_levels(running, np.ascontiguousarray(count, dtype=np.int64), lower, upper, total)
+        _over_levels(
+            running, np.ascontiguousarray(count, dtype=np.int64), lower, upper, total, tolerance
+        )
     return total
 
 
 @_parallel
 def _over_levels(
-    running: Floats, count: NDArray[np.int64], lower: float, upper: float, total: Floats
+    running: Floats,
+    count: NDArray[np.int64],
+    lower: float,
+    upper: float,
+    total: Floats,
+    tolerance: float,
 ) -> None:
     """IMAPA's sums, blocks of series across the cores: in a block (sorted highest level
     first) the first ``count[k - 1] - lo`` series reach level ``k``."""
@@ -118,7 +130,9 @@ def _over_levels(
             if m == 0:
                 break
             lost = steps % agg
-            _search_block(running, lo, m, agg, lost, (steps - lost) // agg, lower, upper, part)
+            _search_block(
+                running, lo, m, agg, lost, (steps - lost) // agg, lower, upper, part, tolerance
+            )
             for j in range(lo, lo + m):
                 total[j] += part[j] / agg
 
@@ -155,8 +169,10 @@ def _search_block(
     lower: float,
     upper: float,
     out: Floats,
+    tolerance: float = TOLERANCE,
 ) -> None:
-    """:func:`_search` of the series ``lo .. lo + width`` (one block)."""
+    """:func:`_search` of the series ``lo .. lo + width`` (one block), the bracket narrowed
+    to ``tolerance``."""
     a = np.empty(BLOCK)
     b = np.empty(BLOCK)
     c = np.empty(BLOCK)
@@ -191,7 +207,7 @@ def _search_block(
     remaining = 0
     for j in range(width):
         fd[j] = sse[j]
-        going[j] = abs(b[j] - a[j]) >= TOLERANCE
+        going[j] = abs(b[j] - a[j]) >= tolerance
         remaining += going[j]
     while remaining:
         for j in range(width):
@@ -226,7 +242,7 @@ def _search_block(
                 fc[j] = sse[j]
             else:
                 fd[j] = sse[j]
-            if abs(b[j] - a[j]) < TOLERANCE:
+            if abs(b[j] - a[j]) < tolerance:
                 going[j] = False
                 remaining -= 1
     # the forecast: the level after the last value, at the bracket's midpoint
