@@ -196,6 +196,35 @@ def test_a_receipt_refused_by_its_pocket_leaves_no_lot_behind_for_the_next_comma
     assert _on_hand(hospital)[("MAIN-STORE", "98765-401-02", "R1")] == 1
 
 
+def test_a_new_lot_received_twice_in_a_batch_with_two_expiries_is_refused_as_one_by_one(
+    hospital: Engine, tmp_path: Path
+) -> None:
+    # the second receipt disagrees with the expiry the first gave the lot: the batch refuses
+    # it with the words one-by-one posting uses (naming the lot and its product's NDC)
+    def receipt(expiry: date) -> Receive:
+        return Receive(
+            user=TESTER,
+            location="MAIN-STORE",
+            product="98765-401-02",
+            lot="R2",
+            expiry=expiry,
+            quantity=1,
+        )
+
+    commands = [receipt(date(2027, 3, 31)), receipt(date(2029, 1, 31))]
+    with SqlUnitOfWork(hospital) as uow:
+        batched = ledger.post(uow, commands, clock=CLOCK)
+    alone = _fresh(tmp_path / "alone.db")
+    one_by_one = []
+    for command in commands:
+        with SqlUnitOfWork(alone) as uow:
+            one_by_one.append(ledger.post(uow, [command], clock=CLOCK)[0])
+
+    assert isinstance(batched[1], InvalidValue) and isinstance(one_by_one[1], InvalidValue)
+    assert str(batched[1]) == str(one_by_one[1])
+    assert "lot R2 of 98765-401-02 is recorded with expiry 2027-03-31" in str(batched[1])
+
+
 def test_each_command_of_a_batch_has_its_own_before_and_after_in_the_audit(
     hospital: Engine,
 ) -> None:

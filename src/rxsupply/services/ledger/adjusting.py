@@ -94,7 +94,9 @@ def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
                 f"on-hand of lot {lot_number} at {loc.code} is "
                 f"{book.quantity((loc_id, prod_id, record.id))}, cannot take {-cmd.quantity}"
             )
-        record = found.claim_lot(key, cmd.expiry)  # the last check; nothing fails after it
+        record = found.claim_lot(
+            key, cmd.expiry, ndc=prod.ndc
+        )  # the last check; nothing fails after it
         book.lot_expiry[record.id] = record.expiry
         m = Movement(
             kind=cmd.kind,

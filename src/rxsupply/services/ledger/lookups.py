@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rxsupply.domain.location import Location, LocationKind
-from rxsupply.domain.ndc import ndc_digits_from_gtin14
+from rxsupply.domain.ndc import NDC, ndc_digits_from_gtin14
 from rxsupply.domain.product import CasePack, Item, Product
 from rxsupply.domain.serial import SerialPackage
 from rxsupply.errors import InvalidGTIN, InvalidMovement, InvalidValue
@@ -219,10 +219,11 @@ class Lookups:
         the one the first command that writes it gives."""
         return key in self.new_lots and key not in self.claimed
 
-    def claim_lot(self, key: tuple[int, str], expiry: date | None) -> LotRecord:
+    def claim_lot(self, key: tuple[int, str], expiry: date | None, *, ndc: NDC) -> LotRecord:
         """The lot a command writes to, once its checks have passed. A lot this posting
         recorded takes the expiry of the first command that writes it (a command refused
-        before it leaves the lot as if never seen); a later one must agree with it."""
+        before it leaves the lot as if never seen); a later one must agree with it (refused
+        as one-by-one posting refuses it, naming the lot and its product's ``ndc``)."""
         record = self.lots[key]
         if key not in self.new_lots:
             return record  # recorded before: its expiry was checked against the command's
@@ -230,7 +231,7 @@ class Lookups:
             if expiry is not None and self.claimed[key] != expiry:
                 raise InvalidValue(
                     "expiry",
-                    f"lot {key[1]} is recorded with expiry {self.claimed[key]}",
+                    f"lot {key[1]} of {ndc} is recorded with expiry {self.claimed[key]}",
                     expiry.isoformat(),
                 )
             return record

@@ -89,7 +89,9 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
             _refuse_duplicate(ctx, stock, identity, loc.code, user)
         if loc.kind is LocationKind.POCKET:
             check_capacity(loc, holds=stock.holds(loc.id or 0), adding=units)
-        record = found.claim_lot(key, cmd.expiry)  # the last check; nothing fails after it
+        record = found.claim_lot(
+            key, cmd.expiry, ndc=prod.ndc
+        )  # the last check; nothing fails after it
         book.lot_expiry[record.id] = record.expiry  # later commands see it in FEFO order
         m = Movement(
             kind=MovementKind.RECEIPT,
