@@ -15,6 +15,9 @@ the min is searched on it:
 - the achieved measure is pooled over the phases: units served over units demanded (fill
   rate), the share of review cycles without a shortage (cycle service level), or the share of
   days without one (``days``: one less the chance of an empty-pocket day);
+- a history with few days of demand is asked for more than the target (the shortfall the
+  target allows shrunk by ``d / (d + 10)`` for ``d`` days of demand: a few orders met say
+  little about the next ones);
 - per series, the smallest min in ``0 ..`` whose replay meets the target is found by doubling
   an upper bound from the larger of the analytic min and the mean demand of the protection
   interval, then bisecting.
@@ -37,6 +40,8 @@ from rxsupply.analytics.demand import Floats
 
 Ints = NDArray[np.int64]
 PHASES = 3
+CREDIBILITY = 10.0
+"""Days of demand a replayed history needs to count for half: see :func:`credible_target`."""
 DOUBLINGS = 20
 MEASURE_CODES = {"fill-rate": 0, "cycle": 1, "days": 2}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -249,6 +254,16 @@ def achieved(
     )[measure]
 
 
+def credible_target(history: Floats, target: Floats) -> Floats:
+    """The service a replay of ``history`` must show for a series to be trusted to reach
+    ``target`` on demand it has not seen: the shortfall the target allows, ``1 - target``,
+    shrunk by ``d / (d + CREDIBILITY)`` for a history with ``d`` days of demand. A history of
+    a handful of orders met at 90 % says little; one of hundreds says it well."""
+    days = (np.nan_to_num(history) > 0).sum(axis=1)
+    allowed = (1.0 - np.asarray(target, dtype=np.float64)) * days / (days + CREDIBILITY)
+    return np.asarray(1.0 - allowed, dtype=np.float64)
+
+
 def calibrated_min(
     history: Floats,
     *,
@@ -260,12 +275,14 @@ def calibrated_min(
     measure: str,
     phases: int = PHASES,
 ) -> Ints:
-    """Per series, the smallest min whose replay of ``history`` meets ``target`` (searched
-    from the analytic min ``start``); a series whose target no min up to the start doubled
+    """Per series, the smallest min whose replay of ``history`` meets ``target``, asked more
+    of where the history has few days of demand (:func:`credible_target`), searched from the
+    analytic min ``start``; a series whose target no min up to the start doubled
     :data:`DOUBLINGS` times meets keeps the largest tried."""
     n = history.shape[0]
     if n == 0 or history.shape[1] == 0:
         return np.maximum(_ints(start), 0)
+    target = credible_target(history, target)
     return np.asarray(
         _calibrate(
             np.ascontiguousarray(np.nan_to_num(history, nan=0.0), dtype=np.float64),
