@@ -233,27 +233,6 @@ def achieved_measures(
     return {"fill-rate": out[0], "cycle": out[1], "days": out[2]}
 
 
-def achieved(
-    history: Floats,
-    *,
-    min_level: Ints,
-    order_quantity: Ints,
-    lead_time_days: Ints,
-    review_period_days: Ints,
-    measure: str,
-    phases: int = PHASES,
-) -> Floats:
-    """The measure each series achieves when its history is replayed at these levels."""
-    return achieved_measures(
-        history,
-        min_level=min_level,
-        order_quantity=order_quantity,
-        lead_time_days=lead_time_days,
-        review_period_days=review_period_days,
-        phases=phases,
-    )[measure]
-
-
 def credible_target(history: Floats, target: Floats) -> Floats:
     """The service a replay of ``history`` must show for a series to be trusted to reach
     ``target`` on demand it has not seen: the shortfall the target allows, ``1 - target``,

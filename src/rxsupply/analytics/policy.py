@@ -203,27 +203,23 @@ class Setting:
 
     def stockout_costs(self) -> Floats:
         """Money per stock-out day, per series (zero when none was given)."""
-        if self.stockout_cost is None:
-            return np.zeros(self.unit_cost.size)
-        return np.asarray(self.stockout_cost, dtype=np.float64)
+        return np.asarray(self._or_zero(self.stockout_cost), dtype=np.float64)
 
     def ceilings_days(self) -> Ints:
         """Days-of-supply ceiling per series (0: none)."""
-        if self.ceiling_days is None:
-            return np.zeros(self.unit_cost.size, dtype=np.int64)
-        return np.asarray(self.ceiling_days, dtype=np.int64)
+        return np.asarray(self._or_zero(self.ceiling_days), dtype=np.int64)
 
     def least_mins(self) -> Ints:
         """The lowest min of a stocked series (0: none)."""
-        if self.least_min is None:
-            return np.zeros(self.unit_cost.size, dtype=np.int64)
-        return np.asarray(self.least_min, dtype=np.int64)
+        return np.asarray(self._or_zero(self.least_min), dtype=np.int64)
 
     def shelf_lives(self) -> Ints:
         """Expected shelf life at receipt per series (0: unknown)."""
-        if self.shelf_life_days is None:
-            return np.zeros(self.unit_cost.size, dtype=np.int64)
-        return np.asarray(self.shelf_life_days, dtype=np.int64)
+        return np.asarray(self._or_zero(self.shelf_life_days), dtype=np.int64)
+
+    def _or_zero(self, values: NDArray[Any] | None) -> NDArray[Any]:
+        """An optional per-series array, or zeros (none given) for every series."""
+        return np.zeros(self.unit_cost.size) if values is None else values
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +236,7 @@ class Levels:
     capped: NDArray[np.bool_]
     do_not_stock: NDArray[np.bool_]
     ceiling: Ints | None = None  # the most a max may be (units; 0 none), storerooms
-    fill_rate: Floats | None = None  # the model's expected service at these levels
+    fill_rate: Floats | None = None  # the service these levels achieve: replayed, or the model.s
     cycle_service: Floats | None = None
     empty_day_chance: Floats | None = None
 

@@ -193,12 +193,11 @@ class BatchSummary:
         }
 
 
-def change_of(rec: Recommendation) -> Change:
-    """One proposal's change, from its explanation: average stock ``(min + 1 + max) / 2``
+def change_of(rec: Recommendation, e: Mapping[str, Any]) -> Change:
+    """One proposal's change, from its explanation ``e``: average stock ``(min + 1 + max) / 2``
     less the demand of the protection interval (never below zero) times the unit cost; a
     refill or order every ``max - min`` units of demand; the replayed chance of an empty day
     (current levels) or the plan's (proposed ones) times 365."""
-    e = json.loads(rec.explanation)
     mean = float(e.get("mean_daily_demand") or 0.0)
     cover = mean * float(e.get("protection_days") or 1)
     cost = float(e.get("unit_cost") or 0.0)
@@ -230,8 +229,8 @@ def summarize(recs: Sequence[Recommendation]) -> BatchSummary:
     total = Change()
     groups: dict[str, dict[str, Change]] = {"kind": {}, "abc": {}, "cabinet": {}}
     for rec in recs:
-        change = change_of(rec)
         e = json.loads(rec.explanation)
+        change = change_of(rec, e)
         total = total + change
         for field, by in groups.items():
             key = str(e.get(field if field != "kind" else "location_kind") or "?")
@@ -288,7 +287,7 @@ def decide_batch(
             continue
         try:
             _decide(uow, locked, accept=accept, user=user, now=now, batch=batch)
-        except (AlreadyDecided, StaleRecommendation):
+        except AlreadyDecided:  # decided meanwhile, or its levels changed (StaleRecommendation)
             skipped += 1
             continue
         done.append(locked)

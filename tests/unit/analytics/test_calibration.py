@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from rxsupply.analytics.calibration import (
-    achieved,
     achieved_measures,
     calibrated_min,
     credible_target,
@@ -46,14 +45,13 @@ def test_a_spike_larger_than_the_order_quantity_is_met_only_by_a_min_under_it_by
     np.testing.assert_allclose(
         credible_target(y, np.array([0.95, 0.9, 0.85])), [1 - 0.05 * 2 / 3, 1 - 0.1 * 2 / 3, 0.9]
     )
-    days = achieved(
+    days = achieved_measures(
         y[:1],
         min_level=np.array([4]),
         order_quantity=np.array([5]),
         lead_time_days=_ones(1),
         review_period_days=_ones(1),
-        measure="days",
-    )
+    )["days"]
     assert days.tolist() == pytest.approx([0.8])
 
 
@@ -78,14 +76,13 @@ def test_the_calibrated_min_meets_the_target_and_one_less_does_not(measure: str)
     )
 
     def at(m: np.ndarray) -> np.ndarray:
-        return achieved(
+        return achieved_measures(
             y,
             min_level=m,
             order_quantity=q,
             lead_time_days=lead,
             review_period_days=review,
-            measure=measure,
-        )
+        )[measure]
 
     wanted = credible_target(y, target)
     assert (wanted >= target).all()

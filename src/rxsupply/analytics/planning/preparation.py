@@ -179,11 +179,6 @@ def candidate_scores(filled: Floats, demand_class: Labels, *, levels: bool = Tru
     return Scores(series=filled.shape[0], groups=groups)
 
 
-def method_evidence(filled: Floats, demand_class: Labels) -> Evidence:
-    """The evidence these series give for the pooled choice of :func:`select_methods`."""
-    return candidate_scores(filled, demand_class, levels=False).evidence()
-
-
 def _per_origin(errors: Floats) -> Floats:
     """Each candidate's mean error per origin for each series (zero with no origin)."""
     if errors.shape[2] == 0:
@@ -192,9 +187,10 @@ def _per_origin(errors: Floats) -> Floats:
 
 
 def evidence_of(demand: DemandMatrix) -> Evidence:
-    """:func:`method_evidence` of a demand matrix, its series classed as :func:`prepare`
-    classes them."""
-    return method_evidence(demand.filled(), cls.demand_shape(demand.quantities).classes())
+    """The evidence a demand matrix's series give for the pooled choice of
+    :func:`select_methods`, its series classed as :func:`prepare` classes them."""
+    klass = cls.demand_shape(demand.quantities).classes()
+    return candidate_scores(demand.filled(), klass, levels=False).evidence()
 
 
 def select_methods(

@@ -35,6 +35,7 @@ from rxsupply.entrypoints.cli.demand import (
     source,
     thresholds_of,
 )
+from rxsupply.entrypoints.http.planning import batch_summary, decide_batch, describe_batch
 from rxsupply.errors import InvalidValue
 from rxsupply.services import planning
 
@@ -192,7 +193,12 @@ def plan_cmd(
             tell("storing the proposals", 1.0)
             with SqlUnitOfWork(engine()) as uow:
                 proposed = planning.propose_plan(
-                    uow, history=src.history, result=result, user=user, clock=context.clock()
+                    uow,
+                    history=src.history,
+                    result=result,
+                    user=user,
+                    clock=context.clock(),
+                    rows=rows,
                 )
     if user is not None and src.history is not None:
         err.print(f"proposed {proposed:,} changed levels for review")
@@ -399,8 +405,6 @@ def proposals_summary(
     """What accepting the pending proposals that match would change: average stock value,
     refills or orders a year and stock-out days a year, now and proposed, in total and by
     location kind, class and cabinet."""
-    from rxsupply.entrypoints.http.planning import batch_summary
-
     match = ProposalFilter(cabinet=cabinet, item=search, abc=abc, kind=kind)
     summary = batch_summary(engine(), match)
     if as_json:
@@ -425,8 +429,6 @@ def _decide_batch(
     expected: int | None,
     as_json: bool,
 ) -> None:
-    from rxsupply.entrypoints.http.planning import decide_batch
-
     user = context.user(Permission.SET_LEVELS)
     match = ProposalFilter(cabinet=cabinet, item=search, abc=abc, kind=kind)
     result = decide_batch(
@@ -435,14 +437,7 @@ def _decide_batch(
     if as_json:
         emit([result], as_json=True, title="")
         return
-    total = result["total"]
-    err.print(
-        f"{result['decision']} {result['decided']:,} proposals"
-        f" ({result['skipped']:,} skipped: decided meanwhile or out of date);"
-        f" stock value {total['value_now']:,.0f} -> {total['value_new']:,.0f},"
-        f" stock-out days a year {total['stockout_days_now']:,.0f}"
-        f" -> {total['stockout_days_new']:,.0f}"
-    )
+    err.print(describe_batch(result))
 
 
 @proposals_app.command("accept")

@@ -68,6 +68,23 @@ def decide_batch(
     }
 
 
+def describe_batch(done: dict[str, Any]) -> str:
+    """One line saying what a decided batch did (what the page and the command line print)."""
+    total = done["total"]
+    skipped = f" ({done['skipped']:,} skipped: decided meanwhile or out of date)"
+    text = (
+        f"{done['decision'].capitalize()} {done['decided']:,} proposals"
+        f"{skipped if done['skipped'] else ''}."
+    )
+    if done["decision"] == "accepted":
+        text += (
+            f" Stock value {total['value_now']:,.0f} → {total['value_new']:,.0f};"
+            f" stock-out days a year {total['stockout_days_now']:,.0f}"
+            f" → {total['stockout_days_new']:,.0f}."
+        )
+    return text
+
+
 def start_planning(engine: Engine, *, user: str, clock: Clock) -> dict[str, Any]:
     """Start the planning job in the background (one at a time); the job as it starts."""
     job_id = planning.start_job(SqlUnitOfWork(engine), user=user, clock=clock)

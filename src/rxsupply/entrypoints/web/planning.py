@@ -222,19 +222,19 @@ def review(
     return shown(response, flash)
 
 
+def _batch_form(
+    location: FormText = "", item: FormText = "", abc: FormText = "", kind: FormText = ""
+) -> ProposalFilter:
+    """The batch a decision form names: the review page's filters, as hidden fields."""
+    return _batch(location, item, abc, kind)
+
+
+BatchForm = Annotated[ProposalFilter, Depends(_batch_form)]
+
+
 def _decide_batch(
-    engine: Engine,
-    *,
-    accept: bool,
-    who: Caller,
-    back: str,
-    location: str,
-    item: str,
-    abc: str,
-    kind: str,
-    expected: str,
+    engine: Engine, match: ProposalFilter, *, accept: bool, who: Caller, back: str, expected: str
 ) -> Response:
-    match = _batch(location, item, abc, kind)
     try:
         reviewed = int(expected)
     except ValueError:
@@ -250,67 +250,29 @@ def _decide_batch(
         )
     except RxSupplyError as exc:
         return redirect_with(back, f"Nothing changed: {exc}.", ok=False)
-    total = done["total"]
-    skipped = f" ({done['skipped']:,} skipped: decided meanwhile or out of date)"
-    text = (
-        f"{done['decision'].capitalize()} {done['decided']:,} proposals"
-        f"{skipped if done['skipped'] else ''}."
-    )
-    if accept:
-        text += (
-            f" Stock value {total['value_now']:,.0f} → {total['value_new']:,.0f};"
-            f" stock-out days a year {total['stockout_days_now']:,.0f}"
-            f" → {total['stockout_days_new']:,.0f}."
-        )
-    return redirect_with(back, text)
+    return redirect_with(back, plans.describe_batch(done))
 
 
 @router.post("/levels/batch/accept", **page_route(Permission.SET_LEVELS))
 def accept_batch(
     who: LevelSetter,
     engine: EngineDep,
+    batch: BatchForm,
     expected: FormText,
     back: FormText = "/levels",
-    location: FormText = "",
-    item: FormText = "",
-    abc: FormText = "",
-    kind: FormText = "",
 ) -> Response:
-    return _decide_batch(
-        engine,
-        accept=True,
-        who=who,
-        back=back,
-        location=location,
-        item=item,
-        abc=abc,
-        kind=kind,
-        expected=expected,
-    )
+    return _decide_batch(engine, batch, accept=True, who=who, back=back, expected=expected)
 
 
 @router.post("/levels/batch/reject", **page_route(Permission.SET_LEVELS))
 def reject_batch(
     who: LevelSetter,
     engine: EngineDep,
+    batch: BatchForm,
     expected: FormText,
     back: FormText = "/levels",
-    location: FormText = "",
-    item: FormText = "",
-    abc: FormText = "",
-    kind: FormText = "",
 ) -> Response:
-    return _decide_batch(
-        engine,
-        accept=False,
-        who=who,
-        back=back,
-        location=location,
-        item=item,
-        abc=abc,
-        kind=kind,
-        expected=expected,
-    )
+    return _decide_batch(engine, batch, accept=False, who=who, back=back, expected=expected)
 
 
 def levels_text(low: Any, high: Any) -> str:

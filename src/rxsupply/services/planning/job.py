@@ -127,12 +127,14 @@ def current_service(history: History) -> dict[str, np.ndarray]:
     }
 
 
-def changed_levels(result: Plan, history: History) -> list[Recommendation]:
+def changed_levels(
+    result: Plan, history: History, *, rows: list[dict[str, object]] | None = None
+) -> list[Recommendation]:
     """A recommendation for every series whose levels the plan would change, explained by the
-    plan's row."""
+    plan's row (``rows``: :func:`plan_rows` of it, when the caller has them already)."""
     info = history.info
     out: list[Recommendation] = []
-    for i, row in enumerate(plan_rows(result, history)):
+    for i, row in enumerate(rows if rows is not None else plan_rows(result, history)):
         new_min, new_max = int(row["min"]), int(row["max"])  # type: ignore[call-overload]
         if new_min == info.current_min[i] and new_max == info.current_max[i]:
             continue
@@ -153,13 +155,21 @@ def changed_levels(result: Plan, history: History) -> list[Recommendation]:
 
 
 def propose_plan(
-    uow: UnitOfWork, *, history: History, result: Plan, user: str, clock: Clock
+    uow: UnitOfWork,
+    *,
+    history: History,
+    result: Plan,
+    user: str,
+    clock: Clock,
+    rows: list[dict[str, object]] | None = None,
 ) -> int:
     """Store a plan of ``history``: its classes replace the last run's, and the levels it
-    would change wait for review (one transaction). How many were proposed."""
+    would change wait for review (one transaction). How many were proposed. ``rows``: the
+    plan's :func:`plan_rows`, when the caller has built them (they replay the levels in
+    force, which takes a while)."""
     return levels.propose(
         uow,
-        recommendations=changed_levels(result, history),
+        recommendations=changed_levels(result, history, rows=rows),
         classes=series_class_rows(result, history),
         user=user,
         clock=clock,
