@@ -423,3 +423,53 @@ def test_a_bad_unit_cost_is_named_by_file_row_and_field(rx: Rx, tmp_path: Path) 
 
     assert ran.code == 1
     assert "priced.csv, row 1, field unit_cost" in ran.message
+
+
+def test_proposals_are_summarised_and_accepted_by_batch_from_the_command_line(
+    demo: Rx, demo_db: Path, tmp_path: Path
+) -> None:
+    # on a copy of the demo: a batch's summary, a count that no longer matches refused whole,
+    # then the batch accepted in one action naming its user
+    demo.db = tmp_path / "demo.db"
+    demo.db.write_bytes(demo_db.read_bytes())
+    assert demo("--user", "ana", "plan", "--propose", "--out", str(tmp_path / "p.csv")).code == 0
+
+    summary = demo("proposals", "summary", "--kind", "storeroom", "--json")
+    assert summary.code == 0, summary.err
+    total = summary.json()[0]["total"]
+    count = int(total["proposals"])
+    assert count > 0 and set(summary.json()[0]["by_kind"]) == {"storeroom"}
+    stale = demo(
+        "--user", "ana", "proposals", "accept", "--kind", "storeroom", "--expected", str(count + 1)
+    )
+    accepted = demo(
+        "--user",
+        "ana",
+        "proposals",
+        "accept",
+        "--kind",
+        "storeroom",
+        "--expected",
+        str(count),
+        "--json",
+    )
+
+    assert stale.code == 1 and "review it again" in stale.message
+    assert accepted.code == 0, accepted.err
+    body = accepted.json()[0]
+    assert (body["decision"], body["decided"] + body["skipped"]) == ("accepted", count)
+    after = demo("proposals", "summary", "--kind", "storeroom", "--json")
+    assert after.json()[0]["total"]["proposals"] == 0
+    engine = make_engine(f"sqlite:///{demo.db}")
+    with engine.connect() as conn:
+        users = (
+            conn.execute(
+                select(tables.audit.c.user_name).where(
+                    tables.audit.c.action == "accept-levels-batch"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert users == ["ana"]
