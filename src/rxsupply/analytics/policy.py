@@ -236,7 +236,7 @@ class Levels:
     capped: NDArray[np.bool_]
     do_not_stock: NDArray[np.bool_]
     ceiling: Ints | None = None  # the most a max may be (units; 0 none), storerooms
-    fill_rate: Floats | None = None  # the service these levels achieve: replayed, or the model.s
+    fill_rate: Floats | None = None  # the service these levels achieve: replayed, or the model's
     cycle_service: Floats | None = None
     empty_day_chance: Floats | None = None
 
