@@ -311,10 +311,18 @@ def _pmf(
         edges[:, 0] = 0.0
         out[nor] = np.diff(edges, axis=1)
     if samples is not None:
-        for j in np.flatnonzero(kind == "empirical").tolist():
-            s = np.rint(np.clip(samples[int(rows[j])], 0, None)).astype(np.int64)
-            counts = np.bincount(s, minlength=width)[:width]
-            out[j] = counts / max(1, counts.sum())
+        empirical = np.flatnonzero(kind == "empirical")
+        sizes = np.array([samples[int(rows[j])].size for j in empirical.tolist()], dtype=np.int64)
+        for size in np.unique(sizes).tolist():  # series with as many samples counted together
+            picked = empirical[sizes == size]
+            if size == 0:
+                continue
+            block = np.stack([samples[int(rows[j])] for j in picked.tolist()])
+            s = np.minimum(np.rint(np.clip(block, 0, None)).astype(np.int64), width)
+            flat = (s + np.arange(picked.size)[:, None] * (width + 1)).ravel()
+            counts = np.bincount(flat, minlength=picked.size * (width + 1))
+            counts = counts.reshape(picked.size, width + 1)[:, :width]
+            out[picked] = counts / np.maximum(1, counts.sum(axis=1))[:, None]
     # the tail beyond the grid goes to its last point, so every row sums to one
     out[:, -1] += np.clip(1.0 - out.sum(axis=1), 0.0, None)
     return out

@@ -92,10 +92,31 @@ def test_imapa_gives_the_same_bits_from_running_totals_as_bucket_by_bucket(
     np.testing.assert_array_equal(from_totals, by_bucket)
 
 
+def test_adida_gives_the_same_bits_from_running_totals_as_bucket_by_bucket(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    y = _intermittent(seed=11, series=300, days=365)
+    from_totals = level(y, "adida")
+    monkeypatch.setattr(forecasting._Buckets, "__init__", _bucket_by_bucket)
+
+    by_bucket = level(y, "adida")
+
+    np.testing.assert_array_equal(from_totals, by_bucket)
+
+
+def test_adida_of_fractional_doses_is_summed_bucket_by_bucket_as_statsforecast() -> None:
+    y = _intermittent(seed=12, series=50, days=200) * 0.37
+    from statsforecast.models import ADIDA
+
+    theirs = np.array([ADIDA().forecast(y=row, h=1)["mean"][0] for row in y])
+
+    np.testing.assert_allclose(level(y, "adida"), theirs, rtol=0, atol=1e-9)
+
+
 def _bucket_by_bucket(
     self: Any, y: np.ndarray, rows: np.ndarray, *, running: bool, exact: bool = True
 ) -> None:
-    self.y, self.rows, self.days, self.running = y, rows, int(y.shape[1]), None
+    self.y, self.rows, self.days, self.summable = y, rows, int(y.shape[1]), False
 
 
 @settings(max_examples=40, deadline=None)

@@ -24,6 +24,7 @@ from rxsupply.analytics.planning import (
     expected_value,
     finish,
     plan,
+    plan_in_parts,
     prepare,
     scaled_errors,
     select_methods,
@@ -213,6 +214,25 @@ def test_the_plan_of_parts_joined_is_the_plan_of_the_whole(small: Small) -> None
     )
 
     assert joined.rows() == small.plan.rows()
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_plan_made_in_parts_by_several_workers_is_the_plan_of_the_whole(
+    small: Small, workers: int
+) -> None:
+    told: list[float] = []
+
+    parted = plan_in_parts(
+        small.demand,
+        setting=small.setting,
+        targets=Targets(),
+        chunk=7,
+        workers=workers,
+        progress=told.append,
+    )
+
+    assert parted.rows() == small.plan.rows()
+    assert told == pytest.approx([k / 5 for k in range(1, 6)])  # 30 series, parts of 7
 
 
 def test_a_target_per_series_overrides_the_class_targets(small: Small) -> None:

@@ -12,7 +12,7 @@ from numpy.typing import NDArray
 
 from rxsupply.analytics import classification as cls
 from rxsupply.analytics.demand import DemandMatrix, Floats, mean_daily, std_daily
-from rxsupply.analytics.forecasting import LEVELS, PLANNING_LEVELS
+from rxsupply.analytics.forecasting import LEVELS, planning_levels
 from rxsupply.analytics.leadtime import (
     EMPIRICAL_MIN_SAMPLES,
     IntervalDemand,
@@ -65,15 +65,18 @@ def prepare(
     thresholds: cls.Thresholds | None = None,
     evidence: Evidence | None = None,
     selection: tuple[NDArray[np.str_], Floats] | None = None,
+    demand_class: Labels | None = None,
 ) -> Prepared:
-    """Classes, forecast and demand distribution of every series (steps 1-3)."""
+    """Classes, forecast and demand distribution of every series (steps 1-3); ``demand_class``
+    is the series' :func:`rxsupply.analytics.classification.demand_shape` class when the
+    caller has it already."""
     n = demand.series
     history = demand.quantities
     crit = criticality if criticality is not None else np.full(n, "essential")
     mean_hist = mean_daily(history)
     if abc is None:
         abc = cls.abc(mean_hist * 365.0 * setting.unit_cost, groups=item_groups, t=thresholds)
-    klass = cls.demand_shape(history).classes()
+    klass = demand_class if demand_class is not None else cls.demand_shape(history).classes()
     filled = demand.filled()
     if textbook:
         method = np.full(n, "ses", dtype="<U16")
@@ -244,9 +247,8 @@ def scaled_errors(
     names = [*candidates, "mean", "combination"]
 
     def forecasts(history: Floats) -> Floats:
-        single = np.stack([PLANNING_LEVELS[m](history) for m in candidates])
-        mean = PLANNING_LEVELS["mean"](history)
-        return np.vstack([single, mean[None], single.mean(axis=0)[None]])
+        levels = planning_levels(history, (*candidates, "mean"))
+        return np.vstack([levels, levels[:-1].mean(axis=0)[None]])
 
     scale = naive_scale(y)
     errors = np.zeros((len(names), y.shape[0], len(origins)))

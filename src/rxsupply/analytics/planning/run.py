@@ -3,10 +3,13 @@ at the service targets (step 4)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 
@@ -36,6 +39,7 @@ def plan(
     textbook: bool = False,
     evidence: Evidence | None = None,
     selection: tuple[NDArray[np.str_], Floats] | None = None,
+    demand_class: Labels | None = None,
     budget: float | None = None,
     thresholds: cls.Thresholds | None = None,
 ) -> Plan:
@@ -57,6 +61,7 @@ def plan(
         textbook=textbook,
         evidence=evidence,
         selection=selection,
+        demand_class=demand_class,
         thresholds=thresholds,
     )
     return finish(ready, setting=setting, targets=targets, target=target, budget=budget)
@@ -73,11 +78,18 @@ def plan_in_parts(
     thresholds: cls.Thresholds | None = None,
     chunk: int = 5_000,
     progress: Callable[[float], None] | None = None,
+    workers: int | None = None,
 ) -> Plan:
     """:func:`plan` of ``demand`` in parts of ``chunk`` series, the same plan as at once: the
     parts share the ABC of all the series and the evidence of all for the forecast's method
     choice. The working memory is that of one part (each part's history is copied as 64-bit
-    floats: the whole may be held as 32-bit); ``progress`` is told the share done after each."""
+    floats: the whole may be held as 32-bit); ``progress`` is told the share done after each.
+
+    ``workers`` parts (one per core by default) are worked on at once, in threads: the
+    compiled kernels and numpy's large operations release the interpreter's lock, so the
+    numpy steps, single-threaded within a part, use every core across parts. The plan is the
+    same for any number of workers (each part's result is its own; they are joined in
+    order)."""
     n = demand.series
     crit = criticality if criticality is not None else np.full(n, "essential")
     parts = [np.arange(start, min(start + chunk, n)) for start in range(0, n, chunk)]
@@ -90,19 +102,29 @@ def plan_in_parts(
         means = np.concatenate([mean_daily(part(rows).quantities) for rows in parts])
         abc = cls.abc(means * 365.0 * setting.unit_cost, t=thresholds)
     extra: dict[str, Any] = {} if thresholds is None else {"thresholds": thresholds}
-    scores: list[Scores] = []
-    evidence = None
-    if not textbook:  # every part's backtests once: their evidence pooled, then the choice
-        for rows in parts:
-            chunk_demand = part(rows)
-            klass = cls.demand_shape(chunk_demand.quantities).classes()
-            scores.append(candidate_scores(chunk_demand.filled(), klass))
-        evidence = Evidence.combine([s.evidence() for s in scores])
-    planned: list[Plan] = []
-    for k, rows in enumerate(parts):
-        selection = None if textbook else choose(scores[k], evidence=evidence)
-        planned.append(
-            plan(
+    count = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    threads = max(1, numba.get_num_threads() // count)  # the cores shared out, not oversubscribed
+    with ThreadPoolExecutor(
+        max_workers=count, initializer=numba.set_num_threads, initargs=(threads,)
+    ) as pool:
+        evidence: Evidence | None = None
+        scores: list[Scores] = []
+        classes: list[Labels | None] = [None] * len(parts)
+        if not textbook:  # every part's backtests once: their evidence pooled, then the choice
+
+            def scored(k: int) -> Scores:
+                chunk_demand = part(parts[k])
+                klass = cls.demand_shape(chunk_demand.quantities).classes()
+                classes[k] = klass
+                return candidate_scores(chunk_demand.filled(), klass)
+
+            scores = list(pool.map(scored, range(len(parts))))
+            evidence = Evidence.combine([s.evidence() for s in scores])
+
+        def planned_part(k: int) -> Plan:
+            rows = parts[k]
+            selection = None if textbook else choose(scores[k], evidence=evidence)
+            return plan(
                 part(rows),
                 setting=setting.take(rows),
                 targets=targets,
@@ -110,9 +132,13 @@ def plan_in_parts(
                 abc=abc[rows],
                 textbook=textbook,
                 selection=selection,
+                demand_class=classes[k],
                 **extra,
             )
-        )
-        if progress is not None:
-            progress((k + 1) / len(parts))
+
+        planned: list[Plan] = []
+        for k, done in enumerate(pool.map(planned_part, range(len(parts)))):
+            planned.append(done)
+            if progress is not None:
+                progress((k + 1) / len(parts))
     return concat(planned)
