@@ -75,6 +75,14 @@ class AlreadyDecided(RxSupplyError):
         super().__init__(f"recommendation {recommendation_id} is already {status}")
 
 
+class AlreadyResolved(RxSupplyError):
+    """A stock discrepancy was resolved already (perhaps by someone else just now)."""
+
+    def __init__(self, discrepancy_id: int) -> None:
+        self.discrepancy_id = discrepancy_id
+        super().__init__(f"discrepancy {discrepancy_id} is already resolved")
+
+
 class PlanningBusy(RxSupplyError):
     """A planning run is already under way."""
 

@@ -392,6 +392,52 @@ planning_job = Table(
     Index("ix_planning_job_status", "status"),
 )
 
+# What a cabinet reported leaving it beyond the usable stock on record (a dispense or waste the
+# ledger could not issue in full): open until someone finds why and resolves it.
+stock_discrepancy = Table(
+    "stock_discrepancy",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("location_id", Integer, ForeignKey("location.id"), nullable=False),
+    Column("item_id", Integer, ForeignKey("item.id"), nullable=True),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=True),
+    Column("kind", String(20), nullable=False),
+    Column("reported", BigInteger, nullable=False),
+    Column("posted", BigInteger, nullable=False),
+    Column("blocked", BigInteger, nullable=False),
+    Column("what", String(200), nullable=False, default=""),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("reported_by", String(80), nullable=False),
+    Column("external_id", String(120), nullable=True),
+    Column("status", String(12), nullable=False),  # open, resolved
+    Column("resolution", Text, nullable=False, default=""),
+    Column("resolved_by", String(80), nullable=True),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    CheckConstraint("reported > posted AND posted >= 0 AND blocked >= 0", name="short"),
+    Index("ix_stock_discrepancy_status", "status", "occurred_at"),
+)
+
+# Every interface message received (HL7 v2 from the cabinets): recorded once by its sender and
+# message control id, with the acknowledgement it got, so a resend gets the same answer.
+interface_message = Table(
+    "interface_message",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("protocol", String(12), nullable=False),  # hl7v2
+    Column("sender", String(100), nullable=False),
+    Column("control_id", String(100), nullable=False),
+    Column("message_type", String(20), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("ack_code", String(2), nullable=False),  # AA, AE, AR
+    Column("ack_text", Text, nullable=False, default=""),
+    Column("transactions", Integer, nullable=False, default=0),
+    Column("discrepancies", Integer, nullable=False, default=0),
+    Column("received_by", String(80), nullable=False),
+    UniqueConstraint("protocol", "sender", "control_id", name="uq_interface_message_key"),
+    Index("ix_interface_message_received", "received_at"),
+)
+
 # The latest planning run's view of every item-location: classes, forecast and distribution,
 # what the ABC/XYZ page and the item pages show without recomputing.
 series_class = Table(

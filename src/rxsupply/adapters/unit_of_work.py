@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
     SqlAudit,
+    SqlDiscrepancies,
+    SqlInterfaceMessages,
     SqlItems,
     SqlLedger,
     SqlLocations,
@@ -63,6 +65,8 @@ class SqlUnitOfWork:
         self.recommendations = SqlRecommendations(conn)
         self.series_classes = SqlSeriesClasses(conn)
         self.planning_jobs = SqlPlanningJobs(conn)
+        self.discrepancies = SqlDiscrepancies(conn)
+        self.interface_messages = SqlInterfaceMessages(conn)
         return self
 
     def __exit__(
@@ -82,7 +86,10 @@ class SqlUnitOfWork:
         self._tx.commit()
 
     def rollback(self) -> None:
+        """Undo this transaction; the unit of work goes on in a fresh one (a use case that
+        refused a batch may still record why)."""
         self._tx.rollback()
+        self._tx = self.connection.begin()
 
 
 def is_retryable(exc: BaseException) -> bool:

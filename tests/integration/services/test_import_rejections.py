@@ -588,42 +588,6 @@ def test_blank_lines_at_the_end_of_a_file_are_ignored(engine: Engine, tmp_path: 
 # --- rules that need the whole file or the database ----------------------------------------
 
 
-def test_a_dispense_of_more_than_is_on_hand_is_rejected_on_its_row_and_quantity(
-    engine: Engine, tmp_path: Path
-) -> None:
-    hospital_ready_for(engine, "dispenses")
-    bad = break_example(
-        tmp_path,
-        "dispenses",
-        "ED1-000003,2026-11-03T02:20:00-05:00,ONDA4INJ,ED-ADC1,2,",
-        "ED1-000003,2026-11-03T02:20:00-05:00,ONDA4INJ,ED-ADC1,500,",
-    )
-    before = snapshot(engine)
-
-    rejected = rejection(engine, "dispenses", bad.path)
-
-    assert where(rejected) == [(bad.row, "quantity")]
-    assert "500" in rejected.errors[0].reason
-    assert "only 44 on hand" in rejected.errors[0].reason  # 45 stocked, 1 dispensed earlier
-    assert snapshot(engine) == before
-
-
-def test_a_dispense_of_more_than_is_on_hand_is_explained_with_the_location_code(
-    engine: Engine, tmp_path: Path
-) -> None:
-    hospital_ready_for(engine, "dispenses")
-    bad = break_example(
-        tmp_path,
-        "dispenses",
-        "ED1-000003,2026-11-03T02:20:00-05:00,ONDA4INJ,ED-ADC1,2,",
-        "ED1-000003,2026-11-03T02:20:00-05:00,ONDA4INJ,ED-ADC1,500,",
-    )
-
-    rejected = rejection(engine, "dispenses", bad.path)
-
-    assert "ED-ADC1" in rejected.errors[0].reason
-
-
 def test_a_location_tree_with_a_loop_and_a_pocket_under_a_facility_is_rejected(
     engine: Engine, tmp_path: Path
 ) -> None:

@@ -3,8 +3,8 @@
 One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :mod:`.lots`,
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
-:mod:`.planning_jobs`) and the bulk SQL they share (:mod:`.bulk_sql`); every name is
-re-exported here.
+:mod:`.planning_jobs`, :mod:`.discrepancies`) and the bulk SQL they share
+(:mod:`.bulk_sql`); every name is re-exported here.
 """
 
 from rxsupply.adapters.repositories.audit import SqlAudit
@@ -19,6 +19,7 @@ from rxsupply.adapters.repositories.bulk_sql import (
     unnest_rows,
     upsert,
 )
+from rxsupply.adapters.repositories.discrepancies import SqlDiscrepancies, SqlInterfaceMessages
 from rxsupply.adapters.repositories.items import SqlItems
 from rxsupply.adapters.repositories.ledger import SqlLedger
 from rxsupply.adapters.repositories.locations import SqlLocations
@@ -35,6 +36,8 @@ from rxsupply.adapters.repositories.users import SqlUsers
 __all__ = [
     "CHUNK",
     "SqlAudit",
+    "SqlDiscrepancies",
+    "SqlInterfaceMessages",
     "SqlItems",
     "SqlLedger",
     "SqlLocations",

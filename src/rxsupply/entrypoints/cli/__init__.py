@@ -17,7 +17,7 @@ from rxsupply.errors import RxSupplyError
 # isort: off
 from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
-from rxsupply.entrypoints.cli import analysis, planning
+from rxsupply.entrypoints.cli import analysis, planning, cabinet
 
 # isort: on
 
@@ -32,6 +32,7 @@ COMMAND_GROUPS = (
     stock_status,
     analysis,
     planning,
+    cabinet,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rxsupply.errors import (
     AlreadyDecided,
+    AlreadyResolved,
     ApprovalNeeded,
     AuthenticationFailed,
     DuplicateSerial,
@@ -39,6 +40,7 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (OverCapacity, 409, "over-capacity"),
     (DuplicateSerial, 409, "suspect-serial"),
     (AlreadyDecided, 409, "already-decided"),
+    (AlreadyResolved, 409, "already-resolved"),
     (StaleBatch, 409, "stale-batch"),
     (PlanningBusy, 409, "planning-busy"),
     (ImportRejected, 422, "import-rejected"),

@@ -52,7 +52,9 @@ def import_dispenses(
     ``transaction_id,timestamp,location,quantity`` and ``item`` or ``ndc`` (``kind``
     dispense/return/waste, default dispense; ``user``, the nurse, else the importer). Rows are
     posted in time order through the ledger's one path (usable stock, earliest expiry first on
-    each row's day); a dispense that needs more than is on hand rejects the file."""
+    each row's day). The cabinet is the truth for what left it: a dispense or waste beyond the
+    usable stock on record posts what is usable and records the rest as a discrepancy to
+    resolve, and the file is not refused for it."""
     errors = Errors(table.name, cap)
     loc_ids = uow.locations.ids_by_code()
     item_ids = uow.items.ids_by_code()
@@ -151,12 +153,14 @@ def import_dispenses(
                     kind=kind,
                     occurred_at=stamp,
                     external_id=ExternalId("txn", tid),
+                    reported=True,
                 )
             )
         except RxSupplyError as exc:
             errors.add(row, field_of(exc, "quantity"), reason_of(exc))
     errors.raise_if_any()
+    found = len(bulk.discrepancies)
     bulk.write(audit=None)
     skipped = {"already imported": len(parsed) - len(todo)} if len(parsed) > len(todo) else {}
-    result = ImportResult("dispenses", table.name, table.rows, len(todo), skipped)
+    result = ImportResult("dispenses", table.name, table.rows, len(todo), skipped, found)
     return _finish(uow, result, now=clock.now(), user=user)

@@ -23,15 +23,19 @@ class ImportResult:
     rows: int
     written: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    discrepancies: int = 0  # reported dispenses beyond the usable stock on record
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "kind": self.kind,
             "file": self.file,
             "rows": self.rows,
             "written": self.written,
             "skipped": dict(self.skipped),
         }
+        if self.discrepancies:
+            out["discrepancies"] = self.discrepancies
+        return out
 
 
 def _key(*parts: object) -> str:

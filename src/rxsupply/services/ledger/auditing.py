@@ -22,6 +22,16 @@ def command_audit(
     changes it made."""
     movements = done.movements
     key = str(cmd.external_id) if cmd.external_id is not None else ""
+    found = [d.as_dict() for d in done.discrepancies]
+    if not movements and found:  # a reported dispense or waste with no usable stock at all
+        return entry(
+            user=user,
+            action="discrepancy",
+            entity="stock",
+            key=key,
+            now=now,
+            after={"discrepancies": found},
+        )
     if not movements:
         action = "release" if isinstance(cmd, SetStatus) and not cmd.status.blocked else "status"
         if isinstance(cmd, SetStatus) and cmd.status.blocked:
@@ -59,6 +69,7 @@ def command_audit(
             "movements": [_movement(book, m) for m in movements],
             "lines": lines,
             **({"override": first.note} if done.approved_by and first.note else {}),
+            **({"discrepancies": found} if found else {}),
         },
         approved_by=done.approved_by or None,
     )

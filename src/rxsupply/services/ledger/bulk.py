@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.discrepancy import Discrepancy
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.serial import Packages
@@ -43,6 +44,7 @@ class Bulk:
         self.ctx = Context(Lookups(uow), clock, limits or LedgerLimits(), clock.now())
         self.stock: Stock | None = None
         self.movements: list[Movement] = []
+        self.discrepancies: list[Discrepancy] = []
         self.external_ids: list[str] = []
         self._seen: set[str] = set()
         if scope is not None:
@@ -128,6 +130,7 @@ class Bulk:
             return exc
         self.stock.account(done.movements)
         self.movements.extend(done.movements)
+        self.discrepancies.extend(done.discrepancies)
         if cmd.external_id is not None:
             self.external_ids.append(str(cmd.external_id))
         return done
@@ -138,15 +141,18 @@ class Bulk:
             return 0
         self.found.drop_unclaimed()
         movements = self.movements
-        if movements:
+        if movements or self.external_ids:
             # external ids are recorded with the movements (nothing else claims them in a bulk
             # transaction; a concurrent import of the same file fails on their unique key, and
-            # the unit of work's retry then finds them recorded)
+            # the unit of work's retry then finds them recorded), also those of reports that
+            # left only a discrepancy
             self.uow.ledger.write(
                 movements, self.stock.book.deltas, now=self.ctx.now, external_ids=self.external_ids
             )
+        if self.discrepancies:
+            self.uow.discrepancies.add_many(self.discrepancies, now=self.ctx.now)
         written = write(self.uow, self.stock, [], ctx=self.ctx)
-        if audit is not None and (movements or written):
+        if audit is not None and (movements or self.discrepancies or written):
             self.uow.audit.add(audit)
-        self.movements, self.external_ids = [], []
+        self.movements, self.external_ids, self.discrepancies = [], [], []
         return len(movements)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from rxsupply.domain.discrepancy import Discrepancy
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.limits import Approval
 from rxsupply.domain.movement import Movement, MovementKind
@@ -78,7 +79,12 @@ class Dispense:
     """A dispense, waste or patient return at a cabinet, pocket or satellite. A dispense or
     waste takes usable stock earliest expiry first; a waste that names its ``lot`` may take
     expired or blocked stock (it leaves the hospital). A patient return goes back to the lot
-    that would be dispensed next."""
+    that would be dispensed next.
+
+    ``reported``: a cabinet (or its feed) reports what already left it, and it is the truth
+    for that. A reported dispense or waste beyond the usable stock on record issues what is
+    usable and records the rest as a :class:`~rxsupply.domain.discrepancy.Discrepancy` to
+    resolve, instead of refusing the report."""
 
     user: str
     location: str
@@ -90,6 +96,7 @@ class Dispense:
     note: str = ""
     occurred_at: datetime | None = None
     external_id: ExternalId | None = None
+    reported: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,11 +161,13 @@ Command = Receive | Move | Dispense | ReturnToVendor | Adjust | SetStatus
 @dataclass(frozen=True, slots=True)
 class Posted:
     """What a command wrote. ``duplicate`` is True when the external id was already recorded
-    and nothing was written; ``changed`` lists status changes (lots and packages)."""
+    and nothing was written; ``changed`` lists status changes (lots and packages);
+    ``discrepancies`` what a reported dispense or waste left unaccounted for."""
 
     movements: list[Movement] = field(default_factory=list)
     duplicate: bool = False
     changed: list[dict[str, object]] = field(default_factory=list)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         """What the CLI (``--json``) and the API answer after a command."""
@@ -178,4 +187,6 @@ class Posted:
         }
         if self.changed:
             out["changed"] = self.changed
+        if self.discrepancies:
+            out["discrepancies"] = [d.as_dict() for d in self.discrepancies]
         return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rxsupply.domain.discrepancy import Discrepancy
 from rxsupply.domain.location import Location, LocationKind, check_capacity
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.product import Item
@@ -164,6 +165,8 @@ class _Source:
     product_ids: list[int]
     what: str
     lot_ids: set[int] | None
+    item_id: int | None
+    location: str
 
 
 def _source(ctx: Context, cmd: Dispense) -> _Source:
@@ -174,7 +177,7 @@ def _source(ctx: Context, cmd: Dispense) -> _Source:
     if isinstance(found, _Source):
         return found
     loc = ctx.found.location(ctx.code("location", cmd.location) or "")
-    product_ids, what, _ = ctx.found.what(
+    product_ids, what, item = ctx.found.what(
         item=ctx.code("item", cmd.item), product=ctx.code("product", cmd.product)
     )
     lot = ctx.code("lot", cmd.lot)
@@ -186,7 +189,9 @@ def _source(ctx: Context, cmd: Dispense) -> _Source:
         if not lot_ids:
             raise InvalidValue("lot", f"no lot {lot} of {what} is recorded", lot)
     assert loc.id is not None
-    source = _Source(loc.id, list(product_ids), what, lot_ids)
+    source = _Source(
+        loc.id, list(product_ids), what, lot_ids, item.id if item is not None else None, loc.code
+    )
     if lot is None:  # a named lot's record may change within a posting: not cached
         ctx.found.sources[key] = source
     return source
@@ -227,22 +232,53 @@ def prepare_dispense(ctx: Context, cmd: Dispense) -> Step:
                 note=note,
             )
             return Done([m])
-        moved = stock.book.issue(
-            kind=kind,
-            location_id=loc_id,
-            product_ids=product_ids,
-            quantity=quantity,
-            occurred_at=when,
-            on=day,
-            external_id=external,
-            what=what,
-            user=user,
-            note=note,
-            lot_ids=lot_ids,
-            take_unusable=take_unusable,
+        issued = quantity
+        found: list[Discrepancy] = []
+        if cmd.reported and not take_unusable:  # the cabinet is the truth for what left it
+            lines = [
+                k
+                for k in stock.book.lines_for(loc_id, product_ids)
+                if lot_ids is None or k[2] in lot_ids
+            ]
+            usable = sum(stock.book.usable(k, day) for k in lines)
+            if usable < quantity:
+                issued = usable
+                found.append(
+                    Discrepancy(
+                        location_id=loc_id,
+                        kind=kind.value,
+                        reported=quantity,
+                        posted=usable,
+                        blocked=sum(stock.book.on_hand[k] for k in lines) - usable,
+                        occurred_at=when,
+                        reported_by=user,
+                        item_id=source.item_id,
+                        product_id=None if source.item_id is not None else product_ids[0],
+                        what=what,
+                        external_id=external,
+                        location=source.location,
+                    )
+                )
+        moved = (
+            stock.book.issue(
+                kind=kind,
+                location_id=loc_id,
+                product_ids=product_ids,
+                quantity=issued,
+                occurred_at=when,
+                on=day,
+                external_id=external,
+                what=what,
+                user=user,
+                note=note,
+                lot_ids=lot_ids,
+                take_unusable=take_unusable,
+            )
+            if issued > 0
+            else []
         )
         stock.follow(moved, blocked_ok=take_unusable, at=when, user=user)
-        return Done(moved)
+        return Done(moved, discrepancies=found)
 
     return Step([loc_id], product_ids, build)
 

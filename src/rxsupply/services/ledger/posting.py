@@ -109,9 +109,12 @@ def write(uow: UnitOfWork, stock: Stock, done: Sequence[Done], *, ctx: Context) 
     """Write what the built commands did (and the suspect flags raised on the way); True when
     anything was written."""
     movements = [m for d in done for m in d.movements]
+    found = [x for d in done for x in d.discrepancies]
     flags = _flag_suspects(stock, ctx)
     if movements:
         uow.ledger.write(movements, stock.book.deltas, now=ctx.now)
+    if found:
+        uow.discrepancies.add_many(found, now=ctx.now)
     packages = stock.packages
     if packages.added:
         uow.packages.add_many(packages.added, now=ctx.now)
@@ -121,7 +124,9 @@ def write(uow: UnitOfWork, stock: Stock, done: Sequence[Done], *, ctx: Context) 
         uow.lots.set_status(stock.status_changes)
     if flags:
         uow.audit.add_many(flags)
-    return bool(movements or packages.added or packages.changed or stock.status_changes or flags)
+    return bool(
+        movements or found or packages.added or packages.changed or stock.status_changes or flags
+    )
 
 
 def _flag_suspects(stock: Stock, ctx: Context) -> list[AuditEntry]:
@@ -152,9 +157,12 @@ def post(
     *,
     clock: Clock,
     limits: LedgerLimits | None = None,
+    commit: bool = True,
 ) -> list[Posted | RxSupplyError]:
     """Post commands in one transaction, each as if alone and in order; commits when anything
-    was written. Each answer is what its command did, a duplicate, or its error."""
+    was written (unless ``commit`` is off: the caller commits, or rolls back when one command
+    failed and the batch must be all or nothing). Each answer is what its command did, a
+    duplicate, or its error."""
     ctx = Context(Lookups(uow), clock, limits or LedgerLimits(), clock.now())
     preload(ctx.found, commands)
     results: list[Posted | RxSupplyError] = []
@@ -163,6 +171,8 @@ def post(
         answers, written = _post_part(uow, ctx, part)
         results.extend(answers)
         wrote = wrote or written
+    if not commit:
+        return results
     if wrote:
         uow.commit()
     else:
@@ -236,7 +246,9 @@ def _post_part(
             results[n] = exc
             continue
         stock.account(did.movements)
-        results[n] = Posted(movements=did.movements, changed=did.changed)
+        results[n] = Posted(
+            movements=did.movements, changed=did.changed, discrepancies=did.discrepancies
+        )
         done.append(did)
         audits.append(
             command_audit(stock.book, commands[n], did, now=ctx.now, user=commands[n].user)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from rxsupply.domain.clock import Clock, local_day
+from rxsupply.domain.discrepancy import Discrepancy
 from rxsupply.domain.fields import check_text
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.movement import Movement
@@ -86,11 +87,13 @@ class Stock:
 
 @dataclass(slots=True)
 class Done:
-    """What one command did: its movements and status changes (for its answer and audit)."""
+    """What one command did: its movements, status changes and discrepancies (for its answer
+    and audit)."""
 
     movements: list[Movement] = field(default_factory=list)
     changed: list[dict[str, object]] = field(default_factory=list)
     approved_by: str = ""
+    discrepancies: list[Discrepancy] = field(default_factory=list)
 
 
 @dataclass(slots=True)

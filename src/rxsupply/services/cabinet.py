@@ -1,0 +1,172 @@
+"""The cabinet interface's use case: :func:`record_cabinet_message` posts what a cabinet
+reports through the ledger, once.
+
+A message (any wire format; HL7 v2 in :mod:`rxsupply.adapters.hl7_cabinet`) is recorded once
+by its sender and control id. Its transactions are posted together or not at all, each as a
+reported :class:`~rxsupply.services.ledger.Dispense` with its own external id (the sender, the
+control id and its number), so a resend writes nothing twice even when it comes on another
+connection at the same moment. The cabinet is the truth for what left it: a dispense or waste
+beyond the usable stock on record posts what is usable and records a discrepancy, and the
+message is accepted. Anything else that stops a transaction (an unknown pocket or item, a time
+in the future) answers ``AE`` with the transaction and field at fault, and nothing of the
+message is posted; a resend after the fix is posted.
+"""
+
+from __future__ import annotations
+
+from rxsupply.domain.cabinet import (
+    AckCode,
+    CabinetAnswer,
+    CabinetMessage,
+    CabinetTransaction,
+    ErrorCode,
+    MessageProblem,
+    TransactionKind,
+)
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.external_id import ExternalId
+from rxsupply.domain.interface import InterfaceMessage
+from rxsupply.domain.limits import LedgerLimits
+from rxsupply.domain.movement import MovementKind
+from rxsupply.errors import InvalidValue, NotFound, RxSupplyError
+from rxsupply.services.ledger import Dispense, Posted, post
+from rxsupply.services.ports import UnitOfWork
+
+PROTOCOL = "hl7v2"
+_KINDS = {
+    TransactionKind.DISPENSE: MovementKind.DISPENSE,
+    TransactionKind.PATIENT_RETURN: MovementKind.PATIENT_RETURN,
+    TransactionKind.WASTE: MovementKind.WASTE,
+}
+# where in an RXD segment the field a ledger error names sits
+_FIELDS = {
+    "location": 13,
+    "pocket": 13,
+    "item": 2,
+    "product": 2,
+    "ndc": 2,
+    "gtin": 2,
+    "quantity": 4,
+    "occurred_at": 3,
+    "user": 10,
+    "lot": 18,
+    "note": 10,
+}
+
+
+def record_cabinet_message(
+    uow: UnitOfWork,
+    message: CabinetMessage,
+    *,
+    clock: Clock,
+    receiver: str,
+    limits: LedgerLimits | None = None,
+) -> CabinetAnswer:
+    """Post a cabinet's message (once), record it and answer its acknowledgement."""
+    seen = uow.interface_messages.find(
+        protocol=PROTOCOL, sender=message.sender, control_id=message.control_id
+    )
+    if seen is not None and seen.ack_code == AckCode.ACCEPT.value:
+        uow.rollback()
+        return CabinetAnswer(
+            ack=AckCode.ACCEPT,
+            text=f"duplicate of message {message.control_id} received "
+            f"{seen.received_at.isoformat()}: {seen.ack_text}",
+            control_id=message.control_id,
+            sender=message.sender,
+            duplicate=True,
+        )
+    commands = [_command(message, t) for t in message.transactions]
+    results = post(uow, commands, clock=clock, limits=limits, commit=False)
+    for transaction, result in zip(message.transactions, results, strict=True):
+        if isinstance(result, RxSupplyError):
+            uow.rollback()
+            problem = _problem(transaction, result)
+            answer = CabinetAnswer(
+                ack=AckCode.ERROR,
+                text=f"nothing of the message was posted: transaction {transaction.number}: "
+                f"{result}",
+                control_id=message.control_id,
+                sender=message.sender,
+                problem=problem,
+            )
+            record_answer(uow, message, answer, clock=clock, receiver=receiver)
+            return answer
+    posted = [r for r in results if isinstance(r, Posted)]
+    fresh = [r for r in posted if not r.duplicate]
+    found = [d for r in fresh for d in r.discrepancies]
+    text = f"posted {len(fresh)} of {len(commands)} transactions"
+    if len(fresh) < len(commands):
+        text += f" ({len(commands) - len(fresh)} posted before)"
+    if found:
+        text += "; to resolve: " + "; ".join(d.why() for d in found)
+    answer = CabinetAnswer(
+        ack=AckCode.ACCEPT,
+        text=text,
+        control_id=message.control_id,
+        sender=message.sender,
+        posted=len(fresh),
+        discrepancies=len(found),
+    )
+    record_answer(uow, message, answer, clock=clock, receiver=receiver, commit=False)
+    uow.commit()
+    return answer
+
+
+def record_answer(
+    uow: UnitOfWork,
+    message: CabinetMessage,
+    answer: CabinetAnswer,
+    *,
+    clock: Clock,
+    receiver: str,
+    commit: bool = True,
+) -> None:
+    """Record a message and what it got (a message rejected before it could be read fully is
+    recorded when its sender and control id were read)."""
+    uow.interface_messages.save(
+        InterfaceMessage(
+            protocol=PROTOCOL,
+            sender=message.sender,
+            control_id=message.control_id,
+            message_type=message.message_type[:20],
+            received_at=clock.now(),
+            ack_code=answer.ack.value,
+            ack_text=answer.text[:2000],
+            received_by=receiver,
+            transactions=answer.posted,
+            discrepancies=answer.discrepancies,
+        )
+    )
+    if commit:
+        uow.commit()
+
+
+def _command(message: CabinetMessage, t: CabinetTransaction) -> Dispense:
+    kind = _KINDS[t.kind]
+    returned = t.kind is TransactionKind.PATIENT_RETURN
+    return Dispense(
+        user=t.user,
+        location=t.location,
+        quantity=t.quantity,
+        item=None if t.by_ndc else t.code,
+        product=t.code if t.by_ndc else None,
+        lot=(t.lot or None) if not returned else None,  # a return goes to the lot next out
+        kind=kind,
+        note=f"witness {t.witness}" if t.witness else "",
+        occurred_at=t.occurred_at,
+        external_id=ExternalId("hl7", f"{message.sender or '-'}:{message.control_id}:{t.number}"),
+        reported=not returned,
+    )
+
+
+def _problem(t: CabinetTransaction, error: RxSupplyError) -> MessageProblem:
+    """The transaction's field an error is about, and its HL7 error code."""
+    if isinstance(error, NotFound):
+        field = _FIELDS.get(error.what, 2)
+        return MessageProblem(ErrorCode.UNKNOWN_KEY, f"{t.segment}-{field}", str(error))
+    if isinstance(error, InvalidValue):
+        named = _FIELDS.get(error.field)
+        where = f"{t.segment}-{named}" if named else t.segment
+        return MessageProblem(ErrorCode.DATA_TYPE, where, str(error))
+    return MessageProblem(ErrorCode.APPLICATION_ERROR, t.segment, str(error))
