@@ -13,7 +13,7 @@ The peer, measured in the same run on the same connections: python-hl7's own MLL
 answering every message at once with ``Message.create_ack()`` and posting nothing (the
 ceiling that the framing, the parsing and the network leave).
 
-    .venv/bin/python bench/mllp.py [--messages 2000] [--cabinets 4]
+    .venv/bin/python bench/mllp.py [--messages 2000] [--cabinets 4] [--db URL --workers 4]
 """
 
 from __future__ import annotations
@@ -142,16 +142,24 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--cabinets", type=int, default=4)
     parser.add_argument("--db", default=None, help="A database URL (default: a temp SQLite file)")
+    parser.add_argument("--workers", type=int, default=1, help="Messages posted at once")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or f"sqlite:///{Path(tmp) / 'bench.db'}"
         engine = example_hospital(url)
         endpoint = CabinetEndpoint(engine=engine, clock=clock.current, receiver="bench")
-        ours = Background(lambda ready: serve(endpoint, host="127.0.0.1", port=0, ready=ready))
+        ours = Background(
+            lambda ready: serve(
+                endpoint, host="127.0.0.1", port=0, workers=args.workers, ready=ready
+            )
+        )
         peer = Background(bare_server)
         timed(ours.port, "warm", 20, 1)
         timed(peer.port, "warm", 20, 1)
-        print(f"\n## MLLP listener, {engine.dialect.name}, {args.messages:,} messages a connection")
+        print(
+            f"\n## MLLP listener, {engine.dialect.name}, {args.workers} worker(s), "
+            f"{args.messages:,} messages a connection"
+        )
         print("| connections | rxsupply (posted) msg/s | python-hl7 ACK only msg/s | ratio |")
         print("|---:|---:|---:|---:|")
         for cabinets in (1, args.cabinets):
