@@ -13,6 +13,7 @@ from tests.conftest import CLOCK, EXAMPLES, NOW, TESTER, post
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.csv_files import read_csv_table
+from rxsupply.adapters.fhir_dispenses import read_fhir_dispenses
 from rxsupply.adapters.hl7_cabinet import read_message
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.cabinet import AckCode, CabinetAnswer, ErrorCode
@@ -245,3 +246,23 @@ def test_a_time_in_the_future_is_an_application_error_on_its_field(hospital: Eng
 
     assert answer.ack is AckCode.ERROR
     assert answer.problem is not None and answer.problem.where == "RXD(1)-3"
+
+
+def test_a_fhir_bundle_posts_its_completed_dispenses_once(hospital: Engine) -> None:
+    table = read_fhir_dispenses(EXAMPLES / "fhir-dispenses.json")
+
+    with SqlUnitOfWork(hospital) as uow:
+        first = imports.import_dispenses(uow, table, clock=CLOCK, user=TESTER)
+    with SqlUnitOfWork(hospital) as uow:
+        again = imports.import_dispenses(uow, table, clock=CLOCK, user=TESTER)
+
+    assert (first.written, again.written) == (2, 0)
+    assert on_hand(hospital, "ED-ADC1-P01") == 43
+    assert on_hand(hospital, "ED-ADC1-P02") == 216
+    with hospital.connect() as conn:
+        users = conn.execute(
+            select(tables.movement.c.user_name)
+            .where(tables.movement.c.external_id.like("txn:ED1-FHIR-%"))
+            .order_by(tables.movement.c.id)
+        ).scalars()
+        assert list(users) == ["rn.jones", "rn.lee"]

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.fda_ndc import as_products, read_ndc_directory
+from rxsupply.adapters.fhir_dispenses import read_fhir_dispenses
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date
@@ -31,6 +32,7 @@ class ImportKind(StrEnum):
     LOCATIONS = "locations"
     STOCK = "stock"
     DISPENSES = "dispenses"
+    FHIR_DISPENSES = "fhir-dispenses"
     PURCHASES = "purchases"
     NDC_DIRECTORY = "ndc-directory"
     MIMIC_PRESCRIPTIONS = "mimic-prescriptions"
@@ -43,6 +45,7 @@ def import_cmd(
         list[Path],
         typer.Argument(
             help="CSV files (ndc-directory: product.txt package.txt as FDA publishes them; "
+            "fhir-dispenses: FHIR R4 MedicationDispense as a Bundle, a resource or NDJSON; "
             "mimic-prescriptions: the MIMIC-III folder holding PRESCRIPTIONS.csv)."
         ),
     ],
@@ -92,6 +95,12 @@ def import_cmd(
                 ),
             )
         results.append(result.as_dict())
+    elif kind is ImportKind.FHIR_DISPENSES:
+        for path in files:
+            table = read_fhir_dispenses(path, cap=settings.import_error_cap)
+            results.append(
+                _run_import(ImportKind.DISPENSES, table, settings.import_error_cap, user).as_dict()
+            )
     else:
         required, optional = imports.COLUMNS[kind.value]
         for path in files:
@@ -102,9 +111,16 @@ def import_cmd(
     else:
         for r in results:
             skipped = ", ".join(f"{v:,} {k}" for k, v in dict(r["skipped"]).items())  # type: ignore[call-overload]
+            found = r.get("discrepancies")
             out.print(
                 f"[green]{r['kind']}[/green] {r['file']}: {r['rows']:,} rows, "
-                f"{r['written']:,} written" + (f", skipped {skipped}" if skipped else "")
+                f"{r['written']:,} written"
+                + (f", skipped {skipped}" if skipped else "")
+                + (
+                    f", {found} discrepancies to resolve (rxsupply adc discrepancies)"
+                    if found
+                    else ""
+                )
             )
 
 
