@@ -14,6 +14,8 @@ message is posted; a resend after the fix is posted.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rxsupply.domain.cabinet import (
     AckCode,
     CabinetAnswer,
@@ -111,6 +113,17 @@ def record_cabinet_message(
     record_answer(uow, message, answer, clock=clock, receiver=receiver, commit=False)
     uow.commit()
     return answer
+
+
+def listener_status(
+    uow: UnitOfWork, *, clock: Clock, limit: int = 100
+) -> tuple[list[InterfaceMessage], dict[str, int]]:
+    """The latest messages received (newest first) and the count of each acknowledgement code
+    over the last 24 hours."""
+    counts = uow.interface_messages.counts(since=clock.now() - timedelta(hours=24))
+    return uow.interface_messages.latest(limit=limit), {
+        code.value: counts.get(code.value, 0) for code in AckCode
+    }
 
 
 def record_answer(

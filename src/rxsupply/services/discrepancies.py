@@ -20,12 +20,15 @@ RESOLUTION_LENGTH = 500
 
 
 def list_discrepancies(
-    uow: UnitOfWork, *, status: DiscrepancyStatus | None = DiscrepancyStatus.OPEN, limit: int = 100
+    uow: UnitOfWork,
+    *,
+    status: DiscrepancyStatus | None = DiscrepancyStatus.OPEN,
+    limit: int = 100,
+    offset: int = 0,
 ) -> tuple[list[Discrepancy], int]:
     """The discrepancies (open ones by default), newest first, and how many there are."""
-    return uow.discrepancies.listed(status=status, limit=limit), uow.discrepancies.count(
-        status=status
-    )
+    found = uow.discrepancies.listed(status=status, limit=limit, offset=offset)
+    return found, uow.discrepancies.count(status=status)
 
 
 def resolve_discrepancy(

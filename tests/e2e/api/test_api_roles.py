@@ -47,12 +47,14 @@ from tests.e2e.proposals import fresh_recommendation
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
 from rxsupply.entrypoints.http.problems import PROBLEM
 from rxsupply.errors import InvalidValue
 from rxsupply.services import ledger
+from rxsupply.services.discrepancies import list_discrepancies
 
 from .harness import (
     GTIN,
@@ -111,6 +113,10 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/planning/run": Permission.SET_LEVELS,
     "POST /api/planning/jobs": Permission.SET_LEVELS,
     "GET /api/planning/jobs/{job_id}": Permission.VIEW,
+    # the cabinet interface (JSON)
+    "GET /api/adc/discrepancies": Permission.VIEW,
+    "POST /api/adc/discrepancies/{discrepancy_id}/resolve": Permission.ADJUST,
+    "GET /api/adc/messages": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -139,6 +145,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /levels/{recommendation_id}/reject": Permission.SET_LEVELS,
     "POST /planning/run": Permission.SET_LEVELS,
     "GET /planning/jobs/{job_id}": Permission.VIEW,
+    # pages: the cabinet interface
+    "GET /adc": Permission.VIEW,
+    "POST /adc/discrepancies/{discrepancy_id}/resolve": Permission.ADJUST,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 
@@ -164,6 +173,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "recommendations": pending_recommendation,
     "levels": pending_recommendation,
     "jobs": lambda hospital: str(finished_job(hospital.engine)),
+    "discrepancies": lambda hospital: str(open_discrepancy(hospital.engine)),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -214,6 +224,26 @@ def finished_job(engine: Engine) -> int:
     return job
 
 
+def open_discrepancy(engine: Engine) -> int:
+    """A new open discrepancy: a cabinet's report of more acetaminophen than the ED pocket
+    holds (a pocket no other call takes from)."""
+    post(
+        engine,
+        ledger.Dispense(
+            user="tests",
+            location="ED-ADC1-P02",
+            item="APAP325TAB",
+            quantity=5000,
+            reported=True,
+            external_id=ExternalId("tests", uuid.uuid4().hex),
+        ),
+    )
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        (newest,), _ = list_discrepancies(uow, limit=1)
+    assert newest.id is not None
+    return newest.id
+
+
 def no_job_running(hospital: Hospital) -> dict[str, Any]:
     """Wait for the background planning job an earlier call started (one runs at a time)."""
     deadline = time.monotonic() + 60
@@ -226,6 +256,8 @@ def no_job_running(hospital: Hospital) -> dict[str, Any]:
 
 
 BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
+    "/api/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
+    "/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/api/planning/jobs": no_job_running,
     "/api/scan": lambda _: {"data": datamatrix()},
     "/api/receipts/scan": lambda _: {"data": datamatrix(serial=f"W{uuid.uuid4().hex[:12]}")},

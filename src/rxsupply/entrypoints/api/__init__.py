@@ -3,6 +3,7 @@ CLI, documented at ``/docs``. :func:`rxsupply.entrypoints.app.create_app` includ
 :data:`ROUTERS`, in this order."""
 
 from rxsupply.entrypoints.api import (
+    cabinet,
     corrections,
     health,
     movements,
@@ -20,6 +21,7 @@ ROUTERS = (
     users.router,
     health.router,
     planning_routes.router,
+    cabinet.router,
 )
 
 __all__ = ["ROUTERS"]

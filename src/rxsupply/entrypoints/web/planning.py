@@ -55,8 +55,13 @@ CHART_SERIES = 1_000_000
 
 
 def back_to(target: str) -> str:
-    """Where a form returns: one of the planning pages (with its filters), never elsewhere."""
-    ok = target.startswith(("/levels", "/classes")) and "//" not in target and "\\" not in target
+    """Where a form returns: one of the planning pages (with its filters) or the cabinet
+    interface's, never elsewhere."""
+    ok = (
+        target.startswith(("/levels", "/classes", "/adc"))
+        and "//" not in target
+        and "\\" not in target
+    )
     return target if ok else "/levels"
 
 
