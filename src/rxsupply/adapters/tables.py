@@ -266,7 +266,51 @@ trading_partner = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
-    Column("kind", String(20), nullable=False, default="wholesaler"),
+    Column(
+        "kind", String(20), nullable=False, default="wholesaler"
+    ),  # wholesaler, gpo, manufacturer
+    Column("role", String(20), nullable=False, default="", server_default=""),  # primary, secondary
+)
+
+# Purchasing contracts (a GPO's or a manufacturer's): the tier the hospital holds on each, and
+# a price per package of each product, per tier, over effective dates.
+contract = Table(
+    "contract",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(60), nullable=False, unique=True),
+    Column("holder_id", Integer, ForeignKey("trading_partner.id"), nullable=False),
+    Column("tier", String(40), nullable=False, default=""),
+)
+
+contract_price = Table(
+    "contract_price",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contract_id", Integer, ForeignKey("contract.id"), nullable=False),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("tier", String(40), nullable=False, default=""),
+    Column("price", Money, nullable=False),
+    Column("starts", Date, nullable=False),
+    Column("ends", Date, nullable=True),
+    CheckConstraint("price > 0", name="price_positive"),
+    CheckConstraint("ends IS NULL OR ends >= starts", name="dates_in_order"),
+    UniqueConstraint("contract_id", "product_id", "tier", "starts", name="uq_contract_price_key"),
+    Index("ix_contract_price_product", "product_id"),
+)
+
+# Wholesalers' catalogue prices (WAC) per package, each from its effective date.
+catalogue_price = Table(
+    "catalogue_price",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("partner_id", Integer, ForeignKey("trading_partner.id"), nullable=False),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("wac", Money, nullable=False),
+    Column("starts", Date, nullable=False),
+    CheckConstraint("wac > 0", name="wac_positive"),
+    UniqueConstraint("partner_id", "product_id", "starts", name="uq_catalogue_price_key"),
+    Index("ix_catalogue_price_product", "product_id"),
 )
 
 purchase_line = Table(

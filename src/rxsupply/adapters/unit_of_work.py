@@ -21,6 +21,7 @@ from rxsupply.adapters.repositories import (
     SqlLots,
     SqlPackages,
     SqlPlanningJobs,
+    SqlPrices,
     SqlProducts,
     SqlPurchases,
     SqlRecommendations,
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.planning_jobs = SqlPlanningJobs(conn)
         self.discrepancies = SqlDiscrepancies(conn)
         self.interface_messages = SqlInterfaceMessages(conn)
+        self.prices = SqlPrices(conn)
         return self
 
     def __exit__(

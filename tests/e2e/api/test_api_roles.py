@@ -117,6 +117,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/adc/discrepancies": Permission.VIEW,
     "POST /api/adc/discrepancies/{discrepancy_id}/resolve": Permission.ADJUST,
     "GET /api/adc/messages": Permission.VIEW,
+    # prices and contracts (JSON)
+    "GET /api/prices/best": Permission.VIEW,
+    "GET /api/prices/compliance": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,

@@ -26,6 +26,7 @@ from rxsupply.adapters.repositories.locations import SqlLocations
 from rxsupply.adapters.repositories.lots import SqlLots
 from rxsupply.adapters.repositories.packages import SqlPackages
 from rxsupply.adapters.repositories.planning_jobs import SqlPlanningJobs
+from rxsupply.adapters.repositories.prices import SqlPrices
 from rxsupply.adapters.repositories.products import SqlProducts, product_from_row
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
@@ -44,6 +45,7 @@ __all__ = [
     "SqlLots",
     "SqlPackages",
     "SqlPlanningJobs",
+    "SqlPrices",
     "SqlProducts",
     "SqlPurchases",
     "SqlRecommendations",

@@ -9,6 +9,7 @@ from rxsupply.entrypoints.api import (
     movements,
     picking,
     planning_routes,
+    pricing,
     reading,
     users,
 )
@@ -22,6 +23,7 @@ ROUTERS = (
     health.router,
     planning_routes.router,
     cabinet.router,
+    pricing.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -17,7 +17,7 @@ from rxsupply.errors import RxSupplyError
 # isort: off
 from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
-from rxsupply.entrypoints.cli import analysis, planning, cabinet
+from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing
 
 # isort: on
 
@@ -33,6 +33,7 @@ COMMAND_GROUPS = (
     analysis,
     planning,
     cabinet,
+    pricing,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -25,6 +25,7 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, engine, err, out
 from rxsupply.services import imports
+from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
 
 
 class ImportKind(StrEnum):
@@ -34,6 +35,7 @@ class ImportKind(StrEnum):
     DISPENSES = "dispenses"
     FHIR_DISPENSES = "fhir-dispenses"
     PURCHASES = "purchases"
+    PRICES = "prices"
     NDC_DIRECTORY = "ndc-directory"
     MIMIC_PRESCRIPTIONS = "mimic-prescriptions"
 
@@ -101,6 +103,17 @@ def import_cmd(
             results.append(
                 _run_import(ImportKind.DISPENSES, table, settings.import_error_cap, user).as_dict()
             )
+    elif kind is ImportKind.PRICES:
+        required, optional = PRICE_COLUMNS
+        for path in files:
+            table = read_csv_table(path, required=required, optional=optional)
+
+            def work(uow: SqlUnitOfWork, table: Any = table) -> imports.ImportResult:
+                return import_prices(
+                    uow, table, now=context.now(), user=user, cap=settings.import_error_cap
+                )
+
+            results.append(run_with_retry(engine(), work).as_dict())
     else:
         required, optional = imports.COLUMNS[kind.value]
         for path in files:

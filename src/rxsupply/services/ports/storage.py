@@ -26,6 +26,7 @@ from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
+from rxsupply.services.ports.pricing import PriceRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -274,6 +275,8 @@ class UnitOfWork(Protocol):
     def discrepancies(self) -> DiscrepancyRepository: ...
     @property
     def interface_messages(self) -> InterfaceMessageRepository: ...
+    @property
+    def prices(self) -> PriceRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 

@@ -1,0 +1,44 @@
+"""JSON endpoints of prices and contracts: each item's best eligible price, and the contract
+compliance report. The same use cases as ``rxsupply prices``."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter
+
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.security import guarded
+from rxsupply.services.pricing import best_prices, contract_compliance
+
+router = APIRouter(prefix="/api/prices")
+
+
+@router.get("/best", **guarded(Permission.VIEW))
+def get_best_prices(
+    engine: EngineDep, item: str | None = None, on: date | None = None
+) -> dict[str, Any]:
+    """Each item's (or one ``item``'s) best eligible price per dispense unit on a day (today
+    by default): contract prices of the tier the hospital holds, else the wholesalers' WAC;
+    ``offers`` every price in force, cheapest first."""
+    day = on or clock.current().today()
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = best_prices(uow, on=day, item=item)
+    return {"on": day.isoformat(), "data": [f.as_dict() for f in found]}
+
+
+@router.get("/compliance", **guarded(Permission.VIEW))
+def get_compliance(
+    engine: EngineDep, start: date | None = None, end: date | None = None
+) -> dict[str, Any]:
+    """Contract compliance over the invoice lines dated ``start`` to ``end`` (the last year
+    by default): spend, spend at an eligible contract price and its share, the money paid
+    above each item's best eligible price, and every off-contract line with the reason."""
+    last = end or clock.current().today()
+    first = start or last - timedelta(days=365)
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return contract_compliance(uow, start=first, end=last).as_dict()
