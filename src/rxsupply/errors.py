@@ -75,6 +75,11 @@ class AlreadyDecided(RxSupplyError):
         super().__init__(f"recommendation {recommendation_id} is already {status}")
 
 
+class OrderRefused(RxSupplyError):
+    """A purchase order that cannot go where it was asked to (sent without a Schedule II
+    line's DEA Form 222 number, cancelled once received, ...)."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 

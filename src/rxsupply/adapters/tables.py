@@ -299,6 +299,42 @@ contract_price = Table(
     Index("ix_contract_price_product", "product_id"),
 )
 
+# Purchase orders to wholesalers and their lines (whole packages of one product each).
+purchase_order = Table(
+    "purchase_order",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(30), nullable=False, unique=True),
+    Column("partner_id", Integer, ForeignKey("trading_partner.id"), nullable=False),
+    Column("location_id", Integer, ForeignKey("location.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(80), nullable=False),
+    Column("approved_by", String(80), nullable=False, default=""),
+    Column("approved_at", UTCDateTime, nullable=True),
+    Column("note", Text, nullable=False, default=""),
+    Index("ix_purchase_order_status", "status", "partner_id"),
+)
+
+purchase_order_line = Table(
+    "purchase_order_line",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("purchase_order.id"), nullable=False),
+    Column("line_number", Integer, nullable=False),
+    Column("product_id", Integer, ForeignKey("product.id"), nullable=False),
+    Column("packages", Integer, nullable=False),
+    Column("package_price", Money, nullable=False),
+    Column("contract", String(60), nullable=False, default=""),
+    Column("dea_form_number", String(40), nullable=False, default=""),
+    Column("status", String(16), nullable=False),
+    Column("received_packages", Integer, nullable=False, default=0),
+    Column("why", Text, nullable=False, default=""),
+    CheckConstraint("packages > 0", name="packages_positive"),
+    UniqueConstraint("order_id", "line_number", name="uq_purchase_order_line_key"),
+    Index("ix_purchase_order_line_product", "product_id"),
+)
+
 # Wholesalers' catalogue prices (WAC) per package, each from its effective date.
 catalogue_price = Table(
     "catalogue_price",

@@ -19,6 +19,7 @@ from rxsupply.adapters.repositories import (
     SqlLedger,
     SqlLocations,
     SqlLots,
+    SqlOrders,
     SqlPackages,
     SqlPlanningJobs,
     SqlPrices,
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
         self.discrepancies = SqlDiscrepancies(conn)
         self.interface_messages = SqlInterfaceMessages(conn)
         self.prices = SqlPrices(conn)
+        self.orders = SqlOrders(conn)
         return self
 
     def __exit__(
@@ -84,8 +86,11 @@ class SqlUnitOfWork:
             self.connection.close()
 
     def commit(self) -> None:
+        """Commit this transaction; the unit of work goes on in a fresh one."""
         self.committing = True
         self._tx.commit()
+        self.committing = False
+        self._tx = self.connection.begin()
 
     def rollback(self) -> None:
         """Undo this transaction; the unit of work goes on in a fresh one (a use case that

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     RELEASE = "release"  # put blocked stock back into use: a manager's call
     RETURN_TO_VENDOR = "return_to_vendor"  # send stock back to the vendor
     IMPORT = "import"  # file imports
+    PURCHASE = "purchase"  # suggest, approve and cancel purchase orders
     SET_LEVELS = "set_levels"  # accept or reject PAR / reorder recommendations: a manager's call
     VIEW_AUDIT = "view_audit"  # the audit trail
     MANAGE_USERS = "manage_users"
@@ -46,6 +47,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RETURN_TO_VENDOR,
             Permission.IMPORT,
             Permission.SET_LEVELS,
+            Permission.PURCHASE,
         }
     ),
     Role.BUYER: frozenset(
@@ -55,6 +57,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.QUARANTINE,
             Permission.RETURN_TO_VENDOR,
             Permission.IMPORT,
+            Permission.PURCHASE,
         }
     ),
     Role.TECHNICIAN: frozenset(

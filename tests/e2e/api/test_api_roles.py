@@ -34,6 +34,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,6 +49,7 @@ from tests.e2e.proposals import fresh_recommendation
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.external_id import ExternalId
+from rxsupply.domain.purchasing import OrderLine, OrderStatus, PurchaseOrder
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
@@ -120,6 +122,13 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     # prices and contracts (JSON)
     "GET /api/prices/best": Permission.VIEW,
     "GET /api/prices/compliance": Permission.VIEW,
+    # purchase orders (JSON)
+    "GET /api/orders": Permission.VIEW,
+    "POST /api/orders/suggest": Permission.PURCHASE,
+    "GET /api/orders/{number}": Permission.VIEW,
+    "POST /api/orders/{number}/dea": Permission.PURCHASE,
+    "POST /api/orders/{number}/approve": Permission.PURCHASE,
+    "POST /api/orders/{number}/cancel": Permission.PURCHASE,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -177,6 +186,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "levels": pending_recommendation,
     "jobs": lambda hospital: str(finished_job(hospital.engine)),
     "discrepancies": lambda hospital: str(open_discrepancy(hospital.engine)),
+    "orders": lambda hospital: draft_order(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -227,6 +237,42 @@ def finished_job(engine: Engine) -> int:
     return job
 
 
+def draft_order(engine: Engine) -> str:
+    """A new draft order of one Schedule II line with its DEA Form 222 number: it can be
+    approved, cancelled and given its number again."""
+    with SqlUnitOfWork(engine) as uow:
+        morphine = uow.items.get("MORPH2INJ")
+        store = uow.locations.get("MAIN-STORE")
+        assert morphine is not None and store is not None
+        partner = uow.prices.partner("Example Wholesale Drug Co", kind="wholesaler")
+        order_id = uow.orders.add(
+            PurchaseOrder(
+                number="",
+                wholesaler="Example Wholesale Drug Co",
+                status=OrderStatus.DRAFT,
+                created_at=NOW,
+                created_by="tests",
+                lines=[
+                    OrderLine(
+                        line_number=1,
+                        product_id=morphine.product_ids[0],
+                        ndc="98765-0210-1",
+                        item_code="MORPH2INJ",
+                        item_name="morphine",
+                        package_size=10,
+                        packages=1,
+                        package_price=Decimal("31.20"),
+                        dea_form_number="261234567",
+                    )
+                ],
+            ),
+            partner_id=partner,
+            location_id=store.id or 0,
+        )
+        uow.commit()
+    return f"PO{order_id:06d}"
+
+
 def open_discrepancy(engine: Engine) -> int:
     """A new open discrepancy: a cabinet's report of more acetaminophen than the ED pocket
     holds (a pocket no other call takes from)."""
@@ -259,6 +305,8 @@ def no_job_running(hospital: Hospital) -> dict[str, Any]:
 
 
 BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
+    "/api/orders/{number}/dea": lambda _: {"line": 1, "number": "261234567"},
+    "/api/orders/{number}/cancel": lambda _: {"reason": "the walk"},
     "/api/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/api/planning/jobs": no_job_running,

@@ -24,6 +24,7 @@ from rxsupply.adapters.repositories.items import SqlItems
 from rxsupply.adapters.repositories.ledger import SqlLedger
 from rxsupply.adapters.repositories.locations import SqlLocations
 from rxsupply.adapters.repositories.lots import SqlLots
+from rxsupply.adapters.repositories.orders import SqlOrders
 from rxsupply.adapters.repositories.packages import SqlPackages
 from rxsupply.adapters.repositories.planning_jobs import SqlPlanningJobs
 from rxsupply.adapters.repositories.prices import SqlPrices
@@ -43,6 +44,7 @@ __all__ = [
     "SqlLedger",
     "SqlLocations",
     "SqlLots",
+    "SqlOrders",
     "SqlPackages",
     "SqlPlanningJobs",
     "SqlPrices",

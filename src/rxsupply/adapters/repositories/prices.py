@@ -35,6 +35,16 @@ class SqlPrices:
             self.conn.execute(update(tp).where(tp.c.id == row.id).values(role=role))
         return int(row.id)
 
+    def primary_wholesaler(self) -> str | None:
+        """The wholesaler marked primary (the first by name when several are)."""
+        tp = t.trading_partner
+        return self.conn.execute(
+            select(tp.c.name)
+            .where(tp.c.kind == "wholesaler", tp.c.role == "primary")
+            .order_by(tp.c.name)
+            .limit(1)
+        ).scalar_one_or_none()
+
     def contract(self, number: str, *, holder_id: int, tier: str) -> int:
         c = t.contract
         row = self.conn.execute(select(c.c.id, c.c.tier).where(c.c.number == number)).first()

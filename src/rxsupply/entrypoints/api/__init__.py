@@ -10,6 +10,7 @@ from rxsupply.entrypoints.api import (
     picking,
     planning_routes,
     pricing,
+    purchasing,
     reading,
     users,
 )
@@ -24,6 +25,7 @@ ROUTERS = (
     planning_routes.router,
     cabinet.router,
     pricing.router,
+    purchasing.router,
 )
 
 __all__ = ["ROUTERS"]

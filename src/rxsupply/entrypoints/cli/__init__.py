@@ -17,7 +17,7 @@ from rxsupply.errors import RxSupplyError
 # isort: off
 from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
-from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing
+from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 
 # isort: on
 
@@ -34,6 +34,7 @@ COMMAND_GROUPS = (
     planning,
     cabinet,
     pricing,
+    purchasing,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -51,6 +51,7 @@ DOING = {
     Permission.DISPENSE: "record dispenses",
     Permission.ADJUST: "adjust stock",
     Permission.IMPORT: "import files",
+    Permission.PURCHASE: "buy stock",
     Permission.SET_LEVELS: "set PAR levels",
     Permission.VIEW_AUDIT: "view the audit trail",
     Permission.MANAGE_USERS: "manage users",

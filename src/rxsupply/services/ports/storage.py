@@ -26,7 +26,7 @@ from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
-from rxsupply.services.ports.pricing import PriceRepository
+from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -277,6 +277,8 @@ class UnitOfWork(Protocol):
     def interface_messages(self) -> InterfaceMessageRepository: ...
     @property
     def prices(self) -> PriceRepository: ...
+    @property
+    def orders(self) -> OrderRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 

@@ -1,0 +1,100 @@
+"""JSON endpoints of purchase orders: the storeroom's suggested orders, an order with its
+lines, a Schedule II line's DEA Form 222 or CSOS number, approval (the answer carries the
+wholesaler's CSV and the X12 850) and cancellation. The same use cases as ``rxsupply
+orders``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+
+from rxsupply.adapters.order_documents import order_csv, x12_850
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.purchasing import OrderStatus
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.api.dependencies import Limit
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
+from rxsupply.services import purchasing
+
+router = APIRouter(prefix="/api/orders")
+Buyer = Annotated[Caller, Depends(REQUIRES[Permission.PURCHASE])]
+
+
+@router.get("", **guarded(Permission.VIEW))
+def get_orders(
+    engine: EngineDep, status: OrderStatus | None = None, limit: Limit = 100
+) -> dict[str, Any]:
+    """Purchase orders, newest first (without their lines)."""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = purchasing.list_orders(uow, status=status, limit=limit)
+    return {"data": [o.as_dict(lines=False) for o in found]}
+
+
+@router.post("/suggest", **guarded(Permission.PURCHASE))
+def post_suggestion(engine: EngineDep, who: Buyer) -> dict[str, Any]:
+    """Write today's suggested orders as drafts (one per wholesaler), and say which items at
+    their reorder point could not be ordered and why."""
+    with SqlUnitOfWork(engine) as uow:
+        done = purchasing.suggest_orders(uow, clock=clock.current(), user=who.user.username)
+    return done.as_dict()
+
+
+@router.get("/{number}", **guarded(Permission.VIEW))
+def get_order(number: str, engine: EngineDep) -> dict[str, Any]:
+    """One order with its lines and why each was suggested."""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return purchasing.get_order(uow, number).as_dict()
+
+
+class DeaFormIn(BaseModel):
+    line: int = Field(description="The Schedule II line.")
+    number: str = Field(description="Its DEA Form 222 serial number or CSOS order number.")
+
+
+@router.post("/{number}/dea", **guarded(Permission.PURCHASE))
+def post_dea_form_number(
+    number: str, body: DeaFormIn, engine: EngineDep, who: Buyer
+) -> dict[str, Any]:
+    with SqlUnitOfWork(engine) as uow:
+        done = purchasing.set_dea_form_number(
+            uow,
+            order=number,
+            line=body.line,
+            number=body.number,
+            user=who.user.username,
+            clock=clock.current(),
+        )
+    return done.as_dict()
+
+
+@router.post("/{number}/approve", **guarded(Permission.PURCHASE))
+def post_approval(number: str, engine: EngineDep, who: Buyer) -> dict[str, Any]:
+    """Approve a draft and send it: the order, its CSV and its X12 850 (409 with every reason
+    when it cannot go, such as a Schedule II line without its DEA Form 222 number)."""
+    now = clock.current()
+    with SqlUnitOfWork(engine) as uow:
+        sent = purchasing.approve_order(uow, order=number, user=who.user.username, clock=now)
+    return {
+        **sent.as_dict(),
+        "csv": order_csv(sent),
+        "x12_850": x12_850(
+            sent, ship_to="Pharmacy storeroom", now=now.now(), control_number=sent.id or 1
+        ),
+    }
+
+
+class CancelIn(BaseModel):
+    reason: str
+
+
+@router.post("/{number}/cancel", **guarded(Permission.PURCHASE))
+def post_cancellation(number: str, body: CancelIn, engine: EngineDep, who: Buyer) -> dict[str, Any]:
+    with SqlUnitOfWork(engine) as uow:
+        done = purchasing.cancel_order(
+            uow, order=number, reason=body.reason, user=who.user.username, clock=clock.current()
+        )
+    return done.as_dict()

@@ -1,0 +1,155 @@
+"""``rxsupply orders suggest | list | show | dea | approve | cancel``: purchase orders."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from rxsupply.adapters.order_documents import order_csv, x12_850
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.purchasing import OrderStatus, PurchaseOrder
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints.cli import context
+from rxsupply.entrypoints.cli.context import app
+from rxsupply.services import purchasing
+
+orders_app = typer.Typer(
+    help="Purchase orders: the storeroom's suggested orders, reviewed, approved and sent.",
+    no_args_is_help=True,
+)
+app.add_typer(orders_app, name="orders")
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+OrderArg = Annotated[str, typer.Argument(help="The order's number (PO000012) or id.")]
+
+
+def _print(order: PurchaseOrder, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(order.as_dict(), indent=1) + "\n")
+        return
+    context.out.print(
+        f"[bold]{order.number}[/bold] {escape(order.wholesaler)}: {order.status.value}, "
+        f"{len(order.lines)} lines, ${order.value:,.2f}"
+        + (f", approved by {order.approved_by}" if order.approved_by else "")
+        + (f" ({escape(order.note)})" if order.note else ""),
+        highlight=False,
+    )
+    context.emit(
+        [
+            {
+                "line": ln.line_number,
+                "item": ln.item_code,
+                "ndc": ln.ndc,
+                "packages": ln.packages,
+                "package_price": str(ln.package_price),
+                "value": str(ln.value),
+                "contract": ln.contract,
+                "schedule": ln.schedule,
+                "dea_form_number": ln.dea_form_number,
+                "status": ln.status.value,
+                "why": ln.why,
+            }
+            for ln in order.lines
+        ],
+        as_json=False,
+        title=f"{order.number} lines",
+    )
+
+
+@orders_app.command()
+def suggest(as_json: JsonOption = False) -> None:
+    """Write today's suggested orders: each storeroom item at or below its reorder point, up
+    to its order-up-to level, in whole packages of its best eligible price; one draft per
+    wholesaler (its lines replaced when a draft is there already)."""
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        done = purchasing.suggest_orders(uow, clock=context.clock(), user=user)
+    if as_json:
+        sys.stdout.write(json.dumps(done.as_dict(), indent=1) + "\n")
+        return
+    if not done.orders:
+        context.out.print("nothing at or below its reorder point", highlight=False)
+    for order in done.orders:
+        _print(order, False)
+    for item, why in done.skipped:
+        context.err.print(f"not ordered: {item}: {why}", highlight=False)
+
+
+@orders_app.command("list")
+def list_cmd(
+    status: Annotated[OrderStatus | None, typer.Option(help="Only orders in this state.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
+    as_json: JsonOption = False,
+) -> None:
+    """Purchase orders, newest first."""
+    with SqlUnitOfWork(context.engine(), readonly=True) as uow:
+        found = purchasing.list_orders(uow, status=status, limit=max(1, min(limit, 1000)))
+    context.emit([o.as_dict(lines=False) for o in found], as_json=as_json, title="Purchase orders")
+
+
+@orders_app.command()
+def show(order: OrderArg, as_json: JsonOption = False) -> None:
+    """One order with its lines and why each was suggested."""
+    with SqlUnitOfWork(context.engine(), readonly=True) as uow:
+        found = purchasing.get_order(uow, order)
+    _print(found, as_json)
+
+
+@orders_app.command()
+def dea(
+    order: OrderArg,
+    line: Annotated[int, typer.Argument(help="The Schedule II line.")],
+    number: Annotated[str, typer.Argument(help="DEA Form 222 serial or CSOS order number.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Record a Schedule II line's DEA Form 222 or CSOS order number (a draft's)."""
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        found = purchasing.set_dea_form_number(
+            uow, order=order, line=line, number=number, user=user, clock=context.clock()
+        )
+    _print(found, as_json)
+
+
+@orders_app.command()
+def approve(
+    order: OrderArg,
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", help="Where the CSV and the X12 850 are written.")
+    ] = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Approve a draft and send it: writes NUMBER.csv (the wholesaler's order file) and
+    NUMBER.850 (X12 850). Refused, with every reason, when a Schedule II line lacks its DEA
+    Form 222 or CSOS number."""
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        sent = purchasing.approve_order(uow, order=order, user=user, clock=context.clock())
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{sent.number}.csv").write_text(order_csv(sent), encoding="utf-8")
+    (out_dir / f"{sent.number}.850").write_text(
+        x12_850(sent, ship_to="Pharmacy storeroom", now=context.now(), control_number=sent.id or 1),
+        encoding="utf-8",
+    )
+    _print(sent, as_json)
+    if not as_json:
+        context.err.print(f"written: {out_dir / sent.number}.csv and .850", highlight=False)
+
+
+@orders_app.command()
+def cancel(
+    order: OrderArg,
+    reason: Annotated[str, typer.Option(help="Why (required).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Cancel a draft, or an order sent or acknowledged and not yet received."""
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        done = purchasing.cancel_order(
+            uow, order=order, reason=reason, user=user, clock=context.clock()
+        )
+    _print(done, as_json)

@@ -1,0 +1,277 @@
+"""Purchasing: the storeroom's suggested orders, and a buyer's review, approval and
+cancellation of them.
+
+- :func:`suggest_orders`: each storeroom item at or below its reorder point (usable on hand
+  plus on order, against the min) is ordered up to its order-up-to level (max), in whole
+  packages of the product with the best eligible price per dispense unit that day; lines are
+  grouped into one draft per wholesaler (a contract price is bought through the primary
+  wholesaler; a WAC from the wholesaler that quotes it), replacing the lines of that
+  wholesaler's draft. Every line says why.
+- :func:`approve_order` sends a draft (the faces write the wholesaler's CSV and the X12 850);
+  a Schedule II line needs its DEA Form 222 or CSOS order number first
+  (:func:`set_dea_form_number`).
+- :func:`cancel_order` cancels a draft or an order not yet received, with its reason.
+
+Every change is one transaction with its audit entry, under its user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.fields import check_text
+from rxsupply.domain.location import LocationKind
+from rxsupply.domain.pricing import Offer, best_offer, current_offers
+from rxsupply.domain.purchasing import (
+    OrderLine,
+    OrderStatus,
+    PurchaseOrder,
+    check_dea_form_number,
+)
+from rxsupply.errors import InvalidValue, NotFound, OrderRefused
+from rxsupply.services.audit import record
+from rxsupply.services.ports import UnitOfWork
+
+CANCELLABLE = (OrderStatus.DRAFT, OrderStatus.SENT, OrderStatus.ACKNOWLEDGED)
+
+
+@dataclass(slots=True)
+class Suggestion:
+    """The drafts a suggestion wrote, and the items at their reorder point it could not
+    order (and why)."""
+
+    orders: list[PurchaseOrder] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "orders": [o.as_dict() for o in self.orders],
+            "skipped": [{"item": i, "why": w} for i, w in self.skipped],
+        }
+
+
+def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
+    """Write this day's suggested orders as drafts, one per wholesaler and storeroom."""
+    _check_user(user)
+    today, now = clock.today(), clock.now()
+    stores = {loc.id or 0: loc for loc in uow.locations.of_kind(LocationKind.STOREROOM)}
+    levels = [lv for lv in uow.stock_levels.all() if lv.location_id in stores]
+    members = uow.prices.item_products(None)
+    ids = uow.items.ids_by_code()
+    by_id = {ids[code]: code for code in members if code in ids}
+    wanted = [(lv, by_id[lv.item_id]) for lv in levels if lv.item_id in by_id]
+    products = {p for _, code in wanted for p in members[code][1]}
+    book = uow.ledger.load_book(roots=set(stores), product_ids=products, lock=False)
+    on_order = uow.orders.on_order(products)
+    offers: dict[int, list[Offer]] = {}
+    for o in uow.prices.offers(products):
+        offers.setdefault(o.product_id, []).append(o)
+    primary = uow.prices.primary_wholesaler()
+    result = Suggestion()
+    grouped: dict[tuple[str, int], list[OrderLine]] = {}
+    for level, code in sorted(wanted, key=lambda w: w[1]):
+        name, item_products = members[code]
+        have = book.available(level.location_id, item_products, on=today)
+        coming = sum(on_order.get(p, 0) for p in item_products)
+        position = have + coming
+        if position > level.min_level:
+            continue
+        need = level.max_level - position
+        if need <= 0:
+            continue
+        mine = [o for p in item_products for o in offers.get(p, [])]
+        best = best_offer(mine, today)
+        if best is None:
+            result.skipped.append((code, "no price in force for any of its products"))
+            continue
+        wholesaler = (
+            best.wholesaler if best.source == "wac" else (primary or _quoting(mine, best, today))
+        )
+        if not wholesaler:
+            result.skipped.append((code, f"no wholesaler to buy {best.ndc} through"))
+            continue
+        packages = -(-need // max(best.package_size, 1))
+        source = f"contract {best.contract}" if best.source == "contract" else f"WAC {wholesaler}"
+        why = (
+            f"at or below its reorder point at {stores[level.location_id].code}: {have} usable "
+            f"+ {coming} on order = {position} <= min {level.min_level}; up to max "
+            f"{level.max_level}: {need} units = {packages} x {best.package_size} of {best.ndc}, "
+            f"the best eligible price ({best.unit_price} a unit, {source})"
+        )
+        lines = grouped.setdefault((wholesaler, level.location_id), [])
+        lines.append(
+            OrderLine(
+                line_number=len(lines) + 1,
+                product_id=best.product_id,
+                ndc=best.ndc,
+                item_code=code,
+                item_name=name,
+                package_size=best.package_size,
+                packages=packages,
+                package_price=best.price,
+                contract=best.contract,
+                why=why,
+            )
+        )
+    for (wholesaler, location_id), lines in sorted(grouped.items()):
+        partner_id = uow.prices.partner(wholesaler, kind="wholesaler")
+        draft = uow.orders.draft_for(partner_id, location_id)
+        if draft is None:
+            order = PurchaseOrder(
+                number="",
+                wholesaler=wholesaler,
+                status=OrderStatus.DRAFT,
+                created_at=now,
+                created_by=user,
+                lines=lines,
+            )
+            draft = uow.orders.add(order, partner_id=partner_id, location_id=location_id)
+        else:
+            uow.orders.replace_lines(draft, lines)
+        found = uow.orders.get(draft)
+        assert found is not None
+        result.orders.append(found)
+    record(
+        uow,
+        user=user,
+        action="suggest_orders",
+        entity="purchase_order",
+        now=now,
+        after={
+            "orders": [o.number for o in result.orders],
+            "lines": sum(len(o.lines) for o in result.orders),
+            "skipped": result.skipped,
+        },
+    )
+    uow.commit()
+    return result
+
+
+def _quoting(offers: list[Offer], best: Offer, today: date) -> str:
+    """The wholesaler quoting the cheapest WAC for the product on contract."""
+    quotes = [
+        o
+        for o in current_offers(offers, today)
+        if o.source == "wac" and o.product_id == best.product_id
+    ]
+    return min(quotes, key=lambda o: o.price).wholesaler if quotes else ""
+
+
+def get_order(uow: UnitOfWork, order: str) -> PurchaseOrder:
+    """An order by its number (``PO000012``) or id."""
+    order_id = uow.orders.find(order) if not order.isdigit() else int(order)
+    found = uow.orders.get(order_id) if order_id is not None else None
+    if found is None:
+        raise NotFound("purchase order", order)
+    return found
+
+
+def list_orders(
+    uow: UnitOfWork, *, status: OrderStatus | None = None, limit: int = 100
+) -> list[PurchaseOrder]:
+    return uow.orders.listed(status=status, limit=limit)
+
+
+def set_dea_form_number(
+    uow: UnitOfWork, *, order: str, line: int, number: str, user: str, clock: Clock
+) -> PurchaseOrder:
+    """Record a Schedule II line's DEA Form 222 serial number or CSOS order number (on a
+    draft)."""
+    _check_user(user)
+    value = check_dea_form_number(number)
+    found = get_order(uow, order)
+    if found.status is not OrderStatus.DRAFT:
+        raise OrderRefused(f"order {found.number} is {found.status.value}: it is not a draft")
+    target = next((ln for ln in found.lines if ln.line_number == line), None)
+    if target is None:
+        raise NotFound("order line", f"{found.number} line {line}")
+    if not target.needs_dea_form:
+        raise OrderRefused(
+            f"line {line} ({target.ndc} {target.item_name}) is not Schedule II: it takes no DEA "
+            "Form 222 number"
+        )
+    uow.orders.set_dea_form_number(found.id or 0, line, value)
+    record(
+        uow,
+        user=user,
+        action="dea_form_number",
+        entity="purchase_order",
+        key=found.number,
+        now=clock.now(),
+        after={"line": line, "ndc": target.ndc, "dea_form_number": value},
+    )
+    uow.commit()
+    return get_order(uow, found.number)
+
+
+def approve_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> PurchaseOrder:
+    """Approve a draft and send it; refused, with every reason, when it cannot go."""
+    _check_user(user)
+    found = get_order(uow, order)
+    problems = found.problems_before_sending()
+    if problems:
+        raise OrderRefused(f"order {found.number} was not sent: " + "; ".join(problems))
+    now = clock.now()
+    if not uow.orders.set_status(
+        found.id or 0,
+        allowed=[OrderStatus.DRAFT],
+        status=OrderStatus.SENT,
+        approved_by=user,
+        approved_at=now,
+    ):
+        raise OrderRefused(f"order {found.number} changed meanwhile: it is no longer a draft")
+    record(
+        uow,
+        user=user,
+        action="approve_order",
+        entity="purchase_order",
+        key=found.number,
+        now=now,
+        before={"status": found.status.value},
+        after={
+            "status": OrderStatus.SENT.value,
+            "wholesaler": found.wholesaler,
+            "lines": len(found.lines),
+            "value": str(found.value),
+        },
+    )
+    uow.commit()
+    return get_order(uow, found.number)
+
+
+def cancel_order(
+    uow: UnitOfWork, *, order: str, reason: str, user: str, clock: Clock
+) -> PurchaseOrder:
+    """Cancel a draft, or an order sent or acknowledged and not yet received, with why."""
+    _check_user(user)
+    check_text("reason", reason, limit=500)
+    if not reason.strip():
+        raise InvalidValue("reason", "say why the order is cancelled")
+    found = get_order(uow, order)
+    now = clock.now()
+    if found.status not in CANCELLABLE or not uow.orders.set_status(
+        found.id or 0, allowed=CANCELLABLE, status=OrderStatus.CANCELLED, note=reason.strip()
+    ):
+        raise OrderRefused(
+            f"order {found.number} is {found.status.value}: only a draft, or an order sent or "
+            "acknowledged and not yet received, can be cancelled"
+        )
+    record(
+        uow,
+        user=user,
+        action="cancel_order",
+        entity="purchase_order",
+        key=found.number,
+        now=now,
+        before={"status": found.status.value},
+        after={"status": OrderStatus.CANCELLED.value, "reason": reason.strip()},
+    )
+    uow.commit()
+    return get_order(uow, found.number)
+
+
+def _check_user(user: str) -> None:
+    if not user or not user.strip():
+        raise InvalidValue("user", "every change names the user who makes it")

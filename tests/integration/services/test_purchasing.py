@@ -1,0 +1,200 @@
+"""Purchasing on each database: the storeroom's suggested order (items at or below their
+reorder point, up to their order-up-to level, in whole packages of the best eligible price,
+one draft per wholesaler), a Schedule II line refused without its DEA Form 222 number, the
+order sent, then on order, and cancelled with its reason."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, select
+from tests.conftest import CLOCK, EXAMPLES, NOW, TESTER, load_examples
+
+from rxsupply.adapters import tables
+from rxsupply.adapters.csv_files import read_csv_table
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.levels import StockLevel
+from rxsupply.domain.purchasing import OrderStatus
+from rxsupply.errors import InvalidValue, NotFound, OrderRefused
+from rxsupply.services import purchasing
+from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
+
+BUYER = "buyer"
+
+
+@pytest.fixture
+def storeroom(hospital: Engine) -> Engine:
+    """The example hospital with its prices, and reorder points at the storeroom: ondansetron
+    (350 vials on hand) at 400 / 600, morphine (60 syringes, Schedule II) at 100 / 120,
+    acetaminophen (2,000 tablets) at 100 / 500."""
+    table = read_csv_table(
+        EXAMPLES / "prices.csv", required=PRICE_COLUMNS[0], optional=PRICE_COLUMNS[1]
+    )
+    with SqlUnitOfWork(hospital) as uow:
+        import_prices(uow, table, now=NOW, user=TESTER)
+        store = uow.locations.get("MAIN-STORE")
+        ids = uow.items.ids_by_code()
+        for item, low, high in (
+            ("ONDA4INJ", 400, 600),
+            ("MORPH2INJ", 100, 120),
+            ("APAP325TAB", 100, 500),
+        ):
+            uow.stock_levels.save(
+                StockLevel(
+                    location_id=store.id or 0, item_id=ids[item], min_level=low, max_level=high
+                ),
+                now=NOW,
+                user=TESTER,
+            )
+        uow.commit()
+    return hospital
+
+
+def suggest(engine: Engine) -> purchasing.Suggestion:
+    with SqlUnitOfWork(engine) as uow:
+        return purchasing.suggest_orders(uow, clock=CLOCK, user=BUYER)
+
+
+def test_the_suggested_order_buys_up_to_max_in_whole_packages_of_the_best_price(
+    storeroom: Engine,
+) -> None:
+    done = suggest(storeroom)
+
+    (order,) = done.orders
+    assert (order.wholesaler, order.status, order.created_by) == (
+        "Example Wholesale Drug Co",
+        OrderStatus.DRAFT,
+        BUYER,
+    )
+    lines = {ln.item_code: ln for ln in order.lines}
+    assert set(lines) == {"ONDA4INJ", "MORPH2INJ"}  # acetaminophen is above its reorder point
+    onda = lines["ONDA4INJ"]
+    # 350 usable <= min 400: 250 vials up to 600, the tray on contract ($0.60 a vial): 10 trays
+    assert (onda.ndc, onda.packages, onda.package_price, onda.contract) == (
+        "98765-401-02",
+        10,
+        Decimal("15.0000"),
+        "GPO-2026-117",
+    )
+    assert "350 usable + 0 on order = 350 <= min 400" in onda.why
+    morphine = lines["MORPH2INJ"]
+    assert (morphine.packages, morphine.schedule, morphine.contract) == (6, "CII", "")
+    assert order.value == Decimal("150.00") + Decimal("187.20")
+
+
+def test_a_schedule_ii_line_stops_the_order_until_its_222_number_is_recorded(
+    storeroom: Engine,
+) -> None:
+    (order,) = suggest(storeroom).orders
+    morphine = next(ln for ln in order.lines if ln.schedule == "CII")
+    onda = next(ln for ln in order.lines if ln.schedule != "CII")
+
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(OrderRefused) as refused:
+        purchasing.approve_order(uow, order=order.number, user=BUYER, clock=CLOCK)
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(InvalidValue):
+        purchasing.set_dea_form_number(
+            uow, order=order.number, line=morphine.line_number, number="12", user=BUYER, clock=CLOCK
+        )
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(OrderRefused):
+        purchasing.set_dea_form_number(
+            uow,
+            order=order.number,
+            line=onda.line_number,
+            number="261234567",
+            user=BUYER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(storeroom) as uow:
+        purchasing.set_dea_form_number(
+            uow,
+            order=order.number,
+            line=morphine.line_number,
+            number="261234567",
+            user=BUYER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(storeroom) as uow:
+        sent = purchasing.approve_order(uow, order=order.number, user=BUYER, clock=CLOCK)
+
+    assert f"line {morphine.line_number} (98765-0210-1" in str(refused.value)
+    assert "DEA Form 222" in str(refused.value)
+    assert (sent.status, sent.approved_by, sent.approved_at) == (OrderStatus.SENT, BUYER, NOW)
+    with storeroom.connect() as conn:
+        actions = conn.execute(
+            select(tables.audit.c.action).where(tables.audit.c.entity == "purchase_order")
+        ).scalars()
+        assert list(actions) == ["suggest_orders", "dea_form_number", "approve_order"]
+
+
+def test_what_is_on_order_counts_in_the_next_suggestion(storeroom: Engine) -> None:
+    (order,) = suggest(storeroom).orders
+    with SqlUnitOfWork(storeroom) as uow:
+        morphine = next(ln for ln in order.lines if ln.schedule == "CII")
+        purchasing.set_dea_form_number(
+            uow,
+            order=order.number,
+            line=morphine.line_number,
+            number="CSOS-778812",
+            user=BUYER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(storeroom) as uow:
+        purchasing.approve_order(uow, order=order.number, user=BUYER, clock=CLOCK)
+
+    again = suggest(storeroom)
+
+    assert again.orders == []
+
+
+def test_a_second_suggestion_rewrites_the_wholesalers_draft(storeroom: Engine) -> None:
+    first = suggest(storeroom).orders[0]
+
+    second = suggest(storeroom).orders[0]
+
+    assert second.number == first.number
+    with SqlUnitOfWork(storeroom, readonly=True) as uow:
+        assert len(purchasing.list_orders(uow)) == 1
+
+
+def test_an_order_is_cancelled_with_its_reason_once(storeroom: Engine) -> None:
+    (order,) = suggest(storeroom).orders
+
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(InvalidValue):
+        purchasing.cancel_order(uow, order=order.number, reason=" ", user=BUYER, clock=CLOCK)
+    with SqlUnitOfWork(storeroom) as uow:
+        done = purchasing.cancel_order(
+            uow, order=order.number, reason="wholesaler outage", user=BUYER, clock=CLOCK
+        )
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(OrderRefused) as refused:
+        purchasing.cancel_order(uow, order=order.number, reason="again", user=BUYER, clock=CLOCK)
+
+    assert (done.status, done.note) == (OrderStatus.CANCELLED, "wholesaler outage")
+    assert "is cancelled" in str(refused.value)
+
+
+def test_an_unknown_order_is_not_found(storeroom: Engine) -> None:
+    with SqlUnitOfWork(storeroom, readonly=True) as uow, pytest.raises(NotFound):
+        purchasing.get_order(uow, "PO999999")
+
+
+def test_an_item_without_any_price_is_listed_not_ordered(hospital: Engine) -> None:
+    load_examples(hospital, "purchases")  # invoices, but no price file
+    with SqlUnitOfWork(hospital) as uow:
+        store = uow.locations.get("MAIN-STORE")
+        uow.stock_levels.save(
+            StockLevel(
+                location_id=store.id or 0,
+                item_id=uow.items.ids_by_code()["ONDA4INJ"],
+                min_level=400,
+                max_level=600,
+            ),
+            now=NOW,
+            user=TESTER,
+        )
+        uow.commit()
+
+    done = suggest(hospital)
+
+    assert done.orders == []
+    assert done.skipped == [("ONDA4INJ", "no price in force for any of its products")]
