@@ -34,6 +34,7 @@ def storeroom(hospital: Engine) -> Engine:
     with SqlUnitOfWork(hospital) as uow:
         import_prices(uow, table, now=NOW, user=TESTER)
         store = uow.locations.get("MAIN-STORE")
+        assert store is not None
         ids = uow.items.ids_by_code()
         for item, low, high in (
             ("ONDA4INJ", 400, 600),
@@ -182,6 +183,7 @@ def test_an_item_without_any_price_is_listed_not_ordered(hospital: Engine) -> No
     load_examples(hospital, "purchases")  # invoices, but no price file
     with SqlUnitOfWork(hospital) as uow:
         store = uow.locations.get("MAIN-STORE")
+        assert store is not None
         uow.stock_levels.save(
             StockLevel(
                 location_id=store.id or 0,
