@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.fields import check_text
@@ -33,6 +34,7 @@ from rxsupply.domain.purchasing import (
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services.audit import record
 from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.references import resolve_products
 
 CANCELLABLE = (OrderStatus.DRAFT, OrderStatus.SENT, OrderStatus.ACKNOWLEDGED)
 
@@ -201,6 +203,69 @@ def set_dea_form_number(
         key=found.number,
         now=clock.now(),
         after={"line": line, "ndc": target.ndc, "dea_form_number": value},
+    )
+    uow.commit()
+    return get_order(uow, found.number)
+
+
+def add_order_line(
+    uow: UnitOfWork,
+    *,
+    order: str,
+    product: str,
+    packages: int,
+    user: str,
+    clock: Clock,
+    package_price: Decimal | None = None,
+) -> PurchaseOrder:
+    """Add a line to a draft by hand: ``packages`` of a product (an NDC in any form, or a
+    GTIN), at ``package_price`` or else its best eligible price today."""
+    _check_user(user)
+    if packages <= 0 or packages > 1_000_000:
+        raise InvalidValue("packages", "must be a whole number of packages from 1", packages)
+    found = get_order(uow, order)
+    if found.status is not OrderStatus.DRAFT:
+        raise OrderRefused(f"order {found.number} is {found.status.value}: lines go on a draft")
+    resolved = resolve_products(uow, [product]).get(product)
+    if not isinstance(resolved, int):
+        raise NotFound("product", product, str(resolved))
+    today = clock.today()
+    offers = uow.prices.offers([resolved])
+    best = best_offer(offers, today)
+    price = package_price
+    if price is None:
+        if best is None:
+            raise InvalidValue("package_price", f"no price in force for {product}: give one")
+        price = best.price
+    if price <= 0:
+        raise InvalidValue("package_price", "must be above zero", str(price))
+    items = uow.prices.items_of([resolved])
+    code, name, _ = items.get(resolved, ("", "", []))
+    size = next((o.package_size for o in offers), None)
+    lines = list(found.lines)
+    lines.append(
+        OrderLine(
+            line_number=max((ln.line_number for ln in lines), default=0) + 1,
+            product_id=resolved,
+            ndc=best.ndc if best else product,
+            item_code=code,
+            item_name=name,
+            package_size=size or 1,
+            packages=packages,
+            package_price=price,
+            contract=best.contract if best and best.price == price else "",
+            why=f"added by {user}",
+        )
+    )
+    uow.orders.replace_lines(found.id or 0, lines)
+    record(
+        uow,
+        user=user,
+        action="add_order_line",
+        entity="purchase_order",
+        key=found.number,
+        now=clock.now(),
+        after={"product": product, "packages": packages, "package_price": str(price)},
     )
     uow.commit()
     return get_order(uow, found.number)

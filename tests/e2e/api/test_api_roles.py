@@ -127,6 +127,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/orders/suggest": Permission.PURCHASE,
     "GET /api/orders/{number}": Permission.VIEW,
     "POST /api/orders/{number}/dea": Permission.PURCHASE,
+    "POST /api/orders/{number}/lines": Permission.PURCHASE,
     "POST /api/orders/{number}/approve": Permission.PURCHASE,
     "POST /api/orders/{number}/cancel": Permission.PURCHASE,
     # accounts (JSON)
@@ -306,6 +307,11 @@ def no_job_running(hospital: Hospital) -> dict[str, Any]:
 
 BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
     "/api/orders/{number}/dea": lambda _: {"line": 1, "number": "261234567"},
+    "/api/orders/{number}/lines": lambda _: {
+        "product": "98765-3250-01",
+        "packages": 1,
+        "package_price": "4.10",
+    },
     "/api/orders/{number}/cancel": lambda _: {"reason": "the walk"},
     "/api/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},

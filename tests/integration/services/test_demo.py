@@ -12,6 +12,8 @@ from rxsupply.adapters.demo_catalogue import demo_items
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.services.demo import build_demo
+from rxsupply.services.pricing import best_prices, contract_compliance
+from rxsupply.services.purchasing import suggest_orders
 
 END = date(2026, 11, 1)
 CLOCK = FixedClock(datetime.combine(END, time(0), EASTERN), EASTERN)
@@ -88,3 +90,22 @@ def test_demo_ndcs_use_labeler_codes_reserved_for_the_demo(sqlite_engine: Engine
         ndcs = conn.execute(select(tables.product.c.ndc)).scalars().all()
 
     assert {n.split("-")[0] for n in ndcs} <= set(DEMO_LABELER_CODES)
+
+
+def test_the_demo_buys_mostly_on_contract_and_its_storeroom_suggests_orders(
+    sqlite_engine: Engine,
+) -> None:
+    _build(sqlite_engine, days=60)
+
+    with SqlUnitOfWork(sqlite_engine, readonly=True) as uow:
+        report = contract_compliance(uow, start=date(2026, 9, 1), end=date(2026, 10, 31))
+        (onda,) = best_prices(uow, on=date(2026, 10, 31), item="ITM-00883")
+    with SqlUnitOfWork(sqlite_engine) as uow:
+        suggested = suggest_orders(uow, clock=CLOCK, user=TESTER)
+
+    assert report.lines > 0
+    share = report.share_on_contract
+    assert share is not None and 0.7 < share < 1.0  # an alternate now and then, off contract
+    assert onda.best is not None and onda.best.source == "contract"
+    assert [o.wholesaler for o in suggested.orders] == ["Demo Wholesale Drug Co"]
+    assert suggested.orders[0].lines

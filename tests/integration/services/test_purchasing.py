@@ -200,3 +200,31 @@ def test_an_item_without_any_price_is_listed_not_ordered(hospital: Engine) -> No
 
     assert done.orders == []
     assert done.skipped == [("ONDA4INJ", "no price in force for any of its products")]
+
+
+def test_a_line_added_by_hand_takes_its_best_price_and_an_unknown_ndc_is_refused(
+    storeroom: Engine,
+) -> None:
+    (order,) = suggest(storeroom).orders
+
+    with SqlUnitOfWork(storeroom) as uow:
+        added = purchasing.add_order_line(
+            uow, order=order.number, product="98765-3250-01", packages=2, user=BUYER, clock=CLOCK
+        )
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(NotFound) as unknown:
+        purchasing.add_order_line(
+            uow, order=order.number, product="99999-999-99", packages=1, user=BUYER, clock=CLOCK
+        )
+    with SqlUnitOfWork(storeroom, readonly=True) as uow:
+        after = purchasing.get_order(uow, order.number)
+
+    line = added.lines[-1]
+    assert (line.ndc, line.item_code, line.packages, line.package_price, line.contract) == (
+        "98765-3250-1",  # the product's own NDC (5-4-1) for the 11-digit form given
+        "APAP325TAB",
+        2,
+        Decimal("3.5000"),
+        "GPO-2026-117",
+    )
+    assert "99999-999-99" in str(unknown.value)
+    assert len(after.lines) == len(added.lines)  # nothing written for the unknown NDC

@@ -5,6 +5,7 @@ orders``."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -67,6 +68,30 @@ def post_dea_form_number(
             number=body.number,
             user=who.user.username,
             clock=clock.current(),
+        )
+    return done.as_dict()
+
+
+class LineIn(BaseModel):
+    product: str = Field(description="NDC (any form) or GTIN.")
+    packages: int
+    package_price: Decimal | None = Field(
+        None, description="Per package; default its best eligible price today."
+    )
+
+
+@router.post("/{number}/lines", status_code=201, **guarded(Permission.PURCHASE))
+def post_line(number: str, body: LineIn, engine: EngineDep, who: Buyer) -> dict[str, Any]:
+    """Add a line to a draft by hand (404 for an unknown NDC, nothing written)."""
+    with SqlUnitOfWork(engine) as uow:
+        done = purchasing.add_order_line(
+            uow,
+            order=number,
+            product=body.product,
+            packages=body.packages,
+            user=who.user.username,
+            clock=clock.current(),
+            package_price=body.package_price,
         )
     return done.as_dict()
 

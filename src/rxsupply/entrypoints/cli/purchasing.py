@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from rxsupply.adapters.order_documents import order_csv, x12_850
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.fields import parse_money
 from rxsupply.domain.purchasing import OrderStatus, PurchaseOrder
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -113,6 +114,31 @@ def dea(
             uow, order=order, line=line, number=number, user=user, clock=context.clock()
         )
     _print(found, as_json)
+
+
+@orders_app.command("add-line")
+def add_line(
+    order: OrderArg,
+    product: Annotated[str, typer.Argument(help="NDC (any form) or GTIN.")],
+    packages: Annotated[int, typer.Argument(help="Whole packages.")],
+    price: Annotated[
+        str | None, typer.Option(help="Package price (default: its best eligible price).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a line to a draft by hand."""
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        done = purchasing.add_order_line(
+            uow,
+            order=order,
+            product=product,
+            packages=packages,
+            user=user,
+            clock=context.clock(),
+            package_price=parse_money(price, "--price") if price else None,
+        )
+    _print(done, as_json)
 
 
 @orders_app.command()

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 import numpy as np
 
@@ -23,11 +24,12 @@ from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.product import Criticality, DEASchedule, Item, Product
 from rxsupply.services.audit import entry
-from rxsupply.services.demo.days import REVIEW_HOUR, Days, Hospital, order
+from rxsupply.services.demo.days import REVIEW_HOUR, WHOLESALER, Days, Hospital, order
 from rxsupply.services.demo.demand import HOUR_WEIGHTS, Draws, backorders, pocket_demand
 from rxsupply.services.demo.tree import LEAD_DAYS, DemoPocket, facility_code, locations
 from rxsupply.services.ledger import Bulk
 from rxsupply.services.ports import DemoItem, UnitOfWork
+from rxsupply.services.ports.pricing import CataloguePrice, ContractPrice
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,7 @@ def build_demo(
         )
     )
     uow.purchases.save_many(sim.purchases)
+    _prices(uow, products, item_products, start, today)
     uow.stock_levels.save_many(
         _settings(pockets, items, hospital.store_ids, fac_item_daily), now=now, user=user
     )
@@ -142,6 +145,60 @@ def build_demo(
         first_day=start,
         last_day=today - timedelta(days=1),
     )
+
+
+GPO = "Demo Purchasing Alliance"
+GPO_CONTRACT = "DEMO-GPO-2025"
+SECONDARY = "Demo Secondary Supply"
+WAC_OVER_CONTRACT = Decimal("1.20")
+SECONDARY_OVER_CONTRACT = Decimal("1.28")
+
+
+def _prices(
+    uow: UnitOfWork,
+    products: Sequence[Product],
+    item_products: Sequence[Sequence[int]],
+    start: date,
+    today: date,
+) -> None:
+    """The demo's prices: each item's first product on the GPO's contract (tier T1, held) at
+    the price the storeroom has been paying; every product in the primary wholesaler's
+    catalogue at 20 % above that (WAC), and every other one at the secondary wholesaler's 28 %
+    above. The storeroom's occasional alternates were bought off contract, as in life."""
+    primary = uow.prices.partner(WHOLESALER, kind="wholesaler", role="primary")
+    secondary = uow.prices.partner(SECONDARY, kind="wholesaler", role="secondary")
+    holder = uow.prices.partner(GPO, kind="gpo")
+    contract = uow.prices.contract(GPO_CONTRACT, holder_id=holder, tier="T1")
+    cent = Decimal("0.01")
+    by_id = {p.id: p for p in products if p.id is not None}
+    catalogue: list[CataloguePrice] = []
+    contracted: list[ContractPrice] = []
+    for n, (pid, product) in enumerate(sorted(by_id.items())):
+        cost = product.package_cost or Decimal("1")
+        catalogue.append(
+            CataloguePrice(primary, pid, (cost * WAC_OVER_CONTRACT).quantize(cent), start)
+        )
+        if n % 2:
+            catalogue.append(
+                CataloguePrice(
+                    secondary, pid, (cost * SECONDARY_OVER_CONTRACT).quantize(cent), start
+                )
+            )
+    for pids in item_products:
+        first = by_id.get(pids[0]) if pids else None
+        if first is not None and first.id is not None:
+            contracted.append(
+                ContractPrice(
+                    contract,
+                    first.id,
+                    "T1",
+                    (first.package_cost or Decimal("1")).quantize(cent),
+                    start,
+                    today + timedelta(days=365),
+                )
+            )
+    uow.prices.save_catalogue(catalogue)
+    uow.prices.save_contract_prices(contracted)
 
 
 def _formulary(
