@@ -159,3 +159,23 @@ class PurchaseOrder:
         if lines:
             out["lines"] = [ln.as_dict() for ln in self.lines]
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class LineAck:
+    """A wholesaler's answer on one order line (X12 855 ``ACK``): ``status`` IA accepted, IB
+    backordered, IR or ID rejected or deleted, IQ quantity changed (to ``quantity``)."""
+
+    line_number: int
+    status: str
+    quantity: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderAck:
+    """A wholesaler's acknowledgement of a purchase order (X12 855)."""
+
+    po_number: str
+    ack_type: str
+    sender: str
+    lines: list[LineAck] = field(default_factory=list)

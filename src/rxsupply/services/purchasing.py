@@ -26,6 +26,8 @@ from rxsupply.domain.fields import check_text
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.pricing import Offer, best_offer, current_offers
 from rxsupply.domain.purchasing import (
+    LineStatus,
+    OrderAck,
     OrderLine,
     OrderStatus,
     PurchaseOrder,
@@ -300,6 +302,83 @@ def approve_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> Pu
             "wholesaler": found.wholesaler,
             "lines": len(found.lines),
             "value": str(found.value),
+        },
+    )
+    uow.commit()
+    return get_order(uow, found.number)
+
+
+ACK_LINE = {
+    "IA": LineStatus.OPEN,
+    "IQ": LineStatus.OPEN,
+    "IB": LineStatus.BACKORDERED,
+    "IR": LineStatus.CANCELLED,
+    "ID": LineStatus.CANCELLED,
+}
+
+
+def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock) -> PurchaseOrder:
+    """Record a wholesaler's acknowledgement (X12 855) of a sent order: each line accepted,
+    backordered (a shortage signal), rejected or changed in quantity; the order acknowledged,
+    or cancelled when the wholesaler rejects it whole (``BAK02`` RJ)."""
+    _check_user(user)
+    found = get_order(uow, ack.po_number)
+    if found.status not in (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED):
+        raise OrderRefused(
+            f"order {found.number} is {found.status.value}: an acknowledgement cannot change it"
+        )
+    by_number = {ln.line_number: ln for ln in found.lines}
+    changed: list[dict[str, object]] = []
+    for answer in ack.lines:
+        line = by_number.get(answer.line_number)
+        if line is None:
+            raise InvalidValue("PO101", f"order {found.number} has no line {answer.line_number}")
+        status = ACK_LINE.get(answer.status)
+        if status is None:
+            raise InvalidValue(
+                "ACK01", f"line {answer.line_number}: {answer.status!r} is not IA, IB, IR, ID or IQ"
+            )
+        if answer.status == "IQ":
+            if answer.quantity is None or answer.quantity <= 0:
+                raise InvalidValue(
+                    "ACK02", f"line {answer.line_number}: a changed quantity above 0"
+                )
+            line.packages = answer.quantity
+        line.status = status
+        changed.append(
+            {
+                "line": line.line_number,
+                "ndc": line.ndc,
+                "status": status.value,
+                "packages": line.packages,
+            }
+        )
+    rejected = ack.ack_type == "RJ"
+    new_status = OrderStatus.CANCELLED if rejected else OrderStatus.ACKNOWLEDGED
+    uow.orders.replace_lines(found.id or 0, found.lines)
+    if not uow.orders.set_status(
+        found.id or 0,
+        allowed=[OrderStatus.SENT, OrderStatus.ACKNOWLEDGED],
+        status=new_status,
+        note="rejected by the wholesaler (855)" if rejected else None,
+    ):
+        raise OrderRefused(f"order {found.number} changed meanwhile")
+    record(
+        uow,
+        user=user,
+        action="acknowledge_order",
+        entity="purchase_order",
+        key=found.number,
+        now=clock.now(),
+        before={"status": found.status.value},
+        after={
+            "status": new_status.value,
+            "ack_type": ack.ack_type,
+            "from": ack.sender,
+            "lines": changed,
+            "backordered": [
+                c["ndc"] for c in changed if c["status"] == LineStatus.BACKORDERED.value
+            ],
         },
     )
     uow.commit()

@@ -15,7 +15,7 @@ from rxsupply.adapters import tables
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.levels import StockLevel
-from rxsupply.domain.purchasing import OrderStatus
+from rxsupply.domain.purchasing import LineAck, LineStatus, OrderAck, OrderStatus, PurchaseOrder
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services import purchasing
 from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
@@ -228,3 +228,75 @@ def test_a_line_added_by_hand_takes_its_best_price_and_an_unknown_ndc_is_refused
     )
     assert "99999-999-99" in str(unknown.value)
     assert len(after.lines) == len(added.lines)  # nothing written for the unknown NDC
+
+
+def sent_order(engine: Engine) -> PurchaseOrder:
+    (order,) = suggest(engine).orders
+    morphine = next(ln for ln in order.lines if ln.schedule == "CII")
+    with SqlUnitOfWork(engine) as uow:
+        purchasing.set_dea_form_number(
+            uow,
+            order=order.number,
+            line=morphine.line_number,
+            number="261234567",
+            user=BUYER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(engine) as uow:
+        return purchasing.approve_order(uow, order=order.number, user=BUYER, clock=CLOCK)
+
+
+def test_an_acknowledgement_backorders_a_line_and_changes_another(storeroom: Engine) -> None:
+    order = sent_order(storeroom)
+    onda = next(ln for ln in order.lines if ln.item_code == "ONDA4INJ")
+    morphine = next(ln for ln in order.lines if ln.item_code == "MORPH2INJ")
+    answer = OrderAck(
+        po_number=order.number,
+        ack_type="AC",
+        sender="EXAMPLEWHOLESAL",
+        lines=[LineAck(onda.line_number, "IQ", 8), LineAck(morphine.line_number, "IB", None)],
+    )
+
+    with SqlUnitOfWork(storeroom) as uow:
+        done = purchasing.acknowledge_order(uow, ack=answer, user=BUYER, clock=CLOCK)
+    with SqlUnitOfWork(storeroom, readonly=True) as uow:
+        on_order = uow.orders.on_order([onda.product_id, morphine.product_id])
+
+    lines = {ln.item_code: ln for ln in done.lines}
+    assert done.status is OrderStatus.ACKNOWLEDGED
+    assert (lines["ONDA4INJ"].packages, lines["ONDA4INJ"].status) == (8, LineStatus.OPEN)
+    assert lines["MORPH2INJ"].status is LineStatus.BACKORDERED
+    assert on_order == {onda.product_id: 8 * 25, morphine.product_id: 6 * 10}
+
+
+def test_an_acknowledgement_of_a_cancelled_order_or_an_unknown_line_is_refused(
+    storeroom: Engine,
+) -> None:
+    order = sent_order(storeroom)
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(InvalidValue) as no_line:
+        purchasing.acknowledge_order(
+            uow,
+            ack=OrderAck(order.number, "AC", "W", [LineAck(99, "IA", None)]),
+            user=BUYER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(storeroom) as uow:
+        purchasing.cancel_order(uow, order=order.number, reason="outage", user=BUYER, clock=CLOCK)
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(OrderRefused) as cancelled:
+        purchasing.acknowledge_order(
+            uow, ack=OrderAck(order.number, "AC", "W", []), user=BUYER, clock=CLOCK
+        )
+
+    assert "has no line 99" in str(no_line.value)
+    assert "is cancelled" in str(cancelled.value)
+
+
+def test_a_rejected_order_is_cancelled(storeroom: Engine) -> None:
+    order = sent_order(storeroom)
+
+    with SqlUnitOfWork(storeroom) as uow:
+        done = purchasing.acknowledge_order(
+            uow, ack=OrderAck(order.number, "RJ", "W", []), user=BUYER, clock=CLOCK
+        )
+
+    assert (done.status, done.note) == (OrderStatus.CANCELLED, "rejected by the wholesaler (855)")

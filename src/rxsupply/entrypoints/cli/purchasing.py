@@ -12,11 +12,13 @@ from rich.markup import escape
 
 from rxsupply.adapters.order_documents import order_csv, x12_850
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.adapters.x12_inbound import read_855
 from rxsupply.domain.fields import parse_money
 from rxsupply.domain.purchasing import OrderStatus, PurchaseOrder
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
+from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import purchasing
 
 orders_app = typer.Typer(
@@ -164,6 +166,28 @@ def approve(
     _print(sent, as_json)
     if not as_json:
         context.err.print(f"written: {out_dir / sent.number}.csv and .850", highlight=False)
+
+
+@orders_app.command()
+def ack(
+    file: Annotated[Path, typer.Argument(help="The wholesaler's X12 855.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Record a wholesaler's purchase order acknowledgement (X12 855): lines accepted,
+    backordered, rejected or changed; refused, with the segment at fault, when it cannot be
+    read or is for another buyer."""
+    user = context.user(Permission.PURCHASE)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RxSupplyError(f"{file}: cannot read it ({exc})") from exc
+    try:
+        answer = read_855(text)
+    except InvalidValue as exc:
+        raise RxSupplyError(f"{file}: {exc}") from exc
+    with SqlUnitOfWork(context.engine()) as uow:
+        done = purchasing.acknowledge_order(uow, ack=answer, user=user, clock=context.clock())
+    _print(done, as_json)
 
 
 @orders_app.command()
