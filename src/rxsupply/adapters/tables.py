@@ -335,6 +335,26 @@ purchase_order_line = Table(
     Index("ix_purchase_order_line_product", "product_id"),
 )
 
+# What receiving against an order found: over, short, wrong product, damaged, short-dated.
+receiving_discrepancy = Table(
+    "receiving_discrepancy",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("order_id", Integer, ForeignKey("purchase_order.id"), nullable=False),
+    Column("line_number", Integer, nullable=True),
+    Column("issue", String(20), nullable=False),
+    Column("ndc", String(20), nullable=False),
+    Column("lot", String(40), nullable=False, default=""),
+    Column("packages", Integer, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("recorded_by", String(80), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("resolution", Text, nullable=False, default=""),
+    Column("resolved_by", String(80), nullable=False, default=""),
+    Column("resolved_at", UTCDateTime, nullable=True),
+    Index("ix_receiving_discrepancy_order", "order_id"),
+)
+
 # Wholesalers' catalogue prices (WAC) per package, each from its effective date.
 catalogue_price = Table(
     "catalogue_price",

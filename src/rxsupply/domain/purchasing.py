@@ -179,3 +179,47 @@ class OrderAck:
     ack_type: str
     sender: str
     lines: list[LineAck] = field(default_factory=list)
+
+
+class ReceivingIssue(StrEnum):
+    """What a receipt against an order found (each recorded with its resolution)."""
+
+    OVER = "over"  # more packages than ordered: received
+    SHORT = "short"  # fewer than ordered when the order was closed
+    WRONG_PRODUCT = "wrong_product"  # a product the order does not have: not received
+    DAMAGED = "damaged"  # packages damaged on arrival: not received
+    SHORT_EXPIRY = "short_expiry"  # expiry sooner than the minimum days of shelf life: received
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceivingDiscrepancy:
+    order_number: str
+    issue: ReceivingIssue
+    ndc: str
+    packages: int
+    note: str
+    recorded_by: str
+    recorded_at: datetime
+    line_number: int | None = None
+    lot: str = ""
+    resolution: str = ""
+    resolved_by: str = ""
+    resolved_at: datetime | None = None
+    id: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "order": self.order_number,
+            "line": self.line_number,
+            "issue": self.issue.value,
+            "ndc": self.ndc,
+            "lot": self.lot or None,
+            "packages": self.packages,
+            "note": self.note,
+            "recorded_by": self.recorded_by,
+            "recorded_at": self.recorded_at.isoformat(),
+            "resolution": self.resolution or None,
+            "resolved_by": self.resolved_by or None,
+            "resolved_at": self.resolved_at.isoformat() if self.resolved_at else None,
+        }

@@ -43,7 +43,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
-from tests.conftest import NOW, POSTGRES_URL, load_examples, post
+from tests.conftest import CLOCK, NOW, POSTGRES_URL, load_examples, post
 from tests.e2e.proposals import fresh_recommendation
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
@@ -55,7 +55,7 @@ from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
 from rxsupply.entrypoints.http.problems import PROBLEM
 from rxsupply.errors import InvalidValue
-from rxsupply.services import ledger
+from rxsupply.services import ledger, purchasing, receiving
 from rxsupply.services.discrepancies import list_discrepancies
 
 from .harness import (
@@ -130,6 +130,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/orders/{number}/lines": Permission.PURCHASE,
     "POST /api/orders/{number}/approve": Permission.PURCHASE,
     "POST /api/orders/{number}/cancel": Permission.PURCHASE,
+    "POST /api/orders/{number}/receipts": Permission.RECEIVE,
+    "POST /api/orders/{number}/close": Permission.PURCHASE,
+    "GET /api/orders/{number}/discrepancies": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -313,6 +316,12 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "package_price": "4.10",
     },
     "/api/orders/{number}/cancel": lambda _: {"reason": "the walk"},
+    "/api/orders/{number}/receipts": lambda _: {
+        "product": "98765-0210-1",
+        "lot": f"R{uuid.uuid4().hex[:10]}",
+        "expiry": "2030-01-31",
+        "packages": 1,
+    },
     "/api/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/api/planning/jobs": no_job_running,
@@ -460,13 +469,44 @@ def url_of(endpoint: Endpoint, hospital: Hospital) -> str:
     for i, part in enumerate(parts):
         if part.startswith("{") and part.endswith("}"):
             owner = parts[i - 1]
-            if owner not in PATH_VALUES:
+            value = ENDPOINT_VALUES.get(endpoint.path) or PATH_VALUES.get(owner)
+            if value is None:
                 pytest.fail(f"{endpoint}: no example value for {part}; add one to PATH_VALUES")
-            value = PATH_VALUES[owner]
             parts[i] = value if isinstance(value, str) else value(hospital)
     url = "/".join(parts)
     # a batch the walk decides takes nothing: the other walks' fresh proposals stay pending
     return url + QUERIES.get(endpoint.path, "")
+
+
+ENDPOINT_VALUES: dict[str, Callable[[Hospital], str]] = {
+    "/api/orders/{number}/receipts": lambda hospital: sent_order(hospital.engine),
+    "/api/orders/{number}/close": lambda hospital: received_order(hospital.engine),
+}
+"""A value for one endpoint's parameter where the path's owner would give the wrong kind (an
+order must have been sent before it is received, and received before it is closed)."""
+
+
+def sent_order(engine: Engine) -> str:
+    number = draft_order(engine)
+    with SqlUnitOfWork(engine) as uow:
+        purchasing.approve_order(uow, order=number, user="tests", clock=CLOCK)
+    return number
+
+
+def received_order(engine: Engine) -> str:
+    number = sent_order(engine)
+    with SqlUnitOfWork(engine) as uow:
+        receiving.receive_against_order(
+            uow,
+            order=number,
+            product="98765-0210-1",
+            lot=f"R{uuid.uuid4().hex[:10]}",
+            expiry=date(2030, 1, 31),
+            packages=1,
+            user="tests",
+            clock=CLOCK,
+        )
+    return number
 
 
 QUERIES = {

@@ -19,6 +19,8 @@ from rxsupply.domain.purchasing import (
     OrderLine,
     OrderStatus,
     PurchaseOrder,
+    ReceivingDiscrepancy,
+    ReceivingIssue,
 )
 
 
@@ -139,6 +141,86 @@ class SqlOrders:
             update(pl)
             .where(pl.c.order_id == order_id, pl.c.line_number == line_number)
             .values(dea_form_number=number)
+        )
+        return done.rowcount == 1
+
+    def location_code(self, order_id: int) -> str:
+        """The code of the storeroom the order is received into."""
+        po, loc = t.purchase_order, t.location
+        return str(
+            self.conn.execute(
+                select(loc.c.code).join(po, po.c.location_id == loc.c.id).where(po.c.id == order_id)
+            ).scalar_one()
+        )
+
+    def set_received(
+        self, order_id: int, line_number: int, packages: int, status: LineStatus
+    ) -> None:
+        pl = t.purchase_order_line
+        self.conn.execute(
+            update(pl)
+            .where(pl.c.order_id == order_id, pl.c.line_number == line_number)
+            .values(received_packages=packages, status=status.value)
+        )
+
+    def add_discrepancies(self, order_id: int, found: Sequence[ReceivingDiscrepancy]) -> None:
+        if not found:
+            return
+        self.conn.execute(
+            insert(t.receiving_discrepancy),
+            [
+                {
+                    "order_id": order_id,
+                    "line_number": d.line_number,
+                    "issue": d.issue.value,
+                    "ndc": d.ndc,
+                    "lot": d.lot,
+                    "packages": d.packages,
+                    "note": d.note,
+                    "recorded_by": d.recorded_by,
+                    "recorded_at": d.recorded_at,
+                    "resolution": "",
+                    "resolved_by": "",
+                }
+                for d in found
+            ],
+        )
+
+    def discrepancies(self, order_id: int) -> list[ReceivingDiscrepancy]:
+        rd, po = t.receiving_discrepancy, t.purchase_order
+        stmt = (
+            select(rd, po.c.number)
+            .join(po, po.c.id == rd.c.order_id)
+            .where(rd.c.order_id == order_id)
+            .order_by(rd.c.id)
+        )
+        return [
+            ReceivingDiscrepancy(
+                id=int(r.id),
+                order_number=r.number,
+                line_number=r.line_number,
+                issue=ReceivingIssue(r.issue),
+                ndc=r.ndc,
+                lot=r.lot,
+                packages=int(r.packages),
+                note=r.note,
+                recorded_by=r.recorded_by,
+                recorded_at=r.recorded_at,
+                resolution=r.resolution,
+                resolved_by=r.resolved_by,
+                resolved_at=r.resolved_at,
+            )
+            for r in self.conn.execute(stmt)
+        ]
+
+    def resolve_discrepancy(
+        self, discrepancy_id: int, *, resolution: str, user: str, now: datetime
+    ) -> bool:
+        rd = t.receiving_discrepancy
+        done = self.conn.execute(
+            update(rd)
+            .where(rd.c.id == discrepancy_id, rd.c.resolved_at.is_(None))
+            .values(resolution=resolution, resolved_by=user, resolved_at=now)
         )
         return done.rowcount == 1
 

@@ -5,6 +5,7 @@ orders``."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -19,7 +20,8 @@ from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
-from rxsupply.services import purchasing
+from rxsupply.services import purchasing, receiving
+from rxsupply.services.receiving import MIN_SHELF_DAYS
 
 router = APIRouter(prefix="/api/orders")
 Buyer = Annotated[Caller, Depends(REQUIRES[Permission.PURCHASE])]
@@ -123,3 +125,57 @@ def post_cancellation(number: str, body: CancelIn, engine: EngineDep, who: Buyer
             uow, order=number, reason=body.reason, user=who.user.username, clock=clock.current()
         )
     return done.as_dict()
+
+
+class ReceiptIn(BaseModel):
+    product: str = Field(description="NDC (any form) or GTIN; or give scan.")
+    lot: str
+    expiry: date | None = None
+    packages: int = 1
+    damaged: int = 0
+    serial: str | None = None
+    min_shelf_days: int = MIN_SHELF_DAYS
+
+
+@router.post("/{number}/receipts", status_code=201, **guarded(Permission.RECEIVE))
+def post_receipt(
+    number: str,
+    body: ReceiptIn,
+    engine: EngineDep,
+    who: Annotated[Caller, Depends(REQUIRES[Permission.RECEIVE])],
+) -> dict[str, Any]:
+    """Receive packages against an order into its storeroom; the order and what the receipt
+    found (over, damaged, short expiry, wrong product). 409 against a draft, cancelled or
+    closed order, nothing written."""
+    with SqlUnitOfWork(engine) as uow:
+        done, found = receiving.receive_against_order(
+            uow,
+            order=number,
+            product=body.product,
+            lot=body.lot,
+            expiry=body.expiry,
+            packages=body.packages,
+            damaged=body.damaged,
+            serial=body.serial,
+            min_shelf_days=body.min_shelf_days,
+            user=who.user.username,
+            clock=clock.current(),
+        )
+    return {**done.as_dict(), "found": [d.as_dict() for d in found]}
+
+
+@router.post("/{number}/close", **guarded(Permission.PURCHASE))
+def post_close(number: str, engine: EngineDep, who: Buyer) -> dict[str, Any]:
+    """Close a received or partly received order; each line left short is recorded."""
+    with SqlUnitOfWork(engine) as uow:
+        done = receiving.close_order(
+            uow, order=number, user=who.user.username, clock=clock.current()
+        )
+    return done.as_dict()
+
+
+@router.get("/{number}/discrepancies", **guarded(Permission.VIEW))
+def get_receiving_discrepancies(number: str, engine: EngineDep) -> dict[str, Any]:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = receiving.receiving_discrepancies(uow, order=number)
+    return {"data": [d.as_dict() for d in found]}

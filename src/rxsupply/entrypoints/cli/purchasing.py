@@ -10,16 +10,17 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.order_documents import order_csv, x12_850
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.adapters.x12_inbound import read_855
-from rxsupply.domain.fields import parse_money
+from rxsupply.domain.fields import parse_date, parse_money
 from rxsupply.domain.purchasing import OrderStatus, PurchaseOrder
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
 from rxsupply.errors import InvalidValue, RxSupplyError
-from rxsupply.services import purchasing
+from rxsupply.services import purchasing, receiving
 
 orders_app = typer.Typer(
     help="Purchase orders: the storeroom's suggested orders, reviewed, approved and sent.",
@@ -188,6 +189,93 @@ def ack(
     with SqlUnitOfWork(context.engine()) as uow:
         done = purchasing.acknowledge_order(uow, ack=answer, user=user, clock=context.clock())
     _print(done, as_json)
+
+
+@orders_app.command()
+def receive(
+    order: OrderArg,
+    scan: Annotated[
+        str | None, typer.Option(help="A package's GS1 DataMatrix or human-readable form.")
+    ] = None,
+    ndc: Annotated[str | None, typer.Option(help="The product (without --scan).")] = None,
+    lot: Annotated[str | None, typer.Option(help="Lot (without --scan).")] = None,
+    expiry: Annotated[str | None, typer.Option(help="Expiry, YYYY-MM-DD (without --scan).")] = None,
+    packages: Annotated[int, typer.Option(help="Packages received (a scan is one).")] = 1,
+    damaged: Annotated[int, typer.Option(help="Packages damaged on arrival.")] = 0,
+    min_shelf_days: Annotated[
+        int, typer.Option(help="Less shelf life than this is recorded short expiry.")
+    ] = receiving.MIN_SHELF_DAYS,
+    as_json: JsonOption = False,
+) -> None:
+    """Receive packages against an order, by scan or by NDC, lot and expiry, into its
+    storeroom; prints the order and what the receipt found (over, damaged, short expiry,
+    wrong product). Refused against a draft, cancelled or closed order."""
+    user = context.user(Permission.RECEIVE)
+    serial = None
+    if scan is not None:
+        found = parse_scan(scan, today=context.local_today())
+        product, lot_text, when, serial = found.gtin, found.lot or "", found.expiry, found.serial
+        count = 1
+    else:
+        if not ndc or not lot:
+            raise typer.BadParameter("give --scan, or --ndc and --lot (and --expiry)")
+        product, lot_text, count = ndc, lot, packages
+        when = parse_date(expiry, "--expiry") if expiry else None
+    with SqlUnitOfWork(context.engine()) as uow:
+        done, found_issues = receiving.receive_against_order(
+            uow,
+            order=order,
+            product=product,
+            lot=lot_text,
+            expiry=when,
+            packages=count,
+            serial=serial,
+            damaged=damaged,
+            min_shelf_days=min_shelf_days,
+            user=user,
+            clock=context.clock(),
+            limits=context.limits(),
+        )
+    if as_json:
+        sys.stdout.write(
+            json.dumps({**done.as_dict(), "found": [d.as_dict() for d in found_issues]}, indent=1)
+            + "\n"
+        )
+        return
+    _print(done, False)
+    for d in found_issues:
+        context.err.print(f"recorded {d.issue.value}: {escape(d.note)}", highlight=False)
+
+
+@orders_app.command()
+def close(order: OrderArg, as_json: JsonOption = False) -> None:
+    """Close a received or partly received order; each line left short is recorded."""
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        done = receiving.close_order(uow, order=order, user=user, clock=context.clock())
+    _print(done, as_json)
+
+
+@orders_app.command("discrepancies")
+def receiving_discrepancies(order: OrderArg, as_json: JsonOption = False) -> None:
+    """What receiving against an order found, with each resolution."""
+    with SqlUnitOfWork(context.engine(), readonly=True) as uow:
+        found = receiving.receiving_discrepancies(uow, order=order)
+    context.emit([d.as_dict() for d in found], as_json=as_json, title="Receiving discrepancies")
+
+
+@orders_app.command("resolve")
+def resolve_discrepancy(
+    discrepancy_id: Annotated[int, typer.Argument(help="The discrepancy's id.")],
+    note: Annotated[str, typer.Option("--note", help="What was done (required).")],
+) -> None:
+    """Resolve a receiving discrepancy: returned, credit requested, accepted, ..."""
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        receiving.resolve_receiving_discrepancy(
+            uow, discrepancy_id=discrepancy_id, resolution=note, user=user, clock=context.clock()
+        )
+    context.out.print(f"resolved receiving discrepancy {discrepancy_id}", highlight=False)
 
 
 @orders_app.command()

@@ -10,7 +10,13 @@ from decimal import Decimal
 from typing import Protocol
 
 from rxsupply.domain.pricing import Offer
-from rxsupply.domain.purchasing import OrderLine, OrderStatus, PurchaseOrder
+from rxsupply.domain.purchasing import (
+    LineStatus,
+    OrderLine,
+    OrderStatus,
+    PurchaseOrder,
+    ReceivingDiscrepancy,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,4 +81,13 @@ class OrderRepository(Protocol):
         note: str | None = None,
     ) -> bool: ...
     def set_dea_form_number(self, order_id: int, line_number: int, number: str) -> bool: ...
+    def location_code(self, order_id: int) -> str: ...
+    def set_received(
+        self, order_id: int, line_number: int, packages: int, status: LineStatus
+    ) -> None: ...
+    def add_discrepancies(self, order_id: int, found: Sequence[ReceivingDiscrepancy]) -> None: ...
+    def discrepancies(self, order_id: int) -> list[ReceivingDiscrepancy]: ...
+    def resolve_discrepancy(
+        self, discrepancy_id: int, *, resolution: str, user: str, now: datetime
+    ) -> bool: ...
     def on_order(self, product_ids: Iterable[int]) -> dict[int, int]: ...

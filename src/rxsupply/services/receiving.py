@@ -1,0 +1,252 @@
+"""Receiving against a purchase order: package by package (a scan, or an NDC with its lot,
+expiry and count) into the order's storeroom, through the ledger's one path, in one
+transaction with the order's progress and what the receipt found.
+
+- A product the order has: received (as a ledger receipt naming the order, at the line's
+  price per unit); more packages than ordered are received and recorded **over**; an expiry
+  sooner than ``min_shelf_days`` from today is received and recorded **short expiry** (the
+  buyer may return it); ``damaged`` packages are recorded **damaged** and not received.
+- A product the order does not have: recorded **wrong product**, not received.
+- The line is received when its packages are in; the order partly received, then received.
+  Closing an order (:func:`close_order`) records each line left short as **short**.
+- An order that is a draft, cancelled or closed receives nothing: the receipt is refused.
+
+Each discrepancy is resolved with a note (:func:`resolve_receiving_discrepancy`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.external_id import ExternalId
+from rxsupply.domain.fields import check_text
+from rxsupply.domain.limits import LedgerLimits
+from rxsupply.domain.purchasing import (
+    LineStatus,
+    OrderStatus,
+    PurchaseOrder,
+    ReceivingDiscrepancy,
+    ReceivingIssue,
+)
+from rxsupply.errors import InvalidValue, NotFound, OrderRefused, RxSupplyError
+from rxsupply.services.audit import record
+from rxsupply.services.ledger import Posted, Receive, post
+from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.purchasing import get_order
+from rxsupply.services.references import resolve_products
+
+RECEIVABLE = (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED, OrderStatus.PARTLY_RECEIVED)
+MIN_SHELF_DAYS = 180
+"""Days of shelf life a receipt should have left (``--min-shelf-days``): less is recorded."""
+
+
+def receive_against_order(
+    uow: UnitOfWork,
+    *,
+    order: str,
+    product: str,
+    lot: str,
+    expiry: date | None,
+    packages: int,
+    user: str,
+    clock: Clock,
+    serial: str | None = None,
+    damaged: int = 0,
+    min_shelf_days: int = MIN_SHELF_DAYS,
+    limits: LedgerLimits | None = None,
+    external_id: ExternalId | None = None,
+) -> tuple[PurchaseOrder, list[ReceivingDiscrepancy]]:
+    """Receive ``packages`` (and record ``damaged`` ones) of a product against an order; the
+    order after, and what this receipt found."""
+    if packages < 0 or damaged < 0 or packages + damaged == 0:
+        raise InvalidValue("packages", "receive at least one package (or record damaged ones)")
+    found = get_order(uow, order)
+    if found.status not in RECEIVABLE:
+        raise OrderRefused(
+            f"order {found.number} is {found.status.value}: nothing is received against it"
+        )
+    now, today = clock.now(), clock.today()
+    resolved = resolve_products(uow, [product]).get(product)
+    if not isinstance(resolved, int):
+        raise NotFound("product", product, str(resolved))
+    line = next((ln for ln in found.lines if ln.product_id == resolved), None)
+    issues: list[ReceivingDiscrepancy] = []
+
+    def issue(kind: ReceivingIssue, count: int, note: str) -> None:
+        issues.append(
+            ReceivingDiscrepancy(
+                order_number=found.number,
+                line_number=line.line_number if line else None,
+                issue=kind,
+                ndc=line.ndc if line else product[:20],
+                lot=lot[:40],
+                packages=count,
+                note=note,
+                recorded_by=user,
+                recorded_at=now,
+            )
+        )
+
+    if line is None or line.status is LineStatus.CANCELLED:
+        why = "the order does not have it" if line is None else "its line was cancelled"
+        issue(ReceivingIssue.WRONG_PRODUCT, packages + damaged, f"{product}: {why}; not received")
+        return _finish(uow, found, issues, user=user, clock=clock)
+    if damaged:
+        issue(ReceivingIssue.DAMAGED, damaged, f"{damaged} damaged on arrival; not received")
+    if packages:
+        left = max(line.packages - line.received_packages, 0)
+        if packages > left:
+            issue(
+                ReceivingIssue.OVER,
+                packages - left,
+                f"{packages} received, {left} still ordered on line {line.line_number}",
+            )
+        if expiry is not None and expiry < today + timedelta(days=min_shelf_days):
+            issue(
+                ReceivingIssue.SHORT_EXPIRY,
+                packages,
+                f"lot {lot} expires {expiry.isoformat()}: under {min_shelf_days} days of shelf "
+                "life",
+            )
+        results = post(
+            uow,
+            [
+                Receive(
+                    user=user,
+                    product=product,
+                    lot=lot,
+                    expiry=expiry,
+                    packages=packages if serial is None else None,
+                    quantity=None,
+                    serial=serial,
+                    location=uow.orders.location_code(found.id or 0),
+                    reference=found.number,
+                    unit_cost=(line.package_price / max(line.package_size, 1)).quantize(
+                        Decimal("0.0001")
+                    ),
+                    external_id=external_id,
+                )
+            ],
+            clock=clock,
+            limits=limits,
+            commit=False,
+        )
+        (result,) = results
+        if isinstance(result, RxSupplyError):
+            uow.rollback()
+            raise result
+        if isinstance(result, Posted) and result.duplicate:
+            uow.rollback()
+            return get_order(uow, found.number), []
+        received = line.received_packages + packages
+        status = LineStatus.RECEIVED if received >= line.packages else line.status
+        uow.orders.set_received(found.id or 0, line.line_number, received, status)
+        line.received_packages, line.status = received, status
+    return _finish(uow, found, issues, user=user, clock=clock)
+
+
+def _finish(
+    uow: UnitOfWork,
+    found: PurchaseOrder,
+    issues: list[ReceivingDiscrepancy],
+    *,
+    user: str,
+    clock: Clock,
+) -> tuple[PurchaseOrder, list[ReceivingDiscrepancy]]:
+    live = [ln for ln in found.lines if ln.status is not LineStatus.CANCELLED]
+    if live and all(ln.status is LineStatus.RECEIVED for ln in live):
+        status = OrderStatus.RECEIVED
+    elif any(ln.received_packages for ln in found.lines):
+        status = OrderStatus.PARTLY_RECEIVED
+    else:
+        status = found.status
+    if status is not found.status:
+        uow.orders.set_status(found.id or 0, allowed=RECEIVABLE, status=status)
+    uow.orders.add_discrepancies(found.id or 0, issues)
+    record(
+        uow,
+        user=user,
+        action="receive_against_order",
+        entity="purchase_order",
+        key=found.number,
+        now=clock.now(),
+        before={"status": found.status.value},
+        after={"status": status.value, "found": [d.as_dict() for d in issues]},
+    )
+    uow.commit()
+    return get_order(uow, found.number), issues
+
+
+def close_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> PurchaseOrder:
+    """Close a received or partly received order: each line left short is recorded short."""
+    found = get_order(uow, order)
+    if found.status not in (OrderStatus.PARTLY_RECEIVED, OrderStatus.RECEIVED):
+        raise OrderRefused(
+            f"order {found.number} is {found.status.value}: only a received or partly received "
+            "order is closed"
+        )
+    now = clock.now()
+    short = [
+        ReceivingDiscrepancy(
+            order_number=found.number,
+            line_number=ln.line_number,
+            issue=ReceivingIssue.SHORT,
+            ndc=ln.ndc,
+            packages=ln.packages - ln.received_packages,
+            note=f"{ln.received_packages} of {ln.packages} received when the order was closed",
+            recorded_by=user,
+            recorded_at=now,
+        )
+        for ln in found.lines
+        if ln.status in (LineStatus.OPEN, LineStatus.BACKORDERED)
+        and ln.received_packages < ln.packages
+    ]
+    uow.orders.add_discrepancies(found.id or 0, short)
+    uow.orders.set_status(
+        found.id or 0,
+        allowed=[OrderStatus.PARTLY_RECEIVED, OrderStatus.RECEIVED],
+        status=OrderStatus.CLOSED,
+    )
+    record(
+        uow,
+        user=user,
+        action="close_order",
+        entity="purchase_order",
+        key=found.number,
+        now=now,
+        before={"status": found.status.value},
+        after={"status": OrderStatus.CLOSED.value, "short": [d.as_dict() for d in short]},
+    )
+    uow.commit()
+    return get_order(uow, found.number)
+
+
+def receiving_discrepancies(uow: UnitOfWork, *, order: str) -> list[ReceivingDiscrepancy]:
+    found = get_order(uow, order)
+    return uow.orders.discrepancies(found.id or 0)
+
+
+def resolve_receiving_discrepancy(
+    uow: UnitOfWork, *, discrepancy_id: int, resolution: str, user: str, clock: Clock
+) -> None:
+    """Resolve a receiving discrepancy with what was done (returned, credited, accepted)."""
+    check_text("resolution", resolution, limit=500)
+    if not resolution.strip():
+        raise InvalidValue("resolution", "say what was done: returned, credit requested, ...")
+    now = clock.now()
+    if not uow.orders.resolve_discrepancy(
+        discrepancy_id, resolution=resolution.strip(), user=user, now=now
+    ):
+        raise OrderRefused(f"receiving discrepancy {discrepancy_id} is unknown or resolved already")
+    record(
+        uow,
+        user=user,
+        action="resolve_receiving_discrepancy",
+        entity="receiving_discrepancy",
+        key=str(discrepancy_id),
+        now=now,
+        after={"resolution": resolution.strip()},
+    )
+    uow.commit()
