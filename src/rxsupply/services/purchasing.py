@@ -26,8 +26,6 @@ from rxsupply.domain.fields import check_text
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.pricing import Offer, best_offer, current_offers
 from rxsupply.domain.purchasing import (
-    LineStatus,
-    OrderAck,
     OrderLine,
     OrderStatus,
     PurchaseOrder,
@@ -58,7 +56,7 @@ class Suggestion:
 
 def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
     """Write this day's suggested orders as drafts, one per wholesaler and storeroom."""
-    _check_user(user)
+    check_user(user)
     today, now = clock.today(), clock.now()
     stores = {loc.id or 0: loc for loc in uow.locations.of_kind(LocationKind.STOREROOM)}
     levels = [lv for lv in uow.stock_levels.all() if lv.location_id in stores]
@@ -183,7 +181,7 @@ def set_dea_form_number(
 ) -> PurchaseOrder:
     """Record a Schedule II line's DEA Form 222 serial number or CSOS order number (on a
     draft)."""
-    _check_user(user)
+    check_user(user)
     value = check_dea_form_number(number)
     found = get_order(uow, order)
     if found.status is not OrderStatus.DRAFT:
@@ -222,7 +220,7 @@ def add_order_line(
 ) -> PurchaseOrder:
     """Add a line to a draft by hand: ``packages`` of a product (an NDC in any form, or a
     GTIN), at ``package_price`` or else its best eligible price today."""
-    _check_user(user)
+    check_user(user)
     if packages <= 0 or packages > 1_000_000:
         raise InvalidValue("packages", "must be a whole number of packages from 1", packages)
     found = get_order(uow, order)
@@ -275,7 +273,7 @@ def add_order_line(
 
 def approve_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> PurchaseOrder:
     """Approve a draft and send it; refused, with every reason, when it cannot go."""
-    _check_user(user)
+    check_user(user)
     found = get_order(uow, order)
     problems = found.problems_before_sending()
     if problems:
@@ -308,88 +306,11 @@ def approve_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> Pu
     return get_order(uow, found.number)
 
 
-ACK_LINE = {
-    "IA": LineStatus.OPEN,
-    "IQ": LineStatus.OPEN,
-    "IB": LineStatus.BACKORDERED,
-    "IR": LineStatus.CANCELLED,
-    "ID": LineStatus.CANCELLED,
-}
-
-
-def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock) -> PurchaseOrder:
-    """Record a wholesaler's acknowledgement (X12 855) of a sent order: each line accepted,
-    backordered (a shortage signal), rejected or changed in quantity; the order acknowledged,
-    or cancelled when the wholesaler rejects it whole (``BAK02`` RJ)."""
-    _check_user(user)
-    found = get_order(uow, ack.po_number)
-    if found.status not in (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED):
-        raise OrderRefused(
-            f"order {found.number} is {found.status.value}: an acknowledgement cannot change it"
-        )
-    by_number = {ln.line_number: ln for ln in found.lines}
-    changed: list[dict[str, object]] = []
-    for answer in ack.lines:
-        line = by_number.get(answer.line_number)
-        if line is None:
-            raise InvalidValue("PO101", f"order {found.number} has no line {answer.line_number}")
-        status = ACK_LINE.get(answer.status)
-        if status is None:
-            raise InvalidValue(
-                "ACK01", f"line {answer.line_number}: {answer.status!r} is not IA, IB, IR, ID or IQ"
-            )
-        if answer.status == "IQ":
-            if answer.quantity is None or answer.quantity <= 0:
-                raise InvalidValue(
-                    "ACK02", f"line {answer.line_number}: a changed quantity above 0"
-                )
-            line.packages = answer.quantity
-        line.status = status
-        changed.append(
-            {
-                "line": line.line_number,
-                "ndc": line.ndc,
-                "status": status.value,
-                "packages": line.packages,
-            }
-        )
-    rejected = ack.ack_type == "RJ"
-    new_status = OrderStatus.CANCELLED if rejected else OrderStatus.ACKNOWLEDGED
-    uow.orders.replace_lines(found.id or 0, found.lines)
-    if not uow.orders.set_status(
-        found.id or 0,
-        allowed=[OrderStatus.SENT, OrderStatus.ACKNOWLEDGED],
-        status=new_status,
-        note="rejected by the wholesaler (855)" if rejected else None,
-    ):
-        raise OrderRefused(f"order {found.number} changed meanwhile")
-    record(
-        uow,
-        user=user,
-        action="acknowledge_order",
-        entity="purchase_order",
-        key=found.number,
-        now=clock.now(),
-        before={"status": found.status.value},
-        after={
-            "status": new_status.value,
-            "ack_type": ack.ack_type,
-            "from": ack.sender,
-            "lines": changed,
-            "backordered": [
-                c["ndc"] for c in changed if c["status"] == LineStatus.BACKORDERED.value
-            ],
-        },
-    )
-    uow.commit()
-    return get_order(uow, found.number)
-
-
 def cancel_order(
     uow: UnitOfWork, *, order: str, reason: str, user: str, clock: Clock
 ) -> PurchaseOrder:
     """Cancel a draft, or an order sent or acknowledged and not yet received, with why."""
-    _check_user(user)
+    check_user(user)
     check_text("reason", reason, limit=500)
     if not reason.strip():
         raise InvalidValue("reason", "say why the order is cancelled")
@@ -416,6 +337,7 @@ def cancel_order(
     return get_order(uow, found.number)
 
 
-def _check_user(user: str) -> None:
+def check_user(user: str) -> None:
+    """Every change names its user."""
     if not user or not user.strip():
         raise InvalidValue("user", "every change names the user who makes it")

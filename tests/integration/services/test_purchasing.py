@@ -18,6 +18,7 @@ from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.purchasing import LineAck, LineStatus, OrderAck, OrderStatus, PurchaseOrder
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services import purchasing
+from rxsupply.services.acknowledgements import acknowledge_order
 from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
 
 BUYER = "buyer"
@@ -258,7 +259,7 @@ def test_an_acknowledgement_backorders_a_line_and_changes_another(storeroom: Eng
     )
 
     with SqlUnitOfWork(storeroom) as uow:
-        done = purchasing.acknowledge_order(uow, ack=answer, user=BUYER, clock=CLOCK)
+        done = acknowledge_order(uow, ack=answer, user=BUYER, clock=CLOCK)
     with SqlUnitOfWork(storeroom, readonly=True) as uow:
         on_order = uow.orders.on_order([onda.product_id, morphine.product_id])
 
@@ -274,7 +275,7 @@ def test_an_acknowledgement_of_a_cancelled_order_or_an_unknown_line_is_refused(
 ) -> None:
     order = sent_order(storeroom)
     with SqlUnitOfWork(storeroom) as uow, pytest.raises(InvalidValue) as no_line:
-        purchasing.acknowledge_order(
+        acknowledge_order(
             uow,
             ack=OrderAck(order.number, "AC", "W", [LineAck(99, "IA", None)]),
             user=BUYER,
@@ -283,9 +284,7 @@ def test_an_acknowledgement_of_a_cancelled_order_or_an_unknown_line_is_refused(
     with SqlUnitOfWork(storeroom) as uow:
         purchasing.cancel_order(uow, order=order.number, reason="outage", user=BUYER, clock=CLOCK)
     with SqlUnitOfWork(storeroom) as uow, pytest.raises(OrderRefused) as cancelled:
-        purchasing.acknowledge_order(
-            uow, ack=OrderAck(order.number, "AC", "W", []), user=BUYER, clock=CLOCK
-        )
+        acknowledge_order(uow, ack=OrderAck(order.number, "AC", "W", []), user=BUYER, clock=CLOCK)
 
     assert "has no line 99" in str(no_line.value)
     assert "is cancelled" in str(cancelled.value)
@@ -295,7 +294,7 @@ def test_a_rejected_order_is_cancelled(storeroom: Engine) -> None:
     order = sent_order(storeroom)
 
     with SqlUnitOfWork(storeroom) as uow:
-        done = purchasing.acknowledge_order(
+        done = acknowledge_order(
             uow, ack=OrderAck(order.number, "RJ", "W", []), user=BUYER, clock=CLOCK
         )
 

@@ -21,6 +21,7 @@ from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
 from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import purchasing, receiving
+from rxsupply.services.acknowledgements import acknowledge_order
 
 orders_app = typer.Typer(
     help="Purchase orders: the storeroom's suggested orders, reviewed, approved and sent.",
@@ -187,7 +188,7 @@ def ack(
     except InvalidValue as exc:
         raise RxSupplyError(f"{file}: {exc}") from exc
     with SqlUnitOfWork(context.engine()) as uow:
-        done = purchasing.acknowledge_order(uow, ack=answer, user=user, clock=context.clock())
+        done = acknowledge_order(uow, ack=answer, user=user, clock=context.clock())
     _print(done, as_json)
 
 

@@ -1,0 +1,89 @@
+"""A wholesaler's acknowledgement of a purchase order (X12 855, read by
+:mod:`rxsupply.adapters.x12_inbound`): :func:`acknowledge_order` marks each line accepted,
+backordered (a shortage signal), rejected or changed in quantity, and the order acknowledged,
+or cancelled when the wholesaler rejects it whole; in one transaction with its audit entry."""
+
+from __future__ import annotations
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.purchasing import LineStatus, OrderAck, OrderStatus, PurchaseOrder
+from rxsupply.errors import InvalidValue, OrderRefused
+from rxsupply.services.audit import record
+from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.purchasing import check_user, get_order
+
+ACK_LINE = {
+    "IA": LineStatus.OPEN,
+    "IQ": LineStatus.OPEN,
+    "IB": LineStatus.BACKORDERED,
+    "IR": LineStatus.CANCELLED,
+    "ID": LineStatus.CANCELLED,
+}
+
+
+def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock) -> PurchaseOrder:
+    """Record a wholesaler's acknowledgement (X12 855) of a sent order: each line accepted,
+    backordered (a shortage signal), rejected or changed in quantity; the order acknowledged,
+    or cancelled when the wholesaler rejects it whole (``BAK02`` RJ)."""
+    check_user(user)
+    found = get_order(uow, ack.po_number)
+    if found.status not in (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED):
+        raise OrderRefused(
+            f"order {found.number} is {found.status.value}: an acknowledgement cannot change it"
+        )
+    by_number = {ln.line_number: ln for ln in found.lines}
+    changed: list[dict[str, object]] = []
+    for answer in ack.lines:
+        line = by_number.get(answer.line_number)
+        if line is None:
+            raise InvalidValue("PO101", f"order {found.number} has no line {answer.line_number}")
+        status = ACK_LINE.get(answer.status)
+        if status is None:
+            raise InvalidValue(
+                "ACK01", f"line {answer.line_number}: {answer.status!r} is not IA, IB, IR, ID or IQ"
+            )
+        if answer.status == "IQ":
+            if answer.quantity is None or answer.quantity <= 0:
+                raise InvalidValue(
+                    "ACK02", f"line {answer.line_number}: a changed quantity above 0"
+                )
+            line.packages = answer.quantity
+        line.status = status
+        changed.append(
+            {
+                "line": line.line_number,
+                "ndc": line.ndc,
+                "status": status.value,
+                "packages": line.packages,
+            }
+        )
+    rejected = ack.ack_type == "RJ"
+    new_status = OrderStatus.CANCELLED if rejected else OrderStatus.ACKNOWLEDGED
+    uow.orders.replace_lines(found.id or 0, found.lines)
+    if not uow.orders.set_status(
+        found.id or 0,
+        allowed=[OrderStatus.SENT, OrderStatus.ACKNOWLEDGED],
+        status=new_status,
+        note="rejected by the wholesaler (855)" if rejected else None,
+    ):
+        raise OrderRefused(f"order {found.number} changed meanwhile")
+    record(
+        uow,
+        user=user,
+        action="acknowledge_order",
+        entity="purchase_order",
+        key=found.number,
+        now=clock.now(),
+        before={"status": found.status.value},
+        after={
+            "status": new_status.value,
+            "ack_type": ack.ack_type,
+            "from": ack.sender,
+            "lines": changed,
+            "backordered": [
+                c["ndc"] for c in changed if c["status"] == LineStatus.BACKORDERED.value
+            ],
+        },
+    )
+    uow.commit()
+    return get_order(uow, found.number)
