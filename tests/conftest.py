@@ -185,6 +185,31 @@ def post(engine: Engine, command: ledger.Command, *, clock: Clock | None = None)
         return ledger.post_one(uow, command, clock=clock or CLOCK)
 
 
+def priced_storeroom(engine: Engine, levels: dict[str, tuple[int, int]]) -> None:
+    """The example hospital's prices (examples/prices.csv) and reorder points (min, max) at its
+    storeroom for the items named."""
+    from rxsupply.domain.levels import StockLevel
+    from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
+
+    table = read_csv_table(
+        EXAMPLES / "prices.csv", required=PRICE_COLUMNS[0], optional=PRICE_COLUMNS[1]
+    )
+    with SqlUnitOfWork(engine) as uow:
+        import_prices(uow, table, now=NOW, user=TESTER)
+        store = uow.locations.get("MAIN-STORE")
+        assert store is not None
+        ids = uow.items.ids_by_code()
+        for item, (low, high) in levels.items():
+            uow.stock_levels.save(
+                StockLevel(
+                    location_id=store.id or 0, item_id=ids[item], min_level=low, max_level=high
+                ),
+                now=NOW,
+                user=TESTER,
+            )
+        uow.commit()
+
+
 @pytest.fixture
 def hospital(engine: Engine) -> Engine:
     """The example hospital (examples/*.csv) on each database."""

@@ -125,6 +125,22 @@ def mean_over_levels(
     return total
 
 
+@_compiled
+def _running_totals(y: Floats, rows: NDArray[np.int64], lo: int, width: int) -> Floats:
+    """The running totals (from zero, summed in order as ``numpy.cumsum``) of the series
+    ``rows[lo:lo + width]`` of ``y``: one block's, so no copy of the whole history is made."""
+    steps = y.shape[1]
+    running = np.empty((width, steps + 1))
+    for j in range(width):
+        row = y[rows[lo + j]]
+        acc = 0.0
+        running[j, 0] = 0.0
+        for t in range(steps):
+            acc += row[t]
+            running[j, t + 1] = acc
+    return running
+
+
 @_parallel
 def _over_levels(
     y: Floats,
@@ -144,15 +160,8 @@ def _over_levels(
     for k in numba.prange((n + BLOCK - 1) // BLOCK):
         lo = k * BLOCK
         width = min(BLOCK, n - lo)
-        running = np.empty((width, steps + 1))
+        running = _running_totals(y, rows, lo, width)
         part = np.empty(width)
-        for j in range(width):
-            row = y[rows[lo + j]]
-            acc = 0.0
-            running[j, 0] = 0.0
-            for t in range(steps):
-                acc += row[t]
-                running[j, t + 1] = acc
         for agg in range(1, count.size + 1):
             m = min(max(count[agg - 1] - lo, 0), width)
             if m == 0:
@@ -224,15 +233,8 @@ def _at_own_level(
     for k in numba.prange((n + BLOCK - 1) // BLOCK):
         lo = k * BLOCK
         width = min(BLOCK, n - lo)
-        running = np.empty((width, steps + 1))
+        running = _running_totals(y, rows, lo, width)
         part = np.empty(width)
-        for j in range(width):
-            row = y[rows[lo + j]]
-            acc = 0.0
-            running[j, 0] = 0.0
-            for t in range(steps):
-                acc += row[t]
-                running[j, t + 1] = acc
         start = 0
         while start < width:
             agg = level[lo + start]

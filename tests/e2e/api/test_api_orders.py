@@ -8,36 +8,16 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import EXAMPLES, NOW, TESTER
+from tests.conftest import priced_storeroom
 
-from rxsupply.adapters.csv_files import read_csv_table
-from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.users import Role
-from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
 
 from .harness import Hospital, QuickHasher, open_hospital, problem
 
 
 @pytest.fixture
 def pharmacy(hospital: Engine) -> Iterator[Hospital]:
-    table = read_csv_table(
-        EXAMPLES / "prices.csv", required=PRICE_COLUMNS[0], optional=PRICE_COLUMNS[1]
-    )
-    with SqlUnitOfWork(hospital) as uow:
-        import_prices(uow, table, now=NOW, user=TESTER)
-        store = uow.locations.get("MAIN-STORE")
-        assert store is not None
-        ids = uow.items.ids_by_code()
-        for item, low, high in (("ONDA4INJ", 400, 600), ("MORPH2INJ", 100, 120)):
-            uow.stock_levels.save(
-                StockLevel(
-                    location_id=store.id or 0, item_id=ids[item], min_level=low, max_level=high
-                ),
-                now=NOW,
-                user=TESTER,
-            )
-        uow.commit()
+    priced_storeroom(hospital, {"ONDA4INJ": (400, 600), "MORPH2INJ": (100, 120)})
     with open_hospital(hospital, QuickHasher()) as opened:
         yield opened
 

@@ -9,17 +9,15 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, select
-from tests.conftest import CLOCK, EXAMPLES, NOW, TESTER, load_examples
+from tests.conftest import CLOCK, NOW, TESTER, load_examples, priced_storeroom
 
 from rxsupply.adapters import tables
-from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.purchasing import LineAck, LineStatus, OrderAck, OrderStatus, PurchaseOrder
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services import purchasing
 from rxsupply.services.acknowledgements import acknowledge_order
-from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
 
 BUYER = "buyer"
 
@@ -29,27 +27,10 @@ def storeroom(hospital: Engine) -> Engine:
     """The example hospital with its prices, and reorder points at the storeroom: ondansetron
     (350 vials on hand) at 400 / 600, morphine (60 syringes, Schedule II) at 100 / 120,
     acetaminophen (2,000 tablets) at 100 / 500."""
-    table = read_csv_table(
-        EXAMPLES / "prices.csv", required=PRICE_COLUMNS[0], optional=PRICE_COLUMNS[1]
+    priced_storeroom(
+        hospital,
+        {"ONDA4INJ": (400, 600), "MORPH2INJ": (100, 120), "APAP325TAB": (100, 500)},
     )
-    with SqlUnitOfWork(hospital) as uow:
-        import_prices(uow, table, now=NOW, user=TESTER)
-        store = uow.locations.get("MAIN-STORE")
-        assert store is not None
-        ids = uow.items.ids_by_code()
-        for item, low, high in (
-            ("ONDA4INJ", 400, 600),
-            ("MORPH2INJ", 100, 120),
-            ("APAP325TAB", 100, 500),
-        ):
-            uow.stock_levels.save(
-                StockLevel(
-                    location_id=store.id or 0, item_id=ids[item], min_level=low, max_level=high
-                ),
-                now=NOW,
-                user=TESTER,
-            )
-        uow.commit()
     return hospital
 
 

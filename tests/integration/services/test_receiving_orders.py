@@ -8,16 +8,13 @@ from datetime import date
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import CLOCK, EXAMPLES, NOW, TESTER
+from tests.conftest import CLOCK, priced_storeroom
 
 from rxsupply.adapters import tables
-from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.purchasing import LineStatus, OrderStatus, PurchaseOrder, ReceivingIssue
 from rxsupply.errors import OrderRefused
 from rxsupply.services import purchasing, receiving
-from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
 
 BUYER = "buyer"
 TRAY = "98765-401-02"  # ondansetron, 25 vials a tray
@@ -28,24 +25,7 @@ FAR = date(2028, 6, 30)
 def order(hospital: Engine) -> PurchaseOrder:
     """A sent order: ondansetron, 10 trays on contract at $15.00 (350 vials on hand, min 400,
     max 600)."""
-    table = read_csv_table(
-        EXAMPLES / "prices.csv", required=PRICE_COLUMNS[0], optional=PRICE_COLUMNS[1]
-    )
-    with SqlUnitOfWork(hospital) as uow:
-        import_prices(uow, table, now=NOW, user=TESTER)
-        store = uow.locations.get("MAIN-STORE")
-        assert store is not None
-        uow.stock_levels.save(
-            StockLevel(
-                location_id=store.id or 0,
-                item_id=uow.items.ids_by_code()["ONDA4INJ"],
-                min_level=400,
-                max_level=600,
-            ),
-            now=NOW,
-            user=TESTER,
-        )
-        uow.commit()
+    priced_storeroom(hospital, {"ONDA4INJ": (400, 600)})
     with SqlUnitOfWork(hospital) as uow:
         (draft,) = purchasing.suggest_orders(uow, clock=CLOCK, user=BUYER).orders
     with SqlUnitOfWork(hospital) as uow:
