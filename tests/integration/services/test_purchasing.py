@@ -111,19 +111,7 @@ def test_a_schedule_ii_line_stops_the_order_until_its_222_number_is_recorded(
 
 
 def test_what_is_on_order_counts_in_the_next_suggestion(storeroom: Engine) -> None:
-    (order,) = suggest(storeroom).orders
-    with SqlUnitOfWork(storeroom) as uow:
-        morphine = next(ln for ln in order.lines if ln.schedule == "CII")
-        purchasing.set_dea_form_number(
-            uow,
-            order=order.number,
-            line=morphine.line_number,
-            number="CSOS-778812",
-            user=BUYER,
-            clock=CLOCK,
-        )
-    with SqlUnitOfWork(storeroom) as uow:
-        purchasing.approve_order(uow, order=order.number, user=BUYER, clock=CLOCK)
+    sent_order(storeroom, dea_number="CSOS-778812")  # a CSOS order number serves as well
 
     again = suggest(storeroom)
 
@@ -212,7 +200,7 @@ def test_a_line_added_by_hand_takes_its_best_price_and_an_unknown_ndc_is_refused
     assert len(after.lines) == len(added.lines)  # nothing written for the unknown NDC
 
 
-def sent_order(engine: Engine) -> PurchaseOrder:
+def sent_order(engine: Engine, *, dea_number: str = "261234567") -> PurchaseOrder:
     (order,) = suggest(engine).orders
     morphine = next(ln for ln in order.lines if ln.schedule == "CII")
     with SqlUnitOfWork(engine) as uow:
@@ -220,7 +208,7 @@ def sent_order(engine: Engine) -> PurchaseOrder:
             uow,
             order=order.number,
             line=morphine.line_number,
-            number="261234567",
+            number=dea_number,
             user=BUYER,
             clock=CLOCK,
         )
