@@ -164,6 +164,17 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     # pages: the cabinet interface
     "GET /adc": Permission.VIEW,
     "POST /adc/discrepancies/{discrepancy_id}/resolve": Permission.ADJUST,
+    # pages: purchase orders
+    "GET /orders": Permission.VIEW,
+    "POST /orders/suggest": Permission.PURCHASE,
+    "GET /orders/{number}": Permission.VIEW,
+    "POST /orders/{number}/dea": Permission.PURCHASE,
+    "POST /orders/{number}/approve": Permission.PURCHASE,
+    "POST /orders/{number}/cancel": Permission.PURCHASE,
+    "POST /orders/{number}/receive": Permission.RECEIVE,
+    "POST /orders/{number}/close": Permission.PURCHASE,
+    "GET /orders/{number}/order.csv": Permission.VIEW,
+    "GET /orders/{number}/order.850": Permission.VIEW,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 

@@ -28,7 +28,15 @@ from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.http import problems
 from rxsupply.entrypoints.http.security import COOKIE, Caller
-from rxsupply.entrypoints.web import browsing, cabinet, movements, planning, receiving, signin
+from rxsupply.entrypoints.web import (
+    browsing,
+    cabinet,
+    movements,
+    orders,
+    planning,
+    receiving,
+    signin,
+)
 from rxsupply.entrypoints.web.rendering import (
     DOING,
     Formats,
@@ -55,6 +63,7 @@ def install(app: FastAPI) -> None:
         movements.router,
         planning.router,
         cabinet.router,
+        orders.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

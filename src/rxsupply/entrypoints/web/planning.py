@@ -55,10 +55,10 @@ CHART_SERIES = 1_000_000
 
 
 def back_to(target: str) -> str:
-    """Where a form returns: one of the planning pages (with its filters) or the cabinet
-    interface's, never elsewhere."""
+    """Where a form returns: one of the planning pages (with its filters), the cabinet
+    interface's or an order's, never elsewhere."""
     ok = (
-        target.startswith(("/levels", "/classes", "/adc"))
+        target.startswith(("/levels", "/classes", "/adc", "/orders"))
         and "//" not in target
         and "\\" not in target
     )
