@@ -23,16 +23,14 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import NDArray
 
+from rxsupply.analytics.aggregation import mean_over_levels, ses_at_own_level, summable
 from rxsupply.analytics.smoothing import (
     TOLERANCE,
     Floats,
     Ints,
     croston_parts,
-    mean_over_levels,
     occurrence_level,
     optimised_ses,
-    ses_at_own_level,
-    summable,
 )
 
 CROSTON_ALPHA = 0.1
