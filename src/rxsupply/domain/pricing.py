@@ -81,7 +81,11 @@ def best_offer(offers: Iterable[Offer], on: date) -> Offer | None:
     """The lowest price per dispense unit among the offers in force on a day (a contract price
     before a catalogue price at the same unit price; then the lower NDC, so the choice is
     stable)."""
-    live = current_offers(offers, on)
-    if not live:
-        return None
-    return min(live, key=lambda o: (o.unit_price, o.source != "contract", o.ndc, o.contract))
+    return cheapest(current_offers(offers, on))
+
+
+def cheapest(live: Iterable[Offer]) -> Offer | None:
+    """:func:`best_offer` among offers already known to be in force."""
+    return min(
+        live, key=lambda o: (o.unit_price, o.source != "contract", o.ndc, o.contract), default=None
+    )

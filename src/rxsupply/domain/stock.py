@@ -145,15 +145,38 @@ class StockBook:
             return 0
         return max(self.on_hand.get(key, 0) - self.held.get(key, 0), 0)
 
-    def available(self, location_id: int, product_ids: Sequence[int], *, on: date) -> int:
-        """Usable units of these products at the location or below it."""
-        return sum(self.usable(k, on) for k in self.lines_for(location_id, product_ids))
+    def available(
+        self,
+        location_id: int,
+        product_ids: Sequence[int],
+        *,
+        on: date,
+        lot_ids: Collection[int] | None = None,
+    ) -> int:
+        """Usable units of these products (of these lots only, when named) at the location or
+        below it."""
+        return sum(self.usable(k, on) for k in self._lines_of(location_id, product_ids, lot_ids))
 
-    def unusable(self, location_id: int, product_ids: Sequence[int], *, on: date) -> int:
-        """Units on hand at the location or below it that may not be handed out."""
+    def unusable(
+        self,
+        location_id: int,
+        product_ids: Sequence[int],
+        *,
+        on: date,
+        lot_ids: Collection[int] | None = None,
+    ) -> int:
+        """Units on hand at the location or below it (of these lots only, when named) that may
+        not be handed out."""
         return sum(
-            self.on_hand[k] - self.usable(k, on) for k in self.lines_for(location_id, product_ids)
+            self.on_hand[k] - self.usable(k, on)
+            for k in self._lines_of(location_id, product_ids, lot_ids)
         )
+
+    def _lines_of(
+        self, location_id: int, product_ids: Sequence[int], lot_ids: Collection[int] | None
+    ) -> list[StockKey]:
+        lines = self.lines_for(location_id, product_ids)
+        return lines if lot_ids is None else [k for k in lines if k[2] in lot_ids]
 
     def issue(
         self,
@@ -185,9 +208,7 @@ class StockBook:
         """
         if quantity <= 0:
             raise InvalidMovement(f"{kind.value}: quantity must be positive, got {quantity}")
-        lines = self.lines_for(location_id, product_ids)
-        if lot_ids is not None:
-            lines = [k for k in lines if k[2] in lot_ids]
+        lines = self._lines_of(location_id, product_ids, lot_ids)
         if to_location_id is not None:  # never "move" a line onto itself
             lines = [k for k in lines if k[0] != to_location_id]
         takeable = {k: self.on_hand[k] if take_unusable else self.usable(k, on) for k in lines}

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from rxsupply.domain.fields import parse_date, parse_money
-from rxsupply.domain.pricing import Offer, best_offer, current_offers
+from rxsupply.domain.pricing import Offer, best_offer, cheapest, current_offers
 from rxsupply.errors import InvalidValue
 from rxsupply.services.imports.results import ImportResult, _finish
 from rxsupply.services.ports import UnitOfWork
@@ -243,15 +243,20 @@ class ItemPrice:
 def best_prices(uow: UnitOfWork, *, on: date, item: str | None = None) -> list[ItemPrice]:
     """Each item's (or one item's) best eligible price per dispense unit on a day."""
     members = uow.prices.item_products(item)
-    offers = uow.prices.offers({p for _, products in members.values() for p in products})
-    by_product: dict[int, list[Offer]] = {}
-    for o in offers:
-        by_product.setdefault(o.product_id, []).append(o)
+    by_product = offers_by_product(uow, {p for _, products in members.values() for p in products})
     out = []
     for code, (name, products) in members.items():
-        mine = [o for p in products for o in by_product.get(p, [])]
-        live = sorted(current_offers(mine, on), key=lambda o: (o.unit_price, o.ndc))
-        out.append(ItemPrice(code, name, best_offer(mine, on), live))
+        live = current_offers([o for p in products for o in by_product.get(p, [])], on)
+        ranked = sorted(live, key=lambda o: (o.unit_price, o.ndc))
+        out.append(ItemPrice(code, name, cheapest(live), ranked))
+    return out
+
+
+def offers_by_product(uow: UnitOfWork, product_ids: set[int]) -> dict[int, list[Offer]]:
+    """Every catalogue and eligible contract price of these products, by product."""
+    out: dict[int, list[Offer]] = {}
+    for o in uow.prices.offers(product_ids):
+        out.setdefault(o.product_id, []).append(o)
     return out
 
 
@@ -323,9 +328,7 @@ def contract_compliance(uow: UnitOfWork, *, start: date, end: date) -> Complianc
     wanted = {p for _, _, products in items.values() for p in products} | {
         ln.product_id for ln in lines
     }
-    offers: dict[int, list[Offer]] = {}
-    for o in uow.prices.offers(wanted):
-        offers.setdefault(o.product_id, []).append(o)
+    offers = offers_by_product(uow, wanted)
     report = Compliance(start, end)
     for ln in lines:
         report.lines += 1

@@ -34,6 +34,7 @@ from rxsupply.domain.purchasing import (
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services.audit import record
 from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.pricing import offers_by_product
 from rxsupply.services.references import resolve_products
 
 CANCELLABLE = (OrderStatus.DRAFT, OrderStatus.SENT, OrderStatus.ACKNOWLEDGED)
@@ -67,9 +68,7 @@ def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
     products = {p for _, code in wanted for p in members[code][1]}
     book = uow.ledger.load_book(roots=set(stores), product_ids=products, lock=False)
     on_order = uow.orders.on_order(products)
-    offers: dict[int, list[Offer]] = {}
-    for o in uow.prices.offers(products):
-        offers.setdefault(o.product_id, []).append(o)
+    offers = offers_by_product(uow, products)
     primary = uow.prices.primary_wholesaler()
     result = Suggestion()
     grouped: dict[tuple[str, int], list[OrderLine]] = {}

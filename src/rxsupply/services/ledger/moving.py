@@ -235,12 +235,7 @@ def prepare_dispense(ctx: Context, cmd: Dispense) -> Step:
         issued = quantity
         found: list[Discrepancy] = []
         if cmd.reported and not take_unusable:  # the cabinet is the truth for what left it
-            lines = [
-                k
-                for k in stock.book.lines_for(loc_id, product_ids)
-                if lot_ids is None or k[2] in lot_ids
-            ]
-            usable = sum(stock.book.usable(k, day) for k in lines)
+            usable = stock.book.available(loc_id, product_ids, on=day, lot_ids=lot_ids)
             if usable < quantity:
                 issued = usable
                 found.append(
@@ -249,7 +244,7 @@ def prepare_dispense(ctx: Context, cmd: Dispense) -> Step:
                         kind=kind.value,
                         reported=quantity,
                         posted=usable,
-                        blocked=sum(stock.book.on_hand[k] for k in lines) - usable,
+                        blocked=stock.book.unusable(loc_id, product_ids, on=day, lot_ids=lot_ids),
                         occurred_at=when,
                         reported_by=user,
                         item_id=source.item_id,
