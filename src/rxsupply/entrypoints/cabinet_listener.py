@@ -92,10 +92,14 @@ class CabinetEndpoint:
                         ErrorCode.APPLICATION_ERROR, "", "internal error: nothing was posted"
                     ),
                 )
+        return answer, self.reply(answer, clock)
+
+    def reply(self, answer: CabinetAnswer, clock: Clock) -> str:
+        """The ACK of an answer, with the listener's own control id; counted."""
         self.counts[answer.ack.value] += 1
         now = clock.now()
         own = f"RX{now:%Y%m%d%H%M%S}{next(self._ids):06d}"
-        return answer, ack(answer, now=now, control_id=own)
+        return ack(answer, now=now, control_id=own)
 
 
 async def serve(
@@ -146,14 +150,12 @@ async def serve(
 
 def _refusal(endpoint: CabinetEndpoint, reason: str) -> str:
     """The AR for a block that is not MLLP framing or is too long (its message unread)."""
-    clock = endpoint.clock()
     answer = CabinetAnswer(
         ack=AckCode.REJECT,
         text=reason[:200],
         problem=MessageProblem(ErrorCode.APPLICATION_ERROR, "", reason[:200]),
     )
-    endpoint.counts["AR"] += 1
-    return ack(answer, now=clock.now(), control_id=f"RX{clock.now():%Y%m%d%H%M%S}")
+    return endpoint.reply(answer, endpoint.clock())
 
 
 async def send(messages: list[str], *, host: str, port: int, timeout: float = 30.0) -> list[str]:
