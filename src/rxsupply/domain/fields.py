@@ -38,6 +38,15 @@ def check_text(field: str, value: str, *, limit: int) -> str:
     return value
 
 
+def required_text(field: str, value: str, *, limit: int, why: str) -> str:
+    """:func:`check_text`, then stripped; blank is refused with ``why`` (what to write)."""
+    check_text(field, value, limit=limit)
+    stripped = value.strip()
+    if not stripped:
+        raise InvalidValue(field, why)
+    return stripped
+
+
 def _without_thousands(text: str, field: str) -> str:
     """Drop US thousands separators ("1,500"); any other comma ("1,5") is an error."""
     if "," not in text:

@@ -8,9 +8,9 @@ from __future__ import annotations
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.purchasing import LineStatus, OrderAck, OrderStatus, PurchaseOrder
 from rxsupply.errors import InvalidValue, OrderRefused
-from rxsupply.services.audit import record
+from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.purchasing import check_user, get_order
+from rxsupply.services.purchasing import get_order
 
 ACK_LINE = {
     "IA": LineStatus.OPEN,
@@ -25,7 +25,7 @@ def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock
     """Record a wholesaler's acknowledgement (X12 855) of a sent order: each line accepted,
     backordered (a shortage signal), rejected or changed in quantity; the order acknowledged,
     or cancelled when the wholesaler rejects it whole (``BAK02`` RJ)."""
-    check_user(user)
+    require_user(user)
     found = get_order(uow, ack.po_number)
     if found.status not in (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED):
         raise OrderRefused(

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from rxsupply.errors import InvalidValue
 from rxsupply.services.ports import AuditEntry, UnitOfWork
 
 
 def _dump(value: object) -> str | None:
     return None if value is None else json.dumps(value, default=str, sort_keys=True)
+
+
+def require_user(user: str) -> None:
+    """Every change names the user who makes it."""
+    if not user or not user.strip():
+        raise InvalidValue("user", "every change names the user who makes it")
 
 
 def entry(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.discrepancy import Discrepancy, DiscrepancyStatus
-from rxsupply.domain.fields import check_text
-from rxsupply.errors import AlreadyResolved, InvalidValue, NotFound
-from rxsupply.services.audit import record
+from rxsupply.domain.fields import required_text
+from rxsupply.errors import AlreadyResolved, NotFound
+from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
 
 RESOLUTION_LENGTH = 500
@@ -36,12 +36,13 @@ def resolve_discrepancy(
 ) -> Discrepancy:
     """Resolve an open discrepancy with what was found, in one transaction with its audit
     entry; a discrepancy already resolved is refused."""
-    if not user or not user.strip():
-        raise InvalidValue("user", "every change names the user who makes it")
-    check_text("resolution", resolution, limit=RESOLUTION_LENGTH)
-    note = resolution.strip()
-    if not note:
-        raise InvalidValue("resolution", "say what was found (a count, a refill not scanned, ...)")
+    require_user(user)
+    note = required_text(
+        "resolution",
+        resolution,
+        limit=RESOLUTION_LENGTH,
+        why="say what was found (a count, a refill not scanned, ...)",
+    )
     now = clock.now()
     found = uow.discrepancies.get(discrepancy_id, lock=True)
     if found is None:

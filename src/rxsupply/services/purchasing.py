@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.fields import check_text
+from rxsupply.domain.fields import required_text
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.pricing import Offer, best_offer, current_offers
 from rxsupply.domain.purchasing import (
@@ -32,7 +32,7 @@ from rxsupply.domain.purchasing import (
     check_dea_form_number,
 )
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
-from rxsupply.services.audit import record
+from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.pricing import offers_by_product
 from rxsupply.services.references import resolve_products
@@ -57,7 +57,7 @@ class Suggestion:
 
 def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
     """Write this day's suggested orders as drafts, one per wholesaler and storeroom."""
-    check_user(user)
+    require_user(user)
     today, now = clock.today(), clock.now()
     stores = {loc.id or 0: loc for loc in uow.locations.of_kind(LocationKind.STOREROOM)}
     levels = [lv for lv in uow.stock_levels.all() if lv.location_id in stores]
@@ -180,7 +180,7 @@ def set_dea_form_number(
 ) -> PurchaseOrder:
     """Record a Schedule II line's DEA Form 222 serial number or CSOS order number (on a
     draft)."""
-    check_user(user)
+    require_user(user)
     value = check_dea_form_number(number)
     found = get_order(uow, order)
     if found.status is not OrderStatus.DRAFT:
@@ -219,7 +219,7 @@ def add_order_line(
 ) -> PurchaseOrder:
     """Add a line to a draft by hand: ``packages`` of a product (an NDC in any form, or a
     GTIN), at ``package_price`` or else its best eligible price today."""
-    check_user(user)
+    require_user(user)
     if packages <= 0 or packages > 1_000_000:
         raise InvalidValue("packages", "must be a whole number of packages from 1", packages)
     found = get_order(uow, order)
@@ -272,7 +272,7 @@ def add_order_line(
 
 def approve_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> PurchaseOrder:
     """Approve a draft and send it; refused, with every reason, when it cannot go."""
-    check_user(user)
+    require_user(user)
     found = get_order(uow, order)
     problems = found.problems_before_sending()
     if problems:
@@ -309,14 +309,12 @@ def cancel_order(
     uow: UnitOfWork, *, order: str, reason: str, user: str, clock: Clock
 ) -> PurchaseOrder:
     """Cancel a draft, or an order sent or acknowledged and not yet received, with why."""
-    check_user(user)
-    check_text("reason", reason, limit=500)
-    if not reason.strip():
-        raise InvalidValue("reason", "say why the order is cancelled")
+    require_user(user)
+    why = required_text("reason", reason, limit=500, why="say why the order is cancelled")
     found = get_order(uow, order)
     now = clock.now()
     if found.status not in CANCELLABLE or not uow.orders.set_status(
-        found.id or 0, allowed=CANCELLABLE, status=OrderStatus.CANCELLED, note=reason.strip()
+        found.id or 0, allowed=CANCELLABLE, status=OrderStatus.CANCELLED, note=why
     ):
         raise OrderRefused(
             f"order {found.number} is {found.status.value}: only a draft, or an order sent or "
@@ -330,13 +328,7 @@ def cancel_order(
         key=found.number,
         now=now,
         before={"status": found.status.value},
-        after={"status": OrderStatus.CANCELLED.value, "reason": reason.strip()},
+        after={"status": OrderStatus.CANCELLED.value, "reason": why},
     )
     uow.commit()
     return get_order(uow, found.number)
-
-
-def check_user(user: str) -> None:
-    """Every change names its user."""
-    if not user or not user.strip():
-        raise InvalidValue("user", "every change names the user who makes it")

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.external_id import ExternalId
-from rxsupply.domain.fields import check_text
+from rxsupply.domain.fields import required_text
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.purchasing import (
     LineStatus,
@@ -31,7 +31,7 @@ from rxsupply.domain.purchasing import (
     ReceivingIssue,
 )
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused, RxSupplyError
-from rxsupply.services.audit import record
+from rxsupply.services.audit import record, require_user
 from rxsupply.services.ledger import Posted, Receive, post
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.purchasing import get_order
@@ -181,6 +181,7 @@ def _finish(
 
 def close_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> PurchaseOrder:
     """Close a received or partly received order: each line left short is recorded short."""
+    require_user(user)
     found = get_order(uow, order)
     if found.status not in (OrderStatus.PARTLY_RECEIVED, OrderStatus.RECEIVED):
         raise OrderRefused(
@@ -232,13 +233,15 @@ def resolve_receiving_discrepancy(
     uow: UnitOfWork, *, discrepancy_id: int, resolution: str, user: str, clock: Clock
 ) -> None:
     """Resolve a receiving discrepancy with what was done (returned, credited, accepted)."""
-    check_text("resolution", resolution, limit=500)
-    if not resolution.strip():
-        raise InvalidValue("resolution", "say what was done: returned, credit requested, ...")
+    require_user(user)
+    note = required_text(
+        "resolution",
+        resolution,
+        limit=500,
+        why="say what was done: returned, credit requested, ...",
+    )
     now = clock.now()
-    if not uow.orders.resolve_discrepancy(
-        discrepancy_id, resolution=resolution.strip(), user=user, now=now
-    ):
+    if not uow.orders.resolve_discrepancy(discrepancy_id, resolution=note, user=user, now=now):
         raise OrderRefused(f"receiving discrepancy {discrepancy_id} is unknown or resolved already")
     record(
         uow,
@@ -247,6 +250,6 @@ def resolve_receiving_discrepancy(
         entity="receiving_discrepancy",
         key=str(discrepancy_id),
         now=now,
-        after={"resolution": resolution.strip()},
+        after={"resolution": note},
     )
     uow.commit()
