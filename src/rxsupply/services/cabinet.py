@@ -52,7 +52,6 @@ _FIELDS = {
     "occurred_at": 3,
     "user": 10,
     "lot": 18,
-    "note": 10,
 }
 
 
@@ -110,8 +109,7 @@ def record_cabinet_message(
         posted=len(fresh),
         discrepancies=len(found),
     )
-    record_answer(uow, message, answer, clock=clock, receiver=receiver, commit=False)
-    uow.commit()
+    record_answer(uow, message, answer, clock=clock, receiver=receiver)
     return answer
 
 
@@ -133,7 +131,6 @@ def record_answer(
     *,
     clock: Clock,
     receiver: str,
-    commit: bool = True,
 ) -> None:
     """Record a message and what it got (a message rejected before it could be read fully is
     recorded when its sender and control id were read)."""
@@ -151,8 +148,7 @@ def record_answer(
             discrepancies=answer.discrepancies,
         )
     )
-    if commit:
-        uow.commit()
+    uow.commit()
 
 
 def _command(message: CabinetMessage, t: CabinetTransaction) -> Dispense:
@@ -178,6 +174,10 @@ def _problem(t: CabinetTransaction, error: RxSupplyError) -> MessageProblem:
     if isinstance(error, NotFound):
         field = _FIELDS.get(error.what, 2)
         return MessageProblem(ErrorCode.UNKNOWN_KEY, f"{t.segment}-{field}", str(error))
+    if isinstance(error, InvalidValue) and error.field == "note":  # the witness, ZRX-2
+        return MessageProblem(
+            ErrorCode.DATA_TYPE, t.segment.replace("RXD", "ZRX") + "-2", str(error)
+        )
     if isinstance(error, InvalidValue):
         named = _FIELDS.get(error.field)
         where = f"{t.segment}-{named}" if named else t.segment

@@ -239,6 +239,16 @@ def test_the_dispense_file_posts_an_over_dispense_as_a_discrepancy_not_a_rejecti
         assert list_discrepancies(uow)[1] == 1
 
 
+def test_a_witness_with_a_control_character_is_an_error_on_its_zrx_field(
+    hospital: Engine,
+) -> None:
+    answer = send(hospital, message("M12", rxd(1, 1), "ZRX|W|rn\x01smith"))
+
+    assert answer.ack is AckCode.ERROR
+    assert answer.problem is not None and answer.problem.where == "ZRX(1)-2"
+    assert on_hand(hospital, "ED-ADC1-P01") == 45
+
+
 def test_a_time_in_the_future_is_an_application_error_on_its_field(hospital: Engine) -> None:
     later = (NOW + timedelta(days=2)).strftime("%Y%m%d%H%M%S+0000")
 
