@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, insert, or_, select, update
 
 from rxsupply.adapters import tables as t
-from rxsupply.adapters.repositories.bulk_sql import chunks
+from rxsupply.adapters.repositories.bulk_sql import chunks, insert_many
 from rxsupply.domain.pricing import Offer
 from rxsupply.services.ports.pricing import CataloguePrice, ContractPrice, PricedPurchase
 
@@ -61,56 +61,92 @@ class SqlPrices:
         return int(row.id)
 
     def save_catalogue(self, prices: Sequence[CataloguePrice]) -> int:
-        """Add or replace each (wholesaler, product, effective date)'s price; the rows changed."""
+        """Add or replace each (wholesaler, product, effective date)'s price; the rows changed.
+        What is recorded is read in one query per 900 products, new rows inserted together."""
         cp = t.catalogue_price
-        changed = 0
+        have = {
+            (int(r.partner_id), int(r.product_id), r.starts): Decimal(r.wac)
+            for r in self._rows(cp, (cp.c.partner_id, cp.c.wac), prices)
+        }
+        new, changed = [], 0
         for p in prices:
-            key = and_(
-                cp.c.partner_id == p.partner_id,
-                cp.c.product_id == p.product_id,
-                cp.c.starts == p.starts,
-            )
-            old = self.conn.execute(select(cp.c.wac).where(key)).scalar_one_or_none()
+            old = have.get((p.partner_id, p.product_id, p.starts))
             if old is None:
+                new.append(
+                    {
+                        "partner_id": p.partner_id,
+                        "product_id": p.product_id,
+                        "wac": p.wac,
+                        "starts": p.starts,
+                    }
+                )
+            elif old != p.wac:
                 self.conn.execute(
-                    insert(cp).values(
-                        partner_id=p.partner_id, product_id=p.product_id, wac=p.wac, starts=p.starts
+                    update(cp)
+                    .where(
+                        cp.c.partner_id == p.partner_id,
+                        cp.c.product_id == p.product_id,
+                        cp.c.starts == p.starts,
                     )
+                    .values(wac=p.wac)
                 )
                 changed += 1
-            elif Decimal(old) != p.wac:
-                self.conn.execute(update(cp).where(key).values(wac=p.wac))
-                changed += 1
-        return changed
+        if new:
+            insert_many(self.conn, insert(cp), new)
+        return changed + len(new)
 
     def save_contract_prices(self, prices: Sequence[ContractPrice]) -> int:
-        """Add or replace each (contract, product, tier, effective date)'s price and end."""
+        """Add or replace each (contract, product, tier, effective date)'s price and end, as
+        :meth:`save_catalogue` does."""
         cp = t.contract_price
-        changed = 0
+        have = {
+            (int(r.contract_id), int(r.product_id), r.tier, r.starts): (Decimal(r.price), r.ends)
+            for r in self._rows(cp, (cp.c.contract_id, cp.c.tier, cp.c.price, cp.c.ends), prices)
+        }
+        new, changed = [], 0
         for p in prices:
-            key = and_(
-                cp.c.contract_id == p.contract_id,
-                cp.c.product_id == p.product_id,
-                cp.c.tier == p.tier,
-                cp.c.starts == p.starts,
-            )
-            old = self.conn.execute(select(cp.c.price, cp.c.ends).where(key)).first()
+            old = have.get((p.contract_id, p.product_id, p.tier, p.starts))
             if old is None:
+                new.append(
+                    {
+                        "contract_id": p.contract_id,
+                        "product_id": p.product_id,
+                        "tier": p.tier,
+                        "price": p.price,
+                        "starts": p.starts,
+                        "ends": p.ends,
+                    }
+                )
+            elif old != (p.price, p.ends):
                 self.conn.execute(
-                    insert(cp).values(
-                        contract_id=p.contract_id,
-                        product_id=p.product_id,
-                        tier=p.tier,
-                        price=p.price,
-                        starts=p.starts,
-                        ends=p.ends,
+                    update(cp)
+                    .where(
+                        cp.c.contract_id == p.contract_id,
+                        cp.c.product_id == p.product_id,
+                        cp.c.tier == p.tier,
+                        cp.c.starts == p.starts,
                     )
+                    .values(price=p.price, ends=p.ends)
                 )
                 changed += 1
-            elif (Decimal(old.price), old.ends) != (p.price, p.ends):
-                self.conn.execute(update(cp).where(key).values(price=p.price, ends=p.ends))
-                changed += 1
-        return changed
+        if new:
+            insert_many(self.conn, insert(cp), new)
+        return changed + len(new)
+
+    def _rows(
+        self, table: Any, columns: Sequence[Any], prices: Sequence[CataloguePrice | ContractPrice]
+    ) -> list[Any]:
+        """The recorded rows of a price table for the products of ``prices``."""
+        out: list[Any] = []
+        for part in chunks(sorted({p.product_id for p in prices})):
+            out.extend(
+                self.conn.execute(
+                    select(table.c.product_id, table.c.starts, *columns).where(
+                        table.c.product_id.in_(part)
+                    )
+                )
+            )
+        return out
 
     def offers(self, product_ids: Iterable[int] | None = None) -> list[Offer]:
         """Every catalogue price, and every contract price of the tier the hospital holds on
