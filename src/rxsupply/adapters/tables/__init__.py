@@ -1,0 +1,84 @@
+"""SQLAlchemy Core tables: the schema of the ledger and its reference data, one module per area.
+
+Alembic migrations under ``rxsupply/adapters/migrations`` create exactly these tables; a test
+checks the two agree. Import tables from here; a new area adds its module and its import below.
+"""
+
+from __future__ import annotations
+
+from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadata
+from rxsupply.adapters.tables.ledger import (
+    external_ref,
+    item,
+    item_product,
+    location,
+    location_path,
+    lot,
+    movement,
+    on_hand,
+    product,
+    product_case,
+    serial_package,
+    status_change,
+)
+from rxsupply.adapters.tables.supply import (
+    catalogue_price,
+    contract,
+    contract_price,
+    purchase_line,
+    purchase_order,
+    purchase_order_line,
+    receiving_discrepancy,
+    trading_partner,
+)
+from rxsupply.adapters.tables.system import (
+    api_token,
+    app_session,
+    app_setting,
+    app_user,
+    audit,
+    interface_message,
+    planning_job,
+    recommendation,
+    series_class,
+    stock_discrepancy,
+    stock_level,
+)
+
+__all__ = [
+    "NAMING",
+    "Money",
+    "UTCDateTime",
+    "api_token",
+    "app_session",
+    "app_setting",
+    "app_user",
+    "audit",
+    "catalogue_price",
+    "contract",
+    "contract_price",
+    "external_ref",
+    "interface_message",
+    "item",
+    "item_product",
+    "location",
+    "location_path",
+    "lot",
+    "metadata",
+    "movement",
+    "on_hand",
+    "planning_job",
+    "product",
+    "product_case",
+    "purchase_line",
+    "purchase_order",
+    "purchase_order_line",
+    "receiving_discrepancy",
+    "recommendation",
+    "serial_package",
+    "series_class",
+    "status_change",
+    "stock_discrepancy",
+    "stock_level",
+    "trading_partner",
+]
