@@ -80,6 +80,11 @@ class OrderRefused(RxSupplyError):
     line's DEA Form 222 number, cancelled once received, ...)."""
 
 
+class RefillRefused(RxSupplyError):
+    """A refill run step that cannot be taken (a cabinet already on an open run, a run that is
+    closed, a cancellation after units were confirmed)."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 

@@ -26,6 +26,7 @@ from rxsupply.adapters.repositories import (
     SqlProducts,
     SqlPurchases,
     SqlRecommendations,
+    SqlRefillRuns,
     SqlSeriesClasses,
     SqlStockLevels,
     SqlUsers,
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.interface_messages = SqlInterfaceMessages(conn)
         self.prices = SqlPrices(conn)
         self.orders = SqlOrders(conn)
+        self.refill_runs = SqlRefillRuns(conn)
         return self
 
     def __exit__(

@@ -31,6 +31,7 @@ from rxsupply.adapters.repositories.prices import SqlPrices
 from rxsupply.adapters.repositories.products import SqlProducts, product_from_row
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
+from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
 from rxsupply.adapters.repositories.users import SqlUsers
@@ -51,6 +52,7 @@ __all__ = [
     "SqlProducts",
     "SqlPurchases",
     "SqlRecommendations",
+    "SqlRefillRuns",
     "SqlSeriesClasses",
     "SqlStockLevels",
     "SqlUsers",

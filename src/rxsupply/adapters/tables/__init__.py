@@ -21,6 +21,7 @@ from rxsupply.adapters.tables.ledger import (
     serial_package,
     status_change,
 )
+from rxsupply.adapters.tables.refills import refill_line, refill_run
 from rxsupply.adapters.tables.supply import (
     catalogue_price,
     contract,
@@ -75,6 +76,8 @@ __all__ = [
     "purchase_order_line",
     "receiving_discrepancy",
     "recommendation",
+    "refill_line",
+    "refill_run",
     "serial_package",
     "series_class",
     "status_change",

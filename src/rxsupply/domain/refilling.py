@@ -1,0 +1,149 @@
+"""The refill run: a technician's round of the cabinets with one saved pick list.
+
+A run is started from the refill pick list (every pocket at or below its min, filled up to its
+max from its facility's storeroom, earliest expiry first) and saved, so the list that was
+printed is the list that is confirmed. Its lines are grouped by cabinet, the cabinets in the
+order of the run's **route** (the cabinets named when it was started, else by code). At the
+pocket, each package is confirmed by scanning it: the scan must be the product and lot the line
+names (a different lot is refused: the line says which to take), and it posts that package's
+units (or the units the technician says, for an opened package), never more than the line has
+left, as a ledger refill from the storeroom to the pocket. A run is **open** until it is
+**completed** (lines left short are recorded as short, with the units) or **cancelled** (only
+before anything was confirmed: what was refilled stays on the books and is completed instead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from rxsupply.errors import InvalidValue
+
+
+class RunStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(slots=True, kw_only=True)
+class RefillLine:
+    """Take ``quantity`` units of one lot from the storeroom ``from_location`` to ``pocket``;
+    ``confirmed`` units were scanned in so far. ``short`` is what the storeroom could not give
+    when the run was started; ``remove`` the expired or blocked units to take out of the pocket.
+    A line with no lot (``quantity`` 0) is a pocket the storeroom cannot fill at all."""
+
+    line_number: int
+    cabinet: str
+    pocket: str
+    item: str
+    from_location: str
+    ndc: str
+    lot: str
+    expiry: date | None
+    quantity: int
+    short: int = 0
+    remove: int = 0
+    confirmed: int = 0
+    confirmed_by: str = ""
+    confirmed_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def left(self) -> int:
+        """Units still to put in the pocket."""
+        return max(self.quantity - self.confirmed, 0)
+
+    def take(self, units: int) -> int:
+        """The units one confirmation posts: what was scanned, never more than is left."""
+        if units <= 0:
+            raise InvalidValue("units", "confirm at least one unit", str(units))
+        if self.left == 0:
+            raise InvalidValue(
+                "scan",
+                f"line {self.line_number} ({self.pocket}, lot {self.lot}) is already filled",
+            )
+        return min(units, self.left)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "line_number": self.line_number,
+            "cabinet": self.cabinet,
+            "pocket": self.pocket,
+            "item": self.item,
+            "from_location": self.from_location,
+            "ndc": self.ndc,
+            "lot": self.lot,
+            "expiry": self.expiry.isoformat() if self.expiry else None,
+            "quantity": self.quantity,
+            "confirmed": self.confirmed,
+            "left": self.left,
+            "short": self.short,
+            "remove": self.remove,
+            "confirmed_by": self.confirmed_by,
+            "confirmed_at": self.confirmed_at.isoformat() if self.confirmed_at else None,
+        }
+
+
+@dataclass(slots=True, kw_only=True)
+class RefillRun:
+    number: str
+    route: str
+    status: RunStatus
+    created_by: str
+    created_at: datetime
+    lines: list[RefillLine] = field(default_factory=list)
+    closed_by: str = ""
+    closed_at: datetime | None = None
+    id: int | None = None
+
+    @property
+    def cabinets(self) -> list[str]:
+        """The cabinets in route order (the order of the lines)."""
+        return list(dict.fromkeys(line.cabinet for line in self.lines))
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    @property
+    def confirmed(self) -> int:
+        return sum(line.confirmed for line in self.lines)
+
+    def line_for(self, pocket: str, ndc: str, lot: str) -> RefillLine:
+        """The line a package scanned at ``pocket`` fills: same product and lot, with units
+        left (the first such line). A scan the pocket's lines do not name is refused, naming
+        what the pocket is waiting for."""
+        at_pocket = [ln for ln in self.lines if ln.pocket == pocket]
+        if not at_pocket:
+            raise InvalidValue("pocket", f"run {self.number} has no line for pocket {pocket}")
+        same = [ln for ln in at_pocket if ln.ndc == ndc and ln.lot == lot]
+        open_lines = [ln for ln in same if ln.left > 0]
+        if open_lines:
+            return open_lines[0]
+        if same:
+            return same[0]  # take() says it is filled
+        wanted = ", ".join(
+            f"NDC {ln.ndc} lot {ln.lot} ({ln.left} left)" for ln in at_pocket if ln.lot
+        )
+        raise InvalidValue(
+            "scan",
+            f"NDC {ndc} lot {lot} is not on the pick list for {pocket}: "
+            + (f"take {wanted}" if wanted else "the storeroom had nothing for it"),
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "number": self.number,
+            "route": self.route,
+            "status": self.status.value,
+            "created_by": self.created_by,
+            "created_at": self.created_at.isoformat(),
+            "closed_by": self.closed_by,
+            "closed_at": self.closed_at.isoformat() if self.closed_at else None,
+            "cabinets": self.cabinets,
+            "units": self.units,
+            "confirmed": self.confirmed,
+            "lines": [line.as_dict() for line in self.lines],
+        }

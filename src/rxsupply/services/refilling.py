@@ -1,0 +1,218 @@
+"""The refill run's use cases: start a run from the pick list, confirm it package by package at
+the pockets, complete or cancel it (the rules are in :mod:`rxsupply.domain.refilling`).
+
+Each confirmation is one ledger refill (storeroom to pocket, the line's lot) in the same
+transaction as the line's progress. Confirmations of one run are taken one at a time (the run
+is locked), and each carries the run, the line and the units confirmed before it as its
+external id, so the ledger never posts the same step of a line twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.external_id import ExternalId
+from rxsupply.domain.limits import LedgerLimits
+from rxsupply.domain.location import Location, LocationKind
+from rxsupply.domain.refilling import RefillLine, RefillRun, RunStatus
+from rxsupply.errors import InvalidValue, NotFound, RefillRefused, RxSupplyError
+from rxsupply.services.audit import record, require_user
+from rxsupply.services.ledger import Move, Posted, post
+from rxsupply.services.picking import PickLine, refill_pick_list
+from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.references import find_product
+
+
+def start_refill_run(
+    uow: UnitOfWork,
+    *,
+    user: str,
+    clock: Clock,
+    cabinets: Sequence[str] = (),
+    route: str = "",
+) -> RefillRun:
+    """Save the pick list of ``cabinets`` (in that order: the route), or of every cabinet, as
+    an open run. A cabinet already on an open run is refused (two runs would fill its pockets
+    twice); so is a run with nothing to refill."""
+    require_user(user)
+    by_code = {loc.code: loc for loc in uow.locations.all()}
+    for code in cabinets:
+        if by_code.get(code) is None or by_code[code].kind is not LocationKind.ADC:
+            raise NotFound("cabinet", code, "name ADC locations (rxsupply locations)")
+    if len(set(cabinets)) != len(cabinets):
+        raise InvalidValue("cabinet", "a cabinet is named twice in the route")
+    picked: list[PickLine] = []
+    targets: Sequence[str | None] = list(cabinets) or [None]
+    for target in targets:
+        picked.extend(refill_pick_list(uow, clock=clock, cabinet=target))
+    by_id = {loc.id: loc for loc in by_code.values()}
+    cabinet_of = {p.pocket: _cabinet(by_code[p.pocket], by_id) for p in picked}
+    busy = uow.refill_runs.open_cabinets()
+    taken = sorted({c for c in cabinet_of.values() if c in busy})
+    if taken:
+        raise RefillRefused(
+            "; ".join(f"{c} is on open run {busy[c]}" for c in taken)
+            + ": complete or cancel that run first"
+        )
+    if not picked:
+        where = ", ".join(cabinets) if cabinets else "any cabinet"
+        raise RefillRefused(f"nothing to refill: no pocket of {where} is at or below its min")
+    order = {c: n for n, c in enumerate(cabinets)}
+    picked.sort(key=lambda p: (order.get(cabinet_of[p.pocket], 0), cabinet_of[p.pocket], p.pocket))
+    now = clock.now()
+    run = RefillRun(
+        number="",
+        route=route.strip() or " > ".join(dict.fromkeys(cabinet_of[p.pocket] for p in picked)),
+        status=RunStatus.OPEN,
+        created_by=user,
+        created_at=now,
+        lines=[
+            RefillLine(
+                line_number=n,
+                cabinet=cabinet_of[p.pocket],
+                pocket=p.pocket,
+                item=p.item,
+                from_location=p.from_location,
+                ndc=p.ndc,
+                lot=p.lot,
+                expiry=p.expiry,
+                quantity=p.quantity,
+                short=p.short,
+                remove=p.remove,
+            )
+            for n, p in enumerate(picked, start=1)
+        ],
+    )
+    run.number = uow.refill_runs.add(run)
+    record(
+        uow,
+        user=user,
+        action="start",
+        entity="refill_run",
+        key=run.number,
+        now=now,
+        after={"cabinets": run.cabinets, "lines": len(run.lines), "units": run.units},
+    )
+    uow.commit()
+    return get_refill_run(uow, run.number)
+
+
+def confirm_refill(
+    uow: UnitOfWork,
+    *,
+    run: str,
+    pocket: str,
+    product: str,
+    lot: str,
+    units: int,
+    user: str,
+    clock: Clock,
+    limits: LedgerLimits | None = None,
+) -> tuple[RefillRun, RefillLine, Posted]:
+    """Confirm ``units`` of a package of ``product`` (NDC or GTIN) and ``lot`` scanned at
+    ``pocket``: posted as a refill from the line's storeroom, never more than the line has
+    left. The run after, its line, and the posting (``duplicate`` when it was sent before)."""
+    require_user(user)
+    found = _open_run(uow, run, lock=True)
+    ndc = str(find_product(uow, product).ndc)
+    line = found.line_for(pocket.strip(), ndc, lot.strip())
+    take = line.take(units)
+    (result,) = post(
+        uow,
+        [
+            Move(
+                user=user,
+                from_location=line.from_location,
+                to_location=line.pocket,
+                product=ndc,
+                lot=line.lot,
+                quantity=take,
+                refill=True,
+                reference=found.number,
+                external_id=ExternalId(
+                    "refill", f"{found.number}:{line.line_number}:{line.confirmed}"
+                ),
+            )
+        ],
+        clock=clock,
+        limits=limits,
+        commit=False,
+    )
+    if isinstance(result, RxSupplyError):
+        uow.rollback()
+        raise result
+    assert isinstance(result, Posted)
+    if not result.duplicate:
+        uow.refill_runs.confirm(line.id or 0, units=take, user=user, at=clock.now())
+    uow.commit()
+    after = get_refill_run(uow, found.number)
+    return after, next(ln for ln in after.lines if ln.id == line.id), result
+
+
+def complete_refill_run(uow: UnitOfWork, *, run: str, user: str, clock: Clock) -> RefillRun:
+    """Close an open run; what its lines still lack stays on them (the run's shortfall)."""
+    return _close(uow, run, RunStatus.COMPLETED, user=user, clock=clock)
+
+
+def cancel_refill_run(uow: UnitOfWork, *, run: str, user: str, clock: Clock) -> RefillRun:
+    """Cancel an open run before anything is confirmed (after, complete it: what was refilled
+    stays refilled)."""
+    return _close(uow, run, RunStatus.CANCELLED, user=user, clock=clock)
+
+
+def get_refill_run(uow: UnitOfWork, run: str) -> RefillRun:
+    found = uow.refill_runs.get(run.strip().upper())
+    if found is None:
+        raise NotFound("refill run", run)
+    return found
+
+
+def list_refill_runs(
+    uow: UnitOfWork, *, status: RunStatus | None = None, limit: int = 100
+) -> list[RefillRun]:
+    return uow.refill_runs.listed(status=status, limit=limit)
+
+
+def _open_run(uow: UnitOfWork, run: str, *, lock: bool = False) -> RefillRun:
+    found = uow.refill_runs.get(run.strip().upper(), lock=lock)
+    if found is None:
+        raise NotFound("refill run", run)
+    if found.status is not RunStatus.OPEN:
+        raise RefillRefused(f"refill run {found.number} is {found.status.value}")
+    return found
+
+
+def _close(uow: UnitOfWork, run: str, status: RunStatus, *, user: str, clock: Clock) -> RefillRun:
+    require_user(user)
+    found = _open_run(uow, run, lock=True)
+    if status is RunStatus.CANCELLED and found.confirmed:
+        raise RefillRefused(
+            f"refill run {found.number} has {found.confirmed} units confirmed: complete it instead"
+        )
+    now = clock.now()
+    if not uow.refill_runs.close(
+        found.id or 0, allowed=[RunStatus.OPEN], status=status, user=user, at=now
+    ):
+        raise RefillRefused(f"refill run {found.number} was closed by someone else just now")
+    verb = "complete" if status is RunStatus.COMPLETED else "cancel"
+    record(
+        uow,
+        user=user,
+        action=verb,
+        entity="refill_run",
+        key=found.number,
+        now=now,
+        after={
+            "units": found.units,
+            "confirmed": found.confirmed,
+            "left": {ln.pocket: ln.left for ln in found.lines if ln.left},
+        },
+    )
+    uow.commit()
+    return get_refill_run(uow, found.number)
+
+
+def _cabinet(pocket: Location, by_id: dict[int | None, Location]) -> str:
+    parent = by_id.get(pocket.parent_id)
+    return parent.code if parent is not None else pocket.code
