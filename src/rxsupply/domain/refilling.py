@@ -133,8 +133,8 @@ class RefillRun:
             + (f"take {wanted}" if wanted else "the storeroom had nothing for it"),
         )
 
-    def as_dict(self) -> dict[str, object]:
-        return {
+    def as_dict(self, *, lines: bool = True) -> dict[str, object]:
+        out: dict[str, object] = {
             "number": self.number,
             "route": self.route,
             "status": self.status.value,
@@ -145,5 +145,8 @@ class RefillRun:
             "cabinets": self.cabinets,
             "units": self.units,
             "confirmed": self.confirmed,
-            "lines": [line.as_dict() for line in self.lines],
+            "left": self.units - self.confirmed,
         }
+        if lines:
+            out["lines"] = [line.as_dict() for line in self.lines]
+        return out

@@ -105,19 +105,21 @@ def confirm_refill(
     pocket: str,
     product: str,
     lot: str,
-    units: int,
     user: str,
     clock: Clock,
+    units: int | None = None,
     limits: LedgerLimits | None = None,
 ) -> tuple[RefillRun, RefillLine, Posted]:
-    """Confirm ``units`` of a package of ``product`` (NDC or GTIN) and ``lot`` scanned at
-    ``pocket``: posted as a refill from the line's storeroom, never more than the line has
-    left. The run after, its line, and the posting (``duplicate`` when it was sent before)."""
+    """Confirm a package of ``product`` (NDC or GTIN) and ``lot`` scanned at ``pocket``: its
+    units (or ``units``, counted from an opened package) posted as a refill from the line's
+    storeroom, never more than the line has left. The run after, its line, and the posting
+    (``duplicate`` when it was sent before)."""
     require_user(user)
     found = _open_run(uow, run, lock=True)
-    ndc = str(find_product(uow, product).ndc)
+    scanned = find_product(uow, product)
+    ndc = str(scanned.ndc)
     line = found.line_for(pocket.strip(), ndc, lot.strip())
-    take = line.take(units)
+    take = line.take(scanned.package_size if units is None else units)
     (result,) = post(
         uow,
         [

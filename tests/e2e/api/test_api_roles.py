@@ -45,6 +45,8 @@ from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
 from tests.conftest import CLOCK, NOW, POSTGRES_URL, load_examples, post
 from tests.e2e.proposals import fresh_recommendation
+from tests.e2e.refill_state import LOT as REFILL_LOT
+from tests.e2e.refill_state import POCKET, TRAY_NDC, open_refill_run, room_for_a_run
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
@@ -133,6 +135,13 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/orders/{number}/receipts": Permission.RECEIVE,
     "POST /api/orders/{number}/close": Permission.PURCHASE,
     "GET /api/orders/{number}/discrepancies": Permission.VIEW,
+    # refill runs (JSON)
+    "GET /api/refills": Permission.VIEW,
+    "POST /api/refills": Permission.TRANSFER,
+    "GET /api/refills/{number}": Permission.VIEW,
+    "POST /api/refills/{number}/scans": Permission.TRANSFER,
+    "POST /api/refills/{number}/complete": Permission.TRANSFER,
+    "POST /api/refills/{number}/cancel": Permission.TRANSFER,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -175,6 +184,13 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /orders/{number}/close": Permission.PURCHASE,
     "GET /orders/{number}/order.csv": Permission.VIEW,
     "GET /orders/{number}/order.850": Permission.VIEW,
+    # pages: refill runs
+    "GET /refills": Permission.VIEW,
+    "POST /refills": Permission.TRANSFER,
+    "GET /refills/{number}": Permission.VIEW,
+    "POST /refills/{number}/scan": Permission.TRANSFER,
+    "POST /refills/{number}/complete": Permission.TRANSFER,
+    "POST /refills/{number}/cancel": Permission.TRANSFER,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 
@@ -202,6 +218,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "jobs": lambda hospital: str(finished_job(hospital.engine)),
     "discrepancies": lambda hospital: str(open_discrepancy(hospital.engine)),
     "orders": lambda hospital: draft_order(hospital.engine),
+    "refills": lambda hospital: open_refill_run(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -308,6 +325,12 @@ def open_discrepancy(engine: Engine) -> int:
     return newest.id
 
 
+def refill_body(hospital: Hospital) -> dict[str, Any]:
+    """Room for a new run of every cabinet (the open ones closed, a pocket below its min)."""
+    room_for_a_run(hospital.engine)
+    return {"cabinets": []}
+
+
 def no_job_running(hospital: Hospital) -> dict[str, Any]:
     """Wait for the background planning job an earlier call started (one runs at a time)."""
     deadline = time.monotonic() + 60
@@ -327,6 +350,13 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "package_price": "4.10",
     },
     "/api/orders/{number}/cancel": lambda _: {"reason": "the walk"},
+    "/api/refills": lambda hospital: refill_body(hospital),
+    "/api/refills/{number}/scans": lambda _: {
+        "pocket": POCKET,
+        "product": TRAY_NDC,
+        "lot": REFILL_LOT,
+        "units": 1,
+    },
     "/api/orders/{number}/receipts": lambda _: {
         "product": "98765-0210-1",
         "lot": f"R{uuid.uuid4().hex[:10]}",

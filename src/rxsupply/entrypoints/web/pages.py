@@ -35,6 +35,7 @@ from rxsupply.entrypoints.web import (
     orders,
     planning,
     receiving,
+    refills,
     signin,
 )
 from rxsupply.entrypoints.web.rendering import (
@@ -64,6 +65,7 @@ def install(app: FastAPI) -> None:
         planning.router,
         cabinet.router,
         orders.router,
+        refills.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -16,6 +16,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-select]").forEach(selectOnFocus);
+    // A button marked data-print prints the page (a pick list, a count sheet).
+    document.querySelectorAll("button[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
     // A form marked data-busy says it is working (a planning run takes a while) and is not
     // sent twice.
     document.querySelectorAll("form[data-busy]").forEach(function (form) {

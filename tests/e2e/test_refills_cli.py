@@ -1,0 +1,37 @@
+"""``rxsupply refills``: a run of the ICU cabinet started, shown cabinet by cabinet, confirmed
+by scanning the tray at the pocket, and completed; a second run of a busy cabinet refused."""
+
+from __future__ import annotations
+
+from tests.e2e.cli_runner import Rx
+from tests.e2e.refill_state import CABINET, POCKET, room_for_a_run
+from tests.e2e.test_cli import datamatrix, hospital  # noqa: F401  (the fixture)
+
+from rxsupply.adapters.database import make_engine
+from rxsupply.domain.ndc import NDC
+
+TRAY = NDC.parse("98765-401-02").gtin14()
+
+
+def test_a_refill_run_from_the_command_line(hospital: Rx) -> None:  # noqa: F811
+    engine = make_engine(f"sqlite:///{hospital.db}")
+    room_for_a_run(engine)
+    engine.dispose()
+
+    started = hospital("refills", "start", "--cabinet", CABINET, "--json")
+    number = started.json()["number"]
+    busy = hospital("refills", "start")
+    shown = hospital("refills", "show", number)
+    scanned = hospital(
+        "refills", "scan", number, "--pocket", POCKET, "--scan", datamatrix(TRAY, serial="R1")
+    )
+    done = hospital("refills", "complete", number, "--json")
+    listed = hospital("refills", "list", "--json")
+
+    assert started.code == 0 and started.json()["lines"][0]["pocket"] == POCKET
+    assert busy.code == 1 and f"ICU-ADC1 is on open run {number}" in busy.message
+    assert f"{number} ICU-ADC1" in shown.out and "ON2411A" in shown.out
+    assert scanned.code == 0, scanned.message
+    assert "11 of 11 units of lot ON2411A" in scanned.out
+    assert done.json()["status"] == "completed" and done.json()["left"] == 0
+    assert [r["number"] for r in listed.json()] == [number]
