@@ -69,9 +69,21 @@ def refill_pick_list(
         if item is None or store is None or level is None or not item.product_ids:
             continue
         wanted.append((pocket, store, item.id or 0, level.max_level))
+    today = clock.today()
+    # Only pockets that may be at their min are read lot by lot: those whose units are at or
+    # under it, and those holding expired or blocked units (usable is less than they hold).
+    ids = [p.id or 0 for p, *_ in wanted]
+    totals = uow.ledger.pocket_units(ids, lock=False)
+    spoiled_at = uow.ledger.holding_unusable(ids, on=today) if ids else set()
+    wanted = [
+        w
+        for w in wanted
+        if w[0].id in spoiled_at
+        or totals.get(w[0].id or 0, 0) <= levels[(w[0].id or 0, w[2])].min_level
+    ]
     if not wanted:
         return []
-    product_ids = {pid for it in items.values() for pid in it.product_ids}
+    product_ids = {pid for p, *_ in wanted for pid in items[p.item_code or ""].product_ids}
     book = uow.ledger.load_book(
         roots={p.id or 0 for p, *_ in wanted} | {s.id or 0 for _, s, *_ in wanted},
         product_ids=product_ids,
@@ -79,8 +91,7 @@ def refill_pick_list(
     )
     lots_held = {key[2] for key in book.on_hand}
     book.held = Packages.of(uow.packages.sealed(lots_held) if lots_held else []).held()
-    in_pocket = uow.ledger.pocket_units([p.id or 0 for p, *_ in wanted], lock=False)
-    today = clock.today()
+    in_pocket = {p.id or 0: totals.get(p.id or 0, 0) for p, *_ in wanted}
     lots = uow.lots.numbers(book.lot_expiry)
     ndcs = {p.id: str(p.ndc) for p in uow.products.find_many("id", map(str, product_ids)).values()}
     out: list[PickLine] = []

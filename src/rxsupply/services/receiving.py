@@ -118,7 +118,7 @@ def receive_against_order(
                     product=product,
                     lot=lot,
                     expiry=expiry,
-                    packages=packages if serial is None else None,
+                    packages=packages,
                     quantity=None,
                     serial=serial,
                     location=uow.orders.location_code(found.id or 0),

@@ -75,6 +75,12 @@ def build_hospital(path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
     load_examples(engine, "items", "locations", "stock")
+    add_users(engine)
+    return engine
+
+
+def add_users(engine: Engine) -> None:
+    """One user per role above, all with ``PASSWORD``."""
     hasher = OnceHasher()
     for username, (role, name) in USERS.items():
         with SqlUnitOfWork(engine) as uow:
@@ -88,7 +94,6 @@ def build_hospital(path: Path) -> Engine:
                 now=NOW,
                 by="tests",
             )
-    return engine
 
 
 def require_chromium() -> None:

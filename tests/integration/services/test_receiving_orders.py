@@ -13,7 +13,7 @@ from tests.conftest import CLOCK, priced_storeroom
 from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.purchasing import LineStatus, OrderStatus, PurchaseOrder, ReceivingIssue
-from rxsupply.errors import OrderRefused
+from rxsupply.errors import DuplicateSerial, OrderRefused
 from rxsupply.services import purchasing, receiving
 
 BUYER = "buyer"
@@ -55,6 +55,20 @@ def storeroom_units(engine: Engine, lot: str) -> int:
                 .where(tables.lot.c.lot_number == lot, tables.location.c.code == "MAIN-STORE")
             ).scalar_one()
         )
+
+
+def test_a_scanned_serialised_package_is_received_once_and_its_serial_again_is_refused(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    after, found = receive(hospital, order.number, packages=1, serial="SN-ORDER-1")
+
+    assert found == [] and after.lines[0].received_packages == 1
+    assert storeroom_units(hospital, "ON2611X") == 25
+    with pytest.raises(DuplicateSerial):
+        receive(hospital, order.number, packages=1, serial="SN-ORDER-1")
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        assert purchasing.get_order(uow, order.number).lines[0].received_packages == 1
+    assert storeroom_units(hospital, "ON2611X") == 25
 
 
 def test_a_partial_receipt_posts_through_the_ledger_and_the_order_is_partly_received(

@@ -236,6 +236,24 @@ class SqlLedger:
             out.update({lid: int(units) for lid, units in rows})
         return out
 
+    def holding_unusable(self, location_ids: Iterable[int], *, on: date) -> set[int]:
+        oh, lot = t.on_hand, t.lot
+        out: set[int] = set()
+        for part in chunks(sorted(set(location_ids))):
+            out.update(
+                self.conn.execute(
+                    select(oh.c.location_id)
+                    .join(lot, lot.c.id == oh.c.lot_id)
+                    .where(
+                        oh.c.location_id.in_(part),
+                        oh.c.quantity > 0,
+                        (lot.c.expiry < on) | (lot.c.status != "available"),
+                    )
+                    .distinct()
+                ).scalars()
+            )
+        return out
+
     def write(
         self,
         movements: Sequence[Movement],

@@ -133,6 +133,11 @@ class LedgerRepository(Protocol):
         self, *, roots: Iterable[int], product_ids: Iterable[int], lock: bool
     ) -> StockBook: ...
     def pocket_units(self, location_ids: Iterable[int] | None, *, lock: bool) -> dict[int, int]: ...
+    def holding_unusable(self, location_ids: Iterable[int], *, on: date) -> set[int]:
+        """Those of these locations that hold units of a lot expired ``on`` that day or
+        blocked (quarantined, recalled, suspect)."""
+        ...
+
     def write(
         self,
         movements: Sequence[Movement],

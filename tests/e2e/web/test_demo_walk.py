@@ -1,0 +1,142 @@
+"""The demo hospital walked in Debian's chromium, as a pharmacy's staff would on a morning:
+the buyer turns the storeroom's suggested order into a sent one (the Schedule II lines given
+their DEA Form 222 number), a technician receives it by scanning against the order (one package
+with too little shelf life: recorded), starts a refill run of a cabinet and confirms it by
+scanning at the pocket, and the dashboard's figures move as they should.
+
+The demo is built with 30 days of history ending on the tests' clock (11/20/2026), served by
+its own uvicorn on this module's own database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from playwright.sync_api import Page, expect
+from sqlalchemy import Engine
+from tests.conftest import EASTERN, NOW
+
+from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.adapters.demo_catalogue import demo_items
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
+from rxsupply.entrypoints.app import create_app
+from rxsupply.services.demo import build_demo
+
+from .conftest import SignIn, Snap
+from .harness import add_users, scan, serving
+
+DEMO_END = FixedClock(datetime.combine(NOW.date(), time(0), EASTERN), EASTERN)
+GOOD_EXPIRY, SHORT_EXPIRY = date(2028, 6, 30), date(2027, 1, 31)
+
+
+@pytest.fixture(scope="module")
+def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    path: Path = tmp_path_factory.mktemp("demo-walk") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with SqlUnitOfWork(engine) as uow:
+        build_demo(uow, demo_items(), clock=DEMO_END, user="admin", seed=7, days=30)
+    add_users(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def web_app(demo_engine: Engine) -> FastAPI:
+    return create_app(demo_engine)
+
+
+@pytest.fixture(scope="module")
+def live_url(web_app: FastAPI) -> Iterator[str]:
+    with serving(web_app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def sessions() -> dict[str, str]:
+    """This server's sign-ins (not the example hospital's)."""
+    return {}
+
+
+def money(text: str) -> Decimal:
+    return Decimal(re.sub(r"[^0-9.\-]", "", text))
+
+
+def figure(page: Page, name: str) -> str:
+    return page.locator(f"[data-figure={name}]").first.inner_text()
+
+
+def flash(page: Page) -> str:
+    return " ".join(page.locator("#flash").inner_text().split())
+
+
+def test_a_morning_in_the_demo_pharmacy(page: Page, sign_in: SignIn, snap: Snap) -> None:
+    sign_in("manager")
+    page.goto("/")
+    value_before = money(figure(page, "value"))
+
+    # the buyer: the suggested order, its Schedule II lines' 222 numbers, approved and sent
+    page.goto("/orders")
+    page.locator("#suggest-orders button").click()
+    expect(page).to_have_url(re.compile(r"/orders/PO\d+$"))
+    order_url = page.url
+    expect(page.locator("#flash")).to_contain_text("Suggested")
+    needed = page.locator("input[name=dea_form_number]")
+    while needed.count():
+        needed.first.fill("261234567")
+        needed.first.press("Enter")
+        expect(page.locator("#flash")).to_contain_text("DEA Form 222 number recorded")
+    page.locator("#approve-order button").click()
+    expect(page.locator("[data-figure=status]")).to_have_text("sent")
+    first = page.locator("#lines tbody tr").first
+    ndc = first.locator("td").nth(2).inner_text().split()[0]
+    size = int(first.locator("td").nth(3).inner_text().split("×")[1].replace(",", ""))
+    price = money(first.locator("td").nth(4).inner_text())
+    snap(page, "order")
+
+    # the technician: two packages scanned against the order, the second short-dated
+    sign_in("tech")
+    page.goto(order_url)
+    page.fill("#scan", scan(ndc, lot="WALK1", expiry=GOOD_EXPIRY, serial="WALK0001"))
+    page.press("#scan", "Enter")
+    expect(page.locator("#flash")).to_contain_text("Received; the order is partly received")
+    page.fill("#scan", scan(ndc, lot="WALK2", expiry=SHORT_EXPIRY, serial="WALK0002"))
+    page.press("#scan", "Enter")
+    expect(page.locator("#flash")).to_contain_text("short expiry")
+    issues = page.locator("#receiving-discrepancies tbody tr[data-issue]")
+    expect(issues).to_have_count(1)
+    expect(issues.first).to_have_attribute("data-issue", "short_expiry")
+    snap(page, "received")
+
+    # the refill run of the first cabinet with pockets at their min, confirmed by scanning
+    page.goto("/refills")
+    page.locator("#start-refill button").click()
+    expect(page).to_have_url(re.compile(r"/refills/RF\d+$"))
+    line = page.locator("table.pick-list tbody tr").filter(has_not_text="—").first
+    pocket = line.get_attribute("data-pocket") or ""
+    cells = line.locator("td")
+    line_ndc, lot = cells.nth(4).inner_text(), cells.nth(5).inner_text()
+    expiry = date.fromisoformat(cells.nth(6).inner_text())
+    to_take = int(cells.nth(7).inner_text().replace(",", ""))
+    page.select_option("#pocket", pocket)
+    page.fill("#scan", scan(line_ndc, lot=lot, expiry=expiry, serial="RF0001"))
+    page.press("#scan", "Enter")
+    expect(page.locator("#flash")).to_contain_text(f"units of lot {lot} in")
+    done = page.locator(f"table.pick-list tr[data-pocket='{pocket}']").first
+    confirmed = int(done.locator("[data-figure=confirmed]").inner_text().replace(",", ""))
+    assert 0 < confirmed <= to_take
+    expect(page.locator("[data-figure=confirmed]").first).not_to_have_text("0 / 0")
+    snap(page, "refill")
+
+    # the dashboard: the two received packages are on the books
+    page.goto("/")
+    value_after = money(figure(page, "value"))
+    assert value_after - value_before == pytest.approx(2 * price, abs=Decimal("0.05"))
+    assert size > 0
+    snap(page, "dashboard")
