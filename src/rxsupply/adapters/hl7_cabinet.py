@@ -13,7 +13,9 @@ per transaction, each optionally followed by a ``ZRX`` segment (the profile's ow
   the user who took it (the nurse's id, component 1, required); ``RXD-13`` the pocket or
   cabinet code (component 1, required); ``RXD-18`` the lot, when the cabinet knows it;
 - ``ZRX-1`` the transaction type: ``D`` dispense (the default), ``R`` patient return, ``W``
-  waste; ``ZRX-2`` the witness's user id (a controlled-substance waste names one).
+  waste, ``F`` refill (units put into the pocket, from the facility's storeroom), ``C`` count
+  (``RXD-4`` is the units counted in the pocket, 0 allowed; ``RXD-13`` names the pocket);
+  ``ZRX-2`` the witness's user id (a controlled-substance waste names one).
 
 ``PID``, ``PV1``, ``ORC`` and other segments are allowed and not read (no patient data is
 kept). :func:`read_message` answers a :class:`~rxsupply.domain.cabinet.CabinetMessage` or
@@ -55,6 +57,8 @@ _KINDS = {
     "D": TransactionKind.DISPENSE,
     "R": TransactionKind.PATIENT_RETURN,
     "W": TransactionKind.WASTE,
+    "F": TransactionKind.REFILL,
+    "C": TransactionKind.COUNT,
 }
 _parse = cast(Callable[[str], Any], hl7.parse)  # python-hl7 has no type hints
 _STAMP = re.compile(
@@ -155,8 +159,6 @@ def _transaction(
             f"the quantity {quantity_text[:20]!r} is not a whole number of units",
         )
     quantity = int(quantity_text)
-    if quantity <= 0:
-        raise _error(ErrorCode.DATA_TYPE, f"{at}-4", "the quantity must be above zero")
     user = (_components(message, rxd, 10) or [""])[0]
     if not user:
         raise _error(
@@ -173,8 +175,11 @@ def _transaction(
         raise _error(
             ErrorCode.TABLE_VALUE_NOT_FOUND,
             f"ZRX({count})-1",
-            f"transaction type {kind_text[:20]!r}: D (dispense), R (return) or W (waste)",
+            f"transaction type {kind_text[:20]!r}: D (dispense), R (return), W (waste), "
+            "F (refill) or C (count)",
         )
+    if quantity <= 0 and kind is not TransactionKind.COUNT:
+        raise _error(ErrorCode.DATA_TYPE, f"{at}-4", "the quantity must be above zero")
     for where, value in (
         (f"{at}-2", code),
         (f"{at}-10", user),

@@ -1,5 +1,5 @@
 """What an automated dispensing cabinet reports, whatever the wire format: a message of
-transactions (dispense, patient return, waste), and the acknowledgement it gets.
+transactions (dispense, patient return, waste, refill, count), and the acknowledgement it gets.
 
 The HL7 v2 profile that carries them is in :mod:`rxsupply.adapters.hl7_cabinet`; posting is
 :func:`rxsupply.services.cabinet.record_cabinet_message`.
@@ -66,6 +66,8 @@ class TransactionKind(StrEnum):
     DISPENSE = "dispense"
     PATIENT_RETURN = "patient_return"
     WASTE = "waste"
+    REFILL = "refill"  # units put into a pocket at the cabinet
+    COUNT = "count"  # units counted in a pocket (the quantity may be 0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

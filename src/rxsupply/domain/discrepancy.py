@@ -8,6 +8,11 @@ usable units are issued and the rest is recorded as a :class:`Discrepancy`: open
 pharmacist or technician finds why (an unrecorded refill, a miscount, expired or quarantined
 units that left the pocket: a safety event) and resolves it with a note, usually after a count
 has corrected the on-hand.
+
+A cabinet's **count** that disagrees with the record is a discrepancy too: ``count_short``
+(fewer units counted than on record) or ``count_over`` (more); for those ``reported`` is the
+larger of the two figures and ``posted`` the smaller, so ``missing`` is the difference, and
+:meth:`Discrepancy.why` says which was counted.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+COUNT_SHORT, COUNT_OVER = "count_short", "count_over"
 
 
 class DiscrepancyStatus(StrEnum):
@@ -55,6 +62,16 @@ class Discrepancy:
     def why(self) -> str:
         """The discrepancy in a sentence."""
         where = self.location or f"location {self.location_id}"
+        if self.kind == COUNT_SHORT:
+            return (
+                f"count of {self.what or 'units'} at {where}: {self.posted} counted, "
+                f"{self.reported} on record, {self.missing} missing"
+            )
+        if self.kind == COUNT_OVER:
+            return (
+                f"count of {self.what or 'units'} at {where}: {self.reported} counted, "
+                f"{self.posted} on record, {self.missing} more than recorded"
+            )
         text = (
             f"{self.kind} of {self.reported} {self.what or 'units'} reported at {where}: "
             f"{self.posted} usable on record, {self.missing} not"

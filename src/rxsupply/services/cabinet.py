@@ -10,6 +10,14 @@ beyond the usable stock on record posts what is usable and records a discrepancy
 message is accepted. Anything else that stops a transaction (an unknown pocket or item, a time
 in the future) answers ``AE`` with the transaction and field at fault, and nothing of the
 message is posted; a resend after the fix is posted.
+
+A **refill** reported by the cabinet is posted as a ledger refill from the facility's
+storeroom into the pocket; when an open refill run has a line for that pocket and product (and
+lot, when the cabinet names one), it is that line's package: taken from the line's storeroom
+and lot, and counted on the line, so a run confirmed at the cabinet is not posted twice. A
+**count** compares the units counted with the pocket's units on record (after the message's
+other transactions); a difference is recorded as a discrepancy to resolve (the pharmacy
+counts, then corrects the on-hand with a count variance), never posted by itself.
 """
 
 from __future__ import annotations
@@ -26,12 +34,14 @@ from rxsupply.domain.cabinet import (
     TransactionKind,
 )
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.discrepancy import Discrepancy
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.interface import InterfaceMessage
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.movement import MovementKind
 from rxsupply.errors import InvalidValue, NotFound, RxSupplyError
-from rxsupply.services.ledger import Dispense, Posted, post
+from rxsupply.services.cabinet_refills import OpenRunLines, count_discrepancy, refill_command
+from rxsupply.services.ledger import Dispense, Move, Posted, post
 from rxsupply.services.ports import UnitOfWork
 
 PROTOCOL = "hl7v2"
@@ -77,28 +87,43 @@ def record_cabinet_message(
             sender=message.sender,
             duplicate=True,
         )
-    commands = [_command(message, t) for t in message.transactions]
-    results = post(uow, commands, clock=clock, limits=limits, commit=False)
-    for transaction, result in zip(message.transactions, results, strict=True):
-        if isinstance(result, RxSupplyError):
-            uow.rollback()
-            problem = _problem(transaction, result)
-            answer = CabinetAnswer(
-                ack=AckCode.ERROR,
-                text=f"nothing of the message was posted: transaction {transaction.number}: "
-                f"{result}",
-                control_id=message.control_id,
-                sender=message.sender,
-                problem=problem,
+    moving = [t for t in message.transactions if t.kind is not TransactionKind.COUNT]
+    counts = [t for t in message.transactions if t.kind is TransactionKind.COUNT]
+    runs = OpenRunLines(uow) if any(t.kind is TransactionKind.REFILL for t in moving) else None
+    commands: list[Dispense | Move] = []
+    for t in moving:
+        try:
+            commands.append(
+                refill_command(uow, t, _external_id(message, t), runs)
+                if runs is not None and t.kind is TransactionKind.REFILL
+                else _command(message, t)
             )
-            record_answer(uow, message, answer, clock=clock, receiver=receiver)
-            return answer
+        except RxSupplyError as exc:
+            return _refused(uow, message, t, exc, clock=clock, receiver=receiver)
+    results = post(uow, commands, clock=clock, limits=limits, commit=False)
+    for transaction, result in zip(moving, results, strict=True):
+        if isinstance(result, RxSupplyError):
+            return _refused(uow, message, transaction, result, clock=clock, receiver=receiver)
+    if runs is not None:
+        runs.confirm(clock=clock)
+    differ: list[Discrepancy] = []
+    for t in counts:
+        try:
+            found_here = count_discrepancy(uow, t, _external_id(message, t), clock=clock)
+        except RxSupplyError as exc:
+            return _refused(uow, message, t, exc, clock=clock, receiver=receiver)
+        if found_here is not None:
+            differ.append(found_here)
+    if differ:
+        uow.discrepancies.add_many(differ, now=clock.now())
     posted = [r for r in results if isinstance(r, Posted)]
     fresh = [r for r in posted if not r.duplicate]
-    found = [d for r in fresh for d in r.discrepancies]
+    found = [d for r in fresh for d in r.discrepancies] + differ
     text = f"posted {len(fresh)} of {len(commands)} transactions"
     if len(fresh) < len(commands):
         text += f" ({len(commands) - len(fresh)} posted before)"
+    if counts:
+        text += f"; {len(counts) - len(differ)} of {len(counts)} counts agree"
     if found:
         text += "; to resolve: " + "; ".join(d.why() for d in found)
     answer = CabinetAnswer(
@@ -108,6 +133,28 @@ def record_cabinet_message(
         sender=message.sender,
         posted=len(fresh),
         discrepancies=len(found),
+    )
+    record_answer(uow, message, answer, clock=clock, receiver=receiver)
+    return answer
+
+
+def _refused(
+    uow: UnitOfWork,
+    message: CabinetMessage,
+    transaction: CabinetTransaction,
+    result: RxSupplyError,
+    *,
+    clock: Clock,
+    receiver: str,
+) -> CabinetAnswer:
+    """Nothing of the message posted: ``AE`` naming the transaction and field at fault."""
+    uow.rollback()
+    answer = CabinetAnswer(
+        ack=AckCode.ERROR,
+        text=f"nothing of the message was posted: transaction {transaction.number}: {result}",
+        control_id=message.control_id,
+        sender=message.sender,
+        problem=_problem(transaction, result),
     )
     record_answer(uow, message, answer, clock=clock, receiver=receiver)
     return answer
@@ -164,9 +211,13 @@ def _command(message: CabinetMessage, t: CabinetTransaction) -> Dispense:
         kind=kind,
         note=f"witness {t.witness}" if t.witness else "",
         occurred_at=t.occurred_at,
-        external_id=ExternalId("hl7", f"{message.sender or '-'}:{message.control_id}:{t.number}"),
+        external_id=_external_id(message, t),
         reported=not returned,
     )
+
+
+def _external_id(message: CabinetMessage, t: CabinetTransaction) -> ExternalId:
+    return ExternalId("hl7", f"{message.sender or '-'}:{message.control_id}:{t.number}")
 
 
 def _problem(t: CabinetTransaction, error: RxSupplyError) -> MessageProblem:

@@ -19,13 +19,15 @@ import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
-from tests.conftest import EASTERN, NOW
+from tests.conftest import EASTERN, EXAMPLES, NOW
 
 from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.demo_catalogue import demo_items
+from rxsupply.adapters.hl7_cabinet import read_message
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.entrypoints.app import create_app
+from rxsupply.services.cabinet import record_cabinet_message
 from rxsupply.services.demo import build_demo
 
 from .conftest import SignIn, Snap
@@ -140,3 +142,20 @@ def test_a_morning_in_the_demo_pharmacy(page: Page, sign_in: SignIn, snap: Snap)
     assert value_after - value_before == pytest.approx(2 * price, abs=Decimal("0.05"))
     assert size > 0
     snap(page, "dashboard")
+
+
+def test_every_example_cabinet_message_posts_on_the_demo(demo_engine: Engine) -> None:
+    """examples/adc/*.hl7, sent in order a fortnight after the demo's history (the messages'
+    day): each is accepted (AA); the over-dispense and the count record what they found."""
+    day = FixedClock(datetime(2026, 12, 4, 18, 0, tzinfo=EASTERN), EASTERN)
+    answers = {}
+    for path in sorted((EXAMPLES / "adc").glob("*.hl7")):
+        with SqlUnitOfWork(demo_engine) as uow:
+            answers[path.name] = record_cabinet_message(
+                uow, read_message(path.read_text(), zone=EASTERN), clock=day, receiver="tests"
+            )
+
+    assert {name: a.ack.value for name, a in answers.items()} == dict.fromkeys(answers, "AA")
+    assert answers["06-over-dispense.hl7"].discrepancies == 1
+    assert answers["07-refill.hl7"].posted == 1
+    assert "counts agree" in answers["08-count.hl7"].text
