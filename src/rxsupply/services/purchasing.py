@@ -26,6 +26,7 @@ from rxsupply.domain.fields import required_text
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.pricing import Offer, best_offer, current_offers
 from rxsupply.domain.purchasing import (
+    LineStatus,
     OrderLine,
     OrderStatus,
     PurchaseOrder,
@@ -68,7 +69,9 @@ def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
     products = {p for _, code in wanted for p in members[code][1]}
     book = uow.ledger.load_book(roots=set(stores), product_ids=products, lock=False)
     on_order = uow.orders.on_order(products)
+    backordered = uow.orders.on_order(products, status=LineStatus.BACKORDERED)
     offers = offers_by_product(uow, products)
+    ndcs = {o.product_id: o.ndc for found in offers.values() for o in found}
     primary = uow.prices.primary_wholesaler()
     result = Suggestion()
     grouped: dict[tuple[str, int], list[OrderLine]] = {}
@@ -82,10 +85,14 @@ def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
         need = level.max_level - position
         if need <= 0:
             continue
-        mine = [o for p in item_products for o in offers.get(p, [])]
+        short = {p: backordered[p] for p in item_products if backordered.get(p)}
+        mine = [o for p in item_products for o in offers.get(p, []) if p not in short]
         best = best_offer(mine, today)
         if best is None:
-            result.skipped.append((code, "no price in force for any of its products"))
+            why_not = "no price in force for any of its products"
+            if short:
+                why_not = "every product with a price is backordered at its wholesaler"
+            result.skipped.append((code, why_not))
             continue
         wholesaler = (
             best.wholesaler if best.source == "wac" else (primary or _quoting(mine, best, today))
@@ -101,6 +108,10 @@ def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
             f"{level.max_level}: {need} units = {packages} x {best.package_size} of {best.ndc}, "
             f"the best eligible price ({best.unit_price} a unit, {source})"
         )
+        if short:
+            why += "; backordered, not counted and not bought: " + ", ".join(
+                f"{units} units of {ndcs.get(p, p)}" for p, units in short.items()
+            )
         lines = grouped.setdefault((wholesaler, level.location_id), [])
         lines.append(
             OrderLine(

@@ -230,13 +230,50 @@ def test_an_acknowledgement_backorders_a_line_and_changes_another(storeroom: Eng
     with SqlUnitOfWork(storeroom) as uow:
         done = acknowledge_order(uow, ack=answer, user=BUYER, clock=CLOCK)
     with SqlUnitOfWork(storeroom, readonly=True) as uow:
-        on_order = uow.orders.on_order([onda.product_id, morphine.product_id])
+        products = [onda.product_id, morphine.product_id]
+        on_order = uow.orders.on_order(products)
+        backordered = uow.orders.on_order(products, status=LineStatus.BACKORDERED)
 
     lines = {ln.item_code: ln for ln in done.lines}
     assert done.status is OrderStatus.ACKNOWLEDGED
     assert (lines["ONDA4INJ"].packages, lines["ONDA4INJ"].status) == (8, LineStatus.OPEN)
     assert lines["MORPH2INJ"].status is LineStatus.BACKORDERED
-    assert on_order == {onda.product_id: 8 * 25, morphine.product_id: 6 * 10}
+    assert on_order == {onda.product_id: 8 * 25}
+    assert backordered == {morphine.product_id: 6 * 10}
+
+
+def test_a_backordered_product_is_not_counted_as_coming_nor_bought_again(
+    storeroom: Engine,
+) -> None:
+    order = sent_order(storeroom)
+    tray = next(ln for ln in order.lines if ln.item_code == "ONDA4INJ")
+    morphine = next(ln for ln in order.lines if ln.item_code == "MORPH2INJ")
+    with SqlUnitOfWork(storeroom) as uow:
+        acknowledge_order(
+            uow,
+            ack=OrderAck(
+                order.number,
+                "AC",
+                "EXAMPLEWHOLESAL",
+                [LineAck(tray.line_number, "IB", None), LineAck(morphine.line_number, "IB", None)],
+            ),
+            user=BUYER,
+            clock=CLOCK,
+        )
+
+    again = suggest(storeroom)
+
+    lines = {ln.item_code: ln for o in again.orders for ln in o.lines}
+    assert tray.ndc == "98765-401-02"
+    assert lines["ONDA4INJ"].ndc == "98765-402-10"
+    assert lines["ONDA4INJ"].packages == 25  # 250 units: the 250 backordered not counted
+    assert "backordered, not counted and not bought: 250 units of 98765-401-02" in (
+        lines["ONDA4INJ"].why
+    )
+    assert "MORPH2INJ" not in lines
+    assert ("MORPH2INJ", "every product with a price is backordered at its wholesaler") in (
+        again.skipped
+    )
 
 
 def test_an_acknowledgement_of_a_cancelled_order_or_an_unknown_line_is_refused(

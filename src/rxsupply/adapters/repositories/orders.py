@@ -224,9 +224,11 @@ class SqlOrders:
         )
         return done.rowcount == 1
 
-    def on_order(self, product_ids: Iterable[int]) -> dict[int, int]:
-        """Units on order per product: open and backordered lines of sent, acknowledged and
-        partly received orders, less what they received."""
+    def on_order(
+        self, product_ids: Iterable[int], *, status: LineStatus = LineStatus.OPEN
+    ) -> dict[int, int]:
+        """Units on order per product: the lines in ``status`` (open, or backordered) of sent,
+        acknowledged and partly received orders, less what they received."""
         pl, po, pr = t.purchase_order_line, t.purchase_order, t.product
         out: dict[int, int] = {}
         for part in chunks(sorted(set(product_ids))):
@@ -240,7 +242,7 @@ class SqlOrders:
                 .where(
                     pl.c.product_id.in_(part),
                     po.c.status.in_([s.value for s in OPEN_ORDER]),
-                    pl.c.status.in_([LineStatus.OPEN.value, LineStatus.BACKORDERED.value]),
+                    pl.c.status == status.value,
                 )
                 .group_by(pl.c.product_id)
             )
