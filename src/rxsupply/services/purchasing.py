@@ -72,6 +72,7 @@ def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
     backordered = uow.orders.on_order(products, status=LineStatus.BACKORDERED)
     offers = offers_by_product(uow, products)
     ndcs = {o.product_id: o.ndc for found in offers.values() for o in found}
+    preferred = uow.prices.preferred_products()
     primary = uow.prices.primary_wholesaler()
     result = Suggestion()
     grouped: dict[tuple[str, int], list[OrderLine]] = {}
@@ -87,7 +88,8 @@ def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
             continue
         short = {p: backordered[p] for p in item_products if backordered.get(p)}
         mine = [o for p in item_products for o in offers.get(p, []) if p not in short]
-        best = best_offer(mine, today)
+        cheapest_offer = best_offer(mine, today)
+        best = best_offer([o for o in mine if o.product_id in preferred], today) or cheapest_offer
         if best is None:
             why_not = "no price in force for any of its products"
             if short:
@@ -108,6 +110,12 @@ def suggest_orders(uow: UnitOfWork, *, clock: Clock, user: str) -> Suggestion:
             f"{level.max_level}: {need} units = {packages} x {best.package_size} of {best.ndc}, "
             f"the best eligible price ({best.unit_price} a unit, {source})"
         )
+        if best.product_id in preferred:
+            why = why.replace("the best eligible price", "the item's preferred product")
+            if cheapest_offer is not None and cheapest_offer.product_id != best.product_id:
+                why += (
+                    f"; the cheapest, {cheapest_offer.ndc}, is {cheapest_offer.unit_price} a unit"
+                )
         if short:
             why += "; backordered, not counted and not bought: " + ", ".join(
                 f"{units} units of {ndcs.get(p, p)}" for p, units in short.items()

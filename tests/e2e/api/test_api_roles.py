@@ -124,6 +124,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     # prices and contracts (JSON)
     "GET /api/prices/best": Permission.VIEW,
     "GET /api/prices/compliance": Permission.VIEW,
+    "POST /api/prices/preferences": Permission.PURCHASE,
     # purchase orders (JSON)
     "GET /api/orders": Permission.VIEW,
     "POST /api/orders/suggest": Permission.PURCHASE,
@@ -350,6 +351,7 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "package_price": "4.10",
     },
     "/api/orders/{number}/cancel": lambda _: {"reason": "the walk"},
+    "/api/prices/preferences": lambda _: {"item": "ONDA4INJ", "product": "98765-402-10"},
     "/api/refills": lambda hospital: refill_body(hospital),
     "/api/refills/{number}/scans": lambda _: {
         "pocket": POCKET,

@@ -18,6 +18,7 @@ from rxsupply.domain.purchasing import LineAck, LineStatus, OrderAck, OrderStatu
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services import purchasing
 from rxsupply.services.acknowledgements import acknowledge_order
+from rxsupply.services.preferences import prefer_product
 
 BUYER = "buyer"
 
@@ -305,3 +306,32 @@ def test_a_rejected_order_is_cancelled(storeroom: Engine) -> None:
         )
 
     assert (done.status, done.note) == (OrderStatus.CANCELLED, "rejected by the wholesaler (855)")
+
+
+def test_a_preferred_product_is_bought_though_another_is_cheaper(storeroom: Engine) -> None:
+    with SqlUnitOfWork(storeroom) as uow:
+        chosen = prefer_product(
+            uow, item="ONDA4INJ", product="98765-402-10", user=BUYER, clock=CLOCK
+        )
+
+    lines = {ln.item_code: ln for o in suggest(storeroom).orders for ln in o.lines}
+
+    assert chosen == "98765-402-10"
+    assert lines["ONDA4INJ"].ndc == "98765-402-10"
+    assert "the item's preferred product" in lines["ONDA4INJ"].why
+    assert "the cheapest, 98765-401-02, is 0.6000 a unit" in lines["ONDA4INJ"].why
+
+
+def test_a_preference_for_another_item_s_product_is_refused_and_cleared_by_none(
+    storeroom: Engine,
+) -> None:
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(InvalidValue, match="not a product of"):
+        prefer_product(uow, item="ONDA4INJ", product="98765-0210-1", user=BUYER, clock=CLOCK)
+    with SqlUnitOfWork(storeroom) as uow:
+        prefer_product(uow, item="ONDA4INJ", product="98765-402-10", user=BUYER, clock=CLOCK)
+        cleared = prefer_product(uow, item="ONDA4INJ", product=None, user=BUYER, clock=CLOCK)
+
+    lines = {ln.item_code: ln for o in suggest(storeroom).orders for ln in o.lines}
+
+    assert cleared is None
+    assert lines["ONDA4INJ"].ndc == "98765-401-02"

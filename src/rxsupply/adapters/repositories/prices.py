@@ -249,6 +249,20 @@ class SqlPrices:
             out.setdefault(r.code, (r.name, []))[1].append(int(r.product_id))
         return out
 
+    def preferred_products(self) -> set[int]:
+        ip = t.item_product
+        return set(
+            self.conn.execute(select(ip.c.product_id).where(ip.c.preferred.is_(True))).scalars()
+        )
+
+    def set_preferred(self, item_id: int, product_id: int | None) -> None:
+        ip = t.item_product
+        self.conn.execute(
+            update(ip)
+            .where(ip.c.item_id == item_id)
+            .values(preferred=ip.c.product_id == product_id if product_id is not None else False)
+        )
+
     def purchases(self, start: date, end: date) -> list[PricedPurchase]:
         pl, tp, pr = t.purchase_line, t.trading_partner, t.product
         stmt = (

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from rxsupply.adapters.tables.columns import Money, UTCDateTime, metadata
@@ -87,6 +88,8 @@ item_product = Table(
     metadata,
     Column("item_id", Integer, ForeignKey("item.id"), primary_key=True),
     Column("product_id", Integer, ForeignKey("product.id"), primary_key=True),
+    # the product buyers buy for the item while it has a price and is not backordered
+    Column("preferred", Boolean, nullable=False, default=False, server_default=false()),
     Index("ix_item_product_product", "product_id"),
 )
 

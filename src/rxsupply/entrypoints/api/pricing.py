@@ -4,15 +4,17 @@ compliance report. The same use cases as ``rxsupply prices``."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
-from rxsupply.entrypoints.http.security import guarded
+from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
+from rxsupply.services.preferences import prefer_product
 from rxsupply.services.pricing import best_prices, contract_compliance
 
 router = APIRouter(prefix="/api/prices")
@@ -42,3 +44,23 @@ def get_compliance(
     first = start or last - timedelta(days=365)
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return contract_compliance(uow, start=first, end=last).as_dict()
+
+
+class PreferenceIn(BaseModel):
+    item: str = Field(description="The item's code.")
+    product: str | None = Field(description="Its product to prefer (NDC or GTIN); null: none.")
+
+
+@router.post("/preferences", **guarded(Permission.PURCHASE))
+def post_preference(
+    body: PreferenceIn,
+    engine: EngineDep,
+    who: Annotated[Caller, Depends(REQUIRES[Permission.PURCHASE])],
+) -> dict[str, Any]:
+    """Make one of an item's products the one the suggested orders buy (while it has a price
+    in force and is not backordered), or clear it; 422 for a product of another item."""
+    with SqlUnitOfWork(engine) as uow:
+        done = prefer_product(
+            uow, item=body.item, product=body.product, user=who.user.username, clock=clock.current()
+        )
+    return {"item": body.item, "preferred": done}

@@ -1,4 +1,4 @@
-"""``rxsupply prices best | compliance``: contract and catalogue prices (the price file is
+"""``rxsupply prices best | compliance | prefer``: contract and catalogue prices (the price file is
 imported with ``rxsupply import prices FILE``)."""
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.fields import parse_date
+from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
+from rxsupply.services.preferences import prefer_product
 from rxsupply.services.pricing import best_prices, contract_compliance
 
 prices_app = typer.Typer(
@@ -102,3 +104,22 @@ def compliance(
         for o in report.off_contract
     ]
     context.emit(rows, as_json=False, title="Off-contract lines")
+
+
+@prices_app.command()
+def prefer(
+    item: Annotated[str, typer.Argument(help="The item's code.")],
+    ndc: Annotated[str | None, typer.Argument(help="Its product to prefer (NDC or GTIN).")] = None,
+    clear: Annotated[bool, typer.Option(help="Prefer none of its products.")] = False,
+) -> None:
+    """Make one of an item's products the one the suggested orders buy (while it has a price
+    and is not backordered), or clear the preference."""
+    user = context.user(Permission.PURCHASE)
+    if (ndc is None) != clear:
+        raise typer.BadParameter("give the NDC to prefer, or --clear")
+    with SqlUnitOfWork(context.engine()) as uow:
+        done = prefer_product(uow, item=item, product=ndc, user=user, clock=context.clock())
+    context.out.print(
+        f"{escape(item)}: " + (f"buys {done} first" if done else "no preferred product"),
+        highlight=False,
+    )
