@@ -27,6 +27,7 @@ from rxsupply.adapters.repositories import (
     SqlPurchases,
     SqlRecommendations,
     SqlSeriesClasses,
+    SqlShipping,
     SqlStockLevels,
     SqlUsers,
 )
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.interface_messages = SqlInterfaceMessages(conn)
         self.prices = SqlPrices(conn)
         self.orders = SqlOrders(conn)
+        self.shipping = SqlShipping(conn)
         return self
 
     def __exit__(

@@ -32,6 +32,7 @@ from rxsupply.adapters.repositories.products import SqlProducts, product_from_ro
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
+from rxsupply.adapters.repositories.shipping import SqlShipping
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
 from rxsupply.adapters.repositories.users import SqlUsers
 
@@ -52,6 +53,7 @@ __all__ = [
     "SqlPurchases",
     "SqlRecommendations",
     "SqlSeriesClasses",
+    "SqlShipping",
     "SqlStockLevels",
     "SqlUsers",
     "among",

@@ -21,6 +21,12 @@ from rxsupply.adapters.tables.ledger import (
     serial_package,
     status_change,
 )
+from rxsupply.adapters.tables.shipping import (
+    ship_notice,
+    ship_notice_line,
+    supplier_invoice,
+    supplier_invoice_line,
+)
 from rxsupply.adapters.tables.supply import (
     catalogue_price,
     contract,
@@ -77,8 +83,12 @@ __all__ = [
     "recommendation",
     "serial_package",
     "series_class",
+    "ship_notice",
+    "ship_notice_line",
     "status_change",
     "stock_discrepancy",
     "stock_level",
+    "supplier_invoice",
+    "supplier_invoice_line",
     "trading_partner",
 ]

@@ -27,6 +27,7 @@ from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
+from rxsupply.services.ports.shipping import ShippingRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -279,6 +280,8 @@ class UnitOfWork(Protocol):
     def prices(self) -> PriceRepository: ...
     @property
     def orders(self) -> OrderRepository: ...
+    @property
+    def shipping(self) -> ShippingRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
