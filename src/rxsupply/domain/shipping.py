@@ -169,6 +169,12 @@ class LineMatch:
         return self.invoiced_packages - self.received_packages
 
     @property
+    def quantity_variance_value(self) -> Decimal:
+        """The packages invoiced beyond those received (or short of them), at the invoice
+        price."""
+        return (self.invoice_price * self.quantity_variance).quantize(CENT)
+
+    @property
     def invoiced(self) -> Decimal:
         return (self.invoice_price * self.invoiced_packages).quantize(CENT)
 
@@ -186,6 +192,7 @@ class LineMatch:
             "order_price": str(self.order_price) if self.order_price is not None else None,
             "price_variance": str(self.price_variance),
             "extended_price_variance": str(self.extended_price_variance),
+            "quantity_variance_value": str(self.quantity_variance_value),
             "invoiced": str(self.invoiced),
         }
 
@@ -205,6 +212,12 @@ class InvoiceMatch:
         quantity = bool(found & {MatchStatus.QUANTITY_VARIANCE, MatchStatus.BOTH})
         return _status(price, quantity)
 
+    @property
+    def price_variance(self) -> Decimal:
+        """The extended price variance of every line: what the invoice charges beyond the
+        order's prices."""
+        return sum((ln.extended_price_variance for ln in self.lines), CENT * 0)
+
     def as_dict(self) -> dict[str, object]:
         inv = self.invoice
         return {
@@ -214,7 +227,10 @@ class InvoiceMatch:
             "sender": inv.sender,
             "total": str(inv.total),
             "status": self.status.value,
-            "price_variance": str(sum((ln.extended_price_variance for ln in self.lines), CENT * 0)),
+            "price_variance": str(self.price_variance),
+            "quantity_variance_value": str(
+                sum((ln.quantity_variance_value for ln in self.lines), CENT * 0)
+            ),
             "recorded_by": inv.recorded_by or None,
             "recorded_at": inv.recorded_at.isoformat() if inv.recorded_at else None,
             "lines": [ln.as_dict() for ln in self.lines],

@@ -62,16 +62,16 @@ def line_by_ndc(order: PurchaseOrder) -> dict[str, OrderLine]:
 
 def record_ship_notice(
     uow: UnitOfWork, *, notice: ShipNotice, user: str, clock: Clock
-) -> tuple[ShipNotice, list[str]]:
-    """Record a ship notice; the notice as recorded and what it warns of (packages beyond
-    what was ordered). The same notice again records nothing and says so."""
+) -> tuple[ShipNotice, list[str], bool]:
+    """Record a ship notice; the notice as recorded, what it warns of (packages beyond what
+    was ordered), and whether it was recorded already (then nothing is written)."""
     require_user(user)
     found = order_of(uow, notice.po_number, field="PRF01", what="ship notice")
     if uow.shipping.notice_id(notice.sender, notice.shipment_id) is not None:
         same = next(
             n for n in uow.shipping.notices(found.id or 0) if n.shipment_id == notice.shipment_id
         )
-        return same, [f"ship notice {notice.shipment_id} is recorded already"]
+        return same, [], True
     lines = line_by_ndc(found)
     shipped: dict[int, int] = {}
     for ln in notice.lines:
@@ -107,7 +107,7 @@ def record_ship_notice(
         },
     )
     uow.commit()
-    return notice, warnings
+    return notice, warnings, False
 
 
 def ship_notices(uow: UnitOfWork, *, order: str) -> list[ShipNotice]:

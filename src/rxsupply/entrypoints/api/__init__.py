@@ -12,6 +12,7 @@ from rxsupply.entrypoints.api import (
     pricing,
     purchasing,
     reading,
+    shipping,
     users,
 )
 
@@ -26,6 +27,7 @@ ROUTERS = (
     cabinet.router,
     pricing.router,
     purchasing.router,
+    shipping.router,
 )
 
 __all__ = ["ROUTERS"]
