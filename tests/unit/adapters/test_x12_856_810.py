@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from tests.conftest import EXAMPLES
 from tests.x12_samples import envelope, invoice, ship_notice
 
 from rxsupply.adapters.x12_810 import read_810
@@ -194,3 +195,24 @@ def test_an_810_that_cannot_be_read_names_the_segment_at_fault(
 
     assert caught.value.field == field
     assert words in str(caught.value)
+
+
+def test_the_example_856_and_810_read_as_the_readme_shows() -> None:
+    notice = read_856((EXAMPLES / "x12" / "PO000001.856").read_text())
+    bill = read_810((EXAMPLES / "x12" / "PO000001.810").read_text())
+
+    assert (notice.shipment_id, notice.po_number, notice.packages) == (
+        "DW-SHP-260311",
+        "PO000001",
+        4,
+    )
+    assert [(ln.lot, ln.packages) for ln in notice.lines] == [
+        ("LE24A117", 2),
+        ("LE24B009", 1),
+        ("CZ2611Q", 1),
+    ]
+    assert (bill.number, bill.po_number, bill.total) == (
+        "DW-INV-778120",
+        "PO000001",
+        Decimal("393.76"),
+    )
