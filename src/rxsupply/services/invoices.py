@@ -2,7 +2,8 @@
 three-way match against the order and what was received
 (:func:`rxsupply.domain.shipping.match_invoice`).
 
-- :func:`record_invoice`: an invoice of an order sent (or further on) is recorded once per
+- :func:`record_invoice`: an invoice of an order sent (or further on, closed included; not a
+  draft or a cancelled order) is recorded once per
   sender and invoice number (the same invoice again answers as recorded). Each line with a
   known product also goes into the purchase history (``purchase_line``) under the same key an
   import of the same invoice line from a purchases CSV would have, so one invoice counted both
@@ -24,7 +25,7 @@ from rxsupply.services.imports.results import _key
 from rxsupply.services.ports import PurchaseLine, UnitOfWork
 from rxsupply.services.purchasing import get_order
 from rxsupply.services.references import resolve_products
-from rxsupply.services.ship_notices import line_by_ndc, order_of
+from rxsupply.services.ship_notices import INVOICEABLE, line_by_ndc, order_of
 
 
 def record_invoice(
@@ -37,7 +38,7 @@ def record_invoice(
 ) -> tuple[InvoiceMatch, bool]:
     """Record an invoice; its match, and whether it was recorded already (nothing written)."""
     require_user(user)
-    found = order_of(uow, invoice.po_number, field="BIG04", what="invoice")
+    found = order_of(uow, invoice.po_number, field="BIG04", what="invoice", allowed=INVOICEABLE)
     if uow.shipping.invoice_id(invoice.sender, invoice.number) is not None:
         same = next(i for i in uow.shipping.invoices(found.id or 0) if i.number == invoice.number)
         return match_invoice(same, found.lines, tolerance), True
@@ -97,7 +98,7 @@ def _purchase_history(uow: UnitOfWork, invoice: Invoice, *, wholesaler: str) -> 
                 invoice.number,
                 ln.product_id,
                 ln.packages,
-                ln.unit_price,
+                ln.unit_price.quantize(Decimal("0.0001")),  # as an import reads the price
             )
             + "#1",
             invoice_date=invoice.invoice_date,
@@ -105,7 +106,7 @@ def _purchase_history(uow: UnitOfWork, invoice: Invoice, *, wholesaler: str) -> 
             wholesaler=wholesaler,
             product_id=ln.product_id,
             packages=ln.packages,
-            unit_price=ln.unit_price,
+            unit_price=ln.unit_price.quantize(Decimal("0.0001")),
         )
         for ln in invoice.lines
         if ln.product_id is not None

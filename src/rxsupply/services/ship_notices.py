@@ -40,15 +40,25 @@ SHIPPABLE = (
     OrderStatus.PARTLY_RECEIVED,
     OrderStatus.RECEIVED,
 )
+INVOICEABLE = (*SHIPPABLE, OrderStatus.CLOSED)
+"""An invoice often comes after the order is closed; a ship notice does not."""
 
 
-def order_of(uow: UnitOfWork, number: str, *, field: str, what: str) -> PurchaseOrder:
-    """The order a wholesaler's document names, refused unless it was sent."""
+def order_of(
+    uow: UnitOfWork,
+    number: str,
+    *,
+    field: str,
+    what: str,
+    allowed: tuple[OrderStatus, ...] = SHIPPABLE,
+) -> PurchaseOrder:
+    """The order a wholesaler's document names, refused unless it is in an ``allowed`` state
+    (sent or further on, not cancelled)."""
     try:
         found = get_order(uow, number)
     except NotFound:
         raise NotFound("purchase order", number, f"named in {field}") from None
-    if found.status not in SHIPPABLE:
+    if found.status not in allowed:
         raise OrderRefused(f"order {found.number} is {found.status.value}: it takes no {what}")
     return found
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -13,6 +14,7 @@ from tests.conftest import CLOCK, priced_storeroom
 from tests.x12_samples import invoice, ship_notice
 
 from rxsupply.adapters import tables
+from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.adapters.x12_810 import read_810
 from rxsupply.adapters.x12_856 import read_856
@@ -20,6 +22,8 @@ from rxsupply.domain.purchasing import PurchaseOrder, ReceivingIssue
 from rxsupply.domain.shipping import MatchStatus, Tolerance
 from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services import invoices, purchasing, receiving, ship_notices
+from rxsupply.services.imports.columns import PURCHASE_COLUMNS
+from rxsupply.services.imports.purchases import import_purchases
 
 BUYER = "buyer"
 TRAY = "98765-401-02"  # ondansetron, 25 vials a tray
@@ -190,7 +194,10 @@ def test_an_invoice_is_matched_with_its_price_and_quantity_variances(
             clock=CLOCK,
         )
     history_before = rows(hospital, tables.purchase_line)
-    text = invoice(order.number, [(TRAY11, 10, "15.75"), ("00409123401", 1, "2.00")])
+    text = invoice(
+        order.number,
+        [(TRAY11, 10, "15.75"), ("98765325001", 1, "4.10"), ("00409123401", 1, "2.00")],
+    )
 
     with SqlUnitOfWork(hospital) as uow:
         match, duplicate = invoices.record_invoice(
@@ -200,14 +207,16 @@ def test_an_invoice_is_matched_with_its_price_and_quantity_variances(
         _, again = invoices.record_invoice(uow, invoice=read_810(text), user=BUYER, clock=CLOCK)
 
     assert (duplicate, again) == (False, True)
-    tray, other = match.lines
+    tray, other, unknown = match.lines
     assert tray.status is MatchStatus.BOTH
     assert (tray.price_variance, tray.extended_price_variance) == (Decimal("0.75"), Decimal("7.50"))
     assert (tray.invoiced_packages, tray.received_packages, tray.quantity_variance) == (10, 8, 2)
-    assert other.status is MatchStatus.NOT_ORDERED
+    assert other.status is unknown.status is MatchStatus.NOT_ORDERED
+    assert (other.ndc, unknown.ndc) == ("98765325001", "00409123401")
     assert match.status is MatchStatus.NOT_ORDERED
-    assert match.invoice.total == Decimal("159.50")
-    assert rows(hospital, tables.purchase_line) == history_before + 1  # once, not twice
+    assert match.invoice.total == Decimal("163.60")
+    # the two lines of known products (ordered or not) into the purchase history, once
+    assert rows(hospital, tables.purchase_line) == history_before + 2
     with SqlUnitOfWork(hospital, readonly=True) as uow:
         (loose,) = invoices.invoice_matches(
             uow, order=order.number, tolerance=Tolerance(Decimal(5), 2)
@@ -225,3 +234,45 @@ def test_an_invoice_for_an_unknown_order_is_refused(hospital: Engine, order: Pur
         )
 
     assert rows(hospital, tables.supplier_invoice) == 0
+
+
+def test_an_invoice_line_posted_and_then_imported_from_a_purchases_csv_counts_once(
+    hospital: Engine, order: PurchaseOrder, tmp_path: Path
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        bill = read_810(invoice(order.number, [(TRAY11, 10, "15.75")]))
+        invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
+    csv = tmp_path / "purchases.csv"
+    csv.write_text(
+        "invoice_date,wholesaler,invoice_number,ndc,packages,unit_price\n"
+        f"2026-11-21,{order.wholesaler},INV-88123,98765-401-02,10,15.75\n"
+    )
+    table = read_csv_table(csv, required=PURCHASE_COLUMNS[0], optional=PURCHASE_COLUMNS[1])
+
+    with SqlUnitOfWork(hospital) as uow:
+        imported = import_purchases(uow, table, now=CLOCK.now(), user=BUYER)
+
+    assert imported.written == 0
+    with hospital.connect() as conn:
+        paid = conn.execute(
+            select(tables.purchase_line.c.unit_price).where(
+                tables.purchase_line.c.invoice_number == "INV-88123"
+            )
+        ).scalar_one()
+    assert paid == Decimal("15.75")
+
+
+def test_an_invoice_after_the_order_is_closed_is_matched(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=FAR, packages=10,
+            user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+        receiving.close_order(uow, order=order.number, user=BUYER, clock=CLOCK)
+        bill = read_810(invoice(order.number, [(TRAY11, 10, "15.00")]))
+
+        match, _ = invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
+
+    assert match.status is MatchStatus.MATCHED
