@@ -62,9 +62,9 @@ def record_invoice(
             )
         )
     now = clock.now()
-    invoice.lines = resolved
-    invoice.po_number = found.number
-    invoice.recorded_by, invoice.recorded_at = user, now
+    invoice = replace(
+        invoice, lines=resolved, po_number=found.number, recorded_by=user, recorded_at=now
+    )
     invoice.id = uow.shipping.add_invoice(found.id or 0, invoice)
     history = _purchase_history(uow, invoice, wholesaler=found.wholesaler)
     match = match_invoice(invoice, found.lines, tolerance)

@@ -16,6 +16,7 @@ receiving against one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from rxsupply.domain.clock import Clock
@@ -84,12 +85,19 @@ def record_ship_notice(
         return same, [], True
     lines = line_by_ndc(found)
     shipped: dict[int, int] = {}
+    mapped = []
     for ln in notice.lines:
         ordered = lines.get(ln.ndc)
         if ordered is None:
             raise InvalidValue("LIN03", f"order {found.number} has no line of NDC {ln.ndc}")
-        ln.product_id, ln.ndc = ordered.product_id, ordered.ndc
-        ln.line_number = ordered.line_number
+        mapped.append(
+            replace(
+                ln,
+                product_id=ordered.product_id,
+                ndc=ordered.ndc,
+                line_number=ordered.line_number,
+            )
+        )
         shipped[ordered.line_number] = shipped.get(ordered.line_number, 0) + ln.packages
     warnings = [
         f"line {ln.line_number} ({ln.ndc}): {shipped[ln.line_number]} packages shipped, "
@@ -99,8 +107,9 @@ def record_ship_notice(
         if shipped.get(ln.line_number, 0) > ln.packages - ln.received_packages
     ]
     now = clock.now()
-    notice.recorded_by, notice.recorded_at = user, now
-    notice.po_number = found.number
+    notice = replace(
+        notice, lines=mapped, po_number=found.number, recorded_by=user, recorded_at=now
+    )
     notice.id = uow.shipping.add_notice(found.id or 0, notice)
     record(
         uow,

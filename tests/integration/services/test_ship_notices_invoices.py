@@ -20,7 +20,7 @@ from rxsupply.adapters.x12_810 import read_810
 from rxsupply.adapters.x12_856 import read_856
 from rxsupply.domain.purchasing import PurchaseOrder, ReceivingIssue
 from rxsupply.domain.shipping import MatchStatus, Tolerance
-from rxsupply.errors import InvalidValue, NotFound
+from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services import invoices, purchasing, receiving, ship_notices
 from rxsupply.services.imports.columns import PURCHASE_COLUMNS
 from rxsupply.services.imports.purchases import import_purchases
@@ -276,3 +276,30 @@ def test_an_invoice_after_the_order_is_closed_is_matched(
         match, _ = invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
 
     assert match.status is MatchStatus.MATCHED
+
+
+def test_a_ship_notice_of_a_cancelled_order_is_refused(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        purchasing.cancel_order(uow, order=order.number, reason="outage", user=BUYER, clock=CLOCK)
+
+    with pytest.raises(OrderRefused, match="cancelled: it takes no ship notice"):
+        record(hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+
+    assert rows(hospital, tables.ship_notice) == 0
+
+
+def test_a_receipt_of_the_notices_lot_with_another_expiry_is_recorded_not_as_shipped(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    record(hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+
+    with SqlUnitOfWork(hospital) as uow:
+        _, found = receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 5, 31),
+            packages=6, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+
+    assert [(d.issue, d.packages) for d in found] == [(ReceivingIssue.NOT_AS_SHIPPED, 6)]
+    assert "expires 2028-05-31; ship notice SHP-5501 says 2028-06-30" in found[0].note

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.adapters.x12_810 import read_810
 from rxsupply.adapters.x12_856 import read_856
 from rxsupply.adapters.x12_inbound import MAX_BYTES
@@ -38,11 +38,13 @@ def post_ship_notice(body: X12In, engine: EngineDep, who: Buyer) -> dict[str, An
     """Record an advance ship notice (X12 856), once per shipment (``duplicate`` true the
     second time, nothing written); 422 naming the segment at fault for a notice that cannot be
     read, is for another buyer or lists an NDC not ordered, 404 for an unknown order."""
-    notice = read_856(body.x12)
-    with SqlUnitOfWork(engine) as uow:
-        done, warnings, duplicate = ship_notices.record_ship_notice(
-            uow, notice=notice, user=who.user.username, clock=clock.current()
-        )
+    notice, now = read_856(body.x12), clock.current()
+    done, warnings, duplicate = run_with_retry(  # the same notice posted twice at once
+        engine,
+        lambda uow: ship_notices.record_ship_notice(
+            uow, notice=notice, user=who.user.username, clock=now
+        ),
+    )
     return {**done.as_dict(), "warnings": warnings, "duplicate": duplicate}
 
 
@@ -57,15 +59,14 @@ def post_invoice(
     """Record an invoice (X12 810), once per invoice number, and answer its three-way match;
     422 naming the segment at fault for one that cannot be read, does not add up or is for
     another buyer, 404 for an unknown order."""
-    bill = read_810(body.x12)
-    with SqlUnitOfWork(engine) as uow:
-        match, duplicate = invoices.record_invoice(
-            uow,
-            invoice=bill,
-            user=who.user.username,
-            clock=clock.current(),
-            tolerance=Tolerance(price_tolerance, quantity_tolerance),
-        )
+    bill, now = read_810(body.x12), clock.current()
+    limits = Tolerance(price_tolerance, quantity_tolerance)
+    match, duplicate = run_with_retry(  # the same invoice posted twice at once
+        engine,
+        lambda uow: invoices.record_invoice(
+            uow, invoice=bill, user=who.user.username, clock=now, tolerance=limits
+        ),
+    )
     return {**match.as_dict(), "duplicate": duplicate}
 
 
