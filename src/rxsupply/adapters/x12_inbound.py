@@ -22,6 +22,8 @@ def segments(text: str) -> list[list[str]]:
     """The interchange's segments as lists of elements."""
     if len(text) > MAX_BYTES:
         raise InvalidValue("x12", f"longer than {MAX_BYTES:,} characters")
+    if "\x00" in text:
+        raise InvalidValue("x12", "a NUL character is not X12 text")
     raw = text.lstrip("\ufeff \r\n\t")
     if not raw.startswith("ISA") or len(raw) < 106:
         raise InvalidValue("ISA", "an X12 interchange starts with its 106-character ISA segment")

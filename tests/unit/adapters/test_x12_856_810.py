@@ -216,3 +216,12 @@ def test_the_example_856_and_810_read_as_the_readme_shows() -> None:
         "PO000001",
         Decimal("393.76"),
     )
+
+
+def test_a_document_with_a_nul_character_is_refused_before_anything_is_read() -> None:
+    text = ship_notice("PO000012", [(TRAY11, "ON\x0077", "20280630", 1)])
+
+    with pytest.raises(InvalidValue) as caught:
+        read_856(text)
+
+    assert caught.value.field == "x12"
