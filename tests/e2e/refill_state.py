@@ -18,15 +18,18 @@ POCKET, CABINET, TRAY_NDC, LOT = "ICU-ADC1-P01", "ICU-ADC1", "98765-401-02", "ON
 
 
 def room_for_a_run(engine: Engine) -> None:
-    """Close every open run (completing the ones with units confirmed) and take a vial out of
-    the pocket, its min at its capacity: the next run has a line for it."""
+    """Close every open run (completing the ones with units confirmed), set the pocket's min at
+    its capacity and, when it is full, take a vial out: the next run has a line for it."""
     with SqlUnitOfWork(engine) as uow:
         for run in refilling.list_refill_runs(uow, status=RunStatus.OPEN):
             refilling.complete_refill_run(uow, run=run.number, user="tests", clock=CLOCK)
         pocket, item = uow.locations.get(POCKET), uow.items.get("ONDA4INJ")
         assert pocket is not None and pocket.id and item is not None and item.id
         uow.stock_levels.save(StockLevel(pocket.id, item.id, 40, 40), now=CLOCK.now(), user="tests")
+        full = uow.ledger.pocket_units([pocket.id], lock=False)[pocket.id] >= 40
         uow.commit()
+    if not full:
+        return
     post(
         engine,
         ledger.Dispense(

@@ -7,8 +7,9 @@ package_price,contract,dea_form_number``; one row per line not cancelled.
 (functional group ``PO``) from the buyer's id to the wholesaler's (``RXSUPPLY`` and the
 wholesaler's name, upper case, without spaces, at most 15 characters, unless given), ``ST``,
 ``BEG`` (00 original, SA stand-alone, the PO number, the approval date), ``N1*ST`` (ship to the
-storeroom), then per line ``PO1`` (line, packages, unit ``EA``, package price, ``N4`` and the
-11-digit NDC), ``PID*F`` (the description) and, for a Schedule II line, ``REF*ZZ`` with its
+storeroom, with the buyer's id as ``N104`` after qualifier ``92``), then per line ``PO1``
+(line, packages, unit ``EA``, package price, ``N4`` and the 11-digit NDC), ``PID*F`` (the
+description) and, for a Schedule II line, ``REF*ZZ`` with its
 DEA Form 222 or CSOS order number; ``CTT`` (lines), ``SE``, ``GE``, ``IEA``. Segments end with
 ``~``, elements are separated by ``*``, components by ``>``; text is cleared of those.
 """
@@ -87,7 +88,7 @@ def x12_850(
     segments = [
         "ST*850*0001",
         f"BEG*00*SA*{_text(order.number)}**{approved}",
-        f"N1*ST*{_text(ship_to)}",
+        f"N1*ST*{_text(ship_to)}*92*{BUYER_ID}",
     ]
     lines = [ln for ln in order.lines if ln.status is not LineStatus.CANCELLED]
     for ln in lines:

@@ -28,6 +28,7 @@ from rxsupply.adapters.repositories import (
     SqlRecommendations,
     SqlRefillRuns,
     SqlSeriesClasses,
+    SqlShipping,
     SqlStockLevels,
     SqlUsers,
 )
@@ -73,6 +74,7 @@ class SqlUnitOfWork:
         self.prices = SqlPrices(conn)
         self.orders = SqlOrders(conn)
         self.refill_runs = SqlRefillRuns(conn)
+        self.shipping = SqlShipping(conn)
         return self
 
     def __exit__(

@@ -22,6 +22,8 @@ def segments(text: str) -> list[list[str]]:
     """The interchange's segments as lists of elements."""
     if len(text) > MAX_BYTES:
         raise InvalidValue("x12", f"longer than {MAX_BYTES:,} characters")
+    if "\x00" in text:
+        raise InvalidValue("x12", "a NUL character is not X12 text")
     raw = text.lstrip("\ufeff \r\n\t")
     if not raw.startswith("ISA") or len(raw) < 106:
         raise InvalidValue("ISA", "an X12 interchange starts with its 106-character ISA segment")
@@ -40,8 +42,9 @@ def segments(text: str) -> list[list[str]]:
     return out
 
 
-def read_855(text: str, *, buyer_id: str = BUYER_ID) -> OrderAck:
-    """A purchase order acknowledgement, checked to be for this buyer."""
+def document(text: str, *, kind: str, name: str, buyer_id: str) -> list[list[str]]:
+    """The segments of an interchange addressed to this buyer (``ISA08``) carrying a
+    transaction set of ``kind`` (``ST01``); ``name`` says what it should have been."""
     segs = segments(text)
     isa = segs[0]
     receiver = isa[8].strip() if len(isa) > 8 else ""
@@ -49,9 +52,46 @@ def read_855(text: str, *, buyer_id: str = BUYER_ID) -> OrderAck:
         raise InvalidValue(
             "ISA08", f"this document is for {receiver or 'nobody'!r}, not for {buyer_id!r}"
         )
-    kinds = [s[0] for s in segs]
-    if "ST" not in kinds or next(s for s in segs if s[0] == "ST")[1:2] != ["855"]:
-        raise InvalidValue("ST", "not an 855 purchase order acknowledgement")
+    st = next((s for s in segs if s[0] == "ST"), None)
+    if st is None or st[1:2] != [kind]:
+        raise InvalidValue("ST", f"not an {kind} {name}")
+    return segs
+
+
+def sender(segs: list[list[str]]) -> str:
+    """The interchange's sender (``ISA06``)."""
+    return segs[0][6].strip() if len(segs[0]) > 6 else ""
+
+
+def check_parties(segs: list[list[str]], *, buyer_id: str, required: bool) -> None:
+    """Every ship-to or buyer party (``N1*ST``, ``N1*BY``) that names an identification code
+    (``N104``) names this buyer's; with ``required``, at least one of them does."""
+    ours = False
+    for s in segs:
+        if s[0] != "N1" or s[1:2] not in (["ST"], ["BY"]):
+            continue
+        code = s[4].strip() if len(s) > 4 else ""
+        if code and code != buyer_id:
+            raise InvalidValue(
+                "N104",
+                f"N1*{s[1]} is {code!r}: this document is for another buyer, not {buyer_id!r}",
+            )
+        ours = ours or code == buyer_id
+    if required and not ours:
+        raise InvalidValue(
+            "N1", f"no ship-to or buyer (N1*ST or N1*BY) with our identification code {buyer_id!r}"
+        )
+
+
+def element(seg: list[str], index: int) -> str:
+    """An element of a segment, stripped ('' when absent)."""
+    return seg[index].strip() if len(seg) > index else ""
+
+
+def read_855(text: str, *, buyer_id: str = BUYER_ID) -> OrderAck:
+    """A purchase order acknowledgement, checked to be for this buyer."""
+    segs = document(text, kind="855", name="purchase order acknowledgement", buyer_id=buyer_id)
+    isa = segs[0]
     bak = next((s for s in segs if s[0] == "BAK"), None)
     if bak is None or len(bak) < 4 or not bak[3].strip():
         raise InvalidValue("BAK", "the acknowledgement names no purchase order (BAK03)")

@@ -189,6 +189,7 @@ class ReceivingIssue(StrEnum):
     WRONG_PRODUCT = "wrong_product"  # a product the order does not have: not received
     DAMAGED = "damaged"  # packages damaged on arrival: not received
     SHORT_EXPIRY = "short_expiry"  # expiry sooner than the minimum days of shelf life: received
+    NOT_AS_SHIPPED = "not_as_shipped"  # a lot or expiry the ship notice (856) lacks: received
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,6 +7,9 @@ transaction with the order's progress and what the receipt found.
   sooner than ``min_shelf_days`` from today is received and recorded **short expiry** (the
   buyer may return it); ``damaged`` packages are recorded **damaged** and not received.
 - A product the order does not have: recorded **wrong product**, not received.
+- Against a ship notice (``ship_notice``, its shipment id): a lot or expiry the notice does not
+  list is recorded **not as shipped**, more packages of a lot than it said **over** (see
+  :mod:`rxsupply.services.ship_notices`).
 - The line is received when its packages are in; the order partly received, then received.
   Closing an order (:func:`close_order`) records each line left short as **short**.
 - An order that is a draft, cancelled or closed receives nothing: the receipt is refused.
@@ -36,6 +39,7 @@ from rxsupply.services.ledger import Posted, Receive, post
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.purchasing import get_order
 from rxsupply.services.references import resolve_products
+from rxsupply.services.ship_notices import compare_with_ship_notice, ship_notice_of
 
 RECEIVABLE = (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED, OrderStatus.PARTLY_RECEIVED)
 MIN_SHELF_DAYS = 180
@@ -57,9 +61,11 @@ def receive_against_order(
     min_shelf_days: int = MIN_SHELF_DAYS,
     limits: LedgerLimits | None = None,
     external_id: ExternalId | None = None,
+    ship_notice: str | None = None,
 ) -> tuple[PurchaseOrder, list[ReceivingDiscrepancy]]:
-    """Receive ``packages`` (and record ``damaged`` ones) of a product against an order; the
-    order after, and what this receipt found."""
+    """Receive ``packages`` (and record ``damaged`` ones) of a product against an order (and
+    against one of its ship notices, by shipment id, when given); the order after, and what
+    this receipt found."""
     if packages < 0 or damaged < 0 or packages + damaged == 0:
         raise InvalidValue("packages", "receive at least one package (or record damaged ones)")
     found = get_order(uow, order)
@@ -67,6 +73,7 @@ def receive_against_order(
         raise OrderRefused(
             f"order {found.number} is {found.status.value}: nothing is received against it"
         )
+    notice = ship_notice_of(uow, found, ship_notice) if ship_notice is not None else None
     now, today = clock.now(), clock.today()
     resolved = resolve_products(uow, [product]).get(product)
     if not isinstance(resolved, int):
@@ -102,6 +109,20 @@ def receive_against_order(
                 ReceivingIssue.OVER,
                 packages - left,
                 f"{packages} received, {left} still ordered on line {line.line_number}",
+            )
+        if notice is not None:
+            issues.extend(
+                compare_with_ship_notice(
+                    uow,
+                    notice=notice,
+                    line=line,
+                    lot=lot,
+                    expiry=expiry,
+                    packages=packages,
+                    over_order=packages > left,
+                    user=user,
+                    now=now,
+                )
             )
         if expiry is not None and expiry < today + timedelta(days=min_shelf_days):
             issue(

@@ -47,6 +47,7 @@ from tests.conftest import CLOCK, NOW, POSTGRES_URL, load_examples, post
 from tests.e2e.proposals import fresh_recommendation
 from tests.e2e.refill_state import LOT as REFILL_LOT
 from tests.e2e.refill_state import POCKET, TRAY_NDC, open_refill_run, room_for_a_run
+from tests.x12_samples import invoice, ship_notice
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
@@ -143,6 +144,10 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/refills/{number}/scans": Permission.TRANSFER,
     "POST /api/refills/{number}/complete": Permission.TRANSFER,
     "POST /api/refills/{number}/cancel": Permission.TRANSFER,
+    "POST /api/orders/ship-notices": Permission.PURCHASE,
+    "POST /api/orders/invoices": Permission.PURCHASE,
+    "GET /api/orders/{number}/ship-notices": Permission.VIEW,
+    "GET /api/orders/{number}/invoices": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -364,6 +369,20 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "lot": f"R{uuid.uuid4().hex[:10]}",
         "expiry": "2030-01-31",
         "packages": 1,
+    },
+    "/api/orders/ship-notices": lambda hospital: {
+        "x12": ship_notice(
+            sent_order(hospital.engine),
+            [("98765021001", "L1", "20300131", 1)],
+            shipment=f"S{uuid.uuid4().hex[:12]}",
+        )
+    },
+    "/api/orders/invoices": lambda hospital: {
+        "x12": invoice(
+            sent_order(hospital.engine),
+            [("98765021001", 1, "31.20")],
+            number=f"I{uuid.uuid4().hex[:12]}",
+        )
     },
     "/api/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},

@@ -89,7 +89,7 @@ def test_the_850_has_its_envelope_lines_and_counts() -> None:
     assert segments[2:6] == [
         "ST*850*0001",
         "BEG*00*SA*PO000012**20261120",
-        "N1*ST*Main pharmacy storeroom",
+        "N1*ST*Main pharmacy storeroom*92*RXSUPPLY",
         "PO1*1*10*EA*15.00**N4*98765040102",
     ]
     assert "PID*F****=ondansetron 4 mg/2 mL tray" in segments  # no element separator inside

@@ -33,6 +33,7 @@ from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
 from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
+from rxsupply.adapters.repositories.shipping import SqlShipping
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
 from rxsupply.adapters.repositories.users import SqlUsers
 
@@ -54,6 +55,7 @@ __all__ = [
     "SqlRecommendations",
     "SqlRefillRuns",
     "SqlSeriesClasses",
+    "SqlShipping",
     "SqlStockLevels",
     "SqlUsers",
     "among",

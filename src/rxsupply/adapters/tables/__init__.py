@@ -22,6 +22,12 @@ from rxsupply.adapters.tables.ledger import (
     status_change,
 )
 from rxsupply.adapters.tables.refills import refill_line, refill_run
+from rxsupply.adapters.tables.shipping import (
+    ship_notice,
+    ship_notice_line,
+    supplier_invoice,
+    supplier_invoice_line,
+)
 from rxsupply.adapters.tables.supply import (
     catalogue_price,
     contract,
@@ -80,8 +86,12 @@ __all__ = [
     "refill_run",
     "serial_package",
     "series_class",
+    "ship_notice",
+    "ship_notice_line",
     "status_change",
     "stock_discrepancy",
     "stock_level",
+    "supplier_invoice",
+    "supplier_invoice_line",
     "trading_partner",
 ]

@@ -13,6 +13,7 @@ from rxsupply.entrypoints.api import (
     purchasing,
     reading,
     refills,
+    shipping,
     users,
 )
 
@@ -28,6 +29,7 @@ ROUTERS = (
     pricing.router,
     purchasing.router,
     refills.router,
+    shipping.router,
 )
 
 __all__ = ["ROUTERS"]

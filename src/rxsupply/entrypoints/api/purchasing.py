@@ -135,6 +135,9 @@ class ReceiptIn(BaseModel):
     damaged: int = 0
     serial: str | None = None
     min_shelf_days: int = MIN_SHELF_DAYS
+    ship_notice: str | None = Field(
+        None, description="Check against this ship notice (its shipment id)."
+    )
 
 
 @router.post("/{number}/receipts", status_code=201, **guarded(Permission.RECEIVE))
@@ -158,6 +161,7 @@ def post_receipt(
             damaged=body.damaged,
             serial=body.serial,
             min_shelf_days=body.min_shelf_days,
+            ship_notice=body.ship_notice,
             user=who.user.username,
             clock=clock.current(),
         )

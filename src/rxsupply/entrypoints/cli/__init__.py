@@ -19,6 +19,7 @@ from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, m
 from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
+from rxsupply.entrypoints.cli import shipping
 
 # isort: on
 
@@ -37,6 +38,7 @@ COMMAND_GROUPS = (
     pricing,
     purchasing,
     refills,
+    shipping,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

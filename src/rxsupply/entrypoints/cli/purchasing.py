@@ -206,11 +206,15 @@ def receive(
     min_shelf_days: Annotated[
         int, typer.Option(help="Less shelf life than this is recorded short expiry.")
     ] = receiving.MIN_SHELF_DAYS,
+    asn: Annotated[
+        str | None, typer.Option(help="Check against this ship notice (its shipment id).")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Receive packages against an order, by scan or by NDC, lot and expiry, into its
     storeroom; prints the order and what the receipt found (over, damaged, short expiry,
-    wrong product). Refused against a draft, cancelled or closed order."""
+    wrong product; with --asn, a lot not as shipped). Refused against a draft, cancelled or
+    closed order."""
     user = context.user(Permission.RECEIVE)
     serial = None
     if scan is not None:
@@ -233,6 +237,7 @@ def receive(
             serial=serial,
             damaged=damaged,
             min_shelf_days=min_shelf_days,
+            ship_notice=asn,
             user=user,
             clock=context.clock(),
             limits=context.limits(),

@@ -1,8 +1,10 @@
 """Purchase order pages: the orders (``/orders``) and one order (``/orders/{number}``) with
 what its state allows: a Schedule II line's DEA Form 222 number, approval (the CSV and the
-X12 850 to download), cancellation, receiving package by package (by scan or NDC), closing,
-and what receiving found. The same use cases as ``rxsupply orders`` and ``/api/orders``;
-forms post with the session's CSRF token and come back to the order with the outcome."""
+X12 850 to download), cancellation, receiving package by package (by scan or NDC, against a
+ship notice when chosen), closing, what receiving found, the ship notices (856) and the
+invoices' three-way match (810) with their variances. The same use cases as ``rxsupply
+orders`` and ``/api/orders``; forms post with the session's CSRF token and come back to the
+order with the outcome."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
 from rxsupply.entrypoints.web.rendering import page_route, render
 from rxsupply.errors import InvalidValue, RxSupplyError
-from rxsupply.services import purchasing, receiving
+from rxsupply.services import invoices, purchasing, receiving, ship_notices
 
 router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
@@ -78,6 +80,8 @@ def order_page(request: Request, number: str, who: Viewer, engine: EngineDep) ->
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = purchasing.get_order(uow, number)
         issues = receiving.receiving_discrepancies(uow, order=number)
+        notices = ship_notices.ship_notices(uow, order=number)
+        matches = invoices.invoice_matches(uow, order=number)
     page = render(
         request,
         "order.html",
@@ -85,6 +89,8 @@ def order_page(request: Request, number: str, who: Viewer, engine: EngineDep) ->
         title=f"Order {found.number}",
         order=found,
         issues=issues,
+        notices=notices,
+        matches=matches,
         can_buy=who.user.can(Permission.PURCHASE),
         can_receive=who.user.can(Permission.RECEIVE),
         receivable=found.status in receiving.RECEIVABLE,
@@ -153,6 +159,7 @@ def receive(
     expiry: FormText = "",
     packages: FormText = "1",
     damaged: FormText = "0",
+    ship_notice: FormText = "",
 ) -> Response:
     now = clock.current()
     try:
@@ -180,6 +187,7 @@ def receive(
                 packages=count,
                 serial=serial,
                 damaged=_count(damaged, "damaged"),
+                ship_notice=ship_notice.strip() or None,
                 user=who.user.username,
                 clock=now,
             )
@@ -191,7 +199,7 @@ def receive(
         f"Received; the order is {done.status.value.replace('_', ' ')}"
         + (f". Recorded {found_text}" if found_text else "")
         + ".",
-        ok=not any(d.issue.value == "wrong_product" for d in issues),
+        ok=not any(d.issue.value in ("wrong_product", "not_as_shipped") for d in issues),
     )
 
 

@@ -28,6 +28,7 @@ from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.refills import RefillRunRepository
+from rxsupply.services.ports.shipping import ShippingRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -287,6 +288,8 @@ class UnitOfWork(Protocol):
     def orders(self) -> OrderRepository: ...
     @property
     def refill_runs(self) -> RefillRunRepository: ...
+    @property
+    def shipping(self) -> ShippingRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 

@@ -1,0 +1,130 @@
+"""A wholesaler's invoices (X12 810, read by :mod:`rxsupply.adapters.x12_810`) and their
+three-way match against the order and what was received
+(:func:`rxsupply.domain.shipping.match_invoice`).
+
+- :func:`record_invoice`: an invoice of an order sent (or further on, closed included; not a
+  draft or a cancelled order) is recorded once per
+  sender and invoice number (the same invoice again answers as recorded). Each line with a
+  known product also goes into the purchase history (``purchase_line``) under the same key an
+  import of the same invoice line from a purchases CSV would have, so one invoice counted both
+  ways counts once; each product's cost becomes its latest invoice price, as an import does.
+- :func:`invoice_matches`: each of an order's invoices matched line by line, now (a receipt
+  after the invoice changes its quantity variance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.shipping import Invoice, InvoiceMatch, Tolerance, match_invoice
+from rxsupply.services.audit import record, require_user
+from rxsupply.services.imports.results import _key
+from rxsupply.services.ports import PurchaseLine, UnitOfWork
+from rxsupply.services.purchasing import get_order
+from rxsupply.services.references import resolve_products
+from rxsupply.services.ship_notices import INVOICEABLE, line_by_ndc, order_of
+
+
+def record_invoice(
+    uow: UnitOfWork,
+    *,
+    invoice: Invoice,
+    user: str,
+    clock: Clock,
+    tolerance: Tolerance = Tolerance(),
+) -> tuple[InvoiceMatch, bool]:
+    """Record an invoice; its match, and whether it was recorded already (nothing written)."""
+    require_user(user)
+    found = order_of(uow, invoice.po_number, field="BIG04", what="invoice", allowed=INVOICEABLE)
+    if uow.shipping.invoice_id(invoice.sender, invoice.number) is not None:
+        same = next(i for i in uow.shipping.invoices(found.id or 0) if i.number == invoice.number)
+        return match_invoice(same, found.lines, tolerance), True
+    lines = line_by_ndc(found)
+    others = resolve_products(
+        uow,
+        [f"{ln.ndc[:5]}-{ln.ndc[5:9]}-{ln.ndc[9:]}" for ln in invoice.lines if ln.ndc not in lines],
+    )
+    resolved = []
+    for ln in invoice.lines:
+        ordered = lines.get(ln.ndc)
+        if ordered is not None:
+            product: int | str | None = ordered.product_id
+        else:
+            product = others.get(f"{ln.ndc[:5]}-{ln.ndc[5:9]}-{ln.ndc[9:]}")
+        resolved.append(
+            replace(
+                ln,
+                ndc=ordered.ndc if ordered is not None else ln.ndc,
+                product_id=product if isinstance(product, int) else None,
+            )
+        )
+    now = clock.now()
+    invoice = replace(
+        invoice, lines=resolved, po_number=found.number, recorded_by=user, recorded_at=now
+    )
+    invoice.id = uow.shipping.add_invoice(found.id or 0, invoice)
+    history = _purchase_history(uow, invoice, wholesaler=found.wholesaler)
+    match = match_invoice(invoice, found.lines, tolerance)
+    record(
+        uow,
+        user=user,
+        action="record_invoice",
+        entity="purchase_order",
+        key=found.number,
+        now=now,
+        after={
+            "invoice": invoice.number,
+            "from": invoice.sender,
+            "total": str(invoice.total),
+            "status": match.status.value,
+            "purchase_history_lines": history,
+        },
+    )
+    uow.commit()
+    return match, False
+
+
+def _purchase_history(uow: UnitOfWork, invoice: Invoice, *, wholesaler: str) -> int:
+    """The invoice's lines of known products into the purchase history (once each), and each
+    product's cost set to its latest invoice price; how many lines were new."""
+    lines = [
+        PurchaseLine(
+            line_key=_key(
+                invoice.invoice_date,
+                wholesaler,
+                invoice.number,
+                ln.product_id,
+                ln.packages,
+                ln.unit_price.quantize(Decimal("0.0001")),  # as an import reads the price
+            )
+            + "#1",
+            invoice_date=invoice.invoice_date,
+            invoice_number=invoice.number,
+            wholesaler=wholesaler,
+            product_id=ln.product_id,
+            packages=ln.packages,
+            unit_price=ln.unit_price.quantize(Decimal("0.0001")),
+        )
+        for ln in invoice.lines
+        if ln.product_id is not None
+    ]
+    done = uow.purchases.recorded([ln.line_key for ln in lines])
+    todo = [ln for ln in lines if ln.line_key not in done]
+    uow.purchases.save_many(todo)
+    latest: dict[int, tuple[date, Decimal]] = {
+        ln.product_id: (ln.invoice_date, ln.unit_price) for ln in todo if ln.packages > 0
+    }
+    uow.products.set_package_cost({pid: price for pid, (_, price) in latest.items()})
+    return len(todo)
+
+
+def invoice_matches(
+    uow: UnitOfWork, *, order: str, tolerance: Tolerance = Tolerance()
+) -> list[InvoiceMatch]:
+    found = get_order(uow, order)
+    return [
+        match_invoice(inv, found.lines, tolerance) for inv in uow.shipping.invoices(found.id or 0)
+    ]

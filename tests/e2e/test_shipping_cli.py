@@ -1,0 +1,72 @@
+"""``rxsupply orders asn | notices | receive --asn | invoice | match`` end to end on the example
+hospital: a ship notice for another buyer refused naming the segment, nothing written; the
+right one recorded once; a receipt of a lot it does not list recorded; the invoice matched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import EXAMPLES, priced_storeroom
+from tests.e2e.cli_runner import Rx
+from tests.x12_samples import invoice, ship_notice
+
+from rxsupply.adapters.database import make_engine
+
+TRAY11 = "98765040102"
+
+
+@pytest.fixture
+def order(rx: Rx, tmp_path: Path) -> str:
+    """A sent order of the example hospital: ondansetron, 10 trays at $15.00."""
+    for kind in ("items", "locations", "stock"):
+        assert rx("import", kind, str(EXAMPLES / f"{kind}.csv")).code == 0
+    engine = make_engine(f"sqlite:///{rx.db}")
+    priced_storeroom(engine, {"ONDA4INJ": (400, 600)})
+    engine.dispose()
+    (draft,) = rx("orders", "suggest", "--json").json()["orders"]
+    assert rx("orders", "approve", draft["number"], "--out-dir", str(tmp_path)).code == 0
+    return str(draft["number"])
+
+
+def test_a_ship_notice_and_an_invoice_go_through_the_command_line(
+    rx: Rx, order: str, tmp_path: Path
+) -> None:
+    theirs, ours, bill = tmp_path / "theirs.856", tmp_path / "ours.856", tmp_path / "bill.810"
+    theirs.write_text(ship_notice(order, [(TRAY11, "L1", "20280630", 10)], buyer="OTHERHOSP"))
+    ours.write_text(ship_notice(order, [(TRAY11, "ON2611X", "20280630", 10)]))
+    bill.write_text(invoice(order, [(TRAY11, 10, "15.40")]))
+
+    refused = rx("orders", "asn", str(theirs))
+    nothing = rx("orders", "notices", order, "--json")
+    recorded = rx("orders", "asn", str(ours), "--json")
+    again = rx("orders", "asn", str(ours))
+    received = rx(
+        "orders", "receive", order, "--asn", "SHP-5501", "--ndc", "98765-401-02",
+        "--lot", "ON2699Q", "--expiry", "2028-06-30", "--packages", "9",
+    )  # fmt: skip
+    billed = rx("orders", "invoice", str(bill), "--json")
+    loose = rx("orders", "match", order, "--price-tolerance", "3%", "--quantity-tolerance", "1")
+
+    assert refused.code == 1
+    assert "N104" in refused.message and "OTHERHOSP" in refused.message
+    assert nothing.json() == []
+    assert (recorded.json()["packages"], recorded.json()["duplicate"]) == (10, False)
+    assert "recorded already" in again.message
+    assert "recorded not_as_shipped: lot ON2699Q" in received.message
+    assert (billed.json()["status"], billed.json()["price_variance"]) == ("both", "4.00")
+    assert "INV-88123" in loose.out and "matched" in loose.out
+    assert "price variance $4.00" in " ".join(loose.out.split())
+
+
+def test_an_invoice_that_does_not_add_up_exits_1_naming_tds01(
+    rx: Rx, order: str, tmp_path: Path
+) -> None:
+    bill = tmp_path / "bill.810"
+    bill.write_text(invoice(order, [(TRAY11, 10, "15.00")], total_cents=14000))
+
+    ran = rx("orders", "invoice", str(bill))
+
+    assert ran.code == 1
+    assert "TDS01" in ran.message and "150.00" in ran.message
+    assert rx("orders", "match", order, "--json").json() == []

@@ -1,0 +1,305 @@
+"""Ship notices (856) and invoices (810) against a purchase order on each database: a notice
+recorded once, one for another buyer refused with nothing written, receiving against a notice
+with a lot it does not list, and an invoice matched with its price and quantity variances."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from tests.conftest import CLOCK, priced_storeroom
+from tests.x12_samples import invoice, ship_notice
+
+from rxsupply.adapters import tables
+from rxsupply.adapters.csv_files import read_csv_table
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.adapters.x12_810 import read_810
+from rxsupply.adapters.x12_856 import read_856
+from rxsupply.domain.purchasing import PurchaseOrder, ReceivingIssue
+from rxsupply.domain.shipping import MatchStatus, Tolerance
+from rxsupply.errors import InvalidValue, NotFound, OrderRefused
+from rxsupply.services import invoices, purchasing, receiving, ship_notices
+from rxsupply.services.imports.columns import PURCHASE_COLUMNS
+from rxsupply.services.imports.purchases import import_purchases
+
+BUYER = "buyer"
+TRAY = "98765-401-02"  # ondansetron, 25 vials a tray
+TRAY11 = "98765040102"
+FAR = date(2028, 6, 30)
+
+
+@pytest.fixture
+def order(hospital: Engine) -> PurchaseOrder:
+    """A sent order: ondansetron, 10 trays on contract at $15.00."""
+    priced_storeroom(hospital, {"ONDA4INJ": (400, 600)})
+    with SqlUnitOfWork(hospital) as uow:
+        (draft,) = purchasing.suggest_orders(uow, clock=CLOCK, user=BUYER).orders
+    with SqlUnitOfWork(hospital) as uow:
+        return purchasing.approve_order(uow, order=draft.number, user=BUYER, clock=CLOCK)
+
+
+def rows(engine: Engine, table: object) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+
+def record(engine: Engine, text: str) -> tuple[object, list[str], bool]:
+    with SqlUnitOfWork(engine) as uow:
+        return ship_notices.record_ship_notice(uow, notice=read_856(text), user=BUYER, clock=CLOCK)
+
+
+def test_a_ship_notice_is_recorded_once_with_its_packages_per_lot(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    text = ship_notice(
+        order.number, [(TRAY11, "ON2611X", "20280630", 6), (TRAY11, "ON2612Y", "20280731", 4)]
+    )
+
+    first = record(hospital, text)
+    again = record(hospital, text)
+
+    assert (first[1], first[2]) == ([], False)
+    assert again[2] is True
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (notice,) = ship_notices.ship_notices(uow, order=order.number)
+    assert [(ln.ndc, ln.lot, ln.expiry, ln.packages, ln.line_number) for ln in notice.lines] == [
+        (TRAY, "ON2611X", date(2028, 6, 30), 6, 1),
+        (TRAY, "ON2612Y", date(2028, 7, 31), 4, 1),
+    ]
+    assert notice.lines[0].sscc == "000123456000000019"
+    assert rows(hospital, tables.ship_notice) == 1
+
+
+def test_a_ship_notice_for_another_buyer_is_refused_and_nothing_is_written(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    text = ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)], buyer="OTHERHOSP")
+
+    with pytest.raises(InvalidValue) as caught:
+        record(hospital, text)
+
+    assert caught.value.field == "N104"
+    assert "OTHERHOSP" in str(caught.value)
+    assert rows(hospital, tables.ship_notice) == rows(hospital, tables.ship_notice_line) == 0
+
+
+def test_a_ship_notice_of_an_unknown_order_or_a_product_not_ordered_is_refused(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with pytest.raises(NotFound, match="PO999999"):
+        record(hospital, ship_notice("PO999999", [(TRAY11, "ON2611X", "20280630", 6)]))
+    with pytest.raises(InvalidValue, match="no line of NDC 00409123401"):
+        record(hospital, ship_notice(order.number, [("00409123401", "L1", "20280630", 1)]))
+
+    assert rows(hospital, tables.ship_notice) == 0
+
+
+def test_packages_shipped_beyond_the_order_are_recorded_with_a_warning(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    _, warnings, _ = record(
+        hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 12)])
+    )
+
+    assert warnings == [
+        "line 1 (98765-401-02): 12 packages shipped, 10 still ordered; the overage is recorded "
+        "over when it is received"
+    ]
+    assert rows(hospital, tables.ship_notice_line) == 1
+
+
+def test_receiving_against_a_ship_notice_records_a_lot_it_does_not_list_and_an_overage(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    record(
+        hospital,
+        ship_notice(
+            order.number, [(TRAY11, "ON2611X", "20280630", 6), (TRAY11, "ON2612Y", "20280731", 4)]
+        ),
+    )
+
+    with SqlUnitOfWork(hospital) as uow:
+        _, wrong_lot = receiving.receive_against_order(
+            uow,
+            order=order.number,
+            product=TRAY,
+            lot="ON9999Z",
+            expiry=FAR,
+            packages=2,
+            ship_notice="SHP-5501",
+            user=BUYER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(hospital) as uow:
+        after, over = receiving.receive_against_order(
+            uow,
+            order=order.number,
+            product=TRAY,
+            lot="ON2612Y",
+            expiry=date(2028, 7, 31),
+            packages=5,
+            ship_notice="SHP-5501",
+            user=BUYER,
+            clock=CLOCK,
+        )
+
+    assert [(d.issue, d.lot, d.packages) for d in wrong_lot] == [
+        (ReceivingIssue.NOT_AS_SHIPPED, "ON9999Z", 2)
+    ]
+    assert "ship notice SHP-5501 lists lot ON2611X, ON2612Y" in wrong_lot[0].note
+    assert [(d.issue, d.packages) for d in over] == [(ReceivingIssue.OVER, 1)]
+    assert after.lines[0].received_packages == 7  # both receipts went into stock
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (notice,) = ship_notices.ship_notices(uow, order=order.number)
+        recorded = receiving.receiving_discrepancies(uow, order=order.number)
+    assert [ln.received_packages for ln in notice.lines] == [0, 5]
+    assert [d.issue for d in recorded] == [ReceivingIssue.NOT_AS_SHIPPED, ReceivingIssue.OVER]
+
+
+def test_receiving_against_a_shipment_the_order_lacks_is_refused_and_nothing_is_written(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(NotFound, match="SHP-0000"):
+        receiving.receive_against_order(
+            uow,
+            order=order.number,
+            product=TRAY,
+            lot="ON2611X",
+            expiry=FAR,
+            packages=2,
+            ship_notice="SHP-0000",
+            user=BUYER,
+            clock=CLOCK,
+        )
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        assert purchasing.get_order(uow, order.number).lines[0].received_packages == 0
+
+
+def test_an_invoice_is_matched_with_its_price_and_quantity_variances(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        receiving.receive_against_order(
+            uow,
+            order=order.number,
+            product=TRAY,
+            lot="ON2611X",
+            expiry=FAR,
+            packages=8,
+            user=BUYER,
+            clock=CLOCK,
+        )
+    history_before = rows(hospital, tables.purchase_line)
+    text = invoice(
+        order.number,
+        [(TRAY11, 10, "15.75"), ("98765325001", 1, "4.10"), ("00409123401", 1, "2.00")],
+    )
+
+    with SqlUnitOfWork(hospital) as uow:
+        match, duplicate = invoices.record_invoice(
+            uow, invoice=read_810(text), user=BUYER, clock=CLOCK
+        )
+    with SqlUnitOfWork(hospital) as uow:
+        _, again = invoices.record_invoice(uow, invoice=read_810(text), user=BUYER, clock=CLOCK)
+
+    assert (duplicate, again) == (False, True)
+    tray, other, unknown = match.lines
+    assert tray.status is MatchStatus.BOTH
+    assert (tray.price_variance, tray.extended_price_variance) == (Decimal("0.75"), Decimal("7.50"))
+    assert (tray.invoiced_packages, tray.received_packages, tray.quantity_variance) == (10, 8, 2)
+    assert other.status is unknown.status is MatchStatus.NOT_ORDERED
+    assert (other.ndc, unknown.ndc) == ("98765325001", "00409123401")
+    assert match.status is MatchStatus.NOT_ORDERED
+    assert match.invoice.total == Decimal("163.60")
+    # the two lines of known products (ordered or not) into the purchase history, once
+    assert rows(hospital, tables.purchase_line) == history_before + 2
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (loose,) = invoices.invoice_matches(
+            uow, order=order.number, tolerance=Tolerance(Decimal(5), 2)
+        )
+    assert loose.lines[0].status is MatchStatus.MATCHED
+
+
+def test_an_invoice_for_an_unknown_order_is_refused(hospital: Engine, order: PurchaseOrder) -> None:
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(NotFound, match="PO999999"):
+        invoices.record_invoice(
+            uow,
+            invoice=read_810(invoice("PO999999", [(TRAY11, 1, "15.00")])),
+            user=BUYER,
+            clock=CLOCK,
+        )
+
+    assert rows(hospital, tables.supplier_invoice) == 0
+
+
+def test_an_invoice_line_posted_and_then_imported_from_a_purchases_csv_counts_once(
+    hospital: Engine, order: PurchaseOrder, tmp_path: Path
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        bill = read_810(invoice(order.number, [(TRAY11, 10, "15.75")]))
+        invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
+    csv = tmp_path / "purchases.csv"
+    csv.write_text(
+        "invoice_date,wholesaler,invoice_number,ndc,packages,unit_price\n"
+        f"2026-11-21,{order.wholesaler},INV-88123,98765-401-02,10,15.75\n"
+    )
+    table = read_csv_table(csv, required=PURCHASE_COLUMNS[0], optional=PURCHASE_COLUMNS[1])
+
+    with SqlUnitOfWork(hospital) as uow:
+        imported = import_purchases(uow, table, now=CLOCK.now(), user=BUYER)
+
+    assert imported.written == 0
+    with hospital.connect() as conn:
+        paid = conn.execute(
+            select(tables.purchase_line.c.unit_price).where(
+                tables.purchase_line.c.invoice_number == "INV-88123"
+            )
+        ).scalar_one()
+    assert paid == Decimal("15.75")
+
+
+def test_an_invoice_after_the_order_is_closed_is_matched(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=FAR, packages=10,
+            user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+        receiving.close_order(uow, order=order.number, user=BUYER, clock=CLOCK)
+        bill = read_810(invoice(order.number, [(TRAY11, 10, "15.00")]))
+
+        match, _ = invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
+
+    assert match.status is MatchStatus.MATCHED
+
+
+def test_a_ship_notice_of_a_cancelled_order_is_refused(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        purchasing.cancel_order(uow, order=order.number, reason="outage", user=BUYER, clock=CLOCK)
+
+    with pytest.raises(OrderRefused, match="cancelled: it takes no ship notice"):
+        record(hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+
+    assert rows(hospital, tables.ship_notice) == 0
+
+
+def test_a_receipt_of_the_notices_lot_with_another_expiry_is_recorded_not_as_shipped(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    record(hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+
+    with SqlUnitOfWork(hospital) as uow:
+        _, found = receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 5, 31),
+            packages=6, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+
+    assert [(d.issue, d.packages) for d in found] == [(ReceivingIssue.NOT_AS_SHIPPED, 6)]
+    assert "expires 2028-05-31; ship notice SHP-5501 says 2028-06-30" in found[0].note
