@@ -52,7 +52,8 @@ class Move:
     on the lines taken follow whole when the quantity covers them). Into a cabinet, the units
     go to the item's pocket there (or the ``pocket`` named); a pocket takes no more than its
     capacity. Blocked or expired stock moves only into a quarantine location, or with an
-    ``override`` reason and a manager's ``approval``."""
+    ``override`` reason and a manager's ``approval``. ``here_only`` takes from the from
+    location itself, not from the places below it (a storeroom's floor, not its bins)."""
 
     user: str
     from_location: str
@@ -63,6 +64,7 @@ class Move:
     lot: str | None = None
     pocket: str | None = None
     refill: bool = False
+    here_only: bool = False
     override: str = ""
     approval: Approval | None = None
     reference: str = ""
