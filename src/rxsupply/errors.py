@@ -80,6 +80,10 @@ class OrderRefused(RxSupplyError):
     line's DEA Form 222 number, cancelled once received, ...)."""
 
 
+class TransferRefused(RxSupplyError):
+    """A transfer step its state does not allow (cancelled after shipping, received twice)."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 

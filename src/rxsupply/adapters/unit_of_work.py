@@ -28,6 +28,7 @@ from rxsupply.adapters.repositories import (
     SqlRecommendations,
     SqlSeriesClasses,
     SqlStockLevels,
+    SqlTransfers,
     SqlUsers,
 )
 
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
         self.interface_messages = SqlInterfaceMessages(conn)
         self.prices = SqlPrices(conn)
         self.orders = SqlOrders(conn)
+        self.transfers = SqlTransfers(conn)
         return self
 
     def __exit__(

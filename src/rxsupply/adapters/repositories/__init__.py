@@ -33,6 +33,7 @@ from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
+from rxsupply.adapters.repositories.transfers import SqlTransfers
 from rxsupply.adapters.repositories.users import SqlUsers
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "SqlRecommendations",
     "SqlSeriesClasses",
     "SqlStockLevels",
+    "SqlTransfers",
     "SqlUsers",
     "among",
     "array_of",

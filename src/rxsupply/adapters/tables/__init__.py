@@ -21,6 +21,7 @@ from rxsupply.adapters.tables.ledger import (
     serial_package,
     status_change,
 )
+from rxsupply.adapters.tables.logistics import transfer, transfer_line
 from rxsupply.adapters.tables.supply import (
     catalogue_price,
     contract,
@@ -81,4 +82,6 @@ __all__ = [
     "stock_discrepancy",
     "stock_level",
     "trading_partner",
+    "transfer",
+    "transfer_line",
 ]

@@ -26,6 +26,7 @@ from rxsupply.errors import (
     PlanningBusy,
     RxSupplyError,
     StaleBatch,
+    TransferRefused,
     UnusableStock,
 )
 
@@ -43,6 +44,7 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (AlreadyDecided, 409, "already-decided"),
     (AlreadyResolved, 409, "already-resolved"),
     (OrderRefused, 409, "order-refused"),
+    (TransferRefused, 409, "transfer-refused"),
     (StaleBatch, 409, "stale-batch"),
     (PlanningBusy, 409, "planning-busy"),
     (ImportRejected, 422, "import-rejected"),

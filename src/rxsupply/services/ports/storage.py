@@ -26,6 +26,7 @@ from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
+from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
@@ -281,6 +282,8 @@ class UnitOfWork(Protocol):
     def orders(self) -> OrderRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
+    @property
+    def transfers(self) -> TransferRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
