@@ -12,6 +12,7 @@ from rxsupply.entrypoints.api import (
     pricing,
     purchasing,
     reading,
+    transfers,
     users,
 )
 
@@ -26,6 +27,7 @@ ROUTERS = (
     cabinet.router,
     pricing.router,
     purchasing.router,
+    transfers.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -36,6 +36,7 @@ from rxsupply.entrypoints.web import (
     planning,
     receiving,
     signin,
+    transfers,
 )
 from rxsupply.entrypoints.web.rendering import (
     DOING,
@@ -64,6 +65,7 @@ def install(app: FastAPI) -> None:
         planning.router,
         cabinet.router,
         orders.router,
+        transfers.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -40,6 +40,7 @@ NAV = (
     Link("/levels", "PAR review", "p", Permission.VIEW),
     Link("/receive", "Receive", "r", Permission.RECEIVE),
     Link("/transfer", "Transfer", "t", Permission.TRANSFER),
+    Link("/transfers", "Transfers", "f", Permission.VIEW),
     Link("/adjust", "Adjust", "j", Permission.ADJUST),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
