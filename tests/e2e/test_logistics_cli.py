@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import EXAMPLES
 from tests.e2e.cli_runner import Rx
 from tests.e2e.test_cli import datamatrix
+from tests.integration.services.test_repackaging import HOUSE_NDC, HOUSE_ROW
 
 KINDS = ("items", "locations", "stock")
 
@@ -87,3 +88,43 @@ def test_the_one_step_transfer_command_still_moves_stock(hospital: Rx) -> None:
 
     assert ran.code == 0, ran.err
     assert hospital.stock()[("OR-SAT", "ON2411A")] == 5
+
+
+def test_repackage_writes_the_label_and_refuses_a_recalled_lot(
+    hospital: Rx, tmp_path: Path
+) -> None:
+    header = (EXAMPLES / "items.csv").read_text().splitlines()[0]
+    house = tmp_path / "house.csv"
+    house.write_text(header + "\n" + HOUSE_ROW)
+    assert hospital("import", "items", str(house)).code == 0
+    labels = tmp_path / "labels"
+    common = ("--from", "98765-3250-01", "--to-ndc", HOUSE_NDC, "--at", "MAIN-STORE")
+
+    done = hospital(
+        "repackage", *common, "--lot", "AP2406", "--units", "50", "--bud-days", "30",
+        "--to-lot", "RP7", "--out", str(labels), "--json",
+    )  # fmt: skip
+    text = hospital(
+        "repackage", *common, "--lot", "AP2406", "--units", "5", "--to-lot", "RP8",
+        "--out", str(labels),
+    )  # fmt: skip
+    quarantined = hospital(
+        "quarantine", "98765-3250-01", "AP2406", "--status", "recalled", "--reason", "recall"
+    )
+    refused = hospital(
+        "repackage", *common, "--lot", "AP2406", "--units", "5", "--to-lot", "RP9",
+        "--out", str(labels),
+    )  # fmt: skip
+
+    assert done.code == 0, done.err
+    shown = done.json()
+    assert (shown["lot"], shown["expiry"], shown["units"]) == ("RP7", "2026-12-20", 50)
+    assert shown["element_string"] == "0100399999325011172612201" + "0RP7"
+    assert (labels / "RP7.png").read_bytes().startswith(b"\x89PNG")
+    assert "(01)00399999325011(17)261220(10)RP7" in (labels / "RP7.svg").read_text()
+    assert text.code == 0, text.err
+    assert "expiring 2027-05-19" in text.out
+    assert "(01)00399999325011(17)270519(10)RP8" in text.out
+    assert quarantined.code == 0, quarantined.err
+    assert refused.code == 1 and "recalled" in refused.message
+    assert hospital.stock()[("MAIN-STORE", "RP7")] == 50

@@ -157,7 +157,28 @@ class SetStatus:
     external_id: ExternalId | None = None
 
 
-Command = Receive | Move | Dispense | ReturnToVendor | Adjust | SetStatus
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Repackage:
+    """Repackage ``quantity`` dispense units of one usable lot at a location into a new lot
+    ``to_lot`` of another product (a unit-dose package with its own NDC and GTIN) expiring
+    ``to_expiry``: one movement out of the bulk lot and one into the repackaged lot, in the
+    same place, with the same reference and external id. Expired or blocked lots are refused;
+    the repackaged lot must be new."""
+
+    user: str
+    location: str
+    product: str
+    lot: str
+    quantity: int
+    to_product: str
+    to_lot: str
+    to_expiry: date
+    reference: str = ""
+    occurred_at: datetime | None = None
+    external_id: ExternalId | None = None
+
+
+Command = Receive | Move | Dispense | ReturnToVendor | Adjust | SetStatus | Repackage
 
 
 @dataclass(frozen=True, slots=True)
