@@ -1,16 +1,19 @@
-"""What a transfer asks for, and its pick: the ledger's own allocation, run and not written.
+"""What a transfer asks for, its pick, and where its stock is in transit.
 
 The pick is :meth:`~rxsupply.domain.stock.StockBook.issue` on the source's stock (the same
 allocation a ledger transfer posts: usable stock only, earliest expiry first, below the
 source: a storeroom's bins, a cabinet's pockets; sealed blocked packages held back), run on a
 copy that is never written. Expired, quarantined, recalled and suspect stock is never picked.
+Shipped stock is on the books at the source facility's transit location (:func:`transit_of`).
 """
 
 from __future__ import annotations
 
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.location import Location, LocationKind, transit_code
 from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.serial import Packages
+from rxsupply.domain.status import is_expired
 from rxsupply.domain.transfer import Transfer, TransferLine
 from rxsupply.errors import InvalidMovement, InvalidValue, NotFound
 from rxsupply.services.ports import UnitOfWork
@@ -79,3 +82,32 @@ def pick_lines(uow: UnitOfWork, transfer: Transfer, *, clock: Clock) -> list[Tra
         )
         for n, m in enumerate(moved, start=1)
     ]
+
+
+def unusable_lines(uow: UnitOfWork, transfer: Transfer, clock: Clock) -> set[int]:
+    """The lines whose lot is blocked or expired today."""
+    records = uow.lots.lookup((ln.product_id or 0, ln.lot) for ln in transfer.lines)
+    today = clock.today()
+    out: set[int] = set()
+    for ln in transfer.lines:
+        record = records.get((ln.product_id or 0, ln.lot))
+        if record is not None and (record.status is not None or is_expired(record.expiry, today)):
+            out.add(ln.line_number)
+    return out
+
+
+def transit_of(uow: UnitOfWork, source: str) -> str:
+    """The code of the source facility's transit location, made the first time it is needed."""
+    node = uow.locations.get(source)
+    for _ in range(64):
+        if node is None or node.kind is LocationKind.FACILITY:
+            break
+        node = uow.locations.get(node.parent_code or "")
+    if node is None:
+        raise InvalidMovement(f"{source} is not under a facility: its transit has no place")
+    code = transit_code(node.code)
+    if uow.locations.get(code) is None:
+        uow.locations.save_many(
+            [Location(code, f"{node.name}: in transit", LocationKind.TRANSIT, node.code)], {}
+        )
+    return code

@@ -15,13 +15,18 @@ from rxsupply.domain.clock import Clock
 from rxsupply.domain.discrepancy import Discrepancy
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.fields import check_text, required_text
-from rxsupply.domain.location import Location, LocationKind, transit_code
+from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.transfer import Transfer, TransferStatus, split_received
 from rxsupply.errors import InvalidMovement, InvalidValue, NotFound, TransferRefused
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ledger import Command, Move, Posted, post
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.transfer_picking import pick_lines, resolve_what
+from rxsupply.services.transfer_picking import (
+    pick_lines,
+    resolve_what,
+    transit_of,
+    unusable_lines,
+)
 
 
 def get_transfer(uow: UnitOfWork, number: str, *, lock: bool = False) -> Transfer:
@@ -118,7 +123,7 @@ def ship_transfer(uow: UnitOfWork, *, number: str, user: str, clock: Clock) -> T
     require_user(user)
     found = get_transfer(uow, number, lock=True)
     found.check("ship")
-    transit = _transit(uow, found.from_location)
+    transit = transit_of(uow, found.from_location)
     commands: list[Command] = [
         Move(
             user=user,
@@ -148,11 +153,14 @@ def receive_transfer(
     user: str,
     clock: Clock,
     quantity: int | None = None,
+    quarantine: str | None = None,
 ) -> Transfer:
     """Receive a transfer in transit at its destination: ``quantity`` units (all that
     shipped when None), earliest expiry first across its lines. Units not received stay in
     the transit location and are recorded as a discrepancy to resolve (a count finds them, or
-    an adjustment writes them off)."""
+    an adjustment writes them off). A lot that expired or was blocked on the way may not go
+    to the destination (the ledger refuses it): name a ``quarantine`` location and its units
+    go there instead."""
     require_user(user)
     found = get_transfer(uow, number, lock=True)
     found.check("receive")
@@ -160,13 +168,21 @@ def receive_transfer(
     got = shipped if quantity is None else quantity
     if got < 0 or got > shipped:
         raise InvalidValue("quantity", f"between 0 and the {shipped} units shipped", got)
-    transit = _transit(uow, found.from_location)
+    transit = transit_of(uow, found.from_location)
     split = split_received(found.lines, got)
+    spoiled: set[int] = set()
+    if quarantine:
+        shelf = uow.locations.get(quarantine.strip())
+        if shelf is None or shelf.kind is not LocationKind.QUARANTINE:
+            raise InvalidValue("quarantine", "not a quarantine location", quarantine)
+        quarantine, spoiled = shelf.code, unusable_lines(uow, found, clock)
     commands: list[Command] = [
         Move(
             user=user,
             from_location=transit,
-            to_location=found.to_location,
+            to_location=quarantine
+            if quarantine and ln.line_number in spoiled
+            else found.to_location,
             quantity=units,
             product=ln.ndc,
             lot=ln.lot,
@@ -227,23 +243,6 @@ def cancel_transfer(
     _audit(uow, user, "cancel_transfer", found.number, clock, before, found)
     uow.commit()
     return get_transfer(uow, found.number)
-
-
-def _transit(uow: UnitOfWork, source: str) -> str:
-    """The code of the source facility's transit location, made the first time it is needed."""
-    node = uow.locations.get(source)
-    for _ in range(64):
-        if node is None or node.kind is LocationKind.FACILITY:
-            break
-        node = uow.locations.get(node.parent_code or "")
-    if node is None:
-        raise InvalidMovement(f"{source} is not under a facility: its transit has no place")
-    code = transit_code(node.code)
-    if uow.locations.get(code) is None:
-        uow.locations.save_many(
-            [Location(code, f"{node.name}: in transit", LocationKind.TRANSIT, node.code)], {}
-        )
-    return code
 
 
 def _post_all(uow: UnitOfWork, commands: list[Command], *, clock: Clock, number: str) -> None:

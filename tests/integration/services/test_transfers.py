@@ -11,7 +11,13 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.discrepancy import DiscrepancyStatus
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.transfer import Transfer, TransferStatus
-from rxsupply.errors import InsufficientStock, InvalidMovement, TransferRefused, UnusableStock
+from rxsupply.errors import (
+    InsufficientStock,
+    InvalidMovement,
+    InvalidValue,
+    TransferRefused,
+    UnusableStock,
+)
 from rxsupply.services import transfers
 from rxsupply.services.ledger import SetStatus
 from rxsupply.services.putaway import put_away
@@ -198,3 +204,35 @@ def test_a_transfer_into_a_cabinet_fills_the_item_s_pocket(hospital: Engine) -> 
     step(hospital, "receive", number)
 
     assert units_at(hospital, "ED-ADC1-P01", "ON2411A") == 5
+
+
+def test_a_lot_recalled_in_transit_is_received_into_quarantine_not_the_destination(
+    hospital: Engine,
+) -> None:
+    number = request(hospital)
+    step(hospital, "pick", number)
+    step(hospital, "ship", number)
+    post(
+        hospital,
+        SetStatus(
+            user=TESTER,
+            product="98765-401-02",
+            lot="ON2411A",
+            status=StockStatus.RECALLED,
+            reason="recall",
+        ),
+    )
+
+    with pytest.raises(UnusableStock, match="quarantine"):
+        step(hospital, "receive", number)
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="quarantine"):
+        transfers.receive_transfer(uow, number=number, user=NURSE, clock=CLOCK, quarantine="OR-SAT")
+    with SqlUnitOfWork(hospital) as uow:
+        received = transfers.receive_transfer(
+            uow, number=number, user=NURSE, clock=CLOCK, quarantine="MAIN-QUAR"
+        )
+
+    assert received.status is TransferStatus.RECEIVED
+    assert units_at(hospital, "MAIN-QUAR", "ON2411A") == 30
+    assert units_at(hospital, "OR-SAT", "ON2411A") == 0
+    assert units_at(hospital, "MAIN-TRANSIT", "ON2411A") == 0

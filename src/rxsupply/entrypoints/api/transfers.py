@@ -91,6 +91,9 @@ def post_ship(number: str, engine: EngineDep, who: Mover) -> dict[str, Any]:
 
 class ReceiveIn(BaseModel):
     quantity: int | None = Field(None, description="Units that arrived; default all shipped.")
+    quarantine: str | None = Field(
+        None, description="A quarantine location for lots blocked or expired on the way."
+    )
 
 
 @router.post("/transfers/{number}/receive", **guarded(Permission.TRANSFER))
@@ -103,6 +106,7 @@ def post_receive(number: str, body: ReceiveIn, engine: EngineDep, who: Mover) ->
             user=who.user.username,
             clock=clock.current(),
             quantity=body.quantity,
+            quarantine=body.quarantine,
         )
     return done.as_dict()
 

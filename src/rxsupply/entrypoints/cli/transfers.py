@@ -101,13 +101,22 @@ def receive(
     quantity: Annotated[
         int | None, typer.Option(help="Units that arrived (default: all that shipped).")
     ] = None,
+    quarantine: Annotated[
+        str | None,
+        typer.Option(help="Where lots blocked or expired on the way go (a quarantine location)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Receive a transfer at its destination; fewer units than shipped are a discrepancy."""
     user = context.user(Permission.TRANSFER)
     with SqlUnitOfWork(context.engine()) as uow:
         found = service.receive_transfer(
-            uow, number=number, user=user, clock=context.clock(), quantity=quantity
+            uow,
+            number=number,
+            user=user,
+            clock=context.clock(),
+            quantity=quantity,
+            quarantine=quarantine,
         )
     _print(found, as_json)
 

@@ -152,7 +152,9 @@ def ship(number: str, who: Mover, engine: EngineDep) -> Response:
 
 
 @router.post("/transfers/{number}/receive", **page_route(Permission.TRANSFER))
-def receive(number: str, who: Mover, engine: EngineDep, quantity: FormText = "") -> Response:
+def receive(
+    number: str, who: Mover, engine: EngineDep, quantity: FormText = "", quarantine: FormText = ""
+) -> Response:
     try:
         got = _units(quantity) if quantity.strip() else None
     except InvalidValue as exc:
@@ -162,7 +164,12 @@ def receive(number: str, who: Mover, engine: EngineDep, quantity: FormText = "")
         who,
         engine,
         lambda uow, user, now: transfers.receive_transfer(
-            uow, number=number, user=user, clock=now, quantity=got
+            uow,
+            number=number,
+            user=user,
+            clock=now,
+            quantity=got,
+            quarantine=quarantine.strip() or None,
         ),
         "received",
     )
