@@ -85,6 +85,10 @@ class RefillRefused(RxSupplyError):
     closed, a cancellation after units were confirmed)."""
 
 
+class TransferRefused(RxSupplyError):
+    """A transfer step its state does not allow (cancelled after shipping, received twice)."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 

@@ -32,6 +32,6 @@ def test_a_refill_run_from_the_command_line(hospital: Rx) -> None:  # noqa: F811
     assert busy.code == 1 and f"ICU-ADC1 is on open run {number}" in busy.message
     assert f"{number} ICU-ADC1" in shown.out and "ON2411A" in shown.out
     assert scanned.code == 0, scanned.message
-    assert "11 of 11 units of lot ON2411A" in scanned.out
+    assert "10 of 10 units of lot ON2411A" in scanned.out
     assert done.json()["status"] == "completed" and done.json()["left"] == 0
     assert [r["number"] for r in listed.json()] == [number]

@@ -30,6 +30,7 @@ from rxsupply.adapters.repositories import (
     SqlSeriesClasses,
     SqlShipping,
     SqlStockLevels,
+    SqlTransfers,
     SqlUsers,
 )
 
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.orders = SqlOrders(conn)
         self.refill_runs = SqlRefillRuns(conn)
         self.shipping = SqlShipping(conn)
+        self.transfers = SqlTransfers(conn)
         return self
 
     def __exit__(

@@ -16,6 +16,7 @@ class LocationKind(StrEnum):
     ADC = "adc"
     POCKET = "pocket"
     QUARANTINE = "quarantine"  # a shelf or room for blocked and expired stock, never picked from
+    TRANSIT = "transit"  # a facility's stock on its way to another location (transfers)
 
 
 # Which kinds may sit under which. Stock lives in storerooms, satellites, ADCs and pockets.
@@ -31,6 +32,7 @@ ALLOWED_PARENTS: dict[LocationKind, frozenset[LocationKind | None]] = {
     LocationKind.QUARANTINE: frozenset(
         {LocationKind.FACILITY, LocationKind.STOREROOM, LocationKind.SATELLITE}
     ),
+    LocationKind.TRANSIT: frozenset({LocationKind.FACILITY}),
 }
 STOCKING_KINDS = frozenset(
     {
@@ -39,6 +41,7 @@ STOCKING_KINDS = frozenset(
         LocationKind.ADC,
         LocationKind.POCKET,
         LocationKind.QUARANTINE,
+        LocationKind.TRANSIT,
     }
 )
 
@@ -70,6 +73,12 @@ class Location:
     @property
     def holds_stock(self) -> bool:
         return self.kind in STOCKING_KINDS
+
+
+def transit_code(facility_code: str) -> str:
+    """The code of a facility's transit location: where a transfer's stock is on the books
+    between leaving its source and arriving at its destination."""
+    return f"{facility_code}-TRANSIT"
 
 
 def check_parent(kind: LocationKind, parent_kind: LocationKind | None) -> str | None:

@@ -26,6 +26,7 @@ class MovementKind(StrEnum):
     RETURN_TO_VENDOR = "return_to_vendor"
     ADJUSTMENT = "adjustment"
     COUNT_VARIANCE = "count_variance"
+    REPACKAGE = "repackage"  # out of a bulk lot, and in of its repackaged (unit-dose) lot
 
 
 # (needs a source location, needs a destination location); None = exactly one of the two.
@@ -39,6 +40,7 @@ _DIRECTIONS: dict[MovementKind, tuple[bool, bool] | None] = {
     MovementKind.RETURN_TO_VENDOR: (True, False),
     MovementKind.ADJUSTMENT: None,
     MovementKind.COUNT_VARIANCE: None,
+    MovementKind.REPACKAGE: None,
 }
 # Movements that are consumption by patients (demand) when analytics read the ledger.
 DEMAND_KINDS = frozenset({MovementKind.DISPENSE, MovementKind.PATIENT_RETURN})

@@ -50,6 +50,9 @@ class StockBook:
     lot_status: dict[int, StatusNote] = field(default_factory=dict)
     held: dict[StockKey, int] = field(default_factory=dict)
     unpickable: frozenset[int] = frozenset()
+    # transit locations: stock on its way between two places. A pick from a place above one
+    # never sees it; the transfer that put it there takes it out by its lots.
+    sheltered: frozenset[int] = frozenset()
     # product -> location -> lots (insertion-ordered): every line ever known, and only the
     # lines with stock (what allocation scans), plus subtree sets, for fast allocation.
     _lines: dict[int, dict[int, dict[int, None]]] = field(
@@ -111,6 +114,8 @@ class StockBook:
             scope = frozenset(self.subtree.get(location_id, (location_id,)))
             if location_id not in self.unpickable:
                 scope -= self.unpickable
+            if location_id not in self.sheltered:
+                scope -= self.sheltered
             self._scope[location_id] = scope
         keys: list[StockKey] = []
         for prod in product_ids:
@@ -196,6 +201,7 @@ class StockBook:
         lot_ids: Collection[int] | None = None,
         take_unusable: bool = False,
         approved_by: str = "",
+        here_only: bool = False,
     ) -> list[Movement]:
         """Take ``quantity`` out of a location, earliest expiry first, across lots and products.
 
@@ -204,11 +210,14 @@ class StockBook:
         going into quarantine, or a manager's override). Returns the movements (one per lot
         touched) already applied to the book. A transfer or refill names ``to_location_id``;
         ``lot_ids`` restricts the lots taken from. ``what`` names the item or product in the
-        error message when stock is short.
+        error message when stock is short. ``here_only`` takes from the location itself, not
+        from the places below it (a putaway from a storeroom's floor into one of its bins).
         """
         if quantity <= 0:
             raise InvalidMovement(f"{kind.value}: quantity must be positive, got {quantity}")
         lines = self._lines_of(location_id, product_ids, lot_ids)
+        if here_only:
+            lines = [k for k in lines if k[0] == location_id]
         if to_location_id is not None:  # never "move" a line onto itself
             lines = [k for k in lines if k[0] != to_location_id]
         takeable = {k: self.on_hand[k] if take_unusable else self.usable(k, on) for k in lines}

@@ -112,7 +112,7 @@ def test_the_openapi_description_lists_the_api_routes_with_their_permission(
         "/api/scan": {"post"},
         "/api/receipts": {"post"},
         "/api/receipts/scan": {"post"},
-        "/api/transfers": {"post"},
+        "/api/transfers": {"get", "post"},  # the list, and the one-step transfer
         "/api/dispenses": {"post"},
         "/api/adjustments": {"post"},
         "/api/returns": {"post"},

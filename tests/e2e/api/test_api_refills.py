@@ -49,7 +49,7 @@ def test_a_technician_runs_a_refill_confirmed_by_scanning(ward: Hospital) -> Non
     assert [ln["pocket"] for ln in run["lines"]] == [POCKET]
     assert f"ICU-ADC1 is on open run {number}" in problem(busy, 409)["detail"]
     assert "not on the pick list" in problem(wrong, 422)["detail"]
-    assert (right["line"]["confirmed"], right["line"]["left"], right["duplicate"]) == (11, 0, False)
+    assert (right["line"]["confirmed"], right["line"]["left"], right["duplicate"]) == (10, 0, False)
     problem(not_an_officer, 403)
     assert (done["status"], done["closed_by"], done["left"]) == ("completed", "technician", 0)
     assert read["lines"][0]["confirmed_by"] == "technician"

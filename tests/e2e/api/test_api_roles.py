@@ -74,6 +74,7 @@ from .harness import (
     open_hospital,
     problem,
 )
+from .logistics_values import floor_lot, picked_transfer, requested_transfer, shipped_transfer
 
 PUBLIC: Literal["public"] = "public"
 NEEDS: dict[str, Permission | Literal["public"]] = {
@@ -148,6 +149,16 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/orders/invoices": Permission.PURCHASE,
     "GET /api/orders/{number}/ship-notices": Permission.VIEW,
     "GET /api/orders/{number}/invoices": Permission.VIEW,
+    # transfers with states, and putaway (JSON)
+    "GET /api/transfers": Permission.VIEW,
+    "POST /api/transfers/request": Permission.TRANSFER,
+    "GET /api/transfers/{number}": Permission.VIEW,
+    "POST /api/transfers/{number}/pick": Permission.TRANSFER,
+    "POST /api/transfers/{number}/ship": Permission.TRANSFER,
+    "POST /api/transfers/{number}/receive": Permission.TRANSFER,
+    "POST /api/transfers/{number}/cancel": Permission.TRANSFER,
+    "GET /api/putaway": Permission.VIEW,
+    "POST /api/putaway": Permission.TRANSFER,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -197,6 +208,14 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /refills/{number}/scan": Permission.TRANSFER,
     "POST /refills/{number}/complete": Permission.TRANSFER,
     "POST /refills/{number}/cancel": Permission.TRANSFER,
+    # pages: transfers
+    "GET /transfers": Permission.VIEW,
+    "POST /transfers": Permission.TRANSFER,
+    "GET /transfers/{number}": Permission.VIEW,
+    "POST /transfers/{number}/pick": Permission.TRANSFER,
+    "POST /transfers/{number}/ship": Permission.TRANSFER,
+    "POST /transfers/{number}/receive": Permission.TRANSFER,
+    "POST /transfers/{number}/cancel": Permission.TRANSFER,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 
@@ -225,6 +244,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "discrepancies": lambda hospital: str(open_discrepancy(hospital.engine)),
     "orders": lambda hospital: draft_order(hospital.engine),
     "refills": lambda hospital: open_refill_run(hospital.engine),
+    "transfers": lambda hospital: requested_transfer(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -364,6 +384,14 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "lot": REFILL_LOT,
         "units": 1,
     },
+    "/api/transfers/request": lambda _: {
+        "from_location": STOREROOM,
+        "to_location": "OR-SAT",
+        "item": ITEM,
+        "quantity": 1,
+    },
+    "/api/transfers/{number}/cancel": lambda _: {"reason": "the walk"},
+    "/api/putaway": floor_lot,
     "/api/orders/{number}/receipts": lambda _: {
         "product": "98765-0210-1",
         "lot": f"R{uuid.uuid4().hex[:10]}",
@@ -543,6 +571,10 @@ def url_of(endpoint: Endpoint, hospital: Hospital) -> str:
 ENDPOINT_VALUES: dict[str, Callable[[Hospital], str]] = {
     "/api/orders/{number}/receipts": lambda hospital: sent_order(hospital.engine),
     "/api/orders/{number}/close": lambda hospital: received_order(hospital.engine),
+    "/api/transfers/{number}/ship": lambda hospital: picked_transfer(hospital.engine),
+    "/api/transfers/{number}/receive": lambda hospital: shipped_transfer(hospital.engine),
+    "/transfers/{number}/ship": lambda hospital: picked_transfer(hospital.engine),
+    "/transfers/{number}/receive": lambda hospital: shipped_transfer(hospital.engine),
 }
 """A value for one endpoint's parameter where the path's owner would give the wrong kind (an
 order must have been sent before it is received, and received before it is closed)."""

@@ -57,7 +57,7 @@ def test_a_run_from_start_to_completion_confirmed_by_scanning(app: FastAPI) -> N
     assert re.search(r'data-cabinet="ICU-ADC1"', sheet)
     assert f'data-pocket="{POCKET}"' in sheet and "data-print" in sheet
     assert "Not confirmed" in wrong and "take NDC 98765-401-02 lot ON2411A" in wrong
-    assert "11 of 11 units of lot ON2411A in; the line is filled" in right
+    assert "10 of 10 units of lot ON2411A in; the line is filled" in right
     assert completed == "Completed: every line filled."
     assert 'data-figure="status">completed<' in final
     assert 'data-figure="left">0<' in final

@@ -41,6 +41,7 @@ VALID_SHAPES: dict[MovementKind, list[Shape]] = {
     MovementKind.RETURN_TO_VENDOR: [OUT_ONLY],
     MovementKind.ADJUSTMENT: [OUT_ONLY, IN_ONLY],
     MovementKind.COUNT_VARIANCE: [OUT_ONLY, IN_ONLY],
+    MovementKind.REPACKAGE: [OUT_ONLY, IN_ONLY],
 }
 VALID = [(kind, shape) for kind, shapes in VALID_SHAPES.items() for shape in shapes]
 INVALID = [
@@ -381,6 +382,7 @@ EXPECTED_PARENTS: dict[LocationKind, set[LocationKind | None]] = {
     K.ADC: {K.FACILITY, K.SATELLITE},
     K.POCKET: {K.ADC, K.STOREROOM, K.SATELLITE},
     K.QUARANTINE: {K.FACILITY, K.STOREROOM, K.SATELLITE},
+    K.TRANSIT: {K.FACILITY},
 }
 PARENT_CHOICES: list[LocationKind | None] = [*LocationKind, None]
 PAIRS = [(kind, parent) for kind in LocationKind for parent in PARENT_CHOICES]

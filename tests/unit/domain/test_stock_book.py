@@ -874,3 +874,49 @@ def test_random_ledger_operations_keep_the_ledger_invariants() -> None:
         LedgerMachine,
         settings=settings(max_examples=150, stateful_step_count=40, deadline=None),
     )
+
+
+def test_a_pick_from_above_a_transit_location_never_sees_its_stock() -> None:
+    facility, store, transit = 1, 2, 3
+    book = StockBook(
+        on_hand={(store, 10, 100): 5, (transit, 10, 100): 7},
+        lot_expiry={100: date(2030, 1, 1)},
+        subtree={facility: [facility, store, transit], transit: [transit]},
+        sheltered=frozenset({transit}),
+    )
+
+    assert book.available(facility, [10], on=date(2026, 1, 1)) == 5
+    assert book.available(transit, [10], on=date(2026, 1, 1)) == 7
+
+
+def test_here_only_takes_from_the_location_itself_not_from_below_it() -> None:
+    store, bin_ = 1, 2
+    book = StockBook(
+        on_hand={(store, 10, 100): 5, (bin_, 10, 100): 7},
+        lot_expiry={100: date(2030, 1, 1)},
+        subtree={store: [store, bin_]},
+    )
+
+    moved = book.issue(
+        kind=MovementKind.TRANSFER,
+        location_id=store,
+        product_ids=[10],
+        quantity=5,
+        occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+        on=date(2026, 1, 1),
+        to_location_id=99,
+        here_only=True,
+    )
+
+    assert [(m.from_location_id, m.quantity) for m in moved] == [(store, 5)]
+    with pytest.raises(InsufficientStock):
+        book.issue(
+            kind=MovementKind.TRANSFER,
+            location_id=store,
+            product_ids=[10],
+            quantity=1,
+            occurred_at=datetime(2026, 1, 1, tzinfo=UTC),
+            on=date(2026, 1, 1),
+            to_location_id=99,
+            here_only=True,
+        )

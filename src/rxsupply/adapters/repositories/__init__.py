@@ -35,6 +35,7 @@ from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
 from rxsupply.adapters.repositories.shipping import SqlShipping
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
+from rxsupply.adapters.repositories.transfers import SqlTransfers
 from rxsupply.adapters.repositories.users import SqlUsers
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "SqlSeriesClasses",
     "SqlShipping",
     "SqlStockLevels",
+    "SqlTransfers",
     "SqlUsers",
     "among",
     "array_of",

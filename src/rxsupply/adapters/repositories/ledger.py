@@ -181,6 +181,7 @@ class SqlLedger:
         names: dict[int, str] = {}
         blocked: set[int] = set()
         quarantine: set[int] = set()
+        transit: set[int] = set()
         below: dict[int, dict[int, None]] = {r: {r: None} for r in root_ids}
         stmt = built(self.conn, f"branch lines {lock}", lambda c: _branch_lines(c, lock=lock))
         for part in chunks(root_ids):
@@ -195,6 +196,8 @@ class SqlLedger:
                     blocked.add(lot)
                 if kind == "quarantine":
                     quarantine.add(loc)
+                elif kind == "transit":
+                    transit.add(loc)
         if len(root_ids) > 1:  # a root below another root is in its branch, stocked or not
             stmt = built(self.conn, "roots below roots", _roots_below_roots)
             for loc, up in self.conn.execute(stmt, {"roots": root_ids}):
@@ -209,6 +212,7 @@ class SqlLedger:
             names=names,
             lot_status=SqlLots(self.conn).notes(blocked) if blocked else {},
             unpickable=frozenset(quarantine),
+            sheltered=frozenset(transit),
         )
 
     def pocket_units(self, location_ids: Iterable[int] | None, *, lock: bool) -> dict[int, int]:

@@ -21,6 +21,7 @@ from rxsupply.adapters.tables.ledger import (
     serial_package,
     status_change,
 )
+from rxsupply.adapters.tables.logistics import transfer, transfer_line
 from rxsupply.adapters.tables.refills import refill_line, refill_run
 from rxsupply.adapters.tables.shipping import (
     ship_notice,
@@ -94,4 +95,6 @@ __all__ = [
     "supplier_invoice",
     "supplier_invoice_line",
     "trading_partner",
+    "transfer",
+    "transfer_line",
 ]

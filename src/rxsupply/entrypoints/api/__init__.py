@@ -14,6 +14,7 @@ from rxsupply.entrypoints.api import (
     reading,
     refills,
     shipping,
+    transfers,
     users,
 )
 
@@ -30,6 +31,7 @@ ROUTERS = (
     purchasing.router,
     refills.router,
     shipping.router,
+    transfers.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -20,6 +20,7 @@ from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
 from rxsupply.entrypoints.cli import shipping
+from rxsupply.entrypoints.cli import putaway, transfers, repackaging
 
 # isort: on
 
@@ -39,6 +40,9 @@ COMMAND_GROUPS = (
     purchasing,
     refills,
     shipping,
+    putaway,
+    transfers,
+    repackaging,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

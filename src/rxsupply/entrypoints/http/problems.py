@@ -27,6 +27,7 @@ from rxsupply.errors import (
     RefillRefused,
     RxSupplyError,
     StaleBatch,
+    TransferRefused,
     UnusableStock,
 )
 
@@ -45,6 +46,7 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (AlreadyResolved, 409, "already-resolved"),
     (OrderRefused, 409, "order-refused"),
     (RefillRefused, 409, "refill-refused"),
+    (TransferRefused, 409, "transfer-refused"),
     (StaleBatch, 409, "stale-batch"),
     (PlanningBusy, 409, "planning-busy"),
     (ImportRejected, 422, "import-rejected"),

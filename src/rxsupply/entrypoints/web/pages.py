@@ -37,6 +37,7 @@ from rxsupply.entrypoints.web import (
     receiving,
     refills,
     signin,
+    transfers,
 )
 from rxsupply.entrypoints.web.rendering import (
     DOING,
@@ -66,6 +67,7 @@ def install(app: FastAPI) -> None:
         cabinet.router,
         orders.router,
         refills.router,
+        transfers.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -58,7 +58,7 @@ def back_to(target: str) -> str:
     """Where a form returns: one of the planning pages (with its filters), the cabinet
     interface's, an order's or a refill run's, never elsewhere."""
     ok = (
-        target.startswith(("/levels", "/classes", "/adc", "/orders", "/refills"))
+        target.startswith(("/levels", "/classes", "/adc", "/orders", "/refills", "/transfers"))
         and "//" not in target
         and "\\" not in target
     )

@@ -41,6 +41,7 @@ NAV = (
     Link("/receive", "Receive", "r", Permission.RECEIVE),
     Link("/transfer", "Transfer", "t", Permission.TRANSFER),
     Link("/refills", "Refills", "f", Permission.VIEW),
+    Link("/transfers", "Transfers", "x", Permission.VIEW),
     Link("/adjust", "Adjust", "j", Permission.ADJUST),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )

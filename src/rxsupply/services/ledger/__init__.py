@@ -22,6 +22,7 @@ from rxsupply.services.ledger.commands import (
     Move,
     Posted,
     Receive,
+    Repackage,
     ReturnToVendor,
     SetStatus,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "Outcome",
     "Posted",
     "Receive",
+    "Repackage",
     "ReturnToVendor",
     "SetStatus",
     "post",

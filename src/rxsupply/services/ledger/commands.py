@@ -52,7 +52,8 @@ class Move:
     on the lines taken follow whole when the quantity covers them). Into a cabinet, the units
     go to the item's pocket there (or the ``pocket`` named); a pocket takes no more than its
     capacity. Blocked or expired stock moves only into a quarantine location, or with an
-    ``override`` reason and a manager's ``approval``."""
+    ``override`` reason and a manager's ``approval``. ``here_only`` takes from the from
+    location itself, not from the places below it (a storeroom's floor, not its bins)."""
 
     user: str
     from_location: str
@@ -63,6 +64,7 @@ class Move:
     lot: str | None = None
     pocket: str | None = None
     refill: bool = False
+    here_only: bool = False
     override: str = ""
     approval: Approval | None = None
     reference: str = ""
@@ -155,7 +157,28 @@ class SetStatus:
     external_id: ExternalId | None = None
 
 
-Command = Receive | Move | Dispense | ReturnToVendor | Adjust | SetStatus
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Repackage:
+    """Repackage ``quantity`` dispense units of one usable lot at a location into a new lot
+    ``to_lot`` of another product (a unit-dose package with its own NDC and GTIN) expiring
+    ``to_expiry``: one movement out of the bulk lot and one into the repackaged lot, in the
+    same place, with the same reference and external id. Expired or blocked lots are refused;
+    the repackaged lot must be new."""
+
+    user: str
+    location: str
+    product: str
+    lot: str
+    quantity: int
+    to_product: str
+    to_lot: str
+    to_expiry: date
+    reference: str = ""
+    occurred_at: datetime | None = None
+    external_id: ExternalId | None = None
+
+
+Command = Receive | Move | Dispense | ReturnToVendor | Adjust | SetStatus | Repackage
 
 
 @dataclass(frozen=True, slots=True)

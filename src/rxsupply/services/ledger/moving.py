@@ -107,6 +107,7 @@ def prepare_move(ctx: Context, cmd: Move) -> Step:
             lot_ids=lot_ids,
             take_unusable=take_unusable,
             approved_by=approved_by,
+            here_only=cmd.here_only,
         )
         stock.follow(moved, blocked_ok=take_unusable, at=when, user=user)
         return Done(moved, approved_by=approved_by)

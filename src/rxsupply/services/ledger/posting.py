@@ -34,11 +34,13 @@ from rxsupply.services.ledger.commands import (
     Move,
     Posted,
     Receive,
+    Repackage,
     ReturnToVendor,
 )
 from rxsupply.services.ledger.lookups import Lookups
 from rxsupply.services.ledger.moving import prepare_dispense, prepare_move, prepare_return_to_vendor
 from rxsupply.services.ledger.receiving import prepare_receive
+from rxsupply.services.ledger.repackaging import prepare_repackage
 from rxsupply.services.ledger.steps import Context, Done, Step, Stock
 from rxsupply.services.ports import AuditEntry, StatusChange, UnitOfWork
 
@@ -55,6 +57,8 @@ def prepare(ctx: Context, cmd: Command) -> Step:
         return prepare_return_to_vendor(ctx, cmd)
     if isinstance(cmd, Adjust):
         return prepare_adjust(ctx, cmd)
+    if isinstance(cmd, Repackage):
+        return prepare_repackage(ctx, cmd)
     return prepare_status(ctx, cmd)
 
 

@@ -26,6 +26,7 @@ from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
+from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.shipping import ShippingRepository
@@ -292,6 +293,8 @@ class UnitOfWork(Protocol):
     def shipping(self) -> ShippingRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
+    @property
+    def transfers(self) -> TransferRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -1,7 +1,7 @@
 """preferred products
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-05 23:30:00
 
 An item's preferred product (``item_product.preferred``): what the suggested orders buy for it
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 

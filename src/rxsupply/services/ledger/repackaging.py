@@ -1,0 +1,99 @@
+"""Repackaging: units of a bulk lot out, the same units of a new repackaged lot in.
+
+Both movements are ``repackage`` movements of one command (one step, one transaction, one
+audit entry), at the same place, carrying the same reference and external id: the link from
+the unit-dose lot back to its bulk lot. The bulk lot must be usable (not expired on the day,
+not quarantined, recalled or suspect): unusable stock is never repackaged. The repackaged lot
+is new (a lot number already recorded for the repackaged product is refused) and its expiry
+must not be past on the day.
+"""
+
+from __future__ import annotations
+
+from rxsupply.domain.movement import Movement, MovementKind
+from rxsupply.domain.status import is_expired, why_unusable
+from rxsupply.errors import InvalidValue, UnusableStock
+from rxsupply.services.ledger.commands import Repackage
+from rxsupply.services.ledger.steps import Context, Done, Step, Stock
+
+
+def prepare_repackage(ctx: Context, cmd: Repackage) -> Step:
+    found, limits = ctx.found, ctx.limits
+    user = ctx.user(cmd.user)
+    quantity = ctx.units(cmd.quantity)
+    loc = found.location(ctx.code("location", cmd.location) or "")
+    bulk = found.product(ctx.code("product", cmd.product) or "")
+    unit_dose = found.packaging(ctx.code("to_product", cmd.to_product) or "").product
+    lot = ctx.text("lot", cmd.lot, limit=limits.lot_length, required=True)
+    new_lot = ctx.text("to_lot", cmd.to_lot, limit=limits.lot_length, required=True)
+    reference = ctx.text("reference", cmd.reference, limit=limits.reference_length)
+    assert bulk.id is not None and unit_dose.id is not None and loc.id is not None
+    if bulk.id == unit_dose.id:
+        raise InvalidValue("to_product", "the repackaged product has its own NDC", cmd.to_product)
+    lot_ids = found.existing_lots([bulk.id], lot)
+    if not lot_ids:
+        raise InvalidValue("lot", f"no lot {lot} of {bulk.ndc} is recorded", lot)
+    when = ctx.when(cmd.occurred_at)
+    day = ctx.day_of(when)
+    if is_expired(cmd.to_expiry, day):
+        raise InvalidValue("to_expiry", "is past: nothing is repackaged", str(cmd.to_expiry))
+    key = (unit_dose.id, new_lot)
+    found.want_lot(unit_dose.id, new_lot, cmd.to_expiry)
+    external = None if cmd.external_id is None else str(cmd.external_id)
+    loc_id, bulk_id, unit_dose_id = loc.id, bulk.id, unit_dose.id
+
+    def check() -> None:
+        if not found.is_new(key):
+            raise InvalidValue(
+                "to_lot",
+                f"lot {new_lot} of {unit_dose.ndc} is recorded already: a repackaged lot is new",
+                new_lot,
+            )
+
+    def build(stock: Stock) -> Done:
+        book = stock.book
+        for lot_id in sorted(lot_ids):
+            why = why_unusable(
+                expiry=book.lot_expiry.get(lot_id),
+                on=day,
+                note=book.lot_status.get(lot_id),
+                lot=f"lot {lot} of {bulk.ndc}",
+            )
+            if why is not None:
+                raise UnusableStock(f"{why}: it is not repackaged")
+        out = book.issue(
+            kind=MovementKind.REPACKAGE,
+            location_id=loc_id,
+            product_ids=[bulk_id],
+            quantity=quantity,
+            occurred_at=when,
+            on=day,
+            external_id=external,
+            what=f"{bulk.ndc} lot {lot}",
+            reference=reference,
+            user=user,
+            note=f"repackaged into {unit_dose.ndc} lot {new_lot}",
+            lot_ids=lot_ids,
+        )
+        record = found.claim_lot(key, cmd.to_expiry, ndc=unit_dose.ndc)
+        book.lot_expiry[record.id] = record.expiry
+        places = {m.from_location_id for m in out}
+        place = places.pop() if len(places) == 1 else loc_id
+        into = Movement(
+            kind=MovementKind.REPACKAGE,
+            occurred_at=when,
+            product_id=unit_dose_id,
+            lot_id=record.id,
+            quantity=quantity,
+            to_location_id=place,
+            external_id=external,
+            reference=reference,
+            user=user,
+            note=f"repackaged from {bulk.ndc} lot {lot}",
+            unit_cost=bulk.unit_cost,
+        )
+        book.apply(into)
+        stock.follow(out, at=when, user=user)
+        return Done([*out, into])
+
+    return Step([loc_id], [bulk_id, unit_dose_id], build, check)
