@@ -133,6 +133,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/orders/{number}": Permission.VIEW,
     "POST /api/orders/{number}/dea": Permission.PURCHASE,
     "POST /api/orders/{number}/lines": Permission.PURCHASE,
+    "POST /api/orders/{number}/lines/{line}": Permission.PURCHASE,
     "POST /api/orders/{number}/approve": Permission.PURCHASE,
     "POST /api/orders/{number}/cancel": Permission.PURCHASE,
     "POST /api/orders/{number}/receipts": Permission.RECEIVE,
@@ -195,6 +196,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /orders/suggest": Permission.PURCHASE,
     "GET /orders/{number}": Permission.VIEW,
     "POST /orders/{number}/dea": Permission.PURCHASE,
+    "POST /orders/{number}/lines/{line}": Permission.PURCHASE,
     "POST /orders/{number}/approve": Permission.PURCHASE,
     "POST /orders/{number}/cancel": Permission.PURCHASE,
     "POST /orders/{number}/receive": Permission.RECEIVE,
@@ -243,6 +245,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "jobs": lambda hospital: str(finished_job(hospital.engine)),
     "discrepancies": lambda hospital: str(open_discrepancy(hospital.engine)),
     "orders": lambda hospital: draft_order(hospital.engine),
+    "lines": "1",
     "refills": lambda hospital: open_refill_run(hospital.engine),
     "transfers": lambda hospital: requested_transfer(hospital.engine),
 }
@@ -376,6 +379,7 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "package_price": "4.10",
     },
     "/api/orders/{number}/cancel": lambda _: {"reason": "the walk"},
+    "/api/orders/{number}/lines/{line}": lambda _: {"packages": 2},
     "/api/prices/preferences": lambda _: {"item": "ONDA4INJ", "product": "98765-402-10"},
     "/api/refills": lambda hospital: refill_body(hospital),
     "/api/refills/{number}/scans": lambda _: {

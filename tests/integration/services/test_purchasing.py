@@ -18,6 +18,7 @@ from rxsupply.domain.purchasing import LineAck, LineStatus, OrderAck, OrderStatu
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services import purchasing
 from rxsupply.services.acknowledgements import acknowledge_order
+from rxsupply.services.order_lines import change_order_line
 from rxsupply.services.preferences import prefer_product
 
 BUYER = "buyer"
@@ -335,3 +336,29 @@ def test_a_preference_for_another_item_s_product_is_refused_and_cleared_by_none(
 
     assert cleared is None
     assert lines["ONDA4INJ"].ndc == "98765-401-02"
+
+
+def test_a_draft_line_is_changed_or_removed_and_a_sent_order_s_lines_are_not(
+    storeroom: Engine,
+) -> None:
+    (draft,) = suggest(storeroom).orders
+    onda = next(ln for ln in draft.lines if ln.item_code == "ONDA4INJ")
+    morphine = next(ln for ln in draft.lines if ln.item_code == "MORPH2INJ")
+
+    with SqlUnitOfWork(storeroom) as uow:
+        change_order_line(
+            uow, order=draft.number, line=onda.line_number, packages=4, user=BUYER, clock=CLOCK
+        )
+        after = change_order_line(
+            uow, order=draft.number, line=morphine.line_number, packages=0, user=BUYER, clock=CLOCK
+        )
+
+    lines = {ln.item_code: ln for ln in after.lines}
+    assert set(lines) == {"ONDA4INJ"}
+    assert lines["ONDA4INJ"].packages == 4 and lines["ONDA4INJ"].line_number == onda.line_number
+    assert lines["ONDA4INJ"].why.endswith(f"changed by {BUYER}")
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(NotFound, match="line 99"):
+        change_order_line(uow, order=draft.number, line=99, packages=1, user=BUYER, clock=CLOCK)
+    sent = sent_order(storeroom)
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(OrderRefused, match="only a draft"):
+        change_order_line(uow, order=sent.number, line=1, packages=1, user=BUYER, clock=CLOCK)

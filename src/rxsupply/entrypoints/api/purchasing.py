@@ -21,6 +21,7 @@ from rxsupply.entrypoints.api.dependencies import Limit
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import purchasing, receiving
+from rxsupply.services.order_lines import change_order_line
 from rxsupply.services.receiving import MIN_SHELF_DAYS
 
 router = APIRouter(prefix="/api/orders")
@@ -94,6 +95,27 @@ def post_line(number: str, body: LineIn, engine: EngineDep, who: Buyer) -> dict[
             user=who.user.username,
             clock=clock.current(),
             package_price=body.package_price,
+        )
+    return done.as_dict()
+
+
+class LineChangeIn(BaseModel):
+    packages: int = Field(description="Whole packages; 0 removes the line.")
+
+
+@router.post("/{number}/lines/{line}", **guarded(Permission.PURCHASE))
+def post_line_change(
+    number: str, line: int, body: LineChangeIn, engine: EngineDep, who: Buyer
+) -> dict[str, Any]:
+    """Change a draft line's packages, or remove the line (0); 409 once the order is sent."""
+    with SqlUnitOfWork(engine) as uow:
+        done = change_order_line(
+            uow,
+            order=number,
+            line=line,
+            packages=body.packages,
+            user=who.user.username,
+            clock=clock.current(),
         )
     return done.as_dict()
 

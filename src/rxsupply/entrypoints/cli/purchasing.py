@@ -22,6 +22,7 @@ from rxsupply.entrypoints.cli.context import app
 from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import purchasing, receiving
 from rxsupply.services.acknowledgements import acknowledge_order
+from rxsupply.services.order_lines import change_order_line
 
 orders_app = typer.Typer(
     help="Purchase orders: the storeroom's suggested orders, reviewed, approved and sent.",
@@ -141,6 +142,22 @@ def add_line(
             user=user,
             clock=context.clock(),
             package_price=parse_money(price, "--price") if price else None,
+        )
+    _print(done, as_json)
+
+
+@orders_app.command("set-line")
+def set_line(
+    order: OrderArg,
+    line: Annotated[int, typer.Argument(help="The line's number.")],
+    packages: Annotated[int, typer.Argument(min=0, help="Whole packages; 0 removes the line.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Change a draft line's packages, or remove it (0)."""
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        done = change_order_line(
+            uow, order=order, line=line, packages=packages, user=user, clock=context.clock()
         )
     _print(done, as_json)
 

@@ -28,6 +28,7 @@ from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
 from rxsupply.entrypoints.web.rendering import page_route, render
 from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import invoices, purchasing, receiving, ship_notices
+from rxsupply.services.order_lines import change_order_line
 
 router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
@@ -120,6 +121,28 @@ def dea(
     except RxSupplyError as exc:
         return redirect_with(_back(number), f"Not recorded: {exc}.", ok=False)
     return redirect_with(_back(number), f"DEA Form 222 number recorded on line {line}.")
+
+
+@router.post("/orders/{number}/lines/{line}", **page_route(Permission.PURCHASE))
+def set_line(
+    number: str, line: int, who: Buyer, engine: EngineDep, packages: FormText = ""
+) -> Response:
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            change_order_line(
+                uow,
+                order=number,
+                line=line,
+                packages=_count(packages, "packages"),
+                user=who.user.username,
+                clock=clock.current(),
+            )
+    except RxSupplyError as exc:
+        return redirect_with(_back(number), f"Not changed: {exc}.", ok=False)
+    removed = packages.strip() in ("0", "")
+    return redirect_with(
+        _back(number), f"Line {line} " + ("removed." if removed else f"set to {packages} packages.")
+    )
 
 
 @router.post("/orders/{number}/approve", **page_route(Permission.PURCHASE))
