@@ -80,6 +80,11 @@ class OrderRefused(RxSupplyError):
     line's DEA Form 222 number, cancelled once received, ...)."""
 
 
+class CountRefused(RxSupplyError):
+    """A count that cannot go where it was asked to (submitted with lines uncounted, a
+    controlled-substance count without a distinct witness, posted twice, ...)."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 

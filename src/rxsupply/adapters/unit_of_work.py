@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
     SqlAudit,
+    SqlControlled,
+    SqlCounts,
     SqlDiscrepancies,
     SqlInterfaceMessages,
     SqlItems,
@@ -71,6 +73,8 @@ class SqlUnitOfWork:
         self.interface_messages = SqlInterfaceMessages(conn)
         self.prices = SqlPrices(conn)
         self.orders = SqlOrders(conn)
+        self.counts = SqlCounts(conn)
+        self.controlled = SqlControlled(conn)
         return self
 
     def __exit__(

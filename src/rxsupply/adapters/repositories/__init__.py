@@ -19,6 +19,8 @@ from rxsupply.adapters.repositories.bulk_sql import (
     unnest_rows,
     upsert,
 )
+from rxsupply.adapters.repositories.controlled import SqlControlled
+from rxsupply.adapters.repositories.counts import SqlCounts
 from rxsupply.adapters.repositories.discrepancies import SqlDiscrepancies, SqlInterfaceMessages
 from rxsupply.adapters.repositories.items import SqlItems
 from rxsupply.adapters.repositories.ledger import SqlLedger
@@ -38,6 +40,8 @@ from rxsupply.adapters.repositories.users import SqlUsers
 __all__ = [
     "CHUNK",
     "SqlAudit",
+    "SqlControlled",
+    "SqlCounts",
     "SqlDiscrepancies",
     "SqlInterfaceMessages",
     "SqlItems",

@@ -7,6 +7,7 @@ checks the two agree. Import tables from here; a new area adds its module and it
 from __future__ import annotations
 
 from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadata
+from rxsupply.adapters.tables.counting import stock_count, stock_count_line
 from rxsupply.adapters.tables.ledger import (
     external_ref,
     item,
@@ -78,6 +79,8 @@ __all__ = [
     "serial_package",
     "series_class",
     "status_change",
+    "stock_count",
+    "stock_count_line",
     "stock_discrepancy",
     "stock_level",
     "trading_partner",

@@ -26,6 +26,7 @@ from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
+from rxsupply.services.ports.counting import ControlledRepository, CountRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
@@ -279,6 +280,10 @@ class UnitOfWork(Protocol):
     def prices(self) -> PriceRepository: ...
     @property
     def orders(self) -> OrderRepository: ...
+    @property
+    def counts(self) -> CountRepository: ...
+    @property
+    def controlled(self) -> ControlledRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
