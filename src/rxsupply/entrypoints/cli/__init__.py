@@ -18,6 +18,7 @@ from rxsupply.errors import RxSupplyError
 from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
+from rxsupply.entrypoints.cli import counts, controlled
 
 # isort: on
 
@@ -35,6 +36,8 @@ COMMAND_GROUPS = (
     cabinet,
     pricing,
     purchasing,
+    counts,
+    controlled,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 
