@@ -55,7 +55,7 @@ from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
 from rxsupply.entrypoints.http.problems import PROBLEM
 from rxsupply.errors import InvalidValue
-from rxsupply.services import ledger, purchasing, receiving
+from rxsupply.services import counts, ledger, purchasing, receiving
 from rxsupply.services.discrepancies import list_discrepancies
 
 from .harness import (
@@ -133,6 +133,18 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/orders/{number}/receipts": Permission.RECEIVE,
     "POST /api/orders/{number}/close": Permission.PURCHASE,
     "GET /api/orders/{number}/discrepancies": Permission.VIEW,
+    # cycle counts and controlled substances (JSON)
+    "GET /api/counts": Permission.VIEW,
+    "GET /api/counts/due": Permission.VIEW,
+    "POST /api/counts": Permission.COUNT,
+    "GET /api/counts/{number}": Permission.VIEW,
+    "POST /api/counts/{number}/counted": Permission.COUNT,
+    "POST /api/counts/{number}/lines": Permission.COUNT,
+    "POST /api/counts/{number}/submit": Permission.COUNT,
+    "POST /api/counts/{number}/approve": Permission.ADJUST,
+    "POST /api/counts/{number}/post": Permission.ADJUST,
+    "GET /api/controlled/perpetual": Permission.VIEW,
+    "GET /api/controlled/biennial": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -175,6 +187,16 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /orders/{number}/close": Permission.PURCHASE,
     "GET /orders/{number}/order.csv": Permission.VIEW,
     "GET /orders/{number}/order.850": Permission.VIEW,
+    # pages: cycle counts and the biennial inventory
+    "GET /counts": Permission.VIEW,
+    "POST /counts": Permission.COUNT,
+    "GET /counts/{number}": Permission.VIEW,
+    "POST /counts/{number}/enter": Permission.COUNT,
+    "POST /counts/{number}/lines": Permission.COUNT,
+    "POST /counts/{number}/approve": Permission.ADJUST,
+    "POST /counts/{number}/post": Permission.ADJUST,
+    "GET /controlled/biennial": Permission.VIEW,
+    "GET /controlled/biennial.csv": Permission.VIEW,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 
@@ -202,6 +224,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "jobs": lambda hospital: str(finished_job(hospital.engine)),
     "discrepancies": lambda hospital: str(open_discrepancy(hospital.engine)),
     "orders": lambda hospital: draft_order(hospital.engine),
+    "counts": lambda hospital: counted_count(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -334,6 +357,16 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "packages": 1,
     },
     "/api/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
+    "/api/counts": lambda _: {"location": STOREROOM, "items": ["APAP325TAB"]},
+    "/api/counts/{number}/counted": lambda _: {"counted": {}},
+    "/api/counts/{number}/lines": lambda _: {
+        "location": STOREROOM,
+        "product": APAP,
+        "lot": f"F{uuid.uuid4().hex[:10]}",
+        "expiry": "2030-01-31",
+        "counted": 0,
+    },
+    "/api/counts/{number}/post": lambda _: {"reason": "miscount"},
     "/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/api/planning/jobs": no_job_running,
     "/api/scan": lambda _: {"data": datamatrix()},
@@ -492,6 +525,8 @@ def url_of(endpoint: Endpoint, hospital: Hospital) -> str:
 ENDPOINT_VALUES: dict[str, Callable[[Hospital], str]] = {
     "/api/orders/{number}/receipts": lambda hospital: sent_order(hospital.engine),
     "/api/orders/{number}/close": lambda hospital: received_order(hospital.engine),
+    "/api/counts/{number}/approve": lambda hospital: submitted_count(hospital.engine),
+    "/api/counts/{number}/post": lambda hospital: submitted_count(hospital.engine),
 }
 """A value for one endpoint's parameter where the path's owner would give the wrong kind (an
 order must have been sent before it is received, and received before it is closed)."""
@@ -520,7 +555,34 @@ def received_order(engine: Engine) -> str:
     return number
 
 
+def counted_count(engine: Engine) -> str:
+    """A new count of the storeroom's acetaminophen, every line counted as recorded (a count
+    is submitted once)."""
+    with SqlUnitOfWork(engine) as uow:
+        found = counts.start_count(
+            uow, location=STOREROOM, items=["APAP325TAB"], user="tests", clock=CLOCK
+        )
+        counts.enter_counts(
+            uow,
+            count=found.number,
+            counted={ln.id or 0: ln.expected for ln in found.lines},
+            user="tests",
+            clock=CLOCK,
+        )
+    return found.number
+
+
+def submitted_count(engine: Engine) -> str:
+    """A new count submitted without a variance: it may be approved (by anyone but its
+    counter) and posted."""
+    number = counted_count(engine)
+    with SqlUnitOfWork(engine) as uow:
+        counts.submit_count(uow, count=number, user="tests", clock=CLOCK)
+    return number
+
+
 QUERIES = {
+    "/api/controlled/perpetual": "?location=MAIN-STORE",
     "/api/recommendations/batch/accept": "?search=no-such-item-anywhere",
     "/api/recommendations/batch/reject": "?search=no-such-item-anywhere",
 }

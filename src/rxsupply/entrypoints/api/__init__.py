@@ -5,6 +5,7 @@ CLI, documented at ``/docs``. :func:`rxsupply.entrypoints.app.create_app` includ
 from rxsupply.entrypoints.api import (
     cabinet,
     corrections,
+    counts,
     health,
     movements,
     picking,
@@ -26,6 +27,7 @@ ROUTERS = (
     cabinet.router,
     pricing.router,
     purchasing.router,
+    counts.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -31,6 +31,7 @@ from rxsupply.entrypoints.http.security import COOKIE, Caller
 from rxsupply.entrypoints.web import (
     browsing,
     cabinet,
+    counts,
     movements,
     orders,
     planning,
@@ -64,6 +65,7 @@ def install(app: FastAPI) -> None:
         planning.router,
         cabinet.router,
         orders.router,
+        counts.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -56,9 +56,9 @@ CHART_SERIES = 1_000_000
 
 def back_to(target: str) -> str:
     """Where a form returns: one of the planning pages (with its filters), the cabinet
-    interface's or an order's, never elsewhere."""
+    interface's, an order's or a count's, never elsewhere."""
     ok = (
-        target.startswith(("/levels", "/classes", "/adc", "/orders"))
+        target.startswith(("/levels", "/classes", "/adc", "/orders", "/counts"))
         and "//" not in target
         and "\\" not in target
     )

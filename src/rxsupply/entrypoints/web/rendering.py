@@ -41,6 +41,7 @@ NAV = (
     Link("/receive", "Receive", "r", Permission.RECEIVE),
     Link("/transfer", "Transfer", "t", Permission.TRANSFER),
     Link("/adjust", "Adjust", "j", Permission.ADJUST),
+    Link("/counts", "Counts", "k", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
 
@@ -50,6 +51,7 @@ DOING = {
     Permission.TRANSFER: "transfer stock",
     Permission.DISPENSE: "record dispenses",
     Permission.ADJUST: "adjust stock",
+    Permission.COUNT: "count stock",
     Permission.IMPORT: "import files",
     Permission.PURCHASE: "buy stock",
     Permission.SET_LEVELS: "set PAR levels",
