@@ -14,7 +14,7 @@ from rxsupply.domain.counting import CountRules
 from rxsupply.domain.limits import Approval
 from rxsupply.domain.users import Role
 from rxsupply.services import controlled, count_plan, counts
-from rxsupply.services.ledger import Adjust
+from rxsupply.services.ledger import Adjust, Dispense
 
 RULES = CountRules()
 REGISTRANT = "Example General Hospital Pharmacy (DEA AB1234563)"
@@ -51,6 +51,23 @@ def test_every_item_location_never_counted_is_due_today_controlled_ones_weekly(
         count_plan.USAGE_VALUE,
         365,
     )
+
+
+def test_without_a_planning_run_usage_value_ranks_the_item_locations(hospital: Engine) -> None:
+    post(hospital, Dispense(user="nurse", location="ED-ADC1", item="ONDA4INJ", quantity=40))
+    post(hospital, Dispense(user="nurse", location="ED-ADC1", item="APAP325TAB", quantity=10))
+
+    rows = plan(hospital)
+
+    # $35.60 of ondansetron (40 vials at $8.90 a carton of 10) is 99 % of the value: A;
+    # the acetaminophen ($0.41) comes after 95 % of it: C
+    onda, apap = rows[("ED-ADC1-P01", "ONDA4INJ")], rows[("ED-ADC1-P02", "APAP325TAB")]
+    assert (onda["abc"], onda["interval_days"], onda["class_from"]) == (
+        "A",
+        30,
+        count_plan.USAGE_VALUE,
+    )
+    assert (apap["abc"], apap["interval_days"]) == ("C", 365)
 
 
 def test_the_planning_runs_class_sets_the_interval_and_a_count_moves_the_due_date(

@@ -59,29 +59,7 @@ def plan_rows(conn: Connection, *, usage_since: datetime) -> list[PlanRow]:
             .where(p.c.dea_schedule.is_not(None))
         ).scalars()
     }
-    m = t.movement
-    usage: dict[tuple[int, int], Decimal] = {}
-    q = (
-        select(
-            m.c.from_location_id,
-            first.c.item_id,
-            func.sum(m.c.quantity),
-            p.c.package_cost,
-            p.c.package_size,
-        )
-        .join(first, first.c.product_id == m.c.product_id)
-        .join(p, p.c.id == m.c.product_id)
-        .where(
-            m.c.kind.in_(OUTGOING),
-            m.c.occurred_at >= usage_since,
-            m.c.from_location_id.is_not(None),
-        )
-        .group_by(m.c.from_location_id, first.c.item_id, p.c.id, p.c.package_cost, p.c.package_size)
-    )
-    for loc_id, item_id, qty, cost, size in conn.execute(q):
-        if cost is not None:
-            key = (int(loc_id), int(item_id))
-            usage[key] = usage.get(key, Decimal(0)) + cost * int(qty) / int(size)
+    usage = _usage(conn, usage_since) if any(pair not in classes for pair in pairs) else {}
     cl, sct = t.stock_count_line, t.stock_count
     last: dict[tuple[int, int], date] = {}
     q2 = (
@@ -107,3 +85,34 @@ def plan_rows(conn: Connection, *, usage_since: datetime) -> list[PlanRow]:
         )
         for loc_id, item_id in sorted(pairs, key=lambda k: (codes[k[0]], items[k[1]][0]))
     ]
+
+
+def _usage(conn: Connection, since: datetime) -> dict[tuple[int, int], Decimal]:
+    """Usage value (at package cost) of each item-location since ``since``: what went out of
+    it (dispenses, wastes, transfers and refills)."""
+    m, p, ip = t.movement, t.product, t.item_product
+    items: dict[int, int] = {}
+    for product_id, item_id in conn.execute(select(ip.c.product_id, ip.c.item_id)):
+        items[int(product_id)] = min(items.get(int(product_id), int(item_id)), int(item_id))
+    costs = {
+        int(r.id): (r.package_cost, int(r.package_size))
+        for r in conn.execute(select(p.c.id, p.c.package_cost, p.c.package_size))
+    }
+    q = (
+        select(m.c.from_location_id, m.c.product_id, func.sum(m.c.quantity))
+        .where(
+            m.c.occurred_at >= since,
+            m.c.kind.in_(OUTGOING),
+            m.c.from_location_id.is_not(None),
+        )
+        .group_by(m.c.from_location_id, m.c.product_id)
+    )
+    usage: dict[tuple[int, int], Decimal] = {}
+    for loc_id, product_id, qty in conn.execute(q):
+        cost, size = costs[int(product_id)]
+        item_id = items.get(int(product_id))
+        if cost is None or item_id is None:
+            continue
+        key = (int(loc_id), item_id)
+        usage[key] = usage.get(key, Decimal(0)) + cost * int(qty) / size
+    return usage

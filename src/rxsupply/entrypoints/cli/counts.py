@@ -95,6 +95,8 @@ def due(
             uow, rules=rules, clock=context.clock(), location_ids=scope, only_due=not every
         )
     shown = [{k: v for k, v in r.items() if not k.endswith("_id")} for r in rows]
+    if not as_json:
+        shown = [{**r, "controlled": "yes" if r["controlled"] else ""} for r in shown]
     context.emit(shown, as_json=as_json, title="Due for a count")
 
 
