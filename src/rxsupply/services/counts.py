@@ -4,8 +4,8 @@ posting, and :mod:`.count_plan` for what is due.
 - :func:`start_count` lists the lines to count at a location (a storeroom with its bins, or a
   cabinet with its pockets), for some items or for what the plan says is due, and snapshots
   their on-hand (hidden from the counter).
-- :func:`enter_counts` records counted quantities; :func:`add_found_line` a line found that
-  was not on the sheet (NDC, lot, expiry).
+- :func:`enter_counts` records counted quantities (:func:`.found_stock.add_found_line` a
+  line found that was not on the sheet).
 - :func:`submit_count` closes the counting: every line counted; a count of a controlled
   substance needs a witness, a second user who is not the counter. The on-hand at submission
   (the snapshot plus the movements since) is what the count is compared with.
@@ -17,16 +17,14 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.counting import Count, CountLine, CountRules, CountStatus
+from rxsupply.domain.counting import Count, CountRules, CountStatus
 from rxsupply.domain.location import LocationKind
 from rxsupply.errors import CountRefused, InvalidValue, NotFound, UnknownLocation
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.count_plan import due_pairs
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.references import resolve_products
 
 MAX_COUNTED = 1_000_000
 
@@ -121,17 +119,24 @@ def start_count(
     return found
 
 
-def _open(uow: UnitOfWork, count: str) -> Count:
+def open_count(uow: UnitOfWork, count: str) -> Count:
     found = get_count(uow, count, lock=True)
     if found.status is not CountStatus.OPEN:
         raise CountRefused(f"count {found.number} is {found.status.value}: it is no longer open")
     return found
 
 
-def _quantity(line_id: int, value: int) -> int:
+def counted_units(line_id: int, value: int) -> int:
     if value < 0 or value > MAX_COUNTED:
         raise InvalidValue(f"counted-{line_id}", "a whole number of units from 0", value)
     return value
+
+
+def _check_lines(found: Count, counted: Mapping[int, int]) -> None:
+    ids = {ln.id for ln in found.lines}
+    unknown = sorted(i for i in counted if i not in ids)
+    if unknown:
+        raise NotFound("count line", f"{found.number} line {unknown[0]}")
 
 
 def enter_counts(
@@ -140,12 +145,9 @@ def enter_counts(
     """Record counted quantities by line id (again to correct one, while the count is
     open)."""
     require_user(user)
-    found = _open(uow, count)
-    ids = {ln.id for ln in found.lines}
-    unknown = sorted(i for i in counted if i not in ids)
-    if unknown:
-        raise NotFound("count line", f"{found.number} line {unknown[0]}")
-    values = {i: _quantity(i, v) for i, v in counted.items()}
+    found = open_count(uow, count)
+    _check_lines(found, counted)
+    values = {i: counted_units(i, v) for i, v in counted.items()}
     uow.counts.set_counted(found.id or 0, values)
     record(
         uow,
@@ -160,94 +162,21 @@ def enter_counts(
     return get_count(uow, found.number)
 
 
-def add_found_line(
+def submit_count(
     uow: UnitOfWork,
     *,
     count: str,
-    location: str,
-    product: str,
-    lot: str,
-    expiry: date | None,
-    counted: int,
     user: str,
     clock: Clock,
+    witness: str | None = None,
+    counted: Mapping[int, int] | None = None,
 ) -> Count:
-    """Add a line the counter found that was not on the sheet: where, the NDC (or GTIN),
-    lot and expiry, and how many."""
+    """Submit a count, ``user`` being the counter, with the last ``counted`` quantities (by
+    line id) if given. A controlled-substance count needs its ``witness`` (a second user,
+    signed in by the face, not the counter); refused otherwise, with nothing written (the
+    quantities given with it neither)."""
     require_user(user)
-    found = _open(uow, count)
-    _, scope = count_scope(uow, found.location)
-    loc = uow.locations.get(location.strip())
-    if loc is None or loc.id not in scope:
-        raise InvalidValue(
-            "location", f"not a place count {found.number} covers ({found.location})", location
-        )
-    lot_number = lot.strip()
-    if not lot_number or len(lot_number) > 40:
-        raise InvalidValue("lot", "the lot number on the package (1-40 characters)", lot)
-    resolved = resolve_products(uow, [product.strip()]).get(product.strip())
-    if not isinstance(resolved, int):
-        raise NotFound("product", product, str(resolved))
-    prod = uow.products.find("id", str(resolved))
-    assert prod is not None and loc.id is not None
-    recorded = uow.lots.lookup([(resolved, lot_number)]).get((resolved, lot_number))
-    if recorded is not None and expiry is not None and recorded.expiry != expiry:
-        raise InvalidValue(
-            "expiry", f"lot {lot_number} of {prod.ndc} is recorded with expiry {recorded.expiry}"
-        )
-    for ln in found.lines:
-        if (ln.location_id, ln.product_id, ln.lot) == (loc.id, resolved, lot_number):
-            raise CountRefused(f"lot {lot_number} of {prod.ndc} at {loc.code} is line {ln.id}")
-    key = (loc.id, resolved, lot_number)
-    items = uow.prices.items_of([resolved])
-    line = CountLine(
-        location=loc.code,
-        item=items.get(resolved, ("", "", []))[0],
-        ndc=str(prod.ndc),
-        product_name=prod.name,
-        lot=lot_number,
-        expiry=expiry if recorded is None else recorded.expiry,
-        expected=uow.counts.on_hand([key]).get(key, 0),
-        unit_cost=prod.unit_cost,
-        controlled=prod.dea_schedule is not None,
-        counted=_quantity(0, counted),
-        added=True,
-        location_id=loc.id,
-        product_id=resolved,
-        item_id=uow.items.ids_by_code().get(items.get(resolved, ("", "", []))[0]),
-    )
-    line_id = uow.counts.add_line(found.id or 0, line)
-    if line.controlled and not found.controlled:
-        uow.counts.set_status(
-            found.id or 0, allowed=[CountStatus.OPEN], status=CountStatus.OPEN, controlled=True
-        )
-    record(
-        uow,
-        user=user,
-        action="add_count_line",
-        entity="stock_count",
-        key=found.number,
-        now=clock.now(),
-        after={
-            "line": line_id,
-            "location": loc.code,
-            "ndc": line.ndc,
-            "lot": lot_number,
-            "counted": counted,
-        },
-    )
-    uow.commit()
-    return get_count(uow, found.number)
-
-
-def submit_count(
-    uow: UnitOfWork, *, count: str, user: str, clock: Clock, witness: str | None = None
-) -> Count:
-    """Submit a count, ``user`` being the counter. A controlled-substance count needs its
-    ``witness`` (a second user, signed in by the face, not the counter); refused otherwise,
-    with nothing written."""
-    require_user(user)
-    found = _open(uow, count)
+    found = open_count(uow, count)
     named = (witness or "").strip()
     if found.controlled and not named:
         raise CountRefused(
@@ -259,6 +188,11 @@ def submit_count(
             f"count {found.number} includes controlled substances: the witness must be someone "
             f"other than the counter ({user})"
         )
+    if counted:
+        _check_lines(found, counted)
+        uow.counts.set_counted(found.id or 0, {i: counted_units(i, v) for i, v in counted.items()})
+        for ln in found.lines:
+            ln.counted = counted.get(ln.id or 0, ln.counted)
     missing = [str(ln.id) for ln in found.lines if ln.counted is None]
     if missing:
         raise CountRefused(

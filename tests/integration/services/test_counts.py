@@ -16,7 +16,7 @@ from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.counting import Count, CountRules, CountStatus
 from rxsupply.errors import CountRefused, InvalidValue, PermissionDenied
-from rxsupply.services import count_posting, counts
+from rxsupply.services import count_posting, counts, found_stock
 from rxsupply.services.ledger import Dispense
 
 COUNTER, WITNESS, MANAGER = "tech1", "tech2", "manager1"
@@ -182,6 +182,22 @@ def test_a_controlled_count_is_refused_with_one_user_and_nothing_is_written(
     assert (done.status, done.counter, done.witness) == (CountStatus.SUBMITTED, COUNTER, WITNESS)
 
 
+def test_a_refused_controlled_submission_does_not_keep_the_counts_it_carried(
+    hospital: Engine,
+) -> None:
+    count = start(hospital, "ICU-ADC1", "MORPH2INJ")
+    (line,) = count.lines
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(CountRefused, match="two people"):
+        counts.submit_count(
+            uow, count=count.number, user=COUNTER, clock=CLOCK, counted={line.id or 0: 15}
+        )
+
+    with SqlUnitOfWork(hospital) as uow:
+        (still,) = counts.get_count(uow, count.number).lines
+    assert still.counted is None
+
+
 def test_a_controlled_variance_always_needs_approval_and_posts_with_the_approver(
     hospital: Engine,
 ) -> None:
@@ -224,7 +240,7 @@ def test_stock_dispensed_during_the_count_is_not_counted_twice(hospital: Engine)
 def test_a_lot_found_that_was_not_on_the_sheet_is_added_and_posted(hospital: Engine) -> None:
     count = start(hospital, "MAIN-STORE", "APAP325TAB")
     with SqlUnitOfWork(hospital) as uow:
-        counts.add_found_line(
+        found_stock.add_found_line(
             uow,
             count=count.number,
             location="MAIN-STORE",

@@ -20,7 +20,7 @@ from rxsupply.entrypoints.api.dependencies import Limit
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
-from rxsupply.services import controlled, count_plan, count_posting, counts
+from rxsupply.services import controlled, count_plan, count_posting, counts, found_stock
 
 router = APIRouter()
 Counter = Annotated[Caller, Depends(REQUIRES[Permission.COUNT])]
@@ -112,7 +112,7 @@ class FoundIn(BaseModel):
 def post_found_line(number: str, body: FoundIn, engine: EngineDep, who: Counter) -> dict[str, Any]:
     """Add a line found that was not on the sheet."""
     with SqlUnitOfWork(engine) as uow:
-        found = counts.add_found_line(
+        found = found_stock.add_found_line(
             uow,
             count=number,
             location=body.location,
@@ -129,6 +129,9 @@ def post_found_line(number: str, body: FoundIn, engine: EngineDep, who: Counter)
 class SubmitIn(BaseModel):
     witness: str | None = Field(None, description="A controlled count's witness.")
     witness_password: str | None = None
+    counted: dict[int, int] = Field(
+        default_factory=dict, description="Last counted units by line id, saved with it."
+    )
 
 
 @router.post("/api/counts/{number}/submit", **guarded(Permission.COUNT))
@@ -142,6 +145,7 @@ def post_submit(number: str, body: SubmitIn, engine: EngineDep, who: Counter) ->
             count=number,
             user=who.user.username,
             witness=second.username if second else None,
+            counted=body.counted,
             clock=clock.current(),
         )
     return _out(found)

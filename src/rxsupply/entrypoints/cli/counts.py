@@ -20,7 +20,7 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
 from rxsupply.errors import InvalidValue
-from rxsupply.services import count_plan, count_posting, counts
+from rxsupply.services import count_plan, count_posting, counts, found_stock
 
 counts_app = typer.Typer(
     help="Cycle counts: what is due, blind count sheets, variances approved and posted.",
@@ -186,7 +186,7 @@ def add_line(
     """Add a line found that was not on the sheet."""
     user = context.user(Permission.COUNT)
     with SqlUnitOfWork(context.engine()) as uow:
-        found = counts.add_found_line(
+        found = found_stock.add_found_line(
             uow,
             count=count,
             location=location,

@@ -28,7 +28,7 @@ from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
 from rxsupply.entrypoints.web.rendering import page_route, render
 from rxsupply.errors import InvalidValue, RxSupplyError
-from rxsupply.services import controlled, count_plan, count_posting, counts
+from rxsupply.services import controlled, count_plan, count_posting, counts, found_stock
 
 router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
@@ -134,15 +134,15 @@ async def enter(request: Request, number: str, who: Counter, engine: EngineDep) 
         witness, secret = str(form.get("witness", "")), str(form.get("witness_password", ""))
 
         def work() -> str:
-            with SqlUnitOfWork(engine) as uow:
-                counts.enter_counts(
-                    uow,
-                    count=number,
-                    counted=counted,
-                    user=who.user.username,
-                    clock=clock.current(),
-                )
             if then != "submit":
+                with SqlUnitOfWork(engine) as uow:
+                    counts.enter_counts(
+                        uow,
+                        count=number,
+                        counted=counted,
+                        user=who.user.username,
+                        clock=clock.current(),
+                    )
                 return f"Saved {len(counted)} counted lines."
             second = approval_of(engine, witness, secret) if witness.strip() else None
             with SqlUnitOfWork(engine) as uow:
@@ -151,6 +151,7 @@ async def enter(request: Request, number: str, who: Counter, engine: EngineDep) 
                     count=number,
                     user=who.user.username,
                     witness=second.username if second else None,
+                    counted=counted,
                     clock=clock.current(),
                 )
             return (
@@ -179,7 +180,7 @@ def add_line(
         if not raw.isdigit() or len(raw) > 7:
             raise InvalidValue("counted", "a whole number of units from 0", counted[:20])
         with SqlUnitOfWork(engine) as uow:
-            counts.add_found_line(
+            found_stock.add_found_line(
                 uow,
                 count=number,
                 location=location,
