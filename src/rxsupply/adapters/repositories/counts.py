@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import uuid4
 
-from sqlalchemy import Connection, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
@@ -19,6 +19,23 @@ from rxsupply.services.ports.counting import LineKey, PlanRow
 
 def _unit_cost(cost: Decimal | None, size: int) -> Decimal | None:
     return None if cost is None else (cost / size).quantize(Decimal("0.0001"))
+
+
+def _line_row(count_id: int, line: CountLine) -> dict[str, object]:
+    return {
+        "count_id": count_id,
+        "location_id": line.location_id,
+        "item_id": line.item_id,
+        "product_id": line.product_id,
+        "lot_number": line.lot,
+        "expiry": line.expiry,
+        "expected": line.expected,
+        "counted": line.counted,
+        "added": line.added,
+        "unit_cost": line.unit_cost,
+        "reason": "",
+        "note": "",
+    }
 
 
 class SqlCounts:
@@ -109,30 +126,17 @@ class SqlCounts:
             ).scalar_one()
         )
         self.conn.execute(update(sc).where(sc.c.id == count_id).values(number=f"CC{count_id:06d}"))
-        for line in count.lines:
-            line.id = self.add_line(count_id, line)
+        if count.lines:  # one statement for the sheet (executemany), ids read back with it
+            self.conn.execute(
+                insert(t.stock_count_line), [_line_row(count_id, ln) for ln in count.lines]
+            )
         return count_id
 
     def add_line(self, count_id: int, line: CountLine) -> int:
         cl = t.stock_count_line
         return int(
             self.conn.execute(
-                insert(cl)
-                .values(
-                    count_id=count_id,
-                    location_id=line.location_id,
-                    item_id=line.item_id,
-                    product_id=line.product_id,
-                    lot_number=line.lot,
-                    expiry=line.expiry,
-                    expected=line.expected,
-                    counted=line.counted,
-                    added=line.added,
-                    unit_cost=line.unit_cost,
-                    reason="",
-                    note="",
-                )
-                .returning(cl.c.id)
+                insert(cl).values(_line_row(count_id, line)).returning(cl.c.id)
             ).scalar_one()
         )
 
@@ -215,12 +219,14 @@ class SqlCounts:
 
     def _set_lines(self, count_id: int, column: str, values: Mapping[int, object]) -> None:
         cl = t.stock_count_line
-        for line_id, value in values.items():
-            self.conn.execute(
-                update(cl)
-                .where(cl.c.id == line_id, cl.c.count_id == count_id)
-                .values({column: value})
-            )
+        if not values:
+            return
+        stmt = (
+            update(cl)
+            .where(cl.c.id == bindparam("line_id"), cl.c.count_id == count_id)
+            .values({column: bindparam("value")})
+        )
+        self.conn.execute(stmt, [{"line_id": k, "value": v} for k, v in values.items()])
 
     def set_counted(self, count_id: int, counted: Mapping[int, int]) -> None:
         self._set_lines(count_id, "counted", counted)
