@@ -53,7 +53,8 @@ def _print(count: Count, as_json: bool) -> None:
         return
     extra = ""
     if not count.blind:
-        extra = f", variance {count.variance_units:+,} units ${count.variance_value:,.2f}"
+        value, sign = count.variance_value, "-" if count.variance_value < 0 else ""
+        extra = f", variance {count.variance_units:+,} units {sign}${abs(value):,.2f}"
     people = ", ".join(
         f"{k} {v}"
         for k, v in (
