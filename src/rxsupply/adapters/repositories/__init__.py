@@ -3,7 +3,8 @@
 One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :mod:`.lots`,
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
-:mod:`.planning_jobs`, :mod:`.discrepancies`) and the bulk SQL they share
+:mod:`.planning_jobs`, :mod:`.discrepancies`, :mod:`.counts` and :mod:`.count_plan`,
+:mod:`.controlled`) and the bulk SQL they share
 (:mod:`.bulk_sql`); every name is re-exported here.
 """
 
