@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rxsupply.domain.counting import CountRules
 from rxsupply.domain.limits import LedgerLimits
 
 DEFAULT_DATABASE_URL = "sqlite:///rxsupply.db"
@@ -19,7 +20,14 @@ class Settings(BaseSettings):
     ``RXSUPPLY_USER``: who the command line acts as (``--user`` overrides it).
     ``RXSUPPLY_MAX_QUANTITY``: the most dispense units one movement may carry.
     ``RXSUPPLY_APPROVAL_VALUE`` and ``RXSUPPLY_APPROVAL_UNITS``: above this value (or, for a
-    product without a cost, this many units) an adjustment needs a second user."""
+    product without a cost, this many units) an adjustment needs a second user.
+    ``RXSUPPLY_COUNT_DAYS_A``, ``_B``, ``_C`` and ``RXSUPPLY_COUNT_DAYS_CONTROLLED``: how often
+    the count plan counts an item-location of each ABC class, and one of a controlled
+    substance (30, 90, 365 and 7 days). ``RXSUPPLY_COUNT_APPROVAL_VALUE`` and
+    ``RXSUPPLY_COUNT_APPROVAL_UNITS``: a count line whose variance is worth more (or is more
+    units) needs a manager's approval ($100, 20 units).
+    ``RXSUPPLY_DEA_REGISTRANT``: the registrant (name and DEA number) the biennial inventory
+    names."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
@@ -30,6 +38,23 @@ class Settings(BaseSettings):
     max_quantity: int = 1_000_000
     approval_value: Decimal = Decimal("500")
     approval_units: int = 100
+    count_days_a: int = 30
+    count_days_b: int = 90
+    count_days_c: int = 365
+    count_days_controlled: int = 7
+    count_approval_value: Decimal = Decimal("100")
+    count_approval_units: int = 20
+    dea_registrant: str = "Example General Hospital Pharmacy (DEA AB1234563)"
+
+    def count_rules(self) -> CountRules:
+        return CountRules(
+            days_a=self.count_days_a,
+            days_b=self.count_days_b,
+            days_c=self.count_days_c,
+            controlled_days=self.count_days_controlled,
+            approval_value=self.count_approval_value,
+            approval_units=self.count_approval_units,
+        )
 
     def limits(self) -> LedgerLimits:
         return LedgerLimits(

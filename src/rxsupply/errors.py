@@ -89,6 +89,11 @@ class TransferRefused(RxSupplyError):
     """A transfer step its state does not allow (cancelled after shipping, received twice)."""
 
 
+class CountRefused(RxSupplyError):
+    """A count that cannot go where it was asked to (submitted with lines uncounted, a
+    controlled-substance count without a distinct witness, posted twice, ...)."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 

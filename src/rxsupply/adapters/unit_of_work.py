@@ -13,6 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
     SqlAudit,
+    SqlControlled,
+    SqlCounts,
     SqlDiscrepancies,
     SqlInterfaceMessages,
     SqlItems,
@@ -77,6 +79,8 @@ class SqlUnitOfWork:
         self.refill_runs = SqlRefillRuns(conn)
         self.shipping = SqlShipping(conn)
         self.transfers = SqlTransfers(conn)
+        self.counts = SqlCounts(conn)
+        self.controlled = SqlControlled(conn)
         return self
 
     def __exit__(

@@ -22,6 +22,7 @@ class Permission(StrEnum):
     TRANSFER = "transfer"  # transfers and ADC refills
     DISPENSE = "dispense"  # dispenses, patient returns, waste (ADC integrations)
     ADJUST = "adjust"  # adjustments and count variances: a manager's call
+    COUNT = "count"  # start a cycle count, enter what was counted, submit it
     QUARANTINE = "quarantine"  # block a lot or a package (quarantine, recall, suspect): anyone
     RELEASE = "release"  # put blocked stock back into use: a manager's call
     RETURN_TO_VENDOR = "return_to_vendor"  # send stock back to the vendor
@@ -42,6 +43,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRANSFER,
             Permission.DISPENSE,
             Permission.ADJUST,
+            Permission.COUNT,
             Permission.QUARANTINE,
             Permission.RELEASE,
             Permission.RETURN_TO_VENDOR,
@@ -66,6 +68,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RECEIVE,
             Permission.TRANSFER,
             Permission.DISPENSE,
+            Permission.COUNT,
             Permission.QUARANTINE,
         }
     ),

@@ -58,7 +58,7 @@ from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
 from rxsupply.entrypoints.http.problems import PROBLEM
 from rxsupply.errors import InvalidValue
-from rxsupply.services import ledger, purchasing, receiving
+from rxsupply.services import counts, ledger, purchasing, receiving
 from rxsupply.services.discrepancies import list_discrepancies
 
 from .harness import (
@@ -160,6 +160,18 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/transfers/{number}/cancel": Permission.TRANSFER,
     "GET /api/putaway": Permission.VIEW,
     "POST /api/putaway": Permission.TRANSFER,
+    # cycle counts and controlled substances (JSON)
+    "GET /api/counts": Permission.VIEW,
+    "GET /api/counts/due": Permission.VIEW,
+    "POST /api/counts": Permission.COUNT,
+    "GET /api/counts/{number}": Permission.VIEW,
+    "POST /api/counts/{number}/counted": Permission.COUNT,
+    "POST /api/counts/{number}/lines": Permission.COUNT,
+    "POST /api/counts/{number}/submit": Permission.COUNT,
+    "POST /api/counts/{number}/approve": Permission.ADJUST,
+    "POST /api/counts/{number}/post": Permission.ADJUST,
+    "GET /api/controlled/perpetual": Permission.VIEW,
+    "GET /api/controlled/biennial": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -218,6 +230,16 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /transfers/{number}/ship": Permission.TRANSFER,
     "POST /transfers/{number}/receive": Permission.TRANSFER,
     "POST /transfers/{number}/cancel": Permission.TRANSFER,
+    # pages: cycle counts and the biennial inventory
+    "GET /counts": Permission.VIEW,
+    "POST /counts": Permission.COUNT,
+    "GET /counts/{number}": Permission.VIEW,
+    "POST /counts/{number}/enter": Permission.COUNT,
+    "POST /counts/{number}/lines": Permission.COUNT,
+    "POST /counts/{number}/approve": Permission.ADJUST,
+    "POST /counts/{number}/post": Permission.ADJUST,
+    "GET /controlled/biennial": Permission.VIEW,
+    "GET /controlled/biennial.csv": Permission.VIEW,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 
@@ -248,6 +270,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "lines": "1",
     "refills": lambda hospital: open_refill_run(hospital.engine),
     "transfers": lambda hospital: requested_transfer(hospital.engine),
+    "counts": lambda hospital: counted_count(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -417,6 +440,16 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         )
     },
     "/api/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
+    "/api/counts": lambda _: {"location": STOREROOM, "items": ["APAP325TAB"]},
+    "/api/counts/{number}/counted": lambda _: {"counted": {}},
+    "/api/counts/{number}/lines": lambda _: {
+        "location": STOREROOM,
+        "product": APAP,
+        "lot": f"F{uuid.uuid4().hex[:10]}",
+        "expiry": "2030-01-31",
+        "counted": 0,
+    },
+    "/api/counts/{number}/post": lambda _: {"reason": "miscount"},
     "/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/api/planning/jobs": no_job_running,
     "/api/scan": lambda _: {"data": datamatrix()},
@@ -579,6 +612,8 @@ ENDPOINT_VALUES: dict[str, Callable[[Hospital], str]] = {
     "/api/transfers/{number}/receive": lambda hospital: shipped_transfer(hospital.engine),
     "/transfers/{number}/ship": lambda hospital: picked_transfer(hospital.engine),
     "/transfers/{number}/receive": lambda hospital: shipped_transfer(hospital.engine),
+    "/api/counts/{number}/approve": lambda hospital: submitted_count(hospital.engine),
+    "/api/counts/{number}/post": lambda hospital: submitted_count(hospital.engine),
 }
 """A value for one endpoint's parameter where the path's owner would give the wrong kind (an
 order must have been sent before it is received, and received before it is closed)."""
@@ -607,7 +642,34 @@ def received_order(engine: Engine) -> str:
     return number
 
 
+def counted_count(engine: Engine) -> str:
+    """A new count of the storeroom's acetaminophen, every line counted as recorded (a count
+    is submitted once)."""
+    with SqlUnitOfWork(engine) as uow:
+        found = counts.start_count(
+            uow, location=STOREROOM, items=["APAP325TAB"], user="tests", clock=CLOCK
+        )
+        counts.enter_counts(
+            uow,
+            count=found.number,
+            counted={ln.id or 0: ln.expected for ln in found.lines},
+            user="tests",
+            clock=CLOCK,
+        )
+    return found.number
+
+
+def submitted_count(engine: Engine) -> str:
+    """A new count submitted without a variance: it may be approved (by anyone but its
+    counter) and posted."""
+    number = counted_count(engine)
+    with SqlUnitOfWork(engine) as uow:
+        counts.submit_count(uow, count=number, user="tests", clock=CLOCK)
+    return number
+
+
 QUERIES = {
+    "/api/controlled/perpetual": "?location=MAIN-STORE",
     "/api/recommendations/batch/accept": "?search=no-such-item-anywhere",
     "/api/recommendations/batch/reject": "?search=no-such-item-anywhere",
 }

@@ -3,7 +3,8 @@
 One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :mod:`.lots`,
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
-:mod:`.planning_jobs`, :mod:`.discrepancies`) and the bulk SQL they share
+:mod:`.planning_jobs`, :mod:`.discrepancies`, :mod:`.counts` and :mod:`.count_plan`,
+:mod:`.controlled`) and the bulk SQL they share
 (:mod:`.bulk_sql`); every name is re-exported here.
 """
 
@@ -19,6 +20,8 @@ from rxsupply.adapters.repositories.bulk_sql import (
     unnest_rows,
     upsert,
 )
+from rxsupply.adapters.repositories.controlled import SqlControlled
+from rxsupply.adapters.repositories.counts import SqlCounts
 from rxsupply.adapters.repositories.discrepancies import SqlDiscrepancies, SqlInterfaceMessages
 from rxsupply.adapters.repositories.items import SqlItems
 from rxsupply.adapters.repositories.ledger import SqlLedger
@@ -41,6 +44,8 @@ from rxsupply.adapters.repositories.users import SqlUsers
 __all__ = [
     "CHUNK",
     "SqlAudit",
+    "SqlControlled",
+    "SqlCounts",
     "SqlDiscrepancies",
     "SqlInterfaceMessages",
     "SqlItems",

@@ -7,6 +7,7 @@ checks the two agree. Import tables from here; a new area adds its module and it
 from __future__ import annotations
 
 from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadata
+from rxsupply.adapters.tables.counting import stock_count, stock_count_line
 from rxsupply.adapters.tables.ledger import (
     external_ref,
     item,
@@ -90,6 +91,8 @@ __all__ = [
     "ship_notice",
     "ship_notice_line",
     "status_change",
+    "stock_count",
+    "stock_count_line",
     "stock_discrepancy",
     "stock_level",
     "supplier_invoice",

@@ -5,6 +5,7 @@ CLI, documented at ``/docs``. :func:`rxsupply.entrypoints.app.create_app` includ
 from rxsupply.entrypoints.api import (
     cabinet,
     corrections,
+    counts,
     health,
     movements,
     picking,
@@ -32,6 +33,7 @@ ROUTERS = (
     refills.router,
     shipping.router,
     transfers.router,
+    counts.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -21,6 +21,7 @@ from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purch
 from rxsupply.entrypoints.cli import refills
 from rxsupply.entrypoints.cli import shipping
 from rxsupply.entrypoints.cli import putaway, transfers, repackaging
+from rxsupply.entrypoints.cli import counts, controlled
 
 # isort: on
 
@@ -43,6 +44,8 @@ COMMAND_GROUPS = (
     putaway,
     transfers,
     repackaging,
+    counts,
+    controlled,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

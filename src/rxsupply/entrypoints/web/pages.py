@@ -31,6 +31,7 @@ from rxsupply.entrypoints.http.security import COOKIE, Caller
 from rxsupply.entrypoints.web import (
     browsing,
     cabinet,
+    counts,
     movements,
     orders,
     planning,
@@ -68,6 +69,7 @@ def install(app: FastAPI) -> None:
         orders.router,
         refills.router,
         transfers.router,
+        counts.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -56,9 +56,11 @@ CHART_SERIES = 1_000_000
 
 def back_to(target: str) -> str:
     """Where a form returns: one of the planning pages (with its filters), the cabinet
-    interface's, an order's or a refill run's, never elsewhere."""
+    interface's, an order's, a refill run's, a transfer's or a count's, never elsewhere."""
     ok = (
-        target.startswith(("/levels", "/classes", "/adc", "/orders", "/refills", "/transfers"))
+        target.startswith(
+            ("/levels", "/classes", "/adc", "/orders", "/refills", "/transfers", "/counts")
+        )
         and "//" not in target
         and "\\" not in target
     )

@@ -43,6 +43,7 @@ NAV = (
     Link("/refills", "Refills", "f", Permission.VIEW),
     Link("/transfers", "Transfers", "x", Permission.VIEW),
     Link("/adjust", "Adjust", "j", Permission.ADJUST),
+    Link("/counts", "Counts", "k", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
 
@@ -52,6 +53,7 @@ DOING = {
     Permission.TRANSFER: "transfer stock",
     Permission.DISPENSE: "record dispenses",
     Permission.ADJUST: "adjust stock",
+    Permission.COUNT: "count stock",
     Permission.IMPORT: "import files",
     Permission.PURCHASE: "buy stock",
     Permission.SET_LEVELS: "set PAR levels",

@@ -57,6 +57,9 @@ def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
             raise ApprovalNeeded(f"an adjustment of {cmd.quantity:+,} {prod.ndc}: {why}")
         cmd.approval.check(user, f"an adjustment of {cmd.quantity:+,}: {why}")
         approved_by = cmd.approval.username
+    elif cmd.count and cmd.approval is not None:  # a count's reviewer, recorded with its lines
+        cmd.approval.check(user, f"a count variance of {cmd.quantity:+,}")
+        approved_by = cmd.approval.username
     key = (prod.id, lot_number)
     found.want_lot(prod.id, lot_number, cmd.expiry)
     when = ctx.when(cmd.occurred_at)

@@ -26,6 +26,7 @@ from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
+from rxsupply.services.ports.counting import ControlledRepository, CountRepository
 from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.refills import RefillRunRepository
@@ -292,9 +293,13 @@ class UnitOfWork(Protocol):
     @property
     def shipping(self) -> ShippingRepository: ...
     @property
-    def demand(self) -> DemandHistory: ...
-    @property
     def transfers(self) -> TransferRepository: ...
+    @property
+    def counts(self) -> CountRepository: ...
+    @property
+    def controlled(self) -> ControlledRepository: ...
+    @property
+    def demand(self) -> DemandHistory: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -1,7 +1,7 @@
 """ship notices and invoices
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-05 23:30:00
 
 What wholesalers send back about a purchase order: advance ship notices (X12 856,
@@ -17,7 +17,7 @@ from alembic import op
 import rxsupply.adapters.tables
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
