@@ -2,7 +2,8 @@
 the buyer turns the storeroom's suggested order into a sent one (the Schedule II lines given
 their DEA Form 222 number), a technician receives it by scanning against the order (one package
 with too little shelf life: recorded), starts a refill run of a cabinet and confirms it by
-scanning at the pocket, and the dashboard's figures move as they should.
+scanning at the pocket and counts the item received in the storeroom, blind, one unit short
+(a manager posts the variance); the dashboard's figures move as they should.
 
 The demo is built with 30 days of history ending on the tests' clock (11/20/2026), served by
 its own uvicorn on this module's own database."""
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from playwright.sync_api import Page, expect
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from tests.conftest import EASTERN, EXAMPLES, NOW
 
 from rxsupply.adapters.database import make_engine, migrate
@@ -31,7 +32,7 @@ from rxsupply.services.cabinet import record_cabinet_message
 from rxsupply.services.demo import build_demo
 
 from .conftest import SignIn, Snap
-from .harness import add_users, scan, serving
+from .harness import PASSWORD, add_users, scan, serving
 
 DEMO_END = FixedClock(datetime.combine(NOW.date(), time(0), EASTERN), EASTERN)
 GOOD_EXPIRY, SHORT_EXPIRY = date(2028, 6, 30), date(2027, 1, 31)
@@ -66,6 +67,25 @@ def sessions() -> dict[str, str]:
     return {}
 
 
+STORE = "F1-STORE"
+
+
+def units_at(engine: Engine, location: str, ndc: str, lot: str) -> int:
+    """Units on record of a product's lot at a location (the blind count's answer key)."""
+    with engine.connect() as conn:
+        return int(
+            conn.execute(
+                text(
+                    "SELECT coalesce(sum(o.quantity), 0) FROM on_hand o "
+                    "JOIN location l ON l.id = o.location_id JOIN lot ON lot.id = o.lot_id "
+                    "JOIN product p ON p.id = o.product_id "
+                    "WHERE l.code = :loc AND lot.lot_number = :lot AND p.ndc = :ndc"
+                ),
+                {"loc": location, "lot": lot, "ndc": ndc},
+            ).scalar_one()
+        )
+
+
 def money(text: str) -> Decimal:
     return Decimal(re.sub(r"[^0-9.\-]", "", text))
 
@@ -78,7 +98,9 @@ def flash(page: Page) -> str:
     return " ".join(page.locator("#flash").inner_text().split())
 
 
-def test_a_morning_in_the_demo_pharmacy(page: Page, sign_in: SignIn, snap: Snap) -> None:
+def test_a_morning_in_the_demo_pharmacy(
+    page: Page, sign_in: SignIn, snap: Snap, demo_engine: Engine
+) -> None:
     sign_in("manager")
     page.goto("/")
     value_before = money(figure(page, "value"))
@@ -100,6 +122,7 @@ def test_a_morning_in_the_demo_pharmacy(page: Page, sign_in: SignIn, snap: Snap)
     ndc = first.locator("td").nth(2).inner_text().split()[0]
     size = int(first.locator("td").nth(3).inner_text().split("×")[1].replace(",", ""))
     price = money(first.locator("td").nth(4).inner_text())
+    first_item = first.locator("td").nth(1).locator(".sub").inner_text()
     snap(page, "order")
 
     # the technician: two packages scanned against the order, the second short-dated
@@ -136,11 +159,42 @@ def test_a_morning_in_the_demo_pharmacy(page: Page, sign_in: SignIn, snap: Snap)
     expect(page.locator("[data-figure=confirmed]").first).not_to_have_text("0 / 0")
     snap(page, "refill")
 
-    # the dashboard: the two received packages are on the books
+    # a cycle count of the item received, at the storeroom: one unit of lot WALK1 missing
+    item = first_item
+    page.goto("/counts")
+    page.select_option("#count-location", STORE)
+    page.fill("#count-item", item)
+    page.click("#start-count-button")
+    expect(page).to_have_url(re.compile(r"/counts/CC\d{6}$"))
+    count_url = page.url
+    rows = page.locator("#count-lines tbody tr[data-lot]")
+    expect(rows.first).to_be_visible()
+    for n in range(rows.count()):
+        row = rows.nth(n)
+        lot_here = row.get_attribute("data-lot") or ""
+        ndc_here = row.locator("td").nth(2).inner_text().split()[0]
+        counted = units_at(demo_engine, STORE, ndc_here, lot_here) - (lot_here == "WALK1")
+        row.locator("input[name^=counted-]").fill(str(counted))
+    if page.locator("#witness").count():  # a controlled substance: a second person signs
+        page.fill("#witness", "admin")
+        page.fill("#witness-password", PASSWORD)
+    page.click("#submit-count")
+    expect(page.locator("#flash")).to_contain_text("variance -1 units")
+    snap(page, "count")
+    sign_in("manager")
+    page.goto(count_url)
+    page.locator("#count-lines select[name^=reason-]").first.select_option("damaged")
+    if page.locator("#approve-count").count():
+        page.click("#approve-count")
+        page.locator("#count-lines select[name^=reason-]").first.select_option("damaged")
+    page.click("#post-count")
+    expect(page.locator("#count-status")).to_have_text("posted")
+
+    # the dashboard: the two packages received are on the books, less the unit counted missing
     page.goto("/")
     value_after = money(figure(page, "value"))
-    assert value_after - value_before == pytest.approx(2 * price, abs=Decimal("0.05"))
-    assert size > 0
+    unit_cost = (price / size).quantize(Decimal("0.0001"))
+    assert value_after - value_before == pytest.approx(2 * price - unit_cost, abs=Decimal("0.05"))
     snap(page, "dashboard")
 
 

@@ -26,7 +26,7 @@ from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
-from rxsupply.entrypoints.web.rendering import page_route, render
+from rxsupply.entrypoints.web.rendering import money, page_route, render
 from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import controlled, count_plan, count_posting, counts, found_stock
 
@@ -155,7 +155,7 @@ async def enter(request: Request, number: str, who: Counter, engine: EngineDep) 
                     clock=clock.current(),
                 )
             return (
-                f"Submitted: variance {done.variance_units:+,} units, ${done.variance_value:,.2f}."
+                f"Submitted: variance {done.variance_units:+,} units, {money(done.variance_value)}."
             )
 
         text = await run_in_threadpool(work)
