@@ -122,6 +122,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     # prices and contracts (JSON)
     "GET /api/prices/best": Permission.VIEW,
     "GET /api/prices/compliance": Permission.VIEW,
+    "GET /api/kpi": Permission.VIEW,
     # purchase orders (JSON)
     "GET /api/orders": Permission.VIEW,
     "POST /api/orders/suggest": Permission.PURCHASE,
@@ -147,6 +148,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /classes": Permission.VIEW,
     "GET /levels": Permission.VIEW,
     "GET /audit": Permission.VIEW_AUDIT,
+    "GET /audit.csv": Permission.VIEW_AUDIT,
+    "GET /audit.xlsx": Permission.VIEW_AUDIT,
     # pages: forms that write the ledger
     "GET /receive": Permission.RECEIVE,
     "POST /receive": Permission.RECEIVE,
@@ -174,6 +177,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /orders/{number}/receive": Permission.RECEIVE,
     "POST /orders/{number}/close": Permission.PURCHASE,
     "GET /orders/{number}/order.csv": Permission.VIEW,
+    "GET /orders/{number}/order.xlsx": Permission.VIEW,
     "GET /orders/{number}/order.850": Permission.VIEW,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""

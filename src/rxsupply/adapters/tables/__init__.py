@@ -7,6 +7,7 @@ checks the two agree. Import tables from here; a new area adds its module and it
 from __future__ import annotations
 
 from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadata
+from rxsupply.adapters.tables.kpi import kpi_product_day, kpi_stock_day
 from rxsupply.adapters.tables.ledger import (
     external_ref,
     item,
@@ -61,6 +62,8 @@ __all__ = [
     "interface_message",
     "item",
     "item_product",
+    "kpi_product_day",
+    "kpi_stock_day",
     "location",
     "location_path",
     "lot",

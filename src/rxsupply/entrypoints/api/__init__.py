@@ -6,6 +6,7 @@ from rxsupply.entrypoints.api import (
     cabinet,
     corrections,
     health,
+    kpi,
     movements,
     picking,
     planning_routes,
@@ -26,6 +27,7 @@ ROUTERS = (
     cabinet.router,
     pricing.router,
     purchasing.router,
+    kpi.router,
 )
 
 __all__ = ["ROUTERS"]

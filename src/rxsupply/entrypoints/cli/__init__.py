@@ -17,7 +17,7 @@ from rxsupply.errors import RxSupplyError
 # isort: off
 from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
-from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
+from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing, kpi
 
 # isort: on
 
@@ -35,6 +35,7 @@ COMMAND_GROUPS = (
     cabinet,
     pricing,
     purchasing,
+    kpi,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 
