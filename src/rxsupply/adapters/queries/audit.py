@@ -123,6 +123,18 @@ def _collect(doc: Any, wanted: dict[str, set[int]], codes: set[str]) -> None:
                 _collect(v, wanted, codes)
 
 
+def _stock_list(doc: Any, key: str) -> list[dict[str, Any]]:
+    """``doc[key]`` when it is a list of stock lines or movements (they name a product)."""
+    found = doc.get(key) if isinstance(doc, dict) else None
+    if (
+        isinstance(found, list)
+        and found
+        and all(isinstance(x, dict) and "product_id" in x for x in found)
+    ):
+        return found
+    return []
+
+
 def _load(text: str | None) -> Any:
     if not text:
         return None
@@ -137,7 +149,7 @@ def _words(value: Any, names: _Names) -> str:
     if isinstance(value, dict):
         parts = []
         for k, v in value.items():
-            if k in _SKIP:
+            if k in _SKIP and _stock_list(value, k):
                 continue
             name, shown = names.readable(k, v)
             parts.append(f"{name.replace('_', ' ')}: {_words(shown, names)}")
@@ -166,8 +178,8 @@ def audit_rows(
     names = _Names(conn, [d for pair in loaded for d in pair])
     out = []
     for r, (before, after) in zip(stored, loaded, strict=True):
-        lines = after.get("lines", []) if isinstance(after, dict) else []
-        moved = after.get("movements", []) if isinstance(after, dict) else []
+        lines = _stock_list(after, "lines")
+        moved = _stock_list(after, "movements")
         stock_before = isinstance(before, list) and all(
             isinstance(b, dict) and "lot_id" in b for b in before
         )
@@ -182,8 +194,8 @@ def audit_rows(
                 "key": r["entity_key"],
                 "before": r["before"],
                 "after": r["after"],
-                "lines": [names.line(x) for x in lines if isinstance(x, dict)],
-                "movements": [names.movement(x) for x in moved if isinstance(x, dict)],
+                "lines": [names.line(x) for x in lines],
+                "movements": [names.movement(x) for x in moved],
                 "details": {
                     "before": "" if stock_before else _words(before, names),
                     "after": _words(after, names),
