@@ -198,14 +198,13 @@ def stock_outs(conn: Connection, *, today: date) -> list[dict[str, Any]]:
     return out
 
 
-Days = dict[tuple[int, int, int], list[int]]
+Days = kpi_days.StockRows
 
 
 def recent_days(conn: Connection, *, zone: tzinfo, today: date) -> Days:
     """The ledger's sums per day, location and product over the 30 local days ending today."""
-    return kpi_days.stock_days(
-        conn, zone=zone, first=today - timedelta(days=RECENT - 1), last=today
-    )
+    first = today - timedelta(days=RECENT - 1)
+    return kpi_days.stock_rows(conn, zone=zone, first=first, last=today)
 
 
 def stockout_days(
@@ -255,18 +254,27 @@ def stockout_days(
         days = recent_days(conn, zone=zone, today=today)
     start, end = kpi_days.day_number(first), kpi_days.day_number(today)
     row = {key: i for i, key in enumerate(stocked)}
+    keys, values = days
+    change = values[:, 0] - values[:, 1]
+    moved = (change != 0) & (keys[:, 0] >= start) & (keys[:, 0] <= end)
+    keys, change = keys[moved], change[moved]
+    pairs, which = np.unique((keys[:, 1] << 32) | keys[:, 2], return_inverse=True)
+    which = which.reshape(-1)
     rows: list[int] = []
     cols: list[int] = []
-    changes: list[int] = []
-    for (day, loc, product), values in days.items():
-        change = values[0] - values[1]
-        if change and start <= day <= end:
-            for key in series.get((loc, product)) or series_of(loc, product):
-                rows.append(row[key])
-                cols.append(day - start)
-                changes.append(change)
+    amounts: list[int] = []
+    targets = [[row[key] for key in series_of(p >> 32, p & 0xFFFFFFFF)] for p in pairs.tolist()]
+    single = np.array([t[0] if len(t) == 1 else -1 for t in targets] or [-1], dtype=np.intp)
+    picked = single[which] if len(which) else np.zeros(0, dtype=np.intp)
+    one = picked >= 0
     net = np.zeros((len(stocked), RECENT), dtype=np.int64)  # net units in, per series and day
-    np.add.at(net, (np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)), changes)
+    np.add.at(net, (picked[one], keys[one, 0] - start), change[one])
+    for i in np.flatnonzero(~one).tolist():  # lines counting toward 0 or several series
+        for target in targets[which[i]]:
+            rows.append(target)
+            cols.append(int(keys[i, 0]) - start)
+            amounts.append(int(change[i]))
+    np.add.at(net, (np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)), amounts)
     now = np.array([balance.get(key, 0) for key in stocked], dtype=np.int64)
     # the end of day j = now less what came in after it: sum of net over the days after j
     after = np.cumsum(net[:, ::-1], axis=1)[:, ::-1] - net
@@ -301,11 +309,15 @@ def vend_to_fill(
     counts: dict[int, list[int]] = {c: [0, 0] for c in cabinets}
     if days is None:
         days = recent_days(conn, zone=zone, today=today)
-    for (_, place, _), (_, _, dispenses, refills) in days.items():
+    keys, values = days
+    places, which = np.unique(keys[:, 1], return_inverse=True)
+    dispensed = np.bincount(which.reshape(-1), weights=values[:, 2], minlength=len(places))
+    refilled = np.bincount(which.reshape(-1), weights=values[:, 3], minlength=len(places))
+    for place, d, r in zip(places.tolist(), dispensed.tolist(), refilled.tolist(), strict=True):
         cab = cabinet_of.get(place)
         if cab is not None:
-            counts[cab][0] += dispenses
-            counts[cab][1] += refills
+            counts[cab][0] += int(d)
+            counts[cab][1] += int(r)
     out = [
         {
             "cabinet": cabinets[c][0],

@@ -22,6 +22,7 @@ from collections import OrderedDict, defaultdict
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     Connection,
     Date,
@@ -301,26 +302,28 @@ def _product_sums(conn: Connection, lo: int, hi: int) -> dict[int, tuple[int, in
     return {int(p): (int(n), int(m), int(i)) for p, n, m, i in conn.execute(q)}
 
 
-def stock_days(
-    conn: Connection, *, zone: tzinfo, first: date, last: date
-) -> dict[tuple[int, int, int], list[int]]:
-    """``{(day, location, product): [in, out, dispenses, refills]}`` over the local days
-    ``first`` to ``last``: the summary's rows plus the movements not folded yet."""
+StockRows = tuple["np.ndarray[Any, np.dtype[np.int64]]", "np.ndarray[Any, np.dtype[np.int64]]"]
+"""Rows of (day, location, product) and their (in, out, dispenses, refills), as two arrays; a
+key may repeat (the summary's row and the movements not folded yet): sum them."""
+
+
+def stock_rows(conn: Connection, *, zone: tzinfo, first: date, last: date) -> StockRows:
+    """The ledger per local day, location and product over ``first`` to ``last``: the
+    summary's rows (read once per fold) and then the movements not folded yet."""
     lo, hi = day_number(first), day_number(last)
-    after, folded = _folded(conn, zone, ("stock", lo, hi), lambda _: _stock_days(conn, lo, hi))
+    after, (keys, values) = _folded(
+        conn, zone, ("stock", lo, hi), lambda _: _stock_rows(conn, lo, hi)
+    )
     _, tail = _sums(conn, zone, after, None)
-    if not tail:
-        return dict(folded)
-    out = {k: list(v) for k, v in folded.items()}
-    for key, v in tail.items():
-        if lo <= key[0] <= hi:
-            acc = out.setdefault(key, [0, 0, 0, 0])
-            for k in range(4):
-                acc[k] += v[k]
-    return out
+    kept = [(k, v) for k, v in tail.items() if lo <= k[0] <= hi]
+    if not kept:
+        return keys, values
+    more_keys = np.array([k for k, _ in kept], dtype=np.int64)
+    more_values = np.array([v for _, v in kept], dtype=np.int64)
+    return np.vstack([keys, more_keys]), np.vstack([values, more_values])
 
 
-def _stock_days(conn: Connection, lo: int, hi: int) -> dict[tuple[int, int, int], list[int]]:
+def _stock_rows(conn: Connection, lo: int, hi: int) -> StockRows:
     sd = t.kpi_stock_day
     q = select(
         sd.c.day,
@@ -331,7 +334,19 @@ def _stock_days(conn: Connection, lo: int, hi: int) -> dict[tuple[int, int, int]
         sd.c.dispenses,
         sd.c.refills,
     ).where(sd.c.day.between(lo, hi))
-    return {
-        (int(d), int(loc), int(p)): [int(i), int(o), int(dis), int(ref)]
-        for d, loc, p, i, o, dis, ref in conn.execute(q)
-    }
+    flat = itertools.chain.from_iterable(conn.execute(q))
+    found = np.fromiter(flat, dtype=np.int64).reshape(-1, 7)
+    return found[:, :3].copy(), found[:, 3:].copy()
+
+
+def stock_days(
+    conn: Connection, *, zone: tzinfo, first: date, last: date
+) -> dict[tuple[int, int, int], list[int]]:
+    """:func:`stock_rows` as ``{(day, location, product): [in, out, dispenses, refills]}``."""
+    keys, values = stock_rows(conn, zone=zone, first=first, last=last)
+    out: dict[tuple[int, int, int], list[int]] = {}
+    for key, v in zip(keys.tolist(), values.tolist(), strict=True):
+        acc = out.setdefault((key[0], key[1], key[2]), [0, 0, 0, 0])
+        for k in range(4):
+            acc[k] += v[k]
+    return out
