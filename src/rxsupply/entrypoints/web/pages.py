@@ -33,6 +33,7 @@ from rxsupply.entrypoints.web import (
     audit,
     browsing,
     cabinet,
+    charts,
     dashboard,
     movements,
     orders,
@@ -75,6 +76,7 @@ def install(app: FastAPI) -> None:
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")
     versions = StaticVersions([STATIC, Path(str(files(PLOTLY_DATA[0]) / PLOTLY_DATA[1]))])
     app.state.web_templates.env.globals["static_url"] = versions.url
+    charts.warm()
     _install_error_pages(app)
 
 
