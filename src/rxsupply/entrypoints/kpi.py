@@ -13,10 +13,12 @@ the pricing tables and the window, and computed again when either changes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from rxsupply.adapters.queries import dashboard, kpi, kpi_days
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
@@ -27,6 +29,14 @@ ZERO_LISTED = 200
 """Stock-outs listed (vital first); the count covers them all."""
 
 
+@contextmanager
+def _writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (on SQLite ``BEGIN IMMEDIATE``: the write lock up front, as the
+    units of work take it, so two folds at once wait for each other instead of failing)."""
+    with engine.connect().execution_options(rxsupply_write=True) as conn, conn.begin():
+        yield conn
+
+
 def fold(engine: Engine, *, zone: tzinfo, always: bool = False) -> int:
     """Fold waiting movements into the daily summaries (when more than ``FOLD_AT`` wait, or
     ``always``): the number folded."""
@@ -35,7 +45,7 @@ def fold(engine: Engine, *, zone: tzinfo, always: bool = False) -> int:
         fresh = kpi_days.setting(conn, kpi_days.INSTANCE) is not None
     if not always and fresh and waiting <= kpi_days.FOLD_AT:
         return 0
-    with engine.begin() as conn:
+    with _writing(engine) as conn:
         return kpi_days.refresh(conn, zone=zone)
 
 
@@ -57,7 +67,7 @@ def contract_share(engine: Engine, *, today: date) -> dict[str, Any]:
         "left_on_table": report["left_on_table"],
         "off_contract_lines": len(report["off_contract"]),  # type: ignore[arg-type]
     }
-    with engine.begin() as conn:
+    with _writing(engine) as conn:
         kpi_days.keep(conn, CONTRACT, json.dumps({"key": key, "share": share}))
     return share
 

@@ -27,6 +27,7 @@ local day): 25; STORE never. Vend-to-fill of ADC: 3 dispenses / 2 refills = 1.5.
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -37,7 +38,7 @@ from sqlalchemy import Engine, insert, select, update
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries import kpi, kpi_days
-from rxsupply.entrypoints.kpi import key_figures
+from rxsupply.entrypoints.kpi import fold, key_figures
 
 EASTERN = ZoneInfo("America/New_York")
 TODAY = date(2026, 11, 20)
@@ -302,3 +303,27 @@ def test_a_movement_at_local_midnight_counts_on_its_own_day(engine: Engine) -> N
         kpi_days.day_number(date(2026, 11, 18)): 1,
         kpi_days.day_number(date(2026, 11, 19)): 10,
     }
+
+
+def test_two_folds_at_once_count_each_movement_once(worked: Ledger) -> None:
+    with worked.engine.connect() as conn:
+        unfolded = kpi.turns(conn, zone=EASTERN, today=TODAY)
+    start = threading.Barrier(2)
+    folded: list[int] = []
+
+    def fold_now() -> None:
+        start.wait()
+        folded.append(fold(worked.engine, zone=EASTERN, always=True))
+
+    threads = [threading.Thread(target=fold_now) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with worked.engine.connect() as conn:
+        after = kpi.turns(conn, zone=EASTERN, today=TODAY)
+        waiting = kpi_days.behind(conn, EASTERN)
+
+    assert sorted(folded) == [0, 7]
+    assert waiting == 0
+    assert after == unfolded

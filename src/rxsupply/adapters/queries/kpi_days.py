@@ -10,8 +10,10 @@ the movements (a ``CASE`` with one branch per daylight-saving change).
 
 Safe against concurrent writers: the fold reads movements up to the highest id it can see.
 On SQLite a writer's rows get ids above every committed one, so none is skipped; PostgreSQL
-hands out ids before commit, so the fold first takes ``LOCK TABLE movement IN SHARE MODE``
-(it waits for the transactions writing movements and holds new ones for the fold's duration).
+hands out ids before commit, so the fold first takes ``LOCK TABLE movement IN SHARE ROW
+EXCLUSIVE MODE`` (it waits for the transactions writing movements, holds new ones for the
+fold's duration, and lets one fold run at a time; the next reads what the first folded).
+On SQLite the caller takes the write lock up front (``BEGIN IMMEDIATE``) for the same reason.
 """
 
 from __future__ import annotations
@@ -164,7 +166,7 @@ def refresh(conn: Connection, *, zone: tzinfo) -> int:
     """Fold the movements recorded since the last refresh into the summaries, in the caller's
     transaction; the number folded. A change of the facility's zone folds everything again."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("LOCK TABLE movement IN SHARE MODE"))
+        conn.execute(text("LOCK TABLE movement IN SHARE ROW EXCLUSIVE MODE"))
     after = folded_through(conn, zone)
     if after == 0:
         conn.execute(delete(t.kpi_product_day))
