@@ -13,6 +13,7 @@ the pricing tables and the window, and computed again when either changes.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta, tzinfo
@@ -22,8 +23,10 @@ from sqlalchemy import Connection, Engine
 
 from rxsupply.adapters.queries import dashboard, kpi, kpi_days
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.entrypoints import clock
 from rxsupply.services.pricing import contract_compliance
 
+log = logging.getLogger(__name__)
 CONTRACT = "kpi_contract_share"
 ZERO_LISTED = 200
 """Stock-outs listed (vital first); the count covers them all."""
@@ -94,3 +97,14 @@ def key_figures(engine: Engine, *, zone: tzinfo, today: date) -> dict[str, Any]:
             "contract": share,
             "vend_to_fill": kpi.vend_to_fill(conn, zone=zone, today=today, days=recent),
         }
+
+
+def warm_up(engine: Engine) -> None:
+    """Compute today's key figures once before a server takes requests: folds what waits,
+    reads the summaries into this process's memory and compiles the queries, so the first
+    dashboard after a start answers as fast as the next."""
+    now = clock.current()
+    try:
+        key_figures(engine, zone=now.zone, today=now.today())
+    except Exception:  # a warm-up never keeps a server from starting; the page will say why
+        log.warning("the key figures' warm-up failed", exc_info=True)
