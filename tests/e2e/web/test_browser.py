@@ -238,9 +238,8 @@ def test_a_manager_filters_a_batch_reads_its_summary_and_accepts_it_whole(
     entry = page.locator("table tbody tr").first
     expect(entry).to_contain_text("manager")
     expect(entry).to_contain_text("accept-levels-batch")
-    entry.get_by_text("Details").click()
-    expect(entry).to_contain_text('"cabinet": "ICU-ADC1"')
-    expect(entry).to_contain_text('"decided": 2')
+    expect(entry).to_contain_text("cabinet: ICU-ADC1")  # in words, not the stored JSON
+    expect(entry).to_contain_text("decided: 2")
     snap(page, "audit")
 
 
