@@ -152,7 +152,10 @@ def _words(value: Any, names: _Names) -> str:
             if k in _SKIP and _stock_list(value, k):
                 continue
             name, shown = names.readable(k, v)
-            parts.append(f"{name.replace('_', ' ')}: {_words(shown, names)}")
+            text = _words(shown, names)
+            if isinstance(shown, dict | list) and shown:
+                text = f"({text})"  # a nested record stays one unit: summary: (by cabinet: ...)
+            parts.append(f"{name.replace('_', ' ')}: {text}")
         return ", ".join(parts)
     if isinstance(value, list):
         return "; ".join(_words(v, names) for v in value)
