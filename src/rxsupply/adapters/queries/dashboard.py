@@ -91,7 +91,7 @@ def _value_by_location(conn: Connection) -> list[dict[str, Any]]:
         .where(oh.c.quantity > 0)
     )
     totals: dict[str, dict[str, Any]] = {}
-    for code, name, kind, pcode, pname, pkind, qty, cost, size in conn.execute(q):
+    for code, name, kind, pcode, pname, pkind, qty, cost, size in conn.execute(q).all():
         if kind == "pocket" and pcode is not None:
             code, name, kind = pcode, pname, pkind
         row = totals.setdefault(

@@ -56,14 +56,14 @@ def _unit_costs(conn: Connection) -> dict[int, Decimal]:
     p = t.product
     return {
         int(i): (cost / size if cost is not None and size else Decimal(0))
-        for i, cost, size in conn.execute(select(p.c.id, p.c.package_cost, p.c.package_size))
+        for i, cost, size in conn.execute(select(p.c.id, p.c.package_cost, p.c.package_size)).all()
     }
 
 
 def _item_of(conn: Connection) -> dict[int, list[int]]:
     out: dict[int, list[int]] = defaultdict(list)
     ip = t.item_product
-    for item, product in conn.execute(select(ip.c.item_id, ip.c.product_id)):
+    for item, product in conn.execute(select(ip.c.item_id, ip.c.product_id)).all():
         out[int(product)].append(int(item))
     return out
 
@@ -85,7 +85,7 @@ def value_by_class(conn: Connection) -> list[dict[str, Any]]:
     )
     costs = _unit_costs(conn)
     totals: dict[str, list[Any]] = {}
-    for cls, product, units in conn.execute(q):
+    for cls, product, units in conn.execute(q).all():
         row = totals.setdefault(cls or "unclassified", [0, Decimal(0)])
         row[0] += int(units)
         row[1] += costs.get(int(product), Decimal(0)) * int(units)
@@ -108,7 +108,7 @@ def turns(conn: Connection, *, zone: tzinfo, today: date) -> dict[str, Any]:
         select(oh.c.product_id, func.sum(oh.c.quantity))
         .where(oh.c.quantity > 0)
         .group_by(oh.c.product_id)
-    ):
+    ).all():
         now += costs.get(int(product), Decimal(0)) * int(units)
     start = kpi_days.day_number(first)
     issued = Decimal(0)
@@ -134,7 +134,9 @@ def _stocked(conn: Connection) -> list[tuple[int, int]]:
     s = t.stock_level
     return [
         (int(loc), int(item))
-        for loc, item in conn.execute(select(s.c.location_id, s.c.item_id).where(s.c.max_level > 0))
+        for loc, item in conn.execute(
+            select(s.c.location_id, s.c.item_id).where(s.c.max_level > 0)
+        ).all()
     ]
 
 
@@ -159,7 +161,7 @@ def stock_outs(conn: Connection, *, today: date) -> list[dict[str, Any]]:
         .where(usable_line(today))
         .distinct()
     )
-    held = {(int(a), int(i)) for a, i in conn.execute(usable)}
+    held = {(int(a), int(i)) for a, i in conn.execute(usable).all()}
     place = t.location.alias("place")
     it = t.item
     q = (
@@ -191,7 +193,7 @@ def stock_outs(conn: Connection, *, today: date) -> list[dict[str, Any]]:
             "min": low,
             "max": high,
         }
-        for lid, iid, code, name, crit, lcode, lname, kind, low, high in conn.execute(q)
+        for lid, iid, code, name, crit, lcode, lname, kind, low, high in conn.execute(q).all()
         if (int(lid), int(iid)) not in held
     ]
     out.sort(key=lambda r: (CRITICALITY_ORDER.get(r["criticality"], 3), r["name"], r["location"]))
@@ -222,7 +224,7 @@ def stockout_days(
     places = select(s.c.location_id).where(s.c.max_level > 0)
     for loc, anc in conn.execute(
         select(lp.c.location_id, lp.c.ancestor_id).where(lp.c.ancestor_id.in_(places))
-    ):
+    ).all():
         if int(anc) in stocked_places:
             above[int(loc)].append(int(anc))
     items_of = _item_of(conn)
@@ -247,7 +249,7 @@ def stockout_days(
         select(oh.c.location_id, oh.c.product_id, func.sum(oh.c.quantity))
         .where(oh.c.quantity > 0)
         .group_by(oh.c.location_id, oh.c.product_id)
-    ):
+    ).all():
         for key in series_of(int(loc), int(product)):
             balance[key] += int(units)
     if days is None:
@@ -298,13 +300,13 @@ def vend_to_fill(
         int(i): (code, name)
         for i, code, name in conn.execute(
             select(loc.c.id, loc.c.code, loc.c.name).where(loc.c.kind == "adc")
-        )
+        ).all()
     }
     cabinet_of = {
         int(place): int(anc)
         for place, anc in conn.execute(
             select(lp.c.location_id, lp.c.ancestor_id).where(lp.c.ancestor_id.in_(cabinets))
-        )
+        ).all()
     }
     counts: dict[int, list[int]] = {c: [0, 0] for c in cabinets}
     if days is None:

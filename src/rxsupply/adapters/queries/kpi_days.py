@@ -301,7 +301,7 @@ def _product_sums(conn: Connection, lo: int, hi: int) -> dict[int, tuple[int, in
         .where(pd.c.day.between(lo, hi))
         .group_by(pd.c.product_id)
     )
-    return {int(p): (int(n), int(m), int(i)) for p, n, m, i in conn.execute(q)}
+    return {int(p): (int(n), int(m), int(i)) for p, n, m, i in conn.execute(q).all()}
 
 
 StockRows = tuple["np.ndarray[Any, np.dtype[np.int64]]", "np.ndarray[Any, np.dtype[np.int64]]"]
