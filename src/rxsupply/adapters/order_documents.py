@@ -1,6 +1,7 @@
 """A purchase order as its wholesaler receives it: the CSV order file and the X12 850.
 
-**CSV** (UTF-8, a header row): ``po_number,line,ndc,ndc11,item,description,packages,
+**CSV** (UTF-8, a header row; its xlsx twin has the same columns, see
+:mod:`rxsupply.adapters.spreadsheets`): ``po_number,line,ndc,ndc11,item,description,packages,
 package_price,contract,dea_form_number``; one row per line not cancelled.
 
 **X12 850** (version 004010), one interchange of one purchase order: ``ISA`` and ``GS``
@@ -16,11 +17,10 @@ DEA Form 222 or CSOS order number; ``CTT`` (lines), ``SE``, ``GE``, ``IEA``. Seg
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import datetime
 
+from rxsupply.adapters.spreadsheets import Column, csv_text, xlsx_bytes
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.purchasing import LineStatus, PurchaseOrder
 
@@ -28,46 +28,48 @@ BUYER_ID = "RXSUPPLY"
 _UNSAFE = re.compile(r"[*~>^\r\n]")
 
 
+ORDER_COLUMNS = (
+    Column("po_number", "po_number"),
+    Column("line", "line", "int"),
+    Column("ndc", "ndc"),
+    Column("ndc11", "ndc11"),
+    Column("item", "item"),
+    Column("description", "description"),
+    Column("packages", "packages", "int"),
+    Column("package_price", "package_price", "money"),
+    Column("contract", "contract"),
+    Column("dea_form_number", "dea_form_number"),
+)
+"""The order file's columns, in the CSV and in the xlsx twin."""
+
+
+def order_rows(order: PurchaseOrder) -> list[dict[str, object]]:
+    """One row per line not cancelled, keyed by the columns of :data:`ORDER_COLUMNS`."""
+    return [
+        {
+            "po_number": order.number,
+            "line": ln.line_number,
+            "ndc": ln.ndc,
+            "ndc11": NDC.parse(ln.ndc).ndc11,
+            "item": ln.item_code,
+            "description": ln.item_name,
+            "packages": ln.packages,
+            "package_price": ln.package_price,
+            "contract": ln.contract,
+            "dea_form_number": ln.dea_form_number,
+        }
+        for ln in order.lines
+        if ln.status is not LineStatus.CANCELLED
+    ]
+
+
 def order_csv(order: PurchaseOrder) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "po_number",
-            "line",
-            "ndc",
-            "ndc11",
-            "item",
-            "description",
-            "packages",
-            "package_price",
-            "contract",
-            "dea_form_number",
-        ]
-    )
-    for ln in order.lines:
-        if ln.status is LineStatus.CANCELLED:
-            continue
-        writer.writerow(
-            [
-                order.number,
-                ln.line_number,
-                ln.ndc,
-                NDC.parse(ln.ndc).ndc11,
-                ln.item_code,
-                _safe_cell(ln.item_name),
-                ln.packages,
-                f"{ln.package_price:.2f}",
-                ln.contract,
-                ln.dea_form_number,
-            ]
-        )
-    return out.getvalue()
+    return csv_text(ORDER_COLUMNS, order_rows(order))
 
 
-def _safe_cell(text: str) -> str:
-    """No spreadsheet formula in a cell: a leading = + - @ is quoted away."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+def order_xlsx(order: PurchaseOrder) -> bytes:
+    """The order file as an Excel workbook (the same columns and rows as the CSV)."""
+    return xlsx_bytes(ORDER_COLUMNS, order_rows(order), sheet=order.number)
 
 
 def x12_850(

@@ -18,6 +18,7 @@ import uvicorn
 
 from rxsupply.adapters.database import make_engine
 from rxsupply.entrypoints.app import create_app
+from rxsupply.entrypoints.kpi import warm_up
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -30,7 +31,9 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _serve_one(url: str, host: str, port: int, threads: int) -> None:
-    app = create_app(make_engine(url))
+    engine = make_engine(url)
+    app = create_app(engine)
+    warm_up(engine)  # the first dashboard after a start as fast as the next
 
     async def more_threads() -> None:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads

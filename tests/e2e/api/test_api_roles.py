@@ -127,6 +127,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/prices/best": Permission.VIEW,
     "GET /api/prices/compliance": Permission.VIEW,
     "POST /api/prices/preferences": Permission.PURCHASE,
+    "GET /api/kpi": Permission.VIEW,
     # purchase orders (JSON)
     "GET /api/orders": Permission.VIEW,
     "POST /api/orders/suggest": Permission.PURCHASE,
@@ -186,6 +187,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /classes": Permission.VIEW,
     "GET /levels": Permission.VIEW,
     "GET /audit": Permission.VIEW_AUDIT,
+    "GET /audit.csv": Permission.VIEW_AUDIT,
+    "GET /audit.xlsx": Permission.VIEW_AUDIT,
     # pages: forms that write the ledger
     "GET /receive": Permission.RECEIVE,
     "POST /receive": Permission.RECEIVE,
@@ -214,6 +217,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /orders/{number}/receive": Permission.RECEIVE,
     "POST /orders/{number}/close": Permission.PURCHASE,
     "GET /orders/{number}/order.csv": Permission.VIEW,
+    "GET /orders/{number}/order.xlsx": Permission.VIEW,
     "GET /orders/{number}/order.850": Permission.VIEW,
     # pages: refill runs
     "GET /refills": Permission.VIEW,

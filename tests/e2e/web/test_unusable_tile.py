@@ -14,7 +14,8 @@ from datetime import date
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import select, update
+from tests.conftest import NOW
 
 from rxsupply.adapters import tables
 from rxsupply.entrypoints.app import create_app
@@ -35,6 +36,24 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
         conn.execute(
             update(lot).where(lot.c.lot_number == "ON2502B").values(expiry=date(2026, 11, 19))
         )
+        places = dict(conn.execute(select(tables.location.c.code, tables.location.c.id)).all())
+        items = dict(conn.execute(select(tables.item.c.code, tables.item.c.id)).all())
+        for place, code, top in (
+            ("MAIN-STORE", "MORPH2INJ", 100),  # stocked, its only lot recalled: at zero
+            ("MAIN-STORE", "ONDA4INJ", 50),  # stocked and usable
+            ("ED-ADC1-P01", "APAP325TAB", 10),  # stocked, none there: at zero
+            ("ICU-ADC1-P03", "ONDA4INJ", 0),  # none there, but do-not-stock (max 0)
+        ):
+            conn.execute(
+                tables.stock_level.insert().values(
+                    location_id=places[place],
+                    item_id=items[code],
+                    min_level=0,
+                    max_level=top,
+                    updated_at=NOW,
+                    updated_by="tests",
+                )
+            )
     yield create_app(engine)
     engine.dispose()
 
@@ -86,10 +105,16 @@ def test_the_tile_and_the_json_endpoint_show_the_same_totals(manager: TestClient
     assert figure(html, "unusable-value") == f"${totals['value']}"
 
 
-def test_an_item_whose_only_stock_is_recalled_is_at_zero(manager: TestClient) -> None:
+def test_items_at_zero_are_stocked_item_locations_without_usable_stock_vital_first(
+    manager: TestClient,
+) -> None:
     html = manager.get("/").text
 
-    assert figure(html, "zero") == "1"
+    assert figure(html, "zero") == "2"
+    assert re.findall(r'<li data-item="([^"]+)" data-location="([^"]+)"', html) == [
+        ("MORPH2INJ", "MAIN-STORE"),  # vital first, though "acetaminophen" sorts before it
+        ("APAP325TAB", "ED-ADC1-P01"),
+    ]
     assert '<a href="/items/MORPH2INJ">morphine 2 mg/mL 1 mL syringe</a>' in html
 
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, select, update
 from tests.conftest import NOW
 
 from rxsupply.adapters import queries
@@ -33,6 +33,7 @@ class Builder:
 
     conn: Connection
     ids: dict[str, int] = field(default_factory=dict)
+    parents: dict[str, str | None] = field(default_factory=dict)
 
     def add(self, table: Any, key: str, **values: Any) -> int:
         inserted = self.conn.execute(table.insert().values(**values)).inserted_primary_key
@@ -49,6 +50,14 @@ class Builder:
             kind=kind,
             parent_id=self.ids[parent] if parent else None,
         )
+        here, above = self.ids[code], parent
+        self.conn.execute(t.location_path.insert().values(location_id=here, ancestor_id=here))
+        while above is not None:  # the tree's closure, as the location repository keeps it
+            self.conn.execute(
+                t.location_path.insert().values(location_id=here, ancestor_id=self.ids[above])
+            )
+            above = self.parents.get(above)
+        self.parents[code] = parent
 
     def item(self, code: str, name: str, ndc: str, size: int, cost: str | None) -> None:
         parsed = NDC.parse(ndc)
@@ -335,14 +344,37 @@ def test_nothing_unusable_gives_zero_totals(engine: Engine) -> None:
     assert found["by_why"] == []
 
 
-def test_an_item_whose_only_stock_is_unusable_is_at_zero(hospital: Engine) -> None:
+def test_a_stocked_item_whose_only_stock_is_unusable_is_at_zero_vital_first(
+    hospital: Engine,
+) -> None:
+    with hospital.begin() as conn:
+        ids = dict(conn.execute(select(t.location.c.code, t.location.c.id)).all())
+        items = dict(conn.execute(select(t.item.c.code, t.item.c.id)).all())
+        conn.execute(update(t.item).where(t.item.c.code == "NALOX04").values(criticality="vital"))
+        for place, code, top in (
+            ("STORE", "GAUZE", 10),  # expired only
+            ("STORE", "HEP5K", 10),  # its lot recalled
+            ("ADC-P2", "MORPH2INJ", 5),  # quarantined lot
+            ("STORE", "NALOX04", 10),  # every unit in a suspect package; vital
+            ("STORE", "ONDA4INJ", 300),  # usable stock: not at zero
+            ("ADC-P1", "APAP325TAB", 0),  # none there, but do-not-stock
+        ):  # KETA50 is never stocked: not listed
+            conn.execute(
+                t.stock_level.insert().values(
+                    location_id=ids[place],
+                    item_id=items[code],
+                    min_level=0,
+                    max_level=top,
+                    updated_at=NOW,
+                )
+            )
+
     with hospital.connect() as conn:
         zero = queries.items_at_zero(conn, today=TODAY)
 
-    assert [z["code"] for z in zero] == [
-        "GAUZE",  # expired only
-        "HEP5K",  # its lot recalled
-        "KETA50",  # never stocked
-        "MORPH2INJ",  # quarantined lot
-        "NALOX04",  # every unit in a suspect package
+    assert [(z["code"], z["location"], z["criticality"]) for z in zero] == [
+        ("NALOX04", "STORE", "vital"),
+        ("GAUZE", "STORE", "essential"),
+        ("HEP5K", "STORE", "essential"),
+        ("MORPH2INJ", "ADC-P2", "essential"),
     ]

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from rxsupply.adapters import tables as t
-from rxsupply.adapters.queries.unusable import usable_line
+from rxsupply.adapters.queries.kpi import stock_outs
 
 
 def summary(conn: Connection) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def _value_by_location(conn: Connection) -> list[dict[str, Any]]:
         .where(oh.c.quantity > 0)
     )
     totals: dict[str, dict[str, Any]] = {}
-    for code, name, kind, pcode, pname, pkind, qty, cost, size in conn.execute(q):
+    for code, name, kind, pcode, pname, pkind, qty, cost, size in conn.execute(q).all():
         if kind == "pocket" and pcode is not None:
             code, name, kind = pcode, pname, pkind
         row = totals.setdefault(
@@ -155,24 +155,11 @@ def turns(conn: Connection, *, since: datetime, until: datetime) -> dict[str, An
 
 
 def items_at_zero(conn: Connection, *, today: date) -> list[dict[str, Any]]:
-    """Items with no usable stock anywhere on ``today``, by name: an item whose only units are
-    expired, blocked (quarantined, recalled, suspect lots or sealed packages) or in a quarantine
-    location is at zero (see :func:`rxsupply.adapters.queries.unusable.usable_line`)."""
-    it, ip, oh, lo, loc = t.item, t.item_product, t.on_hand, t.lot, t.location
-    stocked = (
-        select(ip.c.item_id)
-        .join(oh, oh.c.product_id == ip.c.product_id)
-        .join(lo, lo.c.id == oh.c.lot_id)
-        .join(loc, loc.c.id == oh.c.location_id)
-        .where(usable_line(today))
-        .distinct()
-    )
-    q = (
-        select(it.c.code, it.c.name, it.c.criticality)
-        .where(it.c.id.not_in(stocked))
-        .order_by(it.c.name)
-    )
-    return [{"code": r[0], "name": r[1], "criticality": r[2]} for r in conn.execute(q)]
+    """Stocked item-locations (a max level above 0) with no usable unit there on ``today``,
+    vital items first: see :func:`rxsupply.adapters.queries.kpi.stock_outs`. An item whose
+    only units are expired, blocked or in quarantine is at zero; an item nobody stocks is
+    not listed."""
+    return stock_outs(conn, today=today)
 
 
 def daily_usage(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadata
 from rxsupply.adapters.tables.counting import stock_count, stock_count_line
+from rxsupply.adapters.tables.kpi import kpi_product_day, kpi_stock_day
 from rxsupply.adapters.tables.ledger import (
     external_ref,
     item,
@@ -70,6 +71,8 @@ __all__ = [
     "interface_message",
     "item",
     "item_product",
+    "kpi_product_day",
+    "kpi_stock_day",
     "location",
     "location_path",
     "lot",

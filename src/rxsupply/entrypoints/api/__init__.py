@@ -7,6 +7,7 @@ from rxsupply.entrypoints.api import (
     corrections,
     counts,
     health,
+    kpi,
     movements,
     picking,
     planning_routes,
@@ -34,6 +35,7 @@ ROUTERS = (
     shipping.router,
     transfers.router,
     counts.router,
+    kpi.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -22,6 +22,7 @@ from rxsupply.entrypoints.cli import refills
 from rxsupply.entrypoints.cli import shipping
 from rxsupply.entrypoints.cli import putaway, transfers, repackaging
 from rxsupply.entrypoints.cli import counts, controlled
+from rxsupply.entrypoints.cli import kpi
 
 # isort: on
 
@@ -46,6 +47,7 @@ COMMAND_GROUPS = (
     repackaging,
     counts,
     controlled,
+    kpi,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -22,6 +22,7 @@ from rxsupply.domain.fields import parse_date
 from rxsupply.domain.users import Role
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, engine, err, local_day, out
+from rxsupply.entrypoints.kpi import fold
 from rxsupply.errors import RxSupplyError
 from rxsupply.services import users
 from rxsupply.services.demo import build_demo
@@ -70,6 +71,8 @@ def demo(
                 days=days,
                 progress=say,
             )
+        say("daily summaries for the key figures")
+        fold(eng, zone=clock.zone, always=True)
     analyze(eng)
     logins = _demo_users(eng, user)
     with eng.connect() as conn:

@@ -31,6 +31,7 @@ def serve(
     import uvicorn
 
     from rxsupply.entrypoints.app import create_app
+    from rxsupply.entrypoints.kpi import warm_up
 
     if processes > 1:
         from rxsupply.entrypoints.processes import serve_processes
@@ -45,6 +46,7 @@ def serve(
         anyio.to_thread.current_default_thread_limiter().total_tokens = workers
 
     web = create_app(engine())
+    warm_up(engine())  # the first dashboard after a start as fast as the next
     web.router.on_startup.append(more_threads)
     err.print(f"rxsupply on http://{host}:{port}  (API docs at /docs)")
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -1,4 +1,5 @@
-"""Reading pages: dashboard, stock browser, item, locations, ledger and audit trail.
+"""Reading pages: stock browser, item, locations and ledger (the dashboard is in
+:mod:`.dashboard`, the audit trail in :mod:`.audit`).
 
 Each calls the same query functions as the JSON endpoint that shows the same data.
 """
@@ -20,12 +21,10 @@ from rxsupply.adapters import planning_queries, queries
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
-from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web import charts
 from rxsupply.entrypoints.web.rendering import (
-    EXPIRY_DAYS,
     formats_of,
     page_route,
     pager,
@@ -37,7 +36,6 @@ from rxsupply.services.references import find_product
 
 router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
-Auditor = Annotated[Caller, Depends(REQUIRES[Permission.VIEW_AUDIT])]
 STOCK_PAGE = 50
 LIST_PAGE = 100
 USAGE_DAYS = 730
@@ -52,38 +50,6 @@ def stocking_locations(engine: Engine) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = queries.location_rows(conn, limit=100_000)
     return [r for r in rows if r["kind"] in ("storeroom", "satellite", "adc")]
-
-
-# --- dashboard ---------------------------------------------------------------------------
-
-
-@router.get("/", **page_route(Permission.VIEW))
-def dashboard(request: Request, who: Viewer, engine: EngineDep) -> Response:
-    today = formats_of(request).today()
-    until = clock.now()
-    with engine.connect() as conn:
-        by_location = queries.value_by_location(conn)
-        turns = queries.turns(conn, since=until - timedelta(days=365), until=until)
-        zero = queries.items_at_zero(conn, today=today)
-        unusable = queries.unusable_totals(conn, today=today)
-        expiring = queries.stock_rows(
-            conn,
-            queries.StockFilter(expiring_before=today + timedelta(days=EXPIRY_DAYS), limit=500),
-        )
-    expiring.sort(key=lambda r: (r["expiry"] or "", r["item"] or "", r["location"]))
-    return render(
-        request,
-        "dashboard.html",
-        who,
-        title="Dashboard",
-        charts=True,
-        by_location=by_location,
-        value_chart=charts.value_by_location(by_location) if by_location else None,
-        turns=turns,
-        zero=zero,
-        unusable=unusable,
-        expiring=expiring,
-    )
 
 
 # --- stock -------------------------------------------------------------------------------
@@ -306,7 +272,7 @@ def location_page(request: Request, code: str, who: Viewer, engine: EngineDep) -
     )
 
 
-# --- ledger and audit --------------------------------------------------------------------
+# --- ledger --------------------------------------------------------------------------
 
 
 @router.get("/ledger", **page_route(Permission.VIEW))
@@ -348,35 +314,5 @@ def ledger(
         rows=rows[:LIST_PAGE],
         params=params,
         error=error,
-        pages=pager(params, offset=start, limit=LIST_PAGE, more=len(rows) > LIST_PAGE),
-    )
-
-
-@router.get("/audit", **page_route(Permission.VIEW_AUDIT))
-def audit(
-    request: Request,
-    who: Auditor,
-    engine: EngineDep,
-    user: str = "",
-    action: str = "",
-    offset: str = "0",
-) -> Response:
-    start = offset_of(offset)
-    with engine.connect() as conn:
-        rows = queries.audit_rows(
-            conn,
-            user=user.strip() or None,
-            action=action.strip() or None,
-            limit=LIST_PAGE + 1,
-            offset=start,
-        )
-    params = {"user": user, "action": action}
-    return render(
-        request,
-        "audit.html",
-        who,
-        title="Audit trail",
-        rows=rows[:LIST_PAGE],
-        params=params,
         pages=pager(params, offset=start, limit=LIST_PAGE, more=len(rows) > LIST_PAGE),
     )

@@ -43,21 +43,98 @@ def _html(data: list[dict[str, Any]], layout: dict[str, Any], div_id: str, heigh
     return Markup(html)  # plotly's own output; the data inside is JSON-encoded by plotly
 
 
-def value_by_location(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-value") -> Markup:
-    """Bars of on-hand value (dollars) per location."""
-    bar = {
+def _labelled_bars(
+    names: Sequence[str],
+    values: Sequence[float],
+    labels: Sequence[str],
+    *,
+    hover: str,
+    customdata: Sequence[Any] | None = None,
+) -> dict[str, Any]:
+    """Horizontal bars, each labelled with its value (text outside the bar, never clipped),
+    the first name at the top."""
+    return {
         "type": "bar",
-        "x": [r["location"] for r in rows],
-        "y": [float(r["value"]) for r in rows],
-        "customdata": [r["name"] for r in rows],
+        "orientation": "h",
+        "y": list(names),
+        "x": list(values),
+        "text": list(labels),
+        "textposition": "outside",
+        "cliponaxis": False,
+        "customdata": list(customdata) if customdata is not None else list(names),
         "marker": {"color": _ACCENT},
-        "hovertemplate": "%{x}<br>%{customdata}<br>$%{y:,.2f}<extra></extra>",
+        "hovertemplate": hover,
     }
-    layout = {
-        "yaxis": {"title": {"text": "On-hand value"}, "tickprefix": "$", "tickformat": ",.0f"},
-        "xaxis": {"automargin": True},
+
+
+def _bar_layout(values: Sequence[float], *, title: str, prefix: str = "") -> dict[str, Any]:
+    """Room to the right of the longest bar for its label, names in a margin that grows with
+    them, and nothing wider than the panel (the figure resizes with it: responsive)."""
+    top = max([v for v in values if v is not None] or [0.0])
+    return {
+        "autosize": True,
+        "margin": {"l": 16, "r": 24, "t": 16, "b": 48},
+        "xaxis": {
+            "title": {"text": title},
+            "tickprefix": prefix,
+            "tickformat": ",.0f" if prefix else ",.1f",
+            "range": [0, top * 1.25 if top > 0 else 1],
+            "automargin": True,
+        },
+        "yaxis": {"autorange": "reversed", "automargin": True, "type": "category"},
+        "uniformtext": {"minsize": 10, "mode": "show"},
     }
-    return _html([bar], layout, div_id, 320)
+
+
+def _height(bars: int) -> int:
+    return max(180, 70 + 22 * bars)
+
+
+def _dollars(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def value_by_location(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-value") -> Markup:
+    """Bars of on-hand value (dollars) per location, each labelled with its value."""
+    values = [float(r["value"]) for r in rows]
+    bar = _labelled_bars(
+        [r["location"] for r in rows],
+        values,
+        [_dollars(v) for v in values],
+        customdata=[r["name"] for r in rows],
+        hover="%{y}<br>%{customdata}<br>$%{x:,.2f}<extra></extra>",
+    )
+    layout = _bar_layout(values, title="On-hand value", prefix="$")
+    return _html([bar], layout, div_id, _height(len(rows)))
+
+
+def value_by_class(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-class") -> Markup:
+    """Bars of on-hand value per ABC class, each labelled with its value."""
+    values = [float(r["value"]) for r in rows]
+    bar = _labelled_bars(
+        [str(r["class"]) for r in rows],
+        values,
+        [_dollars(v) for v in values],
+        customdata=[r["units"] for r in rows],
+        hover="class %{y}<br>$%{x:,.2f}<br>%{customdata:,} units<extra></extra>",
+    )
+    layout = _bar_layout(values, title="On-hand value", prefix="$")
+    return _html([bar], layout, div_id, _height(len(rows)))
+
+
+def vend_to_fill(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-vend") -> Markup:
+    """Dispenses per refill per cabinet, each bar labelled with its ratio."""
+    shown = [r for r in rows if r["ratio"] is not None]
+    values = [float(r["ratio"]) for r in shown]
+    bar = _labelled_bars(
+        [r["cabinet"] for r in shown],
+        values,
+        [f"{v:,.1f}" for v in values],
+        customdata=[f"{r['dispenses']:,} dispenses, {r['refills']:,} refills" for r in shown],
+        hover="%{y}<br>%{x:.2f} dispenses per refill<br>%{customdata}<extra></extra>",
+    )
+    layout = _bar_layout(values, title="Dispenses per refill")
+    return _html([bar], layout, div_id, _height(len(shown)))
 
 
 def daily_usage(
@@ -92,6 +169,9 @@ def pocket_fill(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-pockets"
         "name": "Capacity",
         "y": names,
         "x": [r["capacity"] or 0 for r in rows],
+        "text": [f"{r['on_hand']:,} / {r['capacity'] or 0:,}" for r in rows],
+        "textposition": "outside",
+        "cliponaxis": False,
         "marker": {"color": _PALE},
         "hovertemplate": "%{y}: capacity %{x:,}<extra></extra>",
     }
@@ -107,8 +187,16 @@ def pocket_fill(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-pockets"
     layout = {
         "barmode": "overlay",
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "margin": {"l": 64, "r": 16, "t": 36, "b": 48},
-        "xaxis": {"title": {"text": "Units"}, "tickformat": ",d"},
+        "margin": {"l": 64, "r": 24, "t": 36, "b": 48},
+        "autosize": True,
+        "xaxis": {
+            "title": {"text": "Units"},
+            "tickformat": ",d",
+            "range": [
+                0,
+                1.3 * max([r["capacity"] or 0 for r in rows] + [r["on_hand"] for r in rows] + [1]),
+            ],
+        },
         "yaxis": {"autorange": "reversed", "automargin": True},
     }
     return _html([capacity, stock], layout, div_id, max(200, 90 + 34 * len(rows)))
@@ -229,3 +317,9 @@ def service_curve(points: Sequence[dict[str, Any]], *, div_id: str = "chart-serv
         "legend": {"orientation": "h"},
     }
     return _html(traces, layout, div_id, 360)
+
+
+def warm() -> None:
+    """Draw a one-bar chart once, so plotly loads its figure validators when the app starts
+    (about 0.2 s) rather than on the first page with a chart."""
+    value_by_class([{"class": "A", "units": 1, "value": "1.00"}], div_id="warm-up")

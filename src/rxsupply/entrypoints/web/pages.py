@@ -1,7 +1,8 @@
 """The web UI's wiring: page routers, static files, and HTML answers to errors.
 
 Static files (the UI's CSS and JavaScript, and plotly.min.js from the installed plotly package)
-are a public StaticFiles mount at ``/static``: no CDN, nothing to build.
+are a public mount at ``/static``: no CDN, nothing to build; gzip-compressed, with versioned
+URLs cached for a year (:mod:`.static_files`).
 
 Pages live beside the JSON API in one app. A page request (not under ``/api``, accepting
 ``text/html``) that is not signed in is sent to ``/login?next=...``; one the user's role does not
@@ -12,6 +13,7 @@ API's RFC 9457 problem responses.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import quote
@@ -19,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
-from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -29,9 +30,12 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.http import problems
 from rxsupply.entrypoints.http.security import COOKIE, Caller
 from rxsupply.entrypoints.web import (
+    audit,
     browsing,
     cabinet,
+    charts,
     counts,
+    dashboard,
     movements,
     orders,
     planning,
@@ -46,6 +50,7 @@ from rxsupply.entrypoints.web.rendering import (
     make_templates,
     render,
 )
+from rxsupply.entrypoints.web.static_files import CachedStaticFiles, StaticVersions
 from rxsupply.errors import AuthenticationFailed, PermissionDenied, RxSupplyError
 
 STATIC = Path(__file__).parent / "static"
@@ -61,7 +66,9 @@ def install(app: FastAPI) -> None:
     app.state.web_formats = Formats(zone)
     for router in (
         signin.router,
+        dashboard.router,
         browsing.router,
+        audit.router,
         receiving.router,
         movements.router,
         planning.router,
@@ -72,7 +79,10 @@ def install(app: FastAPI) -> None:
         counts.router,
     ):
         app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")
+    app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")
+    versions = StaticVersions([STATIC, Path(str(files(PLOTLY_DATA[0]) / PLOTLY_DATA[1]))])
+    app.state.web_templates.env.globals["static_url"] = versions.url
+    charts.warm()
     _install_error_pages(app)
 
 

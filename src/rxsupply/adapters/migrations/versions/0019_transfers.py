@@ -1,7 +1,7 @@
 """transfers
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-05 23:00:00
 
 Transfers between locations (``transfer``: requested, picked, in transit, received,
@@ -17,7 +17,7 @@ from alembic import op
 import rxsupply.adapters.tables
 
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
