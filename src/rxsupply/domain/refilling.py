@@ -5,11 +5,14 @@ max from its facility's storeroom, earliest expiry first) and saved, so the list
 printed is the list that is confirmed. Its lines are grouped by cabinet, the cabinets in the
 order of the run's **route** (the cabinets named when it was started, else by code). At the
 pocket, each package is confirmed by scanning it: the scan must be the product and lot the line
-names (a different lot is refused: the line says which to take), and it posts that package's
-units (or the units the technician says, for an opened package), never more than the line has
-left, as a ledger refill from the storeroom to the pocket. A run is **open** until it is
-**completed** (lines left short are recorded as short, with the units) or **cancelled** (only
-before anything was confirmed: what was refilled stays on the books and is completed instead).
+names (a different lot is refused: the line says which to take), and it counts that package's
+units (or the units the technician says, for an opened package), never more than the line
+holds. The cabinet may report the same refill (its own refill transaction): the two are two
+witnesses of one event, so a line posts, as a ledger refill from the storeroom to the pocket,
+the larger of what was scanned and what the cabinet reported, never their sum. A run is
+**open** until it is **completed** (what its lines still lack stays on them) or **cancelled**
+(only before anything was confirmed: what was refilled stays on the books and is completed
+instead).
 """
 
 from __future__ import annotations
@@ -45,7 +48,9 @@ class RefillLine:
     quantity: int
     short: int = 0
     remove: int = 0
-    confirmed: int = 0
+    confirmed: int = 0  # units posted: the larger of scanned and reported
+    scanned: int = 0  # units confirmed by scanning at the pocket
+    reported: int = 0  # units the cabinet reported refilled
     confirmed_by: str = ""
     confirmed_at: datetime | None = None
     id: int | None = None
@@ -55,16 +60,25 @@ class RefillLine:
         """Units still to put in the pocket."""
         return max(self.quantity - self.confirmed, 0)
 
-    def take(self, units: int) -> int:
-        """The units one confirmation posts: what was scanned, never more than is left."""
+    def scan(self, units: int) -> tuple[int, int]:
+        """A package scanned at the pocket: the units it counts on the line (never more than
+        the line holds) and the units to post (none when the cabinet reported them first)."""
         if units <= 0:
             raise InvalidValue("units", "confirm at least one unit", str(units))
-        if self.left == 0:
+        if self.scanned >= self.quantity:
             raise InvalidValue(
                 "scan",
                 f"line {self.line_number} ({self.pocket}, lot {self.lot}) is already filled",
             )
-        return min(units, self.left)
+        counted = min(units, self.quantity - self.scanned)
+        return counted, max(self.scanned + counted, self.reported) - self.confirmed
+
+    def report(self, units: int) -> tuple[int, int]:
+        """A refill the cabinet reported for this line: the units the line takes (what it
+        holds that the cabinet has not reported yet) and of them the units to post (none for
+        units already scanned in)."""
+        on_line = min(units, max(self.quantity - self.reported, 0))
+        return on_line, max(self.scanned, self.reported + on_line) - self.confirmed
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -78,6 +92,8 @@ class RefillLine:
             "expiry": self.expiry.isoformat() if self.expiry else None,
             "quantity": self.quantity,
             "confirmed": self.confirmed,
+            "scanned": self.scanned,
+            "reported": self.reported,
             "left": self.left,
             "short": self.short,
             "remove": self.remove,

@@ -12,12 +12,13 @@ in the future) answers ``AE`` with the transaction and field at fault, and nothi
 message is posted; a resend after the fix is posted.
 
 A **refill** reported by the cabinet is posted as a ledger refill from the facility's
-storeroom into the pocket; when an open refill run has a line for that pocket and product (and
-lot, when the cabinet names one), it is that line's package: taken from the line's storeroom
-and lot, and counted on the line, so a run confirmed at the cabinet is not posted twice. A
-**count** compares the units counted with the pocket's units on record (after the message's
-other transactions); a difference is recorded as a discrepancy to resolve (the pharmacy
-counts, then corrects the on-hand with a count variance), never posted by itself.
+storeroom into the pocket; when a refill run has a line for that pocket and product (and lot,
+when the cabinet names one), it is that line's package: taken from the line's storeroom and
+lot, and counted on the line, so a refill both scanned on the run and reported by the cabinet
+is posted once. A **count** compares the units counted with the pocket's units on record at
+its place in the message (after the transactions before it); a difference is recorded as a
+discrepancy to resolve (the pharmacy counts, then corrects the on-hand with a count
+variance), never posted by itself.
 """
 
 from __future__ import annotations
@@ -87,43 +88,69 @@ def record_cabinet_message(
             sender=message.sender,
             duplicate=True,
         )
-    moving = [t for t in message.transactions if t.kind is not TransactionKind.COUNT]
-    counts = [t for t in message.transactions if t.kind is TransactionKind.COUNT]
-    runs = OpenRunLines(uow) if any(t.kind is TransactionKind.REFILL for t in moving) else None
-    commands: list[Dispense | Move] = []
-    for t in moving:
+    runs = (
+        OpenRunLines(uow, clock=clock)
+        if any(t.kind is TransactionKind.REFILL for t in message.transactions)
+        else None
+    )
+    batch: list[tuple[CabinetTransaction, Dispense | Move]] = []
+    results: list[Posted] = []
+    found: list[Discrepancy] = []
+    moving = counts = agree = covered = 0
+
+    def flush() -> CabinetAnswer | None:
+        """Post the transactions read so far (a count or a refill reads what they did)."""
+        answers = post(uow, [c for _, c in batch], clock=clock, limits=limits, commit=False)
+        for (t, _), result in zip(batch, answers, strict=True):
+            if isinstance(result, RxSupplyError):
+                return _refused(uow, message, t, result, clock=clock, receiver=receiver)
+            assert isinstance(result, Posted)
+            results.append(result)
+        batch.clear()
+        return None
+
+    for t in message.transactions:
         try:
-            commands.append(
-                refill_command(uow, t, _external_id(message, t), runs)
-                if runs is not None and t.kind is TransactionKind.REFILL
-                else _command(message, t)
-            )
+            if t.kind is TransactionKind.COUNT or (t.kind is TransactionKind.REFILL and batch):
+                refused = flush()
+                if refused is not None:
+                    return refused
+            if t.kind is TransactionKind.COUNT:
+                counts += 1
+                differs = count_discrepancy(uow, t, _external_id(message, t), clock=clock)
+                agree += differs is None
+                found.extend([differs] if differs is not None else [])
+                continue
+            moving += 1
+            if runs is not None and t.kind is TransactionKind.REFILL:
+                command, shortfall = refill_command(
+                    uow, t, _external_id(message, t), runs, clock=clock
+                )
+                found.extend([shortfall] if shortfall is not None else [])
+                if command is None:
+                    covered += 1
+                    continue
+                batch.append((t, command))
+            else:
+                batch.append((t, _command(message, t)))
         except RxSupplyError as exc:
             return _refused(uow, message, t, exc, clock=clock, receiver=receiver)
-    results = post(uow, commands, clock=clock, limits=limits, commit=False)
-    for transaction, result in zip(moving, results, strict=True):
-        if isinstance(result, RxSupplyError):
-            return _refused(uow, message, transaction, result, clock=clock, receiver=receiver)
+    refused = flush()
+    if refused is not None:
+        return refused
     if runs is not None:
-        runs.confirm(clock=clock)
-    differ: list[Discrepancy] = []
-    for t in counts:
-        try:
-            found_here = count_discrepancy(uow, t, _external_id(message, t), clock=clock)
-        except RxSupplyError as exc:
-            return _refused(uow, message, t, exc, clock=clock, receiver=receiver)
-        if found_here is not None:
-            differ.append(found_here)
-    if differ:
-        uow.discrepancies.add_many(differ, now=clock.now())
-    posted = [r for r in results if isinstance(r, Posted)]
-    fresh = [r for r in posted if not r.duplicate]
-    found = [d for r in fresh for d in r.discrepancies] + differ
-    text = f"posted {len(fresh)} of {len(commands)} transactions"
-    if len(fresh) < len(commands):
-        text += f" ({len(commands) - len(fresh)} posted before)"
+        runs.record(clock=clock)
+    fresh = [r for r in results if not r.duplicate]
+    if found:  # what the counts and refill reports found (the ledger records its own)
+        uow.discrepancies.add_many(found, now=clock.now())
+    found = [d for r in fresh for d in r.discrepancies] + found
+    text = f"posted {len(fresh)} of {moving} transactions"
+    if len(fresh) + covered < moving:
+        text += f" ({moving - len(fresh) - covered} posted before)"
+    if covered:
+        text += f"; {covered} refills already scanned in on a refill run"
     if counts:
-        text += f"; {len(counts) - len(differ)} of {len(counts)} counts agree"
+        text += f"; {agree} of {counts} counts agree"
     if found:
         text += "; to resolve: " + "; ".join(d.why() for d in found)
     answer = CabinetAnswer(

@@ -24,7 +24,7 @@ def change_order_line(
     require_user(user)
     if packages < 0 or packages > MAX_PACKAGES:
         raise InvalidValue("packages", "a whole number of packages from 0 (0 removes the line)")
-    found = get_order(uow, order)
+    found = get_order(uow, order, lock=True)
     if found.status is not OrderStatus.DRAFT:
         raise OrderRefused(f"order {found.number} is {found.status.value}: only a draft changes")
     current = next((ln for ln in found.lines if ln.line_number == line), None)

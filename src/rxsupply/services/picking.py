@@ -12,6 +12,7 @@ cannot fill shows what it can give and what is short.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
@@ -44,21 +45,34 @@ class PickLine:
 
 
 def refill_pick_list(
-    uow: UnitOfWork, *, clock: Clock, cabinet: str | None = None
+    uow: UnitOfWork,
+    *,
+    clock: Clock,
+    cabinet: str | None = None,
+    cabinets: Sequence[str] = (),
 ) -> list[PickLine]:
-    """The pick list of the pockets at or below their min, in pocket order."""
+    """The pick list of the pockets at or below their min (of one ``cabinet``, of the
+    ``cabinets`` named, in that order, or of all), in pocket order: one allocation over all of
+    them, so two cabinets are never given the same storeroom units."""
     everything = uow.locations.all()
     by_id = {loc.id: loc for loc in everything}
-    if cabinet is not None and not any(loc.code == cabinet for loc in everything):
-        raise NotFound("location", cabinet)
+    route = list(cabinets) + ([cabinet] if cabinet is not None else [])
+    codes = {loc.code for loc in everything}
+    for code in route:
+        if code not in codes:
+            raise NotFound("location", code)
+    order = {code: n for n, code in enumerate(route)}
     levels = {(lv.location_id, lv.item_id): lv for lv in uow.stock_levels.all()}
     pockets = [
         loc
         for loc in everything
         if loc.kind is LocationKind.POCKET
         and loc.item_code
-        and (cabinet is None or _parent_code(loc, by_id) == cabinet)
+        and _parent_kind(loc, by_id) is LocationKind.ADC  # a storeroom's bins are not refilled
+        and (not route or _parent_code(loc, by_id) in order)
     ]
+    if route:
+        pockets.sort(key=lambda p: (order[_parent_code(p, by_id) or ""], p.code))
     items = uow.items.get_many({p.item_code for p in pockets if p.item_code})
     stores = {loc.parent_id: loc for loc in everything if loc.kind is LocationKind.STOREROOM}
     wanted: list[tuple[Location, Location, int, int]] = []  # pocket, store, item id, max
@@ -141,6 +155,11 @@ def refill_pick_list(
 def _parent_code(loc: Location, by_id: dict[int | None, Location]) -> str | None:
     parent = by_id.get(loc.parent_id)
     return parent.code if parent else None
+
+
+def _parent_kind(loc: Location, by_id: dict[int | None, Location]) -> LocationKind | None:
+    parent = by_id.get(loc.parent_id)
+    return parent.kind if parent else None
 
 
 def _facility_id(loc: Location, by_id: dict[int | None, Location]) -> int | None:

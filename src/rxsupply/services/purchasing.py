@@ -179,10 +179,12 @@ def _quoting(offers: list[Offer], best: Offer, today: date) -> str:
     return min(quotes, key=lambda o: o.price).wholesaler if quotes else ""
 
 
-def get_order(uow: UnitOfWork, order: str) -> PurchaseOrder:
-    """An order by its number (``PO000012``) or id."""
-    order_id = uow.orders.find(order) if not order.isdigit() else int(order)
-    found = uow.orders.get(order_id) if order_id is not None else None
+def get_order(uow: UnitOfWork, order: str, *, lock: bool = False) -> PurchaseOrder:
+    """An order by its number (``PO000012``) or id; with ``lock``, its row is locked until
+    the transaction ends (a change to a draft and its approval take turns)."""
+    digits = order.isascii() and order.isdigit() and len(order) <= 9
+    order_id = int(order) if digits else uow.orders.find(order)
+    found = uow.orders.get(order_id, lock=lock) if order_id is not None else None
     if found is None:
         raise NotFound("purchase order", order)
     return found
@@ -201,7 +203,7 @@ def set_dea_form_number(
     draft)."""
     require_user(user)
     value = check_dea_form_number(number)
-    found = get_order(uow, order)
+    found = get_order(uow, order, lock=True)
     if found.status is not OrderStatus.DRAFT:
         raise OrderRefused(f"order {found.number} is {found.status.value}: it is not a draft")
     target = next((ln for ln in found.lines if ln.line_number == line), None)
@@ -241,7 +243,7 @@ def add_order_line(
     require_user(user)
     if packages <= 0 or packages > 1_000_000:
         raise InvalidValue("packages", "must be a whole number of packages from 1", packages)
-    found = get_order(uow, order)
+    found = get_order(uow, order, lock=True)
     if found.status is not OrderStatus.DRAFT:
         raise OrderRefused(f"order {found.number} is {found.status.value}: lines go on a draft")
     resolved = resolve_products(uow, [product]).get(product)
@@ -292,7 +294,7 @@ def add_order_line(
 def approve_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> PurchaseOrder:
     """Approve a draft and send it; refused, with every reason, when it cannot go."""
     require_user(user)
-    found = get_order(uow, order)
+    found = get_order(uow, order, lock=True)
     problems = found.problems_before_sending()
     if problems:
         raise OrderRefused(f"order {found.number} was not sent: " + "; ".join(problems))

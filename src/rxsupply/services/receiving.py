@@ -68,7 +68,7 @@ def receive_against_order(
     this receipt found."""
     if packages < 0 or damaged < 0 or packages + damaged == 0:
         raise InvalidValue("packages", "receive at least one package (or record damaged ones)")
-    found = get_order(uow, order)
+    found = get_order(uow, order, lock=True)
     if found.status not in RECEIVABLE:
         raise OrderRefused(
             f"order {found.number} is {found.status.value}: nothing is received against it"

@@ -19,7 +19,7 @@ from rxsupply.domain.refilling import RefillLine, RefillRun, RunStatus
 from rxsupply.errors import InvalidValue, NotFound, RefillRefused, RxSupplyError
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ledger import Move, Posted, post
-from rxsupply.services.picking import PickLine, refill_pick_list
+from rxsupply.services.picking import refill_pick_list
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.references import find_product
 
@@ -42,12 +42,12 @@ def start_refill_run(
             raise NotFound("cabinet", code, "name ADC locations (rxsupply locations)")
     if len(set(cabinets)) != len(cabinets):
         raise InvalidValue("cabinet", "a cabinet is named twice in the route")
-    picked: list[PickLine] = []
-    targets: Sequence[str | None] = list(cabinets) or [None]
-    for target in targets:
-        picked.extend(refill_pick_list(uow, clock=clock, cabinet=target))
+    picked = refill_pick_list(uow, clock=clock, cabinets=cabinets)
     by_id = {loc.id: loc for loc in by_code.values()}
     cabinet_of = {p.pocket: _cabinet(by_code[p.pocket], by_id) for p in picked}
+    # the pockets' rows are locked before the open runs are read: two technicians starting
+    # runs of one cabinet at once take turns, and the second sees the first's run
+    uow.ledger.pocket_units({by_code[p.pocket].id or 0 for p in picked}, lock=True)
     busy = uow.refill_runs.open_cabinets()
     taken = sorted({c for c in cabinet_of.values() if c in busy})
     if taken:
@@ -111,42 +111,48 @@ def confirm_refill(
     limits: LedgerLimits | None = None,
 ) -> tuple[RefillRun, RefillLine, Posted]:
     """Confirm a package of ``product`` (NDC or GTIN) and ``lot`` scanned at ``pocket``: its
-    units (or ``units``, counted from an opened package) posted as a refill from the line's
-    storeroom, never more than the line has left. The run after, its line, and the posting
-    (``duplicate`` when it was sent before)."""
+    units (or ``units``, counted from an opened package), never more than the line holds,
+    posted as a refill from the line's storeroom unless the cabinet reported them already.
+    The run after, its line, and the posting (no movements when nothing was posted;
+    ``duplicate`` when it was sent before)."""
     require_user(user)
     found = _open_run(uow, run, lock=True)
     scanned = find_product(uow, product)
     ndc = str(scanned.ndc)
     line = found.line_for(pocket.strip(), ndc, lot.strip())
-    take = line.take(scanned.package_size if units is None else units)
-    (result,) = post(
-        uow,
-        [
-            Move(
-                user=user,
-                from_location=line.from_location,
-                to_location=line.pocket,
-                product=ndc,
-                lot=line.lot,
-                quantity=take,
-                refill=True,
-                reference=found.number,
-                external_id=ExternalId(
-                    "refill", f"{found.number}:{line.line_number}:{line.confirmed}"
-                ),
-            )
-        ],
-        clock=clock,
-        limits=limits,
-        commit=False,
-    )
-    if isinstance(result, RxSupplyError):
-        uow.rollback()
-        raise result
-    assert isinstance(result, Posted)
+    counted, to_post = line.scan(scanned.package_size if units is None else units)
+    result = Posted(movements=[])
+    if to_post > 0:
+        (answer,) = post(
+            uow,
+            [
+                Move(
+                    user=user,
+                    from_location=line.from_location,
+                    to_location=line.pocket,
+                    product=ndc,
+                    lot=line.lot,
+                    quantity=to_post,
+                    refill=True,
+                    reference=found.number,
+                    external_id=ExternalId(
+                        "refill", f"{found.number}:{line.line_number}:{line.confirmed}"
+                    ),
+                )
+            ],
+            clock=clock,
+            limits=limits,
+            commit=False,
+        )
+        if isinstance(answer, RxSupplyError):
+            uow.rollback()
+            raise answer
+        assert isinstance(answer, Posted)
+        result = answer
     if not result.duplicate:
-        uow.refill_runs.confirm(line.id or 0, units=take, user=user, at=clock.now())
+        uow.refill_runs.progress(
+            line.id or 0, scanned=counted, reported=0, posted=to_post, user=user, at=clock.now()
+        )
     uow.commit()
     after = get_refill_run(uow, found.number)
     return after, next(ln for ln in after.lines if ln.id == line.id), result

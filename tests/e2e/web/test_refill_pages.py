@@ -69,3 +69,27 @@ def test_a_viewer_sees_the_runs_without_their_forms(app: FastAPI) -> None:
 
     assert 'id="refill-runs"' in listing
     assert 'id="start-refill"' not in listing
+
+
+def test_units_that_are_not_a_plain_number_are_refused_with_a_message(app: FastAPI) -> None:
+    room_for_a_run(app.state.engine)
+    with client_for(app, "tech") as tech:
+        started = tech.post(
+            "/refills", data={"csrf_token": csrf_of(tech, "/refills"), "cabinet": CABINET}
+        )
+        page = started.headers["location"]
+        said = [
+            post(
+                tech,
+                f"{page}/scan",
+                page,
+                pocket=POCKET,
+                ndc="98765-401-02",
+                lot="ON2411A",
+                units=units,
+            )
+            for units in ("²", "99999999999999999999", "-1")
+        ]
+        post(tech, f"{page}/cancel", page)
+
+    assert all(s.startswith("Not confirmed: units") for s in said), said

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine, text
-from tests.conftest import CLOCK, TESTER
+from tests.conftest import CLOCK, TESTER, post
 from tests.integration.services.test_safe_stock import ONDANSETRON_10, ONDANSETRON_25, on_hand
 from tests.integration.services.test_safe_stock import set_levels as set_pocket_levels
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.refilling import RefillRun, RunStatus
+from rxsupply.domain.status import StockStatus
 from rxsupply.errors import InvalidValue, NotFound, RefillRefused
-from rxsupply.services import refilling
+from rxsupply.services import ledger, refilling
 
 TRAY = NDC.parse(ONDANSETRON_25).gtin14()
 
@@ -168,3 +169,35 @@ def test_nothing_to_refill_and_unknown_cabinets_are_refused(hospital: Engine) ->
         start(hospital, "MAIN-STORE")
     with SqlUnitOfWork(hospital) as uow, pytest.raises(NotFound, match="refill run"):
         refilling.get_refill_run(uow, "RF999999")
+
+
+def test_a_run_of_two_cabinets_never_gives_both_the_same_storeroom_units(
+    low_pockets: Engine,
+) -> None:
+    post(
+        low_pockets,
+        ledger.SetStatus(
+            user=TESTER,
+            product=ONDANSETRON_25,
+            lot="ON2411A",
+            status=StockStatus.RECALLED,
+            reason="recall",
+        ),
+    )
+    post(
+        low_pockets,
+        ledger.Move(
+            user=TESTER,
+            from_location="MAIN-STORE",
+            to_location="OR-SAT",
+            product=ONDANSETRON_10,
+            quantity=95,
+        ),
+    )
+
+    run = start(low_pockets, "ICU-ADC1", "ED-ADC1")
+
+    assert [(ln.pocket, ln.quantity, ln.short) for ln in run.lines] == [
+        ("ICU-ADC1-P01", 5, 35),
+        ("ED-ADC1-P01", 0, 15),
+    ]

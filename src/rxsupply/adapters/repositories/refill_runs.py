@@ -26,6 +26,8 @@ _LINE_FIELDS = (
     "short",
     "remove",
     "confirmed",
+    "scanned",
+    "reported",
     "confirmed_by",
     "confirmed_at",
 )
@@ -98,12 +100,20 @@ class SqlRefillRuns:
         ).all()
         return {str(cabinet): str(number) for cabinet, number in rows}
 
-    def confirm(self, line_id: int, *, units: int, user: str, at: datetime) -> None:
+    def progress(
+        self, line_id: int, *, scanned: int, reported: int, posted: int, user: str, at: datetime
+    ) -> None:
         rl = t.refill_line
         self.conn.execute(
             update(rl)
             .where(rl.c.id == line_id)
-            .values(confirmed=rl.c.confirmed + units, confirmed_by=user, confirmed_at=at)
+            .values(
+                confirmed=rl.c.confirmed + posted,
+                scanned=rl.c.scanned + scanned,
+                reported=rl.c.reported + reported,
+                confirmed_by=user,
+                confirmed_at=at,
+            )
         )
 
     def close(

@@ -37,6 +37,8 @@ refill_line = Table(
     Column("short", Integer, nullable=False),
     Column("remove", Integer, nullable=False),
     Column("confirmed", Integer, nullable=False, default=0),
+    Column("scanned", Integer, nullable=False, default=0, server_default="0"),
+    Column("reported", Integer, nullable=False, default=0, server_default="0"),
     Column("confirmed_by", String(80), nullable=False, default=""),
     Column("confirmed_at", UTCDateTime, nullable=True),
     Index("ix_refill_line_run", "run_id", "line_number", unique=True),

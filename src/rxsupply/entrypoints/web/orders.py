@@ -114,7 +114,7 @@ def dea(
             purchasing.set_dea_form_number(
                 uow,
                 order=number,
-                line=int(line) if line.isdigit() else 0,
+                line=int(line) if line.isascii() and line.isdigit() and len(line) < 7 else 0,
                 number=dea_form_number,
                 user=who.user.username,
                 clock=clock.current(),
@@ -229,7 +229,7 @@ def receive(
 
 def _count(text: str, name: str) -> int:
     raw = text.strip() or "0"
-    if not raw.isdigit() or len(raw) > 7:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 7:
         raise InvalidValue(name, "a whole number of packages", text[:20])
     return int(raw)
 

@@ -164,6 +164,6 @@ def _units(text: str) -> int | None:
     raw = text.strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 7:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 7:
         raise InvalidValue("units", "a whole number of units", raw[:20])
     return int(raw)

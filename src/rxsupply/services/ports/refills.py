@@ -20,7 +20,12 @@ class RefillRunRepository(Protocol):
         """The cabinets on an open run, each with the run's number."""
         ...
 
-    def confirm(self, line_id: int, *, units: int, user: str, at: datetime) -> None: ...
+    def progress(
+        self, line_id: int, *, scanned: int, reported: int, posted: int, user: str, at: datetime
+    ) -> None:
+        """Add units scanned, reported by the cabinet and posted to a line."""
+        ...
+
     def close(
         self,
         run_id: int,
