@@ -126,5 +126,9 @@ def test_repackage_writes_the_label_and_refuses_a_recalled_lot(
     assert "expiring 2027-05-19" in text.out
     assert "(01)00399999325011(17)270519(10)RP8" in text.out
     assert quarantined.code == 0, quarantined.err
+    assert "RP7: available -> recalled (50 units) repackaged from 98765-3250-1 lot AP2406" in (
+        " ".join(quarantined.out.split())
+    )
+    assert "RP8: available -> recalled (5 units)" in quarantined.out
     assert refused.code == 1 and "recalled" in refused.message
     assert hospital.stock()[("MAIN-STORE", "RP7")] == 50

@@ -15,6 +15,7 @@ from rxsupply.domain.clock import Clock
 from rxsupply.domain.discrepancy import Discrepancy
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.fields import check_text, required_text
+from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.transfer import Transfer, TransferStatus, split_received
 from rxsupply.errors import InvalidMovement, InvalidValue, NotFound, TransferRefused
@@ -64,12 +65,14 @@ def request_transfer(
     item: str | None = None,
     product: str | None = None,
     note: str = "",
+    limits: LedgerLimits | None = None,
 ) -> Transfer:
     """Ask for ``quantity`` units of an item (or one product) to go from one place to
-    another. Nothing moves yet."""
+    another (no more than the ledger's limit for one movement). Nothing moves yet."""
     require_user(user)
     if quantity <= 0:
         raise InvalidValue("quantity", "must be a positive whole number of units", quantity)
+    (limits or LedgerLimits()).quantity(quantity)
     check_text("note", note, limit=500)
     src = _location(uow, "from_location", from_location)
     dst = _location(uow, "to_location", to_location)

@@ -88,3 +88,30 @@ def test_putaway_over_the_api_and_an_auditor_only_reads(pharmacy: Hospital) -> N
     problem(not_allowed, 403)
     assert body["lot"] not in {r["lot"] for r in after}
     assert body["to_bin"] == WALK_BIN
+
+
+@pytest.mark.parametrize("quantity", [-1, 99999999999999999999])
+def test_a_request_for_a_negative_or_huge_quantity_is_refused_and_nothing_is_written(
+    pharmacy: Hospital, quantity: int
+) -> None:
+    tech = pharmacy.token(Role.TECHNICIAN)
+    body = {"from_location": "MAIN-STORE", "to_location": "OR-SAT", "item": "ONDA4INJ"}
+
+    refused = pharmacy.api.post(
+        "/api/transfers/request", token=tech, json=body | {"quantity": quantity}
+    )
+    listed = pharmacy.api.get("/api/transfers", token=tech)
+
+    assert problem(refused, 422)["field"] == "quantity"
+    assert listed.json()["data"] == []
+
+
+@pytest.mark.parametrize("number", ["²", "99999999999999999999"])
+def test_a_transfer_number_that_is_no_id_is_not_found(pharmacy: Hospital, number: str) -> None:
+    tech = pharmacy.token(Role.TECHNICIAN)
+
+    shown = pharmacy.api.get(f"/api/transfers/{number}", token=tech)
+    picked = pharmacy.api.post(f"/api/transfers/{number}/pick", token=tech)
+
+    assert "transfer" in problem(shown, 404)["detail"]
+    assert "transfer" in problem(picked, 404)["detail"]

@@ -66,8 +66,12 @@ def test_a_transfer_from_request_to_a_short_receipt(app: FastAPI, engine: Engine
     assert on_hand(engine, location="MAIN-TRANSIT", ndc="98765-401-02", lot="ON2411A") == 2
 
 
-def test_a_request_with_a_bad_quantity_comes_back_with_the_reason(app: FastAPI) -> None:
+@pytest.mark.parametrize("quantity", ["lots", "²", "-1", "99999999999999999999", "0"])
+def test_a_request_with_a_bad_quantity_comes_back_with_the_reason(
+    app: FastAPI, quantity: str
+) -> None:
     with client_for(app, "tech") as tech:
+        before = tech.get("/transfers").text.count("data-transfer=")
         answer = post(
             tech,
             "/transfers",
@@ -75,10 +79,46 @@ def test_a_request_with_a_bad_quantity_comes_back_with_the_reason(app: FastAPI) 
             from_location="MAIN-STORE",
             to_location="OR-SAT",
             item="ONDA4INJ",
-            quantity="lots",
+            quantity=quantity,
         )
+        after = tech.get("/transfers").text.count("data-transfer=")
 
     assert answer.startswith("Not requested:") and "quantity" in answer
+    assert after == before
+
+
+@pytest.mark.parametrize("number", ["²", "99999999999999999999"])
+def test_a_transfer_page_whose_number_is_no_id_is_not_found(app: FastAPI, number: str) -> None:
+    with client_for(app, "tech") as tech:
+        page = tech.get(f"/transfers/{number}")
+
+    assert page.status_code == 404
+
+
+def test_receiving_a_bad_quantity_comes_back_with_the_reason(app: FastAPI) -> None:
+    with client_for(app, "tech") as tech:
+        requested = tech.post(
+            "/transfers",
+            data={
+                "csrf_token": csrf_of(tech, "/transfers"),
+                "from_location": "MAIN-STORE",
+                "to_location": "OR-SAT",
+                "item": "ONDA4INJ",
+                "quantity": "2",
+            },
+        )
+        page = requested.headers["location"]
+        post(tech, f"{page}/pick", page)
+        post(tech, f"{page}/ship", page)
+        answers = [
+            post(tech, f"{page}/receive", page, quantity=bad)
+            for bad in ("²", "-1", "99999999999999999999")
+        ]
+        shown = tech.get(page).text
+
+    for answer in answers:
+        assert answer.startswith("Not received:") and "quantity" in answer, answer
+    assert 'data-figure="status">in transit<' in shown
 
 
 def test_the_auditor_reads_transfers_but_has_no_forms(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from rxsupply.errors import (
     InsufficientStock,
     InvalidMovement,
     InvalidValue,
+    NotFound,
     TransferRefused,
     UnusableStock,
 )
@@ -236,3 +237,30 @@ def test_a_lot_recalled_in_transit_is_received_into_quarantine_not_the_destinati
     assert units_at(hospital, "MAIN-QUAR", "ON2411A") == 30
     assert units_at(hospital, "OR-SAT", "ON2411A") == 0
     assert units_at(hospital, "MAIN-TRANSIT", "ON2411A") == 0
+
+
+def count_transfers(engine: Engine) -> int:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return len(transfers.list_transfers(uow, limit=1000))
+
+
+@pytest.mark.parametrize(
+    ("quantity", "why"),
+    [(-1, "positive whole number"), (99999999999999999999, "more than 1,000,000 units")],
+)
+def test_a_request_for_a_negative_or_huge_quantity_names_the_field_and_writes_nothing(
+    hospital: Engine, quantity: int, why: str
+) -> None:
+    before = count_transfers(hospital)
+
+    with pytest.raises(InvalidValue, match=why) as refused:
+        request(hospital, quantity=quantity)
+
+    assert refused.value.field == "quantity"
+    assert count_transfers(hospital) == before
+
+
+@pytest.mark.parametrize("number", ["²", "99999999999999999999", "-1"])
+def test_a_transfer_number_that_is_no_id_is_not_found(hospital: Engine, number: str) -> None:
+    with SqlUnitOfWork(hospital, readonly=True) as uow, pytest.raises(NotFound, match="transfer"):
+        transfers.get_transfer(uow, number)

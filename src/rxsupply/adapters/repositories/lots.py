@@ -19,7 +19,7 @@ from rxsupply.adapters.repositories.bulk_sql import (
     upsert,
 )
 from rxsupply.domain.status import StatusNote, StockStatus
-from rxsupply.services.ports import LotRecord, StatusChange
+from rxsupply.services.ports import LotRecord, RepackagedLot, StatusChange
 
 
 def _lots_by_key(conn: Connection) -> Any:
@@ -196,3 +196,35 @@ class SqlLots:
         """Forget lots recorded in this transaction that no command wrote to."""
         for part in chunks(sorted(set(lot_ids))):
             self.conn.execute(delete(t.lot).where(t.lot.c.id.in_(part)))
+
+    def link_source(self, lot_id: int, source_lot_id: int) -> None:
+        """Record the bulk lot a repackaged lot's units came out of."""
+        self.conn.execute(t.lot_source.insert().values(lot_id=lot_id, source_lot_id=source_lot_id))
+
+    def repackaged_from(self, lot_id: int) -> list[RepackagedLot]:
+        """Every lot repackaged from this one, and from those (transitively), nearest first."""
+        lot, src, prod = t.lot, t.lot_source, t.product
+        out: list[RepackagedLot] = []
+        seen = {lot_id}
+        frontier = [lot_id]
+        while frontier:
+            rows = self.conn.execute(
+                select(src.c.source_lot_id, lot, prod.c.ndc)
+                .join(lot, lot.c.id == src.c.lot_id)
+                .join(prod, prod.c.id == lot.c.product_id)
+                .where(src.c.source_lot_id.in_(frontier))
+                .order_by(lot.c.id)
+            ).all()
+            frontier = []
+            for row in rows:
+                if row.id in seen:
+                    continue  # a cycle cannot be written, but never loop on one
+                seen.add(row.id)
+                frontier.append(row.id)
+                note = None if row.status == "available" else _note(row)
+                out.append(
+                    RepackagedLot(
+                        row.id, row.source_lot_id, row.product_id, row.ndc, row.lot_number, note
+                    )
+                )
+        return out

@@ -100,7 +100,8 @@ class SqlTransfers:
     def get(self, number: str, *, lock: bool = False) -> Transfer | None:
         """A transfer by number (or id), with its lines; locked FOR UPDATE when ``lock``."""
         tr = t.transfer
-        key = tr.c.id == int(number) if number.isdigit() else tr.c.number == number.upper()
+        by_id = number.isascii() and number.isdigit() and len(number) <= 9  # '²', 10**20: no id
+        key = tr.c.id == int(number) if by_id else tr.c.number == number.upper()
         if lock:
             self.conn.execute(select(tr.c.id).where(key).with_for_update()).first()
         row = self.conn.execute(_transfers().where(key)).mappings().first()

@@ -108,6 +108,16 @@ lot = Table(
     UniqueConstraint("product_id", "lot_number", name="uq_lot_product_lot_number"),
 )
 
+# A repackaged lot's bulk lot (the lot its units came out of): a block of the bulk lot (a
+# recall, a quarantine, a suspect product) blocks every lot repackaged from it.
+lot_source = Table(
+    "lot_source",
+    metadata,
+    Column("lot_id", Integer, ForeignKey("lot.id"), primary_key=True),
+    Column("source_lot_id", Integer, ForeignKey("lot.id"), nullable=False),
+    Index("ix_lot_source_source", "source_lot_id"),
+)
+
 # Higher packaging levels of a product (GTIN indicator 1-8) and the packages each holds.
 product_case = Table(
     "product_case",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.config import load_settings
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.transfer import TransferStatus
 from rxsupply.domain.users import Permission
@@ -58,6 +59,7 @@ def post_transfer_request(body: TransferIn, engine: EngineDep, who: Mover) -> di
             note=body.note,
             user=who.user.username,
             clock=clock.current(),
+            limits=load_settings().limits(),
         )
     return done.as_dict()
 

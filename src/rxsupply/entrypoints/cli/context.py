@@ -262,9 +262,13 @@ def post(command: Command, as_json: bool) -> Posted:
         out.print("[yellow]already recorded; nothing written[/yellow]")
     elif result.changed:
         for change in result.changed:
+            source = change.get("repackaged_from")
+            note = change.get("note")
             out.print(
                 f"[green]{change.get('lot') or change.get('serial')}: {change['from']} -> "
                 f"{change['to']}[/green] ({change.get('units', 0)} units)"
+                + (f" repackaged from {source}" if source else "")
+                + (f": {note}" if note else "")
             )
     else:
         out.print(f"[green]posted {len(result.movements)} movement(s)[/green]")

@@ -72,6 +72,7 @@ def request(
             note=note,
             user=user,
             clock=context.clock(),
+            limits=context.limits(),
         ),
     )
     _print(found, as_json)

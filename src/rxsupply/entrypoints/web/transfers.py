@@ -12,7 +12,9 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.config import load_settings
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.fields import parse_units
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.transfer import ALLOWED, Transfer, TransferStatus
 from rxsupply.domain.users import Permission
@@ -81,6 +83,7 @@ def request_form(
                 note=note,
                 user=who.user.username,
                 clock=clock.current(),
+                limits=load_settings().limits(),
             )
     except RxSupplyError as exc:
         return redirect_with("/transfers", f"Not requested: {exc}.", ok=False)
@@ -110,10 +113,9 @@ def _back(number: str) -> str:
 
 
 def _units(text: str) -> int:
-    raw = text.strip()
-    if not raw.isdigit() or len(raw) > 7:
-        raise InvalidValue("quantity", "a whole number of units", text[:20])
-    return int(raw)
+    """A whole number of units as typed (ASCII digits, bounded): zero passes here, the use
+    case says whether it may be zero."""
+    return parse_units(text[:40], "quantity", allow_zero=True)
 
 
 Step = Callable[[UnitOfWork, str, Clock], Transfer]

@@ -23,7 +23,7 @@ from rxsupply.errors import (
 )
 from rxsupply.services.ledger.commands import Adjust, SetStatus
 from rxsupply.services.ledger.steps import Context, Done, Step, Stock
-from rxsupply.services.ports import StatusChange
+from rxsupply.services.ports import RepackagedLot, StatusChange
 
 OPENING_STOCK = "opening stock"
 
@@ -144,29 +144,109 @@ def prepare_status(ctx: Context, cmd: SetStatus) -> Step:
     (lot_id,) = lot_ids
     record = found.uow.lots.lookup([(prod_id, lot_number)])[(prod_id, lot_number)]
     current = record.status.status if record.status else StockStatus.AVAILABLE
-    if current is status:
-        raise InvalidValue("status", f"lot {lot_number} of {prod.ndc} is already {status.value}")
-    _no_downgrade(current, status, f"lot {lot_number} of {prod.ndc}")
+    name = f"lot {lot_number} of {prod.ndc}"
+    follow, kept = _repackaged(
+        found.uow.lots.repackaged_from(lot_id),
+        status,
+        source=f"{prod.ndc} lot {lot_number}",
+        before=record.status,
+        reason=reason,
+    )
+    if current is status and not follow:
+        raise InvalidValue("status", f"{name} is already {status.value}")
+    if current is not status:
+        _no_downgrade(current, status, name)
     where = found.uow.lots.units_by_location(lot_id)
+    places = {d.id: found.uow.lots.units_by_location(d.id) for d, _ in [*follow, *kept]}
 
     def build(stock: Stock) -> Done:
-        note = StatusNote(status, reason, user, ctx.now)
-        if status is StockStatus.AVAILABLE:
-            stock.book.lot_status.pop(lot_id, None)
-        else:
-            stock.book.lot_status[lot_id] = note
-        stock.status_changes.append(StatusChange(ctx.now, lot_id, status, reason, user))
-        change: dict[str, object] = {
-            "ndc": str(prod.ndc),
-            "lot": lot_number,
-            "from": current.value,
-            "to": status.value,
-            "units": sum(where.values()),
-            "locations": where,
-        }
-        return Done(changed=[change])
+        changes: list[dict[str, object]] = []
+        if current is not status:
+            _set(stock, lot_id, StatusNote(status, reason, user, ctx.now))
+            changes.append(_change(str(prod.ndc), lot_number, current, status, where))
+        for lot, why in follow:
+            _set(stock, lot.id, StatusNote(status, why, user, ctx.now))
+            was = lot.status.status if lot.status else StockStatus.AVAILABLE
+            change = _change(lot.ndc, lot.lot_number, was, status, places[lot.id])
+            changes.append({**change, "repackaged_from": f"{prod.ndc} lot {lot_number}"})
+        for lot, why in kept:
+            was = lot.status.status if lot.status else StockStatus.AVAILABLE
+            change = _change(lot.ndc, lot.lot_number, was, was, places[lot.id])
+            source = f"{prod.ndc} lot {lot_number}"
+            changes.append({**change, "repackaged_from": source, "note": why})
+        return Done(changed=changes)
 
-    return Step([], [prod_id], build)
+    def _set(stock: Stock, target: int, note: StatusNote) -> None:
+        if note.status is StockStatus.AVAILABLE:
+            stock.book.lot_status.pop(target, None)
+        else:
+            stock.book.lot_status[target] = note
+        stock.status_changes.append(StatusChange(ctx.now, target, note.status, note.reason, user))
+
+    products = sorted({prod_id, *(d.product_id for d, _ in [*follow, *kept])})
+    return Step([], products, build)
+
+
+def _change(
+    ndc: str, lot: str, was: StockStatus, now: StockStatus, where: dict[str, int]
+) -> dict[str, object]:
+    return {
+        "ndc": ndc,
+        "lot": lot,
+        "from": was.value,
+        "to": now.value,
+        "units": sum(where.values()),
+        "locations": where,
+    }
+
+
+def inherited_reason(source: str, reason: str) -> str:
+    """Why a repackaged lot is blocked when its bulk lot (``source``: NDC and lot) is."""
+    return f"repackaged from {source}: {reason}"
+
+
+def _repackaged(
+    lots: list[RepackagedLot],
+    status: StockStatus,
+    *,
+    source: str,
+    before: StatusNote | None,
+    reason: str,
+) -> tuple[list[tuple[RepackagedLot, str]], list[tuple[RepackagedLot, str]]]:
+    """The lots repackaged from a lot (transitively) that follow its status change, each with
+    the reason it takes, and those that keep theirs, each with why.
+
+    A block (quarantine, recall, suspect) reaches every one not blocked as hard already; one
+    blocked before for a reason of its own keeps that reason in its new one. A release
+    releases only those blocked because of this lot's block (the reason it gave them, the
+    status it has): one blocked for its own reason stays blocked."""
+    follow: list[tuple[RepackagedLot, str]] = []
+    kept: list[tuple[RepackagedLot, str]] = []
+    inherited = None if before is None else inherited_reason(source, before.reason)
+    for lot in lots:
+        note = lot.status
+        if status is StockStatus.AVAILABLE:
+            if note is None:
+                continue  # available already: nothing to say
+            if before is not None and note.status is before.status and note.reason == inherited:
+                follow.append((lot, f"released with {source}: {reason}"))
+            else:
+                kept.append((lot, f"stays {note.status.value}: blocked for its own reason"))
+            continue
+        why = inherited_reason(source, reason)
+        if note is None:
+            follow.append((lot, why))
+        elif _SEVERITY[note.status] >= _SEVERITY[status]:
+            kept.append((lot, f"{note.status.value} already"))
+        elif before is not None and note.status is before.status and note.reason == inherited:
+            follow.append((lot, why))  # blocked because of this lot: the block hardens
+        else:
+            own = f"{why}; before: {note.status.value}: {note.reason}"
+            follow.append((lot, own[:_REASON_LENGTH]))
+    return follow, kept
+
+
+_REASON_LENGTH = 2000
 
 
 def _package_status(

@@ -1,9 +1,11 @@
 """Repackaging: units of a bulk lot out, the same units of a new repackaged lot in.
 
 Both movements are ``repackage`` movements of one command (one step, one transaction, one
-audit entry), at the same place, carrying the same reference and external id: the link from
-the unit-dose lot back to its bulk lot. The bulk lot must be usable (not expired on the day,
-not quarantined, recalled or suspect): unusable stock is never repackaged. The repackaged lot
+audit entry), at the same place, carrying the same reference and external id; the new lot
+records its bulk lot (``lot_source``), so quarantining, recalling or marking the bulk lot
+suspect blocks the unit doses made from it in the same step. The bulk lot must be usable
+(not expired on the day, not quarantined, recalled or suspect): unusable stock is never
+repackaged. The repackaged lot
 is new (a lot number already recorded for the repackaged product is refused) and its expiry
 must not be past on the day.
 """
@@ -33,6 +35,7 @@ def prepare_repackage(ctx: Context, cmd: Repackage) -> Step:
     lot_ids = found.existing_lots([bulk.id], lot)
     if not lot_ids:
         raise InvalidValue("lot", f"no lot {lot} of {bulk.ndc} is recorded", lot)
+    (source_id,) = lot_ids  # a lot number is recorded once per product
     when = ctx.when(cmd.occurred_at)
     day = ctx.day_of(when)
     if is_expired(cmd.to_expiry, day):
@@ -77,6 +80,7 @@ def prepare_repackage(ctx: Context, cmd: Repackage) -> Step:
         )
         record = found.claim_lot(key, cmd.to_expiry, ndc=unit_dose.ndc)
         book.lot_expiry[record.id] = record.expiry
+        found.uow.lots.link_source(record.id, source_id)  # a block of the bulk lot reaches it
         places = {m.from_location_id for m in out}
         place = places.pop() if len(places) == 1 else loc_id
         into = Movement(

@@ -56,6 +56,19 @@ class LotRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RepackagedLot:
+    """A lot repackaged from another (``source_id``, itself perhaps repackaged): its product's
+    NDC, its number and why it is blocked (None when available)."""
+
+    id: int
+    source_id: int
+    product_id: int
+    ndc: str
+    lot_number: str
+    status: StatusNote | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StatusChange:
     """One status change of a lot (``package_id`` None) or of a serialised package."""
 
@@ -115,6 +128,8 @@ class LotRepository(Protocol):
     def numbers(self, lot_ids: Iterable[int]) -> dict[int, str]: ...
     def set_expiry(self, lot_id: int, expiry: date | None) -> None: ...
     def remove(self, lot_ids: Sequence[int]) -> None: ...
+    def link_source(self, lot_id: int, source_lot_id: int) -> None: ...
+    def repackaged_from(self, lot_id: int) -> list[RepackagedLot]: ...
 
 
 class PackageRepository(Protocol):
