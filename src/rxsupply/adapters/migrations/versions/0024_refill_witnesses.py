@@ -1,7 +1,7 @@
 """refill line witnesses
 
 Revision ID: 0024
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-06 00:00:00
 
 What confirmed each refill run line: the units scanned at the pocket and the units the cabinet
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0020"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
