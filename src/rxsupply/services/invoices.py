@@ -9,7 +9,9 @@ three-way match against the order and what was received
   import of the same invoice line from a purchases CSV would have, so one invoice counted both
   ways counts once; each product's cost becomes its latest invoice price, as an import does.
 - :func:`invoice_matches`: each of an order's invoices matched line by line, now (a receipt
-  after the invoice changes its quantity variance).
+  after the invoice changes its quantity variance), against what was received less what the
+  invoices recorded before it billed (an invoice billing packages billed already is a
+  quantity variance naming the invoice that billed them).
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ def record_invoice(
     """Record an invoice; its match, and whether it was recorded already (nothing written)."""
     require_user(user)
     found = order_of(uow, invoice.po_number, field="BIG04", what="invoice", allowed=INVOICEABLE)
+    recorded = uow.shipping.invoices(found.id or 0)
     if uow.shipping.invoice_id(invoice.sender, invoice.number) is not None:
-        same = next(i for i in uow.shipping.invoices(found.id or 0) if i.number == invoice.number)
-        return match_invoice(same, found.lines, tolerance), True
+        at = next(i for i, inv in enumerate(recorded) if inv.number == invoice.number)
+        return match_invoice(recorded[at], found.lines, tolerance, earlier=recorded[:at]), True
     lines = line_by_ndc(found)
     others = resolve_products(
         uow,
@@ -67,7 +70,7 @@ def record_invoice(
     )
     invoice.id = uow.shipping.add_invoice(found.id or 0, invoice)
     history = _purchase_history(uow, invoice, wholesaler=found.wholesaler)
-    match = match_invoice(invoice, found.lines, tolerance)
+    match = match_invoice(invoice, found.lines, tolerance, earlier=recorded)
     record(
         uow,
         user=user,
@@ -125,6 +128,8 @@ def invoice_matches(
     uow: UnitOfWork, *, order: str, tolerance: Tolerance = Tolerance()
 ) -> list[InvoiceMatch]:
     found = get_order(uow, order)
+    recorded = uow.shipping.invoices(found.id or 0)
     return [
-        match_invoice(inv, found.lines, tolerance) for inv in uow.shipping.invoices(found.id or 0)
+        match_invoice(inv, found.lines, tolerance, earlier=recorded[:i])
+        for i, inv in enumerate(recorded)
     ]

@@ -303,3 +303,39 @@ def test_a_receipt_of_the_notices_lot_with_another_expiry_is_recorded_not_as_shi
 
     assert [(d.issue, d.packages) for d in found] == [(ReceivingIssue.NOT_AS_SHIPPED, 6)]
     assert "expires 2028-05-31; ship notice SHP-5501 says 2028-06-30" in found[0].note
+
+
+def test_a_second_invoice_for_packages_billed_already_is_a_quantity_variance(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=FAR, packages=10,
+            user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+    with SqlUnitOfWork(hospital) as uow:
+        first, _ = invoices.record_invoice(
+            uow,
+            invoice=read_810(invoice(order.number, [(TRAY11, 10, "15.00")], number="INV1")),
+            user=BUYER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(hospital) as uow:
+        second, _ = invoices.record_invoice(
+            uow,
+            invoice=read_810(invoice(order.number, [(TRAY11, 10, "15.00")], number="INV2")),
+            user=BUYER,
+            clock=CLOCK,
+        )
+
+    assert first.status is MatchStatus.MATCHED
+    assert second.status is MatchStatus.QUANTITY_VARIANCE
+    (line,) = second.lines
+    assert (line.billed_before, line.billed_on, line.quantity_variance) == (10, ("INV1",), 10)
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        now = invoices.invoice_matches(uow, order=order.number)
+    assert [(m.invoice.number, m.status) for m in now] == [
+        ("INV1", MatchStatus.MATCHED),
+        ("INV2", MatchStatus.QUANTITY_VARIANCE),
+    ]
+    assert now[1].lines[0].note == "10 of the 10 packages received billed already on INV1"
