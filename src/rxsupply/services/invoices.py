@@ -4,7 +4,8 @@ three-way match against the order and what was received
 
 - :func:`record_invoice`: an invoice of an order sent (or further on, closed included; not a
   draft or a cancelled order) is recorded once per
-  sender and invoice number (the same invoice again answers as recorded). Each line with a
+  sender and invoice number (the same invoice again answers as recorded; the same number for
+  another order is refused, naming the order it is on). Each line with a
   known product also goes into the purchase history (``purchase_line``) under the same key an
   import of the same invoice line from a purchases CSV would have, so one invoice counted both
   ways counts once; each product's cost becomes its latest invoice price, as an import does.
@@ -27,7 +28,12 @@ from rxsupply.services.imports.results import _key
 from rxsupply.services.ports import PurchaseLine, UnitOfWork
 from rxsupply.services.purchasing import get_order
 from rxsupply.services.references import resolve_products
-from rxsupply.services.ship_notices import INVOICEABLE, line_by_ndc, order_of
+from rxsupply.services.ship_notices import (
+    INVOICEABLE,
+    line_by_ndc,
+    order_of,
+    refuse_if_elsewhere,
+)
 
 
 def record_invoice(
@@ -42,8 +48,14 @@ def record_invoice(
     require_user(user)
     found = order_of(uow, invoice.po_number, field="BIG04", what="invoice", allowed=INVOICEABLE)
     recorded = uow.shipping.invoices(found.id or 0)
-    if uow.shipping.invoice_id(invoice.sender, invoice.number) is not None:
-        at = next(i for i, inv in enumerate(recorded) if inv.number == invoice.number)
+    recorded_on = uow.shipping.invoice_order(invoice.sender, invoice.number)
+    if recorded_on is not None:
+        refuse_if_elsewhere("invoice", "BIG02", invoice.number, recorded_on, found)
+        at = next(
+            i
+            for i, inv in enumerate(recorded)
+            if (inv.sender, inv.number) == (invoice.sender, invoice.number)
+        )
         return match_invoice(recorded[at], found.lines, tolerance, earlier=recorded[:at]), True
     lines = line_by_ndc(found)
     others = resolve_products(

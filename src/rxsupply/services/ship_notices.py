@@ -2,7 +2,8 @@
 receiving against one.
 
 - :func:`record_ship_notice`: a notice of an order sent, acknowledged or being received is
-  recorded once per sender and shipment id (the same notice again answers as recorded); every
+  recorded once per sender and shipment id (the same notice again answers as recorded; the
+  same shipment id for another order is refused, naming the order it is on); every
   NDC it lists must be on the order, or nothing is recorded. Packages shipped beyond what a
   line ordered are **not** refused: the notice says what is on the truck, and the overage is
   recorded **over** when the packages are counted in (a promise is not a receipt); the answer
@@ -64,6 +65,18 @@ def order_of(
     return found
 
 
+def refuse_if_elsewhere(
+    what: str, field: str, key: str, recorded_on: str, order: PurchaseOrder
+) -> None:
+    """A document its sender sent before (same id) is recorded again only on the same order:
+    the same id on another order is refused, naming the order it is on."""
+    if recorded_on != order.number:
+        raise OrderRefused(
+            f"{what} {key} ({field}) is recorded already on order {recorded_on}: "
+            f"not recorded on {order.number}"
+        )
+
+
 def line_by_ndc(order: PurchaseOrder) -> dict[str, OrderLine]:
     """The order's live lines by the 11 digits of their NDC."""
     return {
@@ -78,9 +91,13 @@ def record_ship_notice(
     was ordered), and whether it was recorded already (then nothing is written)."""
     require_user(user)
     found = order_of(uow, notice.po_number, field="PRF01", what="ship notice")
-    if uow.shipping.notice_id(notice.sender, notice.shipment_id) is not None:
+    recorded_on = uow.shipping.notice_order(notice.sender, notice.shipment_id)
+    if recorded_on is not None:
+        refuse_if_elsewhere("ship notice", "BSN02", notice.shipment_id, recorded_on, found)
         same = next(
-            n for n in uow.shipping.notices(found.id or 0) if n.shipment_id == notice.shipment_id
+            n
+            for n in uow.shipping.notices(found.id or 0)
+            if (n.sender, n.shipment_id) == (notice.sender, notice.shipment_id)
         )
         return same, [], True
     lines = line_by_ndc(found)

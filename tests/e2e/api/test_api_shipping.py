@@ -124,3 +124,27 @@ def test_a_second_invoice_for_packages_billed_already_names_the_first(pharmacy: 
     )
     assert line["note"] == "10 of the 10 packages received billed already on INV1"
     assert bills[1]["quantity_variance_value"] == "150.00"
+
+
+def test_an_invoice_number_recorded_on_another_order_is_a_conflict(pharmacy: Hospital) -> None:
+    buyer = pharmacy.token(Role.BUYER)
+    first = sent_order(pharmacy, buyer)
+    posted = pharmacy.api.post(
+        "/api/orders/invoices",
+        token=buyer,
+        json={"x12": invoice(first, [(TRAY11, 10, "15.00")], number="123")},
+    )
+    priced_storeroom(pharmacy.engine, {"ONDA4INJ": (4000, 6000)})
+    second = sent_order(pharmacy, buyer)
+
+    refused = pharmacy.api.post(
+        "/api/orders/invoices",
+        token=buyer,
+        json={"x12": invoice(second, [(TRAY11, 10, "15.00")], number="123")},
+    )
+    listed = pharmacy.api.get(f"/api/orders/{second}/invoices", token=buyer).json()
+
+    assert posted.status_code == 201
+    detail = problem(refused, 409)["detail"]
+    assert "invoice 123 (BIG02)" in detail and f"recorded already on order {first}" in detail
+    assert listed["data"] == []

@@ -339,3 +339,50 @@ def test_a_second_invoice_for_packages_billed_already_is_a_quantity_variance(
         ("INV2", MatchStatus.QUANTITY_VARIANCE),
     ]
     assert now[1].lines[0].note == "10 of the 10 packages received billed already on INV1"
+
+
+def another_order(engine: Engine) -> PurchaseOrder:
+    """A second sent order of ondansetron (its levels raised after the first was sent)."""
+    priced_storeroom(engine, {"ONDA4INJ": (4000, 6000)})
+    with SqlUnitOfWork(engine) as uow:
+        (draft,) = purchasing.suggest_orders(uow, clock=CLOCK, user=BUYER).orders
+    with SqlUnitOfWork(engine) as uow:
+        return purchasing.approve_order(uow, order=draft.number, user=BUYER, clock=CLOCK)
+
+
+def test_an_invoice_number_recorded_on_another_order_is_refused_naming_it(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        bill = read_810(invoice(order.number, [(TRAY11, 10, "15.00")], number="123"))
+        invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
+    second = another_order(hospital)
+    history = rows(hospital, tables.purchase_line)
+    again = read_810(invoice(second.number, [(TRAY11, 10, "15.00")], number="123"))
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(OrderRefused) as caught:
+        invoices.record_invoice(uow, invoice=again, user=BUYER, clock=CLOCK)
+
+    assert second.number != order.number
+    assert str(caught.value) == (
+        f"invoice 123 (BIG02) is recorded already on order {order.number}: "
+        f"not recorded on {second.number}"
+    )
+    assert rows(hospital, tables.supplier_invoice) == 1
+    assert rows(hospital, tables.purchase_line) == history
+
+
+def test_a_shipment_id_recorded_on_another_order_is_refused_naming_it(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    record(hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+    second = another_order(hospital)
+
+    with pytest.raises(OrderRefused) as caught:
+        record(hospital, ship_notice(second.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+
+    assert str(caught.value) == (
+        f"ship notice SHP-5501 (BSN02) is recorded already on order {order.number}: "
+        f"not recorded on {second.number}"
+    )
+    assert rows(hospital, tables.ship_notice) == rows(hospital, tables.ship_notice_line) == 1
