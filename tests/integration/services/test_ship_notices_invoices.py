@@ -386,3 +386,32 @@ def test_a_shipment_id_recorded_on_another_order_is_refused_naming_it(
         f"not recorded on {second.number}"
     )
     assert rows(hospital, tables.ship_notice) == rows(hospital, tables.ship_notice_line) == 1
+
+
+def test_a_lot_in_two_cases_of_a_notice_is_received_against_both(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    record(
+        hospital,
+        ship_notice(
+            order.number, [(TRAY11, "ON2611X", "20280630", 4), (TRAY11, "ON2611X", "20280630", 4)]
+        ),
+    )
+
+    with SqlUnitOfWork(hospital) as uow:
+        _, found = receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 6, 30),
+            packages=8, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+    with SqlUnitOfWork(hospital) as uow:
+        _, beyond = receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 6, 30),
+            packages=1, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+
+    assert found == []
+    assert [(d.issue, d.packages) for d in beyond] == [(ReceivingIssue.OVER, 1)]
+    assert "1 of lot ON2611X received; ship notice SHP-5501 had 0 still to come" in beyond[0].note
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (notice,) = ship_notices.ship_notices(uow, order=order.number)
+    assert [ln.received_packages for ln in notice.lines] == [4, 5]
