@@ -415,3 +415,51 @@ def test_a_lot_in_two_cases_of_a_notice_is_received_against_both(
     with SqlUnitOfWork(hospital, readonly=True) as uow:
         (notice,) = ship_notices.ship_notices(uow, order=order.number)
     assert [ln.received_packages for ln in notice.lines] == [4, 5]
+
+
+def tray_cost(engine: Engine) -> Decimal:
+    with engine.connect() as conn:
+        return Decimal(
+            conn.execute(
+                select(tables.product.c.package_cost).where(tables.product.c.ndc == TRAY)
+            ).scalar_one()
+        )
+
+
+def bill_tray(engine: Engine, po: str, number: str, price: str, dated: str) -> MatchStatus:
+    with SqlUnitOfWork(engine) as uow:
+        match, _ = invoices.record_invoice(
+            uow,
+            invoice=read_810(invoice(po, [(TRAY11, 1, price)], number=number, dated=dated)),
+            user=BUYER,
+            clock=CLOCK,
+            tolerance=Tolerance(Decimal(10), 10),
+        )
+    return match.lines[0].status
+
+
+def test_an_older_invoice_recorded_late_does_not_roll_the_cost_back(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    bill_tray(hospital, order.number, "INV-NEW", "15.50", "20261121")
+    newer = tray_cost(hospital)
+
+    status = bill_tray(hospital, order.number, "INV-OLD", "14.50", "20261001")
+
+    assert status is MatchStatus.MATCHED  # within the 10% tolerance: not a price variance
+    assert newer == Decimal("15.50")
+    assert tray_cost(hospital) == Decimal("15.50")
+    bill_tray(hospital, order.number, "INV-SAME-DAY", "14.90", "20261121")
+    assert tray_cost(hospital) == Decimal("14.90")  # on the day of the last purchase: taken
+
+
+def test_an_invoice_line_with_a_price_variance_leaves_the_cost(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    before, history = tray_cost(hospital), rows(hospital, tables.purchase_line)
+
+    status = bill_tray(hospital, order.number, "INV-DEAR", "19.00", "20261121")
+
+    assert status is MatchStatus.PRICE_VARIANCE  # 19.00 is beyond 10% of the order's 15.00
+    assert tray_cost(hospital) == before != Decimal("19.00")
+    assert rows(hospital, tables.purchase_line) == history + 1  # in the history all the same
