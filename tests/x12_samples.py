@@ -62,8 +62,9 @@ def invoice(
     number: str = "INV-88123",
     total_cents: int | None = None,
     buyer: str = "RXSUPPLY",
+    dated: str = "20261121",
 ) -> str:
-    body = [f"BIG*20261121*{number}*20261120*{po}", f"N1*BY*General hospital*92*{buyer}"]
+    body = [f"BIG*{dated}*{number}*20261120*{po}", f"N1*BY*General hospital*92*{buyer}"]
     cents = 0
     for i, (ndc, packages, price) in enumerate(billed, start=1):
         body.append(f"IT1*{i}*{packages}*EA*{price}**N4*{ndc}")

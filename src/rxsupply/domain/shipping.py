@@ -8,20 +8,23 @@ serial numbers or the SSCC of the case. It is recorded once per sender and shipm
 (``BSN02``). Receiving against it compares each package scanned with what it said.
 
 **Three-way match** (:func:`match_invoice`): each invoice line is matched to the order line of
-its product and to what that line received.
+its product and to what that line received and no earlier invoice of the order billed (nor an
+earlier line of the same invoice): a second invoice for packages billed already is a quantity
+variance (a duplicate billing) that names the invoice that billed them first.
 
 - **price variance**: the invoice's package price differs from the order's by more than the
   tolerance (a percentage of the order price); the variance is given per package and extended
   over the packages invoiced;
-- **quantity variance**: the packages invoiced differ from the packages received by more than
-  the tolerance (whole packages);
+- **quantity variance**: the packages invoiced differ from the packages received and not billed
+  yet by more than the tolerance (whole packages);
 - **both**; **matched** when neither; **not ordered** when the order has no line of that
   product (nothing is owed for it until the buyer decides).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -153,6 +156,11 @@ class LineMatch:
     ordered_packages: int = 0
     received_packages: int = 0
     order_price: Decimal | None = None
+    billed_before: int = 0
+    """Packages of the line billed already, by earlier invoices of the order or earlier lines of
+    this one."""
+    billed_on: tuple[str, ...] = ()
+    """Where they were billed: the earlier invoices' numbers (``INV1``, or ``INV2 line 1``)."""
 
     @property
     def price_variance(self) -> Decimal:
@@ -164,9 +172,25 @@ class LineMatch:
         return (self.price_variance * self.invoiced_packages).quantize(CENT)
 
     @property
+    def unbilled_packages(self) -> int:
+        """Packages received and not billed yet (none when billed beyond what came in)."""
+        return max(self.received_packages - self.billed_before, 0)
+
+    @property
     def quantity_variance(self) -> int:
-        """Packages invoiced less packages received."""
-        return self.invoiced_packages - self.received_packages
+        """Packages invoiced less packages received and not billed yet."""
+        return self.invoiced_packages - self.unbilled_packages
+
+    @property
+    def note(self) -> str:
+        """Names a duplicate billing: packages billed beyond those received and not billed yet,
+        when an earlier invoice billed some."""
+        if not self.billed_before or self.quantity_variance <= 0:
+            return ""
+        return (
+            f"{self.billed_before} of the {self.received_packages} packages received billed "
+            f"already on {', '.join(self.billed_on)}"
+        )
 
     @property
     def quantity_variance_value(self) -> Decimal:
@@ -187,7 +211,10 @@ class LineMatch:
             "invoiced_packages": self.invoiced_packages,
             "ordered_packages": self.ordered_packages,
             "received_packages": self.received_packages,
+            "billed_before": self.billed_before,
+            "billed_on": list(self.billed_on),
             "quantity_variance": self.quantity_variance,
+            "note": self.note or None,
             "invoice_price": str(self.invoice_price),
             "order_price": str(self.order_price) if self.order_price is not None else None,
             "price_variance": str(self.price_variance),
@@ -238,14 +265,27 @@ class InvoiceMatch:
 
 
 def match_invoice(
-    invoice: Invoice, order_lines: list[OrderLine], tolerance: Tolerance = Tolerance()
+    invoice: Invoice,
+    order_lines: list[OrderLine],
+    tolerance: Tolerance = Tolerance(),
+    earlier: Sequence[Invoice] = (),
 ) -> InvoiceMatch:
     """Each invoice line against the order line of its product (``product_id``) and what that
-    line received."""
+    line received less what the ``earlier`` invoices of the order (those recorded before this
+    one) and the earlier lines of this invoice billed of it."""
     by_product = {ln.product_id: ln for ln in order_lines if ln.status is not LineStatus.CANCELLED}
+    billed: dict[int, int] = {}
+    billed_on: dict[int, list[str]] = {}
+    for before in earlier:
+        for ln in before.lines:
+            _bill(billed, billed_on, ln, before.number)
     out = []
     for inv in invoice.lines:
-        ordered = by_product.get(inv.product_id) if inv.product_id is not None else None
+        pid = inv.product_id
+        ordered = by_product.get(pid) if pid is not None else None
+        before_now = billed.get(pid, 0) if pid is not None else 0
+        on = tuple(billed_on.get(pid, ())) if pid is not None else ()
+        _bill(billed, billed_on, inv, f"{invoice.number} line {inv.line_number}")
         if ordered is None:
             out.append(
                 LineMatch(
@@ -258,23 +298,34 @@ def match_invoice(
             )
             continue
         limit = ordered.package_price * tolerance.price_pct / 100
-        price_off = abs(inv.unit_price - ordered.package_price) > limit
-        quantity_off = abs(inv.packages - ordered.received_packages) > tolerance.packages
-        status = _status(price_off, quantity_off)
-        out.append(
-            LineMatch(
-                invoice_line=inv.line_number,
-                ndc=ordered.ndc,
-                status=status,
-                invoiced_packages=inv.packages,
-                invoice_price=inv.unit_price,
-                order_line=ordered.line_number,
-                ordered_packages=ordered.packages,
-                received_packages=ordered.received_packages,
-                order_price=ordered.package_price,
-            )
+        line = LineMatch(
+            invoice_line=inv.line_number,
+            ndc=ordered.ndc,
+            status=MatchStatus.MATCHED,
+            invoiced_packages=inv.packages,
+            invoice_price=inv.unit_price,
+            order_line=ordered.line_number,
+            ordered_packages=ordered.packages,
+            received_packages=ordered.received_packages,
+            order_price=ordered.package_price,
+            billed_before=before_now,
+            billed_on=on,
         )
+        price_off = abs(inv.unit_price - ordered.package_price) > limit
+        quantity_off = abs(line.quantity_variance) > tolerance.packages
+        out.append(replace(line, status=_status(price_off, quantity_off)))
     return InvoiceMatch(invoice=invoice, lines=out)
+
+
+def _bill(
+    billed: dict[int, int], billed_on: dict[int, list[str]], line: InvoiceLine, where: str
+) -> None:
+    """Add the packages of an invoice line (of a known product) to what was billed."""
+    if line.product_id is None:
+        return
+    billed[line.product_id] = billed.get(line.product_id, 0) + line.packages
+    if line.packages > 0 and where not in billed_on.setdefault(line.product_id, []):
+        billed_on[line.product_id].append(where)
 
 
 def _status(price: bool, quantity: bool) -> MatchStatus:

@@ -4,28 +4,43 @@ three-way match against the order and what was received
 
 - :func:`record_invoice`: an invoice of an order sent (or further on, closed included; not a
   draft or a cancelled order) is recorded once per
-  sender and invoice number (the same invoice again answers as recorded). Each line with a
+  sender and invoice number (the same invoice again answers as recorded; the same number for
+  another order is refused, naming the order it is on). Each line with a
   known product also goes into the purchase history (``purchase_line``) under the same key an
   import of the same invoice line from a purchases CSV would have, so one invoice counted both
-  ways counts once; each product's cost becomes its latest invoice price, as an import does.
+  ways counts once; each product's cost becomes the invoice's price when the invoice is dated
+  on or after the product's last purchase and the line has no price variance (an old invoice
+  recorded late, or a price the buyer has not accepted, does not change what stock is worth).
 - :func:`invoice_matches`: each of an order's invoices matched line by line, now (a receipt
-  after the invoice changes its quantity variance).
+  after the invoice changes its quantity variance), against what was received less what the
+  invoices recorded before it billed (an invoice billing packages billed already is a
+  quantity variance naming the invoice that billed them).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from decimal import Decimal
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.shipping import Invoice, InvoiceMatch, Tolerance, match_invoice
+from rxsupply.domain.shipping import (
+    Invoice,
+    InvoiceMatch,
+    MatchStatus,
+    Tolerance,
+    match_invoice,
+)
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.imports.results import _key
 from rxsupply.services.ports import PurchaseLine, UnitOfWork
 from rxsupply.services.purchasing import get_order
 from rxsupply.services.references import resolve_products
-from rxsupply.services.ship_notices import INVOICEABLE, line_by_ndc, order_of
+from rxsupply.services.ship_notices import (
+    INVOICEABLE,
+    line_by_ndc,
+    order_of,
+    refuse_if_elsewhere,
+)
 
 
 def record_invoice(
@@ -39,9 +54,16 @@ def record_invoice(
     """Record an invoice; its match, and whether it was recorded already (nothing written)."""
     require_user(user)
     found = order_of(uow, invoice.po_number, field="BIG04", what="invoice", allowed=INVOICEABLE)
-    if uow.shipping.invoice_id(invoice.sender, invoice.number) is not None:
-        same = next(i for i in uow.shipping.invoices(found.id or 0) if i.number == invoice.number)
-        return match_invoice(same, found.lines, tolerance), True
+    recorded = uow.shipping.invoices(found.id or 0)
+    recorded_on = uow.shipping.invoice_order(invoice.sender, invoice.number)
+    if recorded_on is not None:
+        refuse_if_elsewhere("invoice", "BIG02", invoice.number, recorded_on, found)
+        at = next(
+            i
+            for i, inv in enumerate(recorded)
+            if (inv.sender, inv.number) == (invoice.sender, invoice.number)
+        )
+        return match_invoice(recorded[at], found.lines, tolerance, earlier=recorded[:at]), True
     lines = line_by_ndc(found)
     others = resolve_products(
         uow,
@@ -66,8 +88,13 @@ def record_invoice(
         invoice, lines=resolved, po_number=found.number, recorded_by=user, recorded_at=now
     )
     invoice.id = uow.shipping.add_invoice(found.id or 0, invoice)
-    history = _purchase_history(uow, invoice, wholesaler=found.wholesaler)
-    match = match_invoice(invoice, found.lines, tolerance)
+    match = match_invoice(invoice, found.lines, tolerance, earlier=recorded)
+    off_price = {
+        ln.invoice_line
+        for ln in match.lines
+        if ln.status in (MatchStatus.PRICE_VARIANCE, MatchStatus.BOTH)
+    }
+    history = _purchase_history(uow, invoice, wholesaler=found.wholesaler, off_price=off_price)
     record(
         uow,
         user=user,
@@ -87,37 +114,51 @@ def record_invoice(
     return match, False
 
 
-def _purchase_history(uow: UnitOfWork, invoice: Invoice, *, wholesaler: str) -> int:
-    """The invoice's lines of known products into the purchase history (once each), and each
-    product's cost set to its latest invoice price; how many lines were new."""
+def _purchase_history(
+    uow: UnitOfWork, invoice: Invoice, *, wholesaler: str, off_price: set[int]
+) -> int:
+    """The invoice's lines of known products into the purchase history (once each); how many
+    lines were new. A product's cost becomes the invoice's price only when the invoice is dated
+    on or after the product's last purchase (an old invoice recorded late does not roll it
+    back) and the line has no price variance against the order (``off_price``, line numbers):
+    a price the buyer has not accepted is not what the stock is worth."""
     lines = [
-        PurchaseLine(
-            line_key=_key(
-                invoice.invoice_date,
-                wholesaler,
-                invoice.number,
-                ln.product_id,
-                ln.packages,
-                ln.unit_price.quantize(Decimal("0.0001")),  # as an import reads the price
-            )
-            + "#1",
-            invoice_date=invoice.invoice_date,
-            invoice_number=invoice.number,
-            wholesaler=wholesaler,
-            product_id=ln.product_id,
-            packages=ln.packages,
-            unit_price=ln.unit_price.quantize(Decimal("0.0001")),
+        (
+            ln.line_number,
+            PurchaseLine(
+                line_key=_key(
+                    invoice.invoice_date,
+                    wholesaler,
+                    invoice.number,
+                    ln.product_id,
+                    ln.packages,
+                    ln.unit_price.quantize(Decimal("0.0001")),  # as an import reads the price
+                )
+                + "#1",
+                invoice_date=invoice.invoice_date,
+                invoice_number=invoice.number,
+                wholesaler=wholesaler,
+                product_id=ln.product_id,
+                packages=ln.packages,
+                unit_price=ln.unit_price.quantize(Decimal("0.0001")),
+            ),
         )
         for ln in invoice.lines
         if ln.product_id is not None
     ]
-    done = uow.purchases.recorded([ln.line_key for ln in lines])
-    todo = [ln for ln in lines if ln.line_key not in done]
-    uow.purchases.save_many(todo)
-    latest: dict[int, tuple[date, Decimal]] = {
-        ln.product_id: (ln.invoice_date, ln.unit_price) for ln in todo if ln.packages > 0
-    }
-    uow.products.set_package_cost({pid: price for pid, (_, price) in latest.items()})
+    done = uow.purchases.recorded([ln.line_key for _, ln in lines])
+    todo = [(number, ln) for number, ln in lines if ln.line_key not in done]
+    last = uow.purchases.last_purchased({ln.product_id for _, ln in todo})
+    uow.purchases.save_many([ln for _, ln in todo])
+    uow.products.set_package_cost(
+        {
+            ln.product_id: ln.unit_price
+            for number, ln in todo
+            if ln.packages > 0
+            and number not in off_price
+            and (ln.product_id not in last or ln.invoice_date >= last[ln.product_id])
+        }
+    )
     return len(todo)
 
 
@@ -125,6 +166,8 @@ def invoice_matches(
     uow: UnitOfWork, *, order: str, tolerance: Tolerance = Tolerance()
 ) -> list[InvoiceMatch]:
     found = get_order(uow, order)
+    recorded = uow.shipping.invoices(found.id or 0)
     return [
-        match_invoice(inv, found.lines, tolerance) for inv in uow.shipping.invoices(found.id or 0)
+        match_invoice(inv, found.lines, tolerance, earlier=recorded[:i])
+        for i, inv in enumerate(recorded)
     ]

@@ -2,7 +2,8 @@
 receiving against one.
 
 - :func:`record_ship_notice`: a notice of an order sent, acknowledged or being received is
-  recorded once per sender and shipment id (the same notice again answers as recorded); every
+  recorded once per sender and shipment id (the same notice again answers as recorded; the
+  same shipment id for another order is refused, naming the order it is on); every
   NDC it lists must be on the order, or nothing is recorded. Packages shipped beyond what a
   line ordered are **not** refused: the notice says what is on the truck, and the overage is
   recorded **over** when the packages are counted in (a promise is not a receipt); the answer
@@ -11,7 +12,8 @@ receiving against one.
   :func:`rxsupply.services.receiving.receive_against_order` when a receipt names a shipment):
   a lot or an expiry the notice does not list for that product is recorded **not as shipped**
   (received: the package in hand is the truth, the wholesaler corrects its transaction
-  information); more packages of a lot than the notice said are recorded **over**.
+  information); more packages of a lot than the notice said (over every entry of the lot: an
+  856 lists a lot once per case) are recorded **over**.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from rxsupply.domain.purchasing import (
     ReceivingDiscrepancy,
     ReceivingIssue,
 )
-from rxsupply.domain.shipping import ShipNotice
+from rxsupply.domain.shipping import ShipNotice, ShippedPackages
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
@@ -64,6 +66,18 @@ def order_of(
     return found
 
 
+def refuse_if_elsewhere(
+    what: str, field: str, key: str, recorded_on: str, order: PurchaseOrder
+) -> None:
+    """A document its sender sent before (same id) is recorded again only on the same order:
+    the same id on another order is refused, naming the order it is on."""
+    if recorded_on != order.number:
+        raise OrderRefused(
+            f"{what} {key} ({field}) is recorded already on order {recorded_on}: "
+            f"not recorded on {order.number}"
+        )
+
+
 def line_by_ndc(order: PurchaseOrder) -> dict[str, OrderLine]:
     """The order's live lines by the 11 digits of their NDC."""
     return {
@@ -78,9 +92,13 @@ def record_ship_notice(
     was ordered), and whether it was recorded already (then nothing is written)."""
     require_user(user)
     found = order_of(uow, notice.po_number, field="PRF01", what="ship notice")
-    if uow.shipping.notice_id(notice.sender, notice.shipment_id) is not None:
+    recorded_on = uow.shipping.notice_order(notice.sender, notice.shipment_id)
+    if recorded_on is not None:
+        refuse_if_elsewhere("ship notice", "BSN02", notice.shipment_id, recorded_on, found)
         same = next(
-            n for n in uow.shipping.notices(found.id or 0) if n.shipment_id == notice.shipment_id
+            n
+            for n in uow.shipping.notices(found.id or 0)
+            if (n.sender, n.shipment_id) == (notice.sender, notice.shipment_id)
         )
         return same, [], True
     lines = line_by_ndc(found)
@@ -174,23 +192,24 @@ def compare_with_ship_notice(
         )
 
     mine = [ln for ln in notice.lines if ln.product_id == line.product_id]
-    same = next((ln for ln in mine if ln.lot == lot), None)
+    same = [ln for ln in mine if ln.lot == lot]  # one entry per case (SSCC) the lot is in
     where = f"ship notice {notice.shipment_id}"
-    if same is None:
-        listed = ", ".join(ln.lot or "no lot" for ln in mine)
+    if not same:
+        listed = ", ".join(dict.fromkeys(ln.lot or "no lot" for ln in mine))
         why = f"{where} lists lot {listed}" if mine else f"{where} does not list {line.ndc}"
         return [issue(ReceivingIssue.NOT_AS_SHIPPED, packages, f"lot {lot}: {why}; received")]
     out = []
-    if same.expiry is not None and expiry is not None and same.expiry != expiry:
+    said = sorted({ln.expiry for ln in same if ln.expiry is not None})
+    if said and expiry is not None and expiry not in said:
         out.append(
             issue(
                 ReceivingIssue.NOT_AS_SHIPPED,
                 packages,
                 f"lot {lot} expires {expiry.isoformat()}; {where} says "
-                f"{same.expiry.isoformat()}; received",
+                f"{', '.join(d.isoformat() for d in said)}; received",
             )
         )
-    left = max(same.packages - same.received_packages, 0)
+    left = sum(max(ln.packages - ln.received_packages, 0) for ln in same)
     if packages > left and not over_order:
         out.append(
             issue(
@@ -199,6 +218,20 @@ def compare_with_ship_notice(
                 f"{packages} of lot {lot} received; {where} had {left} still to come",
             )
         )
-    uow.shipping.add_received(same.id or 0, packages)
-    same.received_packages += packages
+    for ln, count in _spread(same, packages):
+        uow.shipping.add_received(ln.id or 0, count)
+        ln.received_packages += count
+    return out
+
+
+def _spread(entries: list[ShippedPackages], packages: int) -> list[tuple[ShippedPackages, int]]:
+    """The packages received against a lot's entries: each entry filled in the notice's order,
+    any beyond them all against the last."""
+    out = []
+    for i, ln in enumerate(entries):
+        left = ln.packages - ln.received_packages
+        take = max(packages if i == len(entries) - 1 else min(left, packages), 0)
+        if take:
+            out.append((ln, take))
+            packages -= take
     return out

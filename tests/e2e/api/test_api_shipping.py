@@ -96,3 +96,55 @@ def test_a_ship_notice_for_another_buyer_is_refused_and_nothing_is_written(
 
     assert "N104" in problem(refused, 422)["detail"]
     assert listed["data"] == []
+
+
+def test_a_second_invoice_for_packages_billed_already_names_the_first(pharmacy: Hospital) -> None:
+    buyer, tech = pharmacy.token(Role.BUYER), pharmacy.token(Role.TECHNICIAN)
+    number = sent_order(pharmacy, buyer)
+    pharmacy.api.post(
+        f"/api/orders/{number}/receipts",
+        token=tech,
+        json={"product": "98765-401-02", "lot": "ON2611X", "expiry": "2028-06-30", "packages": 10},
+    )
+    bills = [
+        pharmacy.api.post(
+            "/api/orders/invoices",
+            token=buyer,
+            json={"x12": invoice(number, [(TRAY11, 10, "15.00")], number=bill)},
+        ).json()
+        for bill in ("INV1", "INV2")
+    ]
+
+    assert [b["status"] for b in bills] == ["matched", "quantity_variance"]
+    line = bills[1]["lines"][0]
+    assert (line["billed_before"], line["billed_on"], line["quantity_variance"]) == (
+        10,
+        ["INV1"],
+        10,
+    )
+    assert line["note"] == "10 of the 10 packages received billed already on INV1"
+    assert bills[1]["quantity_variance_value"] == "150.00"
+
+
+def test_an_invoice_number_recorded_on_another_order_is_a_conflict(pharmacy: Hospital) -> None:
+    buyer = pharmacy.token(Role.BUYER)
+    first = sent_order(pharmacy, buyer)
+    posted = pharmacy.api.post(
+        "/api/orders/invoices",
+        token=buyer,
+        json={"x12": invoice(first, [(TRAY11, 10, "15.00")], number="123")},
+    )
+    priced_storeroom(pharmacy.engine, {"ONDA4INJ": (4000, 6000)})
+    second = sent_order(pharmacy, buyer)
+
+    refused = pharmacy.api.post(
+        "/api/orders/invoices",
+        token=buyer,
+        json={"x12": invoice(second, [(TRAY11, 10, "15.00")], number="123")},
+    )
+    listed = pharmacy.api.get(f"/api/orders/{second}/invoices", token=buyer).json()
+
+    assert posted.status_code == 201
+    detail = problem(refused, 409)["detail"]
+    assert "invoice 123 (BIG02)" in detail and f"recorded already on order {first}" in detail
+    assert listed["data"] == []

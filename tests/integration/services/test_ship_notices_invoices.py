@@ -303,3 +303,163 @@ def test_a_receipt_of_the_notices_lot_with_another_expiry_is_recorded_not_as_shi
 
     assert [(d.issue, d.packages) for d in found] == [(ReceivingIssue.NOT_AS_SHIPPED, 6)]
     assert "expires 2028-05-31; ship notice SHP-5501 says 2028-06-30" in found[0].note
+
+
+def test_a_second_invoice_for_packages_billed_already_is_a_quantity_variance(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=FAR, packages=10,
+            user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+    with SqlUnitOfWork(hospital) as uow:
+        first, _ = invoices.record_invoice(
+            uow,
+            invoice=read_810(invoice(order.number, [(TRAY11, 10, "15.00")], number="INV1")),
+            user=BUYER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(hospital) as uow:
+        second, _ = invoices.record_invoice(
+            uow,
+            invoice=read_810(invoice(order.number, [(TRAY11, 10, "15.00")], number="INV2")),
+            user=BUYER,
+            clock=CLOCK,
+        )
+
+    assert first.status is MatchStatus.MATCHED
+    assert second.status is MatchStatus.QUANTITY_VARIANCE
+    (line,) = second.lines
+    assert (line.billed_before, line.billed_on, line.quantity_variance) == (10, ("INV1",), 10)
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        now = invoices.invoice_matches(uow, order=order.number)
+    assert [(m.invoice.number, m.status) for m in now] == [
+        ("INV1", MatchStatus.MATCHED),
+        ("INV2", MatchStatus.QUANTITY_VARIANCE),
+    ]
+    assert now[1].lines[0].note == "10 of the 10 packages received billed already on INV1"
+
+
+def another_order(engine: Engine) -> PurchaseOrder:
+    """A second sent order of ondansetron (its levels raised after the first was sent)."""
+    priced_storeroom(engine, {"ONDA4INJ": (4000, 6000)})
+    with SqlUnitOfWork(engine) as uow:
+        (draft,) = purchasing.suggest_orders(uow, clock=CLOCK, user=BUYER).orders
+    with SqlUnitOfWork(engine) as uow:
+        return purchasing.approve_order(uow, order=draft.number, user=BUYER, clock=CLOCK)
+
+
+def test_an_invoice_number_recorded_on_another_order_is_refused_naming_it(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        bill = read_810(invoice(order.number, [(TRAY11, 10, "15.00")], number="123"))
+        invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
+    second = another_order(hospital)
+    history = rows(hospital, tables.purchase_line)
+    again = read_810(invoice(second.number, [(TRAY11, 10, "15.00")], number="123"))
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(OrderRefused) as caught:
+        invoices.record_invoice(uow, invoice=again, user=BUYER, clock=CLOCK)
+
+    assert second.number != order.number
+    assert str(caught.value) == (
+        f"invoice 123 (BIG02) is recorded already on order {order.number}: "
+        f"not recorded on {second.number}"
+    )
+    assert rows(hospital, tables.supplier_invoice) == 1
+    assert rows(hospital, tables.purchase_line) == history
+
+
+def test_a_shipment_id_recorded_on_another_order_is_refused_naming_it(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    record(hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+    second = another_order(hospital)
+
+    with pytest.raises(OrderRefused) as caught:
+        record(hospital, ship_notice(second.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+
+    assert str(caught.value) == (
+        f"ship notice SHP-5501 (BSN02) is recorded already on order {order.number}: "
+        f"not recorded on {second.number}"
+    )
+    assert rows(hospital, tables.ship_notice) == rows(hospital, tables.ship_notice_line) == 1
+
+
+def test_a_lot_in_two_cases_of_a_notice_is_received_against_both(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    record(
+        hospital,
+        ship_notice(
+            order.number, [(TRAY11, "ON2611X", "20280630", 4), (TRAY11, "ON2611X", "20280630", 4)]
+        ),
+    )
+
+    with SqlUnitOfWork(hospital) as uow:
+        _, found = receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 6, 30),
+            packages=8, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+    with SqlUnitOfWork(hospital) as uow:
+        _, beyond = receiving.receive_against_order(
+            uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 6, 30),
+            packages=1, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
+        )  # fmt: skip
+
+    assert found == []
+    assert [(d.issue, d.packages) for d in beyond] == [(ReceivingIssue.OVER, 1)]
+    assert "1 of lot ON2611X received; ship notice SHP-5501 had 0 still to come" in beyond[0].note
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (notice,) = ship_notices.ship_notices(uow, order=order.number)
+    assert [ln.received_packages for ln in notice.lines] == [4, 5]
+
+
+def tray_cost(engine: Engine) -> Decimal:
+    with engine.connect() as conn:
+        return Decimal(
+            conn.execute(
+                select(tables.product.c.package_cost).where(tables.product.c.ndc == TRAY)
+            ).scalar_one()
+        )
+
+
+def bill_tray(engine: Engine, po: str, number: str, price: str, dated: str) -> MatchStatus:
+    with SqlUnitOfWork(engine) as uow:
+        match, _ = invoices.record_invoice(
+            uow,
+            invoice=read_810(invoice(po, [(TRAY11, 1, price)], number=number, dated=dated)),
+            user=BUYER,
+            clock=CLOCK,
+            tolerance=Tolerance(Decimal(10), 10),
+        )
+    return match.lines[0].status
+
+
+def test_an_older_invoice_recorded_late_does_not_roll_the_cost_back(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    bill_tray(hospital, order.number, "INV-NEW", "15.50", "20261121")
+    newer = tray_cost(hospital)
+
+    status = bill_tray(hospital, order.number, "INV-OLD", "14.50", "20261001")
+
+    assert status is MatchStatus.MATCHED  # within the 10% tolerance: not a price variance
+    assert newer == Decimal("15.50")
+    assert tray_cost(hospital) == Decimal("15.50")
+    bill_tray(hospital, order.number, "INV-SAME-DAY", "14.90", "20261121")
+    assert tray_cost(hospital) == Decimal("14.90")  # on the day of the last purchase: taken
+
+
+def test_an_invoice_line_with_a_price_variance_leaves_the_cost(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    before, history = tray_cost(hospital), rows(hospital, tables.purchase_line)
+
+    status = bill_tray(hospital, order.number, "INV-DEAR", "19.00", "20261121")
+
+    assert status is MatchStatus.PRICE_VARIANCE  # 19.00 is beyond 10% of the order's 15.00
+    assert tray_cost(hospital) == before != Decimal("19.00")
+    assert rows(hospital, tables.purchase_line) == history + 1  # in the history all the same

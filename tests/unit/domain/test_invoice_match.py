@@ -81,3 +81,53 @@ def test_a_product_the_order_lacks_or_cancelled_is_not_ordered() -> None:
 
     assert unknown.status is cancelled.status is MatchStatus.NOT_ORDERED
     assert unknown.lines[0].price_variance == Decimal(0)
+
+
+def numbered(number: str, packages: int, price: str = "15.00") -> Invoice:
+    bill = billed(packages, price)
+    bill.number = number
+    return bill
+
+
+def test_packages_an_earlier_invoice_billed_are_a_quantity_variance_naming_it() -> None:
+    first = numbered("INV1", 10)
+
+    again = match_invoice(numbered("INV2", 10), [ordered(10)], earlier=[first])
+
+    (line,) = again.lines
+    assert again.status is MatchStatus.QUANTITY_VARIANCE
+    assert (line.billed_before, line.billed_on, line.quantity_variance) == (10, ("INV1",), 10)
+    assert line.quantity_variance_value == Decimal("150.00")
+    assert line.note == "10 of the 10 packages received billed already on INV1"
+    assert match_invoice(first, [ordered(10)]).status is MatchStatus.MATCHED
+
+
+def test_a_second_invoice_for_the_rest_of_what_was_received_is_matched() -> None:
+    first = numbered("INV1", 6)
+
+    rest = match_invoice(numbered("INV2", 4), [ordered(10)], earlier=[first])
+
+    assert rest.status is MatchStatus.MATCHED
+    assert (rest.lines[0].quantity_variance, rest.lines[0].note) == (0, "")
+
+
+def test_two_lines_of_one_invoice_billing_the_same_packages_count_once() -> None:
+    bill = billed(10, "15.00")
+    bill.lines.append(
+        InvoiceLine(line_number=2, ndc="98765040102", packages=10, unit_price=Decimal("15.00"),
+                    product_id=7)
+    )  # fmt: skip
+
+    first, second = match_invoice(bill, [ordered(10)]).lines
+
+    assert first.status is MatchStatus.MATCHED
+    assert second.status is MatchStatus.QUANTITY_VARIANCE
+    assert second.billed_on == ("INV1 line 1",)
+
+
+def test_packages_billed_beyond_those_received_earlier_are_not_counted_twice() -> None:
+    over = numbered("INV1", 12)
+
+    (line,) = match_invoice(numbered("INV2", 10), [ordered(10)], earlier=[over]).lines
+
+    assert (line.unbilled_packages, line.quantity_variance) == (0, 10)

@@ -1,11 +1,13 @@
-"""Purchase history in SQL: :class:`SqlPurchases` (invoice lines already recorded, new lines
-saved with their wholesaler added as a trading partner when unknown)."""
+"""Purchase history in SQL: :class:`SqlPurchases` (invoice lines already recorded, each
+product's last purchase date, new lines saved with their wholesaler added as a trading partner
+when unknown)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks, insert_many
@@ -21,6 +23,19 @@ class SqlPurchases:
         out: set[str] = set()
         for part in chunks(sorted(set(line_keys))):
             out.update(self.conn.execute(select(col).where(col.in_(part))).scalars())
+        return out
+
+    def last_purchased(self, product_ids: Iterable[int]) -> dict[int, date]:
+        """Each product's latest invoice date of a purchase (packages bought, not a credit)."""
+        pl = t.purchase_line
+        out: dict[int, date] = {}
+        for part in chunks(sorted(set(product_ids))):
+            for pid, day in self.conn.execute(
+                select(pl.c.product_id, func.max(pl.c.invoice_date))
+                .where(pl.c.product_id.in_(part), pl.c.packages > 0)
+                .group_by(pl.c.product_id)
+            ):
+                out[int(pid)] = day
         return out
 
     def save_many(self, lines: Sequence[PurchaseLine]) -> int:

@@ -15,10 +15,13 @@ class SqlShipping:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def notice_id(self, sender: str, shipment_id: str) -> int | None:
-        sn = t.ship_notice
+    def notice_order(self, sender: str, shipment_id: str) -> str | None:
+        """The number of the order this sender's notice of this shipment is recorded on."""
+        sn, po = t.ship_notice, t.purchase_order
         return self.conn.execute(
-            select(sn.c.id).where(sn.c.sender == sender, sn.c.shipment_id == shipment_id)
+            select(po.c.number)
+            .join(sn, sn.c.order_id == po.c.id)
+            .where(sn.c.sender == sender, sn.c.shipment_id == shipment_id)
         ).scalar_one_or_none()
 
     def add_notice(self, order_id: int, notice: ShipNotice) -> int:
@@ -109,10 +112,13 @@ class SqlShipping:
             .values(received_packages=snl.c.received_packages + packages)
         )
 
-    def invoice_id(self, sender: str, number: str) -> int | None:
-        si = t.supplier_invoice
+    def invoice_order(self, sender: str, number: str) -> str | None:
+        """The number of the order this sender's invoice of this number is recorded on."""
+        si, po = t.supplier_invoice, t.purchase_order
         return self.conn.execute(
-            select(si.c.id).where(si.c.sender == sender, si.c.number == number)
+            select(po.c.number)
+            .join(si, si.c.order_id == po.c.id)
+            .where(si.c.sender == sender, si.c.number == number)
         ).scalar_one_or_none()
 
     def add_invoice(self, order_id: int, invoice: Invoice) -> int:

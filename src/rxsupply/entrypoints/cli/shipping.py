@@ -94,6 +94,7 @@ def print_match(match: InvoiceMatch) -> None:
                 "order_price": f"{ln.order_price:.2f}" if ln.order_price is not None else "",
                 "price_variance": f"{ln.price_variance:.2f}",
                 "extended_variance": f"{ln.extended_price_variance:.2f}",
+                "note": ln.note,
             }
             for ln in match.lines
         ],
