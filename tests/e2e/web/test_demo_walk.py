@@ -2,7 +2,8 @@
 the buyer turns the storeroom's suggested order into a sent one (the Schedule II lines given
 their DEA Form 222 number), a technician receives it by scanning against the order (one package
 with too little shelf life: recorded), starts a refill run of a cabinet and confirms it by
-scanning at the pocket and counts the item received in the storeroom, blind, one unit short
+scanning at the pocket (the vend-to-fill KPI counts the refill) and counts the item received in
+the storeroom, blind, one unit short
 (a manager posts the variance); the dashboard's figures move as they should.
 
 The demo is built with 30 days of history ending on the tests' clock (11/20/2026), served by
@@ -86,6 +87,13 @@ def units_at(engine: Engine, location: str, ndc: str, lot: str) -> int:
         )
 
 
+def refills_of(page: Page, cabinet: str) -> int:
+    """The refills of a cabinet the vend-to-fill KPI counts (GET /api/kpi, as the page's
+    user)."""
+    figures = page.request.get("/api/kpi").json()
+    return int(next(r["refills"] for r in figures["vend_to_fill"] if r["cabinet"] == cabinet))
+
+
 def money(text: str) -> Decimal:
     return Decimal(re.sub(r"[^0-9.\-]", "", text))
 
@@ -149,6 +157,10 @@ def test_a_morning_in_the_demo_pharmacy(
     line_ndc, lot = cells.nth(4).inner_text(), cells.nth(5).inner_text()
     expiry = date.fromisoformat(cells.nth(6).inner_text())
     to_take = int(cells.nth(7).inner_text().replace(",", ""))
+    cabinet = page.locator(f"table.pick-list:has(tr[data-pocket='{pocket}'])").first.get_attribute(
+        "data-cabinet"
+    )
+    refills_before = refills_of(page, cabinet or "")
     page.select_option("#pocket", pocket)
     page.fill("#scan", scan(line_ndc, lot=lot, expiry=expiry, serial="RF0001"))
     page.press("#scan", "Enter")
@@ -156,6 +168,7 @@ def test_a_morning_in_the_demo_pharmacy(
     done = page.locator(f"table.pick-list tr[data-pocket='{pocket}']").first
     confirmed = int(done.locator("[data-figure=confirmed]").inner_text().replace(",", ""))
     assert 0 < confirmed <= to_take
+    assert refills_of(page, cabinet or "") == refills_before + 1  # the vend-to-fill KPI's
     expect(page.locator("[data-figure=confirmed]").first).not_to_have_text("0 / 0")
     snap(page, "refill")
 
