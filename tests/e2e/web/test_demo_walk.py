@@ -3,8 +3,8 @@ the buyer turns the storeroom's suggested order into a sent one (the Schedule II
 their DEA Form 222 number), a technician receives it by scanning against the order (one package
 with too little shelf life: recorded), starts a refill run of a cabinet and confirms it by
 scanning at the pocket (the vend-to-fill KPI counts the refill) and counts the item received in
-the storeroom, blind, one unit short
-(a manager posts the variance); the dashboard's figures move as they should.
+the storeroom, blind, one unit short (a manager posts the variance); the dashboard's figures
+move as they should.
 
 The demo is built with 30 days of history ending on the tests' clock (11/20/2026), served by
 its own uvicorn on this module's own database."""
