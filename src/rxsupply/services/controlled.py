@@ -85,19 +85,3 @@ def biennial_inventory(
         "schedule_ii": [r for r in rows if r["schedule"] in SCHEDULE_II],
         "other_schedules": [r for r in rows if r["schedule"] not in SCHEDULE_II],
     }
-
-
-BIENNIAL_COLUMNS = (
-    "date",
-    "registrant",
-    "schedule",
-    "location",
-    "location_name",
-    "ndc",
-    "name",
-    "strength",
-    "form",
-    "package_size",
-    "units",
-)
-"""The columns of the biennial inventory's CSV (Schedule II rows first)."""
