@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.counting import Count, CountRules, CountStatus
+from rxsupply.domain.fields import is_id, parse_units
 from rxsupply.domain.location import LocationKind
 from rxsupply.errors import CountRefused, InvalidValue, NotFound, UnknownLocation
 from rxsupply.services.audit import record, require_user
@@ -32,7 +33,7 @@ MAX_COUNTED = 1_000_000
 def get_count(uow: UnitOfWork, count: str, *, lock: bool = False) -> Count:
     """A count by its number (``CC000012``) or id."""
     text = count.strip()
-    count_id = int(text) if text.isdigit() else uow.counts.find(text)
+    count_id = int(text) if is_id(text) else uow.counts.find(text[:40])
     found = uow.counts.get(count_id, lock=lock) if count_id is not None else None
     if found is None:
         raise NotFound("count", count)
@@ -128,7 +129,21 @@ def open_count(uow: UnitOfWork, count: str) -> Count:
 
 def counted_units(line_id: int, value: int) -> int:
     if value < 0 or value > MAX_COUNTED:
-        raise InvalidValue(f"counted-{line_id}", "a whole number of units from 0", value)
+        raise InvalidValue(
+            f"counted-{line_id}",
+            f"a whole number of units from 0 to {MAX_COUNTED:,}",
+            value if abs(value) < 10**30 else "...",
+        )
+    return value
+
+
+def parse_counted(field: str, text: str) -> int:
+    """A counted quantity typed in a form or on the command line: ASCII digits (thousands
+    separators allowed), from 0 to :data:`MAX_COUNTED`, or :class:`InvalidValue` naming
+    ``field``."""
+    value = parse_units(text, field, allow_zero=True)
+    if value > MAX_COUNTED:
+        raise InvalidValue(field, f"a whole number of units from 0 to {MAX_COUNTED:,}", text[:20])
     return value
 
 

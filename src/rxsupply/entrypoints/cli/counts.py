@@ -15,7 +15,7 @@ from rich.markup import escape
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
 from rxsupply.domain.counting import Count, CountStatus, VarianceReason
-from rxsupply.domain.fields import parse_date
+from rxsupply.domain.fields import is_id, parse_date
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
@@ -148,7 +148,7 @@ def _pairs(values: list[str], what: str) -> dict[int, str]:
     out: dict[int, str] = {}
     for text in values:
         line, sep, value = text.partition("=")
-        if not sep or not line.strip().isdigit():
+        if not sep or not is_id(line):
             raise InvalidValue(what, "LINE=VALUE, e.g. 12=240", text)
         out[int(line)] = value.strip()
     return out
@@ -164,9 +164,7 @@ def enter(
     user = context.user(Permission.COUNT)
     values: dict[int, int] = {}
     for line, text in _pairs(counted, "counted").items():
-        if not text.isdigit():
-            raise InvalidValue(f"counted-{line}", "a whole number of units from 0", text)
-        values[line] = int(text)
+        values[line] = counts.parse_counted(f"counted-{line}", text)
     with SqlUnitOfWork(context.engine()) as uow:
         found = counts.enter_counts(
             uow, count=count, counted=values, user=user, clock=context.clock()
