@@ -34,6 +34,10 @@ class CountStatus(StrEnum):
     POSTED = "posted"  # variances posted to the ledger
 
 
+UNPOSTED = (CountStatus.OPEN, CountStatus.SUBMITTED, CountStatus.APPROVED)
+"""A count in one of these states holds its stock lines: no other count may list them."""
+
+
 class VarianceReason(StrEnum):
     """Why a count differs from the record (the ledger's note of the variance)."""
 

@@ -10,6 +10,14 @@ posting, and :mod:`.count_plan` for what is due.
   substance needs a witness, a second user who is not the counter. The on-hand at submission
   (the snapshot plus the movements since) is what the count is compared with.
 
+One count at a time of the same stock: a stock line (location, product, lot) listed on a count
+that is open, submitted or approved is held by it until it posts or is cancelled; a count that
+would list it again (:func:`start_count`, or a found line) is refused, naming the count that
+holds it. Two counts of the same shelf would otherwise each post the same variance (record 10,
+shelf 5: each posts -5 and the record ends at 0), which for a scheduled product falsifies the
+perpetual inventory. Refusing is the pharmacy's practice (the open count is finished, or
+cancelled and recounted), rather than reconciling two counts at posting.
+
 Every change is one transaction with its audit entry, under its user; a refused one writes
 nothing.
 """
@@ -19,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.counting import Count, CountRules, CountStatus
+from rxsupply.domain.counting import Count, CountLine, CountRules, CountStatus
 from rxsupply.domain.fields import is_id, parse_units
 from rxsupply.domain.location import LocationKind
 from rxsupply.errors import CountRefused, InvalidValue, NotFound, UnknownLocation
@@ -57,6 +65,24 @@ def count_scope(uow: UnitOfWork, location: str) -> tuple[int, list[int]]:
     return loc.id, own + [p for p in pockets if p is not None]
 
 
+def refuse_held(uow: UnitOfWork, lines: Sequence[CountLine]) -> None:
+    """Refuse lines another unposted count (open, submitted or approved) already lists: two
+    counts of the same stock would each post the same variance."""
+    by_key = {(ln.location_id, ln.product_id, ln.lot): ln for ln in lines}
+    held = uow.counts.pending(by_key)
+    if not held:
+        return
+    shown = "; ".join(
+        f"{by_key[k].location} {by_key[k].ndc} lot {k[2]} is on count {number} ({status})"
+        for k, (number, status) in sorted(held.items())[:5]
+    )
+    more = f" and {len(held) - 5} more lines" if len(held) > 5 else ""
+    raise CountRefused(
+        f"already being counted: {shown}{more}; post or cancel that count first (one count "
+        "at a time of the same stock, so a variance is never posted twice)"
+    )
+
+
 def start_count(
     uow: UnitOfWork,
     *,
@@ -89,6 +115,7 @@ def start_count(
             + (f" of {', '.join(items)}" if items else "")
             + ": no stock on hand there"
         )
+    refuse_held(uow, lines)
     now = clock.now()
     count = Count(
         number="",

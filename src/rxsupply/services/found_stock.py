@@ -10,7 +10,13 @@ from rxsupply.domain.clock import Clock
 from rxsupply.domain.counting import Count, CountLine, CountStatus
 from rxsupply.errors import CountRefused, InvalidValue, NotFound
 from rxsupply.services.audit import record, require_user
-from rxsupply.services.counts import count_scope, counted_units, get_count, open_count
+from rxsupply.services.counts import (
+    count_scope,
+    counted_units,
+    get_count,
+    open_count,
+    refuse_held,
+)
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.references import resolve_products
 
@@ -71,6 +77,7 @@ def add_found_line(
         product_id=resolved,
         item_id=uow.items.ids_by_code().get(items.get(resolved, ("", "", []))[0]),
     )
+    refuse_held(uow, [line])
     line_id = uow.counts.add_line(found.id or 0, line)
     if line.controlled and not found.controlled:
         uow.counts.set_status(

@@ -1,20 +1,28 @@
-"""Cycle-count safeguards on each database: numbers typed by a user (a count's id, a counted
+"""Cycle-count safeguards on each database: one count at a time of the same stock (a second
+count would post the same variance again); numbers typed by a user (a count's id, a counted
 quantity) that are not plain ASCII digits or are too long are refused by name, with nothing
 written."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine
 from tests.conftest import CLOCK
 from tests.integration.services.test_counts import (
     COUNTER,
+    MANAGER,
+    count_all,
+    on_hand,
+    posted,
     start,
 )
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.errors import InvalidValue, NotFound
-from rxsupply.services import counts
+from rxsupply.domain.counting import CountStatus
+from rxsupply.errors import CountRefused, InvalidValue, NotFound
+from rxsupply.services import count_posting, counts, found_stock
 
 
 @pytest.mark.parametrize("text", ["²", "9" * 40, "１２"])
@@ -51,3 +59,45 @@ def test_a_counted_quantity_beyond_the_bound_writes_nothing(hospital: Engine) ->
         )
     with SqlUnitOfWork(hospital) as uow:
         assert counts.get_count(uow, count.number).lines[0].counted is None
+
+
+def test_stock_on_a_submitted_count_is_not_counted_again_so_its_variance_posts_once(
+    hospital: Engine,
+) -> None:
+    first = count_all(hospital, start(hospital, "MAIN-STORE", "MORPH2INJ"), {"MS2409": 55})
+
+    with pytest.raises(CountRefused, match=f"lot MS2409 is on count {first.number} .submitted"):
+        start(hospital, "MAIN-STORE", "MORPH2INJ")
+    with pytest.raises(CountRefused, match=f"on count {first.number}"):
+        start(hospital, "MAIN-STORE")  # the whole storeroom includes it
+    with SqlUnitOfWork(hospital) as uow:
+        count_posting.approve_count(uow, count=first.number, user=MANAGER, clock=CLOCK)
+    with pytest.raises(CountRefused, match=f"on count {first.number} .approved"):
+        start(hospital, "MAIN-STORE", "MORPH2INJ")
+    posted(hospital, first)
+    again = start(hospital, "MAIN-STORE", "MORPH2INJ")
+
+    assert on_hand(hospital, "MAIN-STORE", "MS2409") == 55  # 60 less the 5 missing, once
+    assert again.status is CountStatus.OPEN and [ln.lot for ln in again.lines] == ["MS2409"]
+
+
+def test_a_found_line_already_on_another_open_count_is_refused_and_writes_nothing(
+    hospital: Engine,
+) -> None:
+    tablets = start(hospital, "ICU-ADC1", "APAP325TAB")
+    vials = start(hospital, "ICU-ADC1", "ONDA4INJ")
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(CountRefused, match=tablets.number):
+        found_stock.add_found_line(
+            uow,
+            count=vials.number,
+            location="ICU-ADC1-P03",
+            product="98765-3250-01",
+            lot="AP2406",
+            expiry=date(2028, 6, 30),
+            counted=3,
+            user=COUNTER,
+            clock=CLOCK,
+        )
+    with SqlUnitOfWork(hospital) as uow:
+        assert len(counts.get_count(uow, vials.number).lines) == 1

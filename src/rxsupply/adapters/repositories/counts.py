@@ -13,7 +13,7 @@ from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
 from rxsupply.adapters.repositories.count_plan import first_item, plan_rows
-from rxsupply.domain.counting import Count, CountLine, CountStatus
+from rxsupply.domain.counting import UNPOSTED, Count, CountLine, CountStatus
 from rxsupply.services.ports.counting import LineKey, PlanRow
 
 
@@ -103,6 +103,26 @@ class SqlCounts:
             )
             for loc_id, prod_id, number, qty in self.conn.execute(q):
                 out[(loc_id, prod_id, number)] = int(qty)
+        return out
+
+    def pending(self, keys: Iterable[LineKey]) -> dict[LineKey, tuple[str, str]]:
+        """(count number, status) of the unposted count (open, submitted or approved) that
+        has each of ``keys`` on its sheet."""
+        sc, cl = t.stock_count, t.stock_count_line
+        unposted = [s.value for s in UNPOSTED]
+        out: dict[LineKey, tuple[str, str]] = {}
+        for part in chunks(sorted(set(keys)), 300):
+            q = (
+                select(cl.c.location_id, cl.c.product_id, cl.c.lot_number, sc.c.number, sc.c.status)
+                .join(sc, sc.c.id == cl.c.count_id)
+                .where(
+                    sc.c.status.in_(unposted),
+                    tuple_(cl.c.location_id, cl.c.product_id, cl.c.lot_number).in_(list(part)),
+                )
+                .order_by(sc.c.id)
+            )
+            for loc_id, prod_id, number, count_no, status in self.conn.execute(q):
+                out.setdefault((loc_id, prod_id, number), (count_no, status))
         return out
 
     def add(self, count: Count, location_id: int) -> int:
