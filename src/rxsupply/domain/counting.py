@@ -32,6 +32,7 @@ class CountStatus(StrEnum):
     SUBMITTED = "submitted"  # counted and submitted: variances shown to reviewers
     APPROVED = "approved"  # a manager approved the lines over the threshold
     POSTED = "posted"  # variances posted to the ledger
+    CANCELLED = "cancelled"  # given up with a reason, nothing posted: its stock may be recounted
 
 
 UNPOSTED = (CountStatus.OPEN, CountStatus.SUBMITTED, CountStatus.APPROVED)

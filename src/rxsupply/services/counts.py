@@ -16,7 +16,8 @@ would list it again (:func:`start_count`, or a found line) is refused, naming th
 holds it. Two counts of the same shelf would otherwise each post the same variance (record 10,
 shelf 5: each posts -5 and the record ends at 0), which for a scheduled product falsifies the
 perpetual inventory. Refusing is the pharmacy's practice (the open count is finished, or
-cancelled and recounted), rather than reconciling two counts at posting.
+cancelled and recounted, :func:`.count_posting.cancel_count`), rather than reconciling two counts
+at posting.
 
 Every change is one transaction with its audit entry, under its user; a refused one writes
 nothing.

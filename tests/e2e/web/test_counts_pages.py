@@ -168,3 +168,34 @@ def test_a_counted_quantity_that_is_not_a_plain_number_is_refused_by_name(
     assert odd_page.status_code == 404
     assert 'value=""' in sheet.split(f'name="{name}"')[1][:200]  # nothing saved
     assert "AP2799X" not in sheet
+
+
+def test_a_count_is_cancelled_from_its_page_and_counted_again(app: FastAPI) -> None:
+    with client_for(app, "tech") as tech, client_for(app, "manager") as manager:
+        page = started(tech, "ED-ADC1", "ONDA4INJ")
+        sheet = tech.get(page).text
+        blank = tech.post(f"{page}/cancel", data={"csrf_token": csrf_of(tech, page), "reason": ""})
+        blank_said = flash(tech.get(blank.headers["location"]).text)
+        again = started(tech, "ED-ADC1", "ONDA4INJ")
+        again_said = flash(tech.get(again).text)
+        names = fields(tech.get(page).text)
+        tech.post(
+            f"{page}/enter",
+            data={"csrf_token": csrf_of(tech, page), names["ON2502B"]: "45", "then": "submit"},
+        )
+        review = tech.get(page).text
+        done = manager.post(
+            f"{page}/cancel", data={"csrf_token": csrf_of(manager, page), "reason": "recount"}
+        )
+        said = flash(manager.get(done.headers["location"]).text)
+        final = manager.get(page).text
+        recount = started(tech, "ED-ADC1", "ONDA4INJ")
+
+    assert 'id="cancel-count"' in sheet and 'id="cancel-reason"' in sheet
+    assert blank_said.startswith("Not cancelled: reason: say why")
+    assert page.split("/")[-1] in again_said  # the stock is held by the first count
+    assert 'id="cancel-count"' not in review  # submitted: a manager's call
+    assert said.startswith("Cancelled: nothing was posted")
+    assert 'id="count-status" data-figure="status">cancelled<' in final
+    assert 'id="cancel-count"' not in final
+    assert recount != page

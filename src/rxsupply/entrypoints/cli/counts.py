@@ -1,5 +1,5 @@
-"""``rxsupply counts due | start | sheet | enter | add-line | submit | approve | post | list |
-show``: cycle counts, blind, with their variances reviewed and posted through the ledger."""
+"""``rxsupply counts due | start | sheet | enter | add-line | submit | approve | post | cancel |
+list | show``: cycle counts, blind, with their variances reviewed and posted through the ledger."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from rxsupply.domain.fields import is_id, parse_date
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
-from rxsupply.errors import InvalidValue
+from rxsupply.errors import InvalidValue, PermissionDenied
 from rxsupply.services import count_plan, count_posting, counts, found_stock
 
 counts_app = typer.Typer(
@@ -257,6 +257,25 @@ def post_cmd(
             limits=settings.limits(),
             user=user,
             clock=context.clock(),
+        )
+    _print(found, as_json)
+
+
+@counts_app.command()
+def cancel(
+    count: CountArg,
+    reason: Annotated[str, typer.Option(help="Why the count is given up (audited).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Cancel a count not posted: nothing posts, and its stock may be counted again (start a
+    new count). A submitted or approved count is cancelled by a manager."""
+    try:
+        user, manager = context.user(Permission.ADJUST), True
+    except PermissionDenied:
+        user, manager = context.user(Permission.COUNT), False
+    with SqlUnitOfWork(context.engine()) as uow:
+        found = count_posting.cancel_count(
+            uow, count=count, reason=reason, manager=manager, user=user, clock=context.clock()
         )
     _print(found, as_json)
 

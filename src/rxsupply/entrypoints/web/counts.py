@@ -233,6 +233,25 @@ async def post(request: Request, number: str, who: Manager, engine: EngineDep) -
     return redirect_with(_back(number), "Posted: the variances are in the ledger.")
 
 
+@router.post("/counts/{number}/cancel", **page_route(Permission.COUNT))
+def cancel(number: str, who: Counter, engine: EngineDep, reason: FormText = "") -> Response:
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            count_posting.cancel_count(
+                uow,
+                count=number,
+                reason=reason,
+                manager=who.user.can(Permission.ADJUST),
+                user=who.user.username,
+                clock=clock.current(),
+            )
+    except RxSupplyError as exc:
+        return redirect_with(_back(number), f"Not cancelled: {exc}.", ok=False)
+    return redirect_with(
+        _back(number), "Cancelled: nothing was posted; start a new count to count it again."
+    )
+
+
 def _biennial(engine: EngineDep, day: str) -> dict[str, object]:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return controlled.biennial_inventory(
