@@ -206,7 +206,10 @@ class Count:
 
     @property
     def blind(self) -> bool:
-        """Expected quantities are hidden until the count is submitted."""
+        """Expected quantities are hidden until the count is submitted; a count cancelled
+        while open (never submitted: no counter) stays blind, so its recount is blind too."""
+        if self.status is CountStatus.CANCELLED:
+            return not self.counter
         return self.status is CountStatus.OPEN
 
     @property

@@ -190,6 +190,10 @@ def test_a_count_is_cancelled_from_its_page_and_counted_again(app: FastAPI) -> N
         said = flash(manager.get(done.headers["location"]).text)
         final = manager.get(page).text
         recount = started(tech, "ED-ADC1", "ONDA4INJ")
+        tech.post(
+            f"{recount}/cancel", data={"csrf_token": csrf_of(tech, recount), "reason": "late"}
+        )
+        blind_still = tech.get(recount).text
 
     assert 'id="cancel-count"' in sheet and 'id="cancel-reason"' in sheet
     assert blank_said.startswith("Not cancelled: reason: say why")
@@ -199,3 +203,5 @@ def test_a_count_is_cancelled_from_its_page_and_counted_again(app: FastAPI) -> N
     assert 'id="count-status" data-figure="status">cancelled<' in final
     assert 'id="cancel-count"' not in final
     assert recount != page
+    assert ">cancelled<" in blind_still and 'id="count-form"' not in blind_still
+    assert "data-expected" not in blind_still and ">45<" not in blind_still

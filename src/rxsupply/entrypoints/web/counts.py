@@ -18,7 +18,7 @@ from starlette.responses import Response
 from rxsupply.adapters.controlled_report import biennial_csv, biennial_html
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
-from rxsupply.domain.counting import VarianceReason
+from rxsupply.domain.counting import CountStatus, VarianceReason
 from rxsupply.domain.fields import is_id, parse_date, parse_id
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
@@ -107,7 +107,7 @@ def count_page(request: Request, number: str, who: Viewer, engine: EngineDep) ->
         count=found,
         over=over,
         reasons=[r.value for r in VarianceReason],
-        can_count=who.user.can(Permission.COUNT),
+        can_count=who.user.can(Permission.COUNT) and found.status is CountStatus.OPEN,
         can_adjust=who.user.can(Permission.ADJUST),
         flash=flash,
     )
