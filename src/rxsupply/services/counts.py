@@ -17,7 +17,8 @@ holds it. Two counts of the same shelf would otherwise each post the same varian
 shelf 5: each posts -5 and the record ends at 0), which for a scheduled product falsifies the
 perpetual inventory. Refusing is the pharmacy's practice (the open count is finished, or
 cancelled and recounted, :func:`.count_posting.cancel_count`), rather than reconciling two counts
-at posting.
+at posting. On PostgreSQL the locations counted are locked while the check runs, so two counts
+of the same stock started at the same moment are taken in turn and the second is refused.
 
 Every change is one transaction with its audit entry, under its user; a refused one writes
 nothing.
@@ -70,7 +71,7 @@ def refuse_held(uow: UnitOfWork, lines: Sequence[CountLine]) -> None:
     """Refuse lines another unposted count (open, submitted or approved) already lists: two
     counts of the same stock would each post the same variance."""
     by_key = {(ln.location_id, ln.product_id, ln.lot): ln for ln in lines}
-    held = uow.counts.pending(by_key)
+    held = uow.counts.pending(by_key, lock=True)
     if not held:
         return
     shown = "; ".join(

@@ -5,10 +5,11 @@ written."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from tests.conftest import CLOCK
 from tests.integration.services.test_counts import (
     COUNTER,
@@ -19,8 +20,10 @@ from tests.integration.services.test_counts import (
     start,
 )
 
+from rxsupply.adapters import tables
+from rxsupply.adapters.repositories.counts import SqlCounts
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.counting import CountStatus
+from rxsupply.domain.counting import Count, CountStatus
 from rxsupply.errors import CountRefused, InvalidValue, NotFound
 from rxsupply.services import count_posting, counts, found_stock
 
@@ -101,3 +104,47 @@ def test_a_found_line_already_on_another_open_count_is_refused_and_writes_nothin
         )
     with SqlUnitOfWork(hospital) as uow:
         assert len(counts.get_count(uow, vials.number).lines) == 1
+
+
+def test_a_count_started_while_another_of_the_same_stock_is_being_saved_waits_then_is_refused(
+    hospital: Engine,
+) -> None:
+    if hospital.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time; PostgreSQL locks the locations counted")
+    outcome: list[object] = []
+    with hospital.connect() as other:  # another session, its count not committed yet
+        store = other.execute(
+            select(tables.location.c.id).where(tables.location.c.code == "MAIN-STORE")
+        ).scalar_one()
+        repo = SqlCounts(other)
+        lines = repo.stock_lines([store], None)
+        repo.pending([(ln.location_id, ln.product_id, ln.lot) for ln in lines], lock=True)
+        number_id = repo.add(
+            Count(
+                number="",
+                location="MAIN-STORE",
+                status=CountStatus.OPEN,
+                controlled=True,
+                started_by="tech2",
+                started_at=CLOCK.now(),
+                lines=lines,
+            ),
+            store,
+        )
+
+        def second() -> None:
+            try:
+                outcome.append(start(hospital, "MAIN-STORE", "APAP325TAB"))
+            except CountRefused as exc:
+                outcome.append(exc)
+
+        runner = threading.Thread(target=second)
+        runner.start()
+        runner.join(timeout=1.0)
+        waited = runner.is_alive()
+        other.commit()
+    runner.join(timeout=10.0)
+
+    assert waited, "the second count did not wait for the first"
+    (result,) = outcome
+    assert isinstance(result, CountRefused) and f"CC{number_id:06d}" in str(result)
