@@ -148,3 +148,47 @@ def test_the_perpetual_and_biennial_inventories_of_controlled_substances(
     assert rows[0]["date"] == "2026-11-20" and "DEA" in rows[0]["registrant"]
     assert printable.code == 0, printable.err
     assert '<table id="schedule-ii">' in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("pair", "said"),
+    [
+        ("{line}=²", "counted-{line} '²': not a whole number"),
+        ("{line}=" + "9" * 400, "counted-{line} "),
+        ("²=5", "counted '²=5': LINE=VALUE"),
+    ],
+)
+def test_a_counted_quantity_that_is_not_a_plain_number_is_refused_by_name(
+    hospital: Rx, pair: str, said: str
+) -> None:
+    count = started(hospital, "MAIN-STORE", "--item", "APAP325TAB")
+    lines = count["lines"]
+    assert isinstance(lines, list)
+    line = lines[0]["id"]
+
+    ran = hospital(
+        "--user", "tara", "counts", "enter", str(count["number"]), pair.format(line=line)
+    )
+    shown = hospital("counts", "show", str(count["number"]), "--json").json()
+
+    assert ran.code != 0 and said.format(line=line) in ran.err, ran.err
+    assert "Traceback" not in ran.err
+    assert shown["lines"][0]["counted"] is None
+
+
+def test_a_count_is_cancelled_with_a_reason_a_submitted_one_by_a_manager(hospital: Rx) -> None:
+    count = started(hospital, "MAIN-STORE", "--item", "APAP325TAB")
+    number = str(count["number"])
+    enter(hospital, count, {"AP2406": 1990})
+    submitted = hospital("--user", "tara", "counts", "submit", number)
+
+    by_tech = hospital("--user", "tara", "counts", "cancel", number, "--reason", "recount")
+    by_manager = hospital(
+        "--user", "mia", "counts", "cancel", number, "--reason", "recount", "--json"
+    )
+    recount = started(hospital, "MAIN-STORE", "--item", "APAP325TAB")
+
+    assert submitted.code == 0, submitted.err
+    assert by_tech.code != 0 and "a manager cancels it" in by_tech.err
+    assert by_manager.code == 0 and by_manager.json()["status"] == "cancelled"
+    assert recount["number"] != number

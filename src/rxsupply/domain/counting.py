@@ -32,6 +32,11 @@ class CountStatus(StrEnum):
     SUBMITTED = "submitted"  # counted and submitted: variances shown to reviewers
     APPROVED = "approved"  # a manager approved the lines over the threshold
     POSTED = "posted"  # variances posted to the ledger
+    CANCELLED = "cancelled"  # given up with a reason, nothing posted: its stock may be recounted
+
+
+UNPOSTED = (CountStatus.OPEN, CountStatus.SUBMITTED, CountStatus.APPROVED)
+"""A count in one of these states holds its stock lines: no other count may list them."""
 
 
 class VarianceReason(StrEnum):
@@ -201,7 +206,10 @@ class Count:
 
     @property
     def blind(self) -> bool:
-        """Expected quantities are hidden until the count is submitted."""
+        """Expected quantities are hidden until the count is submitted; a count cancelled
+        while open (never submitted: no counter) stays blind, so its recount is blind too."""
+        if self.status is CountStatus.CANCELLED:
+            return not self.counter
         return self.status is CountStatus.OPEN
 
     @property

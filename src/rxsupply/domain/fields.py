@@ -19,6 +19,25 @@ integer column, so a typo or an attack never reaches the database as an overflow
 have their own, lower, configurable bound (:class:`rxsupply.domain.limits.LedgerLimits`)."""
 
 
+ID_DIGITS = 9
+"""A record id typed by a user is at most nine ASCII digits: below any integer column."""
+
+
+def is_id(text: str) -> bool:
+    """Whether ``text`` reads as a record id: ASCII digits only (``str.isdigit`` alone lets
+    '²' through, which ``int()`` refuses), at most :data:`ID_DIGITS` of them."""
+    raw = text.strip()
+    return raw.isascii() and raw.isdigit() and len(raw) <= ID_DIGITS
+
+
+def parse_id(text: str, field: str) -> int:
+    """A record id typed by a user (a count line's id in a form field), or
+    :class:`InvalidValue` naming ``field``."""
+    if not is_id(text):
+        raise InvalidValue(field, f"an id: a whole number of at most {ID_DIGITS} digits", text[:20])
+    return int(text.strip())
+
+
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 
 

@@ -1,6 +1,7 @@
 """A submitted count's review: :func:`approve_count` (a manager, not the counter, approves the
-lines above the threshold) and :func:`post_count` (each variance becomes a ``count_variance``
-movement through the ledger, with its reason code).
+lines above the threshold), :func:`post_count` (each variance becomes a ``count_variance``
+movement through the ledger, with its reason code) and :func:`cancel_count` (a count that
+cannot or should not post is given up, with its reason, so its stock can be counted again).
 
 A count posts once: its number is claimed as an external id (``count:CC000012``) in the same
 transaction as its movements, and each line's movement carries its own
@@ -14,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.counting import Count, CountRules, CountStatus, VarianceReason
+from rxsupply.domain.counting import UNPOSTED, Count, CountRules, CountStatus, VarianceReason
 from rxsupply.domain.external_id import ExternalId
+from rxsupply.domain.fields import required_text
 from rxsupply.domain.limits import Approval, LedgerLimits
 from rxsupply.domain.users import Role
 from rxsupply.errors import CountRefused, InvalidValue, PermissionDenied, RxSupplyError
@@ -173,6 +175,56 @@ def post_count(
             "variance_units": found.variance_units,
             "variance_value": str(found.variance_value),
             "reasons": {str(k): v for k, v in sorted(chosen.items())},
+        },
+    )
+    uow.commit()
+    return get_count(uow, found.number)
+
+
+def cancel_count(
+    uow: UnitOfWork,
+    *,
+    count: str,
+    reason: str,
+    user: str,
+    clock: Clock,
+    manager: bool,
+) -> Count:
+    """Cancel a count that was not posted (open, submitted or approved), with its ``reason``:
+    nothing is posted and its stock lines are free again, so a recount is a new count of the
+    same stock (``start_count``). An open count is cancelled by anyone who counts; a submitted
+    or approved one, whose variances were shown, only by a ``manager`` (the faces say whether
+    the user may adjust stock). Audited with the reason and the variance given up."""
+    require_user(user)
+    why = required_text("reason", reason, limit=500, why="say why the count is cancelled")
+    found = get_count(uow, count, lock=True)
+    if found.status not in UNPOSTED:
+        raise CountRefused(
+            f"count {found.number} is {found.status.value}: only an open, submitted or approved "
+            "count is cancelled"
+        )
+    if found.status is not CountStatus.OPEN and not manager:
+        raise PermissionDenied(
+            f"count {found.number} is {found.status.value}: a manager cancels it once its "
+            "variances are shown"
+        )
+    now = clock.now()
+    if not uow.counts.set_status(found.id or 0, allowed=UNPOSTED, status=CountStatus.CANCELLED):
+        raise CountRefused(f"count {found.number} changed meanwhile: nothing written")
+    record(
+        uow,
+        user=user,
+        action="cancel_count",
+        entity="stock_count",
+        key=found.number,
+        now=now,
+        before={"status": found.status.value},
+        after={
+            "status": CountStatus.CANCELLED.value,
+            "reason": why,
+            "lines": len(found.lines),
+            "variance_units": found.variance_units,
+            "variance_value": str(found.variance_value),
         },
     )
     uow.commit()

@@ -10,6 +10,16 @@ posting, and :mod:`.count_plan` for what is due.
   substance needs a witness, a second user who is not the counter. The on-hand at submission
   (the snapshot plus the movements since) is what the count is compared with.
 
+One count at a time of the same stock: a stock line (location, product, lot) listed on a count
+that is open, submitted or approved is held by it until it posts or is cancelled; a count that
+would list it again (:func:`start_count`, or a found line) is refused, naming the count that
+holds it. Two counts of the same shelf would otherwise each post the same variance (record 10,
+shelf 5: each posts -5 and the record ends at 0), which for a scheduled product falsifies the
+perpetual inventory. Refusing is the pharmacy's practice (the open count is finished, or
+cancelled and recounted, :func:`.count_posting.cancel_count`), rather than reconciling two counts
+at posting. On PostgreSQL the locations counted are locked while the check runs, so two counts
+of the same stock started at the same moment are taken in turn and the second is refused.
+
 Every change is one transaction with its audit entry, under its user; a refused one writes
 nothing.
 """
@@ -19,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.counting import Count, CountRules, CountStatus
+from rxsupply.domain.counting import Count, CountLine, CountRules, CountStatus
+from rxsupply.domain.fields import is_id, parse_units
 from rxsupply.domain.location import LocationKind
 from rxsupply.errors import CountRefused, InvalidValue, NotFound, UnknownLocation
 from rxsupply.services.audit import record, require_user
@@ -32,7 +43,7 @@ MAX_COUNTED = 1_000_000
 def get_count(uow: UnitOfWork, count: str, *, lock: bool = False) -> Count:
     """A count by its number (``CC000012``) or id."""
     text = count.strip()
-    count_id = int(text) if text.isdigit() else uow.counts.find(text)
+    count_id = int(text) if is_id(text) else uow.counts.find(text[:40])
     found = uow.counts.get(count_id, lock=lock) if count_id is not None else None
     if found is None:
         raise NotFound("count", count)
@@ -54,6 +65,24 @@ def count_scope(uow: UnitOfWork, location: str) -> tuple[int, list[int]]:
     pockets = [c.id for c in uow.locations.children(loc.code) if c.kind is LocationKind.POCKET]
     own = [] if loc.kind is LocationKind.ADC else [loc.id]
     return loc.id, own + [p for p in pockets if p is not None]
+
+
+def refuse_held(uow: UnitOfWork, lines: Sequence[CountLine]) -> None:
+    """Refuse lines another unposted count (open, submitted or approved) already lists: two
+    counts of the same stock would each post the same variance."""
+    by_key = {(ln.location_id, ln.product_id, ln.lot): ln for ln in lines}
+    held = uow.counts.pending(by_key, lock=True)
+    if not held:
+        return
+    shown = "; ".join(
+        f"{by_key[k].location} {by_key[k].ndc} lot {k[2]} is on count {number} ({status})"
+        for k, (number, status) in sorted(held.items())[:5]
+    )
+    more = f" and {len(held) - 5} more lines" if len(held) > 5 else ""
+    raise CountRefused(
+        f"already being counted: {shown}{more}; post or cancel that count first (one count "
+        "at a time of the same stock, so a variance is never posted twice)"
+    )
 
 
 def start_count(
@@ -88,6 +117,7 @@ def start_count(
             + (f" of {', '.join(items)}" if items else "")
             + ": no stock on hand there"
         )
+    refuse_held(uow, lines)
     now = clock.now()
     count = Count(
         number="",
@@ -128,7 +158,21 @@ def open_count(uow: UnitOfWork, count: str) -> Count:
 
 def counted_units(line_id: int, value: int) -> int:
     if value < 0 or value > MAX_COUNTED:
-        raise InvalidValue(f"counted-{line_id}", "a whole number of units from 0", value)
+        raise InvalidValue(
+            f"counted-{line_id}",
+            f"a whole number of units from 0 to {MAX_COUNTED:,}",
+            value if abs(value) < 10**30 else "...",
+        )
+    return value
+
+
+def parse_counted(field: str, text: str) -> int:
+    """A counted quantity typed in a form or on the command line: ASCII digits (thousands
+    separators allowed), from 0 to :data:`MAX_COUNTED`, or :class:`InvalidValue` naming
+    ``field``."""
+    value = parse_units(text, field, allow_zero=True)
+    if value > MAX_COUNTED:
+        raise InvalidValue(field, f"a whole number of units from 0 to {MAX_COUNTED:,}", text[:20])
     return value
 
 

@@ -1,6 +1,8 @@
 """A line the counter finds that was not on the count sheet: where, the NDC (or GTIN), lot,
-expiry and how many. Its expected quantity is the on-hand of that lot there when it is added
-(none, usually), hidden like every other line's until the count is submitted."""
+expiry and how many. The expiry is required for a lot not on record (the ledger refuses a new
+lot without one, and the whole count would then not post); a recorded lot keeps its own. Its
+expected quantity is the on-hand of that lot there when it is added (none, usually), hidden
+like every other line's until the count is submitted."""
 
 from __future__ import annotations
 
@@ -10,7 +12,13 @@ from rxsupply.domain.clock import Clock
 from rxsupply.domain.counting import Count, CountLine, CountStatus
 from rxsupply.errors import CountRefused, InvalidValue, NotFound
 from rxsupply.services.audit import record, require_user
-from rxsupply.services.counts import count_scope, counted_units, get_count, open_count
+from rxsupply.services.counts import (
+    count_scope,
+    counted_units,
+    get_count,
+    open_count,
+    refuse_held,
+)
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.references import resolve_products
 
@@ -46,6 +54,12 @@ def add_found_line(
     prod = uow.products.find("id", str(resolved))
     assert prod is not None and loc.id is not None
     recorded = uow.lots.lookup([(resolved, lot_number)]).get((resolved, lot_number))
+    if recorded is None and expiry is None:
+        raise InvalidValue(
+            "expiry",
+            f"lot {lot_number} of {prod.ndc} is not on record: give its expiry (on the package), "
+            "which the ledger needs to post it",
+        )
     if recorded is not None and expiry is not None and recorded.expiry != expiry:
         raise InvalidValue(
             "expiry", f"lot {lot_number} of {prod.ndc} is recorded with expiry {recorded.expiry}"
@@ -71,6 +85,7 @@ def add_found_line(
         product_id=resolved,
         item_id=uow.items.ids_by_code().get(items.get(resolved, ("", "", []))[0]),
     )
+    refuse_held(uow, [line])
     line_id = uow.counts.add_line(found.id or 0, line)
     if line.controlled and not found.controlled:
         uow.counts.set_status(

@@ -123,3 +123,33 @@ def test_due_perpetual_and_biennial_answer_json(pharmacy: Hospital) -> None:
         ("ICU-ADC1-P02", 15),
         ("MAIN-STORE", 60),
     ]
+
+
+def test_a_count_is_cancelled_with_its_reason_and_the_stock_counted_again(
+    pharmacy: Hospital,
+) -> None:
+    tech, manager = pharmacy.token(Role.TECHNICIAN), pharmacy.token(Role.MANAGER)
+    first = start(pharmacy, "MAIN-STORE", "APAP325TAB")["number"]
+    held = pharmacy.api.post(
+        "/api/counts", token=tech, json={"location": "MAIN-STORE", "items": ["APAP325TAB"]}
+    )
+    cancelled = pharmacy.api.post(
+        f"/api/counts/{first}/cancel", token=tech, json={"reason": "wrong shelf"}
+    )
+    recount = start(pharmacy, "MAIN-STORE", "APAP325TAB")
+    counted = {ln["id"]: 2000 for ln in recount["lines"]}
+    pharmacy.api.post(
+        f"/api/counts/{recount['number']}/submit", token=tech, json={"counted": counted}
+    )
+    by_tech = pharmacy.api.post(
+        f"/api/counts/{recount['number']}/cancel", token=tech, json={"reason": "again"}
+    )
+    by_manager = pharmacy.api.post(
+        f"/api/counts/{recount['number']}/cancel", token=manager, json={"reason": "again"}
+    )
+
+    assert first in problem(held, 409)["detail"]
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert "a manager cancels it" in problem(by_tech, 403)["detail"]
+    assert by_manager.status_code == 200 and by_manager.json()["status"] == "cancelled"
+    assert pharmacy.on_hand(location="MAIN-STORE", item="APAP325TAB") == 2000  # none posted

@@ -51,6 +51,7 @@ from tests.x12_samples import invoice, ship_notice
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.counting import UNPOSTED
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.purchasing import OrderLine, OrderStatus, PurchaseOrder
 from rxsupply.domain.status import StockStatus
@@ -58,7 +59,7 @@ from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
 from rxsupply.entrypoints.http.problems import PROBLEM
 from rxsupply.errors import InvalidValue
-from rxsupply.services import counts, ledger, purchasing, receiving
+from rxsupply.services import count_posting, counts, ledger, purchasing, receiving
 from rxsupply.services.discrepancies import list_discrepancies
 
 from .harness import (
@@ -171,6 +172,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/counts/{number}/submit": Permission.COUNT,
     "POST /api/counts/{number}/approve": Permission.ADJUST,
     "POST /api/counts/{number}/post": Permission.ADJUST,
+    "POST /api/counts/{number}/cancel": Permission.COUNT,
     "GET /api/controlled/perpetual": Permission.VIEW,
     "GET /api/controlled/biennial": Permission.VIEW,
     # accounts (JSON)
@@ -242,6 +244,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /counts/{number}/lines": Permission.COUNT,
     "POST /counts/{number}/approve": Permission.ADJUST,
     "POST /counts/{number}/post": Permission.ADJUST,
+    "POST /counts/{number}/cancel": Permission.COUNT,
     "GET /controlled/biennial": Permission.VIEW,
     "GET /controlled/biennial.csv": Permission.VIEW,
 }
@@ -444,7 +447,10 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         )
     },
     "/api/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
-    "/api/counts": lambda _: {"location": STOREROOM, "items": ["APAP325TAB"]},
+    "/api/counts": lambda hospital: {
+        "location": STOREROOM,
+        "items": [free_counted_stock(hospital.engine)],
+    },
     "/api/counts/{number}/counted": lambda _: {"counted": {}},
     "/api/counts/{number}/lines": lambda _: {
         "location": STOREROOM,
@@ -454,6 +460,7 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "counted": 0,
     },
     "/api/counts/{number}/post": lambda _: {"reason": "miscount"},
+    "/api/counts/{number}/cancel": lambda _: {"reason": "recount"},
     "/adc/discrepancies/{discrepancy_id}/resolve": lambda _: {"resolution": "counted"},
     "/api/planning/jobs": no_job_running,
     "/api/scan": lambda _: {"data": datamatrix()},
@@ -646,13 +653,25 @@ def received_order(engine: Engine) -> str:
     return number
 
 
+def free_counted_stock(engine: Engine) -> str:
+    """The storeroom's acetaminophen, every count of it not posted cancelled first (one count
+    at a time of the same stock)."""
+    with SqlUnitOfWork(engine) as uow:
+        held = [c.number for s in UNPOSTED for c in counts.list_counts(uow, status=s)]
+    for number in held:
+        with SqlUnitOfWork(engine) as uow:
+            count_posting.cancel_count(
+                uow, count=number, reason="next call", user="tests", clock=CLOCK, manager=True
+            )
+    return "APAP325TAB"
+
+
 def counted_count(engine: Engine) -> str:
     """A new count of the storeroom's acetaminophen, every line counted as recorded (a count
     is submitted once)."""
+    item = free_counted_stock(engine)
     with SqlUnitOfWork(engine) as uow:
-        found = counts.start_count(
-            uow, location=STOREROOM, items=["APAP325TAB"], user="tests", clock=CLOCK
-        )
+        found = counts.start_count(uow, location=STOREROOM, items=[item], user="tests", clock=CLOCK)
         counts.enter_counts(
             uow,
             count=found.number,

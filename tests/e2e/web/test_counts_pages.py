@@ -127,3 +127,81 @@ def test_the_biennial_inventory_prints_and_downloads(app: FastAPI) -> None:
     assert csv_file.text.splitlines()[0].startswith("date,registrant,schedule,location")
     assert 'id="start-count"' not in listing  # compliance reads, does not count
     assert 'href="/counts"' in listing
+
+
+def test_a_counted_quantity_that_is_not_a_plain_number_is_refused_by_name(
+    app: FastAPI, engine: Engine
+) -> None:
+    with client_for(app, "tech") as tech:
+        page = started(tech, "ED-ADC1", "APAP325TAB")
+        name = fields(tech.get(page).text)["AP2406"]
+        said = {}
+        for label, form in {
+            "superscript": {name: "²"},
+            "huge": {name: "9" * 400},
+            "odd line": {"counted-²": "5"},
+            "long line": {"counted-" + "9" * 40: "5"},
+        }.items():
+            done = tech.post(f"{page}/enter", data={"csrf_token": csrf_of(tech, page), **form})
+            assert done.status_code == 303, (label, done.status_code)
+            said[label] = flash(tech.get(done.headers["location"]).text)
+        found_line = tech.post(
+            f"{page}/lines",
+            data={
+                "csrf_token": csrf_of(tech, page),
+                "location": "ED-ADC1-P02",
+                "ndc": "98765-3250-01",
+                "lot": "AP2799X",
+                "expiry": "2028-01-31",
+                "counted": "²",
+            },
+        )
+        said["found line"] = flash(tech.get(found_line.headers["location"]).text)
+        odd_page = tech.get("/counts/²")
+        sheet = tech.get(page).text
+
+    assert said["superscript"].startswith(f"Not done: {name} &#39;²&#39;: not a whole number")
+    assert said["huge"].startswith(f"Not done: {name} ") and "more than" in said["huge"]
+    assert said["odd line"].startswith("Not done: counted-² ")
+    assert said["long line"].startswith("Not done: counted-999")
+    assert said["found line"].startswith("Not added: counted &#39;²&#39;: not a whole number")
+    assert odd_page.status_code == 404
+    assert 'value=""' in sheet.split(f'name="{name}"')[1][:200]  # nothing saved
+    assert "AP2799X" not in sheet
+
+
+def test_a_count_is_cancelled_from_its_page_and_counted_again(app: FastAPI) -> None:
+    with client_for(app, "tech") as tech, client_for(app, "manager") as manager:
+        page = started(tech, "ED-ADC1", "ONDA4INJ")
+        sheet = tech.get(page).text
+        blank = tech.post(f"{page}/cancel", data={"csrf_token": csrf_of(tech, page), "reason": ""})
+        blank_said = flash(tech.get(blank.headers["location"]).text)
+        again = started(tech, "ED-ADC1", "ONDA4INJ")
+        again_said = flash(tech.get(again).text)
+        names = fields(tech.get(page).text)
+        tech.post(
+            f"{page}/enter",
+            data={"csrf_token": csrf_of(tech, page), names["ON2502B"]: "45", "then": "submit"},
+        )
+        review = tech.get(page).text
+        done = manager.post(
+            f"{page}/cancel", data={"csrf_token": csrf_of(manager, page), "reason": "recount"}
+        )
+        said = flash(manager.get(done.headers["location"]).text)
+        final = manager.get(page).text
+        recount = started(tech, "ED-ADC1", "ONDA4INJ")
+        tech.post(
+            f"{recount}/cancel", data={"csrf_token": csrf_of(tech, recount), "reason": "late"}
+        )
+        blind_still = tech.get(recount).text
+
+    assert 'id="cancel-count"' in sheet and 'id="cancel-reason"' in sheet
+    assert blank_said.startswith("Not cancelled: reason: say why")
+    assert page.split("/")[-1] in again_said  # the stock is held by the first count
+    assert 'id="cancel-count"' not in review  # submitted: a manager's call
+    assert said.startswith("Cancelled: nothing was posted")
+    assert 'id="count-status" data-figure="status">cancelled<' in final
+    assert 'id="cancel-count"' not in final
+    assert recount != page
+    assert ">cancelled<" in blind_still and 'id="count-form"' not in blind_still
+    assert "data-expected" not in blind_still and ">45<" not in blind_still

@@ -128,3 +128,24 @@ def test_an_open_count_shows_no_expected_quantity_and_a_submitted_one_does() -> 
     assert "variance_value" not in blind
     assert review["lines"][0]["expected"] == 250  # type: ignore[index]
     assert (review["variance_units"], review["variance_value"]) == (-10, "-7.50")
+
+
+def test_a_count_cancelled_before_submission_stays_blind_so_its_recount_is_blind() -> None:
+    def count(status: CountStatus, counter: str) -> Count:
+        return Count(
+            number="CC000001",
+            location="MAIN-STORE",
+            status=status,
+            controlled=False,
+            started_by="tara",
+            started_at=datetime(2026, 11, 20, 9, tzinfo=UTC),
+            counter=counter,
+            lines=[line(250, None, 200)],
+        )
+
+    never_submitted = count(CountStatus.CANCELLED, "").as_dict()
+    submitted_first = count(CountStatus.CANCELLED, "tara").as_dict()
+
+    assert "variance_units" not in never_submitted
+    assert all("expected" not in ln for ln in never_submitted["lines"])  # type: ignore[attr-defined]
+    assert "variance_units" in submitted_first

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from rxsupply.domain.fields import parse_date, parse_money, parse_timestamp, parse_units
+from rxsupply.domain.fields import (
+    is_id,
+    parse_date,
+    parse_id,
+    parse_money,
+    parse_timestamp,
+    parse_units,
+)
 from rxsupply.domain.location import (
     ALLOWED_PARENTS,
     Location,
@@ -593,3 +600,14 @@ def test_a_package_cost_cannot_be_negative() -> None:
         Product(ndc=ONDANSETRON_NDC, name="Ondansetron", package_cost=Decimal("-0.01"))
 
     assert caught.value.field == "package_cost"
+
+
+@pytest.mark.parametrize("text", ["²", "١٢", "1" * 10, "", " ", "-1", "12a"])
+def test_a_record_id_is_ascii_digits_of_bounded_length(text: str) -> None:
+    assert is_id(text) is False
+    with pytest.raises(InvalidValue, match=r"^counted-x .*an id: a whole number of at most 9"):
+        parse_id(text, "counted-x")
+
+
+def test_a_record_id_of_nine_ascii_digits_reads() -> None:
+    assert (is_id(" 123456789 "), parse_id("42", "line")) == (True, 42)

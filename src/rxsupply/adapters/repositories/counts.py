@@ -13,7 +13,7 @@ from sqlalchemy import Connection, bindparam, insert, select, tuple_, update
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
 from rxsupply.adapters.repositories.count_plan import first_item, plan_rows
-from rxsupply.domain.counting import Count, CountLine, CountStatus
+from rxsupply.domain.counting import UNPOSTED, Count, CountLine, CountStatus
 from rxsupply.services.ports.counting import LineKey, PlanRow
 
 
@@ -103,6 +103,36 @@ class SqlCounts:
             )
             for loc_id, prod_id, number, qty in self.conn.execute(q):
                 out[(loc_id, prod_id, number)] = int(qty)
+        return out
+
+    def pending(
+        self, keys: Iterable[LineKey], *, lock: bool = False
+    ) -> dict[LineKey, tuple[str, str]]:
+        """(count number, status) of the unposted count (open, submitted or approved) that
+        has each of ``keys`` on its sheet. ``lock``: on PostgreSQL the keys' location rows are
+        locked first (in id order) until the transaction ends, so two counts of the same stock
+        started at once are taken one after the other and the second sees the first."""
+        sc, cl, loc = t.stock_count, t.stock_count_line, t.location
+        unposted = [s.value for s in UNPOSTED]
+        wanted = sorted(set(keys))
+        if lock and self.conn.dialect.name == "postgresql":
+            for ids in chunks(sorted({k[0] for k in wanted}), 300):
+                self.conn.execute(
+                    select(loc.c.id).where(loc.c.id.in_(ids)).order_by(loc.c.id).with_for_update()
+                ).all()
+        out: dict[LineKey, tuple[str, str]] = {}
+        for part in chunks(wanted, 300):
+            q = (
+                select(cl.c.location_id, cl.c.product_id, cl.c.lot_number, sc.c.number, sc.c.status)
+                .join(sc, sc.c.id == cl.c.count_id)
+                .where(
+                    sc.c.status.in_(unposted),
+                    tuple_(cl.c.location_id, cl.c.product_id, cl.c.lot_number).in_(list(part)),
+                )
+                .order_by(sc.c.id)
+            )
+            for loc_id, prod_id, number, count_no, status in self.conn.execute(q):
+                out.setdefault((loc_id, prod_id, number), (count_no, status))
         return out
 
     def add(self, count: Count, location_id: int) -> int:

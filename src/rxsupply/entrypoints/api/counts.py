@@ -185,6 +185,26 @@ def post_posting(number: str, body: PostIn, engine: EngineDep, who: Manager) -> 
     return _out(found)
 
 
+class CancelIn(BaseModel):
+    reason: str = Field(description="Why the count is given up (audited).")
+
+
+@router.post("/api/counts/{number}/cancel", **guarded(Permission.COUNT))
+def post_cancel(number: str, body: CancelIn, engine: EngineDep, who: Counter) -> dict[str, Any]:
+    """Cancel a count not posted, with its reason: nothing posts, its stock may be counted
+    again (start a new count). A submitted or approved count only by a manager (403)."""
+    with SqlUnitOfWork(engine) as uow:
+        found = count_posting.cancel_count(
+            uow,
+            count=number,
+            reason=body.reason,
+            manager=who.user.can(Permission.ADJUST),
+            user=who.user.username,
+            clock=clock.current(),
+        )
+    return _out(found)
+
+
 @router.get("/api/controlled/perpetual", **guarded(Permission.VIEW))
 def get_perpetual(location: str, engine: EngineDep) -> dict[str, Any]:
     """Movements of scheduled products at a location with the running balance per product."""

@@ -1,5 +1,5 @@
-"""``rxsupply counts due | start | sheet | enter | add-line | submit | approve | post | list |
-show``: cycle counts, blind, with their variances reviewed and posted through the ledger."""
+"""``rxsupply counts due | start | sheet | enter | add-line | submit | approve | post | cancel |
+list | show``: cycle counts, blind, with their variances reviewed and posted through the ledger."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from rich.markup import escape
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
 from rxsupply.domain.counting import Count, CountStatus, VarianceReason
-from rxsupply.domain.fields import parse_date
+from rxsupply.domain.fields import is_id, parse_date
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
-from rxsupply.errors import InvalidValue
+from rxsupply.errors import InvalidValue, PermissionDenied
 from rxsupply.services import count_plan, count_posting, counts, found_stock
 
 counts_app = typer.Typer(
@@ -148,7 +148,7 @@ def _pairs(values: list[str], what: str) -> dict[int, str]:
     out: dict[int, str] = {}
     for text in values:
         line, sep, value = text.partition("=")
-        if not sep or not line.strip().isdigit():
+        if not sep or not is_id(line):
             raise InvalidValue(what, "LINE=VALUE, e.g. 12=240", text)
         out[int(line)] = value.strip()
     return out
@@ -164,9 +164,7 @@ def enter(
     user = context.user(Permission.COUNT)
     values: dict[int, int] = {}
     for line, text in _pairs(counted, "counted").items():
-        if not text.isdigit():
-            raise InvalidValue(f"counted-{line}", "a whole number of units from 0", text)
-        values[line] = int(text)
+        values[line] = counts.parse_counted(f"counted-{line}", text)
     with SqlUnitOfWork(context.engine()) as uow:
         found = counts.enter_counts(
             uow, count=count, counted=values, user=user, clock=context.clock()
@@ -259,6 +257,25 @@ def post_cmd(
             limits=settings.limits(),
             user=user,
             clock=context.clock(),
+        )
+    _print(found, as_json)
+
+
+@counts_app.command()
+def cancel(
+    count: CountArg,
+    reason: Annotated[str, typer.Option(help="Why the count is given up (audited).")],
+    as_json: JsonOption = False,
+) -> None:
+    """Cancel a count not posted: nothing posts, and its stock may be counted again (start a
+    new count). A submitted or approved count is cancelled by a manager."""
+    try:
+        user, manager = context.user(Permission.ADJUST), True
+    except PermissionDenied:
+        user, manager = context.user(Permission.COUNT), False
+    with SqlUnitOfWork(context.engine()) as uow:
+        found = count_posting.cancel_count(
+            uow, count=count, reason=reason, manager=manager, user=user, clock=context.clock()
         )
     _print(found, as_json)
 

@@ -18,8 +18,8 @@ from starlette.responses import Response
 from rxsupply.adapters.controlled_report import biennial_csv, biennial_html
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
-from rxsupply.domain.counting import VarianceReason
-from rxsupply.domain.fields import parse_date
+from rxsupply.domain.counting import CountStatus, VarianceReason
+from rxsupply.domain.fields import is_id, parse_date, parse_id
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
@@ -27,7 +27,7 @@ from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
 from rxsupply.entrypoints.web.rendering import money, page_route, render
-from rxsupply.errors import InvalidValue, RxSupplyError
+from rxsupply.errors import RxSupplyError
 from rxsupply.services import controlled, count_plan, count_posting, counts, found_stock
 
 router = APIRouter()
@@ -107,7 +107,7 @@ def count_page(request: Request, number: str, who: Viewer, engine: EngineDep) ->
         count=found,
         over=over,
         reasons=[r.value for r in VarianceReason],
-        can_count=who.user.can(Permission.COUNT),
+        can_count=who.user.can(Permission.COUNT) and found.status is CountStatus.OPEN,
         can_adjust=who.user.can(Permission.ADJUST),
         flash=flash,
     )
@@ -127,10 +127,8 @@ async def enter(request: Request, number: str, who: Counter, engine: EngineDep) 
         for key, value in form.items():
             if not key.startswith("counted-") or not str(value).strip():
                 continue
-            line, text = key.removeprefix("counted-"), str(value).strip()
-            if not line.isdigit() or not text.isdigit() or len(text) > 7:
-                raise InvalidValue(key, "a whole number of units from 0", text[:20])
-            counted[int(line)] = int(text)
+            line = parse_id(key.removeprefix("counted-"), key)
+            counted[line] = counts.parse_counted(key, str(value))
         witness, secret = str(form.get("witness", "")), str(form.get("witness_password", ""))
 
         def work() -> str:
@@ -176,9 +174,7 @@ def add_line(
     counted: FormText = "",
 ) -> Response:
     try:
-        raw = counted.strip()
-        if not raw.isdigit() or len(raw) > 7:
-            raise InvalidValue("counted", "a whole number of units from 0", counted[:20])
+        units = counts.parse_counted("counted", counted)
         with SqlUnitOfWork(engine) as uow:
             found_stock.add_found_line(
                 uow,
@@ -187,7 +183,7 @@ def add_line(
                 product=ndc,
                 lot=lot,
                 expiry=parse_date(expiry, "expiry") if expiry.strip() else None,
-                counted=int(raw),
+                counted=units,
                 user=who.user.username,
                 clock=clock.current(),
             )
@@ -214,7 +210,7 @@ async def post(request: Request, number: str, who: Manager, engine: EngineDep) -
     reasons = {
         int(k.removeprefix("reason-")): str(v)
         for k, v in form.items()
-        if k.startswith("reason-") and k.removeprefix("reason-").isdigit() and str(v).strip()
+        if k.startswith("reason-") and is_id(k.removeprefix("reason-")) and str(v).strip()
     }
     settings = load_settings()
 
@@ -235,6 +231,25 @@ async def post(request: Request, number: str, who: Manager, engine: EngineDep) -
     except RxSupplyError as exc:
         return redirect_with(_back(number), f"Not posted: {exc}.", ok=False)
     return redirect_with(_back(number), "Posted: the variances are in the ledger.")
+
+
+@router.post("/counts/{number}/cancel", **page_route(Permission.COUNT))
+def cancel(number: str, who: Counter, engine: EngineDep, reason: FormText = "") -> Response:
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            count_posting.cancel_count(
+                uow,
+                count=number,
+                reason=reason,
+                manager=who.user.can(Permission.ADJUST),
+                user=who.user.username,
+                clock=clock.current(),
+            )
+    except RxSupplyError as exc:
+        return redirect_with(_back(number), f"Not cancelled: {exc}.", ok=False)
+    return redirect_with(
+        _back(number), "Cancelled: nothing was posted; start a new count to count it again."
+    )
 
 
 def _biennial(engine: EngineDep, day: str) -> dict[str, object]:
