@@ -26,7 +26,8 @@ item, in catalogue order, with the fields of :class:`~rxsupply.services.ports.De
 - ``dea_schedule``: ``CII`` to ``CV``, empty if the drug is not controlled.
 - ``therapeutic_class``: the class's name (``Analgesics, opioid``).
 - ``unit_cost``: USD per dispense unit, a decimal number.
-- ``demand``: ``high``, ``medium``, ``slow`` or ``very-slow``.
+- ``demand``: ``high``, ``medium``, ``slow``, ``very-slow`` or ``costly`` (a drug of $100 or
+  more a unit in steady use: its rate is not scaled down by its price).
 - ``seasonal``: ``yes`` or ``no``.
 - ``trend``: empty, ``up`` or ``down``.
 - ``criticality``: ``vital``, ``essential`` or ``non-essential``.

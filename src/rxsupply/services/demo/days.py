@@ -76,12 +76,12 @@ class Days:
         return book.book.available(location_id, pids, on=day)
 
     def new_lot(self, product_id: int, day: date) -> tuple[str, date]:
-        """A lot number and an expiry 9 to 36 months out (end of month)."""
+        """A lot number and an expiry 6 to 24 months out (end of month)."""
         self._counter[product_id] += 1
         n = self._counter[product_id]
         labeler = str(self.hospital.products[product_id].ndc).split("-")[0][-3:]
         number = f"{labeler}{day:%y%m}{chr(65 + (n % 26))}{n:03d}"
-        return number, end_of_month(day, int(self.rng.integers(9, 37)))
+        return number, end_of_month(day, int(self.rng.integers(6, 25)))
 
     def open_stock(self, facility: int, product_id: int, units: int, day: date) -> None:
         number, expiry = self.new_lot(product_id, day - timedelta(days=60))

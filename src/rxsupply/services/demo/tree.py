@@ -53,11 +53,15 @@ RATES = {
     "medium": (0.03, 0.12),
     "slow": (0.005, 0.025),
     "very-slow": (0.001, 0.004),
+    # specialty drugs of $100 or more a unit that are in steady use (biologics, antifungals,
+    # oncology supportive care...): they carry much of a hospital's spend
+    "costly": (0.08, 0.3),
 }
 # Share of an area's ADCs that stock an item of each profile.
-REACH = {"high": 0.6, "medium": 0.3, "slow": 0.12, "very-slow": 0.05}
+REACH = {"high": 0.6, "medium": 0.3, "slow": 0.12, "very-slow": 0.1, "costly": 0.3}
 # Cheap generics move in volume, costly drugs sparingly: rate x (MEDIAN_COST / unit cost)^0.6,
-# kept within PRICE_FACTOR. This gives the Pareto value curve of a real formulary.
+# kept within PRICE_FACTOR. This gives the Pareto value curve of a real formulary. The "costly"
+# profile's rates are already those of costly drugs and take no price factor.
 MEDIAN_COST = 3.0
 PRICE_FACTOR = (0.2, 10.0)
 AREA_WEEKEND = {"ED": 1.0, "ICU": 0.95, "OR": 0.25, "L&D": 0.9, "MEDSURG": 0.85}
@@ -140,8 +144,9 @@ def locations(
                     lo_rate, hi_rate = RATES[it.demand]
                     rate = float(np.exp(rng.uniform(np.log(lo_rate), np.log(hi_rate))))
                     rate *= 0.5 if area == "OR" and it.demand == "high" else 1.0
-                    price = (MEDIAN_COST / max(float(it.unit_cost), 0.001)) ** 0.6
-                    rate *= min(PRICE_FACTOR[1], max(PRICE_FACTOR[0], price))
+                    if it.demand != "costly":
+                        price = (MEDIAN_COST / max(float(it.unit_cost), 0.001)) ** 0.6
+                        rate *= min(PRICE_FACTOR[1], max(PRICE_FACTOR[0], price))
                     max_level = max(2, math.ceil(rate * 5 + 2 * math.sqrt(rate * 5) + 1))
                     min_level = max(1, math.ceil(rate * 1.5))
                     if it.criticality == "vital":

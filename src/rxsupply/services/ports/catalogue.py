@@ -23,7 +23,9 @@ class DemoProduct:
 class DemoItem:
     """One formulary item of the demo hospital and the products it is stocked from.
 
-    ``demand`` is a hint for the generator: ``high``, ``medium``, ``slow`` or ``very-slow``.
+    ``demand`` is a hint for the generator: ``high``, ``medium``, ``slow``, ``very-slow`` or
+    ``costly`` (a drug of $100 or more a unit in steady use, whose rate the generator does not
+    scale down by its price).
     ``trend`` is ``""``, ``"up"`` or ``"down"``; ``areas`` is ``("ALL",)`` or a subset of ED,
     ICU, OR, L&D and MEDSURG.
     """
