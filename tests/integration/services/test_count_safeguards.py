@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import Engine, select
-from tests.conftest import CLOCK
+from tests.conftest import CLOCK, load_examples
 from tests.integration.services.test_counts import (
     COUNTER,
     MANAGER,
@@ -107,10 +107,12 @@ def test_a_found_line_already_on_another_open_count_is_refused_and_writes_nothin
 
 
 def test_a_count_started_while_another_of_the_same_stock_is_being_saved_waits_then_is_refused(
-    hospital: Engine,
+    pg_engine: Engine,
 ) -> None:
-    if hospital.dialect.name != "postgresql":
-        pytest.skip("SQLite has one writer at a time; PostgreSQL locks the locations counted")
+    """On PostgreSQL only: SQLite has one writer at a time, PostgreSQL locks the locations
+    counted."""
+    load_examples(pg_engine, "items", "locations", "stock")
+    hospital = pg_engine
     outcome: list[object] = []
     with hospital.connect() as other:  # another session, its count not committed yet
         store = other.execute(
