@@ -215,3 +215,24 @@ def load_examples_file(engine: Engine, path: Path) -> None:
     table = read_csv_table(path, required=required, optional=optional)
     with SqlUnitOfWork(engine) as uow:
         imports.import_purchases(uow, table, now=NOW, user=TESTER)
+
+
+def test_older_invoices_imported_late_do_not_roll_a_product_s_cost_back(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load_examples(engine, "items", "locations")
+    header = "invoice_date,wholesaler,invoice_number,ndc,packages,unit_price\n"
+    newer, older = tmp_path / "newer.csv", tmp_path / "older.csv"
+    newer.write_text(header + "2026-11-10,Example Wholesale Drug Co,INV-9,98765-401-02,2,17.00\n")
+    older.write_text(header + "2026-09-01,Example Wholesale Drug Co,INV-1,98765-401-02,2,12.00\n")
+
+    load_examples_file(engine, newer)
+    load_examples_file(engine, older)
+
+    with engine.connect() as conn:
+        cost = conn.execute(
+            select(tables.product.c.package_cost).where(tables.product.c.ndc == "98765-401-02")
+        ).scalar_one()
+        lines = conn.execute(select(func.count()).select_from(tables.purchase_line)).scalar_one()
+    assert cost == Decimal("17.00")
+    assert lines == 2

@@ -76,6 +76,9 @@ def import_purchases(
     errors.raise_if_any()
     done = uow.purchases.recorded([ln.line_key for ln in lines])
     todo = [ln for ln in lines if ln.line_key not in done]
+    # a product's cost follows its latest purchase: a file of older invoices, imported late,
+    # records them without rolling the cost back
+    before = uow.purchases.last_purchased({ln.product_id for ln in todo})
     written = uow.purchases.save_many(todo)
     latest: dict[int, tuple[date, Decimal]] = {}
     for ln in todo:
@@ -83,7 +86,13 @@ def import_purchases(
             ln.product_id not in latest or ln.invoice_date >= latest[ln.product_id][0]
         ):
             latest[ln.product_id] = (ln.invoice_date, ln.unit_price)
-    uow.products.set_package_cost({pid: price for pid, (_, price) in latest.items()})
+    uow.products.set_package_cost(
+        {
+            pid: price
+            for pid, (day, price) in latest.items()
+            if pid not in before or day >= before[pid]
+        }
+    )
     skipped = {"already imported": len(lines) - len(todo)} if len(lines) > len(todo) else {}
     result = ImportResult("purchases", table.name, table.rows, written, skipped)
     return _finish(uow, result, now=now, user=user)
