@@ -26,7 +26,7 @@ from rxsupply.domain.refilling import RefillLine, RefillRun, RunStatus
 from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services.ledger import Move
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.references import find_product
+from rxsupply.services.references import facility_of, find_product
 
 RECENT = timedelta(hours=12)
 """A cabinet's report of a refill may come after the run was completed: runs completed this
@@ -221,19 +221,14 @@ def count_discrepancy(
 
 def _storeroom_of(uow: UnitOfWork, code: str) -> Location:
     """The storeroom of the facility a location belongs to."""
-    node = uow.locations.get(code)
-    if node is None:
+    if uow.locations.get(code) is None:
         raise NotFound("location", code)
-    for _ in range(64):
-        if node.kind is LocationKind.FACILITY:
-            stores = [
-                c for c in uow.locations.children(node.code) if c.kind is LocationKind.STOREROOM
-            ]
-            if stores:
-                return stores[0]
-            break
-        parent = uow.locations.get(node.parent_code or "") if node.parent_code else None
-        if parent is None:
-            break
-        node = parent
-    raise NotFound("storeroom", code, "a refill comes from its facility's storeroom")
+    facility = facility_of(uow, code)
+    stores = [
+        c
+        for c in (uow.locations.children(facility.code) if facility is not None else [])
+        if c.kind is LocationKind.STOREROOM
+    ]
+    if not stores:
+        raise NotFound("storeroom", code, "a refill comes from its facility's storeroom")
+    return stores[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rxsupply.domain.location import Location
+from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.ndc import ndc_digits_from_gtin14, ndc_lookup_key
 from rxsupply.domain.product import Item, Product
 from rxsupply.errors import UnknownItem, UnknownLocation, UnknownProduct
@@ -33,6 +33,17 @@ def find_location(uow: UnitOfWork, code: str) -> Location:
     if found is None:
         raise UnknownLocation(code)
     return found
+
+
+def facility_of(uow: UnitOfWork, code: str) -> Location | None:
+    """The facility a location belongs to, walking up the tree (the location itself when it
+    is one; None when it is not under a facility or is unknown)."""
+    node = uow.locations.get(code)
+    for _ in range(64):
+        if node is None or node.kind is LocationKind.FACILITY:
+            return node
+        node = uow.locations.get(node.parent_code) if node.parent_code else None
+    return None
 
 
 def find_item(uow: UnitOfWork, code: str) -> Item:

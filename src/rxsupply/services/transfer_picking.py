@@ -17,7 +17,7 @@ from rxsupply.domain.status import is_expired
 from rxsupply.domain.transfer import Transfer, TransferLine
 from rxsupply.errors import InvalidMovement, InvalidValue, NotFound
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.references import resolve_products
+from rxsupply.services.references import facility_of, resolve_products
 
 
 def resolve_what(
@@ -98,11 +98,7 @@ def unusable_lines(uow: UnitOfWork, transfer: Transfer, clock: Clock) -> set[int
 
 def transit_of(uow: UnitOfWork, source: str) -> str:
     """The code of the source facility's transit location, made the first time it is needed."""
-    node = uow.locations.get(source)
-    for _ in range(64):
-        if node is None or node.kind is LocationKind.FACILITY:
-            break
-        node = uow.locations.get(node.parent_code or "")
+    node = facility_of(uow, source)
     if node is None:
         raise InvalidMovement(f"{source} is not under a facility: its transit has no place")
     code = transit_code(node.code)
