@@ -87,6 +87,7 @@ def main() -> None:
     for name, took in (
         ("dashboard first request" + (" after warm-up" if args.warm_up else ", cold"), cold),
         (f"dashboard warm (median of {len(warm)})", median),
+        (f"dashboard warm (slowest of {len(warm)})", max(warm)),
         (f"GET /api/kpi warm (median of {len(api)})", statistics.median(api)),
     ):
         print(f"{name:42} {1000 * took:8.1f} ms   {took / TARGET:5.2f}x the 300 ms target")

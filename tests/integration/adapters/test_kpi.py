@@ -231,6 +231,39 @@ def test_items_at_zero_are_stocked_lines_without_usable_stock_vital_first(worked
     ]
 
 
+def test_a_line_counts_toward_every_stocked_place_above_it_and_every_item_it_packs(
+    worked: Ledger,
+) -> None:
+    """The vial is also a package of a second item stocked in the storeroom, and the cabinet
+    itself stocks ondansetron: the storeroom's 70 vials keep both storeroom lines off zero, and
+    the cabinet line counts the pocket's vials (empty the same 25 days as its pocket)."""
+    with worked.engine.begin() as conn:
+        worked._add(conn, t.item, "ONDA4B", code="ONDA4B", name="ondansetron (2)")
+        conn.execute(
+            insert(t.item_product).values(item_id=worked.ids["ONDA4B"], product_id=worked.ids["P1"])
+        )
+        for place, item, top in (("STORE", "ONDA4B", 50), ("ADC", "ONDA4", 30)):
+            conn.execute(
+                insert(t.stock_level).values(
+                    location_id=worked.ids[place],
+                    item_id=worked.ids[item],
+                    min_level=0,
+                    max_level=top,
+                    updated_at=local(2025, 1, 1, 9),
+                )
+            )
+    found = figures(worked.engine)
+
+    assert found["stockout_days"]["stocked"] == 5
+    assert found["stockout_days"]["stockout_days"] == 25 + 30 + 0 + 25
+    assert found["stockout_days"]["item_locations_out"] == 3
+    assert [(z["code"], z["location"]) for z in found["stock_outs"]["lines"]] == [
+        ("EPI1", "STORE"),
+        ("ONDA4", "ADC"),
+        ("ONDA4", "ADC-P1"),
+    ]
+
+
 def test_value_by_location_and_by_class_and_vend_to_fill(worked: Ledger) -> None:
     found = figures(worked.engine)
 

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, select
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries.kpi import stock_outs
+from rxsupply.adapters.queries.kpi_now import Held, held
 
 
 def summary(conn: Connection) -> dict[str, Any]:
@@ -26,15 +27,7 @@ def summary(conn: Connection) -> dict[str, Any]:
     kinds: dict[str, int] = dict(
         conn.execute(select(m.c.kind, func.count()).group_by(m.c.kind)).all()
     )
-    value = Decimal(0)
-    rows = conn.execute(
-        select(t.on_hand.c.quantity, t.product.c.package_cost, t.product.c.package_size)
-        .join(t.product, t.product.c.id == t.on_hand.c.product_id)
-        .where(t.on_hand.c.quantity > 0)
-    )
-    for qty, cost, size in rows:
-        if cost is not None:
-            value += cost * qty / size
+    value = held(conn).value()
     by_kind: dict[str, int] = dict(
         conn.execute(select(t.location.c.kind, func.count()).group_by(t.location.c.kind)).all()
     )
@@ -68,53 +61,43 @@ def _value(cost: Decimal | None, quantity: int, size: int) -> Decimal:
     return Decimal(0) if cost is None else cost * quantity / size
 
 
-def _value_by_location(conn: Connection) -> list[dict[str, Any]]:
+def _value_by_location(conn: Connection, now: Held | None = None) -> list[dict[str, Any]]:
     """On-hand units and exact (unrounded) value by stocking location; see value_by_location."""
-    oh, p, loc = t.on_hand, t.product, t.location
-    parent = t.location.alias("parent")
-    q = (
-        select(
-            loc.c.code,
-            loc.c.name,
-            loc.c.kind,
-            parent.c.code,
-            parent.c.name,
-            parent.c.kind,
-            oh.c.quantity,
-            p.c.package_cost,
-            p.c.package_size,
-        )
-        .select_from(oh)
-        .join(loc, loc.c.id == oh.c.location_id)
-        .outerjoin(parent, parent.c.id == loc.c.parent_id)
-        .join(p, p.c.id == oh.c.product_id)
-        .where(oh.c.quantity > 0)
-    )
-    totals: dict[str, dict[str, Any]] = {}
-    for code, name, kind, pcode, pname, pkind, qty, cost, size in conn.execute(q).all():
-        if kind == "pocket" and pcode is not None:
-            code, name, kind = pcode, pname, pkind
-        row = totals.setdefault(
-            code, {"location": code, "name": name, "kind": kind, "units": 0, "value": Decimal(0)}
-        )
-        row["units"] += int(qty)
-        row["value"] += _value(cost, int(qty), int(size))
-    return sorted(totals.values(), key=lambda r: (-r["value"], r["location"]))
+    lines = now or held(conn)
+    totals = lines.value_by(lines.place)
+    loc = t.location
+    names = {
+        int(i): (code, name, kind)
+        for i, code, name, kind in conn.execute(
+            select(loc.c.id, loc.c.code, loc.c.name, loc.c.kind).where(loc.c.id.in_(list(totals)))
+        ).all()
+    }
+    out = [
+        {
+            "location": names[place][0],
+            "name": names[place][1],
+            "kind": names[place][2],
+            "units": units,
+            "value": value,
+        }
+        for place, (units, value) in totals.items()
+    ]
+    return sorted(out, key=lambda r: (-r["value"], r["location"]))
 
 
-def value_by_location(conn: Connection) -> list[dict[str, Any]]:
+def value_by_location(conn: Connection, *, now: Held | None = None) -> list[dict[str, Any]]:
     """On-hand units and value (package cost, to the cent) by stocking location, highest value
     first. Pockets count toward the cabinet (or storeroom) that holds them, so an ADC shows as
     one bar."""
     return [
-        r | {"value": str(r["value"].quantize(Decimal("0.01")))} for r in _value_by_location(conn)
+        r | {"value": str(r["value"].quantize(Decimal("0.01")))}
+        for r in _value_by_location(conn, now)
     ]
 
 
 def on_hand_value(conn: Connection) -> Decimal:
     """Value of everything on hand at package cost (products without a cost count as 0)."""
-    total = sum((r["value"] for r in _value_by_location(conn)), start=Decimal(0))
-    return total.quantize(Decimal("0.01"))
+    return held(conn).value().quantize(Decimal("0.01"))
 
 
 def usage_value(conn: Connection, *, since: datetime, until: datetime) -> Decimal:

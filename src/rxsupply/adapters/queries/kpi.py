@@ -11,21 +11,21 @@ summaries (:mod:`.kpi_days`), exact to the last movement.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Float, cast, func, select
+from sqlalchemy import Connection, Float, cast, func, select, tuple_
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries import kpi_days
-from rxsupply.adapters.queries.unusable import usable_line
+from rxsupply.adapters.queries.kpi_now import CLASSES, Held, Stocked, held, stocked
 
 YEAR = 365
 RECENT = 30
 CENT = Decimal("0.01")
+CHUNK = 400
 CRITICALITY_ORDER = {"vital": 0, "essential": 1, "non-essential": 2}
 
 DEFINITIONS = {
@@ -52,64 +52,28 @@ DEFINITIONS = {
 }
 
 
-def _unit_costs(conn: Connection) -> dict[int, Decimal]:
-    p = t.product
-    return {
-        int(i): (cost / size if cost is not None and size else Decimal(0))
-        for i, cost, size in conn.execute(select(p.c.id, p.c.package_cost, p.c.package_size)).all()
-    }
-
-
-def _item_of(conn: Connection) -> dict[int, list[int]]:
-    out: dict[int, list[int]] = defaultdict(list)
-    ip = t.item_product
-    for item, product in conn.execute(select(ip.c.item_id, ip.c.product_id)).all():
-        out[int(product)].append(int(item))
-    return out
-
-
-def value_by_class(conn: Connection) -> list[dict[str, Any]]:
+def value_by_class(conn: Connection, *, now: Held | None = None) -> list[dict[str, Any]]:
     """On-hand units and value per ABC class (see :data:`DEFINITIONS`), A, B, C, unclassified."""
-    oh, ip, sc = t.on_hand, t.item_product, t.series_class
-    item = select(func.min(ip.c.item_id)).where(ip.c.product_id == oh.c.product_id)
-    item_id = item.scalar_subquery()
-    abc = (
-        select(sc.c.abc)
-        .where(sc.c.location_id == oh.c.location_id, sc.c.item_id == item_id)
-        .scalar_subquery()
-    )
-    q = (
-        select(abc, oh.c.product_id, func.sum(oh.c.quantity))
-        .where(oh.c.quantity > 0)
-        .group_by(abc, oh.c.product_id)
-    )
-    costs = _unit_costs(conn)
-    totals: dict[str, list[Any]] = {}
-    for cls, product, units in conn.execute(q).all():
-        row = totals.setdefault(cls or "unclassified", [0, Decimal(0)])
-        row[0] += int(units)
-        row[1] += costs.get(int(product), Decimal(0)) * int(units)
-    order = ["A", "B", "C", "unclassified"]
+    lines = now or held(conn)
+    totals = lines.value_by(lines.abc)
+    order = [1, 2, 3, 0]
     return [
-        {"class": c, "units": totals[c][0], "value": str(totals[c][1].quantize(CENT))}
-        for c in sorted(totals, key=lambda c: order.index(c) if c in order else 9)
+        {"class": CLASSES[c], "units": totals[c][0], "value": str(totals[c][1].quantize(CENT))}
+        for c in order
+        if c in totals
     ]
 
 
-def turns(conn: Connection, *, zone: tzinfo, today: date) -> dict[str, Any]:
+def turns(
+    conn: Connection, *, zone: tzinfo, today: date, now: Held | None = None
+) -> dict[str, Any]:
     """Turns and days on hand over the 365 local days ending ``today`` (see
     :data:`DEFINITIONS`); ``None`` where a ratio has a zero denominator."""
     first = today - timedelta(days=YEAR - 1)
     sums = kpi_days.product_sums(conn, zone=zone, first=first, last=today)
-    costs = _unit_costs(conn)
-    oh = t.on_hand
-    now = Decimal(0)
-    for product, units in conn.execute(
-        select(oh.c.product_id, func.sum(oh.c.quantity))
-        .where(oh.c.quantity > 0)
-        .group_by(oh.c.product_id)
-    ).all():
-        now += costs.get(int(product), Decimal(0)) * int(units)
+    lines = now or held(conn)
+    costs = lines.unit_cost
+    value = lines.value()
     start = kpi_days.day_number(first)
     issued = Decimal(0)
     weighted = Decimal(0)  # sum over products of cost x net units x days before the movement
@@ -117,12 +81,12 @@ def turns(conn: Connection, *, zone: tzinfo, today: date) -> dict[str, Any]:
         cost = costs.get(product, Decimal(0))
         issued += cost * used
         weighted += cost * (moment - start * net)
-    average = now - weighted / YEAR
+    average = value - weighted / YEAR
     return {
         "first_day": first.isoformat(),
         "last_day": today.isoformat(),
         "days": YEAR,
-        "on_hand_value": str(now.quantize(CENT)),
+        "on_hand_value": str(value.quantize(CENT)),
         "average_value": str(average.quantize(CENT)),
         "issues_value": str(issued.quantize(CENT)),
         "turns": float(issued / average) if average > 0 else None,
@@ -130,72 +94,47 @@ def turns(conn: Connection, *, zone: tzinfo, today: date) -> dict[str, Any]:
     }
 
 
-def _stocked(conn: Connection) -> list[tuple[int, int]]:
-    s = t.stock_level
-    return [
-        (int(loc), int(item))
-        for loc, item in conn.execute(
-            select(s.c.location_id, s.c.item_id).where(s.c.max_level > 0)
-        ).all()
-    ]
-
-
-def stock_outs(conn: Connection, *, today: date) -> list[dict[str, Any]]:
+def stock_outs(
+    conn: Connection, *, today: date, levels: Stocked | None = None
+) -> list[dict[str, Any]]:
     """Stocked item-locations with no usable unit now, vital first, then by item and location
     (see :data:`DEFINITIONS`)."""
-    s, ip, oh, lo, loc, lp = (
-        t.stock_level,
-        t.item_product,
-        t.on_hand,
-        t.lot,
-        t.location,
-        t.location_path,
+    found = levels or stocked(conn, held(conn, today=today))
+    out_at = np.flatnonzero(found.usable_lines == 0)
+    pairs = list(zip(found.location[out_at].tolist(), found.item[out_at].tolist(), strict=True))
+    s, it, place = t.stock_level, t.item, t.location.alias("place")
+    columns = (
+        it.c.code,
+        it.c.name,
+        it.c.criticality,
+        place.c.code,
+        place.c.name,
+        place.c.kind,
+        s.c.min_level,
+        s.c.max_level,
     )
-    usable = (
-        select(lp.c.ancestor_id, ip.c.item_id)
-        .select_from(oh)
-        .join(lp, lp.c.location_id == oh.c.location_id)
-        .join(ip, ip.c.product_id == oh.c.product_id)
-        .join(lo, lo.c.id == oh.c.lot_id)
-        .join(loc, loc.c.id == oh.c.location_id)
-        .where(usable_line(today))
-        .distinct()
-    )
-    held = {(int(a), int(i)) for a, i in conn.execute(usable).all()}
-    place = t.location.alias("place")
-    it = t.item
-    q = (
-        select(
-            s.c.location_id,
-            s.c.item_id,
-            it.c.code,
-            it.c.name,
-            it.c.criticality,
-            place.c.code,
-            place.c.name,
-            place.c.kind,
-            s.c.min_level,
-            s.c.max_level,
+    out: list[dict[str, Any]] = []
+    for start in range(0, len(pairs), CHUNK):  # a statement's parameters are bounded
+        q = (
+            select(*columns)
+            .select_from(s)
+            .join(it, it.c.id == s.c.item_id)
+            .join(place, place.c.id == s.c.location_id)
+            .where(tuple_(s.c.location_id, s.c.item_id).in_(pairs[start : start + CHUNK]))
         )
-        .select_from(s)
-        .join(it, it.c.id == s.c.item_id)
-        .join(place, place.c.id == s.c.location_id)
-        .where(s.c.max_level > 0)
-    )
-    out = [
-        {
-            "code": code,
-            "name": name,
-            "criticality": crit,
-            "location": lcode,
-            "location_name": lname,
-            "location_kind": kind,
-            "min": low,
-            "max": high,
-        }
-        for lid, iid, code, name, crit, lcode, lname, kind, low, high in conn.execute(q).all()
-        if (int(lid), int(iid)) not in held
-    ]
+        out.extend(
+            {
+                "code": code,
+                "name": name,
+                "criticality": crit,
+                "location": lcode,
+                "location_name": lname,
+                "location_kind": kind,
+                "min": low,
+                "max": high,
+            }
+            for code, name, crit, lcode, lname, kind, low, high in conn.execute(q).all()
+        )
     out.sort(key=lambda r: (CRITICALITY_ORDER.get(r["criticality"], 3), r["name"], r["location"]))
     return out
 
@@ -210,81 +149,34 @@ def recent_days(conn: Connection, *, zone: tzinfo, today: date) -> Days:
 
 
 def stockout_days(
-    conn: Connection, *, zone: tzinfo, today: date, days: Days | None = None
+    conn: Connection,
+    *,
+    zone: tzinfo,
+    today: date,
+    days: Days | None = None,
+    levels: Stocked | None = None,
 ) -> dict[str, Any]:
     """Stock-out days of the stocked item-locations over the 30 local days ending ``today``
     (see :data:`DEFINITIONS`)."""
     first = today - timedelta(days=RECENT - 1)
-    stocked = _stocked(conn)
-    wanted = set(stocked)
-    lp, oh = t.location_path, t.on_hand
-    above: dict[int, list[int]] = defaultdict(list)  # location -> stocked ancestors (and self)
-    stocked_places = {loc for loc, _ in stocked}
-    s = t.stock_level
-    places = select(s.c.location_id).where(s.c.max_level > 0)
-    for loc, anc in conn.execute(
-        select(lp.c.location_id, lp.c.ancestor_id).where(lp.c.ancestor_id.in_(places))
-    ).all():
-        if int(anc) in stocked_places:
-            above[int(loc)].append(int(anc))
-    items_of = _item_of(conn)
-    series: dict[tuple[int, int], list[tuple[int, int]]] = {}
-
-    def series_of(loc: int, product: int) -> list[tuple[int, int]]:
-        """The stocked item-locations a line at ``loc`` of ``product`` counts toward."""
-        key = (loc, product)
-        found = series.get(key)
-        if found is None:
-            found = [
-                (anc, item)
-                for anc in above.get(loc, ())
-                for item in items_of.get(product, ())
-                if (anc, item) in wanted
-            ]
-            series[key] = found
-        return found
-
-    balance: dict[tuple[int, int], int] = defaultdict(int)
-    for loc, product, units in conn.execute(
-        select(oh.c.location_id, oh.c.product_id, func.sum(oh.c.quantity))
-        .where(oh.c.quantity > 0)
-        .group_by(oh.c.location_id, oh.c.product_id)
-    ).all():
-        for key in series_of(int(loc), int(product)):
-            balance[key] += int(units)
+    found = levels or stocked(conn, held(conn, today=today))
     if days is None:
         days = recent_days(conn, zone=zone, today=today)
     start, end = kpi_days.day_number(first), kpi_days.day_number(today)
-    row = {key: i for i, key in enumerate(stocked)}
     keys, values = days
     change = values[:, 0] - values[:, 1]
     moved = (change != 0) & (keys[:, 0] >= start) & (keys[:, 0] <= end)
     keys, change = keys[moved], change[moved]
-    pairs, which = np.unique((keys[:, 1] << 32) | keys[:, 2], return_inverse=True)
-    which = which.reshape(-1)
-    rows: list[int] = []
-    cols: list[int] = []
-    amounts: list[int] = []
-    targets = [[row[key] for key in series_of(p >> 32, p & 0xFFFFFFFF)] for p in pairs.tolist()]
-    single = np.array([t[0] if len(t) == 1 else -1 for t in targets] or [-1], dtype=np.intp)
-    picked = single[which] if len(which) else np.zeros(0, dtype=np.intp)
-    one = picked >= 0
-    net = np.zeros((len(stocked), RECENT), dtype=np.int64)  # net units in, per series and day
-    np.add.at(net, (picked[one], keys[one, 0] - start), change[one])
-    for i in np.flatnonzero(~one).tolist():  # lines counting toward 0 or several series
-        for target in targets[which[i]]:
-            rows.append(target)
-            cols.append(int(keys[i, 0]) - start)
-            amounts.append(int(change[i]))
-    np.add.at(net, (np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)), amounts)
-    now = np.array([balance.get(key, 0) for key in stocked], dtype=np.int64)
+    rows, series = found.spread(keys[:, 1], keys[:, 2])
+    net = np.zeros((len(found), RECENT), dtype=np.int64)  # net units in, per series and day
+    np.add.at(net, (series, keys[rows, 0] - start), change[rows])
     # the end of day j = now less what came in after it: sum of net over the days after j
     after = np.cumsum(net[:, ::-1], axis=1)[:, ::-1] - net
-    zero_days = ((now[:, None] - after) == 0).sum(axis=1)
+    zero_days = ((found.units[:, None] - after) == 0).sum(axis=1)
     return {
         "first_day": first.isoformat(),
         "last_day": today.isoformat(),
-        "stocked": len(stocked),
+        "stocked": len(found),
         "stockout_days": int(zero_days.sum()),
         "item_locations_out": int((zero_days > 0).sum()),
     }
