@@ -32,6 +32,7 @@ from rxsupply.adapters.repositories import (
     SqlSeriesClasses,
     SqlShipping,
     SqlStockLevels,
+    SqlSupplyOutlook,
     SqlTransfers,
     SqlUsers,
 )
@@ -81,6 +82,7 @@ class SqlUnitOfWork:
         self.transfers = SqlTransfers(conn)
         self.counts = SqlCounts(conn)
         self.controlled = SqlControlled(conn)
+        self.outlook = SqlSupplyOutlook(conn)
         return self
 
     def __exit__(

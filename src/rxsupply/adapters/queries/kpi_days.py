@@ -128,12 +128,20 @@ def _span(conn: Connection, after: int, upto: int | None = None) -> tuple[dateti
 Sums = tuple[dict[tuple[int, int], list[int]], dict[tuple[int, int, int], list[int]]]
 
 
-def _sums(conn: Connection, zone: tzinfo, after: int, upto: int | None, where: Any = None) -> Sums:
-    """The movements with ``after < id <= upto`` (and ``where``) summed in one pass:
+def _sums(
+    conn: Connection,
+    zone: tzinfo,
+    after: int,
+    upto: int | None,
+    where: Any = None,
+    span: tuple[datetime, datetime] | None = None,
+) -> Sums:
+    """The movements with ``after < id <= upto`` (and ``where``, all stamped within ``span``
+    when it is given) summed in one pass:
     ``{(day, product): [net units into the hospital, units issued]}`` and
     ``{(day, location, product): [in, out, dispenses, refills]}``."""
     m = t.movement
-    day = local_day(conn, m.c.occurred_at, zone, _span(conn, after, upto))
+    day = local_day(conn, m.c.occurred_at, zone, span or _span(conn, after, upto))
     q = select(
         day, m.c.kind, m.c.product_id, m.c.from_location_id, m.c.to_location_id, m.c.quantity
     ).where(m.c.id > after)
@@ -352,3 +360,24 @@ def stock_days(
         for k in range(4):
             acc[k] += v[k]
     return out
+
+
+def issued_by_day(
+    conn: Connection, *, zone: tzinfo, product_ids: list[int], first: date, last: date
+) -> dict[tuple[int, int], int]:
+    """Units issued (dispensed less patient returns) per (local day number, product) from
+    ``first`` to ``last``, for these products, read from the ledger itself (its product and
+    time index), in chunks of products."""
+    m = t.movement
+    lo, hi = day_number(first), day_number(last)
+    since = datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC)
+    until = datetime.combine(last + timedelta(days=2), datetime.min.time(), UTC)
+    out: dict[tuple[int, int], int] = defaultdict(int)
+    for start in range(0, len(product_ids), 500):
+        chunk = product_ids[start : start + 500]
+        where = m.c.product_id.in_(chunk) & (m.c.occurred_at >= since) & (m.c.occurred_at < until)
+        products, _ = _sums(conn, zone, 0, None, where=where, span=(since, until))
+        for (d, p), (_, issued) in products.items():
+            if lo <= d <= hi and issued:
+                out[(d, p)] += issued
+    return dict(out)

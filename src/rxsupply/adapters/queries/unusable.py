@@ -45,7 +45,7 @@ _QUARANTINE = LocationKind.QUARANTINE.value
 _CENT = Decimal("0.01")
 
 
-def _blocked_units() -> Any:
+def blocked_units() -> Any:
     """Units of blocked sealed packages on the enclosing query's on-hand line (a correlated
     scalar subquery, 0 when there are none)."""
     sp, oh = t.serial_package, t.on_hand
@@ -75,7 +75,7 @@ def usable_line(today: date) -> ColumnElement[bool]:
     to its ``lot`` and ``location`` keeps a line whose lot is available and not expired, in a
     location that is not a quarantine, with more units than its blocked sealed packages hold."""
     oh = t.on_hand
-    return and_(oh.c.quantity > 0, _lot_usable(today), oh.c.quantity > _blocked_units())
+    return and_(oh.c.quantity > 0, _lot_usable(today), oh.c.quantity > blocked_units())
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from rxsupply.adapters.repositories.ledger import SqlLedger
 from rxsupply.adapters.repositories.locations import SqlLocations
 from rxsupply.adapters.repositories.lots import SqlLots
 from rxsupply.adapters.repositories.orders import SqlOrders
+from rxsupply.adapters.repositories.outlook import SqlSupplyOutlook
 from rxsupply.adapters.repositories.packages import SqlPackages
 from rxsupply.adapters.repositories.planning_jobs import SqlPlanningJobs
 from rxsupply.adapters.repositories.prices import SqlPrices
@@ -63,6 +64,7 @@ __all__ = [
     "SqlSeriesClasses",
     "SqlShipping",
     "SqlStockLevels",
+    "SqlSupplyOutlook",
     "SqlTransfers",
     "SqlUsers",
     "among",

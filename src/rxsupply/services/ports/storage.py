@@ -28,6 +28,7 @@ from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
 from rxsupply.services.ports.counting import ControlledRepository, CountRepository
 from rxsupply.services.ports.logistics import TransferRepository
+from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.shipping import ShippingRepository
@@ -314,6 +315,8 @@ class UnitOfWork(Protocol):
     def counts(self) -> CountRepository: ...
     @property
     def controlled(self) -> ControlledRepository: ...
+    @property
+    def outlook(self) -> SupplyOutlookReader: ...
     @property
     def demand(self) -> DemandHistory: ...
 
