@@ -31,6 +31,7 @@ from rxsupply.adapters.repositories import (
     SqlRefillRuns,
     SqlSeriesClasses,
     SqlShipping,
+    SqlShortages,
     SqlStockLevels,
     SqlTransfers,
     SqlUsers,
@@ -81,6 +82,7 @@ class SqlUnitOfWork:
         self.transfers = SqlTransfers(conn)
         self.counts = SqlCounts(conn)
         self.controlled = SqlControlled(conn)
+        self.shortages = SqlShortages(conn)
         return self
 
     def __exit__(

@@ -31,6 +31,7 @@ from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.shipping import ShippingRepository
+from rxsupply.services.ports.shortages import ShortageRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -314,6 +315,8 @@ class UnitOfWork(Protocol):
     def counts(self) -> CountRepository: ...
     @property
     def controlled(self) -> ControlledRepository: ...
+    @property
+    def shortages(self) -> ShortageRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
