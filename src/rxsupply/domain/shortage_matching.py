@@ -32,7 +32,7 @@ Ingredients = tuple[tuple[str, ...], ...]
 
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _SPLIT = re.compile(r";|/|,|\+|\band\b|\bwith\b|\bin\b|(?<=[a-z])-(?=[a-z]{3})")
-_WORD = re.compile(r"[a-z][a-z0-9']*")
+_WORD = re.compile(r"[a-z][a-z0-9]*")
 _NOT_INGREDIENT_WORDS = (
     "injection injectable injections tablet tablets tab tabs capsule capsules cap caps",
     "ointment cream gel lotion solution solutions suspension syrup elixir powder powders oral",
@@ -41,7 +41,8 @@ _NOT_INGREDIENT_WORDS = (
     "aerosol inhaler metered vial vials ampul ampule bag bags premix premixed single dose",
     "multiple preservative free pf mg mcg ml meq unit units iu kit liquid drops drop emulsion",
     "intravenous intramuscular subcutaneous topical rectal suppository suppositories enema",
-    "sterile water diluent bottle bottles tube system pen prefilled syringe syringes cartridge",
+    "diluent bottle bottles tube system pen prefilled syringe syringes cartridge irrigant",
+    "irrigation",
     "carpuject lyophilized lyophilised the of to use",
 )
 _NOT_INGREDIENT = frozenset(w for line in _NOT_INGREDIENT_WORDS for w in line.split())
@@ -62,6 +63,7 @@ _UNIT = {"gm": "g", "gram": "g", "grams": "g", "unit": "units", "iu": "units"}
 _FORMS: list[tuple[str, tuple[str, ...]]] = [
     ("ophthalmic", ("ophthalmic", "eye drop")),
     ("otic", ("otic",)),
+    ("irrigation", ("irrigat",)),
     ("nasal", ("nasal", "spray")),
     ("inhalation", ("inhal", "nebuli", "aerosol", "respiratory")),
     ("rectal", ("suppositor", "enema", "rectal")),
@@ -109,7 +111,7 @@ def ingredients(name: str) -> Ingredients:
     """The ingredients a generic name names, each as its words (brand names in brackets,
     dosage forms, strengths and packaging left out). Combinations split on ``;``, ``/``,
     ``and``, ``with``, ``in`` and hyphens between words (``amoxicillin-clavulanate``)."""
-    text = _BRACKETS.sub(" ", folded(name).replace("®", " ").replace("™", " "))
+    text = _BRACKETS.sub(" ", folded(name).replace("®", " ").replace("™", " ").replace("'", ""))
     out: list[tuple[str, ...]] = []
     for part in _SPLIT.split(text):
         words = tuple(
