@@ -40,7 +40,9 @@ from rxsupply.services.ports.shortages import ShortageFeed
 from rxsupply.services.ports.tables import Errors
 from rxsupply.services.shortage_matches import rematch
 
-_LIMITS = {"generic_name": 500, "company_name": 500, "update_type": 40}
+_LIMITS = {"generic_name": 300, "company_name": 500, "update_type": 40}
+"""The most characters of these columns; any other at most 20,000 (none holds a control
+character)."""
 _DATES = ("update_date", "change_date", "date_discontinued", "initial_posting_date")
 
 
@@ -85,7 +87,8 @@ def parse_feed(feed: ShortageFeed, *, cap: int = 100) -> dict[str, tuple[str, li
     names: dict[str, tuple[date, str]] = {}
     for i in range(table.rows):
         row, line = feed.rows[i], feed.lines[i]
-        if not errors.fits(row, {c: (col[c][i], n) for c, n in _LIMITS.items()}):
+        limits = {c: (col[c][i], _LIMITS.get(c, 20_000)) for c in col}
+        if not errors.fits(row, limits, line=line):
             continue
         name = col["generic_name"][i]
         if not name:

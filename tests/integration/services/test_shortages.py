@@ -219,3 +219,14 @@ def test_an_unknown_shortage_is_not_found(hospital: Engine) -> None:
             shortages.get_shortage(uow, 7)
         with pytest.raises(NotFound):
             shortages.get_shortage(uow, 2**40)
+
+
+def test_a_control_character_in_any_value_is_refused_with_its_line(hospital: Engine) -> None:
+    bad = MORPHINE.replace("Manufacturing delays", "Manufacturing\x00delays")
+
+    with pytest.raises(ImportRejected) as refused:
+        imported(hospital, "ds.csv", yearly(ONDANSETRON, bad))
+
+    (error,) = refused.value.errors
+    assert (error.row, error.line, error.field) == (2, 3, "reason_for_shortage")
+    assert "control character U+0000" in error.reason

@@ -51,7 +51,7 @@ class Errors:
             self.add(row, column, f"{exc.reason} (got {shown!r})", line=line)
             return None
 
-    def fits(self, row: int, limits: Mapping[str, tuple[str, int]]) -> bool:
+    def fits(self, row: int, limits: Mapping[str, tuple[str, int]], *, line: int = 0) -> bool:
         """Each named value (column -> (text, most characters)) within its length and free of
         control characters; the errors are recorded and False returned otherwise."""
         good = True
@@ -59,7 +59,7 @@ class Errors:
             try:
                 check_text(column, text, limit=limit)
             except InvalidValue as exc:
-                self.add(row, column, exc.reason)
+                self.add(row, column, exc.reason, line=line)
                 good = False
         return good
 
