@@ -94,6 +94,10 @@ class CountRefused(RxSupplyError):
     controlled-substance count without a distinct witness, posted twice, ...)."""
 
 
+class ShortageRefused(RxSupplyError):
+    """A shortage step its state does not allow (resolving a shortage already resolved)."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 
@@ -174,15 +178,20 @@ class DuplicateSerial(LedgerError):
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One problem in one row of one input file. ``row`` counts data rows from 1 (header = 0)."""
+    """One problem in one row of one input file. ``row`` counts data rows from 1 (header = 0);
+    ``line``, when known, is the file's line where the row begins (a quoted value may span
+    lines, so the two can differ)."""
 
     file: str
     row: int
     field: str
     reason: str
+    line: int = 0
 
     def __str__(self) -> str:
         where = f"{self.file}, row {self.row}" if self.row else self.file
+        if self.line:
+            where += f" (line {self.line})"
         return f"{where}, field {self.field}: {self.reason}"
 
 

@@ -31,6 +31,7 @@ from rxsupply.adapters.repositories import (
     SqlRefillRuns,
     SqlSeriesClasses,
     SqlShipping,
+    SqlShortages,
     SqlStockLevels,
     SqlSupplyOutlook,
     SqlTransfers,
@@ -83,6 +84,7 @@ class SqlUnitOfWork:
         self.counts = SqlCounts(conn)
         self.controlled = SqlControlled(conn)
         self.outlook = SqlSupplyOutlook(conn)
+        self.shortages = SqlShortages(conn)
         return self
 
     def __exit__(

@@ -1,16 +1,21 @@
 """A wholesaler's acknowledgement of a purchase order (X12 855, read by
 :mod:`rxsupply.adapters.x12_inbound`): :func:`acknowledge_order` marks each line accepted,
 backordered (a shortage signal), rejected or changed in quantity, and the order acknowledged,
-or cancelled when the wholesaler rejects it whole; in one transaction with its audit entry."""
+or cancelled when the wholesaler rejects it whole; in one transaction with its audit entry.
+
+A line newly backordered raises a ``backorder`` shortage of its item, or attaches to the one
+already current (:func:`rxsupply.services.shortages.raise_backorder_shortages`), in the same
+transaction: the shortage is known the moment the backorder is."""
 
 from __future__ import annotations
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.purchasing import LineStatus, OrderAck, OrderStatus, PurchaseOrder
+from rxsupply.domain.purchasing import LineStatus, OrderAck, OrderLine, OrderStatus, PurchaseOrder
 from rxsupply.errors import InvalidValue, OrderRefused
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.purchasing import get_order
+from rxsupply.services.shortages import raise_backorder_shortages
 
 ACK_LINE = {
     "IA": LineStatus.OPEN,
@@ -33,6 +38,7 @@ def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock
         )
     by_number = {ln.line_number: ln for ln in found.lines}
     changed: list[dict[str, object]] = []
+    backordered: list[OrderLine] = []
     for answer in ack.lines:
         line = by_number.get(answer.line_number)
         if line is None:
@@ -48,6 +54,8 @@ def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock
                     "ACK02", f"line {answer.line_number}: a changed quantity above 0"
                 )
             line.packages = answer.quantity
+        if status is LineStatus.BACKORDERED and line.status is not LineStatus.BACKORDERED:
+            backordered.append(line)
         line.status = status
         changed.append(
             {
@@ -67,6 +75,14 @@ def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock
         note="rejected by the wholesaler (855)" if rejected else None,
     ):
         raise OrderRefused(f"order {found.number} changed meanwhile")
+    shortages = raise_backorder_shortages(
+        uow,
+        order=found.number,
+        wholesaler=found.wholesaler,
+        lines=backordered if not rejected else [],
+        user=user,
+        clock=clock,
+    )
     record(
         uow,
         user=user,
@@ -83,6 +99,7 @@ def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock
             "backordered": [
                 c["ndc"] for c in changed if c["status"] == LineStatus.BACKORDERED.value
             ],
+            "shortages": shortages,
         },
     )
     uow.commit()

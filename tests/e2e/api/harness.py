@@ -75,14 +75,22 @@ class Api:
         params: Mapping[str, str | int] | None = None,
         headers: Mapping[str, str] | None = None,
         content: bytes | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> httpx.Response:
+        """``files``: a multipart upload, field -> (file name, bytes, content type)."""
         sent = dict(headers or {})
         if token is not None:
             sent["Authorization"] = f"Bearer {token}"
 
         async def send() -> httpx.Response:
             return await self._client.request(
-                method, path, json=json, params=params, headers=sent, content=content
+                method,
+                path,
+                json=json,
+                params=params,
+                headers=sent,
+                content=content,
+                files=files,
             )
 
         return self._portal.call(send)

@@ -47,6 +47,7 @@ from tests.conftest import CLOCK, NOW, POSTGRES_URL, load_examples, post
 from tests.e2e.proposals import fresh_recommendation
 from tests.e2e.refill_state import LOT as REFILL_LOT
 from tests.e2e.refill_state import POCKET, TRAY_NDC, open_refill_run, room_for_a_run
+from tests.shortage_samples import yearly_2025
 from tests.x12_samples import invoice, ship_notice
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
@@ -59,7 +60,7 @@ from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
 from rxsupply.entrypoints.http.problems import PROBLEM
 from rxsupply.errors import InvalidValue
-from rxsupply.services import count_posting, counts, ledger, purchasing, receiving
+from rxsupply.services import count_posting, counts, ledger, purchasing, receiving, shortages
 from rxsupply.services.discrepancies import list_discrepancies
 
 from .harness import (
@@ -175,6 +176,12 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/counts/{number}/cancel": Permission.COUNT,
     "GET /api/controlled/perpetual": Permission.VIEW,
     "GET /api/controlled/biennial": Permission.VIEW,
+    # drug shortages: the feed (JSON)
+    "GET /api/shortages": Permission.VIEW,
+    "GET /api/shortages/{shortage_id}": Permission.VIEW,
+    "POST /api/shortages": Permission.PURCHASE,
+    "POST /api/shortages/import": Permission.IMPORT,
+    "POST /api/shortages/{shortage_id}/resolve": Permission.PURCHASE,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -278,6 +285,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "refills": lambda hospital: open_refill_run(hospital.engine),
     "transfers": lambda hospital: requested_transfer(hospital.engine),
     "counts": lambda hospital: counted_count(hospital.engine),
+    "shortages": lambda hospital: current_shortage(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -317,6 +325,14 @@ def blocked_for_release(hospital: Hospital) -> dict[str, Any]:
             ),
         )
     return {"product": APAP, "lot": "AP2406", "reason": "released by the walk"}
+
+
+def current_shortage(engine: Engine) -> str:
+    """The storeroom's manual shortage of ondansetron, current (reopened if a call resolved
+    it), so each call may resolve it again."""
+    with SqlUnitOfWork(engine) as uow:
+        found = shortages.add_shortage(uow, item=ITEM, reason="the walk", user="tests", clock=CLOCK)
+    return str(found.id)
 
 
 def finished_job(engine: Engine) -> int:
@@ -425,6 +441,7 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "quantity": 1,
     },
     "/api/transfers/{number}/cancel": lambda _: {"reason": "the walk"},
+    "/api/shortages": lambda _: {"item": "APAP325TAB", "reason": "wholesaler backorder"},
     "/api/putaway": floor_lot,
     "/api/orders/{number}/receipts": lambda _: {
         "product": "98765-0210-1",
@@ -501,6 +518,13 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
     },
 }
 """A minimal valid JSON body for each write; a write without one here gets ``{}``."""
+
+UPLOADS: dict[str, Callable[[Hospital], dict[str, tuple[str, bytes, str]]]] = {
+    "/api/shortages/import": lambda _: {
+        "file": ("Drugshortages_2025.csv", yearly_2025(), "text/csv")
+    },
+}
+"""The writes that take a file (a multipart upload) instead of a JSON body."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -699,6 +723,10 @@ QUERIES = {
 
 
 def call(hospital: Hospital, endpoint: Endpoint, token: str | None) -> httpx.Response:
+    upload = UPLOADS.get(endpoint.path)
+    if upload is not None:
+        url = url_of(endpoint, hospital)
+        return hospital.api.request(endpoint.method, url, token=token, files=upload(hospital))
     make = BODIES.get(endpoint.path)
     body = (make(hospital) if make else {}) if endpoint.method in WRITES else None
     return hospital.api.request(endpoint.method, url_of(endpoint, hospital), token=token, json=body)

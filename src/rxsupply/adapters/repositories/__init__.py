@@ -4,7 +4,7 @@ One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :m
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
 :mod:`.planning_jobs`, :mod:`.discrepancies`, :mod:`.counts` and :mod:`.count_plan`,
-:mod:`.controlled`) and the bulk SQL they share
+:mod:`.controlled`, :mod:`.shortages`) and the bulk SQL they share
 (:mod:`.bulk_sql`); every name is re-exported here.
 """
 
@@ -38,6 +38,7 @@ from rxsupply.adapters.repositories.recommendations import SqlRecommendations
 from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
 from rxsupply.adapters.repositories.shipping import SqlShipping
+from rxsupply.adapters.repositories.shortages import SqlShortages
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
 from rxsupply.adapters.repositories.transfers import SqlTransfers
 from rxsupply.adapters.repositories.users import SqlUsers
@@ -63,6 +64,7 @@ __all__ = [
     "SqlRefillRuns",
     "SqlSeriesClasses",
     "SqlShipping",
+    "SqlShortages",
     "SqlStockLevels",
     "SqlSupplyOutlook",
     "SqlTransfers",

@@ -265,6 +265,32 @@ class SqlSupplyOutlook:
             for i in item_ids
         }
 
+    def top_users(
+        self, item_ids: Sequence[int], *, since: datetime, top: int = 5
+    ) -> dict[int, list[tuple[str, str, int]]]:
+        ip, m, loc = t.item_product, t.movement, t.location
+        parent = t.location.alias("parent")
+        pocket = loc.c.kind == LocationKind.POCKET.value
+        code = case((pocket, parent.c.code), else_=loc.c.code)
+        name = case((pocket, parent.c.name), else_=loc.c.name)
+        out: dict[int, list[tuple[str, str, int]]] = {int(i): [] for i in item_ids}
+        for chunk in _chunks(item_ids):
+            q = (
+                select(ip.c.item_id, code, name, func.sum(m.c.quantity))
+                .select_from(m)
+                .join(ip, ip.c.product_id == m.c.product_id)
+                .join(loc, loc.c.id == m.c.from_location_id)
+                .outerjoin(parent, parent.c.id == loc.c.parent_id)
+                .where(ip.c.item_id.in_(chunk), m.c.kind == "dispense", m.c.occurred_at >= since)
+                .group_by(ip.c.item_id, code, name)
+            )
+            for item, place, called, units in self.conn.execute(q).all():
+                out[int(item)].append((place, called, int(units)))
+        for rows in out.values():
+            rows.sort(key=lambda r: (-r[2], r[0]))
+            del rows[top:]
+        return out
+
     def suppliers(self) -> list[Supplier]:
         p, tp = t.product, t.trading_partner
         partners = [

@@ -32,6 +32,14 @@ from rxsupply.adapters.tables.shipping import (
     supplier_invoice,
     supplier_invoice_line,
 )
+from rxsupply.adapters.tables.shortages import (
+    shortage,
+    shortage_event,
+    shortage_import,
+    shortage_match,
+    shortage_ndc,
+    shortage_presentation,
+)
 from rxsupply.adapters.tables.supply import (
     catalogue_price,
     contract,
@@ -95,6 +103,12 @@ __all__ = [
     "series_class",
     "ship_notice",
     "ship_notice_line",
+    "shortage",
+    "shortage_event",
+    "shortage_import",
+    "shortage_match",
+    "shortage_ndc",
+    "shortage_presentation",
     "status_change",
     "stock_count",
     "stock_count_line",

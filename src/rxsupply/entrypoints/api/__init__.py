@@ -16,6 +16,7 @@ from rxsupply.entrypoints.api import (
     reading,
     refills,
     shipping,
+    shortages,
     transfers,
     users,
 )
@@ -36,6 +37,7 @@ ROUTERS = (
     transfers.router,
     counts.router,
     kpi.router,
+    shortages.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -23,6 +23,7 @@ from rxsupply.entrypoints.cli import shipping
 from rxsupply.entrypoints.cli import putaway, transfers, repackaging
 from rxsupply.entrypoints.cli import counts, controlled
 from rxsupply.entrypoints.cli import kpi
+from rxsupply.entrypoints.cli import shortages
 
 # isort: on
 
@@ -48,6 +49,7 @@ COMMAND_GROUPS = (
     counts,
     controlled,
     kpi,
+    shortages,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -27,6 +27,7 @@ from rxsupply.errors import (
     PlanningBusy,
     RefillRefused,
     RxSupplyError,
+    ShortageRefused,
     StaleBatch,
     TransferRefused,
     UnusableStock,
@@ -49,6 +50,7 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (RefillRefused, 409, "refill-refused"),
     (TransferRefused, 409, "transfer-refused"),
     (CountRefused, 409, "count-refused"),
+    (ShortageRefused, 409, "shortage-refused"),
     (StaleBatch, 409, "stale-batch"),
     (PlanningBusy, 409, "planning-busy"),
     (ImportRejected, 422, "import-rejected"),
@@ -86,6 +88,7 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, ImportRejected):
             extra["errors"] = [
                 {"file": e.file, "row": e.row, "field": e.field, "reason": e.reason}
+                | ({"line": e.line} if e.line else {})
                 for e in exc.errors
             ]
             extra["total"] = exc.total

@@ -93,6 +93,13 @@ class SupplyOutlookReader(Protocol):
         catalogue offers)."""
         ...
 
+    def top_users(
+        self, item_ids: Sequence[int], *, since: datetime, top: int = 5
+    ) -> dict[int, list[tuple[str, str, int]]]:
+        """Per item, the places that dispensed the most of it since ``since`` (a pocket counts
+        toward its cabinet): (code, name, units), most first, at most ``top``."""
+        ...
+
     def suppliers(self) -> list[Supplier]:
         """Every manufacturer (product labeler) and trading partner by name."""
         ...

@@ -32,6 +32,7 @@ from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.shipping import ShippingRepository
+from rxsupply.services.ports.shortages import ShortageRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -317,6 +318,8 @@ class UnitOfWork(Protocol):
     def controlled(self) -> ControlledRepository: ...
     @property
     def outlook(self) -> SupplyOutlookReader: ...
+    @property
+    def shortages(self) -> ShortageRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 

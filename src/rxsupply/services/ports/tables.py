@@ -34,22 +34,24 @@ class Errors:
     found: list[RowError] = field(default_factory=list)
     total: int = 0
 
-    def add(self, row: int, column: str, reason: str) -> None:
+    def add(self, row: int, column: str, reason: str, *, line: int = 0) -> None:
         self.total += 1
         if len(self.found) < self.cap:
-            self.found.append(RowError(self.file, row, column, reason))
+            self.found.append(RowError(self.file, row, column, reason, line))
 
-    def value(self, row: int, column: str, parse: Callable[[str], T], text: str) -> T | None:
+    def value(
+        self, row: int, column: str, parse: Callable[[str], T], text: str, *, line: int = 0
+    ) -> T | None:
         """Parse ``text``; on failure record the error (showing the start of a long value)
         and return None."""
         try:
             return parse(text)
         except InvalidValue as exc:
             shown = text if len(text) <= 40 else text[:40] + "..."
-            self.add(row, column, f"{exc.reason} (got {shown!r})")
+            self.add(row, column, f"{exc.reason} (got {shown!r})", line=line)
             return None
 
-    def fits(self, row: int, limits: Mapping[str, tuple[str, int]]) -> bool:
+    def fits(self, row: int, limits: Mapping[str, tuple[str, int]], *, line: int = 0) -> bool:
         """Each named value (column -> (text, most characters)) within its length and free of
         control characters; the errors are recorded and False returned otherwise."""
         good = True
@@ -57,7 +59,7 @@ class Errors:
             try:
                 check_text(column, text, limit=limit)
             except InvalidValue as exc:
-                self.add(row, column, exc.reason)
+                self.add(row, column, exc.reason, line=line)
                 good = False
         return good
 
