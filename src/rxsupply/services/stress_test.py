@@ -291,7 +291,8 @@ def supply_risk(
     level: float = LEVEL,
     paths: int = PATHS,
 ) -> list[ItemRisk]:
-    """Every item's sole-source risk, highest first, with buffers for the vital items that
+    """Every item's sole-source risk, highest first (then the fewest days of supply: an
+    unused item last), with buffers for the vital items that
     have one manufacturer (see the module's notes)."""
     if not 1 <= outage_days <= MAX_DAYS:
         raise InvalidValue("outage_days", f"give 1 to {MAX_DAYS} days", outage_days)
@@ -343,5 +344,9 @@ def supply_risk(
                 buffer_cost=None if buffer is None else (item.unit_cost * buffer).quantize(CENT),
             )
         )
-    out.sort(key=lambda r: (-r.score, r.item))
+    out.sort(key=lambda r: (-r.score, _cover(r.days_of_supply), r.item))
     return out
+
+
+def _cover(days: float | None) -> float:
+    return float("inf") if days is None else days

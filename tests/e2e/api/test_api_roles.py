@@ -182,6 +182,11 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/shortages": Permission.PURCHASE,
     "POST /api/shortages/import": Permission.IMPORT,
     "POST /api/shortages/{shortage_id}/resolve": Permission.PURCHASE,
+    # drug shortages: the board, a shortage's impact, the stress test, sole-source risk
+    "GET /api/shortage-board": Permission.VIEW,
+    "GET /api/shortages/{shortage_id}/impact": Permission.VIEW,
+    "GET /api/stress-test": Permission.VIEW,
+    "GET /api/supply-risk": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -717,6 +722,7 @@ def submitted_count(engine: Engine) -> str:
 
 QUERIES = {
     "/api/controlled/perpetual": "?location=MAIN-STORE",
+    "/api/stress-test": "?supplier=Example%20Labs&days=30",
     "/api/recommendations/batch/accept": "?search=no-such-item-anywhere",
     "/api/recommendations/batch/reject": "?search=no-such-item-anywhere",
 }

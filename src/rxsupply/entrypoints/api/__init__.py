@@ -16,6 +16,7 @@ from rxsupply.entrypoints.api import (
     reading,
     refills,
     shipping,
+    shortage_board,
     shortages,
     transfers,
     users,
@@ -37,6 +38,7 @@ ROUTERS = (
     transfers.router,
     counts.router,
     kpi.router,
+    shortage_board.router,
     shortages.router,
 )
 

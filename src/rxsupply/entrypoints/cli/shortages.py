@@ -18,6 +18,7 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
 from rxsupply.services import shortages as service
+from rxsupply.services.shortage_board import ImpactRow, shortage_impact
 from rxsupply.services.shortage_feed import FeedResult, import_shortage_feed
 
 shortages_app = typer.Typer(
@@ -28,6 +29,27 @@ shortages_app = typer.Typer(
 app.add_typer(shortages_app, name="shortages")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 IdArg = Annotated[int, typer.Argument(help="The shortage's id (rxsupply shortages list).")]
+
+
+BOARD_COLUMNS = (
+    "shortage",
+    "item",
+    "name",
+    "criticality",
+    "match",
+    "on_hand",
+    "on_order",
+    "daily_use",
+    "days_of_supply",
+    "projected_stockout",
+    "projected_stockout_p10",
+    "risk",
+)
+
+
+def board_table(rows: list[ImpactRow]) -> list[dict[str, object]]:
+    """The board's rows as the table shows them (the JSON keeps every field)."""
+    return [{k: r.as_dict()[k] for k in BOARD_COLUMNS} for r in rows]
 
 
 def _print(found: Shortage, as_json: bool) -> None:
@@ -130,10 +152,17 @@ def list_cmd(
 @shortages_app.command()
 def show(shortage_id: IdArg, as_json: JsonOption = False) -> None:
     """One shortage: its presentations and NDCs, the items it touches (and how they were
-    matched), its event log."""
+    matched), its event log, and its impact on each item (stock, days of supply, projected
+    stock-out)."""
     with SqlUnitOfWork(context.engine(), readonly=True) as uow:
         found = service.get_shortage(uow, shortage_id)
+        impact = shortage_impact(uow, shortage_id, clock=context.clock())
+    if as_json:
+        shown = found.as_dict() | {"impact": [r.as_dict(curve=True) for r in impact]}
+        sys.stdout.write(json.dumps(shown, indent=1) + "\n")
+        return
     _print(found, as_json)
+    context.emit(board_table(impact), as_json=False, title="Impact")
 
 
 @shortages_app.command()
