@@ -259,6 +259,15 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /counts/{number}/cancel": Permission.COUNT,
     "GET /controlled/biennial": Permission.VIEW,
     "GET /controlled/biennial.csv": Permission.VIEW,
+    # pages: drug shortages
+    "GET /shortages": Permission.VIEW,
+    "GET /shortages.csv": Permission.VIEW,
+    "GET /shortages.xlsx": Permission.VIEW,
+    "POST /shortages": Permission.PURCHASE,
+    "POST /shortages/import": Permission.IMPORT,
+    "GET /shortages/{shortage_id}": Permission.VIEW,
+    "POST /shortages/{shortage_id}/resolve": Permission.PURCHASE,
+    "GET /stress-test": Permission.VIEW,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 
@@ -528,6 +537,7 @@ UPLOADS: dict[str, Callable[[Hospital], dict[str, tuple[str, bytes, str]]]] = {
     "/api/shortages/import": lambda _: {
         "file": ("Drugshortages_2025.csv", yearly_2025(), "text/csv")
     },
+    "/shortages/import": lambda _: {"file": ("Drugshortages_2025.csv", yearly_2025(), "text/csv")},
 }
 """The writes that take a file (a multipart upload) instead of a JSON body."""
 

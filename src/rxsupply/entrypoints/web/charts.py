@@ -160,6 +160,48 @@ def daily_usage(
     return _html([line], layout, div_id, 300)
 
 
+def runout_curves(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-runout") -> Markup:
+    """One line per item: the chance (in %) of having run out by each day of the projection,
+    with the pessimistic (10th percentile) and median dates where the line crosses 10 % and
+    50 %."""
+    lines = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": f"{r['item']} {r['name']}",
+            "x": [p["day"] for p in r["curve"]],
+            "y": [round(100 * p["probability"], 1) for p in r["curve"]],
+            "line": {"width": 2, "shape": "hv"},
+            "hovertemplate": "%{x|%m/%d/%Y}: %{y}% run out<extra>%{fullData.name}</extra>",
+        }
+        for r in rows
+    ]
+    layout = {
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.25},
+        "margin": {"l": 64, "r": 16, "t": 16, "b": 96},
+        "xaxis": {"type": "date", "tickformat": "%m/%d/%Y"},
+        "yaxis": {
+            "title": {"text": "chance of having run out (%)"},
+            "range": [0, 100],
+            "ticksuffix": "%",
+        },
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": level,
+                "y1": level,
+                "line": {"color": _PALE, "dash": "dot"},
+            }
+            for level in (10, 50)
+        ],
+    }
+    return _html(lines, layout, div_id, 340)
+
+
 def pocket_fill(rows: Sequence[dict[str, Any]], *, div_id: str = "chart-pockets") -> Markup:
     """On-hand against capacity for each pocket of a cabinet (horizontal bars)."""
     names = [r["code"] for r in rows]

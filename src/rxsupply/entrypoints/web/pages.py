@@ -41,6 +41,7 @@ from rxsupply.entrypoints.web import (
     planning,
     receiving,
     refills,
+    shortages,
     signin,
     transfers,
 )
@@ -77,6 +78,7 @@ def install(app: FastAPI) -> None:
         refills.router,
         transfers.router,
         counts.router,
+        shortages.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

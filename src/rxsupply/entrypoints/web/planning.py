@@ -56,10 +56,20 @@ CHART_SERIES = 1_000_000
 
 def back_to(target: str) -> str:
     """Where a form returns: one of the planning pages (with its filters), the cabinet
-    interface's, an order's, a refill run's, a transfer's or a count's, never elsewhere."""
+    interface's, an order's, a refill run's, a transfer's, a count's or a shortage's, never
+    elsewhere."""
     ok = (
         target.startswith(
-            ("/levels", "/classes", "/adc", "/orders", "/refills", "/transfers", "/counts")
+            (
+                "/levels",
+                "/classes",
+                "/adc",
+                "/orders",
+                "/refills",
+                "/transfers",
+                "/counts",
+                "/shortages",
+            )
         )
         and "//" not in target
         and "\\" not in target

@@ -44,6 +44,7 @@ NAV = (
     Link("/transfers", "Transfers", "x", Permission.VIEW),
     Link("/adjust", "Adjust", "j", Permission.ADJUST),
     Link("/counts", "Counts", "k", Permission.VIEW),
+    Link("/shortages", "Shortages", "h", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
 

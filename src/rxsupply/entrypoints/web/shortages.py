@@ -1,0 +1,239 @@
+"""Shortage pages: the board (``/shortages``: every formulary item of an active shortage with
+its impact, riskiest first; the FDA file imported by upload; a shortage added by hand; the
+board as CSV and Excel), one shortage (``/shortages/{id}``: its presentations, the items it
+matches, their projected stock-out with the run-out chart, the event log, resolving it), and
+the stress test (``/stress-test``). The same use cases as ``rxsupply shortages`` and
+``/api/shortage-board``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from starlette.responses import Response
+
+from rxsupply.adapters.fda_shortages import read_shortage_bytes
+from rxsupply.adapters.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, csv_text, xlsx_bytes
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.config import load_settings
+from rxsupply.domain.fields import parse_date
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.security import REQUIRES, Caller
+from rxsupply.entrypoints.web import charts
+from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
+from rxsupply.entrypoints.web.rendering import formats_of, page_route, render
+from rxsupply.errors import InvalidValue, RxSupplyError
+from rxsupply.services import shortages
+from rxsupply.services.shortage_board import shortage_board, shortage_impact
+from rxsupply.services.shortage_feed import import_shortage_feed
+from rxsupply.services.stress_test import LEVEL, stress_test
+
+router = APIRouter()
+Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
+Importer = Annotated[Caller, Depends(REQUIRES[Permission.IMPORT])]
+Buyer = Annotated[Caller, Depends(REQUIRES[Permission.PURCHASE])]
+FormText = Annotated[str, Form()]
+MAX_UPLOAD = 50 * 1024 * 1024
+
+BOARD_COLUMNS = (
+    Column("shortage", "Shortage", "int"),
+    Column("shortage_name", "Shortage name"),
+    Column("item", "Item"),
+    Column("name", "Item name"),
+    Column("criticality", "Criticality"),
+    Column("match", "Matched by"),
+    Column("on_hand", "On hand (units)", "int"),
+    Column("on_order", "On order (units)", "int"),
+    Column("daily_use", "Use per day", "number"),
+    Column("days_of_supply", "Days of supply", "number"),
+    Column("projected_stockout", "Projected stock-out (median)", "date"),
+    Column("projected_stockout_p10", "Pessimistic stock-out (10th percentile)", "date"),
+    Column("stockout_probability_30", "Chance of running out in 30 days", "number"),
+    Column("risk", "Risk", "number"),
+    Column("top_users", "Used most at"),
+)
+
+
+def _board_rows(engine: EngineDep) -> list[dict[str, object]]:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        rows = shortage_board(uow, clock=clock.current())
+    return [r.as_dict() for r in rows]
+
+
+@router.get("/shortages", **page_route(Permission.VIEW))
+def board_page(request: Request, who: Viewer, engine: EngineDep) -> Response:
+    flash = take_flash(request)
+    rows = _board_rows(engine)
+    page = render(
+        request,
+        "shortages.html",
+        who,
+        title="Shortages",
+        rows=rows,
+        shortages=len({r["shortage"] for r in rows}),
+        can_import=who.user.can(Permission.IMPORT),
+        can_buy=who.user.can(Permission.PURCHASE),
+        flash=flash,
+    )
+    return shown(page, flash)
+
+
+def _flat(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [
+        r
+        | {
+            "top_users": ", ".join(
+                f"{u['location']} ({u['units']:,})"
+                for u in r["top_users"]  # type: ignore[attr-defined]
+            )
+        }
+        for r in rows
+    ]
+
+
+@router.get("/shortages.csv", **page_route(Permission.VIEW))
+def board_csv(request: Request, who: Viewer, engine: EngineDep) -> Response:
+    """The board as CSV (the columns of :data:`BOARD_COLUMNS`)."""
+    text = csv_text(BOARD_COLUMNS, _flat(_board_rows(engine)))
+    disposition = {"Content-Disposition": 'attachment; filename="shortage-board.csv"'}
+    return Response(text, media_type=CSV_TYPE, headers=disposition)
+
+
+@router.get("/shortages.xlsx", **page_route(Permission.VIEW))
+def board_xlsx(request: Request, who: Viewer, engine: EngineDep) -> Response:
+    """The board as an Excel workbook."""
+    book = xlsx_bytes(BOARD_COLUMNS, _flat(_board_rows(engine)), sheet="Shortage board")
+    disposition = {"Content-Disposition": 'attachment; filename="shortage-board.xlsx"'}
+    return Response(book, media_type=XLSX_TYPE, headers=disposition)
+
+
+@router.post("/shortages/import", **page_route(Permission.IMPORT))
+def import_form(file: UploadFile, who: Importer, engine: EngineDep) -> Response:
+    try:
+        data = file.file.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise InvalidValue("file", f"larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+        feed = read_shortage_bytes(file.filename or "upload.csv", data)
+        cap = load_settings().import_error_cap
+        result = run_with_retry(
+            engine,
+            lambda uow: import_shortage_feed(
+                uow, feed, user=who.user.username, clock=clock.current(), cap=cap
+            ),
+        )
+    except RxSupplyError as exc:
+        return redirect_with("/shortages", f"Not imported: {exc}", ok=False)
+    events = ", ".join(f"{n:,} {k}" for k, n in result.events.items())
+    matched = ", ".join(f"{n:,} by {k.replace('_', ' ')}" for k, n in result.items.items())
+    return redirect_with(
+        "/shortages",
+        f"Imported {result.file}: {result.records:,} records, {result.shortages:,} shortages, "
+        f"{result.ndcs:,} NDCs; events {events}; items matched {matched}.",
+    )
+
+
+@router.post("/shortages", **page_route(Permission.PURCHASE))
+def add_form(
+    who: Buyer, engine: EngineDep, item: FormText = "", reason: FormText = "", note: FormText = ""
+) -> Response:
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            done = shortages.add_shortage(
+                uow,
+                item=item.strip(),
+                reason=reason,
+                note=note,
+                user=who.user.username,
+                clock=clock.current(),
+            )
+    except RxSupplyError as exc:
+        return redirect_with("/shortages", f"Not added: {exc}.", ok=False)
+    return redirect_with(f"/shortages/{done.id}", f"Shortage {done.id} recorded.")
+
+
+@router.get("/shortages/{shortage_id}", **page_route(Permission.VIEW))
+def shortage_page(request: Request, shortage_id: int, who: Viewer, engine: EngineDep) -> Response:
+    flash = take_flash(request)
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = shortages.get_shortage(uow, shortage_id)
+        impact = [
+            r.as_dict(curve=True) for r in shortage_impact(uow, shortage_id, clock=clock.current())
+        ]
+    page = render(
+        request,
+        "shortage.html",
+        who,
+        title=f"Shortage {shortage_id}: {found.generic_name}",
+        charts=bool(impact),
+        shortage=found,
+        impact=impact,
+        runout_chart=charts.runout_curves(impact) if impact else None,
+        can_buy=who.user.can(Permission.PURCHASE),
+        flash=flash,
+    )
+    return shown(page, flash)
+
+
+@router.post("/shortages/{shortage_id}/resolve", **page_route(Permission.PURCHASE))
+def resolve_form(shortage_id: int, who: Buyer, engine: EngineDep, note: FormText = "") -> Response:
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            shortages.resolve_shortage(
+                uow,
+                shortage_id=shortage_id,
+                note=note,
+                user=who.user.username,
+                clock=clock.current(),
+            )
+    except RxSupplyError as exc:
+        return redirect_with(f"/shortages/{shortage_id}", f"Not resolved: {exc}.", ok=False)
+    return redirect_with(f"/shortages/{shortage_id}", f"Shortage {shortage_id} resolved.")
+
+
+@router.get("/stress-test", **page_route(Permission.VIEW))
+def stress_page(
+    request: Request,
+    who: Viewer,
+    engine: EngineDep,
+    supplier: str = "",
+    days: str = "",
+    start: str = "",
+    level: str = "",
+) -> Response:
+    result: dict[str, object] | None = None
+    error = ""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        suppliers = [s for s in uow.outlook.suppliers() if s.kind != "gpo"]
+        if supplier.strip():
+            try:
+                found = stress_test(
+                    uow,
+                    supplier=supplier,
+                    days=_whole(days, "days"),
+                    start=parse_date(start, "start") if start.strip() else None,
+                    level=float(level) if level.strip() else LEVEL,
+                    clock=clock.current(),
+                )
+                result = found.as_dict()
+            except (RxSupplyError, ValueError) as exc:
+                error = str(exc)
+    return render(
+        request,
+        "stress_test.html",
+        who,
+        title="Stress test",
+        suppliers=suppliers,
+        params={"supplier": supplier, "days": days, "start": start, "level": level},
+        result=result,
+        error=error,
+        today=formats_of(request).today(),
+    )
+
+
+def _whole(text: str, field: str) -> int:
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 4:
+        raise InvalidValue(field, "give a whole number of days", text[:20])
+    return int(value)
