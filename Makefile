@@ -5,6 +5,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
+SHORTAGE_FILE ?= ../shared/data/fda-shortages/Drugshortages_2025_partial.csv
 
 CHROMIUM := /usr/bin/chromium
 
@@ -29,6 +30,11 @@ demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7
 	$(BIN)/rxsupply --db $(DEMO_DB) check
+	@if [ -f $(SHORTAGE_FILE) ]; then \
+		$(BIN)/rxsupply --db $(DEMO_DB) --user admin shortages import $(SHORTAGE_FILE); \
+	else \
+		echo "No $(SHORTAGE_FILE): the shortage board shows the demo's own backorder notices."; \
+	fi
 	$(BIN)/rxsupply --db $(DEMO_DB) --user manager plan --propose --out demo-plan.csv
 	@echo "Serving the demo on http://127.0.0.1:8000 (log in as manager / rxsupply-demo; Ctrl-C stops)"
 	$(BIN)/rxsupply --db $(DEMO_DB) serve --host 127.0.0.1 --port 8000

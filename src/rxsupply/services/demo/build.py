@@ -23,6 +23,7 @@ from rxsupply.domain.clock import Clock
 from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.product import Criticality, DEASchedule, Item, Product
+from rxsupply.services import shortages
 from rxsupply.services.audit import entry
 from rxsupply.services.demo.days import REVIEW_HOUR, WHOLESALER, Days, Hospital, order
 from rxsupply.services.demo.demand import HOUR_WEIGHTS, Draws, backorders, pocket_demand
@@ -132,6 +133,7 @@ def build_demo(
         _settings(pockets, items, hospital.store_ids, fac_item_daily), now=now, user=user
     )
     uow.commit()
+    _backorder_notices(uow, catalogue, seed=seed, clock=clock, user=user)
     return DemoSummary(
         facilities=facilities,
         items=len(items),
@@ -145,6 +147,26 @@ def build_demo(
         first_day=start,
         last_day=today - timedelta(days=1),
     )
+
+
+def _backorder_notices(
+    uow: UnitOfWork, catalogue: Sequence[DemoItem], *, seed: int, clock: Clock, user: str
+) -> None:
+    """Three wholesaler backorder notices that arrived on the demo's last day, for items in
+    heavy use (chosen apart from the history's random draws, so the history is the same with
+    or without them): the shortage board has something on it without the FDA's list."""
+    rng = np.random.default_rng([seed, 12])
+    heavy = [i for i, it in enumerate(catalogue) if it.demand == "high" and not it.dea_schedule]
+    back = clock.today() + timedelta(days=21)
+    for idx in sorted(rng.choice(heavy, size=min(3, len(heavy)), replace=False).tolist()):
+        shortages.add_shortage(
+            uow,
+            item=catalogue[idx].code,
+            reason=f"{WHOLESALER} backorder notice: manufacturer delay, not expected before "
+            f"{back:%m/%d/%Y}",
+            user=user,
+            clock=clock,
+        )
 
 
 GPO = "Demo Purchasing Alliance"
