@@ -34,6 +34,9 @@ def test_the_board_lists_each_item_of_an_active_shortage_with_its_projection(rx:
     table = rx("shortages", "board")
     onda = next(r for r in board.json() if r["item"] == "ONDA4INJ")
     shown = rx("shortages", "show", str(onda["shortage"]), "--json")
+    bulletin = rx("shortages", "bulletin", str(onda["shortage"]))
+    as_json = rx("shortages", "bulletin", str(onda["shortage"]), "--format", "json")
+    weekly = rx("shortages", "weekly")
 
     assert empty.json() == []
     assert board.code == 0, board.err
@@ -51,6 +54,11 @@ def test_the_board_lists_each_item_of_an_active_shortage_with_its_projection(rx:
     impact = shown.json()["impact"]
     assert [r["item"] for r in impact] == ["ONDA4INJ"]
     assert len(impact[0]["curve"]) == 26  # weekly points over 180 days
+    assert bulletin.out.startswith("# Drug shortage bulletin: ")
+    assert "## Impact" in bulletin.out and "| ONDA4INJ ondansetron" in bulletin.out
+    assert "wholesaler backorder" in bulletin.out  # the reason of a shortage recorded by hand
+    assert as_json.json()["impact"][0]["item"] == "ONDA4INJ"
+    assert "2 active shortages; 3 started and 1 ended this week." in weekly.out
 
 
 def test_a_stress_test_and_the_sole_source_risk_from_the_command_line(rx: Rx) -> None:

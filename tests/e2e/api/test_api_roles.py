@@ -187,6 +187,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/shortages/{shortage_id}/impact": Permission.VIEW,
     "GET /api/stress-test": Permission.VIEW,
     "GET /api/supply-risk": Permission.VIEW,
+    "GET /api/shortages/{shortage_id}/bulletin": Permission.VIEW,
+    "GET /api/shortage-summary": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -268,6 +270,10 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /shortages/{shortage_id}": Permission.VIEW,
     "POST /shortages/{shortage_id}/resolve": Permission.PURCHASE,
     "GET /stress-test": Permission.VIEW,
+    "GET /shortages/weekly": Permission.VIEW,
+    "GET /shortages/weekly.md": Permission.VIEW,
+    "GET /shortages/{shortage_id}/bulletin": Permission.VIEW,
+    "GET /shortages/{shortage_id}/bulletin.md": Permission.VIEW,
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 

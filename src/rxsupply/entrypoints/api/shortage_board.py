@@ -16,6 +16,7 @@ from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import guarded
 from rxsupply.services.shortage_board import shortage_board, shortage_impact
+from rxsupply.services.shortage_bulletin import shortage_bulletin, weekly_summary
 from rxsupply.services.stress_test import LEVEL, MAX_DAYS, stress_test, supply_risk
 
 router = APIRouter(prefix="/api")
@@ -68,3 +69,19 @@ def get_supply_risk(
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = supply_risk(uow, clock=clock.current(), outage_days=days)
     return [r.as_dict() for r in found[:limit]]
+
+
+@router.get("/shortages/{shortage_id}/bulletin", **guarded(Permission.VIEW))
+def get_bulletin(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
+    """A shortage's bulletin: status, impact, alternatives, conservation steps and the expected
+    end (as Markdown: the web page ``/shortages/{id}/bulletin.md``)."""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return shortage_bulletin(uow, shortage_id, clock=clock.current()).as_dict()
+
+
+@router.get("/shortage-summary", **guarded(Permission.VIEW))
+def get_weekly(engine: EngineDep) -> dict[str, Any]:
+    """The weekly summary: every active shortage with its riskiest item, and the shortages
+    that started and ended in the last seven days."""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return weekly_summary(uow, clock=clock.current()).as_dict()

@@ -1,5 +1,6 @@
-"""``rxsupply shortages board | stress-test | risk``: how long the hospital lasts, what a
-supplier's outage would do, and which items hang on one source."""
+"""``rxsupply shortages board | stress-test | risk | bulletin | weekly``: how long the hospital
+lasts, what a supplier's outage would do, which items hang on one source, and telling
+everyone."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.fields import parse_date
+from rxsupply.entrypoints.bulletins import bulletin_markdown, weekly_markdown
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.shortages import JsonOption, board_table, shortages_app
+from rxsupply.errors import InvalidValue
 from rxsupply.services.shortage_board import shortage_board
+from rxsupply.services.shortage_bulletin import shortage_bulletin, weekly_summary
 from rxsupply.services.stress_test import LEVEL, stress_test, supply_risk
 
 
@@ -114,3 +118,37 @@ def risk(
         for r in rows[:limit]
     ]
     context.emit(shown, as_json=False, title="Sole-source risk")
+
+
+FormatOption = Annotated[
+    str, typer.Option("--format", help="md (Markdown) or json.", case_sensitive=False)
+]
+
+
+@shortages_app.command()
+def bulletin(
+    shortage_id: Annotated[int, typer.Argument(help="The shortage's id.")],
+    fmt: FormatOption = "md",
+) -> None:
+    """A shortage's bulletin: status, impact, alternatives, conservation steps, expected end
+    (printable HTML at /shortages/ID/bulletin)."""
+    with SqlUnitOfWork(context.engine(), readonly=True) as uow:
+        found = shortage_bulletin(uow, shortage_id, clock=context.clock())
+    _write(found.as_dict(), bulletin_markdown(found), fmt)
+
+
+@shortages_app.command()
+def weekly(fmt: FormatOption = "md") -> None:
+    """The weekly summary of every active shortage (printable HTML at /shortages/weekly)."""
+    with SqlUnitOfWork(context.engine(), readonly=True) as uow:
+        found = weekly_summary(uow, clock=context.clock())
+    _write(found.as_dict(), weekly_markdown(found), fmt)
+
+
+def _write(data: dict[str, object], markdown: str, fmt: str) -> None:
+    if fmt.lower() == "json":
+        sys.stdout.write(json.dumps(data, indent=1) + "\n")
+    elif fmt.lower() == "md":
+        sys.stdout.write(markdown)
+    else:
+        raise InvalidValue("--format", "md or json", fmt)

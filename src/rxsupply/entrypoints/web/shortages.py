@@ -19,6 +19,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.bulletins import bulletin_markdown, weekly_markdown
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web import charts
@@ -27,6 +28,7 @@ from rxsupply.entrypoints.web.rendering import formats_of, page_route, render
 from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import shortages
 from rxsupply.services.shortage_board import shortage_board, shortage_impact
+from rxsupply.services.shortage_bulletin import shortage_bulletin, weekly_summary
 from rxsupply.services.shortage_feed import import_shortage_feed
 from rxsupply.services.stress_test import LEVEL, stress_test
 
@@ -151,6 +153,48 @@ def add_form(
     except RxSupplyError as exc:
         return redirect_with("/shortages", f"Not added: {exc}.", ok=False)
     return redirect_with(f"/shortages/{done.id}", f"Shortage {done.id} recorded.")
+
+
+@router.get("/shortages/weekly", **page_route(Permission.VIEW))
+def weekly_page(request: Request, who: Viewer, engine: EngineDep) -> Response:
+    """The weekly summary of every active shortage, printable."""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = weekly_summary(uow, clock=clock.current())
+    return render(request, "weekly.html", who, title="Shortages this week", w=found)
+
+
+@router.get("/shortages/weekly.md", **page_route(Permission.VIEW))
+def weekly_md(who: Viewer, engine: EngineDep) -> Response:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = weekly_summary(uow, clock=clock.current())
+    return _markdown(weekly_markdown(found), f"shortages-week-{found.week_to}.md")
+
+
+def _markdown(text: str, name: str) -> Response:
+    disposition = {"Content-Disposition": f'inline; filename="{name}"'}
+    return Response(text, media_type="text/markdown; charset=utf-8", headers=disposition)
+
+
+@router.get("/shortages/{shortage_id}/bulletin", **page_route(Permission.VIEW))
+def bulletin_page(request: Request, shortage_id: int, who: Viewer, engine: EngineDep) -> Response:
+    """A shortage's bulletin, printable."""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = shortage_bulletin(uow, shortage_id, clock=clock.current())
+    return render(
+        request,
+        "bulletin.html",
+        who,
+        title=f"Bulletin: {found.shortage.generic_name}",
+        b=found,
+        impact=[r.as_dict() for r in found.impact],
+    )
+
+
+@router.get("/shortages/{shortage_id}/bulletin.md", **page_route(Permission.VIEW))
+def bulletin_md(shortage_id: int, who: Viewer, engine: EngineDep) -> Response:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = shortage_bulletin(uow, shortage_id, clock=clock.current())
+    return _markdown(bulletin_markdown(found), f"shortage-{shortage_id}-bulletin.md")
 
 
 @router.get("/shortages/{shortage_id}", **page_route(Permission.VIEW))

@@ -1,0 +1,141 @@
+"""Telling everyone: a bulletin per shortage and a weekly summary of all active ones.
+
+A **bulletin** says what a nurse manager, a prescriber or the P&T committee needs on one page:
+the shortage's status and dates, why, its impact on each formulary item (stock everywhere,
+days of supply, projected stock-out, median and pessimistic), what to use instead (the
+alternatives the pharmacy recorded), what the pharmacy is doing about it (the conservation
+steps on its log), and when it is expected to end (the FDA's or the wholesaler's word). The
+**weekly summary** lists every active shortage with its riskiest item, the shortages that
+started and ended in the last seven days, and the board's totals.
+
+The faces render the same :class:`Bulletin` as printable HTML and as Markdown
+(:mod:`rxsupply.entrypoints.bulletins`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.shortage import Shortage, ShortageStatus
+from rxsupply.errors import NotFound
+from rxsupply.services.ports.storage import UnitOfWork
+from rxsupply.services.shortage_board import ImpactRow, impact
+
+Extra = Callable[[UnitOfWork, Shortage, Clock], list[dict[str, Any]]]
+"""A source of bulletin lines (alternatives, conservation steps) for one shortage."""
+
+EXTRAS: dict[str, Extra] = {}
+"""The sections other modules add to a bulletin: ``alternatives`` and ``steps`` (name ->
+function); a section without a source is shown as "none recorded"."""
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    shortage: Shortage
+    written_on: date
+    impact: list[ImpactRow]
+    expected: list[str]
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    steps: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "shortage": self.shortage.as_dict(details=False),
+            "written_on": self.written_on.isoformat(),
+            "impact": [r.as_dict() for r in self.impact],
+            "expected": self.expected,
+            "alternatives": self.alternatives,
+            "steps": self.steps,
+        }
+
+
+def expected_resolution(shortage: Shortage) -> list[str]:
+    """What the supplier or the FDA said about the end: each presentation's related
+    information and availability notes that say more than "Available"/"Unavailable", and the
+    reason and note of a shortage recorded by hand, without repeats."""
+    said: list[str] = []
+    for p in shortage.presentations:
+        for text in (p.related_info, p.resolved_note, p.availability):
+            clean = " ".join(text.split())
+            if clean and clean.casefold() not in ("available", "unavailable") and clean not in said:
+                said.append(clean)
+    for text in (shortage.note, shortage.reason if not shortage.presentations else ""):
+        clean = " ".join(text.split())
+        if clean and clean not in said:
+            said.append(clean)
+    return said[:8]
+
+
+def shortage_bulletin(uow: UnitOfWork, shortage_id: int, *, clock: Clock) -> Bulletin:
+    """The bulletin of one shortage (see the module's notes)."""
+    found = uow.shortages.get(shortage_id)
+    if found is None:
+        raise NotFound("shortage", shortage_id, "see rxsupply shortages list")
+    sections = {name: source(uow, found, clock) for name, source in EXTRAS.items()}
+    return Bulletin(
+        shortage=found,
+        written_on=clock.today(),
+        impact=impact(uow, [found], clock=clock),
+        expected=expected_resolution(found),
+        alternatives=sections.get("alternatives", []),
+        steps=sections.get("steps", []),
+    )
+
+
+@dataclass(frozen=True)
+class WeeklySummary:
+    week_from: date
+    week_to: date
+    active: list[tuple[Shortage, ImpactRow | None, int]]
+    """Each active shortage, its riskiest item (or none matched) and how many items it
+    touches."""
+    started: list[Shortage]
+    ended: list[Shortage]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "week_from": self.week_from.isoformat(),
+            "week_to": self.week_to.isoformat(),
+            "active": [
+                {
+                    "shortage": s.as_dict(details=False),
+                    "items": n,
+                    "riskiest": r.as_dict() if r else None,
+                }
+                for s, r, n in self.active
+            ],
+            "started": [s.as_dict(details=False) for s in self.started],
+            "ended": [s.as_dict(details=False) for s in self.ended],
+        }
+
+
+def weekly_summary(uow: UnitOfWork, *, clock: Clock, limit: int = 10_000) -> WeeklySummary:
+    """Every active shortage with its riskiest item, riskiest first; and the shortages first
+    posted (or recorded) and resolved in the seven days ending today."""
+    today = clock.today()
+    start = today - timedelta(days=6)
+    listed = uow.shortages.listed(status=None, limit=limit)
+    active = [s for s in listed if s.status is ShortageStatus.CURRENT]
+    rows = impact(uow, active, clock=clock)
+    worst: dict[int, ImpactRow] = {}
+    count: dict[int, int] = {}
+    for row in rows:  # ranked riskiest first: the first of a shortage is its riskiest
+        worst.setdefault(row.shortage, row)
+        count[row.shortage] = count.get(row.shortage, 0) + 1
+    order = {sid: n for n, sid in enumerate(worst)}
+    active.sort(key=lambda s: (order.get(s.id or 0, len(order)), s.generic_name))
+
+    def within(day: date | None) -> bool:
+        return day is not None and start <= day <= today
+
+    return WeeklySummary(
+        week_from=start,
+        week_to=today,
+        active=[(s, worst.get(s.id or 0), count.get(s.id or 0, 0)) for s in active],
+        started=[s for s in listed if within(s.first_posted)],
+        ended=[s for s in listed if within(s.resolved_on)],
+    )
