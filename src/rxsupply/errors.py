@@ -98,6 +98,16 @@ class ShortageRefused(RxSupplyError):
     """A shortage step its state does not allow (resolving a shortage already resolved)."""
 
 
+class ConservationRefused(ShortageRefused):
+    """A conservation step a shortage cannot take: a reallocation that would leave a cabinet
+    below its floor, a PAR "reduction" that raises, an item the shortage does not touch, a
+    plan proposed before the stock changed. Nothing is written."""
+
+
+class AllocationLimitExceeded(ShortageRefused):
+    """A dispense over an item's allocation limit at a place (a shortage's conservation)."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 

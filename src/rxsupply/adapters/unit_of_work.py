@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
     SqlAudit,
+    SqlConservation,
     SqlControlled,
     SqlCounts,
     SqlDiscrepancies,
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
         self.controlled = SqlControlled(conn)
         self.outlook = SqlSupplyOutlook(conn)
         self.shortages = SqlShortages(conn)
+        self.conservation = SqlConservation(conn)
         return self
 
     def __exit__(

@@ -31,8 +31,17 @@ def _levels(level: StockLevel | None) -> dict[str, int] | None:
 
 def set_stock_level(uow: UnitOfWork, *, level: StockLevel, user: str, clock: Clock) -> None:
     """Set (or change) min and max of an item at a location."""
-    now = clock.now()
     before = uow.stock_levels.get(level.location_id, level.item_id, lock=True)
+    save_stock_level(uow, level=level, before=before, user=user, clock=clock)
+    uow.commit()
+
+
+def save_stock_level(
+    uow: UnitOfWork, *, level: StockLevel, before: StockLevel | None, user: str, clock: Clock
+) -> None:
+    """Write levels with their audit entry in the caller's transaction (no commit); ``before``
+    is what the caller read, locked."""
+    now = clock.now()
     uow.stock_levels.save(level, now=now, user=user)
     record(
         uow,
@@ -44,7 +53,6 @@ def set_stock_level(uow: UnitOfWork, *, level: StockLevel, user: str, clock: Clo
         after=_levels(level),
         now=now,
     )
-    uow.commit()
 
 
 def propose(

@@ -9,7 +9,7 @@
   (the product added, an ``updated`` event). It runs inside the use case that records the
   backorder (the 855 acknowledgement), in its transaction, and does not commit.
 - :func:`resolve_shortage`: a user marks a shortage resolved (a later FDA record may open an
-  FDA shortage again).
+  FDA shortage again), and may reverse its conservation settings with it.
 
 Every change names its user, is written with its event in the shortage's log, and is audited.
 The FDA list is imported by :mod:`rxsupply.services.shortage_feed`.
@@ -37,6 +37,7 @@ from rxsupply.domain.shortage import (
 )
 from rxsupply.errors import InvalidValue, NotFound, ShortageRefused, UnknownItem
 from rxsupply.services.audit import record, require_user
+from rxsupply.services.conservation import revert_settings
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.references import resolve_products
 
@@ -90,9 +91,17 @@ def add_shortage(
 
 
 def resolve_shortage(
-    uow: UnitOfWork, *, shortage_id: int, user: str, clock: Clock, note: str = ""
+    uow: UnitOfWork,
+    *,
+    shortage_id: int,
+    user: str,
+    clock: Clock,
+    note: str = "",
+    revert: bool = False,
 ) -> Shortage:
-    """Mark a current (or discontinued) shortage resolved today; commits."""
+    """Mark a current (or discontinued) shortage resolved today; commits. ``revert``: its
+    conservation settings in force are reversed in the same transaction (PAR levels restored,
+    restrictions and limits lifted; :func:`rxsupply.services.conservation.revert_settings`)."""
     require_user(user)
     note = check_text("note", note, limit=2000).strip()
     found = get_shortage(uow, shortage_id)
@@ -103,6 +112,8 @@ def resolve_shortage(
     if note:
         found.note = note
     _change(uow, found, EventKind.RESOLVED, f"status {before.value} -> resolved", user, clock)
+    if revert:
+        revert_settings(uow, found, user=user, clock=clock, reason="the shortage was resolved")
     uow.commit()
     return get_shortage(uow, shortage_id)
 

@@ -54,6 +54,7 @@ from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.counting import UNPOSTED
 from rxsupply.domain.external_id import ExternalId
+from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.purchasing import OrderLine, OrderStatus, PurchaseOrder
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Permission, Role, allowed
@@ -189,6 +190,15 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/supply-risk": Permission.VIEW,
     "GET /api/shortages/{shortage_id}/bulletin": Permission.VIEW,
     "GET /api/shortage-summary": Permission.VIEW,
+    # drug shortages: conservation and review (JSON)
+    "GET /api/shortages/{shortage_id}/reallocation": Permission.VIEW,
+    "POST /api/shortages/{shortage_id}/reallocation": Permission.TRANSFER,
+    "POST /api/shortages/{shortage_id}/par-reductions": Permission.SET_LEVELS,
+    "POST /api/shortages/{shortage_id}/restrictions": Permission.SET_LEVELS,
+    "POST /api/shortages/{shortage_id}/limits": Permission.SET_LEVELS,
+    "GET /api/shortages/{shortage_id}/actions": Permission.VIEW,
+    "POST /api/shortages/{shortage_id}/revert": Permission.SET_LEVELS,
+    "GET /api/shortages/{shortage_id}/review": Permission.VIEW,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -355,6 +365,18 @@ def current_shortage(engine: Engine) -> str:
     return str(found.id)
 
 
+def par_to_reduce(hospital: Hospital) -> dict[str, Any]:
+    """Levels of ondansetron in the ICU pocket (10/40, set again for each call), so each call
+    may reduce them."""
+    with SqlUnitOfWork(hospital.engine) as uow:
+        pocket, item = uow.locations.get("ICU-ADC1-P01"), uow.items.get(ITEM)
+        assert pocket is not None and item is not None
+        level = StockLevel(pocket.id or 0, item.id or 0, min_level=10, max_level=40)
+        uow.stock_levels.save(level, now=NOW, user="tests")
+        uow.commit()
+    return {"item": ITEM, "location": "ICU-ADC1-P01", "max": 20, "min": 5}
+
+
 def finished_job(engine: Engine) -> int:
     """A planning job that has run (recorded straight, without running planning)."""
     with SqlUnitOfWork(engine) as uow:
@@ -462,6 +484,18 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
     },
     "/api/transfers/{number}/cancel": lambda _: {"reason": "the walk"},
     "/api/shortages": lambda _: {"item": "APAP325TAB", "reason": "wholesaler backorder"},
+    "/api/shortages/{shortage_id}/reallocation": lambda _: {"item": ITEM, "floor": 40},
+    "/api/shortages/{shortage_id}/par-reductions": lambda hospital: par_to_reduce(hospital),
+    "/api/shortages/{shortage_id}/restrictions": lambda _: {
+        "item": ITEM,
+        "text": "ICU only",
+        "areas": ["ICU"],
+    },
+    "/api/shortages/{shortage_id}/limits": lambda _: {
+        "item": ITEM,
+        "location": "OR-SAT",
+        "per_day": 1000,
+    },
     "/api/putaway": floor_lot,
     "/api/orders/{number}/receipts": lambda _: {
         "product": "98765-0210-1",
@@ -737,6 +771,7 @@ def submitted_count(engine: Engine) -> str:
 
 
 QUERIES = {
+    "/api/shortages/{shortage_id}/reallocation": f"?item={ITEM}",
     "/api/controlled/perpetual": "?location=MAIN-STORE",
     "/api/stress-test": "?supplier=Example%20Labs&days=30",
     "/api/recommendations/batch/accept": "?search=no-such-item-anywhere",

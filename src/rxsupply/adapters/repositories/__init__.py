@@ -4,7 +4,7 @@ One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :m
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
 :mod:`.planning_jobs`, :mod:`.discrepancies`, :mod:`.counts` and :mod:`.count_plan`,
-:mod:`.controlled`, :mod:`.shortages`) and the bulk SQL they share
+:mod:`.controlled`, :mod:`.shortages`, :mod:`.conservation`) and the bulk SQL they share
 (:mod:`.bulk_sql`); every name is re-exported here.
 """
 
@@ -20,6 +20,7 @@ from rxsupply.adapters.repositories.bulk_sql import (
     unnest_rows,
     upsert,
 )
+from rxsupply.adapters.repositories.conservation import SqlConservation
 from rxsupply.adapters.repositories.controlled import SqlControlled
 from rxsupply.adapters.repositories.counts import SqlCounts
 from rxsupply.adapters.repositories.discrepancies import SqlDiscrepancies, SqlInterfaceMessages
@@ -46,6 +47,7 @@ from rxsupply.adapters.repositories.users import SqlUsers
 __all__ = [
     "CHUNK",
     "SqlAudit",
+    "SqlConservation",
     "SqlControlled",
     "SqlCounts",
     "SqlDiscrepancies",

@@ -7,6 +7,7 @@ checks the two agree. Import tables from here; a new area adds its module and it
 from __future__ import annotations
 
 from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadata
+from rxsupply.adapters.tables.conservation import shortage_action
 from rxsupply.adapters.tables.counting import stock_count, stock_count_line
 from rxsupply.adapters.tables.kpi import kpi_product_day, kpi_stock_day
 from rxsupply.adapters.tables.ledger import (
@@ -104,6 +105,7 @@ __all__ = [
     "ship_notice",
     "ship_notice_line",
     "shortage",
+    "shortage_action",
     "shortage_event",
     "shortage_import",
     "shortage_match",

@@ -16,6 +16,7 @@ from rxsupply.entrypoints.api import (
     reading,
     refills,
     shipping,
+    shortage_actions,
     shortage_board,
     shortages,
     transfers,
@@ -40,6 +41,7 @@ ROUTERS = (
     kpi.router,
     shortage_board.router,
     shortages.router,
+    shortage_actions.router,
 )
 
 __all__ = ["ROUTERS"]

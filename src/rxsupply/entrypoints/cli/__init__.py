@@ -23,7 +23,7 @@ from rxsupply.entrypoints.cli import shipping
 from rxsupply.entrypoints.cli import putaway, transfers, repackaging
 from rxsupply.entrypoints.cli import counts, controlled
 from rxsupply.entrypoints.cli import kpi
-from rxsupply.entrypoints.cli import shortages, shortage_board
+from rxsupply.entrypoints.cli import shortages, shortage_board, shortage_actions
 
 # isort: on
 
@@ -51,6 +51,7 @@ COMMAND_GROUPS = (
     kpi,
     shortages,
     shortage_board,
+    shortage_actions,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -190,12 +190,25 @@ def add(
 def resolve(
     shortage_id: IdArg,
     note: Annotated[str, typer.Option(help="How it ended.")] = "",
+    revert: Annotated[
+        bool,
+        typer.Option(
+            "--revert",
+            help="Also reverse its conservation settings (PAR levels, restrictions, limits).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Mark a shortage resolved today."""
-    user = context.user(Permission.PURCHASE)
+    """Mark a shortage resolved today (--revert: and reverse its conservation settings; else
+    rxsupply shortages revert ID does it later)."""
+    user = context.user(Permission.SET_LEVELS if revert else Permission.PURCHASE)
     with SqlUnitOfWork(context.engine()) as uow:
         found = service.resolve_shortage(
-            uow, shortage_id=shortage_id, note=note, user=user, clock=context.clock()
+            uow,
+            shortage_id=shortage_id,
+            note=note,
+            revert=revert,
+            user=user,
+            clock=context.clock(),
         )
     _print(found, as_json)

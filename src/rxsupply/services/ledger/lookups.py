@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from rxsupply.domain.conservation import ActionKind, ShortageAction
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.ndc import NDC, ndc_digits_from_gtin14
 from rxsupply.domain.product import CasePack, Item, Product
@@ -58,6 +59,8 @@ class Lookups:
     storerooms: list[Location] | None = None
     checked: dict[tuple[str, str, int, bool], str] = field(default_factory=dict)  # text checks
     sources: dict[tuple[object, ...], object] = field(default_factory=dict)  # resolved dispenses
+    # a shortage's allocation limits in force, by item, and the items of their products
+    limits: tuple[dict[int, list[ShortageAction]], dict[int, set[int]]] | None = None
 
     def preload(
         self,
@@ -83,6 +86,21 @@ class Lookups:
         for key, texts in by_key.items():
             for value, prod in self.uow.products.find_many(key, texts).items():
                 self.products[texts[value]] = prod
+
+    def allocation_limits(self) -> tuple[dict[int, list[ShortageAction]], dict[int, set[int]]]:
+        """The allocation limits in force by item, and each of their products' items (read
+        once per posting)."""
+        if self.limits is None:
+            by_item: dict[int, list[ShortageAction]] = {}
+            for action in self.uow.conservation.active(kinds=[ActionKind.LIMIT]):
+                by_item.setdefault(action.item_id, []).append(action)
+            items_of: dict[int, set[int]] = {}
+            if by_item:
+                for item_id, products in self.uow.items.products_of(by_item).items():
+                    for p in products:
+                        items_of.setdefault(p, set()).add(item_id)
+            self.limits = (by_item, items_of)
+        return self.limits
 
     def location(self, code: str) -> Location:
         code = code.strip()

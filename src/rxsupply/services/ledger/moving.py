@@ -19,6 +19,7 @@ from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.product import Item
 from rxsupply.domain.status import why_unusable
 from rxsupply.errors import ApprovalNeeded, InvalidMovement, InvalidValue, UnusableStock
+from rxsupply.services.ledger.allocation import check_allocation
 from rxsupply.services.ledger.commands import Dispense, Move, ReturnToVendor
 from rxsupply.services.ledger.steps import Context, Done, Step, Stock
 
@@ -215,6 +216,18 @@ def prepare_dispense(ctx: Context, cmd: Dispense) -> Step:
     when = ctx.when(cmd.occurred_at)
     day = ctx.day_of(when)
     external = None if cmd.external_id is None else str(cmd.external_id)
+    if kind is MovementKind.DISPENSE:
+        check_allocation(
+            ctx,
+            location=ctx.found.location(source.location),
+            item_id=source.item_id,
+            product_ids=product_ids,
+            what=what,
+            quantity=quantity,
+            occurred_at=when,
+            reported=cmd.reported,
+            user=user,
+        )
     # waste of a named lot may take expired or blocked stock: it leaves the hospital
     take_unusable = kind is MovementKind.WASTE and lot_ids is not None
 
