@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
+    SqlAlternatives,
     SqlAudit,
     SqlControlled,
     SqlCounts,
@@ -85,6 +86,7 @@ class SqlUnitOfWork:
         self.controlled = SqlControlled(conn)
         self.outlook = SqlSupplyOutlook(conn)
         self.shortages = SqlShortages(conn)
+        self.alternatives = SqlAlternatives(conn)
         return self
 
     def __exit__(

@@ -23,7 +23,7 @@ from rxsupply.entrypoints.cli import shipping
 from rxsupply.entrypoints.cli import putaway, transfers, repackaging
 from rxsupply.entrypoints.cli import counts, controlled
 from rxsupply.entrypoints.cli import kpi
-from rxsupply.entrypoints.cli import shortages
+from rxsupply.entrypoints.cli import shortages, shortage_alternatives
 
 # isort: on
 
@@ -50,6 +50,7 @@ COMMAND_GROUPS = (
     controlled,
     kpi,
     shortages,
+    shortage_alternatives,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -26,6 +26,7 @@ from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
+from rxsupply.services.ports.alternatives import AlternativeRepository
 from rxsupply.services.ports.counting import ControlledRepository, CountRepository
 from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.outlook import SupplyOutlookReader
@@ -320,6 +321,8 @@ class UnitOfWork(Protocol):
     def outlook(self) -> SupplyOutlookReader: ...
     @property
     def shortages(self) -> ShortageRepository: ...
+    @property
+    def alternatives(self) -> AlternativeRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
