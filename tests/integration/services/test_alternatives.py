@@ -205,7 +205,7 @@ def test_therapeutic_alternatives_come_with_their_own_stock_and_shortages(
         75,
     )
     assert len(morphine.on_shortage) == 1
-    assert facts["best_price"] is not None and facts["best_price"]["package_price"] == "31.2000"
+    assert morphine.best is not None and morphine.best.price == Decimal("31.20")
 
 
 def test_an_item_the_shortage_does_not_touch_is_refused_naming_its_items(
