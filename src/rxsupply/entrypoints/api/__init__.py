@@ -16,6 +16,7 @@ from rxsupply.entrypoints.api import (
     reading,
     refills,
     shipping,
+    shortage_alternatives,
     shortages,
     transfers,
     users,
@@ -38,6 +39,7 @@ ROUTERS = (
     counts.router,
     kpi.router,
     shortages.router,
+    shortage_alternatives.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -89,7 +89,11 @@ def _print_item(found: ItemAlternatives) -> None:
     )
     context.emit(
         [
-            {"option": d.label, "ndcs": ", ".join(d.ndcs), "available": d.available}
+            {
+                "option": d.label,
+                "ndcs": ", ".join(d.ndcs),
+                "available": "yes" if d.available else "no",
+            }
             for d in found.direct
         ],
         as_json=False,
