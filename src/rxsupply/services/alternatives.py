@@ -81,7 +81,8 @@ def find_alternatives(
     today = clock.today()
     items = uow.items.get_many(m.item_code for m in matches)
     short_here = _short_keys(shortage)
-    found = {m.item_code: _same_drug(uow, items[m.item_code], short_here) for m in matches}
+    named: dict[tuple[str, ...], list[CandidateProduct]] = {}  # items of a shortage share words
+    found = {m.item_code: _same_drug(uow, items[m.item_code], short_here, named) for m in matches}
     every = {p.id: p for own, same in found.values() for p in [*own, *same]}
     facts = _Facts(uow, every.values(), today)
     out = []
@@ -146,7 +147,10 @@ def _shape(p: CandidateProduct) -> DrugShape:
 
 
 def _same_drug(
-    uow: UnitOfWork, item: Item, short_here: set[str]
+    uow: UnitOfWork,
+    item: Item,
+    short_here: set[str],
+    named: dict[tuple[str, ...], list[CandidateProduct]],
 ) -> tuple[list[CandidateProduct], list[CandidateProduct]]:
     """The item's own products, and the products of the same drug: the item's own the
     shortage does not name, and every other product of the same shape."""
@@ -154,11 +158,10 @@ def _same_drug(
     shape = item_shape(item.name, [_shape(p) for p in own])
     mine = set(item.product_ids)
     same = [p for p in own if not _keys(p) & short_here]
-    same += [
-        p
-        for p in uow.alternatives.products_named(words_of(shape))
-        if p.id not in mine and same_drug(shape, _shape(p))
-    ]
+    words = tuple(words_of(shape))
+    if words not in named:
+        named[words] = uow.alternatives.products_named(words)
+    same += [p for p in named[words] if p.id not in mine and same_drug(shape, _shape(p))]
     return own, same
 
 
