@@ -23,6 +23,14 @@ def read_csv_table(path: Path, *, required: list[str], optional: list[str] = ())
         data = path.read_bytes()
     except OSError as exc:
         raise ImportRejected([RowError(name, 0, "(file)", f"cannot read: {exc.strerror}")]) from exc
+    return read_csv_bytes(name, data, required=required, optional=list(optional))
+
+
+def read_csv_bytes(
+    name: str, data: bytes, *, required: list[str], optional: list[str] | None = None
+) -> Table:
+    """:func:`read_csv_table` of a file's bytes (an upload), ``name`` naming it in errors."""
+    optional = list(optional or [])
     if not data.strip():
         raise ImportRejected([RowError(name, 0, "(file)", "the file is empty")])
     try:

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
+    SqlAlternatives,
     SqlAudit,
     SqlConservation,
     SqlControlled,
@@ -87,6 +88,7 @@ class SqlUnitOfWork:
         self.outlook = SqlSupplyOutlook(conn)
         self.shortages = SqlShortages(conn)
         self.conservation = SqlConservation(conn)
+        self.alternatives = SqlAlternatives(conn)
         return self
 
     def __exit__(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -80,6 +81,8 @@ class Product:
     dea_schedule: DEASchedule | None = None
     package_cost: Decimal | None = None
     id: int | None = None
+    marketing_end: date | None = None
+    """The last day it is marketed (the NDC Directory's ENDMARKETINGDATE), when known."""
 
     def __post_init__(self) -> None:
         if self.package_size < 1:

@@ -61,7 +61,15 @@ from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
 from rxsupply.entrypoints.http.problems import PROBLEM
 from rxsupply.errors import InvalidValue
-from rxsupply.services import count_posting, counts, ledger, purchasing, receiving, shortages
+from rxsupply.services import (
+    count_posting,
+    counts,
+    ledger,
+    purchasing,
+    receiving,
+    shortages,
+    therapeutic_alternatives,
+)
 from rxsupply.services.discrepancies import list_discrepancies
 
 from .harness import (
@@ -199,6 +207,12 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/shortages/{shortage_id}/actions": Permission.VIEW,
     "POST /api/shortages/{shortage_id}/revert": Permission.SET_LEVELS,
     "GET /api/shortages/{shortage_id}/review": Permission.VIEW,
+    # drug shortages: alternatives and the therapeutic alternatives table (JSON)
+    "GET /api/shortages/{shortage_id}/alternatives": Permission.VIEW,
+    "GET /api/therapeutic-alternatives": Permission.VIEW,
+    "POST /api/therapeutic-alternatives": Permission.PURCHASE,
+    "DELETE /api/therapeutic-alternatives": Permission.PURCHASE,
+    "POST /api/therapeutic-alternatives/import": Permission.IMPORT,
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
@@ -496,6 +510,12 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "location": "OR-SAT",
         "per_day": 1000,
     },
+    "/api/therapeutic-alternatives": lambda _: {
+        "item": "ONDA4INJ",
+        "alternative": "MORPH2INJ",
+        "note": "the walk",
+        "ratio": "0.5",
+    },
     "/api/putaway": floor_lot,
     "/api/orders/{number}/receipts": lambda _: {
         "product": "98765-0210-1",
@@ -578,6 +598,13 @@ UPLOADS: dict[str, Callable[[Hospital], dict[str, tuple[str, bytes, str]]]] = {
         "file": ("Drugshortages_2025.csv", yearly_2025(), "text/csv")
     },
     "/shortages/import": lambda _: {"file": ("Drugshortages_2025.csv", yearly_2025(), "text/csv")},
+    "/api/therapeutic-alternatives/import": lambda _: {
+        "file": (
+            "therapeutic-alternatives.csv",
+            b"item_code,alternative_code,note,ratio\nMORPH2INJ,APAP325TAB,the walk,\n",
+            "text/csv",
+        )
+    },
 }
 """The writes that take a file (a multipart upload) instead of a JSON body."""
 
@@ -692,7 +719,8 @@ def url_of(endpoint: Endpoint, hospital: Hospital) -> str:
             parts[i] = value if isinstance(value, str) else value(hospital)
     url = "/".join(parts)
     # a batch the walk decides takes nothing: the other walks' fresh proposals stay pending
-    return url + QUERIES.get(endpoint.path, "")
+    made = METHOD_QUERIES.get(str(endpoint))
+    return url + QUERIES.get(endpoint.path, "") + (made(hospital) if made else "")
 
 
 ENDPOINT_VALUES: dict[str, Callable[[Hospital], str]] = {
@@ -769,6 +797,26 @@ def submitted_count(engine: Engine) -> str:
         counts.submit_count(uow, count=number, user="tests", clock=CLOCK)
     return number
 
+
+def therapeutic_pair(hospital: Hospital) -> str:
+    """A row of the therapeutic alternatives table (added unless it is there), so each call
+    may remove it."""
+    with SqlUnitOfWork(hospital.engine) as uow:
+        therapeutic_alternatives.add_therapeutic_alternative(
+            uow,
+            item="MORPH2INJ",
+            alternative="ONDA4INJ",
+            note="the walk",
+            user="tests",
+            clock=CLOCK,
+        )
+    return "?item=MORPH2INJ&alternative=ONDA4INJ"
+
+
+METHOD_QUERIES: dict[str, Callable[[Hospital], str]] = {
+    "DELETE /api/therapeutic-alternatives": therapeutic_pair,
+}
+"""The query of one method of a path, made for the call (a removal needs a row to remove)."""
 
 QUERIES = {
     "/api/shortages/{shortage_id}/reallocation": f"?item={ITEM}",

@@ -121,6 +121,7 @@ def as_products(directory: NdcDirectory) -> list[Product]:
             dispense_unit=p.dispense_unit,
             package_description=p.package_description,
             dea_schedule=p.dea_schedule,
+            marketing_end=p.marketing_end,
         )
         for p in directory.packages
     ]

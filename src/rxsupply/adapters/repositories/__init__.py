@@ -4,10 +4,11 @@ One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :m
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
 :mod:`.planning_jobs`, :mod:`.discrepancies`, :mod:`.counts` and :mod:`.count_plan`,
-:mod:`.controlled`, :mod:`.shortages`, :mod:`.conservation`) and the bulk SQL they share
-(:mod:`.bulk_sql`); every name is re-exported here.
+:mod:`.controlled`, :mod:`.shortages`, :mod:`.conservation`, :mod:`.alternatives`) and the
+bulk SQL they share (:mod:`.bulk_sql`); every name is re-exported here.
 """
 
+from rxsupply.adapters.repositories.alternatives import SqlAlternatives
 from rxsupply.adapters.repositories.audit import SqlAudit
 from rxsupply.adapters.repositories.bulk_sql import (
     CHUNK,
@@ -46,6 +47,7 @@ from rxsupply.adapters.repositories.users import SqlUsers
 
 __all__ = [
     "CHUNK",
+    "SqlAlternatives",
     "SqlAudit",
     "SqlConservation",
     "SqlControlled",

@@ -31,6 +31,7 @@ def product_from_row(row: RowMapping) -> Product:
         dea_schedule=DEASchedule.parse(row["dea_schedule"]),
         package_cost=row["package_cost"],
         id=row["id"],
+        marketing_end=row.get("marketing_end"),
     )
 
 
@@ -138,6 +139,7 @@ class SqlProducts:
             "package_description": p.package_description,
             "dea_schedule": p.dea_schedule.value if p.dea_schedule else None,
             "package_cost": p.package_cost,
+            "marketing_end": p.marketing_end,
             "source": source,
         }
 

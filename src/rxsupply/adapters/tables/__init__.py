@@ -6,6 +6,7 @@ checks the two agree. Import tables from here; a new area adds its module and it
 
 from __future__ import annotations
 
+from rxsupply.adapters.tables.alternatives import therapeutic_alternative
 from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadata
 from rxsupply.adapters.tables.conservation import shortage_action
 from rxsupply.adapters.tables.counting import stock_count, stock_count_line
@@ -118,6 +119,7 @@ __all__ = [
     "stock_level",
     "supplier_invoice",
     "supplier_invoice_line",
+    "therapeutic_alternative",
     "trading_partner",
     "transfer",
     "transfer_line",

@@ -17,6 +17,7 @@ from rxsupply.entrypoints.api import (
     refills,
     shipping,
     shortage_actions,
+    shortage_alternatives,
     shortage_board,
     shortages,
     transfers,
@@ -42,6 +43,7 @@ ROUTERS = (
     shortage_board.router,
     shortages.router,
     shortage_actions.router,
+    shortage_alternatives.router,
 )
 
 __all__ = ["ROUTERS"]

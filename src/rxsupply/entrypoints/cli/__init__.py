@@ -24,6 +24,7 @@ from rxsupply.entrypoints.cli import putaway, transfers, repackaging
 from rxsupply.entrypoints.cli import counts, controlled
 from rxsupply.entrypoints.cli import kpi
 from rxsupply.entrypoints.cli import shortages, shortage_board, shortage_actions
+from rxsupply.entrypoints.cli import shortage_alternatives
 
 # isort: on
 
@@ -52,6 +53,7 @@ COMMAND_GROUPS = (
     shortages,
     shortage_board,
     shortage_actions,
+    shortage_alternatives,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

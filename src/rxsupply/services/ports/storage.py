@@ -26,6 +26,7 @@ from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.domain.stock import StockBook, StockKey
 from rxsupply.domain.users import User
+from rxsupply.services.ports.alternatives import AlternativeRepository
 from rxsupply.services.ports.conservation import ConservationRepository
 from rxsupply.services.ports.counting import ControlledRepository, CountRepository
 from rxsupply.services.ports.logistics import TransferRepository
@@ -323,6 +324,8 @@ class UnitOfWork(Protocol):
     def shortages(self) -> ShortageRepository: ...
     @property
     def conservation(self) -> ConservationRepository: ...
+    @property
+    def alternatives(self) -> AlternativeRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
