@@ -14,23 +14,21 @@ The faces render the same :class:`Bulletin` as printable HTML and as Markdown
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.conservation import ActionState
 from rxsupply.domain.shortage import Shortage, ShortageStatus
 from rxsupply.errors import NotFound
+from rxsupply.services.alternatives import find_alternatives
+from rxsupply.services.conservation import list_actions
 from rxsupply.services.ports.storage import UnitOfWork
 from rxsupply.services.shortage_board import ImpactRow, impact
 
-Extra = Callable[[UnitOfWork, Shortage, Clock], list[dict[str, Any]]]
-"""A source of bulletin lines (alternatives, conservation steps) for one shortage."""
-
-EXTRAS: dict[str, Extra] = {}
-"""The sections other modules add to a bulletin: ``alternatives`` and ``steps`` (name ->
-function); a section without a source is shown as "none recorded"."""
+SAME_DRUG_SHOWN = 3
+"""Products of the same drug listed per item in a bulletin (the available ones, best first)."""
 
 
 @dataclass(frozen=True)
@@ -75,15 +73,64 @@ def shortage_bulletin(uow: UnitOfWork, shortage_id: int, *, clock: Clock) -> Bul
     found = uow.shortages.get(shortage_id)
     if found is None:
         raise NotFound("shortage", shortage_id, "see rxsupply shortages list")
-    sections = {name: source(uow, found, clock) for name, source in EXTRAS.items()}
     return Bulletin(
         shortage=found,
         written_on=clock.today(),
         impact=impact(uow, [found], clock=clock),
         expected=expected_resolution(found),
-        alternatives=sections.get("alternatives", []),
-        steps=sections.get("steps", []),
+        alternatives=_alternatives(uow, found, clock),
+        steps=_steps(uow, found),
     )
+
+
+def _alternatives(uow: UnitOfWork, shortage: Shortage, clock: Clock) -> list[dict[str, Any]]:
+    """What to use instead, item by item: the therapeutic alternatives the pharmacy recorded
+    (with their conversion notes), then other products of the same drug that are available
+    (on hand or offered, not themselves short; the item's own products are what is short)."""
+    if not shortage.matches or shortage.id is None:
+        return []
+    found = find_alternatives(uow, shortage_id=shortage.id, clock=clock)
+    out: list[dict[str, Any]] = []
+    for it in found.items:
+        for t in it.therapeutic:
+            alt = t.row
+            stock = f"{t.on_hand:,} on hand" + (", itself short" if t.on_shortage else "")
+            out.append(
+                {
+                    "item": it.item,
+                    "kind": "therapeutic",
+                    "text": f"Instead of {it.item} {it.item_name}: {alt.alternative} "
+                    f"{alt.alternative_name} ({stock}). {alt.note}".strip(),
+                }
+            )
+        others = [o for o in it.same_product if o.available and not o.of_item]
+        for p in others[:SAME_DRUG_SHOWN]:
+            where = f"{p.on_hand:,} on hand" if p.on_hand else "offered by the wholesaler"
+            out.append(
+                {
+                    "item": it.item,
+                    "kind": "same drug",
+                    "text": f"For {it.item}: NDC {p.product.ndc} {p.product.name} "
+                    f"({p.product.labeler}), {where}.",
+                }
+            )
+    return out
+
+
+def _steps(uow: UnitOfWork, shortage: Shortage) -> list[dict[str, Any]]:
+    """The conservation steps in force or done (not those reverted), oldest first."""
+    if shortage.id is None:
+        return []
+    return [
+        {
+            "kind": a.kind.value,
+            "text": a.summary() + (f": {a.reason}" if a.reason else ""),
+            "recorded_at": a.recorded_at.isoformat(),
+            "recorded_by": a.recorded_by,
+        }
+        for a in list_actions(uow, shortage_id=shortage.id)
+        if a.state is not ActionState.REVERTED and a.reverses is None
+    ]
 
 
 @dataclass(frozen=True)
