@@ -78,12 +78,12 @@ def shortage_bulletin(uow: UnitOfWork, shortage_id: int, *, clock: Clock) -> Bul
         written_on=clock.today(),
         impact=impact(uow, [found], clock=clock),
         expected=expected_resolution(found),
-        alternatives=_alternatives(uow, found, clock),
+        alternatives=alternative_lines(uow, found, clock),
         steps=_steps(uow, found),
     )
 
 
-def _alternatives(uow: UnitOfWork, shortage: Shortage, clock: Clock) -> list[dict[str, Any]]:
+def alternative_lines(uow: UnitOfWork, shortage: Shortage, clock: Clock) -> list[dict[str, Any]]:
     """What to use instead, item by item: the therapeutic alternatives the pharmacy recorded
     (with their conversion notes), then other products of the same drug that are available
     (on hand or offered, not themselves short; the item's own products are what is short)."""

@@ -295,6 +295,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /shortages/{shortage_id}/resolve": Permission.PURCHASE,
     "GET /stress-test": Permission.VIEW,
     "GET /shortages/weekly": Permission.VIEW,
+    "POST /shortages/{shortage_id}/reallocation": Permission.TRANSFER,
     "GET /shortages/weekly.md": Permission.VIEW,
     "GET /shortages/{shortage_id}/bulletin": Permission.VIEW,
     "GET /shortages/{shortage_id}/bulletin.md": Permission.VIEW,

@@ -27,8 +27,10 @@ from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
 from rxsupply.entrypoints.web.rendering import formats_of, page_route, render
 from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import shortages
+from rxsupply.services.conservation import list_actions
+from rxsupply.services.reallocation import apply_reallocation, propose_reallocation
 from rxsupply.services.shortage_board import shortage_board, shortage_impact
-from rxsupply.services.shortage_bulletin import shortage_bulletin, weekly_summary
+from rxsupply.services.shortage_bulletin import alternative_lines, shortage_bulletin, weekly_summary
 from rxsupply.services.shortage_feed import import_shortage_feed
 from rxsupply.services.stress_test import LEVEL, stress_test
 
@@ -36,6 +38,7 @@ router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
 Importer = Annotated[Caller, Depends(REQUIRES[Permission.IMPORT])]
 Buyer = Annotated[Caller, Depends(REQUIRES[Permission.PURCHASE])]
+Mover = Annotated[Caller, Depends(REQUIRES[Permission.TRANSFER])]
 FormText = Annotated[str, Form()]
 MAX_UPLOAD = 50 * 1024 * 1024
 
@@ -198,13 +201,34 @@ def bulletin_md(shortage_id: int, who: Viewer, engine: EngineDep) -> Response:
 
 
 @router.get("/shortages/{shortage_id}", **page_route(Permission.VIEW))
-def shortage_page(request: Request, shortage_id: int, who: Viewer, engine: EngineDep) -> Response:
+def shortage_page(
+    request: Request,
+    shortage_id: int,
+    who: Viewer,
+    engine: EngineDep,
+    realloc: str = "",
+    floor: str = "",
+) -> Response:
     flash = take_flash(request)
+    plan: dict[str, object] | None = None
+    plan_error = ""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = shortages.get_shortage(uow, shortage_id)
-        impact = [
-            r.as_dict(curve=True) for r in shortage_impact(uow, shortage_id, clock=clock.current())
-        ]
+        rows = shortage_impact(uow, shortage_id, clock=clock.current())
+        actions = [a.as_dict() for a in list_actions(uow, shortage_id=shortage_id)]
+        options = alternative_lines(uow, found, clock.current())
+        if realloc.strip():
+            try:
+                plan = propose_reallocation(
+                    uow,
+                    shortage_id=shortage_id,
+                    item=realloc.strip(),
+                    floor=_floor(floor),
+                    clock=clock.current(),
+                ).as_dict()
+            except RxSupplyError as exc:
+                plan_error = str(exc)
+    impact = [r.as_dict(curve=True) for r in rows]
     page = render(
         request,
         "shortage.html",
@@ -214,10 +238,60 @@ def shortage_page(request: Request, shortage_id: int, who: Viewer, engine: Engin
         shortage=found,
         impact=impact,
         runout_chart=charts.runout_curves(impact) if impact else None,
+        actions=actions,
+        alternatives=options,
+        plan=plan,
+        plan_error=plan_error,
+        params={"realloc": realloc, "floor": floor},
         can_buy=who.user.can(Permission.PURCHASE),
+        can_move=who.user.can(Permission.TRANSFER),
         flash=flash,
     )
     return shown(page, flash)
+
+
+def _floor(text: str) -> int | None:
+    value = text.strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 7:
+        raise InvalidValue("floor", "give a whole number of units", text[:20])
+    return int(value)
+
+
+@router.post("/shortages/{shortage_id}/reallocation", **page_route(Permission.TRANSFER))
+def reallocation_form(
+    shortage_id: int,
+    who: Mover,
+    engine: EngineDep,
+    item: FormText = "",
+    plan_id: FormText = "",
+    floor: FormText = "",
+    reason: FormText = "",
+) -> Response:
+    back = f"/shortages/{shortage_id}"
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            done = apply_reallocation(
+                uow,
+                shortage_id=shortage_id,
+                item=item.strip(),
+                plan_id=plan_id.strip() or None,
+                floor=_floor(floor),
+                reason=reason,
+                user=who.user.username,
+                clock=clock.current(),
+            )
+    except RxSupplyError as exc:
+        return redirect_with(back, f"Not reallocated: {exc}.", ok=False)
+    if done.duplicate:
+        return redirect_with(back, "This plan was applied already: nothing moved again.")
+    moved = done.as_dict()
+    return redirect_with(
+        back,
+        f"Reallocated {moved['units']} units of {item.strip()} in {done.movements} ledger "
+        "movements.",
+    )
 
 
 @router.post("/shortages/{shortage_id}/resolve", **page_route(Permission.PURCHASE))
