@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from starlette.responses import Response
 
 from rxsupply.adapters.fda_shortages import read_shortage_bytes
-from rxsupply.adapters.spreadsheets import CSV_TYPE, XLSX_TYPE, Column, csv_text, xlsx_bytes
+from rxsupply.adapters.shortage_workbook import board_csv, board_workbook
+from rxsupply.adapters.spreadsheets import CSV_TYPE, XLSX_TYPE
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date
@@ -42,24 +43,6 @@ Mover = Annotated[Caller, Depends(REQUIRES[Permission.TRANSFER])]
 FormText = Annotated[str, Form()]
 MAX_UPLOAD = 50 * 1024 * 1024
 
-BOARD_COLUMNS = (
-    Column("shortage", "Shortage", "int"),
-    Column("shortage_name", "Shortage name"),
-    Column("item", "Item"),
-    Column("name", "Item name"),
-    Column("criticality", "Criticality"),
-    Column("match", "Matched by"),
-    Column("on_hand", "On hand (units)", "int"),
-    Column("on_order", "On order (units)", "int"),
-    Column("daily_use", "Use per day", "number"),
-    Column("days_of_supply", "Days of supply", "number"),
-    Column("projected_stockout", "Projected stock-out (median)", "date"),
-    Column("projected_stockout_p10", "Pessimistic stock-out (10th percentile)", "date"),
-    Column("stockout_probability_30", "Chance of running out in 30 days", "number"),
-    Column("risk", "Risk", "number"),
-    Column("top_users", "Used most at"),
-)
-
 
 def _board_rows(engine: EngineDep) -> list[dict[str, object]]:
     with SqlUnitOfWork(engine, readonly=True) as uow:
@@ -85,23 +68,10 @@ def board_page(request: Request, who: Viewer, engine: EngineDep) -> Response:
     return shown(page, flash)
 
 
-def _flat(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    return [
-        r
-        | {
-            "top_users": ", ".join(
-                f"{u['location']} ({u['units']:,})"
-                for u in r["top_users"]  # type: ignore[attr-defined]
-            )
-        }
-        for r in rows
-    ]
-
-
 @router.get("/shortages.csv", **page_route(Permission.VIEW))
-def board_csv(request: Request, who: Viewer, engine: EngineDep) -> Response:
-    """The board as CSV (the columns of :data:`BOARD_COLUMNS`)."""
-    text = csv_text(BOARD_COLUMNS, _flat(_board_rows(engine)))
+def board_csv_page(request: Request, who: Viewer, engine: EngineDep) -> Response:
+    """The board as CSV (the workbook's columns)."""
+    text = board_csv(_board_rows(engine), zone=formats_of(request).zone)
     disposition = {"Content-Disposition": 'attachment; filename="shortage-board.csv"'}
     return Response(text, media_type=CSV_TYPE, headers=disposition)
 
@@ -109,7 +79,7 @@ def board_csv(request: Request, who: Viewer, engine: EngineDep) -> Response:
 @router.get("/shortages.xlsx", **page_route(Permission.VIEW))
 def board_xlsx(request: Request, who: Viewer, engine: EngineDep) -> Response:
     """The board as an Excel workbook."""
-    book = xlsx_bytes(BOARD_COLUMNS, _flat(_board_rows(engine)), sheet="Shortage board")
+    book = board_workbook(_board_rows(engine), zone=formats_of(request).zone)
     disposition = {"Content-Disposition": 'attachment; filename="shortage-board.xlsx"'}
     return Response(book, media_type=XLSX_TYPE, headers=disposition)
 
