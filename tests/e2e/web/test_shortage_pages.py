@@ -73,3 +73,47 @@ def test_a_buyer_records_a_shortage_by_hand_and_a_wrong_item_is_refused(web_app:
 
     assert "recorded" in added.text and 'data-item="MORPH2INJ"' in added.text
     assert "Not added: unknown item &#39;NOPE&#39;" in alert(wrong.text)
+
+
+def test_a_manager_restricts_limits_and_reverts_from_the_shortage_page(web_app: FastAPI) -> None:
+    with client_for(web_app, "admin") as admin:
+        token = csrf_of(admin, "/shortages")
+        added = admin.post(
+            "/shortages",
+            data={"csrf_token": token, "item": "APAP325TAB", "reason": "wholesaler backorder"},
+        )
+        page = added.headers["location"]
+        number = page.rsplit("/", 1)[1]
+        restricted = admin.post(
+            f"/shortages/{number}/restrictions",
+            data={"csrf_token": token, "item": "APAP325TAB", "text": "ICU only", "areas": "ICU"},
+            follow_redirects=True,
+        )
+        limited = admin.post(
+            f"/shortages/{number}/limits",
+            data={"csrf_token": token, "item": "APAP325TAB", "location": "ED-ADC1", "per_day": "4"},
+            follow_redirects=True,
+        )
+        wrong = admin.post(
+            f"/shortages/{number}/par-reductions",
+            data={
+                "csrf_token": token,
+                "item": "APAP325TAB",
+                "location": "NOWHERE",
+                "max_level": "5",
+            },
+            follow_redirects=True,
+        )
+        reverted = admin.post(
+            f"/shortages/{number}/revert",
+            data={"csrf_token": token, "reason": "over"},
+            follow_redirects=True,
+        )
+
+    assert "APAP325TAB restricted: ICU only (areas ICU)" in restricted.text
+    assert "allocation limit for APAP325TAB at ED-ADC1: at most 4 units a day" in limited.text
+    assert "Not done:" in alert(wrong.text) and "NOWHERE" in alert(wrong.text)
+    assert "2 setting(s) reverted" in reverted.text
+    assert (
+        'data-action="lift_restriction"' in reverted.text or "restriction lifted" in reverted.text
+    )

@@ -41,6 +41,7 @@ from rxsupply.entrypoints.web import (
     planning,
     receiving,
     refills,
+    shortage_actions,
     shortages,
     signin,
     transfers,
@@ -79,6 +80,7 @@ def install(app: FastAPI) -> None:
         transfers.router,
         counts.router,
         shortages.router,
+        shortage_actions.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -215,6 +215,7 @@ def shortage_page(
         params={"realloc": realloc, "floor": floor},
         can_buy=who.user.can(Permission.PURCHASE),
         can_move=who.user.can(Permission.TRANSFER),
+        can_set=who.user.can(Permission.SET_LEVELS),
         flash=flash,
     )
     return shown(page, flash)
