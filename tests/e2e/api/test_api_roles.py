@@ -198,6 +198,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/supply-risk": Permission.VIEW,
     "GET /api/shortages/{shortage_id}/bulletin": Permission.VIEW,
     "GET /api/shortage-summary": Permission.VIEW,
+    # expiry
+    "GET /api/expiry": Permission.VIEW,
     # drug shortages: conservation and review (JSON)
     "GET /api/shortages/{shortage_id}/reallocation": Permission.VIEW,
     "POST /api/shortages/{shortage_id}/reallocation": Permission.TRANSFER,
