@@ -297,6 +297,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /shortages/{shortage_id}/resolve": Permission.PURCHASE,
     "GET /stress-test": Permission.VIEW,
     "GET /shortages/weekly": Permission.VIEW,
+    "GET /expiry": Permission.VIEW,
     "POST /shortages/{shortage_id}/reallocation": Permission.TRANSFER,
     "POST /shortages/{shortage_id}/par-reductions": Permission.SET_LEVELS,
     "POST /shortages/{shortage_id}/restrictions": Permission.SET_LEVELS,

@@ -117,3 +117,16 @@ def test_a_manager_restricts_limits_and_reverts_from_the_shortage_page(web_app: 
     assert (
         'data-action="lift_restriction"' in reverted.text or "restriction lifted" in reverted.text
     )
+
+
+def test_the_expiry_page_lists_the_lots_expiring_within_the_days_chosen(web_app: FastAPI) -> None:
+    with client_for(web_app, "tech") as tech:
+        soon = tech.get("/expiry", params={"days": "90"})
+        year = tech.get("/expiry", params={"days": "365"})
+        odd = tech.get("/expiry", params={"days": "²"})
+
+    assert soon.status_code == 200
+    assert 'data-lot="MS2409" data-location="MAIN-STORE"' in soon.text  # 01/31/2027: 72 days
+    assert 'data-lot="ON2502B"' not in soon.text  # 09/30/2027
+    assert 'data-lot="ON2502B"' in year.text
+    assert odd.status_code == 200 and "within 90 days" in odd.text  # an odd choice: the default

@@ -36,6 +36,7 @@ from rxsupply.entrypoints.web import (
     charts,
     counts,
     dashboard,
+    expiry,
     movements,
     orders,
     planning,
@@ -81,6 +82,7 @@ def install(app: FastAPI) -> None:
         counts.router,
         shortages.router,
         shortage_actions.router,
+        expiry.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -45,6 +45,7 @@ NAV = (
     Link("/adjust", "Adjust", "j", Permission.ADJUST),
     Link("/counts", "Counts", "k", Permission.VIEW),
     Link("/shortages", "Shortages", "h", Permission.VIEW),
+    Link("/expiry", "Expiry", "e", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
 
