@@ -43,7 +43,6 @@ class Paths:
 
     stockout_day: NDArray[np.int64]
     shortfall: NDArray[np.float64]
-    demand: NDArray[np.float64]
     horizon: int
 
     def day_quantile(self, q: float) -> NDArray[np.int64]:
@@ -107,11 +106,9 @@ def project(
     left = np.broadcast_to(stock[:, None, :], (rows, paths, stock.shape[1])).copy()
     out = np.full((rows, paths), horizon, dtype=np.int64)
     short = np.zeros((rows, paths))
-    total = np.zeros((rows, paths))
     for day in range(horizon):
         column = draws[:, day // 7] * 7 + day % 7  # (paths,)
         need = use[:, column].copy()  # (rows, paths)
-        total += need
         usable = (first <= day) & (last >= day)  # (rows, batches)
         for b in range(left.shape[2]):
             take = np.minimum(left[:, :, b], need) * usable[:, b, None]
@@ -123,7 +120,7 @@ def project(
         expired = last == day  # what is left of a batch after its last day is lost
         if expired.any():
             left *= ~expired[:, None, :]
-    return Paths(stockout_day=out, shortfall=short, demand=total, horizon=horizon)
+    return Paths(stockout_day=out, shortfall=short, horizon=horizon)
 
 
 def days_of_supply(on_hand: Array, daily: Array) -> NDArray[np.float64]:

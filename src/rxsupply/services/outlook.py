@@ -50,6 +50,13 @@ class Inputs:
     history: np.ndarray[Any, np.dtype[np.float64]]
     day0: date
 
+    def on_hand(self) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """Usable units on hand per item, in the order of :attr:`items`."""
+        held = {item.id: 0 for item in self.items}
+        for lot in self.stock:
+            held[lot.item_id] += lot.units
+        return np.array([held[item.id] for item in self.items], dtype=np.int64)
+
 
 def gather(
     uow: UnitOfWork,
@@ -150,15 +157,13 @@ def outlooks(inputs: Inputs, found: Paths) -> list[ItemOutlook]:
     horizon = found.horizon
     median, p10, p90 = (found.day_quantile(q) for q in (0.5, 0.1, 0.9))
     by_30 = found.probability_by(min(29, horizon - 1))
-    on_hand = {i.id: 0 for i in inputs.items}
-    for lot in inputs.stock:
-        on_hand[lot.item_id] += lot.units
+    on_hand = inputs.on_hand()
     on_order = {i.id: 0 for i in inputs.items}
     for order in inputs.orders:
         on_order[order.item_id] += order.units
     mean = inputs.history.mean(axis=1) if inputs.history.size else np.zeros(len(inputs.items))
     sd = inputs.history.std(axis=1) if inputs.history.size else np.zeros(len(inputs.items))
-    cover = days_of_supply(np.array([on_hand[i.id] for i in inputs.items]), mean)
+    cover = days_of_supply(on_hand, mean)
     weeks = range(0, horizon, 7)
     out = []
     for r, item in enumerate(inputs.items):
@@ -171,7 +176,7 @@ def outlooks(inputs: Inputs, found: Paths) -> list[ItemOutlook]:
                 item=item.code,
                 name=item.name,
                 criticality=item.criticality,
-                on_hand=on_hand[item.id],
+                on_hand=int(on_hand[r]),
                 on_order=on_order[item.id],
                 daily_use=float(mean[r]),
                 daily_use_sd=float(sd[r]),

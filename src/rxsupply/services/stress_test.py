@@ -201,10 +201,7 @@ def stress_test(
     horizon = days + lead
     units, first, last = batches(shifted, keep_order=elsewhere)
     outcome = project(history, units, first, last, horizon=horizon, paths=paths, seed=SEED)
-    held = {i.id: 0 for i, _ in hit}
-    for lot in inputs.stock:
-        held[lot.item_id] += lot.units
-    on_hand = np.array([held[i.id] for i, _ in hit])
+    on_hand = inputs.on_hand()
     mean = inputs.history.mean(axis=1)
     cover = days_of_supply(on_hand, mean)
     short = outcome.shortfall
@@ -303,8 +300,7 @@ def supply_risk(
     sources = uow.outlook.sources([i.id for i in items], since=today - timedelta(days=365))
     inputs = gather(uow, items=items, clock=clock, with_orders=False)
     units, first, last = batches(inputs)
-    on_hand = units.sum(axis=1)
-    cover = days_of_supply(on_hand, inputs.history.mean(axis=1))
+    cover = days_of_supply(inputs.on_hand(), inputs.history.mean(axis=1))
     exposed = [
         r
         for r, item in enumerate(items)

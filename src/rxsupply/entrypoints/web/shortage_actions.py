@@ -27,7 +27,7 @@ Setter = Annotated[Caller, Depends(REQUIRES[Permission.SET_LEVELS])]
 FormText = Annotated[str, Form()]
 
 
-def _units(text: str, field: str) -> int | None:
+def optional_units(text: str, field: str) -> int | None:
     """A whole number of units as typed, or None when left empty."""
     value = text.strip()[:40]
     return parse_units(value, field, allow_zero=True) if value else None
@@ -60,8 +60,8 @@ def reduce_par_form(
             shortage_id=shortage_id,
             item=item.strip(),
             location=location.strip(),
-            max_level=_units(max_level, "max_level") or 0,
-            min_level=_units(min_level, "min_level"),
+            max_level=parse_units(max_level[:40], "max_level", allow_zero=True),
+            min_level=optional_units(min_level, "min_level"),
             reason=reason,
             user=who.user.username,
             clock=clock.current(),
@@ -114,8 +114,8 @@ def limit_form(
             shortage_id=shortage_id,
             item=item.strip(),
             location=location.strip(),
-            per_day=_units(per_day, "per_day"),
-            per_dispense=_units(per_dispense, "per_dispense"),
+            per_day=optional_units(per_day, "per_day"),
+            per_dispense=optional_units(per_dispense, "per_dispense"),
             reason=reason,
             user=who.user.username,
             clock=clock.current(),

@@ -17,7 +17,7 @@ from rxsupply.adapters.shortage_workbook import board_csv, board_workbook
 from rxsupply.adapters.spreadsheets import CSV_TYPE, XLSX_TYPE
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
-from rxsupply.domain.fields import parse_date
+from rxsupply.domain.fields import parse_date, parse_units
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.bulletins import bulletin_markdown, weekly_markdown
@@ -26,6 +26,7 @@ from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web import charts
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
 from rxsupply.entrypoints.web.rendering import formats_of, page_route, render
+from rxsupply.entrypoints.web.shortage_actions import optional_units
 from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import shortages
 from rxsupply.services.conservation import list_actions
@@ -193,7 +194,7 @@ def shortage_page(
                     uow,
                     shortage_id=shortage_id,
                     item=realloc.strip(),
-                    floor=_floor(floor),
+                    floor=optional_units(floor, "floor"),
                     clock=clock.current(),
                 ).as_dict()
             except RxSupplyError as exc:
@@ -221,15 +222,6 @@ def shortage_page(
     return shown(page, flash)
 
 
-def _floor(text: str) -> int | None:
-    value = text.strip()
-    if not value:
-        return None
-    if not value.isascii() or not value.isdigit() or len(value) > 7:
-        raise InvalidValue("floor", "give a whole number of units", text[:20])
-    return int(value)
-
-
 @router.post("/shortages/{shortage_id}/reallocation", **page_route(Permission.TRANSFER))
 def reallocation_form(
     shortage_id: int,
@@ -248,7 +240,7 @@ def reallocation_form(
                 shortage_id=shortage_id,
                 item=item.strip(),
                 plan_id=plan_id.strip() or None,
-                floor=_floor(floor),
+                floor=optional_units(floor, "floor"),
                 reason=reason,
                 user=who.user.username,
                 clock=clock.current(),
@@ -300,7 +292,7 @@ def stress_page(
                 found = stress_test(
                     uow,
                     supplier=supplier,
-                    days=_whole(days, "days"),
+                    days=parse_units(days[:40], "days"),
                     start=parse_date(start, "start") if start.strip() else None,
                     level=float(level) if level.strip() else LEVEL,
                     clock=clock.current(),
@@ -319,10 +311,3 @@ def stress_page(
         error=error,
         today=formats_of(request).today(),
     )
-
-
-def _whole(text: str, field: str) -> int:
-    value = text.strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 4:
-        raise InvalidValue(field, "give a whole number of days", text[:20])
-    return int(value)
