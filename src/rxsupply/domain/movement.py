@@ -27,6 +27,7 @@ class MovementKind(StrEnum):
     ADJUSTMENT = "adjustment"
     COUNT_VARIANCE = "count_variance"
     REPACKAGE = "repackage"  # out of a bulk lot, and in of its repackaged (unit-dose) lot
+    OPEN = "open"  # out of a sealed lot, and in of its opened lot (expiring at its BUD)
 
 
 # (needs a source location, needs a destination location); None = exactly one of the two.
@@ -41,6 +42,7 @@ _DIRECTIONS: dict[MovementKind, tuple[bool, bool] | None] = {
     MovementKind.ADJUSTMENT: None,
     MovementKind.COUNT_VARIANCE: None,
     MovementKind.REPACKAGE: None,
+    MovementKind.OPEN: None,
 }
 # Movements that are consumption by patients (demand) when analytics read the ledger.
 DEMAND_KINDS = frozenset({MovementKind.DISPENSE, MovementKind.PATIENT_RETURN})

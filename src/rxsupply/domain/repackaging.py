@@ -26,6 +26,10 @@ DEFAULT_BUD_DAYS = 180
 """USP <795> (2023): nonaqueous dose forms, controlled room temperature."""
 MAX_BUD_DAYS = 365
 """The FDA unit-dose repackaging guidance's ceiling for solid oral dosage forms."""
+OPENED_BUD_DAYS = 28
+"""USP <797> (2023): a multiple-dose container, once first entered or opened, is used for up
+to 28 days unless the manufacturer's labelling says otherwise (insulin pens, eye drops and
+other packages whose labelling gives another period pass their own)."""
 GS = "\x1d"
 """The GS1 separator (FNC1 in the symbol) after a variable-length field that is not last."""
 
@@ -43,6 +47,14 @@ def repackaged_expiry(
     original gives the beyond-use date)."""
     bud = beyond_use_date(repackaged_on, bud_days)
     return bud if original is None else min(original, bud)
+
+
+def opened_lot(lot: str, opened_on: date, *, limit: int = 40) -> str:
+    """The lot number of units opened on ``opened_on`` from ``lot``: the lot and ``-O`` and the
+    day (``A123-O261206``), the lot shortened when the whole would pass ``limit`` characters.
+    Every package of one lot opened on one day shares it (and so its beyond-use date)."""
+    suffix = f"-O{opened_on:%y%m%d}"
+    return lot[: limit - len(suffix)] + suffix
 
 
 def _variable(ai: str, value: str) -> str:

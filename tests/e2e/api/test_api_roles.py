@@ -119,6 +119,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/receipts/scan": Permission.RECEIVE,
     "POST /api/returns": Permission.RETURN_TO_VENDOR,
     "POST /api/quarantines": Permission.QUARANTINE,
+    "POST /api/opened-packages": Permission.TRANSFER,
     "POST /api/releases": Permission.RELEASE,
     "GET /api/picklist": Permission.VIEW,
     # proposed levels and the planning that proposes them (JSON)
@@ -571,6 +572,12 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "quantity": 1,
     },
     "/api/quarantines": fresh_lot,
+    "/api/opened-packages": lambda _: {
+        "location": STOREROOM,
+        "product": NDC_TEXT,
+        "lot": LOT,
+        "units": 1,
+    },
     "/api/releases": blocked_for_release,
     "/api/receipts": lambda _: {
         "location": STOREROOM,

@@ -11,13 +11,16 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.repackaging import MAX_BUD_DAYS, OPENED_BUD_DAYS
 from rxsupply.domain.status import StockStatus, parse_block
 from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.movements import external
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of, post_command
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
-from rxsupply.services import ledger
+from rxsupply.services import ledger, opening
 
 router = APIRouter(prefix="/api")
 
@@ -130,3 +133,37 @@ def post_release(
 ) -> dict[str, Any]:
     """Put a blocked lot or package back into use (a manager's call)."""
     return post_status(engine, body, StockStatus.AVAILABLE, who.user.username)
+
+
+class OpenIn(BaseModel):
+    location: str
+    product: str
+    lot: str
+    units: int | None = Field(None, ge=1, description="Units in the package (default its size).")
+    bud_days: int = Field(
+        OPENED_BUD_DAYS, ge=1, le=MAX_BUD_DAYS, description="Beyond-use days from opening."
+    )
+    external_id: str | None = None
+
+
+@router.post("/opened-packages", status_code=201, **guarded(Permission.TRANSFER))
+def post_opened(
+    body: OpenIn,
+    engine: EngineDep,
+    who: Annotated[Caller, Depends(REQUIRES[Permission.TRANSFER])],
+) -> dict[str, Any]:
+    """Open a multi-dose vial (or another package): its units become the opened lot, expiring
+    on its beyond-use date (``bud_days`` from today, never past the lot's expiry)."""
+    with SqlUnitOfWork(engine) as uow:
+        done = opening.open_package(
+            uow,
+            location=body.location,
+            product=body.product,
+            lot=body.lot,
+            units=body.units,
+            bud_days=body.bud_days,
+            user=who.user.username,
+            clock=clock.current(),
+            external_id=external("api", body.external_id),
+        )
+    return done.as_dict()

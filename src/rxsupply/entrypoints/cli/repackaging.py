@@ -1,4 +1,5 @@
-"""``rxsupply repackage``: unit-dose repackaging with its GS1 DataMatrix label."""
+"""``rxsupply repackage``: unit-dose repackaging with its GS1 DataMatrix label; ``rxsupply
+open``: a multi-dose vial opened, with its beyond-use date."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import typer
 
 from rxsupply.adapters.labels import label_images
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.repackaging import DEFAULT_BUD_DAYS
+from rxsupply.domain.repackaging import DEFAULT_BUD_DAYS, MAX_BUD_DAYS, OPENED_BUD_DAYS
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
+from rxsupply.services import opening
 from rxsupply.services.repackaging import repackage as repackage_lot
 
 
@@ -77,3 +79,46 @@ def repackage(
     )
     context.out.print(done.label.human_readable, highlight=False, markup=False)
     context.out.print(f"label: {png} {svg}", highlight=False, markup=False)
+
+
+@app.command(name="open")
+def open_package(
+    location: Annotated[str, typer.Argument(help="Where the package is opened (its stock).")],
+    product: Annotated[str, typer.Argument(help="NDC or GTIN.")],
+    lot: Annotated[str, typer.Argument(help="The sealed lot.")],
+    units: Annotated[
+        int | None, typer.Option(min=1, help="Units in the package (default its package size).")
+    ] = None,
+    bud_days: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=MAX_BUD_DAYS,
+            help="Beyond-use days from opening (USP <797> multiple-dose container: 28).",
+        ),
+    ] = OPENED_BUD_DAYS,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Open a multi-dose vial (or another package): its units become the opened lot
+    (<lot>-O<yymmdd>), expiring on its beyond-use date, never past the lot's expiry."""
+    user = context.user(Permission.TRANSFER)
+    with SqlUnitOfWork(context.engine()) as uow:
+        done = opening.open_package(
+            uow,
+            location=location,
+            product=product,
+            lot=lot,
+            units=units,
+            bud_days=bud_days,
+            user=user,
+            clock=context.clock(),
+        )
+    out = done.as_dict()
+    if as_json:
+        sys.stdout.write(json.dumps(out, indent=1) + "\n")
+        return
+    context.out.print(
+        f"[green]opened {done.units} units of {done.ndc} lot {done.lot} as lot "
+        f"{done.opened_lot}: use by {out['beyond_use_date']}[/green] ({out['why']})",
+        highlight=False,
+    )

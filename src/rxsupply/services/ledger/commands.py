@@ -178,7 +178,28 @@ class Repackage:
     external_id: ExternalId | None = None
 
 
-Command = Receive | Move | Dispense | ReturnToVendor | Adjust | SetStatus | Repackage
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Open:
+    """Open a package (a multi-dose vial, a bottle, an inhaler) of one usable lot at a
+    location: its ``quantity`` units leave the sealed lot and become the opened lot ``to_lot``
+    of the same product, whose expiry ``to_expiry`` is the package's beyond-use date. From then
+    on every rule that reads expiry (picking, the expiry report, the daily sweep) reads the
+    beyond-use date for those units; a block of the sealed lot (a recall) reaches them. Units
+    opened on the same day from the same lot share one opened lot."""
+
+    user: str
+    location: str
+    product: str
+    lot: str
+    quantity: int
+    to_lot: str
+    to_expiry: date
+    reference: str = ""
+    occurred_at: datetime | None = None
+    external_id: ExternalId | None = None
+
+
+Command = Receive | Move | Dispense | ReturnToVendor | Adjust | SetStatus | Repackage | Open
 
 
 @dataclass(frozen=True, slots=True)

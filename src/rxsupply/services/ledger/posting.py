@@ -32,6 +32,7 @@ from rxsupply.services.ledger.commands import (
     Command,
     Dispense,
     Move,
+    Open,
     Posted,
     Receive,
     Repackage,
@@ -57,7 +58,7 @@ def prepare(ctx: Context, cmd: Command) -> Step:
         return prepare_return_to_vendor(ctx, cmd)
     if isinstance(cmd, Adjust):
         return prepare_adjust(ctx, cmd)
-    if isinstance(cmd, Repackage):
+    if isinstance(cmd, Repackage | Open):
         return prepare_repackage(ctx, cmd)
     return prepare_status(ctx, cmd)
 

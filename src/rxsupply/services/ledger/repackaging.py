@@ -15,23 +15,35 @@ from __future__ import annotations
 from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.status import is_expired, why_unusable
 from rxsupply.errors import InvalidValue, UnusableStock
-from rxsupply.services.ledger.commands import Repackage
+from rxsupply.services.ledger.commands import Open, Repackage
 from rxsupply.services.ledger.steps import Context, Done, Step, Stock
 
 
-def prepare_repackage(ctx: Context, cmd: Repackage) -> Step:
+def prepare_repackage(ctx: Context, cmd: Repackage | Open) -> Step:
+    """A repackaging, or (:class:`Open`) a package opened into a lot of its own product whose
+    expiry is its beyond-use date: the same two movements, out of the sealed lot and in of the
+    new one, linked so a block of the sealed lot reaches it."""
     found, limits = ctx.found, ctx.limits
     user = ctx.user(cmd.user)
     quantity = ctx.units(cmd.quantity)
     loc = found.location(ctx.code("location", cmd.location) or "")
     bulk = found.product(ctx.code("product", cmd.product) or "")
-    unit_dose = found.packaging(ctx.code("to_product", cmd.to_product) or "").product
+    opening = isinstance(cmd, Open)
+    unit_dose = (
+        found.packaging(ctx.code("to_product", cmd.to_product) or "").product
+        if isinstance(cmd, Repackage)
+        else bulk
+    )
     lot = ctx.text("lot", cmd.lot, limit=limits.lot_length, required=True)
     new_lot = ctx.text("to_lot", cmd.to_lot, limit=limits.lot_length, required=True)
     reference = ctx.text("reference", cmd.reference, limit=limits.reference_length)
     assert bulk.id is not None and unit_dose.id is not None and loc.id is not None
-    if bulk.id == unit_dose.id:
+    if isinstance(cmd, Repackage) and bulk.id == unit_dose.id:
         raise InvalidValue("to_product", "the repackaged product has its own NDC", cmd.to_product)
+    if opening and new_lot == lot:
+        raise InvalidValue("to_lot", "an opened package's lot has its own number", new_lot)
+    kind = MovementKind.OPEN if opening else MovementKind.REPACKAGE
+    verb = "opened" if opening else "repackaged"
     lot_ids = found.existing_lots([bulk.id], lot)
     if not lot_ids:
         raise InvalidValue("lot", f"no lot {lot} of {bulk.ndc} is recorded", lot)
@@ -46,7 +58,7 @@ def prepare_repackage(ctx: Context, cmd: Repackage) -> Step:
     loc_id, bulk_id, unit_dose_id = loc.id, bulk.id, unit_dose.id
 
     def check() -> None:
-        if not found.is_new(key):
+        if not found.is_new(key) and not opening:  # a second package opened that day joins it
             raise InvalidValue(
                 "to_lot",
                 f"lot {new_lot} of {unit_dose.ndc} is recorded already: a repackaged lot is new",
@@ -63,9 +75,9 @@ def prepare_repackage(ctx: Context, cmd: Repackage) -> Step:
                 lot=f"lot {lot} of {bulk.ndc}",
             )
             if why is not None:
-                raise UnusableStock(f"{why}: it is not repackaged")
+                raise UnusableStock(f"{why}: it is not {verb}")
         out = book.issue(
-            kind=MovementKind.REPACKAGE,
+            kind=kind,
             location_id=loc_id,
             product_ids=[bulk_id],
             quantity=quantity,
@@ -75,16 +87,24 @@ def prepare_repackage(ctx: Context, cmd: Repackage) -> Step:
             what=f"{bulk.ndc} lot {lot}",
             reference=reference,
             user=user,
-            note=f"repackaged into {unit_dose.ndc} lot {new_lot}",
+            note=f"{verb} into {unit_dose.ndc} lot {new_lot}",
             lot_ids=lot_ids,
         )
+        new = found.is_new(key)
         record = found.claim_lot(key, cmd.to_expiry, ndc=unit_dose.ndc)
         book.lot_expiry[record.id] = record.expiry
-        found.uow.lots.link_source(record.id, source_id)  # a block of the bulk lot reaches it
+        if new:
+            found.uow.lots.link_source(record.id, source_id)  # a block of the bulk lot reaches it
+        elif opening and record.expiry != cmd.to_expiry:
+            raise InvalidValue(
+                "to_lot",
+                f"lot {new_lot} of {unit_dose.ndc} is recorded with expiry {record.expiry}",
+                new_lot,
+            )
         places = {m.from_location_id for m in out}
         place = places.pop() if len(places) == 1 else loc_id
         into = Movement(
-            kind=MovementKind.REPACKAGE,
+            kind=kind,
             occurred_at=when,
             product_id=unit_dose_id,
             lot_id=record.id,
@@ -93,7 +113,7 @@ def prepare_repackage(ctx: Context, cmd: Repackage) -> Step:
             external_id=external,
             reference=reference,
             user=user,
-            note=f"repackaged from {bulk.ndc} lot {lot}",
+            note=f"{verb} from {bulk.ndc} lot {lot}",
             unit_cost=bulk.unit_cost,
         )
         book.apply(into)

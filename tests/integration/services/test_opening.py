@@ -1,0 +1,139 @@
+"""Opened packages carry a beyond-use date: opening a multi-dose vial moves its units into the
+opened lot of the same product, expiring on its beyond-use date, which every expiry rule then
+reads; a block of the sealed lot reaches the opened units."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine, select
+from tests.conftest import CLOCK, EASTERN, TESTER, post
+from tests.integration.services.test_putaway import units_at
+
+from rxsupply.adapters import tables as t
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
+from rxsupply.domain.repackaging import opened_lot
+from rxsupply.domain.status import StockStatus
+from rxsupply.errors import InvalidValue, UnusableStock
+from rxsupply.services.ledger import Move, Receive, SetStatus
+from rxsupply.services.opening import Opened, open_package
+
+NDC = "98765-3250-01"  # acetaminophen 325 mg in the example hospital, lot AP2406 (2028-06-30)
+
+
+def open_one(engine: Engine, lot: str = "AP2406", **kw: object) -> Opened:
+    with SqlUnitOfWork(engine) as uow:
+        return open_package(
+            uow,
+            location="MAIN-STORE",
+            product=NDC,
+            lot=lot,
+            units=int(str(kw.get("units", 100))),
+            bud_days=int(str(kw.get("bud_days", 28))),
+            user=TESTER,
+            clock=kw.get("clock", CLOCK),  # type: ignore[arg-type]
+        )
+
+
+def expiry_of(engine: Engine, lot: str) -> date | None:
+    with engine.connect() as conn:
+        return conn.execute(select(t.lot.c.expiry).where(t.lot.c.lot_number == lot)).scalar_one()
+
+
+def test_opening_a_package_moves_its_units_into_an_opened_lot_usable_28_days(
+    hospital: Engine,
+) -> None:
+    done = open_one(hospital, units=100)
+
+    assert done.opened_lot == "AP2406-O261120"
+    assert done.beyond_use == date(2026, 12, 18)  # opened 2026-11-20, + 28 days (USP <797>)
+    assert expiry_of(hospital, "AP2406-O261120") == date(2026, 12, 18)
+    assert units_at(hospital, "MAIN-STORE", "AP2406") == 1900
+    assert units_at(hospital, "MAIN-STORE", "AP2406-O261120") == 100
+    with hospital.connect() as conn:
+        kinds = conn.execute(
+            select(t.movement.c.kind).where(t.movement.c.reference.like("opened %"))
+        ).scalars()
+        assert sorted(kinds) == ["open", "open"]
+
+
+def test_the_beyond_use_date_never_passes_the_lot_expiry(hospital: Engine) -> None:
+    post(
+        hospital,
+        Receive(user=TESTER, product=NDC, lot="SHORT1", expiry=date(2026, 12, 1), quantity=50),
+    )
+
+    done = open_one(hospital, lot="SHORT1", units=50)
+
+    assert done.beyond_use == date(2026, 12, 1)
+    assert "capped at the lot's expiry" in str(done.as_dict()["why"])
+
+
+def test_two_packages_of_one_lot_opened_the_same_day_share_the_opened_lot(
+    hospital: Engine,
+) -> None:
+    open_one(hospital, units=100)
+    open_one(hospital, units=100)
+
+    assert units_at(hospital, "MAIN-STORE", "AP2406-O261120") == 200
+    assert units_at(hospital, "MAIN-STORE", "AP2406") == 1800
+
+
+def test_opened_units_are_not_handed_out_after_their_beyond_use_date(hospital: Engine) -> None:
+    open_one(hospital, units=100, bud_days=7)  # usable through 2026-11-27
+    later = FixedClock(datetime(2026, 11, 28, 15, 0, tzinfo=UTC), EASTERN)
+
+    with pytest.raises(UnusableStock, match="expired on 2026-11-27"):
+        post(
+            hospital,
+            Move(
+                user=TESTER,
+                from_location="MAIN-STORE",
+                to_location="ICU-ADC1",
+                product=NDC,
+                lot="AP2406-O261120",
+                quantity=10,
+            ),
+            clock=later,
+        )
+
+
+def test_a_recall_of_the_sealed_lot_reaches_its_opened_units(hospital: Engine) -> None:
+    open_one(hospital, units=100)
+
+    post(
+        hospital,
+        SetStatus(
+            user=TESTER, product=NDC, lot="AP2406", status=StockStatus.RECALLED, reason="FDA"
+        ),
+    )
+
+    with hospital.connect() as conn:
+        status = conn.execute(
+            select(t.lot.c.status).where(t.lot.c.lot_number == "AP2406-O261120")
+        ).scalar_one()
+    assert status == "recalled"
+
+
+def test_an_expired_lot_is_not_opened_and_nothing_is_written(hospital: Engine) -> None:
+    post(
+        hospital,
+        Receive(user=TESTER, product=NDC, lot="OLD1", expiry=date(2026, 11, 25), quantity=50),
+    )
+    later = FixedClock(datetime(2026, 11, 27, 15, 0, tzinfo=UTC), EASTERN)
+
+    with pytest.raises(UnusableStock, match="not opened"):
+        open_one(hospital, lot="OLD1", units=10, clock=later)
+
+    assert units_at(hospital, "MAIN-STORE", "OLD1") == 50
+
+
+def test_beyond_use_days_outside_1_to_365_are_refused(hospital: Engine) -> None:
+    with pytest.raises(InvalidValue, match="bud_days"):
+        open_one(hospital, bud_days=0)
+
+
+def test_a_long_lot_number_is_shortened_to_fit_the_opened_suffix() -> None:
+    assert opened_lot("L" * 40, date(2026, 12, 6)) == "L" * 32 + "-O261206"
