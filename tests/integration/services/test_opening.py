@@ -39,7 +39,10 @@ def open_one(engine: Engine, lot: str = "AP2406", **kw: object) -> Opened:
 
 def expiry_of(engine: Engine, lot: str) -> date | None:
     with engine.connect() as conn:
-        return conn.execute(select(t.lot.c.expiry).where(t.lot.c.lot_number == lot)).scalar_one()
+        found: date | None = conn.execute(
+            select(t.lot.c.expiry).where(t.lot.c.lot_number == lot)
+        ).scalar_one()
+    return found
 
 
 def test_opening_a_package_moves_its_units_into_an_opened_lot_usable_28_days(
