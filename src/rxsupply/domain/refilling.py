@@ -13,6 +13,13 @@ the larger of what was scanned and what the cabinet reported, never their sum. A
 **open** until it is **completed** (what its lines still lack stays on them) or **cancelled**
 (only before anything was confirmed: what was refilled stays on the books and is completed
 instead).
+
+A run also carries the **pulls** of its cabinets: the expired units the daily sweep found in
+their pockets (:mod:`rxsupply.services.expiry_sweep`). A pull line names the pocket, the
+expired lot, its units and the facility's quarantine location (``to_location``); confirming it
+(by scanning the package, or the units counted out) moves the units from the pocket into
+quarantine. The run's ``units`` and ``confirmed`` count what goes into the pockets; ``pull_units``
+and ``pulled`` what comes out.
 """
 
 from __future__ import annotations
@@ -53,7 +60,13 @@ class RefillLine:
     reported: int = 0  # units the cabinet reported refilled
     confirmed_by: str = ""
     confirmed_at: datetime | None = None
+    to_location: str = ""  # a pull: the quarantine location the units go to
     id: int | None = None
+
+    @property
+    def pull(self) -> bool:
+        """A pull: expired units out of the pocket into ``to_location``."""
+        return bool(self.to_location)
 
     @property
     def left(self) -> int:
@@ -99,6 +112,8 @@ class RefillLine:
             "remove": self.remove,
             "confirmed_by": self.confirmed_by,
             "confirmed_at": self.confirmed_at.isoformat() if self.confirmed_at else None,
+            "pull": self.pull,
+            "to_location": self.to_location or None,
         }
 
 
@@ -121,11 +136,21 @@ class RefillRun:
 
     @property
     def units(self) -> int:
-        return sum(line.quantity for line in self.lines)
+        """Units to put into the pockets."""
+        return sum(line.quantity for line in self.lines if not line.pull)
 
     @property
     def confirmed(self) -> int:
-        return sum(line.confirmed for line in self.lines)
+        return sum(line.confirmed for line in self.lines if not line.pull)
+
+    @property
+    def pull_units(self) -> int:
+        """Expired units to take out of the pockets."""
+        return sum(line.quantity for line in self.lines if line.pull)
+
+    @property
+    def pulled(self) -> int:
+        return sum(line.confirmed for line in self.lines if line.pull)
 
     def line_for(self, pocket: str, ndc: str, lot: str) -> RefillLine:
         """The line a package scanned at ``pocket`` fills: same product and lot, with units
@@ -162,6 +187,8 @@ class RefillRun:
             "units": self.units,
             "confirmed": self.confirmed,
             "left": self.units - self.confirmed,
+            "pull_units": self.pull_units,
+            "pulled": self.pulled,
         }
         if lines:
             out["lines"] = [line.as_dict() for line in self.lines]

@@ -56,6 +56,8 @@ class OpenRunLines:
         ndc = str(find_product(self.uow, t.code).ndc) if t.by_ndc else None
         for run in self.runs:
             for line in run.lines:
+                if line.pull:  # expired units taken out, not a refill the cabinet reports
+                    continue
                 here = line.pocket == t.location or (line.cabinet == t.location and not t.by_ndc)
                 same = line.ndc == ndc if ndc is not None else line.item == t.code
                 if here and same and (not t.lot or t.lot == line.lot):

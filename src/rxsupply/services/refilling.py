@@ -2,7 +2,9 @@
 the pockets, complete or cancel it (the rules are in :mod:`rxsupply.domain.refilling`).
 
 Each confirmation is one ledger refill (storeroom to pocket, the line's lot) in the same
-transaction as the line's progress. Confirmations of one run are taken one at a time (the run
+transaction as the line's progress; on a pull line (expired units the daily sweep left in a
+pocket, :mod:`rxsupply.services.expiry_sweep`) it is a transfer from the pocket into the
+facility's quarantine location. Confirmations of one run are taken one at a time (the run
 is locked), and each carries the run, the line and the units confirmed before it as its
 external id, so the ledger never posts the same step of a line twice.
 """
@@ -18,6 +20,7 @@ from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.refilling import RefillLine, RefillRun, RunStatus
 from rxsupply.errors import InvalidValue, NotFound, RefillRefused, RxSupplyError
 from rxsupply.services.audit import record, require_user
+from rxsupply.services.expiry_sweep import expired_pulls
 from rxsupply.services.ledger import Move, Posted, post
 from rxsupply.services.picking import refill_pick_list
 from rxsupply.services.ports import UnitOfWork
@@ -33,8 +36,9 @@ def start_refill_run(
     route: str = "",
 ) -> RefillRun:
     """Save the pick list of ``cabinets`` (in that order: the route), or of every cabinet, as
-    an open run. A cabinet already on an open run is refused (two runs would fill its pockets
-    twice); so is a run with nothing to refill."""
+    an open run, with the pulls of the expired units in their pockets. A cabinet already on an
+    open run is refused (two runs would fill its pockets twice); so is a run with nothing to
+    refill or pull."""
     require_user(user)
     by_code = {loc.code: loc for loc in uow.locations.all()}
     for code in cabinets:
@@ -43,11 +47,20 @@ def start_refill_run(
     if len(set(cabinets)) != len(cabinets):
         raise InvalidValue("cabinet", "a cabinet is named twice in the route")
     picked = refill_pick_list(uow, clock=clock, cabinets=cabinets)
+    pulls = [
+        p
+        for p in expired_pulls(uow, clock=clock, cabinets=cabinets)
+        if p.in_pocket and p.to_location is not None
+    ]
     by_id = {loc.id: loc for loc in by_code.values()}
     cabinet_of = {p.pocket: _cabinet(by_code[p.pocket], by_id) for p in picked}
+    cabinet_of.update({p.location: p.cabinet or "" for p in pulls})
     # the pockets' rows are locked before the open runs are read: two technicians starting
     # runs of one cabinet at once take turns, and the second sees the first's run
-    uow.ledger.pocket_units({by_code[p.pocket].id or 0 for p in picked}, lock=True)
+    uow.ledger.pocket_units(
+        {by_code[p.pocket].id or 0 for p in picked} | {by_code[p.location].id or 0 for p in pulls},
+        lock=True,
+    )
     busy = uow.refill_runs.open_cabinets()
     taken = sorted({c for c in cabinet_of.values() if c in busy})
     if taken:
@@ -55,34 +68,54 @@ def start_refill_run(
             "; ".join(f"{c} is on open run {busy[c]}" for c in taken)
             + ": complete or cancel that run first"
         )
-    if not picked:
+    if not picked and not pulls:
         where = ", ".join(cabinets) if cabinets else "any cabinet"
-        raise RefillRefused(f"nothing to refill: no pocket of {where} is at or below its min")
+        raise RefillRefused(
+            f"nothing to refill: no pocket of {where} is at or below its min or holds expired units"
+        )
     order = {c: n for n, c in enumerate(cabinets)}
-    picked.sort(key=lambda p: (order.get(cabinet_of[p.pocket], 0), cabinet_of[p.pocket], p.pocket))
+    lines = [
+        RefillLine(
+            line_number=0,
+            cabinet=cabinet_of[p.pocket],
+            pocket=p.pocket,
+            item=p.item,
+            from_location=p.from_location,
+            ndc=p.ndc,
+            lot=p.lot,
+            expiry=p.expiry,
+            quantity=p.quantity,
+            short=p.short,
+            remove=p.remove,
+        )
+        for p in picked
+    ] + [
+        RefillLine(
+            line_number=0,
+            cabinet=p.cabinet or "",
+            pocket=p.location,
+            item=p.item,
+            from_location=p.location,
+            ndc=p.ndc,
+            lot=p.lot,
+            expiry=p.expiry,
+            quantity=p.quantity,
+            to_location=p.to_location or "",
+        )
+        for p in pulls
+    ]
+    # by the route, then pocket by pocket: a pocket's pulls (what comes out) before its refill
+    lines.sort(key=lambda ln: (order.get(ln.cabinet, 0), ln.cabinet, ln.pocket, not ln.pull))
+    for n, line in enumerate(lines, start=1):
+        line.line_number = n
     now = clock.now()
     run = RefillRun(
         number="",
-        route=route.strip() or " > ".join(dict.fromkeys(cabinet_of[p.pocket] for p in picked)),
+        route=route.strip() or " > ".join(dict.fromkeys(ln.cabinet for ln in lines)),
         status=RunStatus.OPEN,
         created_by=user,
         created_at=now,
-        lines=[
-            RefillLine(
-                line_number=n,
-                cabinet=cabinet_of[p.pocket],
-                pocket=p.pocket,
-                item=p.item,
-                from_location=p.from_location,
-                ndc=p.ndc,
-                lot=p.lot,
-                expiry=p.expiry,
-                quantity=p.quantity,
-                short=p.short,
-                remove=p.remove,
-            )
-            for n, p in enumerate(picked, start=1)
-        ],
+        lines=lines,
     )
     run.number = uow.refill_runs.add(run)
     record(
@@ -92,7 +125,12 @@ def start_refill_run(
         entity="refill_run",
         key=run.number,
         now=now,
-        after={"cabinets": run.cabinets, "lines": len(run.lines), "units": run.units},
+        after={
+            "cabinets": run.cabinets,
+            "lines": len(run.lines),
+            "units": run.units,
+            "pull_units": run.pull_units,
+        },
     )
     uow.commit()
     return get_refill_run(uow, run.number)
@@ -112,7 +150,9 @@ def confirm_refill(
 ) -> tuple[RefillRun, RefillLine, Posted]:
     """Confirm a package of ``product`` (NDC or GTIN) and ``lot`` scanned at ``pocket``: its
     units (or ``units``, counted from an opened package), never more than the line holds,
-    posted as a refill from the line's storeroom unless the cabinet reported them already.
+    posted as a refill from the line's storeroom unless the cabinet reported them already. On
+    a pull line, the units taken out (``units``, else all the line has left) move from the
+    pocket into quarantine.
     The run after, its line, and the posting (no movements when nothing was posted;
     ``duplicate`` when it was sent before)."""
     require_user(user)
@@ -120,7 +160,8 @@ def confirm_refill(
     scanned = find_product(uow, product)
     ndc = str(scanned.ndc)
     line = found.line_for(pocket.strip(), ndc, lot.strip())
-    counted, to_post = line.scan(scanned.package_size if units is None else units)
+    default = line.left if line.pull else scanned.package_size
+    counted, to_post = line.scan(default if units is None else units)
     result = Posted(movements=[])
     if to_post > 0:
         (answer,) = post(
@@ -128,12 +169,12 @@ def confirm_refill(
             [
                 Move(
                     user=user,
-                    from_location=line.from_location,
-                    to_location=line.pocket,
+                    from_location=line.pocket if line.pull else line.from_location,
+                    to_location=line.to_location if line.pull else line.pocket,
                     product=ndc,
                     lot=line.lot,
                     quantity=to_post,
-                    refill=True,
+                    refill=not line.pull,
                     reference=found.number,
                     external_id=ExternalId(
                         "refill", f"{found.number}:{line.line_number}:{line.confirmed}"
@@ -194,7 +235,7 @@ def _open_run(uow: UnitOfWork, run: str, *, lock: bool = False) -> RefillRun:
 def _close(uow: UnitOfWork, run: str, status: RunStatus, *, user: str, clock: Clock) -> RefillRun:
     require_user(user)
     found = _open_run(uow, run, lock=True)
-    if status is RunStatus.CANCELLED and found.confirmed:
+    if status is RunStatus.CANCELLED and (found.confirmed or found.pulled):
         raise RefillRefused(
             f"refill run {found.number} has {found.confirmed} units confirmed: complete it instead"
         )
@@ -214,7 +255,9 @@ def _close(uow: UnitOfWork, run: str, status: RunStatus, *, user: str, clock: Cl
         after={
             "units": found.units,
             "confirmed": found.confirmed,
-            "left": {ln.pocket: ln.left for ln in found.lines if ln.left},
+            "pulled": found.pulled,
+            "left": {ln.pocket: ln.left for ln in found.lines if ln.left and not ln.pull},
+            "not_pulled": {ln.pocket: ln.left for ln in found.lines if ln.left and ln.pull},
         },
     )
     uow.commit()

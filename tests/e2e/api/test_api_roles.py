@@ -120,6 +120,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/returns": Permission.RETURN_TO_VENDOR,
     "POST /api/quarantines": Permission.QUARANTINE,
     "POST /api/opened-packages": Permission.TRANSFER,
+    "GET /api/expiry/pulls": Permission.VIEW,
+    "POST /api/expiry/sweep": Permission.TRANSFER,
     "POST /api/releases": Permission.RELEASE,
     "GET /api/picklist": Permission.VIEW,
     # proposed levels and the planning that proposes them (JSON)
@@ -299,6 +301,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /stress-test": Permission.VIEW,
     "GET /shortages/weekly": Permission.VIEW,
     "GET /expiry": Permission.VIEW,
+    "GET /expiry/sweep": Permission.VIEW,
+    "POST /expiry/sweep": Permission.TRANSFER,
     "POST /shortages/{shortage_id}/reallocation": Permission.TRANSFER,
     "POST /shortages/{shortage_id}/par-reductions": Permission.SET_LEVELS,
     "POST /shortages/{shortage_id}/restrictions": Permission.SET_LEVELS,

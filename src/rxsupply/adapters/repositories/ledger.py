@@ -25,6 +25,7 @@ from rxsupply.adapters.repositories.bulk_sql import (
 )
 from rxsupply.adapters.repositories.locations import SqlLocations
 from rxsupply.adapters.repositories.lots import SqlLots
+from rxsupply.domain.location import LocationKind
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.stock import StockBook, StockKey
 
@@ -257,6 +258,21 @@ class SqlLedger:
                 ).scalars()
             )
         return out
+
+    def expired_on_hand(self, *, on: date) -> list[tuple[int, int, int, int]]:
+        oh, lot, loc = t.on_hand, t.lot, t.location
+        rows = self.conn.execute(
+            select(oh.c.location_id, oh.c.product_id, oh.c.lot_id, oh.c.quantity)
+            .join(lot, lot.c.id == oh.c.lot_id)
+            .join(loc, loc.c.id == oh.c.location_id)
+            .where(
+                oh.c.quantity > 0,
+                lot.c.expiry < on,
+                loc.c.kind.not_in([LocationKind.QUARANTINE.value, LocationKind.TRANSIT.value]),
+            )
+            .order_by(oh.c.location_id, lot.c.expiry, oh.c.lot_id)
+        ).all()
+        return [(int(a), int(b), int(c), int(d)) for a, b, c, d in rows]
 
     def write(
         self,

@@ -30,6 +30,7 @@ _LINE_FIELDS = (
     "reported",
     "confirmed_by",
     "confirmed_at",
+    "to_location",
 )
 
 

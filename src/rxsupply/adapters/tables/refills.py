@@ -41,5 +41,7 @@ refill_line = Table(
     Column("reported", Integer, nullable=False, default=0, server_default="0"),
     Column("confirmed_by", String(80), nullable=False, default=""),
     Column("confirmed_at", UTCDateTime, nullable=True),
+    # a pull: the line's units of its lot leave the pocket for this quarantine location
+    Column("to_location", String(64), nullable=False, default="", server_default=""),
     Index("ix_refill_line_run", "run_id", "line_number", unique=True),
 )

@@ -69,6 +69,7 @@ def back_to(target: str) -> str:
                 "/transfers",
                 "/counts",
                 "/shortages",
+                "/expiry",
             )
         )
         and "//" not in target

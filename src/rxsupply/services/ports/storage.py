@@ -160,6 +160,11 @@ class LedgerRepository(Protocol):
         blocked (quarantined, recalled, suspect)."""
         ...
 
+    def expired_on_hand(self, *, on: date) -> list[tuple[int, int, int, int]]:
+        """(location id, product id, lot id, units) of every lot on hand expired ``on`` that
+        day outside quarantine and transit locations."""
+        ...
+
     def write(
         self,
         movements: Sequence[Movement],
