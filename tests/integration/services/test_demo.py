@@ -109,3 +109,20 @@ def test_the_demo_buys_mostly_on_contract_and_its_storeroom_suggests_orders(
     assert onda.best is not None and onda.best.source == "contract"
     assert [o.wholesaler for o in suggested.orders] == ["Demo Wholesale Drug Co"]
     assert suggested.orders[0].lines
+
+
+def test_the_demo_has_expired_stock_on_the_shelf_and_in_pockets_for_the_sweep(
+    sqlite_engine: Engine,
+) -> None:
+    from rxsupply.services.expiry_sweep import expired_pulls
+
+    _build(sqlite_engine, days=20)
+
+    with SqlUnitOfWork(sqlite_engine, readonly=True) as uow:
+        found = expired_pulls(uow, clock=CLOCK)
+
+    shelf = {p.lot for p in found if not p.in_pocket}
+    pockets = {p.location for p in found if p.in_pocket}
+    assert len(shelf) == 5 and all(p.expiry < END for p in found)
+    assert len(pockets) >= 3
+    assert all(p.to_location == "F1-QUAR" for p in found)
