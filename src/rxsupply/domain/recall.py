@@ -115,7 +115,9 @@ def parse_entries(text: str) -> list[RecallEntry]:
             for lot in lots:
                 check_lot(lot)
         except InvalidValue as exc:
-            raise InvalidValue("ndcs", f"line {number}: {exc}", line[:60]) from None
+            raise InvalidValue(
+                "ndcs", f"line {number}: {exc.field} {exc.value!r}: {exc.reason}"
+            ) from None
         known = merged.get(ndc, [])
         merged[ndc] = None if known is None or not lots else [*known, *lots]
     return [RecallEntry(ndc, tuple(dict.fromkeys(lots or ()))) for ndc, lots in merged.items()]

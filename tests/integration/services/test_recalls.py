@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import CLOCK, TESTER, post
+from tests.conftest import CLOCK, TESTER, load_examples, post
 from tests.integration.services.test_repackaging import HOUSE_NDC, pharmacy, run
 
 from rxsupply.adapters import tables as t
@@ -18,6 +18,7 @@ from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.recall import Disposition, RecallClass, RecallEntry, RecallStatus
 from rxsupply.errors import InsufficientStock, InvalidValue, RecallRefused, UnknownProduct
 from rxsupply.services import recalls
+from rxsupply.services.demo.recalls import seed_recall
 from rxsupply.services.ledger import Dispense, Receive
 from rxsupply.services.recall_units import dispensed_units, recall_units
 
@@ -252,3 +253,18 @@ def test_an_unknown_ndc_or_a_number_used_before_is_refused_and_nothing_is_writte
     assert audits(hospital) == before
     with SqlUnitOfWork(hospital, readonly=True) as uow:
         assert len(recalls.list_recalls(uow)) == 1
+
+
+def test_the_demo_recall_is_an_open_class_ii_recall_of_the_lot_held_in_the_most_places(
+    hospital: Engine,
+) -> None:
+    load_examples(hospital, "dispenses")  # AP2406 is dispensed from both cabinets
+
+    with SqlUnitOfWork(hospital) as uow:
+        seeded = seed_recall(uow, clock=CLOCK, user=TESTER)
+
+    assert seeded is not None and seeded.id is not None
+    assert (seeded.recall_class, seeded.status) == (RecallClass.II, RecallStatus.OPEN)
+    assert seeded.entries == [RecallEntry(APAP_FDA, ("AP2406",))]
+    assert seeded.number == "D-0412-2026"
+    assert len(where(hospital, seeded.id)) == 3

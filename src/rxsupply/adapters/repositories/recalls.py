@@ -285,21 +285,27 @@ class SqlRecalls:
             .having(and_(func.count() >= min_places, pocket > 0))
             .subquery()
         )
-        dispensed = (
-            select(m.c.id)
-            .where(
-                m.c.product_id == lo.c.product_id,
-                m.c.lot_id == lo.c.id,
-                m.c.kind == MovementKind.DISPENSE.value,
-            )
-            .exists()
-        )
-        rows = self.conn.execute(
-            select(p.c.ndc, lo.c.lot_number)
+        spread = self.conn.execute(
+            select(p.c.ndc, lo.c.lot_number, lo.c.id, lo.c.product_id)
+            .select_from(held)
             .join(lo, lo.c.id == held.c.lot_id)
             .join(p, p.c.id == lo.c.product_id)
-            .where(lo.c.status == StockStatus.AVAILABLE.value, dispensed)
+            .where(lo.c.status == StockStatus.AVAILABLE.value)
             .order_by(held.c.places.desc(), held.c.units.desc(), p.c.ndc, lo.c.lot_number)
-            .limit(limit)
-        )
-        return [(ndc, lot) for ndc, lot in rows]
+        ).all()
+        out: list[tuple[str, str]] = []
+        for ndc, number, lot_id, product_id in spread:  # most places first: few are read
+            dispensed = self.conn.execute(
+                select(m.c.id)
+                .where(
+                    m.c.product_id == product_id,
+                    m.c.lot_id == lot_id,
+                    m.c.kind == MovementKind.DISPENSE.value,
+                )
+                .limit(1)
+            ).first()
+            if dispensed is not None:
+                out.append((ndc, number))
+            if len(out) >= limit:
+                break
+        return out
