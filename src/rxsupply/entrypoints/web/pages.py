@@ -40,6 +40,7 @@ from rxsupply.entrypoints.web import (
     movements,
     orders,
     planning,
+    recalls,
     receiving,
     refills,
     shortage_actions,
@@ -83,6 +84,7 @@ def install(app: FastAPI) -> None:
         shortages.router,
         shortage_actions.router,
         expiry.router,
+        recalls.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")
