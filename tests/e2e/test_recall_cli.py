@@ -33,6 +33,7 @@ def test_a_recall_from_entry_to_close_on_the_command_line(rx: Rx) -> None:
         "--note", "awaiting the reverse distributor", "--json",
     )  # fmt: skip
     listed = rx("recall", "list", "--json")
+    shown = rx("recall", "show", recall_id, "--json")
 
     assert added.json()["entries"] == [
         {"ndc": "98765-3250-1", "lots": ["AP2406"], "all_lots": False}
@@ -53,6 +54,10 @@ def test_a_recall_from_entry_to_close_on_the_command_line(rx: Rx) -> None:
     assert refused.code == 1 and "say why" in refused.message
     assert (closed.json()["status"], closed.json()["disposition"]) == ("closed", "returned")
     assert [(r["number"], r["status"]) for r in listed.json()] == [("D-0123-2027", "closed")]
+    assert (shown.json()["closed_by"], shown.json()["disposition_note"]) == (
+        "tester",
+        "awaiting the reverse distributor",
+    )
 
 
 def test_the_tables_say_where_the_units_are_and_a_bad_class_is_refused(rx: Rx) -> None:
