@@ -98,6 +98,11 @@ class ShortageRefused(RxSupplyError):
     """A shortage step its state does not allow (resolving a shortage already resolved)."""
 
 
+class RecallRefused(RxSupplyError):
+    """A recall step its state does not allow (closing a closed recall, closing while units
+    of its lots are on hand and usable)."""
+
+
 class ConservationRefused(ShortageRefused):
     """A conservation step a shortage cannot take: a reallocation that would leave a cabinet
     below its floor, a PAR "reduction" that raises, an item the shortage does not touch, a

@@ -29,6 +29,7 @@ from rxsupply.adapters.repositories import (
     SqlPrices,
     SqlProducts,
     SqlPurchases,
+    SqlRecalls,
     SqlRecommendations,
     SqlRefillRuns,
     SqlSeriesClasses,
@@ -89,6 +90,7 @@ class SqlUnitOfWork:
         self.shortages = SqlShortages(conn)
         self.conservation = SqlConservation(conn)
         self.alternatives = SqlAlternatives(conn)
+        self.recalls = SqlRecalls(conn)
         return self
 
     def __exit__(

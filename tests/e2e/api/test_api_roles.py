@@ -56,6 +56,7 @@ from rxsupply.domain.counting import UNPOSTED
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.purchasing import OrderLine, OrderStatus, PurchaseOrder
+from rxsupply.domain.recall import RecallClass, RecallEntry
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Permission, Role, allowed
 from rxsupply.entrypoints.app import create_app, public_paths
@@ -66,6 +67,7 @@ from rxsupply.services import (
     counts,
     ledger,
     purchasing,
+    recalls,
     receiving,
     shortages,
     therapeutic_alternatives,
@@ -203,6 +205,14 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/shortage-summary": Permission.VIEW,
     # expiry
     "GET /api/expiry": Permission.VIEW,
+    # recalls (JSON)
+    "GET /api/recalls": Permission.VIEW,
+    "POST /api/recalls": Permission.QUARANTINE,
+    "GET /api/recalls/{recall_id}": Permission.VIEW,
+    "GET /api/recalls/{recall_id}/units": Permission.VIEW,
+    "POST /api/recalls/{recall_id}/quarantine": Permission.QUARANTINE,
+    "GET /api/recalls/{recall_id}/dispensed": Permission.VIEW,
+    "POST /api/recalls/{recall_id}/close": Permission.QUARANTINE,
     # drug shortages: conservation and review (JSON)
     "GET /api/shortages/{shortage_id}/reallocation": Permission.VIEW,
     "POST /api/shortages/{shortage_id}/reallocation": Permission.TRANSFER,
@@ -303,6 +313,11 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /expiry": Permission.VIEW,
     "GET /expiry/sweep": Permission.VIEW,
     "POST /expiry/sweep": Permission.TRANSFER,
+    "GET /recalls": Permission.VIEW,
+    "POST /recalls": Permission.QUARANTINE,
+    "GET /recalls/{recall_id}": Permission.VIEW,
+    "POST /recalls/{recall_id}/quarantine": Permission.QUARANTINE,
+    "POST /recalls/{recall_id}/close": Permission.QUARANTINE,
     "POST /shortages/{shortage_id}/reallocation": Permission.TRANSFER,
     "POST /shortages/{shortage_id}/par-reductions": Permission.SET_LEVELS,
     "POST /shortages/{shortage_id}/restrictions": Permission.SET_LEVELS,
@@ -343,6 +358,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "transfers": lambda hospital: requested_transfer(hospital.engine),
     "counts": lambda hospital: counted_count(hospital.engine),
     "shortages": lambda hospital: current_shortage(hospital.engine),
+    "recalls": lambda hospital: open_recall(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -389,6 +405,23 @@ def current_shortage(engine: Engine) -> str:
     it), so each call may resolve it again."""
     with SqlUnitOfWork(engine) as uow:
         found = shortages.add_shortage(uow, item=ITEM, reason="the walk", user="tests", clock=CLOCK)
+    return str(found.id)
+
+
+def open_recall(engine: Engine) -> str:
+    """A new open recall of a lot never received, so each call may quarantine (nothing to
+    block) and close it."""
+    with SqlUnitOfWork(engine) as uow:
+        found = recalls.enter_recall(
+            uow,
+            number=f"WALK-{uuid.uuid4().hex[:10]}",
+            recall_class=RecallClass.III,
+            reason="the walk",
+            initiated=CLOCK.today(),
+            entries=[RecallEntry(APAP, ("NEVER-RECEIVED",))],
+            user="tests",
+            clock=CLOCK,
+        )
     return str(found.id)
 
 
@@ -487,6 +520,13 @@ def no_job_running(hospital: Hospital) -> dict[str, Any]:
 
 
 BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
+    "/api/recalls": lambda _: {
+        "number": f"WALK-{uuid.uuid4().hex[:10]}",
+        "class": "II",
+        "reason": "the walk",
+        "ndcs": [{"ndc": APAP, "lots": ["NEVER-RECEIVED"]}],
+    },
+    "/api/recalls/{recall_id}/close": lambda _: {"disposition": "none_on_hand"},
     "/api/orders/{number}/dea": lambda _: {"line": 1, "number": "261234567"},
     "/api/orders/{number}/lines": lambda _: {
         "product": "98765-3250-01",

@@ -4,7 +4,8 @@ One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :m
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
 :mod:`.planning_jobs`, :mod:`.discrepancies`, :mod:`.counts` and :mod:`.count_plan`,
-:mod:`.controlled`, :mod:`.shortages`, :mod:`.conservation`, :mod:`.alternatives`) and the
+:mod:`.controlled`, :mod:`.shortages`, :mod:`.conservation`, :mod:`.alternatives`,
+:mod:`.recalls`) and the
 bulk SQL they share (:mod:`.bulk_sql`); every name is re-exported here.
 """
 
@@ -36,6 +37,7 @@ from rxsupply.adapters.repositories.planning_jobs import SqlPlanningJobs
 from rxsupply.adapters.repositories.prices import SqlPrices
 from rxsupply.adapters.repositories.products import SqlProducts, product_from_row
 from rxsupply.adapters.repositories.purchases import SqlPurchases
+from rxsupply.adapters.repositories.recalls import SqlRecalls
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
 from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
@@ -64,6 +66,7 @@ __all__ = [
     "SqlPrices",
     "SqlProducts",
     "SqlPurchases",
+    "SqlRecalls",
     "SqlRecommendations",
     "SqlRefillRuns",
     "SqlSeriesClasses",

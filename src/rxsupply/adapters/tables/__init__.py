@@ -27,6 +27,7 @@ from rxsupply.adapters.tables.ledger import (
     status_change,
 )
 from rxsupply.adapters.tables.logistics import transfer, transfer_line
+from rxsupply.adapters.tables.recalls import recall, recall_entry
 from rxsupply.adapters.tables.refills import refill_line, refill_run
 from rxsupply.adapters.tables.shipping import (
     ship_notice,
@@ -97,6 +98,8 @@ __all__ = [
     "purchase_line",
     "purchase_order",
     "purchase_order_line",
+    "recall",
+    "recall_entry",
     "receiving_discrepancy",
     "recommendation",
     "refill_line",

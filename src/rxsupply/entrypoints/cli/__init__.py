@@ -26,6 +26,7 @@ from rxsupply.entrypoints.cli import kpi
 from rxsupply.entrypoints.cli import shortages, shortage_board, shortage_actions
 from rxsupply.entrypoints.cli import shortage_alternatives
 from rxsupply.entrypoints.cli import expiry, expiry_sweep
+from rxsupply.entrypoints.cli import recalls
 
 # isort: on
 
@@ -57,6 +58,7 @@ COMMAND_GROUPS = (
     shortage_alternatives,
     expiry,
     expiry_sweep,
+    recalls,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

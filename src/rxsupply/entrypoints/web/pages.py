@@ -41,6 +41,7 @@ from rxsupply.entrypoints.web import (
     movements,
     orders,
     planning,
+    recalls,
     receiving,
     refills,
     shortage_actions,
@@ -85,6 +86,7 @@ def install(app: FastAPI) -> None:
         shortage_actions.router,
         expiry_sweep.router,
         expiry.router,
+        recalls.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

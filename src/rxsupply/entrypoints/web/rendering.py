@@ -46,6 +46,7 @@ NAV = (
     Link("/counts", "Counts", "k", Permission.VIEW),
     Link("/shortages", "Shortages", "h", Permission.VIEW),
     Link("/expiry", "Expiry", "e", Permission.VIEW),
+    Link("/recalls", "Recalls", "a", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
 
@@ -56,6 +57,7 @@ DOING = {
     Permission.DISPENSE: "record dispenses",
     Permission.ADJUST: "adjust stock",
     Permission.COUNT: "count stock",
+    Permission.QUARANTINE: "block stock (quarantine, recall)",
     Permission.IMPORT: "import files",
     Permission.PURCHASE: "buy stock",
     Permission.SET_LEVELS: "set PAR levels",

@@ -32,6 +32,7 @@ from rxsupply.services.ports.counting import ControlledRepository, CountReposito
 from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
+from rxsupply.services.ports.recalls import RecallRepository
 from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.shipping import ShippingRepository
 from rxsupply.services.ports.shortages import ShortageRepository
@@ -331,6 +332,8 @@ class UnitOfWork(Protocol):
     def conservation(self) -> ConservationRepository: ...
     @property
     def alternatives(self) -> AlternativeRepository: ...
+    @property
+    def recalls(self) -> RecallRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 

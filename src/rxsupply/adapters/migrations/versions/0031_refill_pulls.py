@@ -1,7 +1,7 @@
 """refill pulls
 
 Revision ID: 0031
-Revises: 0027
+Revises: 0029
 Create Date: 2026-12-06 05:30:00
 
 Expiry (issue 13, item 1): the daily sweep puts expired units in the cabinets' pockets on the
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0031"
-down_revision = "0027"
+down_revision = "0029"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,146 @@
+"""Recall pages: the recalls (``/recalls``: every recall, and a form to enter one: its number,
+class, reason, firm and NDCs with their lots, one NDC a line) and the recall screen
+(``/recalls/{id}``: every unit of its lots by location with status, one button that
+quarantines them all, the units already dispensed with where and when, and the form that
+closes it). The same use cases as ``rxsupply recall`` and ``/api/recalls``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from starlette.responses import Response
+
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.domain.fields import parse_date
+from rxsupply.domain.recall import Disposition, parse_class, parse_disposition, parse_entries
+from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.dependencies import EngineDep
+from rxsupply.entrypoints.http.security import REQUIRES, Caller
+from rxsupply.entrypoints.web.movements import external, form_token
+from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
+from rxsupply.entrypoints.web.rendering import page_route, render
+from rxsupply.errors import RxSupplyError
+from rxsupply.services import recalls
+from rxsupply.services.recall_units import dispensed_units, recall_units
+
+router = APIRouter()
+Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
+Blocker = Annotated[Caller, Depends(REQUIRES[Permission.QUARANTINE])]
+FormText = Annotated[str, Form()]
+SHOWN = 500
+
+
+@router.get("/recalls", **page_route(Permission.VIEW))
+def recalls_page(request: Request, who: Viewer, engine: EngineDep) -> Response:
+    flash = take_flash(request)
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = recalls.list_recalls(uow)
+    page = render(
+        request,
+        "recalls.html",
+        who,
+        title="Recalls",
+        recalls=[r.as_dict() for r in found],
+        can_block=who.user.can(Permission.QUARANTINE),
+        token=form_token(),
+        today=clock.current().today(),
+        flash=flash,
+    )
+    return shown(page, flash)
+
+
+@router.post("/recalls", **page_route(Permission.QUARANTINE))
+def enter_form(
+    who: Blocker,
+    engine: EngineDep,
+    number: FormText = "",
+    recall_class: FormText = "",
+    reason: FormText = "",
+    firm: FormText = "",
+    initiated: FormText = "",
+    ndcs: FormText = "",
+    token: FormText = "",
+) -> Response:
+    now = clock.current()
+    try:
+        ext = external("recall", token)
+        begun = parse_date(initiated.strip()[:20], "initiated") if initiated.strip() else None
+        with SqlUnitOfWork(engine) as uow:
+            done = recalls.enter_recall(
+                uow,
+                number=number,
+                recall_class=parse_class(recall_class[:20]),
+                reason=reason,
+                firm=firm,
+                initiated=begun or now.today(),
+                entries=parse_entries(ndcs[:50_000]),
+                user=who.user.username,
+                clock=now,
+                external_id=ext,
+            )
+    except RxSupplyError as exc:
+        return redirect_with("/recalls", f"Not entered: {exc}.", ok=False)
+    return redirect_with(f"/recalls/{done.id}", f"Recall {done.number} entered.")
+
+
+@router.get("/recalls/{recall_id}", **page_route(Permission.VIEW))
+def recall_page(request: Request, recall_id: int, who: Viewer, engine: EngineDep) -> Response:
+    flash = take_flash(request)
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        units = recall_units(uow, recall_id=recall_id).as_dict()
+        gone = dispensed_units(uow, recall_id=recall_id).as_dict()
+    page = render(
+        request,
+        "recall.html",
+        who,
+        title=f"Recall {units['recall']['number']}",
+        recall=units["recall"],
+        units=units,
+        lines=units["lines"][:SHOWN],
+        dispensed=gone,
+        dispensed_lines=gone["lines"][:SHOWN],
+        can_block=who.user.can(Permission.QUARANTINE),
+        dispositions=[d.value for d in Disposition],
+        flash=flash,
+    )
+    return shown(page, flash)
+
+
+@router.post("/recalls/{recall_id}/quarantine", **page_route(Permission.QUARANTINE))
+def quarantine_form(recall_id: int, who: Blocker, engine: EngineDep) -> Response:
+    back = f"/recalls/{recall_id}"
+    try:
+        done = run_with_retry(
+            engine,
+            lambda uow: recalls.quarantine_recall(
+                uow, recall_id=recall_id, user=who.user.username, clock=clock.current()
+            ),
+        )
+    except RxSupplyError as exc:
+        return redirect_with(back, f"Not quarantined: {exc}.", ok=False)
+    if not done.changed:
+        return redirect_with(back, "Every lot of the recall is recalled already: nothing changed.")
+    units = sum(int(str(c["units"])) for c in done.changed)
+    return redirect_with(back, f"{len(done.changed)} lot(s), {units:,} unit(s) quarantined.")
+
+
+@router.post("/recalls/{recall_id}/close", **page_route(Permission.QUARANTINE))
+def close_form(
+    recall_id: int, who: Blocker, engine: EngineDep, disposition: FormText = "", note: FormText = ""
+) -> Response:
+    back = f"/recalls/{recall_id}"
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            done = recalls.close_recall(
+                uow,
+                recall_id=recall_id,
+                disposition=parse_disposition(disposition[:40]),
+                note=note,
+                user=who.user.username,
+                clock=clock.current(),
+            )
+    except RxSupplyError as exc:
+        return redirect_with(back, f"Not closed: {exc}.", ok=False)
+    return redirect_with(back, f"Recall {done.number} closed: {disposition.strip()}.")
