@@ -124,7 +124,7 @@ def _why(to: Taker, lot: LotRisk, spare: int, today: date) -> str:
     room = "" if to.room is None else f"; the pocket has room for {to.room}"
     return (
         f"{to.location} uses {to.daily_use:.2f} a day ({to.demand_source}): "
-        f"{use:.0f} units in the {days} days to {lot.expiry.isoformat()}, "
+        f"{use:.0f} in the {days} days to {lot.expiry.isoformat()}, "
         f"{own} of them from its own stock that expires first, so it can use {spare} more"
         f"{room}; at {lot.location} {lot.expired_units} of the lot would expire unused"
     )
@@ -248,9 +248,13 @@ def par_reductions(pockets: list[PocketUse], *, today: date) -> list[ParReductio
                 why=(
                     f"uses {p.daily_use:.3f} a day ({p.demand_source}); a refill now brings "
                     f"stock that expires on {p.refill_expiry.isoformat()}, {days} days away, "
-                    f"by when it uses {use:.1f}: a max of {p.max_level} leaves the rest to "
-                    f"expire, a max of {proposed} does not"
-                    + (" (kept at its min level)" if proposed == p.min_level else "")
+                    f"by when it uses {use:.1f}: a max of {p.max_level} holds "
+                    f"{p.max_level - proposed} more than that, which would expire"
+                    + (
+                        f"; the max stops at its min level, {p.min_level}"
+                        if proposed == p.min_level and use < p.min_level
+                        else ""
+                    )
                 ),
             )
         )

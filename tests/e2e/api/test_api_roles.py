@@ -200,6 +200,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/shortage-summary": Permission.VIEW,
     # expiry
     "GET /api/expiry": Permission.VIEW,
+    "GET /api/expiry/risk": Permission.VIEW,
+    "POST /api/expiry/risk/transfers": Permission.TRANSFER,
     # drug shortages: conservation and review (JSON)
     "GET /api/shortages/{shortage_id}/reallocation": Permission.VIEW,
     "POST /api/shortages/{shortage_id}/reallocation": Permission.TRANSFER,
@@ -298,6 +300,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /stress-test": Permission.VIEW,
     "GET /shortages/weekly": Permission.VIEW,
     "GET /expiry": Permission.VIEW,
+    "GET /expiry/risk": Permission.VIEW,
+    "POST /expiry/risk/transfers": Permission.TRANSFER,
     "POST /shortages/{shortage_id}/reallocation": Permission.TRANSFER,
     "POST /shortages/{shortage_id}/par-reductions": Permission.SET_LEVELS,
     "POST /shortages/{shortage_id}/restrictions": Permission.SET_LEVELS,
@@ -505,6 +509,13 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "quantity": 1,
     },
     "/api/transfers/{number}/cancel": lambda _: {"reason": "the walk"},
+    "/api/expiry/risk/transfers": lambda _: {
+        "product": TRAY_NDC,
+        "lot": "ON2411A",
+        "from_location": STOREROOM,
+        "to_location": "OR-SAT",
+        "units": 1,
+    },
     "/api/shortages": lambda _: {"item": "APAP325TAB", "reason": "wholesaler backorder"},
     "/api/shortages/{shortage_id}/reallocation": lambda _: {"item": ITEM, "floor": 40},
     "/api/shortages/{shortage_id}/par-reductions": lambda hospital: par_to_reduce(hospital),

@@ -25,7 +25,7 @@ from rxsupply.entrypoints.cli import counts, controlled
 from rxsupply.entrypoints.cli import kpi
 from rxsupply.entrypoints.cli import shortages, shortage_board, shortage_actions
 from rxsupply.entrypoints.cli import shortage_alternatives
-from rxsupply.entrypoints.cli import expiry
+from rxsupply.entrypoints.cli import expiry, expiry_risk
 
 # isort: on
 
@@ -56,6 +56,7 @@ COMMAND_GROUPS = (
     shortage_actions,
     shortage_alternatives,
     expiry,
+    expiry_risk,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

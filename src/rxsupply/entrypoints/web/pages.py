@@ -37,6 +37,7 @@ from rxsupply.entrypoints.web import (
     counts,
     dashboard,
     expiry,
+    expiry_risk,
     movements,
     orders,
     planning,
@@ -82,6 +83,7 @@ def install(app: FastAPI) -> None:
         counts.router,
         shortages.router,
         shortage_actions.router,
+        expiry_risk.router,
         expiry.router,
     ):
         app.include_router(router)
