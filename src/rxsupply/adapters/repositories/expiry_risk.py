@@ -133,11 +133,12 @@ class SqlExpiryRisk:
                 select(loc.c.id, loc.c.item_id, loc.c.capacity).where(loc.c.item_id.is_not(None))
             ).all()
         }
-        capacity = dict(
-            self.conn.execute(select(loc.c.id, loc.c.capacity).where(loc.c.capacity.is_not(None)))
-            .tuples()
-            .all()
-        )
+        capacity = {
+            int(i): int(n)
+            for i, n in self.conn.execute(
+                select(loc.c.id, loc.c.capacity).where(loc.c.capacity.is_not(None))
+            ).all()
+        }
         names = {
             int(i): (code, name)
             for i, code, name in self.conn.execute(select(it.c.id, it.c.code, it.c.name)).all()
