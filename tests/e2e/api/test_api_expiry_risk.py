@@ -8,40 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, insert, select
-from tests.conftest import NOW
+from sqlalchemy import Engine
+from tests.e2e.expiry_risk_state import forecast
 
-from rxsupply.adapters import tables
 from rxsupply.domain.users import Role
 
 from .harness import Hospital, QuickHasher, open_hospital, problem
-
-
-def forecast(engine: Engine, *, location: str, item: str, daily: float) -> None:
-    loc, it = tables.location, tables.item
-    with engine.begin() as conn:
-        where = conn.execute(select(loc.c.id).where(loc.c.code == location)).scalar_one()
-        what = conn.execute(select(it.c.id).where(it.c.code == item)).scalar_one()
-        conn.execute(
-            insert(tables.series_class).values(
-                location_id=where,
-                item_id=what,
-                run_at=NOW,
-                abc="A",
-                xyz="X",
-                demand_class="smooth",
-                lifecycle="active",
-                mean_daily_demand=daily,
-                forecast_daily=daily,
-                sd_daily_demand=0.5,
-                annual_value=100.0,
-                method="ses",
-                distribution="normal",
-                min_level=1,
-                max_level=2,
-                target=0.95,
-            )
-        )
 
 
 @pytest.fixture
