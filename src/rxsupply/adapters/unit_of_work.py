@@ -40,6 +40,7 @@ from rxsupply.adapters.repositories import (
     SqlTransfers,
     SqlUsers,
 )
+from rxsupply.adapters.repositories.expiry_risk import SqlExpiryRisk
 
 T = TypeVar("T")
 # serialization failure, deadlock detected, and a unique key another writer took a moment
@@ -87,6 +88,7 @@ class SqlUnitOfWork:
         self.counts = SqlCounts(conn)
         self.controlled = SqlControlled(conn)
         self.outlook = SqlSupplyOutlook(conn)
+        self.expiry_risk = SqlExpiryRisk(conn)
         self.shortages = SqlShortages(conn)
         self.conservation = SqlConservation(conn)
         self.alternatives = SqlAlternatives(conn)

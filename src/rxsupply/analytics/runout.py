@@ -17,6 +17,11 @@ same demand on every path, which is how the worked examples pin their answers.
 Days are counted from today (day 0). A path that never runs short within the horizon has the
 stock-out day ``horizon`` (censored: "not within the horizon").
 
+The same projection serves each location's own stock (a row per item-location, the expiry-risk
+projection of :mod:`rxsupply.services.expiry_risk`): :attr:`Paths.expired` is what each batch
+of a row loses to expiry, and :func:`steady_history` turns a mean daily use (a forecast) into
+the history of a row whose every day is equal, so every path is the same expected path.
+
 Conventions: units are dispense units; ``history`` is oldest first and its length a multiple of
 7 (its last day is yesterday, so week ``w`` starts on today's weekday); an empty or all-zero
 history projects no demand.
@@ -39,11 +44,13 @@ Array = NDArray[Any]
 @dataclass(frozen=True)
 class Paths:
     """The projection's paths: per row and path, the stock-out day (``horizon`` when none) and
-    the units of demand left unmet within the horizon."""
+    the units of demand left unmet within the horizon; per row and batch (in the order given),
+    the units lost to expiry within the horizon, the mean over the paths."""
 
     stockout_day: NDArray[np.int64]
     shortfall: NDArray[np.float64]
     horizon: int
+    expired: NDArray[np.float64]
 
     def day_quantile(self, q: float) -> NDArray[np.int64]:
         """The ``q`` quantile of the stock-out day per row (``horizon``: not within it). The
@@ -106,6 +113,7 @@ def project(
     left = np.broadcast_to(stock[:, None, :], (rows, paths, stock.shape[1])).copy()
     out = np.full((rows, paths), horizon, dtype=np.int64)
     short = np.zeros((rows, paths))
+    lost = np.zeros(stock.shape)  # (rows, batches), summed over the paths
     for day in range(horizon):
         column = draws[:, day // 7] * 7 + day % 7  # (paths,)
         need = use[:, column].copy()  # (rows, paths)
@@ -119,8 +127,18 @@ def project(
         out = np.where(unmet & (out == horizon), day, out)
         expired = last == day  # what is left of a batch after its last day is lost
         if expired.any():
+            lost += (left * expired[:, None, :]).sum(axis=1)
             left *= ~expired[:, None, :]
-    return Paths(stockout_day=out, shortfall=short, horizon=horizon)
+    given = np.empty_like(lost)  # back to the caller's batch order
+    np.put_along_axis(given, order, lost / paths, axis=1)
+    return Paths(stockout_day=out, shortfall=short, horizon=horizon, expired=given)
+
+
+def steady_history(daily: Array) -> NDArray[np.float64]:
+    """A week of history per row whose every day is the row's mean daily use: projected with
+    it, every path is the expected path (demand ``daily`` each day)."""
+    rate = np.asarray(daily, dtype=np.float64).reshape(-1, 1)
+    return np.repeat(rate, 7, axis=1)
 
 
 def days_of_supply(on_hand: Array, daily: Array) -> NDArray[np.float64]:

@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rxsupply.analytics.runout import NEVER, days_of_supply, project
+from rxsupply.analytics.runout import NEVER, days_of_supply, project, steady_history
 
 
 def one(
@@ -134,3 +134,46 @@ def test_the_projection_matches_a_plain_day_by_day_simulation(
 
     assert set(days.tolist()) == {expected[0]}
     assert set(short.tolist()) == {float(expected[1])}
+
+
+def test_fefo_consumption_loses_what_each_lot_still_holds_at_its_expiry() -> None:
+    # 10 a day; lot A 50 units usable through day 2, lot B 100 through day 9, lot C 40 that
+    # never expires (given out of order: B, C, A). Earliest expiry first:
+    #   days 0-2 use 30 of A, its other 20 expire at the end of day 2;
+    #   days 3-9 use 70 of B, its other 30 expire at the end of day 9;
+    #   days 10-13 use C's 40, which loses nothing.
+    units = np.array([[100, 40, 50]])
+    last = np.array([[9, NEVER, 2]])
+
+    found = project(
+        steady_history(np.array([10.0])), units, np.zeros_like(units), last, horizon=20, paths=1
+    )
+
+    assert found.expired.tolist() == [[30.0, 0.0, 20.0]]
+    assert found.stockout_day.tolist() == [[14]]
+
+
+def test_a_lot_expiring_beyond_the_horizon_loses_nothing_within_it() -> None:
+    # 100 units at 1 a day, usable through day 40: within 30 days nothing is lost yet
+    found = project(
+        steady_history(np.array([1.0])),
+        np.array([[100]]),
+        np.array([[0]]),
+        np.array([[40]]),
+        horizon=30,
+        paths=1,
+    )
+
+    assert found.expired.tolist() == [[0.0]]
+
+
+def test_the_expired_units_are_the_mean_over_the_paths() -> None:
+    # a week of 0 and a week of 5 a day, 20 units usable through day 6: a path that draws the
+    # busy week loses nothing, one that draws the quiet week loses all 20; about half each
+    history = np.array([[0.0] * 7 + [5.0] * 7])
+
+    found = project(
+        history, np.array([[20]]), np.array([[0]]), np.array([[6]]), horizon=7, paths=4000
+    )
+
+    assert 8.0 < found.expired[0, 0] < 12.0

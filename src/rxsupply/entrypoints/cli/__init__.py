@@ -27,6 +27,7 @@ from rxsupply.entrypoints.cli import shortages, shortage_board, shortage_actions
 from rxsupply.entrypoints.cli import shortage_alternatives
 from rxsupply.entrypoints.cli import expiry, expiry_sweep
 from rxsupply.entrypoints.cli import recalls
+from rxsupply.entrypoints.cli import expiry_risk
 
 # isort: on
 
@@ -59,6 +60,7 @@ COMMAND_GROUPS = (
     expiry,
     expiry_sweep,
     recalls,
+    expiry_risk,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -361,6 +361,34 @@ def service_curve(points: Sequence[dict[str, Any]], *, div_id: str = "chart-serv
     return _html(traces, layout, div_id, 360)
 
 
+def value_at_risk(weeks: Sequence[dict[str, Any]], *, div_id: str = "chart-risk") -> Markup:
+    """Value projected to expire unused: bars per week, and the running total as a line."""
+    x = [w["week"] for w in weeks]
+    bars = {
+        "type": "bar",
+        "name": "expiring that week",
+        "x": x,
+        "y": [float(str(w["value"])) for w in weeks],
+        "marker": {"color": _PALE},
+        "hovertemplate": "week of %{x|%m/%d/%Y}: $%{y:,.2f}<extra></extra>",
+    }
+    line = {
+        "type": "scatter",
+        "mode": "lines",
+        "name": "cumulative",
+        "x": x,
+        "y": [float(str(w["cumulative_value"])) for w in weeks],
+        "line": {"color": _ACCENT, "width": 2, "shape": "hv"},
+        "hovertemplate": "by %{x|%m/%d/%Y}: $%{y:,.2f}<extra></extra>",
+    }
+    layout = {
+        "legend": {"orientation": "h", "y": -0.2},
+        "xaxis": {"type": "date", "tickformat": "%m/%d/%Y"},
+        "yaxis": {"title": {"text": "value at risk"}, "tickprefix": "$", "tickformat": ",.0f"},
+    }
+    return _html([bars, line], layout, div_id, 320)
+
+
 def warm() -> None:
     """Draw a one-bar chart once, so plotly loads its figure validators when the app starts
     (about 0.2 s) rather than on the first page with a chart."""

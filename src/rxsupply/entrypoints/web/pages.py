@@ -37,6 +37,7 @@ from rxsupply.entrypoints.web import (
     counts,
     dashboard,
     expiry,
+    expiry_risk,
     expiry_sweep,
     movements,
     orders,
@@ -85,6 +86,7 @@ def install(app: FastAPI) -> None:
         shortages.router,
         shortage_actions.router,
         expiry_sweep.router,
+        expiry_risk.router,
         expiry.router,
         recalls.router,
     ):

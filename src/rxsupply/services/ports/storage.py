@@ -29,6 +29,7 @@ from rxsupply.domain.users import User
 from rxsupply.services.ports.alternatives import AlternativeRepository
 from rxsupply.services.ports.conservation import ConservationRepository
 from rxsupply.services.ports.counting import ControlledRepository, CountRepository
+from rxsupply.services.ports.expiry_risk import ExpiryRiskReader
 from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
@@ -326,6 +327,8 @@ class UnitOfWork(Protocol):
     def controlled(self) -> ControlledRepository: ...
     @property
     def outlook(self) -> SupplyOutlookReader: ...
+    @property
+    def expiry_risk(self) -> ExpiryRiskReader: ...
     @property
     def shortages(self) -> ShortageRepository: ...
     @property
