@@ -31,6 +31,7 @@ from rxsupply.adapters.repositories import (
     SqlPurchases,
     SqlRecommendations,
     SqlRefillRuns,
+    SqlReturns,
     SqlSeriesClasses,
     SqlShipping,
     SqlShortages,
@@ -89,6 +90,7 @@ class SqlUnitOfWork:
         self.shortages = SqlShortages(conn)
         self.conservation = SqlConservation(conn)
         self.alternatives = SqlAlternatives(conn)
+        self.returns = SqlReturns(conn)
         return self
 
     def __exit__(

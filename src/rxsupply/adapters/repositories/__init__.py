@@ -4,8 +4,9 @@ One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :m
 :mod:`.ledger`, :mod:`.packages`, :mod:`.purchases`, :mod:`.users`, :mod:`.audit`,
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
 :mod:`.planning_jobs`, :mod:`.discrepancies`, :mod:`.counts` and :mod:`.count_plan`,
-:mod:`.controlled`, :mod:`.shortages`, :mod:`.conservation`, :mod:`.alternatives`) and the
-bulk SQL they share (:mod:`.bulk_sql`); every name is re-exported here.
+:mod:`.controlled`, :mod:`.shortages`, :mod:`.conservation`, :mod:`.alternatives`,
+:mod:`.returns` and :mod:`.return_batches`) and the bulk SQL they share (:mod:`.bulk_sql`);
+every name is re-exported here.
 """
 
 from rxsupply.adapters.repositories.alternatives import SqlAlternatives
@@ -38,6 +39,7 @@ from rxsupply.adapters.repositories.products import SqlProducts, product_from_ro
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
 from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
+from rxsupply.adapters.repositories.return_batches import SqlReturns
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
 from rxsupply.adapters.repositories.shipping import SqlShipping
 from rxsupply.adapters.repositories.shortages import SqlShortages
@@ -66,6 +68,7 @@ __all__ = [
     "SqlPurchases",
     "SqlRecommendations",
     "SqlRefillRuns",
+    "SqlReturns",
     "SqlSeriesClasses",
     "SqlShipping",
     "SqlShortages",

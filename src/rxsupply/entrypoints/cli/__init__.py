@@ -26,6 +26,7 @@ from rxsupply.entrypoints.cli import kpi
 from rxsupply.entrypoints.cli import shortages, shortage_board, shortage_actions
 from rxsupply.entrypoints.cli import shortage_alternatives
 from rxsupply.entrypoints.cli import expiry
+from rxsupply.entrypoints.cli import returns, return_batches
 
 # isort: on
 
@@ -56,6 +57,8 @@ COMMAND_GROUPS = (
     shortage_actions,
     shortage_alternatives,
     expiry,
+    returns,
+    return_batches,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -33,6 +33,7 @@ from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.refills import RefillRunRepository
+from rxsupply.services.ports.returns import ReturnRepository
 from rxsupply.services.ports.shipping import ShippingRepository
 from rxsupply.services.ports.shortages import ShortageRepository
 
@@ -326,6 +327,8 @@ class UnitOfWork(Protocol):
     def conservation(self) -> ConservationRepository: ...
     @property
     def alternatives(self) -> AlternativeRepository: ...
+    @property
+    def returns(self) -> ReturnRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
