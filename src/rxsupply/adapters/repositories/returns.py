@@ -94,6 +94,18 @@ class SqlReturnFacts:
         ).scalar_one_or_none()
         return str(found or "")
 
+    def schedules(self, product_ids: set[int]) -> dict[int, str]:
+        p = t.product
+        out: dict[int, str] = {}
+        for part in chunks(sorted(product_ids)):
+            for pid, schedule in self.conn.execute(
+                select(p.c.id, p.c.dea_schedule).where(
+                    p.c.id.in_(part), p.c.dea_schedule.is_not(None)
+                )
+            ):
+                out[int(pid)] = str(schedule)
+        return out
+
     # --- the RCRA list -------------------------------------------------------------------
 
     def listings(self) -> list[HazardousListing]:
