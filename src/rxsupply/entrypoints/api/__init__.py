@@ -16,6 +16,8 @@ from rxsupply.entrypoints.api import (
     purchasing,
     reading,
     refills,
+    return_batches,
+    returns,
     shipping,
     shortage_actions,
     shortage_alternatives,
@@ -46,6 +48,8 @@ ROUTERS = (
     shortages.router,
     shortage_actions.router,
     shortage_alternatives.router,
+    returns.router,
+    return_batches.router,
 )
 
 __all__ = ["ROUTERS"]

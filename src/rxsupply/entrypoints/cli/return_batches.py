@@ -92,7 +92,7 @@ def list_cmd(
 ) -> None:
     """The return batches, newest first."""
     with SqlUnitOfWork(context.engine(), readonly=True) as uow:
-        rows = uow.returns.batches(status=status)
+        rows = returns.list_batches(uow, status=status)
     context.emit(
         [
             {k: v for k, v in b.as_dict().items() if k != "lines"} | {"lines": len(b.lines)}

@@ -6,8 +6,10 @@ on a DEA Form 41 record (:mod:`.destructions`)."""
 
 from rxsupply.services.returns.batches import (
     create_return_batch,
+    eligible_keys,
     eligible_lots,
     find_batch,
+    list_batches,
     manifest,
     set_form_222,
     ship_return_batch,
@@ -18,7 +20,7 @@ from rxsupply.services.returns.classifying import (
     classification_totals,
     classify_lots,
 )
-from rxsupply.services.returns.destructions import destroy_controlled
+from rxsupply.services.returns.destructions import destroy_controlled, list_destructions
 from rxsupply.services.returns.hazardous import (
     add_hazardous_listing,
     change_hazardous_listing,
@@ -52,10 +54,13 @@ __all__ = [
     "create_return_batch",
     "credit_aging",
     "destroy_controlled",
+    "eligible_keys",
     "eligible_lots",
     "enter_credit_memo",
     "find_batch",
     "import_credit_memo",
+    "list_batches",
+    "list_destructions",
     "list_hazardous_listings",
     "list_return_policies",
     "manifest",

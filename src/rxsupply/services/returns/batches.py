@@ -85,6 +85,16 @@ def _line(n: int, c: ClassifiedLot) -> ReturnLine:
     )
 
 
+def eligible_keys(uow: UnitOfWork, rows: Sequence[ClassifiedLot]) -> set[tuple[str, str]]:
+    """(NDC, lot) of the rows a new batch may take (eligible, on no open batch)."""
+    taken = uow.returns.lots_in_open_batches()
+    return {
+        (c.lot.ndc, c.lot.lot)
+        for c in rows
+        if why_not_eligible(c) is None and (c.lot.product_id, c.lot.lot_id) not in taken
+    }
+
+
 def eligible_lots(uow: UnitOfWork, *, clock: Clock) -> list[ClassifiedLot]:
     """The lots a batch may take today, earliest expiry first."""
     taken = uow.returns.lots_in_open_batches()
@@ -147,6 +157,13 @@ def create_return_batch(
     )
     uow.commit()
     return find_batch(uow, batch.number)
+
+
+def list_batches(uow: UnitOfWork, *, status: str | None = None) -> list[ReturnBatch]:
+    """The return batches (open or shipped ones when asked), newest first."""
+    if status is not None and status not in {s.value for s in BatchStatus}:
+        raise InvalidValue("status", "open or shipped", status)
+    return uow.returns.batches(status=status)
 
 
 def find_batch(uow: UnitOfWork, number: str, *, lock: bool = False) -> ReturnBatch:

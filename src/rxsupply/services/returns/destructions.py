@@ -4,7 +4,7 @@
 :class:`~rxsupply.services.ledger.Dispense` of kind waste naming its lot, which may take
 expired or blocked stock) in one transaction. It is refused, with nothing written, for a
 product that is not controlled, with fewer than two witnesses, with the destroyer as a
-witness, or with a witness whose role does not handle returns or compliance (each witness
+witness, or with a witness whose role neither handles controlled stock nor checks it (each witness
 signs in with their own password: the faces pass what :func:`rxsupply.services.users.approve`
 answered).
 """
@@ -26,8 +26,16 @@ from rxsupply.services.ledger import Dispense, post
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.references import find_location, find_product
 
-WITNESSING = frozenset({Permission.RETURN_TO_VENDOR, Permission.VIEW_AUDIT})
-"""A witness is a user allowed to handle returns or to read the audit trail (compliance)."""
+WITNESSING = frozenset(
+    {Permission.DISPENSE, Permission.COUNT, Permission.RETURN_TO_VENDOR, Permission.VIEW_AUDIT}
+)
+"""A witness is a user who handles controlled stock (dispenses, counts or returns it) or
+checks it (compliance)."""
+
+
+def list_destructions(uow: UnitOfWork) -> list[Destruction]:
+    """The Form 41 records, newest first."""
+    return uow.returns.destructions()
 
 
 def destroy_controlled(
