@@ -328,6 +328,19 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /stress-test": Permission.VIEW,
     "GET /shortages/weekly": Permission.VIEW,
     "GET /expiry": Permission.VIEW,
+    # pages: returns
+    "GET /returns": Permission.VIEW,
+    "POST /returns/batches": Permission.RETURN_TO_VENDOR,
+    "GET /returns/batches/{number}": Permission.VIEW,
+    "GET /returns/batches/{number}/manifest.csv": Permission.VIEW,
+    "GET /returns/batches/{number}/manifest.html": Permission.VIEW,
+    "POST /returns/batches/{number}/form-222": Permission.RETURN_TO_VENDOR,
+    "POST /returns/batches/{number}/ship": Permission.RETURN_TO_VENDOR,
+    "POST /returns/batches/{number}/memo": Permission.RETURN_TO_VENDOR,
+    "POST /returns/policies": Permission.RETURN_TO_VENDOR,
+    "GET /returns/waste": Permission.VIEW,
+    "POST /returns/waste": Permission.RETURN_TO_VENDOR,
+    "POST /returns/waste/{listing_id}": Permission.RETURN_TO_VENDOR,
     "POST /shortages/{shortage_id}/reallocation": Permission.TRANSFER,
     "POST /shortages/{shortage_id}/par-reductions": Permission.SET_LEVELS,
     "POST /shortages/{shortage_id}/restrictions": Permission.SET_LEVELS,
@@ -370,6 +383,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "shortages": lambda hospital: current_shortage(hospital.engine),
     "return-policies": lambda hospital: with_policy(hospital.engine),
     "hazardous-drugs": lambda hospital: fresh_listing(hospital.engine),
+    "waste": lambda hospital: fresh_listing(hospital.engine),
     "batches": lambda hospital: open_batch(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the

@@ -186,7 +186,13 @@ def test_a_credit_memo_reconciles_line_by_line_and_the_shortfall_ages(hospital: 
         "MS2409": ("short_paid", "-46.56"),  # 7 packages x 31.20 x 90% = 196.56 expected
         "ZZ1": ("not_shipped", "12.00"),
     }
-    assert done["totals"]["outstanding"] == "46.56"
+    assert (done["totals"]["outstanding"], done["totals"]["short_paid"]) == ("46.56", "46.56")
+    assert done["totals"]["lines"] == {
+        "matched": 1,
+        "short_paid": 1,
+        "not_credited": 0,
+        "not_shipped": 1,
+    }
     assert twice["totals"] == done["totals"]
     assert [(b["bucket"], b["outstanding"]) for b in aging["batches"]] == [("31-60", "46.56")]
 

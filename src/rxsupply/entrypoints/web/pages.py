@@ -42,6 +42,8 @@ from rxsupply.entrypoints.web import (
     planning,
     receiving,
     refills,
+    return_actions,
+    returns,
     shortage_actions,
     shortages,
     signin,
@@ -83,6 +85,8 @@ def install(app: FastAPI) -> None:
         shortages.router,
         shortage_actions.router,
         expiry.router,
+        returns.router,
+        return_actions.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -56,8 +56,8 @@ CHART_SERIES = 1_000_000
 
 def back_to(target: str) -> str:
     """Where a form returns: one of the planning pages (with its filters), the cabinet
-    interface's, an order's, a refill run's, a transfer's, a count's or a shortage's, never
-    elsewhere."""
+    interface's, an order's, a refill run's, a transfer's, a count's, a shortage's or the
+    returns pages, never elsewhere."""
     ok = (
         target.startswith(
             (
@@ -69,6 +69,7 @@ def back_to(target: str) -> str:
                 "/transfers",
                 "/counts",
                 "/shortages",
+                "/returns",
             )
         )
         and "//" not in target

@@ -46,6 +46,7 @@ NAV = (
     Link("/counts", "Counts", "k", Permission.VIEW),
     Link("/shortages", "Shortages", "h", Permission.VIEW),
     Link("/expiry", "Expiry", "e", Permission.VIEW),
+    Link("/returns", "Returns", "n", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
 

@@ -188,7 +188,7 @@ def _reconciled(batch: ReturnBatch, memo: list[MemoLine]) -> dict[str, Any]:
             "credited": str(credited),
             "short_paid": str(short),
             "outstanding": str(outstanding(rows)),
-            **{s.value: sum(1 for r in rows if r.state is s) for s in LineState},
+            "lines": {s.value: sum(1 for r in rows if r.state is s) for s in LineState},
         },
     }
 
