@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries.filters import product_filter
@@ -226,6 +226,18 @@ class SqlReturnFacts:
                     places=tuple(places[key]),
                 )
             )
+        return out
+
+    def last_moved(self, lot_ids: set[int]) -> dict[int, datetime]:
+        mv = t.movement
+        out: dict[int, datetime] = {}
+        for part in chunks(sorted(lot_ids)):
+            for lot_id, at in self.conn.execute(
+                select(mv.c.lot_id, func.max(mv.c.occurred_at))
+                .where(mv.c.lot_id.in_(part))
+                .group_by(mv.c.lot_id)
+            ):
+                out[int(lot_id)] = at  # max() keeps the column's type: aware UTC
         return out
 
     def _wac(self, product_ids: set[int], today: date) -> dict[int, tuple[Decimal, str]]:
