@@ -94,6 +94,12 @@ class CountRefused(RxSupplyError):
     controlled-substance count without a distinct witness, posted twice, ...)."""
 
 
+class ReturnRefused(RxSupplyError):
+    """A return step that cannot be taken (a lot not eligible for a batch, a Schedule II line
+    without its DEA Form 222 number, a batch shipped twice, a memo for a batch not shipped).
+    Nothing is written."""
+
+
 class ShortageRefused(RxSupplyError):
     """A shortage step its state does not allow (resolving a shortage already resolved)."""
 

@@ -32,6 +32,7 @@ from rxsupply.adapters.repositories import (
     SqlRecalls,
     SqlRecommendations,
     SqlRefillRuns,
+    SqlReturns,
     SqlSeriesClasses,
     SqlShipping,
     SqlShortages,
@@ -93,6 +94,7 @@ class SqlUnitOfWork:
         self.conservation = SqlConservation(conn)
         self.alternatives = SqlAlternatives(conn)
         self.recalls = SqlRecalls(conn)
+        self.returns = SqlReturns(conn)
         return self
 
     def __exit__(

@@ -13,6 +13,10 @@ A cabinet's **count** that disagrees with the record is a discrepancy too: ``cou
 (fewer units counted than on record) or ``count_over`` (more); for those ``reported`` is the
 larger of the two figures and ``posted`` the smaller, so ``missing`` is the difference, and
 :meth:`Discrepancy.why` says which was counted.
+
+A controlled-substance **waste without a witness** (``unwitnessed_waste``) is one as well:
+the cabinet is the truth for what left, so the waste is posted, and the discrepancy stays
+open until the witness is found or the loss is reported.
 """
 
 from __future__ import annotations
@@ -22,6 +26,10 @@ from datetime import datetime
 from enum import StrEnum
 
 COUNT_SHORT, COUNT_OVER = "count_short", "count_over"
+UNWITNESSED_WASTE = "unwitnessed_waste"
+"""A controlled-substance waste a cabinet reported without a witness (or witnessed by the
+user who wasted it): the units left (``posted`` 0 of them witnessed, ``reported`` wasted),
+and the pharmacy must find the witness or report the loss."""
 
 
 class DiscrepancyStatus(StrEnum):
@@ -71,6 +79,11 @@ class Discrepancy:
             return (
                 f"count of {self.what or 'units'} at {where}: {self.reported} counted, "
                 f"{self.posted} on record, {self.missing} more than recorded"
+            )
+        if self.kind == UNWITNESSED_WASTE:
+            return (
+                f"controlled-substance waste of {self.reported} {self.what or 'units'} at "
+                f"{where} reported by {self.reported_by} without a witness"
             )
         text = (
             f"{self.kind} of {self.reported} {self.what or 'units'} reported at {where}: "

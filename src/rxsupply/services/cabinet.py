@@ -18,7 +18,9 @@ lot, and counted on the line, so a refill both scanned on the run and reported b
 is posted once. A **count** compares the units counted with the pocket's units on record at
 its place in the message (after the transactions before it); a difference is recorded as a
 discrepancy to resolve (the pharmacy counts, then corrects the on-hand with a count
-variance), never posted by itself.
+variance), never posted by itself. A **waste** of a controlled substance without a witness
+(or witnessed by the user who wasted it) is posted and recorded as a discrepancy to resolve
+(:mod:`rxsupply.services.returns.witnessing`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from rxsupply.errors import InvalidValue, NotFound, RxSupplyError
 from rxsupply.services.cabinet_refills import OpenRunLines, count_discrepancy, refill_command
 from rxsupply.services.ledger import Dispense, Move, Posted, post
 from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.returns.witnessing import unwitnessed_waste
 
 PROTOCOL = "hl7v2"
 _KINDS = {
@@ -106,6 +109,8 @@ def record_cabinet_message(
                 return _refused(uow, message, t, result, clock=clock, receiver=receiver)
             assert isinstance(result, Posted)
             results.append(result)
+            unwitnessed = unwitnessed_waste(uow, t, result)
+            found.extend([unwitnessed] if unwitnessed is not None else [])
         batch.clear()
         return None
 

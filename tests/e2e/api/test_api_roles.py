@@ -88,6 +88,15 @@ from .harness import (
     problem,
 )
 from .logistics_values import floor_lot, picked_transfer, requested_transfer, shipped_transfer
+from .return_values import (
+    destruction_body,
+    fresh_listing,
+    memo_body,
+    open_batch,
+    returnable_lot,
+    shipped_batch,
+    with_policy,
+)
 
 PUBLIC: Literal["public"] = "public"
 NEEDS: dict[str, Permission | Literal["public"]] = {
@@ -215,6 +224,27 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/recalls/{recall_id}/close": Permission.QUARANTINE,
     "GET /api/expiry/risk": Permission.VIEW,
     "POST /api/expiry/risk/transfers": Permission.TRANSFER,
+    # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
+    "GET /api/returns/classify": Permission.VIEW,
+    "GET /api/return-policies": Permission.VIEW,
+    "PUT /api/return-policies/{labeler}": Permission.RETURN_TO_VENDOR,
+    "DELETE /api/return-policies/{labeler}": Permission.RETURN_TO_VENDOR,
+    "POST /api/returns/storage": Permission.RETURN_TO_VENDOR,
+    "GET /api/hazardous-drugs": Permission.VIEW,
+    "POST /api/hazardous-drugs": Permission.RETURN_TO_VENDOR,
+    "PATCH /api/hazardous-drugs/{listing_id}": Permission.RETURN_TO_VENDOR,
+    "DELETE /api/hazardous-drugs/{listing_id}": Permission.RETURN_TO_VENDOR,
+    "GET /api/returns/batches": Permission.VIEW,
+    "POST /api/returns/batches": Permission.RETURN_TO_VENDOR,
+    "GET /api/returns/batches/{number}": Permission.VIEW,
+    "GET /api/returns/batches/{number}/manifest": Permission.VIEW,
+    "PUT /api/returns/batches/{number}/form-222": Permission.RETURN_TO_VENDOR,
+    "POST /api/returns/batches/{number}/ship": Permission.RETURN_TO_VENDOR,
+    "POST /api/returns/batches/{number}/memos": Permission.RETURN_TO_VENDOR,
+    "GET /api/returns/batches/{number}/reconciliation": Permission.VIEW,
+    "GET /api/returns/aging": Permission.VIEW,
+    "GET /api/returns/destructions": Permission.VIEW,
+    "POST /api/returns/destructions": Permission.RETURN_TO_VENDOR,
     # drug shortages: conservation and review (JSON)
     "GET /api/shortages/{shortage_id}/reallocation": Permission.VIEW,
     "POST /api/shortages/{shortage_id}/reallocation": Permission.TRANSFER,
@@ -322,6 +352,19 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /recalls/{recall_id}/close": Permission.QUARANTINE,
     "GET /expiry/risk": Permission.VIEW,
     "POST /expiry/risk/transfers": Permission.TRANSFER,
+    # pages: returns
+    "GET /returns": Permission.VIEW,
+    "POST /returns/batches": Permission.RETURN_TO_VENDOR,
+    "GET /returns/batches/{number}": Permission.VIEW,
+    "GET /returns/batches/{number}/manifest.csv": Permission.VIEW,
+    "GET /returns/batches/{number}/manifest.html": Permission.VIEW,
+    "POST /returns/batches/{number}/form-222": Permission.RETURN_TO_VENDOR,
+    "POST /returns/batches/{number}/ship": Permission.RETURN_TO_VENDOR,
+    "POST /returns/batches/{number}/memo": Permission.RETURN_TO_VENDOR,
+    "POST /returns/policies": Permission.RETURN_TO_VENDOR,
+    "GET /returns/waste": Permission.VIEW,
+    "POST /returns/waste": Permission.RETURN_TO_VENDOR,
+    "POST /returns/waste/{listing_id}": Permission.RETURN_TO_VENDOR,
     "POST /shortages/{shortage_id}/reallocation": Permission.TRANSFER,
     "POST /shortages/{shortage_id}/par-reductions": Permission.SET_LEVELS,
     "POST /shortages/{shortage_id}/restrictions": Permission.SET_LEVELS,
@@ -363,6 +406,10 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "counts": lambda hospital: counted_count(hospital.engine),
     "shortages": lambda hospital: current_shortage(hospital.engine),
     "recalls": lambda hospital: open_recall(hospital.engine),
+    "return-policies": lambda hospital: with_policy(hospital.engine),
+    "hazardous-drugs": lambda hospital: fresh_listing(hospital.engine),
+    "waste": lambda hospital: fresh_listing(hospital.engine),
+    "batches": lambda hospital: open_batch(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -531,6 +578,14 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "ndcs": [{"ndc": APAP, "lots": ["NEVER-RECEIVED"]}],
     },
     "/api/recalls/{recall_id}/close": lambda _: {"disposition": "none_on_hand"},
+    "/api/return-policies/{labeler}": lambda _: {"months_before": 6, "months_after": 12},
+    "/api/returns/storage": lambda _: {"product": "98765-402-10", "storage": "room"},
+    "/api/hazardous-drugs": lambda _: {"ingredient": f"walk {uuid.uuid4().hex}", "code": "U998"},
+    "/api/hazardous-drugs/{listing_id}": lambda _: {"note": "walked"},
+    "/api/returns/batches": lambda hospital: {"lots": [returnable_lot(hospital.engine)]},
+    "/api/returns/batches/{number}/form-222": lambda _: {"line": 1, "form_222": "CSOS-123456"},
+    "/api/returns/batches/{number}/memos": memo_body,
+    "/api/returns/destructions": destruction_body,
     "/api/orders/{number}/dea": lambda _: {"line": 1, "number": "261234567"},
     "/api/orders/{number}/lines": lambda _: {
         "product": "98765-3250-01",
@@ -802,6 +857,10 @@ ENDPOINT_VALUES: dict[str, Callable[[Hospital], str]] = {
     "/transfers/{number}/receive": lambda hospital: shipped_transfer(hospital.engine),
     "/api/counts/{number}/approve": lambda hospital: submitted_count(hospital.engine),
     "/api/counts/{number}/post": lambda hospital: submitted_count(hospital.engine),
+    "/api/returns/batches/{number}/form-222": lambda hospital: open_batch(
+        hospital.engine, "98765-0210-1"
+    ),
+    "/api/returns/batches/{number}/memos": lambda hospital: shipped_batch(hospital.engine),
 }
 """A value for one endpoint's parameter where the path's owner would give the wrong kind (an
 order must have been sent before it is received, and received before it is closed)."""

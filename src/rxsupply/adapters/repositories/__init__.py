@@ -5,8 +5,8 @@ One module per aggregate (:mod:`.locations`, :mod:`.products`, :mod:`.items`, :m
 :mod:`.stock_levels`, :mod:`.recommendations`, :mod:`.series_classes`,
 :mod:`.planning_jobs`, :mod:`.discrepancies`, :mod:`.counts` and :mod:`.count_plan`,
 :mod:`.controlled`, :mod:`.shortages`, :mod:`.conservation`, :mod:`.alternatives`,
-:mod:`.recalls`) and the
-bulk SQL they share (:mod:`.bulk_sql`); every name is re-exported here.
+:mod:`.recalls`, :mod:`.returns` and :mod:`.return_batches`) and the bulk SQL they share
+(:mod:`.bulk_sql`); every name is re-exported here.
 """
 
 from rxsupply.adapters.repositories.alternatives import SqlAlternatives
@@ -40,6 +40,7 @@ from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recalls import SqlRecalls
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
 from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
+from rxsupply.adapters.repositories.return_batches import SqlReturns
 from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
 from rxsupply.adapters.repositories.shipping import SqlShipping
 from rxsupply.adapters.repositories.shortages import SqlShortages
@@ -69,6 +70,7 @@ __all__ = [
     "SqlRecalls",
     "SqlRecommendations",
     "SqlRefillRuns",
+    "SqlReturns",
     "SqlSeriesClasses",
     "SqlShipping",
     "SqlShortages",

@@ -29,6 +29,15 @@ from rxsupply.adapters.tables.ledger import (
 from rxsupply.adapters.tables.logistics import transfer, transfer_line
 from rxsupply.adapters.tables.recalls import recall, recall_entry
 from rxsupply.adapters.tables.refills import refill_line, refill_run
+from rxsupply.adapters.tables.returns import (
+    credit_memo_line,
+    destruction,
+    hazardous_listing,
+    product_storage,
+    return_batch,
+    return_line,
+    return_policy,
+)
 from rxsupply.adapters.tables.shipping import (
     ship_notice,
     ship_notice_line,
@@ -79,7 +88,10 @@ __all__ = [
     "catalogue_price",
     "contract",
     "contract_price",
+    "credit_memo_line",
+    "destruction",
     "external_ref",
+    "hazardous_listing",
     "interface_message",
     "item",
     "item_product",
@@ -95,6 +107,7 @@ __all__ = [
     "planning_job",
     "product",
     "product_case",
+    "product_storage",
     "purchase_line",
     "purchase_order",
     "purchase_order_line",
@@ -104,6 +117,9 @@ __all__ = [
     "recommendation",
     "refill_line",
     "refill_run",
+    "return_batch",
+    "return_line",
+    "return_policy",
     "serial_package",
     "series_class",
     "ship_notice",

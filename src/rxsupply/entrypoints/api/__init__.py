@@ -19,6 +19,8 @@ from rxsupply.entrypoints.api import (
     reading,
     recalls,
     refills,
+    return_batches,
+    returns,
     shipping,
     shortage_actions,
     shortage_alternatives,
@@ -52,6 +54,8 @@ ROUTERS = (
     shortages.router,
     shortage_actions.router,
     shortage_alternatives.router,
+    returns.router,
+    return_batches.router,
 )
 
 __all__ = ["ROUTERS"]

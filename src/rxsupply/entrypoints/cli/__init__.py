@@ -28,6 +28,7 @@ from rxsupply.entrypoints.cli import shortage_alternatives
 from rxsupply.entrypoints.cli import expiry, expiry_sweep
 from rxsupply.entrypoints.cli import recalls
 from rxsupply.entrypoints.cli import expiry_risk
+from rxsupply.entrypoints.cli import returns, return_batches
 
 # isort: on
 
@@ -61,6 +62,8 @@ COMMAND_GROUPS = (
     expiry_sweep,
     recalls,
     expiry_risk,
+    returns,
+    return_batches,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -45,6 +45,8 @@ from rxsupply.entrypoints.web import (
     recalls,
     receiving,
     refills,
+    return_actions,
+    returns,
     shortage_actions,
     shortages,
     signin,
@@ -89,6 +91,8 @@ def install(app: FastAPI) -> None:
         expiry_risk.router,
         expiry.router,
         recalls.router,
+        returns.router,
+        return_actions.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

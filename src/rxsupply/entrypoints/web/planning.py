@@ -57,7 +57,7 @@ CHART_SERIES = 1_000_000
 def back_to(target: str) -> str:
     """Where a form returns: one of the planning pages (with its filters), the cabinet
     interface's, an order's, a refill run's, a transfer's, a count's, a shortage's, an expiry
-    page or a recall's, never elsewhere."""
+    page, a recall's or the returns pages, never elsewhere."""
     ok = (
         target.startswith(
             (
@@ -71,6 +71,7 @@ def back_to(target: str) -> str:
                 "/shortages",
                 "/expiry",
                 "/recalls",
+                "/returns",
             )
         )
         and "//" not in target

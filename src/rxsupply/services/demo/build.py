@@ -29,6 +29,7 @@ from rxsupply.services.demo.days import REVIEW_HOUR, WHOLESALER, Days, Hospital,
 from rxsupply.services.demo.demand import HOUR_WEIGHTS, Draws, backorders, pocket_demand
 from rxsupply.services.demo.expiry import short_dated_receipts
 from rxsupply.services.demo.recalls import seed_recall
+from rxsupply.services.demo.returns import seed_returns
 from rxsupply.services.demo.tree import LEAD_DAYS, DemoPocket, facility_code, locations
 from rxsupply.services.ledger import Bulk
 from rxsupply.services.ports import DemoItem, UnitOfWork
@@ -138,6 +139,7 @@ def build_demo(
     _backorder_notices(uow, catalogue, seed=seed, clock=clock, user=user)
     short_dated_receipts(uow, catalogue, seed=seed, clock=clock, user=user)
     seed_recall(uow, clock=clock, user=user)
+    seed_returns(uow, clock=clock, user=user)
     return DemoSummary(
         facilities=facilities,
         items=len(items),

@@ -35,6 +35,7 @@ from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.recalls import RecallRepository
 from rxsupply.services.ports.refills import RefillRunRepository
+from rxsupply.services.ports.returns import ReturnRepository
 from rxsupply.services.ports.shipping import ShippingRepository
 from rxsupply.services.ports.shortages import ShortageRepository
 
@@ -337,6 +338,8 @@ class UnitOfWork(Protocol):
     def alternatives(self) -> AlternativeRepository: ...
     @property
     def recalls(self) -> RecallRepository: ...
+    @property
+    def returns(self) -> ReturnRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 

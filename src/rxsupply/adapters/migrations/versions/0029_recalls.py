@@ -1,7 +1,7 @@
 """recalls
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-10 00:00:00
 
 Product recalls (issue 13, item 6): a recall (``recall``: the firm's or the FDA's number, the
@@ -18,7 +18,7 @@ from alembic import op
 import rxsupply.adapters.tables
 
 revision = "0029"
-down_revision = "0027"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 

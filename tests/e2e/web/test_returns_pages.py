@@ -1,0 +1,119 @@
+"""The returns pages over HTTP on an example hospital of their own (they ship stock): a manager
+sets Example Labs' policy, builds a batch of the lot ticked on the workbench, ships it, enters
+the credit memo and reads the reconciliation; the manifests as CSV and a printable page; the
+RCRA list edited; a technician reads the workbench without its forms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from rxsupply.entrypoints.app import create_app
+
+from .harness import alert, build_hospital, client_for, csrf_of
+
+
+@pytest.fixture(scope="module")
+def returns_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    engine: Engine = build_hospital(tmp_path_factory.mktemp("returns-pages") / "rx.db")
+    yield create_app(engine)
+    engine.dispose()
+
+
+def test_a_manager_builds_ships_and_reconciles_a_batch_from_the_workbench(
+    returns_app: FastAPI,
+) -> None:
+    with client_for(returns_app, "manager") as manager:
+        csrf = csrf_of(manager, "/returns/waste")
+        manager.post(
+            "/returns/policies",
+            data={
+                "csrf_token": csrf,
+                "labeler": "Example Labs",
+                "months_before": "6",
+                "months_after": "12",
+                "credit_share": "90%",
+            },
+        )
+        bench = manager.get("/returns", params={"returnability": "now"})
+        made = manager.post(
+            "/returns/batches",
+            data={"csrf_token": csrf, "lot": "98765-401-02:ON2411A", "distributor": "Demo RD"},
+        )
+        batch_url = made.headers["location"]
+        number = batch_url.rsplit("/", 1)[1]
+        shipped = manager.post(
+            f"{batch_url}/ship", data={"csrf_token": csrf}, follow_redirects=True
+        )
+        csv_text = manager.get(f"{batch_url}/manifest.csv", params={"stream": "creditable"}).text
+        printable = manager.get(f"{batch_url}/manifest.html").text
+        memo = manager.post(
+            f"{batch_url}/memo",
+            data={
+                "csrf_token": csrf,
+                "memo_number": "CM-1",
+                "memo_date": "2026-11-20",
+                "ndc_1": "98765-401-02",
+                "lot_1": "ON2411A",
+                "quantity_1": "275",
+                "credit_1": "150.00",
+            },
+            follow_redirects=True,
+        )
+        after = manager.get("/returns")
+
+    assert 'data-lot="ON2411A" data-returnability="now"' in bench.text
+    assert 'data-lot="ON2502B"' not in bench.text  # returnable later: filtered out
+    assert re.fullmatch(r"RB20\d{6}-\d{4}", number)
+    assert "Shipped " + number in shipped.text
+    assert csv_text.splitlines()[1].split(",")[6] == "ON2411A"
+    assert (
+        "Potentially creditable" in printable and "Nothing on this manifest is sewered" in printable
+    )
+    assert 'data-lot="ON2411A" data-state="short_paid"' in memo.text
+    assert "outstanding $35.63" in memo.text  # 11 packages x 18.75 x 90% = 185.63 expected
+    assert number in after.text and 'id="aging"' in after.text
+
+
+def test_a_lot_not_eligible_is_refused_with_why(returns_app: FastAPI) -> None:
+    with client_for(returns_app, "manager") as manager:
+        csrf = csrf_of(manager, "/returns")
+        refused = manager.post(
+            "/returns/batches",
+            data={"csrf_token": csrf, "lot": "98765-3250-01:AP2406"},
+            follow_redirects=True,
+        )
+
+    assert "Not done" in alert(refused.text)
+
+
+def test_the_rcra_list_is_edited_on_its_page_and_a_technician_only_reads(
+    returns_app: FastAPI,
+) -> None:
+    with client_for(returns_app, "admin") as admin:
+        csrf = csrf_of(admin, "/returns/waste")
+        added = admin.post(
+            "/returns/waste",
+            data={"csrf_token": csrf, "ingredient": "physostigmine", "code": "P204"},
+            follow_redirects=True,
+        )
+        row = re.findall(r'<tr data-code="P204">.*?action="/returns/waste/(\d+)"', added.text, re.S)
+        removed = admin.post(
+            f"/returns/waste/{row[0]}",
+            data={"csrf_token": csrf, "remove": "1"},
+            follow_redirects=True,
+        )
+    with client_for(returns_app, "tech") as tech:
+        bench = tech.get("/returns")
+        waste = tech.get("/returns/waste")
+
+    assert len(row) == 1
+    assert "Added P204 physostigmine" in added.text
+    assert "Removed P204 physostigmine" in removed.text and 'data-code="P204"' not in removed.text
+    assert bench.status_code == 200 and 'id="build-batch"' in bench.text
+    assert 'id="create-batch"' not in bench.text and 'id="add-listing"' not in waste.text
+    assert 'data-code="P001"' in waste.text

@@ -1,0 +1,258 @@
+"""Returns on each database, on the example hospital (all its products are Example Labs'; the
+tests' today is 2026-11-20): a policy classifies every lot on hand; a batch takes the lots
+returnable now, refuses to ship a Schedule II line without its DEA Form 222 number, then ships
+through the ledger once; a credit memo reconciles line by line and what is short ages."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, func, select
+from tests.conftest import CLOCK, TESTER
+
+from rxsupply.adapters import tables
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
+from rxsupply.domain.destruction import Destruction
+from rxsupply.domain.limits import Approval
+from rxsupply.domain.return_policy import PartialRule
+from rxsupply.domain.users import Role
+from rxsupply.errors import InvalidValue, NotFound, ReturnRefused
+from rxsupply.services import returns
+from rxsupply.services.returns import MemoEntry
+
+LABS = "Example Labs"
+
+
+def with_policy(engine: Engine, **kw: object) -> None:
+    args: dict[str, object] = {
+        "labeler": LABS,
+        "months_before": 6,
+        "months_after": 12,
+        "partial": PartialRule.FULL_ONLY,
+        "credit_share": "90%",
+    }
+    with SqlUnitOfWork(engine) as uow:
+        returns.set_return_policy(uow, **(args | kw), user=TESTER, clock=CLOCK)  # type: ignore[arg-type]
+
+
+def classified(engine: Engine) -> dict[str, dict[str, object]]:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        rows = returns.classify_lots(uow, today=CLOCK.today())
+    return {str(r.lot.lot): r.as_dict() for r in rows}
+
+
+def test_a_policy_classifies_every_lot_on_hand_with_its_credit_and_stream(
+    hospital: Engine,
+) -> None:
+    with_policy(hospital)
+
+    lots = classified(hospital)
+
+    assert {k: v["returnability"] for k, v in lots.items()} == {
+        "ON2411A": "now",  # expires 2027-03-31: returnable from 2026-09-30
+        "MS2409": "now",
+        "ON2502B": "later",
+        "AP2406": "later",
+    }
+    assert lots["ON2502B"]["returnable_from"] == "2027-03-30"
+    # 280 units in packages of 25: 11 full packages at 18.75 (package cost), 90%
+    assert lots["ON2411A"]["expected_credit"] == 185.63
+    assert lots["ON2411A"]["quantity"] == 280
+    assert lots["ON2411A"]["price_basis"] == "package cost"
+    assert lots["MS2409"]["stream"] == "controlled"
+    assert lots["ON2411A"]["stream"] == "creditable"
+
+
+def test_without_a_policy_every_lot_is_never_returnable_and_earns_nothing(
+    hospital: Engine,
+) -> None:
+    lots = classified(hospital)
+
+    assert {v["returnability"] for v in lots.values()} == {"never"}
+    assert {v["expected_credit"] for v in lots.values()} == {0.0}
+    assert lots["AP2406"]["stream"] == "non_hazardous"
+
+
+def test_a_refrigerated_product_under_a_policy_that_excludes_it_is_never_returnable(
+    hospital: Engine,
+) -> None:
+    with_policy(hospital, excluded="refrigerated")
+    with SqlUnitOfWork(hospital) as uow:
+        returns.set_product_storage(
+            uow, product="98765-401-02", storage="refrigerated", user=TESTER, clock=CLOCK
+        )
+
+    lots = classified(hospital)
+
+    assert lots["ON2411A"]["returnability"] == "never"
+    assert lots["ON2411A"]["reason"] == "Example Labs takes no refrigerated products back"
+
+
+def test_a_policy_for_a_labeler_not_on_file_is_refused(hospital: Engine) -> None:
+    with pytest.raises(NotFound, match="Exmaple Labs"):
+        with_policy(hospital, labeler="Exmaple Labs")
+
+
+def test_a_batch_ships_once_through_the_ledger_after_its_form_222(hospital: Engine) -> None:
+    with_policy(hospital)
+    with SqlUnitOfWork(hospital) as uow:
+        batch = returns.create_return_batch(
+            uow, distributor="Demo Returns", user=TESTER, clock=CLOCK
+        )
+    assert [(x.lot, x.quantity, x.stream.value) for x in batch.lines] == [
+        ("MS2409", 75, "controlled"),
+        ("ON2411A", 280, "creditable"),
+    ]
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="Form 222"):
+        returns.ship_return_batch(uow, batch=batch.number, user=TESTER, clock=CLOCK)
+    with SqlUnitOfWork(hospital) as uow:
+        returns.set_form_222(
+            uow, batch=batch.number, line=1, form_222="CSOS-123456", user=TESTER, clock=CLOCK
+        )
+        shipped = returns.ship_return_batch(uow, batch=batch.number, user=TESTER, clock=CLOCK)
+    with SqlUnitOfWork(hospital) as uow:
+        again = returns.ship_return_batch(uow, batch=batch.number, user=TESTER, clock=CLOCK)
+
+    assert shipped.status == "shipped" and again.shipped_at == shipped.shipped_at
+    with hospital.connect() as conn:
+        moved = conn.execute(
+            select(func.count(), func.sum(tables.movement.c.quantity)).where(
+                tables.movement.c.kind == "return_to_vendor",
+                tables.movement.c.reference == batch.number,
+            )
+        ).one()
+    assert tuple(moved) == (4, 355)  # two locations each: the storeroom and a pocket
+    assert {"MS2409", "ON2411A"}.isdisjoint(classified(hospital))
+
+
+def test_a_lot_returnable_later_is_refused_on_a_batch_with_why(hospital: Engine) -> None:
+    with_policy(hospital)
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="2027-03-30"):
+        returns.create_return_batch(
+            uow, lots=[("98765-402-10", "ON2502B")], user=TESTER, clock=CLOCK
+        )
+
+
+def test_a_credit_memo_reconciles_line_by_line_and_the_shortfall_ages(hospital: Engine) -> None:
+    with_policy(hospital)
+    with SqlUnitOfWork(hospital) as uow:
+        batch = returns.create_return_batch(
+            uow,
+            lots=[("98765-401-02", "ON2411A"), ("98765-0210-1", "MS2409")],
+            user=TESTER,
+            clock=CLOCK,
+        )
+        returns.set_form_222(
+            uow, batch=batch.number, line=2, form_222="123456789", user=TESTER, clock=CLOCK
+        )
+        returns.ship_return_batch(uow, batch=batch.number, user=TESTER, clock=CLOCK)
+    later = FixedClock(CLOCK.now() + timedelta(days=40), CLOCK.zone)
+    memo = [
+        MemoEntry("98765-0401-02", "ON2411A", 275, Decimal("185.63")),
+        MemoEntry("98765-0210-1", "MS2409", 60, Decimal("150.00")),
+        MemoEntry("98765-0999-01", "ZZ1", 10, Decimal("12.00")),
+    ]
+
+    with SqlUnitOfWork(hospital) as uow:
+        done = returns.enter_credit_memo(
+            uow,
+            batch=batch.number,
+            memo_number="CM-77",
+            memo_date=date(2026, 12, 20),
+            lines=memo,
+            user=TESTER,
+            clock=later,
+        )
+    with SqlUnitOfWork(hospital) as uow:
+        twice = returns.enter_credit_memo(
+            uow,
+            batch=batch.number,
+            memo_number="CM-77",
+            memo_date=date(2026, 12, 20),
+            lines=memo,
+            user=TESTER,
+            clock=later,
+        )
+        aging = returns.credit_aging(uow, clock=later)
+
+    states = {line["lot"]: (line["state"], line["difference"]) for line in done["lines"]}
+    assert states == {
+        "ON2411A": ("matched", "0.00"),
+        "MS2409": ("short_paid", "-46.56"),  # 7 packages x 31.20 x 90% = 196.56 expected
+        "ZZ1": ("not_shipped", "12.00"),
+    }
+    assert (done["totals"]["outstanding"], done["totals"]["short_paid"]) == ("46.56", "46.56")
+    assert done["totals"]["lines"] == {
+        "matched": 1,
+        "short_paid": 1,
+        "not_credited": 0,
+        "not_shipped": 1,
+    }
+    assert twice["totals"] == done["totals"]
+    assert [(b["bucket"], b["outstanding"]) for b in aging["batches"]] == [("31-60", "46.56")]
+
+
+def test_a_memo_for_a_batch_not_shipped_is_refused(hospital: Engine) -> None:
+    with_policy(hospital)
+    with SqlUnitOfWork(hospital) as uow:
+        batch = returns.create_return_batch(uow, user=TESTER, clock=CLOCK)
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="not shipped"):
+        returns.enter_credit_memo(
+            uow,
+            batch=batch.number,
+            memo_number="CM-1",
+            memo_date=date(2026, 11, 20),
+            lines=[MemoEntry("98765-401-02", "ON2411A", 1, Decimal(1))],
+            user=TESTER,
+            clock=CLOCK,
+        )
+
+
+WITNESSES = [Approval("wanda", Role.MANAGER), Approval("carl", Role.COMPLIANCE)]
+
+
+def destroy(engine: Engine, witnesses: list[Approval]) -> Destruction:
+    with SqlUnitOfWork(engine) as uow:
+        return returns.destroy_controlled(
+            uow,
+            product="98765-0210-1",
+            lot="MS2409",
+            location="ICU-ADC1-P02",
+            quantity=5,
+            method="incinerated by the reverse distributor's agent",
+            witnesses=witnesses,
+            user=TESTER,
+            clock=CLOCK,
+        )
+
+
+def test_a_destruction_with_one_witness_is_refused_and_writes_nothing(hospital: Engine) -> None:
+    with pytest.raises(InvalidValue, match="two witnesses"):
+        destroy(hospital, WITNESSES[:1])
+
+    with hospital.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(tables.destruction)).scalar() == 0
+        wasted = select(func.count()).where(tables.movement.c.kind == "waste")
+        assert conn.execute(wasted).scalar() == 0
+
+
+def test_a_destruction_with_two_witnesses_records_its_form_41_and_wastes_the_units(
+    hospital: Engine,
+) -> None:
+    done = destroy(hospital, WITNESSES)
+
+    with hospital.connect() as conn:
+        note = conn.execute(
+            select(tables.movement.c.note).where(tables.movement.c.kind == "waste")
+        ).scalar_one()
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        listed = uow.returns.destructions()
+    assert done.number.startswith("F41-20261120-")
+    assert f"DEA Form 41 {done.number}, witnessed by wanda and carl" in note
+    assert [(d.quantity, d.witnesses) for d in listed] == [(5, ("wanda", "carl"))]
