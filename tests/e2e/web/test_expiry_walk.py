@@ -148,4 +148,4 @@ def test_a_morning_of_expiry_transfers_returns_and_a_recall_on_the_demo(
 def _ndc_of(page: Page, lot: str) -> str:
     """The NDC of a demo lot, as the expiry report shows it."""
     row = page.context.request.get("/api/expiry?within_days=0").json()
-    return next(r["ndc"] for r in row["lots"] if r["lot"] == lot)
+    return str(next(r["ndc"] for r in row["lots"] if r["lot"] == lot))
