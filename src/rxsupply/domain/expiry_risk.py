@@ -16,7 +16,10 @@ the same item and facility that will use them before the lot expires, under thes
    stock (else the move would make its own later lots expire instead), and a pocket's room:
    the lower of its capacity and its max level, less every unit it holds.
 3. A storeroom sends only to other facilities: its own facility's cabinets and satellites draw
-   from it already (its use is their refills). A location with no use takes nothing.
+   from it already (its use is their refills). For the same reason a pocket or a satellite
+   never sends to its own facility's storerooms (their use is its own refills, counted
+   twice), only to its facility's other pockets and satellites. A location with no use takes
+   nothing.
 4. The lots losing the most value are placed first; each goes to the location with the most
    spare use first, then the next; a move saving less than :data:`MIN_SAVING` is not worth the
    walk and is not proposed.
@@ -117,11 +120,16 @@ class RiskTransfer:
         }
 
 
+def _place(kind: str) -> str:
+    """How the reason names the receiving location by its kind."""
+    return {"pocket": "the pocket", "satellite": "the satellite"}.get(kind, "the location")
+
+
 def _why(to: Taker, lot: LotRisk, spare: int, today: date) -> str:
     days = (lot.expiry - today).days + 1
     use = to.daily_use * days
     own = sum(u for e, u in to.own if e <= lot.expiry)
-    room = "" if to.room is None else f"; the pocket has room for {to.room}"
+    room = "" if to.room is None else f"; {_place(to.kind)} has room for {to.room}"
     return (
         f"{to.location} uses {to.daily_use:.2f} a day ({to.demand_source}): "
         f"{use:.0f} in the {days} days to {lot.expiry.isoformat()}, "
@@ -156,7 +164,10 @@ def plan_transfers(
             for t in by_item.get(lot.item, [])
             if t.location != lot.location
             and (lot.location_kind != "storeroom" or t.facility != lot.facility)
-            and (lot.location_kind == "storeroom" or t.facility == lot.facility)
+            and (
+                lot.location_kind == "storeroom"
+                or (t.facility == lot.facility and t.kind != "storeroom")
+            )
         ]
         ranked = sorted(
             ((t.spare_before(lot.expiry, today=today, last=last), t) for t in options),
@@ -264,11 +275,11 @@ def par_reductions(pockets: list[PocketUse], *, today: date) -> list[ParReductio
 
 def value_by_week(lots: list[LotRisk], *, today: date, weeks: int) -> list[dict[str, object]]:
     """The value projected to expire in each week from today (a lot's units are lost the day
-    after its expiry date), and the running total."""
+    after its expiry date: they count in the week of that day), and the running total."""
     per = [Decimal(0)] * weeks
     units = [0] * weeks
     for r in lots:
-        week = (r.expiry - today).days // 7
+        week = ((r.expiry - today).days + 1) // 7  # lost the day after the expiry date
         if 0 <= week < weeks:
             per[week] += r.expired_value
             units[week] += r.expired_units

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -47,10 +48,11 @@ def taker(
     room: int | None = 100,
     own: list[tuple[date, int]] | None = None,
     facility: str = "MAIN",
+    kind: str = "pocket",
 ) -> Taker:
     return Taker(
         location=location,
-        kind="pocket",
+        kind=kind,
         facility=facility,
         item="ONDA",
         daily_use=daily,
@@ -110,6 +112,18 @@ def test_a_storeroom_sends_only_to_other_facilities_whose_cabinets_it_does_not_f
     assert [m.to_location for m in moves] == ["F2-P1"]
 
 
+def test_a_pocket_never_sends_to_its_own_facilitys_storeroom_whose_use_is_its_refills() -> None:
+    # the storeroom's use is the refills of these same pockets: sending there counts it twice
+    own_store = taker("STORE", kind="storeroom", room=None, daily=5.0)
+    satellite = taker("SAT", kind="satellite", room=10)
+
+    moves = plan_transfers([at_risk()], [own_store, satellite], today=TODAY, last=LAST)
+
+    assert [(m.to_location, m.units) for m in moves] == [("SAT", 10)]
+    assert "the satellite has room for 10" in moves[0].why
+    assert "pocket" not in moves[0].why.split(";")[1]
+
+
 def pocket(daily: float, *, low: int = 3, high: int = 20) -> PocketUse:
     return PocketUse(
         location="P1",
@@ -144,3 +158,14 @@ def test_value_at_risk_by_week_counts_each_lot_in_its_expiry_week_and_adds_up() 
 
     assert [w["value"] for w in weeks] == ["0.00", "0.00", "0.00", "0.00", "70.00", "0.00"]
     assert weeks[5]["cumulative_value"] == "70.00"
+
+
+def test_a_lot_counts_in_the_week_of_the_day_after_its_expiry_when_its_units_are_lost() -> None:
+    # expiring on day 6 (26 November), its units are lost on day 7: the second week
+    # expiring today, they are lost tomorrow: the first week
+    day_6 = replace(at_risk(units=10), expiry=date(2026, 11, 26))
+    today = replace(at_risk(units=1), expiry=TODAY)
+
+    weeks = value_by_week([day_6, today], today=TODAY, weeks=3)
+
+    assert [w["units"] for w in weeks] == [1, 10, 0]
