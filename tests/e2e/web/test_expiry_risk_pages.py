@@ -15,7 +15,7 @@ from tests.e2e.expiry_risk_state import forecast
 
 from rxsupply.entrypoints.app import create_app
 
-from .harness import build_hospital, client_for, form_of, on_hand
+from .harness import build_hospital, client_for, csrf_of, form_of, on_hand
 
 TRAY = "98765-401-02"
 
@@ -68,3 +68,23 @@ def test_a_technician_moves_the_recommended_units_once(
     assert "Already moved" in again
     assert on_hand(risk_engine, location="ED-ADC1-P01", ndc=TRAY, lot="ON2411A") == 15
     assert on_hand(risk_engine, location="ICU-ADC1-P01", ndc=TRAY, lot="ON2411A") == 15
+
+
+def test_units_that_are_not_ascii_digits_are_refused_by_name_not_a_server_error(
+    risk_app: FastAPI, risk_engine: Engine
+) -> None:
+    tech = client_for(risk_app, "tech")
+    data = {
+        "csrf_token": csrf_of(tech, "/expiry/risk"),
+        "token": "units-not-ascii",
+        "product": TRAY,
+        "lot": "ON2411A",
+        "from_location": "ICU-ADC1-P01",
+        "to_location": "ED-ADC1-P01",
+        "units": "²",  # a digit to str.isdigit, not to int()
+    }
+
+    answer = tech.post("/expiry/risk/transfers", data=data, follow_redirects=True)
+
+    assert answer.status_code == 200, answer.text
+    assert "Not moved: units" in answer.text and "enter a whole number" in answer.text

@@ -46,7 +46,7 @@ Failure = (InvalidValue, NotFound, LedgerError, PermissionDenied)
 def whole_number(text: str, field: str, *, signed: bool = False) -> int:
     raw = text.strip().replace(",", "")
     body = raw[1:] if signed and raw[:1] in "+-" else raw
-    if not body.isdigit() or len(body) > 12:
+    if re.fullmatch(r"[0-9]{1,12}", body) is None:  # not str.isdigit: "²" is a digit to it
         raise InvalidValue(field, "enter a whole number", text[:40])
     value = int(raw)
     if not signed and value <= 0:
