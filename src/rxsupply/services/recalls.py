@@ -38,7 +38,7 @@ from rxsupply.errors import InvalidValue, RecallRefused, RxSupplyError
 from rxsupply.services import ledger
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.recall_units import get_recall, recall_lots, units_of
+from rxsupply.services.recall_units import RecallLots, get_recall, recall_lots, units_of
 from rxsupply.services.references import find_product
 from rxsupply.services.users import acting_user
 
@@ -206,8 +206,7 @@ def close_recall(
     clock: Clock,
 ) -> Recall:
     """Close an open recall with its disposition; commits. Released: its recalled lots are
-    released (and the lots repackaged from them that they blocked) by a user allowed to
-    release stock."""
+    released (see :func:`_release`) by a user allowed to release stock."""
     require_user(user)
     recall = get_recall(uow, recall_id, lock=True)
     if disposition is Disposition.RELEASED and recall.status is RecallStatus.OPEN:
@@ -216,22 +215,11 @@ def close_recall(
     on_hand = OnHand(units=units.units, unblocked=units.unblocked)
     before = recall.as_dict()
     close(recall, disposition=disposition, note=note, on_hand=on_hand, at=clock.now(), by=user)
-    released: list[dict[str, object]] = []
+    released: dict[str, list[str]] = {}
     if disposition is Disposition.RELEASED:
-        commands: list[ledger.Command] = [
-            ledger.SetStatus(
-                user=user,
-                product=lot.ndc,
-                lot=lot.lot_number,
-                status=StockStatus.AVAILABLE,
-                reason=f"recall {recall.number} withdrawn: {recall.disposition_note}"[:500],
-            )
-            for lot in units.lots.named
-            if lot.status is StockStatus.RECALLED
-        ]
-        released = _post(uow, commands, clock=clock)
+        released = _release(uow, recall, units.lots, user=user, clock=clock)
     uow.recalls.save_state(recall)
-    after = recall.as_dict() | {"released": [f"{c['ndc']} lot {c['lot']}" for c in released]}
+    after = recall.as_dict() | released
     record(
         uow,
         user=user,
@@ -244,3 +232,78 @@ def close_recall(
     )
     uow.commit()
     return recall
+
+
+def _still_recalled(uow: UnitOfWork, recall: Recall) -> dict[int, Recall]:
+    """The lots another open recall covers (named, or repackaged from a lot it names): lot
+    id -> that recall."""
+    out: dict[int, Recall] = {}
+    for other in uow.recalls.listed(status=RecallStatus.OPEN, limit=10_000):
+        if other.id != recall.id:
+            out.update(dict.fromkeys(recall_lots(uow, other).every, other))
+    return out
+
+
+def _release(
+    uow: UnitOfWork, recall: Recall, lots: RecallLots, *, user: str, clock: Clock
+) -> dict[str, list[str]]:
+    """Lift a withdrawn recall's block (no commit): each recalled lot it names goes back to
+    what it was before it was recalled (available, or the quarantine or suspect status it had
+    then, with its reason), and the lots repackaged from it follow; a lot another open recall
+    covers stays recalled, and so does each lot repackaged from a released one that another
+    open recall covers. What was done, lot by lot, for the audit entry."""
+    withdrawn = f"recall {recall.number} withdrawn: {recall.disposition_note}"
+    limit = LedgerLimits().note_length
+    still = _still_recalled(uow, recall)
+    recalled = [lot for lot in lots.named if lot.status is StockStatus.RECALLED]
+    kept = [lot for lot in recalled if lot.id in still]
+    freed = [lot for lot in recalled if lot.id not in still]
+    before = uow.recalls.before_recalled(lot.id for lot in freed)
+    release: list[ledger.Command] = [
+        ledger.SetStatus(
+            user=user,
+            product=lot.ndc,
+            lot=lot.lot_number,
+            status=StockStatus.AVAILABLE,
+            reason=withdrawn[:limit],
+        )
+        for lot in freed
+    ]
+    restore: list[ledger.Command] = [
+        ledger.SetStatus(
+            user=user,
+            product=lot.ndc,
+            lot=lot.lot_number,
+            status=before[lot.id].status,
+            reason=f"{before[lot.id].reason} (again: {withdrawn})"[:limit],
+        )
+        for lot in freed
+        if lot.id in before
+    ]
+    released = _post(uow, release, clock=clock)
+    restored = _post(uow, restore, clock=clock)
+    derived = [d.id for lot in freed for d in lots.derived_of.get(lot.id, []) if d.id in still]
+    reblock: list[ledger.Command] = [
+        ledger.SetStatus(
+            user=user,
+            product=d.ndc,
+            lot=d.lot_number,
+            status=StockStatus.RECALLED,
+            reason=_why(still[d.id]),
+        )
+        for d in uow.recalls.lots(derived)
+        if d.status is not StockStatus.RECALLED
+    ]
+    reblocked = _post(uow, reblock, clock=clock)
+
+    def named(changes: list[dict[str, object]]) -> list[str]:
+        return [f"{c['ndc']} lot {c['lot']}: {c['from']} > {c['to']}" for c in changes]
+
+    return {
+        "released": named(released),
+        "restored": named(restored),
+        "still_recalled": [
+            f"{lot.ndc} lot {lot.lot_number}: recall {still[lot.id].number}" for lot in kept
+        ]
+        + named(reblocked),
+    }

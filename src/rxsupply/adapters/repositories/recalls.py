@@ -20,7 +20,7 @@ from rxsupply.domain.recall import (
     RecallEntry,
     RecallStatus,
 )
-from rxsupply.domain.status import StockStatus
+from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.services.ports.recalls import DispenseLine, RecalledLot, UnitLine
 
 _R, _E = t.recall, t.recall_entry
@@ -179,6 +179,26 @@ class SqlRecalls:
         for part in chunks(sorted(set(lot_ids))):
             stmt = self._lot_query().where(t.lot.c.id.in_(part))
             out += [_lot(r) for r in self.conn.execute(stmt)]
+        return out
+
+    def before_recalled(self, lot_ids: Iterable[int]) -> dict[int, StatusNote]:
+        """The block each lot had before its current run of *recalled* status changes, for
+        the lots that had one (quarantined or suspect); the others were available."""
+        sc = t.status_change
+        out: dict[int, StatusNote] = {}
+        for part in chunks(sorted(set(lot_ids))):
+            rows = self.conn.execute(
+                select(sc.c.lot_id, sc.c.status, sc.c.reason, sc.c.user_name, sc.c.at)
+                .where(sc.c.lot_id.in_(part), sc.c.package_id.is_(None))
+                .order_by(sc.c.lot_id, sc.c.at.desc(), sc.c.id.desc())
+            )
+            seen: set[int] = set()
+            for lot_id, status, reason, by, at in rows:  # the latest first, lot by lot
+                if lot_id in seen or status == StockStatus.RECALLED.value:
+                    continue
+                seen.add(lot_id)
+                if status != StockStatus.AVAILABLE.value:
+                    out[lot_id] = StatusNote(StockStatus(status), reason, by, at)
         return out
 
     def units(self, lot_ids: Iterable[int]) -> list[UnitLine]:

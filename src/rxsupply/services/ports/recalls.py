@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from rxsupply.domain.recall import Recall, RecallStatus
-from rxsupply.domain.status import StockStatus
+from rxsupply.domain.status import StatusNote, StockStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,11 @@ class RecallRepository(Protocol):
         ...
 
     def lots(self, lot_ids: Iterable[int]) -> list[RecalledLot]: ...
+    def before_recalled(self, lot_ids: Iterable[int]) -> dict[int, StatusNote]:
+        """The block (quarantined or suspect) each lot had before it was last recalled, for
+        those that had one; the others were available then."""
+        ...
+
     def units(self, lot_ids: Iterable[int]) -> list[UnitLine]:
         """Where the units of these lots are on hand, location by location."""
         ...
