@@ -46,7 +46,12 @@ def test_a_recall_from_entry_to_close_on_the_command_line(rx: Rx) -> None:
     assert quarantined.json()["units"] == 2366
     assert (again.json()["changed"], again.json()["already_recalled"]) == ([], 1)
     assert dispensed.json()["follow_up"] is True
-    assert dispensed.json()["totals"] == {"dispensed": 4, "returned": 0, "net": 4}
+    assert dispensed.json()["totals"] == {
+        "dispensed": 4,
+        "returned": 0,
+        "dispenses": 2,
+        "returns": 0,
+    }
     assert {(r["location"], r["quantity"]) for r in dispensed.json()["lines"]} == {
         ("ICU-ADC1-P03", 2),
         ("ED-ADC1-P02", 2),
@@ -81,3 +86,39 @@ def test_the_tables_say_where_the_units_are_and_a_bad_class_is_refused(rx: Rx) -
     assert bad.code == 1 and "class 'IV': I, II or III" in bad.message
     assert not_ndc.code == 1 and "ndcs: line 1: ndc 'A1'" in not_ndc.message
     assert [r["number"] for r in rx("recall", "list", "--json").json()] == ["R-1"]
+
+
+def test_the_dispensed_table_shows_the_latest_lines_and_the_json_all_of_them(rx: Rx) -> None:
+    hospital(rx)
+    added = rx(
+        "recall", "add", "--number", "R-9", "--class", "II", "--reason", "subpotent",
+        "--ndc", "98765-3250-01 AP2406", "--json",
+    )  # fmt: skip
+    recall_id = str(added.json()["id"])
+
+    table = rx("recall", "dispensed", recall_id, "--limit", "1")
+    every = rx("recall", "dispensed", recall_id, "--json")
+    latest = rx("recall", "dispensed", recall_id, "--json", "--limit", "1")
+    refused = rx("recall", "dispensed", recall_id, "--limit", "0")
+
+    assert table.code == 0, table.err
+    assert "The latest 1 of 2" in table.out
+    assert (every.json()["shown"], every.json()["line_count"]) == (2, 2)
+    (line,) = latest.json()["lines"]
+    assert line["occurred_at"] == max(r["occurred_at"] for r in every.json()["lines"])
+    assert refused.code != 0
+
+
+def test_a_lot_named_in_another_case_is_found_and_one_not_on_record_is_said(rx: Rx) -> None:
+    hospital(rx)
+
+    added = rx(
+        "recall", "add", "--number", "R-8", "--class", "II", "--reason", "subpotent",
+        "--ndc", "98765-3250-01 ap2406 AP24O7", "--json",
+    )  # fmt: skip
+    units = rx("recall", "units", str(added.json()["id"]), "--json")
+
+    assert added.json()["warnings"] == [
+        "98765-3250-1 lot AP24O7 is not on record here; close to AP2406"
+    ]
+    assert units.json()["units"] == 2366

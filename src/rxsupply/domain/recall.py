@@ -21,8 +21,9 @@ closing note to say why.
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -37,6 +38,8 @@ NOTE_LENGTH = 2000
 LOT_LENGTH = 40
 MAX_ENTRIES = 200
 MAX_LOTS = 500
+EARLIEST = date(1900, 1, 1)
+"""The earliest day a recall may have begun (an earlier one is a typing mistake)."""
 
 
 class RecallClass(StrEnum):
@@ -123,6 +126,25 @@ def parse_entries(text: str) -> list[RecallEntry]:
     return [RecallEntry(ndc, tuple(dict.fromkeys(lots or ()))) for ndc, lots in merged.items()]
 
 
+def lot_key(text: str) -> str:
+    """A lot number as a recall matches it: any case, spaces left out."""
+    return "".join(text.split()).upper()
+
+
+def unknown_lots(ndc: str, named: tuple[str, ...], recorded: list[str]) -> list[str]:
+    """What to say of each lot a recall names that is not among a product's ``recorded`` lot
+    numbers (matched by :func:`lot_key`): that it is not on record, and its close matches."""
+    keys = {lot_key(n): n for n in recorded}
+    out = []
+    for number in named:
+        if lot_key(number) in keys:
+            continue
+        close = difflib.get_close_matches(lot_key(number), list(keys), n=3, cutoff=0.6)
+        near = f"; close to {', '.join(keys[c] for c in close)}" if close else ""
+        out.append(f"{ndc} lot {number} is not on record here{near}")
+    return out
+
+
 def check_ndc(text: str) -> str:
     """An NDC in a form a product is found by (raises :class:`InvalidValue` otherwise)."""
     ndc_lookup_key(text)
@@ -156,6 +178,8 @@ class Recall:
     quarantined_at: datetime | None = None
     quarantined_by: str = ""
     id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    """What entering it found worth saying (a lot named that is not on record); not kept."""
 
     @property
     def follow_up(self) -> bool:
@@ -205,8 +229,10 @@ def new_recall(
     if not reason:
         raise InvalidValue("reason", "say why the product is recalled")
     firm = check_text("firm", firm.strip(), limit=FIRM_LENGTH)
-    if initiated > today:
-        raise InvalidValue("initiated", f"a date not after today ({today})", initiated.isoformat())
+    if not EARLIEST <= initiated <= today:
+        raise InvalidValue(
+            "initiated", f"a date from {EARLIEST} to today ({today})", initiated.isoformat()
+        )
     if not entries:
         raise InvalidValue("ndcs", "name at least one NDC (and its lots, or none for all)")
     if len(entries) > MAX_ENTRIES:

@@ -5,7 +5,9 @@
   recalled lots (a unit-dose lot made from a recalled bulk lot is recalled with it); and the
   lots the recall names that were never received here.
 - :func:`dispensed_units`: the units of those lots already dispensed, where (pocket, cabinet,
-  nursing unit) and when, less the patient returns; flagged for follow-up in a class I recall.
+  nursing unit) and when, the latest first; flagged for follow-up in a class I recall. Patient
+  returns are listed as such and counted apart, never taken off the dispenses: the ledger
+  books a return to the lot the cabinet dispenses next, which need not be the lot dispensed.
   The cabinets' feed keeps no patient data: each line carries what the ledger holds (the
   cabinet transaction's reference, the user who took it).
 """
@@ -18,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from rxsupply.domain.movement import MovementKind
-from rxsupply.domain.recall import Recall
+from rxsupply.domain.recall import Recall, lot_key
 from rxsupply.errors import NotFound
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.recalls import DispenseLine, RecalledLot, UnitLine
@@ -57,8 +59,8 @@ def recall_lots(uow: UnitOfWork, recall: Recall) -> RecallLots:
     out = RecallLots()
     for entry in recall.entries:
         found = uow.recalls.lots_of(products[entry.ndc], entry.lots or None)
-        have = {lot.lot_number for lot in found}
-        out.missing += [f"{entry.ndc} lot {n}" for n in entry.lots if n not in have]
+        have = {lot_key(lot.lot_number) for lot in found}
+        out.missing += [f"{entry.ndc} lot {n}" for n in entry.lots if lot_key(n) not in have]
         out.named += found
     names = {lot.id: f"{lot.ndc} lot {lot.lot_number}" for lot in out.named}
     for lot in out.named:
@@ -156,7 +158,8 @@ def recall_units(uow: UnitOfWork, *, recall_id: int) -> RecallUnits:
 
 @dataclass(slots=True)
 class Dispensed:
-    """The dispenses of a recall's lots and the patient returns to them (see the module)."""
+    """The dispenses of a recall's lots and the patient returns booked to them, the latest
+    first (see the module)."""
 
     recall: Recall
     lots: RecallLots
@@ -183,29 +186,45 @@ class Dispensed:
         ]
 
     def totals(self) -> dict[str, int]:
-        out = {"dispensed": 0, "returned": 0}
+        """Units dispensed, and units returned by patients as a figure of their own: the
+        ledger books a patient return to the lot the cabinet dispenses next, which need not
+        be the lot that was dispensed, so the returns are never taken off the dispenses."""
+        out = dict.fromkeys(("dispensed", "returned", "dispenses", "returns"), 0)
         for d in self.lines:
-            out["dispensed" if d.kind == MovementKind.DISPENSE.value else "returned"] += d.quantity
-        return out | {"net": out["dispensed"] - out["returned"]}
+            units, lines = (
+                ("dispensed", "dispenses")
+                if d.kind == MovementKind.DISPENSE.value
+                else ("returned", "returns")
+            )
+            out[units] += d.quantity
+            out[lines] += 1
+        return out
 
     def by_place(self) -> list[dict[str, Any]]:
-        """Net units dispensed by cabinet (or location) and nursing unit, most first."""
-        sums: dict[tuple[str, str], int] = defaultdict(int)
+        """Units dispensed, and returned by patients, by cabinet (or location) and nursing
+        unit, the most dispensed first."""
+        sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
         for d in self.lines:
-            sign = 1 if d.kind == MovementKind.DISPENSE.value else -1
-            sums[(d.cabinet or d.location, d.unit)] += sign * d.quantity
+            sums[(d.cabinet or d.location, d.unit)][d.kind != MovementKind.DISPENSE.value] += (
+                d.quantity
+            )
         return [
-            {"place": place, "unit": unit, "net_units": n}
-            for (place, unit), n in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0]))
+            {"place": place, "unit": unit, "dispensed_units": n[0], "returned_units": n[1]}
+            for (place, unit), n in sorted(sums.items(), key=lambda kv: (-kv[1][0], kv[0]))
         ]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, *, limit: int | None = None) -> dict[str, Any]:
+        """The listing; ``limit``: only the latest lines (``shown`` says how many)."""
+        rows = self.rows()
+        shown = rows if limit is None else rows[: max(0, limit)]
         return {
             "recall": self.recall.as_dict(),
             "follow_up": self.recall.follow_up,
             "totals": self.totals(),
             "by_place": self.by_place(),
-            "lines": self.rows(),
+            "line_count": len(rows),
+            "shown": len(shown),
+            "lines": shown,
         }
 
 

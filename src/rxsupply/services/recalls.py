@@ -7,8 +7,10 @@
   :func:`rxsupply.services.ledger.post`, all in one transaction): every unit, storeroom shelves
   and cabinet pockets alike, stops being picked at once. Posted again it changes nothing.
 - :func:`close_recall`: close it with its disposition (:func:`rxsupply.domain.recall.close`
-  says when that is refused). Released (the firm withdrew the recall) puts its lots back into
-  use, which is a manager's call (the ``release`` permission).
+  says when that is refused). Released (the firm withdrew the recall) puts its lots back as
+  they were before it (available, or the block they had then), a manager's call (the
+  ``release`` permission); a lot another open recall covers stays recalled
+  (:mod:`rxsupply.services.recall_release`).
 
 Where the units are and what was dispensed are read by :mod:`rxsupply.services.recall_units`.
 Every change names its user and is audited.
@@ -21,7 +23,6 @@ from datetime import date
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.external_id import ExternalId
-from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.recall import (
     Disposition,
     OnHand,
@@ -31,14 +32,16 @@ from rxsupply.domain.recall import (
     RecallStatus,
     close,
     new_recall,
+    unknown_lots,
 )
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Permission
-from rxsupply.errors import InvalidValue, RecallRefused, RxSupplyError
+from rxsupply.errors import InvalidValue, RecallRefused
 from rxsupply.services import ledger
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.recall_units import RecallLots, get_recall, recall_lots, units_of
+from rxsupply.services.recall_release import post_all, recall_reason, release_lots
+from rxsupply.services.recall_units import get_recall, recall_lots, units_of
 from rxsupply.services.references import find_product
 from rxsupply.services.users import acting_user
 
@@ -72,8 +75,10 @@ def enter_recall(
     external_id: ExternalId | None = None,
 ) -> Recall:
     """Record a recall; commits. Its NDCs are found as products (any NDC form or GTIN) and
-    kept in their FDA form. The same external id again (a form submitted twice) answers the
-    recall it recorded; a number already recorded is refused."""
+    kept in their FDA form; a lot named that is not on record (in any case, spaces left out)
+    is said in its ``warnings``, with the close matches on record. The same external id again
+    (a form submitted twice) answers the recall it recorded; a number already recorded is
+    refused."""
     require_user(user)
     if external_id is not None:
         known = uow.recalls.by_external_id(str(external_id))
@@ -104,6 +109,10 @@ def enter_recall(
         raise InvalidValue("number", "a recall with this number is recorded already", number)
     ext = None if external_id is None else str(external_id)
     uow.recalls.add(recall, products, external_id=ext)
+    for entry in found:
+        if entry.lots:
+            recorded = [lot.lot_number for lot in uow.recalls.lots_of(products[entry.ndc], None)]
+            recall.warnings += unknown_lots(entry.ndc, entry.lots, recorded)
     record(
         uow,
         user=user,
@@ -135,11 +144,6 @@ class Quarantined:
         }
 
 
-def _why(recall: Recall) -> str:
-    text = f"recall {recall.number} (class {recall.recall_class.value}): {recall.reason}"
-    return text[: LedgerLimits().note_length]
-
-
 def quarantine_recall(uow: UnitOfWork, *, recall_id: int, user: str, clock: Clock) -> Quarantined:
     """Block every lot of an open recall and the lots repackaged from them as *recalled*, in
     one transaction; commits. Lots recalled already (with all their repackaged lots) are left
@@ -162,10 +166,10 @@ def quarantine_recall(uow: UnitOfWork, *, recall_id: int, user: str, clock: Cloc
                 product=lot.ndc,
                 lot=lot.lot_number,
                 status=StockStatus.RECALLED,
-                reason=_why(recall),
+                reason=recall_reason(recall),
             )
         )
-    changed = _post(uow, commands, clock=clock)
+    changed = post_all(uow, commands, clock=clock)
     if commands:
         recall.quarantined_at, recall.quarantined_by = clock.now(), user
         uow.recalls.save_state(recall)
@@ -182,20 +186,6 @@ def quarantine_recall(uow: UnitOfWork, *, recall_id: int, user: str, clock: Cloc
     return Quarantined(recall, changed, already)
 
 
-def _post(
-    uow: UnitOfWork, commands: list[ledger.Command], *, clock: Clock
-) -> list[dict[str, object]]:
-    """Post the status changes together, all or nothing (no commit); what they changed."""
-    if not commands:
-        return []
-    results = ledger.post(uow, commands, clock=clock, commit=False)
-    failed = [r for r in results if isinstance(r, RxSupplyError)]
-    if failed:
-        uow.rollback()
-        raise failed[0]
-    return [c for r in results if isinstance(r, ledger.Posted) for c in r.changed]
-
-
 def close_recall(
     uow: UnitOfWork,
     *,
@@ -206,7 +196,8 @@ def close_recall(
     clock: Clock,
 ) -> Recall:
     """Close an open recall with its disposition; commits. Released: its recalled lots are
-    released (see :func:`_release`) by a user allowed to release stock."""
+    released (:func:`~rxsupply.services.recall_release.release_lots`) by a user allowed to
+    release stock."""
     require_user(user)
     recall = get_recall(uow, recall_id, lock=True)
     if disposition is Disposition.RELEASED and recall.status is RecallStatus.OPEN:
@@ -217,7 +208,7 @@ def close_recall(
     close(recall, disposition=disposition, note=note, on_hand=on_hand, at=clock.now(), by=user)
     released: dict[str, list[str]] = {}
     if disposition is Disposition.RELEASED:
-        released = _release(uow, recall, units.lots, user=user, clock=clock)
+        released = release_lots(uow, recall, units.lots, user=user, clock=clock)
     uow.recalls.save_state(recall)
     after = recall.as_dict() | released
     record(
@@ -232,78 +223,3 @@ def close_recall(
     )
     uow.commit()
     return recall
-
-
-def _still_recalled(uow: UnitOfWork, recall: Recall) -> dict[int, Recall]:
-    """The lots another open recall covers (named, or repackaged from a lot it names): lot
-    id -> that recall."""
-    out: dict[int, Recall] = {}
-    for other in uow.recalls.listed(status=RecallStatus.OPEN, limit=10_000):
-        if other.id != recall.id:
-            out.update(dict.fromkeys(recall_lots(uow, other).every, other))
-    return out
-
-
-def _release(
-    uow: UnitOfWork, recall: Recall, lots: RecallLots, *, user: str, clock: Clock
-) -> dict[str, list[str]]:
-    """Lift a withdrawn recall's block (no commit): each recalled lot it names goes back to
-    what it was before it was recalled (available, or the quarantine or suspect status it had
-    then, with its reason), and the lots repackaged from it follow; a lot another open recall
-    covers stays recalled, and so does each lot repackaged from a released one that another
-    open recall covers. What was done, lot by lot, for the audit entry."""
-    withdrawn = f"recall {recall.number} withdrawn: {recall.disposition_note}"
-    limit = LedgerLimits().note_length
-    still = _still_recalled(uow, recall)
-    recalled = [lot for lot in lots.named if lot.status is StockStatus.RECALLED]
-    kept = [lot for lot in recalled if lot.id in still]
-    freed = [lot for lot in recalled if lot.id not in still]
-    before = uow.recalls.before_recalled(lot.id for lot in freed)
-    release: list[ledger.Command] = [
-        ledger.SetStatus(
-            user=user,
-            product=lot.ndc,
-            lot=lot.lot_number,
-            status=StockStatus.AVAILABLE,
-            reason=withdrawn[:limit],
-        )
-        for lot in freed
-    ]
-    restore: list[ledger.Command] = [
-        ledger.SetStatus(
-            user=user,
-            product=lot.ndc,
-            lot=lot.lot_number,
-            status=before[lot.id].status,
-            reason=f"{before[lot.id].reason} (again: {withdrawn})"[:limit],
-        )
-        for lot in freed
-        if lot.id in before
-    ]
-    released = _post(uow, release, clock=clock)
-    restored = _post(uow, restore, clock=clock)
-    derived = [d.id for lot in freed for d in lots.derived_of.get(lot.id, []) if d.id in still]
-    reblock: list[ledger.Command] = [
-        ledger.SetStatus(
-            user=user,
-            product=d.ndc,
-            lot=d.lot_number,
-            status=StockStatus.RECALLED,
-            reason=_why(still[d.id]),
-        )
-        for d in uow.recalls.lots(derived)
-        if d.status is not StockStatus.RECALLED
-    ]
-    reblocked = _post(uow, reblock, clock=clock)
-
-    def named(changes: list[dict[str, object]]) -> list[str]:
-        return [f"{c['ndc']} lot {c['lot']}: {c['from']} > {c['to']}" for c in changes]
-
-    return {
-        "released": named(released),
-        "restored": named(restored),
-        "still_recalled": [
-            f"{lot.ndc} lot {lot.lot_number}: recall {still[lot.id].number}" for lot in kept
-        ]
-        + named(reblocked),
-    }

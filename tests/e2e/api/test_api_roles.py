@@ -348,6 +348,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /recalls": Permission.VIEW,
     "POST /recalls": Permission.QUARANTINE,
     "GET /recalls/{recall_id}": Permission.VIEW,
+    "GET /recalls/{recall_id}/dispensed.csv": Permission.VIEW,
     "POST /recalls/{recall_id}/quarantine": Permission.QUARANTINE,
     "POST /recalls/{recall_id}/close": Permission.QUARANTINE,
     "GET /expiry/risk": Permission.VIEW,

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from tests.conftest import load_examples
 
 from rxsupply.entrypoints.app import create_app
+from rxsupply.entrypoints.web import recalls as web_recalls
 
 from .harness import alert, build_hospital, client_for, csrf_of, form_of
 
@@ -103,3 +104,31 @@ def test_an_unreadable_ndc_line_is_refused_with_its_line_and_nothing_is_entered(
 
     assert "line 1" in alert(page.text)
     assert "R-3" not in page.text.split('id="recalls"', 1)[1]
+
+
+def test_the_page_shows_the_latest_dispenses_says_how_many_and_the_csv_has_them_all(
+    recall_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(web_recalls, "SHOWN", 1)
+    with client_for(recall_app, "manager") as manager:
+        form = form_of(manager, "/recalls") | ENTRY | {"number": "R-4", "recall_class": "II"}
+        where = manager.post("/recalls", data=form).headers["location"]
+        page = manager.get(where).text
+        sheet = manager.get(where + "/dispensed.csv")
+
+    table = page.split('id="recall-dispensed"', 1)[1].split("</table>", 1)[0]
+    assert "the latest 1 of 2" in table and table.count("<tr data-kind=") == 1
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    lines = sheet.text.strip().splitlines()
+    assert lines[0].startswith("When,Kind,Location") and len(lines) == 3
+    assert lines[1] > lines[2]  # the latest first (ISO times sort as text)
+
+
+def test_a_lot_not_on_record_is_said_when_the_recall_is_entered(recall_app: FastAPI) -> None:
+    with client_for(recall_app, "manager") as manager:
+        typo = {"number": "R-5", "ndcs": "98765-3250-01 AP24O6\n"}
+        form = form_of(manager, "/recalls") | ENTRY | typo
+        where = manager.post("/recalls", data=form).headers["location"]
+        page = manager.get(where).text
+
+    assert "lot AP24O6 is not on record here; close to AP2406" in page

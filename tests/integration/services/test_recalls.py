@@ -137,7 +137,7 @@ def test_unit_doses_repackaged_from_the_recalled_lot_are_found_and_blocked_with_
     }
 
 
-def test_the_units_already_dispensed_are_listed_with_where_and_when_less_patient_returns(
+def test_the_units_dispensed_are_listed_with_where_and_when_and_patient_returns_apart(
     hospital: Engine,
 ) -> None:
     at = datetime(2026, 11, 19, 14, 5, tzinfo=CLOCK.zone)
@@ -164,8 +164,9 @@ def test_the_units_already_dispensed_are_listed_with_where_and_when_less_patient
         found = dispensed_units(uow, recall_id=recall_id).as_dict()
 
     assert found["follow_up"] is True
-    assert found["totals"] == {"dispensed": 2, "returned": 1, "net": 1}
-    first = found["lines"][0]
+    assert found["totals"] == {"dispensed": 2, "returned": 1, "dispenses": 1, "returns": 1}
+    assert [r["kind"] for r in found["lines"]] == ["patient_return", "dispense"]  # latest first
+    first = found["lines"][1]
     assert (first["kind"], first["location"], first["cabinet"], first["unit"]) == (
         "dispense",
         "ICU-ADC1-P03",
@@ -177,7 +178,9 @@ def test_the_units_already_dispensed_are_listed_with_where_and_when_less_patient
         2,
         "nurse.kim",
     )
-    assert found["by_place"] == [{"place": "ICU-ADC1", "unit": "ICU", "net_units": 1}]
+    assert found["by_place"] == [
+        {"place": "ICU-ADC1", "unit": "ICU", "dispensed_units": 2, "returned_units": 1}
+    ]
 
 
 def test_an_ndc_alone_recalls_every_lot_and_a_lot_never_received_is_named(

@@ -18,6 +18,7 @@ from rxsupply.domain.recall import (
     parse_class,
     parse_disposition,
     parse_entries,
+    unknown_lots,
 )
 from rxsupply.errors import InvalidValue, RecallRefused
 
@@ -98,6 +99,23 @@ def test_a_recall_needs_a_number_a_reason_an_ndc_and_a_start_not_in_the_future()
     with pytest.raises(InvalidValue, match="initiated"):
         recall(initiated=date(2026, 11, 21))
     assert recall(initiated=TODAY).initiated == TODAY
+
+
+def test_a_recall_begun_before_1900_is_a_typing_mistake_and_is_refused() -> None:
+    with pytest.raises(InvalidValue, match=r"from 1900-01-01 to today"):
+        recall(initiated=date(1800, 1, 1))
+    assert recall(initiated=date(1900, 1, 1)).initiated == date(1900, 1, 1)
+
+
+def test_a_lot_named_that_is_not_on_record_is_said_with_its_close_matches() -> None:
+    recorded = ["AP2406", "AP2407", "ZZ9"]
+
+    said = unknown_lots("98765-3250-1", ("ap 2406", "AP24O6", "QQQQQQ"), recorded)
+
+    assert said == [
+        "98765-3250-1 lot AP24O6 is not on record here; close to AP2406, AP2407",
+        "98765-3250-1 lot QQQQQQ is not on record here",
+    ]
 
 
 def test_only_a_class_i_recall_is_flagged_for_patient_follow_up() -> None:

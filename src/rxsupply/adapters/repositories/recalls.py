@@ -19,6 +19,7 @@ from rxsupply.domain.recall import (
     RecallClass,
     RecallEntry,
     RecallStatus,
+    lot_key,
 )
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.services.ports.recalls import DispenseLine, RecalledLot, UnitLine
@@ -170,8 +171,9 @@ class SqlRecalls:
 
     def lots_of(self, product_id: int, lot_numbers: Sequence[str] | None) -> list[RecalledLot]:
         stmt = self._lot_query().where(t.lot.c.product_id == product_id)
-        if lot_numbers is not None:
-            stmt = stmt.where(t.lot.c.lot_number.in_(sorted(set(lot_numbers))))
+        if lot_numbers is not None:  # any case, spaces left out (lot_key)
+            key = func.upper(func.replace(t.lot.c.lot_number, " ", ""))
+            stmt = stmt.where(key.in_(sorted({lot_key(n) for n in lot_numbers})))
         return [_lot(r) for r in self.conn.execute(stmt)]
 
     def lots(self, lot_ids: Iterable[int]) -> list[RecalledLot]:
@@ -287,7 +289,7 @@ class SqlRecalls:
                 )
                 for r in rows
             ]
-        out.sort(key=lambda d: (d.occurred_at, d.location, d.lot_id))
+        out.sort(key=lambda d: (d.occurred_at, d.location, d.lot_id), reverse=True)
         return out
 
     def spread_lots(self, *, min_places: int, limit: int) -> list[tuple[str, str]]:

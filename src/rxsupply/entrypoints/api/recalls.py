@@ -71,7 +71,7 @@ def post_recall(body: RecallIn, engine: EngineDep, who: Blocker) -> dict[str, An
             user=who.user.username,
             clock=now,
         )
-    return done.as_dict()
+    return done.as_dict() | {"warnings": done.warnings}
 
 
 @router.get("/recalls/{recall_id}", **guarded(Permission.VIEW))
@@ -104,8 +104,9 @@ def post_quarantine(recall_id: int, engine: EngineDep, who: Blocker) -> dict[str
 
 @router.get("/recalls/{recall_id}/dispensed", **guarded(Permission.VIEW))
 def get_dispensed(recall_id: int, engine: EngineDep) -> dict[str, Any]:
-    """The units of the recall's lots dispensed already, where and when, less patient returns
-    (``follow_up``: a class I recall)."""
+    """The units of the recall's lots dispensed already, where and when, the latest first;
+    patient returns booked to them listed and counted apart (``follow_up``: a class I
+    recall)."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return dispensed_units(uow, recall_id=recall_id).as_dict()
 

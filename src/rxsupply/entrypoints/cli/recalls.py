@@ -28,6 +28,8 @@ app.add_typer(recall_app, name="recall")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 IdArg = Annotated[int, typer.Argument(help="The recall's id (rxsupply recall list).")]
 UNIT_COLUMNS = ("location", "cabinet", "unit", "ndc", "lot", "expiry", "status", "quantity")
+SHOWN = 200
+"""Dispense lines in the table unless --limit says otherwise."""
 DISPENSE_COLUMNS = ("occurred_at", "kind", "location", "cabinet", "unit", "ndc", "lot")
 
 
@@ -49,11 +51,13 @@ def _headline(found: Recall) -> None:
     )
 
 
-def _show(found: Recall, as_json: bool) -> None:
+def _show(found: Recall, as_json: bool, *, entered: bool = False) -> None:
     if as_json:
-        _write(found.as_dict())
+        _write(found.as_dict() | ({"warnings": found.warnings} if entered else {}))
         return
     _headline(found)
+    for warning in found.warnings:
+        context.out.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False)
     context.emit(
         [{"ndc": e.ndc, "lots": ", ".join(e.lots) or "all lots"} for e in found.entries],
         as_json=False,
@@ -94,7 +98,7 @@ def add(
             user=user,
             clock=context.clock(),
         )
-    _show(found, as_json)
+    _show(found, as_json, entered=True)
 
 
 @recall_app.command("list")
@@ -169,29 +173,43 @@ def quarantine(recall_id: IdArg, as_json: JsonOption = False) -> None:
 
 
 @recall_app.command()
-def dispensed(recall_id: IdArg, as_json: JsonOption = False) -> None:
-    """The units of the recall's lots dispensed already, where and when, less patient
-    returns (a class I recall: the patients to follow up)."""
+def dispensed(
+    recall_id: IdArg,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help=f"Show only the latest N lines (default {SHOWN} in the table; --json prints "
+            "them all unless given).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The units of the recall's lots dispensed already, where and when, the latest first;
+    patient returns booked to them listed and counted apart (a class I recall: the patients
+    to follow up)."""
     with SqlUnitOfWork(context.engine(), readonly=True) as uow:
-        found = dispensed_units(uow, recall_id=recall_id).as_dict()
+        found = dispensed_units(uow, recall_id=recall_id)
     if as_json:
-        _write(found)
+        _write(found.as_dict(limit=limit))
         return
-    t = found["totals"]
-    flag = " [bold red]class I: follow up each patient[/bold red]" if found["follow_up"] else ""
+    shown = found.as_dict(limit=limit or SHOWN)
+    t = shown["totals"]
+    flag = " [bold red]class I: follow up each patient[/bold red]" if shown["follow_up"] else ""
     context.out.print(
-        f"dispensed {t['dispensed']:,}, returned {t['returned']:,}, net {t['net']:,}{flag}",
+        f"dispensed {t['dispensed']:,} units in {t['dispenses']:,} dispenses; returned by "
+        f"patients {t['returned']:,} units, booked to these lots (counted apart){flag}",
         highlight=False,
     )
-    context.emit(found["by_place"], as_json=False, title="By place")
+    context.emit(shown["by_place"], as_json=False, title="By place")
     context.emit(
         [
             {k: r[k] for k in DISPENSE_COLUMNS}
             | {"quantity": r["quantity"], "user": r["user"], "reference": r["reference"]}
-            for r in found["lines"]
+            for r in shown["lines"]
         ],
         as_json=False,
-        title="Dispensed",
+        title=f"The latest {shown['shown']:,} of {shown['line_count']:,}",
     )
 
 

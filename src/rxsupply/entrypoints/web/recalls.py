@@ -1,8 +1,9 @@
 """Recall pages: the recalls (``/recalls``: every recall, and a form to enter one: its number,
 class, reason, firm and NDCs with their lots, one NDC a line) and the recall screen
 (``/recalls/{id}``: every unit of its lots by location with status, one button that
-quarantines them all, the units already dispensed with where and when, and the form that
-closes it). The same use cases as ``rxsupply recall`` and ``/api/recalls``."""
+quarantines them all, the latest units dispensed with where and when, all of them in
+``/recalls/{id}/dispensed.csv``, and the form that closes it). The same use cases as
+``rxsupply recall`` and ``/api/recalls``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
+from rxsupply.adapters.spreadsheets import CSV_TYPE, Column, csv_text
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.domain.fields import parse_date
 from rxsupply.domain.recall import Disposition, parse_class, parse_disposition, parse_entries
@@ -20,7 +22,7 @@ from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.movements import external, form_token
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
-from rxsupply.entrypoints.web.rendering import page_route, render
+from rxsupply.entrypoints.web.rendering import formats_of, page_route, render
 from rxsupply.errors import RxSupplyError
 from rxsupply.services import recalls
 from rxsupply.services.recall_units import dispensed_units, recall_units
@@ -82,7 +84,8 @@ def enter_form(
             )
     except RxSupplyError as exc:
         return redirect_with("/recalls", f"Not entered: {exc}.", ok=False)
-    return redirect_with(f"/recalls/{done.id}", f"Recall {done.number} entered.")
+    said = "".join(f" Warning: {w}." for w in done.warnings)
+    return redirect_with(f"/recalls/{done.id}", f"Recall {done.number} entered.{said}")
 
 
 @router.get("/recalls/{recall_id}", **page_route(Permission.VIEW))
@@ -90,7 +93,7 @@ def recall_page(request: Request, recall_id: int, who: Viewer, engine: EngineDep
     flash = take_flash(request)
     with SqlUnitOfWork(engine, readonly=True) as uow:
         units = recall_units(uow, recall_id=recall_id).as_dict()
-        gone = dispensed_units(uow, recall_id=recall_id).as_dict()
+        gone = dispensed_units(uow, recall_id=recall_id).as_dict(limit=SHOWN)
     page = render(
         request,
         "recall.html",
@@ -100,12 +103,41 @@ def recall_page(request: Request, recall_id: int, who: Viewer, engine: EngineDep
         units=units,
         lines=units["lines"][:SHOWN],
         dispensed=gone,
-        dispensed_lines=gone["lines"][:SHOWN],
         can_block=who.user.can(Permission.QUARANTINE),
         dispositions=[d.value for d in Disposition],
         flash=flash,
     )
     return shown(page, flash)
+
+
+DISPENSED_COLUMNS = (
+    Column("occurred_at", "When", "datetime"),
+    Column("kind", "Kind"),
+    Column("location", "Location"),
+    Column("cabinet", "Cabinet"),
+    Column("unit", "Nursing unit"),
+    Column("ndc", "NDC"),
+    Column("lot", "Lot"),
+    Column("repackaged_from", "Repackaged from"),
+    Column("quantity", "Units", "int"),
+    Column("user", "By"),
+    Column("reference", "Reference"),
+    Column("note", "Note"),
+)
+
+
+@router.get("/recalls/{recall_id}/dispensed.csv", **page_route(Permission.VIEW))
+def dispensed_csv(request: Request, recall_id: int, who: Viewer, engine: EngineDep) -> Response:
+    """Every dispense of the recall's lots and every patient return booked to them, the
+    latest first, as CSV (the page shows the latest few hundred)."""
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        gone = dispensed_units(uow, recall_id=recall_id).as_dict()
+    number = "".join(c if c.isalnum() or c in "-_" else "_" for c in gone["recall"]["number"])
+    return Response(
+        csv_text(DISPENSED_COLUMNS, gone["lines"], zone=formats_of(request).zone),
+        media_type=CSV_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="recall-{number}-dispensed.csv"'},
+    )
 
 
 @router.post("/recalls/{recall_id}/quarantine", **page_route(Permission.QUARANTINE))

@@ -86,7 +86,8 @@ class RecallRepository(Protocol):
         ...
 
     def lots_of(self, product_id: int, lot_numbers: Sequence[str] | None) -> list[RecalledLot]:
-        """The recorded lots of a product with these numbers (all its lots when None)."""
+        """The recorded lots of a product with these numbers, matched in any case with spaces
+        left out (all its lots when None)."""
         ...
 
     def lots(self, lot_ids: Iterable[int]) -> list[RecalledLot]: ...
@@ -100,7 +101,8 @@ class RecallRepository(Protocol):
         ...
 
     def dispensed(self, lot_ids: Iterable[int]) -> list[DispenseLine]:
-        """The dispenses of these lots and the patient returns to them, oldest first."""
+        """The dispenses of these lots and the patient returns booked to them, the latest
+        first."""
         ...
 
     def spread_lots(self, *, min_places: int, limit: int) -> list[tuple[str, str]]:
