@@ -15,6 +15,7 @@ Specifications §3.4: (10) and (21) are variable length, so a GS separator follo
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -51,10 +52,15 @@ def repackaged_expiry(
 
 def opened_lot(lot: str, opened_on: date, *, limit: int = 40) -> str:
     """The lot number of units opened on ``opened_on`` from ``lot``: the lot and ``-O`` and the
-    day (``A123-O261206``), the lot shortened when the whole would pass ``limit`` characters.
-    Every package of one lot opened on one day shares it (and so its beyond-use date)."""
+    day (``A123-O261206``). When the whole would pass ``limit`` characters the lot is cut and
+    six characters of a hash of the whole lot number go after it (``<cut>-1F3A9C-O261206``),
+    so two long lots alike at the start never share an opened lot. Every package of one lot
+    opened on one day shares it (and so its beyond-use date)."""
     suffix = f"-O{opened_on:%y%m%d}"
-    return lot[: limit - len(suffix)] + suffix
+    if len(lot) + len(suffix) <= limit:
+        return lot + suffix
+    digest = hashlib.sha256(lot.encode()).hexdigest()[:6].upper()
+    return f"{lot[: limit - len(suffix) - 7]}-{digest}{suffix}"
 
 
 def _variable(ai: str, value: str) -> str:

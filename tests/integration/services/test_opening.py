@@ -138,5 +138,51 @@ def test_beyond_use_days_outside_1_to_365_are_refused(hospital: Engine) -> None:
         open_one(hospital, bud_days=0)
 
 
-def test_a_long_lot_number_is_shortened_to_fit_the_opened_suffix() -> None:
-    assert opened_lot("L" * 40, date(2026, 12, 6)) == "L" * 32 + "-O261206"
+def test_a_long_lot_number_is_cut_with_a_hash_of_the_whole_to_fit_the_opened_suffix() -> None:
+    day = date(2026, 12, 6)
+    first, second = opened_lot("L" * 39 + "A", day), opened_lot("L" * 39 + "B", day)
+
+    assert len(first) == len(second) == 40
+    assert first.startswith("L" * 25 + "-") and first.endswith("-O261206")
+    assert first != second
+    assert opened_lot("L" * 39 + "A", day) == first  # the same lot: the same opened lot
+    assert opened_lot("L" * 32, day) == "L" * 32 + "-O261206"  # it fits: not cut
+
+
+def test_two_long_lots_alike_at_the_start_open_into_lots_of_their_own(hospital: Engine) -> None:
+    first, second = "X" * 33 + "A", "X" * 33 + "B"
+    for lot in (first, second):
+        post(
+            hospital,
+            Receive(user=TESTER, product=NDC, lot=lot, expiry=date(2028, 1, 31), quantity=50),
+        )
+
+    a, b = open_one(hospital, lot=first, units=10), open_one(hospital, lot=second, units=10)
+
+    assert a.opened_lot != b.opened_lot
+    assert units_at(hospital, "MAIN-STORE", b.opened_lot) == 10
+
+
+def test_an_opened_lot_is_not_opened_again(hospital: Engine) -> None:
+    done = open_one(hospital, units=100)
+
+    with pytest.raises(InvalidValue, match="open already"):
+        open_one(hospital, lot=done.opened_lot, units=5)
+
+    assert units_at(hospital, "MAIN-STORE", done.opened_lot) == 100
+
+
+def test_a_lot_of_the_opened_lots_number_not_opened_from_this_lot_is_not_joined(
+    hospital: Engine,
+) -> None:
+    post(  # a lot received under the number today's opening of AP2406 would take
+        hospital,
+        Receive(
+            user=TESTER, product=NDC, lot="AP2406-O261120", expiry=date(2027, 1, 31), quantity=5
+        ),
+    )
+
+    with pytest.raises(InvalidValue, match="was not opened from lot AP2406"):
+        open_one(hospital, units=100)
+
+    assert units_at(hospital, "MAIN-STORE", "AP2406") == 2000

@@ -201,6 +201,17 @@ class SqlLots:
         """Record the bulk lot a repackaged lot's units came out of."""
         self.conn.execute(t.lot_source.insert().values(lot_id=lot_id, source_lot_id=source_lot_id))
 
+    def source_of(self, lot_id: int) -> tuple[int, int, str] | None:
+        """The lot a repackaged or opened lot came out of (its id, product id and number), or
+        None for a lot received as it is."""
+        src, lot = t.lot_source, t.lot
+        row = self.conn.execute(
+            select(lot.c.id, lot.c.product_id, lot.c.lot_number)
+            .join(src, src.c.source_lot_id == lot.c.id)
+            .where(src.c.lot_id == lot_id)
+        ).first()
+        return None if row is None else (int(row[0]), int(row[1]), str(row[2]))
+
     def repackaged_from(self, lot_id: int) -> list[RepackagedLot]:
         """Every lot repackaged from this one, and from those (transitively), nearest first."""
         lot, src, prod = t.lot, t.lot_source, t.product

@@ -16,6 +16,7 @@ from rxsupply.domain.repackaging import DEFAULT_BUD_DAYS, MAX_BUD_DAYS, OPENED_B
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
+from rxsupply.entrypoints.cli.movements import ExternalOption
 from rxsupply.services import opening
 from rxsupply.services.repackaging import repackage as repackage_lot
 
@@ -97,6 +98,7 @@ def open_package(
             help="Beyond-use days from opening (USP <797> multiple-dose container: 28).",
         ),
     ] = OPENED_BUD_DAYS,
+    external_id: ExternalOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Open a multi-dose vial (or another package): its units become the opened lot
@@ -112,10 +114,14 @@ def open_package(
             bud_days=bud_days,
             user=user,
             clock=context.clock(),
+            external_id=context.external_id("cli", external_id),
         )
     out = done.as_dict()
     if as_json:
         sys.stdout.write(json.dumps(out, indent=1) + "\n")
+        return
+    if done.posted.duplicate:
+        context.out.print("[yellow]already recorded; nothing written[/yellow]")
         return
     context.out.print(
         f"[green]opened {done.units} units of {done.ndc} lot {done.lot} as lot "

@@ -7,7 +7,8 @@ suspect blocks the unit doses made from it in the same step. The bulk lot must b
 (not expired on the day, not quarantined, recalled or suspect): unusable stock is never
 repackaged. The repackaged lot
 is new (a lot number already recorded for the repackaged product is refused) and its expiry
-must not be past on the day.
+must not be past on the day. An opened lot joins the one opened from the same lot that day
+(never another lot's), and an opened lot is not opened again.
 """
 
 from __future__ import annotations
@@ -48,6 +49,14 @@ def prepare_repackage(ctx: Context, cmd: Repackage | Open) -> Step:
     if not lot_ids:
         raise InvalidValue("lot", f"no lot {lot} of {bulk.ndc} is recorded", lot)
     (source_id,) = lot_ids  # a lot number is recorded once per product
+    came_from = found.uow.lots.source_of(source_id) if opening else None
+    if came_from is not None and came_from[1] == bulk.id:
+        raise InvalidValue(
+            "lot",
+            f"lot {lot} of {bulk.ndc} is an opened package's lot (opened from lot "
+            f"{came_from[2]}): it is open already and is not opened again",
+            lot,
+        )
     when = ctx.when(cmd.occurred_at)
     day = ctx.day_of(when)
     if is_expired(cmd.to_expiry, day):
@@ -58,10 +67,22 @@ def prepare_repackage(ctx: Context, cmd: Repackage | Open) -> Step:
     loc_id, bulk_id, unit_dose_id = loc.id, bulk.id, unit_dose.id
 
     def check() -> None:
-        if not found.is_new(key) and not opening:  # a second package opened that day joins it
+        if found.is_new(key):
+            return
+        if not opening:
             raise InvalidValue(
                 "to_lot",
                 f"lot {new_lot} of {unit_dose.ndc} is recorded already: a repackaged lot is new",
+                new_lot,
+            )
+        joined = found.uow.lots.source_of(found.lot(*key).id)  # a second package that day
+        if joined is None and key in found.new_lots:
+            return  # recorded by this posting: linked to its lot when written
+        if joined is None or joined[0] != source_id:
+            raise InvalidValue(
+                "to_lot",
+                f"lot {new_lot} of {unit_dose.ndc} is recorded already and was not opened from "
+                f"lot {lot}: give the opened lot another number",
                 new_lot,
             )
 
