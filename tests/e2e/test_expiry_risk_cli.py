@@ -55,3 +55,9 @@ def test_a_transfer_at_risk_moves_the_lot_and_a_bad_one_is_refused_naming_why(rx
     assert (lots[("ICU-ADC1-P01", "ON2411A")], lots[("OR-SAT", "ON2411A")]) == (20, 10)
     assert too_many.code == 1
     assert "ICU-ADC1-P01: only 20 on hand" in too_many.message
+
+
+def test_a_limit_below_one_is_refused_naming_the_option(rx: Rx) -> None:
+    refused = rx("expiry", "risk", "--limit", "-5")
+
+    assert refused.code != 0 and "--limit" in refused.err + refused.out

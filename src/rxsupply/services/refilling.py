@@ -160,7 +160,8 @@ def confirm_refill(
     scanned = find_product(uow, product)
     ndc = str(scanned.ndc)
     line = found.line_for(pocket.strip(), ndc, lot.strip())
-    default = line.left if line.pull else scanned.package_size
+    # a pull line done has nothing left: its quantity then, which the line refuses as filled
+    default = (line.left or line.quantity) if line.pull else scanned.package_size
     counted, to_post = line.scan(default if units is None else units)
     result = Posted(movements=[])
     if to_post > 0:
@@ -236,8 +237,10 @@ def _close(uow: UnitOfWork, run: str, status: RunStatus, *, user: str, clock: Cl
     require_user(user)
     found = _open_run(uow, run, lock=True)
     if status is RunStatus.CANCELLED and (found.confirmed or found.pulled):
+        done = [f"{found.confirmed:,} units confirmed"] if found.confirmed else []
+        done += [f"{found.pulled:,} units pulled"] if found.pulled else []
         raise RefillRefused(
-            f"refill run {found.number} has {found.confirmed} units confirmed: complete it instead"
+            f"refill run {found.number} has {' and '.join(done)}: complete it instead"
         )
     now = clock.now()
     if not uow.refill_runs.close(

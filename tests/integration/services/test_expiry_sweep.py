@@ -15,7 +15,7 @@ from tests.integration.services.test_putaway import units_at
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
-from rxsupply.errors import InvalidValue
+from rxsupply.errors import InvalidValue, RefillRefused
 from rxsupply.services import refilling
 from rxsupply.services.expiry_sweep import Swept, expired_pulls, sweep_expired
 
@@ -131,6 +131,44 @@ def test_a_pull_takes_no_more_than_the_pocket_holds(hospital: Engine) -> None:
             clock=DAY_AFTER,
         )
     assert units_at(hospital, "MAIN-QUAR", "MS2409") == 15
+
+
+def confirm_pull(engine: Engine, run: str, units: int | None = None) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        refilling.confirm_refill(
+            uow,
+            run=run,
+            pocket="ICU-ADC1-P02",
+            product=MORPHINE,
+            lot="MS2409",
+            units=units,
+            user=TESTER,
+            clock=DAY_AFTER,
+        )
+
+
+def test_scanning_a_pull_line_already_done_says_it_is_filled_not_zero_units(
+    hospital: Engine,
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        run = refilling.start_refill_run(uow, user=TESTER, clock=DAY_AFTER, cabinets=["ICU-ADC1"])
+    confirm_pull(hospital, run.number)
+
+    with pytest.raises(InvalidValue, match="already filled"):
+        confirm_pull(hospital, run.number)
+
+
+def test_a_run_with_only_pulls_confirmed_is_not_cancelled_and_says_the_units_pulled(
+    hospital: Engine,
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        run = refilling.start_refill_run(uow, user=TESTER, clock=DAY_AFTER, cabinets=["ICU-ADC1"])
+    confirm_pull(hospital, run.number)
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(RefillRefused) as refused:
+        refilling.cancel_refill_run(uow, run=run.number, user=TESTER, clock=DAY_AFTER)
+
+    assert "has 15 units pulled: complete it instead" in str(refused.value)
 
 
 def test_a_facility_without_a_quarantine_location_is_listed_and_nothing_moves(

@@ -23,7 +23,7 @@ def risk(
     horizon: Annotated[
         int, typer.Option(min=7, max=1095, help="Project this many days ahead.")
     ] = HORIZON,
-    limit: Annotated[int, typer.Option(help="Show at most this many lots.")] = 30,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many lots.")] = 30,
     as_json: Annotated[
         bool,
         typer.Option(
