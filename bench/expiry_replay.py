@@ -7,9 +7,16 @@ the outflow of the 12 weeks before it (no forecast: the planning run was made la
 projects the lots that expire from ``C`` to ``E``. The **replay** then reads the held-out days
 from the ledger: for each lot expiring in that window, at each location (quarantine and
 transit aside), the units still there at the end of its expiry day, plus the units that left
-that location on its expiry day as waste, return to vendor or into quarantine (the demo wastes
-expired stock at 18:00 on the month's last day, the expiry day of its lots). Value is at the
-product's package cost, as the projection's.
+that location on its expiry day as waste or into quarantine (the demo wastes expired stock at
+18:00 on the month's last day, the expiry day of its lots). Value is at the product's package
+cost, as the projection's.
+
+**Like with like.** The projection sees only the stock on hand at the start of ``C``, so the
+replay counts only those lots: a lot received after the cut-off (the demo's short-dated
+receipts 50 days before the end) is left out, and a lot on hand at ``C`` counts at most the
+units it had then (more units of it received later are trimmed, location by location in
+proportion). Units that left as returns to vendor never expired on the shelf, so they are not
+counted, even on the expiry day (the demo ships return batches 35 and 100 days before the end).
 
 Printed: projected and replayed units and value of stock expiring unused, in total and by
 location kind, their ratio and error; the share of the replayed units the projection put on
@@ -42,7 +49,7 @@ from rxsupply.services.expiry_risk import assess_expiry_risk
 
 Key = tuple[str, str, str]  # location code, ndc, lot
 Tally = dict[Key, tuple[int, Decimal, str]]  # units, value, location kind
-LEAVING = ("waste", "return_to_vendor")
+LEAVING = ("waste",)  # a return to vendor did not expire on the shelf
 
 
 def last_day(conn: Connection, zone: ZoneInfo) -> date:
@@ -51,9 +58,47 @@ def last_day(conn: Connection, zone: ZoneInfo) -> date:
     return stamp.astimezone(zone).date()
 
 
+def held_at(
+    conn: Connection, lot_ids: list[int], *, start: datetime, away: set[int]
+) -> dict[int, int]:
+    """Units of each lot on hand at ``start`` (quarantine and transit aside), from today's
+    on-hand less every movement since."""
+    oh, m = t.on_hand, t.movement
+    held: dict[int, int] = defaultdict(int)
+    for where, lot, n in conn.execute(
+        select(oh.c.location_id, oh.c.lot_id, oh.c.quantity).where(oh.c.lot_id.in_(lot_ids))
+    ).all():
+        if int(where) not in away:
+            held[int(lot)] += int(n)
+    for column, sign in ((m.c.to_location_id, -1), (m.c.from_location_id, 1)):
+        for where, lot, n in conn.execute(
+            select(column, m.c.lot_id, func.sum(m.c.quantity))
+            .where(m.c.lot_id.in_(lot_ids), m.c.occurred_at >= start, column.is_not(None))
+            .group_by(column, m.c.lot_id)
+        ).all():
+            if int(where) not in away:
+                held[int(lot)] += sign * int(n)
+    return {lot: n for lot, n in held.items() if n > 0}
+
+
+def trimmed(units: dict[tuple[int, int], int], cap: dict[int, int]) -> dict[tuple[int, int], int]:
+    """Each lot's units at most its units at the cut-off (``cap``; a lot not there is left
+    out), trimmed location by location in proportion."""
+    per_lot: dict[int, int] = defaultdict(int)
+    for (_, lot), n in units.items():
+        per_lot[lot] += max(n, 0)
+    out: dict[tuple[int, int], int] = {}
+    for (where, lot), n in units.items():
+        if n <= 0 or lot not in cap:
+            continue
+        out[(where, lot)] = n if per_lot[lot] <= cap[lot] else n * cap[lot] // per_lot[lot]
+    return out
+
+
 def replay(conn: Connection, *, first: date, last: date, zone: ZoneInfo) -> Tally:
-    """Per lot-location, the units (and value) of lots expiring from ``first`` to ``last``
-    still there at the end of their expiry day or leaving as expired on it (see the notes)."""
+    """Per lot-location, the units (and value) of the lots on hand at the start of ``first``
+    that expire from ``first`` to ``last``, still there at the end of their expiry day or
+    wasted or quarantined on it (see the notes)."""
     oh, m, lo, p, loc = t.on_hand, t.movement, t.lot, t.product, t.location
     lots = {
         int(i): (number, expiry, ndc, Decimal(cost or 0) / size)
@@ -103,9 +148,14 @@ def replay(conn: Connection, *, first: date, last: date, zone: ZoneInfo) -> Tall
         ).all():
             if kind in LEAVING or (to is not None and int(to) in away):
                 units[(int(where), int(lot))] += int(n)
+    cutoff = datetime.combine(first, clock_time(), zone)
+    kept = trimmed(
+        {k: n for k, n in units.items() if k[0] not in away},
+        held_at(conn, ids, start=cutoff, away=away),
+    )
     out: Tally = {}
-    for (where, lot), n in units.items():
-        if n <= 0 or where in away:
+    for (where, lot), n in kept.items():
+        if n <= 0:
             continue
         number, _, ndc, cost = lots[lot]
         code, kind = places[where]
