@@ -13,7 +13,7 @@ from tests.integration.services.test_recalls import APAP
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.movement import MovementKind
-from rxsupply.domain.recall import RecallEntry
+from rxsupply.domain.recall import RecallClass, RecallEntry
 from rxsupply.services import recalls
 from rxsupply.services.ledger import Dispense, Move, Receive
 from rxsupply.services.recall_units import dispensed_units, recall_units
@@ -34,7 +34,7 @@ def test_a_lot_not_on_record_is_said_at_entry_with_the_close_matches(hospital: E
         done = recalls.enter_recall(
             uow,
             number="R-2",
-            recall_class=recalls.RecallClass.II,
+            recall_class=RecallClass.II,
             reason="subpotent",
             initiated=date(2026, 11, 18),
             entries=[RecallEntry(APAP, ("AP2406", "AP24O6", "ZZZZZZZ"))],
