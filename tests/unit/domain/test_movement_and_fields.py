@@ -49,6 +49,7 @@ VALID_SHAPES: dict[MovementKind, list[Shape]] = {
     MovementKind.ADJUSTMENT: [OUT_ONLY, IN_ONLY],
     MovementKind.COUNT_VARIANCE: [OUT_ONLY, IN_ONLY],
     MovementKind.REPACKAGE: [OUT_ONLY, IN_ONLY],
+    MovementKind.OPEN: [OUT_ONLY, IN_ONLY],
 }
 VALID = [(kind, shape) for kind, shapes in VALID_SHAPES.items() for shape in shapes]
 INVALID = [
