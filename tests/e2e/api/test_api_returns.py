@@ -58,7 +58,7 @@ def test_a_buyer_classifies_builds_ships_and_reconciles_a_return_batch(
         json={
             "memo_number": "CM-9",
             "memo_date": "2026-11-20",
-            "lines": [{"ndc": "98765-401-02", "lot": "ON2411A", "quantity": 275, "credit": "150"}],
+            "lines": [{"ndc": "98765-401-02", "lot": "ON2411A", "quantity": 250, "credit": "150"}],
         },
     ).json()
     aging = api.get("/api/returns/aging", token=tech).json()
@@ -74,8 +74,9 @@ def test_a_buyer_classifies_builds_ships_and_reconciles_a_return_batch(
     assert csv_text.splitlines()[1].split(",")[6] == "MS2409"
     assert page.headers["content-type"].startswith("text/html") and "ON2411A" in page.text
     states = {r["lot"]: (r["state"], r["difference"]) for r in memo["lines"]}
-    assert states == {"MS2409": ("not_credited", "-196.56"), "ON2411A": ("short_paid", "-35.63")}
-    assert aging["buckets"][0] == {"bucket": "0-30", "batches": 1, "outstanding": "232.19"}
+    # the storeroom's units only: 6 packages x 31.20 and 10 x 18.75, at 90%
+    assert states == {"MS2409": ("not_credited", "-168.48"), "ON2411A": ("short_paid", "-18.75")}
+    assert aging["buckets"][0] == {"bucket": "0-30", "batches": 1, "outstanding": "187.23"}
 
 
 def test_a_destruction_with_one_witness_is_refused(hospital: Engine) -> None:

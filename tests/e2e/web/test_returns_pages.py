@@ -46,6 +46,7 @@ def test_a_manager_builds_ships_and_reconciles_a_batch_from_the_workbench(
         )
         batch_url = made.headers["location"]
         number = batch_url.rsplit("/", 1)[1]
+        open_page = manager.get(batch_url).text
         shipped = manager.post(
             f"{batch_url}/ship", data={"csrf_token": csrf}, follow_redirects=True
         )
@@ -59,14 +60,19 @@ def test_a_manager_builds_ships_and_reconciles_a_batch_from_the_workbench(
                 "memo_date": "2026-11-20",
                 "ndc_1": "98765-401-02",
                 "lot_1": "ON2411A",
-                "quantity_1": "275",
+                "quantity_1": "250",
                 "credit_1": "150.00",
             },
             follow_redirects=True,
         )
         after = manager.get("/returns")
+        shipped_page = manager.get(batch_url).text
 
     assert 'data-lot="ON2411A" data-returnability="now"' in bench.text
+    # the pick list: the storeroom's units; the cabinet pocket keeps its own
+    assert '<span data-location="MAIN-STORE">MAIN-STORE: 250</span>' in open_page
+    assert '<span data-location="MAIN-STORE">MAIN-STORE: 250</span>' in shipped_page
+    assert 'data-location="ICU-ADC1-P01"' not in open_page + shipped_page
     assert 'data-lot="ON2502B"' not in bench.text  # returnable later: filtered out
     assert re.fullmatch(r"RB20\d{6}-\d{4}", number)
     assert "Shipped " + number in shipped.text
@@ -75,8 +81,21 @@ def test_a_manager_builds_ships_and_reconciles_a_batch_from_the_workbench(
         "Potentially creditable" in printable and "Nothing on this manifest is sewered" in printable
     )
     assert 'data-lot="ON2411A" data-state="short_paid"' in memo.text
-    assert "outstanding $35.63" in memo.text  # 11 packages x 18.75 x 90% = 185.63 expected
+    # the storeroom's 250 units (the cabinet pocket keeps its 30): 10 x 18.75 x 90% = 168.75
+    assert "outstanding $18.75" in memo.text
     assert number in after.text and 'id="aging"' in after.text
+
+
+def test_a_batch_with_no_lot_ticked_is_refused_not_built_of_every_lot(
+    returns_app: FastAPI,
+) -> None:
+    with client_for(returns_app, "manager") as manager:
+        csrf = csrf_of(manager, "/returns")
+        refused = manager.post(
+            "/returns/batches", data={"csrf_token": csrf, "lot": ""}, follow_redirects=True
+        )
+
+    assert "Not done" in alert(refused.text) and "tick the lots" in alert(refused.text)
 
 
 def test_a_lot_not_eligible_is_refused_with_why(returns_app: FastAPI) -> None:

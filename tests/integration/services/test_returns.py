@@ -17,10 +17,13 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.destruction import Destruction
 from rxsupply.domain.limits import Approval
+from rxsupply.domain.return_batch import BatchStatus, ReturnBatch
 from rxsupply.domain.return_policy import PartialRule
+from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Role
 from rxsupply.errors import InvalidValue, NotFound, ReturnRefused
 from rxsupply.services import returns
+from rxsupply.services.ledger import SetStatus, post
 from rxsupply.services.returns import MemoEntry
 
 LABS = "Example Labs"
@@ -103,8 +106,8 @@ def test_a_batch_ships_once_through_the_ledger_after_its_form_222(hospital: Engi
             uow, distributor="Demo Returns", user=TESTER, clock=CLOCK
         )
     assert [(x.lot, x.quantity, x.stream.value) for x in batch.lines] == [
-        ("MS2409", 75, "controlled"),
-        ("ON2411A", 280, "creditable"),
+        ("MS2409", 60, "controlled"),  # the storeroom's units; the cabinet pocket keeps 15
+        ("ON2411A", 250, "creditable"),  # the cabinet pocket keeps its 30
     ]
 
     with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="Form 222"):
@@ -125,8 +128,12 @@ def test_a_batch_ships_once_through_the_ledger_after_its_form_222(hospital: Engi
                 tables.movement.c.reference == batch.number,
             )
         ).one()
-    assert tuple(moved) == (4, 355)  # two locations each: the storeroom and a pocket
-    assert {"MS2409", "ON2411A"}.isdisjoint(classified(hospital))
+    assert tuple(moved) == (2, 310)  # from the storeroom only: never a cabinet's pocket
+    left = classified(hospital)
+    assert [(left[lot]["location"], left[lot]["quantity"]) for lot in ("MS2409", "ON2411A")] == [
+        ("ICU-ADC1-P02", 15),
+        ("ICU-ADC1-P01", 30),
+    ]
 
 
 def test_a_lot_returnable_later_is_refused_on_a_batch_with_why(hospital: Engine) -> None:
@@ -153,7 +160,7 @@ def test_a_credit_memo_reconciles_line_by_line_and_the_shortfall_ages(hospital: 
         returns.ship_return_batch(uow, batch=batch.number, user=TESTER, clock=CLOCK)
     later = FixedClock(CLOCK.now() + timedelta(days=40), CLOCK.zone)
     memo = [
-        MemoEntry("98765-0401-02", "ON2411A", 275, Decimal("185.63")),
+        MemoEntry("98765-0401-02", "ON2411A", 250, Decimal("168.75")),
         MemoEntry("98765-0210-1", "MS2409", 60, Decimal("150.00")),
         MemoEntry("98765-0999-01", "ZZ1", 10, Decimal("12.00")),
     ]
@@ -183,10 +190,10 @@ def test_a_credit_memo_reconciles_line_by_line_and_the_shortfall_ages(hospital: 
     states = {line["lot"]: (line["state"], line["difference"]) for line in done["lines"]}
     assert states == {
         "ON2411A": ("matched", "0.00"),
-        "MS2409": ("short_paid", "-46.56"),  # 7 packages x 31.20 x 90% = 196.56 expected
+        "MS2409": ("short_paid", "-18.48"),  # 6 packages x 31.20 x 90% = 168.48 expected
         "ZZ1": ("not_shipped", "12.00"),
     }
-    assert (done["totals"]["outstanding"], done["totals"]["short_paid"]) == ("46.56", "46.56")
+    assert (done["totals"]["outstanding"], done["totals"]["short_paid"]) == ("18.48", "18.48")
     assert done["totals"]["lines"] == {
         "matched": 1,
         "short_paid": 1,
@@ -194,7 +201,7 @@ def test_a_credit_memo_reconciles_line_by_line_and_the_shortfall_ages(hospital: 
         "not_shipped": 1,
     }
     assert twice["totals"] == done["totals"]
-    assert [(b["bucket"], b["outstanding"]) for b in aging["batches"]] == [("31-60", "46.56")]
+    assert [(b["bucket"], b["outstanding"]) for b in aging["batches"]] == [("31-60", "18.48")]
 
 
 def test_a_memo_for_a_batch_not_shipped_is_refused(hospital: Engine) -> None:
@@ -256,3 +263,82 @@ def test_a_destruction_with_two_witnesses_records_its_form_41_and_wastes_the_uni
     assert done.number.startswith("F41-20261120-")
     assert f"DEA Form 41 {done.number}, witnessed by wanda and carl" in note
     assert [(d.quantity, d.witnesses) for d in listed] == [(5, ("wanda", "carl"))]
+
+
+def test_a_lot_left_only_in_cabinet_pockets_is_refused_until_pulled(hospital: Engine) -> None:
+    with_policy(hospital)
+    with SqlUnitOfWork(hospital) as uow:
+        first = returns.create_return_batch(
+            uow, lots=[("98765-401-02", "ON2411A")], user=TESTER, clock=CLOCK
+        )
+        returns.ship_return_batch(uow, batch=first.number, user=TESTER, clock=CLOCK)
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused) as refused:
+        returns.create_return_batch(
+            uow, lots=[("98765-401-02", "ON2411A")], user=TESTER, clock=CLOCK
+        )
+
+    assert "ON2411A: its units are in cabinet pockets: pull them first" in str(refused.value)
+
+
+def set_status(engine: Engine, lot: str, ndc: str, status: StockStatus) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        post(
+            uow,
+            [SetStatus(user=TESTER, product=ndc, lot=lot, status=status, reason="test")],
+            clock=CLOCK,
+        )
+
+
+def test_a_suspect_lot_is_never_returnable_and_refused_on_a_batch(hospital: Engine) -> None:
+    with_policy(hospital)
+    set_status(hospital, "ON2411A", "98765-401-02", StockStatus.SUSPECT)
+
+    lots = classified(hospital)
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="DSCSA"):
+        returns.create_return_batch(
+            uow, lots=[("98765-401-02", "ON2411A")], user=TESTER, clock=CLOCK
+        )
+
+    assert (lots["ON2411A"]["returnability"], lots["ON2411A"]["reason"]) == (
+        "never",
+        "suspect product: hold for investigation (DSCSA)",
+    )
+    assert lots["ON2411A"]["status"] == "suspect"
+
+
+def test_a_recalled_lot_returnable_only_later_goes_back_now_under_the_recall(
+    hospital: Engine,
+) -> None:
+    with_policy(hospital)
+    set_status(hospital, "ON2502B", "98765-402-10", StockStatus.RECALLED)
+
+    lots = classified(hospital)
+    with SqlUnitOfWork(hospital) as uow:
+        batch = returns.create_return_batch(
+            uow, lots=[("98765-402-10", "ON2502B")], user=TESTER, clock=CLOCK
+        )
+
+    assert lots["ON2502B"]["returnability"] == "now"
+    assert str(lots["ON2502B"]["reason"]).startswith("recalled: return under the firm's recall")
+    # the storeroom's 100 units (the ED pocket keeps 45 until pulled), at 8.90 a 10-pack in full
+    assert [(x.quantity, x.expected_credit) for x in batch.lines] == [(100, Decimal("89.00"))]
+
+
+def test_an_empty_list_of_lots_is_refused_and_an_empty_batch_never_ships(hospital: Engine) -> None:
+    with_policy(hospital)
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="at least one lot"):
+        returns.create_return_batch(uow, lots=[], user=TESTER, clock=CLOCK)
+    with SqlUnitOfWork(hospital) as uow:
+        uow.returns.add_batch(
+            ReturnBatch(
+                number="RB-EMPTY",
+                status=BatchStatus.OPEN,
+                created_by=TESTER,
+                created_at=CLOCK.now(),
+            )
+        )
+        uow.commit()
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="no lines"):
+        returns.ship_return_batch(uow, batch="RB-EMPTY", user=TESTER, clock=CLOCK)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries.filters import product_filter
 from rxsupply.adapters.repositories.bulk_sql import chunks, upsert
+from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.return_policy import PartialRule, ReturnPolicy
 from rxsupply.domain.waste_stream import HazardousListing, parse_terms
 from rxsupply.services.ports.returns import LotOnHand, LotPlace
@@ -159,6 +160,7 @@ class SqlReturnFacts:
     ) -> list[LotOnHand]:
         oh, lo, p, loc = t.on_hand, t.lot, t.product, t.location
         ps, src = t.product_storage, t.lot_source
+        parent = loc.alias("parent")
         stmt = (
             select(
                 p.c.id.label("product_id"),
@@ -178,12 +180,14 @@ class SqlReturnFacts:
                 src.c.source_lot_id,
                 loc.c.code.label("location"),
                 loc.c.kind,
+                parent.c.kind.label("parent_kind"),
                 oh.c.quantity,
             )
             .select_from(oh)
             .join(lo, lo.c.id == oh.c.lot_id)
             .join(p, p.c.id == oh.c.product_id)
             .join(loc, loc.c.id == oh.c.location_id)
+            .outerjoin(parent, parent.c.id == loc.c.parent_id)
             .outerjoin(ps, ps.c.product_id == p.c.id)
             .outerjoin(src, src.c.lot_id == lo.c.id)
             .where(oh.c.quantity > 0)
@@ -200,7 +204,9 @@ class SqlReturnFacts:
         for r in rows:
             key = (int(r["product_id"]), int(r["lot_id"]))
             first.setdefault(key, r)
-            places[key].append(LotPlace(r["location"], r["kind"], int(r["quantity"])))
+            places[key].append(
+                LotPlace(r["location"], r["kind"], int(r["quantity"]), r["parent_kind"] or "")
+            )
         out = []
         for key, r in first.items():
             wac = prices.get(key[0])
@@ -227,6 +233,27 @@ class SqlReturnFacts:
                 )
             )
         return out
+
+    def shipped_from(
+        self, reference: str, lots: set[tuple[int, int]]
+    ) -> dict[tuple[int, int], list[tuple[str, int]]]:
+        mv, loc = t.movement, t.location
+        out: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+        for part in chunks(sorted(lots)):
+            stmt = (
+                select(mv.c.product_id, mv.c.lot_id, loc.c.code, mv.c.quantity)
+                .join(loc, loc.c.id == mv.c.from_location_id)
+                .where(
+                    mv.c.product_id.in_(sorted({pid for pid, _ in part})),
+                    mv.c.lot_id.in_(sorted({lid for _, lid in part})),
+                    mv.c.kind == MovementKind.RETURN_TO_VENDOR.value,
+                    mv.c.reference == reference,
+                )
+                .order_by(mv.c.id)
+            )
+            for pid, lid, code, units in self.conn.execute(stmt):
+                out[(int(pid), int(lid))].append((str(code), int(units)))
+        return dict(out)
 
     def last_moved(self, lot_ids: set[int]) -> dict[int, datetime]:
         mv = t.movement

@@ -69,9 +69,14 @@ def post_batch(body: BatchIn, engine: EngineDep, who: Returner) -> dict[str, Any
 
 @router.get("/returns/batches/{number}", **guarded(Permission.VIEW))
 def get_batch(number: str, engine: EngineDep) -> dict[str, Any]:
-    """A batch and its lines."""
+    """A batch and its lines, each with its pick list (``places``: where an open batch takes
+    its units from, where a shipped one took them from; never a cabinet's pockets)."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        return returns.find_batch(uow, number).as_dict()
+        batch = returns.find_batch(uow, number)
+        picks = returns.pick_list(uow, batch, today=clock.current().today())
+    out = batch.as_dict()
+    out["lines"] = [x.as_dict() | {"places": picks.get(x.line_number, [])} for x in batch.lines]
+    return out
 
 
 @router.get("/returns/batches/{number}/manifest", **guarded(Permission.VIEW))
