@@ -65,7 +65,7 @@ def test_a_batch_is_built_shipped_and_its_memo_reconciled_from_the_command_line(
     csv_text = rx("returns", "batch", "manifest", number, "--stream", "creditable")
     page = rx("returns", "batch", "manifest", number, "--html")
     memo = tmp_path / "memo.csv"
-    memo.write_text("ndc,lot,quantity,credit\n98765-401-02,ON2411A,275,206.25\n")
+    memo.write_text("ndc,lot,quantity,credit\n98765-401-02,ON2411A,250,187.50\n")
     reconciled = rx(
         "returns", "batch", "memo", number, str(memo), "--memo-number", "CM-1",
         "--memo-date", "2026-11-20", "--json",

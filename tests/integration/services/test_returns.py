@@ -5,14 +5,15 @@ through the ledger once; a credit memo reconciles line by line and what is short
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import CLOCK, TESTER
+from tests.conftest import CLOCK, EXAMPLES, NOW, TESTER, load_examples
 
 from rxsupply.adapters import tables
+from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.destruction import Destruction
@@ -24,6 +25,7 @@ from rxsupply.domain.users import Role
 from rxsupply.errors import InvalidValue, NotFound, ReturnRefused
 from rxsupply.services import returns
 from rxsupply.services.ledger import SetStatus, post
+from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
 from rxsupply.services.returns import MemoEntry
 
 LABS = "Example Labs"
@@ -197,6 +199,7 @@ def test_a_credit_memo_reconciles_line_by_line_and_the_shortfall_ages(hospital: 
     assert done["totals"]["lines"] == {
         "matched": 1,
         "short_paid": 1,
+        "over_credited": 0,
         "not_credited": 0,
         "not_shipped": 1,
     }
@@ -342,3 +345,131 @@ def test_an_empty_list_of_lots_is_refused_and_an_empty_batch_never_ships(hospita
         uow.commit()
     with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="no lines"):
         returns.ship_return_batch(uow, batch="RB-EMPTY", user=TESTER, clock=CLOCK)
+
+
+def priced(engine: Engine) -> None:
+    table = read_csv_table(
+        EXAMPLES / "prices.csv", required=PRICE_COLUMNS[0], optional=PRICE_COLUMNS[1]
+    )
+    with SqlUnitOfWork(engine) as uow:
+        import_prices(uow, table, now=NOW, user=TESTER)
+        uow.commit()
+
+
+def test_the_credit_basis_is_the_wac_of_the_wholesaler_last_bought_from(hospital: Engine) -> None:
+    priced(hospital)  # 98765-402-10: 8.90 at Example Wholesale, 8.40 at Backup Pharma (newer)
+    load_examples(hospital, "purchases")  # bought from Example Wholesale on 2026-11-02
+    with_policy(hospital)
+
+    lots = classified(hospital)
+
+    assert lots["ON2502B"]["price_basis"] == (
+        "WAC of the last seller (Example Wholesale Drug Co, from 2026-10-01)"
+    )
+
+
+def test_without_a_purchase_the_credit_basis_is_the_lowest_current_wac_never_the_highest(
+    hospital: Engine,
+) -> None:
+    priced(hospital)
+    with hospital.begin() as conn:  # a dearer price from the same day at the backup wholesaler
+        backup = conn.execute(
+            select(tables.trading_partner.c.id).where(
+                tables.trading_partner.c.name == "Backup Pharma Supply"
+            )
+        ).scalar_one()
+        product = conn.execute(
+            select(tables.product.c.id).where(tables.product.c.ndc == "98765-0210-1")
+        ).scalar_one()
+        conn.execute(
+            tables.catalogue_price.insert().values(
+                partner_id=backup,
+                product_id=product,
+                wac=Decimal("35.00"),
+                starts=date(2026, 10, 1),
+            )
+        )
+    with_policy(hospital)
+
+    lots = classified(hospital)
+
+    assert lots["MS2409"]["price_basis"] == (
+        "lowest current WAC (Example Wholesale Drug Co, from 2026-10-01)"
+    )
+    assert (
+        lots["ON2502B"]["price_basis"]
+        == "lowest current WAC (Backup Pharma Supply, from 2026-11-01)"
+    )
+
+
+def shipped_batch(engine: Engine, clock: FixedClock = CLOCK) -> str:
+    with SqlUnitOfWork(engine) as uow:
+        batch = returns.create_return_batch(
+            uow,
+            lots=[("98765-401-02", "ON2411A"), ("98765-0210-1", "MS2409")],
+            user=TESTER,
+            clock=clock,
+        )
+        returns.set_form_222(
+            uow, batch=batch.number, line=2, form_222="123456789", user=TESTER, clock=clock
+        )
+        returns.ship_return_batch(uow, batch=batch.number, user=TESTER, clock=clock)
+    return batch.number
+
+
+def test_the_totals_add_up_with_a_line_over_credited_and_a_credit_for_a_lot_not_shipped(
+    hospital: Engine,
+) -> None:
+    with_policy(hospital)
+    number = shipped_batch(hospital)  # expects 168.75 (ON2411A) and 168.48 (MS2409)
+    memo = [
+        MemoEntry("98765-401-02", "on2411a", 250, Decimal("200.00")),
+        MemoEntry("98765-0210-1", "MS2409", 60, Decimal("100.00")),
+        MemoEntry("98765-0999-01", "ZZ1", 10, Decimal("12.00")),
+    ]
+
+    def enter(lines: list[MemoEntry]) -> dict[str, object]:
+        with SqlUnitOfWork(hospital) as uow:
+            return returns.enter_credit_memo(
+                uow,
+                batch=number,
+                memo_number="CM-5",
+                memo_date=date(2026, 11, 20),
+                lines=lines,
+                user=TESTER,
+                clock=CLOCK,
+            )
+
+    enter(memo)
+    done = enter([MemoEntry("98765-401-02", "ON2411A", 250, Decimal("200.00"))])  # again
+
+    states = {line["lot"]: line["state"] for line in done["lines"]}  # type: ignore[attr-defined]
+    assert states == {"ON2411A": "over_credited", "MS2409": "short_paid", "ZZ1": "not_shipped"}
+    assert done["totals"] == {
+        "expected": "337.23",
+        "credited": "300.00",  # on the lines shipped: the lot not shipped is apart
+        "credited_not_shipped": "12.00",
+        "short_paid": "68.48",
+        "over_credited": "31.25",
+        "outstanding": "68.48",  # 337.23 - 300.00 + 31.25
+        "lines": {
+            "matched": 0,
+            "short_paid": 1,
+            "over_credited": 1,
+            "not_credited": 0,
+            "not_shipped": 1,
+        },
+    }
+
+
+def test_credit_ages_by_the_facility_s_days_not_the_utc_date(hospital: Engine) -> None:
+    with_policy(hospital)
+    evening = datetime(2026, 11, 20, 21, 0, tzinfo=CLOCK.zone)  # 02:00 UTC on the 21st
+    shipped_batch(hospital, FixedClock(evening, CLOCK.zone))
+    month_later = FixedClock(datetime(2026, 12, 21, 9, 0, tzinfo=CLOCK.zone), CLOCK.zone)
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        aging = returns.credit_aging(uow, clock=month_later)
+
+    [row] = aging["batches"]
+    assert (row["shipped"], row["days"], row["bucket"]) == ("2026-11-20", 31, "31-60")

@@ -5,6 +5,7 @@ memos and destructions are in :mod:`.return_batches`."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -268,18 +269,49 @@ class SqlReturnFacts:
         return out
 
     def _wac(self, product_ids: set[int], today: date) -> dict[int, tuple[Decimal, str]]:
-        """The latest WAC on or before ``today`` of each product (the highest of one day)."""
-        cp, tp = t.catalogue_price, t.trading_partner
+        """Each product's WAC on the credit basis, from one defined source: the latest
+        catalogue price (on or before ``today``) of the wholesaler it was last bought from
+        (its latest purchase line on or before ``today``); else the lowest of the wholesalers'
+        current catalogue prices. Never the highest."""
         out: dict[int, tuple[Decimal, str]] = {}
         for part in chunks(sorted(product_ids)):
-            for pid, wac, starts, partner in self.conn.execute(
-                select(cp.c.product_id, cp.c.wac, cp.c.starts, tp.c.name)
-                .join(tp, tp.c.id == cp.c.partner_id)
-                .where(cp.c.product_id.in_(part), cp.c.starts <= today)
-                .order_by(cp.c.product_id, cp.c.starts.desc(), cp.c.wac.desc())
-            ):
-                if int(pid) not in out:
-                    out[int(pid)] = (Decimal(wac), f"WAC ({partner}, from {starts.isoformat()})")
+            sellers = self._last_sellers(part, today)
+            current = self._current_prices(part, today)
+            for pid, prices in current.items():
+                seller = sellers.get(pid)
+                if seller is not None and seller in prices:
+                    wac, starts, name = prices[seller]
+                    out[pid] = (wac, f"WAC of the last seller ({name}, from {starts})")
+                    continue
+                wac, starts, name = min(prices.values(), key=lambda x: (x[0], x[2]))
+                out[pid] = (wac, f"lowest current WAC ({name}, from {starts})")
+        return out
+
+    def _last_sellers(self, product_ids: Sequence[int], today: date) -> dict[int, int]:
+        """The partner of each product's latest purchase line on or before ``today``."""
+        pl = t.purchase_line
+        latest = (
+            select(pl.c.product_id, func.max(pl.c.id).label("last"))
+            .where(pl.c.product_id.in_(product_ids), pl.c.invoice_date <= today)
+            .group_by(pl.c.product_id)
+            .subquery()
+        )
+        stmt = select(pl.c.product_id, pl.c.partner_id).join(latest, latest.c.last == pl.c.id)
+        return {int(pid): int(partner) for pid, partner in self.conn.execute(stmt)}
+
+    def _current_prices(
+        self, product_ids: Sequence[int], today: date
+    ) -> dict[int, dict[int, tuple[Decimal, str, str]]]:
+        """Each product's current catalogue price at each partner: (WAC, from, partner)."""
+        cp, tp = t.catalogue_price, t.trading_partner
+        out: dict[int, dict[int, tuple[Decimal, str, str]]] = defaultdict(dict)
+        for pid, partner, wac, starts, name in self.conn.execute(
+            select(cp.c.product_id, cp.c.partner_id, cp.c.wac, cp.c.starts, tp.c.name)
+            .join(tp, tp.c.id == cp.c.partner_id)
+            .where(cp.c.product_id.in_(product_ids), cp.c.starts <= today)
+            .order_by(cp.c.product_id, cp.c.partner_id, cp.c.starts.desc())
+        ):
+            out[int(pid)].setdefault(int(partner), (Decimal(wac), starts.isoformat(), name))
         return out
 
 
