@@ -56,7 +56,7 @@ def test_a_batch_is_built_shipped_and_its_memo_reconciled_from_the_command_line(
 ) -> None:
     hospital(rx)
     rx("returns", "policies", "set", "Example Labs", "--months-before", "6", "--months-after", "12")
-    made = rx("returns", "batch", "create", "--distributor", "Demo Returns", "--json")
+    made = rx("returns", "batch", "create", "--all", "--distributor", "Demo Returns", "--json")
     number = made.json()["number"]
 
     refused = rx("returns", "batch", "ship", number)
@@ -65,7 +65,7 @@ def test_a_batch_is_built_shipped_and_its_memo_reconciled_from_the_command_line(
     csv_text = rx("returns", "batch", "manifest", number, "--stream", "creditable")
     page = rx("returns", "batch", "manifest", number, "--html")
     memo = tmp_path / "memo.csv"
-    memo.write_text("ndc,lot,quantity,credit\n98765-401-02,ON2411A,275,206.25\n")
+    memo.write_text("ndc,lot,quantity,credit\n98765-401-02,ON2411A,250,187.50\n")
     reconciled = rx(
         "returns", "batch", "memo", number, str(memo), "--memo-number", "CM-1",
         "--memo-date", "2026-11-20", "--json",
@@ -95,3 +95,19 @@ def test_the_rcra_list_is_edited_from_the_command_line_and_never_takes_a_sewer(r
     assert changed.json()[0]["note"] == "reviewed"
     assert removed.code == 0 and "removed P204" in removed.out
     assert bad.code != 0 and "P or U and three digits" in bad.message
+
+
+def test_a_share_out_of_range_is_refused_and_every_returns_screen_still_reads(rx: Rx) -> None:
+    hospital(rx)
+    set_policy = ("returns", "policies", "set", "Example Labs", "--months-before", "6")
+
+    tiny = rx(*set_policy, "--months-after", "12", "--credit-share", "0.00004")
+    huge = rx(*set_policy, "--months-after", "12", "--credit-share", "1e99999999")
+    fill = rx(*set_policy, "--months-after", "12", "--partial", "min_fill", "--min-fill", "1e-30")
+    after = rx("returns", "classify", "--json")
+
+    for refused in (tiny, huge, fill):
+        assert refused.code != 0 and "Traceback" not in refused.err + refused.out
+    assert "credit_share" in tiny.message and "credit_share" in huge.message
+    assert "min_fill" in fill.message
+    assert after.code == 0 and {r["returnability"] for r in after.json()} == {"never"}

@@ -6,8 +6,10 @@ its waste stream, its expected credit); it is ``open`` until shipped through the
 (:class:`MemoLine`) are matched to the batch's lines by NDC and lot, and each line is then
 (:func:`reconcile`):
 
-- ``matched``: credited at least what was expected (to the cent);
+- ``matched``: credited what was expected (to the cent);
 - ``short_paid``: credited less than expected (the difference is the shortfall);
+- ``over_credited``: credited more than expected (a line sent for disposal and credited is
+  one);
 - ``not_credited``: no memo line for it yet (the whole expected credit outstanding);
 - ``not_shipped``: a memo line for an NDC and lot the batch did not ship.
 
@@ -40,6 +42,7 @@ class BatchStatus(StrEnum):
 class LineState(StrEnum):
     MATCHED = "matched"
     SHORT_PAID = "short_paid"
+    OVER_CREDITED = "over_credited"
     NOT_CREDITED = "not_credited"
     NOT_SHIPPED = "not_shipped"
 
@@ -186,10 +189,13 @@ def reconcile(lines: list[ReturnLine], memo: list[MemoLine]) -> list[Reconciled]
         if not expects and not paid:
             continue
         total = sum((m.credit for m in paid), Decimal(0))
+        paid_cents, expected_cents = total.quantize(CENT), line.expected_credit.quantize(CENT)
         if not paid:
             state = LineState.NOT_CREDITED
-        elif total.quantize(CENT) >= line.expected_credit.quantize(CENT):
+        elif paid_cents == expected_cents:
             state = LineState.MATCHED
+        elif paid_cents > expected_cents:
+            state = LineState.OVER_CREDITED
         else:
             state = LineState.SHORT_PAID
         out.append(
@@ -220,12 +226,35 @@ def reconcile(lines: list[ReturnLine], memo: list[MemoLine]) -> list[Reconciled]
     return out
 
 
+def totals(expected: Decimal, reconciled: list[Reconciled]) -> dict[str, Decimal]:
+    """The batch's totals, to the cent: ``expected``; ``credited`` on the lines it shipped;
+    ``credited_not_shipped`` for lots it did not ship (apart, it pays nothing owed);
+    ``short_paid`` and ``over_credited``, the shortfalls and the excesses line by line; and
+    ``outstanding`` (:func:`outstanding`). They add up: expected - credited + over_credited
+    = outstanding."""
+    shipped = [r for r in reconciled if r.state is not LineState.NOT_SHIPPED]
+
+    def total(values: list[Decimal]) -> Decimal:
+        return sum(values, Decimal(0)).quantize(CENT)
+
+    return {
+        "expected": expected.quantize(CENT),
+        "credited": total([r.credited.quantize(CENT) for r in shipped]),
+        "credited_not_shipped": total(
+            [r.credited.quantize(CENT) for r in reconciled if r.state is LineState.NOT_SHIPPED]
+        ),
+        "short_paid": total([-r.difference for r in shipped if r.difference < 0]),
+        "over_credited": total([r.difference for r in shipped if r.difference > 0]),
+        "outstanding": outstanding(reconciled),
+    }
+
+
 def outstanding(reconciled: list[Reconciled]) -> Decimal:
     """Expected credit not yet credited, line by line (an overpaid line does not offset
     another's shortfall; credit for lots not shipped counts for nothing)."""
     return sum(
         (
-            max(r.expected - r.credited, Decimal(0))
+            max(-r.difference, Decimal(0))
             for r in reconciled
             if r.state is not LineState.NOT_SHIPPED
         ),

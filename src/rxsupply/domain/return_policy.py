@@ -19,10 +19,20 @@ an excluded category, the window has closed, a partial package the policy does n
 expiry date), with its **expected credit**: the credit share times the price of the units
 the policy credits (0 for ``never``).
 
-Partial packages (``quantity`` counted against ``package_size``): ``full_only`` credits full
-packages only (the units of an opened package are not credited); ``exact_count`` credits
-every unit counted; ``min_fill`` credits an opened package when it holds at least
-``min_fill`` of its units (a share, 0.5 for half full), else not.
+Partial packages are counted place by place (``places``: the lot's units at each location,
+each counted against ``package_size``, since an opened package is where it was opened):
+``full_only`` credits full packages only (the units of an opened package are not credited);
+``exact_count`` credits every unit counted; ``min_fill`` credits an opened package when it
+holds at least ``min_fill`` of its units (a share, 0.5 for half full), else not.
+
+The lot's status comes first (:mod:`rxsupply.domain.status`): a **suspect** lot is ``never``
+(it is held for the DSCSA investigation, not returned nor destroyed); a **recalled** lot is
+returnable ``now`` under the firm's recall, whatever the policy's window or categories, every
+unit credited at the full price (no recall credit terms are kept: a recall takes back every
+unit it names); a quarantined lot is classified under its policy like any other.
+
+Shares (the credit share, the minimum fill) are kept to :data:`SHARE_PLACES` decimal places,
+from :data:`MIN_SHARE` to 1 (:func:`check_share`).
 """
 
 from __future__ import annotations
@@ -33,12 +43,18 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from rxsupply.domain.status import StockStatus
 from rxsupply.errors import InvalidValue
 
 CATEGORIES = ("refrigerated", "repackaged", "controlled", "hazardous")
 """The categories of product a policy may refuse outright."""
 MAX_MONTHS = 36
 CENT = Decimal("0.01")
+SHARE_PLACES = Decimal("0.0001")
+"""A share is kept to four decimal places (the database's money column holds four)."""
+MIN_SHARE = SHARE_PLACES
+SUSPECT_REASON = "suspect product: hold for investigation (DSCSA)"
+RECALL_REASON = "recalled: return under the firm's recall instructions"
 
 
 class PartialRule(StrEnum):
@@ -55,11 +71,33 @@ class Returnability(StrEnum):
 
 def shift_months(day: date, months: int) -> date:
     """``day`` moved by ``months`` calendar months (negative: back), clamped to the last day
-    of a shorter month."""
+    of a shorter month, and to the calendar's ends (a window past 31 December 9999 ends
+    there)."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
+
+
+_SHARE_RANGE = f"a share from {MIN_SHARE} to 1, at most four decimal places kept"
+
+
+def check_share(value: Decimal, field: str) -> Decimal:
+    """``value`` rounded to :data:`SHARE_PLACES` (half up), refused outside
+    :data:`MIN_SHARE` to 1 (a share that rounds to 0 earns nothing and is a typo)."""
+    try:
+        if not value.is_finite() or not Decimal(0) < value <= Decimal(1):
+            raise InvalidValue(field, _SHARE_RANGE, str(value)[:40])
+        kept = value.quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
+    except ArithmeticError:
+        raise InvalidValue(field, _SHARE_RANGE, str(value)[:40]) from None
+    if kept < MIN_SHARE:
+        raise InvalidValue(field, f"{_SHARE_RANGE}: below {MIN_SHARE}", str(value)[:40])
+    return kept.normalize()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,15 +120,11 @@ class ReturnPolicy:
             months = getattr(self, name)
             if not 0 <= months <= MAX_MONTHS:
                 raise InvalidValue(name, f"must be 0 to {MAX_MONTHS} months", months)
-        if not Decimal(0) < self.credit_share <= Decimal(1):
-            raise InvalidValue(
-                "credit_share", "a share of WAC above 0 and at most 1", self.credit_share
-            )
+        object.__setattr__(self, "credit_share", check_share(self.credit_share, "credit_share"))
         if self.partial is PartialRule.MIN_FILL:
-            if self.min_fill is None or not Decimal(0) < self.min_fill <= Decimal(1):
-                raise InvalidValue(
-                    "min_fill", "a minimum fill share above 0 and at most 1", self.min_fill
-                )
+            if self.min_fill is None:
+                raise InvalidValue("min_fill", f"a min_fill policy needs one ({_SHARE_RANGE})")
+            object.__setattr__(self, "min_fill", check_share(self.min_fill, "min_fill"))
         elif self.min_fill is not None:
             raise InvalidValue("min_fill", f"only a min_fill policy has one ({self.partial})")
         unknown = sorted(self.excluded - set(CATEGORIES))
@@ -118,9 +152,10 @@ class ReturnPolicy:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LotFacts:
-    """What classifying a lot needs: its units counted against its package size, its
-    product's categories (:data:`CATEGORIES`) and the price of one package on the credit
-    basis (``price_basis`` says which price: a WAC and its date, or the package cost)."""
+    """What classifying a lot needs: its units (``places``: at each location, each counted
+    against its package size; none: ``quantity`` in one place), its status, its product's
+    categories (:data:`CATEGORIES`) and the price of one package on the credit basis
+    (``price_basis`` says which price: a WAC and its date, or the package cost)."""
 
     expiry: date | None
     quantity: int
@@ -128,6 +163,13 @@ class LotFacts:
     categories: frozenset[str] = field(default_factory=frozenset)
     package_price: Decimal | None = None
     price_basis: str = ""
+    places: tuple[int, ...] = ()
+    status: StockStatus = StockStatus.AVAILABLE
+
+    @property
+    def counts(self) -> tuple[int, ...]:
+        """The units at each place (the whole quantity in one place when not given)."""
+        return self.places or (self.quantity,)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -168,24 +210,76 @@ def _never(reason: str) -> Classification:
 
 
 def credited_units(lot: LotFacts, policy: ReturnPolicy) -> tuple[int, str]:
-    """How many of the lot's units the policy credits, and what it leaves out (text)."""
+    """How many of the lot's units the policy credits, place by place, and what it leaves
+    out (text)."""
     size = lot.package_size
-    full, rest = divmod(lot.quantity, size)
-    if rest == 0 or policy.partial is PartialRule.EXACT_COUNT:
-        return lot.quantity, ""
-    opened = f"an opened package of {rest} of {size} units"
+    credited, opened = 0, []
+    for count in lot.counts:
+        full, rest = divmod(count, size)
+        if (
+            rest == 0
+            or policy.partial is PartialRule.EXACT_COUNT
+            or (policy.partial is PartialRule.MIN_FILL and _filled(rest, size, policy))
+        ):
+            credited += count
+        else:
+            credited += full * size
+            opened.append(rest)
+    if not opened:
+        return credited, ""
+    units = " and ".join(str(n) for n in opened)
+    what = (
+        f"an opened package of {units} of {size} units"
+        if len(opened) == 1
+        else f"opened packages of {units} of {size} units"
+    )
     if policy.partial is PartialRule.MIN_FILL:
         assert policy.min_fill is not None
-        if Decimal(rest) / Decimal(size) >= policy.min_fill:
-            return lot.quantity, ""
         share = f"{policy.min_fill * 100:.0f}%"
-        return full * size, f"{opened} is below the {share} minimum fill"
-    return full * size, f"{opened} is not accepted (full packages only)"
+        verb = "is" if len(opened) == 1 else "are"
+        return credited, f"{what} {verb} below the {share} minimum fill"
+    verb = "is" if len(opened) == 1 else "are"
+    return credited, f"{what} {verb} not accepted (full packages only)"
+
+
+def _filled(rest: int, size: int, policy: ReturnPolicy) -> bool:
+    assert policy.min_fill is not None
+    return Decimal(rest) / Decimal(size) >= policy.min_fill
+
+
+def _credit(lot: LotFacts, units: int, share: Decimal) -> Decimal:
+    if lot.package_price is None:
+        return Decimal("0.00")
+    value = lot.package_price * units / lot.package_size * share
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _recalled(lot: LotFacts) -> Classification:
+    """A recalled lot: every unit goes back under the recall, credited at the full price."""
+    units = sum(lot.counts)
+    credit = _credit(lot, units, Decimal(1))
+    priced = (
+        f"100% of {lot.price_basis or 'the price'}"
+        if lot.package_price is not None
+        else "no price on record: credit unknown"
+    )
+    return Classification(
+        returnability=Returnability.NOW,
+        returnable_from=None,
+        returnable_until=None,
+        reason=f"{RECALL_REASON}; {priced}",
+        expected_credit=credit,
+        credited_units=units,
+    )
 
 
 def classify(lot: LotFacts, policy: ReturnPolicy | None, today: date) -> Classification:
     """``now``, ``later`` or ``never`` for ``lot`` under ``policy`` on ``today``, with why
     and the expected credit (see the module's notes)."""
+    if lot.status is StockStatus.SUSPECT:
+        return _never(SUSPECT_REASON)
+    if lot.status is StockStatus.RECALLED:
+        return _recalled(lot)
     if policy is None:
         return _never("no return policy for the labeler")
     refused = sorted(lot.categories & policy.excluded)
@@ -199,10 +293,7 @@ def classify(lot: LotFacts, policy: ReturnPolicy | None, today: date) -> Classif
     units, left = credited_units(lot, policy)
     if units == 0:
         return _never(f"{left[0].upper()}{left[1:]}")
-    credit = Decimal("0.00")
-    if lot.package_price is not None:
-        value = lot.package_price * units / lot.package_size * policy.credit_share
-        credit = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    credit = _credit(lot, units, policy.credit_share)
     share = f"{policy.credit_share * 100:.0f}% of {lot.price_basis or 'the price'}"
     priced = share if lot.package_price is not None else "no price on record: credit unknown"
     kept = f"; {left}" if left else ""
@@ -231,11 +322,11 @@ def parse_share(text: str, field: str) -> Decimal:
     percent = raw.endswith("%")
     try:
         value = Decimal(raw.rstrip("%").strip())
-    except ArithmeticError:
-        raise InvalidValue(field, "a share: 0.9 or 90%", text) from None
-    if not value.is_finite():
-        raise InvalidValue(field, "a share: 0.9 or 90%", text)
-    return (value / 100 if percent else value).normalize()
+        if not value.is_finite():
+            raise InvalidValue(field, "a share: 0.9 or 90%", text[:40])
+        return check_share(value / 100 if percent else value, field)
+    except ArithmeticError:  # an exponent past the decimal context's range
+        raise InvalidValue(field, "a share: 0.9 or 90%", text[:40]) from None
 
 
 _PARTIAL_WORDS = {

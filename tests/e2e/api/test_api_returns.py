@@ -58,7 +58,7 @@ def test_a_buyer_classifies_builds_ships_and_reconciles_a_return_batch(
         json={
             "memo_number": "CM-9",
             "memo_date": "2026-11-20",
-            "lines": [{"ndc": "98765-401-02", "lot": "ON2411A", "quantity": 275, "credit": "150"}],
+            "lines": [{"ndc": "98765-401-02", "lot": "ON2411A", "quantity": 250, "credit": "150"}],
         },
     ).json()
     aging = api.get("/api/returns/aging", token=tech).json()
@@ -74,8 +74,9 @@ def test_a_buyer_classifies_builds_ships_and_reconciles_a_return_batch(
     assert csv_text.splitlines()[1].split(",")[6] == "MS2409"
     assert page.headers["content-type"].startswith("text/html") and "ON2411A" in page.text
     states = {r["lot"]: (r["state"], r["difference"]) for r in memo["lines"]}
-    assert states == {"MS2409": ("not_credited", "-196.56"), "ON2411A": ("short_paid", "-35.63")}
-    assert aging["buckets"][0] == {"bucket": "0-30", "batches": 1, "outstanding": "232.19"}
+    # the storeroom's units only: 6 packages x 31.20 and 10 x 18.75, at 90%
+    assert states == {"MS2409": ("not_credited", "-168.48"), "ON2411A": ("short_paid", "-18.75")}
+    assert aging["buckets"][0] == {"bucket": "0-30", "batches": 1, "outstanding": "187.23"}
 
 
 def test_a_destruction_with_one_witness_is_refused(hospital: Engine) -> None:
@@ -104,3 +105,56 @@ def _destroy_with_one_witness(pharmacy: Hospital, buyer: str) -> tuple[httpx.Res
     )
 
     return refused, pharmacy.api.get("/api/returns/destructions", token=buyer).json()
+
+
+def test_an_empty_lot_list_and_a_memo_out_of_bounds_are_refused_not_a_server_error(
+    pharmacy: Hospital,
+) -> None:
+    buyer = pharmacy.token(Role.BUYER)
+    api = pharmacy.api
+    api.request("PUT", "/api/return-policies/Example Labs", token=buyer, json=POLICY)
+    empty = api.post("/api/returns/batches", token=buyer, json={"lots": []})
+    made = api.post(
+        "/api/returns/batches",
+        token=buyer,
+        json={"lots": [{"ndc": "98765-401-02", "lot": "ON2411A"}]},
+    ).json()
+    number = made["number"]
+    api.post(f"/api/returns/batches/{number}/ship", token=buyer)
+
+    def memo(**line: object) -> httpx.Response:
+        row = {"ndc": "98765-401-02", "lot": "ON2411A", "quantity": 250, "credit": "1"} | line
+        return api.post(
+            f"/api/returns/batches/{number}/memos",
+            token=buyer,
+            json={"memo_number": "CM-1", "memo_date": "2026-11-20", "lines": [row]},
+        )
+
+    huge_units = memo(quantity=10**30)
+    huge_credit = api.request(
+        "POST",
+        f"/api/returns/batches/{number}/memos",
+        token=buyer,
+        content=(
+            b'{"memo_number": "CM-1", "memo_date": "2026-11-20", "lines": [{"ndc": '
+            b'"98765-401-02", "lot": "ON2411A", "quantity": 1, "credit": 1e99999999}]}'
+        ),
+        headers={"content-type": "application/json"},
+    )
+    blank = memo(ndc=" ")
+    gtin = memo(ndc="00398765999014")
+    early = api.post(
+        f"/api/returns/batches/{number}/memos",
+        token=buyer,
+        json={
+            "memo_number": "CM-0",
+            "memo_date": "2026-11-19",
+            "lines": [{"ndc": "98765-401-02", "lot": "ON2411A", "quantity": 1, "credit": "1"}],
+        },
+    )
+
+    assert "at least one lot" in problem(empty, 422)["detail"]
+    for refused in (huge_units, huge_credit, blank, gtin, early):
+        assert refused.status_code == 422, refused.text
+    assert "no product on file" in problem(gtin, 422)["detail"]
+    assert "before batch" in problem(early, 422)["detail"]

@@ -1,7 +1,9 @@
 """The demo's returns on a short demo (45 days, so its batches are 20 and 10 days old rather than
 100 days and five weeks): a policy for every labeler, refrigerated injectables, an older batch
 still owed and a recent one whose credit memo came back partly matching, so the reconciliation
-and the aging have data; the ledger stays equal to the on-hand."""
+and the aging have data, and an open batch for disposal (a refrigerated lot quarantined after
+a temperature excursion) so a waste-stream manifest has a line; the ledger stays equal to the
+on-hand."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ def test_the_demo_has_policies_refrigerated_products_and_a_memo_to_reconcile(
         policies = returns.list_return_policies(uow)
         reconciled = returns.reconcile_batch(uow, batch=done.batches[-1])
         aging = returns.credit_aging(uow, clock=CLOCK)
+        disposal = returns.find_batch(uow, done.disposal)
     with sqlite_engine.connect() as conn:
         differences = queries.check_rows(conn)
 
@@ -48,3 +51,8 @@ def test_the_demo_has_policies_refrigerated_products_and_a_memo_to_reconcile(
         (done.batches[1], 10),
     ]
     assert differences == []
+    # the open disposal: a refrigerated lot after a temperature excursion, on the shelf
+    [line] = disposal.lines
+    assert (disposal.status, line.stream, line.expected_credit) == ("open", "non_hazardous", 0)
+    assert "takes no refrigerated products back" in line.reason
+    assert returns.manifest(disposal, "non_hazardous")[0]["quantity"] == line.quantity > 0

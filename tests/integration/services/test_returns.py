@@ -5,22 +5,27 @@ through the ledger once; a credit memo reconciles line by line and what is short
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import CLOCK, TESTER
+from tests.conftest import CLOCK, EXAMPLES, NOW, TESTER, load_examples
 
 from rxsupply.adapters import tables
+from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.destruction import Destruction
 from rxsupply.domain.limits import Approval
+from rxsupply.domain.return_batch import BatchStatus, ReturnBatch
 from rxsupply.domain.return_policy import PartialRule
+from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Role
 from rxsupply.errors import InvalidValue, NotFound, ReturnRefused
 from rxsupply.services import returns
+from rxsupply.services.ledger import SetStatus, post
+from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
 from rxsupply.services.returns import MemoEntry
 
 LABS = "Example Labs"
@@ -103,8 +108,8 @@ def test_a_batch_ships_once_through_the_ledger_after_its_form_222(hospital: Engi
             uow, distributor="Demo Returns", user=TESTER, clock=CLOCK
         )
     assert [(x.lot, x.quantity, x.stream.value) for x in batch.lines] == [
-        ("MS2409", 75, "controlled"),
-        ("ON2411A", 280, "creditable"),
+        ("MS2409", 60, "controlled"),  # the storeroom's units; the cabinet pocket keeps 15
+        ("ON2411A", 250, "creditable"),  # the cabinet pocket keeps its 30
     ]
 
     with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="Form 222"):
@@ -125,8 +130,12 @@ def test_a_batch_ships_once_through_the_ledger_after_its_form_222(hospital: Engi
                 tables.movement.c.reference == batch.number,
             )
         ).one()
-    assert tuple(moved) == (4, 355)  # two locations each: the storeroom and a pocket
-    assert {"MS2409", "ON2411A"}.isdisjoint(classified(hospital))
+    assert tuple(moved) == (2, 310)  # from the storeroom only: never a cabinet's pocket
+    left = classified(hospital)
+    assert [(left[lot]["location"], left[lot]["quantity"]) for lot in ("MS2409", "ON2411A")] == [
+        ("ICU-ADC1-P02", 15),
+        ("ICU-ADC1-P01", 30),
+    ]
 
 
 def test_a_lot_returnable_later_is_refused_on_a_batch_with_why(hospital: Engine) -> None:
@@ -153,7 +162,7 @@ def test_a_credit_memo_reconciles_line_by_line_and_the_shortfall_ages(hospital: 
         returns.ship_return_batch(uow, batch=batch.number, user=TESTER, clock=CLOCK)
     later = FixedClock(CLOCK.now() + timedelta(days=40), CLOCK.zone)
     memo = [
-        MemoEntry("98765-0401-02", "ON2411A", 275, Decimal("185.63")),
+        MemoEntry("98765-0401-02", "ON2411A", 250, Decimal("168.75")),
         MemoEntry("98765-0210-1", "MS2409", 60, Decimal("150.00")),
         MemoEntry("98765-0999-01", "ZZ1", 10, Decimal("12.00")),
     ]
@@ -183,18 +192,19 @@ def test_a_credit_memo_reconciles_line_by_line_and_the_shortfall_ages(hospital: 
     states = {line["lot"]: (line["state"], line["difference"]) for line in done["lines"]}
     assert states == {
         "ON2411A": ("matched", "0.00"),
-        "MS2409": ("short_paid", "-46.56"),  # 7 packages x 31.20 x 90% = 196.56 expected
+        "MS2409": ("short_paid", "-18.48"),  # 6 packages x 31.20 x 90% = 168.48 expected
         "ZZ1": ("not_shipped", "12.00"),
     }
-    assert (done["totals"]["outstanding"], done["totals"]["short_paid"]) == ("46.56", "46.56")
+    assert (done["totals"]["outstanding"], done["totals"]["short_paid"]) == ("18.48", "18.48")
     assert done["totals"]["lines"] == {
         "matched": 1,
         "short_paid": 1,
+        "over_credited": 0,
         "not_credited": 0,
         "not_shipped": 1,
     }
     assert twice["totals"] == done["totals"]
-    assert [(b["bucket"], b["outstanding"]) for b in aging["batches"]] == [("31-60", "46.56")]
+    assert [(b["bucket"], b["outstanding"]) for b in aging["batches"]] == [("31-60", "18.48")]
 
 
 def test_a_memo_for_a_batch_not_shipped_is_refused(hospital: Engine) -> None:
@@ -256,3 +266,210 @@ def test_a_destruction_with_two_witnesses_records_its_form_41_and_wastes_the_uni
     assert done.number.startswith("F41-20261120-")
     assert f"DEA Form 41 {done.number}, witnessed by wanda and carl" in note
     assert [(d.quantity, d.witnesses) for d in listed] == [(5, ("wanda", "carl"))]
+
+
+def test_a_lot_left_only_in_cabinet_pockets_is_refused_until_pulled(hospital: Engine) -> None:
+    with_policy(hospital)
+    with SqlUnitOfWork(hospital) as uow:
+        first = returns.create_return_batch(
+            uow, lots=[("98765-401-02", "ON2411A")], user=TESTER, clock=CLOCK
+        )
+        returns.ship_return_batch(uow, batch=first.number, user=TESTER, clock=CLOCK)
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused) as refused:
+        returns.create_return_batch(
+            uow, lots=[("98765-401-02", "ON2411A")], user=TESTER, clock=CLOCK
+        )
+
+    assert "ON2411A: its units are in cabinet pockets: pull them first" in str(refused.value)
+
+
+def set_status(engine: Engine, lot: str, ndc: str, status: StockStatus) -> None:
+    with SqlUnitOfWork(engine) as uow:
+        post(
+            uow,
+            [SetStatus(user=TESTER, product=ndc, lot=lot, status=status, reason="test")],
+            clock=CLOCK,
+        )
+
+
+def test_a_suspect_lot_is_never_returnable_and_refused_on_a_batch(hospital: Engine) -> None:
+    with_policy(hospital)
+    set_status(hospital, "ON2411A", "98765-401-02", StockStatus.SUSPECT)
+
+    lots = classified(hospital)
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="DSCSA"):
+        returns.create_return_batch(
+            uow, lots=[("98765-401-02", "ON2411A")], user=TESTER, clock=CLOCK
+        )
+
+    assert (lots["ON2411A"]["returnability"], lots["ON2411A"]["reason"]) == (
+        "never",
+        "suspect product: hold for investigation (DSCSA)",
+    )
+    assert lots["ON2411A"]["status"] == "suspect"
+
+
+def test_a_recalled_lot_returnable_only_later_goes_back_now_under_the_recall(
+    hospital: Engine,
+) -> None:
+    with_policy(hospital)
+    set_status(hospital, "ON2502B", "98765-402-10", StockStatus.RECALLED)
+
+    lots = classified(hospital)
+    with SqlUnitOfWork(hospital) as uow:
+        batch = returns.create_return_batch(
+            uow, lots=[("98765-402-10", "ON2502B")], user=TESTER, clock=CLOCK
+        )
+
+    assert lots["ON2502B"]["returnability"] == "now"
+    assert str(lots["ON2502B"]["reason"]).startswith("recalled: return under the firm's recall")
+    # the storeroom's 100 units (the ED pocket keeps 45 until pulled), at 8.90 a 10-pack in full
+    assert [(x.quantity, x.expected_credit) for x in batch.lines] == [(100, Decimal("89.00"))]
+
+
+def test_an_empty_list_of_lots_is_refused_and_an_empty_batch_never_ships(hospital: Engine) -> None:
+    with_policy(hospital)
+
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="at least one lot"):
+        returns.create_return_batch(uow, lots=[], user=TESTER, clock=CLOCK)
+    with SqlUnitOfWork(hospital) as uow:
+        uow.returns.add_batch(
+            ReturnBatch(
+                number="RB-EMPTY",
+                status=BatchStatus.OPEN,
+                created_by=TESTER,
+                created_at=CLOCK.now(),
+            )
+        )
+        uow.commit()
+    with SqlUnitOfWork(hospital) as uow, pytest.raises(ReturnRefused, match="no lines"):
+        returns.ship_return_batch(uow, batch="RB-EMPTY", user=TESTER, clock=CLOCK)
+
+
+def priced(engine: Engine) -> None:
+    table = read_csv_table(
+        EXAMPLES / "prices.csv", required=PRICE_COLUMNS[0], optional=PRICE_COLUMNS[1]
+    )
+    with SqlUnitOfWork(engine) as uow:
+        import_prices(uow, table, now=NOW, user=TESTER)
+        uow.commit()
+
+
+def test_the_credit_basis_is_the_wac_of_the_wholesaler_last_bought_from(hospital: Engine) -> None:
+    priced(hospital)  # 98765-402-10: 8.90 at Example Wholesale, 8.40 at Backup Pharma (newer)
+    load_examples(hospital, "purchases")  # bought from Example Wholesale on 2026-11-02
+    with_policy(hospital)
+
+    lots = classified(hospital)
+
+    assert lots["ON2502B"]["price_basis"] == (
+        "WAC of the last seller (Example Wholesale Drug Co, from 2026-10-01)"
+    )
+
+
+def test_without_a_purchase_the_credit_basis_is_the_lowest_current_wac_never_the_highest(
+    hospital: Engine,
+) -> None:
+    priced(hospital)
+    with hospital.begin() as conn:  # a dearer price from the same day at the backup wholesaler
+        backup = conn.execute(
+            select(tables.trading_partner.c.id).where(
+                tables.trading_partner.c.name == "Backup Pharma Supply"
+            )
+        ).scalar_one()
+        product = conn.execute(
+            select(tables.product.c.id).where(tables.product.c.ndc == "98765-0210-1")
+        ).scalar_one()
+        conn.execute(
+            tables.catalogue_price.insert().values(
+                partner_id=backup,
+                product_id=product,
+                wac=Decimal("35.00"),
+                starts=date(2026, 10, 1),
+            )
+        )
+    with_policy(hospital)
+
+    lots = classified(hospital)
+
+    assert lots["MS2409"]["price_basis"] == (
+        "lowest current WAC (Example Wholesale Drug Co, from 2026-10-01)"
+    )
+    assert (
+        lots["ON2502B"]["price_basis"]
+        == "lowest current WAC (Backup Pharma Supply, from 2026-11-01)"
+    )
+
+
+def shipped_batch(engine: Engine, clock: FixedClock = CLOCK) -> str:
+    with SqlUnitOfWork(engine) as uow:
+        batch = returns.create_return_batch(
+            uow,
+            lots=[("98765-401-02", "ON2411A"), ("98765-0210-1", "MS2409")],
+            user=TESTER,
+            clock=clock,
+        )
+        returns.set_form_222(
+            uow, batch=batch.number, line=2, form_222="123456789", user=TESTER, clock=clock
+        )
+        returns.ship_return_batch(uow, batch=batch.number, user=TESTER, clock=clock)
+    return batch.number
+
+
+def test_the_totals_add_up_with_a_line_over_credited_and_a_credit_for_a_lot_not_shipped(
+    hospital: Engine,
+) -> None:
+    with_policy(hospital)
+    number = shipped_batch(hospital)  # expects 168.75 (ON2411A) and 168.48 (MS2409)
+    memo = [
+        MemoEntry("98765-401-02", "on2411a", 250, Decimal("200.00")),
+        MemoEntry("98765-0210-1", "MS2409", 60, Decimal("100.00")),
+        MemoEntry("98765-0999-01", "ZZ1", 10, Decimal("12.00")),
+    ]
+
+    def enter(lines: list[MemoEntry]) -> dict[str, object]:
+        with SqlUnitOfWork(hospital) as uow:
+            return returns.enter_credit_memo(
+                uow,
+                batch=number,
+                memo_number="CM-5",
+                memo_date=date(2026, 11, 20),
+                lines=lines,
+                user=TESTER,
+                clock=CLOCK,
+            )
+
+    enter(memo)
+    done = enter([MemoEntry("98765-401-02", "ON2411A", 250, Decimal("200.00"))])  # again
+
+    states = {line["lot"]: line["state"] for line in done["lines"]}  # type: ignore[attr-defined]
+    assert states == {"ON2411A": "over_credited", "MS2409": "short_paid", "ZZ1": "not_shipped"}
+    assert done["totals"] == {
+        "expected": "337.23",
+        "credited": "300.00",  # on the lines shipped: the lot not shipped is apart
+        "credited_not_shipped": "12.00",
+        "short_paid": "68.48",
+        "over_credited": "31.25",
+        "outstanding": "68.48",  # 337.23 - 300.00 + 31.25
+        "lines": {
+            "matched": 0,
+            "short_paid": 1,
+            "over_credited": 1,
+            "not_credited": 0,
+            "not_shipped": 1,
+        },
+    }
+
+
+def test_credit_ages_by_the_facility_s_days_not_the_utc_date(hospital: Engine) -> None:
+    with_policy(hospital)
+    evening = datetime(2026, 11, 20, 21, 0, tzinfo=CLOCK.zone)  # 02:00 UTC on the 21st
+    shipped_batch(hospital, FixedClock(evening, CLOCK.zone))
+    month_later = FixedClock(datetime(2026, 12, 21, 9, 0, tzinfo=CLOCK.zone), CLOCK.zone)
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        aging = returns.credit_aging(uow, clock=month_later)
+
+    [row] = aging["batches"]
+    assert (row["shipped"], row["days"], row["bucket"]) == ("2026-11-20", 31, "31-60")

@@ -13,8 +13,10 @@ from rxsupply.domain.return_policy import (
     Returnability,
     ReturnPolicy,
     classify,
+    parse_share,
     shift_months,
 )
+from rxsupply.domain.status import StockStatus
 from rxsupply.errors import InvalidValue
 
 EXPIRY = date(2027, 6, 15)
@@ -169,3 +171,85 @@ def test_a_policy_out_of_bounds_is_refused_naming_its_field(
         ReturnPolicy(**(base | changes))  # type: ignore[arg-type]
 
     assert caught.value.field == field
+
+
+def test_a_window_past_the_last_day_of_the_calendar_ends_there() -> None:
+    assert shift_months(date(9999, 12, 31), 12) == date(9999, 12, 31)
+    assert shift_months(date(1, 1, 15), -1) == date(1, 1, 1)
+
+
+def test_a_lot_expiring_on_the_last_day_of_the_calendar_is_classified() -> None:
+    found = classify(lot(expiry=date(9999, 12, 31)), POLICY, date(2027, 7, 1))
+
+    assert found.returnability is Returnability.LATER
+    assert found.returnable_until == date(9999, 12, 31)
+
+
+@pytest.mark.parametrize("share", [Decimal("0.00004"), Decimal("1e-30"), Decimal(0)])
+def test_a_share_that_rounds_below_one_ten_thousandth_is_refused(share: Decimal) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        ReturnPolicy(labeler="Acme", months_before=6, months_after=12, credit_share=share)
+    with pytest.raises(InvalidValue) as fill:
+        ReturnPolicy(
+            labeler="Acme",
+            months_before=6,
+            months_after=12,
+            partial=PartialRule.MIN_FILL,
+            min_fill=share,
+        )
+
+    assert (caught.value.field, fill.value.field) == ("credit_share", "min_fill")
+
+
+def test_a_share_is_kept_to_four_decimal_places() -> None:
+    policy = ReturnPolicy(
+        labeler="Acme", months_before=6, months_after=12, credit_share=Decimal("0.123456")
+    )
+
+    assert policy.credit_share == Decimal("0.1235")
+
+
+@pytest.mark.parametrize("text", ["1e99999999", "1e99999999%", "-1e-99999999", "NaN", "0.00004"])
+def test_a_share_typed_out_of_range_is_refused_not_overflowed(text: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_share(text, "credit_share")
+
+    assert caught.value.field == "credit_share"
+
+
+def test_partial_packages_are_counted_at_each_place_not_on_the_lot_total() -> None:
+    # 7 + 8 units in two places: no full package of 10 anywhere, though 15 make one overall
+    found = classify(lot(quantity=15, size=10, places=(7, 8)), POLICY, date(2027, 7, 1))
+
+    assert found.returnability is Returnability.NEVER
+    assert found.reason.startswith("Opened packages of 7 and 8 of 10 units")
+
+
+def test_full_packages_in_each_place_are_credited_and_the_opened_ones_left() -> None:
+    found = classify(lot(quantity=33, size=10, places=(20, 13)), POLICY, date(2027, 7, 1))
+
+    assert found.credited_units == 30
+    assert found.expected_credit == Decimal("150.00")
+
+
+def test_a_suspect_lot_is_never_returnable_whatever_its_policy() -> None:
+    found = classify(lot(status=StockStatus.SUSPECT), POLICY, date(2027, 7, 1))
+
+    assert found.returnability is Returnability.NEVER
+    assert found.reason == "suspect product: hold for investigation (DSCSA)"
+    assert found.expected_credit == 0
+
+
+def test_a_recalled_lot_is_returnable_now_under_the_recall_outside_its_window() -> None:
+    found = classify(lot(quantity=27, size=10, status=StockStatus.RECALLED), None, date(2026, 1, 1))
+
+    assert found.returnability is Returnability.NOW
+    assert found.reason.startswith("recalled: return under the firm's recall instructions")
+    assert found.credited_units == 27
+    assert found.expected_credit == Decimal("135.00")  # 27 units of 10 at 50.00, in full
+
+
+def test_a_quarantined_lot_keeps_its_policy_classification() -> None:
+    found = classify(lot(status=StockStatus.QUARANTINED), POLICY, date(2026, 12, 14))
+
+    assert found.returnability is Returnability.LATER

@@ -5,6 +5,7 @@ memos and destructions are in :mod:`.return_batches`."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries.filters import product_filter
 from rxsupply.adapters.repositories.bulk_sql import chunks, upsert
+from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.return_policy import PartialRule, ReturnPolicy
 from rxsupply.domain.waste_stream import HazardousListing, parse_terms
 from rxsupply.services.ports.returns import LotOnHand, LotPlace
@@ -159,6 +161,7 @@ class SqlReturnFacts:
     ) -> list[LotOnHand]:
         oh, lo, p, loc = t.on_hand, t.lot, t.product, t.location
         ps, src = t.product_storage, t.lot_source
+        parent = loc.alias("parent")
         stmt = (
             select(
                 p.c.id.label("product_id"),
@@ -178,12 +181,14 @@ class SqlReturnFacts:
                 src.c.source_lot_id,
                 loc.c.code.label("location"),
                 loc.c.kind,
+                parent.c.kind.label("parent_kind"),
                 oh.c.quantity,
             )
             .select_from(oh)
             .join(lo, lo.c.id == oh.c.lot_id)
             .join(p, p.c.id == oh.c.product_id)
             .join(loc, loc.c.id == oh.c.location_id)
+            .outerjoin(parent, parent.c.id == loc.c.parent_id)
             .outerjoin(ps, ps.c.product_id == p.c.id)
             .outerjoin(src, src.c.lot_id == lo.c.id)
             .where(oh.c.quantity > 0)
@@ -200,7 +205,9 @@ class SqlReturnFacts:
         for r in rows:
             key = (int(r["product_id"]), int(r["lot_id"]))
             first.setdefault(key, r)
-            places[key].append(LotPlace(r["location"], r["kind"], int(r["quantity"])))
+            places[key].append(
+                LotPlace(r["location"], r["kind"], int(r["quantity"]), r["parent_kind"] or "")
+            )
         out = []
         for key, r in first.items():
             wac = prices.get(key[0])
@@ -228,6 +235,27 @@ class SqlReturnFacts:
             )
         return out
 
+    def shipped_from(
+        self, reference: str, lots: set[tuple[int, int]]
+    ) -> dict[tuple[int, int], list[tuple[str, int]]]:
+        mv, loc = t.movement, t.location
+        out: dict[tuple[int, int], list[tuple[str, int]]] = defaultdict(list)
+        for part in chunks(sorted(lots)):
+            stmt = (
+                select(mv.c.product_id, mv.c.lot_id, loc.c.code, mv.c.quantity)
+                .join(loc, loc.c.id == mv.c.from_location_id)
+                .where(
+                    mv.c.product_id.in_(sorted({pid for pid, _ in part})),
+                    mv.c.lot_id.in_(sorted({lid for _, lid in part})),
+                    mv.c.kind == MovementKind.RETURN_TO_VENDOR.value,
+                    mv.c.reference == reference,
+                )
+                .order_by(mv.c.id)
+            )
+            for pid, lid, code, units in self.conn.execute(stmt):
+                out[(int(pid), int(lid))].append((str(code), int(units)))
+        return dict(out)
+
     def last_moved(self, lot_ids: set[int]) -> dict[int, datetime]:
         mv = t.movement
         out: dict[int, datetime] = {}
@@ -241,18 +269,49 @@ class SqlReturnFacts:
         return out
 
     def _wac(self, product_ids: set[int], today: date) -> dict[int, tuple[Decimal, str]]:
-        """The latest WAC on or before ``today`` of each product (the highest of one day)."""
-        cp, tp = t.catalogue_price, t.trading_partner
+        """Each product's WAC on the credit basis, from one defined source: the latest
+        catalogue price (on or before ``today``) of the wholesaler it was last bought from
+        (its latest purchase line on or before ``today``); else the lowest of the wholesalers'
+        current catalogue prices. Never the highest."""
         out: dict[int, tuple[Decimal, str]] = {}
         for part in chunks(sorted(product_ids)):
-            for pid, wac, starts, partner in self.conn.execute(
-                select(cp.c.product_id, cp.c.wac, cp.c.starts, tp.c.name)
-                .join(tp, tp.c.id == cp.c.partner_id)
-                .where(cp.c.product_id.in_(part), cp.c.starts <= today)
-                .order_by(cp.c.product_id, cp.c.starts.desc(), cp.c.wac.desc())
-            ):
-                if int(pid) not in out:
-                    out[int(pid)] = (Decimal(wac), f"WAC ({partner}, from {starts.isoformat()})")
+            sellers = self._last_sellers(part, today)
+            current = self._current_prices(part, today)
+            for pid, prices in current.items():
+                seller = sellers.get(pid)
+                if seller is not None and seller in prices:
+                    wac, starts, name = prices[seller]
+                    out[pid] = (wac, f"WAC of the last seller ({name}, from {starts})")
+                    continue
+                wac, starts, name = min(prices.values(), key=lambda x: (x[0], x[2]))
+                out[pid] = (wac, f"lowest current WAC ({name}, from {starts})")
+        return out
+
+    def _last_sellers(self, product_ids: Sequence[int], today: date) -> dict[int, int]:
+        """The partner of each product's latest purchase line on or before ``today``."""
+        pl = t.purchase_line
+        latest = (
+            select(pl.c.product_id, func.max(pl.c.id).label("last"))
+            .where(pl.c.product_id.in_(product_ids), pl.c.invoice_date <= today)
+            .group_by(pl.c.product_id)
+            .subquery()
+        )
+        stmt = select(pl.c.product_id, pl.c.partner_id).join(latest, latest.c.last == pl.c.id)
+        return {int(pid): int(partner) for pid, partner in self.conn.execute(stmt)}
+
+    def _current_prices(
+        self, product_ids: Sequence[int], today: date
+    ) -> dict[int, dict[int, tuple[Decimal, str, str]]]:
+        """Each product's current catalogue price at each partner: (WAC, from, partner)."""
+        cp, tp = t.catalogue_price, t.trading_partner
+        out: dict[int, dict[int, tuple[Decimal, str, str]]] = defaultdict(dict)
+        for pid, partner, wac, starts, name in self.conn.execute(
+            select(cp.c.product_id, cp.c.partner_id, cp.c.wac, cp.c.starts, tp.c.name)
+            .join(tp, tp.c.id == cp.c.partner_id)
+            .where(cp.c.product_id.in_(product_ids), cp.c.starts <= today)
+            .order_by(cp.c.product_id, cp.c.partner_id, cp.c.starts.desc())
+        ):
+            out[int(pid)].setdefault(int(partner), (Decimal(wac), starts.isoformat(), name))
         return out
 
 

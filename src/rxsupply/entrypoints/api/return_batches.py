@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
+from rxsupply.domain.fields import UNITS_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
@@ -26,6 +27,8 @@ from rxsupply.services import returns
 router = APIRouter(prefix="/api")
 Returner = Annotated[Caller, Depends(REQUIRES[Permission.RETURN_TO_VENDOR])]
 Stream = Literal["creditable", "hazardous", "non_hazardous", "controlled"]
+MONEY_LIMIT = Decimal("1e10")
+"""No credit at or above ten billion (:func:`rxsupply.domain.fields.parse_money`'s bound)."""
 
 
 class LotIn(BaseModel):
@@ -35,7 +38,9 @@ class LotIn(BaseModel):
 
 class BatchIn(BaseModel):
     lots: list[LotIn] | None = Field(
-        None, description="The lots to return; none: every lot eligible today."
+        None,
+        description="The lots to return (at least one); left out: every lot eligible today.",
+        max_length=500,
     )
     distributor: str = Field("", description="The reverse distributor.")
     note: str = ""
@@ -69,9 +74,14 @@ def post_batch(body: BatchIn, engine: EngineDep, who: Returner) -> dict[str, Any
 
 @router.get("/returns/batches/{number}", **guarded(Permission.VIEW))
 def get_batch(number: str, engine: EngineDep) -> dict[str, Any]:
-    """A batch and its lines."""
+    """A batch and its lines, each with its pick list (``places``: where an open batch takes
+    its units from, where a shipped one took them from; never a cabinet's pockets)."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        return returns.find_batch(uow, number).as_dict()
+        batch = returns.find_batch(uow, number)
+        picks = returns.pick_list(uow, batch, today=clock.current().today())
+    out = batch.as_dict()
+    out["lines"] = [x.as_dict() | {"places": picks.get(x.line_number, [])} for x in batch.lines]
+    return out
 
 
 @router.get("/returns/batches/{number}/manifest", **guarded(Permission.VIEW))
@@ -132,10 +142,10 @@ def post_ship(number: str, engine: EngineDep, who: Returner) -> dict[str, Any]:
 
 
 class MemoLineIn(BaseModel):
-    ndc: str
-    lot: str
-    quantity: int = Field(ge=0)
-    credit: Decimal = Field(ge=0)
+    ndc: str = Field(max_length=20)
+    lot: str = Field(max_length=40)
+    quantity: int = Field(ge=0, le=UNITS_LIMIT)
+    credit: Decimal = Field(ge=0, lt=MONEY_LIMIT, allow_inf_nan=False)
 
 
 class MemoIn(BaseModel):

@@ -64,14 +64,20 @@ def _lot(text: str) -> tuple[str, str]:
 def create(
     lot: Annotated[
         list[str] | None,
-        typer.Option(help="A lot as NDC:LOT (repeat); without any, every eligible lot."),
+        typer.Option(help="A lot as NDC:LOT (repeat)."),
     ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Every lot eligible today, instead of --lot.")
+    ] = False,
     distributor: Annotated[str, typer.Option(help="The reverse distributor.")] = "",
     note: Annotated[str, typer.Option(help="A note on the batch.")] = "",
     as_json: JsonOption = False,
 ) -> None:
-    """A return batch of the lots named, or of every lot eligible today (returnable now, or
-    expired or blocked in quarantine for disposal), with each line's stream and credit."""
+    """A return batch of the lots named, or (--all) of every lot eligible today (returnable
+    now, or expired or blocked in quarantine for disposal), each line with its stream and
+    credit; units in cabinet pockets stay there (pull them first)."""
+    if bool(lot) == every:
+        raise InvalidValue("lot", "name the lots (--lot NDC:LOT, repeated) or give --all")
     user = context.user(Permission.RETURN_TO_VENDOR)
     with SqlUnitOfWork(context.engine()) as uow:
         batch = returns.create_return_batch(

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date, parse_money, parse_units
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
@@ -56,9 +57,11 @@ async def create_form(request: Request, who: Returner, engine: EngineDep) -> Res
 
     def run(uow: UnitOfWork) -> tuple[str, str]:
         lots = [tuple(p.split(":", 1)) for p in picked if ":" in p]
+        if not lots:
+            raise InvalidValue("lot", "tick the lots the batch takes")
         batch = returns.create_return_batch(
             uow,
-            lots=[(a, b) for a, b in lots] if lots else None,
+            lots=[(a, b) for a, b in lots],
             distributor=distributor,
             user=who.user.username,
             clock=clock.current(),
@@ -94,7 +97,11 @@ def form_222_form(
 def ship_form(number: str, who: Returner, engine: EngineDep) -> Response:
     def run(uow: UnitOfWork) -> tuple[str, str]:
         batch = returns.ship_return_batch(
-            uow, batch=number, user=who.user.username, clock=clock.current()
+            uow,
+            batch=number,
+            user=who.user.username,
+            clock=clock.current(),
+            limits=load_settings().limits(),
         )
         units = sum(x.quantity for x in batch.lines)
         return f"Shipped {batch.number}: {units:,} units out through the ledger.", ""

@@ -2,7 +2,11 @@
 injectables marked refrigerated, and two shipped return batches so every returns screen has
 data: one shipped about 100 days ago whose credit is still outstanding (the aging list), and
 one shipped about five weeks ago whose credit memo came back three weeks later partly matching
-(a line short-paid, a line not credited, a credit for a lot the batch did not ship).
+(a line short-paid, a line not credited, a credit for a lot the batch did not ship). One
+disposal is left open: a refrigerated lot whose labeler takes no refrigerated products back,
+found on the storeroom shelf after a refrigerator's temperature excursion, is quarantined on
+the demo's last day (moved to the quarantine shelf) and put on an open batch for disposal, so
+the waste-stream manifests have a line to show.
 
 :func:`seed_returns` runs after :func:`rxsupply.services.demo.build.build_demo`, through the
 same use cases as every face (policies set, batches built from lots returnable on their day,
@@ -18,8 +22,13 @@ from datetime import datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from rxsupply.domain.clock import Clock, FixedClock
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.return_policy import PartialRule, Returnability
+from rxsupply.domain.status import StockStatus
+from rxsupply.errors import RxSupplyError
+from rxsupply.services.demo.tree import facility_code
+from rxsupply.services.ledger import Move, SetStatus, post
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.returns import (
     MemoEntry,
@@ -54,6 +63,7 @@ class ReturnsSummary:
     refrigerated: int
     batches: list[str]
     memo: str
+    disposal: str = ""
 
 
 def _at(clock: Clock, days_ago: int, zone: tzinfo) -> FixedClock:
@@ -174,4 +184,65 @@ def seed_returns(
             user=user,
             clock=_at(clock, recent_days - after, zone),
         )
-    return ReturnsSummary(len(labelers), len(cold), numbers, memo)
+    disposal = _disposal(uow, clock, user)
+    return ReturnsSummary(len(labelers), len(cold), numbers, memo, disposal)
+
+
+EXCURSION = "temperature excursion: the storeroom refrigerator's log shows 14 C overnight"
+
+
+def _disposal(uow: UnitOfWork, clock: Clock, user: str) -> str:
+    """The open disposal batch (see the module's notes), or "" when no lot fits: never
+    returnable because its labeler refuses refrigerated products, not controlled, all its
+    units on the storeroom shelf."""
+    store, shelf = f"{facility_code(0)}-STORE", f"{facility_code(0)}-QUAR"
+    found = [
+        c
+        for c in classify_lots(uow, today=clock.today(), returnability=Returnability.NEVER)
+        if c.found.reason.endswith("takes no refrigerated products back")
+        and not c.lot.schedule
+        and c.lot.status == StockStatus.AVAILABLE.value
+        and [p.location for p in c.lot.places] == [store]
+    ]
+    if not found:
+        return ""
+    lot = min(found, key=lambda c: (c.lot.ndc, c.lot.lot)).lot
+    key = f"{clock.today()}:{lot.ndc}:{lot.lot}"
+    answers = post(
+        uow,
+        [
+            SetStatus(
+                user=user,
+                product=lot.ndc,
+                lot=lot.lot,
+                status=StockStatus.QUARANTINED,
+                reason=EXCURSION,
+                external_id=ExternalId("demo-excursion", key),
+            ),
+            Move(
+                user=user,
+                from_location=store,
+                to_location=shelf,
+                product=lot.ndc,
+                lot=lot.lot,
+                quantity=lot.quantity,
+                here_only=True,
+                reference="temperature excursion",
+                external_id=ExternalId("demo-excursion-move", key),
+            ),
+        ],
+        clock=clock,
+        commit=False,
+    )
+    for answer in answers:
+        if isinstance(answer, RxSupplyError):
+            raise answer
+    batch = create_return_batch(
+        uow,
+        lots=[(lot.ndc, lot.lot)],
+        distributor=DISTRIBUTOR,
+        note="demo: a temperature excursion, for disposal",
+        user=user,
+        clock=clock,
+    )
+    return batch.number

@@ -11,18 +11,51 @@ from decimal import Decimal
 from typing import Protocol
 
 from rxsupply.domain.destruction import Destruction
+from rxsupply.domain.location import LocationKind
 from rxsupply.domain.return_batch import MemoLine, ReturnBatch
 from rxsupply.domain.return_policy import ReturnPolicy
 from rxsupply.domain.waste_stream import HazardousListing
 
+_CABINET = LocationKind.ADC.value
+_POCKET = LocationKind.POCKET.value
+_PHARMACY_ORDER = {
+    LocationKind.QUARANTINE.value: 0,
+    LocationKind.STOREROOM.value: 1,
+    LocationKind.SATELLITE.value: 2,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class LotPlace:
-    """Units of a lot at one location (``kind``: the location's kind)."""
+    """Units of a lot at one location (``kind``: the location's kind; ``parent_kind``: the
+    kind of the location it sits under, which tells a cabinet's pocket from a storeroom's
+    bin)."""
 
     location: str
     kind: str
     quantity: int
+    parent_kind: str = ""
+
+    @property
+    def in_cabinet(self) -> bool:
+        """Units in an automated dispensing cabinet or one of its pockets."""
+        return self.kind == _CABINET or (self.kind == _POCKET and self.parent_kind == _CABINET)
+
+    @property
+    def pharmacy_rank(self) -> int | None:
+        """Where a return takes units from, in order: 0 quarantine, 1 the storeroom and its
+        bins, 2 a satellite and its bins; None for a place a return never takes from (a
+        cabinet, its pockets, transit)."""
+        kind = self.parent_kind if self.kind == _POCKET else self.kind
+        return _PHARMACY_ORDER.get(kind)
+
+
+def pharmacy_places(places: Sequence[LotPlace]) -> tuple[LotPlace, ...]:
+    """The places a return batch ships a lot from, quarantine first, then the storeroom (and
+    its bins), then satellites; never a cabinet's pockets (those units are in the cabinet
+    until pulled)."""
+    found = [p for p in places if p.pharmacy_rank is not None and p.quantity > 0]
+    return tuple(sorted(found, key=lambda p: (p.pharmacy_rank or 0, p.location)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +121,13 @@ class ReturnRepository(Protocol):
         self, *, today: date, ndc: str | None = None, labeler: str | None = None
     ) -> list[LotOnHand]:
         """Every lot with units on hand (of one NDC or labeler when named), by expiry."""
+        ...
+
+    def shipped_from(
+        self, reference: str, lots: set[tuple[int, int]]
+    ) -> dict[tuple[int, int], list[tuple[str, int]]]:
+        """Where the returns to vendor of these (product id, lot id) with this reference were
+        taken from: (location code, units) of each, by lot."""
         ...
 
     def last_moved(self, lot_ids: set[int]) -> dict[int, datetime]:

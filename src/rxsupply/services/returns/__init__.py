@@ -11,6 +11,7 @@ from rxsupply.services.returns.batches import (
     find_batch,
     list_batches,
     manifest,
+    pick_list,
     set_form_222,
     ship_return_batch,
 )
@@ -64,6 +65,7 @@ __all__ = [
     "list_hazardous_listings",
     "list_return_policies",
     "manifest",
+    "pick_list",
     "reconcile_batch",
     "remove_hazardous_listing",
     "remove_return_policy",

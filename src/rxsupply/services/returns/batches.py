@@ -1,11 +1,20 @@
 """Return batches: built from eligible lots, shipped through the ledger
 (:mod:`rxsupply.domain.return_batch`).
 
-- :func:`eligible_lots`: the lots a batch may take today: returnable **now** (all their units),
-  and lots never returnable whose units are expired or blocked and sit in a quarantine
-  location (those units, for disposal by stream). Lots on another open batch are left out.
+- :func:`eligible_lots`: the lots a batch may take today. A batch takes units only from the
+  pharmacy's own places (quarantine first, then the storeroom and its bins, then satellites:
+  :func:`~rxsupply.services.ports.returns.pharmacy_places`), never from a cabinet's pockets:
+  those units are in the cabinet until pulled (the refill run's pull lines for expired stock,
+  or a transfer back). Eligible: lots returnable **now** on those places (all their units
+  there; the units of an opened package the policy does not credit go on the line with no
+  credit, for the reverse distributor to destroy), recalled lots (under the recall), and lots
+  never returnable whose units are expired or blocked and sit in a quarantine location
+  (those units, for disposal by stream). A suspect lot is held for its investigation, never
+  taken. Lots on another open batch are left out.
 - :func:`create_return_batch`: a batch of the lots named (or of every eligible lot), one line
-  per lot with its stream and expected credit; a lot not eligible is refused with why.
+  per lot with its stream and expected credit for the units it ships; a lot not eligible is
+  refused with why.
+- :func:`pick_list`: where each line's units are taken from (shipped: where they were).
 - :func:`set_form_222`: a Schedule II line's DEA Form 222 number (the paper form's serial or
   the CSOS order number).
 - :func:`ship_return_batch`: one :class:`~rxsupply.services.ledger.ReturnToVendor` per line
@@ -27,13 +36,14 @@ from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.return_batch import BatchStatus, ReturnBatch, ReturnLine
-from rxsupply.domain.return_policy import Returnability
+from rxsupply.domain.return_policy import SUSPECT_REASON, Returnability
 from rxsupply.domain.status import BLOCKED, StockStatus
 from rxsupply.domain.waste_stream import WasteStream
 from rxsupply.errors import InvalidValue, NotFound, ReturnRefused, RxSupplyError
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ledger import ReturnToVendor, post
 from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.ports.returns import pharmacy_places
 from rxsupply.services.returns.classifying import ClassifiedLot, classify_lots
 
 SCHEDULE_II = ("CII",)
@@ -49,23 +59,39 @@ def _disposal_units(c: ClassifiedLot) -> int:
     return sum(p.quantity for p in c.lot.places if p.kind == _QUARANTINE)
 
 
+IN_CABINETS = (
+    "its units are in cabinet pockets: pull them first (the refill run's pull lines for "
+    "expired stock, or a transfer back to the pharmacy)"
+)
+
+
 def why_not_eligible(c: ClassifiedLot) -> str | None:
     """None when the lot may go on a batch today, else why not."""
-    kind = c.found.returnability
+    if c.lot.status == StockStatus.SUSPECT.value:
+        return SUSPECT_REASON
+    ships = c.shipping()
+    if ships is None:
+        if c.cabinet_units:
+            return IN_CABINETS
+        return "no units of it in a pharmacy location (storeroom, satellite or quarantine)"
+    kind = ships.found.returnability
     if kind is Returnability.NOW:
         return None
     if kind is Returnability.LATER:
-        return f"returnable only from {c.found.returnable_from}"
-    if _disposal_units(c) == 0:
+        return f"returnable only from {ships.found.returnable_from}"
+    if _disposal_units(ships) == 0:
         return (
-            f"not returnable ({c.found.reason}) and no expired or blocked units of it in a "
+            f"not returnable ({ships.found.reason}) and no expired or blocked units of it in a "
             "quarantine location: quarantine it first"
         )
     return None
 
 
 def _line(n: int, c: ClassifiedLot) -> ReturnLine:
-    now = c.found.returnability is Returnability.NOW
+    """The line of an eligible lot: the units it ships from the pharmacy's places."""
+    ships = c.shipping()
+    assert ships is not None
+    now = ships.found.returnability is Returnability.NOW
     return ReturnLine(
         line_number=n,
         product_id=c.lot.product_id,
@@ -76,11 +102,11 @@ def _line(n: int, c: ClassifiedLot) -> ReturnLine:
         schedule=c.lot.schedule,
         lot=c.lot.lot,
         expiry=c.lot.expiry,
-        quantity=c.lot.quantity if now else _disposal_units(c),
-        stream=c.stream,
-        expected_credit=c.found.expected_credit if now else Decimal("0.00"),
+        quantity=ships.lot.quantity if now else _disposal_units(ships),
+        stream=ships.stream,
+        expected_credit=ships.found.expected_credit if now else Decimal("0.00"),
         price_basis=c.lot.price_basis,
-        reason=f"{c.found.reason}; {c.stream_reason}",
+        reason=f"{ships.found.reason}; {ships.stream_reason}",
         listing_code=c.listing.code if c.listing else "",
     )
 
@@ -116,6 +142,8 @@ def create_return_batch(
 ) -> ReturnBatch:
     """A batch of the lots named as (NDC, lot number), or of every eligible lot; commits."""
     require_user(user)
+    if lots is not None and not lots:
+        raise InvalidValue("lots", "name at least one lot (NDC and lot number)")
     today = clock.today()
     taken = uow.returns.lots_in_open_batches()
     chosen: list[ClassifiedLot] = []
@@ -223,6 +251,8 @@ def ship_return_batch(
     found = find_batch(uow, batch, lock=True)
     if found.status is BatchStatus.SHIPPED:
         return found
+    if not found.lines:
+        raise ReturnRefused(f"batch {found.number} has no lines: nothing to ship")
     missing = [x for x in found.lines if x.schedule in SCHEDULE_II and not x.form_222]
     if missing:
         named = ", ".join(f"line {x.line_number} ({x.ndc} lot {x.lot})" for x in missing)
@@ -256,36 +286,68 @@ def ship_return_batch(
     return find_batch(uow, found.number)
 
 
-def _commands(
-    uow: UnitOfWork, number: str, line: ReturnLine, user: str, today: date
-) -> list[ReturnToVendor]:
-    """The line's units taken from its lot's locations, quarantine first."""
+def _takes(uow: UnitOfWork, line: ReturnLine, today: date) -> tuple[list[tuple[str, int]], int]:
+    """Where the line's units are taken from (location, units), quarantine first, then the
+    storeroom and its bins, then satellites, never a cabinet; and the units it lacks."""
     lots = [x for x in uow.returns.lots_on_hand(today=today, ndc=line.ndc) if x.lot == line.lot]
-    places = sorted(
-        (p for x in lots for p in x.places), key=lambda p: (p.kind != _QUARANTINE, p.location)
-    )
+    places = pharmacy_places([p for x in lots for p in x.places])
     left, out = line.quantity, []
     for place in places:
         if left == 0:
             break
         take = min(left, place.quantity)
         left -= take
-        out.append(
-            ReturnToVendor(
-                user=user,
-                location=place.location,
-                product=line.ndc,
-                lot=line.lot,
-                quantity=take,
-                reference=number,
-                external_id=ExternalId("return", f"{number}:{line.line_number}:{place.location}"),
-            )
-        )
+        out.append((place.location, take))
+    return out, left
+
+
+def _commands(
+    uow: UnitOfWork, number: str, line: ReturnLine, user: str, today: date
+) -> list[ReturnToVendor]:
+    """The line's units taken from the pharmacy's places (:func:`_takes`)."""
+    takes, left = _takes(uow, line, today)
     if left:
         raise ReturnRefused(
             f"batch {number} line {line.line_number}: {line.ndc} lot {line.lot} has "
-            f"{line.quantity - left} units on hand, the line ships {line.quantity}"
+            f"{line.quantity - left} units in the pharmacy's places (cabinet pockets not "
+            f"counted), the line ships {line.quantity}"
         )
+    return [
+        ReturnToVendor(
+            user=user,
+            location=location,
+            product=line.ndc,
+            lot=line.lot,
+            quantity=take,
+            reference=number,
+            external_id=ExternalId("return", f"{number}:{line.line_number}:{location}"),
+        )
+        for location, take in takes
+    ]
+
+
+def pick_list(
+    uow: UnitOfWork, batch: ReturnBatch, *, today: date
+) -> dict[int, list[dict[str, object]]]:
+    """Each line's places and units: where an open batch will take them from (``short``:
+    units the pharmacy's places lack), where a shipped one took them from."""
+    if batch.status is BatchStatus.SHIPPED:
+        taken = uow.returns.shipped_from(
+            batch.number, {(x.product_id, x.lot_id) for x in batch.lines}
+        )
+        return {
+            x.line_number: [
+                {"location": loc, "quantity": units}
+                for loc, units in taken.get((x.product_id, x.lot_id), [])
+            ]
+            for x in batch.lines
+        }
+    out: dict[int, list[dict[str, object]]] = {}
+    for x in batch.lines:
+        takes, left = _takes(uow, x, today)
+        out[x.line_number] = [{"location": loc, "quantity": units} for loc, units in takes]
+        if left:
+            out[x.line_number].append({"location": "", "quantity": left, "short": True})
     return out
 
 

@@ -3,6 +3,10 @@ together), with its returnability under its labeler's policy
 (:func:`rxsupply.domain.return_policy.classify`) and its waste stream
 (:func:`rxsupply.domain.waste_stream.stream_of`).
 
+A lot is classified on all its places (each place's units counted against the package size);
+:meth:`ClassifiedLot.shipping` classifies it again on the places a return batch takes units
+from (:func:`~rxsupply.services.ports.returns.pharmacy_places`: never a cabinet's pockets).
+
 A lot's categories come from its product and its history: ``refrigerated`` (the product's
 storage is refrigerated or frozen), ``repackaged`` (the lot was made by repackaging a bulk
 lot), ``controlled`` (the product has a DEA schedule), ``hazardous`` (an RCRA row of the
@@ -11,7 +15,7 @@ pharmacy's list matches it).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -22,9 +26,10 @@ from rxsupply.domain.return_policy import (
     ReturnPolicy,
     classify,
 )
+from rxsupply.domain.status import StockStatus
 from rxsupply.domain.waste_stream import HazardousListing, WasteStream, listing_for, stream_of
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.ports.returns import LotOnHand
+from rxsupply.services.ports.returns import LotOnHand, pharmacy_places
 
 CONTRACT = ("returnability", "returnable_from", "reason", "expected_credit")
 """The keys ``rxsupply returns classify --json`` always prints, a contract other tools read."""
@@ -40,10 +45,31 @@ class ClassifiedLot:
     stream_reason: str
     listing: HazardousListing | None
     today: date
+    policy: ReturnPolicy | None = None
+    also: tuple[str, ...] = ()
 
     @property
     def expired(self) -> bool:
         return False if self.lot.expiry is None else self.lot.expiry < self.today
+
+    @property
+    def status(self) -> str:
+        """The lot's status as shown: ``expired`` for an available lot past its expiry."""
+        return "expired" if self.expired and self.lot.status == "available" else self.lot.status
+
+    @property
+    def cabinet_units(self) -> int:
+        return sum(p.quantity for p in self.lot.places if p.in_cabinet)
+
+    def shipping(self) -> ClassifiedLot | None:
+        """The lot classified on the places a return batch takes it from (None: no units
+        there)."""
+        places = pharmacy_places(self.lot.places)
+        if not places:
+            return None
+        return _classified(
+            replace(self.lot, places=places), self.policy, self.listing, self.also, self.today
+        )
 
     def as_dict(self) -> dict[str, Any]:
         lot = self.lot
@@ -57,7 +83,8 @@ class ClassifiedLot:
             "package_size": lot.package_size,
             "location": ", ".join(p.location for p in lot.places),
             "locations": [{"location": p.location, "quantity": p.quantity} for p in lot.places],
-            "status": "expired" if self.expired and lot.status == "available" else lot.status,
+            "status": self.status,
+            "cabinet_units": self.cabinet_units,
             "schedule": lot.schedule,
             "price_basis": lot.price_basis,
             **self.found.as_dict(),
@@ -89,6 +116,16 @@ def classify_one(
     listing, also = listing_for(
         listings, generic_name=lot.generic_name, name=lot.product, dosage_form=lot.dosage_form
     )
+    return _classified(lot, policies.get(lot.labeler), listing, tuple(also), today)
+
+
+def _classified(
+    lot: LotOnHand,
+    policy: ReturnPolicy | None,
+    listing: HazardousListing | None,
+    also: tuple[str, ...],
+    today: date,
+) -> ClassifiedLot:
     facts = LotFacts(
         expiry=lot.expiry,
         quantity=lot.quantity,
@@ -96,12 +133,24 @@ def classify_one(
         categories=categories_of(lot, listing),
         package_price=lot.package_price,
         price_basis=lot.price_basis,
+        places=tuple(p.quantity for p in lot.places),
+        status=_status(lot.status),
     )
-    found = classify(facts, policies.get(lot.labeler), today)
+    found = classify(facts, policy, today)
     stream, why = stream_of(
-        returnability=found.returnability, controlled=lot.schedule, listing=listing, also=also
+        returnability=found.returnability,
+        controlled=lot.schedule,
+        listing=listing,
+        also=list(also),
     )
-    return ClassifiedLot(lot, found, stream, why, listing, today)
+    return ClassifiedLot(lot, found, stream, why, listing, today, policy, also)
+
+
+def _status(text: str) -> StockStatus:
+    try:
+        return StockStatus(text)
+    except ValueError:
+        return StockStatus.AVAILABLE
 
 
 def classify_lots(

@@ -1,14 +1,20 @@
 """Credit memos against shipped return batches, their reconciliation and the aging of what is
 still outstanding (:func:`rxsupply.domain.return_batch.reconcile`).
 
-- :func:`enter_credit_memo`: a memo's lines (NDC, lot, units, credit) for a shipped batch;
-  a line already recorded the same is skipped (the same memo entered twice changes nothing),
-  recorded otherwise it is refused.
+- :func:`enter_credit_memo`: a memo's lines (NDC, lot, units, credit) for a shipped batch,
+  dated from the day it shipped to today; a line already recorded the same (its lot in any
+  case, as reconciling matches it) is skipped (the same memo entered twice changes nothing),
+  recorded otherwise it is refused. An NDC or GTIN of a product on file is kept as the
+  product's NDC; one not on file is kept as typed when it fits an NDC (a credit for a lot
+  nobody shipped), refused otherwise.
 - :func:`import_credit_memo`: the same from a file (columns :data:`MEMO_COLUMNS`), checked
   whole first: a bad row rejects the file with its row, field and reason.
-- :func:`reconcile_batch`: each line matched, short-paid, not credited; memo lines for lots
-  the batch did not ship; the totals.
-- :func:`credit_aging`: the shipped batches with credit outstanding, by days since shipped.
+- :func:`reconcile_batch`: each line matched, short-paid, over-credited, not credited; memo
+  lines for lots the batch did not ship; the totals
+  (:func:`rxsupply.domain.return_batch.totals`: what the shipped lines were credited apart
+  from credit for lots not shipped).
+- :func:`credit_aging`: the shipped batches with credit outstanding, by days since shipped
+  (the facility's calendar days).
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from decimal import Decimal
 from typing import Any
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.fields import check_text, parse_money, parse_units
+from rxsupply.domain.fields import UNITS_LIMIT, check_text, parse_money, parse_units
 from rxsupply.domain.return_batch import (
     BUCKETS,
     CENT,
@@ -29,8 +35,8 @@ from rxsupply.domain.return_batch import (
     MemoLine,
     ReturnBatch,
     age_bucket,
-    outstanding,
     reconcile,
+    totals,
 )
 from rxsupply.errors import InvalidValue, ReturnRefused, UnknownProduct
 from rxsupply.services.audit import record, require_user
@@ -53,13 +59,34 @@ class MemoEntry:
     credit: Decimal
 
 
-def _ndc(uow: UnitOfWork, text: str) -> str:
+NDC_CHARS = 13
+"""The longest NDC as written (5-4-2 with its two dashes): a memo line's identifier column."""
+
+
+def _ndc(uow: UnitOfWork, text: str, n: int) -> str:
     """The product's NDC as the ledger writes it; an NDC not on file is kept as typed (a
-    credit for a lot nobody shipped)."""
+    credit for a lot nobody shipped) when it fits one, else refused."""
+    typed = check_text("ndc", text, limit=20).strip()
+    if not typed:
+        raise InvalidValue("ndc", f"line {n}: name the NDC credited")
     try:
-        return str(find_product(uow, text).ndc)
+        return str(find_product(uow, typed).ndc)
     except (UnknownProduct, InvalidValue):
-        return text.strip()
+        if len(typed) > NDC_CHARS:
+            raise InvalidValue(
+                "ndc",
+                f"line {n}: no product on file has this NDC or GTIN; write the NDC as the "
+                f"memo prints it ({NDC_CHARS} characters at most)",
+                typed,
+            ) from None
+        return typed
+
+
+def _amounts(entry: MemoEntry, n: int) -> tuple[int, Decimal]:
+    """The line's units and credit, in bounds (the same as a typed form's)."""
+    if not 0 <= entry.quantity <= UNITS_LIMIT:
+        raise InvalidValue("quantity", f"line {n}: 0 to {UNITS_LIMIT:,} units", entry.quantity)
+    return entry.quantity, parse_money(str(entry.credit), "credit")
 
 
 def enter_credit_memo(
@@ -82,11 +109,19 @@ def enter_credit_memo(
         raise InvalidValue("memo_number", "the credit memo's number, as printed on it")
     if memo_date > clock.today():
         raise InvalidValue("memo_date", "a memo dated after today", memo_date.isoformat())
+    assert found.shipped_at is not None
+    shipped = found.shipped_at.astimezone(clock.zone).date()
+    if memo_date < shipped:
+        raise InvalidValue(
+            "memo_date",
+            f"a memo dated before batch {found.number} shipped on {shipped.isoformat()}",
+            memo_date.isoformat(),
+        )
     if not lines:
         raise InvalidValue("lines", "a memo needs at least one line")
     assert found.id is not None
     had = {
-        (m.memo_number, m.ndc, m.lot): m
+        (m.memo_number, m.ndc, m.lot.casefold()): m
         for m in uow.returns.memo_lines([found.id]).get(found.id, [])
     }
     fresh: list[MemoLine] = []
@@ -94,17 +129,19 @@ def enter_credit_memo(
         lot = check_text("lot", entry.lot, limit=40).strip()
         if not lot:
             raise InvalidValue("lot", f"line {n}: name the lot credited")
+        quantity, credit = _amounts(entry, n)
         line = MemoLine(
             memo_number=number,
             memo_date=memo_date,
-            ndc=_ndc(uow, check_text("ndc", entry.ndc, limit=20)),
+            ndc=_ndc(uow, entry.ndc, n),
             lot=lot,
-            quantity=entry.quantity,
-            credit=entry.credit,
+            quantity=quantity,
+            credit=credit,
             entered_by=user,
             entered_at=clock.now(),
         )
-        before = had.get((number, line.ndc, line.lot))
+        key = (number, line.ndc, line.lot.casefold())
+        before = had.get(key)
         if before is not None:
             if (before.quantity, before.credit) != (line.quantity, line.credit):
                 raise ReturnRefused(
@@ -112,7 +149,7 @@ def enter_credit_memo(
                     f"{before.quantity} units, {before.credit:.2f}"
                 )
             continue
-        had[(number, line.ndc, line.lot)] = line
+        had[key] = line
         fresh.append(line)
     uow.returns.add_memo_lines(found.id, fresh)
     record(
@@ -173,23 +210,15 @@ def import_credit_memo(
 
 def _reconciled(batch: ReturnBatch, memo: list[MemoLine]) -> dict[str, Any]:
     rows = reconcile(batch.lines, memo)
-    credited = sum((r.credited for r in rows), Decimal(0)).quantize(CENT)
-    short = sum(
-        (-r.difference for r in rows if r.state is LineState.SHORT_PAID), Decimal(0)
-    ).quantize(CENT)
+    sums = totals(batch.expected_credit, rows)
     return {
         "batch": batch.number,
         "status": batch.status.value,
         "shipped_at": batch.shipped_at.isoformat() if batch.shipped_at else None,
         "memos": sorted({m.memo_number for m in memo}),
         "lines": [r.as_dict() for r in rows],
-        "totals": {
-            "expected": str(batch.expected_credit),
-            "credited": str(credited),
-            "short_paid": str(short),
-            "outstanding": str(outstanding(rows)),
-            "lines": {s.value: sum(1 for r in rows if r.state is s) for s in LineState},
-        },
+        "totals": {key: str(value) for key, value in sums.items()}
+        | {"lines": {s.value: sum(1 for r in rows if r.state is s) for s in LineState}},
     }
 
 
@@ -212,12 +241,13 @@ def credit_aging(uow: UnitOfWork, *, clock: Clock) -> dict[str, Any]:
         owed = Decimal(done["totals"]["outstanding"])
         if owed <= 0 or b.shipped_at is None:
             continue
-        days = (today - b.shipped_at.date()).days
+        day = b.shipped_at.astimezone(clock.zone).date()
+        days = (today - day).days
         rows.append(
             {
                 "batch": b.number,
                 "distributor": b.distributor,
-                "shipped": b.shipped_at.date().isoformat(),
+                "shipped": day.isoformat(),
                 "days": days,
                 "bucket": age_bucket(days),
                 "expected": done["totals"]["expected"],
