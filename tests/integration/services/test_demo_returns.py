@@ -8,6 +8,7 @@ on-hand."""
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from sqlalchemy import Engine
 from tests.conftest import EASTERN, TESTER
@@ -53,6 +54,10 @@ def test_the_demo_has_policies_refrigerated_products_and_a_memo_to_reconcile(
     assert differences == []
     # the open disposal: a refrigerated lot after a temperature excursion, on the shelf
     [line] = disposal.lines
-    assert (disposal.status, line.stream, line.expected_credit) == ("open", "non_hazardous", 0)
+    assert (disposal.status.value, line.stream.value, line.expected_credit) == (
+        "open",
+        "non_hazardous",
+        Decimal("0.00"),
+    )
     assert "takes no refrigerated products back" in line.reason
     assert returns.manifest(disposal, "non_hazardous")[0]["quantity"] == line.quantity > 0
