@@ -8,6 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rxsupply.domain.counting import CountRules
 from rxsupply.domain.limits import LedgerLimits
+from rxsupply.domain.trading_partner import REVERIFY_DAYS, PartnerPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///rxsupply.db"
 
@@ -27,7 +28,11 @@ class Settings(BaseSettings):
     ``RXSUPPLY_COUNT_APPROVAL_UNITS``: a count line whose variance is worth more (or is more
     units) needs a manager's approval ($100, 20 units).
     ``RXSUPPLY_DEA_REGISTRANT``: the registrant (name and DEA number) the biennial inventory
-    names."""
+    names.
+    ``RXSUPPLY_REQUIRE_PARTNER_AUTHORIZATION``: refuse receipts from a trading partner with no
+    authorization on file (one with an authorization on file is always checked); off by
+    default. ``RXSUPPLY_PARTNER_REVERIFY_DAYS``: how old a partner's verification may be
+    (365 days)."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
@@ -45,6 +50,14 @@ class Settings(BaseSettings):
     count_approval_value: Decimal = Decimal("100")
     count_approval_units: int = 20
     dea_registrant: str = "Example General Hospital Pharmacy (DEA AB1234563)"
+    require_partner_authorization: bool = False
+    partner_reverify_days: int = REVERIFY_DAYS
+
+    def partner_policy(self) -> PartnerPolicy:
+        return PartnerPolicy(
+            require_on_file=self.require_partner_authorization,
+            reverify_days=self.partner_reverify_days,
+        )
 
     def count_rules(self) -> CountRules:
         return CountRules(

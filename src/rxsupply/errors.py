@@ -80,6 +80,16 @@ class OrderRefused(RxSupplyError):
     line's DEA Form 222 number, cancelled once received, ...)."""
 
 
+class PartnerNotAuthorized(OrderRefused):
+    """A receipt from a trading partner that is not authorized on the receipt's day (DSCSA):
+    ``partner`` names it, ``reason`` says what is missing, expired or unverified."""
+
+    def __init__(self, partner: str, reason: str) -> None:
+        self.partner = partner
+        self.reason = reason
+        super().__init__(f"nothing is received from {partner}: {reason}")
+
+
 class RefillRefused(RxSupplyError):
     """A refill run step that cannot be taken (a cabinet already on an open run, a run that is
     closed, a cancellation after units were confirmed)."""

@@ -25,6 +25,7 @@ from rxsupply.adapters.repositories import (
     SqlLots,
     SqlOrders,
     SqlPackages,
+    SqlPartners,
     SqlPlanningJobs,
     SqlPrices,
     SqlProducts,
@@ -95,6 +96,7 @@ class SqlUnitOfWork:
         self.alternatives = SqlAlternatives(conn)
         self.recalls = SqlRecalls(conn)
         self.returns = SqlReturns(conn)
+        self.partners = SqlPartners(conn)
         return self
 
     def __exit__(

@@ -13,6 +13,9 @@ transaction with the order's progress and what the receipt found.
 - The line is received when its packages are in; the order partly received, then received.
   Closing an order (:func:`close_order`) records each line left short as **short**.
 - An order that is a draft, cancelled or closed receives nothing: the receipt is refused.
+- An order's partner that is not authorized on the receipt's day (DSCSA; see
+  :func:`rxsupply.services.trading_partners.check_partner`) ships nothing: the receipt is
+  refused with the reason, nothing written.
 
 Each discrepancy is resolved with a note (:func:`resolve_receiving_discrepancy`).
 """
@@ -33,6 +36,7 @@ from rxsupply.domain.purchasing import (
     ReceivingDiscrepancy,
     ReceivingIssue,
 )
+from rxsupply.domain.trading_partner import PartnerPolicy
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused, RxSupplyError
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ledger import Posted, Receive, post
@@ -40,6 +44,7 @@ from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.purchasing import get_order
 from rxsupply.services.references import resolve_products
 from rxsupply.services.ship_notices import compare_with_ship_notice, ship_notice_of
+from rxsupply.services.trading_partners import check_partner
 
 RECEIVABLE = (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED, OrderStatus.PARTLY_RECEIVED)
 MIN_SHELF_DAYS = 180
@@ -62,6 +67,7 @@ def receive_against_order(
     limits: LedgerLimits | None = None,
     external_id: ExternalId | None = None,
     ship_notice: str | None = None,
+    partner_policy: PartnerPolicy | None = None,
 ) -> tuple[PurchaseOrder, list[ReceivingDiscrepancy]]:
     """Receive ``packages`` (and record ``damaged`` ones) of a product against an order (and
     against one of its ship notices, by shipment id, when given); the order after, and what
@@ -73,6 +79,7 @@ def receive_against_order(
         raise OrderRefused(
             f"order {found.number} is {found.status.value}: nothing is received against it"
         )
+    check_partner(uow, partner=found.wholesaler, on=clock.today(), policy=partner_policy)
     notice = ship_notice_of(uow, found, ship_notice) if ship_notice is not None else None
     now, today = clock.now(), clock.today()
     resolved = resolve_products(uow, [product]).get(product)

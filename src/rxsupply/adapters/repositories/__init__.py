@@ -33,6 +33,7 @@ from rxsupply.adapters.repositories.lots import SqlLots
 from rxsupply.adapters.repositories.orders import SqlOrders
 from rxsupply.adapters.repositories.outlook import SqlSupplyOutlook
 from rxsupply.adapters.repositories.packages import SqlPackages
+from rxsupply.adapters.repositories.partners import SqlPartners
 from rxsupply.adapters.repositories.planning_jobs import SqlPlanningJobs
 from rxsupply.adapters.repositories.prices import SqlPrices
 from rxsupply.adapters.repositories.products import SqlProducts, product_from_row
@@ -63,6 +64,7 @@ __all__ = [
     "SqlLots",
     "SqlOrders",
     "SqlPackages",
+    "SqlPartners",
     "SqlPlanningJobs",
     "SqlPrices",
     "SqlProducts",

@@ -27,6 +27,7 @@ from rxsupply.adapters.tables.ledger import (
     status_change,
 )
 from rxsupply.adapters.tables.logistics import transfer, transfer_line
+from rxsupply.adapters.tables.partners import partner_authorization
 from rxsupply.adapters.tables.recalls import recall, recall_entry
 from rxsupply.adapters.tables.refills import refill_line, refill_run
 from rxsupply.adapters.tables.returns import (
@@ -104,6 +105,7 @@ __all__ = [
     "metadata",
     "movement",
     "on_hand",
+    "partner_authorization",
     "planning_job",
     "product",
     "product_case",

@@ -26,6 +26,9 @@ trading_partner = Table(
         "kind", String(20), nullable=False, default="wholesaler"
     ),  # wholesaler, gpo, manufacturer
     Column("role", String(20), nullable=False, default="", server_default=""),  # primary, secondary
+    # its DSCSA type when recorded (manufacturer, repackager, wholesale_distributor, 3pl,
+    # dispenser); else the kind implies it (rxsupply.domain.trading_partner.partner_type_of)
+    Column("dscsa_type", String(30), nullable=True),
 )
 
 # Purchasing contracts (a GPO's or a manufacturer's): the tier the hospital holds on each, and

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from rxsupply.adapters.order_documents import order_csv, x12_850
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.config import load_settings
 from rxsupply.domain.purchasing import OrderStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
@@ -171,7 +172,7 @@ def post_receipt(
 ) -> dict[str, Any]:
     """Receive packages against an order into its storeroom; the order and what the receipt
     found (over, damaged, short expiry, wrong product). 409 against a draft, cancelled or
-    closed order, nothing written."""
+    closed order or from a trading partner not authorized today, nothing written."""
     with SqlUnitOfWork(engine) as uow:
         done, found = receiving.receive_against_order(
             uow,
@@ -186,6 +187,7 @@ def post_receipt(
             ship_notice=body.ship_notice,
             user=who.user.username,
             clock=clock.current(),
+            partner_policy=load_settings().partner_policy(),
         )
     return {**done.as_dict(), "found": [d.as_dict() for d in found]}
 

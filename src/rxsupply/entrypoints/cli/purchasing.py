@@ -14,6 +14,7 @@ from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.order_documents import order_csv, x12_850
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.adapters.x12_inbound import read_855
+from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date, parse_money
 from rxsupply.domain.purchasing import OrderStatus, PurchaseOrder
 from rxsupply.domain.users import Permission
@@ -258,6 +259,7 @@ def receive(
             user=user,
             clock=context.clock(),
             limits=context.limits(),
+            partner_policy=load_settings().partner_policy(),
         )
     if as_json:
         sys.stdout.write(

@@ -19,6 +19,7 @@ from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.order_documents import order_csv, order_xlsx, x12_850
 from rxsupply.adapters.spreadsheets import XLSX_TYPE
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date
 from rxsupply.domain.purchasing import OrderStatus
 from rxsupply.domain.users import Permission
@@ -214,6 +215,7 @@ def receive(
                 ship_notice=ship_notice.strip() or None,
                 user=who.user.username,
                 clock=now,
+                partner_policy=load_settings().partner_policy(),
             )
     except RxSupplyError as exc:
         return redirect_with(_back(number), f"Not received: {exc}.", ok=False)

@@ -32,6 +32,7 @@ from rxsupply.services.ports.counting import ControlledRepository, CountReposito
 from rxsupply.services.ports.expiry_risk import ExpiryRiskReader
 from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.outlook import SupplyOutlookReader
+from rxsupply.services.ports.partners import PartnerRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.recalls import RecallRepository
 from rxsupply.services.ports.refills import RefillRunRepository
@@ -344,6 +345,8 @@ class UnitOfWork(Protocol):
     def recalls(self) -> RecallRepository: ...
     @property
     def returns(self) -> ReturnRepository: ...
+    @property
+    def partners(self) -> PartnerRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
