@@ -19,7 +19,7 @@ from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, m
 from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
-from rxsupply.entrypoints.cli import shipping
+from rxsupply.entrypoints.cli import shipping, partners
 from rxsupply.entrypoints.cli import putaway, transfers, repackaging
 from rxsupply.entrypoints.cli import counts, controlled
 from rxsupply.entrypoints.cli import kpi
@@ -48,6 +48,7 @@ COMMAND_GROUPS = (
     purchasing,
     refills,
     shipping,
+    partners,
     putaway,
     transfers,
     repackaging,

@@ -1,0 +1,125 @@
+"""``rxsupply partners list | show | authorize`` on the example hospital (today 11/20/2026), and
+``orders receive`` refused from a wholesaler whose licence expired, against its ship notice too,
+then received once the renewed licence is recorded; each with ``--json``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.conftest import EXAMPLES, priced_storeroom
+from tests.e2e.cli_runner import Rx
+from tests.x12_samples import ship_notice
+
+from rxsupply.adapters.database import make_engine
+
+WHOLESALER = "Example Wholesale Drug Co"
+TRAY11 = "98765040102"
+
+
+@pytest.fixture
+def order(rx: Rx, tmp_path: Path) -> str:
+    """A sent order of the example hospital to Example Wholesale Drug Co: ondansetron trays."""
+    for kind in ("items", "locations", "stock"):
+        assert rx("import", kind, str(EXAMPLES / f"{kind}.csv")).code == 0
+    engine = make_engine(f"sqlite:///{rx.db}")
+    priced_storeroom(engine, {"ONDA4INJ": (400, 600)})
+    engine.dispose()
+    (draft,) = rx("orders", "suggest", "--json").json()["orders"]
+    assert rx("orders", "approve", draft["number"], "--out-dir", str(tmp_path)).code == 0
+    return str(draft["number"])
+
+
+def licence(rx: Rx, number: str, expires: str, verified_on: str) -> dict:  # type: ignore[type-arg]
+    ran = rx(
+        "partners", "authorize", WHOLESALER, "--kind", "state_wholesale_license",
+        "--number", number, "--state", "PA", "--expires", expires,
+        "--verified-on", verified_on, "--source", "PA board lookup", "--json",
+    )  # fmt: skip
+    assert ran.code == 0, ran.err
+    return ran.json()  # type: ignore[no-any-return]
+
+
+def receive(rx: Rx, order: str, *extra: str) -> tuple[int, str]:
+    ran = rx(
+        "orders", "receive", order, "--ndc", "98765-401-02", "--lot", "ON2611X",
+        "--expiry", "2028-06-30", "--packages", "2", *extra,
+    )  # fmt: skip
+    return ran.code, ran.message
+
+
+def test_a_receipt_is_refused_while_the_licence_is_expired_and_received_once_renewed(
+    rx: Rx, order: str, tmp_path: Path
+) -> None:
+    notice = tmp_path / "ours.856"
+    notice.write_text(ship_notice(order, [(TRAY11, "ON2611X", "20280630", 10)]))
+    assert rx("orders", "asn", str(notice)).code == 0
+    before = rx.stock()
+
+    expired = licence(rx, "WH-1001", "2026-11-19", "2025-12-01")
+    refused = receive(rx, order)
+    refused_asn = receive(rx, order, "--asn", "SHP-5501")
+    unchanged = rx.stock()
+    renewed = licence(rx, "WH-2002", "2027-11-30", "2026-11-20")
+    received = receive(rx, order, "--asn", "SHP-5501")
+
+    assert expired["authorized"] is False
+    assert "expired on 2026-11-19" in expired["reason"]
+    for code, message in (refused, refused_asn):
+        assert code == 1
+        assert f"nothing is received from {WHOLESALER}" in message
+        assert "WH-1001 (PA) expired on 2026-11-19" in message
+    assert unchanged == before
+    assert renewed["authorized"] is True and renewed["expiring"] is None
+    assert [a["number"] for a in renewed["authorizations"]] == ["WH-2002", "WH-1001"]
+    assert received[0] == 0
+    assert rx.stock()[("MAIN-STORE", "ON2611X")] == before.get(("MAIN-STORE", "ON2611X"), 0) + 50
+
+
+def test_list_and_show_say_who_is_authorized_and_what_runs_out(rx: Rx, order: str) -> None:
+    licence(rx, "WH-3003", "2026-12-10", "2026-11-01")
+
+    listed = rx("partners", "list", "--json")
+    shown = rx("partners", "show", WHOLESALER.lower())
+    table = rx("partners", "list")
+
+    by_name = {p["name"]: p for p in listed.json()}
+    assert (by_name[WHOLESALER]["authorized"], by_name[WHOLESALER]["expiring"]) == (
+        True,
+        "2026-12-10",
+    )
+    assert by_name[WHOLESALER]["authorizations"][0]["verified_by"] == "tester"
+    assert by_name["Example Purchasing Alliance"]["type"] is None
+    assert "expires 2026-12-10: renew it" in shown.out
+    assert "WH-3003" in shown.out
+    assert "n/a" in table.out
+
+
+def test_with_the_requirement_on_a_partner_with_nothing_on_file_is_refused(
+    rx: Rx, order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RXSUPPLY_REQUIRE_PARTNER_AUTHORIZATION", "1")
+
+    code, message = receive(rx, order)
+
+    assert code == 1
+    assert "has no fda wholesale license or state wholesale license on file" in message
+
+
+def test_a_bad_kind_or_state_exits_1_naming_the_field_and_records_nothing(
+    rx: Rx, order: str
+) -> None:
+    bad_kind = rx(
+        "partners", "authorize", WHOLESALER, "--kind", "wdd", "--number", "1",
+        "--state", "PA", "--expires", "2027-01-01",
+    )  # fmt: skip
+    bad_state = rx(
+        "partners", "authorize", WHOLESALER, "--kind", "state_wholesale_license",
+        "--number", "1", "--state", "ZZ", "--expires", "2027-01-01",
+    )  # fmt: skip
+    unknown = rx("partners", "show", "Nobody Drug")
+
+    assert bad_kind.code == 1 and "kind 'wdd': one of state_wholesale_license" in bad_kind.message
+    assert bad_state.code == 1 and "state 'ZZ'" in bad_state.message
+    assert unknown.code == 1 and "unknown trading partner 'Nobody Drug'" in unknown.message
+    assert rx("partners", "show", WHOLESALER, "--json").json()["authorizations"] == []
