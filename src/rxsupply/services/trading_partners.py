@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.fields import check_text, required_text
 from rxsupply.domain.trading_partner import (
     FITS,
@@ -150,12 +151,16 @@ def record_authorization(
     user: str,
     clock: Clock,
     policy: PartnerPolicy | None = None,
+    external_id: ExternalId | None = None,
 ) -> PartnerStatus:
     """Record a licence or registration of ``partner`` as verified by ``user`` on
     ``verified_on`` (today unless given) against ``source``; with ``partner_type``, record the
-    partner's DSCSA type too. The partner's status after."""
+    partner's DSCSA type too. The partner's status after. An ``external_id`` already recorded
+    (a form submitted twice) records nothing again."""
     require_user(user)
     found = find_partner(uow, partner)
+    if external_id is not None and uow.partners.by_external_id(str(external_id)) is not None:
+        return partner_status(uow, partner=found.name, clock=clock, policy=policy)
     chosen = _kind(kind)
     if partner_type is not None and partner_type.strip():
         given = _type(partner_type)
@@ -188,7 +193,9 @@ def record_authorization(
         note=check_text("note", note, limit=500).strip(),
         recorded_at=clock.now(),
     )
-    new_id = uow.partners.add_authorization(found.id or 0, auth)
+    new_id = uow.partners.add_authorization(
+        found.id or 0, auth, external_id=None if external_id is None else str(external_id)
+    )
     record(
         uow,
         user=user,

@@ -224,6 +224,10 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/recalls/{recall_id}/close": Permission.QUARANTINE,
     "GET /api/expiry/risk": Permission.VIEW,
     "POST /api/expiry/risk/transfers": Permission.TRANSFER,
+    # trading partners' authorization (JSON)
+    "GET /api/trading-partners": Permission.VIEW,
+    "GET /api/trading-partners/{partner}": Permission.VIEW,
+    "POST /api/trading-partners/{partner}/authorizations": Permission.PURCHASE,
     # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
     "GET /api/returns/classify": Permission.VIEW,
     "GET /api/return-policies": Permission.VIEW,
@@ -353,6 +357,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /recalls/{recall_id}/close": Permission.QUARANTINE,
     "GET /expiry/risk": Permission.VIEW,
     "POST /expiry/risk/transfers": Permission.TRANSFER,
+    "GET /partners": Permission.VIEW,
+    "POST /partners": Permission.PURCHASE,
     # pages: returns
     "GET /returns": Permission.VIEW,
     "POST /returns/batches": Permission.RETURN_TO_VENDOR,
@@ -411,6 +417,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "hazardous-drugs": lambda hospital: fresh_listing(hospital.engine),
     "waste": lambda hospital: fresh_listing(hospital.engine),
     "batches": lambda hospital: open_batch(hospital.engine),
+    "trading-partners": lambda hospital: a_wholesaler(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -458,6 +465,14 @@ def current_shortage(engine: Engine) -> str:
     with SqlUnitOfWork(engine) as uow:
         found = shortages.add_shortage(uow, item=ITEM, reason="the walk", user="tests", clock=CLOCK)
     return str(found.id)
+
+
+def a_wholesaler(engine: Engine) -> str:
+    """The example wholesaler's id (added when the walk has not made it yet)."""
+    with SqlUnitOfWork(engine) as uow:
+        found = uow.prices.partner("Example Wholesale Drug Co", kind="wholesaler")
+        uow.commit()
+    return str(found)
 
 
 def open_recall(engine: Engine) -> str:
@@ -579,6 +594,12 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "ndcs": [{"ndc": APAP, "lots": ["NEVER-RECEIVED"]}],
     },
     "/api/recalls/{recall_id}/close": lambda _: {"disposition": "none_on_hand"},
+    "/api/trading-partners/{partner}/authorizations": lambda _: {
+        "kind": "state_wholesale_license",
+        "number": f"WALK-{uuid.uuid4().hex[:8]}",
+        "state": "PA",
+        "expires": "2027-12-31",
+    },
     "/api/return-policies/{labeler}": lambda _: {"months_before": 6, "months_after": 12},
     "/api/returns/storage": lambda _: {"product": "98765-402-10", "storage": "room"},
     "/api/hazardous-drugs": lambda _: {"ingredient": f"walk {uuid.uuid4().hex}", "code": "U998"},

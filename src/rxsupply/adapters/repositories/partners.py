@@ -69,7 +69,16 @@ class SqlPartners:
                 )
         return out
 
-    def add_authorization(self, partner_id: int, authorization: Authorization) -> int:
+    def by_external_id(self, external_id: str) -> int | None:
+        pa = t.partner_authorization
+        found = self.conn.execute(
+            select(pa.c.partner_id).where(pa.c.external_id == external_id)
+        ).scalar_one_or_none()
+        return None if found is None else int(found)
+
+    def add_authorization(
+        self, partner_id: int, authorization: Authorization, *, external_id: str | None = None
+    ) -> int:
         a = authorization
         return int(
             self.conn.execute(
@@ -85,6 +94,7 @@ class SqlPartners:
                     source=a.source,
                     note=a.note,
                     recorded_at=a.recorded_at,
+                    external_id=external_id,
                 )
                 .returning(t.partner_authorization.c.id)
             ).scalar_one()

@@ -21,5 +21,6 @@ partner_authorization = Table(
     Column("source", String(200), nullable=False, default=""),
     Column("note", Text, nullable=False, default=""),
     Column("recorded_at", UTCDateTime, nullable=False),
+    Column("external_id", String(120), nullable=True, unique=True),  # a web form's token
     Index("ix_partner_authorization_partner", "partner_id", "kind"),
 )

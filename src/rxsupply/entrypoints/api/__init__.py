@@ -26,6 +26,7 @@ from rxsupply.entrypoints.api import (
     shortage_alternatives,
     shortage_board,
     shortages,
+    trading_partners,
     transfers,
     users,
 )
@@ -41,6 +42,7 @@ ROUTERS = (
     cabinet.router,
     pricing.router,
     purchasing.router,
+    trading_partners.router,
     refills.router,
     shipping.router,
     transfers.router,

@@ -6,7 +6,7 @@ Create Date: 2026-12-06 06:00:00
 
 DSCSA (issue 14, item 1): each trading partner's authorizations (``partner_authorization``:
 kind, number, issuing state or FDA, expiry, verified on and by, the source checked, a note) and
-its DSCSA type when the purchasing kind does not say it (``trading_partner.dscsa_type``).
+a web form's one-time token (``external_id``), and its DSCSA type when the purchasing kind does not say it (``trading_partner.dscsa_type``).
 """
 
 from __future__ import annotations
@@ -40,12 +40,14 @@ def upgrade() -> None:
         sa.Column("source", sa.String(200), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("recorded_at", UTC(timezone=True), nullable=False),
+        sa.Column("external_id", sa.String(120), nullable=True),
         sa.ForeignKeyConstraint(
             ["partner_id"],
             ["trading_partner.id"],
             name=op.f("fk_partner_authorization_partner_id_trading_partner"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_partner_authorization")),
+        sa.UniqueConstraint("external_id", name=op.f("uq_partner_authorization_external_id")),
     )
     op.create_index(
         "ix_partner_authorization_partner", "partner_authorization", ["partner_id", "kind"]
