@@ -49,6 +49,7 @@ PAGES = [
     "/classes?abc=A&demand_class=smooth&q=ondansetron",
     "/levels",
     "/levels?location=ICU-ADC1-P01&item=ONDA4INJ",
+    "/partners",
 ]
 
 

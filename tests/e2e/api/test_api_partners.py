@@ -1,0 +1,84 @@
+"""Trading partners over HTTP (today 2026-11-20): a buyer records the wholesaler's licence, a
+technician reads the list but may not record one, a kind that does not fit is a 422 naming the
+field, and a receipt from the wholesaler whose licence expired is a 409 naming it, nothing
+received."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine
+from tests.conftest import priced_storeroom
+
+from rxsupply.domain.users import Role
+
+from .harness import Hospital, QuickHasher, open_hospital, problem
+
+WHOLESALER = "Example Wholesale Drug Co"
+LICENCE = {
+    "kind": "state_wholesale_license",
+    "number": "WH-004512",
+    "state": "PA",
+    "expires": "2026-11-19",
+    "verified_on": "2026-01-15",
+    "source": "PA board lookup",
+}
+
+
+@pytest.fixture
+def pharmacy(hospital: Engine) -> Iterator[Hospital]:
+    priced_storeroom(hospital, {"ONDA4INJ": (400, 600)})
+    with open_hospital(hospital, QuickHasher()) as opened:
+        yield opened
+
+
+def test_a_licence_recorded_by_a_buyer_is_listed_and_an_expired_one_refuses_the_receipt(
+    pharmacy: Hospital,
+) -> None:
+    buyer, tech = pharmacy.token(Role.BUYER), pharmacy.token(Role.TECHNICIAN)
+    (order,) = pharmacy.api.post("/api/orders/suggest", token=buyer).json()["orders"]
+    pharmacy.api.post(f"/api/orders/{order['number']}/approve", token=buyer)
+    path = f"/api/trading-partners/{WHOLESALER}/authorizations"
+
+    recorded = pharmacy.api.post(path, token=buyer, json=LICENCE)
+    not_a_tech = pharmacy.api.post(path, token=tech, json=LICENCE)
+    listed = pharmacy.api.get("/api/trading-partners", token=tech).json()["data"]
+    one = pharmacy.api.get(f"/api/trading-partners/{recorded.json()['id']}", token=tech).json()
+    receipt = pharmacy.api.post(
+        f"/api/orders/{order['number']}/receipts",
+        token=buyer,
+        json={"product": "98765-401-02", "lot": "ON2611X", "expiry": "2028-06-30"},
+    )
+    after = pharmacy.api.get(f"/api/orders/{order['number']}", token=tech).json()
+
+    assert recorded.status_code == 201
+    assert recorded.json()["authorizations"][0]["verified_by"] == "buyer"
+    problem(not_a_tech, 403)
+    wholesaler = next(p for p in listed if p["name"] == WHOLESALER)
+    assert (wholesaler["authorized"], wholesaler["checked_at_receipt"]) == (False, True)
+    assert "WH-004512 (PA) expired on 2026-11-19" in wholesaler["reason"]
+    assert one["name"] == WHOLESALER and len(one["authorizations"]) == 1
+    refused = problem(receipt, 409)
+    assert refused["type"].endswith("/partner-not-authorized")
+    assert f"nothing is received from {WHOLESALER}" in refused["detail"]
+    assert after["status"] == "sent"
+    assert [ln["received_packages"] for ln in after["lines"]] == [0]
+
+
+def test_a_kind_that_does_not_fit_the_partner_is_a_422_naming_the_field(
+    pharmacy: Hospital,
+) -> None:
+    buyer = pharmacy.token(Role.BUYER)
+
+    wrong = pharmacy.api.post(
+        f"/api/trading-partners/{WHOLESALER}/authorizations",
+        token=buyer,
+        json=LICENCE | {"kind": "fda_establishment_registration", "state": "FDA"},
+    )
+    unknown = pharmacy.api.get("/api/trading-partners/Nobody", token=buyer)
+    shown = pharmacy.api.get(f"/api/trading-partners/{WHOLESALER}", token=buyer).json()
+
+    assert "kind" in problem(wrong, 422)["detail"]
+    problem(unknown, 404)
+    assert shown["authorizations"] == []
