@@ -16,6 +16,7 @@ from rxsupply.domain.purchasing import OrderStatus, PurchaseOrder
 from rxsupply.domain.trading_partner import PartnerPolicy
 from rxsupply.errors import InvalidValue, PartnerNotAuthorized
 from rxsupply.services import purchasing, receiving, trading_partners
+from rxsupply.services.demo.partners import seed_authorizations
 
 BUYER = "buyer"
 WHOLESALER = "Example Wholesale Drug Co"
@@ -178,3 +179,19 @@ def test_a_wrong_kind_or_a_future_verification_is_refused_and_nothing_recorded(
     with hospital.connect() as conn:
         rows = conn.execute(select(func.count()).select_from(tables.partner_authorization))
         assert rows.scalar_one() == 0
+
+
+def test_the_demo_seed_licenses_each_wholesaler_with_the_secondary_expiring_soon(
+    hospital: Engine,
+) -> None:
+    priced_storeroom(hospital, {})
+
+    with SqlUnitOfWork(hospital) as uow:
+        statuses = {s.partner.name: s for s in seed_authorizations(uow, clock=CLOCK, user="admin")}
+
+    primary, secondary = statuses[WHOLESALER], statuses["Backup Pharma Supply"]
+    assert primary.authorized and primary.expiring is None
+    assert [a.number for a in primary.authorizations] == ["WHS-5127-PA", "WHS-4471-PA"]
+    assert primary.authorizations[1].expires == date(2026, 9, 16)  # kept on file, expired
+    assert secondary.authorized and secondary.expiring == date(2026, 12, 11)
+    assert not statuses["Example Purchasing Alliance"].checked
