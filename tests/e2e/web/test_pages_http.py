@@ -415,7 +415,16 @@ def test_every_role_sees_only_the_links_it_may_use(web_app: FastAPI) -> None:
         "admin": {"Receive", "Transfer", "Adjust", "Audit"},
     }
     everyone = {"Dashboard", "Stock", "Locations", "Ledger", "ABC/XYZ", "PAR review"}
-    everyone |= {"Refills", "Transfers", "Counts", "Shortages", "Expiry", "Recalls", "Returns"}
+    everyone |= {
+        "Refills",
+        "Transfers",
+        "Counts",
+        "Shortages",
+        "Expiry",
+        "Recalls",
+        "Returns",
+        "Partners",
+    }
     for username in USERS:
         with client_for(web_app, username) as client:
             html = client.get("/").text

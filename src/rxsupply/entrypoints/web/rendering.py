@@ -47,6 +47,7 @@ NAV = (
     Link("/shortages", "Shortages", "h", Permission.VIEW),
     Link("/expiry", "Expiry", "e", Permission.VIEW),
     Link("/recalls", "Recalls", "a", Permission.VIEW),
+    Link("/partners", "Partners", "g", Permission.VIEW),
     Link("/returns", "Returns", "n", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )

@@ -28,6 +28,7 @@ from rxsupply.services.audit import entry
 from rxsupply.services.demo.days import REVIEW_HOUR, WHOLESALER, Days, Hospital, order
 from rxsupply.services.demo.demand import HOUR_WEIGHTS, Draws, backorders, pocket_demand
 from rxsupply.services.demo.expiry import short_dated_receipts
+from rxsupply.services.demo.partners import seed_authorizations
 from rxsupply.services.demo.recalls import seed_recall
 from rxsupply.services.demo.returns import seed_returns
 from rxsupply.services.demo.tree import LEAD_DAYS, DemoPocket, facility_code, locations
@@ -140,6 +141,7 @@ def build_demo(
     short_dated_receipts(uow, catalogue, seed=seed, clock=clock, user=user)
     seed_recall(uow, clock=clock, user=user)
     seed_returns(uow, clock=clock, user=user)
+    seed_authorizations(uow, clock=clock, user=user)
     return DemoSummary(
         facilities=facilities,
         items=len(items),
