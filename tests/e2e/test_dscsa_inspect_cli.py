@@ -20,14 +20,14 @@ from tests.e2e.cli_runner import Rx
 
 
 def unit(n: int) -> str:
-    return f"0100304094888026" + f"21S{n}"
+    return "0100304094888026" + f"21S{n}"
 
 
 CASE = "0110304094888023" + "21C1"
 PALLET = "00106141412345678908"
 FORMS: dict[str, Callable[[str], str]] = {
     "epc": lambda c: (
-        f"urn:epc:id:sscc:0614141.1234567890"
+        "urn:epc:id:sscc:0614141.1234567890"
         if c == PALLET
         else f"urn:epc:id:sgtin:0304094.{c[2]}88802.{c[18:]}"
     ),
