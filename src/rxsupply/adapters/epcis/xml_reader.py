@@ -28,6 +28,7 @@ EPCIS_NAMESPACES = {
 }
 _LISTS = {"epcList": "epcs", "childEPCs": "children", "inputEPCList": "inputs"}
 _LISTS["outputEPCList"] = "outputs"
+_TAGS: dict[str, str] = {}
 _ROOTS = ("EPCISDocument", "EPCISQueryDocument", *EVENT_TYPES)
 
 
@@ -65,12 +66,12 @@ def read_xml(
     count = 0
     try:
         for kind, element in _walk(hardened_iterparse(stream, events=("start", "end")), max_depth):
-            name = etree.QName(element).localname
-            parent = element.getparent()
+            name = _local(element)
             if kind == "start":
+                parent = element.getparent()
                 if parent is None:
                     version = _root_version(element, file)
-                elif etree.QName(parent).localname == "EventList" and name not in (
+                elif _local(parent) == "EventList" and name not in (
                     *EVENT_TYPES,
                     "extension",
                 ):
@@ -129,23 +130,34 @@ def _is_event(element: Any) -> bool:
     parent = element.getparent()
     if parent is None:
         return True
-    parent_name = etree.QName(parent).localname
+    parent_name = _local(parent)
     if parent_name == "extension":
         grand = parent.getparent()
-        return grand is not None and etree.QName(grand).localname == "EventList"
+        return grand is not None and _local(grand) == "EventList"
     return bool(parent_name == "EventList")
 
 
 def _standard(element: Any) -> str | None:
     """The local name of a standard EPCIS element, or None for an extension element."""
-    if not isinstance(element.tag, str):
+    tag = element.tag
+    if not isinstance(tag, str):
         return None
-    name = etree.QName(element)
-    return name.localname if name.namespace in (None, *EPCIS_NAMESPACES) else None
+    known = _TAGS.get(tag)
+    if known is None:
+        namespace, _, local = tag[1:].rpartition("}") if tag[0] == "{" else ("", "", tag)
+        known = local if not namespace or namespace in EPCIS_NAMESPACES else ""
+        if len(_TAGS) < 4096:  # a hostile document's endless new names are not all kept
+            _TAGS[tag] = known
+    return known or None
+
+
+def _local(element: Any) -> str:
+    tag = element.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _raw_event(element: Any, number: int, version: str, file: str) -> RawEvent:
-    raw = RawEvent(type=etree.QName(element).localname, where=f"event {number}")
+    raw = RawEvent(type=_local(element), where=f"event {number}")
     for child in _fields(element):
         name = _standard(child)
         if name is None:
