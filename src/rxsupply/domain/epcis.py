@@ -247,7 +247,7 @@ class Packing:
 
     def apply(self, event: Event) -> None:
         """Replay one event (aggregations pack and unpack; shipping events record what left)."""
-        if event.type in ("AggregationEvent", "AssociationEvent") and event.parent:
+        if event.type == "AggregationEvent" and event.parent:
             self.containers.add(event.parent)
             held = self.children.setdefault(event.parent, {})
             if event.action == "ADD":
