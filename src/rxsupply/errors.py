@@ -258,3 +258,19 @@ class ApprovalNeeded(PermissionDenied):
 
 class ConfigurationError(RxSupplyError):
     """Settings or the environment are wrong (bad database URL, missing file)."""
+
+
+class DocumentRejected(RxSupplyError):
+    """An outside document (an EPCIS file) that is invalid or unsafe; nothing from it is used.
+
+    ``file`` names the document, ``where`` the place in it (``event 3``, ``line 12``, ``header``),
+    ``reason`` what is wrong, and ``rule`` the kind of rule it broke (``schema``, ``unsafe``,
+    ``size``, ``action``, ``time``, ``vocabulary``, ``identifier``, ``structure``...)."""
+
+    def __init__(self, file: str, where: str, reason: str, rule: str) -> None:
+        self.file = file
+        self.where = where
+        self.reason = reason
+        self.rule = rule
+        place = f"{file}, {where}" if where else file
+        super().__init__(f"{place}: {reason}")

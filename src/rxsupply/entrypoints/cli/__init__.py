@@ -29,6 +29,7 @@ from rxsupply.entrypoints.cli import expiry, expiry_sweep
 from rxsupply.entrypoints.cli import recalls
 from rxsupply.entrypoints.cli import expiry_risk
 from rxsupply.entrypoints.cli import returns, return_batches
+from rxsupply.entrypoints.cli import dscsa
 
 # isort: on
 
@@ -65,6 +66,7 @@ COMMAND_GROUPS = (
     expiry_risk,
     returns,
     return_batches,
+    dscsa,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 
