@@ -207,3 +207,12 @@ def test_an_invalid_document_exits_1_with_the_reason(
     assert ran.code == 1
     assert "bad.xml, event" in ran.message and reason in ran.message
     assert ran.out == ""
+
+
+def test_a_missing_file_or_a_folder_exits_1_with_the_reason(rx: Rx, tmp_path: Path) -> None:
+    missing = rx("dscsa", "inspect", str(tmp_path / "nowhere.xml"), "--json")
+    folder = rx("dscsa", "inspect", str(tmp_path), "--json")
+
+    assert missing.code == 1 and "nowhere.xml: cannot read the file" in missing.message
+    assert folder.code == 1 and "cannot read the file" in folder.message
+    assert missing.out == folder.out == ""

@@ -29,7 +29,7 @@ from rxsupply.errors import InvalidValue
 
 FIELD = "identifier"
 _EPC_URI = re.compile(r"^urn:epc:id:([a-z0-9]+):(.+)$")
-_DIGITAL_LINK = re.compile(r"^https?://[^/?#\s]+(/[^?#\s]*)$")
+_DIGITAL_LINK = re.compile(r"^https?://[^/?#\s]+(/[^?#\s]*)(?:[?#]\S*)?$", re.IGNORECASE)
 _BRACKETED = re.compile(r"\((\d{2,4})\)([^(]+)")
 #: Digital Link primary keys and the qualifier that makes them an instance (GS1 DL §4.4).
 _PRIMARY_KEYS = ("01", "00", "414", "8003", "8004")
@@ -47,7 +47,8 @@ def canonical_identifier(text: str) -> str:
     value = text.strip()
     if value.startswith("urn:epc:id:"):
         return _from_epc_uri(value)
-    if value.startswith(("http://", "https://")):
+    if value[:8].lower().startswith(("http://", "https://")):
+        # the query string (data attributes such as ?17=...) and a fragment are not the key
         found = _DIGITAL_LINK.match(value)
         keyed = _from_digital_link(found.group(1)) if found else None
         return keyed if keyed is not None else value
@@ -121,6 +122,9 @@ def _from_digital_link(path: str) -> str | None:
             if len(rest) % 2:
                 raise InvalidValue(FIELD, "a Digital Link path has AI/value pairs", path)
             pairs = dict(zip(rest[::2], rest[1::2], strict=True))
+            gtin = pairs.get("01", "")
+            if len(gtin) in (8, 12, 13) and gtin.isascii() and gtin.isdigit():
+                pairs["01"] = gtin.zfill(14)  # a GTIN-8, -12 or -13: GS1 DL pads it to 14
             return _from_pairs(pairs, path)
     return None
 

@@ -82,3 +82,12 @@ def test_a_kind_that_does_not_fit_the_partner_is_a_422_naming_the_field(
     assert "kind" in problem(wrong, 422)["detail"]
     problem(unknown, 404)
     assert shown["authorizations"] == []
+
+
+@pytest.mark.parametrize("key", ["²", "1" * 23, "no such partner"])
+def test_an_odd_or_unknown_partner_key_is_a_404_not_a_500(pharmacy: Hospital, key: str) -> None:
+    tech = pharmacy.token(Role.TECHNICIAN)
+
+    answer = pharmacy.api.get(f"/api/trading-partners/{key}", token=tech)
+
+    problem(answer, 404)

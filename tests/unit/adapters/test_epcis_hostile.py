@@ -148,3 +148,19 @@ def test_elements_nested_past_the_depth_limit_are_refused(tmp_path: Path) -> Non
     error, _seconds, _peak = refuse(path, max_depth=64)
 
     assert error.rule == "depth" and "nested deeper than 64" in error.reason
+
+
+def test_a_doctype_in_a_utf_16_document_is_refused_too(tmp_path: Path) -> None:
+    text = (
+        '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE x [<!ENTITY a SYSTEM '
+        '"file:///etc/passwd">]>\n<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:1" '
+        'schemaVersion="1.2" creationDate="2026-11-19T16:00:00Z"><EPCISBody><EventList/>'
+        "</EPCISBody></epcis:EPCISDocument>"
+    )
+    path = tmp_path / "utf16.xml"
+    path.write_bytes(text.encode("utf-16"))
+
+    with pytest.raises(DocumentRejected, match="DOCTYPE") as refused:
+        read_epcis(path)
+
+    assert refused.value.rule == "unsafe"

@@ -24,6 +24,8 @@ SSCC = "00106141412345678908"
         "urn:epc:id:sgtin:0614141.812345.6789",
         "https://id.gs1.org/01/80614141123458/21/6789",
         "https://pharma.example.com/products/01/80614141123458/21/6789",
+        "HTTPS://id.gs1.org/01/80614141123458/21/6789?17=261231",  # a data attribute, not a key
+        "https://id.gs1.org/01/80614141123458/21/6789#label",
         "(01)80614141123458(21)6789",
         "0180614141123458216789",
     ],
@@ -43,6 +45,12 @@ def test_a_serialised_gtin_reads_the_same_in_every_form(written: str) -> None:
 )
 def test_an_sscc_reads_the_same_in_every_form(written: str) -> None:
     assert canonical_identifier(written) == SSCC
+
+
+def test_a_gtin_13_in_a_digital_link_is_padded_to_14_digits() -> None:
+    assert canonical_identifier("https://id.gs1.org/01/0614141073467/21/2017") == (
+        "0100614141073467212017"
+    )
 
 
 def test_the_indicator_digit_moves_to_the_front_of_the_gtin() -> None:

@@ -84,7 +84,11 @@ def read_epcis(
     with ExitStack() as stack:
 
         def open_stream() -> GuardedStream:
-            raw = source.open("rb") if isinstance(source, Path) else source
+            try:
+                raw = source.open("rb") if isinstance(source, Path) else source
+            except OSError as exc:
+                why = exc.strerror or type(exc).__name__
+                raise DocumentRejected(file, "", f"cannot read the file: {why}", "file") from None
             if isinstance(source, Path):
                 stack.enter_context(raw)
             return GuardedStream(raw, name=file, max_bytes=max_bytes, markup=True)

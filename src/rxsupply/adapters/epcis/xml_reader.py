@@ -70,6 +70,15 @@ def read_xml(
             if kind == "start":
                 parent = element.getparent()
                 if parent is None:
+                    docinfo = element.getroottree().docinfo
+                    if docinfo.doctype or docinfo.internalDTD is not None:
+                        # the byte check sees ASCII only: a DOCTYPE in UTF-16 ends here
+                        raise DocumentRejected(
+                            file,
+                            "prolog",
+                            "a document type declaration (DOCTYPE) is not allowed",
+                            "unsafe",
+                        )
                     version = _root_version(element, file)
                 elif _local(parent) == "EventList" and name not in (
                     *EVENT_TYPES,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, Row, case, func, insert, select, update
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
@@ -35,9 +35,11 @@ class SqlPartners:
         tp = t.trading_partner
         text = key.strip()
         where = func.lower(tp.c.name) == text.lower()
-        if text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= 9:  # an id, not "²" or 10^23
             where = where | (tp.c.id == int(text))
-        row = self.conn.execute(_PARTNERS.where(where).limit(1)).first()
+        # the name exactly as written first ("Acme" before "ACME"), then by id
+        exact = case((tp.c.name == text, 0), else_=1)
+        row = self.conn.execute(_PARTNERS.where(where).order_by(exact, tp.c.id).limit(1)).first()
         return None if row is None else _partner(row)
 
     def all(self) -> list[Partner]:
