@@ -10,6 +10,7 @@ kept in a short-lived cookie).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote, unquote
 
@@ -19,6 +20,7 @@ from sqlalchemy import Engine
 from starlette.responses import Response
 
 from rxsupply.adapters import planning_queries
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.levels import ProposalFilter
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
@@ -34,6 +36,7 @@ from rxsupply.entrypoints.web.rendering import (
     render,
 )
 from rxsupply.errors import AlreadyDecided, NotFound, RxSupplyError
+from rxsupply.services.ports.storage import UnitOfWork
 
 router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
@@ -92,6 +95,19 @@ def redirect_with(target: str, text: str, *, ok: bool = True) -> Response:
         samesite="lax",
     )
     return response
+
+
+def form_outcome(
+    back: str, engine: Engine, run: Callable[[UnitOfWork], tuple[str, str]]
+) -> Response:
+    """A form's use case run in one unit of work: back to ``back`` (or the target ``run``
+    names) with what it did, or to ``back`` with why not."""
+    try:
+        with SqlUnitOfWork(engine) as uow:
+            said, target = run(uow)
+    except RxSupplyError as exc:
+        return redirect_with(back, f"Not done: {exc}.", ok=False)
+    return redirect_with(target or back, said)
 
 
 def take_flash(request: Request) -> dict[str, str] | None:

@@ -8,23 +8,21 @@ shipped answers as shipped, and a memo line entered again the same is skipped.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import Response
 
-from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date, parse_money, parse_units
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
-from rxsupply.entrypoints.web.planning import redirect_with
+from rxsupply.entrypoints.web.planning import form_outcome
 from rxsupply.entrypoints.web.rendering import page_route
-from rxsupply.errors import InvalidValue, RxSupplyError
+from rxsupply.errors import InvalidValue
 from rxsupply.services import returns
 from rxsupply.services.ports.storage import UnitOfWork
 
@@ -33,16 +31,6 @@ Returner = Annotated[Caller, Depends(REQUIRES[Permission.RETURN_TO_VENDOR])]
 FormText = Annotated[str, Form()]
 WORKBENCH, WASTE = "/returns", "/returns/waste"
 MAX_LINES = 500
-
-
-def _done(back: str, engine: EngineDep, run: Callable[[UnitOfWork], tuple[str, str]]) -> Response:
-    """Run a use case; back to ``back`` (or where it says) with what it did or why not."""
-    try:
-        with SqlUnitOfWork(engine) as uow:
-            said, target = run(uow)
-    except RxSupplyError as exc:
-        return redirect_with(back, f"Not done: {exc}.", ok=False)
-    return redirect_with(target or back, said)
 
 
 def _batch_url(number: str) -> str:
@@ -72,7 +60,7 @@ async def create_form(request: Request, who: Returner, engine: EngineDep) -> Res
         )
         return said, _batch_url(batch.number)
 
-    return _done(WORKBENCH, engine, run)
+    return form_outcome(WORKBENCH, engine, run)
 
 
 @router.post("/returns/batches/{number}/form-222", **page_route(Permission.RETURN_TO_VENDOR))
@@ -90,7 +78,7 @@ def form_222_form(
         )
         return f"Line {line}: DEA Form 222 {form_222.strip()} recorded.", _batch_url(batch.number)
 
-    return _done(_batch_url(number), engine, run)
+    return form_outcome(_batch_url(number), engine, run)
 
 
 @router.post("/returns/batches/{number}/ship", **page_route(Permission.RETURN_TO_VENDOR))
@@ -106,7 +94,7 @@ def ship_form(number: str, who: Returner, engine: EngineDep) -> Response:
         units = sum(x.quantity for x in batch.lines)
         return f"Shipped {batch.number}: {units:,} units out through the ledger.", ""
 
-    return _done(_batch_url(number), engine, run)
+    return form_outcome(_batch_url(number), engine, run)
 
 
 @router.post("/returns/batches/{number}/memo", **page_route(Permission.RETURN_TO_VENDOR))
@@ -152,7 +140,7 @@ async def memo_form(number: str, request: Request, who: Returner, engine: Engine
             "",
         )
 
-    return _done(_batch_url(number), engine, run)
+    return form_outcome(_batch_url(number), engine, run)
 
 
 @router.post("/returns/policies", **page_route(Permission.RETURN_TO_VENDOR))
@@ -182,7 +170,7 @@ def policy_form(
         )
         return f"Policy of {policy.labeler} saved.", ""
 
-    return _done(WASTE, engine, run)
+    return form_outcome(WASTE, engine, run)
 
 
 @router.post("/returns/waste", **page_route(Permission.RETURN_TO_VENDOR))
@@ -206,7 +194,7 @@ def listing_add_form(
         )
         return f"Added {row.code} {row.ingredient}.", ""
 
-    return _done(WASTE, engine, run)
+    return form_outcome(WASTE, engine, run)
 
 
 @router.post("/returns/waste/{listing_id}", **page_route(Permission.RETURN_TO_VENDOR))
@@ -234,4 +222,4 @@ def listing_change_form(
         )
         return f"Changed {row.code} {row.ingredient}.", ""
 
-    return _done(WASTE, engine, run)
+    return form_outcome(WASTE, engine, run)

@@ -10,15 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form
 from starlette.responses import Response
 
-from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.fields import parse_units
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
-from rxsupply.entrypoints.web.planning import redirect_with
+from rxsupply.entrypoints.web.planning import form_outcome
 from rxsupply.entrypoints.web.rendering import page_route
-from rxsupply.errors import RxSupplyError
 from rxsupply.services import conservation
 from rxsupply.services.ports.storage import UnitOfWork
 
@@ -34,13 +32,7 @@ def optional_units(text: str, field: str) -> int | None:
 
 
 def _done(shortage_id: int, engine: EngineDep, run: Callable[[UnitOfWork], str]) -> Response:
-    back = f"/shortages/{shortage_id}"
-    try:
-        with SqlUnitOfWork(engine) as uow:
-            said = run(uow)
-    except RxSupplyError as exc:
-        return redirect_with(back, f"Not done: {exc}.", ok=False)
-    return redirect_with(back, said)
+    return form_outcome(f"/shortages/{shortage_id}", engine, lambda uow: (run(uow), ""))
 
 
 @router.post("/shortages/{shortage_id}/par-reductions", **page_route(Permission.SET_LEVELS))
