@@ -32,6 +32,7 @@ from rxsupply.adapters.repositories import (
     SqlPurchases,
     SqlRecalls,
     SqlRecommendations,
+    SqlRecordChain,
     SqlRefillRuns,
     SqlReturns,
     SqlSeriesClasses,
@@ -97,6 +98,7 @@ class SqlUnitOfWork:
         self.recalls = SqlRecalls(conn)
         self.returns = SqlReturns(conn)
         self.partners = SqlPartners(conn)
+        self.records = SqlRecordChain(conn)
         return self
 
     def __exit__(

@@ -10,6 +10,12 @@ from rxsupply.adapters.tables.alternatives import therapeutic_alternative
 from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadata
 from rxsupply.adapters.tables.conservation import shortage_action
 from rxsupply.adapters.tables.counting import stock_count, stock_count_line
+from rxsupply.adapters.tables.dscsa import (
+    dscsa_document,
+    dscsa_event,
+    dscsa_package,
+    dscsa_record,
+)
 from rxsupply.adapters.tables.kpi import kpi_product_day, kpi_stock_day
 from rxsupply.adapters.tables.ledger import (
     external_ref,
@@ -91,6 +97,10 @@ __all__ = [
     "contract_price",
     "credit_memo_line",
     "destruction",
+    "dscsa_document",
+    "dscsa_event",
+    "dscsa_package",
+    "dscsa_record",
     "external_ref",
     "hazardous_listing",
     "interface_message",

@@ -35,6 +35,7 @@ from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.partners import PartnerRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.recalls import RecallRepository
+from rxsupply.services.ports.records import RecordChainRepository
 from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.returns import ReturnRepository
 from rxsupply.services.ports.shipping import ShippingRepository
@@ -347,6 +348,8 @@ class UnitOfWork(Protocol):
     def returns(self) -> ReturnRepository: ...
     @property
     def partners(self) -> PartnerRepository: ...
+    @property
+    def records(self) -> RecordChainRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
