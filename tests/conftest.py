@@ -185,9 +185,12 @@ def post(engine: Engine, command: ledger.Command, *, clock: Clock | None = None)
         return ledger.post_one(uow, command, clock=clock or CLOCK)
 
 
-def priced_storeroom(engine: Engine, levels: dict[str, tuple[int, int]]) -> None:
+def priced_storeroom(
+    engine: Engine, levels: dict[str, tuple[int, int]], *, authorized: bool = True
+) -> None:
     """The example hospital's prices (examples/prices.csv) and reorder points (min, max) at its
-    storeroom for the items named."""
+    storeroom for the items named; each wholesaler with a valid licence on file unless not
+    ``authorized``."""
     from rxsupply.domain.levels import StockLevel
     from rxsupply.services.pricing import PRICE_COLUMNS, import_prices
 
@@ -206,6 +209,37 @@ def priced_storeroom(engine: Engine, levels: dict[str, tuple[int, int]]) -> None
                 ),
                 now=NOW,
                 user=TESTER,
+            )
+        uow.commit()
+    if authorized:
+        authorize_wholesalers(engine)
+
+
+def authorize_wholesalers(engine: Engine) -> None:
+    """A state wholesale licence, valid and verified, for every wholesaler on file that has
+    none (receiving refuses a partner with no authorization: RXSUPPLY_REQUIRE_PARTNER_...)."""
+    from datetime import date
+
+    from rxsupply.services.trading_partners import record_authorization
+
+    with SqlUnitOfWork(engine) as uow:
+        partners = [p for p in uow.partners.all() if p.kind == "wholesaler"]
+        held = uow.partners.authorizations(p.id or 0 for p in partners)
+        for partner in partners:
+            if held.get(partner.id or 0):
+                continue
+            record_authorization(
+                uow,
+                partner=partner.name,
+                kind="state_wholesale_license",
+                number=f"WHS-{partner.id:04d}-PA",
+                state="PA",
+                expires=date(2031, 6, 30),
+                verified_on=NOW.date(),
+                source="tests",
+                note="",
+                user=TESTER,
+                clock=CLOCK,
             )
         uow.commit()
 

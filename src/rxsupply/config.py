@@ -30,8 +30,9 @@ class Settings(BaseSettings):
     ``RXSUPPLY_DEA_REGISTRANT``: the registrant (name and DEA number) the biennial inventory
     names.
     ``RXSUPPLY_REQUIRE_PARTNER_AUTHORIZATION``: refuse receipts from a trading partner with no
-    authorization on file (one with an authorization on file is always checked); off by
-    default. ``RXSUPPLY_PARTNER_REVERIFY_DAYS``: how old a partner's verification may be
+    authorization on file (one with an authorization on file is always checked); on by
+    default (DSCSA: a dispenser accepts product only from authorized trading partners); set it
+    to ``false`` while the partners' licences are being entered. ``RXSUPPLY_PARTNER_REVERIFY_DAYS``: how old a partner's verification may be
     (365 days)."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
@@ -50,7 +51,7 @@ class Settings(BaseSettings):
     count_approval_value: Decimal = Decimal("100")
     count_approval_units: int = 20
     dea_registrant: str = "Example General Hospital Pharmacy (DEA AB1234563)"
-    require_partner_authorization: bool = False
+    require_partner_authorization: bool = True
     partner_reverify_days: int = REVERIFY_DAYS
 
     def partner_policy(self) -> PartnerPolicy:

@@ -23,7 +23,7 @@ def order(rx: Rx, tmp_path: Path) -> str:
     for kind in ("items", "locations", "stock"):
         assert rx("import", kind, str(EXAMPLES / f"{kind}.csv")).code == 0
     engine = make_engine(f"sqlite:///{rx.db}")
-    priced_storeroom(engine, {"ONDA4INJ": (400, 600)})
+    priced_storeroom(engine, {"ONDA4INJ": (400, 600)}, authorized=False)
     engine.dispose()
     (draft,) = rx("orders", "suggest", "--json").json()["orders"]
     assert rx("orders", "approve", draft["number"], "--out-dir", str(tmp_path)).code == 0
@@ -104,6 +104,19 @@ def test_with_the_requirement_on_a_partner_with_nothing_on_file_is_refused(
 
     assert code == 1
     assert "has no fda wholesale license or state wholesale license on file" in message
+
+
+def test_by_default_a_partner_with_nothing_on_file_is_refused_and_0_lets_it_through(
+    rx: Rx, order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RXSUPPLY_REQUIRE_PARTNER_AUTHORIZATION", raising=False)
+    refused_code, refused_message = receive(rx, order)
+    monkeypatch.setenv("RXSUPPLY_REQUIRE_PARTNER_AUTHORIZATION", "0")
+
+    code, message = receive(rx, order)
+
+    assert refused_code == 1 and "on file" in refused_message
+    assert code == 0, message
 
 
 def test_a_bad_kind_or_state_exits_1_naming_the_field_and_records_nothing(

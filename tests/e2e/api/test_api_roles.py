@@ -43,7 +43,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
-from tests.conftest import CLOCK, NOW, POSTGRES_URL, load_examples, post
+from tests.conftest import CLOCK, NOW, POSTGRES_URL, authorize_wholesalers, load_examples, post
 from tests.e2e.proposals import fresh_recommendation
 from tests.e2e.refill_state import LOT as REFILL_LOT
 from tests.e2e.refill_state import POCKET, TRAY_NDC, open_refill_run, room_for_a_run
@@ -472,6 +472,7 @@ def a_wholesaler(engine: Engine) -> str:
     with SqlUnitOfWork(engine) as uow:
         found = uow.prices.partner("Example Wholesale Drug Co", kind="wholesaler")
         uow.commit()
+    authorize_wholesalers(engine)
     return str(found)
 
 
@@ -546,6 +547,7 @@ def draft_order(engine: Engine) -> str:
             location_id=store.id or 0,
         )
         uow.commit()
+    authorize_wholesalers(engine)
     return f"PO{order_id:06d}"
 
 

@@ -31,7 +31,7 @@ LICENCE = {
 @pytest.fixture(scope="module")
 def partners_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     engine: Engine = build_hospital(tmp_path_factory.mktemp("partners-pages") / "rx.db")
-    priced_storeroom(engine, {})
+    priced_storeroom(engine, {}, authorized=False)
     yield create_app(engine)
     engine.dispose()
 

@@ -27,7 +27,7 @@ REQUIRED = PartnerPolicy(require_on_file=True)
 @pytest.fixture
 def order(hospital: Engine) -> PurchaseOrder:
     """A sent order to Example Wholesale Drug Co: ondansetron trays."""
-    priced_storeroom(hospital, {"ONDA4INJ": (400, 600)})
+    priced_storeroom(hospital, {"ONDA4INJ": (400, 600)}, authorized=False)
     with SqlUnitOfWork(hospital) as uow:
         (draft,) = purchasing.suggest_orders(uow, clock=CLOCK, user=BUYER).orders
     with SqlUnitOfWork(hospital) as uow:
@@ -81,7 +81,7 @@ def counts(engine: Engine) -> tuple[int, int, int]:
 
 
 def test_an_authorization_is_recorded_under_its_user_and_audited(hospital: Engine) -> None:
-    priced_storeroom(hospital, {})
+    priced_storeroom(hospital, {}, authorized=False)
 
     authorize(hospital, expires=date(2027, 3, 31))
 
@@ -100,7 +100,7 @@ def test_an_authorization_is_recorded_under_its_user_and_audited(hospital: Engin
 
 
 def test_the_list_shows_each_partner_with_its_status_and_why(hospital: Engine) -> None:
-    priced_storeroom(hospital, {})
+    priced_storeroom(hospital, {}, authorized=False)
     authorize(hospital, expires=date(2026, 12, 15))
 
     with SqlUnitOfWork(hospital, readonly=True) as uow:
@@ -160,7 +160,7 @@ def test_a_receipt_from_an_authorized_partner_is_received(
 def test_a_wrong_kind_or_a_future_verification_is_refused_and_nothing_recorded(
     hospital: Engine,
 ) -> None:
-    priced_storeroom(hospital, {})
+    priced_storeroom(hospital, {}, authorized=False)
 
     with SqlUnitOfWork(hospital) as uow, pytest.raises(InvalidValue, match="kind"):
         trading_partners.record_authorization(
@@ -184,7 +184,7 @@ def test_a_wrong_kind_or_a_future_verification_is_refused_and_nothing_recorded(
 def test_the_demo_seed_licenses_each_wholesaler_with_the_secondary_expiring_soon(
     hospital: Engine,
 ) -> None:
-    priced_storeroom(hospital, {})
+    priced_storeroom(hospital, {}, authorized=False)
 
     with SqlUnitOfWork(hospital) as uow:
         statuses = {s.partner.name: s for s in seed_authorizations(uow, clock=CLOCK, user="admin")}
