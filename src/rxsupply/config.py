@@ -32,8 +32,8 @@ class Settings(BaseSettings):
     ``RXSUPPLY_REQUIRE_PARTNER_AUTHORIZATION``: refuse receipts from a trading partner with no
     authorization on file (one with an authorization on file is always checked); on by
     default (DSCSA: a dispenser accepts product only from authorized trading partners); set it
-    to ``false`` while the partners' licences are being entered. ``RXSUPPLY_PARTNER_REVERIFY_DAYS``: how old a partner's verification may be
-    (365 days)."""
+    to ``0`` while the partners' licences are being entered.
+    ``RXSUPPLY_PARTNER_REVERIFY_DAYS``: how old a partner's verification may be (365 days)."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
