@@ -1,14 +1,13 @@
-"""The conformance documents (``../shared/data/epcis/openepcis``) imported, not just read, into
-one SQLite database: every accepted document with a shipping event is recorded with each unit
-it ships and its chain entry; an accepted document that ships nothing is refused (no
-transaction to record); every document of an ``Invalid`` folder is refused; a refused document
-writes nothing. The counts are printed (``pytest -s``)."""
+"""The conformance documents (``../shared/data/epcis/openepcis``) imported, not just read, on
+each database: every accepted document with a shipping event is recorded with each unit it
+ships and its chain entry; an accepted document that ships nothing is refused (no transaction
+to record); every document of an ``Invalid`` folder is refused; a refused document writes
+nothing. The counts are printed (``pytest -s``)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from sqlalchemy import Engine, func, select
 from tests.conftest import CLOCK, TESTER, shared_data
 
 from rxsupply.adapters import tables
-from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.epcis import read_epcis
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.location import Location, LocationKind
@@ -34,15 +32,12 @@ DSCSA_TABLES = (
 )
 
 
-@pytest.fixture(scope="module")
-def database(tmp_path_factory: pytest.TempPathFactory, shared: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('conformance') / 'rx.db'}")
-    migrate(engine)
+@pytest.fixture
+def database(engine: Engine, shared: Path) -> Engine:
     with SqlUnitOfWork(engine) as uow:
         uow.locations.save_many([Location("MAIN", "Hospital", LocationKind.FACILITY)], {})
         uow.commit()
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def rows(engine: Engine) -> dict[str, int]:
