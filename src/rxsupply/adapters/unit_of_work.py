@@ -33,6 +33,7 @@ from rxsupply.adapters.repositories import (
     SqlRecalls,
     SqlRecommendations,
     SqlRecordChain,
+    SqlRecordRetention,
     SqlRefillRuns,
     SqlReturns,
     SqlSeriesClasses,
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(conn)
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
+        self.record_retention = SqlRecordRetention(conn)
         return self
 
     def __exit__(

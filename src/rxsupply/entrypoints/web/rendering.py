@@ -65,6 +65,7 @@ DOING = {
     Permission.SET_LEVELS: "set PAR levels",
     Permission.VIEW_AUDIT: "view the audit trail",
     Permission.MANAGE_USERS: "manage users",
+    Permission.PURGE_RECORDS: "purge DSCSA records past their retention",
 }
 """What a permission lets a user do, for the 403 page: "Your role (technician) may not ..."."""
 
