@@ -29,7 +29,7 @@ from rxsupply.entrypoints.cli import expiry, expiry_sweep
 from rxsupply.entrypoints.cli import recalls
 from rxsupply.entrypoints.cli import expiry_risk
 from rxsupply.entrypoints.cli import returns, return_batches
-from rxsupply.entrypoints.cli import dscsa
+from rxsupply.entrypoints.cli import dscsa, dscsa_ledger
 
 # isort: on
 
@@ -67,6 +67,7 @@ COMMAND_GROUPS = (
     returns,
     return_batches,
     dscsa,
+    dscsa_ledger,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

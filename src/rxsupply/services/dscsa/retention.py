@@ -84,6 +84,7 @@ def purge_records(uow: UnitOfWork, *, before: date, user: str, clock: Clock) -> 
             after=json.dumps(report.as_dict(), sort_keys=True),
         )
     )
+    uow.commit()
     return report
 
 
