@@ -228,6 +228,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/trading-partners": Permission.VIEW,
     "GET /api/trading-partners/{partner}": Permission.VIEW,
     "POST /api/trading-partners/{partner}/authorizations": Permission.PURCHASE,
+    # DSCSA records: the chains verified, a purge past the six-year retention (JSON)
+    "GET /api/dscsa/ledger": Permission.VIEW_AUDIT,
+    "POST /api/dscsa/purge": Permission.PURGE_RECORDS,
     # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
     "GET /api/returns/classify": Permission.VIEW,
     "GET /api/return-policies": Permission.VIEW,
@@ -359,6 +362,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /expiry/risk/transfers": Permission.TRANSFER,
     "GET /partners": Permission.VIEW,
     "POST /partners": Permission.PURCHASE,
+    # pages: DSCSA
+    "GET /dscsa": Permission.VIEW,
+    "GET /dscsa/ledger": Permission.VIEW_AUDIT,
     # pages: returns
     "GET /returns": Permission.VIEW,
     "POST /returns/batches": Permission.RETURN_TO_VENDOR,
@@ -587,6 +593,7 @@ def no_job_running(hospital: Hospital) -> dict[str, Any]:
 
 
 BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
+    "/api/dscsa/purge": lambda _: {"before": "2000-01-01"},
     "/api/recalls": lambda _: {
         "number": f"WALK-{uuid.uuid4().hex[:10]}",
         "class": "II",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from rxsupply.adapters import tables as t
+from rxsupply.adapters.repositories.records import _ENTRY, _entry
+from rxsupply.domain.record_chain import ChainEntry
 from rxsupply.domain.record_retention import ChainAnchor
 
 _A = t.dscsa_chain_anchor
@@ -47,6 +49,20 @@ class SqlRecordRetention:
                 purged_at=anchor.purged_at,
             )
         )
+
+    def heads(self) -> list[tuple[int, ChainEntry]]:
+        r = t.dscsa_record
+        tops = (
+            select(r.c.facility_id, func.count().label("n"), func.max(r.c.seq).label("top"))
+            .group_by(r.c.facility_id)
+            .subquery()
+        )
+        query = (
+            _ENTRY.add_columns(tops.c.n)
+            .join_from(r, tops, (tops.c.facility_id == r.c.facility_id) & (tops.c.top == r.c.seq))
+            .order_by(r.c.facility_id)
+        )
+        return [(int(row.n), _entry(row)) for row in self.conn.execute(query)]
 
     def stored_documents(self) -> list[tuple[int, int]]:
         query = select(_D.c.facility_id, _D.c.id).order_by(_D.c.facility_id, _D.c.id)

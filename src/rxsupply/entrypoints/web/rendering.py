@@ -49,6 +49,7 @@ NAV = (
     Link("/recalls", "Recalls", "a", Permission.VIEW),
     Link("/partners", "Partners", "g", Permission.VIEW),
     Link("/returns", "Returns", "n", Permission.VIEW),
+    Link("/dscsa", "DSCSA", "v", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
 

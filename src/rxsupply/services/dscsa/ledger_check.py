@@ -200,3 +200,21 @@ def _broken(entry: ChainEntry, problem: str, reason: str) -> ChainBreak:
 
 def _stored_subjects(uow: UnitOfWork) -> set[tuple[int, str]]:
     return {found for subjects in SUBJECTS.values() for found in subjects(uow)}
+
+
+def chain_heads(uow: UnitOfWork) -> list[dict[str, object]]:
+    """Each facility's chain at a glance, without verifying it: entries held, the newest
+    entry's number and hash, when it was recorded."""
+    heads = uow.record_retention.heads()
+    codes = uow.locations.codes([head.facility_id for _, head in heads])
+    return [
+        {
+            "facility_id": head.facility_id,
+            "facility": codes.get(head.facility_id, str(head.facility_id)),
+            "entries": count,
+            "head_seq": head.seq,
+            "head_hash": head.hash,
+            "last_recorded_at": head.recorded_at.isoformat(),
+        }
+        for count, head in heads
+    ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from rxsupply.domain.record_chain import ChainEntry
 from rxsupply.domain.record_retention import ChainAnchor
 
 
@@ -17,6 +18,10 @@ class RecordRetentionRepository(Protocol):
         ...
 
     def add_anchor(self, anchor: ChainAnchor) -> None: ...
+
+    def heads(self) -> list[tuple[int, ChainEntry]]:
+        """Each facility's chain in one row: how many entries it holds, and its newest."""
+        ...
 
     def stored_documents(self) -> list[tuple[int, int]]:
         """Every imported document present, as (facility id, document id)."""
