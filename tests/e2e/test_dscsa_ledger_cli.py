@@ -150,3 +150,26 @@ def test_a_purge_seven_years_on_leaves_a_ledger_that_verifies(
     assert (main["entries"], main["rows"], main["anchor"]["first_seq"]) == (1, {"document": 1}, 2)
     assert after.code == 0, after.out
     assert after.json()["facilities"][0]["anchor"]["purged_by"] == "ada"
+
+
+def test_a_document_inserted_behind_the_applications_back_exits_1_naming_it(
+    hospital: Rx, engine: Engine
+) -> None:
+    record_document(engine, serials=("A1",))
+    with behind_the_back(engine) as conn:
+        conn.execute(
+            text(
+                "INSERT INTO dscsa_document (facility_id, file_name, sha256, epcis_version, "
+                'statement_affirmed, "transaction", event_count, package_count, imported_at, '
+                "imported_by) SELECT facility_id, 'forged.xml', :sha, '1.2', 1, '{}', 0, 0, "
+                "imported_at, 'nobody' FROM dscsa_document"
+            ),
+            {"sha": "f" * 64},
+        )
+
+    ran = hospital("dscsa", "verify-ledger")
+
+    assert ran.code == 1
+    assert "MAIN no entry (document:2): unrecorded, stored rows no chain entry covers" in (
+        ran.message
+    )

@@ -40,10 +40,7 @@ def verify_ledger_command(
     else:
         _table(report)
     if not report.ok:
-        shown = "; ".join(
-            f"{b['facility']} entry {b['seq']} ({b['subject']}): {b['problem']}, {b['reason']}"
-            for b in report.breaks[:SHOWN_BREAKS]
-        )
+        shown = "; ".join(_named(b) for b in report.breaks[:SHOWN_BREAKS])
         more = len(report.breaks) - SHOWN_BREAKS
         context.err.print(
             f"[red]the DSCSA records were altered:[/red] {escape(shown)}"
@@ -51,6 +48,13 @@ def verify_ledger_command(
             highlight=False,
         )
         raise typer.Exit(1)
+
+
+def _named(found: dict[str, object]) -> str:
+    entry = f"entry {found['seq']}" if found["seq"] else "no entry"
+    return (
+        f"{found['facility']} {entry} ({found['subject']}): {found['problem']}, {found['reason']}"
+    )
 
 
 def _table(report: LedgerReport) -> None:

@@ -55,7 +55,9 @@ CONTENT: dict[str, Content] = {}
 SUBJECTS: dict[str, Subjects] = {"document": _stored_documents}
 """Which subjects of each kind have rows stored, to name rows no chain entry covers."""
 PURGE: dict[str, Purge] = {"document": _purge_documents}
-"""How to delete each kind's rows once past retention (a kind without one stops a purge)."""
+"""How to delete each kind's rows once past retention (a kind without one stops a purge), run
+in this order: list a kind whose rows refer to another's before it (exception and case steps
+before "document")."""
 
 
 @dataclass(frozen=True, slots=True)

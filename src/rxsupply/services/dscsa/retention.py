@@ -122,7 +122,7 @@ def _purge_facility(
         raise PurgeRefused(
             f"{code}: no way to purge records of kind {', '.join(unknown)}; nothing is deleted"
         )
-    rows = {kind: PURGE[kind](uow, subjects) for kind, subjects in sorted(by_kind.items())}
+    rows = {kind: PURGE[kind](uow, by_kind[kind]) for kind in PURGE if kind in by_kind}
     deleted = uow.record_retention.delete_entries(facility_id, below_seq=keep.seq)
     anchor = ChainAnchor(
         facility_id=facility_id,
