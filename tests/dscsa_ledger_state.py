@@ -1,7 +1,7 @@
 """DSCSA records for the ledger tests: an imported document's rows (document, packages, events)
-written the way the importer writes them, and chained with the "document" kind's content
-function (the importer's when it is registered in ``ledger_check.CONTENT``, else the stand-in
-below, which reads the same rows); and the SQL that tampers with them behind rxsupply's back."""
+written the way the importer writes them, at any time (a clock years back), and chained with
+the importer's content function; and a connection that tampers with them behind rxsupply's
+back."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, insert, text
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import Clock, FixedClock
-from rxsupply.services.dscsa import ledger_check
+from rxsupply.services.dscsa.importing import document_content
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
 
@@ -28,27 +28,6 @@ TABLES = ("dscsa_record", "dscsa_document", "dscsa_package", "dscsa_event")
 def _conn(uow: UnitOfWork) -> Connection:
     conn: Connection = uow.connection  # type: ignore[attr-defined]
     return conn
-
-
-def stand_in_document_content(uow: UnitOfWork, subject: str) -> object | None:
-    """A document's rows as plain values (the importer's ``document_content`` reads the same)."""
-    key = int(subject.partition(":")[2])
-    conn = _conn(uow)
-    d, p, e = t.dscsa_document, t.dscsa_package, t.dscsa_event
-    doc = conn.execute(select(d).where(d.c.id == key)).mappings().first()
-    if doc is None:
-        return None
-    packages = conn.execute(select(p).where(p.c.document_id == key).order_by(p.c.id)).mappings()
-    events = conn.execute(select(e).where(e.c.document_id == key).order_by(e.c.position))
-    return {
-        "document": dict(doc),
-        "packages": [dict(row) for row in packages],
-        "events": [dict(row) for row in events.mappings()],
-    }
-
-
-def document_content() -> ledger_check.Content:
-    return ledger_check.CONTENT.get("document", stand_in_document_content)
 
 
 def record_document(
@@ -116,7 +95,7 @@ def record_document(
             facility_id=found.id,
             kind="document",
             subject=subject,
-            content=document_content()(uow, subject),
+            content=document_content(uow, subject),
             user="tester",
             clock=clock,
         )

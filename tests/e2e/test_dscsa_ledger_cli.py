@@ -14,22 +14,13 @@ from tests.dscsa_ledger_state import (
     OLD,
     behind_the_back,
     record_document,
-    stand_in_document_content,
 )
 from tests.e2e.cli_runner import Rx
 
 from rxsupply.adapters.database import make_engine
 from rxsupply.entrypoints.cli import context
-from rxsupply.services.dscsa import ledger_check
 
 PASSWORD = "long enough 1"
-
-
-@pytest.fixture(autouse=True)
-def documents_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    content = dict(ledger_check.CONTENT)
-    content.setdefault("document", stand_in_document_content)
-    monkeypatch.setattr(ledger_check, "CONTENT", content)
 
 
 @pytest.fixture

@@ -14,21 +14,12 @@ from tests.dscsa_ledger_state import (
     OLD,
     behind_the_back,
     record_document,
-    stand_in_document_content,
 )
 
 from rxsupply.domain.users import Role
 from rxsupply.entrypoints import clock
-from rxsupply.services.dscsa import ledger_check
 
 from .harness import Hospital, QuickHasher, open_hospital, problem
-
-
-@pytest.fixture(autouse=True)
-def documents_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    content = dict(ledger_check.CONTENT)
-    content.setdefault("document", stand_in_document_content)
-    monkeypatch.setattr(ledger_check, "CONTENT", content)
 
 
 @pytest.fixture

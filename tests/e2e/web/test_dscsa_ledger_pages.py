@@ -8,19 +8,11 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
-from tests.dscsa_ledger_state import behind_the_back, record_document, stand_in_document_content
+from tests.dscsa_ledger_state import behind_the_back, record_document
 
 from rxsupply.entrypoints.app import create_app
-from rxsupply.services.dscsa import ledger_check
 
 from .harness import alert, build_hospital, client_for
-
-
-@pytest.fixture(autouse=True)
-def documents_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    content = dict(ledger_check.CONTENT)
-    content.setdefault("document", stand_in_document_content)
-    monkeypatch.setattr(ledger_check, "CONTENT", content)
 
 
 @pytest.fixture

@@ -4,27 +4,21 @@ inserted with no entry) named by its kind, subject, entry and problem."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine, text
-from tests.dscsa_ledger_state import behind_the_back, record_document, stand_in_document_content
+from tests.conftest import CLOCK
+from tests.dscsa_ledger_state import behind_the_back, record_document
+from tests.epcis_samples import read, sha256, shipment
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.record_chain import GENESIS
 from rxsupply.errors import InvalidValue, UnknownLocation
-from rxsupply.services.dscsa import ledger_check
+from rxsupply.services.dscsa.importing import import_epcis
 from rxsupply.services.dscsa.ledger_check import LedgerReport, verify_ledger
 from rxsupply.services.dscsa.records import append_record
-
-
-@pytest.fixture(autouse=True)
-def documents_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The "document" kind checked by the importer's content function, or the stand-in."""
-    content = dict(ledger_check.CONTENT)
-    content.setdefault("document", stand_in_document_content)
-    monkeypatch.setattr(ledger_check, "CONTENT", content)
 
 
 def verified(engine: Engine, facility: str | None = None) -> LedgerReport:
@@ -202,3 +196,31 @@ def test_an_entry_of_a_kind_with_no_content_function_is_a_break_not_a_pass(
 
     assert problems(report) == [(2, "mystery:1", "unchecked")]
     assert report.breaks[0]["reason"] == "no way to check kind mystery"
+
+
+def test_a_package_of_an_imported_epcis_document_edited_behind_the_back_is_named(
+    hospital: Engine,
+) -> None:
+    data = shipment(serials=("S1", "S2"))
+    with SqlUnitOfWork(hospital) as uow:
+        imported = import_epcis(
+            uow,
+            document=read(data),
+            file_name="shipment.xml",
+            sha256=sha256(data),
+            facility="MAIN",
+            order=None,
+            user="buyer",
+            clock=CLOCK,
+        )
+    intact = verified(hospital)
+
+    with behind_the_back(hospital) as conn:
+        conn.execute(
+            text("UPDATE dscsa_package SET expiry = :day WHERE serial = 'S2'"),
+            {"day": date(2030, 1, 1)},
+        )
+    report = verified(hospital)
+
+    assert intact.ok and intact.entries == 1
+    assert problems(report) == [(1, f"document:{imported.id}", "altered")]

@@ -14,26 +14,17 @@ from tests.dscsa_ledger_state import (
     OLD,
     behind_the_back,
     record_document,
-    stand_in_document_content,
 )
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.users import Role, User
 from rxsupply.errors import InvalidValue, PermissionDenied, PurgeRefused
-from rxsupply.services.dscsa import ledger_check
 from rxsupply.services.dscsa.ledger_check import verify_ledger
 from rxsupply.services.dscsa.retention import PurgeReport, purge_records
 
 LATER = FixedClock(datetime(2019, 6, 3, 15, 0, tzinfo=UTC))
 SEVEN_YEARS_ON = FixedClock(datetime(2026, 4, 2, 15, 0, tzinfo=UTC))
-
-
-@pytest.fixture(autouse=True)
-def documents_checked(monkeypatch: pytest.MonkeyPatch) -> None:
-    content = dict(ledger_check.CONTENT)
-    content.setdefault("document", stand_in_document_content)
-    monkeypatch.setattr(ledger_check, "CONTENT", content)
 
 
 def counts(engine: Engine) -> dict[str, int]:
