@@ -80,6 +80,10 @@ def test_a_facility_that_is_not_one_is_refused(
         "UPDATE dscsa_event SET biz_step = 'receiving' WHERE document_id = :doc",
         "UPDATE dscsa_document SET seller = 'Someone Else' WHERE id = :doc",
         "DELETE FROM dscsa_package WHERE document_id = :doc AND serial = 'S1'",
+        "INSERT INTO dscsa_package (document_id, identifier, serial) "
+        "VALUES (:doc, '010039876504010221S7', 'S7')",
+        "INSERT INTO dscsa_event (document_id, position, type, event_time, identifiers) "
+        "VALUES (:doc, 1, 'ObjectEvent', '2019-03-01T10:00:00-05:00', '[]')",
     ],
 )
 def test_a_row_edited_behind_the_applications_back_is_named(hospital: Engine, edit: str) -> None:
