@@ -119,6 +119,12 @@ class RecallRefused(RxSupplyError):
     of its lots are on hand and usable)."""
 
 
+class PurgeRefused(RxSupplyError):
+    """A purge of DSCSA records that would leave the records unverifiable: a chain with breaks
+    (purging would hide them) or a record kind with no way to purge its rows. Nothing is
+    deleted. (A date younger than the six-year retention is an :class:`InvalidValue`.)"""
+
+
 class ConservationRefused(ShortageRefused):
     """A conservation step a shortage cannot take: a reallocation that would leave a cabinet
     below its floor, a PAR "reduction" that raises, an item the shortage does not touch, a

@@ -34,6 +34,7 @@ from rxsupply.adapters.repositories import (
     SqlRecalls,
     SqlRecommendations,
     SqlRecordChain,
+    SqlRecordRetention,
     SqlRefillRuns,
     SqlReturns,
     SqlSeriesClasses,
@@ -101,6 +102,7 @@ class SqlUnitOfWork:
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
         self.dscsa_documents = SqlDscsaDocuments(conn)
+        self.record_retention = SqlRecordRetention(conn)
         return self
 
     def __exit__(

@@ -31,6 +31,7 @@ class Permission(StrEnum):
     SET_LEVELS = "set_levels"  # accept or reject PAR / reorder recommendations: a manager's call
     VIEW_AUDIT = "view_audit"  # the audit trail
     MANAGE_USERS = "manage_users"
+    PURGE_RECORDS = "purge_records"  # delete DSCSA records past their six years: admins only
 
 
 _ALL = frozenset(Permission)

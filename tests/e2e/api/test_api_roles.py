@@ -234,6 +234,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/dscsa/documents": Permission.RECEIVE,
     "GET /api/dscsa/documents": Permission.VIEW,
     "GET /api/dscsa/documents/{document_id}": Permission.VIEW,
+    # DSCSA records: the chains verified, a purge past the six-year retention (JSON)
+    "GET /api/dscsa/ledger": Permission.VIEW_AUDIT,
+    "POST /api/dscsa/purge": Permission.PURGE_RECORDS,
     # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
     "GET /api/returns/classify": Permission.VIEW,
     "GET /api/return-policies": Permission.VIEW,
@@ -367,6 +370,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /partners": Permission.PURCHASE,
     "GET /dscsa/documents": Permission.VIEW,
     "GET /dscsa/documents/{document_id}": Permission.VIEW,
+    # pages: DSCSA
+    "GET /dscsa": Permission.VIEW,
+    "GET /dscsa/ledger": Permission.VIEW_AUDIT,
     # pages: returns
     "GET /returns": Permission.VIEW,
     "POST /returns/batches": Permission.RETURN_TO_VENDOR,
@@ -615,6 +621,7 @@ def no_job_running(hospital: Hospital) -> dict[str, Any]:
 
 
 BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
+    "/api/dscsa/purge": lambda _: {"before": "2000-01-01"},
     "/api/recalls": lambda _: {
         "number": f"WALK-{uuid.uuid4().hex[:10]}",
         "class": "II",

@@ -50,6 +50,7 @@ PAGES = [
     "/levels",
     "/levels?location=ICU-ADC1-P01&item=ONDA4INJ",
     "/partners",
+    "/dscsa",
 ]
 
 
@@ -424,6 +425,7 @@ def test_every_role_sees_only_the_links_it_may_use(web_app: FastAPI) -> None:
         "Recalls",
         "Returns",
         "Partners",
+        "DSCSA",
     }
     for username in USERS:
         with client_for(web_app, username) as client:

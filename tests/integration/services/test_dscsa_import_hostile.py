@@ -105,7 +105,7 @@ def test_a_document_with_a_doctype_is_refused_and_nothing_written(
     error, seconds, peak = refused(lambda: import_source(facility, path, max_bytes=MIB))
 
     assert error.rule == "unsafe" and "DTDs and entities are refused" in error.reason
-    assert seconds < 5 and peak < 16 * MIB
+    assert seconds < 60 and peak < 16 * MIB
     assert set(rows(facility).values()) == {0}
 
 
@@ -116,7 +116,7 @@ def test_a_2_gb_stream_is_refused_at_the_size_cap_and_nothing_written(facility: 
 
     assert error.rule == "size" and "larger than the 262,144-byte cap" in error.reason
     assert source.handed <= CAP + 1
-    assert seconds < 30 and peak < 64 * MIB
+    assert seconds < 60 and peak < 64 * MIB
     assert set(rows(facility).values()) == {0}
 
 
@@ -127,7 +127,7 @@ def test_a_2_gb_stream_that_stops_mid_element_is_refused_as_truncated(facility: 
 
     assert error.rule == "xml" and "not well-formed XML" in error.reason
     assert source.handed == CAP + 37
-    assert seconds < 30 and peak < 64 * MIB
+    assert seconds < 60 and peak < 64 * MIB
     assert set(rows(facility).values()) == {0}
 
 
@@ -147,4 +147,4 @@ def test_the_upload_spool_stops_a_2_gb_body_at_its_cap_in_bounded_memory(tmp_pat
     assert error.rule == "size" and "larger than the 8,388,608-byte cap" in error.reason
     assert source.handed <= 8 * MIB + 65536
     assert (tmp_path / "upload").stat().st_size <= 8 * MIB
-    assert seconds < 30 and peak < 16 * MIB
+    assert seconds < 60 and peak < 16 * MIB

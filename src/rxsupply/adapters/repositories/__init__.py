@@ -41,6 +41,7 @@ from rxsupply.adapters.repositories.products import SqlProducts, product_from_ro
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recalls import SqlRecalls
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
+from rxsupply.adapters.repositories.record_retention import SqlRecordRetention
 from rxsupply.adapters.repositories.records import SqlRecordChain
 from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
 from rxsupply.adapters.repositories.return_batches import SqlReturns
@@ -75,6 +76,7 @@ __all__ = [
     "SqlRecalls",
     "SqlRecommendations",
     "SqlRecordChain",
+    "SqlRecordRetention",
     "SqlRefillRuns",
     "SqlReturns",
     "SqlSeriesClasses",

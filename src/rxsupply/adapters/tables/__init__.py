@@ -11,6 +11,7 @@ from rxsupply.adapters.tables.columns import NAMING, Money, UTCDateTime, metadat
 from rxsupply.adapters.tables.conservation import shortage_action
 from rxsupply.adapters.tables.counting import stock_count, stock_count_line
 from rxsupply.adapters.tables.dscsa import (
+    dscsa_chain_anchor,
     dscsa_document,
     dscsa_event,
     dscsa_package,
@@ -97,6 +98,7 @@ __all__ = [
     "contract_price",
     "credit_memo_line",
     "destruction",
+    "dscsa_chain_anchor",
     "dscsa_document",
     "dscsa_event",
     "dscsa_package",

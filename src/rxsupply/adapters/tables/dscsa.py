@@ -92,3 +92,18 @@ dscsa_event = Table(
     Column("identifiers", Text, nullable=False),  # JSON list, canonical identifiers
     UniqueConstraint("document_id", "position", name="uq_dscsa_event_document_position"),
 )
+
+dscsa_chain_anchor = Table(
+    "dscsa_chain_anchor",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("facility_id", Integer, ForeignKey("location.id"), nullable=False),
+    Column("first_seq", Integer, nullable=False),  # the first entry left after a purge
+    Column("first_prev", String(64), nullable=False),  # the hash of the last entry purged
+    Column("purged_before", Date, nullable=False),
+    Column("purged_by", String(80), nullable=False),
+    Column("purged_at", UTCDateTime, nullable=False),
+    UniqueConstraint("facility_id", "first_seq", name="uq_dscsa_chain_anchor_facility_seq"),
+)
+"""Where a facility's chain starts once its oldest entries were purged past their six years
+(migration 0034): append-only, never deleted."""

@@ -7,6 +7,7 @@ from rxsupply.entrypoints.api import (
     corrections,
     counts,
     dscsa_import,
+    dscsa_ledger,
     expiry,
     expiry_risk,
     expiry_sweep,
@@ -60,6 +61,7 @@ ROUTERS = (
     shortage_alternatives.router,
     returns.router,
     return_batches.router,
+    dscsa_ledger.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -30,6 +30,7 @@ from rxsupply.entrypoints.cli import recalls
 from rxsupply.entrypoints.cli import expiry_risk
 from rxsupply.entrypoints.cli import returns, return_batches
 from rxsupply.entrypoints.cli import dscsa, dscsa_import
+from rxsupply.entrypoints.cli import dscsa_ledger
 
 # isort: on
 
@@ -68,6 +69,7 @@ COMMAND_GROUPS = (
     return_batches,
     dscsa,
     dscsa_import,
+    dscsa_ledger,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

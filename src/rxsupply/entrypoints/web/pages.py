@@ -37,6 +37,7 @@ from rxsupply.entrypoints.web import (
     counts,
     dashboard,
     dscsa_import,
+    dscsa_ledger,
     expiry,
     expiry_risk,
     expiry_sweep,
@@ -97,6 +98,7 @@ def install(app: FastAPI) -> None:
         returns.router,
         return_actions.router,
         dscsa_import.router,
+        dscsa_ledger.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -49,6 +49,7 @@ NAV = (
     Link("/recalls", "Recalls", "a", Permission.VIEW),
     Link("/partners", "Partners", "g", Permission.VIEW),
     Link("/returns", "Returns", "n", Permission.VIEW),
+    Link("/dscsa", "DSCSA", "v", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
 )
 
@@ -65,6 +66,7 @@ DOING = {
     Permission.SET_LEVELS: "set PAR levels",
     Permission.VIEW_AUDIT: "view the audit trail",
     Permission.MANAGE_USERS: "manage users",
+    Permission.PURGE_RECORDS: "purge DSCSA records past their retention",
 }
 """What a permission lets a user do, for the 403 page: "Your role (technician) may not ..."."""
 

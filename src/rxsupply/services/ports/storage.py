@@ -36,6 +36,7 @@ from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.partners import PartnerRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.recalls import RecallRepository
+from rxsupply.services.ports.record_retention import RecordRetentionRepository
 from rxsupply.services.ports.records import RecordChainRepository
 from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.returns import ReturnRepository
@@ -353,6 +354,8 @@ class UnitOfWork(Protocol):
     def records(self) -> RecordChainRepository: ...
     @property
     def dscsa_documents(self) -> DscsaDocumentRepository: ...
+    @property
+    def record_retention(self) -> RecordRetentionRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
