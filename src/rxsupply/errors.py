@@ -119,6 +119,11 @@ class RecallRefused(RxSupplyError):
     of its lots are on hand and usable)."""
 
 
+class CaseRefused(RxSupplyError):
+    """A suspect product case step its state does not allow (clearing a closed case, closing
+    an illegitimate one before FDA is notified). Nothing is written."""
+
+
 class ConservationRefused(ShortageRefused):
     """A conservation step a shortage cannot take: a reallocation that would leave a cabinet
     below its floor, a PAR "reduction" that raises, an item the shortage does not touch, a

@@ -14,6 +14,7 @@ from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
     SqlAlternatives,
     SqlAudit,
+    SqlCases,
     SqlConservation,
     SqlControlled,
     SqlCounts,
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(conn)
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
+        self.suspect_cases = SqlCases(conn)
         return self
 
     def __exit__(
