@@ -23,7 +23,7 @@ LOT = ProductLot(
 
 
 def draft(reason: SuspectReason = SuspectReason.INTENTIONALLY_ADULTERATED, **kw: object) -> dict:  # type: ignore[type-arg]
-    lot = ProductLot(**{**{f: getattr(LOT, f) for f in LOT.__slots__}, **kw})  # type: ignore[arg-type]
+    lot = ProductLot(**{**{f: getattr(LOT, f) for f in LOT.__slots__}, **kw})
     return form_3911(
         case_number="SC-2026-0001",
         reason=reason,
@@ -68,7 +68,7 @@ def test_each_reason_maps_to_the_forms_notification_category() -> None:
 
 
 def test_the_product_section_carries_label_ndc_lot_expiry_serials_and_the_units_held() -> None:
-    (product,) = draft()["products"]  # type: ignore[misc]
+    (product,) = draft()["products"]
 
     assert product == {
         "name": "Acetaminophen 325 mg tablets",
@@ -88,6 +88,6 @@ def test_the_product_section_carries_label_ndc_lot_expiry_serials_and_the_units_
 
 
 def test_a_lot_no_longer_held_reports_the_quantity_received() -> None:
-    (product,) = draft(units_held=0)["products"]  # type: ignore[misc]
+    (product,) = draft(units_held=0)["products"]
 
     assert product["quantity"] == 300
