@@ -16,6 +16,7 @@ from tests.conftest import CLOCK, NOW, TESTER, post
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
+from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.record_chain import digest
 from rxsupply.domain.status import StockStatus
@@ -24,6 +25,7 @@ from rxsupply.errors import CaseRefused, InsufficientStock, InvalidValue, NotFou
 from rxsupply.services.dscsa import cases
 from rxsupply.services.dscsa.case_views import case_view, form_3911_draft, list_cases
 from rxsupply.services.ledger import Dispense, Move, Receive, SetStatus
+from rxsupply.services.picking import refill_pick_list
 
 APAP = "98765-3250-01"  # lot AP2406: 2,000 in MAIN-STORE, 150 in ICU-ADC1-P03, 220 in ED-ADC1-P02
 ONDA = "98765-401-02"
@@ -126,6 +128,24 @@ def test_opening_a_case_blocks_the_lot_everywhere_at_once_with_a_change_naming_t
                 quantity=10,
             ),
         )
+
+
+def test_the_refill_pick_list_skips_a_suspect_lot_and_takes_the_next_usable_one(
+    hospital: Engine,
+) -> None:
+    with SqlUnitOfWork(hospital) as uow:
+        pocket, item = uow.locations.get("ICU-ADC1-P01"), uow.items.get("ONDA4INJ")
+        assert pocket is not None and pocket.id and item is not None and item.id
+        uow.stock_levels.save(StockLevel(pocket.id, item.id, 30, 40), now=NOW, user=TESTER)
+        uow.commit()
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        before = {line.lot for line in refill_pick_list(uow, clock=CLOCK, cabinet="ICU-ADC1")}
+
+    open_case(hospital, lots=[f"{ONDA}:ON2411A"])
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        after = {line.lot for line in refill_pick_list(uow, clock=CLOCK, cabinet="ICU-ADC1")}
+    assert (before, after) == ({"ON2411A"}, {"ON2502B"})
 
 
 def test_a_serial_named_is_blocked_alone_and_its_lot_stays_usable(hospital: Engine) -> None:
