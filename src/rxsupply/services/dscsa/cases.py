@@ -36,6 +36,7 @@ from rxsupply.domain.suspect_case import (
 from rxsupply.domain.users import Permission
 from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services.audit import record, require_user
+from rxsupply.services.dscsa.case_records import KIND, case_step_content
 from rxsupply.services.dscsa.case_stock import block_subjects, release_subjects, resolve_subjects
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
@@ -43,8 +44,6 @@ from rxsupply.services.ports.suspect_cases import CaseRecord
 from rxsupply.services.references import facility_of
 from rxsupply.services.users import acting_user
 
-KIND = "case_step"
-"""The record kind of every case step in the facility's DSCSA chain."""
 NOTE_LENGTH = 4000
 
 __all__ = [
@@ -284,53 +283,3 @@ def declare_illegitimate(
     """The product is illegitimate: its units stay blocked (any released meanwhile is made
     suspect again) and the 24-hour clock to FDA starts now; commits."""
     return _dispose(uow, case=case, kind=StepKind.ILLEGITIMATE, note=note, user=user, clock=clock)
-
-
-def case_step_content(uow: UnitOfWork, subject: str) -> object | None:
-    """The content of a ``case_step`` record (subject ``case:<id>:<seq>``): the step's row,
-    and for the opening step the case and every serial and lot it names with the status each
-    had; None when the rows are gone."""
-    parts = subject.split(":")
-    if len(parts) != 3 or parts[0] != "case" or not all(p.isdigit() for p in parts[1:]):
-        return None
-    found = uow.suspect_cases.get(int(parts[1]))
-    seq = int(parts[2])
-    step = next((s for s in found.steps if s.seq == seq), None) if found else None
-    if found is None or step is None:
-        return None
-    content: dict[str, object] = {
-        "case": found.number,
-        "step": {
-            "seq": step.seq,
-            "kind": step.kind.value,
-            "at": step.at.isoformat(),
-            "user": step.user,
-            "note": step.note,
-            "evidence_name": step.evidence_name,
-            "evidence_sha256": step.evidence_sha256,
-            "partner": step.partner,
-            "incident": step.incident,
-        },
-    }
-    if seq == 1:
-        content["opened"] = {
-            "facility_id": found.facility_id,
-            "opened_at": found.opened_at.isoformat(),
-            "opened_by": found.opened_by,
-            "reason": found.reason.value,
-            "source": found.source.value,
-            "subjects": [
-                {
-                    "kind": s.kind,
-                    "ndc": s.ndc,
-                    "lot": s.lot_number,
-                    "gtin": s.gtin,
-                    "serial": s.serial,
-                    "status_before": s.status_before.value,
-                    "reason_before": s.reason_before,
-                    "blocked": s.blocked,
-                }
-                for s in found.subjects
-            ],
-        }
-    return content
