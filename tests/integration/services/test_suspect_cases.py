@@ -24,7 +24,7 @@ from rxsupply.domain.suspect_case import CaseSource, StepKind, SuspectReason
 from rxsupply.errors import CaseRefused, InsufficientStock, InvalidValue, NotFound
 from rxsupply.services.dscsa import cases
 from rxsupply.services.dscsa.case_views import case_view, form_3911_draft, list_cases
-from rxsupply.services.ledger import Dispense, Move, Receive, SetStatus
+from rxsupply.services.ledger import Dispense, Move, Receive, ReturnToVendor, SetStatus
 from rxsupply.services.picking import refill_pick_list
 
 APAP = "98765-3250-01"  # lot AP2406: 2,000 in MAIN-STORE, 150 in ICU-ADC1-P03, 220 in ED-ADC1-P02
@@ -363,3 +363,38 @@ def test_bad_subjects_are_refused_and_nothing_is_blocked(hospital: Engine) -> No
     assert lot_status(hospital, "AP2406") == "available"
     with SqlUnitOfWork(hospital, readonly=True) as uow:
         assert list_cases(uow, clock=CLOCK) == []
+
+
+def test_the_determination_blocks_again_a_unit_released_meanwhile_and_skips_one_gone(
+    hospital: Engine,
+) -> None:
+    receive_serial(hospital, "SN-A")
+    receive_serial(hospital, "SN-B", lot="ON2612Y")
+    number = open_case(hospital, serials=[f"{ONDA_GTIN}:SN-A", f"{ONDA_GTIN}:SN-B"])
+    post(
+        hospital,
+        SetStatus(
+            user=TESTER,
+            product=ONDA,
+            lot=None,
+            serial="SN-A",
+            status=StockStatus.AVAILABLE,
+            reason="released by mistake",
+        ),
+    )
+    post(
+        hospital,
+        ReturnToVendor(
+            user=TESTER, location="MAIN-STORE", product=ONDA, lot="ON2612Y", quantity=25
+        ),
+    )
+    gone = package_status(hospital, "SN-B")
+
+    dispose(hospital, number, StepKind.ILLEGITIMATE)
+
+    assert (package_status(hospital, "SN-A"), gone, package_status(hospital, "SN-B")) == (
+        "suspect",
+        "returned",
+        "returned",
+    )
+    assert view(hospital, number)["status"] == "illegitimate"

@@ -119,6 +119,12 @@ _HARD = frozenset({StockStatus.SUSPECT, StockStatus.RECALLED})
 """Statuses a case leaves as they are: suspect already, or recalled (a block only hardens)."""
 
 
+def _settled(status: StockStatus) -> bool:
+    """Nothing to block: suspect or recalled already, or gone (a package returned, destroyed,
+    dispensed or opened since the case named it)."""
+    return status in _HARD or status.terminal
+
+
 def _command(subject: CaseSubject, status: StockStatus, reason: str, user: str) -> ledger.Command:
     return ledger.SetStatus(
         user=user,
@@ -142,12 +148,12 @@ def current_status(uow: UnitOfWork, subject: CaseSubject) -> StockStatus:
 def block_subjects(
     uow: UnitOfWork, subjects: list[CaseSubject], *, reason: str, user: str, clock: Clock
 ) -> list[dict[str, object]]:
-    """Mark every subject not suspect or recalled already *suspect*, in one posting (no
-    commit); what changed."""
+    """Mark every subject *suspect* that is not suspect, recalled or gone already, in one
+    posting (no commit); what changed."""
     commands = [
         _command(s, StockStatus.SUSPECT, reason, user)
         for s in subjects
-        if current_status(uow, s) not in _HARD
+        if not _settled(current_status(uow, s))
     ]
     return post_all(uow, commands, clock=clock)
 
