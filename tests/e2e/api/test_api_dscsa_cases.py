@@ -94,9 +94,16 @@ def test_bad_input_names_the_field_and_a_refused_step_is_a_conflict(pharmacy: Ho
         token=tech,
         json={"kind": "fda_notified", "incident": "IN-1"},
     )
+    cleared_as_step = pharmacy.api.request(
+        "POST",
+        f"/api/dscsa/cases/{made['id']}/steps",
+        token=pharmacy.token(Role.MANAGER),
+        json={"kind": "cleared", "note": "not through the disposition"},
+    )
     unknown = pharmacy.api.get("/api/dscsa/cases/SC-1999-0001", token=tech)
 
     assert "reason" in problem(bad_reason, 422)["detail"]
     assert "NDC:LOT" in problem(bad_lot, 422)["detail"]
     assert "under investigation" in problem(fda_early, 409)["detail"]
+    assert "disposition" in problem(cleared_as_step, 422)["detail"]
     problem(unknown, 404)

@@ -196,8 +196,13 @@ def add_case_step(
     :func:`clear_case` and :func:`declare_illegitimate`. The same external id again records
     nothing more."""
     require_user(user)
-    if kind not in _NEEDS:
-        raise InvalidValue("kind", "a step, evidence, partner_notified, fda_notified or closed")
+    if kind not in _NEEDS or kind in (StepKind.CLEARED, StepKind.ILLEGITIMATE):
+        raise InvalidValue(
+            "kind",
+            "step, evidence, partner_notified, fda_notified or closed (clearing and the "
+            "determination of illegitimacy are a disposition)",
+            kind.value,
+        )
     user = acting_user(uow, user, _NEEDS[kind])
     ext = None if external_id is None else str(external_id)
     found = find_case(uow, case)
