@@ -18,7 +18,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.ndc import NDC
-from rxsupply.domain.record_chain import digest
+from rxsupply.domain.record_chain import digest, verify_chain
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.suspect_case import CaseSource, StepKind, SuspectReason
 from rxsupply.errors import CaseRefused, InsufficientStock, InvalidValue, NotFound
@@ -345,8 +345,13 @@ def test_every_step_is_chained_and_the_case_tables_refuse_edits(hospital: Engine
         entries = [e for e in uow.records.entries(facility) if e.kind == cases.KIND]
         found = cases.find_case(uow, number)
         digests = [digest(cases.case_step_content(uow, e.subject)) for e in entries]
+        breaks = verify_chain(
+            list(uow.records.entries(facility)),
+            lambda e: digest(cases.case_step_content(uow, e.subject)),
+        )
     assert [e.subject for e in entries] == [f"case:{found.id}:1", f"case:{found.id}:2"]
     assert digests == [e.digest for e in entries]
+    assert breaks == []
     for table in ("dscsa_case", "dscsa_case_subject", "dscsa_case_step"):
         with pytest.raises(DBAPIError, match="append-only"), hospital.begin() as conn:
             conn.execute(text(f"DELETE FROM {table}"))
