@@ -125,6 +125,11 @@ class PurgeRefused(RxSupplyError):
     deleted. (A date younger than the six-year retention is an :class:`InvalidValue`.)"""
 
 
+class CaseRefused(RxSupplyError):
+    """A suspect product case step its state does not allow (clearing a closed case, closing
+    an illegitimate one before FDA is notified). Nothing is written."""
+
+
 class ConservationRefused(ShortageRefused):
     """A conservation step a shortage cannot take: a reallocation that would leave a cabinet
     below its floor, a PAR "reduction" that raises, an item the shortage does not touch, a

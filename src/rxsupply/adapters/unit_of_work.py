@@ -14,6 +14,7 @@ from rxsupply.adapters.demand_history import SqlDemandHistory
 from rxsupply.adapters.repositories import (
     SqlAlternatives,
     SqlAudit,
+    SqlCases,
     SqlConservation,
     SqlControlled,
     SqlCounts,
@@ -103,6 +104,7 @@ class SqlUnitOfWork:
         self.records = SqlRecordChain(conn)
         self.dscsa_documents = SqlDscsaDocuments(conn)
         self.record_retention = SqlRecordRetention(conn)
+        self.suspect_cases = SqlCases(conn)
         return self
 
     def __exit__(

@@ -76,6 +76,7 @@ from rxsupply.services import (
 from rxsupply.services.discrepancies import list_discrepancies
 from rxsupply.services.dscsa.importing import import_epcis
 
+from .case_values import case_body, illegitimate_case, open_case
 from .harness import (
     GTIN,
     ITEM,
@@ -237,6 +238,13 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     # DSCSA records: the chains verified, a purge past the six-year retention (JSON)
     "GET /api/dscsa/ledger": Permission.VIEW_AUDIT,
     "POST /api/dscsa/purge": Permission.PURGE_RECORDS,
+    # suspect and illegitimate product cases (JSON)
+    "GET /api/dscsa/cases": Permission.VIEW,
+    "POST /api/dscsa/cases": Permission.QUARANTINE,
+    "GET /api/dscsa/cases/{case}": Permission.VIEW,
+    "POST /api/dscsa/cases/{case}/steps": Permission.QUARANTINE,
+    "POST /api/dscsa/cases/{case}/disposition": Permission.RELEASE,
+    "GET /api/dscsa/cases/{case}/form3911": Permission.VIEW,
     # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
     "GET /api/returns/classify": Permission.VIEW,
     "GET /api/return-policies": Permission.VIEW,
@@ -373,6 +381,12 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     # pages: DSCSA
     "GET /dscsa": Permission.VIEW,
     "GET /dscsa/ledger": Permission.VIEW_AUDIT,
+    "GET /dscsa/cases": Permission.VIEW,
+    "POST /dscsa/cases": Permission.QUARANTINE,
+    "GET /dscsa/cases/{case}": Permission.VIEW,
+    "POST /dscsa/cases/{case}/steps": Permission.QUARANTINE,
+    "POST /dscsa/cases/{case}/disposition": Permission.RELEASE,
+    "GET /dscsa/cases/{case}/form3911": Permission.VIEW,
     # pages: returns
     "GET /returns": Permission.VIEW,
     "POST /returns/batches": Permission.RETURN_TO_VENDOR,
@@ -433,6 +447,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "batches": lambda hospital: open_batch(hospital.engine),
     "trading-partners": lambda hospital: a_wholesaler(hospital.engine),
     "documents": lambda hospital: a_document(hospital.engine),
+    "cases": lambda hospital: open_case(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -622,6 +637,9 @@ def no_job_running(hospital: Hospital) -> dict[str, Any]:
 
 BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
     "/api/dscsa/purge": lambda _: {"before": "2000-01-01"},
+    "/api/dscsa/cases": lambda hospital: case_body(hospital.engine),
+    "/api/dscsa/cases/{case}/steps": lambda _: {"kind": "step", "note": "the walk"},
+    "/api/dscsa/cases/{case}/disposition": lambda _: {"disposition": "cleared", "note": "walk"},
     "/api/recalls": lambda _: {
         "number": f"WALK-{uuid.uuid4().hex[:10]}",
         "class": "II",
@@ -906,6 +924,8 @@ def url_of(endpoint: Endpoint, hospital: Hospital) -> str:
 
 
 ENDPOINT_VALUES: dict[str, Callable[[Hospital], str]] = {
+    "/api/dscsa/cases/{case}/form3911": lambda hospital: illegitimate_case(hospital.engine),
+    "/dscsa/cases/{case}/form3911": lambda hospital: illegitimate_case(hospital.engine),
     "/api/orders/{number}/receipts": lambda hospital: sent_order(hospital.engine),
     "/api/orders/{number}/close": lambda hospital: received_order(hospital.engine),
     "/api/transfers/{number}/ship": lambda hospital: picked_transfer(hospital.engine),

@@ -49,6 +49,7 @@ from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
 from rxsupply.adapters.repositories.shipping import SqlShipping
 from rxsupply.adapters.repositories.shortages import SqlShortages
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
+from rxsupply.adapters.repositories.suspect_cases import SqlCases
 from rxsupply.adapters.repositories.transfers import SqlTransfers
 from rxsupply.adapters.repositories.users import SqlUsers
 
@@ -56,6 +57,7 @@ __all__ = [
     "CHUNK",
     "SqlAlternatives",
     "SqlAudit",
+    "SqlCases",
     "SqlConservation",
     "SqlControlled",
     "SqlCounts",

@@ -17,6 +17,7 @@ from rxsupply.adapters.tables.dscsa import (
     dscsa_package,
     dscsa_record,
 )
+from rxsupply.adapters.tables.dscsa_cases import dscsa_case, dscsa_case_step, dscsa_case_subject
 from rxsupply.adapters.tables.kpi import kpi_product_day, kpi_stock_day
 from rxsupply.adapters.tables.ledger import (
     external_ref,
@@ -98,6 +99,9 @@ __all__ = [
     "contract_price",
     "credit_memo_line",
     "destruction",
+    "dscsa_case",
+    "dscsa_case_step",
+    "dscsa_case_subject",
     "dscsa_chain_anchor",
     "dscsa_document",
     "dscsa_event",

@@ -31,6 +31,7 @@ from rxsupply.entrypoints.cli import expiry_risk
 from rxsupply.entrypoints.cli import returns, return_batches
 from rxsupply.entrypoints.cli import dscsa, dscsa_import
 from rxsupply.entrypoints.cli import dscsa_ledger
+from rxsupply.entrypoints.cli import dscsa_cases
 
 # isort: on
 
@@ -70,6 +71,7 @@ COMMAND_GROUPS = (
     dscsa,
     dscsa_import,
     dscsa_ledger,
+    dscsa_cases,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -61,6 +61,7 @@ DOING = {
     Permission.ADJUST: "adjust stock",
     Permission.COUNT: "count stock",
     Permission.QUARANTINE: "block stock (quarantine, recall)",
+    Permission.RELEASE: "release blocked stock (clear or decide a suspect product case)",
     Permission.IMPORT: "import files",
     Permission.PURCHASE: "buy stock",
     Permission.SET_LEVELS: "set PAR levels",

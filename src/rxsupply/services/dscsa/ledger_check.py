@@ -25,6 +25,7 @@ from rxsupply.domain.location import LocationKind
 from rxsupply.domain.record_chain import GENESIS, ChainBreak, ChainEntry, digest, verify_chain
 from rxsupply.domain.record_retention import ChainAnchor
 from rxsupply.errors import InvalidValue, UnknownLocation
+from rxsupply.services.dscsa.case_records import case_step_content
 from rxsupply.services.dscsa.importing import document_content
 from rxsupply.services.ports import UnitOfWork
 
@@ -50,7 +51,10 @@ def _key(subject: str) -> int:
     return int(key)
 
 
-CONTENT: dict[str, Content] = {"document": document_content}
+CONTENT: dict[str, Content] = {
+    "document": document_content,
+    "case_step": case_step_content,
+}
 """How to recompute each kind's content, by kind: each writer's own content function."""
 SUBJECTS: dict[str, Subjects] = {"document": _stored_documents}
 """Which subjects of each kind have rows stored, to name rows no chain entry covers."""

@@ -42,6 +42,7 @@ from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.returns import ReturnRepository
 from rxsupply.services.ports.shipping import ShippingRepository
 from rxsupply.services.ports.shortages import ShortageRepository
+from rxsupply.services.ports.suspect_cases import CaseRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -356,6 +357,8 @@ class UnitOfWork(Protocol):
     def dscsa_documents(self) -> DscsaDocumentRepository: ...
     @property
     def record_retention(self) -> RecordRetentionRepository: ...
+    @property
+    def suspect_cases(self) -> CaseRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
