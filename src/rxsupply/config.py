@@ -32,7 +32,11 @@ class Settings(BaseSettings):
     ``RXSUPPLY_REQUIRE_PARTNER_AUTHORIZATION``: refuse receipts from a trading partner with no
     authorization on file (one with an authorization on file is always checked); off by
     default. ``RXSUPPLY_PARTNER_REVERIFY_DAYS``: how old a partner's verification may be
-    (365 days)."""
+    (365 days).
+    ``RXSUPPLY_VERIFICATION_ROUTER``: the URL of the verification router service (GS1
+    Lightweight Messaging Standard) product identifiers are verified through by default
+    (``--router`` overrides it); unset, only the hospital's own records are checked.
+    ``RXSUPPLY_VERIFICATION_TIMEOUT``: seconds to wait for the router (10)."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
@@ -52,6 +56,8 @@ class Settings(BaseSettings):
     dea_registrant: str = "Example General Hospital Pharmacy (DEA AB1234563)"
     require_partner_authorization: bool = False
     partner_reverify_days: int = REVERIFY_DAYS
+    verification_router: str = ""
+    verification_timeout: float = 10.0
 
     def partner_policy(self) -> PartnerPolicy:
         return PartnerPolicy(

@@ -42,6 +42,7 @@ from rxsupply.adapters.repositories import (
     SqlSupplyOutlook,
     SqlTransfers,
     SqlUsers,
+    SqlVerifications,
 )
 from rxsupply.adapters.repositories.expiry_risk import SqlExpiryRisk
 
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(conn)
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
+        self.verifications = SqlVerifications(conn)
         return self
 
     def __exit__(

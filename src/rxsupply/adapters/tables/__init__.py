@@ -16,6 +16,7 @@ from rxsupply.adapters.tables.dscsa import (
     dscsa_package,
     dscsa_record,
 )
+from rxsupply.adapters.tables.dscsa_verification import dscsa_verification
 from rxsupply.adapters.tables.kpi import kpi_product_day, kpi_stock_day
 from rxsupply.adapters.tables.ledger import (
     external_ref,
@@ -101,6 +102,7 @@ __all__ = [
     "dscsa_event",
     "dscsa_package",
     "dscsa_record",
+    "dscsa_verification",
     "external_ref",
     "hazardous_listing",
     "interface_message",
