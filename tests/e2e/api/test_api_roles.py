@@ -228,6 +228,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/trading-partners": Permission.VIEW,
     "GET /api/trading-partners/{partner}": Permission.VIEW,
     "POST /api/trading-partners/{partner}/authorizations": Permission.PURCHASE,
+    # DSCSA: product identifier verification (JSON)
+    "POST /api/dscsa/verifications": Permission.QUARANTINE,
+    "GET /api/dscsa/verifications": Permission.VIEW,
     # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
     "GET /api/returns/classify": Permission.VIEW,
     "GET /api/return-policies": Permission.VIEW,
@@ -359,6 +362,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /expiry/risk/transfers": Permission.TRANSFER,
     "GET /partners": Permission.VIEW,
     "POST /partners": Permission.PURCHASE,
+    "GET /dscsa/verify": Permission.VIEW,
+    "POST /dscsa/verify": Permission.QUARANTINE,
     # pages: returns
     "GET /returns": Permission.VIEW,
     "POST /returns/batches": Permission.RETURN_TO_VENDOR,
@@ -599,6 +604,12 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "number": f"WALK-{uuid.uuid4().hex[:8]}",
         "state": "PA",
         "expires": "2027-12-31",
+    },
+    "/api/dscsa/verifications": lambda _: {
+        "gtin": "00398765401027",
+        "serial": f"WALK{uuid.uuid4().hex[:8]}",
+        "lot": "WALK1",
+        "expiry": "280331",
     },
     "/api/return-policies/{labeler}": lambda _: {"months_before": 6, "months_after": 12},
     "/api/returns/storage": lambda _: {"product": "98765-402-10", "storage": "room"},

@@ -50,6 +50,7 @@ PAGES = [
     "/levels",
     "/levels?location=ICU-ADC1-P01&item=ONDA4INJ",
     "/partners",
+    "/dscsa/verify",
 ]
 
 

@@ -6,6 +6,7 @@ from rxsupply.entrypoints.api import (
     cabinet,
     corrections,
     counts,
+    dscsa_verify,
     expiry,
     expiry_risk,
     expiry_sweep,
@@ -58,6 +59,7 @@ ROUTERS = (
     shortage_alternatives.router,
     returns.router,
     return_batches.router,
+    dscsa_verify.router,
 )
 
 __all__ = ["ROUTERS"]

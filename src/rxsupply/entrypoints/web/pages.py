@@ -36,6 +36,7 @@ from rxsupply.entrypoints.web import (
     charts,
     counts,
     dashboard,
+    dscsa_verify,
     expiry,
     expiry_risk,
     expiry_sweep,
@@ -95,6 +96,7 @@ def install(app: FastAPI) -> None:
         recalls.router,
         returns.router,
         return_actions.router,
+        dscsa_verify.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

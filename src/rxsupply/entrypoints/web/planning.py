@@ -75,6 +75,7 @@ def back_to(target: str) -> str:
                 "/expiry",
                 "/recalls",
                 "/returns",
+                "/dscsa",
             )
         )
         and "//" not in target

@@ -24,6 +24,7 @@ import uuid
 from datetime import date
 
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.verification import (
@@ -152,18 +153,26 @@ def verify_product(
     facility: str | None = None,
     requestor_gln: str | None = None,
     reference: str = "",
+    external_id: ExternalId | None = None,
     user: str,
     clock: Clock,
     commit: bool = True,
 ) -> VerificationRecord:
     """Verify one product identifier (see the module's notes), record it and chain the record;
-    commits unless ``commit`` is False (the caller's transaction then holds it).
+    commits unless ``commit`` is False (the caller's transaction then holds it). An
+    ``external_id`` (a web form's one-time token) is its reference: sent again, the
+    verification it recorded is answered and nothing is written.
 
     Raises:
         InvalidValue: a malformed identifier, GLN or context (the field named); nothing
             written.
     """
     require_user(user)
+    if external_id is not None:
+        reference = str(external_id)
+        earlier = uow.verifications.latest(limit=1, reference=reference)
+        if earlier:
+            return earlier[0]
     today = clock.today()
     request = product_request(
         gtin=gtin,

@@ -118,3 +118,27 @@ def verify_saleable_returns(
             "product) before the batch ships; shipping again verifies again"
         )
     return [r for _, r in done]
+
+
+def batch_identifiers(
+    uow: UnitOfWork, batch: ReturnBatch, *, today: date
+) -> dict[int, list[dict[str, object]]]:
+    """Each saleable line's product identifiers: for an open batch the packages it will ship
+    (``verified`` None until it ships), for a shipped one the packages verified when it
+    shipped (its last verification of each)."""
+    if batch.status.value == "open":
+        return {
+            found.line.line_number: [x | {"verified": None} for x in found.as_dicts()]
+            for found in saleable_packages(uow, batch, today=today)
+        }
+    out: dict[int, dict[str, dict[str, object]]] = {}
+    for record in reversed(uow.verifications.latest(limit=10_000, reference=f"{batch.number}:")):
+        line = int(record.reference.rpartition(":")[2] or 0)
+        out.setdefault(line, {})[record.serial] = {
+            "gtin": record.gtin,
+            "serial": record.serial,
+            "lot": record.lot,
+            "expiry": record.expiry.isoformat(),
+            "verified": record.verified,
+        }
+    return {line: list(found.values()) for line, found in sorted(out.items())}
