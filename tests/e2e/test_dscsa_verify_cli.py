@@ -159,11 +159,13 @@ def test_the_responder_command_answers_from_a_serials_file(rx: Rx, tmp_path: Pat
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert process.poll() is None, process.communicate()[1].decode()
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
-            time.sleep(0.05)
+            time.sleep(0.1)
         hospital(rx)
         verified = rx("dscsa", "verify", TRAY, "S1", "SX1", "280331", "--router", url, "--json")
         other = rx("dscsa", "verify", TRAY, "S1", "SX2", "280331", "--router", url, "--json")

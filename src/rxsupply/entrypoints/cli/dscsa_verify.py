@@ -147,7 +147,11 @@ def responder(
         def answer(request: VerificationRequest) -> VerificationResponse:
             with SqlUnitOfWork(engine, readonly=True) as uow:
                 return service.answer_from_records(
-                    uow, request, today=context.clock().today(), responder_gln=responder_gln
+                    uow,
+                    request,
+                    today=context.clock().today(),
+                    responder_gln=responder_gln,
+                    now=context.clock().now(),
                 )
 
         source = "the hospital's records"

@@ -21,7 +21,7 @@ facility's DSCSA record chain as kind ``verification``, subject ``verification:<
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.external_id import ExternalId
@@ -29,6 +29,7 @@ from rxsupply.domain.location import LocationKind
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.verification import (
     SALEABLE_RETURN,
+    FailureReason,
     VerificationRequest,
     VerificationResponse,
     product_request,
@@ -152,27 +153,61 @@ def verify_product(
     context: str = SALEABLE_RETURN,
     facility: str | None = None,
     requestor_gln: str | None = None,
-    reference: str = "",
     external_id: ExternalId | None = None,
     user: str,
     clock: Clock,
-    commit: bool = True,
 ) -> VerificationRecord:
-    """Verify one product identifier (see the module's notes), record it and chain the record;
-    commits unless ``commit`` is False (the caller's transaction then holds it). An
-    ``external_id`` (a web form's one-time token) is its reference: sent again, the
-    verification it recorded is answered and nothing is written.
+    """Verify one product identifier (see the module's notes), record it and chain the
+    record; commits. An ``external_id`` (a web form's one-time token) is its reference: sent
+    again, the verification it recorded is answered and nothing is written.
 
     Raises:
         InvalidValue: a malformed identifier, GLN or context (the field named); nothing
             written.
     """
     require_user(user)
-    if external_id is not None:
-        reference = str(external_id)
+    reference = "" if external_id is None else str(external_id)
+    if reference:
         earlier = uow.verifications.latest(limit=1, reference=reference)
         if earlier:
             return earlier[0]
+    found = check_product(
+        uow,
+        gtin=gtin,
+        serial=serial,
+        lot=lot,
+        expiry=expiry,
+        router=router,
+        context=context,
+        facility=facility,
+        requestor_gln=requestor_gln,
+        reference=reference,
+        user=user,
+        clock=clock,
+    )
+    done = record_verification(uow, found, clock=clock)
+    uow.commit()
+    return done
+
+
+def check_product(
+    uow: UnitOfWork,
+    *,
+    gtin: str,
+    serial: str,
+    lot: str,
+    expiry: date | str,
+    router: VerificationRouter | None,
+    context: str = SALEABLE_RETURN,
+    facility: str | None = None,
+    requestor_gln: str | None = None,
+    reference: str = "",
+    user: str,
+    clock: Clock,
+) -> VerificationRecord:
+    """The verification of one product identifier, not yet recorded (no id): the check
+    against what we received, then the router's answer (asked before anything is written, so
+    no lock is held while it answers)."""
     today = clock.today()
     request = product_request(
         gtin=gtin,
@@ -189,18 +224,7 @@ def verify_product(
     finding = check_received(request, recorded, today=today)
     response, raw, failure = _ask(router, request) if router is not None else (None, "", None)
     verified, reason = _verdict(finding, response, failure, router is not None)
-    router_result = None
-    if router is not None:
-        router_result = (
-            UNREACHABLE
-            if response is None
-            else (
-                "verified"
-                if response.verified
-                else (response.reason.value if response.reason else "")
-            )
-        )
-    record = VerificationRecord(
+    return VerificationRecord(
         facility_id=facility_id,
         gtin=request.gtin,
         serial=request.serial,
@@ -210,7 +234,7 @@ def verify_product(
         local_result=finding.code,
         local_detail=finding.detail,
         router_url=router.url if router is not None else None,
-        router_result=router_result,
+        router_result=None if router is None else _router_result(response),
         router_response=raw[:_RESPONSE_CAP] or None,
         verified=verified,
         reason=reason,
@@ -219,19 +243,32 @@ def verify_product(
         requested_by=user,
         requested_at=clock.now(),
     )
-    new_id = uow.verifications.add(record)
-    subject = f"verification:{new_id}"
+
+
+def _router_result(response: VerificationResponse | None) -> str:
+    if response is None:
+        return UNREACHABLE
+    if response.verified:
+        return "verified"
+    return (response.reason or FailureReason.NO_REASON).value
+
+
+def record_verification(
+    uow: UnitOfWork, found: VerificationRecord, *, clock: Clock
+) -> VerificationRecord:
+    """Write a verification and chain it (kind ``verification``), in the caller's
+    transaction; the record as stored."""
+    new_id = uow.verifications.add(found)
+    subject = f"{KIND}:{new_id}"
     append_record(
         uow,
-        facility_id=facility_id,
+        facility_id=found.facility_id,
         kind=KIND,
         subject=subject,
         content=verification_content(uow, subject),
-        user=user,
+        user=found.requested_by,
         clock=clock,
     )
-    if commit:
-        uow.commit()
     stored = uow.verifications.get(new_id)
     assert stored is not None
     return stored
@@ -257,7 +294,12 @@ def list_verifications(
 
 
 def answer_from_records(
-    uow: UnitOfWork, request: VerificationRequest, *, today: date, responder_gln: str | None
+    uow: UnitOfWork,
+    request: VerificationRequest,
+    *,
+    today: date,
+    responder_gln: str | None,
+    now: datetime | None = None,
 ) -> VerificationResponse:
     """What the hospital's records answer to a router's request (the local responder): the
     same check as :func:`verify_product`'s first step, nothing written."""
@@ -269,6 +311,7 @@ def answer_from_records(
         reason=None if finding.verified else finding.reason,
         additional_info=finding.additional_info,
         responder_gln=responder_gln,
+        timestamp=now,
     )
 
 

@@ -9,13 +9,15 @@ verified (no one resells them).
 The sealed serialised packages a saleable line ships (:func:`saleable_packages`: those of its
 lot in the places the line takes its units from) are its product identifiers (GTIN, serial,
 lot, expiry). :func:`verify_saleable_returns` verifies each before the batch ships
-(:func:`~rxsupply.services.dscsa.verification.verify_product`, context
-``dscsaSaleableReturn``, reference ``<batch>:<line>``). One that fails **holds the batch**:
+(:func:`~rxsupply.services.dscsa.verification.check_product`, context
+``dscsaSaleableReturn``, reference ``<batch>:<line>``; every package is asked before any is
+recorded, so no lock waits on the router). One that fails **holds the batch**:
 nothing ships, every package that failed is named with its reason, and the verifications
 stay recorded. A batch ships as one carton under one manifest and one credit request; a
 pharmacy buyer does not send a carton with a package that may be suspect in it, and holding
 it is how a missing DEA Form 222 already works. Shipping again verifies again (a router back
-up, a record corrected).
+up, a record corrected). When they all verify, the verifications are recorded in the shipment's
+transaction (a shipment the ledger then refuses records none).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from rxsupply.domain.status import StockStatus, is_expired
 from rxsupply.domain.verification import SALEABLE_RETURN
 from rxsupply.domain.waste_stream import WasteStream
 from rxsupply.errors import ReturnRefused
-from rxsupply.services.dscsa.verification import verify_product
+from rxsupply.services.dscsa.verification import check_product, record_verification
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.returns import pharmacy_places
 from rxsupply.services.ports.verification import VerificationRecord, VerificationRouter
@@ -86,12 +88,12 @@ def verify_saleable_returns(
     """Verify every package of the batch's saleable lines, in the caller's transaction; the
     verifications. One that fails: the verifications are committed and the batch is held
     (:class:`~rxsupply.errors.ReturnRefused` naming each package and why)."""
-    done: list[tuple[ReturnLine, VerificationRecord]] = []
+    checked: list[tuple[ReturnLine, VerificationRecord]] = []
     for found in saleable_packages(uow, batch, today=clock.today()):
         line = found.line
         assert line.expiry is not None  # a saleable line is in date, so it has an expiry
         for package in found.packages:
-            record = verify_product(
+            record = check_product(
                 uow,
                 gtin=package.gtin,
                 serial=package.serial,
@@ -102,9 +104,9 @@ def verify_saleable_returns(
                 reference=f"{batch.number}:{line.line_number}",
                 user=user,
                 clock=clock,
-                commit=False,
             )
-            done.append((line, record))
+            checked.append((line, record))
+    done = [(line, record_verification(uow, r, clock=clock)) for line, r in checked]
     failed = [(line, r) for line, r in done if not r.verified]
     if failed:
         uow.commit()  # the verifications are records, shipped or not
