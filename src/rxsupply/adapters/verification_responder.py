@@ -89,7 +89,8 @@ def _handler(answer: Answer, today: Callable[[], date]) -> type[BaseHTTPRequestH
             self._send(200, response.as_json())
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
+            raw_length = self.headers.get("Content-Length") or "0"
+            length = int(raw_length) if raw_length.isdigit() else 0
             if not 0 < length <= MAX_REQUEST_BYTES:
                 self._send(400, {"error": f"a JSON body of 1 to {MAX_REQUEST_BYTES} bytes"})
                 return

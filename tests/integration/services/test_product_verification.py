@@ -343,3 +343,26 @@ def test_the_facility_must_be_named_when_several_and_no_record_points_to_one(
     found = verify(hospital, "NEVER2", facility="WEST")
 
     assert not found.verified
+
+
+def test_the_responder_answers_a_bad_request_with_400_and_its_reason() -> None:
+    import json
+    import urllib.error
+    import urllib.request
+
+    server = make_server(lambda r: None, port=0, today=CLOCK.today)  # type: ignore[arg-type,return-value]
+    serve_in_thread(server)
+    url = responder_url(server)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as bad_json:
+            urllib.request.urlopen(urllib.request.Request(url, data=b"{nope", method="POST"))
+        with pytest.raises(urllib.error.HTTPError) as bad_gtin:
+            urllib.request.urlopen(url + "01/00398765401028/10/SX1/21/S1?17=280331&corrUUID=x")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert bad_json.value.code == 400
+    assert json.loads(bad_json.value.read()) == {"error": "request: not JSON"}
+    assert bad_gtin.value.code == 400
+    assert "check digit" in json.loads(bad_gtin.value.read())["error"]
