@@ -33,7 +33,11 @@ class Settings(BaseSettings):
     authorization on file (one with an authorization on file is always checked); on by
     default (DSCSA: a dispenser accepts product only from authorized trading partners); set it
     to ``0`` while the partners' licences are being entered.
-    ``RXSUPPLY_PARTNER_REVERIFY_DAYS``: how old a partner's verification may be (365 days)."""
+    ``RXSUPPLY_PARTNER_REVERIFY_DAYS``: how old a partner's verification may be (365 days).
+    ``RXSUPPLY_VERIFICATION_ROUTER``: the URL of the verification router service (GS1
+    Lightweight Messaging Standard) product identifiers are verified through by default
+    (``--router`` overrides it); unset, only the hospital's own records are checked.
+    ``RXSUPPLY_VERIFICATION_TIMEOUT``: seconds to wait for the router (10)."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
@@ -53,6 +57,8 @@ class Settings(BaseSettings):
     dea_registrant: str = "Example General Hospital Pharmacy (DEA AB1234563)"
     require_partner_authorization: bool = True
     partner_reverify_days: int = REVERIFY_DAYS
+    verification_router: str = ""
+    verification_timeout: float = 10.0
 
     def partner_policy(self) -> PartnerPolicy:
         return PartnerPolicy(

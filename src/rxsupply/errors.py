@@ -285,3 +285,9 @@ class DocumentRejected(RxSupplyError):
         self.rule = rule
         place = f"{file}, {where}" if where else file
         super().__init__(f"{place}: {reason}")
+
+
+class RouterUnavailable(RxSupplyError):
+    """A verification router could not answer: unreachable, timed out, failed, or its answer
+    is not a GS1 Lightweight Messaging Standard response. A verification records it as not
+    verified (router unreachable); nothing crashes."""

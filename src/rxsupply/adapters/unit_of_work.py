@@ -45,6 +45,7 @@ from rxsupply.adapters.repositories import (
     SqlSupplyOutlook,
     SqlTransfers,
     SqlUsers,
+    SqlVerifications,
 )
 from rxsupply.adapters.repositories.expiry_risk import SqlExpiryRisk
 
@@ -105,6 +106,7 @@ class SqlUnitOfWork:
         self.dscsa_documents = SqlDscsaDocuments(conn)
         self.record_retention = SqlRecordRetention(conn)
         self.suspect_cases = SqlCases(conn)
+        self.verifications = SqlVerifications(conn)
         return self
 
     def __exit__(

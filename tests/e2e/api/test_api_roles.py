@@ -245,6 +245,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/dscsa/cases/{case}/steps": Permission.QUARANTINE,
     "POST /api/dscsa/cases/{case}/disposition": Permission.RELEASE,
     "GET /api/dscsa/cases/{case}/form3911": Permission.VIEW,
+    # DSCSA: product identifier verification (JSON)
+    "POST /api/dscsa/verifications": Permission.QUARANTINE,
+    "GET /api/dscsa/verifications": Permission.VIEW,
     # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
     "GET /api/returns/classify": Permission.VIEW,
     "GET /api/return-policies": Permission.VIEW,
@@ -387,6 +390,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /dscsa/cases/{case}/steps": Permission.QUARANTINE,
     "POST /dscsa/cases/{case}/disposition": Permission.RELEASE,
     "GET /dscsa/cases/{case}/form3911": Permission.VIEW,
+    "GET /dscsa/verify": Permission.VIEW,
+    "POST /dscsa/verify": Permission.QUARANTINE,
     # pages: returns
     "GET /returns": Permission.VIEW,
     "POST /returns/batches": Permission.RETURN_TO_VENDOR,
@@ -652,6 +657,12 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "number": f"WALK-{uuid.uuid4().hex[:8]}",
         "state": "PA",
         "expires": "2027-12-31",
+    },
+    "/api/dscsa/verifications": lambda _: {
+        "gtin": "00398765401027",
+        "serial": f"WALK{uuid.uuid4().hex[:8]}",
+        "lot": "WALK1",
+        "expiry": "280331",
     },
     "/api/return-policies/{labeler}": lambda _: {"months_before": 6, "months_after": 12},
     "/api/returns/storage": lambda _: {"product": "98765-402-10", "storage": "room"},

@@ -51,6 +51,7 @@ PAGES = [
     "/levels?location=ICU-ADC1-P01&item=ONDA4INJ",
     "/partners",
     "/dscsa",
+    "/dscsa/verify",
 ]
 
 

@@ -52,6 +52,7 @@ from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
 from rxsupply.adapters.repositories.suspect_cases import SqlCases
 from rxsupply.adapters.repositories.transfers import SqlTransfers
 from rxsupply.adapters.repositories.users import SqlUsers
+from rxsupply.adapters.repositories.verifications import SqlVerifications
 
 __all__ = [
     "CHUNK",
@@ -88,6 +89,7 @@ __all__ = [
     "SqlSupplyOutlook",
     "SqlTransfers",
     "SqlUsers",
+    "SqlVerifications",
     "among",
     "array_of",
     "built",

@@ -18,6 +18,7 @@ from rxsupply.adapters.tables.dscsa import (
     dscsa_record,
 )
 from rxsupply.adapters.tables.dscsa_cases import dscsa_case, dscsa_case_step, dscsa_case_subject
+from rxsupply.adapters.tables.dscsa_verification import dscsa_verification
 from rxsupply.adapters.tables.kpi import kpi_product_day, kpi_stock_day
 from rxsupply.adapters.tables.ledger import (
     external_ref,
@@ -107,6 +108,7 @@ __all__ = [
     "dscsa_event",
     "dscsa_package",
     "dscsa_record",
+    "dscsa_verification",
     "external_ref",
     "hazardous_listing",
     "interface_message",

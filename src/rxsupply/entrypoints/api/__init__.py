@@ -9,6 +9,7 @@ from rxsupply.entrypoints.api import (
     dscsa_cases,
     dscsa_import,
     dscsa_ledger,
+    dscsa_verify,
     expiry,
     expiry_risk,
     expiry_sweep,
@@ -64,6 +65,7 @@ ROUTERS = (
     returns.router,
     return_batches.router,
     dscsa_ledger.router,
+    dscsa_verify.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -22,6 +22,7 @@ from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.entrypoints.return_documents import manifest_csv, manifest_html
+from rxsupply.entrypoints.verification import router_for
 from rxsupply.services import returns
 
 router = APIRouter(prefix="/api")
@@ -75,12 +76,19 @@ def post_batch(body: BatchIn, engine: EngineDep, who: Returner) -> dict[str, Any
 @router.get("/returns/batches/{number}", **guarded(Permission.VIEW))
 def get_batch(number: str, engine: EngineDep) -> dict[str, Any]:
     """A batch and its lines, each with its pick list (``places``: where an open batch takes
-    its units from, where a shipped one took them from; never a cabinet's pockets)."""
+    its units from, where a shipped one took them from; never a cabinet's pockets) and, for a
+    saleable line, the product identifiers of its packages (``identifiers``: GTIN, serial,
+    lot, expiry, and ``verified`` once shipped)."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         batch = returns.find_batch(uow, number)
         picks = returns.pick_list(uow, batch, today=clock.current().today())
+        ids = returns.batch_identifiers(uow, batch, today=clock.current().today())
     out = batch.as_dict()
-    out["lines"] = [x.as_dict() | {"places": picks.get(x.line_number, [])} for x in batch.lines]
+    out["lines"] = [
+        x.as_dict()
+        | {"places": picks.get(x.line_number, []), "identifiers": ids.get(x.line_number, [])}
+        for x in batch.lines
+    ]
     return out
 
 
@@ -129,7 +137,9 @@ def put_form_222(number: str, body: Form222In, engine: EngineDep, who: Returner)
 @router.post("/returns/batches/{number}/ship", **guarded(Permission.RETURN_TO_VENDOR))
 def post_ship(number: str, engine: EngineDep, who: Returner) -> dict[str, Any]:
     """Ship the batch through the ledger, once (409 for a Schedule II line without its Form
-    222 number)."""
+    222 number, or when a package of a saleable line fails its verification: the batch is
+    held, each package named with why). Saleable lines' packages are verified first, through
+    RXSUPPLY_VERIFICATION_ROUTER when it is set."""
     with SqlUnitOfWork(engine) as uow:
         batch = returns.ship_return_batch(
             uow,
@@ -137,6 +147,7 @@ def post_ship(number: str, engine: EngineDep, who: Returner) -> dict[str, Any]:
             user=who.user.username,
             clock=clock.current(),
             limits=load_settings().limits(),
+            router=router_for(),
         )
     return batch.as_dict()
 

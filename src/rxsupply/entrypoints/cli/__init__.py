@@ -32,6 +32,7 @@ from rxsupply.entrypoints.cli import returns, return_batches
 from rxsupply.entrypoints.cli import dscsa, dscsa_import
 from rxsupply.entrypoints.cli import dscsa_ledger
 from rxsupply.entrypoints.cli import dscsa_cases
+from rxsupply.entrypoints.cli import dscsa_verify
 
 # isort: on
 
@@ -72,6 +73,7 @@ COMMAND_GROUPS = (
     dscsa_import,
     dscsa_ledger,
     dscsa_cases,
+    dscsa_verify,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -20,6 +20,7 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.returns import JsonOption, returns_app
 from rxsupply.entrypoints.return_documents import manifest_csv, manifest_html
+from rxsupply.entrypoints.verification import router_for
 from rxsupply.errors import InvalidValue
 from rxsupply.services import returns
 
@@ -111,10 +112,17 @@ def list_cmd(
 
 @batch_app.command("show")
 def show(number: NumberArgument, as_json: JsonOption = False) -> None:
-    """A batch and its lines."""
+    """A batch and its lines; a saleable line's packages with their product identifiers."""
     with SqlUnitOfWork(context.engine(), readonly=True) as uow:
         batch = returns.find_batch(uow, number)
+        ids = returns.batch_identifiers(uow, batch, today=context.clock().today())
     _print(batch, as_json)
+    if not as_json and ids:
+        context.emit(
+            [{"line": line} | p for line, found in ids.items() for p in found],
+            as_json=False,
+            title="Saleable returns: product identifiers (verified before it ships)",
+        )
 
 
 @batch_app.command("manifest")
@@ -160,12 +168,29 @@ def form_222(
 
 
 @batch_app.command("ship")
-def ship(number: NumberArgument, as_json: JsonOption = False) -> None:
-    """Ship the batch through the ledger (a return to vendor per line and location, once)."""
+def ship(
+    number: NumberArgument,
+    router: Annotated[
+        str | None,
+        typer.Option(
+            help="Verify saleable returns through this verification router (default "
+            "RXSUPPLY_VERIFICATION_ROUTER; unset: against what we received only)."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ship the batch through the ledger (a return to vendor per line and location, once).
+    The packages of saleable lines (creditable, in date, lot available) are verified first;
+    one that fails holds the batch, each named with why."""
     user = context.user(Permission.RETURN_TO_VENDOR)
     with SqlUnitOfWork(context.engine()) as uow:
         batch = returns.ship_return_batch(
-            uow, batch=number, user=user, clock=context.clock(), limits=context.limits()
+            uow,
+            batch=number,
+            user=user,
+            clock=context.clock(),
+            limits=context.limits(),
+            router=router_for(router),
         )
     _print(batch, as_json)
 

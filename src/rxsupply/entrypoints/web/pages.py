@@ -39,6 +39,7 @@ from rxsupply.entrypoints.web import (
     dscsa_cases,
     dscsa_import,
     dscsa_ledger,
+    dscsa_verify,
     expiry,
     expiry_risk,
     expiry_sweep,
@@ -101,6 +102,7 @@ def install(app: FastAPI) -> None:
         return_actions.router,
         dscsa_import.router,
         dscsa_ledger.router,
+        dscsa_verify.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -20,6 +20,7 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
+from rxsupply.entrypoints.verification import router_for
 from rxsupply.entrypoints.web.planning import form_outcome
 from rxsupply.entrypoints.web.rendering import page_route
 from rxsupply.errors import InvalidValue
@@ -90,6 +91,7 @@ def ship_form(number: str, who: Returner, engine: EngineDep) -> Response:
             user=who.user.username,
             clock=clock.current(),
             limits=load_settings().limits(),
+            router=router_for(),
         )
         units = sum(x.quantity for x in batch.lines)
         return f"Shipped {batch.number}: {units:,} units out through the ledger.", ""

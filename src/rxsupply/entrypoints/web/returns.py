@@ -95,6 +95,7 @@ def batch_page(request: Request, number: str, who: Viewer, engine: EngineDep) ->
             else None
         )
         picks = returns.pick_list(uow, batch, today=formats_of(request).today())
+        identifiers = returns.batch_identifiers(uow, batch, today=formats_of(request).today())
     return render(
         request,
         "return_batch.html",
@@ -104,6 +105,7 @@ def batch_page(request: Request, number: str, who: Viewer, engine: EngineDep) ->
         streams=sorted({x.stream.value for x in batch.lines}, key=STREAMS.index),
         needs_222=[x.line_number for x in batch.lines if x.schedule in SCHEDULE_II],
         picks=picks,
+        identifiers=identifiers,
         reconciled=done,
         can_return=who.user.can(Permission.RETURN_TO_VENDOR),
         flash=take_flash(request),

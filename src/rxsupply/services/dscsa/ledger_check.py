@@ -27,6 +27,7 @@ from rxsupply.domain.record_retention import ChainAnchor
 from rxsupply.errors import InvalidValue, UnknownLocation
 from rxsupply.services.dscsa.case_records import case_step_content
 from rxsupply.services.dscsa.importing import document_content
+from rxsupply.services.dscsa.verification import verification_content
 from rxsupply.services.ports import UnitOfWork
 
 Content = Callable[[UnitOfWork, str], object | None]
@@ -54,6 +55,7 @@ def _key(subject: str) -> int:
 CONTENT: dict[str, Content] = {
     "document": document_content,
     "case_step": case_step_content,
+    "verification": verification_content,
 }
 """How to recompute each kind's content, by kind: each writer's own content function."""
 SUBJECTS: dict[str, Subjects] = {"document": _stored_documents}

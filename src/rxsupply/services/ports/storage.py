@@ -43,6 +43,7 @@ from rxsupply.services.ports.returns import ReturnRepository
 from rxsupply.services.ports.shipping import ShippingRepository
 from rxsupply.services.ports.shortages import ShortageRepository
 from rxsupply.services.ports.suspect_cases import CaseRepository
+from rxsupply.services.ports.verification import VerificationRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -359,6 +360,8 @@ class UnitOfWork(Protocol):
     def record_retention(self) -> RecordRetentionRepository: ...
     @property
     def suspect_cases(self) -> CaseRepository: ...
+    @property
+    def verifications(self) -> VerificationRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 

@@ -42,6 +42,7 @@ from rxsupply.services.returns.policies import (
     set_product_storage,
     set_return_policy,
 )
+from rxsupply.services.returns.saleable import batch_identifiers
 
 __all__ = [
     "CONTRACT",
@@ -49,6 +50,7 @@ __all__ = [
     "ClassifiedLot",
     "MemoEntry",
     "add_hazardous_listing",
+    "batch_identifiers",
     "change_hazardous_listing",
     "classification_totals",
     "classify_lots",

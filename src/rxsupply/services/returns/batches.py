@@ -20,7 +20,9 @@
 - :func:`ship_return_batch`: one :class:`~rxsupply.services.ledger.ReturnToVendor` per line
   and location (quarantine first) in one transaction, each with the batch number as reference
   and its own external id, so a resend ships nothing twice. A Schedule II line without its
-  Form 222 number refuses the whole shipment.
+  Form 222 number refuses the whole shipment; so does a package of a saleable line that fails
+  its verification (:mod:`rxsupply.services.returns.saleable`: saleable returns carry their
+  product identifiers and are verified first).
 - :func:`manifest`: a batch's lines of one stream, the rows of its manifest.
 """
 
@@ -44,7 +46,9 @@ from rxsupply.services.audit import record, require_user
 from rxsupply.services.ledger import ReturnToVendor, post
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.returns import pharmacy_places
+from rxsupply.services.ports.verification import VerificationRouter
 from rxsupply.services.returns.classifying import ClassifiedLot, classify_lots
+from rxsupply.services.returns.saleable import verify_saleable_returns
 
 SCHEDULE_II = ("CII",)
 _FORM_222 = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{5,39}$")
@@ -244,9 +248,12 @@ def ship_return_batch(
     user: str,
     clock: Clock,
     limits: LedgerLimits | None = None,
+    router: VerificationRouter | None = None,
 ) -> ReturnBatch:
     """Ship every line through the ledger in one transaction; commits. A batch already
-    shipped is answered as it is (nothing written)."""
+    shipped is answered as it is (nothing written). The packages of its saleable lines are
+    verified first (against what we received, and through ``router`` when given); one that
+    fails holds the batch, its verification recorded."""
     require_user(user)
     found = find_batch(uow, batch, lock=True)
     if found.status is BatchStatus.SHIPPED:
@@ -260,6 +267,7 @@ def ship_return_batch(
             f"batch {found.number} has Schedule II lines without a DEA Form 222 number: "
             f"{named}; record each with rxsupply returns batch form-222"
         )
+    verified = verify_saleable_returns(uow, found, router=router, user=user, clock=clock)
     commands = [
         c for line in found.lines for c in _commands(uow, found.number, line, user, clock.today())
     ]
@@ -280,7 +288,11 @@ def ship_return_batch(
         entity="return_batch",
         key=found.number,
         now=clock.now(),
-        after={"movements": len(commands), "expected_credit": str(found.expected_credit)},
+        after={
+            "movements": len(commands),
+            "expected_credit": str(found.expected_credit),
+            "verified_packages": len(verified),
+        },
     )
     uow.commit()
     return find_batch(uow, found.number)

@@ -19,7 +19,7 @@ from alembic import op
 import rxsupply.adapters.tables
 
 revision = "0036"
-down_revision = "0034"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
