@@ -32,6 +32,7 @@ from rxsupply.adapters.repositories import (
     SqlPurchases,
     SqlRecalls,
     SqlRecommendations,
+    SqlReconciliation,
     SqlRecordChain,
     SqlRefillRuns,
     SqlReturns,
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(conn)
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
+        self.reconciliation = SqlReconciliation(conn)
         return self
 
     def __exit__(

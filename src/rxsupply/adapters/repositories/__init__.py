@@ -40,6 +40,7 @@ from rxsupply.adapters.repositories.products import SqlProducts, product_from_ro
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recalls import SqlRecalls
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
+from rxsupply.adapters.repositories.reconciliation import SqlReconciliation
 from rxsupply.adapters.repositories.records import SqlRecordChain
 from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
 from rxsupply.adapters.repositories.return_batches import SqlReturns
@@ -72,6 +73,7 @@ __all__ = [
     "SqlPurchases",
     "SqlRecalls",
     "SqlRecommendations",
+    "SqlReconciliation",
     "SqlRecordChain",
     "SqlRefillRuns",
     "SqlReturns",
