@@ -18,6 +18,7 @@ from rxsupply.adapters.repositories import (
     SqlControlled,
     SqlCounts,
     SqlDiscrepancies,
+    SqlDscsaDocuments,
     SqlInterfaceMessages,
     SqlItems,
     SqlLedger,
@@ -101,6 +102,7 @@ class SqlUnitOfWork:
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
         self.reconciliation = SqlReconciliation(conn)
+        self.dscsa_documents = SqlDscsaDocuments(conn)
         return self
 
     def __exit__(

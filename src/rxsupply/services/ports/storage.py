@@ -29,6 +29,7 @@ from rxsupply.domain.users import User
 from rxsupply.services.ports.alternatives import AlternativeRepository
 from rxsupply.services.ports.conservation import ConservationRepository
 from rxsupply.services.ports.counting import ControlledRepository, CountRepository
+from rxsupply.services.ports.dscsa_documents import DscsaDocumentRepository
 from rxsupply.services.ports.expiry_risk import ExpiryRiskReader
 from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.outlook import SupplyOutlookReader
@@ -353,6 +354,8 @@ class UnitOfWork(Protocol):
     def records(self) -> RecordChainRepository: ...
     @property
     def reconciliation(self) -> ReconciliationRepository: ...
+    @property
+    def dscsa_documents(self) -> DscsaDocumentRepository: ...
     @property
     def demand(self) -> DemandHistory: ...
 
