@@ -1,57 +1,86 @@
-"""A seller's EPCIS document for an order of the example hospital, for the DSCSA tests."""
+"""A seller's EPCIS 1.2 document for an order of the example hospital (written by the
+shipment writer, read and imported as any document is), for the DSCSA tests."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
-from rxsupply.adapters import tables
-from tests.conftest import NOW, TESTER
+from rxsupply.adapters.epcis import read_epcis
+from rxsupply.adapters.epcis.writer import shipment_xml
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
+from rxsupply.domain.epcis_outbound import Case, Party, Shipment, ShippedUnit, TradeItem, sscc
+from rxsupply.services.dscsa.importing import import_epcis
+from tests.conftest import EASTERN, NOW, TESTER
 
 GTIN = "00398765401027"  # ondansetron 4 mg/2 mL, 25 vials a tray (NDC 98765-401-02)
+SELLER = Party(
+    "urn:epc:id:sgln:0312345.00001.0",
+    "Example Wholesale Drug Co",
+    "100 Distribution Way",
+    "Columbus",
+    "OH",
+    "43004",
+)
+BUYER = Party(
+    "urn:epc:id:sgln:0398765.00010.0",
+    "Example General Hospital",
+    "1 Hospital Drive",
+    "Philadelphia",
+    "PA",
+    "19104",
+)
+TRAY = TradeItem(
+    gtin=GTIN,
+    ndc="98765-401-02",
+    name="Ondansetron injection",
+    strength="4 mg/2 mL",
+    dosage_form="INJECTION, SOLUTION",
+    container_size="25 vials",
+    manufacturer="Example Labs",
+)
 
 Package = tuple[str, str, date]  # serial, lot, expiry
 
 
+def shipment(order: str, packages: Sequence[Package], *, at: datetime = NOW) -> Shipment:
+    """The trays, six to a case, shipped against ``order``."""
+    units = [ShippedUnit(GTIN, serial, lot, expiry) for serial, lot, expiry in packages]
+    cases = tuple(
+        Case(sscc("0312345", n + 1), tuple(units[start : start + 6]))
+        for n, start in enumerate(range(0, len(units), 6))
+    )
+    return Shipment(
+        seller=SELLER,
+        buyer=BUYER,
+        ship_from=SELLER,
+        ship_to=BUYER,
+        items=(TRAY,),
+        cases=cases,
+        shipped_at=at.astimezone(EASTERN),
+        order_number=order,
+        document_number=f"ASN-{order}",
+    )
+
+
 def ship(engine: Engine, order: str, packages: Sequence[Package], *, at: datetime = NOW) -> int:
-    """Record a document for ``order`` shipping these packages of the tray; its id."""
-    with engine.begin() as conn:
-        facility = conn.execute(
-            tables.location.select().where(tables.location.c.code == "MAIN")
-        ).one()
-        product = conn.execute(tables.product.select().where(tables.product.c.gtin == GTIN)).one()
-        text = "|".join(f"{s}/{lot}/{exp}" for s, lot, exp in packages) + order
-        document_id = conn.execute(
-            insert(tables.dscsa_document)
-            .values(
-                facility_id=facility.id,
-                file_name=f"{order}.xml",
-                sha256=hashlib.sha256(text.encode()).hexdigest(),
-                epcis_version="1.2",
-                order_number=order,
-                seller="Example Wholesale Drug Co",
-                statement_affirmed=True,
-                transaction="{}",
-                event_count=1,
-                package_count=len(packages),
-                imported_at=at,
-                imported_by=TESTER,
-            )
-            .returning(tables.dscsa_document.c.id)
-        ).scalar_one()
-        for serial, lot, expiry in packages:
-            conn.execute(
-                insert(tables.dscsa_package).values(
-                    document_id=document_id,
-                    identifier=f"01{GTIN}21{serial}",
-                    gtin=GTIN,
-                    serial=serial,
-                    lot=lot,
-                    expiry=expiry,
-                    product_id=product.id,
-                )
-            )
-    return int(document_id)
+    """Import a document for ``order`` shipping these trays; its id."""
+    data = shipment_xml(shipment(order, packages, at=at))
+    name = f"{order}-{hashlib.sha256(data).hexdigest()[:8]}.xml"
+    document = read_epcis(io.BytesIO(data), name=name)
+    with SqlUnitOfWork(engine) as uow:
+        return import_epcis(
+            uow,
+            document=document,
+            file_name=name,
+            sha256=hashlib.sha256(data).hexdigest(),
+            facility="MAIN",
+            order=order,
+            user=TESTER,
+            clock=FixedClock(at, EASTERN),
+        ).id

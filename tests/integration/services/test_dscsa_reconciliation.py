@@ -219,3 +219,24 @@ def test_scans_exceptions_and_their_steps_cannot_be_edited(
     for table in (tables.receipt_scan, tables.dscsa_exception, tables.dscsa_exception_step):
         with hospital.begin() as conn, pytest.raises(DBAPIError, match="append-only"):
             conn.execute(update(table).values(id=table.c.id + 1000))
+
+
+def test_a_document_imported_for_an_order_already_scanned_reconciles_it(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    scan(hospital, order.number, "S1")
+    scan(hospital, order.number, "S2")
+
+    ship(
+        hospital,
+        order.number,
+        [("S1", "ON1", FAR), ("S2", "ON1", date(2028, 7, 31)), ("S3", "ON1", FAR)],
+    )
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        found = exceptions.list_exceptions(uow, order=order.number)
+    assert sorted((e.kind.value, e.identifier, e.expected, e.found) for e in found) == [
+        ("expiry_mismatch", sgtin("S2"), "2028-07-31", "2028-06-30"),
+        ("missing", sgtin("S3"), "lot ON1, expiry 2028-06-30", None),
+    ]
+    assert {e.document_id for e in found} != {None}
