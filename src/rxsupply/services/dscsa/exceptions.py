@@ -19,6 +19,7 @@ from rxsupply.domain.dscsa_exception import (
     check_step,
     parse_state,
 )
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.reconciliation import Finding
 from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services.audit import require_user
@@ -73,16 +74,22 @@ def step_exception(
     note: str,
     user: str,
     clock: Clock,
+    external_id: ExternalId | None = None,
 ) -> DscsaException:
     """Mark an exception ``seller_contacted`` (with what was asked) or ``resolved`` (with how:
-    the note is required); the exception after. One transaction, committed."""
+    the note is required); the exception after. One transaction, committed. A step sent again
+    under the same ``external_id`` (a form submitted twice) is taken once."""
     require_user(user)
     state = step if isinstance(step, ExceptionState) else parse_state(step)
     if state is ExceptionState.OPEN:
         raise InvalidValue("step", "an exception is opened by reconciliation", state.value)
     found = get_exception(uow, exception_id)
+    now = clock.now()
+    if external_id is not None and not uow.ledger.claim(str(external_id), now):
+        uow.rollback()
+        return found
     text = check_step(exception_id, found.state, state, note)
-    add_step(uow, found, state, text, user=user, now=clock.now(), clock=clock)
+    add_step(uow, found, state, text, user=user, now=now, clock=clock)
     uow.commit()
     return get_exception(uow, exception_id)
 
