@@ -1,6 +1,6 @@
-"""Reconciliation at receipt over HTTP (today 2026-11-20): trays scanned against an order
-(``/api/orders/{number}/receipts`` with their serials), the seller's EPCIS document imported; the GET shows
-the four groups and writes nothing, the POST opens the exceptions (once), a technician marks one
+"""Reconciliation at receipt over HTTP (today 2026-11-20): trays received against an order
+with their serials, the seller's EPCIS document imported; the GET shows the four groups and
+writes nothing, the POST opens the exceptions (once), a technician marks one
 seller contacted and resolves it; a compliance officer reads but may not; a resolution without
 a note is a 422, a step on a resolved exception a 409, an unknown exception a 404."""
 
