@@ -29,7 +29,9 @@ from datetime import datetime, timedelta
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
+from rxsupply.adapters.epcis import read_epcis
 from rxsupply.domain.epc_identifier import epc_uri_with_prefix
+from rxsupply.domain.epcis import EpcisDocument
 from rxsupply.domain.epcis_outbound import Party, Shipment, TradeItem
 from rxsupply.domain.ndc import gs1_check_digit
 
@@ -291,3 +293,13 @@ def _gln(sgln: str) -> str:
     if len(parts) != 3 or len(digits) != 12 or not digits.isdigit():
         return sgln
     return digits + gs1_check_digit(digits)
+
+
+class ShipmentDocumentWriter:
+    """Shipments as EPCIS 1.2 documents, read back by :func:`read_epcis` (the demo's
+    ``ShipmentDocuments``)."""
+
+    def document(self, shipment: Shipment) -> tuple[bytes, EpcisDocument]:
+        data = shipment_xml(shipment)
+        name = f"{shipment.document_number}.xml"
+        return data, read_epcis(io.BytesIO(data), name=name)

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from rxsupply.adapters import queries
 from rxsupply.adapters.database import analyze
 from rxsupply.adapters.demo_catalogue import demo_items
+from rxsupply.adapters.epcis.writer import ShipmentDocumentWriter
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
@@ -70,6 +71,7 @@ def demo(
                 facilities=facilities,
                 days=days,
                 progress=say,
+                documents=ShipmentDocumentWriter(),
             )
         say("daily summaries for the key figures")
         fold(eng, zone=clock.zone, always=True)
