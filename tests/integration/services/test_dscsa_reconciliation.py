@@ -240,3 +240,20 @@ def test_a_document_imported_for_an_order_already_scanned_reconciles_it(
         ("missing", sgtin("S3"), "lot ON1, expiry 2028-06-30", None),
     ]
     assert {e.document_id for e in found} != {None}
+
+
+def test_every_stored_step_is_listed_with_its_facility_for_the_ledger_check(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    ship(hospital, order.number, [("S1", "ON1", FAR)])
+    scan(hospital, order.number, "S2")
+    opened = reconcile(hospital, order.number).opened
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        stored = list(exceptions.stored_exception_steps(uow))
+        facility = uow.locations.get("MAIN")
+        chained = {e.subject for e in uow.records.entries(facility.id or 0)}  # type: ignore[union-attr]
+
+    assert len(stored) == len(opened) == 2
+    assert {f for f, _ in stored} == {facility.id}  # type: ignore[union-attr]
+    assert {s for _, s in stored} <= chained

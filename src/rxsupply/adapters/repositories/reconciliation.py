@@ -197,6 +197,14 @@ class SqlReconciliation:
             return None
         return _exception(owner), _step(row)
 
+    def stored_steps(self) -> list[tuple[int, int]]:
+        query = (
+            select(_E.c.facility_id, _X.c.id)
+            .join(_E, _E.c.id == _X.c.exception_id)
+            .order_by(_X.c.id)
+        )
+        return [(int(f), int(s)) for f, s in self.conn.execute(query)]
+
     def _with_steps(self, exceptions: list[DscsaException]) -> None:
         by_id = {e.id: e for e in exceptions}
         for part in chunks(sorted(i for i in by_id if i is not None)):

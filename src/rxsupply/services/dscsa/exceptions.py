@@ -4,11 +4,13 @@ Each exception is opened by reconciliation (:mod:`rxsupply.services.dscsa.reconc
 with an ``open`` step; every step is a new row (``dscsa_exception_step``, append-only) and a
 record in the facility's DSCSA chain: kind ``exception_step``, subject ``exception_step:<id>``,
 content :func:`exception_step_content` (the step and the exception it belongs to), so
-``rxsupply dscsa verify-ledger`` detects an edited or deleted step.
+``rxsupply dscsa verify-ledger`` detects an edited or deleted step
+(:func:`stored_exception_steps` lists the steps stored, to name one with no record).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from rxsupply.domain.clock import Clock
@@ -43,6 +45,12 @@ def exception_step_content(uow: UnitOfWork, subject: str) -> object | None:
     fixed = exception.as_dict()
     del fixed["state"], fixed["steps"]
     return {"exception": fixed, "step": step.as_dict()}
+
+
+def stored_exception_steps(uow: UnitOfWork) -> Iterable[tuple[int, str]]:
+    """``(facility id, subject)`` of every exception step stored, so ``verify-ledger`` names a
+    step written behind the application's back (one no chain entry covers)."""
+    return [(facility, f"{SUBJECT}{step}") for facility, step in uow.reconciliation.stored_steps()]
 
 
 def list_exceptions(

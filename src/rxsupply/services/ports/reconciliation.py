@@ -87,3 +87,7 @@ class ReconciliationRepository(Protocol):
     def step(self, step_id: int) -> tuple[DscsaException, ExceptionStep] | None:
         """One step and its exception (without its other steps), or None when gone."""
         ...
+
+    def stored_steps(self) -> list[tuple[int, int]]:
+        """(facility id, step id) of every exception step stored."""
+        ...
