@@ -141,9 +141,8 @@ def import_epcis(
         imported_by=user,
     )
     products = _product_ids(uow, packages)
-    document_id = uow.dscsa_documents.add(
-        new, [(p, products.get(p.gtin or "")) for p in packages], document.events
-    )
+    document_id = uow.dscsa_documents.add(new, packages, products, document.events)
+    del packages  # a large shipment's units: the content is read back from the rows
     subject = SUBJECT.format(document_id)
     append_record(
         uow,
@@ -180,14 +179,10 @@ def document_content(uow: UnitOfWork, subject: str) -> object | None:
     stored = uow.dscsa_documents.document(int(key))
     if stored is None:
         return None
-    packages = [
-        [p.identifier, p.gtin, p.serial, p.lot, _day(p.expiry), p.container, p.product_id]
-        for p in uow.dscsa_documents.packages_of_document(stored.id)
-    ]
     return {
         "document": stored.as_dict(),
-        "packages": packages,
-        "events": [list(row) for row in uow.dscsa_documents.event_rows(stored.id)],
+        "packages": uow.dscsa_documents.package_rows(stored.id),
+        "events": uow.dscsa_documents.event_rows(stored.id),
     }
 
 
