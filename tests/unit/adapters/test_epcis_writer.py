@@ -14,6 +14,7 @@ from tests.dscsa_shipments import BUYER, GTIN, SELLER, shipment
 
 from rxsupply.adapters.epcis import read_epcis
 from rxsupply.adapters.epcis.writer import shipment_xml
+from rxsupply.domain.epc_identifier import canonical_identifier
 from rxsupply.domain.epcis_outbound import sscc
 from rxsupply.domain.epcis_shipment import shipped_packages
 
@@ -92,3 +93,10 @@ def test_a_shipment_is_valid_against_the_epcis_1_2_schema(tmp_path: Path) -> Non
     document = read_epcis(path, schemas=schemas)
 
     assert len(document.shipped) == 8
+
+
+def test_an_sscc_is_the_extension_the_company_prefix_the_reference_and_its_check_digit() -> None:
+    made = sscc("0614141", 123456789, extension="1")
+
+    assert made[:17] == "10614141123456789"
+    assert canonical_identifier(f"(00){made}") == f"00{made}"  # the reader checks the digit
