@@ -30,6 +30,7 @@ demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7
 	$(BIN)/rxsupply --db $(DEMO_DB) check
+	$(BIN)/rxsupply --db $(DEMO_DB) dscsa exceptions --open
 	$(BIN)/rxsupply --db $(DEMO_DB) --user tech expiry sweep
 	@if [ -f $(SHORTAGE_FILE) ]; then \
 		$(BIN)/rxsupply --db $(DEMO_DB) --user admin shortages import $(SHORTAGE_FILE); \

@@ -43,6 +43,7 @@ from sqlalchemy import Engine
 
 from rxsupply.adapters.database import make_engine, migrate, postgres_schema
 from rxsupply.adapters.epcis import read_epcis
+from rxsupply.adapters.epcis.writer import DOCUMENT_END, document_start, epcs, event_xml
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.location import Location, LocationKind
@@ -52,10 +53,6 @@ UNITS_PER_CASE = 12
 CASES_PER_PALLET = 4
 EVENTS_PER_PALLET = CASES_PER_PALLET * 2 + 4
 COMPANY = "0304094"  # GS1 company prefix of the NDC labeler 0409 (GTIN 0 + 03 + 0409...)
-STAMP = (
-    "<eventTime>2026-11-{day:02d}T{hour:02d}:{minute:02d}:00Z</eventTime>"
-    "<eventTimeZoneOffset>-05:00</eventTimeZoneOffset>"
-)
 
 
 def sgtin(indicator: str, serial: int) -> str:
@@ -67,16 +64,17 @@ def sscc(serial: int) -> str:
 
 
 def event(kind: str, n: int, body: str, action: str, step: str, disposition: str) -> str:
-    stamp = STAMP.format(day=1 + n // 100_000 % 28, hour=n // 1000 % 24, minute=n % 60)
-    return (
-        f"<{kind}>{stamp}{body}<action>{action}</action>"
-        f"<bizStep>urn:epcglobal:cbv:bizstep:{step}</bizStep>"
-        f"<disposition>urn:epcglobal:cbv:disp:{disposition}</disposition></{kind}>\n"
+    """The ``n``-th event, written by the same function as rxsupply's shipment documents."""
+    day, hour, minute = 1 + n // 100_000 % 28, n // 1000 % 24, n % 60
+    return event_xml(
+        kind,
+        time=f"2026-11-{day:02d}T{hour:02d}:{minute:02d}:00Z",
+        offset="-05:00",
+        body=body,
+        action=action,
+        biz_step=step,
+        disposition=disposition,
     )
-
-
-def epcs(values: list[str]) -> str:
-    return "".join(f"<epc>{v}</epc>" for v in values)
 
 
 def write_document(path: Path, events: int) -> int:
@@ -84,11 +82,7 @@ def write_document(path: Path, events: int) -> int:
     pallets = -(-events // EVENTS_PER_PALLET)
     written = 0
     with path.open("w", encoding="utf-8") as out:
-        out.write(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<epcis:EPCISDocument '
-            'xmlns:epcis="urn:epcglobal:epcis:xsd:1" schemaVersion="1.2" '
-            'creationDate="2026-11-30T12:00:00Z"><EPCISBody><EventList>\n'
-        )
+        out.write(document_start(created=datetime(2026, 11, 30, 12, tzinfo=UTC)))
         for pallet in range(pallets):
             cases = [sgtin("1", pallet * CASES_PER_PALLET + c) for c in range(CASES_PER_PALLET)]
             for c, case in enumerate(cases):
@@ -157,7 +151,7 @@ def write_document(path: Path, events: int) -> int:
                 )
             )
             written += 4
-        out.write("</EventList></EPCISBody></epcis:EPCISDocument>\n")
+        out.write(DOCUMENT_END)
     return written
 
 

@@ -140,6 +140,11 @@ class AllocationLimitExceeded(ShortageRefused):
     """A dispense over an item's allocation limit at a place (a shortage's conservation)."""
 
 
+class ExceptionRefused(RxSupplyError):
+    """A DSCSA receipt exception step its state does not allow (resolving an exception that is
+    resolved already). Nothing is written."""
+
+
 class AlreadyResolved(RxSupplyError):
     """A stock discrepancy was resolved already (perhaps by someone else just now)."""
 

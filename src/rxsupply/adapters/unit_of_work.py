@@ -34,6 +34,7 @@ from rxsupply.adapters.repositories import (
     SqlPurchases,
     SqlRecalls,
     SqlRecommendations,
+    SqlReconciliation,
     SqlRecordChain,
     SqlRecordRetention,
     SqlRefillRuns,
@@ -103,6 +104,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(conn)
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
+        self.reconciliation = SqlReconciliation(conn)
         self.dscsa_documents = SqlDscsaDocuments(conn)
         self.record_retention = SqlRecordRetention(conn)
         self.suspect_cases = SqlCases(conn)

@@ -20,7 +20,7 @@ from datetime import date
 
 from rxsupply.adapters.order_documents import BUYER_ID
 from rxsupply.adapters.x12_inbound import check_parties, document, element, sender
-from rxsupply.domain.shipping import ShipNotice, ShippedPackages
+from rxsupply.domain.shipping import ExpectedPackages, ShipNotice
 from rxsupply.errors import InvalidValue
 
 LEVELS = {"S", "O", "P", "T", "I"}
@@ -61,9 +61,9 @@ def read_856(text: str, *, buyer_id: str = BUYER_ID) -> ShipNotice:
         raise InvalidValue("BSN02", "the ship notice has no shipment id")
     shipped = x12_date(element(bsn, 3), "BSN03") if element(bsn, 3) else None
     orders: set[str] = set()
-    lines: list[ShippedPackages] = []
+    lines: list[ExpectedPackages] = []
     level = sscc = ""
-    item: ShippedPackages | None = None
+    item: ExpectedPackages | None = None
     for s in segs:
         tag = s[0]
         if tag == "HL":
@@ -88,7 +88,7 @@ def read_856(text: str, *, buyer_id: str = BUYER_ID) -> ShipNotice:
             if not ndc:
                 raise InvalidValue("LIN03", "no NDC: qualifier N4 and the 11-digit NDC")
             number = element(s, 1)
-            item = ShippedPackages(
+            item = ExpectedPackages(
                 ndc=ndc11(ndc, "LIN"),
                 packages=0,
                 lot=product_id_of(s, "LT")[:40],
@@ -120,7 +120,7 @@ def read_856(text: str, *, buyer_id: str = BUYER_ID) -> ShipNotice:
     )
 
 
-def _item_detail(item: ShippedPackages, s: list[str]) -> None:
+def _item_detail(item: ExpectedPackages, s: list[str]) -> None:
     tag = s[0]
     if tag == "SN1":
         quantity = element(s, 2)

@@ -35,7 +35,7 @@ CENT = Decimal("0.01")
 
 
 @dataclass(slots=True, kw_only=True)
-class ShippedPackages:
+class ExpectedPackages:
     """Packages of one lot of one product shipped against an order line (an item-level ``HL``
     of an 856)."""
 
@@ -71,7 +71,7 @@ class ShipNotice:
     po_number: str
     sender: str
     shipped_on: date | None = None
-    lines: list[ShippedPackages] = field(default_factory=list)
+    lines: list[ExpectedPackages] = field(default_factory=list)
     recorded_by: str = ""
     recorded_at: datetime | None = None
     id: int | None = None

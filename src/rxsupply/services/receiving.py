@@ -13,6 +13,9 @@ transaction with the order's progress and what the receipt found.
 - The line is received when its packages are in; the order partly received, then received.
   Closing an order (:func:`close_order`) records each line left short as **short**.
 - An order that is a draft, cancelled or closed receives nothing: the receipt is refused.
+- A package received by scan (with its serial) is recorded as scanned against the order; the
+  scan that completes the order reconciles it against its EPCIS documents (DSCSA; see
+  :mod:`rxsupply.services.dscsa.reconciliation`).
 - An order's partner that is not authorized on the receipt's day (DSCSA; see
   :func:`rxsupply.services.trading_partners.check_partner`) ships nothing: the receipt is
   refused with the reason, nothing written.
@@ -39,6 +42,7 @@ from rxsupply.domain.purchasing import (
 from rxsupply.domain.trading_partner import PartnerPolicy
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused, RxSupplyError
 from rxsupply.services.audit import record, require_user
+from rxsupply.services.dscsa.reconciliation import reconcile_when_ready, record_scan
 from rxsupply.services.ledger import Posted, Receive, post
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.purchasing import get_order
@@ -172,7 +176,30 @@ def receive_against_order(
         status = LineStatus.RECEIVED if received >= line.packages else line.status
         uow.orders.set_received(found.id or 0, line.line_number, received, status)
         line.received_packages, line.status = received, status
-    return _finish(uow, found, issues, user=user, clock=clock)
+        if serial is not None:
+            scanned = product if len(product) == 14 and product.isdigit() else None
+            record_scan(
+                uow,
+                order=found,
+                gtin=scanned or _gtin_of(uow, resolved),
+                serial=serial,
+                lot=lot,
+                expiry=expiry,
+                product_id=resolved,
+                user=user,
+                now=now,
+            )
+    done, found_issues = _finish(uow, found, issues, user=user, clock=clock)
+    if serial is not None and packages and done.status is OrderStatus.RECEIVED:
+        # the scan that completes the receipt reconciles it against its documents
+        reconcile_when_ready(uow, order=done.number, user=user, clock=clock)
+    return done, found_issues
+
+
+def _gtin_of(uow: UnitOfWork, product_id: int) -> str:
+    found = uow.products.find("id", str(product_id))
+    assert found is not None
+    return found.gtin
 
 
 def _finish(

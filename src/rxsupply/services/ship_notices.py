@@ -31,7 +31,7 @@ from rxsupply.domain.purchasing import (
     ReceivingDiscrepancy,
     ReceivingIssue,
 )
-from rxsupply.domain.shipping import ShipNotice, ShippedPackages
+from rxsupply.domain.shipping import ExpectedPackages, ShipNotice
 from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
@@ -224,7 +224,7 @@ def compare_with_ship_notice(
     return out
 
 
-def _spread(entries: list[ShippedPackages], packages: int) -> list[tuple[ShippedPackages, int]]:
+def _spread(entries: list[ExpectedPackages], packages: int) -> list[tuple[ExpectedPackages, int]]:
     """The packages received against a lot's entries: each entry filled in the notice's order,
     any beyond them all against the last."""
     out = []

@@ -77,6 +77,7 @@ from rxsupply.services.discrepancies import list_discrepancies
 from rxsupply.services.dscsa.importing import import_epcis
 
 from .case_values import case_body, illegitimate_case, open_case
+from .dscsa_values import open_exception, reconciled_order
 from .harness import (
     GTIN,
     ITEM,
@@ -248,6 +249,16 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     # DSCSA: product identifier verification (JSON)
     "POST /api/dscsa/verifications": Permission.QUARANTINE,
     "GET /api/dscsa/verifications": Permission.VIEW,
+    # DSCSA: reconciliation at receipt and its exceptions
+    "GET /api/dscsa/reconciliation/{order}": Permission.VIEW,
+    "POST /api/dscsa/reconciliation/{order}": Permission.RECEIVE,
+    "GET /api/dscsa/exceptions": Permission.VIEW,
+    "GET /api/dscsa/exceptions/{exception_id}": Permission.VIEW,
+    "POST /api/dscsa/exceptions/{exception_id}/steps": Permission.RECEIVE,
+    "GET /dscsa/orders/{order}": Permission.VIEW,
+    "POST /dscsa/orders/{order}/reconcile": Permission.RECEIVE,
+    "GET /dscsa/exceptions": Permission.VIEW,
+    "POST /dscsa/exceptions/{exception_id}/steps": Permission.RECEIVE,
     # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
     "GET /api/returns/classify": Permission.VIEW,
     "GET /api/return-policies": Permission.VIEW,
@@ -665,6 +676,10 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "expiry": "280331",
     },
     "/api/return-policies/{labeler}": lambda _: {"months_before": 6, "months_after": 12},
+    "/api/dscsa/exceptions/{exception_id}/steps": lambda _: {
+        "step": "seller_contacted",
+        "note": "the walk",
+    },
     "/api/returns/storage": lambda _: {"product": "98765-402-10", "storage": "room"},
     "/api/hazardous-drugs": lambda _: {"ingredient": f"walk {uuid.uuid4().hex}", "code": "U998"},
     "/api/hazardous-drugs/{listing_id}": lambda _: {"note": "walked"},
@@ -949,6 +964,12 @@ ENDPOINT_VALUES: dict[str, Callable[[Hospital], str]] = {
         hospital.engine, "98765-0210-1"
     ),
     "/api/returns/batches/{number}/memos": lambda hospital: shipped_batch(hospital.engine),
+    "/api/dscsa/reconciliation/{order}": lambda hospital: reconciled_order(hospital.engine),
+    "/api/dscsa/exceptions/{exception_id}": lambda hospital: open_exception(hospital.engine),
+    "/api/dscsa/exceptions/{exception_id}/steps": lambda h: open_exception(h.engine),
+    "/dscsa/orders/{order}": lambda hospital: reconciled_order(hospital.engine),
+    "/dscsa/orders/{order}/reconcile": lambda hospital: reconciled_order(hospital.engine),
+    "/dscsa/exceptions/{exception_id}/steps": lambda hospital: open_exception(hospital.engine),
 }
 """A value for one endpoint's parameter where the path's owner would give the wrong kind (an
 order must have been sent before it is received, and received before it is closed)."""

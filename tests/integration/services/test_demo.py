@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time
 
+import pytest
 from sqlalchemy import Engine, func, select
 from tests.conftest import EASTERN, TESTER
 
 from rxsupply.adapters import queries, tables
+from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.demo_catalogue import demo_items
+from rxsupply.adapters.epcis.writer import ShipmentDocumentWriter
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.services.demo import build_demo
+from rxsupply.services.dscsa import exceptions, reconciliation
 from rxsupply.services.pricing import best_prices, contract_compliance
 from rxsupply.services.purchasing import suggest_orders
 
@@ -21,8 +26,27 @@ CLOCK = FixedClock(datetime.combine(END, time(0), EASTERN), EASTERN)
 
 
 def _build(engine: Engine, *, days: int = 30, seed: int = 7) -> None:
+    """The demo as ``rxsupply demo`` builds it (its receipts' EPCIS documents included)."""
     with SqlUnitOfWork(engine) as uow:
-        build_demo(uow, demo_items(), clock=CLOCK, user=TESTER, seed=seed, days=days)
+        build_demo(
+            uow,
+            demo_items(),
+            clock=CLOCK,
+            user=TESTER,
+            seed=seed,
+            days=days,
+            documents=ShipmentDocumentWriter(),
+        )
+
+
+@pytest.fixture(scope="module")
+def twenty_days(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A 20-day demo on SQLite, built once for the tests that only read it."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo-20') / 'demo.db'}")
+    migrate(engine)
+    _build(engine, days=20)
+    yield engine
+    engine.dispose()
 
 
 def test_a_month_of_demo_history_keeps_every_on_hand_equal_to_its_ledger(
@@ -44,13 +68,10 @@ def test_a_month_of_demo_history_keeps_every_on_hand_equal_to_its_ledger(
     assert info["purchase_lines"] > 0
 
 
-def test_the_same_seed_builds_the_same_hospital(sqlite_engine: Engine, tmp_path: object) -> None:
-    from rxsupply.adapters.database import make_engine, migrate
-
+def test_the_same_seed_builds_the_same_hospital(twenty_days: Engine, tmp_path: object) -> None:
     other = make_engine(f"sqlite:///{tmp_path}/other.db")
     migrate(other)
 
-    _build(sqlite_engine, days=20)
     _build(other, days=20)
 
     def fingerprint(engine: Engine) -> tuple[object, ...]:
@@ -62,14 +83,14 @@ def test_the_same_seed_builds_the_same_hospital(sqlite_engine: Engine, tmp_path:
             total = conn.execute(select(func.sum(tables.on_hand.c.quantity))).scalar_one()
             return (*kinds, total)
 
-    assert fingerprint(sqlite_engine) == fingerprint(other)
+    assert fingerprint(twenty_days) == fingerprint(other)
+    other.dispose()
 
 
-def test_demo_pockets_never_hold_more_than_their_capacity(sqlite_engine: Engine) -> None:
-    _build(sqlite_engine, days=20)
-
+def test_demo_pockets_never_hold_more_than_their_capacity(twenty_days: Engine) -> None:
     loc, oh = tables.location, tables.on_hand
-    with sqlite_engine.connect() as conn:
+
+    with twenty_days.connect() as conn:
         over = conn.execute(
             select(loc.c.code, loc.c.capacity, func.sum(oh.c.quantity))
             .join(oh, oh.c.location_id == loc.c.id)
@@ -81,12 +102,10 @@ def test_demo_pockets_never_hold_more_than_their_capacity(sqlite_engine: Engine)
     assert over == []
 
 
-def test_demo_ndcs_use_labeler_codes_reserved_for_the_demo(sqlite_engine: Engine) -> None:
+def test_demo_ndcs_use_labeler_codes_reserved_for_the_demo(twenty_days: Engine) -> None:
     from rxsupply.adapters.demo_catalogue import DEMO_LABELER_CODES
 
-    _build(sqlite_engine, days=20)
-
-    with sqlite_engine.connect() as conn:
+    with twenty_days.connect() as conn:
         ndcs = conn.execute(select(tables.product.c.ndc)).scalars().all()
 
     assert {n.split("-")[0] for n in ndcs} <= set(DEMO_LABELER_CODES)
@@ -112,13 +131,11 @@ def test_the_demo_buys_mostly_on_contract_and_its_storeroom_suggests_orders(
 
 
 def test_the_demo_has_expired_stock_on_the_shelf_and_in_pockets_for_the_sweep(
-    sqlite_engine: Engine,
+    twenty_days: Engine,
 ) -> None:
     from rxsupply.services.expiry_sweep import expired_pulls
 
-    _build(sqlite_engine, days=20)
-
-    with SqlUnitOfWork(sqlite_engine, readonly=True) as uow:
+    with SqlUnitOfWork(twenty_days, readonly=True) as uow:
         found = expired_pulls(uow, clock=CLOCK)
 
     shelf = {p.lot for p in found if not p.in_pocket}
@@ -126,3 +143,24 @@ def test_the_demo_has_expired_stock_on_the_shelf_and_in_pockets_for_the_sweep(
     assert len(shelf) == 5 and all(p.expiry < END for p in found)
     assert len(pockets) >= 3
     assert all(p.to_location == "F1-QUAR" for p in found)
+
+
+def test_the_demo_s_recent_receipts_arrive_with_epcis_documents_and_leave_exceptions_open(
+    twenty_days: Engine,
+) -> None:
+    with SqlUnitOfWork(twenty_days, readonly=True) as uow:
+        found = exceptions.list_exceptions(uow, open_only=True)
+        documents = uow.dscsa_documents.documents()
+        orders = sorted({d.order_number for d in documents if d.order_number})
+        groups = [reconciliation.order_reconciliation(uow, order=o).result for o in orders]
+
+    assert sorted(e.kind.value for e in found) == [
+        "expiry_mismatch",
+        "lot_mismatch",
+        "missing",
+        "unexpected",
+    ]
+    assert len(orders) == 5
+    assert sum(g.clean for g in groups) == 2
+    assert sum(len(g.matched) for g in groups) == 21  # of the 24 shipped
+    assert all(e.order_number in orders and e.steps[0].user == TESTER for e in found)

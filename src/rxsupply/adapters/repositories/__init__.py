@@ -41,6 +41,7 @@ from rxsupply.adapters.repositories.products import SqlProducts, product_from_ro
 from rxsupply.adapters.repositories.purchases import SqlPurchases
 from rxsupply.adapters.repositories.recalls import SqlRecalls
 from rxsupply.adapters.repositories.recommendations import SqlRecommendations
+from rxsupply.adapters.repositories.reconciliation import SqlReconciliation
 from rxsupply.adapters.repositories.record_retention import SqlRecordRetention
 from rxsupply.adapters.repositories.records import SqlRecordChain
 from rxsupply.adapters.repositories.refill_runs import SqlRefillRuns
@@ -78,6 +79,7 @@ __all__ = [
     "SqlPurchases",
     "SqlRecalls",
     "SqlRecommendations",
+    "SqlReconciliation",
     "SqlRecordChain",
     "SqlRecordRetention",
     "SqlRefillRuns",

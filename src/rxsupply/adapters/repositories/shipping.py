@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Connection, insert, select, update
 
 from rxsupply.adapters import tables as t
-from rxsupply.domain.shipping import Invoice, InvoiceLine, ShipNotice, ShippedPackages
+from rxsupply.domain.shipping import ExpectedPackages, Invoice, InvoiceLine, ShipNotice
 
 
 class SqlShipping:
@@ -89,7 +89,7 @@ class SqlShipping:
         )
         for r in rows:
             out[int(r.notice_id)].lines.append(
-                ShippedPackages(
+                ExpectedPackages(
                     id=int(r.id),
                     ndc=r.ndc,
                     product_id=int(r.product_id),

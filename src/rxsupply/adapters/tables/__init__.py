@@ -38,6 +38,11 @@ from rxsupply.adapters.tables.ledger import (
 from rxsupply.adapters.tables.logistics import transfer, transfer_line
 from rxsupply.adapters.tables.partners import partner_authorization
 from rxsupply.adapters.tables.recalls import recall, recall_entry
+from rxsupply.adapters.tables.reconciliation import (
+    dscsa_exception,
+    dscsa_exception_step,
+    receipt_scan,
+)
 from rxsupply.adapters.tables.refills import refill_line, refill_run
 from rxsupply.adapters.tables.returns import (
     credit_memo_line,
@@ -106,6 +111,8 @@ __all__ = [
     "dscsa_chain_anchor",
     "dscsa_document",
     "dscsa_event",
+    "dscsa_exception",
+    "dscsa_exception_step",
     "dscsa_package",
     "dscsa_record",
     "dscsa_verification",
@@ -133,6 +140,7 @@ __all__ = [
     "purchase_order_line",
     "recall",
     "recall_entry",
+    "receipt_scan",
     "receiving_discrepancy",
     "recommendation",
     "refill_line",

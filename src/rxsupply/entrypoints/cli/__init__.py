@@ -33,6 +33,7 @@ from rxsupply.entrypoints.cli import dscsa, dscsa_import
 from rxsupply.entrypoints.cli import dscsa_ledger
 from rxsupply.entrypoints.cli import dscsa_cases
 from rxsupply.entrypoints.cli import dscsa_verify
+from rxsupply.entrypoints.cli import dscsa_reconcile
 
 # isort: on
 
@@ -74,6 +75,7 @@ COMMAND_GROUPS = (
     dscsa_ledger,
     dscsa_cases,
     dscsa_verify,
+    dscsa_reconcile,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from rxsupply.adapters import queries
 from rxsupply.adapters.database import analyze
 from rxsupply.adapters.demo_catalogue import demo_items
+from rxsupply.adapters.epcis.writer import ShipmentDocumentWriter
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
@@ -26,6 +27,7 @@ from rxsupply.entrypoints.kpi import fold
 from rxsupply.errors import RxSupplyError
 from rxsupply.services import users
 from rxsupply.services.demo import build_demo
+from rxsupply.services.dscsa.exceptions import list_exceptions
 
 
 @app.command()
@@ -70,6 +72,7 @@ def demo(
                 facilities=facilities,
                 days=days,
                 progress=say,
+                documents=ShipmentDocumentWriter(),
             )
         say("daily summaries for the key figures")
         fold(eng, zone=clock.zone, always=True)
@@ -80,6 +83,8 @@ def demo(
     info["stockout_pocket_days"] = built.stockout_days
     info["logins"] = [{"username": u, "role": r, "password": DEMO_PASSWORD} for u, r in logins]
     info["pockets"] = built.pockets
+    with SqlUnitOfWork(eng, readonly=True) as uow:
+        info["dscsa_open_exceptions"] = len(list_exceptions(uow, open_only=True))
     if as_json:
         sys.stdout.write(json.dumps(info, indent=1, default=str) + "\n")
         return
@@ -104,6 +109,7 @@ def demo(
         ("purchase invoice lines", f"{info['purchase_lines']:,}"),
         ("pocket-days with a stock-out", f"{built.stockout_days:,}"),
         ("history", f"{local_day(info['first'])} to {local_day(info['last'])}"),
+        ("DSCSA receipt exceptions open", f"{info['dscsa_open_exceptions']:,}"),
     ]
     for label, value in rows:
         table.add_row(label, value)

@@ -27,6 +27,7 @@ from rxsupply.services import shortages
 from rxsupply.services.audit import entry
 from rxsupply.services.demo.days import REVIEW_HOUR, WHOLESALER, Days, Hospital, order
 from rxsupply.services.demo.demand import HOUR_WEIGHTS, Draws, backorders, pocket_demand
+from rxsupply.services.demo.dscsa import seed_dscsa_receipts
 from rxsupply.services.demo.expiry import short_dated_receipts
 from rxsupply.services.demo.partners import seed_authorizations
 from rxsupply.services.demo.recalls import seed_recall
@@ -35,6 +36,7 @@ from rxsupply.services.demo.tree import LEAD_DAYS, DemoPocket, facility_code, lo
 from rxsupply.services.ledger import Bulk
 from rxsupply.services.ports import DemoItem, UnitOfWork
 from rxsupply.services.ports.pricing import CataloguePrice, ContractPrice
+from rxsupply.services.ports.shipment_documents import ShipmentDocuments
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +64,12 @@ def build_demo(
     facilities: int = 1,
     days: int = 730,
     progress: Callable[[str], None] | None = None,
+    documents: ShipmentDocuments | None = None,
 ) -> DemoSummary:
     """Write the demo hospital into an empty database (one transaction) and commit; the
-    history ends yesterday (``clock.today()`` is the day after its last day)."""
+    history ends yesterday (``clock.today()`` is the day after its last day). With
+    ``documents`` (the EPCIS writer), its recent serialised receipts arrive with their
+    sellers' EPCIS documents, a few not matching (:mod:`rxsupply.services.demo.dscsa`)."""
     say = progress or (lambda _msg: None)
     rng = np.random.default_rng(seed)
     today = clock.today()
@@ -142,6 +147,9 @@ def build_demo(
     seed_recall(uow, clock=clock, user=user)
     seed_returns(uow, clock=clock, user=user)
     seed_authorizations(uow, clock=clock, user=user)
+    if documents is not None:
+        say("DSCSA receipts with EPCIS documents")
+        seed_dscsa_receipts(uow, catalogue, documents=documents, seed=seed, clock=clock, user=user)
     return DemoSummary(
         facilities=facilities,
         items=len(items),

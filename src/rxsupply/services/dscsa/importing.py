@@ -6,7 +6,8 @@ work: the document with its transaction information and statement (``dscsa_docum
 package identifiers it ships with their lot, expiry, outermost container and product
 (``dscsa_package``), its events (``dscsa_event``), and the facility's chain entry of kind
 ``"document"`` over :func:`document_content`. The same bytes imported twice into a facility
-are recorded once.
+are recorded once. A document for a purchase order that has packages scanned against it
+reconciles the order (:mod:`rxsupply.services.dscsa.reconciliation`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from rxsupply.domain.ndc import ndc_digits_from_gtin14
 from rxsupply.domain.record_chain import canonical
 from rxsupply.errors import InvalidValue, NotFound, UnknownLocation
 from rxsupply.services.audit import record, require_user
+from rxsupply.services.dscsa.reconciliation import reconcile_when_ready
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.dscsa_documents import NewDocument
@@ -163,6 +165,9 @@ def import_epcis(
         after={"file_name": name, "sha256": digest, "order_number": order_number},
     )
     uow.commit()
+    if order_number is not None:
+        # a document for an order already scanned reconciles it (opens its exceptions)
+        reconcile_when_ready(uow, order=order_number, user=user, clock=clock)
     return _imported(new, document_id=document_id, already_imported=False)
 
 

@@ -26,6 +26,7 @@ from rxsupply.domain.record_chain import GENESIS, ChainBreak, ChainEntry, digest
 from rxsupply.domain.record_retention import ChainAnchor
 from rxsupply.errors import InvalidValue, UnknownLocation
 from rxsupply.services.dscsa.case_records import case_step_content
+from rxsupply.services.dscsa.exceptions import exception_step_content, stored_exception_steps
 from rxsupply.services.dscsa.importing import document_content
 from rxsupply.services.dscsa.verification import verification_content
 from rxsupply.services.ports import UnitOfWork
@@ -56,9 +57,13 @@ CONTENT: dict[str, Content] = {
     "document": document_content,
     "case_step": case_step_content,
     "verification": verification_content,
+    "exception_step": exception_step_content,
 }
 """How to recompute each kind's content, by kind: each writer's own content function."""
-SUBJECTS: dict[str, Subjects] = {"document": _stored_documents}
+SUBJECTS: dict[str, Subjects] = {
+    "document": _stored_documents,
+    "exception_step": stored_exception_steps,
+}
 """Which subjects of each kind have rows stored, to name rows no chain entry covers."""
 PURGE: dict[str, Purge] = {"document": _purge_documents}
 """How to delete each kind's rows once past retention (a kind without one stops a purge), run

@@ -36,6 +36,7 @@ from rxsupply.services.ports.outlook import SupplyOutlookReader
 from rxsupply.services.ports.partners import PartnerRepository
 from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.recalls import RecallRepository
+from rxsupply.services.ports.reconciliation import ReconciliationRepository
 from rxsupply.services.ports.record_retention import RecordRetentionRepository
 from rxsupply.services.ports.records import RecordChainRepository
 from rxsupply.services.ports.refills import RefillRunRepository
@@ -354,6 +355,8 @@ class UnitOfWork(Protocol):
     def partners(self) -> PartnerRepository: ...
     @property
     def records(self) -> RecordChainRepository: ...
+    @property
+    def reconciliation(self) -> ReconciliationRepository: ...
     @property
     def dscsa_documents(self) -> DscsaDocumentRepository: ...
     @property
