@@ -40,6 +40,7 @@ from rxsupply.adapters.repositories import (
     SqlShortages,
     SqlStockLevels,
     SqlSupplyOutlook,
+    SqlTrace,
     SqlTransfers,
     SqlUsers,
 )
@@ -99,6 +100,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(conn)
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
+        self.trace = SqlTrace(conn)
         return self
 
     def __exit__(

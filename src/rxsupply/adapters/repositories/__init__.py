@@ -47,6 +47,7 @@ from rxsupply.adapters.repositories.series_classes import SqlSeriesClasses
 from rxsupply.adapters.repositories.shipping import SqlShipping
 from rxsupply.adapters.repositories.shortages import SqlShortages
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
+from rxsupply.adapters.repositories.trace import SqlTrace
 from rxsupply.adapters.repositories.transfers import SqlTransfers
 from rxsupply.adapters.repositories.users import SqlUsers
 
@@ -80,6 +81,7 @@ __all__ = [
     "SqlShortages",
     "SqlStockLevels",
     "SqlSupplyOutlook",
+    "SqlTrace",
     "SqlTransfers",
     "SqlUsers",
     "among",

@@ -40,6 +40,7 @@ from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.returns import ReturnRepository
 from rxsupply.services.ports.shipping import ShippingRepository
 from rxsupply.services.ports.shortages import ShortageRepository
+from rxsupply.services.ports.trace import TraceReader
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
 
@@ -350,6 +351,8 @@ class UnitOfWork(Protocol):
     def partners(self) -> PartnerRepository: ...
     @property
     def records(self) -> RecordChainRepository: ...
+    @property
+    def trace(self) -> TraceReader: ...
     @property
     def demand(self) -> DemandHistory: ...
 
