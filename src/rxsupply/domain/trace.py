@@ -62,6 +62,7 @@ class TracedLot:
     gtin: str
     product: str
     package_size: int
+    dispense_unit: str = "EA"
     derived_from: str | None = None  # the lot number it was opened or repackaged from
 
     def as_dict(self) -> dict[str, object]:
@@ -70,6 +71,8 @@ class TracedLot:
             "ndc": self.ndc,
             "gtin": self.gtin,
             "product": self.product,
+            "package_size": self.package_size,
+            "dispense_unit": self.dispense_unit,
             "expiry": None if self.expiry is None else self.expiry.isoformat(),
             "status": self.status,
             "status_reason": self.status_reason,

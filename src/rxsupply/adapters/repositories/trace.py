@@ -28,6 +28,7 @@ _LOT = (
         t.product.c.gtin,
         t.product.c.name,
         t.product.c.package_size,
+        t.product.c.dispense_unit,
     )
     .join(t.product, t.product.c.id == t.lot.c.product_id)
     .order_by(t.lot.c.id)
@@ -46,6 +47,7 @@ def _lot(row: RowMapping, derived_from: str | None = None) -> TracedLot:
         gtin=row["gtin"],
         product=row["name"],
         package_size=row["package_size"],
+        dispense_unit=row["dispense_unit"],
         derived_from=derived_from,
     )
 
