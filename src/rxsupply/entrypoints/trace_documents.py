@@ -12,7 +12,11 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from rxsupply.adapters.epcis.response_writer import response_epcis
+from rxsupply.domain.clock import Clock
 from rxsupply.domain.trace import Trace
+from rxsupply.errors import InvalidValue
+from rxsupply.services.dscsa.trace import trace_lot, trace_serial
+from rxsupply.services.ports import UnitOfWork
 
 FORMATS = {
     "json": ("application/json", "json"),
@@ -27,6 +31,27 @@ th, td { border: 1px solid #999; padding: 3px 6px; text-align: left; vertical-al
 td.n { text-align: right; } .note { font-style: italic; }
 @media print { a { display: none; } }
 """
+
+
+def run_trace(
+    uow: UnitOfWork,
+    *,
+    serial: str | None,
+    lot: str | None,
+    ndc: str | None = None,
+    clock: Clock,
+) -> Trace:
+    """The trace a face asked for: a serial or a lot (with its product's NDC), not both."""
+    serial = serial if serial and serial.strip() else None
+    lot = lot if lot and lot.strip() else None
+    ndc = ndc if ndc and ndc.strip() else None
+    if (serial is None) == (lot is None):
+        raise InvalidValue("trace", "give a serial or a lot (one of them)")
+    if serial is not None:
+        if ndc is not None:
+            raise InvalidValue("ndc", "the NDC goes with a lot; give a serial as NDC:SERIAL")
+        return trace_serial(uow, serial=serial, clock=clock)
+    return trace_lot(uow, lot=lot or "", ndc=ndc, clock=clock)
 
 
 def subject(trace: Trace) -> str:

@@ -50,6 +50,8 @@ PAGES = [
     "/levels",
     "/levels?location=ICU-ADC1-P01&item=ONDA4INJ",
     "/partners",
+    "/dscsa/trace",
+    "/dscsa/trace?lot=ON2411A",
 ]
 
 

@@ -19,7 +19,6 @@ from rxsupply.entrypoints import trace_documents
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.dscsa import dscsa_app
 from rxsupply.errors import InvalidValue
-from rxsupply.services.dscsa.trace import trace_lot, trace_serial
 
 
 @dscsa_app.command()
@@ -52,10 +51,9 @@ def trace(
     if ndc is not None and lot is None:
         raise InvalidValue("ndc", "--ndc goes with --lot")
     with SqlUnitOfWork(context.engine(), readonly=True) as uow:
-        if serial is not None:
-            found = trace_serial(uow, serial=serial, clock=context.clock())
-        else:
-            found = trace_lot(uow, lot=lot or "", ndc=ndc, clock=context.clock())
+        found = trace_documents.run_trace(
+            uow, serial=serial, lot=lot, ndc=ndc, clock=context.clock()
+        )
     zone = context.facility_zone()
     written: list[Path] = []
     if out is not None:
