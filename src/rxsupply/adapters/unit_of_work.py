@@ -18,6 +18,7 @@ from rxsupply.adapters.repositories import (
     SqlControlled,
     SqlCounts,
     SqlDiscrepancies,
+    SqlDscsaDocuments,
     SqlInterfaceMessages,
     SqlItems,
     SqlLedger,
@@ -100,6 +101,7 @@ class SqlUnitOfWork:
         self.returns = SqlReturns(conn)
         self.partners = SqlPartners(conn)
         self.records = SqlRecordChain(conn)
+        self.dscsa_documents = SqlDscsaDocuments(conn)
         self.trace = SqlTrace(conn)
         return self
 

@@ -288,3 +288,26 @@ class Packing:
                 yield from self._leaves(child, seen)
             elif child not in self.containers:
                 yield child
+
+
+@dataclass(slots=True)
+class EpcisDocument:
+    """What an EPCIS document holds, in rxsupply's forms: the events in document order, each
+    container's saleable units at the end, the units shipped, and the transaction information
+    and statement (``{}`` when no event ships). ``as_dict()`` is the JSON of ``rxsupply dscsa
+    inspect --json``, a contract."""
+
+    epcis_version: str
+    events: list[Event] = field(default_factory=list)
+    contents: dict[str, list[str]] = field(default_factory=dict)
+    shipped: list[str] = field(default_factory=list)
+    transaction: dict[str, object] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "epcis_version": self.epcis_version,
+            "events": [event.as_dict() for event in self.events],
+            "contents": self.contents,
+            "shipped": self.shipped,
+            "transaction": self.transaction,
+        }

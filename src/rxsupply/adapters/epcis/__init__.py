@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,31 +27,11 @@ from rxsupply.adapters.epcis.json_reader import read_json
 from rxsupply.adapters.epcis.master_data import transaction
 from rxsupply.adapters.epcis.schemas import validate_json, validate_xml
 from rxsupply.adapters.epcis.xml_reader import read_xml
-from rxsupply.domain.epcis import Event, Packing
+from rxsupply.domain.epcis import EpcisDocument, Event, Packing
 from rxsupply.errors import DocumentRejected
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "EpcisDocument", "read_epcis", "schema_folder"]
 SCHEMAS_ENV = "RXSUPPLY_EPCIS_SCHEMAS"
-
-
-@dataclass(slots=True)
-class EpcisDocument:
-    """What a document holds, in rxsupply's forms."""
-
-    epcis_version: str
-    events: list[Event] = field(default_factory=list)
-    contents: dict[str, list[str]] = field(default_factory=dict)
-    shipped: list[str] = field(default_factory=list)
-    transaction: dict[str, object] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "epcis_version": self.epcis_version,
-            "events": [event.as_dict() for event in self.events],
-            "contents": self.contents,
-            "shipped": self.shipped,
-            "transaction": self.transaction,
-        }
 
 
 def schema_folder(option: Path | None = None) -> Path | None:

@@ -26,6 +26,7 @@ from rxsupply.adapters.repositories.conservation import SqlConservation
 from rxsupply.adapters.repositories.controlled import SqlControlled
 from rxsupply.adapters.repositories.counts import SqlCounts
 from rxsupply.adapters.repositories.discrepancies import SqlDiscrepancies, SqlInterfaceMessages
+from rxsupply.adapters.repositories.dscsa_documents import SqlDscsaDocuments
 from rxsupply.adapters.repositories.items import SqlItems
 from rxsupply.adapters.repositories.ledger import SqlLedger
 from rxsupply.adapters.repositories.locations import SqlLocations
@@ -59,6 +60,7 @@ __all__ = [
     "SqlControlled",
     "SqlCounts",
     "SqlDiscrepancies",
+    "SqlDscsaDocuments",
     "SqlInterfaceMessages",
     "SqlItems",
     "SqlLedger",

@@ -29,6 +29,7 @@ from rxsupply.domain.users import User
 from rxsupply.services.ports.alternatives import AlternativeRepository
 from rxsupply.services.ports.conservation import ConservationRepository
 from rxsupply.services.ports.counting import ControlledRepository, CountRepository
+from rxsupply.services.ports.dscsa_documents import DscsaDocumentRepository
 from rxsupply.services.ports.expiry_risk import ExpiryRiskReader
 from rxsupply.services.ports.logistics import TransferRepository
 from rxsupply.services.ports.outlook import SupplyOutlookReader
@@ -351,6 +352,8 @@ class UnitOfWork(Protocol):
     def partners(self) -> PartnerRepository: ...
     @property
     def records(self) -> RecordChainRepository: ...
+    @property
+    def dscsa_documents(self) -> DscsaDocumentRepository: ...
     @property
     def trace(self) -> TraceReader: ...
     @property

@@ -1,0 +1,139 @@
+"""The packages an EPCIS document ships, one per saleable unit, as a transaction record keeps them.
+
+For each unit in :attr:`EpcisDocument.shipped` (the units the shipping events sent, containers
+expanded to their saleable units at the end of the document):
+
+- ``identifier``: its canonical identifier; a serialised GTIN (SGTIN) is ``01`` + the 14-digit
+  GTIN + ``21`` + the serial (GS1 General Specifications §3.2: AI (01) GTIN, AI (21) serial of
+  up to 20 characters), from which ``gtin`` and ``serial`` are taken;
+- ``lot`` and ``expiry``: the instance/lot master data (ILMD) of the commissioning event that
+  named it, CBV 2.0 §8.3 ``lotNumber`` (AI (10), up to 20 characters) and
+  ``itemExpirationDate`` (an ``xsd:date``), as the GS1 US DSCSA guideline (R1.3 §2.2) writes
+  them; the first commissioning event that named the unit wins;
+- ``container``: the outermost container a shipping event named that holds the unit (the
+  pallet's SSCC ``00...`` when a pallet was shipped), ``None`` for a unit shipped loose.
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from rxsupply.domain.epcis import EpcisDocument, Event
+from rxsupply.errors import InvalidValue
+
+#: GS1 General Specifications §3.2: AI (21) serial and AI (10) batch/lot are up to 20 characters.
+MAX_SERIAL = 20
+MAX_LOT = 20
+#: The longest identifier a transaction record keeps (a URI of another scheme included).
+MAX_IDENTIFIER = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedPackage:
+    """One saleable unit a document ships, with what the document says about it."""
+
+    identifier: str
+    gtin: str | None
+    serial: str | None
+    lot: str | None
+    expiry: date | None
+    container: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "identifier": self.identifier,
+            "gtin": self.gtin,
+            "serial": self.serial,
+            "lot": self.lot,
+            "expiry": self.expiry.isoformat() if self.expiry else None,
+            "container": self.container,
+        }
+
+
+def split_sgtin(identifier: str) -> tuple[str | None, str | None]:
+    """The GTIN and serial of a canonical SGTIN (``01<gtin14>21<serial>``); ``(None, None)``
+    for any other identifier."""
+    if len(identifier) > 18 and identifier.startswith("01") and identifier[16:18] == "21":
+        gtin = identifier[2:16]
+        if gtin.isdigit():
+            return gtin, identifier[18:]
+    return None, None
+
+
+def shipped_packages(document: EpcisDocument) -> list[ShippedPackage]:
+    """The packages ``document`` ships, in the order of :attr:`EpcisDocument.shipped` (sorted).
+
+    Raises:
+        InvalidValue: a serial or lot longer than 20 characters, an identifier longer than 120,
+            or an ``itemExpirationDate`` that is not a date; the field and the unit are named.
+    """
+    master = _commissioned(document.events)
+    outermost = _outermost_containers(document.events, document.contents)
+    packages = []
+    for unit in document.shipped:
+        if len(unit) > MAX_IDENTIFIER:
+            raise InvalidValue("identifier", f"longer than {MAX_IDENTIFIER} characters", unit)
+        gtin, serial = split_sgtin(unit)
+        if serial is not None and len(serial) > MAX_SERIAL:
+            raise InvalidValue("serial", f"longer than {MAX_SERIAL} characters (AI 21)", unit)
+        lot, expiry = master.get(unit, (None, None))
+        packages.append(
+            ShippedPackage(
+                identifier=unit,
+                gtin=gtin,
+                serial=serial,
+                lot=lot,
+                expiry=expiry,
+                container=outermost.get(unit),
+            )
+        )
+    return packages
+
+
+def _commissioned(events: Sequence[Event]) -> dict[str, tuple[str | None, date | None]]:
+    """Each unit's lot and expiry from the ILMD of the first commissioning event naming it."""
+    found: dict[str, tuple[str | None, date | None]] = {}
+    for event in events:
+        if event.biz_step != "commissioning" or not event.ilmd:
+            continue
+        ilmd = dict(event.ilmd)
+        lot = ilmd.get("lotNumber") or None
+        if lot is not None and len(lot) > MAX_LOT:
+            raise InvalidValue("lotNumber", f"longer than {MAX_LOT} characters (AI 10)", lot)
+        expiry = _expiry(ilmd.get("itemExpirationDate"))
+        for epc in event.epcs:
+            found.setdefault(epc, (lot, expiry))
+    return found
+
+
+def _expiry(text: str | None) -> date | None:
+    if not text:
+        return None
+    if len(text) in (10, 11, 16):  # an xsd:date, with or without its zone (Z, +hh:mm)
+        try:
+            return date.fromisoformat(text[:10])
+        except ValueError:
+            pass
+    raise InvalidValue("itemExpirationDate", "expected a date YYYY-MM-DD", text)
+
+
+def _outermost_containers(
+    events: Sequence[Event], contents: Mapping[str, Sequence[str]]
+) -> dict[str, str]:
+    """Each shipped unit's outermost shipped container: of the containers a shipping event
+    named that hold the unit, the one holding the most units (a container holds every unit of
+    the containers inside it), an SSCC before another kind when they hold as many."""
+    roots: dict[str, None] = {}
+    for event in events:
+        if event.biz_step == "shipping" and event.action != "DELETE":
+            roots.update(dict.fromkeys(i for i in event.identifiers if i in contents))
+    ranked = sorted(roots, key=lambda c: (len(contents[c]), c.startswith("00")), reverse=True)
+    outermost: dict[str, str] = {}
+    for container in ranked:
+        for unit in contents[container]:
+            outermost.setdefault(unit, container)
+    return outermost

@@ -1,0 +1,123 @@
+"""The packages a document ships: one per saleable unit shipped, its GTIN and serial from the
+canonical SGTIN, lot and expiry from the ILMD of the commissioning event that named it, and the
+outermost shipped container that holds it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from rxsupply.domain.epcis import EpcisDocument, Event, Packing
+from rxsupply.domain.epcis_shipment import ShippedPackage, shipped_packages, split_sgtin
+from rxsupply.errors import InvalidValue
+
+WHEN = datetime(2026, 11, 18, 16, 30, tzinfo=UTC)
+GTIN = "00398765401027"
+PALLET = "00003987650000000015"
+CASE = "01103987654010242199"
+
+
+def unit(serial: str) -> str:
+    return f"01{GTIN}21{serial}"
+
+
+def commissioning(*epcs: str, lot: str = "L1", expiry: str = "2028-06-30") -> Event:
+    ilmd = (("lotNumber", lot), ("itemExpirationDate", expiry))
+    return Event("ObjectEvent", "ADD", "commissioning", "active", WHEN, epcs=epcs, ilmd=ilmd)
+
+
+def packing(parent: str, *children: str) -> Event:
+    return Event("AggregationEvent", "ADD", "packing", None, WHEN, parent, children=children)
+
+
+def shipping(*epcs: str) -> Event:
+    return Event("ObjectEvent", "OBSERVE", "shipping", "in_transit", WHEN, epcs=epcs)
+
+
+def document(*events: Event) -> EpcisDocument:
+    packing_ = Packing()
+    for event in events:
+        packing_.apply(event)
+    contents = packing_.contents()
+    return EpcisDocument(
+        epcis_version="1.2",
+        events=list(events),
+        contents=contents,
+        shipped=packing_.shipped(contents),
+    )
+
+
+def test_a_unit_shipped_on_a_pallet_carries_its_lot_expiry_and_the_pallet() -> None:
+    shipped = document(
+        commissioning(unit("S1"), unit("S2"), lot="A123", expiry="2025-03-27"),
+        packing(CASE, unit("S1"), unit("S2")),
+        packing(PALLET, CASE),
+        shipping(PALLET),
+    )
+
+    packages = shipped_packages(shipped)
+
+    assert packages == [
+        ShippedPackage(unit(s), GTIN, s, "A123", date(2025, 3, 27), PALLET) for s in ("S1", "S2")
+    ]
+
+
+def test_a_unit_shipped_loose_has_no_container() -> None:
+    (package,) = shipped_packages(document(commissioning(unit("S9")), shipping(unit("S9"))))
+
+    assert package.container is None and package.lot == "L1"
+
+
+def test_the_outermost_of_the_shipped_containers_holding_a_unit_is_its_container() -> None:
+    shipped = document(
+        commissioning(unit("S1")),
+        packing(CASE, unit("S1")),
+        packing(PALLET, CASE),
+        shipping(CASE, PALLET),
+    )
+
+    (package,) = shipped_packages(shipped)
+
+    assert package.container == PALLET
+
+
+def test_a_unit_never_commissioned_in_the_document_has_no_lot_or_expiry() -> None:
+    (package,) = shipped_packages(document(shipping(unit("S1"))))
+
+    assert (package.lot, package.expiry) == (None, None)
+
+
+def test_the_first_commissioning_event_naming_a_unit_gives_its_lot() -> None:
+    shipped = document(
+        commissioning(unit("S1"), lot="FIRST"),
+        commissioning(unit("S1"), lot="SECOND"),
+        shipping(unit("S1")),
+    )
+
+    assert shipped_packages(shipped)[0].lot == "FIRST"
+
+
+def test_an_identifier_of_another_scheme_has_no_gtin_or_serial() -> None:
+    grai = "urn:epc:id:grai:0614141.12345.400"
+
+    (package,) = shipped_packages(document(shipping(grai)))
+
+    assert (package.identifier, package.gtin, package.serial) == (grai, None, None)
+    assert split_sgtin(unit("S1")) == (GTIN, "S1")
+
+
+def test_an_expiry_that_is_not_a_date_is_refused_with_its_field() -> None:
+    with pytest.raises(InvalidValue, match=r"itemExpirationDate.*YYYY-MM-DD"):
+        shipped_packages(document(commissioning(unit("S1"), expiry="2025-02-30"), shipping()))
+
+
+def test_an_expiry_with_its_zone_is_read_as_its_day() -> None:
+    shipped = document(commissioning(unit("S1"), expiry="2025-03-27Z"), shipping(unit("S1")))
+
+    assert shipped_packages(shipped)[0].expiry == date(2025, 3, 27)
+
+
+def test_a_lot_longer_than_twenty_characters_is_refused() -> None:
+    with pytest.raises(InvalidValue, match=r"lotNumber.*longer than 20"):
+        shipped_packages(document(commissioning(unit("S1"), lot="L" * 21), shipping(unit("S1"))))
