@@ -4,14 +4,13 @@ dispensed; lots opened from it are followed."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 from tests.conftest import CLOCK, NOW, post, priced_storeroom
+from tests.epcis_samples import read, sha256, shipment
 
-from rxsupply.adapters import tables as t
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.movement import MovementKind
@@ -20,6 +19,7 @@ from rxsupply.domain.status import StockStatus
 from rxsupply.domain.trace import Trace
 from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services import purchasing, receiving
+from rxsupply.services.dscsa.importing import import_epcis
 from rxsupply.services.dscsa.trace import trace_lot, trace_serial
 from rxsupply.services.ledger import Dispense, Move, Receive, SetStatus
 from rxsupply.services.opening import open_package
@@ -108,46 +108,19 @@ def build_hospital(engine: Engine) -> None:
 
 
 def ship_document(engine: Engine, serials: list[str], *, lot: str = LOT) -> None:
-    """An imported EPCIS document that shipped these serials of the lot to us."""
-    with engine.begin() as conn:
-        doc = conn.execute(
-            insert(t.dscsa_document)
-            .values(
-                facility_id=conn.execute(t.location.select().where(t.location.c.code == "MAIN"))
-                .one()
-                .id,
-                file_name="ship-1.xml",
-                sha256="a" * 64,
-                epcis_version="1.2",
-                order_number="PO-TRACE-1",
-                seller="Example Wholesale",
-                buyer="Example General Hospital",
-                transaction_date=date(2026, 11, 18),
-                shipment_date=date(2026, 11, 18),
-                statement_affirmed=True,
-                transaction=json.dumps({"statement": "affirmed", "products": []}),
-                event_count=2,
-                package_count=len(serials),
-                imported_at=NOW,
-                imported_by=TECH,
-            )
-            .returning(t.dscsa_document.c.id)
-        ).scalar_one()
-        conn.execute(
-            insert(t.dscsa_package),
-            [
-                {
-                    "document_id": doc,
-                    "identifier": f"01{GTIN}21{s}",
-                    "gtin": GTIN,
-                    "serial": s,
-                    "lot": lot,
-                    "expiry": FAR,
-                    "container": None,
-                    "product_id": None,
-                }
-                for s in serials
-            ],
+    """An EPCIS 1.2 document that shipped these serials of the lot to us, imported as
+    ``ship-1.xml``."""
+    data = shipment(serials=serials, ndc_digits="9876540210", lot=lot, expiry=FAR.isoformat())
+    with SqlUnitOfWork(engine) as uow:
+        import_epcis(
+            uow,
+            document=read(data, "ship-1.xml"),
+            file_name="ship-1.xml",
+            sha256=sha256(data),
+            facility=None,
+            order=None,
+            user=TECH,
+            clock=CLOCK,
         )
 
 
@@ -249,32 +222,53 @@ def test_a_lot_trace_lists_every_receipt_move_status_change_and_dispense(traced:
     assert trace.facility is not None and trace.facility.code == "MAIN"
 
 
-def test_a_lot_received_on_a_purchase_order_names_its_order_and_wholesaler(
+def order_received(engine: Engine, lot: str) -> str:
+    """An order to the example wholesaler, two ondansetron trays of ``lot`` received on it."""
+    priced_storeroom(engine, {"ONDA4INJ": (400, 600)})
+    with SqlUnitOfWork(engine) as uow:
+        (draft,) = purchasing.suggest_orders(uow, clock=CLOCK, user=TECH).orders
+    with SqlUnitOfWork(engine) as uow:
+        number = purchasing.approve_order(uow, order=draft.number, user=TECH, clock=CLOCK).number
+    with SqlUnitOfWork(engine) as uow:
+        receiving.receive_against_order(
+            uow, order=number, product="98765-401-02", lot=lot, expiry=FAR, packages=2,
+            user=TECH, clock=CLOCK,
+        )  # fmt: skip
+    return number
+
+
+def test_a_lot_received_without_epcis_data_names_its_order_and_wholesaler(
     hospital: Engine,
 ) -> None:
-    priced_storeroom(hospital, {"ONDA4INJ": (400, 600)})
-    with SqlUnitOfWork(hospital) as uow:
-        (draft,) = purchasing.suggest_orders(uow, clock=CLOCK, user=TECH).orders
-    with SqlUnitOfWork(hospital) as uow:
-        number = purchasing.approve_order(uow, order=draft.number, user=TECH, clock=CLOCK).number
-    with SqlUnitOfWork(hospital) as uow:
-        receiving.receive_against_order(
-            uow,
-            order=number,
-            product="98765-401-02",
-            lot="ON2611X",
-            expiry=FAR,
-            packages=2,
-            user=TECH,
-            clock=CLOCK,
-        )
+    number = order_received(hospital, "ON2611X")
 
     trace = lot_trace(hospital, "ON2611X")
 
-    assert [(r.order, r.documented, r.entry.quantity) for r in trace.receipts] == [
-        (number, False, 50)
+    assert [(r.order, r.seller, r.documented, r.entry.quantity) for r in trace.receipts] == [
+        (number, "Example Wholesale Drug Co", False, 50)
     ]
-    assert trace.receipts[0].seller
+    assert trace.transaction_records == []
+
+
+def test_a_lot_whose_order_has_its_epcis_document_shows_the_record(hospital: Engine) -> None:
+    number = order_received(hospital, "ON2611X")
+    data = shipment(serials=["T1", "T2"], lot="ON2611X", expiry=FAR.isoformat())
+    with SqlUnitOfWork(hospital) as uow:
+        import_epcis(
+            uow, document=read(data, "asn.xml"), file_name="asn.xml", sha256=sha256(data),
+            facility=None, order=number, user=TECH, clock=CLOCK,
+        )  # fmt: skip
+
+    trace = lot_trace(hospital, "ON2611X", "98765-401-02")
+
+    assert [r.documented for r in trace.receipts] == [True]
+    (record,) = trace.transaction_records
+    assert (record.file_name, record.order_number, record.seller) == (
+        "asn.xml",
+        number,
+        "Example Wholesale Drug Co",
+    )
+    assert record.lots == ("ON2611X",) and len(record.identifiers) == 2
 
 
 def test_a_lot_opened_into_a_dated_lot_is_followed_to_its_dispenses(hospital: Engine) -> None:

@@ -1,9 +1,9 @@
 """A trace's reads in SQL: :class:`SqlTrace`. Each is one indexed query (serial, lot number,
-lot id, document, order number), chunked where it takes many keys."""
+lot id, order number), chunked where it takes many keys. The transaction records themselves
+are read through :class:`~rxsupply.adapters.repositories.dscsa_documents.SqlDscsaDocuments`."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,7 +14,7 @@ from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
 from rxsupply.adapters.repositories.packages import package_from_row
 from rxsupply.domain.serial import SerialPackage
-from rxsupply.domain.trace import LedgerEntry, Place, StatusEntry, TracedLot, TransactionRecord
+from rxsupply.domain.trace import LedgerEntry, Place, StatusEntry, TracedLot
 
 _LOT = (
     select(
@@ -162,67 +162,14 @@ class SqlTrace:
             )
         return sorted(out, key=lambda s: (s.at, s.lot_id))
 
-    def records_of_identifiers(self, identifiers: Iterable[str]) -> list[TransactionRecord]:
-        pk = t.dscsa_package
-        rows: list[RowMapping] = []
-        for part in chunks(sorted(set(identifiers))):
-            stmt = select(pk.c.document_id, pk.c.identifier, pk.c.lot).where(
-                pk.c.identifier.in_(part)
-            )
-            rows.extend(self.conn.execute(stmt).mappings())
-        return self._records(rows)
-
-    def records_of_lots(
-        self, lots: Iterable[str], gtins: Iterable[str] | None = None
-    ) -> list[TransactionRecord]:
-        pk = t.dscsa_package
-        rows: list[RowMapping] = []
-        for part in chunks(sorted(set(lots))):
-            stmt = select(pk.c.document_id, pk.c.identifier, pk.c.lot).where(pk.c.lot.in_(part))
-            if gtins is not None:
-                stmt = stmt.where(pk.c.gtin.in_(sorted(set(gtins))))
-            rows.extend(self.conn.execute(stmt).mappings())
-        return self._records(rows)
-
     def identifiers_with_serial(self, serial: str) -> list[str]:
         pk = t.dscsa_package
         stmt = select(pk.c.identifier).where(pk.c.serial == serial).distinct()
         return sorted(self.conn.execute(stmt).scalars())
 
-    def _records(self, rows: list[RowMapping]) -> list[TransactionRecord]:
-        named: dict[int, tuple[set[str], set[str]]] = {}
-        for r in rows:
-            ids, lots = named.setdefault(r["document_id"], (set(), set()))
-            ids.add(r["identifier"])
-            if r["lot"]:
-                lots.add(r["lot"])
-        doc = t.dscsa_document
-        out: list[TransactionRecord] = []
-        for part in chunks(sorted(named)):
-            for d in self.conn.execute(select(doc).where(doc.c.id.in_(part))).mappings():
-                ids, lots = named[d["id"]]
-                out.append(
-                    TransactionRecord(
-                        document_id=d["id"],
-                        file_name=d["file_name"],
-                        epcis_version=d["epcis_version"],
-                        order_number=d["order_number"],
-                        seller=d["seller"],
-                        buyer=d["buyer"],
-                        transaction_date=d["transaction_date"],
-                        shipment_date=d["shipment_date"],
-                        statement_affirmed=bool(d["statement_affirmed"]),
-                        imported_at=d["imported_at"],
-                        transaction=json.loads(d["transaction"]),
-                        identifiers=tuple(sorted(ids)),
-                        lots=tuple(sorted(lots)),
-                    )
-                )
-        return sorted(out, key=lambda r: (r.imported_at, r.document_id))
-
-    def orders(self, numbers: Iterable[str]) -> dict[str, tuple[str, bool]]:
-        po, tp, doc = t.purchase_order, t.trading_partner, t.dscsa_document
-        out: dict[str, tuple[str, bool]] = {}
+    def orders(self, numbers: Iterable[str]) -> dict[str, str]:
+        po, tp = t.purchase_order, t.trading_partner
+        out: dict[str, str] = {}
         wanted = sorted({n for n in numbers if n})
         for part in chunks(wanted):
             stmt = (
@@ -230,14 +177,7 @@ class SqlTrace:
                 .join(tp, tp.c.id == po.c.partner_id)
                 .where(po.c.number.in_(part))
             )
-            documented = set(
-                self.conn.execute(
-                    select(doc.c.order_number).where(doc.c.order_number.in_(part))
-                ).scalars()
-            )
-            out.update(
-                {r.number: (r.name, r.number in documented) for r in self.conn.execute(stmt)}
-            )
+            out.update({r.number: r.name for r in self.conn.execute(stmt)})
         return out
 
     def place(self, location_id: int) -> Place | None:

@@ -29,6 +29,11 @@ from rxsupply.domain.trace import (
 )
 from rxsupply.domain.trace_query import parse_serial_query
 from rxsupply.errors import InvalidValue, NotFound
+from rxsupply.services.dscsa.trace_records import (
+    documented_orders,
+    records_of_identifiers,
+    records_of_lot,
+)
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.references import facility_of, find_product
 
@@ -61,7 +66,7 @@ def trace_serial(uow: UnitOfWork, *, serial: str, clock: Clock) -> Trace:
             query.serial,
         )
     keys = [f"01{g}21{s}" for g, s in sorted(identifiers)]
-    records = uow.trace.records_of_identifiers(keys)
+    records = records_of_identifiers(uow, keys)
     if not found and not records:
         raise NotFound(
             "serialised package",
@@ -96,14 +101,14 @@ def trace_lot(uow: UnitOfWork, *, lot: str, ndc: str | None = None, clock: Clock
         asked["ndc"] = str(product.ndc)
     gtins = None if product is None else [product.gtin]
     if not lots:
-        records = uow.trace.records_of_lots([number], gtins)
+        records = records_of_lot(uow, number, gtins)
         if not records:
             raise NotFound("lot", number, "no lot received nor shipped to us carries it")
         trace = Trace(query=asked, generated_at=clock.now(), transaction_records=records)
         trace.notes.append(f"lot {number} was shipped to us but never received into the ledger")
         return trace
     trace = _lot_trace(uow, [lot.id for lot in lots], asked, clock=clock)
-    trace.transaction_records = uow.trace.records_of_lots([number], gtins)
+    trace.transaction_records = records_of_lot(uow, number, gtins)
     return trace
 
 
@@ -135,19 +140,17 @@ def _family(uow: UnitOfWork, lot_ids: Iterable[int]) -> list[int]:
 
 
 def _receipts(uow: UnitOfWork, entries: list[LedgerEntry]) -> list[Receipt]:
-    orders = uow.trace.orders(e.reference for e in entries)
-    out = []
-    for e in entries:
-        seller, documented = orders.get(e.reference, (None, False))
-        out.append(
-            Receipt(
-                entry=e,
-                order=e.reference if e.reference in orders else None,
-                seller=seller,
-                documented=documented,
-            )
+    sellers = uow.trace.orders(e.reference for e in entries)
+    documented = documented_orders(uow, sellers)
+    return [
+        Receipt(
+            entry=e,
+            order=e.reference if e.reference in sellers else None,
+            seller=sellers.get(e.reference),
+            documented=e.reference in documented,
         )
-    return out
+        for e in entries
+    ]
 
 
 def _facility(uow: UnitOfWork, entries: list[LedgerEntry]) -> Place | None:

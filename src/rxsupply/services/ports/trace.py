@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from rxsupply.domain.serial import SerialPackage
-from rxsupply.domain.trace import LedgerEntry, Place, StatusEntry, TracedLot, TransactionRecord
+from rxsupply.domain.trace import LedgerEntry, Place, StatusEntry, TracedLot
 
 
 class TraceReader(Protocol):
@@ -41,23 +41,12 @@ class TraceReader(Protocol):
         """Every status change of these lots and of their serialised packages, oldest first."""
         ...
 
-    def records_of_identifiers(self, identifiers: Iterable[str]) -> list[TransactionRecord]:
-        """The imported documents that ship these canonical identifiers (``01...21...``)."""
-        ...
-
-    def records_of_lots(
-        self, lots: Iterable[str], gtins: Iterable[str] | None = None
-    ) -> list[TransactionRecord]:
-        """The imported documents that ship packages of these lot numbers (of these GTINs)."""
-        ...
-
     def identifiers_with_serial(self, serial: str) -> list[str]:
         """Canonical identifiers in imported documents that carry this serial."""
         ...
 
-    def orders(self, numbers: Iterable[str]) -> dict[str, tuple[str, bool]]:
-        """Each purchase order's seller (its trading partner) and whether an EPCIS document
-        for it was imported."""
+    def orders(self, numbers: Iterable[str]) -> dict[str, str]:
+        """Each purchase order's seller (its trading partner), by order number."""
         ...
 
     def place(self, location_id: int) -> Place | None: ...
