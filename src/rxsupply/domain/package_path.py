@@ -61,26 +61,29 @@ def replay_path(
     path = PackagePath()
     if me is None:
         return path
-    book = Packages()
+    placed: list[SerialPackage] = []
     on_hand: dict[tuple[int, int, int], int] = {}
     pending = sorted((c for c in changes if c.package_id is not None), key=lambda c: c.at)
     for entry in sorted(entries, key=lambda e: e.id):
         while pending and pending[0].at <= entry.occurred_at:
-            _change(book, by_id, pending.pop(0))
+            _change(by_id, pending.pop(0))
         before = (me.location_id, me.status, me in waiting)
         _apply(entry, on_hand)
         if entry.kind == "receipt" and entry.destination is not None:
-            _receive(book, waiting, entry)
+            _receive(placed, waiting, entry)
         elif entry.source is not None:
-            moved = _movement(entry)
+            # each posting loads the sealed packages of its lines oldest first, as here
+            book = Packages.of(placed)
             key = (entry.source.id, entry.product_id, entry.lot_id)
-            book.follow(moved, left_at_source=on_hand.get(key, 0), blocked_ok=_blocked_ok(entry))
+            book.follow(
+                _movement(entry), left_at_source=on_hand.get(key, 0), blocked_ok=_blocked_ok(entry)
+            )
         if (me.location_id, me.status, me in waiting) != before:
             path.entries.append(entry)
             if me.status is StockStatus.OPENED and path.opened_by is None:
                 path.opened_by = entry
     for change in pending:
-        _change(book, by_id, change)
+        _change(by_id, change)
     path.end = None if me in waiting else me
     return path
 
@@ -94,7 +97,7 @@ def _apply(entry: LedgerEntry, on_hand: dict[tuple[int, int, int], int]) -> None
         on_hand[key] = on_hand.get(key, 0) - entry.quantity
 
 
-def _receive(book: Packages, waiting: list[SerialPackage], entry: LedgerEntry) -> None:
+def _receive(placed: list[SerialPackage], waiting: list[SerialPackage], entry: LedgerEntry) -> None:
     """The package this receipt recorded: the oldest not yet placed, received at its time,
     of its units."""
     assert entry.destination is not None
@@ -102,17 +105,14 @@ def _receive(book: Packages, waiting: list[SerialPackage], entry: LedgerEntry) -
         if p.received_at == entry.occurred_at and p.units == entry.quantity:
             waiting.remove(p)
             p.location_id = entry.destination.id
-            book.receive(p)
+            placed.append(p)
             return
 
 
-def _change(book: Packages, by_id: dict[int | None, SerialPackage], change: StatusEntry) -> None:
+def _change(by_id: dict[int | None, SerialPackage], change: StatusEntry) -> None:
     package = by_id.get(change.package_id)
-    if package is None:
-        return
-    status = StockStatus(change.status)
-    if package.sealed and status is not package.status:
-        book.set_status(package, status, change.reason)
+    if package is not None and package.sealed:
+        package.status, package.status_reason = StockStatus(change.status), change.reason
 
 
 def _movement(entry: LedgerEntry) -> Movement:
