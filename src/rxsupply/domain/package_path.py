@@ -134,3 +134,25 @@ def _blocked_ok(entry: LedgerEntry) -> bool:
         p is not None and p.kind == "quarantine" for p in (entry.source, entry.destination)
     )
     return bool(entry.approved_by) or quarantine or entry.kind in _OUT_OR_CORRECTION
+
+
+def loose_spread(opened: LedgerEntry, entries: Sequence[LedgerEntry]) -> list[LedgerEntry]:
+    """After a package is opened, the movements its loose units may be in: from the place it
+    was opened, every later movement of the lot (or of a lot derived from it) out of a place
+    they may have reached, and on to where that movement took them."""
+    reached = {opened.source.id} if opened.source is not None else set()
+    out: list[LedgerEntry] = []
+    for entry in sorted(entries, key=lambda e: e.id):
+        if entry.id <= opened.id:
+            continue
+        if entry.source is not None and entry.source.id in reached:
+            out.append(entry)
+            if entry.destination is not None:
+                reached.add(entry.destination.id)
+        elif (
+            entry.kind == "patient_return"
+            and entry.destination is not None
+            and entry.destination.id in reached
+        ):
+            out.append(entry)
+    return out

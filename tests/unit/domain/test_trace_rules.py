@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from rxsupply.domain.package_path import replay_path
+from rxsupply.domain.package_path import loose_spread, replay_path
 from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.trace import LedgerEntry, Place, StatusEntry
@@ -156,3 +156,20 @@ def test_a_package_never_received_in_the_ledger_has_no_path() -> None:
 
     assert path.entries == [] and path.end is None
     assert not path.agrees_with(stored[0])
+
+
+def test_an_opened_packages_loose_units_are_followed_wherever_later_moves_take_them() -> None:
+    opened = entry(11, "dispense", 3, source=POCKET)
+    later = [
+        entry(12, "dispense", 2, source=POCKET),
+        entry(13, "transfer", 5, source=STORE, destination=OR),  # not from where they are
+        entry(14, "transfer", 5, source=POCKET, destination=QUARANTINE),
+        entry(15, "waste", 5, source=QUARANTINE),
+        entry(16, "dispense", 4, source=OR),
+    ]
+
+    spread = loose_spread(
+        opened, [entry(10, "refill", 10, source=STORE, destination=POCKET), *later]
+    )
+
+    assert [e.id for e in spread] == [12, 14, 15]

@@ -70,18 +70,31 @@ def trace(
         context.out.print(f"wrote {escape(str(path))}", highlight=False)
 
 
+def _shown(row: dict[str, object]) -> dict[str, object]:
+    """A row for a table: yes/no for booleans, local times for timestamps."""
+    out: dict[str, object] = {}
+    for key, value in row.items():
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif key in ("at", "received_at", "imported_at") and isinstance(value, str):
+            value = context.local_time(value)
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        out[key] = value
+    return out
+
+
 def _print(found: Trace) -> None:
     data = found.as_dict()
     context.out.print(f"[bold]Trace: {escape(trace_documents.subject(found))}[/bold]")
     for note in found.notes:
         context.out.print(f"[yellow]{escape(note)}[/yellow]", highlight=False)
     if found.package is not None:
-        p = found.package.as_dict()
-        context.emit([p], as_json=False, title="Package")
+        context.emit([_shown(found.package.as_dict())], as_json=False, title="Package")
     context.emit([lot.as_dict() for lot in found.lots], as_json=False, title="Lots")
     context.emit(
         [
-            {k: v for k, v in r.as_dict().items() if k not in ("transaction", "identifiers")}
+            _shown({k: v for k, v in r.as_dict().items() if k != "transaction"})
             for r in found.transaction_records
         ],
         as_json=False,
@@ -96,7 +109,7 @@ def _print(found: Trace) -> None:
         rows = data[key]
         assert isinstance(rows, list)
         context.emit(
-            [{**r, "at": context.local_time(str(r["at"]))} for r in rows],
+            [_shown(r) for r in rows],
             as_json=False,
             title=title,
         )

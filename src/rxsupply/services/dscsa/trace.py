@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.location import Location
-from rxsupply.domain.package_path import replay_path
+from rxsupply.domain.package_path import loose_spread, replay_path
 from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.trace import (
     DEMAND,
@@ -183,11 +183,11 @@ def _follow_package(uow: UnitOfWork, trace: Trace, package: SerialPackage) -> No
     )
     ids = {e.id for e in path.entries}
     trace.receipts = [r for r in trace.receipts if r.entry.id in ids]
-    trace.moves = [e for e in trace.moves if e.id in ids]
     opened = path.opened_by
-    trace.dispenses = [
-        e for e in trace.dispenses if e.id in ids or (opened is not None and e.id > opened.id)
-    ]
+    if opened is not None:
+        ids |= {e.id for e in loose_spread(opened, trace.moves + trace.dispenses)}
+    trace.moves = [e for e in trace.moves if e.id in ids]
+    trace.dispenses = [e for e in trace.dispenses if e.id in ids]
     trace.status_changes = mine
     lot = next((x.lot for x in trace.lots if x.id == package.lot_id), "")
     location = uow.trace.place(package.location_id)
@@ -207,8 +207,9 @@ def _follow_package(uow: UnitOfWork, trace: Trace, package: SerialPackage) -> No
         where = "" if opened.source is None else f" at {opened.source.code}"
         trace.notes.append(
             f"opened into dispense units{where} on {opened.occurred_at.isoformat()}: from then "
-            f"its units are loose stock of lot {lot}; the lot's later dispenses are listed, any "
-            "of which may hold them"
+            f"its units are loose stock of lot {lot}; the lot's later moves and dispenses from "
+            "there (and from wherever those moves took its units) are listed, any of which may "
+            "hold them"
         )
     if not path.agrees_with(package):
         trace.notes.append(
