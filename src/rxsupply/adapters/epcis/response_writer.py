@@ -1,6 +1,7 @@
 """A trace's response package as an EPCIS 1.2 XML document of our own events: one ObjectEvent
 (action OBSERVE) per receipt (business step ``receiving``, disposition ``in_progress``) and per
-dispense (``dispensing``, ``dispensed``), in the order they happened.
+dispense (``dispensing``, ``dispensed``), in the order they happened. Moves inside the hospital
+and patient returns are not written as events (they are in the JSON and the printable page).
 
 What an event names (GS1 EPCIS 1.2 §7.3.6, CBV 1.2 §7.2 and §8.2; Tag Data Standard 1.x §6):
 
