@@ -312,6 +312,19 @@ def test_a_lot_opened_into_a_dated_lot_is_followed_to_its_dispenses(hospital: En
     assert "open" in [m.kind for m in trace.moves]
 
 
+def test_a_lot_number_two_products_carry_traces_both_and_says_so(traced: Engine) -> None:
+    post(
+        traced,
+        Receive(user=TECH, product="98765-401-02", lot=LOT, expiry=FAR, quantity=25),
+    )
+
+    both, one = lot_trace(traced, LOT), lot_trace(traced, LOT, CARTON)
+
+    assert sorted(lot.ndc for lot in both.lots) == ["98765-401-02", CARTON]
+    assert any("carried by 2 products" in n for n in both.notes)
+    assert [lot.ndc for lot in one.lots] == [CARTON] and one.notes == []
+
+
 def test_a_serial_two_products_carry_must_be_named_with_its_gtin(traced: Engine) -> None:
     post(
         traced,

@@ -109,6 +109,12 @@ def trace_lot(uow: UnitOfWork, *, lot: str, ndc: str | None = None, clock: Clock
         return trace
     trace = _lot_trace(uow, [lot.id for lot in lots], asked, clock=clock)
     trace.transaction_records = records_of_lot(uow, number, gtins)
+    products = {lot.ndc for lot in lots}
+    if len(products) > 1:
+        trace.notes.append(
+            f"lot number {number} is carried by {len(products)} products: all are traced; "
+            "give the NDC to trace one"
+        )
     return trace
 
 
