@@ -19,8 +19,8 @@ Standard library only.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from rxsupply.domain.epcis import EpcisDocument, Event
 from rxsupply.errors import InvalidValue
@@ -32,9 +32,9 @@ MAX_LOT = 20
 MAX_IDENTIFIER = 120
 
 
-@dataclass(frozen=True, slots=True)
-class ShippedPackage:
-    """One saleable unit a document ships, with what the document says about it."""
+class ShippedPackage(NamedTuple):
+    """One saleable unit a document ships, with what the document says about it (a named
+    tuple: a document may ship hundreds of thousands)."""
 
     identifier: str
     gtin: str | None
@@ -74,23 +74,19 @@ def shipped_packages(document: EpcisDocument) -> list[ShippedPackage]:
     master = _commissioned(document.events)
     outermost = _outermost_containers(document.events, document.contents)
     packages = []
+    unknown = (None, None)
     for unit in document.shipped:
         if len(unit) > MAX_IDENTIFIER:
             raise InvalidValue("identifier", f"longer than {MAX_IDENTIFIER} characters", unit)
-        gtin, serial = split_sgtin(unit)
+        gtin = serial = None
+        if unit[16:18] == "21" and unit[:2] == "01" and len(unit) > 18:  # split_sgtin, inline
+            gtin, serial = unit[2:16], unit[18:]
+            if not gtin.isdigit():
+                gtin = serial = None
         if serial is not None and len(serial) > MAX_SERIAL:
             raise InvalidValue("serial", f"longer than {MAX_SERIAL} characters (AI 21)", unit)
-        lot, expiry = master.get(unit, (None, None))
-        packages.append(
-            ShippedPackage(
-                identifier=unit,
-                gtin=gtin,
-                serial=serial,
-                lot=lot,
-                expiry=expiry,
-                container=outermost.get(unit),
-            )
-        )
+        lot, expiry = master.get(unit, unknown)
+        packages.append(ShippedPackage(unit, gtin, serial, lot, expiry, outermost.get(unit)))
     return packages
 
 

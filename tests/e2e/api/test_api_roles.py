@@ -47,6 +47,7 @@ from tests.conftest import CLOCK, NOW, POSTGRES_URL, load_examples, post
 from tests.e2e.proposals import fresh_recommendation
 from tests.e2e.refill_state import LOT as REFILL_LOT
 from tests.e2e.refill_state import POCKET, TRAY_NDC, open_refill_run, room_for_a_run
+from tests.epcis_samples import read, sha256, shipment
 from tests.shortage_samples import yearly_2025
 from tests.x12_samples import invoice, ship_notice
 
@@ -73,6 +74,7 @@ from rxsupply.services import (
     therapeutic_alternatives,
 )
 from rxsupply.services.discrepancies import list_discrepancies
+from rxsupply.services.dscsa.importing import import_epcis
 
 from .harness import (
     GTIN,
@@ -231,6 +233,10 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /dscsa/trace": Permission.VIEW,
     "GET /api/trading-partners/{partner}": Permission.VIEW,
     "POST /api/trading-partners/{partner}/authorizations": Permission.PURCHASE,
+    # DSCSA transaction records: EPCIS documents imported, listed, shown (JSON)
+    "POST /api/dscsa/documents": Permission.RECEIVE,
+    "GET /api/dscsa/documents": Permission.VIEW,
+    "GET /api/dscsa/documents/{document_id}": Permission.VIEW,
     # returns: policies, classification, the RCRA list, batches, memos, destructions (JSON)
     "GET /api/returns/classify": Permission.VIEW,
     "GET /api/return-policies": Permission.VIEW,
@@ -362,6 +368,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /expiry/risk/transfers": Permission.TRANSFER,
     "GET /partners": Permission.VIEW,
     "POST /partners": Permission.PURCHASE,
+    "GET /dscsa/documents": Permission.VIEW,
+    "GET /dscsa/documents/{document_id}": Permission.VIEW,
     # pages: returns
     "GET /returns": Permission.VIEW,
     "POST /returns/batches": Permission.RETURN_TO_VENDOR,
@@ -421,6 +429,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "waste": lambda hospital: fresh_listing(hospital.engine),
     "batches": lambda hospital: open_batch(hospital.engine),
     "trading-partners": lambda hospital: a_wholesaler(hospital.engine),
+    "documents": lambda hospital: a_document(hospital.engine),
 }
 """A real example code for ``{param}``, chosen by the path segment before it (or made for the
 call, where a route uses it up)."""
@@ -476,6 +485,23 @@ def a_wholesaler(engine: Engine) -> str:
         found = uow.prices.partner("Example Wholesale Drug Co", kind="wholesaler")
         uow.commit()
     return str(found)
+
+
+def a_document(engine: Engine) -> str:
+    """A new EPCIS shipment recorded as a transaction record (its own serial each time)."""
+    data = shipment(serials=[uuid.uuid4().hex[:12]])
+    with SqlUnitOfWork(engine) as uow:
+        found = import_epcis(
+            uow,
+            document=read(data),
+            file_name="walk.xml",
+            sha256=sha256(data),
+            facility=None,
+            order=None,
+            user="tests",
+            clock=CLOCK,
+        )
+    return str(found.id)
 
 
 def open_recall(engine: Engine) -> str:
@@ -984,7 +1010,17 @@ QUERIES = {
 }
 
 
+RAW_BODIES: dict[str, Callable[[Hospital], bytes]] = {
+    "/api/dscsa/documents": lambda _: shipment(serials=[uuid.uuid4().hex[:12]]),
+}
+"""The raw request body of an upload sent as is (an EPCIS document), made for each call."""
+
+
 def call(hospital: Hospital, endpoint: Endpoint, token: str | None) -> httpx.Response:
+    raw = RAW_BODIES.get(endpoint.path)
+    if raw is not None and endpoint.method in WRITES:
+        url = url_of(endpoint, hospital)
+        return hospital.api.request(endpoint.method, url, token=token, content=raw(hospital))
     upload = UPLOADS.get(endpoint.path)
     if upload is not None:
         url = url_of(endpoint, hospital)

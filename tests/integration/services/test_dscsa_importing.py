@@ -236,3 +236,12 @@ def test_a_missing_user_is_refused(hospital: Engine, tmp_path: Path) -> None:
             user=" ",
             clock=CLOCK,
         )
+
+
+def test_an_event_field_longer_than_its_record_holds_is_refused(hospital: Engine) -> None:
+    data = shipment().replace(b"urn:epcglobal:cbv:bizstep:packing", b"urn:example:" + b"x" * 200)
+
+    with pytest.raises(InvalidValue, match=r"event 2 bizStep.*longer than 200"):
+        run_import(hospital, data)
+
+    assert set(rows(hospital).values()) == {0}

@@ -7,11 +7,11 @@ identifiers are stored as compact JSON text (a list of canonical identifiers).""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Connection, Select, insert, select
+from sqlalchemy import Connection, Select, String, cast, distinct, func, insert, select
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import insert_rows
@@ -20,6 +20,8 @@ from rxsupply.domain.epcis_shipment import ShippedPackage
 from rxsupply.services.ports.dscsa_documents import (
     EventRow,
     NewDocument,
+    PackageGroup,
+    PackageRow,
     StoredDocument,
     StoredPackage,
 )
@@ -40,7 +42,8 @@ _PACKAGES = select(
     _P.c.container,
     _P.c.product_id,
 )
-_PACKAGE_COLUMNS = ("document_id", "identifier", "gtin", "serial", "lot", "expiry")
+# the columns a ShippedPackage fills, in its field order, between the document and the product
+_PACKAGE_COLUMNS = ("document_id", "identifier", "gtin", "serial", "lot", "expiry", "container")
 _EVENT_COLUMNS = (
     "document_id",
     "position",
@@ -61,21 +64,36 @@ def _document(row: Any) -> StoredDocument:
 
 
 def _package(row: Any) -> StoredPackage:
+    key, document_id, identifier, gtin, serial, lot, expiry, container, product_id = row
     return StoredPackage(
-        id=int(row.id),
-        document_id=int(row.document_id),
-        identifier=row.identifier,
-        gtin=row.gtin,
-        serial=row.serial,
-        lot=row.lot,
-        expiry=row.expiry,
-        container=row.container,
-        product_id=None if row.product_id is None else int(row.product_id),
+        id=key,
+        document_id=document_id,
+        identifier=identifier,
+        gtin=gtin,
+        serial=serial,
+        lot=lot,
+        expiry=expiry,
+        container=container,
+        product_id=product_id,
     )
 
 
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def identifiers_json(identifiers: Sequence[str]) -> str:
+    """The identifiers as compact JSON text, as ``json`` writes them (``ensure_ascii`` off);
+    identifiers with nothing to escape skip the encoder (the import's hot path)."""
+    joined = '","'.join(identifiers)
+    quotes = 2 * (len(identifiers) - 1)  # the separators' own
+    if not identifiers or joined.count('"') != quotes or "\\" in joined:
+        return _dumps(list(identifiers))
+    if not joined.isprintable():  # control characters are escaped
+        return _dumps(list(identifiers))
+    return f'["{joined}"]'
+
+
 def _event_rows(document_id: int, events: Iterable[Event]) -> Iterator[tuple[Any, ...]]:
-    dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
     for position, event in enumerate(events):
         yield (
             document_id,
@@ -86,7 +104,7 @@ def _event_rows(document_id: int, events: Iterable[Event]) -> Iterator[tuple[Any
             event.disposition,
             event.event_time.isoformat(),
             event.parent,
-            dumps(list(event.identifiers)),
+            identifiers_json(event.identifiers),
         )
 
 
@@ -97,7 +115,8 @@ class SqlDscsaDocuments:
     def add(
         self,
         document: NewDocument,
-        packages: Sequence[tuple[ShippedPackage, int | None]],
+        packages: Sequence[ShippedPackage],
+        products: Mapping[str, int],
         events: Iterable[Event],
     ) -> int:
         values = {name: getattr(document, name) for name in _DOCUMENT_COLUMNS}
@@ -106,11 +125,8 @@ class SqlDscsaDocuments:
         insert_rows(
             self.conn,
             _P,
-            (*_PACKAGE_COLUMNS, "container", "product_id"),
-            (
-                (document_id, p.identifier, p.gtin, p.serial, p.lot, p.expiry, p.container, pid)
-                for p, pid in packages
-            ),
+            (*_PACKAGE_COLUMNS, "product_id"),
+            ((document_id, *p, products.get(p.gtin) if p.gtin else None) for p in packages),
         )
         insert_rows(self.conn, _E, _EVENT_COLUMNS, _event_rows(document_id, events))
         return document_id
@@ -150,13 +166,49 @@ class SqlDscsaDocuments:
         query = _PACKAGES.where(_P.c.lot == lot)
         return self._packages(query.order_by(_P.c.document_id, _P.c.identifier, _P.c.id))
 
+    def package_groups(self, document_id: int) -> list[PackageGroup]:
+        keys = (_P.c.gtin, _P.c.lot, _P.c.expiry, _P.c.product_id)
+        query = (
+            select(*keys, func.count(), func.count(distinct(_P.c.container)))
+            .where(_P.c.document_id == document_id)
+            .group_by(*keys)
+            .order_by(*keys)
+        )
+        return [
+            PackageGroup(
+                gtin=gtin,
+                lot=lot,
+                expiry=expiry,
+                product_id=product_id,
+                packages=int(packages),
+                containers=int(containers),
+            )
+            for gtin, lot, expiry, product_id, packages, containers in self.conn.execute(query)
+        ]
+
+    def package_rows(self, document_id: int) -> list[PackageRow]:
+        query = (
+            select(
+                _P.c.identifier,
+                _P.c.gtin,
+                _P.c.serial,
+                _P.c.lot,
+                cast(_P.c.expiry, String),
+                _P.c.container,
+                _P.c.product_id,
+            )
+            .where(_P.c.document_id == document_id)
+            .order_by(_P.c.id)
+        )
+        return [tuple(row) for row in self.conn.execute(query).all()]
+
     def event_rows(self, document_id: int) -> list[EventRow]:
         query = (
             select(*(_E.c[name] for name in _EVENT_COLUMNS[1:]))
             .where(_E.c.document_id == document_id)
             .order_by(_E.c.position)
         )
-        return [tuple(row) for row in self.conn.execute(query)]
+        return [tuple(row) for row in self.conn.execute(query).all()]
 
     def _packages(self, query: Select[Any]) -> list[StoredPackage]:
         return [_package(row) for row in self.conn.execute(query)]

@@ -29,7 +29,7 @@ from rxsupply.entrypoints.cli import expiry, expiry_sweep
 from rxsupply.entrypoints.cli import recalls
 from rxsupply.entrypoints.cli import expiry_risk
 from rxsupply.entrypoints.cli import returns, return_batches
-from rxsupply.entrypoints.cli import dscsa
+from rxsupply.entrypoints.cli import dscsa, dscsa_import
 from rxsupply.entrypoints.cli import dscsa_trace
 
 # isort: on
@@ -68,6 +68,7 @@ COMMAND_GROUPS = (
     returns,
     return_batches,
     dscsa,
+    dscsa_import,
     dscsa_trace,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""

@@ -15,6 +15,7 @@ from rxsupply.errors import (
     ApprovalNeeded,
     AuthenticationFailed,
     CountRefused,
+    DocumentRejected,
     DuplicateSerial,
     ImportRejected,
     InsufficientStock,
@@ -60,6 +61,7 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (StaleBatch, 409, "stale-batch"),
     (PlanningBusy, 409, "planning-busy"),
     (ImportRejected, 422, "import-rejected"),
+    (DocumentRejected, 422, "document-rejected"),
     (InvalidValue, 422, "invalid-value"),
 ]
 
@@ -80,6 +82,8 @@ def problem(
 
 
 def status_of(exc: RxSupplyError) -> tuple[int, str]:
+    if isinstance(exc, DocumentRejected) and exc.rule == "size":
+        return 413, "document-too-large"
     for cls, status, kind in _STATUS:
         if isinstance(exc, cls):
             return status, kind
@@ -100,6 +104,8 @@ def install(app: FastAPI) -> None:
             extra["total"] = exc.total
         if isinstance(exc, InvalidValue):
             extra["field"] = exc.field
+        if isinstance(exc, DocumentRejected):
+            extra.update(file=exc.file, where=exc.where, reason=exc.reason, rule=exc.rule)
         title = kind.replace("-", " ").capitalize()
         return problem(status, kind, title, str(exc), request, **extra)
 

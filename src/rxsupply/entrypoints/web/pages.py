@@ -36,6 +36,7 @@ from rxsupply.entrypoints.web import (
     charts,
     counts,
     dashboard,
+    dscsa_import,
     dscsa_trace,
     expiry,
     expiry_risk,
@@ -97,6 +98,7 @@ def install(app: FastAPI) -> None:
         recalls.router,
         returns.router,
         return_actions.router,
+        dscsa_import.router,
     ):
         app.include_router(router)
     app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")

@@ -12,11 +12,12 @@ are recorded once.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.epcis import EpcisDocument
+from rxsupply.domain.epcis import EpcisDocument, Event
 from rxsupply.domain.epcis_shipment import ShippedPackage, shipped_packages
 from rxsupply.domain.fields import check_text, required_text
 from rxsupply.domain.location import LocationKind
@@ -115,6 +116,7 @@ def import_epcis(
             "(a transaction record needs the seller's shipment)",
         )
     order_number = _order_number(uow, order)
+    _check_events(document.events)
     packages = shipped_packages(document)
     transaction = {k: v for k, v in document.transaction.items() if k != "package_identifiers"}
     seller = _party_name("seller", transaction.get("seller"))
@@ -139,9 +141,8 @@ def import_epcis(
         imported_by=user,
     )
     products = _product_ids(uow, packages)
-    document_id = uow.dscsa_documents.add(
-        new, [(p, products.get(p.gtin or "")) for p in packages], document.events
-    )
+    document_id = uow.dscsa_documents.add(new, packages, products, document.events)
+    del packages  # a large shipment's units: the content is read back from the rows
     subject = SUBJECT.format(document_id)
     append_record(
         uow,
@@ -175,15 +176,26 @@ def document_content(uow: UnitOfWork, subject: str) -> object | None:
     stored = uow.dscsa_documents.document(int(key))
     if stored is None:
         return None
-    packages = [
-        [p.identifier, p.gtin, p.serial, p.lot, _day(p.expiry), p.container, p.product_id]
-        for p in uow.dscsa_documents.packages_of_document(stored.id)
-    ]
     return {
         "document": stored.as_dict(),
-        "packages": packages,
-        "events": [list(row) for row in uow.dscsa_documents.event_rows(stored.id)],
+        "packages": uow.dscsa_documents.package_rows(stored.id),
+        "events": uow.dscsa_documents.event_rows(stored.id),
     }
+
+
+#: What a stored event's fields hold at most (``dscsa_event``): a longer value is refused.
+_EVENT_LIMITS = [("parentID", "parent", 120), ("bizStep", "biz_step", 200)]
+_EVENT_LIMITS.append(("disposition", "disposition", 200))
+
+
+def _check_events(events: Sequence[Event]) -> None:
+    for number, event in enumerate(events, start=1):
+        for name, attribute, limit in _EVENT_LIMITS:
+            value = getattr(event, attribute)
+            if value is not None and len(value) > limit:
+                raise InvalidValue(
+                    f"event {number} {name}", f"longer than {limit} characters", value[:40]
+                )
 
 
 def _facility_id(uow: UnitOfWork, code: str | None) -> int:

@@ -4,7 +4,7 @@ ships and its events. Trace and reconciliation read them through the same protoc
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -15,6 +15,9 @@ from rxsupply.domain.epcis_shipment import ShippedPackage
 #: A stored event as the content of a record holds it: (position, type, action, biz_step,
 #: disposition, event_time, parent, identifiers as the stored JSON text).
 EventRow = tuple[int, str, str | None, str | None, str | None, str, str | None, str]
+#: A stored package as the content of a record holds it, in the order written: (identifier,
+#: gtin, serial, lot, expiry as YYYY-MM-DD, container, product id).
+PackageRow = tuple[str, str | None, str | None, str | None, str | None, str | None, int | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,6 +100,29 @@ class StoredPackage:
         }
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PackageGroup:
+    """A document's packages of one GTIN, lot and expiry: how many, in how many containers
+    (loose units count none)."""
+
+    gtin: str | None
+    lot: str | None
+    expiry: date | None
+    product_id: int | None
+    packages: int
+    containers: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "gtin": self.gtin,
+            "lot": self.lot,
+            "expiry": _day(self.expiry),
+            "product_id": self.product_id,
+            "packages": self.packages,
+            "containers": self.containers,
+        }
+
+
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -105,11 +131,13 @@ class DscsaDocumentRepository(Protocol):
     def add(
         self,
         document: NewDocument,
-        packages: Sequence[tuple[ShippedPackage, int | None]],
+        packages: Sequence[ShippedPackage],
+        products: Mapping[str, int],
         events: Iterable[Event],
     ) -> int:
-        """Write a document, its packages (each with its product id or None) and its events
-        (positions 0, 1, ... in the order given), in bulk; the document's id."""
+        """Write a document, its packages (with the product of their GTIN in ``products``, or
+        None) and its events (positions 0, 1, ... in the order given), in bulk; the
+        document's id."""
         ...
 
     def find(self, facility_id: int, sha256: str) -> StoredDocument | None:
@@ -139,6 +167,14 @@ class DscsaDocumentRepository(Protocol):
 
     def packages_by_lot(self, lot: str) -> list[StoredPackage]:
         """Every package of this lot (any product), oldest document first, by identifier."""
+        ...
+
+    def package_groups(self, document_id: int) -> list[PackageGroup]:
+        """A document's packages counted by GTIN, lot and expiry, in that order."""
+        ...
+
+    def package_rows(self, document_id: int) -> list[PackageRow]:
+        """A document's packages as stored, in the order written (its shipped units sorted)."""
         ...
 
     def event_rows(self, document_id: int) -> list[EventRow]:
