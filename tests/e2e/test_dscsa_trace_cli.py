@@ -61,6 +61,9 @@ def test_the_response_package_is_written_as_json_epcis_and_html(traced: Rx, tmp_
     (xml,) = out.glob("*.xml")
     document = read_epcis(xml)
     assert [e.biz_step for e in document.events] == ["receiving"] * 3 + ["dispensing"] * 3
+    assert [e.identifiers for e in document.events[:3]] == [
+        (f"01{GTIN}21{s}",) for s in ("S1", "S2", "S3")
+    ]
     (page,) = out.glob("*.html")
     assert "DSCSA trace: lot TR100" in page.read_text()
     (data,) = out.glob("*.json")

@@ -144,6 +144,7 @@ class Receipt:
     order: str | None = None
     seller: str | None = None
     documented: bool = False  # an EPCIS document for that order was imported
+    package: tuple[str, str] | None = None  # the (GTIN, serial) it recorded, when scanned
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -151,6 +152,7 @@ class Receipt:
             "order": self.order,
             "seller": self.seller,
             "documented": self.documented,
+            "package": None if self.package is None else f"01{self.package[0]}21{self.package[1]}",
         }
 
 

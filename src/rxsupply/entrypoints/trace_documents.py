@@ -148,7 +148,7 @@ def trace_html(trace: Trace, *, zone: tzinfo) -> str:
     parts.append(
         _table(
             "Receipts",
-            ("when", "lot", "units", "into", "order", "seller", "EPCIS", "by"),
+            ("when", "lot", "units", "into", "order", "seller", "EPCIS", "package", "by"),
             [
                 (
                     when(r["at"]),
@@ -158,6 +158,7 @@ def trace_html(trace: Trace, *, zone: tzinfo) -> str:
                     r["order"] or "",
                     r["seller"] or "",
                     "yes" if r["documented"] else "no",
+                    r["package"] or "",
                     r["user"],
                 )
                 for r in _rows(data["receipts"])

@@ -207,6 +207,7 @@ def test_a_lot_trace_lists_every_receipt_move_status_change_and_dispense(traced:
     assert trace.query == {"lot": LOT, "ndc": CARTON}
     assert [lot.lot for lot in trace.lots] == [LOT]
     assert [r.entry.quantity for r in trace.receipts] == [10, 10, 10]
+    assert [r.package for r in trace.receipts] == [(GTIN, "S1"), (GTIN, "S2"), (GTIN, "S3")]
     assert {r.entry.user for r in trace.receipts} == {TECH}
     assert [m.kind for m in trace.moves] == ["refill", "transfer"]
     assert [d.quantity for d in trace.dispenses] == [3, 10, 2]

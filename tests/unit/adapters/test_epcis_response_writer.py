@@ -95,8 +95,11 @@ def test_a_lot_trace_writes_a_receiving_and_a_dispensing_event_with_quantities()
     assert events[0].findtext("bizTransactionList/bizTransaction") == "urn:rxsupply:po:PO-1"
 
 
-def test_a_package_dispensed_whole_is_named_by_its_sgtin_in_both_events() -> None:
+def test_a_package_received_by_scan_and_dispensed_whole_is_named_by_its_sgtin() -> None:
     trace = lot_trace()
+    trace.receipts = [
+        Receipt(entry(1, "receipt", 10, 0, destination=STORE), order="PO-1", package=(GTIN, "S1"))
+    ]
     trace.dispenses = [entry(5, "dispense", 10, 30, source=POCKET)]
     trace.package = TracedPackage(
         gtin=GTIN, serial="S1", lot=LOT.lot, units=10, status="dispensed", status_reason="",

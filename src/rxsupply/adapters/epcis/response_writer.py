@@ -5,8 +5,8 @@ and patient returns are not written as events (they are in the JSON and the prin
 
 What an event names (GS1 EPCIS 1.2 §7.3.6, CBV 1.2 §7.2 and §8.2; Tag Data Standard 1.x §6):
 
-- a traced serialised package, received or dispensed whole: its SGTIN in the ``epcList``
-  (``urn:epc:id:sgtin:CompanyPrefix.IndicatorItemRef.Serial``);
+- a serialised package received by scan, or the traced package dispensed whole: its SGTIN in
+  the ``epcList`` (``urn:epc:id:sgtin:CompanyPrefix.IndicatorItemRef.Serial``);
 - units of a lot: an empty ``epcList`` and a ``quantityList`` with the lot's EPC class
   (``urn:epc:class:lgtin:CompanyPrefix.IndicatorItemRef.Lot``). Without a unit of measure the
   quantity counts trade items (packages): whole packages are written that way; a part of a
@@ -80,16 +80,19 @@ def response_epcis(trace: Trace, *, zone: tzinfo, created: datetime) -> bytes:
     lots = {lot.id: lot for lot in trace.lots}
     package = trace.package
     whole_dispense = package is not None and package.status == "dispensed"
-    steps = [(r.entry, "receiving", "in_progress", r.order) for r in trace.receipts]
-    steps += [(d, "dispensing", "dispensed", None) for d in trace.dispenses if d.kind == "dispense"]
-    for entry, step, disposition, order in sorted(steps, key=lambda s: (s[0].occurred_at, s[0].id)):
+    mine = None if package is None else (package.gtin, package.serial)
+    steps = [(r.entry, "receiving", "in_progress", r.order, r.package) for r in trace.receipts]
+    steps += [
+        (d, "dispensing", "dispensed", None, mine if whole_dispense else None)
+        for d in trace.dispenses
+        if d.kind == "dispense"
+    ]
+    for entry, step, disposition, order, serial in sorted(
+        steps, key=lambda s: (s[0].occurred_at, s[0].id)
+    ):
         lot = lots.get(entry.lot_id)
-        if lot is None:
-            continue
-        serial = None
-        if package is not None and (step == "receiving" or whole_dispense):
-            serial = (package.gtin, package.serial)
-        _event(events, entry, lot, step, disposition, order, serial, zone)
+        if lot is not None:
+            _event(events, entry, lot, step, disposition, order, serial, zone)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 

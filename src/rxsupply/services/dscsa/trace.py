@@ -146,17 +146,35 @@ def _family(uow: UnitOfWork, lot_ids: Iterable[int]) -> list[int]:
 
 
 def _receipts(uow: UnitOfWork, entries: list[LedgerEntry]) -> list[Receipt]:
+    """The receipts with their order, seller, and the serialised package each recorded (the
+    oldest of the lot received at its time with its units)."""
     sellers = uow.trace.orders(e.reference for e in entries)
     documented = documented_orders(uow, sellers)
-    return [
-        Receipt(
-            entry=e,
-            order=e.reference if e.reference in sellers else None,
-            seller=sellers.get(e.reference),
-            documented=e.reference in documented,
+    waiting = {
+        lot_id: uow.trace.packages_of_lot(lot_id) for lot_id in sorted({e.lot_id for e in entries})
+    }
+    out = []
+    for e in entries:
+        scanned = next(
+            (
+                p
+                for p in waiting[e.lot_id]
+                if p.received_at == e.occurred_at and p.units == e.quantity
+            ),
+            None,
         )
-        for e in entries
-    ]
+        if scanned is not None:
+            waiting[e.lot_id].remove(scanned)
+        out.append(
+            Receipt(
+                entry=e,
+                order=e.reference if e.reference in sellers else None,
+                seller=sellers.get(e.reference),
+                documented=e.reference in documented,
+                package=None if scanned is None else scanned.identity,
+            )
+        )
+    return out
 
 
 def _facility(uow: UnitOfWork, entries: list[LedgerEntry]) -> Place | None:
