@@ -44,6 +44,7 @@ from rxsupply.adapters.repositories import (
     SqlShortages,
     SqlStockLevels,
     SqlSupplyOutlook,
+    SqlTrace,
     SqlTransfers,
     SqlUsers,
     SqlVerifications,
@@ -109,6 +110,7 @@ class SqlUnitOfWork:
         self.record_retention = SqlRecordRetention(conn)
         self.suspect_cases = SqlCases(conn)
         self.verifications = SqlVerifications(conn)
+        self.trace = SqlTrace(conn)
         return self
 
     def __exit__(

@@ -22,6 +22,7 @@ private URIs) are kept as written. Standard library only.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 from rxsupply.domain.ndc import gs1_check_digit
@@ -36,8 +37,12 @@ _PRIMARY_KEYS = ("01", "00", "414", "8003", "8004")
 _SERIAL = re.compile(r"^[!-~]{1,20}$")
 
 
+@lru_cache(maxsize=1 << 16)
 def canonical_identifier(text: str) -> str:
     """The canonical element string of an instance identifier, or ``text`` for other schemes.
+
+    Cached (a bounded number of recent answers): a document names each unit in several events
+    (commissioned, packed, shipped).
 
     Raises:
         InvalidValue: a GS1 identifier that is malformed: a wrong check digit (the message

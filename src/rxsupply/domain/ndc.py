@@ -160,9 +160,8 @@ def ndc11_candidates(digits11: str) -> list[NDC]:
 
 def gs1_check_digit(body: str) -> str:
     """GS1 mod-10 check digit for the digits before it (weights 3,1,3,... from the right)."""
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        total += int(ch) * (3 if i % 2 == 0 else 1)
+    backwards = body[::-1]
+    total = 3 * sum(map(int, backwards[0::2])) + sum(map(int, backwards[1::2]))
     return str((10 - total % 10) % 10)
 
 

@@ -230,6 +230,9 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "POST /api/expiry/risk/transfers": Permission.TRANSFER,
     # trading partners' authorization (JSON)
     "GET /api/trading-partners": Permission.VIEW,
+    "GET /api/dscsa/trace": Permission.VIEW,
+    "GET /api/dscsa/trace/package": Permission.VIEW,
+    "GET /dscsa/trace": Permission.VIEW,
     "GET /api/trading-partners/{partner}": Permission.VIEW,
     "POST /api/trading-partners/{partner}/authorizations": Permission.PURCHASE,
     # DSCSA transaction records: EPCIS documents imported, listed, shown (JSON)
@@ -1060,6 +1063,9 @@ QUERIES = {
     "/api/shortages/{shortage_id}/reallocation": f"?item={ITEM}",
     "/api/controlled/perpetual": "?location=MAIN-STORE",
     "/api/stress-test": "?supplier=Example%20Labs&days=30",
+    "/api/dscsa/trace": "?lot=ON2411A",
+    "/api/dscsa/trace/package": "?lot=ON2411A&format=epcis",
+    "/dscsa/trace": "?lot=ON2411A",
     "/api/recommendations/batch/accept": "?search=no-such-item-anywhere",
     "/api/recommendations/batch/reject": "?search=no-such-item-anywhere",
 }

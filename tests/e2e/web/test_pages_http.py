@@ -52,6 +52,8 @@ PAGES = [
     "/partners",
     "/dscsa",
     "/dscsa/verify",
+    "/dscsa/trace",
+    "/dscsa/trace?lot=ON2411A",
 ]
 
 

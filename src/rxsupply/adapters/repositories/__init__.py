@@ -51,6 +51,7 @@ from rxsupply.adapters.repositories.shipping import SqlShipping
 from rxsupply.adapters.repositories.shortages import SqlShortages
 from rxsupply.adapters.repositories.stock_levels import SqlStockLevels
 from rxsupply.adapters.repositories.suspect_cases import SqlCases
+from rxsupply.adapters.repositories.trace import SqlTrace
 from rxsupply.adapters.repositories.transfers import SqlTransfers
 from rxsupply.adapters.repositories.users import SqlUsers
 from rxsupply.adapters.repositories.verifications import SqlVerifications
@@ -89,6 +90,7 @@ __all__ = [
     "SqlShortages",
     "SqlStockLevels",
     "SqlSupplyOutlook",
+    "SqlTrace",
     "SqlTransfers",
     "SqlUsers",
     "SqlVerifications",

@@ -17,7 +17,7 @@ from rxsupply.domain.status import SEALED, StockStatus
 _SEALED = sorted(s.value for s in SEALED)
 
 
-def _package(row: RowMapping) -> SerialPackage:
+def package_from_row(row: RowMapping) -> SerialPackage:
     return SerialPackage(
         gtin=row["gtin"],
         serial=row["serial"],
@@ -64,7 +64,7 @@ class SqlPackages:
         for part in chunks(sorted(set(identities)), 400):
             rows = self.conn.execute(select(sp).where(tuple_(sp.c.gtin, sp.c.serial).in_(part)))
             for row in rows.mappings():
-                p = _package(row)
+                p = package_from_row(row)
                 out[p.identity] = p
         return out
 
@@ -75,14 +75,15 @@ class SqlPackages:
             .where(sp.c.product_id.in_(sorted(set(product_ids))), sp.c.serial == serial)
             .order_by(sp.c.id)
         )
-        return [_package(r) for r in rows.mappings()]
+        return [package_from_row(r) for r in rows.mappings()]
 
     def sealed(self, lot_ids: Iterable[int]) -> list[SerialPackage]:
         stmt = built(self.conn, "sealed packages of lots", _sealed_of_lots)
         out: list[SerialPackage] = []
         for part in chunks(sorted(set(lot_ids))):
             out.extend(
-                _package(r) for r in self.conn.execute(stmt, {"lots": list(part)}).mappings()
+                package_from_row(r)
+                for r in self.conn.execute(stmt, {"lots": list(part)}).mappings()
             )
         return out
 

@@ -75,6 +75,7 @@ dscsa_package = Table(
     Index("ix_dscsa_package_identifier", "identifier"),
     Index("ix_dscsa_package_document", "document_id"),
     Index("ix_dscsa_package_lot", "lot"),
+    Index("ix_dscsa_package_serial", "serial"),  # a trace by serial alone
 )
 
 dscsa_event = Table(

@@ -106,6 +106,7 @@ lot = Table(
     Column("status_by", String(80), nullable=False, default=""),
     Column("status_since", UTCDateTime, nullable=True),
     UniqueConstraint("product_id", "lot_number", name="uq_lot_product_lot_number"),
+    Index("ix_lot_lot_number", "lot_number"),  # a trace by lot number, any product
 )
 
 # A repackaged lot's bulk lot (the lot its units came out of): a block of the bulk lot (a
@@ -148,6 +149,7 @@ serial_package = Table(
     UniqueConstraint("gtin", "serial", name="uq_serial_package_gtin_serial"),
     CheckConstraint("units > 0", name="units_positive"),
     Index("ix_serial_package_lot", "lot_id", "status"),
+    Index("ix_serial_package_serial", "serial"),  # a trace by serial alone
 )
 
 # Every status change of a lot or a serialised package, append-only: who, when, why.
@@ -200,6 +202,7 @@ movement = Table(
     ),
     Index("ix_movement_product_time", "product_id", "occurred_at"),
     Index("ix_movement_time", "occurred_at", "id"),
+    Index("ix_movement_lot", "lot_id", "id"),  # a lot's movements in posting order (a trace)
 )
 
 external_ref = Table(

@@ -34,6 +34,7 @@ from rxsupply.entrypoints.cli import dscsa_ledger
 from rxsupply.entrypoints.cli import dscsa_cases
 from rxsupply.entrypoints.cli import dscsa_verify
 from rxsupply.entrypoints.cli import dscsa_reconcile
+from rxsupply.entrypoints.cli import dscsa_trace
 
 # isort: on
 
@@ -76,6 +77,7 @@ COMMAND_GROUPS = (
     dscsa_cases,
     dscsa_verify,
     dscsa_reconcile,
+    dscsa_trace,
 )
 """The modules that register commands, in the order ``rxsupply --help`` lists them."""
 

@@ -44,6 +44,7 @@ from rxsupply.services.ports.returns import ReturnRepository
 from rxsupply.services.ports.shipping import ShippingRepository
 from rxsupply.services.ports.shortages import ShortageRepository
 from rxsupply.services.ports.suspect_cases import CaseRepository
+from rxsupply.services.ports.trace import TraceReader
 from rxsupply.services.ports.verification import VerificationRepository
 
 ProductKey = Literal["ndc", "digits10", "ndc11", "gtin", "id"]
@@ -365,6 +366,8 @@ class UnitOfWork(Protocol):
     def suspect_cases(self) -> CaseRepository: ...
     @property
     def verifications(self) -> VerificationRepository: ...
+    @property
+    def trace(self) -> TraceReader: ...
     @property
     def demand(self) -> DemandHistory: ...
 
