@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, text
 
 from rxsupply.adapters import tables as t
 from rxsupply.domain.record_chain import ChainEntry
 
 _R = t.dscsa_record
+#: The advisory lock space of the DSCSA record chains (PostgreSQL; ``RX`` in ASCII).
+CHAIN_LOCK_SPACE = 0x5258
 _ENTRY = select(
     _R.c.facility_id,
     _R.c.seq,
@@ -43,9 +45,17 @@ class SqlRecordChain:
         self.conn = conn
 
     def last(self, facility_id: int) -> ChainEntry | None:
-        query = _ENTRY.where(_R.c.facility_id == facility_id).order_by(_R.c.seq.desc()).limit(1)
         if self.conn.dialect.name == "postgresql":
-            query = query.with_for_update()
+            # one writer at a time per facility's chain, until the transaction ends; under READ
+            # COMMITTED the query below then sees the entry the previous writer committed (a
+            # row lock on the newest entry would not: the second writer would re-read the same
+            # row and collide on its seq; nor would it cover a facility's first entry).
+            # SQLite writers are serialised already (BEGIN IMMEDIATE).
+            self.conn.execute(
+                text("SELECT pg_advisory_xact_lock(:space, :facility)"),
+                {"space": CHAIN_LOCK_SPACE, "facility": facility_id},
+            )
+        query = _ENTRY.where(_R.c.facility_id == facility_id).order_by(_R.c.seq.desc()).limit(1)
         row = self.conn.execute(query).first()
         return None if row is None else _entry(row)
 
