@@ -58,7 +58,11 @@ def form_3911_html(form: Mapping[str, Any], *, back: str | None = None) -> str:
                     ("Expiration date", p["expiry"] or "unknown"),
                     ("Serial numbers", ", ".join(p["serials"]) or "(the whole lot)"),
                 ],
-                {"NDC": "form3911-ndc", "Lot number": "form3911-lot"},
+                {
+                    "NDC": "form3911-ndc",
+                    "Lot number": "form3911-lot",
+                    "Serial numbers": "form3911-serials",
+                },
             )
         )
     link = f'<p><a href="{_e(back)}">Back to the case</a></p>' if back else ""
