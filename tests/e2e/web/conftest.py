@@ -51,12 +51,19 @@ def web_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def web_app(web_engine: Engine) -> FastAPI:
-    return create_app(web_engine)
+@pytest.fixture(scope="module")
+def served_engine(web_engine: Engine) -> Engine:
+    """The database a module's pages and server use: the shared example hospital, unless the
+    module overrides this fixture with its own (a walk on data of its own)."""
+    return web_engine
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
+def web_app(served_engine: Engine) -> FastAPI:
+    return create_app(served_engine)
+
+
+@pytest.fixture(scope="module")
 def live_url(web_app: FastAPI) -> Iterator[str]:
     with serving(web_app) as url:
         yield url
@@ -96,9 +103,10 @@ def snap(request: pytest.FixtureRequest) -> Snap:
     return save
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sessions() -> dict[str, str]:
-    """Session cookie values by username: each user signs in through the form once a worker."""
+    """Session cookie values by username: each user signs in through the form once a module
+    (each module's server may serve its own hospital)."""
     return {}
 
 

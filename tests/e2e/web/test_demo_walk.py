@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, text
 from tests.conftest import EASTERN, EXAMPLES, NOW
@@ -28,12 +27,11 @@ from rxsupply.adapters.demo_catalogue import demo_items
 from rxsupply.adapters.hl7_cabinet import read_message
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
-from rxsupply.entrypoints.app import create_app
 from rxsupply.services.cabinet import record_cabinet_message
 from rxsupply.services.demo import build_demo
 
 from .conftest import SignIn, Snap
-from .harness import PASSWORD, add_users, scan, serving
+from .harness import PASSWORD, add_users, scan
 
 DEMO_END = FixedClock(datetime.combine(NOW.date(), time(0), EASTERN), EASTERN)
 GOOD_EXPIRY, SHORT_EXPIRY = date(2028, 6, 30), date(2027, 1, 31)
@@ -52,20 +50,9 @@ def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def web_app(demo_engine: Engine) -> FastAPI:
-    return create_app(demo_engine)
-
-
-@pytest.fixture(scope="module")
-def live_url(web_app: FastAPI) -> Iterator[str]:
-    with serving(web_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def sessions() -> dict[str, str]:
-    """This server's sign-ins (not the example hospital's)."""
-    return {}
+def served_engine(demo_engine: Engine) -> Engine:
+    """This module's server serves its own hospital."""
+    return demo_engine
 
 
 STORE = "F1-STORE"

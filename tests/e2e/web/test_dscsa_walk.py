@@ -14,18 +14,16 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 from tests.conftest import CLOCK, priced_storeroom
 from tests.dscsa_shipments import GTIN, ship
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.entrypoints.app import create_app
 from rxsupply.services import purchasing
 
 from .conftest import SignIn, Snap
-from .harness import build_hospital, scan, serving
+from .harness import build_hospital, scan
 
 TRAY = "98765-401-02"  # ondansetron 4 mg/2 mL, 25 vials a tray
 EXPIRY = date(2028, 6, 30)
@@ -55,20 +53,9 @@ def order_number(walk_engine: Engine) -> str:
 
 
 @pytest.fixture(scope="module")
-def web_app(walk_engine: Engine) -> FastAPI:
-    return create_app(walk_engine)
-
-
-@pytest.fixture(scope="module")
-def live_url(web_app: FastAPI) -> Iterator[str]:
-    with serving(web_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def sessions() -> dict[str, str]:
-    """This server's sign-ins (not the shared example hospital's)."""
-    return {}
+def served_engine(walk_engine: Engine) -> Engine:
+    """This module's server serves its own hospital."""
+    return walk_engine
 
 
 def sgtin(serial: str) -> str:

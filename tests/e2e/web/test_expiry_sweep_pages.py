@@ -13,7 +13,6 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from rxsupply.entrypoints import clock
-from rxsupply.entrypoints.app import create_app
 
 from .harness import build_hospital, client_for, csrf_of
 
@@ -28,8 +27,9 @@ def sweep_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def web_app(sweep_engine: Engine) -> FastAPI:
-    return create_app(sweep_engine)
+def served_engine(sweep_engine: Engine) -> Engine:
+    """This module's server serves its own hospital."""
+    return sweep_engine
 
 
 def test_a_technician_runs_the_daily_sweep_from_its_page(

@@ -17,7 +17,6 @@ from datetime import datetime, time
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 from tests.conftest import EASTERN, NOW
@@ -26,11 +25,10 @@ from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.demo_catalogue import demo_items
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
-from rxsupply.entrypoints.app import create_app
 from rxsupply.services.demo import build_demo
 
 from .conftest import Snap
-from .harness import PASSWORD, add_users, on_hand, serving
+from .harness import PASSWORD, add_users, on_hand
 
 DEMO_END = FixedClock(datetime.combine(NOW.date(), time(0), EASTERN), EASTERN)
 QUARANTINE = "F1-QUAR"
@@ -49,20 +47,9 @@ def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def web_app(demo_engine: Engine) -> FastAPI:
-    return create_app(demo_engine)
-
-
-@pytest.fixture(scope="module")
-def live_url(web_app: FastAPI) -> Iterator[str]:
-    with serving(web_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def sessions() -> dict[str, str]:
-    """This server's sign-ins (not the example hospital's)."""
-    return {}
+def served_engine(demo_engine: Engine) -> Engine:
+    """This module's server serves its own hospital."""
+    return demo_engine
 
 
 def sign_in(page: Page, user: str, target: str) -> None:

@@ -9,17 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 from tests.conftest import TESTER, load_examples, post
 
-from rxsupply.entrypoints.app import create_app
 from rxsupply.errors import InsufficientStock
 from rxsupply.services.ledger import Dispense
 
 from .conftest import Snap
-from .harness import PASSWORD, build_hospital, serving
+from .harness import PASSWORD, build_hospital
 
 PLACES = ("MAIN-STORE", "ICU-ADC1-P03", "ED-ADC1-P02")
 
@@ -33,20 +31,9 @@ def walk_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def web_app(walk_engine: Engine) -> FastAPI:
-    return create_app(walk_engine)
-
-
-@pytest.fixture(scope="module")
-def live_url(web_app: FastAPI) -> Iterator[str]:
-    with serving(web_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def sessions() -> dict[str, str]:
-    """This server's sign-ins (not the shared example hospital's)."""
-    return {}
+def served_engine(walk_engine: Engine) -> Engine:
+    """This module's server serves its own hospital."""
+    return walk_engine
 
 
 def test_a_recall_quarantines_its_units_in_three_locations_with_one_action(

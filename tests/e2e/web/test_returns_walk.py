@@ -10,14 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
-from rxsupply.entrypoints.app import create_app
-
 from .conftest import Snap
-from .harness import PASSWORD, build_hospital, on_hand, serving
+from .harness import PASSWORD, build_hospital, on_hand
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +25,9 @@ def walk_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def web_app(walk_engine: Engine) -> FastAPI:
-    return create_app(walk_engine)
-
-
-@pytest.fixture(scope="module")
-def live_url(web_app: FastAPI) -> Iterator[str]:
-    with serving(web_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def sessions() -> dict[str, str]:
-    """This server's sign-ins (not the shared example hospital's)."""
-    return {}
+def served_engine(walk_engine: Engine) -> Engine:
+    """This module's server serves its own hospital."""
+    return walk_engine
 
 
 def test_a_return_batch_built_shipped_and_reconciled(

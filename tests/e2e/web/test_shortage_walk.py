@@ -10,16 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 from tests.conftest import load_examples
 from tests.shortage_samples import yearly_2025
 
-from rxsupply.entrypoints.app import create_app
-
 from .conftest import Snap
-from .harness import PASSWORD, build_hospital, on_hand, serving
+from .harness import PASSWORD, build_hospital, on_hand
 
 ONDANSETRON = ("98765-401-02", "98765-402-10")
 
@@ -38,20 +35,9 @@ def walk_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def web_app(walk_engine: Engine) -> FastAPI:
-    return create_app(walk_engine)
-
-
-@pytest.fixture(scope="module")
-def live_url(web_app: FastAPI) -> Iterator[str]:
-    with serving(web_app) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def sessions() -> dict[str, str]:
-    """This server's sign-ins (not the shared example hospital's)."""
-    return {}
+def served_engine(walk_engine: Engine) -> Engine:
+    """This module's server serves its own hospital."""
+    return walk_engine
 
 
 def test_a_shortage_from_the_fda_list_to_the_bulletin(
