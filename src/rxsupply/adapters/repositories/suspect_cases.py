@@ -23,6 +23,9 @@ from rxsupply.services.ports.suspect_cases import (
 
 _C, _S, _ST = t.dscsa_case, t.dscsa_case_subject, t.dscsa_case_step
 
+CASE_WRITE_LOCK = 0x5258_4341_5345
+"""The key of the PostgreSQL advisory lock every case write takes (``RXCASE``)."""
+
 
 def _step(row: Any) -> Step:
     return Step(
@@ -57,6 +60,12 @@ def _subject(row: Any) -> CaseSubject:
 class SqlCases:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def lock_writes(self) -> None:
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(select(func.pg_advisory_xact_lock(CASE_WRITE_LOCK)))
+        else:  # the first statement begins the unit of work: BEGIN IMMEDIATE when it writes
+            self.conn.execute(select(1))
 
     def numbers_taken(self, prefix: str) -> int:
         query = select(func.count()).where(_C.c.number.like(prefix + "%"))
@@ -154,6 +163,7 @@ class SqlCases:
                 opened_by=r.opened_by,
                 reason=SuspectReason(r.reason),
                 source=CaseSource(r.source),
+                external_id=r.external_id,
             )
             for r in self.conn.execute(query)
         ]
@@ -167,6 +177,7 @@ class SqlCases:
                 select(_ST).where(_ST.c.case_id.in_(part)).order_by(_ST.c.case_id, _ST.c.seq)
             ):
                 by_id[int(row.case_id)].steps.append(_step(row))
+                by_id[int(row.case_id)].step_external_ids[int(row.seq)] = row.external_id
         return cases
 
     def naming(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:

@@ -48,7 +48,10 @@ class Found:
 
 def resolve_subjects(uow: UnitOfWork, *, serials: list[str], lots: list[str]) -> list[Found]:
     """The subjects named (``GTIN:SERIAL`` and ``NDC:LOT``), each found on record, in the
-    order given; an unknown one, or one named twice, is refused."""
+    order given; an unknown one, or one named twice, is refused. Takes the case write lock
+    first (:meth:`~rxsupply.services.ports.suspect_cases.CaseRepository.lock_writes`): a case
+    cleared at the same time then either sees this one or has released before it reads."""
+    uow.suspect_cases.lock_writes()
     if not serials and not lots:
         raise InvalidValue("subjects", "name at least one serial (GTIN:SERIAL) or lot (NDC:LOT)")
     if len(serials) + len(lots) > MAX_SUBJECTS:
@@ -180,6 +183,7 @@ def release_subjects(
     """Release a cleared case's units (no commit): each subject still suspect and named by no
     other case that holds stock goes back to the status it had before the case that blocked
     it; what was done, subject by subject."""
+    uow.suspect_cases.lock_writes()  # before reading the other cases' holds
     why = f"suspect case {case.number} cleared: {note}"
     holders = _holders(uow, case)
     release: list[ledger.Command] = []

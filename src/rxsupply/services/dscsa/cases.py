@@ -111,6 +111,7 @@ def open_case(
     commits. The same external id again (a form sent twice) answers the case it opened."""
     require_user(user)
     user = acting_user(uow, user, Permission.QUARANTINE)
+    uow.suspect_cases.lock_writes()  # before reading any other case's holds or numbers
     ext = None if external_id is None else str(external_id)
     if ext is not None:
         known = uow.suspect_cases.by_external_id(ext)
@@ -204,6 +205,7 @@ def add_case_step(
             kind.value,
         )
     user = acting_user(uow, user, _NEEDS[kind])
+    uow.suspect_cases.lock_writes()
     ext = None if external_id is None else str(external_id)
     found = find_case(uow, case)
     if ext is not None and uow.suspect_cases.by_external_id(ext) == found.id:
@@ -248,6 +250,7 @@ def _dispose(
 ) -> tuple[CaseRecord, dict[str, object]]:
     require_user(user)
     user = acting_user(uow, user, Permission.RELEASE)
+    uow.suspect_cases.lock_writes()  # a case opened meanwhile on the same units is seen
     found = find_case(uow, case)
     check_step(case_state(found.steps), kind)
     text = _note(note, required="say why (what the investigation found)")

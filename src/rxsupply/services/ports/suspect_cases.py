@@ -53,6 +53,8 @@ class CaseRecord:
     source: CaseSource
     subjects: list[CaseSubject] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
+    external_id: str | None = None  # the form or request that opened it (idempotency)
+    step_external_ids: dict[int, str | None] = field(default_factory=dict)  # seq -> id
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +85,13 @@ class Seller:
 
 
 class CaseRepository(Protocol):
+    def lock_writes(self) -> None:
+        """Serialise the case writes of this unit of work with every other one until it ends:
+        two cases naming the same units must not each read the other's holds before either
+        writes (PostgreSQL: a transaction-level advisory lock; SQLite: nothing to do, a
+        writing unit of work holds the database's write lock from ``BEGIN IMMEDIATE``)."""
+        ...
+
     def numbers_taken(self, prefix: str) -> int:
         """How many case numbers begin with ``prefix`` (``SC-2026-``)."""
         ...
