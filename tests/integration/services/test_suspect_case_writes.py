@@ -6,18 +6,25 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import Engine, select, text, update
 from tests.conftest import TESTER
 from tests.integration.services.test_suspect_cases import (
     APAP,
     LATER,
+    ONDA,
+    ONDA_GTIN,
     lot_status,
     open_case,
+    package_status,
+    receive_serial,
 )
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.epc_identifier import epc_uri_with_prefix
 from rxsupply.domain.record_chain import digest, verify_chain
+from rxsupply.errors import InvalidValue
 from rxsupply.services.dscsa import cases
 
 
@@ -95,3 +102,30 @@ def test_a_step_external_id_rewritten_behind_the_chain_breaks_it(hospital: Engin
         conn.execute(update(t.dscsa_case_step).values(external_id="form:forged"))
 
     assert len(_breaks(hospital)) == 1
+
+
+def test_a_serial_is_read_in_every_form_trace_reads_it(hospital: Engine) -> None:
+    for serial in ("SN-A", "SN-B", "SN-C", "SN-D"):
+        receive_serial(hospital, serial)
+    element = f"01{ONDA_GTIN}21SN-A"
+    epc = epc_uri_with_prefix(f"01{ONDA_GTIN}21SN-B", 7)
+    link = f"https://id.gs1.org/01/{ONDA_GTIN}/21/SN-C"
+
+    number = open_case(hospital, serials=[element, epc, link, f"{ONDA}:SN-D"])
+
+    assert epc == "urn:epc:id:sgtin:0398765.040102.SN-B"
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        named = [(s.gtin, s.serial) for s in cases.find_case(uow, number).subjects]
+    assert named == [(ONDA_GTIN, s) for s in ("SN-A", "SN-B", "SN-C", "SN-D")]
+    assert {package_status(hospital, s) for s in ("SN-A", "SN-B", "SN-C", "SN-D")} == {"suspect"}
+
+
+def test_a_serial_alone_or_unreadable_is_refused_naming_the_forms(hospital: Engine) -> None:
+    receive_serial(hospital, "SN-A")
+
+    with pytest.raises(InvalidValue, match="name the product too"):
+        open_case(hospital, serials=["SN-A"])
+    with pytest.raises(InvalidValue, match="identifier"):
+        open_case(hospital, serials=["urn:epc:id:sgtin:0398765.0401.SN-A"])
+
+    assert package_status(hospital, "SN-A") == "available"

@@ -115,7 +115,9 @@ def open_cmd(
     ],
     serial: Annotated[
         list[str] | None,
-        typer.Option(help="A package as GTIN:SERIAL; repeat for each."),
+        typer.Option(
+            help="A package as GTIN:SERIAL, NDC:SERIAL, 01...21..., an EPC URI or a Digital Link; repeat for each."
+        ),
     ] = None,
     lot: Annotated[
         list[str] | None, typer.Option(help="A lot as NDC:LOT (or GTIN:LOT); repeat for each.")
