@@ -35,7 +35,10 @@ def _view(engine: Any, key: str | int) -> dict[str, Any]:
 class CaseIn(BaseModel):
     serials: list[str] = Field(
         default_factory=list,
-        description="Packages as GTIN:SERIAL, NDC:SERIAL, the element string 01...21..., an EPC URI or a Digital Link.",
+        description=(
+            "Packages as GTIN:SERIAL, NDC:SERIAL, the element string 01...21..., "
+            "an EPC URI or a Digital Link."
+        ),
         max_length=500,
     )
     lots: list[str] = Field(

@@ -116,7 +116,10 @@ def open_cmd(
     serial: Annotated[
         list[str] | None,
         typer.Option(
-            help="A package as GTIN:SERIAL, NDC:SERIAL, 01...21..., an EPC URI or a Digital Link; repeat for each."
+            help=(
+                "A package as GTIN:SERIAL, NDC:SERIAL, 01...21..., an EPC URI or a "
+                "Digital Link; repeat for each."
+            )
         ),
     ] = None,
     lot: Annotated[
