@@ -68,7 +68,12 @@ def test_a_case_opened_by_a_technician_and_determined_illegitimate_by_the_manage
         draft = manager.get(where + "/form3911")
         notified = manager.post(
             where + "/steps",
-            data=form_of(manager, where) | {"kind": "fda_notified", "incident": "IN-555"},
+            data=form_of(manager, where)
+            | {
+                "kind": "fda_notified",
+                "incident": "IN-555",
+                "notified_at": "2026-11-20T10:00",
+            },
         )
         after = manager.get(where).text
         listed = manager.get("/dscsa/cases").text
@@ -90,6 +95,10 @@ def test_a_case_opened_by_a_technician_and_determined_illegitimate_by_the_manage
     assert by_testid(draft.text, "form3911-category") == "counterfeit"
     assert notified.status_code == 303
     assert 'data-state="notified"' in after and "IN-555" in after
+    assert by_testid(determined, "fda-due") == (
+        "Due 2026-11-21 10:00 EST (America/New_York; 2026-11-21 15:00 UTC)."
+    )
+    assert "FDA notified 2026-11-20 10:00 EST (2026-11-20 15:00 UTC)" in by_testid(after, "fda-due")
     assert listed.count(">SC-2026-0001</a>") == 1
 
 

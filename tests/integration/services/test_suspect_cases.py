@@ -211,6 +211,12 @@ def test_an_illegitimate_case_keeps_its_units_blocked_and_starts_the_fda_clock(
         "state": "running",
         "seconds_left": 21 * 3600,
         "text": "21 h 00 min left",
+        "due_shown": {
+            "local": "2026-11-21 15:00 EST",
+            "utc": "2026-11-21 20:00 UTC",
+            "zone": "America/New_York",
+        },
+        "notified_shown": None,
     }
     with pytest.raises(CaseRefused, match="FDA notification"), SqlUnitOfWork(hospital) as uow:
         cases.add_case_step(

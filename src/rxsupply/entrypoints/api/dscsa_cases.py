@@ -103,6 +103,14 @@ class StepIn(BaseModel):
     evidence_sha256: str = Field("", description="64 hex digits.", max_length=80)
     partner: str = Field("", description="The partner notified.", max_length=200)
     incident: str = Field("", description="FDA's incident number.", max_length=60)
+    notified_at: str = Field(
+        "",
+        description=(
+            "fda_notified: when FDA was notified, ISO 8601 (without an offset, the facility's "
+            "time); now when empty. No earlier than the determination, not in the future."
+        ),
+        max_length=60,
+    )
 
 
 @router.post("/cases/{case}/steps", status_code=201, **guarded(Permission.QUARANTINE))
@@ -120,6 +128,7 @@ def post_step(case: str, body: StepIn, engine: EngineDep, who: Blocker) -> dict[
             evidence_sha256=body.evidence_sha256,
             partner=body.partner,
             incident=body.incident,
+            notified_at=body.notified_at,
             user=who.user.username,
             clock=clock.current(),
         ),

@@ -201,6 +201,7 @@ def _step(
     evidence_sha256: str = "",
     partner: str = "",
     incident: str = "",
+    notified_at: str = "",
 ) -> None:
     user = context.user(Permission.QUARANTINE)
     found = run_with_retry(
@@ -216,6 +217,7 @@ def _step(
             evidence_sha256=evidence_sha256,
             partner=partner,
             incident=incident,
+            notified_at=notified_at,
         ),
     )
     _show(_view(found.number), as_json)
@@ -302,14 +304,31 @@ def notified(
     fda: Annotated[
         str | None, typer.Option("--fda", help="FDA notified: the incident number it gave.")
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="With --fda: when FDA was notified (ISO 8601; without an offset, the "
+            "facility's time); now when not given.",
+        ),
+    ] = None,
     note: NoteOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Record a trading partner notified (--partner NAME), or FDA (--fda INCIDENT), which
-    stops the 24-hour clock."""
+    """Record a trading partner notified (--partner NAME), or FDA (--fda INCIDENT, --at
+    WHEN), which stops the 24-hour clock at that time."""
     if (partner is None) == (fda is None):
         raise InvalidValue("notified", "give --partner NAME or --fda INCIDENT, one of them")
+    if at is not None and fda is None:
+        raise InvalidValue("at", "only with --fda: when FDA was notified")
     if partner is not None:
         _step(case, StepKind.PARTNER_NOTIFIED, as_json, note=note, partner=partner)
     else:
-        _step(case, StepKind.FDA_NOTIFIED, as_json, note=note, incident=fda or "")
+        _step(
+            case,
+            StepKind.FDA_NOTIFIED,
+            as_json,
+            note=note,
+            incident=fda or "",
+            notified_at=at or "",
+        )

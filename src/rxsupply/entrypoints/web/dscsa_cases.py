@@ -122,6 +122,7 @@ def step_form(
     evidence_sha256: FormText = "",
     partner: FormText = "",
     incident: FormText = "",
+    notified_at: FormText = "",
     token: FormText = "",
 ) -> Response:
     back = f"/dscsa/cases/{case[:40]}"
@@ -139,6 +140,7 @@ def step_form(
             evidence_sha256=evidence_sha256,
             partner=partner,
             incident=incident,
+            notified_at=notified_at,
             user=who.user.username,
             clock=clock.current(),
             external_id=external("suspect-case-step", token),

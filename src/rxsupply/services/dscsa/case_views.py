@@ -16,7 +16,7 @@ case page.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from rxsupply.domain.clock import Clock, local_day
 from rxsupply.domain.form3911 import ProductLot, Reporter, form_3911
@@ -41,8 +41,31 @@ def _facility(uow: UnitOfWork, facility_id: int) -> tuple[str, str]:
     return code, found.name if found else code
 
 
-def _summary(case: CaseRecord, state: CaseState, now: datetime) -> dict[str, object]:
+def zone_name(zone: tzinfo) -> str:
+    """The facility zone's name (``America/New_York``)."""
+    return str(getattr(zone, "key", None) or zone)
+
+
+def moment(at: datetime | None, zone: tzinfo) -> dict[str, str] | None:
+    """A timestamp as the facility reads it and in UTC: ``local`` with its zone's abbreviation
+    (``2026-03-02 14:05 EST``), ``utc`` (``2026-03-02 19:05 UTC``), the ``zone``'s name."""
+    if at is None:
+        return None
+    return {
+        "local": f"{at.astimezone(zone):%Y-%m-%d %H:%M %Z}",
+        "utc": f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+        "zone": zone_name(zone),
+    }
+
+
+def _summary(case: CaseRecord, state: CaseState, now: datetime, zone: tzinfo) -> dict[str, object]:
     clock = fda_clock(state, now)
+    shown = None
+    if clock is not None:
+        shown = clock.as_dict() | {
+            "due_shown": moment(clock.due, zone),
+            "notified_shown": moment(clock.notified_at, zone),
+        }
     return {
         "id": case.id,
         "number": case.number,
@@ -54,7 +77,7 @@ def _summary(case: CaseRecord, state: CaseState, now: datetime) -> dict[str, obj
         "opened_by": case.opened_by,
         "determined_at": None if state.determined_at is None else state.determined_at.isoformat(),
         "subjects": [s.label for s in case.subjects],
-        "fda_clock": None if clock is None else clock.as_dict(),
+        "fda_clock": shown,
     }
 
 
@@ -66,7 +89,7 @@ def list_cases(
     for case in uow.suspect_cases.listed(max(1, min(limit, 10_000))):
         state = case_state(case.steps)
         if not open_only or state.status in OPEN:
-            out.append(_summary(case, state, clock.now()))
+            out.append(_summary(case, state, clock.now(), clock.zone))
     return out
 
 
@@ -128,8 +151,8 @@ def case_view(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, o
         if key not in listed:
             partners.append(_partner(step.partner, None, [], step))
     code, name = _facility(uow, case.facility_id)
-    return _summary(case, state, clock.now()) | {
-        "facility": {"code": code, "name": name},
+    return _summary(case, state, clock.now(), clock.zone) | {
+        "facility": {"code": code, "name": name, "zone": zone_name(clock.zone)},
         "subject_details": subjects,
         "steps": steps,
         "evidence": [s for s in steps if s["kind"] == StepKind.EVIDENCE.value],
