@@ -90,6 +90,10 @@ def test_a_case_opened_by_a_technician_and_determined_illegitimate_by_the_manage
     assert 'data-testid="fda-clock" data-state="running"' in determined
     assert "left" in by_testid(determined, "fda-clock-text")
     assert 'data-testid="form3911-link"' in determined
+    assert all(
+        f'<th scope="col">{column}</th>' in determined
+        for column in ("Partner", "Type", "Authorization", "Why listed")
+    )
     assert draft.status_code == 200 and "FDA Form 3911" in draft.text
     assert by_testid(draft.text, "form3911-lot") == "AP2406"
     assert by_testid(draft.text, "form3911-category") == "counterfeit"

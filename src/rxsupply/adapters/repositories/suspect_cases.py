@@ -19,6 +19,7 @@ from rxsupply.services.ports.suspect_cases import (
     CaseSubject,
     LotFacts,
     Seller,
+    ShippedOut,
 )
 
 _C, _S, _ST = t.dscsa_case, t.dscsa_case_subject, t.dscsa_case_step
@@ -302,6 +303,42 @@ class SqlCases:
             Seller(name=names[key], partner_id=pid, via=tuple(sorted(via)))
             for key, (pid, via) in sorted(found.items())
         ]
+
+    def shipped_out(self, lot_ids: Iterable[int]) -> list[ShippedOut]:
+        rb, rl, tp = t.return_batch, t.return_line, t.trading_partner
+        tr, tl, loc = t.transfer, t.transfer_line, t.location
+        src, dst = loc.alias("src"), loc.alias("dst")
+        out: list[ShippedOut] = []
+        for part in chunks(sorted(set(lot_ids))):
+            returns = (
+                select(
+                    rb.c.number,
+                    rl.c.lot_id,
+                    func.coalesce(tp.c.name, rb.c.distributor),
+                    rb.c.shipped_at,
+                    tp.c.id,
+                )
+                .select_from(rl)
+                .join(rb, rb.c.id == rl.c.batch_id)
+                .outerjoin(tp, func.lower(tp.c.name) == func.lower(rb.c.distributor))
+                .where(rl.c.lot_id.in_(part), rb.c.shipped_at.is_not(None))
+                .distinct()
+            )
+            for number, lot_id, to, at, partner_id in self.conn.execute(returns):
+                pid = None if partner_id is None else int(partner_id)
+                out.append(ShippedOut("return", number, int(lot_id), to, at, pid))
+            moved = (
+                select(tr.c.number, tl.c.lot_id, dst.c.code, tr.c.shipped_at, src.c.code)
+                .select_from(tl)
+                .join(tr, tr.c.id == tl.c.transfer_id)
+                .join(src, src.c.id == tr.c.from_location_id)
+                .join(dst, dst.c.id == tr.c.to_location_id)
+                .where(tl.c.lot_id.in_(part), tr.c.shipped_at.is_not(None))
+                .distinct()
+            )
+            for number, lot_id, to, at, from_code in self.conn.execute(moved):
+                out.append(ShippedOut("transfer", number, int(lot_id), to, at, None, from_code))
+        return sorted(out, key=lambda s: (s.shipped_at is None, s.shipped_at, s.kind, s.number))
 
     def _documents(self, query: Any, add: Any) -> None:
         for partner_id, seller, file_name, partner_name in self.conn.execute(query):

@@ -92,7 +92,12 @@ def _show(found: dict[str, Any], as_json: bool, extra: dict[str, Any] | None = N
             [
                 {
                     "partner": p["name"],
-                    "via": ", ".join(p["via"]),
+                    "type": p["type"] or p["partner_kind"] or p["kind"],
+                    "authorization": "; ".join(
+                        [str(p["authorization_reason"])]
+                        + [str(a["label"]) for a in p["authorizations"]]
+                    ),
+                    "why": "; ".join(p["why"]),
                     "notified": context.local_time(p["notified_at"]) if p["notified"] else "no",
                 }
                 for p in found["partners"]

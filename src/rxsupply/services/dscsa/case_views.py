@@ -6,9 +6,8 @@ case page.
   once it is illegitimate, and the trading partners to notify with who was notified.
 - :func:`list_cases`: the cases, the latest opened first (``open_only``: those still open
   or illegitimate, i.e. still needing work).
-- :func:`partners_to_notify`: the sellers of the case's lots and packages: the partners of
-  the purchase orders they were received against, and the sellers of the EPCIS documents
-  that shipped them.
+- the partners to notify: :mod:`rxsupply.services.dscsa.case_partners` (who sold the lots
+  and packages to us, and who received them from us), each with why.
 - :func:`form_3911_draft`: the pre-filled FDA Form 3911 of an illegitimate case
   (:func:`rxsupply.domain.form3911.form_3911`).
 """
@@ -28,9 +27,10 @@ from rxsupply.domain.suspect_case import (
     fda_clock,
 )
 from rxsupply.errors import CaseRefused
+from rxsupply.services.dscsa.case_partners import partner_rows
 from rxsupply.services.dscsa.case_stock import current_status
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.ports.suspect_cases import CaseRecord, Seller
+from rxsupply.services.ports.suspect_cases import CaseRecord
 
 OPEN = frozenset({CaseStatus.OPEN, CaseStatus.ILLEGITIMATE})
 
@@ -93,12 +93,6 @@ def list_cases(
     return out
 
 
-def partners_to_notify(uow: UnitOfWork, case: CaseRecord) -> list[Seller]:
-    lot_ids = [s.lot_id for s in case.subjects]
-    identities = [(s.gtin, s.serial) for s in case.subjects if s.gtin and s.serial]
-    return uow.suspect_cases.sellers(lot_ids, identities)
-
-
 def case_view(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, object]:
     """The case page's content (see the module)."""
     state = case_state(case.steps)
@@ -141,15 +135,7 @@ def case_view(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, o
         }
         for st in case.steps
     ]
-    partners = []
-    sellers = partners_to_notify(uow, case)
-    listed = {p.name.lower() for p in sellers}
-    for p in sellers:
-        step = state.partners_notified.get(p.name.lower())
-        partners.append(_partner(p.name, p.partner_id, list(p.via), step))
-    for key, step in state.partners_notified.items():
-        if key not in listed:
-            partners.append(_partner(step.partner, None, [], step))
+    partners = partner_rows(uow, case, state, clock=clock)
     code, name = _facility(uow, case.facility_id)
     return _summary(case, state, clock.now(), clock.zone) | {
         "facility": {"code": code, "name": name, "zone": zone_name(clock.zone)},
@@ -158,18 +144,6 @@ def case_view(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, o
         "evidence": [s for s in steps if s["kind"] == StepKind.EVIDENCE.value],
         "partners": partners,
         "form_3911": state.disposition is CaseStatus.ILLEGITIMATE,
-    }
-
-
-def _partner(name: str, partner_id: int | None, via: list[str], step: object) -> dict[str, object]:
-    at = getattr(step, "at", None)
-    return {
-        "name": name,
-        "partner_id": partner_id,
-        "via": via,
-        "notified": step is not None,
-        "notified_at": None if at is None else at.isoformat(),
-        "notified_by": getattr(step, "user", None),
     }
 
 

@@ -84,6 +84,22 @@ class Seller:
     via: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ShippedOut:
+    """Stock of a lot that left the hospital's hands or its facility: a return batch shipped
+    to a distributor (``kind`` ``return``; ``to``: the distributor as written on the batch)
+    or a transfer shipped between locations (``transfer``; ``from_code``, ``to``: location
+    codes)."""
+
+    kind: str  # return, transfer
+    number: str
+    lot_id: int
+    to: str
+    shipped_at: datetime | None
+    partner_id: int | None = None  # the distributor's trading partner row, matched by name
+    from_code: str = ""
+
+
 class CaseRepository(Protocol):
     def lock_writes(self) -> None:
         """Serialise the case writes of this unit of work with every other one until it ends:
@@ -125,6 +141,10 @@ class CaseRepository(Protocol):
         ...
 
     def lot_facts(self, lot_ids: Iterable[int]) -> dict[int, LotFacts]: ...
+    def shipped_out(self, lot_ids: Iterable[int]) -> list[ShippedOut]:
+        """Shipped return batches and shipped transfers holding these lots, oldest first."""
+        ...
+
     def sellers(
         self, lot_ids: Iterable[int], identities: Iterable[tuple[str, str]]
     ) -> list[Seller]:
