@@ -65,7 +65,7 @@ def test_a_case_from_opening_to_the_fda_notification_on_the_command_line(
     )
     assert early.code == 1 and "not determined illegitimate" in early.message
     assert determined.json()["fda_clock"]["text"] == "24 h 00 min left"
-    assert (form.json()["products"][0]["lot"], form.json()["products"][0]["quantity"]) == (
+    assert (form.json()["products"][0]["lot"], form.json()["products"][0]["quantity_held"]) == (
         "AP2406",
         2370,
     )

@@ -326,9 +326,12 @@ def test_the_form_3911_draft_holds_the_product_its_lot_serials_and_quantity(
     )
     assert form["date_of_determination"] == "2026-11-20"
     products = {p["lot"]: p for p in form["products"]}  # type: ignore[attr-defined]
-    assert (products["AP2406"]["ndc"], products["AP2406"]["quantity"]) == ("98765-3250-1", 2370)
+    assert (products["AP2406"]["ndc"], products["AP2406"]["quantity_held"]) == (
+        "98765-3250-1",
+        2370,
+    )
     assert products["AP2406"]["dosage_form"] == "TABLET"
-    assert (products["ON2611X"]["serials"], products["ON2611X"]["quantity"]) == (["SN-A"], 25)
+    assert (products["ON2611X"]["serials"], products["ON2611X"]["quantity_held"]) == (["SN-A"], 25)
     assert form["company"]["name"] == "Example General Hospital"  # type: ignore[index]
 
 

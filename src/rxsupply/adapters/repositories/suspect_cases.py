@@ -219,6 +219,7 @@ class SqlCases:
                     lot.c.lot_number,
                     lot.c.expiry,
                     p.c.name,
+                    p.c.generic_name,
                     p.c.ndc,
                     p.c.strength,
                     p.c.dosage_form,
@@ -241,6 +242,7 @@ class SqlCases:
                     expiry=r.expiry,
                     units_held=held.get(int(r.id), 0),
                     units_received=received.get(int(r.id), 0),
+                    generic_name=r.generic_name or "",
                 )
         return out
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.config import load_settings
 from rxsupply.domain.suspect_case import CaseSource, StepKind, SuspectReason, parse_choice
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
@@ -164,4 +165,9 @@ def post_disposition(
 def get_form3911(case: str, engine: EngineDep) -> dict[str, Any]:
     """The pre-filled FDA Form 3911 draft of an illegitimate case (409 before)."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        return form_3911_draft(uow, cases.find_case(uow, case[:40]), clock=clock.current())
+        return form_3911_draft(
+            uow,
+            cases.find_case(uow, case[:40]),
+            clock=clock.current(),
+            company=load_settings().company_facts(),
+        )

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.config import load_settings
 from rxsupply.domain.suspect_case import CaseSource, StepKind, SuspectReason, parse_choice
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -290,7 +291,12 @@ def form3911(
 ) -> None:
     """The pre-filled FDA Form 3911 (Drug Notification) of an illegitimate case."""
     with SqlUnitOfWork(context.engine(), readonly=True) as uow:
-        form = form_3911_draft(uow, cases.find_case(uow, case), clock=context.clock())
+        form = form_3911_draft(
+            uow,
+            cases.find_case(uow, case),
+            clock=context.clock(),
+            company=load_settings().company_facts(),
+        )
     if html_file is not None:
         html_file.write_text(form_3911_html(form), encoding="utf-8")
     if as_json:

@@ -18,7 +18,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, tzinfo
 
 from rxsupply.domain.clock import Clock, local_day
-from rxsupply.domain.form3911 import ProductLot, Reporter, form_3911
+from rxsupply.domain.form3911 import CompanyFacts, ProductLot, Reporter, form_3911
 from rxsupply.domain.suspect_case import (
     CaseState,
     CaseStatus,
@@ -147,9 +147,12 @@ def case_view(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, o
     }
 
 
-def form_3911_draft(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, object]:
-    """The pre-filled FDA Form 3911 of an illegitimate case; refused before the
-    determination."""
+def form_3911_draft(
+    uow: UnitOfWork, case: CaseRecord, *, clock: Clock, company: CompanyFacts | None = None
+) -> dict[str, object]:
+    """The pre-filled FDA Form 3911 of an illegitimate case (``company``: the address,
+    facility numbers and contact configured; blank ones are marked to complete); refused
+    before the determination."""
     state = case_state(case.steps)
     if state.disposition is not CaseStatus.ILLEGITIMATE or state.determined_at is None:
         raise CaseRefused(f"case {case.number} is not determined illegitimate: no Form 3911")
@@ -185,6 +188,7 @@ def form_3911_draft(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[
                 serials=tuple(serials[lot_id]),
                 units_held=held,
                 units_received=received,
+                generic_name=fact.generic_name,
             )
         )
     determination = next(s for s in case.steps if s.kind is StepKind.ILLEGITIMATE)
@@ -214,5 +218,6 @@ def form_3911_draft(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[
             facility_code=code,
             user=determination.user,
             user_name=stored.user.display_name if stored is not None else "",
+            company=company or CompanyFacts(),
         ),
     )

@@ -72,6 +72,7 @@ class LotFacts:
     expiry: date | None
     units_held: int
     units_received: int
+    generic_name: str = ""  # the primary ingredient(s), when on record
 
 
 @dataclass(frozen=True, slots=True)
