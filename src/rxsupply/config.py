@@ -7,6 +7,7 @@ from decimal import Decimal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rxsupply.domain.counting import CountRules
+from rxsupply.domain.form3911 import CompanyFacts
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.trading_partner import REVERIFY_DAYS, PartnerPolicy
 
@@ -37,7 +38,11 @@ class Settings(BaseSettings):
     ``RXSUPPLY_VERIFICATION_ROUTER``: the URL of the verification router service (GS1
     Lightweight Messaging Standard) product identifiers are verified through by default
     (``--router`` overrides it); unset, only the hospital's own records are checked.
-    ``RXSUPPLY_VERIFICATION_TIMEOUT``: seconds to wait for the router (10)."""
+    ``RXSUPPLY_VERIFICATION_TIMEOUT``: seconds to wait for the router (10).
+    ``RXSUPPLY_COMPANY_ADDRESS``, ``RXSUPPLY_FACILITY_GLN``, ``_FEI``, ``_DUNS``,
+    ``RXSUPPLY_CONTACT_PHONE``, ``RXSUPPLY_CONTACT_EMAIL``: what FDA Form 3911 drafts name
+    as the company's address, unique facility numbers and contact (blank: marked "to
+    complete")."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
@@ -59,6 +64,22 @@ class Settings(BaseSettings):
     partner_reverify_days: int = REVERIFY_DAYS
     verification_router: str = ""
     verification_timeout: float = 10.0
+    company_address: str = ""  # FDA Form 3911 item 20
+    facility_gln: str = ""  # item 22
+    facility_fei: str = ""
+    facility_duns: str = ""
+    contact_phone: str = ""  # item 23
+    contact_email: str = ""
+
+    def company_facts(self) -> CompanyFacts:
+        return CompanyFacts(
+            address=self.company_address,
+            gln=self.facility_gln,
+            fei=self.facility_fei,
+            duns=self.facility_duns,
+            phone=self.contact_phone,
+            email=self.contact_email,
+        )
 
     def partner_policy(self) -> PartnerPolicy:
         return PartnerPolicy(

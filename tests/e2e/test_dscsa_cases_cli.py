@@ -45,7 +45,13 @@ def test_a_case_from_opening_to_the_fda_notification_on_the_command_line(
     determined = rx("dscsa", "case", "illegitimate", number, "--note", "no such lot made", "--json")
     form = rx("dscsa", "case", "form3911", number, "--json")
     printed = rx("dscsa", "case", "form3911", number, "--html", str(tmp_path / "f.html"))
-    fda = rx("dscsa", "case", "notified", number, "--fda", "IN-2026-77", "--json")
+    too_early = rx(
+        "dscsa", "case", "notified", number, "--fda", "IN-2026-77", "--at", "2026-11-20T09:59"
+    )
+    fda = rx(
+        "dscsa", "case", "notified", number, "--fda", "IN-2026-77",
+        "--at", "2026-11-20T10:00", "--json",
+    )  # fmt: skip
     listed = rx("dscsa", "case", "list", "--open", "--json")
     table = rx("dscsa", "case", "show", number)
 
@@ -59,12 +65,14 @@ def test_a_case_from_opening_to_the_fda_notification_on_the_command_line(
     )
     assert early.code == 1 and "not determined illegitimate" in early.message
     assert determined.json()["fda_clock"]["text"] == "24 h 00 min left"
-    assert (form.json()["products"][0]["lot"], form.json()["products"][0]["quantity"]) == (
+    assert (form.json()["products"][0]["lot"], form.json()["products"][0]["quantity_held"]) == (
         "AP2406",
         2370,
     )
     assert printed.code == 0 and "FDA Form 3911" in (tmp_path / "f.html").read_text()
+    assert too_early.code == 1 and "before the determination" in too_early.message
     assert fda.json()["fda_clock"]["state"] == "notified"
+    assert fda.json()["fda_clock"]["notified_at"] == "2026-11-20T15:00:00+00:00"
     assert [r["number"] for r in listed.json()] == [number]
     assert "IN-2026-77" in table.out
 

@@ -36,8 +36,11 @@ def _rows(pairs: Sequence[tuple[str, object]], test_ids: Mapping[str, str] | Non
 
 
 def form_3911_html(form: Mapping[str, Any], *, back: str | None = None) -> str:
-    """The draft as a standalone printable page (``back``: a link back to the case)."""
+    """The draft as a standalone printable page (``back``: a link back to the case), its
+    fields numbered as on Form FDA 3911."""
     company: Mapping[str, Any] = form["company"]
+    contact: Mapping[str, Any] = form["contact"]
+    numbers: Mapping[str, Any] = form["unique_facility_number"]
     reporter: Mapping[str, Any] = form["reporter"]
     products = []
     for p in form["products"]:
@@ -47,21 +50,23 @@ def form_3911_html(form: Mapping[str, Any], *, back: str | None = None) -> str:
             + "</h3>"
             + _rows(
                 [
-                    ("Name of product as it appears on the label", p["name"]),
-                    ("Drug use", p["drug_use"]),
-                    ("Drug description", p["drug_description"]),
-                    ("Strength", p["strength"]),
-                    ("Dosage form", p["dosage_form"]),
-                    ("Quantity", f"{p['quantity']} {p['quantity_unit']}"),
-                    ("NDC", p["ndc"]),
-                    ("Lot number", p["lot"]),
-                    ("Expiration date", p["expiry"] or "unknown"),
-                    ("Serial numbers", ", ".join(p["serials"]) or "(the whole lot)"),
+                    ("6. Name of product as it appears on the label", p["name"]),
+                    ("7. Primary ingredient(s)", p["primary_ingredients"]),
+                    ("8. Drug use", p["drug_use"]),
+                    ("9. Drug description", p["drug_description"]),
+                    ("10. Strength", p["strength"]),
+                    ("11. Dosage form", p["dosage_form"]),
+                    ("12. Quantity", p["quantity_text"]),
+                    ("13. NDC", p["ndc"]),
+                    ("14. Serial numbers", ", ".join(p["serials"]) or "(the whole lot)"),
+                    ("15. Lot number", p["lot"]),
+                    ("16. Expiration date", p["expiry"] or "unknown"),
                 ],
                 {
-                    "NDC": "form3911-ndc",
-                    "Lot number": "form3911-lot",
-                    "Serial numbers": "form3911-serials",
+                    "13. NDC": "form3911-ndc",
+                    "15. Lot number": "form3911-lot",
+                    "12. Quantity": "form3911-quantity",
+                    "14. Serial numbers": "form3911-serials",
                 },
             )
         )
@@ -73,37 +78,51 @@ def form_3911_html(form: Mapping[str, Any], *, back: str | None = None) -> str:
         f"<h1 data-testid='form3911-title'>FDA Form 3911: Drug Notification "
         f"<span class='draft'>DRAFT</span></h1>"
         f"<p>Pre-filled from suspect product case <strong data-testid='form3911-case'>"
-        f"{_e(form['case'])}</strong>. Review it, then submit it through FDA's portal "
-        "within 24 hours of the determination and record the incident number FDA gives on "
-        "the case.</p>"
-        "<h2>1. Type of report</h2>"
-        + _rows([("Type of report", form["type_of_report"])])
-        + "<h2>2. Classification of notification</h2>"
+        f"{_e(form['case'])}</strong>. Review it, complete every field marked "
+        "<em>(to complete)</em>, then submit it through FDA's portal within 24 hours of the "
+        "determination and record the incident number FDA gives on the case.</p>"
+        "<h2>Notification</h2>"
         + _rows(
             [
-                ("Classification", form["classification"]),
-                ("Date of determination", form["date_of_determination"]),
+                ("1. Type of report", form["type_of_report"]),
+                ("2. Incident number", "(assigned by FDA on receipt)"),
+                (
+                    "4. Date company determined product was illegitimate",
+                    form["date_of_determination"],
+                ),
+                ("5. Classification of notification", form["classification"]),
                 ("Notification category", form["notification_category"]),
             ],
             {
-                "Classification": "form3911-classification",
-                "Date of determination": "form3911-date",
+                "5. Classification of notification": "form3911-classification",
+                "4. Date company determined product was illegitimate": "form3911-date",
                 "Notification category": "form3911-category",
             },
         )
-        + "<h2>3. Product</h2>"
+        + "<h2>Description of product</h2>"
         + "".join(products)
-        + "<h2>4. Description of event or issue</h2>"
+        + "<h2>17. Description of event or issue</h2>"
         + f"<p data-testid='form3911-description'>{_e(form['description'])}</p>"
-        + _rows([("How it was discovered", form["how_discovered"])])
-        + "<h2>5. Company and contact</h2>"
         + _rows(
             [
-                ("Company name", company["name"]),
-                ("Company category", company["category"]),
-                ("Contact (reporter)", f"{reporter['name']} ({reporter['user']})"),
+                ("How it was discovered", form["how_discovered"]),
+                ("19. Other reports submitted to FDA", form["other_reports_submitted"]),
+            ]
+        )
+        + "<h2>Company and facility</h2>"
+        + _rows(
+            [
+                ("20. Company name", company["name"]),
+                ("20. Company address", company["address"]),
+                ("21. Company category", company["category"]),
+                ("22. Unique facility number: GLN", numbers["gln"]),
+                ("22. Unique facility number: FEI", numbers["fei"]),
+                ("22. Unique facility number: DUNS", numbers["duns"]),
+                ("23. Contact name", f"{contact['name']} ({reporter['user']})"),
+                ("23. Contact phone", contact["phone"]),
+                ("23. Contact email", contact["email"]),
             ],
-            {"Company category": "form3911-company-category"},
+            {"21. Company category": "form3911-company-category"},
         )
         + "<div class='sign'><div>Pharmacist in charge</div><div>Date</div></div>"
         + "</body></html>"

@@ -57,8 +57,17 @@ def test_a_case_opened_determined_illegitimate_and_reported_to_fda(pharmacy: Hos
         json={"disposition": "illegitimate", "note": "confirmed counterfeit"},
     )
     form = pharmacy.api.get(f"{path}/form3911", token=tech).json()
+    future = pharmacy.api.request(
+        "POST",
+        f"{path}/steps",
+        token=tech,
+        json={"kind": "fda_notified", "incident": "IN-9", "notified_at": "2026-11-20T10:01"},
+    )
     fda = pharmacy.api.request(
-        "POST", f"{path}/steps", token=tech, json={"kind": "fda_notified", "incident": "IN-9"}
+        "POST",
+        f"{path}/steps",
+        token=tech,
+        json={"kind": "fda_notified", "incident": "IN-9", "notified_at": "2026-11-20T15:00Z"},
     )
     listed = pharmacy.api.get("/api/dscsa/cases?open=true", token=tech).json()["data"]
 
@@ -74,7 +83,9 @@ def test_a_case_opened_determined_illegitimate_and_reported_to_fda(pharmacy: Hos
     assert decided.json()["fda_clock"]["state"] == "running"
     assert decided.json()["done"] == {"blocked_again": []}
     assert (form["notification_category"], form["products"][0]["lot"]) == ("counterfeit", "AP2406")
+    assert "in the future" in str(problem(future, 422))
     assert fda.json()["fda_clock"]["state"] == "notified"
+    assert fda.json()["fda_clock"]["notified_at"] == "2026-11-20T15:00:00+00:00"
     assert [c["number"] for c in listed] == [made.json()["number"]]
 
 

@@ -68,7 +68,12 @@ def test_a_case_opened_by_a_technician_and_determined_illegitimate_by_the_manage
         draft = manager.get(where + "/form3911")
         notified = manager.post(
             where + "/steps",
-            data=form_of(manager, where) | {"kind": "fda_notified", "incident": "IN-555"},
+            data=form_of(manager, where)
+            | {
+                "kind": "fda_notified",
+                "incident": "IN-555",
+                "notified_at": "2026-11-20T10:00",
+            },
         )
         after = manager.get(where).text
         listed = manager.get("/dscsa/cases").text
@@ -85,11 +90,19 @@ def test_a_case_opened_by_a_technician_and_determined_illegitimate_by_the_manage
     assert 'data-testid="fda-clock" data-state="running"' in determined
     assert "left" in by_testid(determined, "fda-clock-text")
     assert 'data-testid="form3911-link"' in determined
+    assert all(
+        f'<th scope="col">{column}</th>' in determined
+        for column in ("Partner", "Type", "Authorization", "Why listed")
+    )
     assert draft.status_code == 200 and "FDA Form 3911" in draft.text
     assert by_testid(draft.text, "form3911-lot") == "AP2406"
     assert by_testid(draft.text, "form3911-category") == "counterfeit"
     assert notified.status_code == 303
     assert 'data-state="notified"' in after and "IN-555" in after
+    assert by_testid(determined, "fda-due") == (
+        "Due 2026-11-21 10:00 EST (America/New_York; 2026-11-21 15:00 UTC)."
+    )
+    assert "FDA notified 2026-11-20 10:00 EST (2026-11-20 15:00 UTC)" in by_testid(after, "fda-due")
     assert listed.count(">SC-2026-0001</a>") == 1
 
 

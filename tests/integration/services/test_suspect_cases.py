@@ -211,6 +211,12 @@ def test_an_illegitimate_case_keeps_its_units_blocked_and_starts_the_fda_clock(
         "state": "running",
         "seconds_left": 21 * 3600,
         "text": "21 h 00 min left",
+        "due_shown": {
+            "local": "2026-11-21 15:00 EST",
+            "utc": "2026-11-21 20:00 UTC",
+            "zone": "America/New_York",
+        },
+        "notified_shown": None,
     }
     with pytest.raises(CaseRefused, match="FDA notification"), SqlUnitOfWork(hospital) as uow:
         cases.add_case_step(
@@ -320,9 +326,12 @@ def test_the_form_3911_draft_holds_the_product_its_lot_serials_and_quantity(
     )
     assert form["date_of_determination"] == "2026-11-20"
     products = {p["lot"]: p for p in form["products"]}  # type: ignore[attr-defined]
-    assert (products["AP2406"]["ndc"], products["AP2406"]["quantity"]) == ("98765-3250-1", 2370)
+    assert (products["AP2406"]["ndc"], products["AP2406"]["quantity_held"]) == (
+        "98765-3250-1",
+        2370,
+    )
     assert products["AP2406"]["dosage_form"] == "TABLET"
-    assert (products["ON2611X"]["serials"], products["ON2611X"]["quantity"]) == (["SN-A"], 25)
+    assert (products["ON2611X"]["serials"], products["ON2611X"]["quantity_held"]) == (["SN-A"], 25)
     assert form["company"]["name"] == "Example General Hospital"  # type: ignore[index]
 
 

@@ -19,9 +19,13 @@ from rxsupply.services.ports.suspect_cases import (
     CaseSubject,
     LotFacts,
     Seller,
+    ShippedOut,
 )
 
 _C, _S, _ST = t.dscsa_case, t.dscsa_case_subject, t.dscsa_case_step
+
+CASE_WRITE_LOCK = 0x5258_4341_5345
+"""The key of the PostgreSQL advisory lock every case write takes (``RXCASE``)."""
 
 
 def _step(row: Any) -> Step:
@@ -57,6 +61,12 @@ def _subject(row: Any) -> CaseSubject:
 class SqlCases:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def lock_writes(self) -> None:
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(select(func.pg_advisory_xact_lock(CASE_WRITE_LOCK)))
+        else:  # the first statement begins the unit of work: BEGIN IMMEDIATE when it writes
+            self.conn.execute(select(1))
 
     def numbers_taken(self, prefix: str) -> int:
         query = select(func.count()).where(_C.c.number.like(prefix + "%"))
@@ -154,6 +164,7 @@ class SqlCases:
                 opened_by=r.opened_by,
                 reason=SuspectReason(r.reason),
                 source=CaseSource(r.source),
+                external_id=r.external_id,
             )
             for r in self.conn.execute(query)
         ]
@@ -167,6 +178,7 @@ class SqlCases:
                 select(_ST).where(_ST.c.case_id.in_(part)).order_by(_ST.c.case_id, _ST.c.seq)
             ):
                 by_id[int(row.case_id)].steps.append(_step(row))
+                by_id[int(row.case_id)].step_external_ids[int(row.seq)] = row.external_id
         return cases
 
     def naming(self, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], list[int]]:
@@ -207,6 +219,7 @@ class SqlCases:
                     lot.c.lot_number,
                     lot.c.expiry,
                     p.c.name,
+                    p.c.generic_name,
                     p.c.ndc,
                     p.c.strength,
                     p.c.dosage_form,
@@ -229,6 +242,7 @@ class SqlCases:
                     expiry=r.expiry,
                     units_held=held.get(int(r.id), 0),
                     units_received=received.get(int(r.id), 0),
+                    generic_name=r.generic_name or "",
                 )
         return out
 
@@ -291,6 +305,42 @@ class SqlCases:
             Seller(name=names[key], partner_id=pid, via=tuple(sorted(via)))
             for key, (pid, via) in sorted(found.items())
         ]
+
+    def shipped_out(self, lot_ids: Iterable[int]) -> list[ShippedOut]:
+        rb, rl, tp = t.return_batch, t.return_line, t.trading_partner
+        tr, tl, loc = t.transfer, t.transfer_line, t.location
+        src, dst = loc.alias("src"), loc.alias("dst")
+        out: list[ShippedOut] = []
+        for part in chunks(sorted(set(lot_ids))):
+            returns = (
+                select(
+                    rb.c.number,
+                    rl.c.lot_id,
+                    func.coalesce(tp.c.name, rb.c.distributor),
+                    rb.c.shipped_at,
+                    tp.c.id,
+                )
+                .select_from(rl)
+                .join(rb, rb.c.id == rl.c.batch_id)
+                .outerjoin(tp, func.lower(tp.c.name) == func.lower(rb.c.distributor))
+                .where(rl.c.lot_id.in_(part), rb.c.shipped_at.is_not(None))
+                .distinct()
+            )
+            for number, lot_id, to, at, partner_id in self.conn.execute(returns):
+                pid = None if partner_id is None else int(partner_id)
+                out.append(ShippedOut("return", number, int(lot_id), to, at, pid))
+            moved = (
+                select(tr.c.number, tl.c.lot_id, dst.c.code, tr.c.shipped_at, src.c.code)
+                .select_from(tl)
+                .join(tr, tr.c.id == tl.c.transfer_id)
+                .join(src, src.c.id == tr.c.from_location_id)
+                .join(dst, dst.c.id == tr.c.to_location_id)
+                .where(tl.c.lot_id.in_(part), tr.c.shipped_at.is_not(None))
+                .distinct()
+            )
+            for number, lot_id, to, at, from_code in self.conn.execute(moved):
+                out.append(ShippedOut("transfer", number, int(lot_id), to, at, None, from_code))
+        return sorted(out, key=lambda s: (s.shipped_at is None, s.shipped_at, s.kind, s.number))
 
     def _documents(self, query: Any, add: Any) -> None:
         for partner_id, seller, file_name, partner_name in self.conn.execute(query):

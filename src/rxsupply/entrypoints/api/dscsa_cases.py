@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.config import load_settings
 from rxsupply.domain.suspect_case import CaseSource, StepKind, SuspectReason, parse_choice
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
@@ -34,7 +35,12 @@ def _view(engine: Any, key: str | int) -> dict[str, Any]:
 
 class CaseIn(BaseModel):
     serials: list[str] = Field(
-        default_factory=list, description="Packages as GTIN:SERIAL.", max_length=500
+        default_factory=list,
+        description=(
+            "Packages as GTIN:SERIAL, NDC:SERIAL, the element string 01...21..., "
+            "an EPC URI or a Digital Link."
+        ),
+        max_length=500,
     )
     lots: list[str] = Field(
         default_factory=list, description="Lots as NDC:LOT (or GTIN:LOT).", max_length=500
@@ -98,6 +104,14 @@ class StepIn(BaseModel):
     evidence_sha256: str = Field("", description="64 hex digits.", max_length=80)
     partner: str = Field("", description="The partner notified.", max_length=200)
     incident: str = Field("", description="FDA's incident number.", max_length=60)
+    notified_at: str = Field(
+        "",
+        description=(
+            "fda_notified: when FDA was notified, ISO 8601 (without an offset, the facility's "
+            "time); now when empty. No earlier than the determination, not in the future."
+        ),
+        max_length=60,
+    )
 
 
 @router.post("/cases/{case}/steps", status_code=201, **guarded(Permission.QUARANTINE))
@@ -115,6 +129,7 @@ def post_step(case: str, body: StepIn, engine: EngineDep, who: Blocker) -> dict[
             evidence_sha256=body.evidence_sha256,
             partner=body.partner,
             incident=body.incident,
+            notified_at=body.notified_at,
             user=who.user.username,
             clock=clock.current(),
         ),
@@ -150,4 +165,9 @@ def post_disposition(
 def get_form3911(case: str, engine: EngineDep) -> dict[str, Any]:
     """The pre-filled FDA Form 3911 draft of an illegitimate case (409 before)."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        return form_3911_draft(uow, cases.find_case(uow, case[:40]), clock=clock.current())
+        return form_3911_draft(
+            uow,
+            cases.find_case(uow, case[:40]),
+            clock=clock.current(),
+            company=load_settings().company_facts(),
+        )

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.config import load_settings
 from rxsupply.domain.suspect_case import CaseSource, StepKind, SuspectReason, parse_choice
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -92,7 +93,12 @@ def _show(found: dict[str, Any], as_json: bool, extra: dict[str, Any] | None = N
             [
                 {
                     "partner": p["name"],
-                    "via": ", ".join(p["via"]),
+                    "type": p["type"] or p["partner_kind"] or p["kind"],
+                    "authorization": "; ".join(
+                        [str(p["authorization_reason"])]
+                        + [str(a["label"]) for a in p["authorizations"]]
+                    ),
+                    "why": "; ".join(p["why"]),
                     "notified": context.local_time(p["notified_at"]) if p["notified"] else "no",
                 }
                 for p in found["partners"]
@@ -115,7 +121,12 @@ def open_cmd(
     ],
     serial: Annotated[
         list[str] | None,
-        typer.Option(help="A package as GTIN:SERIAL; repeat for each."),
+        typer.Option(
+            help=(
+                "A package as GTIN:SERIAL, NDC:SERIAL, 01...21..., an EPC URI or a "
+                "Digital Link; repeat for each."
+            )
+        ),
     ] = None,
     lot: Annotated[
         list[str] | None, typer.Option(help="A lot as NDC:LOT (or GTIN:LOT); repeat for each.")
@@ -196,6 +207,7 @@ def _step(
     evidence_sha256: str = "",
     partner: str = "",
     incident: str = "",
+    notified_at: str = "",
 ) -> None:
     user = context.user(Permission.QUARANTINE)
     found = run_with_retry(
@@ -211,6 +223,7 @@ def _step(
             evidence_sha256=evidence_sha256,
             partner=partner,
             incident=incident,
+            notified_at=notified_at,
         ),
     )
     _show(_view(found.number), as_json)
@@ -278,7 +291,12 @@ def form3911(
 ) -> None:
     """The pre-filled FDA Form 3911 (Drug Notification) of an illegitimate case."""
     with SqlUnitOfWork(context.engine(), readonly=True) as uow:
-        form = form_3911_draft(uow, cases.find_case(uow, case), clock=context.clock())
+        form = form_3911_draft(
+            uow,
+            cases.find_case(uow, case),
+            clock=context.clock(),
+            company=load_settings().company_facts(),
+        )
     if html_file is not None:
         html_file.write_text(form_3911_html(form), encoding="utf-8")
     if as_json:
@@ -297,14 +315,31 @@ def notified(
     fda: Annotated[
         str | None, typer.Option("--fda", help="FDA notified: the incident number it gave.")
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--at",
+            help="With --fda: when FDA was notified (ISO 8601; without an offset, the "
+            "facility's time); now when not given.",
+        ),
+    ] = None,
     note: NoteOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Record a trading partner notified (--partner NAME), or FDA (--fda INCIDENT), which
-    stops the 24-hour clock."""
+    """Record a trading partner notified (--partner NAME), or FDA (--fda INCIDENT, --at
+    WHEN), which stops the 24-hour clock at that time."""
     if (partner is None) == (fda is None):
         raise InvalidValue("notified", "give --partner NAME or --fda INCIDENT, one of them")
+    if at is not None and fda is None:
+        raise InvalidValue("at", "only with --fda: when FDA was notified")
     if partner is not None:
         _step(case, StepKind.PARTNER_NOTIFIED, as_json, note=note, partner=partner)
     else:
-        _step(case, StepKind.FDA_NOTIFIED, as_json, note=note, incident=fda or "")
+        _step(
+            case,
+            StepKind.FDA_NOTIFIED,
+            as_json,
+            note=note,
+            incident=fda or "",
+            notified_at=at or "",
+        )

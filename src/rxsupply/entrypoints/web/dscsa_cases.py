@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import HTMLResponse, Response
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.config import load_settings
 from rxsupply.domain.suspect_case import CaseSource, StepKind, SuspectReason, parse_choice
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
@@ -122,6 +123,7 @@ def step_form(
     evidence_sha256: FormText = "",
     partner: FormText = "",
     incident: FormText = "",
+    notified_at: FormText = "",
     token: FormText = "",
 ) -> Response:
     back = f"/dscsa/cases/{case[:40]}"
@@ -139,6 +141,7 @@ def step_form(
             evidence_sha256=evidence_sha256,
             partner=partner,
             incident=incident,
+            notified_at=notified_at,
             user=who.user.username,
             clock=clock.current(),
             external_id=external("suspect-case-step", token),
@@ -186,5 +189,7 @@ def form3911_page(case: str, who: Viewer, engine: EngineDep) -> Response:
     """The printable FDA Form 3911 draft of an illegitimate case."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = cases.find_case(uow, case[:40])
-        form = form_3911_draft(uow, found, clock=clock.current())
+        form = form_3911_draft(
+            uow, found, clock=clock.current(), company=load_settings().company_facts()
+        )
     return HTMLResponse(form_3911_html(form, back=f"/dscsa/cases/{found.number}"))

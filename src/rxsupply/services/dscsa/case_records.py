@@ -1,6 +1,12 @@
 """The DSCSA record of a suspect product case's steps: kind ``case_step``, subject
 ``case:<id>:<seq>``, content :func:`case_step_content` (what ``rxsupply dscsa verify-ledger``
-recomputes). The opening step's content carries the case and every serial and lot it names."""
+recomputes). The opening step's content carries the case and every serial and lot it names.
+
+Every column of ``dscsa_case``, ``dscsa_case_subject`` and ``dscsa_case_step`` the code reads
+is in the content (row ids aside: the case's is in the subject, the others are only an
+order): the subjects' product, lot and package ids too, since they are how the cases
+holding a unit are found (:attr:`~rxsupply.services.ports.suspect_cases.CaseSubject.key`),
+and the external ids that make a form sent twice record nothing more."""
 
 from __future__ import annotations
 
@@ -34,6 +40,7 @@ def case_step_content(uow: UnitOfWork, subject: str) -> object | None:
             "evidence_sha256": step.evidence_sha256,
             "partner": step.partner,
             "incident": step.incident,
+            "external_id": found.step_external_ids.get(seq),
         },
     }
     if seq == 1:
@@ -43,9 +50,13 @@ def case_step_content(uow: UnitOfWork, subject: str) -> object | None:
             "opened_by": found.opened_by,
             "reason": found.reason.value,
             "source": found.source.value,
+            "external_id": found.external_id,
             "subjects": [
                 {
                     "kind": s.kind,
+                    "product_id": s.product_id,
+                    "lot_id": s.lot_id,
+                    "package_id": s.package_id,
                     "ndc": s.ndc,
                     "lot": s.lot_number,
                     "gtin": s.gtin,

@@ -21,6 +21,7 @@ from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.serial import SERIAL_LENGTH
 from rxsupply.domain.status import StockStatus
 from rxsupply.domain.suspect_case import case_state
+from rxsupply.domain.trace_query import parse_serial_query
 from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services import ledger
 from rxsupply.services.ports import UnitOfWork
@@ -38,6 +39,24 @@ def _split(text: str, field: str, example: str) -> tuple[str, str]:
     return head.strip(), tail.strip()
 
 
+SERIAL_FORMS = (
+    "GTIN:SERIAL, NDC:SERIAL, the element string 01...21..., an EPC URI or a Digital Link"
+)
+
+
+def _serial_of(text: str) -> tuple[str, str]:
+    """The product (a GTIN-14, or an NDC to find) and serial of a serialised package named in
+    any form trace takes (:func:`rxsupply.domain.trace_query.parse_serial_query`, the one
+    parser of both); a serial alone is refused: a case names the package exactly."""
+    query = parse_serial_query(text[:400])
+    code = query.gtin or query.product
+    if code is None:
+        raise InvalidValue("serial", f"name the product too: {SERIAL_FORMS}", text[:80])
+    if len(query.serial) > SERIAL_LENGTH:
+        raise InvalidValue("serial", f"at most {SERIAL_LENGTH} characters", query.serial[:40])
+    return code, query.serial
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A subject found on record, with its status now."""
@@ -47,17 +66,19 @@ class Found:
 
 
 def resolve_subjects(uow: UnitOfWork, *, serials: list[str], lots: list[str]) -> list[Found]:
-    """The subjects named (``GTIN:SERIAL`` and ``NDC:LOT``), each found on record, in the
-    order given; an unknown one, or one named twice, is refused."""
+    """The subjects named (serials in any form :data:`SERIAL_FORMS` lists, lots as
+    ``NDC:LOT``), each found on record, in the
+    order given; an unknown one, or one named twice, is refused. Takes the case write lock
+    first (:meth:`~rxsupply.services.ports.suspect_cases.CaseRepository.lock_writes`): a case
+    cleared at the same time then either sees this one or has released before it reads."""
+    uow.suspect_cases.lock_writes()
     if not serials and not lots:
         raise InvalidValue("subjects", "name at least one serial (GTIN:SERIAL) or lot (NDC:LOT)")
     if len(serials) + len(lots) > MAX_SUBJECTS:
         raise InvalidValue("subjects", f"at most {MAX_SUBJECTS} serials and lots in one case")
     out: list[Found] = []
     for text in serials:
-        gtin, serial = _split(text, "serial", "GTIN:SERIAL, e.g. 00398765325016:S1234")
-        if len(serial) > SERIAL_LENGTH:
-            raise InvalidValue("serial", f"at most {SERIAL_LENGTH} characters", serial[:40])
+        gtin, serial = _serial_of(text)
         product = find_product(uow, gtin)
         assert product.id is not None
         package = uow.packages.find([(gtin, serial)]).get((gtin, serial))
@@ -180,6 +201,7 @@ def release_subjects(
     """Release a cleared case's units (no commit): each subject still suspect and named by no
     other case that holds stock goes back to the status it had before the case that blocked
     it; what was done, subject by subject."""
+    uow.suspect_cases.lock_writes()  # before reading the other cases' holds
     why = f"suspect case {case.number} cleared: {note}"
     holders = _holders(uow, case)
     release: list[ledger.Command] = []

@@ -6,9 +6,8 @@ case page.
   once it is illegitimate, and the trading partners to notify with who was notified.
 - :func:`list_cases`: the cases, the latest opened first (``open_only``: those still open
   or illegitimate, i.e. still needing work).
-- :func:`partners_to_notify`: the sellers of the case's lots and packages: the partners of
-  the purchase orders they were received against, and the sellers of the EPCIS documents
-  that shipped them.
+- the partners to notify: :mod:`rxsupply.services.dscsa.case_partners` (who sold the lots
+  and packages to us, and who received them from us), each with why.
 - :func:`form_3911_draft`: the pre-filled FDA Form 3911 of an illegitimate case
   (:func:`rxsupply.domain.form3911.form_3911`).
 """
@@ -16,10 +15,10 @@ case page.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from rxsupply.domain.clock import Clock, local_day
-from rxsupply.domain.form3911 import ProductLot, Reporter, form_3911
+from rxsupply.domain.form3911 import CompanyFacts, ProductLot, Reporter, form_3911
 from rxsupply.domain.suspect_case import (
     CaseState,
     CaseStatus,
@@ -28,9 +27,10 @@ from rxsupply.domain.suspect_case import (
     fda_clock,
 )
 from rxsupply.errors import CaseRefused
+from rxsupply.services.dscsa.case_partners import partner_rows
 from rxsupply.services.dscsa.case_stock import current_status
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.ports.suspect_cases import CaseRecord, Seller
+from rxsupply.services.ports.suspect_cases import CaseRecord
 
 OPEN = frozenset({CaseStatus.OPEN, CaseStatus.ILLEGITIMATE})
 
@@ -41,8 +41,31 @@ def _facility(uow: UnitOfWork, facility_id: int) -> tuple[str, str]:
     return code, found.name if found else code
 
 
-def _summary(case: CaseRecord, state: CaseState, now: datetime) -> dict[str, object]:
+def zone_name(zone: tzinfo) -> str:
+    """The facility zone's name (``America/New_York``)."""
+    return str(getattr(zone, "key", None) or zone)
+
+
+def moment(at: datetime | None, zone: tzinfo) -> dict[str, str] | None:
+    """A timestamp as the facility reads it and in UTC: ``local`` with its zone's abbreviation
+    (``2026-03-02 14:05 EST``), ``utc`` (``2026-03-02 19:05 UTC``), the ``zone``'s name."""
+    if at is None:
+        return None
+    return {
+        "local": f"{at.astimezone(zone):%Y-%m-%d %H:%M %Z}",
+        "utc": f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+        "zone": zone_name(zone),
+    }
+
+
+def _summary(case: CaseRecord, state: CaseState, now: datetime, zone: tzinfo) -> dict[str, object]:
     clock = fda_clock(state, now)
+    shown = None
+    if clock is not None:
+        shown = clock.as_dict() | {
+            "due_shown": moment(clock.due, zone),
+            "notified_shown": moment(clock.notified_at, zone),
+        }
     return {
         "id": case.id,
         "number": case.number,
@@ -54,7 +77,7 @@ def _summary(case: CaseRecord, state: CaseState, now: datetime) -> dict[str, obj
         "opened_by": case.opened_by,
         "determined_at": None if state.determined_at is None else state.determined_at.isoformat(),
         "subjects": [s.label for s in case.subjects],
-        "fda_clock": None if clock is None else clock.as_dict(),
+        "fda_clock": shown,
     }
 
 
@@ -66,14 +89,8 @@ def list_cases(
     for case in uow.suspect_cases.listed(max(1, min(limit, 10_000))):
         state = case_state(case.steps)
         if not open_only or state.status in OPEN:
-            out.append(_summary(case, state, clock.now()))
+            out.append(_summary(case, state, clock.now(), clock.zone))
     return out
-
-
-def partners_to_notify(uow: UnitOfWork, case: CaseRecord) -> list[Seller]:
-    lot_ids = [s.lot_id for s in case.subjects]
-    identities = [(s.gtin, s.serial) for s in case.subjects if s.gtin and s.serial]
-    return uow.suspect_cases.sellers(lot_ids, identities)
 
 
 def case_view(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, object]:
@@ -118,18 +135,10 @@ def case_view(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, o
         }
         for st in case.steps
     ]
-    partners = []
-    sellers = partners_to_notify(uow, case)
-    listed = {p.name.lower() for p in sellers}
-    for p in sellers:
-        step = state.partners_notified.get(p.name.lower())
-        partners.append(_partner(p.name, p.partner_id, list(p.via), step))
-    for key, step in state.partners_notified.items():
-        if key not in listed:
-            partners.append(_partner(step.partner, None, [], step))
+    partners = partner_rows(uow, case, state, clock=clock)
     code, name = _facility(uow, case.facility_id)
-    return _summary(case, state, clock.now()) | {
-        "facility": {"code": code, "name": name},
+    return _summary(case, state, clock.now(), clock.zone) | {
+        "facility": {"code": code, "name": name, "zone": zone_name(clock.zone)},
         "subject_details": subjects,
         "steps": steps,
         "evidence": [s for s in steps if s["kind"] == StepKind.EVIDENCE.value],
@@ -138,21 +147,12 @@ def case_view(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, o
     }
 
 
-def _partner(name: str, partner_id: int | None, via: list[str], step: object) -> dict[str, object]:
-    at = getattr(step, "at", None)
-    return {
-        "name": name,
-        "partner_id": partner_id,
-        "via": via,
-        "notified": step is not None,
-        "notified_at": None if at is None else at.isoformat(),
-        "notified_by": getattr(step, "user", None),
-    }
-
-
-def form_3911_draft(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[str, object]:
-    """The pre-filled FDA Form 3911 of an illegitimate case; refused before the
-    determination."""
+def form_3911_draft(
+    uow: UnitOfWork, case: CaseRecord, *, clock: Clock, company: CompanyFacts | None = None
+) -> dict[str, object]:
+    """The pre-filled FDA Form 3911 of an illegitimate case (``company``: the address,
+    facility numbers and contact configured; blank ones are marked to complete); refused
+    before the determination."""
     state = case_state(case.steps)
     if state.disposition is not CaseStatus.ILLEGITIMATE or state.determined_at is None:
         raise CaseRefused(f"case {case.number} is not determined illegitimate: no Form 3911")
@@ -188,6 +188,7 @@ def form_3911_draft(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[
                 serials=tuple(serials[lot_id]),
                 units_held=held,
                 units_received=received,
+                generic_name=fact.generic_name,
             )
         )
     determination = next(s for s in case.steps if s.kind is StepKind.ILLEGITIMATE)
@@ -217,5 +218,6 @@ def form_3911_draft(uow: UnitOfWork, case: CaseRecord, *, clock: Clock) -> dict[
             facility_code=code,
             user=determination.user,
             user_name=stored.user.display_name if stored is not None else "",
+            company=company or CompanyFacts(),
         ),
     )

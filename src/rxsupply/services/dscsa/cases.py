@@ -19,9 +19,11 @@ records: kind ``case_step``, subject ``case:<id>:<seq>``, content :func:`case_st
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rxsupply.domain.clock import Clock, local_day
 from rxsupply.domain.external_id import ExternalId
-from rxsupply.domain.fields import check_text
+from rxsupply.domain.fields import check_text, parse_timestamp
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.suspect_case import (
     CaseSource,
@@ -111,6 +113,7 @@ def open_case(
     commits. The same external id again (a form sent twice) answers the case it opened."""
     require_user(user)
     user = acting_user(uow, user, Permission.QUARANTINE)
+    uow.suspect_cases.lock_writes()  # before reading any other case's holds or numbers
     ext = None if external_id is None else str(external_id)
     if ext is not None:
         known = uow.suspect_cases.by_external_id(ext)
@@ -188,11 +191,15 @@ def add_case_step(
     evidence_sha256: str = "",
     partner: str = "",
     incident: str = "",
+    notified_at: str = "",
     external_id: ExternalId | None = None,
 ) -> CaseRecord:
     """Record one step of a case; commits. A note, evidence (a name, a SHA-256 digest or a
     note describing it), a partner notified (its name), FDA notified (the incident number
-    FDA's portal gave), closed; clearing and the determination of illegitimacy go through
+    FDA's portal gave, and ``notified_at``: when FDA was notified, ISO 8601, a time without
+    an offset in the facility's zone; now when not given; no earlier than the determination
+    and not in the future: the 24-hour clock stops at it, so it is the step's time), closed;
+    clearing and the determination of illegitimacy go through
     :func:`clear_case` and :func:`declare_illegitimate`. The same external id again records
     nothing more."""
     require_user(user)
@@ -204,6 +211,7 @@ def add_case_step(
             kind.value,
         )
     user = acting_user(uow, user, _NEEDS[kind])
+    uow.suspect_cases.lock_writes()
     ext = None if external_id is None else str(external_id)
     found = find_case(uow, case)
     if ext is not None and uow.suspect_cases.by_external_id(ext) == found.id:
@@ -221,10 +229,13 @@ def add_case_step(
     number = incident.strip()[:60]
     if kind is StepKind.FDA_NOTIFIED and not number:
         raise InvalidValue("incident", "the incident number FDA gave the notification")
+    at = _notified_at(notified_at, state.determined_at, clock) if notified_at.strip() else None
+    if at is not None and kind is not StepKind.FDA_NOTIFIED:
+        raise InvalidValue("notified_at", "only an FDA notification takes a time of its own")
     step = Step(
         len(found.steps) + 1,
         kind,
-        clock.now(),
+        at or clock.now(),
         user,
         note=text,
         evidence_name=name if kind is StepKind.EVIDENCE else "",
@@ -235,6 +246,27 @@ def add_case_step(
     _append(uow, found, step, clock=clock, external_id=ext)
     uow.commit()
     return find_case(uow, found.id)
+
+
+def _notified_at(text: str, determined_at: datetime | None, clock: Clock) -> datetime:
+    """When FDA was notified, as given: no earlier than the determination, not in the
+    future."""
+    at = parse_timestamp(text[:60], clock.zone, "notified_at")
+    zone = clock.zone
+
+    def shown(moment: datetime) -> str:
+        utc = moment.astimezone(UTC)
+        return f"{moment.astimezone(zone):%Y-%m-%d %H:%M %Z} ({utc:%Y-%m-%d %H:%M} UTC)"
+
+    if determined_at is not None and at < determined_at:
+        raise InvalidValue(
+            "notified_at",
+            f"before the determination of illegitimacy ({shown(determined_at)})",
+            text[:60],
+        )
+    if at > clock.now():
+        raise InvalidValue("notified_at", f"in the future (now is {shown(clock.now())})", text[:60])
+    return at
 
 
 def _dispose(
@@ -248,6 +280,7 @@ def _dispose(
 ) -> tuple[CaseRecord, dict[str, object]]:
     require_user(user)
     user = acting_user(uow, user, Permission.RELEASE)
+    uow.suspect_cases.lock_writes()  # a case opened meanwhile on the same units is seen
     found = find_case(uow, case)
     check_step(case_state(found.steps), kind)
     text = _note(note, required="say why (what the investigation found)")

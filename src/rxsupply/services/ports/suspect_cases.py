@@ -53,6 +53,8 @@ class CaseRecord:
     source: CaseSource
     subjects: list[CaseSubject] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
+    external_id: str | None = None  # the form or request that opened it (idempotency)
+    step_external_ids: dict[int, str | None] = field(default_factory=dict)  # seq -> id
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class LotFacts:
     expiry: date | None
     units_held: int
     units_received: int
+    generic_name: str = ""  # the primary ingredient(s), when on record
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +85,30 @@ class Seller:
     via: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class ShippedOut:
+    """Stock of a lot that left the hospital's hands or its facility: a return batch shipped
+    to a distributor (``kind`` ``return``; ``to``: the distributor as written on the batch)
+    or a transfer shipped between locations (``transfer``; ``from_code``, ``to``: location
+    codes)."""
+
+    kind: str  # return, transfer
+    number: str
+    lot_id: int
+    to: str
+    shipped_at: datetime | None
+    partner_id: int | None = None  # the distributor's trading partner row, matched by name
+    from_code: str = ""
+
+
 class CaseRepository(Protocol):
+    def lock_writes(self) -> None:
+        """Serialise the case writes of this unit of work with every other one until it ends:
+        two cases naming the same units must not each read the other's holds before either
+        writes (PostgreSQL: a transaction-level advisory lock; SQLite: nothing to do, a
+        writing unit of work holds the database's write lock from ``BEGIN IMMEDIATE``)."""
+        ...
+
     def numbers_taken(self, prefix: str) -> int:
         """How many case numbers begin with ``prefix`` (``SC-2026-``)."""
         ...
@@ -116,6 +142,10 @@ class CaseRepository(Protocol):
         ...
 
     def lot_facts(self, lot_ids: Iterable[int]) -> dict[int, LotFacts]: ...
+    def shipped_out(self, lot_ids: Iterable[int]) -> list[ShippedOut]:
+        """Shipped return batches and shipped transfers holding these lots, oldest first."""
+        ...
+
     def sellers(
         self, lot_ids: Iterable[int], identities: Iterable[tuple[str, str]]
     ) -> list[Seller]:
