@@ -14,10 +14,12 @@ from tests.dscsa_ledger_state import (
     OLD,
     behind_the_back,
     record_document,
+    record_exception,
 )
 from tests.e2e.cli_runner import Rx
 
 from rxsupply.adapters.database import make_engine
+from rxsupply.domain.clock import FixedClock
 from rxsupply.entrypoints.cli import context
 
 PASSWORD = "long enough 1"
@@ -141,6 +143,25 @@ def test_a_purge_seven_years_on_leaves_a_ledger_that_verifies(
     assert (main["entries"], main["rows"], main["anchor"]["first_seq"]) == (1, {"document": 1}, 2)
     assert after.code == 0, after.out
     assert after.json()["facilities"][0]["anchor"]["purged_by"] == "ada"
+
+
+def test_a_purge_keeps_an_old_document_a_younger_exception_refers_to_and_says_why(
+    hospital: Rx, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = record_document(engine, serials=("A1",), clock=OLD)
+    later = FixedClock(datetime(2019, 6, 3, 15, tzinfo=UTC))
+    exception = record_exception(engine, document=document, clock=later)
+    assert hospital("users", "add", "ada", "--role", "admin", "--password", PASSWORD).code == 0
+    monkeypatch.setattr(context, "now", lambda: datetime(2026, 3, 2, 15, tzinfo=UTC))
+
+    ran = hospital("--user", "ada", "dscsa", "purge", "--before", "2019-04-01", "--yes")
+
+    assert ran.code == 0, ran.err
+    assert (
+        f"MAIN: kept from entry 1 on: document:{document} is referred to by "
+        f"exception:{exception}, whose entry 2 was recorded 2019-06-03" in ran.out
+    )
+    assert hospital("dscsa", "verify-ledger").code == 0
 
 
 def test_a_document_inserted_behind_the_applications_back_exits_1_naming_it(

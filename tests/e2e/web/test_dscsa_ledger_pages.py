@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
-from tests.dscsa_ledger_state import behind_the_back, record_document
+from tests.conftest import CLOCK
+from tests.dscsa_ledger_state import (
+    behind_the_back,
+    record_case,
+    record_document,
+    record_exception,
+)
 
 from rxsupply.entrypoints.app import create_app
 
@@ -45,6 +51,23 @@ def test_the_dscsa_index_lists_its_pages_and_each_facilitys_chain(
     assert head in for_auditor.text and '<tr data-facility="MAIN">' in for_auditor.text
     assert 'href="/dscsa/ledger"' not in for_tech  # the ledger is the auditors'
     assert head in for_tech
+
+
+def test_the_dscsa_index_links_every_dscsa_page_with_the_work_waiting_on_it(
+    app: FastAPI, engine: Engine
+) -> None:
+    record_exception(engine, clock=CLOCK)
+    record_case(engine, clock=CLOCK)
+    record_case(engine, clock=CLOCK, later=(CLOCK,), kind="illegitimate")
+
+    with client_for(app, "tech") as tech:
+        page = tech.get("/dscsa").text
+
+    for path in ("documents", "exceptions", "verify", "cases", "trace"):
+        assert f'<li id="dscsa-page-{path}"><a href="/dscsa/{path}">' in page
+    assert '<span class="count" id="dscsa-open-exceptions">1</span> open' in page
+    assert '<span class="count" id="dscsa-open-cases">2</span> open' in page
+    assert '<span class="count" id="dscsa-fda-clocks">1</span> illegitimate' in page
 
 
 def test_the_ledger_page_shows_the_head_hash_then_names_a_record_edited(

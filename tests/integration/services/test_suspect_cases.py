@@ -362,7 +362,7 @@ def test_every_step_is_chained_and_the_case_tables_refuse_edits(hospital: Engine
     assert digests == [e.digest for e in entries]
     assert breaks == []
     for table in ("dscsa_case", "dscsa_case_subject", "dscsa_case_step"):
-        with pytest.raises(DBAPIError, match="append-only"), hospital.begin() as conn:
+        with pytest.raises(DBAPIError, match="kept 6 years"), hospital.begin() as conn:
             conn.execute(text(f"DELETE FROM {table}"))
 
 

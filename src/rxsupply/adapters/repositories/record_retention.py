@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, exists, func, insert, select
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.records import _ENTRY, _entry
@@ -82,4 +83,67 @@ class SqlRecordRetention:
         for child in (t.dscsa_event, t.dscsa_package):
             self.conn.execute(delete(child).where(child.c.document_id.in_(ids)))
         done = self.conn.execute(delete(_D).where(_D.c.id.in_(ids)))
+        return int(done.rowcount)
+
+    def stored_case_steps(self) -> list[tuple[int, int, int]]:
+        c, s = t.dscsa_case, t.dscsa_case_step
+        query = (
+            select(c.c.facility_id, s.c.case_id, s.c.seq)
+            .join_from(s, c, c.c.id == s.c.case_id)
+            .order_by(c.c.facility_id, s.c.case_id, s.c.seq)
+        )
+        return [(int(r.facility_id), int(r.case_id), int(r.seq)) for r in self.conn.execute(query)]
+
+    def stored_verifications(self) -> list[tuple[int, int]]:
+        v = t.dscsa_verification
+        query = select(v.c.facility_id, v.c.id).order_by(v.c.facility_id, v.c.id)
+        return [(int(r.facility_id), int(r.id)) for r in self.conn.execute(query)]
+
+    def exception_steps(self, facility_id: int) -> dict[int, tuple[int, int | None]]:
+        e, s = t.dscsa_exception, t.dscsa_exception_step
+        query = (
+            select(s.c.id, s.c.exception_id, e.c.document_id)
+            .join_from(s, e, e.c.id == s.c.exception_id)
+            .where(e.c.facility_id == facility_id)
+        )
+        return {
+            int(r.id): (int(r.exception_id), None if r.document_id is None else int(r.document_id))
+            for r in self.conn.execute(query)
+        }
+
+    def delete_cases(self, case_ids: Sequence[int]) -> int:
+        ids = sorted(set(case_ids))
+        if not ids:
+            return 0
+        for child in (t.dscsa_case_step, t.dscsa_case_subject):
+            self.conn.execute(delete(child).where(child.c.case_id.in_(ids)))
+        case = t.dscsa_case
+        return int(self.conn.execute(delete(case).where(case.c.id.in_(ids))).rowcount)
+
+    def delete_exceptions(self, step_ids: Sequence[int]) -> int:
+        step, exception = t.dscsa_exception_step, t.dscsa_exception
+        named = select(step.c.exception_id).where(step.c.id.in_(sorted(set(step_ids))))
+        ids = sorted({int(key) for key in self.conn.execute(named).scalars()})
+        if not ids:
+            return 0
+        self.conn.execute(delete(step).where(step.c.exception_id.in_(ids)))
+        return int(self.conn.execute(delete(exception).where(exception.c.id.in_(ids))).rowcount)
+
+    def delete_verifications(self, verification_ids: Sequence[int]) -> int:
+        ids = sorted(set(verification_ids))
+        if not ids:
+            return 0
+        v = t.dscsa_verification
+        return int(self.conn.execute(delete(v).where(v.c.id.in_(ids))).rowcount)
+
+    def delete_scans(self, facility_id: int, *, before: datetime) -> int:
+        scan, e = t.receipt_scan, t.dscsa_exception
+        named = exists().where(
+            _D.c.facility_id == facility_id, _D.c.order_number == scan.c.order_number
+        ) | exists().where(e.c.facility_id == facility_id, e.c.order_number == scan.c.order_number)
+        done = self.conn.execute(
+            delete(scan).where(
+                scan.c.facility_id == facility_id, scan.c.scanned_at < before, ~named
+            )
+        )
         return int(done.rowcount)

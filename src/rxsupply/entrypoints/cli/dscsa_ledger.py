@@ -92,9 +92,11 @@ def purge(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Delete DSCSA records past their six-year retention (admins only): whole documents with
-    their packages and events and the chain entries before the date; the chain is anchored at
-    its first remaining entry and still verifies. A date less than six years back is refused."""
+    """Delete DSCSA records past their six-year retention (admins only): whole records
+    (documents with their packages and events, suspect cases, exceptions, verifications) and
+    the chain entries before the date; the chain is anchored at its first remaining entry and
+    still verifies. A record a younger one still needs is kept, and the purge says which. A
+    date less than six years back is refused."""
     day = parse_date(before, "--before")
     user = context.user(Permission.PURGE_RECORDS)
     if not yes:
@@ -118,3 +120,5 @@ def purge(
         as_json=False,
         title=f"Purged before {day.isoformat()}",
     )
+    for reason in done.held:
+        typer.echo(reason)

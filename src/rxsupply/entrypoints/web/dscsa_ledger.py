@@ -1,7 +1,7 @@
-"""The DSCSA pages' index (``/dscsa``: every DSCSA page, each facility's record chain at a
-glance) and the records' integrity page (``/dscsa/ledger``: every chain verified, the head
-hashes to write down, the breaks named). The same use cases as ``rxsupply dscsa
-verify-ledger`` and ``/api/dscsa/ledger``."""
+"""The DSCSA pages' index (``/dscsa``: every DSCSA page with the work waiting on it, each
+facility's record chain at a glance) and the records' integrity page (``/dscsa/ledger``: every
+chain verified, the head hashes to write down, the breaks named). The same use cases as
+``rxsupply dscsa verify-ledger`` and ``/api/dscsa/ledger``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from starlette.responses import Response
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.rendering import page_route, render
 from rxsupply.services.dscsa.ledger_check import chain_heads, verify_ledger
+from rxsupply.services.dscsa.overview import dscsa_work
 
 router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
@@ -26,12 +28,14 @@ Auditor = Annotated[Caller, Depends(REQUIRES[Permission.VIEW_AUDIT])]
 def dscsa_page(request: Request, who: Viewer, engine: EngineDep) -> Response:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         heads = chain_heads(uow)
+        work = dscsa_work(uow, clock=clock.current())
     return render(
         request,
         "dscsa.html",
         who,
         title="DSCSA",
         heads=heads,
+        work=work.as_dict(),
         can_audit=who.user.can(Permission.VIEW_AUDIT),
     )
 

@@ -46,11 +46,47 @@ def _purge_documents(uow: UnitOfWork, subjects: Sequence[str]) -> int:
     return uow.record_retention.delete_documents([_key(s) for s in subjects])
 
 
+def _stored_case_steps(uow: UnitOfWork) -> Iterable[tuple[int, str]]:
+    return (
+        (facility, f"case:{case}:{seq}")
+        for facility, case, seq in uow.record_retention.stored_case_steps()
+    )
+
+
+def _stored_verifications(uow: UnitOfWork) -> Iterable[tuple[int, str]]:
+    return (
+        (facility, f"verification:{key}")
+        for facility, key in uow.record_retention.stored_verifications()
+    )
+
+
+def _purge_cases(uow: UnitOfWork, subjects: Sequence[str]) -> int:
+    """Whole cases (steps, subjects, the case), named by their steps' subjects."""
+    return uow.record_retention.delete_cases([case_of(s) for s in subjects])
+
+
+def _purge_exceptions(uow: UnitOfWork, subjects: Sequence[str]) -> int:
+    """Whole exceptions (every step, the exception), named by their steps' subjects."""
+    return uow.record_retention.delete_exceptions([_key(s) for s in subjects])
+
+
+def _purge_verifications(uow: UnitOfWork, subjects: Sequence[str]) -> int:
+    return uow.record_retention.delete_verifications([_key(s) for s in subjects])
+
+
 def _key(subject: str) -> int:
     key = subject.partition(":")[2]
     if not key.isdigit():
         raise InvalidValue("subject", "expected kind:number", subject)
     return int(key)
+
+
+def case_of(subject: str) -> int:
+    """The case a ``case_step`` subject (``case:<id>:<seq>``) belongs to."""
+    parts = subject.split(":")
+    if len(parts) != 3 or not parts[1].isdigit():
+        raise InvalidValue("subject", "expected case:number:number", subject)
+    return int(parts[1])
 
 
 CONTENT: dict[str, Content] = {
@@ -62,13 +98,21 @@ CONTENT: dict[str, Content] = {
 """How to recompute each kind's content, by kind: each writer's own content function."""
 SUBJECTS: dict[str, Subjects] = {
     "document": _stored_documents,
+    "case_step": _stored_case_steps,
+    "verification": _stored_verifications,
     "exception_step": stored_exception_steps,
 }
 """Which subjects of each kind have rows stored, to name rows no chain entry covers."""
-PURGE: dict[str, Purge] = {"document": _purge_documents}
+PURGE: dict[str, Purge] = {
+    "exception_step": _purge_exceptions,
+    "case_step": _purge_cases,
+    "verification": _purge_verifications,
+    "document": _purge_documents,
+}
 """How to delete each kind's rows once past retention (a kind without one stops a purge), run
-in this order: list a kind whose rows refer to another's before it (exception and case steps
-before "document")."""
+in this order: a kind whose rows refer to another's comes before it (an exception refers to
+its document). A step kind deletes whole records (a case, an exception) named by their steps;
+:mod:`.retention` only hands it records none of whose entries it keeps."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,20 +7,28 @@ breaks is not purged: that would hide them), deletes the chain entries recorded 
 (always keeping the newest, so the chain goes on from it) with the rows of every subject no
 remaining entry covers, each kind through its :data:`~.ledger_check.PURGE` function, and records
 a :class:`ChainAnchor` from which ``verify-ledger`` checks what remains.
+
+A purge deletes whole records: a document, a suspect case (all its steps), an exception (all its
+steps), a verification. A record still live after the date (a case or an exception with a step
+recorded after it, a document an exception still open after it refers to) is kept whole, and
+since a chain has no holes, so is every entry from its first one on: the purge stops there and
+says so (:attr:`PurgeReport.held`). Receipt scans (not chained) go with their orders: scans made
+before where the purge stopped, of orders no remaining document or exception names.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.record_chain import ChainEntry
 from rxsupply.domain.record_retention import ChainAnchor, check_purge_date
 from rxsupply.domain.users import Permission
 from rxsupply.errors import PurgeRefused
-from rxsupply.services.dscsa.ledger_check import PURGE, check_facility
+from rxsupply.services.dscsa.ledger_check import PURGE, case_of, check_facility
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.storage import AuditEntry
 from rxsupply.services.users import acting_user
@@ -50,12 +58,15 @@ class FacilityPurge:
 class PurgeReport:
     before: date
     facilities: list[FacilityPurge]
+    held: list[str] = field(default_factory=list)
+    """Why a facility's purge stopped before the date: the record kept and what keeps it."""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "before": self.before.isoformat(),
             "entries": sum(f.entries for f in self.facilities),
             "facilities": [f.as_dict() for f in self.facilities],
+            "held": list(self.held),
         }
 
 
@@ -67,13 +78,14 @@ def purge_records(uow: UnitOfWork, *, before: date, user: str, clock: Clock) -> 
     cut = datetime.combine(before, time.min, tzinfo=clock.zone).astimezone(UTC)
     facilities = uow.records.facilities()
     codes = uow.locations.codes(facilities)
-    done = []
+    done: list[FacilityPurge] = []
+    held: list[str] = []
     for facility_id in facilities:
         code = codes.get(facility_id, str(facility_id))
-        purged = _purge_facility(uow, facility_id, code, cut, before, user, clock)
+        purged = _purge_facility(uow, facility_id, code, cut, before, user, clock, held)
         if purged is not None:
             done.append(purged)
-    report = PurgeReport(before, done)
+    report = PurgeReport(before, done, held)
     uow.audit.add(
         AuditEntry(
             at=clock.now(),
@@ -96,6 +108,7 @@ def _purge_facility(
     before: date,
     user: str,
     clock: Clock,
+    held: list[str],
 ) -> FacilityPurge | None:
     checked = check_facility(uow, facility_id, code)
     if not checked.ok:
@@ -109,6 +122,7 @@ def _purge_facility(
     if not entries:
         return None
     keep = next((e for e in entries if e.recorded_at >= cut), entries[-1])
+    keep = _held_back(uow, facility_id, code, entries, keep, held)
     gone = [e for e in entries if e.seq < keep.seq]
     if not gone:
         return None
@@ -123,6 +137,9 @@ def _purge_facility(
             f"{code}: no way to purge records of kind {', '.join(unknown)}; nothing is deleted"
         )
     rows = {kind: PURGE[kind](uow, by_kind[kind]) for kind in PURGE if kind in by_kind}
+    scans = uow.record_retention.delete_scans(facility_id, before=min(cut, keep.recorded_at))
+    if scans:
+        rows["receipt_scan"] = scans
     deleted = uow.record_retention.delete_entries(facility_id, below_seq=keep.seq)
     anchor = ChainAnchor(
         facility_id=facility_id,
@@ -134,3 +151,52 @@ def _purge_facility(
     )
     uow.record_retention.add_anchor(anchor)
     return FacilityPurge(facility_id, code, deleted, rows, anchor)
+
+
+def _held_back(
+    uow: UnitOfWork,
+    facility_id: int,
+    code: str,
+    entries: list[ChainEntry],
+    keep: ChainEntry,
+    held: list[str],
+) -> ChainEntry:
+    """The entry the purge keeps from, moved back to the first entry of the oldest record that
+    must stay whole (``held`` says which and why)."""
+    owners = uow.record_retention.exception_steps(facility_id)
+
+    def record(entry: ChainEntry) -> str:
+        if entry.kind == "case_step":
+            return f"case:{case_of(entry.subject)}"
+        key = entry.subject.partition(":")[2]
+        if entry.kind == "exception_step" and key.isdigit() and int(key) in owners:
+            return f"exception:{owners[int(key)][0]}"
+        return entry.subject
+
+    users: dict[str, set[str]] = defaultdict(set)  # document -> exceptions referring to it
+    for exception, document in owners.values():
+        if document is not None:
+            users[f"document:{document}"].add(f"exception:{exception}")
+    while True:
+        last = {record(e): e for e in entries if e.seq >= keep.seq}
+        why = None
+        for entry in (e for e in entries if e.seq < keep.seq):
+            name = record(entry)
+            later = last.get(name)
+            if later is not None:
+                why = f"{name} has entry {later.seq} recorded {later.recorded_at.date()}"
+            for user in sorted(users.get(name, ())):
+                if why is None and user in last:
+                    found = last[user]
+                    why = (
+                        f"{name} is referred to by {user}, whose entry {found.seq} was "
+                        f"recorded {found.recorded_at.date()}"
+                    )
+            if why is not None:
+                held.append(
+                    f"{code}: kept from entry {entry.seq} on: {why}; a record is purged whole"
+                )
+                keep = entry
+                break
+        if why is None:
+            return keep

@@ -5,6 +5,7 @@ purge past the six-year retention makes (the database refuses younger ones)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from rxsupply.domain.record_chain import ChainEntry
@@ -34,4 +35,35 @@ class RecordRetentionRepository(Protocol):
     def delete_documents(self, document_ids: Sequence[int]) -> int:
         """Delete whole documents: their events, packages and the documents; how many
         documents."""
+        ...
+
+    def stored_case_steps(self) -> list[tuple[int, int, int]]:
+        """Every suspect case step present, as (facility id, case id, step seq)."""
+        ...
+
+    def stored_verifications(self) -> list[tuple[int, int]]:
+        """Every verification present, as (facility id, verification id)."""
+        ...
+
+    def exception_steps(self, facility_id: int) -> dict[int, tuple[int, int | None]]:
+        """The facility's exception steps: step id -> (its exception's id, the document that
+        exception refers to or ``None``)."""
+        ...
+
+    def delete_cases(self, case_ids: Sequence[int]) -> int:
+        """Delete whole suspect cases: their steps, subjects and the cases; how many cases."""
+        ...
+
+    def delete_exceptions(self, step_ids: Sequence[int]) -> int:
+        """Delete whole exceptions, named by any of their steps: every step and the
+        exceptions; how many exceptions."""
+        ...
+
+    def delete_verifications(self, verification_ids: Sequence[int]) -> int:
+        """Delete verifications; how many."""
+        ...
+
+    def delete_scans(self, facility_id: int, *, before: datetime) -> int:
+        """Delete the facility's receipt scans made before ``before`` of orders no remaining
+        document or exception names; how many."""
         ...
