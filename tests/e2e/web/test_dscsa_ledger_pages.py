@@ -64,7 +64,7 @@ def test_the_dscsa_index_links_every_dscsa_page_with_the_work_waiting_on_it(
         page = tech.get("/dscsa").text
 
     for path in ("documents", "exceptions", "verify", "cases", "trace"):
-        assert f'<li id="dscsa-page-{path}"><a href="/dscsa/{path}">' in page
+        assert f'<li id="dscsa-page-{path}"><a href="/dscsa/{path}"' in page
     assert '<span class="count" id="dscsa-open-exceptions">1</span> open' in page
     assert '<span class="count" id="dscsa-open-cases">2</span> open' in page
     assert '<span class="count" id="dscsa-fda-clocks">1</span> illegitimate' in page
