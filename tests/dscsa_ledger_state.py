@@ -119,7 +119,7 @@ def behind_the_back(engine: Engine) -> Iterator[Connection]:
                     text(
                         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND "
                         "tbl_name IN ('dscsa_record', 'dscsa_document', 'dscsa_package', "
-                        "'dscsa_event')"
+                        "'dscsa_event', 'receipt_scan')"
                     )
                 )
             )

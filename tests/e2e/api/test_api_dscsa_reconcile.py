@@ -71,7 +71,13 @@ def test_the_reconciliation_is_shown_then_reconciled_and_an_exception_taken_to_r
     once_more = pharmacy.api.post(steps, token=tech, json={"step": "resolved", "note": "x"})
     one = pharmacy.api.get(f"/api/dscsa/exceptions/{missing['id']}", token=auditor).json()
 
-    assert shown["counts"] == {"matched": 1, "missing": 1, "unexpected": 1, "mismatched": 0}
+    assert shown["counts"] == {
+        "matched": 1,
+        "missing": 1,
+        "unexpected": 1,
+        "mismatched": 0,
+        "duplicates": 0,
+    }
     assert shown["exceptions"] == [] and len(shown["documents"]) == 1
     problem(not_an_auditor, 403)
     assert len(first["opened"]) == 2 and again["opened"] == [] and again["open_exceptions"] == 2

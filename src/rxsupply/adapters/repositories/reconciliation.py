@@ -197,6 +197,16 @@ class SqlReconciliation:
             return None
         return _exception(owner), _step(row)
 
+    def scan_row(self, scan_id: int) -> dict[str, object] | None:
+        row = self.conn.execute(select(_S).where(_S.c.id == scan_id)).mappings().first()
+        if row is None:
+            return None
+        return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in dict(row).items()}
+
+    def stored_scans(self) -> list[tuple[int, int]]:
+        query = select(_S.c.facility_id, _S.c.id).order_by(_S.c.id)
+        return [(int(f), int(s)) for f, s in self.conn.execute(query)]
+
     def stored_steps(self) -> list[tuple[int, int]]:
         query = (
             select(_E.c.facility_id, _X.c.id)

@@ -110,6 +110,10 @@ def import_epcis(
     facility_id = _facility_id(uow, facility)
     existing = uow.dscsa_documents.find(facility_id, digest)
     if existing is not None:
+        if existing.order_number is not None:
+            # importing again re-runs the order's reconciliation (nothing new when it stands)
+            reconcile_when_ready(uow, order=existing.order_number, user=user, clock=clock)
+            uow.commit()
         return _imported(existing, document_id=existing.id, already_imported=True)
     if not document.transaction:
         raise InvalidValue(
@@ -164,10 +168,11 @@ def import_epcis(
         now=clock.now(),
         after={"file_name": name, "sha256": digest, "order_number": order_number},
     )
-    uow.commit()
     if order_number is not None:
-        # a document for an order already scanned reconciles it (opens its exceptions)
+        # a document for an order already scanned reconciles it (opens its exceptions), in
+        # the import's transaction: the document and its exceptions are written together
         reconcile_when_ready(uow, order=order_number, user=user, clock=clock)
+    uow.commit()
     return _imported(new, document_id=document_id, already_imported=False)
 
 

@@ -28,6 +28,7 @@ from rxsupply.errors import InvalidValue, UnknownLocation
 from rxsupply.services.dscsa.case_records import case_step_content
 from rxsupply.services.dscsa.exceptions import exception_step_content, stored_exception_steps
 from rxsupply.services.dscsa.importing import document_content
+from rxsupply.services.dscsa.reconciliation import receipt_scan_content, stored_receipt_scans
 from rxsupply.services.dscsa.verification import verification_content
 from rxsupply.services.ports import UnitOfWork
 
@@ -58,11 +59,13 @@ CONTENT: dict[str, Content] = {
     "case_step": case_step_content,
     "verification": verification_content,
     "exception_step": exception_step_content,
+    "receipt_scan": receipt_scan_content,
 }
 """How to recompute each kind's content, by kind: each writer's own content function."""
 SUBJECTS: dict[str, Subjects] = {
     "document": _stored_documents,
     "exception_step": stored_exception_steps,
+    "receipt_scan": stored_receipt_scans,
 }
 """Which subjects of each kind have rows stored, to name rows no chain entry covers."""
 PURGE: dict[str, Purge] = {"document": _purge_documents}

@@ -88,6 +88,15 @@ class ReconciliationRepository(Protocol):
         """One step and its exception (without its other steps), or None when gone."""
         ...
 
+    def scan_row(self, scan_id: int) -> dict[str, object] | None:
+        """Every column of one receipt scan (dates and times as ISO text), or None when
+        gone."""
+        ...
+
+    def stored_scans(self) -> list[tuple[int, int]]:
+        """(facility id, scan id) of every receipt scan stored."""
+        ...
+
     def stored_steps(self) -> list[tuple[int, int]]:
         """(facility id, step id) of every exception step stored."""
         ...
