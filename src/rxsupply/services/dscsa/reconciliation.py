@@ -28,6 +28,7 @@ from rxsupply.domain.dscsa_exception import DscsaException, ExceptionState
 from rxsupply.domain.purchasing import PurchaseOrder
 from rxsupply.domain.reconciliation import Reconciliation, ScannedPackage, reconcile
 from rxsupply.services.audit import require_user
+from rxsupply.services.dscsa.document_checks import DOCUMENT_KINDS
 from rxsupply.services.dscsa.exceptions import add_step, open_exception
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
@@ -172,7 +173,11 @@ def reconcile_in(
         return now
     facility = order_facility(uow, found)
     findings = now.result.findings()
-    live = [e for e in now.exceptions if e.state is not ExceptionState.RESOLVED]
+    live = [
+        e
+        for e in now.exceptions
+        if e.state is not ExceptionState.RESOLVED and e.kind not in DOCUMENT_KINDS
+    ]
     live_keys = {e.key for e in live}
     settled = {
         (e.kind.value, e.identifier, e.expected, e.found)
