@@ -15,6 +15,8 @@ from tests.dscsa_shipments import GTIN, ship
 from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.purchasing import PurchaseOrder
+from rxsupply.domain.users import Role, User
+from rxsupply.errors import PermissionDenied
 from rxsupply.services import purchasing, receiving
 from rxsupply.services.dscsa import exceptions, ledger_check, reconciliation
 
@@ -113,3 +115,62 @@ def test_importing_the_same_document_again_reconciles_the_order_again(
     with SqlUnitOfWork(hospital, readonly=True) as uow:
         found = exceptions.list_exceptions(uow, order=order.number)
     assert [(e.kind.value, e.identifier) for e in found] == [("missing", f"01{GTIN}21S2")]
+
+
+def package_status(engine: Engine, serial: str) -> tuple[str, str]:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        found = uow.packages.find([(GTIN, serial)])[(GTIN, serial)]
+        return found.status.value, found.status_reason or ""
+
+
+def test_an_unexpected_package_is_quarantined_until_its_exception_is_resolved(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    ship(hospital, order.number, [("S1", "ON1", FAR)])
+    scan(hospital, order.number, "S1", lot="ON2")
+    scan(hospital, order.number, "S9")
+    with SqlUnitOfWork(hospital) as uow:
+        opened = reconciliation.reconcile_order(uow, order=order.number, user="buyer", clock=CLOCK)
+    held = package_status(hospital, "S9"), package_status(hospital, "S1")
+    unexpected = next(e for e in opened.exceptions if e.kind.value == "unexpected")
+
+    with SqlUnitOfWork(hospital) as uow:
+        exceptions.step_exception(
+            uow, exception_id=unexpected.id or 0, step="resolved",
+            note="seller confirmed the extra tray", user="buyer", clock=CLOCK,
+        )  # fmt: skip
+
+    assert held[0][0] == held[1][0] == "quarantined"
+    assert held[0][1].startswith(f"DSCSA exception {unexpected.id} (unexpected) opened by buyer")
+    assert package_status(hospital, "S9")[0] == "available"
+    assert package_status(hospital, "S1")[0] == "quarantined"
+
+
+def test_a_technician_records_the_seller_contacted_but_only_a_buyer_resolves(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    ship(hospital, order.number, [("S1", "ON1", FAR)])
+    scan(hospital, order.number, "S9")
+    with SqlUnitOfWork(hospital) as uow:
+        opened = reconciliation.reconcile_order(uow, order=order.number, user="buyer", clock=CLOCK)
+        for name, role in (("tech", Role.TECHNICIAN), ("buyer", Role.BUYER)):
+            uow.users.add(User(name, name, role), "x", CLOCK.now())
+        uow.commit()
+    first = opened.opened[0]
+
+    with SqlUnitOfWork(hospital) as uow:
+        exceptions.step_exception(
+            uow, exception_id=first, step="seller_contacted", note="called", user="tech",
+            clock=CLOCK,
+        )  # fmt: skip
+    refused = pytest.raises(PermissionDenied, match="tech \\(technician\\) may not purchase")
+    with refused, SqlUnitOfWork(hospital) as uow:
+        exceptions.step_exception(
+            uow, exception_id=first, step="resolved", note="ok", user="tech", clock=CLOCK
+        )
+    with SqlUnitOfWork(hospital) as uow:
+        done = exceptions.step_exception(
+            uow, exception_id=first, step="resolved", note="ok", user="buyer", clock=CLOCK
+        )
+
+    assert [s.user for s in done.steps] == ["buyer", "tech", "buyer"]

@@ -180,8 +180,9 @@ class SqlReconciliation:
         self._with_steps(found)
         return found
 
-    def get(self, exception_id: int) -> DscsaException | None:
-        row = self.conn.execute(select(_E).where(_E.c.id == exception_id)).first()
+    def get(self, exception_id: int, *, lock: bool = False) -> DscsaException | None:
+        query = select(_E).where(_E.c.id == exception_id)
+        row = self.conn.execute(query.with_for_update() if lock else query).first()
         if row is None:
             return None
         found = _exception(row)
