@@ -19,6 +19,7 @@ from rxsupply.domain.clock import Clock, FixedClock
 from rxsupply.services.dscsa.case_records import case_step_content
 from rxsupply.services.dscsa.exceptions import exception_step_content
 from rxsupply.services.dscsa.importing import document_content
+from rxsupply.services.dscsa.reconciliation import receipt_scan_content
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.dscsa.verification import verification_content
 from rxsupply.services.ports import UnitOfWork
@@ -270,8 +271,9 @@ def record_exception(
     with SqlUnitOfWork(engine) as uow:
         where = _facility(uow, facility)
         conn = _conn(uow)
-        conn.execute(
-            insert(t.receipt_scan).values(
+        scan = conn.execute(
+            insert(t.receipt_scan)
+            .values(
                 facility_id=where,
                 order_number="PO-7",
                 identifier="010039876504010221S9",
@@ -280,7 +282,9 @@ def record_exception(
                 scanned_at=clock.now(),
                 scanned_by="tester",
             )
-        )
+            .returning(t.receipt_scan.c.id)
+        ).scalar_one()
+        _chain(uow, where, "receipt_scan", f"receipt_scan:{scan}", receipt_scan_content, clock)
         key = conn.execute(
             insert(t.dscsa_exception)
             .values(

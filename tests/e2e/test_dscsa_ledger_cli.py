@@ -159,7 +159,7 @@ def test_a_purge_keeps_an_old_document_a_younger_exception_refers_to_and_says_wh
     assert ran.code == 0, ran.err
     assert (
         f"MAIN: kept from entry 1 on: document:{document} is referred to by "
-        f"exception:{exception}, whose entry 2 was recorded 2019-06-03" in ran.out
+        f"exception:{exception}, whose entry 3 was recorded 2019-06-03" in ran.out
     )
     assert hospital("dscsa", "verify-ledger").code == 0
 

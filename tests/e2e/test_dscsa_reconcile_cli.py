@@ -52,7 +52,13 @@ def test_reconcile_prints_the_four_groups_and_opens_each_exception_once(rx: Rx, 
         "exceptions opened: 2",
     ):
         assert line in text
-    assert again["counts"] == {"matched": 1, "missing": 1, "unexpected": 0, "mismatched": 1}
+    assert again["counts"] == {
+        "matched": 1,
+        "missing": 1,
+        "unexpected": 0,
+        "mismatched": 1,
+        "duplicates": 0,
+    }
     assert again["opened"] == [] and again["open_exceptions"] == 2
     assert [s["identifier"] for s in again["scanned"]] == [f"01{GTIN}21S1", f"01{GTIN}21S2"]
 

@@ -12,6 +12,9 @@ four groups:
 - **mismatched**: shipped and scanned, but the lot, the expiry or the product differ (each
   differing field is a finding of its own). A field one side does not give is not compared.
 
+Besides, a serial scanned twice or shipped twice is a **duplicate** finding (ARCHITECTURE:
+the same serial twice is a suspect-product signal).
+
 Every package that is not matched gives :class:`Finding` s, each of which becomes an exception
 (:mod:`rxsupply.domain.dscsa_exception`). Standard library only.
 """
@@ -30,6 +33,10 @@ class FindingKind(StrEnum):
     LOT_MISMATCH = "lot_mismatch"
     EXPIRY_MISMATCH = "expiry_mismatch"
     PRODUCT_MISMATCH = "product_mismatch"
+    DUPLICATE_SCAN = "duplicate_scan"
+    DUPLICATE_SHIPPED = "duplicate_shipped"
+    NO_STATEMENT = "no_statement"
+    SELLER_UNAUTHORIZED = "seller_unauthorized"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +137,11 @@ class Reconciliation:
     missing: list[ExpectedPackage] = field(default_factory=list)
     unexpected: list[ScannedPackage] = field(default_factory=list)
     mismatched: list[Mismatch] = field(default_factory=list)
+    duplicates: list[Finding] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not (self.missing or self.unexpected or self.mismatched)
+        return not (self.missing or self.unexpected or self.mismatched or self.duplicates)
 
     def findings(self) -> list[Finding]:
         """Every disagreement: the missing packages, the unexpected ones, each mismatched
@@ -148,7 +156,7 @@ class Reconciliation:
         ]
         for m in self.mismatched:
             out.extend(m.findings)
-        return out
+        return out + self.duplicates
 
     def counts(self) -> dict[str, int]:
         return {
@@ -156,6 +164,7 @@ class Reconciliation:
             "missing": len(self.missing),
             "unexpected": len(self.unexpected),
             "mismatched": len(self.mismatched),
+            "duplicates": len(self.duplicates),
         }
 
     def as_dict(self) -> dict[str, object]:
@@ -168,6 +177,7 @@ class Reconciliation:
             "missing": [p.as_dict() for p in self.missing],
             "unexpected": [p.as_dict() for p in self.unexpected],
             "mismatched": [m.as_dict() for m in self.mismatched],
+            "duplicates": [f.as_dict() for f in self.duplicates],
         }
 
 
@@ -175,14 +185,44 @@ def reconcile(
     shipped: Iterable[ExpectedPackage], scanned: Iterable[ScannedPackage]
 ) -> Reconciliation:
     """Compare what the documents ship with what was scanned (see the module's rules). A
-    package two documents ship counts once (the later document, the higher id, wins)."""
+    package shipped twice (by two documents, or twice by one) is compared once (the later
+    document, the higher id, wins) and is a ``duplicate_shipped`` finding; a serial scanned
+    twice is compared once and is a ``duplicate_scan`` finding: the same serial twice is a
+    suspect-product signal, never silently merged."""
     expected: dict[str, ExpectedPackage] = {}
+    shipped_by: dict[str, list[int]] = {}
     for package in sorted(shipped, key=lambda p: p.document_id):
         expected[package.identifier] = package
+        shipped_by.setdefault(package.identifier, []).append(package.document_id)
     seen: dict[str, ScannedPackage] = {}
+    times: dict[str, int] = {}
     for one in scanned:
         seen.setdefault(one.identifier, one)
+        times[one.identifier] = times.get(one.identifier, 0) + 1
     result = Reconciliation()
+    for identifier, documents in sorted(shipped_by.items()):
+        if len(documents) > 1:
+            listed = ", ".join(f"document {d}" for d in documents)
+            result.duplicates.append(
+                Finding(
+                    FindingKind.DUPLICATE_SHIPPED,
+                    identifier,
+                    "shipped once",
+                    f"shipped {len(documents)} times ({listed})",
+                    documents[-1],
+                )
+            )
+    for identifier, count in sorted(times.items()):
+        if count > 1:
+            result.duplicates.append(
+                Finding(
+                    FindingKind.DUPLICATE_SCAN,
+                    identifier,
+                    "scanned once",
+                    f"scanned {count} times",
+                    None,
+                )
+            )
     for identifier in sorted(expected.keys() | seen.keys()):
         ship, scan = expected.get(identifier), seen.get(identifier)
         if scan is None:

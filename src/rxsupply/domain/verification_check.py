@@ -87,12 +87,19 @@ def _compare(asked: VerificationRequest, found: RecordedPackage) -> Finding | No
 
 
 def check_received(
-    asked: VerificationRequest, recorded: Sequence[RecordedPackage], *, today: date
+    asked: VerificationRequest,
+    recorded: Sequence[RecordedPackage],
+    *,
+    today: date,
+    require_received: bool = False,
 ) -> Finding:
     """The request against what we received: the scanned package first, else what imported
     EPCIS documents list. GTIN and serial first (none: ``not_found``), then lot and expiry
     (the field that differs named, both values given), then the package's stock status
-    (quarantined, recalled, suspect, or gone: not for redistribution) and its expiry."""
+    (quarantined, recalled, suspect, or gone: not for redistribution; for a package only a
+    document lists, its lot's status) and its expiry. With ``require_received`` (a saleable
+    return: DSCSA 582(d)(4) lets a dispenser return only what it received) a package only a
+    document lists, never scanned into stock, is ``not_received``: not verified."""
     ours = [r for r in recorded if r.gtin == asked.gtin and r.serial == asked.serial]
     if not ours:
         return Finding(
@@ -106,7 +113,16 @@ def check_received(
         differs = _compare(asked, found)
         if differs is not None:
             return differs
-    scanned = next((r for r in ours if r.status is not None), None)
+    received = [r for r in ours if r.source == "received"]
+    if require_received and not received:
+        where = ", ".join(sorted({r.source for r in ours}))
+        return Finding(
+            False,
+            "not_received",
+            f"not received: listed by {where} but never scanned into our stock",
+            FailureReason.NO_MATCH_GTIN_SERIAL,
+        )
+    scanned = next((r for r in ours if r.status in _NOT_SALEABLE), None)
     if scanned is not None and scanned.status in _NOT_SALEABLE:
         why = f": {scanned.status_reason}" if scanned.status_reason else ""
         return Finding(

@@ -188,12 +188,9 @@ def receive_against_order(
                 product_id=resolved,
                 user=user,
                 now=now,
+                clock=clock,
             )
-    done, found_issues = _finish(uow, found, issues, user=user, clock=clock)
-    if serial is not None and packages and done.status is OrderStatus.RECEIVED:
-        # the scan that completes the receipt reconciles it against its documents
-        reconcile_when_ready(uow, order=done.number, user=user, clock=clock)
-    return done, found_issues
+    return _finish(uow, found, issues, user=user, clock=clock, scanned=serial is not None)
 
 
 def _gtin_of(uow: UnitOfWork, product_id: int) -> str:
@@ -209,6 +206,7 @@ def _finish(
     *,
     user: str,
     clock: Clock,
+    scanned: bool = False,
 ) -> tuple[PurchaseOrder, list[ReceivingDiscrepancy]]:
     live = [ln for ln in found.lines if ln.status is not LineStatus.CANCELLED]
     if live and all(ln.status is LineStatus.RECEIVED for ln in live):
@@ -230,6 +228,10 @@ def _finish(
         before={"status": found.status.value},
         after={"status": status.value, "found": [d.as_dict() for d in issues]},
     )
+    if scanned and status is OrderStatus.RECEIVED:
+        # the scan that completes the receipt reconciles it against its documents, in the
+        # receipt's transaction (a failing reconciliation takes the receipt back with it)
+        reconcile_when_ready(uow, order=found.number, user=user, clock=clock)
     uow.commit()
     return get_order(uow, found.number), issues
 

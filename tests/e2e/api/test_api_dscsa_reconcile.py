@@ -50,6 +50,7 @@ def test_the_reconciliation_is_shown_then_reconciled_and_an_exception_taken_to_r
 ) -> None:
     number = scanned_order(pharmacy)
     tech, auditor = pharmacy.token(Role.TECHNICIAN), pharmacy.token(Role.COMPLIANCE)
+    buyer = pharmacy.token(Role.BUYER)
     path = f"/api/dscsa/reconciliation/{number}"
 
     shown = pharmacy.api.get(path, token=auditor).json()
@@ -64,14 +65,21 @@ def test_the_reconciliation_is_shown_then_reconciled_and_an_exception_taken_to_r
     contacted = pharmacy.api.post(
         steps, token=tech, json={"step": "seller_contacted", "note": "asked"}
     )
-    no_note = pharmacy.api.post(steps, token=tech, json={"step": "resolved", "note": ""})
+    not_a_buyer = pharmacy.api.post(steps, token=tech, json={"step": "resolved", "note": "x"})
+    no_note = pharmacy.api.post(steps, token=buyer, json={"step": "resolved", "note": ""})
     resolved = pharmacy.api.post(
-        steps, token=tech, json={"step": "resolved", "note": "short-shipped: credit issued"}
+        steps, token=buyer, json={"step": "resolved", "note": "short-shipped: credit issued"}
     )
-    once_more = pharmacy.api.post(steps, token=tech, json={"step": "resolved", "note": "x"})
+    once_more = pharmacy.api.post(steps, token=buyer, json={"step": "resolved", "note": "x"})
     one = pharmacy.api.get(f"/api/dscsa/exceptions/{missing['id']}", token=auditor).json()
 
-    assert shown["counts"] == {"matched": 1, "missing": 1, "unexpected": 1, "mismatched": 0}
+    assert shown["counts"] == {
+        "matched": 1,
+        "missing": 1,
+        "unexpected": 1,
+        "mismatched": 0,
+        "duplicates": 0,
+    }
     assert shown["exceptions"] == [] and len(shown["documents"]) == 1
     problem(not_an_auditor, 403)
     assert len(first["opened"]) == 2 and again["opened"] == [] and again["open_exceptions"] == 2
@@ -79,6 +87,7 @@ def test_the_reconciliation_is_shown_then_reconciled_and_an_exception_taken_to_r
     assert missing["identifier"] == f"01{GTIN}21S2" and missing["state"] == "open"
     assert contacted.status_code == 201 and contacted.json()["state"] == "seller_contacted"
     assert "note" in problem(no_note, 422)["detail"]
+    assert not_a_buyer.status_code == 403
     assert resolved.status_code == 201 and resolved.json()["state"] == "resolved"
     assert "resolved already" in problem(once_more, 409)["detail"]
     assert [s["state"] for s in one["steps"]] == ["open", "seller_contacted", "resolved"]

@@ -108,19 +108,26 @@ def test_an_exception_is_marked_contacted_once_then_resolved_with_a_note(
         contacted = tech.get("/dscsa/exceptions").text
         form = step_form(contacted)
         steps = f"/dscsa/exceptions/{exception}/steps"
-        refused = tech.post(steps, data=form | {"step": "resolved", "note": " "})
-        refused_page = tech.get(refused.headers["location"]).text
-        resolved = tech.post(steps, data=form | {"step": "resolved", "note": "returned"})
-        open_list = tech.get(resolved.headers["location"]).text
-        everything = tech.get("/dscsa/exceptions?show=all").text
+        not_mine = tech.post(steps, data=form | {"step": "resolved", "note": "returned"})
+        not_mine_page = tech.get(not_mine.headers["location"]).text
+    with client_for(app, "manager") as manager:
+        form = step_form(manager.get("/dscsa/exceptions").text)
+        refused = manager.post(steps, data=form | {"step": "resolved", "note": " "})
+        refused_page = manager.get(refused.headers["location"]).text
+        resolved = manager.post(steps, data=form | {"step": "resolved", "note": "returned"})
+        open_list = manager.get(resolved.headers["location"]).text
+        everything = manager.get("/dscsa/exceptions?show=all").text
 
     assert first.status_code == 303 and first.headers["location"] == "/dscsa/exceptions?show=open"
     _, row = exception_row(contacted, "unexpected")
     assert row.count("asked for the serial&#39;s TI") == 1 and "seller contacted" in row
+    assert "tech (technician) may not purchase" in alert(not_mine_page)
     assert "say how it was resolved" in alert(refused_page)
     assert f'data-testid="exception-{exception}"' not in open_list
     _, row = exception_row(everything, "unexpected")
-    assert 'data-state="resolved"' in row and "resolved 11/20/2026 10:00 by tech: returned" in row
+    assert (
+        'data-state="resolved"' in row and "resolved 11/20/2026 10:00 by manager: returned" in row
+    )
     assert again.status_code == 303
 
 

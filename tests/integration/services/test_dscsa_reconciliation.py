@@ -70,7 +70,13 @@ def test_the_four_groups_show_what_was_scanned_against_what_the_document_ships(
     with SqlUnitOfWork(hospital, readonly=True) as uow:
         found = reconciliation.order_reconciliation(uow, order=order.number)
 
-    assert found.result.counts() == {"matched": 1, "missing": 1, "unexpected": 1, "mismatched": 1}
+    assert found.result.counts() == {
+        "matched": 1,
+        "missing": 1,
+        "unexpected": 1,
+        "mismatched": 1,
+        "duplicates": 0,
+    }
     assert [p.identifier for p in found.result.missing] == [sgtin("S3")]
     assert [p.identifier for p in found.result.unexpected] == [sgtin("S4")]
     assert [(f.kind.value, f.expected, f.found) for f in found.result.mismatched[0].findings] == [

@@ -107,7 +107,7 @@ def test_a_purge_seven_years_on_deletes_old_cases_exceptions_and_verifications_w
         "document": 1,
         "receipt_scan": 1,
     }
-    assert (main.entries, done.held) == (7, [])
+    assert (main.entries, done.held) == (8, [])
     assert counts(hospital) == dict.fromkeys(TABLES, 0) | {
         "dscsa_verification": 1,
         "dscsa_record": 1,
@@ -146,7 +146,7 @@ def test_an_old_document_a_younger_exception_refers_to_is_kept_with_the_reason(
     assert done.facilities[0].rows == {"verification": 1}
     assert done.held == [
         f"MAIN: kept from entry 2 on: document:{document} is referred to by "
-        f"exception:{exception}, whose entry 3 was recorded 2019-06-03; a record is purged whole"
+        f"exception:{exception}, whose entry 4 was recorded 2019-06-03; a record is purged whole"
     ]
     assert counts(hospital)["dscsa_document"] == 1
     assert verified(hospital).ok
@@ -164,7 +164,7 @@ def test_a_purge_with_nothing_old_enough_to_go_whole_deletes_nothing_and_says_wh
     assert done.facilities == []
     assert done.held == [
         f"MAIN: kept from entry 1 on: document:{document} is referred to by "
-        f"exception:{exception}, whose entry 3 was recorded 2019-06-03; a record is purged whole"
+        f"exception:{exception}, whose entry 4 was recorded 2019-06-03; a record is purged whole"
     ]
     assert counts(hospital) == before
 

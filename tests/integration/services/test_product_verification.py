@@ -190,6 +190,9 @@ def _document(engine: Engine, gtin: str, serial: str, lot: str, expiry: date) ->
                 serial=serial,
                 lot=lot,
                 expiry=expiry,
+                product_id=conn.execute(
+                    select(tables.product.c.id).where(tables.product.c.ndc == TRAY_NDC)
+                ).scalar_one_or_none(),
             )
         )
         uow.commit()
@@ -201,7 +204,7 @@ def test_a_package_an_imported_epcis_document_lists_is_checked_against_it(
 ) -> None:
     doc = _document(hospital, TRAY, "E200", "SX1", EXPIRY)
 
-    same = verify(hospital, "E200")
+    same = verify(hospital, "E200", context="dscsaOther")
     other = verify(hospital, "E200", expiry="280430")
 
     assert same.verified
@@ -366,3 +369,36 @@ def test_the_responder_answers_a_bad_request_with_400_and_its_reason() -> None:
     assert json.loads(bad_json.value.read()) == {"error": "request: not JSON"}
     assert bad_gtin.value.code == 400
     assert "check digit" in json.loads(bad_gtin.value.read())["error"]
+
+
+def test_a_saleable_return_of_a_package_only_a_document_lists_is_not_verified_not_received(
+    hospital: Engine,
+) -> None:
+    doc = _document(hospital, TRAY, "E300", "SX1", EXPIRY)
+
+    found = verify(hospital, "E300")
+
+    assert not found.verified
+    assert found.local_result == "not_received"
+    assert found.local_detail == (
+        f"not received: listed by EPCIS document {doc} but never scanned into our stock"
+    )
+
+
+def test_a_package_only_a_document_lists_is_not_verified_when_its_lot_is_recalled(
+    hospital: Engine,
+) -> None:
+    receive_scanned(hospital, "S400")
+    _document(hospital, TRAY, "E400", "SX1", EXPIRY)
+    post(
+        hospital,
+        ledger.SetStatus(
+            user=TESTER, product=TRAY_NDC, lot="SX1", status=StockStatus.RECALLED, reason="R-78"
+        ),
+    )
+
+    found = verify(hospital, "E400", context="dscsaOther")
+
+    assert not found.verified
+    assert found.local_result == "recalled"
+    assert "R-78" in found.local_detail

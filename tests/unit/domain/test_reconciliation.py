@@ -88,11 +88,17 @@ def test_a_field_one_side_does_not_give_is_not_compared() -> None:
     assert len(result.matched) == 1
 
 
-def test_a_package_two_documents_ship_counts_once_with_the_later_document() -> None:
+def test_a_package_two_documents_ship_is_compared_once_with_the_later_document() -> None:
     result = reconcile([expected("1", lot="OLD", doc=2), expected("1", lot="NEW", doc=3)],
                        [scanned("1", lot="NEW")])  # fmt: skip
 
-    assert result.counts() == {"matched": 1, "missing": 0, "unexpected": 0, "mismatched": 0}
+    assert result.counts() == {
+        "matched": 1,
+        "missing": 0,
+        "unexpected": 0,
+        "mismatched": 0,
+        "duplicates": 1,
+    }
     assert result.matched[0][0].document_id == 3
 
 
@@ -122,3 +128,21 @@ def test_a_step_is_named_by_its_state_or_its_verb() -> None:
     assert parse_state("Resolve") is ExceptionState.RESOLVED
     with pytest.raises(InvalidValue, match="seller_contacted, resolved"):
         parse_state("closed")
+
+
+def test_a_serial_scanned_twice_is_a_duplicate_scan_finding_not_merged_silently() -> None:
+    result = reconcile([expected("1")], [scanned("1"), scanned("1")])
+
+    assert [(f.kind, f.identifier, f.found) for f in result.findings()] == [
+        (FindingKind.DUPLICATE_SCAN, sgtin("1"), "scanned 2 times")
+    ]
+    assert not result.clean and result.counts()["duplicates"] == 1
+
+
+def test_a_serial_two_documents_ship_is_a_duplicate_shipped_finding() -> None:
+    result = reconcile([expected("1", doc=1), expected("1", doc=2)], [scanned("1")])
+
+    (finding,) = result.findings()
+    assert finding.kind is FindingKind.DUPLICATE_SHIPPED
+    assert (finding.found, finding.document_id) == ("shipped 2 times (document 1, document 2)", 2)
+    assert [s.identifier for s, _ in result.matched] == [sgtin("1")]

@@ -180,8 +180,9 @@ class SqlReconciliation:
         self._with_steps(found)
         return found
 
-    def get(self, exception_id: int) -> DscsaException | None:
-        row = self.conn.execute(select(_E).where(_E.c.id == exception_id)).first()
+    def get(self, exception_id: int, *, lock: bool = False) -> DscsaException | None:
+        query = select(_E).where(_E.c.id == exception_id)
+        row = self.conn.execute(query.with_for_update() if lock else query).first()
         if row is None:
             return None
         found = _exception(row)
@@ -196,6 +197,16 @@ class SqlReconciliation:
         if owner is None:
             return None
         return _exception(owner), _step(row)
+
+    def scan_row(self, scan_id: int) -> dict[str, object] | None:
+        row = self.conn.execute(select(_S).where(_S.c.id == scan_id)).mappings().first()
+        if row is None:
+            return None
+        return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in dict(row).items()}
+
+    def stored_scans(self) -> list[tuple[int, int]]:
+        query = select(_S.c.facility_id, _S.c.id).order_by(_S.c.id)
+        return [(int(f), int(s)) for f, s in self.conn.execute(query)]
 
     def stored_steps(self) -> list[tuple[int, int]]:
         query = (

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.records import _ENTRY, _entry
@@ -136,14 +135,9 @@ class SqlRecordRetention:
         v = t.dscsa_verification
         return int(self.conn.execute(delete(v).where(v.c.id.in_(ids))).rowcount)
 
-    def delete_scans(self, facility_id: int, *, before: datetime) -> int:
-        scan, e = t.receipt_scan, t.dscsa_exception
-        named = exists().where(
-            _D.c.facility_id == facility_id, _D.c.order_number == scan.c.order_number
-        ) | exists().where(e.c.facility_id == facility_id, e.c.order_number == scan.c.order_number)
-        done = self.conn.execute(
-            delete(scan).where(
-                scan.c.facility_id == facility_id, scan.c.scanned_at < before, ~named
-            )
-        )
-        return int(done.rowcount)
+    def delete_scans(self, scan_ids: Sequence[int]) -> int:
+        ids = sorted(set(scan_ids))
+        if not ids:
+            return 0
+        scan = t.receipt_scan
+        return int(self.conn.execute(delete(scan).where(scan.c.id.in_(ids))).rowcount)

@@ -63,7 +63,15 @@ class SqlVerifications:
     def listed(self, gtin: str, serial: str) -> list[EpcisListing]:
         p, d = t.dscsa_package, t.dscsa_document
         query = (
-            select(p.c.document_id, d.c.facility_id, p.c.gtin, p.c.serial, p.c.lot, p.c.expiry)
+            select(
+                p.c.document_id,
+                d.c.facility_id,
+                p.c.gtin,
+                p.c.serial,
+                p.c.lot,
+                p.c.expiry,
+                p.c.product_id,
+            )
             .join(d, d.c.id == p.c.document_id)
             .where(p.c.gtin == gtin, p.c.serial == serial)
             .order_by(p.c.id)
@@ -76,6 +84,7 @@ class SqlVerifications:
                 serial=r.serial,
                 lot=r.lot,
                 expiry=r.expiry,
+                product_id=None if r.product_id is None else int(r.product_id),
             )
             for r in self.conn.execute(query)
         ]

@@ -23,11 +23,19 @@ from rxsupply.domain.dscsa_exception import (
 )
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.reconciliation import Finding
+from rxsupply.domain.users import Permission
 from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services.audit import require_user
+from rxsupply.services.dscsa.exception_stock import hold_package, release_package
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.users import acting_user
 
+STEP_PERMISSION = {
+    ExceptionState.SELLER_CONTACTED: Permission.RECEIVE,
+    ExceptionState.RESOLVED: Permission.PURCHASE,
+}
+"""What the acting user must be allowed, by step (PURCHASE: buyers, managers, admins)."""
 RECORD_KIND = "exception_step"
 SUBJECT = "exception_step:"
 LIST_LIMIT = 500
@@ -67,8 +75,8 @@ def list_exceptions(
     return uow.reconciliation.exceptions(order_number=number, states=states, limit=limit)
 
 
-def get_exception(uow: UnitOfWork, exception_id: int) -> DscsaException:
-    found = uow.reconciliation.get(exception_id)
+def get_exception(uow: UnitOfWork, exception_id: int, *, lock: bool = False) -> DscsaException:
+    found = uow.reconciliation.get(exception_id, lock=lock)
     if found is None:
         raise NotFound("exception", exception_id, "rxsupply dscsa exceptions lists them")
     return found
@@ -86,12 +94,18 @@ def step_exception(
 ) -> DscsaException:
     """Mark an exception ``seller_contacted`` (with what was asked) or ``resolved`` (with how:
     the note is required); the exception after. One transaction, committed. A step sent again
-    under the same ``external_id`` (a form submitted twice) is taken once."""
+    under the same ``external_id`` (a form submitted twice) is taken once.
+
+    Who may: recording that the seller was contacted is receiving work (anyone who may
+    receive, technicians included); resolving decides the product's fate and releases a held
+    unit, so it needs a buyer, a manager or an admin (:data:`STEP_PERMISSION`). The exception's
+    row is locked before its latest step is read: two steps of one exception take turns."""
     require_user(user)
     state = step if isinstance(step, ExceptionState) else parse_state(step)
     if state is ExceptionState.OPEN:
         raise InvalidValue("step", "an exception is opened by reconciliation", state.value)
-    found = get_exception(uow, exception_id)
+    user = acting_user(uow, user, STEP_PERMISSION[state])
+    found = get_exception(uow, exception_id, lock=True)
     now = clock.now()
     if external_id is not None and not uow.ledger.claim(str(external_id), now):
         uow.rollback()
@@ -134,6 +148,7 @@ def open_exception(
         now=now,
         clock=clock,
     )
+    hold_package(uow, exception, user=user, clock=clock)
     return exception.id
 
 
@@ -162,6 +177,8 @@ def add_step(
         user=user,
         clock=clock,
     )
+    if state is ExceptionState.RESOLVED:
+        release_package(uow, exception, user=user, clock=clock)
     return step_id
 
 

@@ -7,7 +7,10 @@ package identifiers it ships with their lot, expiry, outermost container and pro
 (``dscsa_package``), its events (``dscsa_event``), and the facility's chain entry of kind
 ``"document"`` over :func:`document_content`. The same bytes imported twice into a facility
 are recorded once. A document for a purchase order that has packages scanned against it
-reconciles the order (:mod:`rxsupply.services.dscsa.reconciliation`).
+reconciles the order (:mod:`rxsupply.services.dscsa.reconciliation`), in the same unit of
+work; a document for an order whose statement is not affirmed or whose seller is not an
+authorized trading partner is recorded and opens an exception
+(:mod:`rxsupply.services.dscsa.document_checks`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from rxsupply.domain.ndc import ndc_digits_from_gtin14
 from rxsupply.domain.record_chain import canonical
 from rxsupply.errors import InvalidValue, NotFound, UnknownLocation
 from rxsupply.services.audit import record, require_user
+from rxsupply.services.dscsa.document_checks import document_findings, open_document_exceptions
 from rxsupply.services.dscsa.reconciliation import reconcile_when_ready
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
@@ -110,6 +114,10 @@ def import_epcis(
     facility_id = _facility_id(uow, facility)
     existing = uow.dscsa_documents.find(facility_id, digest)
     if existing is not None:
+        if existing.order_number is not None:
+            # importing again re-runs the order's reconciliation (nothing new when it stands)
+            reconcile_when_ready(uow, order=existing.order_number, user=user, clock=clock)
+            uow.commit()
         return _imported(existing, document_id=existing.id, already_imported=True)
     if not document.transaction:
         raise InvalidValue(
@@ -164,10 +172,28 @@ def import_epcis(
         now=clock.now(),
         after={"file_name": name, "sha256": digest, "order_number": order_number},
     )
-    uow.commit()
     if order_number is not None:
-        # a document for an order already scanned reconciles it (opens its exceptions)
+        # kept as evidence, but an unaffirmed statement or an unauthorized seller is an
+        # exception of the order
+        open_document_exceptions(
+            uow,
+            document_findings(
+                uow,
+                document_id=document_id,
+                seller=seller,
+                partner_known=new.partner_id is not None,
+                statement_affirmed=new.statement_affirmed,
+                on=new.transaction_date or clock.today(),
+            ),
+            facility_id=facility_id,
+            order_number=order_number,
+            user=user,
+            clock=clock,
+        )
+        # a document for an order already scanned reconciles it (opens its exceptions), in
+        # the import's transaction: the document and its exceptions are written together
         reconcile_when_ready(uow, order=order_number, user=user, clock=clock)
+    uow.commit()
     return _imported(new, document_id=document_id, already_imported=False)
 
 

@@ -28,6 +28,7 @@ from rxsupply.errors import InvalidValue, UnknownLocation
 from rxsupply.services.dscsa.case_records import case_step_content
 from rxsupply.services.dscsa.exceptions import exception_step_content, stored_exception_steps
 from rxsupply.services.dscsa.importing import document_content
+from rxsupply.services.dscsa.reconciliation import receipt_scan_content, stored_receipt_scans
 from rxsupply.services.dscsa.verification import verification_content
 from rxsupply.services.ports import UnitOfWork
 
@@ -74,6 +75,10 @@ def _purge_verifications(uow: UnitOfWork, subjects: Sequence[str]) -> int:
     return uow.record_retention.delete_verifications([_key(s) for s in subjects])
 
 
+def _purge_scans(uow: UnitOfWork, subjects: Sequence[str]) -> int:
+    return uow.record_retention.delete_scans([_key(s) for s in subjects])
+
+
 def _key(subject: str) -> int:
     key = subject.partition(":")[2]
     if not key.isdigit():
@@ -94,6 +99,7 @@ CONTENT: dict[str, Content] = {
     "case_step": case_step_content,
     "verification": verification_content,
     "exception_step": exception_step_content,
+    "receipt_scan": receipt_scan_content,
 }
 """How to recompute each kind's content, by kind: each writer's own content function."""
 SUBJECTS: dict[str, Subjects] = {
@@ -101,6 +107,7 @@ SUBJECTS: dict[str, Subjects] = {
     "case_step": _stored_case_steps,
     "verification": _stored_verifications,
     "exception_step": stored_exception_steps,
+    "receipt_scan": stored_receipt_scans,
 }
 """Which subjects of each kind have rows stored, to name rows no chain entry covers."""
 PURGE: dict[str, Purge] = {
@@ -108,6 +115,7 @@ PURGE: dict[str, Purge] = {
     "case_step": _purge_cases,
     "verification": _purge_verifications,
     "document": _purge_documents,
+    "receipt_scan": _purge_scans,
 }
 """How to delete each kind's rows once past retention (a kind without one stops a purge), run
 in this order: a kind whose rows refer to another's comes before it (an exception refers to

@@ -12,11 +12,14 @@ order's EPCIS documents ship (:func:`rxsupply.domain.reconciliation.reconcile`).
   disagreement; an open exception the order no longer shows (the missing package was scanned
   since, a corrected document arrived) is resolved, saying so.
 - It runs by itself (:func:`reconcile_when_ready`) when a document is imported for an order
-  that has scans, and when a scan completes the receipt of an order that has a document.
+  that has scans (and when the same document is imported again), and when a scan completes
+  the receipt of an order that has a document, in the same transaction as the import or the
+  receipt.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -25,11 +28,16 @@ from rxsupply.domain.dscsa_exception import DscsaException, ExceptionState
 from rxsupply.domain.purchasing import PurchaseOrder
 from rxsupply.domain.reconciliation import Reconciliation, ScannedPackage, reconcile
 from rxsupply.services.audit import require_user
+from rxsupply.services.dscsa.document_checks import DOCUMENT_KINDS
 from rxsupply.services.dscsa.exceptions import add_step, open_exception
+from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.reconciliation import OrderDocument, ReceiptScan
 from rxsupply.services.purchasing import get_order
 from rxsupply.services.references import facility_of
+
+SCAN_KIND = "receipt_scan"
+SCAN_SUBJECT = "receipt_scan:"
 
 
 @dataclass(slots=True, kw_only=True)
@@ -81,11 +89,15 @@ def record_scan(
     product_id: int | None,
     user: str,
     now: datetime,
+    clock: Clock,
 ) -> None:
-    """Record a package scanned against an order (the caller commits, with the receipt)."""
-    uow.reconciliation.add_scan(
+    """Record a package scanned against an order and chain it (kind ``receipt_scan``, content
+    :func:`receipt_scan_content`: an edited scan would change reconciliation unnoticed); the
+    caller commits, with the receipt."""
+    facility = order_facility(uow, order)
+    scan_id = uow.reconciliation.add_scan(
         ReceiptScan(
-            facility_id=order_facility(uow, order),
+            facility_id=facility,
             order_number=order.number,
             gtin=gtin,
             serial=serial,
@@ -96,6 +108,30 @@ def record_scan(
             scanned_by=user,
         )
     )
+    subject = f"{SCAN_SUBJECT}{scan_id}"
+    append_record(
+        uow,
+        facility_id=facility,
+        kind=SCAN_KIND,
+        subject=subject,
+        content=receipt_scan_content(uow, subject),
+        user=user,
+        clock=clock,
+    )
+
+
+def receipt_scan_content(uow: UnitOfWork, subject: str) -> object | None:
+    """The content recorded for a receipt scan (``receipt_scan:<id>``): all its columns as
+    plain JSON values; None when the row is gone."""
+    key = subject[len(SCAN_SUBJECT) :]
+    if not subject.startswith(SCAN_SUBJECT) or not key.isdigit():
+        return None
+    return uow.reconciliation.scan_row(int(key))
+
+
+def stored_receipt_scans(uow: UnitOfWork) -> Iterable[tuple[int, str]]:
+    """``(facility id, subject)`` of every receipt scan stored (for ``verify-ledger``)."""
+    return [(f, f"{SCAN_SUBJECT}{key}") for f, key in uow.reconciliation.stored_scans()]
 
 
 def order_reconciliation(uow: UnitOfWork, *, order: str) -> OrderReconciliation:
@@ -121,12 +157,27 @@ def reconcile_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> 
     to reconcile against yet."""
     require_user(user)
     found = get_order(uow, order, lock=True)  # two reconciliations of one order take turns
+    after = reconcile_in(uow, found, user=user, clock=clock)
+    uow.commit()
+    return after
+
+
+def reconcile_in(
+    uow: UnitOfWork, found: PurchaseOrder, *, user: str, clock: Clock
+) -> OrderReconciliation:
+    """Reconcile ``found`` (locked by the caller) inside the caller's unit of work: the
+    caller commits, so a receipt or an import and its reconciliation are written together or
+    not at all. Running it again with nothing changed writes nothing (idempotent)."""
     now = _current(uow, found)
     if not now.documents:
         return now
     facility = order_facility(uow, found)
     findings = now.result.findings()
-    live = [e for e in now.exceptions if e.state is not ExceptionState.RESOLVED]
+    live = [
+        e
+        for e in now.exceptions
+        if e.state is not ExceptionState.RESOLVED and e.kind not in DOCUMENT_KINDS
+    ]
     live_keys = {e.key for e in live}
     settled = {
         (e.kind.value, e.identifier, e.expected, e.found)
@@ -164,7 +215,6 @@ def reconcile_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> 
             clock=clock,
         )
         resolved.append(gone.id or 0)
-    uow.commit()
     after = _current(uow, found)
     after.opened, after.resolved = opened, resolved
     return after
@@ -174,8 +224,11 @@ def reconcile_when_ready(
     uow: UnitOfWork, *, order: str, user: str, clock: Clock
 ) -> OrderReconciliation | None:
     """Reconcile the order when it has both a document and scans (after an import, after a
-    receipt that completes it); None when it lacks either."""
-    number = get_order(uow, order).number
-    if not uow.reconciliation.documents(number) or not uow.reconciliation.scanned(number):
+    receipt that completes it), in the caller's unit of work (the caller commits: nothing is
+    half-written when either part fails); None when it lacks either."""
+    found = get_order(uow, order, lock=True)
+    if not uow.reconciliation.documents(found.number):
         return None
-    return reconcile_order(uow, order=number, user=user, clock=clock)
+    if not uow.reconciliation.scanned(found.number):
+        return None
+    return reconcile_in(uow, found, user=user, clock=clock)

@@ -12,8 +12,7 @@ A purge deletes whole records: a document, a suspect case (all its steps), an ex
 steps), a verification. A record still live after the date (a case or an exception with a step
 recorded after it, a document an exception still open after it refers to) is kept whole, and
 since a chain has no holes, so is every entry from its first one on: the purge stops there and
-says so (:attr:`PurgeReport.held`). Receipt scans (not chained) go with their orders: scans made
-before where the purge stopped, of orders no remaining document or exception names.
+says so (:attr:`PurgeReport.held`). A receipt scan is a record of its own, purged with its entry.
 """
 
 from __future__ import annotations
@@ -137,9 +136,6 @@ def _purge_facility(
             f"{code}: no way to purge records of kind {', '.join(unknown)}; nothing is deleted"
         )
     rows = {kind: PURGE[kind](uow, by_kind[kind]) for kind in PURGE if kind in by_kind}
-    scans = uow.record_retention.delete_scans(facility_id, before=min(cut, keep.recorded_at))
-    if scans:
-        rows["receipt_scan"] = scans
     deleted = uow.record_retention.delete_entries(facility_id, below_seq=keep.seq)
     anchor = ChainAnchor(
         facility_id=facility_id,

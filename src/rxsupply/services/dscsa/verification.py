@@ -76,6 +76,13 @@ def received_packages(
         place = facility_of(uow, code) if code else None
         facility = place.id if place is not None else None
     for listed in uow.verifications.listed(gtin, serial):
+        # a listed package's lot may be recalled or suspect although it was never scanned
+        held = (
+            uow.lots.lookup([(listed.product_id, listed.lot)]).get((listed.product_id, listed.lot))
+            if listed.product_id is not None and listed.lot
+            else None
+        )
+        lot_status = held.status if held is not None else None
         out.append(
             RecordedPackage(
                 gtin=gtin,
@@ -83,6 +90,8 @@ def received_packages(
                 lot=listed.lot,
                 expiry=listed.expiry,
                 source=f"EPCIS document {listed.document_id}",
+                status=None if lot_status is None else lot_status.status.value,
+                status_reason="" if lot_status is None else f"its lot is {lot_status.describe()}",
             )
         )
         facility = facility if facility is not None else listed.facility_id
@@ -221,7 +230,9 @@ def check_product(
     )
     recorded, found_facility = received_packages(uow, request.gtin, request.serial)
     facility_id = _facility_id(uow, found_facility, facility)
-    finding = check_received(request, recorded, today=today)
+    finding = check_received(
+        request, recorded, today=today, require_received=context == SALEABLE_RETURN
+    )
     response, raw, failure = _ask(router, request) if router is not None else (None, "", None)
     verified, reason = _verdict(finding, response, failure, router is not None)
     return VerificationRecord(

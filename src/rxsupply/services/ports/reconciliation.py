@@ -83,9 +83,22 @@ class ReconciliationRepository(Protocol):
         of ``states`` when given."""
         ...
 
-    def get(self, exception_id: int) -> DscsaException | None: ...
+    def get(self, exception_id: int, *, lock: bool = False) -> DscsaException | None:
+        """One exception with its steps; ``lock`` holds its row (FOR UPDATE on PostgreSQL)
+        until the transaction ends, so two steps of one exception take turns."""
+        ...
+
     def step(self, step_id: int) -> tuple[DscsaException, ExceptionStep] | None:
         """One step and its exception (without its other steps), or None when gone."""
+        ...
+
+    def scan_row(self, scan_id: int) -> dict[str, object] | None:
+        """Every column of one receipt scan (dates and times as ISO text), or None when
+        gone."""
+        ...
+
+    def stored_scans(self) -> list[tuple[int, int]]:
+        """(facility id, scan id) of every receipt scan stored."""
         ...
 
     def stored_steps(self) -> list[tuple[int, int]]:

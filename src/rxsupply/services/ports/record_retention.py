@@ -5,7 +5,6 @@ purge past the six-year retention makes (the database refuses younger ones)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Protocol
 
 from rxsupply.domain.record_chain import ChainEntry
@@ -63,7 +62,6 @@ class RecordRetentionRepository(Protocol):
         """Delete verifications; how many."""
         ...
 
-    def delete_scans(self, facility_id: int, *, before: datetime) -> int:
-        """Delete the facility's receipt scans made before ``before`` of orders no remaining
-        document or exception names; how many."""
+    def delete_scans(self, scan_ids: Sequence[int]) -> int:
+        """Delete receipt scans; how many."""
         ...

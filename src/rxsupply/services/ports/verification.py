@@ -39,6 +39,7 @@ class EpcisListing:
     serial: str
     lot: str | None
     expiry: date | None
+    product_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

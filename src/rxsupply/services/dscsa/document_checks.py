@@ -1,0 +1,100 @@
+"""The checks an imported EPCIS document's transaction statement and seller get (DSCSA, FD&C
+Act section 582(d)(1)(A): a dispenser accepts ownership only with the transaction
+information and statement, and 582(d)(3): only from authorized trading partners).
+
+A document that fails them is still recorded (it is evidence) and opens an exception of its
+order (:mod:`rxsupply.services.dscsa.exceptions`), identified by ``document:<id>``:
+
+- ``no_statement``: the transaction statement is not affirmed;
+- ``seller_unauthorized``: the seller is not a trading partner on file, or is not authorized
+  on the transaction date (:func:`rxsupply.services.trading_partners.check_partner`).
+
+Reconciliation never resolves these by itself (the scans cannot settle them); someone does,
+with the corrected document or the partner's licence.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.reconciliation import Finding, FindingKind
+from rxsupply.errors import NotFound, PartnerNotAuthorized
+from rxsupply.services.dscsa.exceptions import open_exception
+from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.trading_partners import check_partner
+
+DOCUMENT_KINDS = frozenset({FindingKind.NO_STATEMENT, FindingKind.SELLER_UNAUTHORIZED})
+"""The exception kinds about a document rather than a package."""
+
+
+def document_findings(
+    uow: UnitOfWork,
+    *,
+    document_id: int,
+    seller: str | None,
+    partner_known: bool,
+    statement_affirmed: bool,
+    on: date,
+) -> list[Finding]:
+    """What is wrong with a document's statement and seller (nothing written)."""
+    subject = f"document:{document_id}"
+    out: list[Finding] = []
+    if not statement_affirmed:
+        out.append(
+            Finding(
+                FindingKind.NO_STATEMENT,
+                subject,
+                "an affirmed transaction statement",
+                "no affirmed transaction statement",
+                document_id,
+            )
+        )
+    problem: str | None = None
+    if not seller:
+        problem = "the document names no seller"
+    elif not partner_known:
+        problem = f"{seller} is not a trading partner on file"
+    else:
+        try:
+            check_partner(uow, partner=seller, on=on)
+        except PartnerNotAuthorized as refused:
+            problem = f"{seller} on {on.isoformat()}: {refused.reason}"
+        except NotFound:
+            problem = f"{seller} is not a trading partner on file"
+    if problem is not None:
+        out.append(
+            Finding(
+                FindingKind.SELLER_UNAUTHORIZED,
+                subject,
+                "a seller authorized on the transaction date",
+                problem,
+                document_id,
+            )
+        )
+    return out
+
+
+def open_document_exceptions(
+    uow: UnitOfWork,
+    findings: list[Finding],
+    *,
+    facility_id: int,
+    order_number: str,
+    user: str,
+    clock: Clock,
+) -> list[int]:
+    """Open an exception for each finding not already open for the order; their ids (the
+    caller commits)."""
+    live = {
+        e.key
+        for e in uow.reconciliation.exceptions(order_number=order_number)
+        if e.state.value != "resolved"
+    }
+    return [
+        open_exception(
+            uow, f, facility_id=facility_id, order_number=order_number, user=user, clock=clock
+        )
+        for f in findings
+        if f.key not in live
+    ]
