@@ -28,7 +28,7 @@ LICENCE = {
 
 @pytest.fixture
 def pharmacy(hospital: Engine) -> Iterator[Hospital]:
-    priced_storeroom(hospital, {"ONDA4INJ": (400, 600)})
+    priced_storeroom(hospital, {"ONDA4INJ": (400, 600)}, authorized=False)
     with open_hospital(hospital, QuickHasher()) as opened:
         yield opened
 
