@@ -121,3 +121,11 @@ def append_only_triggers(dialect: str, table: str) -> list[str]:
         "entry instead'); END"
         for action in ("UPDATE", "DELETE")
     ]
+
+
+def drop_append_only_triggers(dialect: str, table: str) -> list[str]:
+    """Undo :func:`append_only_triggers` (a migration's downgrade)."""
+    table = _quoted(table)
+    if dialect == "postgresql":
+        return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
+    return [f"DROP TRIGGER IF EXISTS {table}_no_{action}" for action in ("update", "delete")]

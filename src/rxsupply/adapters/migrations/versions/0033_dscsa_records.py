@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import rxsupply.adapters.tables
+from rxsupply.adapters.record_retention import append_only_triggers, drop_append_only_triggers
 
 revision = "0033"
 down_revision = "0032"
@@ -122,34 +123,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dscsa_event")),
         sa.UniqueConstraint("document_id", "position", name="uq_dscsa_event_document_position"),
     )
-    _append_only()
-
-
-def _append_only() -> None:
-    if op.get_context().dialect.name == "postgresql":
-        for table in TABLES:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION rxsupply_append_only()"
-            )
-        return
+    dialect = op.get_context().dialect.name
     for table in TABLES:
-        for action in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: record a correcting "
-                "entry instead'); END"
-            )
+        for statement in append_only_triggers(dialect, table):
+            op.execute(statement)
 
 
 def downgrade() -> None:
-    postgres = op.get_context().dialect.name == "postgresql"
+    dialect = op.get_context().dialect.name
     for table in TABLES:
-        if postgres:
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        else:
-            for action in ("update", "delete"):
-                op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+        for statement in drop_append_only_triggers(dialect, table):
+            op.execute(statement)
     op.drop_table("dscsa_event")
     op.drop_index("ix_dscsa_package_lot", table_name="dscsa_package")
     op.drop_index("ix_dscsa_package_document", table_name="dscsa_package")

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import rxsupply.adapters.tables
+from rxsupply.adapters.record_retention import append_only_triggers, drop_append_only_triggers
 
 revision = "0035"
 down_revision = "0034"
@@ -56,26 +57,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_dscsa_verification_identity", TABLE, ["gtin", "serial"])
     op.create_index("ix_dscsa_verification_reference", TABLE, ["reference"])
-    if op.get_context().dialect.name == "postgresql":
-        op.execute(
-            f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-            "FOR EACH ROW EXECUTE FUNCTION rxsupply_append_only()"
-        )
-        return
-    for action in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER {TABLE}_no_{action.lower()} BEFORE {action} ON {TABLE} "
-            f"BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only: record a correcting "
-            "entry instead'); END"
-        )
+    for statement in append_only_triggers(op.get_context().dialect.name, TABLE):
+        op.execute(statement)
 
 
 def downgrade() -> None:
-    if op.get_context().dialect.name == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}")
-    else:
-        for action in ("update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS {TABLE}_no_{action}")
+    for statement in drop_append_only_triggers(op.get_context().dialect.name, TABLE):
+        op.execute(statement)
     op.drop_index("ix_dscsa_verification_reference", table_name=TABLE)
     op.drop_index("ix_dscsa_verification_identity", table_name=TABLE)
     op.drop_table(TABLE)
