@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from rxsupply.domain.ndc import gs1_check_digit
 from rxsupply.errors import InvalidValue
@@ -67,6 +67,11 @@ def canonical_identifier(text: str) -> str:
     return value
 
 
+URI_SAFE = "!'()*+,-.:;=_"
+"""TDS 1.x Table A-1: the characters a serial or lot keeps as is in an EPC URI (the others are
+%-escaped, as the reader unescapes them)."""
+
+
 def epc_uri_with_prefix(canonical: str, prefix_length: int) -> str:
     """The EPC URI of a canonical SGTIN (``01...21...``) or SSCC (``00...``) with a company prefix
     of ``prefix_length`` digits (6 to 12, TDS §6.3)."""
@@ -75,7 +80,7 @@ def epc_uri_with_prefix(canonical: str, prefix_length: int) -> str:
     if canonical.startswith("01") and canonical[16:18] == "21":
         gtin, serial = canonical[2:16], canonical[18:]
         company, item = gtin[1 : 1 + prefix_length], gtin[0] + gtin[1 + prefix_length : 13]
-        return f"urn:epc:id:sgtin:{company}.{item}.{serial}"
+        return f"urn:epc:id:sgtin:{company}.{item}.{quote(serial, safe=URI_SAFE)}"
     if canonical.startswith("00") and len(canonical) == 20:
         sscc = canonical[2:]
         company, rest = sscc[1 : 1 + prefix_length], sscc[0] + sscc[1 + prefix_length : 17]

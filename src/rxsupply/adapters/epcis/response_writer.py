@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from rxsupply.domain.epc_identifier import URI_SAFE, epc_uri_with_prefix
 from rxsupply.domain.trace import LedgerEntry, Trace, TracedLot
 
 EPCIS_NS = "urn:epcglobal:epcis:xsd:1"
@@ -39,8 +40,6 @@ ORDER_URN = "urn:rxsupply:po:"
 _BIZ_STEP = "urn:epcglobal:cbv:bizstep:"
 _DISPOSITION = "urn:epcglobal:cbv:disp:"
 _PO = "urn:epcglobal:cbv:btt:po"
-# TDS 1.x Table A-1: characters allowed as is in the serial and lot parts of an EPC URI
-_SAFE = "!'()*+,-.:;=_"
 
 
 def company_prefix_length(ndc: str) -> int:
@@ -50,17 +49,16 @@ def company_prefix_length(ndc: str) -> int:
 
 
 def sgtin_uri(gtin: str, serial: str, prefix_length: int) -> str:
-    company, item = _split(gtin, prefix_length)
-    return f"urn:epc:id:sgtin:{company}.{item}.{quote(serial, safe=_SAFE)}"
+    return epc_uri_with_prefix(f"01{gtin}21{serial}", prefix_length)
 
 
 def lgtin_uri(gtin: str, lot: str, prefix_length: int) -> str:
     company, item = _split(gtin, prefix_length)
-    return f"urn:epc:class:lgtin:{company}.{item}.{quote(lot, safe=_SAFE)}"
+    return f"urn:epc:class:lgtin:{company}.{item}.{quote(lot, safe=URI_SAFE)}"
 
 
 def location_urn(code: str) -> str:
-    return LOCATION_URN + quote(code, safe=_SAFE)
+    return LOCATION_URN + quote(code, safe=URI_SAFE)
 
 
 def _split(gtin: str, prefix_length: int) -> tuple[str, str]:
@@ -122,7 +120,7 @@ def _event(
         _text(etree.SubElement(event, "bizLocation"), "id", location_urn(place.code))
     if order:
         trans = etree.SubElement(event, "bizTransactionList")
-        _text(trans, "bizTransaction", ORDER_URN + quote(order, safe=_SAFE)).set("type", _PO)
+        _text(trans, "bizTransaction", ORDER_URN + quote(order, safe=URI_SAFE)).set("type", _PO)
     if serial is None:
         extension = etree.SubElement(event, "extension")
         element = etree.SubElement(etree.SubElement(extension, "quantityList"), "quantityElement")
