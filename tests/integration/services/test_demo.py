@@ -164,3 +164,19 @@ def test_the_demo_s_recent_receipts_arrive_with_epcis_documents_and_leave_except
     assert sum(g.clean for g in groups) == 2
     assert sum(len(g.matched) for g in groups) == 21  # of the 24 shipped
     assert all(e.order_number in orders and e.steps[0].user == TESTER for e in found)
+
+
+def test_the_demo_s_receipt_exceptions_quarantine_packages_only_after_they_arrive(
+    twenty_days: Engine,
+) -> None:
+    status, package = tables.status_change, tables.serial_package
+    held = (
+        select(status.c.at, package.c.received_at)
+        .join(package, package.c.id == status.c.package_id)
+        .where(status.c.reason.like("DSCSA exception%"))
+    )
+    with twenty_days.connect() as conn:
+        rows = conn.execute(held).all()
+
+    assert len(rows) == 3  # unexpected, lot and expiry mismatch: packages received and held
+    assert all(at >= received for at, received in rows)

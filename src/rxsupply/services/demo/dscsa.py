@@ -124,12 +124,13 @@ def seed_dscsa_receipts(
         elif trouble == "expiry":
             listed[1] = (serials[1], lot, _month_end(expiry + timedelta(days=40)))
         shipment = _shipment(seller, buyer, product, listed, number, received, n)
+        # the document an hour before the truck, or an hour after it (reconciled then)
         if document_first:
-            _import(uow, documents, shipment, number, at, user)
+            _import(uow, documents, shipment, number, _shifted(at, hours=-1), user)
             _receive(uow, product, number, scans, at, user)
         else:
             _receive(uow, product, number, scans, at, user)
-            _import(uow, documents, shipment, number, at, user)
+            _import(uow, documents, shipment, number, _shifted(at, hours=1), user)
         numbers.append(number)
     still_open = list_exceptions(uow, open_only=True)
     return DscsaReceipts(numbers, sum(e.order_number in numbers for e in still_open))
@@ -235,8 +236,12 @@ def _import(
         facility=facility_code(0),
         order=number,
         user=user,
-        clock=FixedClock(at.now() - timedelta(hours=1), at.zone),
+        clock=at,
     )
+
+
+def _shifted(at: FixedClock, *, hours: int) -> FixedClock:
+    return FixedClock(at.now() + timedelta(hours=hours), at.zone)
 
 
 def _receive(
