@@ -9,20 +9,37 @@ SHORTAGE_FILE ?= ../shared/data/fda-shortages/Drugshortages_2025_partial.csv
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint install clean browser
+.PHONY: demo test lint install clean browser lock
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "rxsupply needs Python 3.11 or newer"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# Dependencies come from the lock files, every file checked against its SHA-256 (`make lock`
+# rewrites them from pyproject.toml); rxsupply itself is installed on top without dependencies.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(VENV)/.installed $@
+
+# Rewrite the lock files from pyproject.toml's ranges (newest releases that satisfy them), with
+# the hashes of every file PyPI publishes for each pinned release. Needs PyPI; run it when a
+# dependency changes or to take updates, then `make test` and commit the two files.
+LOCK_VENV := .venv-lock
+LOCK := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_VENV)/bin/pip-compile --quiet \
+	--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url \
+	--index-url https://pypi.org/simple --build-deps-for editable
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/python -m pip install --quiet pip-tools; }
+	$(LOCK) $(LOCK_ARGS) -o requirements.lock pyproject.toml
+	$(LOCK) $(LOCK_ARGS) --extra dev -o requirements-dev.lock pyproject.toml
 
 install: $(VENV)/.installed
 
@@ -56,4 +73,4 @@ test: lint browser
 	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build
+	rm -rf $(VENV) $(LOCK_VENV) .mypy_cache .ruff_cache .pytest_cache build
