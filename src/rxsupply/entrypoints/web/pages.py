@@ -71,6 +71,8 @@ from rxsupply.errors import AuthenticationFailed, PermissionDenied, RxSupplyErro
 STATIC = Path(__file__).parent / "static"
 PLOTLY_DATA = ("plotly", "package_data")
 """Where the installed plotly package keeps plotly.min.js: served as /static/plotly.min.js."""
+SWAGGER_DATA = ("fastapi_offline", "static")
+"""Where Swagger UI's files are installed (the API's /docs page): served at /static."""
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
 
@@ -109,7 +111,11 @@ def install(app: FastAPI) -> None:
         dscsa_verify.router,
     ):
         app.include_router(router)
-    app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")
+    app.mount(
+        "/static",
+        CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA, SWAGGER_DATA]),
+        name="static",
+    )
     versions = StaticVersions([STATIC, Path(str(files(PLOTLY_DATA[0]) / PLOTLY_DATA[1]))])
     app.state.web_templates.env.globals["static_url"] = versions.url
     charts.warm()
