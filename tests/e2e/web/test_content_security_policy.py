@@ -4,10 +4,13 @@ on the API docs, and the charts and Swagger UI are drawn."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from .conftest import SignIn
+from .harness import PASSWORD
 
 PAGES = (
     "/",
@@ -73,6 +76,20 @@ def test_a_page_reports_no_content_security_policy_violation(
     page.wait_for_load_state("load")
 
     assert page.url.endswith(path)
+    assert violations(page, reported) == []
+
+
+def test_the_sign_in_page_reports_no_violation_and_signs_in(
+    watched: tuple[Page, list[str]],
+) -> None:
+    page, reported = watched
+
+    page.goto("/login?next=%2Fstock")
+    page.fill("#username", "tech")
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+
+    expect(page).to_have_url(re.compile(r"/stock$"))
     assert violations(page, reported) == []
 
 

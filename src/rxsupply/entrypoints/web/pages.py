@@ -1,8 +1,9 @@
 """The web UI's wiring: page routers, static files, and HTML answers to errors.
 
-Static files (the UI's CSS and JavaScript, and plotly.min.js from the installed plotly package)
-are a public mount at ``/static``: no CDN, nothing to build; gzip-compressed, with versioned
-URLs cached for a year (:mod:`.static_files`).
+Static files (the UI's CSS and JavaScript, plotly.min.js from the installed plotly package, and
+Swagger UI's files for the API's ``/docs`` from the installed fastapi-offline package) are a
+public mount at ``/static``: no CDN, nothing to build; gzip-compressed, with versioned URLs
+cached for a year (:mod:`.static_files`).
 
 Pages live beside the JSON API in one app. A page request (not under ``/api``, accepting
 ``text/html``) that is not signed in is sent to ``/login?next=...``; one the user's role does not
