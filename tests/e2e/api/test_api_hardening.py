@@ -196,6 +196,15 @@ def test_every_response_carries_the_security_headers(site: Hospital, path: str) 
     assert "strict-transport-security" not in answer.headers
 
 
+def test_a_request_over_https_gets_hsts_without_the_setting(engine: Engine) -> None:
+    with open_hospital(engine, QuickHasher()) as site:
+        plain = site.api.get("/api/health")
+        secure = site.api.get("https://testserver/api/health")
+
+    assert "strict-transport-security" not in plain.headers
+    assert secure.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+
+
 def test_a_refused_body_carries_the_security_headers_too(site: Hospital) -> None:
     answer = site.api.request(
         "POST", "/api/receipts", content=b"x" * (2 * MIB), headers={"content-type": "text/plain"}

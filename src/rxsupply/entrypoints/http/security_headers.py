@@ -8,7 +8,8 @@ inline (``style-src 'unsafe-inline'``): plotly.js and Swagger UI write their own
 elements, and a style cannot run code.
 
 With ``RXSUPPLY_SECURE_COOKIES`` on (HTTPS, or a TLS proxy in front), every cookie the app sets
-is marked ``Secure`` and ``Strict-Transport-Security`` tells the browser to use HTTPS only.
+is marked ``Secure`` and ``Strict-Transport-Security`` tells the browser to use HTTPS only; a
+request that came over HTTPS (or through a trusted proxy that says so) gets HSTS too.
 """
 
 from __future__ import annotations
@@ -58,20 +59,28 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        https = scope.get("scheme") == "https"
+
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = self.headers(list(message.get("headers", [])))
+                message["headers"] = self.headers(list(message.get("headers", [])), https=https)
             await send(message)
 
         await self.app(scope, receive, with_headers)
 
-    def headers(self, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    def headers(
+        self, headers: list[tuple[bytes, bytes]], *, https: bool = False
+    ) -> list[tuple[bytes, bytes]]:
+        """``headers`` with the security headers added (HSTS too over ``https``)."""
         if self.secure:
             headers = [
                 (n, secure_cookie(v)) if n.lower() == b"set-cookie" else (n, v) for n, v in headers
             ]
+        extra = self.extra
+        if https and not self.secure:
+            extra = [*extra, (b"strict-transport-security", HSTS.encode())]
         present = {n.lower() for n, _ in headers}
-        return headers + [(n, v) for n, v in self.extra if n not in present]
+        return headers + [(n, v) for n, v in extra if n not in present]
 
 
 def secure_cookie(value: bytes) -> bytes:
