@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rxsupply.domain.counting import CountRules
@@ -42,7 +43,16 @@ class Settings(BaseSettings):
     ``RXSUPPLY_COMPANY_ADDRESS``, ``RXSUPPLY_FACILITY_GLN``, ``_FEI``, ``_DUNS``,
     ``RXSUPPLY_CONTACT_PHONE``, ``RXSUPPLY_CONTACT_EMAIL``: what FDA Form 3911 drafts name
     as the company's address, unique facility numbers and contact (blank: marked "to
-    complete")."""
+    complete").
+    ``RXSUPPLY_MAX_BODY_BYTES``: the largest request body taken (1 MiB), refused with 413 before
+    the caller is authenticated; the file uploads keep their own larger caps (EPCIS documents,
+    shortage and alternative files, X12 ship notices and invoices).
+    ``RXSUPPLY_SECURE_COOKIES``: mark every cookie ``Secure`` and send
+    ``Strict-Transport-Security``; turn it on when the app is reached over HTTPS (off by default,
+    so a laptop on http://127.0.0.1 can sign in).
+    ``RXSUPPLY_FORWARDED_ALLOW_IPS``: the proxies (comma-separated addresses, or ``*``) whose
+    ``X-Forwarded-Proto`` and ``X-Forwarded-For`` ``rxsupply serve`` believes (a proxy on the
+    same machine, ``127.0.0.1,::1``, by default)."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
@@ -70,6 +80,9 @@ class Settings(BaseSettings):
     facility_duns: str = ""
     contact_phone: str = ""  # item 23
     contact_email: str = ""
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    secure_cookies: bool = False
+    forwarded_allow_ips: str = "127.0.0.1,::1"
 
     def company_facts(self) -> CompanyFacts:
         return CompanyFacts(

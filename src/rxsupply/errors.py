@@ -11,6 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+ECHO = 80
+"""How much of a value an error message shows: the first 80 characters, then its length."""
+REASON = 400
+"""How long a reason may be before it is cut the same way."""
+
+
+def clip(text: str, limit: int = ECHO) -> str:
+    """``text`` as an error message may show it: whole up to ``limit`` characters, else its
+    first ``limit`` characters and ``... (N characters)``, so no error echoes large input."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def shown(value: object) -> str:
+    """A value (its repr) as an error message shows it (:func:`clip`)."""
+    return clip(repr(value))
+
 
 class RxSupplyError(Exception):
     """Root of every error rxsupply raises on purpose."""
@@ -23,11 +41,11 @@ class InvalidValue(RxSupplyError, ValueError):
     """
 
     def __init__(self, field: str, reason: str, value: object = None) -> None:
-        self.field = field
-        self.reason = reason
+        self.field = clip(field)
+        self.reason = clip(reason, REASON)
         self.value = value
-        shown = f" {value!r}" if value is not None else ""
-        super().__init__(f"{field}{shown}: {reason}")
+        echoed = f" {shown(value)}" if value is not None else ""
+        super().__init__(f"{self.field}{echoed}: {self.reason}")
 
 
 class InvalidNDC(InvalidValue):
@@ -48,7 +66,9 @@ class NotFound(RxSupplyError):
     def __init__(self, what: str, key: object, hint: str = "") -> None:
         self.what = what
         self.key = key
-        super().__init__(f"unknown {what} {key!r}" + (f": {hint}" if hint else ""))
+        super().__init__(
+            f"unknown {what} {shown(key)}" + (f": {clip(hint, REASON)}" if hint else "")
+        )
 
 
 class UnknownProduct(NotFound):

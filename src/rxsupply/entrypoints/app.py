@@ -1,7 +1,9 @@
 """The FastAPI application: JSON API under /api, web pages at /, OpenAPI at /docs.
 
 It composes the two faces (``api`` and ``web``, which never import each other) on what they
-share (``http``).
+share (``http``), behind two middlewares: the request body cap (``RXSUPPLY_MAX_BODY_BYTES``,
+before anyone is authenticated; :mod:`.http.body_limit`) and the security headers on every
+response (:mod:`.http.security_headers`).
 """
 
 from __future__ import annotations
@@ -9,15 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.config import load_settings
 from rxsupply.entrypoints import api, web
+from rxsupply.entrypoints.api.docs import swagger_page
 from rxsupply.entrypoints.api.health import health_status
 from rxsupply.entrypoints.api.writer import LedgerWriter
 from rxsupply.entrypoints.http import problems
+from rxsupply.entrypoints.http.body_limit import BodyLimit
 from rxsupply.entrypoints.http.security import PUBLIC, Sessions
+from rxsupply.entrypoints.http.security_headers import SecurityHeaders
 from rxsupply.services import users
 
 
@@ -27,10 +34,11 @@ def create_app(engine: Engine) -> FastAPI:
         title="rxsupply",
         summary="Hospital pharmacy supply chain and inventory: stock, ledger, receiving.",
         version="0.1.0",
-        docs_url="/docs",
+        docs_url=None,  # served below from the package, not a CDN
         openapi_url="/openapi.json",
         redoc_url=None,
     )
+    settings = load_settings()
     app.state.engine = engine
     app.state.writer = LedgerWriter(engine)
     with SqlUnitOfWork(engine) as uow:
@@ -43,7 +51,13 @@ def create_app(engine: Engine) -> FastAPI:
     def health(request: Request) -> dict[str, str]:
         return health_status(request.app.state.engine)
 
+    @app.get("/docs", include_in_schema=False)
+    def swagger() -> HTMLResponse:
+        return swagger_page(title=app.title, openapi_url="/openapi.json")
+
     web.install(app)
+    app.add_middleware(BodyLimit, cap=settings.max_body_bytes, allowances=api.UPLOADS | web.UPLOADS)
+    app.add_middleware(SecurityHeaders, secure=settings.secure_cookies)
     return app
 
 

@@ -19,6 +19,7 @@ import uvicorn
 from rxsupply.adapters.database import make_engine
 from rxsupply.entrypoints.app import create_app
 from rxsupply.entrypoints.kpi import warm_up
+from rxsupply.entrypoints.serving import server_config
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -39,7 +40,7 @@ def _serve_one(url: str, host: str, port: int, threads: int) -> None:
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
 
     app.router.on_startup.append(more_threads)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server = uvicorn.Server(server_config(app))
     server.run(sockets=[_listen(host, port)])
 
 

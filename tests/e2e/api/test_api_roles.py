@@ -430,8 +430,8 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
 }
 """What each route (``METHOD /path``) needs: a permission, or nobody signed in at all."""
 
-DOCS = ("/docs", "/docs/oauth2-redirect", "/openapi.json")
-"""FastAPI's own routes: public by design, they carry no x-permission."""
+DOCS = ("/docs", "/openapi.json")
+"""The API docs page and its OpenAPI description: public by design, they carry no x-permission."""
 STATIC = "/static"
 PUBLIC_PATHS = ("/health", "/api/health", "/login")
 """With the docs and the static files, all that may answer without a user."""

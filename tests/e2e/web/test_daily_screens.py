@@ -82,14 +82,11 @@ def figure(html: str, name: str) -> str:
 
 
 def plotted(html: str, div_id: str) -> tuple[list[dict[str, Any]], dict[str, Any], dict[str, Any]]:
-    """The data, layout and config plotly draws in ``div_id``, read back from the page."""
-    start = html.index(f'Plotly.newPlot(                        "{div_id}",')
-    decoder = json.JSONDecoder()
-    at = html.index("[", start)
-    data, end = decoder.raw_decode(html, at)
-    layout, end = decoder.raw_decode(html, html.index("{", end))
-    config, _ = decoder.raw_decode(html, html.index("{", end))
-    return data, layout, config
+    """The data, layout and config plotly draws in ``div_id``, read back from the chart's JSON
+    data block on the page."""
+    start = html.index(f'<script type="application/json" data-chart-for="{div_id}">')
+    chart, _ = json.JSONDecoder().raw_decode(html, html.index("{", start))
+    return chart["figure"]["data"], chart["figure"]["layout"], chart["config"]
 
 
 # --- the dashboard -------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The REST API under ``/api``: JSON endpoints on the same service and query functions as the
 CLI, documented at ``/docs``. :func:`rxsupply.entrypoints.app.create_app` includes
-:data:`ROUTERS`, in this order."""
+:data:`ROUTERS`, in this order, and lets the bodies of :data:`UPLOADS` past the body cap."""
 
+from rxsupply.adapters import x12_inbound
 from rxsupply.entrypoints.api import (
     cabinet,
     corrections,
@@ -72,4 +73,17 @@ ROUTERS = (
     dscsa_verify.router,
 )
 
-__all__ = ["ROUTERS"]
+ENVELOPE = 1024 * 1024
+"""Room for what wraps a file in its body (multipart headers, JSON escapes)."""
+
+UPLOADS: dict[str, int] = {
+    "/api/dscsa/documents": dscsa_import.MAX_UPLOAD,
+    "/api/shortages/import": shortages.MAX_UPLOAD + ENVELOPE,
+    "/api/therapeutic-alternatives/import": shortage_alternatives.MAX_UPLOAD + ENVELOPE,
+    "/api/orders/ship-notices": 2 * x12_inbound.MAX_BYTES + ENVELOPE,
+    "/api/orders/invoices": 2 * x12_inbound.MAX_BYTES + ENVELOPE,
+}
+"""The routes that take files, and the request body each may send (their own code caps the
+file itself): every other body is capped at ``RXSUPPLY_MAX_BODY_BYTES``."""
+
+__all__ = ["ROUTERS", "UPLOADS"]

@@ -32,6 +32,7 @@ def serve(
 
     from rxsupply.entrypoints.app import create_app
     from rxsupply.entrypoints.kpi import warm_up
+    from rxsupply.entrypoints.serving import server_config
 
     if processes > 1:
         from rxsupply.entrypoints.processes import serve_processes
@@ -49,7 +50,7 @@ def serve(
     warm_up(engine())  # the first dashboard after a start as fast as the next
     web.router.on_startup.append(more_threads)
     err.print(f"rxsupply on http://{host}:{port}  (API docs at /docs)")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.Server(server_config(web, host=host, port=port)).run()
 
 
 users_app = typer.Typer(

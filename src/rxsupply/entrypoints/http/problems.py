@@ -1,4 +1,8 @@
-"""RFC 9457 problem details for every error the API returns."""
+"""RFC 9457 problem details for every error the API returns.
+
+No problem echoes large input: each value shown is cut to its first 80 characters and its
+length (``rxsupply.errors.clip``), each reason and detail to a few hundred, and a validation
+error names the field and the reason, never the input (FastAPI's ``input``)."""
 
 from __future__ import annotations
 
@@ -38,9 +42,13 @@ from rxsupply.errors import (
     StaleBatch,
     TransferRefused,
     UnusableStock,
+    clip,
 )
 
 PROBLEM = "application/problem+json"
+DETAIL = 10_000
+"""The longest ``detail`` a problem carries (a list of reasons is cut there)."""
+REASON = 400
 _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (AuthenticationFailed, 401, "authentication-required"),
     (ApprovalNeeded, 403, "approval-needed"),
@@ -79,7 +87,7 @@ def problem(
         "type": f"https://rxsupply.dev/problems/{kind}",
         "title": title,
         "status": status,
-        "detail": detail,
+        "detail": clip(detail, DETAIL),
         "instance": str(request.url.path),
         **extra,
     }
@@ -103,7 +111,12 @@ def install(app: FastAPI) -> None:
         extra: dict[str, Any] = {}
         if isinstance(exc, ImportRejected):
             extra["errors"] = [
-                {"file": e.file, "row": e.row, "field": e.field, "reason": e.reason}
+                {
+                    "file": clip(e.file),
+                    "row": e.row,
+                    "field": clip(e.field),
+                    "reason": clip(e.reason, REASON),
+                }
                 | ({"line": e.line} if e.line else {})
                 for e in exc.errors
             ]
@@ -111,7 +124,12 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, InvalidValue):
             extra["field"] = exc.field
         if isinstance(exc, DocumentRejected):
-            extra.update(file=exc.file, where=exc.where, reason=exc.reason, rule=exc.rule)
+            extra.update(
+                file=clip(exc.file),
+                where=clip(exc.where),
+                reason=clip(exc.reason, REASON),
+                rule=exc.rule,
+            )
         title = kind.replace("-", " ").capitalize()
         return problem(status, kind, title, str(exc), request, **extra)
 
@@ -119,8 +137,8 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
             {
-                "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-                "reason": e.get("msg", ""),
+                "field": clip(".".join(str(p) for p in e.get("loc", ()) if p != "body")),
+                "reason": clip(str(e.get("msg", "")), REASON),
             }
             for e in exc.errors()
         ]
@@ -129,5 +147,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        kind = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        return problem(exc.status_code, kind, str(exc.detail), str(exc.detail), request)
+        kind = {404: "not-found", 405: "method-not-allowed", 413: "body-too-large"}.get(
+            exc.status_code, "http-error"
+        )
+        detail = clip(str(exc.detail), REASON)
+        title = "Body too large" if exc.status_code == 413 else detail
+        return problem(exc.status_code, kind, title, detail, request)

@@ -1,8 +1,9 @@
 """The web UI's wiring: page routers, static files, and HTML answers to errors.
 
-Static files (the UI's CSS and JavaScript, and plotly.min.js from the installed plotly package)
-are a public mount at ``/static``: no CDN, nothing to build; gzip-compressed, with versioned
-URLs cached for a year (:mod:`.static_files`).
+Static files (the UI's CSS and JavaScript, plotly.min.js from the installed plotly package, and
+Swagger UI's files for the API's ``/docs`` from the installed fastapi-offline package) are a
+public mount at ``/static``: no CDN, nothing to build; gzip-compressed, with versioned URLs
+cached for a year (:mod:`.static_files`).
 
 Pages live beside the JSON API in one app. A page request (not under ``/api``, accepting
 ``text/html``) that is not signed in is sent to ``/login?next=...``; one the user's role does not
@@ -71,6 +72,8 @@ from rxsupply.errors import AuthenticationFailed, PermissionDenied, RxSupplyErro
 STATIC = Path(__file__).parent / "static"
 PLOTLY_DATA = ("plotly", "package_data")
 """Where the installed plotly package keeps plotly.min.js: served as /static/plotly.min.js."""
+SWAGGER_DATA = ("fastapi_offline", "static")
+"""Where Swagger UI's files are installed (the API's /docs page): served at /static."""
 Handler = Callable[[Request, Any], Awaitable[Response]]
 
 
@@ -109,7 +112,11 @@ def install(app: FastAPI) -> None:
         dscsa_verify.router,
     ):
         app.include_router(router)
-    app.mount("/static", CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA]), name="static")
+    app.mount(
+        "/static",
+        CachedStaticFiles(directory=STATIC, packages=[PLOTLY_DATA, SWAGGER_DATA]),
+        name="static",
+    )
     versions = StaticVersions([STATIC, Path(str(files(PLOTLY_DATA[0]) / PLOTLY_DATA[1]))])
     app.state.web_templates.env.globals["static_url"] = versions.url
     charts.warm()

@@ -1,4 +1,5 @@
-// rxsupply web UI: keyboard helpers only; every page works without this file.
+// rxsupply web UI: keyboard helpers, and the charts; every page but its charts works without
+// this file.
 (function () {
   "use strict";
 
@@ -14,7 +15,19 @@
     if (document.activeElement === el) { el.select(); }
   }
 
+  // A chart is a div[data-chart] and its figure in a JSON data block (no inline script, so the
+  // pages keep to their Content Security Policy): plotly draws it here.
+  function draw(block) {
+    var div = document.getElementById(block.getAttribute("data-chart-for"));
+    if (!div || !window.Plotly) { return; }
+    var chart = JSON.parse(block.textContent);
+    div.style.height = div.getAttribute("data-height") + "px";
+    div.style.width = "100%";
+    window.Plotly.newPlot(div, chart.figure.data, chart.figure.layout, chart.config);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("script[data-chart-for]").forEach(draw);
     document.querySelectorAll("input[data-select]").forEach(selectOnFocus);
     // A button marked data-print prints the page (a pick list, a count sheet).
     document.querySelectorAll("button[data-print]").forEach(function (b) {
