@@ -15,7 +15,7 @@ from rxsupply.entrypoints.cli.context import app, err, state
 from rxsupply.errors import RxSupplyError
 
 # isort: off
-from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
+from rxsupply.entrypoints.cli import queries, server, backups, demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
@@ -42,6 +42,7 @@ __all__ = ["app", "main", "state"]
 COMMAND_GROUPS = (
     queries,
     server,
+    backups,
     demo,
     scanning,
     imports,
