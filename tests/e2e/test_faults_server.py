@@ -17,7 +17,15 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 from tests.e2e.cli_runner import Rx
-from tests.e2e.fault_harness import ENGINES, Served, admin_token, fresh_database, receipt, serve
+from tests.e2e.fault_harness import (
+    ENGINES,
+    Served,
+    admin_token,
+    fresh_database,
+    receipt,
+    serve,
+    wait_for,
+)
 
 RECEIPTS = 120
 
@@ -105,4 +113,92 @@ def test_receipts_answered_before_the_server_was_killed_are_all_kept_once_and_a_
         assert set(resent.values()) == {201}
         assert recorded(url) == {b["external_id"]: 1 for b in bodies}
         assert lot_on_hand(url, "KILL1") == sum(b["quantity"] for b in bodies)
+        assert Rx(url, rx.capsys)("check").code == 0  # type: ignore[arg-type]
+
+
+def others(url: str, where: str = "true") -> list[int]:
+    """The server's backends on the database (every session but the tests' own)."""
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                f"AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND {where}"
+            )
+        ).scalars()
+        return [int(p) for p in pids]
+
+
+def terminate(url: str, pids: Sequence[int]) -> None:
+    engine = create_engine(url, poolclass=NullPool)
+    with engine.connect() as conn:
+        for pid in pids:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+def post_one(served: Served, token: str, body: dict[str, Any]) -> httpx.Response:
+    return httpx.post(
+        f"{served.base}/api/receipts",
+        json=body,
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=60,
+    )
+
+
+@pytest.mark.postgres
+def test_a_server_whose_idle_database_connections_were_terminated_answers_the_next_requests(
+    tmp_path: Path,
+) -> None:
+    with fresh_database("postgres", tmp_path) as url:
+        token = admin_token(url)
+        with serve(url) as served:
+            warm = post_one(served, token, receipt(0))
+            cut = others(url)
+            terminate(url, cut)
+            read = httpx.get(
+                f"{served.base}/api/stock", headers={"Authorization": f"Bearer {token}"}
+            )
+            write = post_one(served, token, receipt(1))
+
+        assert warm.status_code == 201
+        assert cut
+        assert read.status_code == 200, read.text
+        assert write.status_code == 201, write.text
+        assert recorded(url) == {"R-00000": 1, "R-00001": 1}
+
+
+@pytest.mark.postgres
+def test_a_receipt_whose_connection_is_terminated_mid_request_is_run_again_and_kept_once(
+    tmp_path: Path, rx: Rx
+) -> None:
+    with fresh_database("postgres", tmp_path) as url:
+        token = admin_token(url)
+        with serve(url) as served:
+            assert post_one(served, token, receipt(0)).status_code == 201
+            blocker = create_engine(url, poolclass=NullPool).connect()
+            blocker.execute(text("LOCK TABLE movement IN SHARE MODE"))  # inserts wait
+            answer: list[httpx.Response] = []
+            sender = threading.Thread(
+                target=lambda: answer.append(post_one(served, token, receipt(1)))
+            )
+            sender.start()
+            waiting: list[int] = []
+
+            def blocked() -> bool:
+                waiting[:] = others(url, "wait_event_type = 'Lock'")
+                return bool(waiting)
+
+            wait_for(blocked, timeout=60, what="the receipt to wait on the lock")
+            terminate(url, waiting)
+            blocker.rollback()
+            blocker.close()
+            sender.join(60)
+            resent = post_one(served, token, receipt(1))
+            after = post_one(served, token, receipt(2))
+
+        (during,) = answer
+        assert during.status_code == 201, during.text  # lost before COMMIT: run again
+        assert resent.status_code == 201, resent.text
+        assert after.status_code == 201, after.text
+        assert recorded(url) == {"R-00000": 1, "R-00001": 1, "R-00002": 1}
         assert Rx(url, rx.capsys)("check").code == 0  # type: ignore[arg-type]
