@@ -3,51 +3,37 @@ database of its own: a dump holds a whole database, not the tests' schema."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from tests.conftest import POSTGRES_URL, TESTER, load_examples, post
+from tests.conftest import TESTER, load_examples, post
 from tests.e2e.cli_runner import Rx
+from tests.e2e.fault_harness import ADMIN, fresh_database
 
-from rxsupply.adapters.database import make_engine, migrate
+from rxsupply.adapters.database import make_engine
 from rxsupply.services import ledger
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def pg_database() -> Iterator[str]:
-    """The URL of a fresh database with the example hospital in it, dropped afterwards."""
-    if not POSTGRES_URL:
-        pytest.skip("PostgreSQL tests need RXSUPPLY_TEST_POSTGRES_URL")
-    name = f"rx_backup_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    engine = make_engine(url)
-    migrate(engine)
-    load_examples(engine, "items", "locations", "stock", "dispenses")
-    engine.dispose()
-    try:
+def pg_database(tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database with the example hospital's stock and dispenses."""
+    with fresh_database("postgres", tmp_path) as url:
+        engine = make_engine(url)
+        load_examples(engine, "stock", "dispenses")
+        engine.dispose()
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_a_postgresql_backup_restored_brings_back_its_on_hand_and_the_check_is_clean(
     pg_database: str, rx: Rx, tmp_path: Path
 ) -> None:
-    db = Rx(pg_database, rx.capsys)  # type: ignore[arg-type]
+    db = Rx(pg_database, rx.capsys)  # type: ignore[arg-type]  # a URL, as --db takes
     before = db.stock()
-    taken = db("backup", str(tmp_path / "rx.dump"), "--json")
+    taken = db("--user", ADMIN, "backup", str(tmp_path / "rx.dump"), "--json")
     engine = make_engine(pg_database)
     post(
         engine,
@@ -62,7 +48,7 @@ def test_a_postgresql_backup_restored_brings_back_its_on_hand_and_the_check_is_c
     )
     engine.dispose()
 
-    ran = db("restore", str(tmp_path / "rx.dump"), "--json")
+    ran = db("--user", ADMIN, "restore", str(tmp_path / "rx.dump"), "--json")
 
     assert taken.code == 0, taken.err
     assert ran.code == 0, ran.err
@@ -83,11 +69,11 @@ def test_a_postgresql_restore_is_refused_while_others_are_connected(
     pg_database: str, rx: Rx, tmp_path: Path
 ) -> None:
     db = Rx(pg_database, rx.capsys)  # type: ignore[arg-type]
-    assert db("backup", str(tmp_path / "rx.dump")).code == 0
+    assert db("--user", ADMIN, "backup", str(tmp_path / "rx.dump")).code == 0
     server = make_engine(pg_database)
 
     with server.connect():
-        ran = db("restore", str(tmp_path / "rx.dump"))
+        ran = db("--user", ADMIN, "restore", str(tmp_path / "rx.dump"))
     server.dispose()
 
     assert ran.code == 1
