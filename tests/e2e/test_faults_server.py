@@ -90,6 +90,7 @@ def lot_on_hand(url: str, lot: str) -> int:
     return int(found)
 
 
+@pytest.mark.slow  # two server starts and 240 requests: 10-30 s alone, a minute on a busy machine
 @pytest.mark.parametrize("kind", ENGINES)
 def test_receipts_answered_before_the_server_was_killed_are_all_kept_once_and_a_resend_completes(
     kind: str, tmp_path: Path, rx: Rx
