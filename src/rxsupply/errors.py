@@ -316,3 +316,8 @@ class RouterUnavailable(RxSupplyError):
     """A verification router could not answer: unreachable, timed out, failed, or its answer
     is not a GS1 Lightweight Messaging Standard response. A verification records it as not
     verified (router unreachable); nothing crashes."""
+
+
+class RestoreRefused(RxSupplyError):
+    """A backup that cannot be restored here: not an rxsupply database, made by a newer
+    version, or the database to replace is in use."""

@@ -52,6 +52,10 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False) -> E
             kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
         kwargs.update(_POOL)
         kwargs["pool_recycle"] = 1800
+        # A connection the server closed while it sat in the pool (a restart, a failover,
+        # pg_terminate_backend, an idle timeout) is replaced when it is taken out, instead of
+        # failing the request that takes it.
+        kwargs["pool_pre_ping"] = True
         engine = create_engine(url, **kwargs)
         _postgres_events(engine)
         return engine

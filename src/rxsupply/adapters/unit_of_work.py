@@ -146,14 +146,23 @@ def is_retryable(exc: BaseException) -> bool:
     return False
 
 
+def lost_before_commit(exc: BaseException, uow: SqlUnitOfWork) -> bool:
+    """Whether the unit of work lost its database connection before it sent COMMIT: nothing
+    of it was written, so it can run again on a new connection. (Lost during COMMIT, whether
+    it was written is unknown: that is not retried.)"""
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated and not uow.committing
+
+
 def run_with_retry(engine: Engine, work: Callable[[SqlUnitOfWork], T], *, attempts: int = 5) -> T:
-    """Run ``work`` in a fresh unit of work, retrying on deadlock or serialization failure."""
+    """Run ``work`` in a fresh unit of work, retrying on deadlock or serialization failure,
+    and when the connection was lost before COMMIT."""
     for attempt in range(attempts):
+        uow = SqlUnitOfWork(engine)
         try:
-            with SqlUnitOfWork(engine) as uow:
+            with uow:
                 return work(uow)
         except DBAPIError as exc:
-            if not is_retryable(exc) or attempt == attempts - 1:
+            if attempt == attempts - 1 or not (is_retryable(exc) or lost_before_commit(exc, uow)):
                 raise
             time.sleep(0.01 * (2**attempt))
     raise AssertionError("unreachable")  # pragma: no cover

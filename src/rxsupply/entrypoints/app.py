@@ -21,7 +21,7 @@ from rxsupply.entrypoints import api, web
 from rxsupply.entrypoints.api.docs import swagger_page
 from rxsupply.entrypoints.api.health import health_status
 from rxsupply.entrypoints.api.writer import LedgerWriter
-from rxsupply.entrypoints.http import problems
+from rxsupply.entrypoints.http import outages, problems
 from rxsupply.entrypoints.http.body_limit import BodyLimit
 from rxsupply.entrypoints.http.security import PUBLIC, Sessions
 from rxsupply.entrypoints.http.security_headers import SecurityHeaders
@@ -44,6 +44,7 @@ def create_app(engine: Engine) -> FastAPI:
     with SqlUnitOfWork(engine) as uow:
         app.state.sessions = Sessions(users.session_secret(uow), engine)
     problems.install(app)
+    outages.install(app)
     for router in api.ROUTERS:
         app.include_router(router)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.markup import escape
+from sqlalchemy.exc import OperationalError
 
 from rxsupply.entrypoints.cli.context import app, err, state
 from rxsupply.errors import RxSupplyError
 
 # isort: off
-from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
+from rxsupply.entrypoints.cli import queries, server, backups, demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
@@ -42,6 +43,7 @@ __all__ = ["app", "main", "state"]
 COMMAND_GROUPS = (
     queries,
     server,
+    backups,
     demo,
     scanning,
     imports,
@@ -85,10 +87,22 @@ COMMAND_GROUPS = (
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: errors print as messages with a non-zero exit, never tracebacks.
 
-    Usage errors exit 2 (click's standalone mode); rxsupply errors exit 1 with the message.
+    Usage errors exit 2 (click's standalone mode); rxsupply errors exit 1 with the message, and
+    so does a database that fails under the command (disk full, connection lost).
     """
     try:
         app(args=list(argv) if argv is not None else None, standalone_mode=True)
     except RxSupplyError as exc:
         err.print("[red]error:[/red]", escape(str(exc)), highlight=False)
+        raise SystemExit(1) from None
+    except OperationalError as exc:
+        # The disk filled up, the database server went away: the transaction in progress was
+        # rolled back by the database, so the command can simply be run again.
+        err.print(
+            "[red]error:[/red] the database failed",
+            f"({escape(str(exc.orig))});",
+            "the transaction in progress was rolled back and nothing of it is kept: fix the "
+            "cause (disk space, the database server) and run the command again",
+            highlight=False,
+        )
         raise SystemExit(1) from None
