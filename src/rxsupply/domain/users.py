@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from rxsupply.domain.passwords import check_password_strength
@@ -97,6 +98,7 @@ class User:
     role: Role
     active: bool = True
     id: int | None = None
+    locked_at: datetime | None = None  # too many failed sign-ins, until an admin unlocks
 
     def __post_init__(self) -> None:
         name = self.username.strip()
@@ -105,4 +107,3 @@ class User:
 
     def can(self, permission: Permission) -> bool:
         return self.active and allowed(self.role, permission)
-

@@ -15,7 +15,8 @@ from rxsupply.entrypoints.cli.context import app, err, state
 from rxsupply.errors import RxSupplyError
 
 # isort: off
-from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
+from rxsupply.entrypoints.cli import queries, server, accounts, demo, scanning, imports
+from rxsupply.entrypoints.cli import movements
 from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
@@ -42,6 +43,7 @@ __all__ = ["app", "main", "state"]
 COMMAND_GROUPS = (
     queries,
     server,
+    accounts,
     demo,
     scanning,
     imports,
