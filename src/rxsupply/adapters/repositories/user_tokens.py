@@ -153,7 +153,7 @@ class SqlTokens:
         a = t.sign_in_attempt
         rows = self.conn.execute(
             select(a.c.at)
-            .where(a.c.address == address[:64], a.c.at >= since, a.c.succeeded.is_(False))
+            .where(a.c.address == address[:64], a.c.at > since, a.c.succeeded.is_(False))
             .order_by(a.c.at)
         )
         return [r[0] for r in rows]

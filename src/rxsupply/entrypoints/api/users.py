@@ -1,5 +1,5 @@
 """JSON endpoints of user accounts: admins manage everyone's (add, unlock, reset a password,
-issue, list and revoke API tokens); every user their own password and tokens (``/api/me``)."""
+issue, list and revoke API tokens); every user their own password and token list (``/api/me``)."""
 
 from __future__ import annotations
 
@@ -160,17 +160,3 @@ def change_my_password(body: PasswordIn, engine: EngineDep, who: Anyone) -> dict
 def list_my_tokens(engine: EngineDep, who: Anyone) -> dict[str, Any]:
     """Your API tokens (never their secrets)."""
     return _tokens(engine, who.user.username)
-
-
-@router.delete("/me/tokens/{token_id}", **guarded(Permission.VIEW))
-def revoke_my_token(token_id: int, engine: EngineDep, who: Anyone) -> dict[str, Any]:
-    """Revoke one of your own API tokens."""
-    with SqlUnitOfWork(engine) as uow:
-        users.revoke_token(
-            uow,
-            token_id=token_id,
-            now=clock.now(),
-            by=who.user.username,
-            owner=who.user.username,
-        )
-    return {"id": token_id, "revoked": True}
