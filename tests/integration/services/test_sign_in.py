@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, select
 from tests.conftest import NOW
+from tests.fake_hasher import CountingHasher
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
@@ -24,23 +25,6 @@ from rxsupply.services.sign_in import sign_in
 PASSWORD = "correct-horse-battery-staple"
 LIMITS = SignInLimits(user_failures=5, address_failures=8)
 ADDRESS = "10.1.2.3"
-
-
-class CountingHasher:
-    """A fake hasher that counts its checks and remembers what they were checked against."""
-
-    def __init__(self) -> None:
-        self.checked: list[str] = []
-
-    def hash(self, password: str) -> str:
-        return f"fake:{password}"
-
-    def verify(self, password_hash: str, password: str) -> bool:
-        self.checked.append(password_hash)
-        return password_hash == f"fake:{password}"
-
-    def dummy_hash(self) -> str:
-        return "fake:dummy"
 
 
 @pytest.fixture
