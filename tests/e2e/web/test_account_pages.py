@@ -37,7 +37,7 @@ def sign_in(app: FastAPI, username: str, password: str) -> int:
     token = LOGIN_TOKEN.search(client.get("/login").text)
     assert token is not None
     body = {"username": username, "password": password, "login_token": token[1]}
-    return client.post("/login", data=body).status_code
+    return int(client.post("/login", data=body).status_code)
 
 
 def test_changing_your_password_signs_out_your_other_sessions_only(app: FastAPI) -> None:

@@ -52,7 +52,7 @@ def audit_actions(engine: Engine) -> list[tuple[str, str, str]]:
     a = tables.audit
     with engine.connect() as conn:
         rows = conn.execute(select(a.c.action, a.c.user_name, a.c.entity_key).order_by(a.c.id))
-        return [tuple(r) for r in rows]  # type: ignore[misc]
+        return [(r[0], r[1], r[2]) for r in rows]
 
 
 def test_ten_concurrent_adds_of_one_name_make_one_user_and_nine_clear_refusals(

@@ -78,10 +78,16 @@ def attempt(
 
 
 def refusal(
-    engine: Engine, hasher: CountingHasher, username: str, password: str, **kw: float
+    engine: Engine,
+    hasher: CountingHasher,
+    username: str,
+    password: str,
+    *,
+    minutes: float = 0,
+    address: str = ADDRESS,
 ) -> str:
     with pytest.raises(AuthenticationFailed) as caught:
-        attempt(engine, hasher, username, password, **kw)  # type: ignore[arg-type]
+        attempt(engine, hasher, username, password, minutes=minutes, address=address)
     return str(caught.value)
 
 
