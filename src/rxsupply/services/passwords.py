@@ -14,7 +14,7 @@ from rxsupply.domain.passwords import check_password_strength
 from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services.audit import record
 from rxsupply.services.ports import StoredUser, UnitOfWork
-from rxsupply.services.users import PasswordHasher, checked, token_digest
+from rxsupply.services.users import PasswordHasher, checked, token_digest, with_address
 
 
 def _replace(
@@ -28,6 +28,7 @@ def _replace(
     action: str,
     keep_session: str | None,
     revoke_tokens: bool,
+    address: str,
 ) -> None:
     user = stored.user
     assert user.id is not None
@@ -43,7 +44,7 @@ def _replace(
         entity="user",
         key=user.username,
         now=now,
-        after={"sessions_ended": ended, "tokens_revoked": revoked},
+        after=with_address({"sessions_ended": ended, "tokens_revoked": revoked}, address),
     )
     uow.commit()
 
@@ -58,6 +59,7 @@ def change_password(
     now: datetime,
     keep_session: str | None = None,
     revoke_tokens: bool = False,
+    address: str = "",
 ) -> None:
     """A user changing their own password; the current one must be right
     (:class:`InvalidValue` on ``current_password`` otherwise). ``keep_session``: the key of the
@@ -77,6 +79,7 @@ def change_password(
         action="change_password",
         keep_session=keep_session,
         revoke_tokens=revoke_tokens,
+        address=address,
     )
 
 
@@ -89,6 +92,7 @@ def reset_password(
     now: datetime,
     by: str,
     revoke_tokens: bool = False,
+    address: str = "",
 ) -> None:
     """An admin setting someone's password (forgotten, or taken over): all their sessions
     end. The lockout, if any, stays until it is lifted on its own (``unlock``)."""
@@ -105,4 +109,5 @@ def reset_password(
         action="reset_password",
         keep_session=None,
         revoke_tokens=revoke_tokens,
+        address=address,
     )

@@ -52,6 +52,12 @@ class IssuedToken:
     expires_at: datetime | None = None
 
 
+def with_address(after: dict[str, object], address: str) -> dict[str, object]:
+    """An audit entry's ``after``, with the client address the change came from when there
+    is one (the API and the pages; the command line has none)."""
+    return {**after, "address": address} if address else after
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -141,8 +147,10 @@ def issue_token(
     now: datetime,
     by: str,
     days: int | None = TOKEN_DAYS,
+    address: str = "",
 ) -> IssuedToken:
-    """A new API token for ``username`` working ``days`` days (``None``: until revoked)."""
+    """A new API token for ``username`` working ``days`` days (``None``: until revoked);
+    ``address``: the client the request came from (in the audit entry), if any."""
     if days is not None and not 1 <= days <= 3650:
         raise InvalidValue("days", "a token works 1 to 3650 days", days)
     if not name.strip() or len(name) > 100:
@@ -160,7 +168,7 @@ def issue_token(
         entity="user",
         key=stored.user.username,
         now=now,
-        after={"token": name.strip(), "id": token_id, "expires_at": expires},
+        after=with_address({"token": name.strip(), "id": token_id, "expires_at": expires}, address),
     )
     uow.commit()
     return IssuedToken(name.strip(), token, token_id, expires)
@@ -175,7 +183,13 @@ def list_tokens(uow: UnitOfWork, *, username: str) -> list[TokenInfo]:
 
 
 def revoke_token(
-    uow: UnitOfWork, *, token_id: int, now: datetime, by: str, owner: str | None = None
+    uow: UnitOfWork,
+    *,
+    token_id: int,
+    now: datetime,
+    by: str,
+    owner: str | None = None,
+    address: str = "",
 ) -> TokenInfo:
     """Revoke one API token: it is refused from now on. With ``owner``, only a token of that
     user (someone revoking their own); another's is :class:`NotFound`, as an unknown id."""
@@ -191,7 +205,7 @@ def revoke_token(
         key=found.username,
         now=now,
         before={"revoked": found.revoked},
-        after={"token": found.name, "id": token_id, "revoked": True},
+        after=with_address({"token": found.name, "id": token_id, "revoked": True}, address),
     )
     uow.commit()
     return found
@@ -265,7 +279,7 @@ def acting_user(uow: UnitOfWork, username: str, needs: Permission | None = None)
     return match.username
 
 
-def unlock(uow: UnitOfWork, *, username: str, now: datetime, by: str) -> None:
+def unlock(uow: UnitOfWork, *, username: str, now: datetime, by: str, address: str = "") -> None:
     """Lift a lockout (too many failed sign-ins): the user may sign in again, their failure
     count starts afresh."""
     stored = uow.users.get(username)
@@ -280,7 +294,7 @@ def unlock(uow: UnitOfWork, *, username: str, now: datetime, by: str) -> None:
         key=stored.user.username,
         now=now,
         before={"locked_at": stored.locked_at},
-        after={"locked_at": None},
+        after=with_address({"locked_at": None}, address),
     )
     uow.commit()
 

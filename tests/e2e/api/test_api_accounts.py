@@ -5,6 +5,7 @@ turns a flooding address away with 429 and Retry-After; tokens are listed, revok
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterator
@@ -121,6 +122,9 @@ def test_five_wrong_passwords_lock_the_account_until_an_admin_unlocks_it(
     assert {"sign_in", "sign_in_failed", "lock_user", "unlock_user"} <= {
         a["action"] for a in actions
     }
+    unlock = next(a for a in actions if a["action"] == "unlock_user")
+    assert (unlock["user"], unlock["key"]) == ("admin", "technician")
+    assert json.loads(unlock["after"]) == {"locked_at": None, "address": "127.0.0.1"}
 
 
 def test_an_address_with_too_many_failures_gets_429_with_retry_after(pharmacy: Hospital) -> None:

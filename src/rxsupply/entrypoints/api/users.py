@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from rxsupply.adapters.passwords import Argon2Hasher
@@ -15,7 +15,7 @@ from rxsupply.domain.users import Permission, Role
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.accounts import token_row, user_row
 from rxsupply.entrypoints.http.dependencies import EngineDep
-from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
+from rxsupply.entrypoints.http.security import REQUIRES, Caller, client_address, guarded
 from rxsupply.services import passwords, users
 
 router = APIRouter(prefix="/api")
@@ -54,10 +54,16 @@ def add_user(body: UserIn, engine: EngineDep, who: Admin) -> dict[str, Any]:
 
 
 @router.post("/users/{username}/unlock", **guarded(Permission.MANAGE_USERS))
-def unlock_user(username: str, engine: EngineDep, who: Admin) -> dict[str, Any]:
+def unlock_user(username: str, request: Request, engine: EngineDep, who: Admin) -> dict[str, Any]:
     """Lift a lockout after too many failed sign-ins."""
     with SqlUnitOfWork(engine) as uow:
-        users.unlock(uow, username=username, now=clock.now(), by=who.user.username)
+        users.unlock(
+            uow,
+            username=username,
+            now=clock.now(),
+            by=who.user.username,
+            address=client_address(request),
+        )
     with SqlUnitOfWork(engine, readonly=True) as uow:
         stored = uow.users.get(username)
     assert stored is not None
@@ -70,7 +76,9 @@ class ResetIn(BaseModel):
 
 
 @router.post("/users/{username}/password", **guarded(Permission.MANAGE_USERS))
-def reset_password(username: str, body: ResetIn, engine: EngineDep, who: Admin) -> dict[str, Any]:
+def reset_password(
+    username: str, body: ResetIn, request: Request, engine: EngineDep, who: Admin
+) -> dict[str, Any]:
     """Set a user's password (an admin's reset): all their web sessions end."""
     with SqlUnitOfWork(engine) as uow:
         passwords.reset_password(
@@ -81,6 +89,7 @@ def reset_password(username: str, body: ResetIn, engine: EngineDep, who: Admin) 
             now=clock.now(),
             by=who.user.username,
             revoke_tokens=body.revoke_tokens,
+            address=client_address(request),
         )
     return {"username": username, "changed": True}
 
@@ -106,7 +115,9 @@ class TokenIn(BaseModel):
 
 
 @router.post("/users/{username}/tokens", status_code=201, **guarded(Permission.MANAGE_USERS))
-def issue_token(username: str, body: TokenIn, engine: EngineDep, who: Admin) -> dict[str, Any]:
+def issue_token(
+    username: str, body: TokenIn, request: Request, engine: EngineDep, who: Admin
+) -> dict[str, Any]:
     """A new API token: its secret is in this answer only."""
     with SqlUnitOfWork(engine) as uow:
         issued = users.issue_token(
@@ -116,6 +127,7 @@ def issue_token(username: str, body: TokenIn, engine: EngineDep, who: Admin) -> 
             now=clock.now(),
             by=who.user.username,
             days=body.days or load_settings().token_days,
+            address=client_address(request),
         )
     return {
         "id": issued.id,
@@ -126,10 +138,16 @@ def issue_token(username: str, body: TokenIn, engine: EngineDep, who: Admin) -> 
 
 
 @router.delete("/tokens/{token_id}", **guarded(Permission.MANAGE_USERS))
-def revoke_token(token_id: int, engine: EngineDep, who: Admin) -> dict[str, Any]:
+def revoke_token(token_id: int, request: Request, engine: EngineDep, who: Admin) -> dict[str, Any]:
     """Revoke one API token: refused (401) from now on."""
     with SqlUnitOfWork(engine) as uow:
-        users.revoke_token(uow, token_id=token_id, now=clock.now(), by=who.user.username)
+        users.revoke_token(
+            uow,
+            token_id=token_id,
+            now=clock.now(),
+            by=who.user.username,
+            address=client_address(request),
+        )
     return {"id": token_id, "revoked": True}
 
 
@@ -140,7 +158,9 @@ class PasswordIn(BaseModel):
 
 
 @router.post("/me/password", **guarded(Permission.VIEW))
-def change_my_password(body: PasswordIn, engine: EngineDep, who: Anyone) -> dict[str, Any]:
+def change_my_password(
+    body: PasswordIn, request: Request, engine: EngineDep, who: Anyone
+) -> dict[str, Any]:
     """Change your own password: your other web sessions end, this one stays."""
     with SqlUnitOfWork(engine) as uow:
         passwords.change_password(
@@ -152,6 +172,7 @@ def change_my_password(body: PasswordIn, engine: EngineDep, who: Anyone) -> dict
             now=clock.now(),
             keep_session=who.session,
             revoke_tokens=body.revoke_tokens,
+            address=client_address(request),
         )
     return {"username": who.user.username, "changed": True}
 

@@ -16,7 +16,7 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.accounts import token_row
 from rxsupply.entrypoints.http.dependencies import EngineDep
-from rxsupply.entrypoints.http.security import REQUIRES, Caller
+from rxsupply.entrypoints.http.security import REQUIRES, Caller, client_address
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
 from rxsupply.entrypoints.web.rendering import page_route, render
 from rxsupply.errors import RxSupplyError
@@ -47,6 +47,7 @@ def account(request: Request, who: Anyone, engine: EngineDep) -> Response:
 
 @router.post("/account/password", **page_route(Permission.VIEW))
 def change_password(
+    request: Request,
     who: Anyone,
     engine: EngineDep,
     current_password: FormText = "",
@@ -65,6 +66,7 @@ def change_password(
                 new_password=new_password,
                 now=clock.now(),
                 keep_session=who.session,
+                address=client_address(request),
             )
     except RxSupplyError as exc:
         return redirect_with("/account", f"Not changed: {exc}.", ok=False)
@@ -72,7 +74,7 @@ def change_password(
 
 
 @router.post("/account/tokens/{token_id}/revoke", **page_route(Permission.VIEW))
-def revoke_token(token_id: int, who: Anyone, engine: EngineDep) -> Response:
+def revoke_token(token_id: int, request: Request, who: Anyone, engine: EngineDep) -> Response:
     try:
         with SqlUnitOfWork(engine) as uow:
             found = users.revoke_token(
@@ -81,6 +83,7 @@ def revoke_token(token_id: int, who: Anyone, engine: EngineDep) -> Response:
                 now=clock.now(),
                 by=who.user.username,
                 owner=who.user.username,
+                address=client_address(request),
             )
     except RxSupplyError as exc:
         return redirect_with("/account", f"Not revoked: {exc}.", ok=False)
