@@ -193,7 +193,7 @@ def revoke_token(
 ) -> TokenInfo:
     """Revoke one API token: it is refused from now on. With ``owner``, only a token of that
     user (someone revoking their own); another's is :class:`NotFound`, as an unknown id."""
-    found = next((t for t in uow.users.tokens() if t.id == token_id), None)
+    found = uow.users.token(token_id)
     if found is None or (owner is not None and found.username != owner):
         raise NotFound("API token", token_id)
     uow.users.revoke_token(token_id, now)

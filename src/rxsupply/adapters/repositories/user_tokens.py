@@ -79,7 +79,11 @@ class SqlTokens:
             ).scalar_one()
         )
 
-    def tokens(self, user_id: int | None = None) -> list[TokenInfo]:
+    def token(self, token_id: int) -> TokenInfo | None:
+        found = self.tokens(token_id=token_id)
+        return found[0] if found else None
+
+    def tokens(self, user_id: int | None = None, *, token_id: int | None = None) -> list[TokenInfo]:
         tok = t.api_token
         stmt = (
             select(tok, t.app_user.c.username)
@@ -88,6 +92,8 @@ class SqlTokens:
         )
         if user_id is not None:
             stmt = stmt.where(tok.c.user_id == user_id)
+        if token_id is not None:
+            stmt = stmt.where(tok.c.id == token_id)
         return [
             TokenInfo(
                 id=r["id"],
