@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from pydantic import Field
@@ -10,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rxsupply.domain.counting import CountRules
 from rxsupply.domain.form3911 import CompanyFacts
 from rxsupply.domain.limits import LedgerLimits
+from rxsupply.domain.sign_in import SignInLimits
 from rxsupply.domain.trading_partner import REVERIFY_DAYS, PartnerPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///rxsupply.db"
@@ -52,7 +54,13 @@ class Settings(BaseSettings):
     so a laptop on http://127.0.0.1 can sign in).
     ``RXSUPPLY_FORWARDED_ALLOW_IPS``: the proxies (comma-separated addresses, or ``*``) whose
     ``X-Forwarded-Proto`` and ``X-Forwarded-For`` ``rxsupply serve`` believes (a proxy on the
-    same machine, ``127.0.0.1,::1``, by default)."""
+    same machine, ``127.0.0.1,::1``, by default).
+    ``RXSUPPLY_SIGNIN_USER_FAILURES`` and ``RXSUPPLY_SIGNIN_USER_MINUTES``: this many wrong
+    passwords for one user within this many minutes lock the account until an admin unlocks it
+    (5 in 15). ``RXSUPPLY_SIGNIN_ADDRESS_FAILURES`` and ``RXSUPPLY_SIGNIN_ADDRESS_MINUTES``:
+    this many failed sign-ins from one client address within this many minutes refuse the
+    address (429) until the oldest leaves the window (20 in 15).
+    ``RXSUPPLY_TOKEN_DAYS``: how many days a new API token works (90; ``--days`` overrides)."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
@@ -83,6 +91,19 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     secure_cookies: bool = False
     forwarded_allow_ips: str = "127.0.0.1,::1"
+    signin_user_failures: int = 5
+    signin_user_minutes: int = 15
+    signin_address_failures: int = 20
+    signin_address_minutes: int = 15
+    token_days: int = 90
+
+    def sign_in_limits(self) -> SignInLimits:
+        return SignInLimits(
+            user_failures=self.signin_user_failures,
+            user_window=timedelta(minutes=self.signin_user_minutes),
+            address_failures=self.signin_address_failures,
+            address_window=timedelta(minutes=self.signin_address_minutes),
+        )
 
     def company_facts(self) -> CompanyFacts:
         return CompanyFacts(

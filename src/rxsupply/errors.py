@@ -280,6 +280,25 @@ class AuthenticationFailed(RxSupplyError):
     """No valid session or token, or a wrong username or password."""
 
 
+class AlreadyExists(RxSupplyError):
+    """Something with this name exists already (perhaps made by someone else just now): a
+    username, or a look-alike of one."""
+
+    def __init__(self, what: str, key: object, reason: str = "already taken") -> None:
+        self.what = what
+        self.key = key
+        super().__init__(f"{what} {key!r}: {reason}")
+
+
+class TooManyRequests(RxSupplyError):
+    """Refused for now, try again in ``retry_after`` seconds: too many failed sign-ins from
+    one address, or a costly check already running."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = max(1, retry_after)
+        super().__init__(message)
+
+
 class PermissionDenied(RxSupplyError):
     """The user's role does not allow this."""
 

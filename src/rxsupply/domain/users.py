@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
+from rxsupply.domain.passwords import check_password_strength
 from rxsupply.errors import InvalidValue
+
+__all__ = ["PERMISSIONS", "Permission", "Role", "User", "allowed", "check_password_strength"]
 
 
 class Role(StrEnum):
@@ -32,6 +36,7 @@ class Permission(StrEnum):
     VIEW_AUDIT = "view_audit"  # the audit trail
     MANAGE_USERS = "manage_users"
     PURGE_RECORDS = "purge_records"  # delete DSCSA records past their six years: admins only
+    RUN_CHECKS = "run_checks"  # whole-database checks (the ledger check): costly, managers only
 
 
 _ALL = frozenset(Permission)
@@ -51,6 +56,7 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.IMPORT,
             Permission.SET_LEVELS,
             Permission.PURCHASE,
+            Permission.RUN_CHECKS,
         }
     ),
     Role.BUYER: frozenset(
@@ -77,7 +83,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
 }
 """Who may do what. Anyone who handles stock may block it (quarantine, recall, suspect),
 compliance officers included; putting it back into use is a manager's call. Compliance
-otherwise reads; only admins manage users."""
+otherwise reads; only admins manage users. The costly whole-database checks are for managers
+and admins."""
 
 
 def allowed(role: Role, permission: Permission) -> bool:
@@ -91,6 +98,7 @@ class User:
     role: Role
     active: bool = True
     id: int | None = None
+    locked_at: datetime | None = None  # too many failed sign-ins, until an admin unlocks
 
     def __post_init__(self) -> None:
         name = self.username.strip()
@@ -99,8 +107,3 @@ class User:
 
     def can(self, permission: Permission) -> bool:
         return self.active and allowed(self.role, permission)
-
-
-def check_password_strength(password: str) -> None:
-    if len(password) < 10:
-        raise InvalidValue("password", "use at least 10 characters")

@@ -1,18 +1,36 @@
-"""Users, passwords, API tokens and the secret that signs sessions."""
+"""Users, passwords, API tokens and the secret that signs sessions.
+
+Signing in with its limits and record is :mod:`rxsupply.services.sign_in`; changing a password
+:mod:`rxsupply.services.passwords`."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from rxsupply.domain import usernames
 from rxsupply.domain.limits import Approval
 from rxsupply.domain.users import Permission, Role, User, check_password_strength
-from rxsupply.errors import AuthenticationFailed, InvalidValue, NotFound, PermissionDenied
+from rxsupply.errors import (
+    AlreadyExists,
+    AuthenticationFailed,
+    InvalidValue,
+    NotFound,
+    PermissionDenied,
+)
 from rxsupply.services.audit import record
-from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.ports import StoredUser, TokenInfo, TokenUse, UnitOfWork
+
+REFUSED = "wrong username or password, or the account is locked or disabled"
+"""What every failed sign-in is told, whatever the reason: no one learns which names exist."""
+TOKEN_DAYS = 90
+"""How long a new API token works unless told otherwise (``RXSUPPLY_TOKEN_DAYS``)."""
+TOKEN_USE_GRAIN = timedelta(minutes=5)
+"""A token's last use is written at most this often (a read is not a write each time)."""
 
 
 class PasswordHasher(Protocol):
@@ -20,12 +38,24 @@ class PasswordHasher(Protocol):
 
     def hash(self, password: str) -> str: ...
     def verify(self, password_hash: str, password: str) -> bool: ...
+    def dummy_hash(self) -> str:
+        """A hash of no one's password, as costly to verify as a real one: what an unknown
+        or disabled user's password is checked against, so they answer as slowly."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
 class IssuedToken:
     name: str
     token: str  # shown once; only its SHA-256 is stored
+    id: int = 0
+    expires_at: datetime | None = None
+
+
+def with_address(after: dict[str, object], address: str) -> dict[str, object]:
+    """An audit entry's ``after``, with the client address the change came from when there
+    is one (the API and the pages; the command line has none)."""
+    return {**after, "address": address} if address else after
 
 
 def token_digest(token: str) -> str:
@@ -43,10 +73,18 @@ def add_user(
     now: datetime,
     by: str,
 ) -> User:
-    check_password_strength(password)
-    user = User(username=username.strip(), display_name=display_name.strip() or username, role=role)
-    if uow.users.get(user.username) is not None:
-        raise InvalidValue("username", "already taken", user.username)
+    name = usernames.normalised(username)
+    check_password_strength(password, username=name)
+    user = User(username=name, display_name=display_name.strip() or name, role=role)
+    taken = uow.users.get(name)
+    if taken is not None:
+        raise AlreadyExists(
+            "username",
+            name,
+            "already taken"
+            if taken.user.username == name
+            else f"looks like the existing user {taken.user.username!r}",
+        )
     user.id = uow.users.add(user, hasher.hash(password), now)
     record(
         uow,
@@ -79,47 +117,130 @@ def set_active(uow: UnitOfWork, *, username: str, active: bool, now: datetime, b
     uow.commit()
 
 
-def authenticate(uow: UnitOfWork, hasher: PasswordHasher, *, username: str, password: str) -> User:
+def checked(
+    uow: UnitOfWork, hasher: PasswordHasher, *, username: str, password: str
+) -> tuple[StoredUser | None, bool]:
+    """The user of this name (or its look-alike key) and whether the password is theirs:
+    always exactly one password check, against the dummy hash when there is no such user, so
+    an unknown name answers as slowly as a wrong password."""
     stored = uow.users.get(username.strip())
-    if (
-        stored is None
-        or not stored.user.active
-        or not hasher.verify(stored.password_hash, password)
-    ):
-        raise AuthenticationFailed("wrong username or password, or the account is disabled")
+    known = stored.password_hash if stored is not None else hasher.dummy_hash()
+    right = hasher.verify(known, password)
+    return stored, right and stored is not None
+
+
+def authenticate(uow: UnitOfWork, hasher: PasswordHasher, *, username: str, password: str) -> User:
+    """The active, unlocked user this name and password belong to, else
+    :class:`AuthenticationFailed` (:data:`REFUSED`). Records nothing: signing in through the
+    faces is :func:`rxsupply.services.sign_in.sign_in`."""
+    stored, right = checked(uow, hasher, username=username, password=password)
+    if stored is None or not right or not stored.user.active or stored.locked_at is not None:
+        raise AuthenticationFailed(REFUSED)
     return stored.user
 
 
 def issue_token(
-    uow: UnitOfWork, *, username: str, name: str, now: datetime, by: str
+    uow: UnitOfWork,
+    *,
+    username: str,
+    name: str,
+    now: datetime,
+    by: str,
+    days: int | None = TOKEN_DAYS,
+    address: str = "",
 ) -> IssuedToken:
+    """A new API token for ``username`` working ``days`` days (``None``: until revoked);
+    ``address``: the client the request came from (in the audit entry), if any."""
+    if days is not None and not 1 <= days <= 3650:
+        raise InvalidValue("days", "a token works 1 to 3650 days", days)
+    if not name.strip() or len(name) > 100:
+        raise InvalidValue("name", "1-100 characters", name)
     stored = uow.users.get(username)
     if stored is None or stored.user.id is None:
         raise NotFound("user", username)
     token = "rxs_" + secrets.token_urlsafe(32)
-    uow.users.add_token(stored.user.id, name, token_digest(token), now)
+    expires = None if days is None else now + timedelta(days=days)
+    token_id = uow.users.add_token(stored.user.id, name.strip(), token_digest(token), now, expires)
     record(
         uow,
         user=by,
         action="issue_token",
         entity="user",
-        key=username,
+        key=stored.user.username,
         now=now,
-        after={"token": name},
+        after=with_address({"token": name.strip(), "id": token_id, "expires_at": expires}, address),
     )
     uow.commit()
-    return IssuedToken(name, token)
+    return IssuedToken(name.strip(), token, token_id, expires)
 
 
-def user_for_token(uow: UnitOfWork, token: str) -> User:
-    return token_holder(uow.users.user_for_token(token_digest(token)))
+def list_tokens(uow: UnitOfWork, *, username: str) -> list[TokenInfo]:
+    """A user's API tokens, revoked and expired ones too; never their secrets."""
+    stored = uow.users.get(username)
+    if stored is None or stored.user.id is None:
+        raise NotFound("user", username)
+    return uow.users.tokens(stored.user.id)
+
+
+def revoke_token(
+    uow: UnitOfWork,
+    *,
+    token_id: int,
+    now: datetime,
+    by: str,
+    owner: str | None = None,
+    address: str = "",
+) -> TokenInfo:
+    """Revoke one API token: it is refused from now on. With ``owner``, only a token of that
+    user (someone revoking their own); another's is :class:`NotFound`, as an unknown id."""
+    found = uow.users.token(token_id)
+    if found is None or (owner is not None and found.username != owner):
+        raise NotFound("API token", token_id)
+    uow.users.revoke_token(token_id, now)
+    record(
+        uow,
+        user=by,
+        action="revoke_token",
+        entity="user",
+        key=found.username,
+        now=now,
+        before={"revoked": found.revoked},
+        after=with_address({"token": found.name, "id": token_id, "revoked": True}, address),
+    )
+    uow.commit()
+    return found
+
+
+def live_token(uow: UnitOfWork, token: str, *, now: datetime) -> TokenUse:
+    """The user of a live API token (not revoked, not expired, user active) and the token's
+    last use, else :class:`AuthenticationFailed`. Reads only."""
+    use = uow.users.token_use(token_digest(token), now)
+    token_holder(None if use is None else use.user)
+    assert use is not None
+    return use
+
+
+def user_for_token(uow: UnitOfWork, token: str, *, now: datetime) -> User:
+    """The user of a live API token (:func:`live_token`)."""
+    return live_token(uow, token, now=now).user
+
+
+def use_to_note(use: TokenUse, now: datetime) -> bool:
+    """Whether a token's use is worth writing down: at most every :data:`TOKEN_USE_GRAIN`."""
+    return use.last_used_at is None or use.last_used_at < now - TOKEN_USE_GRAIN
+
+
+def note_token_use(uow: UnitOfWork, token_digests: Iterable[str], *, now: datetime) -> None:
+    """Stamp the tokens' last use (those not stamped within :data:`TOKEN_USE_GRAIN`), in the
+    caller's transaction (the caller commits)."""
+    uow.users.touch_tokens(token_digests, now, now - TOKEN_USE_GRAIN)
 
 
 def token_holder(user: User | None) -> User:
-    """The user a token was issued to, unless the token is unknown, revoked or its user
-    disabled."""
+    """The user a token was issued to, unless the token is unknown, revoked or expired, or its
+    user disabled."""
     if user is None or not user.active:
-        raise AuthenticationFailed("unknown or revoked API token")
+        raise AuthenticationFailed("unknown, revoked or expired API token")
     return user
 
 
@@ -144,7 +265,10 @@ def acting_user(uow: UnitOfWork, username: str, needs: Permission | None = None)
     known = uow.users.all()
     if not known:
         return name
-    match = next((u for u in known if u.username == name), None)
+    key = usernames.key(name)
+    match = next((u for u in known if u.username == name), None) or next(
+        (u for u in known if usernames.key(u.username) == key), None
+    )
     if match is None or not match.active:
         raise AuthenticationFailed(
             f"unknown or disabled user {name!r}: act as one of the users "
@@ -152,7 +276,27 @@ def acting_user(uow: UnitOfWork, username: str, needs: Permission | None = None)
         )
     if needs is not None and not match.can(needs):
         raise PermissionDenied(f"{name} ({match.role.value}) may not {needs.value}")
-    return name
+    return match.username
+
+
+def unlock(uow: UnitOfWork, *, username: str, now: datetime, by: str, address: str = "") -> None:
+    """Lift a lockout (too many failed sign-ins): the user may sign in again, their failure
+    count starts afresh."""
+    stored = uow.users.get(username)
+    if stored is None or stored.user.id is None:
+        raise NotFound("user", username)
+    uow.users.clear_failures(stored.user.id)
+    record(
+        uow,
+        user=by,
+        action="unlock_user",
+        entity="user",
+        key=stored.user.username,
+        now=now,
+        before={"locked_at": stored.locked_at},
+        after=with_address({"locked_at": None}, address),
+    )
+    uow.commit()
 
 
 def approve(uow: UnitOfWork, hasher: PasswordHasher, *, username: str, password: str) -> Approval:

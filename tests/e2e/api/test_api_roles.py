@@ -72,6 +72,7 @@ from rxsupply.services import (
     receiving,
     shortages,
     therapeutic_alternatives,
+    users,
 )
 from rxsupply.services.discrepancies import list_discrepancies
 from rxsupply.services.dscsa.importing import import_epcis
@@ -120,7 +121,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /api/stock": Permission.VIEW,
     "GET /api/stock/unusable": Permission.VIEW,
     "GET /api/ledger": Permission.VIEW,
-    "GET /api/check": Permission.VIEW,
+    "GET /api/check": Permission.RUN_CHECKS,  # reads the whole ledger: managers, one at a time
     "POST /api/scan": Permission.VIEW,  # identifies a package, writes nothing
     "GET /api/classes": Permission.VIEW,
     "GET /api/classes/matrix": Permission.VIEW,
@@ -301,6 +302,17 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     # accounts (JSON)
     "GET /api/users": Permission.MANAGE_USERS,
     "POST /api/users": Permission.MANAGE_USERS,
+    "POST /api/users/{username}/unlock": Permission.MANAGE_USERS,
+    "POST /api/users/{username}/password": Permission.MANAGE_USERS,
+    "GET /api/users/{username}/tokens": Permission.MANAGE_USERS,
+    "POST /api/users/{username}/tokens": Permission.MANAGE_USERS,
+    "DELETE /api/tokens/{token_id}": Permission.MANAGE_USERS,
+    "POST /api/me/password": Permission.VIEW,  # anyone changes their own password
+    "GET /api/me/tokens": Permission.VIEW,
+    # pages: your own account
+    "GET /account": Permission.VIEW,
+    "POST /account/password": Permission.VIEW,
+    "POST /account/tokens/{token_id}/revoke": Permission.VIEW,
     # pages: reading
     "POST /logout": Permission.VIEW,  # any signed-in user ends their own session
     "GET /": Permission.VIEW,
@@ -439,6 +451,14 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOGIN_REDIRECTS = frozenset({303, 307})
 
 
+def throwaway_token(engine: Engine) -> str:
+    """A new API token of the admin's, for each call: a role allowed to revoke one does."""
+    with SqlUnitOfWork(engine) as uow:
+        return str(
+            users.issue_token(uow, username="admin", name="to revoke", now=NOW, by="tests").id
+        )
+
+
 def pending_recommendation(hospital: Hospital) -> str:
     """A new pending recommendation for each call: a role allowed to decide one decides it."""
     return str(fresh_recommendation(hospital.engine))
@@ -449,6 +469,7 @@ PATH_VALUES: dict[str, str | Callable[[Hospital], str]] = {
     "locations": LOCATION,
     "products": NDC_TEXT,
     "users": "admin",
+    "tokens": lambda hospital: throwaway_token(hospital.engine),
     "recommendations": pending_recommendation,
     "levels": pending_recommendation,
     "jobs": lambda hospital: str(finished_job(hospital.engine)),
@@ -819,6 +840,9 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "role": Role.TECHNICIAN.value,
         "password": PASSWORD,
     },
+    "/api/users/{username}/password": lambda _: {"new_password": PASSWORD},
+    "/api/users/{username}/tokens": lambda _: {"name": "roles walk", "days": 7},
+    "/api/me/password": lambda _: {"current_password": PASSWORD, "new_password": PASSWORD},
 }
 """A minimal valid JSON body for each write; a write without one here gets ``{}``."""
 

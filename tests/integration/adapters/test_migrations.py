@@ -47,6 +47,32 @@ def test_the_location_path_migration_records_the_tree_already_there(tmp_path: Pa
     assert pairs == {(1, 1), (2, 2), (3, 3), (1, 2), (1, 3), (2, 3)}
 
 
+def test_the_accounts_migration_keys_the_users_already_there_the_first_of_look_alikes_only(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-0040.db'}")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0039")
+        conn.execute(
+            text(
+                "INSERT INTO app_user (id, username, display_name, role, password_hash, active, "
+                "created_at) VALUES "
+                "(1, 'Ana', 'Ana', 'admin', 'x', 1, '2026-01-01 00:00:00'), "
+                "(2, 'ANA', 'Ana again', 'buyer', 'x', 1, '2026-01-02 00:00:00'), "
+                "(3, 'bo', 'Bo', 'buyer', 'x', 1, '2026-01-03 00:00:00')"
+            )
+        )
+
+    migrate(engine)
+
+    with engine.connect() as conn:
+        keys = list(conn.execute(text("SELECT username, username_key FROM app_user ORDER BY id")))
+        counts = set(conn.execute(text("SELECT failed_count, locked_at FROM app_user")))
+    engine.dispose()
+    assert [tuple(k) for k in keys] == [("Ana", "ana"), ("ANA", None), ("bo", "bo")]
+    assert counts == {(0, None)}
+
+
 def test_migrating_twice_is_harmless(engine: Engine) -> None:
     migrate(engine)
 

@@ -1,71 +1,76 @@
-"""Users in SQL: :class:`SqlUsers` (accounts, API tokens, web sessions and application
-settings) and the statement that finds the users of many tokens at once."""
+"""Users in SQL: :class:`SqlUsers` (accounts, API tokens, sign-in attempts, web sessions and
+application settings; the credentials part is :class:`SqlTokens`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select, update
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from rxsupply.adapters import tables as t
-from rxsupply.adapters.repositories.bulk_sql import among, built, upsert
-from rxsupply.domain.users import Role, User
+from rxsupply.adapters.repositories.bulk_sql import upsert
+from rxsupply.adapters.repositories.user_tokens import SqlTokens, user_of
+from rxsupply.domain import usernames
+from rxsupply.domain.users import User
+from rxsupply.errors import AlreadyExists
 from rxsupply.services.ports import StoredUser
 
 
-def _users_for_tokens(conn: Connection) -> Any:
-    return (
-        select(t.app_user, t.api_token.c.token_hash)
-        .join(t.api_token, t.api_token.c.user_id == t.app_user.c.id)
-        .where(among(conn, t.api_token.c.token_hash, "hashes"), t.api_token.c.revoked.is_(False))
-    )
-
-
-def _user(row: RowMapping) -> User:
-    return User(
-        username=row["username"],
-        display_name=row["display_name"],
-        role=Role(row["role"]),
-        active=bool(row["active"]),
-        id=row["id"],
-    )
-
-
-class SqlUsers:
+class SqlUsers(SqlTokens):
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def _one(self, cond: Any) -> StoredUser | None:
         row = self.conn.execute(select(t.app_user).where(cond)).mappings().first()
-        return StoredUser(_user(row), row["password_hash"]) if row else None
+        return StoredUser(user_of(row), row["password_hash"], row["locked_at"]) if row else None
 
     def get(self, username: str) -> StoredUser | None:
-        return self._one(t.app_user.c.username == username)
+        """The user of this name, else the one whose key it has (another case, full-width
+        forms, look-alike letters)."""
+        found = self._one(t.app_user.c.username == username)
+        if found is None and username:
+            found = self._one(t.app_user.c.username_key == usernames.key(username)[:64])
+        return found
 
     def get_by_id(self, user_id: int) -> StoredUser | None:
         return self._one(t.app_user.c.id == user_id)
 
     def all(self) -> list[User]:
         rows = self.conn.execute(select(t.app_user).order_by(t.app_user.c.username))
-        return [_user(r) for r in rows.mappings()]
+        return [user_of(r) for r in rows.mappings()]
+
+    def locked(self) -> dict[str, datetime]:
+        u = t.app_user
+        rows = self.conn.execute(
+            select(u.c.username, u.c.locked_at).where(u.c.locked_at.isnot(None))
+        )
+        return {r.username: r.locked_at for r in rows}
 
     def add(self, user: User, password_hash: str, now: datetime) -> int:
-        return int(
-            self.conn.execute(
-                insert(t.app_user)
-                .values(
-                    username=user.username,
-                    display_name=user.display_name,
-                    role=user.role.value,
-                    password_hash=password_hash,
-                    active=user.active,
-                    created_at=now,
-                )
-                .returning(t.app_user.c.id)
-            ).scalar_one()
-        )
+        """A new account, stored with its look-alike key; :class:`AlreadyExists` when its
+        name or key was taken meanwhile (the unique indexes decide between concurrent adds)."""
+        try:
+            return int(
+                self.conn.execute(
+                    insert(t.app_user)
+                    .values(
+                        username=user.username,
+                        username_key=usernames.key(user.username)[:64],
+                        display_name=user.display_name,
+                        role=user.role.value,
+                        password_hash=password_hash,
+                        active=user.active,
+                        created_at=now,
+                        failed_count=0,
+                        password_changed_at=now,
+                    )
+                    .returning(t.app_user.c.id)
+                ).scalar_one()
+            )
+        except IntegrityError:  # the transaction is spoilt: the unit of work rolls it back
+            raise AlreadyExists("username", user.username) from None
 
     def set_active(self, username: str, active: bool) -> None:
         self.conn.execute(
@@ -82,24 +87,12 @@ class SqlUsers:
                 .values(revoked=True)
             )
 
-    def add_token(self, user_id: int, name: str, token_hash: str, now: datetime) -> int:
-        return int(
-            self.conn.execute(
-                insert(t.api_token)
-                .values(
-                    user_id=user_id, name=name, token_hash=token_hash, created_at=now, revoked=False
-                )
-                .returning(t.api_token.c.id)
-            ).scalar_one()
+    def set_password(self, user_id: int, password_hash: str, now: datetime) -> None:
+        self.conn.execute(
+            update(t.app_user)
+            .where(t.app_user.c.id == user_id)
+            .values(password_hash=password_hash, password_changed_at=now)
         )
-
-    def user_for_token(self, token_hash: str) -> User | None:
-        return self.users_for_tokens([token_hash]).get(token_hash)
-
-    def users_for_tokens(self, token_hashes: Iterable[str]) -> dict[str, User]:
-        stmt = built(self.conn, "users for tokens", _users_for_tokens)
-        rows = self.conn.execute(stmt, {"hashes": sorted(set(token_hashes))}).mappings()
-        return {row["token_hash"]: _user(row) for row in rows}
 
     def add_session(self, session_hash: str, user_id: int, now: datetime) -> None:
         self.conn.execute(
@@ -118,6 +111,13 @@ class SqlUsers:
         self.conn.execute(
             update(t.app_session).where(t.app_session.c.id == session_hash).values(revoked=True)
         )
+
+    def revoke_sessions(self, user_id: int, *, keep: str | None = None) -> int:
+        s = t.app_session
+        stmt = update(s).where(s.c.user_id == user_id, s.c.revoked.is_(False))
+        if keep is not None:
+            stmt = stmt.where(s.c.id != keep)
+        return int(self.conn.execute(stmt.values(revoked=True)).rowcount)
 
     def setting(self, name: str) -> str | None:
         value = self.conn.execute(

@@ -87,6 +87,7 @@ from rxsupply.adapters.tables.system import (
     planning_job,
     recommendation,
     series_class,
+    sign_in_attempt,
     stock_discrepancy,
     stock_level,
 )
@@ -159,6 +160,7 @@ __all__ = [
     "shortage_match",
     "shortage_ndc",
     "shortage_presentation",
+    "sign_in_attempt",
     "status_change",
     "stock_count",
     "stock_count_line",

@@ -29,6 +29,14 @@ app_user = Table(
     Column("password_hash", String(200), nullable=False),
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # what look-alike names are compared by (domain.usernames.key); NULL for an old name
+    # that collided with another when it was first computed
+    Column("username_key", String(64), nullable=True),
+    Column("failed_count", Integer, nullable=False, default=0),  # sign-in failures in a row
+    Column("failed_since", UTCDateTime, nullable=True),  # the first of them
+    Column("locked_at", UTCDateTime, nullable=True),  # too many failures: until an admin unlocks
+    Column("password_changed_at", UTCDateTime, nullable=True),
+    Index("ix_app_user_username_key", "username_key", unique=True),
 )
 
 api_token = Table(
@@ -40,6 +48,24 @@ api_token = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("expires_at", UTCDateTime, nullable=True),  # NULL: issued before tokens expired
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index("ix_api_token_user_id", "user_id"),
+)
+
+# Every sign-in with a password, succeeded or not: the per-address limit counts its failures
+# (every server process shares it).
+sign_in_attempt = Table(
+    "sign_in_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("username", String(64), nullable=False),  # as typed (cut to 64), or its key
+    Column("address", String(64), nullable=False),  # the client's address
+    Column("succeeded", Boolean, nullable=False),
+    Index("ix_sign_in_attempt_address", "address", "at"),
+    Index("ix_sign_in_attempt_username", "username", "at"),
 )
 
 app_session = Table(
@@ -49,6 +75,7 @@ app_session = Table(
     Column("user_id", Integer, ForeignKey("app_user.id"), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("revoked", Boolean, nullable=False, default=False),
+    Index("ix_app_session_user_id", "user_id"),
 )
 
 audit = Table(

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from rxsupply.adapters import queries
+from rxsupply.adapters.exclusive import exclusive
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
@@ -18,7 +19,7 @@ from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit, Offset
 from rxsupply.entrypoints.http.dependencies import EngineDep, page
 from rxsupply.entrypoints.http.security import CallerDep, guarded
-from rxsupply.errors import NotFound
+from rxsupply.errors import NotFound, TooManyRequests
 from rxsupply.services import scanning
 
 router = APIRouter(prefix="/api")
@@ -150,9 +151,13 @@ def list_ledger(
     return page(rows, limit, offset)
 
 
-@router.get("/check", **guarded(Permission.VIEW))
+@router.get("/check", **guarded(Permission.RUN_CHECKS))
 def check_ledger(engine: EngineDep) -> dict[str, Any]:
-    with engine.connect() as conn:
+    """Every on-hand that differs from the sum of its ledger: reads the whole ledger, so for
+    managers and admins, and one at a time (a second call while one runs gets 429)."""
+    with engine.connect() as conn, exclusive(conn, "ledger check") as alone:
+        if not alone:
+            raise TooManyRequests("a ledger check is already running; try again shortly", 30)
         rows = queries.check_rows(conn)
     return {"ok": not rows, "differences": rows}
 

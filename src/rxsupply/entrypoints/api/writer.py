@@ -135,7 +135,10 @@ def _answer(
 def _post(uow: SqlUnitOfWork, requests: Sequence[Request], limits: LedgerLimits) -> list[Outcome]:
     """Check the callers (tokens in one query), then post what they may post."""
     digests = {who.token_digest for _, who in requests if who.token_digest is not None}
-    holders = uow.users.users_for_tokens(digests) if digests else {}
+    now = clock.now()
+    holders = uow.users.users_for_tokens(digests, now) if digests else {}
+    if holders:
+        users.note_token_use(uow, holders, now=now)
     outcomes: list[Outcome | None] = [None] * len(requests)
     allowed: list[tuple[int, ledger.Command]] = []
     for n, (command, who) in enumerate(requests):

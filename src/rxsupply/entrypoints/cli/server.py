@@ -1,4 +1,4 @@
-"""``rxsupply serve`` and ``rxsupply users ...``: the web UI and REST API, and who may use them."""
+"""``rxsupply serve``: the web UI and REST API (who may use them: ``accounts``)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,7 @@ from typing import Annotated
 
 import typer
 
-from rxsupply.adapters.passwords import Argon2Hasher
-from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.users import Permission, Role
-from rxsupply.entrypoints.cli import context
-from rxsupply.entrypoints.cli.context import app, database_url, emit, engine, err, out, state
-from rxsupply.services import users
+from rxsupply.entrypoints.cli.context import app, database_url, engine, err, state
 
 
 @app.command()
@@ -51,96 +46,3 @@ def serve(
     web.router.on_startup.append(more_threads)
     err.print(f"rxsupply on http://{host}:{port}  (API docs at /docs)")
     uvicorn.Server(server_config(web, host=host, port=port)).run()
-
-
-users_app = typer.Typer(
-    help="People and integrations who use the web UI and API.", no_args_is_help=True
-)
-app.add_typer(users_app, name="users")
-
-
-@users_app.command("add")
-def users_add(
-    username: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[Role, typer.Option(help="admin, manager, buyer, technician or compliance.")],
-    name: Annotated[str, typer.Option(help="Display name.")] = "",
-    password: Annotated[
-        str | None, typer.Option(help="Password (prompted when left out; at least 10 characters).")
-    ] = None,
-    token: Annotated[
-        str | None, typer.Option(help="Also issue an API token with this name (printed once).")
-    ] = None,
-) -> None:
-    """Add a user."""
-    secret = password or typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    with SqlUnitOfWork(engine()) as uow:
-        user = users.add_user(
-            uow,
-            Argon2Hasher(),
-            username=username,
-            display_name=name,
-            role=role,
-            password=secret,
-            now=context.now(),
-            by=context.user(Permission.MANAGE_USERS),
-        )
-    out.print(f"added {user.username} ({user.role.value})")
-    if token:
-        with SqlUnitOfWork(engine()) as uow:
-            issued = users.issue_token(
-                uow,
-                username=user.username,
-                name=token,
-                now=context.now(),
-                by=context.user(Permission.MANAGE_USERS),
-            )
-        out.print(f"API token {issued.name}: {issued.token}")
-
-
-@users_app.command("list")
-def users_list(
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
-) -> None:
-    """List users."""
-    with SqlUnitOfWork(engine(), readonly=True) as uow:
-        rows = [
-            {
-                "username": u.username,
-                "display_name": u.display_name,
-                "role": u.role.value,
-                "active": u.active,
-            }
-            for u in uow.users.all()
-        ]
-    emit(rows, as_json=as_json, title="Users")
-
-
-@users_app.command("disable")
-def users_disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
-    """Disable a user: sessions and API tokens stop working at once."""
-    with SqlUnitOfWork(engine()) as uow:
-        users.set_active(
-            uow,
-            username=username,
-            active=False,
-            now=context.now(),
-            by=context.user(Permission.MANAGE_USERS),
-        )
-    out.print(f"disabled {username}")
-
-
-@users_app.command("token")
-def users_token(
-    username: Annotated[str, typer.Argument(help="Login name.")],
-    name: Annotated[str, typer.Option(help="What the token is for.")] = "integration",
-) -> None:
-    """Issue an API token for a user (printed once; only its hash is stored)."""
-    with SqlUnitOfWork(engine()) as uow:
-        issued = users.issue_token(
-            uow,
-            username=username,
-            name=name,
-            now=context.now(),
-            by=context.user(Permission.MANAGE_USERS),
-        )
-    out.print(issued.token)

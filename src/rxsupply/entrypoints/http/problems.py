@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rxsupply.errors import (
     AlreadyDecided,
+    AlreadyExists,
     AlreadyResolved,
     ApprovalNeeded,
     AuthenticationFailed,
@@ -40,6 +41,7 @@ from rxsupply.errors import (
     RxSupplyError,
     ShortageRefused,
     StaleBatch,
+    TooManyRequests,
     TransferRefused,
     UnusableStock,
     clip,
@@ -74,6 +76,8 @@ _STATUS: list[tuple[type[RxSupplyError], int, str]] = [
     (ExceptionRefused, 409, "exception-refused"),
     (StaleBatch, 409, "stale-batch"),
     (PlanningBusy, 409, "planning-busy"),
+    (AlreadyExists, 409, "already-exists"),
+    (TooManyRequests, 429, "too-many-requests"),
     (ImportRejected, 422, "import-rejected"),
     (DocumentRejected, 422, "document-rejected"),
     (InvalidValue, 422, "invalid-value"),
@@ -91,8 +95,10 @@ def problem(
         "instance": str(request.url.path),
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    if "retry_after" in extra:
+        headers["Retry-After"] = str(extra["retry_after"])
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers or None)
 
 
 def status_of(exc: RxSupplyError) -> tuple[int, str]:
@@ -123,6 +129,8 @@ def install(app: FastAPI) -> None:
             extra["total"] = exc.total
         if isinstance(exc, InvalidValue):
             extra["field"] = exc.field
+        if isinstance(exc, TooManyRequests):
+            extra["retry_after"] = exc.retry_after
         if isinstance(exc, DocumentRejected):
             extra.update(
                 file=clip(exc.file),

@@ -34,6 +34,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class Caller:
     user: User
     csrf: str | None  # None for API-token callers
+    session: str | None = None  # the session key of a signed-in browser
 
 
 class Sessions:
@@ -69,7 +70,7 @@ class Sessions:
             user = sessions.check_session(
                 uow, key=str(data.get("sid", "")), user_id=int(data["uid"])
             )
-        return Caller(user, str(data["csrf"]))
+        return Caller(user, str(data["csrf"]), str(data.get("sid", "")) or None)
 
     def read(self, cookie: str) -> tuple[int, str]:
         """The user id and CSRF token of a live session (:meth:`caller`)."""
@@ -84,14 +85,27 @@ class Sessions:
             sessions.end_session(uow, key=str(data.get("sid", "")))
 
 
+def client_address(request: Request) -> str:
+    """The address of the client that sent the request (what sign-in limits count by)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
 def _engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
 def _user_for_token(engine: Engine, token: str) -> User:
+    """The token's user; its last use is written (a short write of its own) only when the
+    one on record is older than ``users.TOKEN_USE_GRAIN``, so reads stay reads."""
+    now = clock.now()
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        return users.user_for_token(uow, token)
+        use = users.live_token(uow, token, now=now)
+    if users.use_to_note(use, now):
+        with SqlUnitOfWork(engine) as uow:
+            users.note_token_use(uow, [token_digest(token)], now=now)
+            uow.commit()
+    return use.user
 
 
 def _bearer(request: Request) -> str | None:

@@ -31,6 +31,7 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.http import problems
 from rxsupply.entrypoints.http.security import COOKIE, Caller
 from rxsupply.entrypoints.web import (
+    account,
     audit,
     browsing,
     cabinet,
@@ -84,6 +85,7 @@ def install(app: FastAPI) -> None:
     app.state.web_formats = Formats(zone)
     for router in (
         signin.router,
+        account.router,
         dashboard.router,
         browsing.router,
         audit.router,

@@ -60,7 +60,7 @@ CHART_SERIES = 1_000_000
 def back_to(target: str) -> str:
     """Where a form returns: one of the planning pages (with its filters), the cabinet
     interface's, an order's, a refill run's, a transfer's, a count's, a shortage's, an expiry
-    page, a recall's, the returns pages or the DSCSA pages, never elsewhere."""
+    page, a recall's, the returns pages, the DSCSA pages or your account, never elsewhere."""
     ok = (
         target.startswith(
             (
@@ -76,6 +76,7 @@ def back_to(target: str) -> str:
                 "/recalls",
                 "/returns",
                 "/dscsa",
+                "/account",
             )
         )
         and "//" not in target

@@ -68,6 +68,7 @@ DOING = {
     Permission.VIEW_AUDIT: "view the audit trail",
     Permission.MANAGE_USERS: "manage users",
     Permission.PURGE_RECORDS: "purge DSCSA records past their retention",
+    Permission.RUN_CHECKS: "run whole-database checks (the ledger check)",
 }
 """What a permission lets a user do, for the 403 page: "Your role (technician) may not ..."."""
 

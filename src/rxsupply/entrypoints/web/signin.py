@@ -15,12 +15,20 @@ from starlette.responses import Response
 
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
+from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.dependencies import EngineDep
-from rxsupply.entrypoints.http.security import COOKIE, REQUIRES, SESSION_HOURS, Caller
+from rxsupply.entrypoints.http.security import (
+    COOKIE,
+    REQUIRES,
+    SESSION_HOURS,
+    Caller,
+    client_address,
+)
 from rxsupply.entrypoints.web.rendering import page_route, render
-from rxsupply.errors import AuthenticationFailed
-from rxsupply.services import users
+from rxsupply.errors import AuthenticationFailed, TooManyRequests
+from rxsupply.services import sign_in
 
 router = APIRouter()
 LOGIN_COOKIE = "rxsupply_login"
@@ -91,14 +99,28 @@ def login(
             status=400,
         )
     try:
-        with SqlUnitOfWork(engine, readonly=True) as uow:
-            user = users.authenticate(uow, _hasher, username=username, password=password)
+        with SqlUnitOfWork(engine) as uow:
+            user = sign_in.sign_in(
+                uow,
+                _hasher,
+                username=username,
+                password=password,
+                address=client_address(request),
+                clock=clock.current(),
+                limits=load_settings().sign_in_limits(),
+            )
+    except TooManyRequests as exc:
+        response = _login_page(
+            request, next_page=next, username=username, error=f"{exc}.", status=429
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     except AuthenticationFailed:
         return _login_page(
             request,
             next_page=next,
             username=username,
-            error="Wrong username or password, or the account is disabled.",
+            error="Wrong username or password, or the account is locked or disabled.",
             status=401,
         )
     cookie, _csrf = request.app.state.sessions.issue(user)

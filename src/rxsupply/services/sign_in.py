@@ -1,0 +1,102 @@
+"""Signing in with a password: limited per user and per address, recorded either way.
+
+- **Per user**: ``user_failures`` wrong passwords within ``user_window`` of the first (the
+  :class:`~rxsupply.domain.sign_in.SignInLimits`) lock the account until an admin unlocks it
+  (:func:`rxsupply.services.users.unlock`); a right password resets the count.
+- **Per address**: ``address_failures`` failed sign-ins from one client address within
+  ``address_window`` refuse that address (:class:`~rxsupply.errors.TooManyRequests`, with
+  when to try again) before any password is checked.
+
+Both live in the database (``app_user.failed_count``, ``sign_in_attempt``), so every server
+process sees the same counts. Every sign-in and every failure is in the audit trail with the
+client's address; a failure answers :data:`~rxsupply.services.users.REFUSED` whatever its
+reason, after exactly one password check, so neither the message nor the time tells an
+unknown name from a wrong password.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rxsupply.domain.clock import Clock
+from rxsupply.domain.sign_in import SignInLimits
+from rxsupply.domain.users import User
+from rxsupply.errors import AuthenticationFailed, TooManyRequests
+from rxsupply.services.audit import record
+from rxsupply.services.ports import UnitOfWork
+from rxsupply.services.users import REFUSED, PasswordHasher, checked
+
+
+def _address_allowed(uow: UnitOfWork, *, address: str, clock: Clock, limits: SignInLimits) -> None:
+    now = clock.now()
+    failures = uow.users.failures_from(address, now - limits.address_window)
+    if len(failures) >= limits.address_failures:
+        frees_at = failures[len(failures) - limits.address_failures] + limits.address_window
+        wait = math.ceil((frees_at - now).total_seconds())
+        raise TooManyRequests(
+            f"too many failed sign-ins from {address}; try again in {max(wait, 1)} s", wait
+        )
+
+
+def sign_in(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    clock: Clock,
+    limits: SignInLimits,
+) -> User:
+    """The user this name and password belong to, signed in (recorded, failures reset); else
+    the failure recorded (and the account locked when it is one too many) and
+    :class:`AuthenticationFailed`. An address with too many failures is refused first."""
+    _address_allowed(uow, address=address, clock=clock, limits=limits)
+    now = clock.now()
+    stored, right = checked(uow, hasher, username=username, password=password)
+    typed = username.strip()[:64] or "(blank)"
+    if stored is None:
+        reason = "unknown user"
+    elif not stored.user.active:
+        reason = "disabled"
+    elif stored.locked_at is not None:
+        reason = "locked"
+    elif not right:
+        reason = "wrong password"
+    else:
+        reason = ""
+    name = typed if stored is None else stored.user.username
+    uow.users.record_attempt(username=name, address=address, succeeded=not reason, now=now)
+    if not reason:
+        assert stored is not None and stored.user.id is not None
+        uow.users.clear_failures(stored.user.id)
+        record(
+            uow,
+            user=name,
+            action="sign_in",
+            entity="user",
+            key=name,
+            now=now,
+            after={"address": address},
+        )
+        uow.commit()
+        return stored.user
+    after: dict[str, object] = {"address": address, "reason": reason}
+    if reason == "wrong password":
+        assert stored is not None and stored.user.id is not None
+        failures = uow.users.note_failure(stored.user.id, now, now - limits.user_window)
+        after["failures"] = failures
+        if failures >= limits.user_failures:
+            uow.users.lock(stored.user.id, now)
+            record(
+                uow,
+                user=name,
+                action="lock_user",
+                entity="user",
+                key=name,
+                now=now,
+                after={"address": address, "failures": failures},
+            )
+    record(uow, user=name, action="sign_in_failed", entity="user", key=name, now=now, after=after)
+    uow.commit()
+    raise AuthenticationFailed(REFUSED)
