@@ -130,7 +130,7 @@ def test_every_bad_row_is_named_and_nothing_is_used(tmp_path: Path) -> None:
         ("bad.csv", 4, "quantity"),
         ("bad.csv", 5, "quantity"),
     ]
-    assert errors[0].reason == "not a number of units at or above zero: '-1'"
+    assert errors[0].reason == "not a number of units from zero to 1,000,000,000: '-1'"
 
 
 @pytest.mark.parametrize(
