@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from rxsupply.adapters.cell_safety import safe_frame, unquoted
 from rxsupply.adapters.csv_files import decode_csv
 from rxsupply.adapters.csv_limits import MAX_FIELD, read_header, shown
 from rxsupply.analytics.demand import DemandMatrix, from_observations
@@ -83,6 +84,8 @@ def _with_series(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     """The demand file's rows with their ``series_id`` (made from ``item_id@location_id``
     when the file names the series that way)."""
     frame.columns = [c.strip().lower() for c in frame.columns]
+    ids = [c for c in ("series_id", "item_id", "location_id") if c in frame.columns]
+    frame = frame.with_columns(unquoted(c) for c in ids)  # our own files, read back
     if "series_id" not in frame.columns and {"item_id", "location_id"} <= set(frame.columns):
         frame = _columns(name, frame, ["item_id", "location_id", "date", "quantity"])
         frame = frame.with_columns(
@@ -189,6 +192,7 @@ def read_policy(path: Path) -> pl.DataFrame:
     """A policy file with checked whole-number columns (optional ones may be absent)."""
     name = path.name
     frame = _columns(name, _read(path), ["series_id", "min", "max"])
+    frame = frame.with_columns(unquoted("series_id"))  # a plan we wrote, read back
     out = {"series_id": frame.get_column("series_id").str.strip_chars()}
     for column in ("min", "max", "lead_time_days", "review_period_days", "shelf_life_days"):
         if column not in frame.columns:
@@ -234,5 +238,5 @@ def write_table(rows: Sequence[Mapping[str, object]] | pl.DataFrame, path: Path)
     if path.suffix.lower() == ".parquet":
         frame.write_parquet(partial)
     else:
-        frame.write_csv(partial)
+        safe_frame(frame).write_csv(partial)
     partial.replace(path)

@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from rxsupply.adapters.cell_safety import safe_frame
 from rxsupply.errors import ConfigurationError, ImportRejected, InvalidValue, RowError
 from rxsupply.services.ports.tables import Errors, require_columns
 
@@ -212,7 +213,7 @@ def write_demand(frame: pl.DataFrame, path: Path) -> None:
         raise InvalidValue("path", "demand is written to a .csv or .parquet file", str(path))
     try:
         if suffix == ".csv":
-            frame.write_csv(path)
+            safe_frame(frame).write_csv(path)
         else:
             frame.write_parquet(path)
         path.with_name(f"{path.name}.NOTICE.txt").write_text(NOTICE, encoding="utf-8")
