@@ -74,6 +74,11 @@ def read_header(name: str, text: str, *, limit: int = MAX_COLUMNS) -> list[str]:
             [RowError(name, 0, "(header)", f"{len(first):,} columns; at most {limit}")]
         )
     names = [c.strip().lower() for c in first]
+    blank = [i for i, c in enumerate(names, start=1) if not c]
+    if blank and len(names) > 1:
+        raise ImportRejected(
+            [RowError(name, 0, f"(column {i})", "the header gives it no name") for i in blank]
+        )
     twice = sorted(c for c, n in Counter(names).items() if n > 1)
     if twice:
         raise ImportRejected(

@@ -31,6 +31,7 @@ The data is licensed under the ODbL 1.0: :func:`write_demand` writes its notice 
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,6 +40,8 @@ import numpy as np
 import polars as pl
 
 from rxsupply.adapters.cell_safety import safe_frame
+from rxsupply.adapters.csv_files import decode_csv
+from rxsupply.adapters.csv_limits import read_header
 from rxsupply.errors import ConfigurationError, ImportRejected, InvalidValue, RowError
 from rxsupply.services.ports.tables import Errors, require_columns
 
@@ -227,7 +230,9 @@ def _read(path: Path) -> pl.DataFrame:
     if not path.is_file():
         raise ImportRejected([RowError(name, 0, "(file)", f"no such file in {path.parent}")])
     try:
-        frame = pl.read_csv(path, infer_schema=False)
+        text, _ = decode_csv(name, path.read_bytes())
+        read_header(name, text)
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
     except OSError as exc:
         raise ImportRejected([RowError(name, 0, "(file)", f"cannot read: {exc.strerror}")]) from exc
     except (pl.exceptions.PolarsError, ValueError) as exc:

@@ -170,3 +170,19 @@ def test_a_line_break_inside_a_quoted_value_is_refused_as_a_control_character(
     assert where(rejected) == [(bad.row, "lot")]
     assert rejected.errors[0].reason == "control character U+000A"
     assert snapshot(engine) == before
+
+
+def test_a_header_with_a_column_without_a_name_is_refused_naming_its_position(
+    engine: Engine, tmp_path: Path
+) -> None:
+    hospital_ready_for(engine, "stock")
+    lines = example_lines("stock")
+    path = tmp_path / "stock.csv"
+    path.write_text("\n".join([lines[0] + ",", *(line + "," for line in lines[1:])]) + "\n")
+    before = snapshot(engine)
+
+    rejected = rejection(engine, "stock", path)
+
+    assert where(rejected) == [(0, "(column 6)")]
+    assert rejected.errors[0].reason == "the header gives it no name"
+    assert snapshot(engine) == before

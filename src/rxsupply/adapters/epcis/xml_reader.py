@@ -68,6 +68,7 @@ def read_xml(
         for kind, element in _walk(hardened_iterparse(stream, events=("start", "end")), max_depth):
             name = _local(element)
             if kind == "start":
+                _check_prefix(element, file)
                 parent = element.getparent()
                 if parent is None:
                     docinfo = element.getroottree().docinfo
@@ -119,6 +120,20 @@ def _walk(parser: Any, max_depth: int) -> Iterator[tuple[str, Any]]:
                 "depth",
             )
         yield kind, element
+
+
+def _check_prefix(element: Any, file: str) -> None:
+    """libxml2 keeps an element whose prefix no xmlns declares as a plain ``prefix:name`` tag
+    (a namespace error it only warns about): refuse it, it names nothing we know."""
+    tag = element.tag
+    if isinstance(tag, str) and ":" in tag and not tag.startswith("{"):
+        prefix = tag.split(":", 1)[0][:40]
+        raise DocumentRejected(
+            file,
+            f"line {element.sourceline}",
+            f"the namespace prefix {prefix!r} is not declared",
+            "xml",
+        )
 
 
 def _root_version(root: Any, file: str) -> str:
