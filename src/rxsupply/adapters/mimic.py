@@ -230,9 +230,9 @@ def _read(path: Path) -> pl.DataFrame:
     if not path.is_file():
         raise ImportRejected([RowError(name, 0, "(file)", f"no such file in {path.parent}")])
     try:
-        text, _ = decode_csv(name, path.read_bytes())
-        read_header(name, text)
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+        content, _ = decode_csv(name, path.read_bytes())
+        read_header(name, content)
+        frame = pl.read_csv(io.StringIO(content), infer_schema=False)
     except OSError as exc:
         raise ImportRejected([RowError(name, 0, "(file)", f"cannot read: {exc.strerror}")]) from exc
     except (pl.exceptions.PolarsError, ValueError) as exc:
