@@ -105,9 +105,3 @@ def check_header_names(name: str, names: list[str], *, limit: int = 100) -> None
                 ]
             )
 
-
-def listed(names: list[str], cap: int = 20) -> str:
-    """Column names for a message: the first ``cap`` of them, each cut to 40 characters."""
-    head = [n if len(n) <= 40 else n[:40] + "..." for n in names[:cap]]
-    more = f" and {len(names) - cap:,} more" if len(names) > cap else ""
-    return ", ".join(head) + more
