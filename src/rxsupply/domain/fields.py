@@ -97,6 +97,8 @@ def parse_units(
             raise InvalidValue(field, "not a whole number", text) from None
         if not as_dec.is_finite():
             raise InvalidValue(field, "not a whole number", text) from None
+        if as_dec.adjusted() > 9:  # before int(): 1e999999999 would be a billion digits
+            raise InvalidValue(field, f"more than {UNITS_LIMIT:,}", text[:40]) from None
         if as_dec != as_dec.to_integral_value():
             raise InvalidValue(field, "quantities are whole dispense units", text) from None
         value = int(as_dec)
