@@ -104,4 +104,3 @@ def check_header_names(name: str, names: list[str], *, limit: int = 100) -> None
                     )
                 ]
             )
-
