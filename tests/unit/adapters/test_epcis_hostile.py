@@ -174,3 +174,13 @@ def test_an_element_whose_prefix_is_never_declared_is_refused_naming_the_prefix(
 
     assert (caught.value.file, caught.value.where) == ("shipment.xml", "line 2")
     assert caught.value.reason == "the namespace prefix 'epc0s' is not declared"
+
+
+def test_a_namespace_name_holding_a_closing_brace_is_refused_naming_the_line() -> None:
+    data = HEAD.replace(b'"urn:epcglobal:epcis:xsd:1"', b'"urn:e2:}pcglobal:epcis:xsd:1"')
+
+    with pytest.raises(DocumentRejected) as caught:
+        read_epcis(io.BytesIO(data), name="shipment.xml")
+
+    assert (caught.value.file, caught.value.where) == ("shipment.xml", "line 2")
+    assert "is not a valid XML name" in caught.value.reason

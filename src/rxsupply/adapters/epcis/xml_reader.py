@@ -123,17 +123,24 @@ def _walk(parser: Any, max_depth: int) -> Iterator[tuple[str, Any]]:
 
 
 def _check_prefix(element: Any, file: str) -> None:
-    """libxml2 keeps an element whose prefix no xmlns declares as a plain ``prefix:name`` tag
-    (a namespace error it only warns about): refuse it, it names nothing we know."""
+    """libxml2 keeps an element whose prefix no xmlns declares as a plain ``prefix:name`` tag,
+    and a namespace name holding ``}`` as it is (namespace errors it only warns about): refuse
+    both, they name nothing we know (and lxml cannot name them again)."""
     tag = element.tag
-    if isinstance(tag, str) and ":" in tag and not tag.startswith("{"):
+    if not isinstance(tag, str):
+        return
+    where = f"line {element.sourceline}"
+    if ":" in tag and not tag.startswith("{"):
         prefix = tag.split(":", 1)[0][:40]
         raise DocumentRejected(
-            file,
-            f"line {element.sourceline}",
-            f"the namespace prefix {prefix!r} is not declared",
-            "xml",
+            file, where, f"the namespace prefix {prefix!r} is not declared", "xml"
         )
+    try:
+        etree.QName(tag)
+    except ValueError:
+        raise DocumentRejected(
+            file, where, f"the element name {tag[:80]!r} is not a valid XML name", "xml"
+        ) from None
 
 
 def _root_version(root: Any, file: str) -> str:
