@@ -14,6 +14,8 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
+from rxsupply.adapters.cell_safety import safe_row
+
 COLUMNS = (
     "date",
     "registrant",
@@ -34,7 +36,7 @@ def biennial_csv(report: dict[str, Any]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in [*report["schedule_ii"], *report["other_schedules"]]:
-        writer.writerow({c: row[c] for c in COLUMNS})
+        writer.writerow(safe_row({c: row[c] for c in COLUMNS}))
     return out.getvalue()
 
 

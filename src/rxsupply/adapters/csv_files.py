@@ -1,22 +1,35 @@
-"""Reading CSV files into :class:`~rxsupply.services.ports.tables.Table` with clear errors."""
+"""Reading CSV files into :class:`~rxsupply.services.ports.tables.Table` with clear errors.
+
+One pass over the file, within the bounds of :mod:`rxsupply.adapters.csv_limits` (columns,
+line and value length), so a hostile file costs time linear in its size and nothing more.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
-import polars as pl
-
+from rxsupply.adapters.csv_limits import (
+    MAX_FIELD,
+    check_header_names,
+    check_lines,
+    one_line_ending,
+    read_header,
+    shown,
+)
 from rxsupply.errors import ImportRejected, RowError
-from rxsupply.services.ports.tables import Table, require_columns
+from rxsupply.services.ports.tables import Errors, Table, require_columns
 
 
 def read_csv_table(path: Path, *, required: list[str], optional: list[str] = ()) -> Table:  # type: ignore[assignment]
     """Read a UTF-8 CSV (a BOM is fine) with a header row; every value as text.
 
     Rejects, naming the file and where: a missing or unreadable file, a file that is empty or
-    has no data rows, bytes that are not UTF-8 (with the line), missing columns, unknown columns.
+    has no data rows, bytes that are not UTF-8 (with the line), missing columns, unknown columns,
+    a row with the wrong number of fields, control characters in a value, and anything past the
+    bounds of :mod:`rxsupply.adapters.csv_limits`.
     """
     name = path.name
     try:
@@ -26,11 +39,10 @@ def read_csv_table(path: Path, *, required: list[str], optional: list[str] = ())
     return read_csv_bytes(name, data, required=required, optional=list(optional))
 
 
-def read_csv_bytes(
-    name: str, data: bytes, *, required: list[str], optional: list[str] | None = None
-) -> Table:
-    """:func:`read_csv_table` of a file's bytes (an upload), ``name`` naming it in errors."""
-    optional = list(optional or [])
+def decode_csv(name: str, data: bytes) -> tuple[str, int]:
+    """A file's bytes as UTF-8 text (a BOM is fine) with LF line ends and no trailing blank
+    lines, every line within :data:`~rxsupply.adapters.csv_limits.MAX_LINE`; and the length
+    of its longest line."""
     if not data.strip():
         raise ImportRejected([RowError(name, 0, "(file)", "the file is empty")])
     try:
@@ -48,20 +60,18 @@ def read_csv_bytes(
                 )
             ]
         ) from exc
-    text = text.rstrip("\r\n\t ") + "\n"  # trailing blank lines are not rows
-    first = next(csv.reader(io.StringIO(text)), [])
-    names = [c.strip().lower() for c in first]
-    twice = sorted({c for c in names if names.count(c) > 1})
-    if twice:
-        raise ImportRejected(
-            [RowError(name, 0, c, "appears more than once in the header") for c in twice]
-        )
-    try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        raise ImportRejected([_locate_bad_row(name, text, len(first), exc)]) from exc
-    header = [c.strip().lower() for c in frame.columns]
-    frame.columns = header
+    text = one_line_ending(text).rstrip("\n\t ") + "\n"  # trailing blank lines are not rows
+    return text, check_lines(name, text)
+
+
+def read_csv_bytes(
+    name: str, data: bytes, *, required: list[str], optional: list[str] | None = None
+) -> Table:
+    """:func:`read_csv_table` of a file's bytes (an upload), ``name`` naming it in errors."""
+    optional = list(optional or [])
+    text, longest = decode_csv(name, data)
+    header = read_header(name, text)
+    check_header_names(name, header)
     require_columns(name, header, required)
     known = set(required) | set(optional)
     unknown = [c for c in header if c not in known]
@@ -74,52 +84,69 @@ def read_csv_bytes(
                 for c in unknown
             ]
         )
-    if frame.height == 0:
+    columns = _read_rows(name, text, header, long_lines=longest > MAX_FIELD)
+    rows = len(columns[header[0]])
+    if rows == 0:
         raise ImportRejected(
             [RowError(name, 0, "(file)", "the file has a header but no data rows")]
         )
-    _refuse_control_characters(name, frame)
-    columns = {c: [v.strip() for v in frame.get_column(c).fill_null("").to_list()] for c in header}
-    return Table(name=name, columns=columns, rows=frame.height)
+    return Table(name=name, columns=columns, rows=rows)
 
 
-_CONTROL = "[\x00-\x1f\x7f-\x9f]"  # Unicode category Cc: NUL, tab, newline, escape...
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc but LF
+_LINE_BREAK = re.compile("\n")  # inside a quoted value
 
 
-def _refuse_control_characters(name: str, frame: pl.DataFrame, cap: int = 100) -> None:
-    """No value of an import may hold a control character (a NUL, a tab or line break inside a
-    quoted value, an escape): the file is refused naming each row and column."""
-    errors: list[RowError] = []
-    total = 0
-    for column in frame.columns:
-        bad = frame.select(
-            pl.arg_where(pl.col(column).fill_null("").str.contains(_CONTROL))
-        ).to_series()
-        total += bad.len()
-        for index in bad.head(cap - len(errors)).to_list():
-            value = frame.get_column(column)[index]
-            code = next(ord(ch) for ch in value if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F)
-            errors.append(RowError(name, index + 1, column, f"control character U+{code:04X}"))
-    if errors:
-        raise ImportRejected(errors, total)
-
-
-def _locate_bad_row(name: str, text: str, columns: int, exc: Exception) -> RowError:
-    """Find the row polars could not read: a wrong number of fields or an open quote."""
-    reader = csv.reader(io.StringIO(text), strict=True)
+def _read_rows(
+    name: str, text: str, header: list[str], *, long_lines: bool, cap: int = 100
+) -> dict[str, list[str]]:
+    """Every data row's values, stripped, by column; a row is refused (with its row and line)
+    for a wrong number of fields, a value past ``MAX_FIELD``, a control character or a line
+    break inside a quoted value, or unreadable quoting."""
+    errors = Errors(name, cap)
+    width = len(header)
+    values: list[list[str]] = [[] for _ in header]
+    suspicious = long_lines or _CONTROL.search(text) is not None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    row = 0
     try:
         next(reader, None)
-        for row_number, fields in enumerate(reader, start=1):
-            if len(fields) != columns:
-                return RowError(
-                    name,
-                    row_number,
-                    "(row)",
-                    f"has {len(fields)} fields, the header has {columns} (line {reader.line_num})",
+        line = reader.line_num + 1
+        for fields in reader:
+            row += 1
+            begins, line = line, reader.line_num + 1
+            if not fields:
+                fields = [""] * width  # a blank line is a row of blank values
+            if len(fields) != width:
+                errors.add(
+                    row, "(row)", f"has {len(fields)} fields, the header has {width}", line=begins
                 )
+                continue
+            if suspicious or line - begins > 1:
+                _check_values(errors, row, begins, header, fields)
+            for column, value in zip(values, fields, strict=True):
+                column.append(value.strip())
     except csv.Error as bad:
-        return RowError(
-            name, reader.line_num - 1, "(row)", f"unreadable CSV near line {reader.line_num}: {bad}"
-        )
-    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return RowError(name, 0, "(file)", f"not a readable CSV file: {first_line[:200]}")
+        errors.add(row + 1, "(row)", f"unreadable CSV: {str(bad)[:200]}", line=reader.line_num)
+    errors.raise_if_any()
+    return dict(zip(header, values, strict=True))
+
+
+def _check_values(
+    errors: Errors, row: int, line: int, header: list[str], fields: list[str]
+) -> None:
+    for column, value in zip(header, fields, strict=True):
+        if len(value) > MAX_FIELD:
+            errors.add(
+                row,
+                column,
+                f"{len(value):,} characters; at most {MAX_FIELD:,} (starts {shown(value[:40])})",
+                line=line,
+            )
+            continue
+        found = _CONTROL.search(value) or _LINE_BREAK.search(value)
+        if found:
+            errors.add(row, column, f"control character U+{ord(found.group()):04X}", line=line)
+
+
+__all__ = ["decode_csv", "read_csv_bytes", "read_csv_table"]

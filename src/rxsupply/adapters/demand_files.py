@@ -13,6 +13,7 @@ Every problem names the file, the row (data rows from 1) and the field, and noth
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -20,11 +21,17 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from rxsupply.adapters.cell_safety import safe_frame, unquoted
+from rxsupply.adapters.csv_files import decode_csv
+from rxsupply.adapters.csv_limits import MAX_FIELD, read_header, shown
 from rxsupply.analytics.demand import DemandMatrix, from_observations
+from rxsupply.domain.fields import EARLIEST_DATE, LATEST_DATE, UNITS_LIMIT
 from rxsupply.errors import ImportRejected, RowError
 
 MAX_ERRORS = 20
-MAX_WHOLE = 2**53  # whole numbers above this do not survive a float (nor, far above, an int64)
+MAX_AMOUNT = 1e10  # a unit cost or a capacity: as domain.fields.parse_money bounds money
+MAX_DAYS = 366 * 30
+"""The longest span a demand file may cover: thirty years of days (a matrix column each)."""
 
 
 def _read(path: Path) -> pl.DataFrame:
@@ -34,13 +41,20 @@ def _read(path: Path) -> pl.DataFrame:
     try:
         if path.suffix.lower() == ".parquet":
             frame = pl.read_parquet(path)
-            return frame.with_columns(pl.all().cast(pl.Utf8))
-        if path.suffix.lower() in (".csv", ".txt"):
-            return pl.read_csv(path, infer_schema=False)
+            frame = frame.with_columns(pl.all().cast(pl.Utf8))
+        elif path.suffix.lower() in (".csv", ".txt"):
+            text, _ = decode_csv(name, path.read_bytes())
+            read_header(name, text)
+            frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+        else:
+            raise ImportRejected([RowError(name, 0, "(file)", "use a .csv or .parquet file")])
     except (pl.exceptions.PolarsError, OSError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ImportRejected([RowError(name, 0, "(file)", f"not readable: {first[:200]}")]) from exc
-    raise ImportRejected([RowError(name, 0, "(file)", "use a .csv or .parquet file")])
+    for column in frame.columns:
+        bad = frame.get_column(column).str.len_chars() > MAX_FIELD
+        _reject(name, frame, bad.fill_null(False), column, f"longer than {MAX_FIELD:,} characters")
+    return frame
 
 
 def _columns(name: str, frame: pl.DataFrame, required: Sequence[str]) -> pl.DataFrame:
@@ -59,7 +73,7 @@ def _reject(name: str, frame: pl.DataFrame, bad: pl.Series, field: str, reason: 
         values = frame.get_column(field).to_list()
         raise ImportRejected(
             [
-                RowError(name, int(r) + 1, field, f"{reason}: {values[int(r)]!r}")
+                RowError(name, int(r) + 1, field, f"{reason}: {shown(str(values[int(r)]))}")
                 for r in rows[:MAX_ERRORS].tolist()
             ],
             total=int(rows.size),
@@ -70,6 +84,8 @@ def _with_series(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     """The demand file's rows with their ``series_id`` (made from ``item_id@location_id``
     when the file names the series that way)."""
     frame.columns = [c.strip().lower() for c in frame.columns]
+    ids = [c for c in ("series_id", "item_id", "location_id") if c in frame.columns]
+    frame = frame.with_columns(unquoted(c) for c in ids)  # our own files, read back
     if "series_id" not in frame.columns and {"item_id", "location_id"} <= set(frame.columns):
         frame = _columns(name, frame, ["item_id", "location_id", "date", "quantity"])
         frame = frame.with_columns(
@@ -90,17 +106,33 @@ def read_demand(path: Path, *, start: str | None = None, end: str | None = None)
     day = frame.get_column("date").str.strip_chars().str.slice(0, 10)
     parsed = day.str.to_date("%Y-%m-%d", strict=False)
     _reject(name, frame, parsed.is_null(), "date", "not a date (YYYY-MM-DD)")
+    window = f"outside {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
+    _reject(name, frame, ~parsed.is_between(EARLIEST_DATE, LATEST_DATE), "date", window)
     raw = frame.get_column("quantity").str.strip_chars()
     censored = raw.is_null() | (raw == "")
     qty = raw.cast(pl.Float64, strict=False)
-    bad = (~censored) & (qty.is_null() | (qty < 0) | qty.is_nan() | qty.is_infinite())
-    _reject(name, frame, bad, "quantity", "not a number of units at or above zero")
-    first = parsed.min() if start is None else date.fromisoformat(start)
-    last = parsed.max() if end is None else date.fromisoformat(end)
+    bad = (~censored) & (
+        qty.is_null() | (qty < 0) | qty.is_nan() | qty.is_infinite() | (qty > UNITS_LIMIT)
+    )
+    _reject(name, frame, bad, "quantity", f"not a number of units from zero to {UNITS_LIMIT:,}")
+    first = parsed.min() if start is None else _day(name, start, "start")
+    last = parsed.max() if end is None else _day(name, end, "end")
     assert isinstance(first, date) and isinstance(last, date)
     days = (last - first).days + 1
     if days < 1:
         raise ImportRejected([RowError(name, 0, "date", "the end comes before the start")])
+    if days > MAX_DAYS:
+        raise ImportRejected(
+            [
+                RowError(
+                    name,
+                    0,
+                    "date",
+                    f"{first} to {last} is {days:,} days; a demand file covers at most "
+                    f"{MAX_DAYS:,} (give --start and --end to read part of it)",
+                )
+            ]
+        )
     keep = (parsed >= first) & (parsed <= last)
     ids, index = np.unique(sid.filter(keep).to_numpy().astype(str), return_inverse=True)
     offsets = (
@@ -123,6 +155,20 @@ def read_demand(path: Path, *, start: str | None = None, end: str | None = None)
     )
 
 
+def _day(name: str, text: str, field: str) -> date:
+    try:
+        value = date.fromisoformat(text)
+    except ValueError:
+        raise ImportRejected(
+            [RowError(name, 0, field, f"not a date (YYYY-MM-DD): {shown(text)}")]
+        ) from None
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ImportRejected(
+            [RowError(name, 0, field, f"{value} is outside {EARLIEST_DATE} to {LATEST_DATE}")]
+        )
+    return value
+
+
 def read_unit_costs(path: Path, series_ids: Sequence[str]) -> np.ndarray | None:
     """The demand file's ``unit_cost`` per series of ``series_ids`` (a series' last given
     cost; 1.0 for a series with none), or None when the file has no such column."""
@@ -133,8 +179,8 @@ def read_unit_costs(path: Path, series_ids: Sequence[str]) -> np.ndarray | None:
     raw = frame.get_column("unit_cost").str.strip_chars()
     given = raw.is_not_null() & (raw != "")
     value = raw.cast(pl.Float64, strict=False)
-    bad = given & (value.is_null() | ~value.is_finite() | (value < 0))
-    _reject(name, frame, bad, "unit_cost", "not a number of money at or above zero")
+    bad = given & (value.is_null() | ~value.is_finite() | (value < 0) | (value > MAX_AMOUNT))
+    _reject(name, frame, bad, "unit_cost", f"not an amount of money from zero to {MAX_AMOUNT:,.0f}")
     known = pl.DataFrame(
         {"series_id": frame.get_column("series_id").str.strip_chars(), "unit_cost": value}
     ).filter(given)
@@ -146,26 +192,28 @@ def read_policy(path: Path) -> pl.DataFrame:
     """A policy file with checked whole-number columns (optional ones may be absent)."""
     name = path.name
     frame = _columns(name, _read(path), ["series_id", "min", "max"])
+    frame = frame.with_columns(unquoted("series_id"))  # a plan we wrote, read back
     out = {"series_id": frame.get_column("series_id").str.strip_chars()}
     for column in ("min", "max", "lead_time_days", "review_period_days", "shelf_life_days"):
         if column not in frame.columns:
             continue
         raw = frame.get_column(column).str.strip_chars()
         value = raw.cast(pl.Float64, strict=False)
+        most = MAX_DAYS if column.endswith("_days") else UNITS_LIMIT
         bad = (
             value.is_null()
             | ~value.is_finite()
             | (value < 0)
-            | (value > MAX_WHOLE)
+            | (value > most)
             | (value != value.round(0))
         )
-        _reject(name, frame, bad, column, "not a whole number at or above zero")
+        _reject(name, frame, bad, column, f"not a whole number from zero to {most:,}")
         out[column] = value.cast(pl.Int64)
     for column in ("unit_cost", "capacity"):
         if column in frame.columns:
             value = frame.get_column(column).str.strip_chars().cast(pl.Float64, strict=False)
-            bad = value.is_null() | ~value.is_finite() | (value < 0)
-            _reject(name, frame, bad, column, "not a number >= 0")
+            bad = value.is_null() | ~value.is_finite() | (value < 0) | (value > MAX_AMOUNT)
+            _reject(name, frame, bad, column, f"not a number from zero to {MAX_AMOUNT:,.0f}")
             out[column] = value
     policy = pl.DataFrame(out)
     _reject(
@@ -190,5 +238,5 @@ def write_table(rows: Sequence[Mapping[str, object]] | pl.DataFrame, path: Path)
     if path.suffix.lower() == ".parquet":
         frame.write_parquet(partial)
     else:
-        frame.write_csv(partial)
+        safe_frame(frame).write_csv(partial)
     partial.replace(path)

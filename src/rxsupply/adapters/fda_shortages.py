@@ -30,8 +30,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections import Counter
 from pathlib import Path
 
+from rxsupply.adapters.csv_limits import MAX_COLUMNS, MAX_FIELD, check_lines, one_line_ending
 from rxsupply.errors import ImportRejected, RowError
 from rxsupply.services.ports.shortages import FEED_COLUMNS, ShortageFeed
 from rxsupply.services.ports.tables import Table
@@ -98,6 +100,7 @@ def read_shortage_file(path: Path) -> ShortageFeed:
 def read_shortage_bytes(name: str, data: bytes) -> ShortageFeed:
     """Read a shortage file's bytes in either FDA format; ``name`` names it in errors."""
     text = _decode(name, data)
+    check_lines(name, one_line_ending(text))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, [])
@@ -112,6 +115,10 @@ def read_shortage_bytes(name: str, data: bytes) -> ShortageFeed:
             return fields[contact] if contact is not None else ""
 
         values: dict[str, list[str]] = {c: [] for c in FEED_COLUMNS}
+        # a record's values continued on later lines, joined once at the end (not re-copied
+        # line after line), and their lengths so far
+        continued: dict[tuple[str, int], list[str]] = {}
+        lengths: dict[tuple[str, int], int] = {}
         line = reader.line_num + 1
         for number, fields in enumerate(reader, start=1):
             begins, line = line, reader.line_num + 1
@@ -142,7 +149,22 @@ def read_shortage_bytes(name: str, data: bytes) -> ShortageFeed:
             if rows and not any(record[c] for c in _RECORD_STARTS):
                 for column, value in record.items():  # the record above goes on
                     if value:
-                        values[column][-1] = f"{values[column][-1]} {value}".strip()
+                        key = (column, len(rows) - 1)
+                        continued.setdefault(key, [values[column][-1]]).append(value)
+                        lengths[key] = lengths.get(key, len(values[column][-1])) + len(value) + 1
+                        if lengths[key] > MAX_FIELD:
+                            raise ImportRejected(
+                                [
+                                    RowError(
+                                        name,
+                                        rows[-1],
+                                        column,
+                                        f"longer than {MAX_FIELD:,} characters over its "
+                                        "continuation lines",
+                                        lines[-1],
+                                    )
+                                ]
+                            )
                 continue
             rows.append(number)
             lines.append(begins)
@@ -162,6 +184,8 @@ def read_shortage_bytes(name: str, data: bytes) -> ShortageFeed:
         ) from exc
     if not rows:
         raise ImportRejected([RowError(name, 0, "(file)", "the file has a header but no rows")])
+    for (column, index), parts in continued.items():
+        values[column][index] = " ".join(parts).strip()
     fmt = "yearly" if "update_date" in {_column(h) for h in header} else "export"
     return ShortageFeed(
         table=Table(name=name, columns=values, rows=len(rows)),
@@ -218,6 +242,10 @@ def _column(text: str) -> str:
 def _columns(name: str, header: list[str]) -> list[str | None]:
     """The feed column of each header column; refuses a header of neither format, naming
     every column missing or unknown."""
+    if len(header) > MAX_COLUMNS:
+        raise ImportRejected(
+            [RowError(name, 0, "(header)", f"{len(header):,} columns; at most {MAX_COLUMNS}", 1)]
+        )
     found = [_column(h) for h in header]
     if "generic_name" in found or "id" in found:
         known, optional, fmt = YEARLY, YEARLY_OPTIONAL, "yearly record file"
@@ -243,7 +271,7 @@ def _columns(name: str, header: list[str]) -> list[str | None]:
         for column in known
         if column not in found
     ]
-    twice = sorted({c for c in found if c and found.count(c) > 1})
+    twice = sorted(c for c, n in Counter(found).items() if c and n > 1)
     errors += [RowError(name, 0, c, "appears more than once in the header", 1) for c in twice]
     errors += [
         RowError(

@@ -26,11 +26,13 @@ rejects the file.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from rxsupply.domain.fields import UNITS_LIMIT
 from rxsupply.errors import ImportRejected, RowError
 from rxsupply.services.ports.tables import Table
 
@@ -154,8 +156,13 @@ def _row(d: Any) -> tuple[str, ...]:
             f"needs a coding with system {NDC_SYSTEM} or {ITEM_SYSTEM}",
         )
     quantity = d.quantity.value if d.quantity is not None else None
-    if quantity is None or quantity != int(quantity) or quantity <= 0:
-        raise _Problem("MedicationDispense.quantity.value", "must be whole units above zero")
+    if quantity is None or not math.isfinite(quantity) or not 0 < quantity <= UNITS_LIMIT:
+        quantity = None  # checked before int(): 1e999999999 would be a billion digits
+    if quantity is None or quantity != int(quantity):
+        raise _Problem(
+            "MedicationDispense.quantity.value",
+            f"must be whole units above zero, at most {UNITS_LIMIT:,}",
+        )
     when = d.whenHandedOver or d.whenPrepared
     if when is None:
         raise _Problem("MedicationDispense.whenHandedOver", "when the dose was handed over")

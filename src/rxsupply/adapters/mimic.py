@@ -31,6 +31,7 @@ The data is licensed under the ODbL 1.0: :func:`write_demand` writes its notice 
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,6 +39,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from rxsupply.adapters.cell_safety import safe_frame
+from rxsupply.adapters.csv_files import decode_csv
+from rxsupply.adapters.csv_limits import read_header
 from rxsupply.errors import ConfigurationError, ImportRejected, InvalidValue, RowError
 from rxsupply.services.ports.tables import Errors, require_columns
 
@@ -212,7 +216,7 @@ def write_demand(frame: pl.DataFrame, path: Path) -> None:
         raise InvalidValue("path", "demand is written to a .csv or .parquet file", str(path))
     try:
         if suffix == ".csv":
-            frame.write_csv(path)
+            safe_frame(frame).write_csv(path)
         else:
             frame.write_parquet(path)
         path.with_name(f"{path.name}.NOTICE.txt").write_text(NOTICE, encoding="utf-8")
@@ -226,7 +230,9 @@ def _read(path: Path) -> pl.DataFrame:
     if not path.is_file():
         raise ImportRejected([RowError(name, 0, "(file)", f"no such file in {path.parent}")])
     try:
-        frame = pl.read_csv(path, infer_schema=False)
+        content, _ = decode_csv(name, path.read_bytes())
+        read_header(name, content)
+        frame = pl.read_csv(io.StringIO(content), infer_schema=False)
     except OSError as exc:
         raise ImportRejected([RowError(name, 0, "(file)", f"cannot read: {exc.strerror}")]) from exc
     except (pl.exceptions.PolarsError, ValueError) as exc:

@@ -11,10 +11,11 @@ writes as:
   numbers (money in the ``#,##0.00`` format), dates as dates (``mm/dd/yyyy``), timestamps as
   date-times in the facility's zone (``mm/dd/yyyy hh:mm``, Excel has no time zones).
 
-Both guard against spreadsheet formula injection (OWASP "CSV injection"): a text cell that
-starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) is written with a leading
-``'`` so no spreadsheet runs it as a formula. Numbers, money and dates are typed values and are
-never quoted (a negative quantity stays a number).
+Both guard against spreadsheet formula injection (OWASP "CSV injection") with
+:func:`rxsupply.adapters.cell_safety.safe_text`: a text cell that starts with ``=``, ``+``,
+``-`` or ``@`` (or a tab or carriage return) is written with a leading ``'`` so no spreadsheet
+runs it as a formula. Numbers, money and dates are typed values and are never quoted (a
+negative quantity stays a number).
 """
 
 from __future__ import annotations
@@ -31,14 +32,25 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from rxsupply.adapters.cell_safety import FORMULA_STARTS, safe_text
+
 Kind = Literal["text", "int", "number", "money", "date", "datetime"]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "mm/dd/yyyy"
 DATETIME_FORMAT = "mm/dd/yyyy hh:mm"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 MAX_WIDTH = 60
+
+__all__ = [
+    "CSV_TYPE",
+    "FORMULA_STARTS",
+    "XLSX_TYPE",
+    "Column",
+    "csv_text",
+    "safe_text",
+    "xlsx_bytes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +60,6 @@ class Column:
     key: str
     title: str
     kind: Kind = "text"
-
-
-def safe_text(text: str) -> str:
-    """No spreadsheet formula in a cell: a leading = + - @ (tab, carriage return) is quoted
-    away with ``'``."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _typed(value: Any, kind: Kind, zone: tzinfo | None) -> Any:

@@ -19,6 +19,12 @@ integer column, so a typo or an attack never reaches the database as an overflow
 have their own, lower, configurable bound (:class:`rxsupply.domain.limits.LedgerLimits`)."""
 
 
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+"""No date or timestamp in a file or a form is read outside these days: a typo (year 9999, year
+1) never reaches the calendar arithmetic, where it would overflow."""
+
+
 ID_DIGITS = 9
 """A record id typed by a user is at most nine ASCII digits: below any integer column."""
 
@@ -91,6 +97,8 @@ def parse_units(
             raise InvalidValue(field, "not a whole number", text) from None
         if not as_dec.is_finite():
             raise InvalidValue(field, "not a whole number", text) from None
+        if as_dec.adjusted() > 9:  # before int(): 1e999999999 would be a billion digits
+            raise InvalidValue(field, f"more than {UNITS_LIMIT:,}", text[:40]) from None
         if as_dec != as_dec.to_integral_value():
             raise InvalidValue(field, "quantities are whole dispense units", text) from None
         value = int(as_dec)
@@ -111,10 +119,21 @@ def parse_date(text: str, field: str = "date") -> date:
             month, day, year = raw.split("/")
             if len(year) != 4:
                 raise ValueError
-            return date(int(year), int(month), int(day))
-        return date.fromisoformat(raw)
+            value = date(int(year), int(month), int(day))
+        else:
+            value = date.fromisoformat(raw)
     except ValueError:
-        raise InvalidValue(field, "not a date; use YYYY-MM-DD or MM/DD/YYYY", text) from None
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise InvalidValue(field, "not a date; use YYYY-MM-DD or MM/DD/YYYY", shown) from None
+    return _within_window(value, field, text)
+
+
+def _within_window(value: date, field: str, text: str) -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise InvalidValue(
+            field, f"outside {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}", text
+        )
+    return value
 
 
 def parse_timestamp(text: str, local: tzinfo, field: str = "timestamp") -> datetime:
@@ -125,11 +144,15 @@ def parse_timestamp(text: str, local: tzinfo, field: str = "timestamp") -> datet
     except ValueError:
         try:
             day = parse_date(raw, field)
-        except InvalidValue:
+        except InvalidValue as exc:
+            if "outside" in exc.reason:
+                raise
+            shown = text if len(text) <= 40 else text[:40] + "..."
             raise InvalidValue(
-                field, "not a timestamp; use ISO 8601 like 2024-03-01T14:05:00-05:00", text
+                field, "not a timestamp; use ISO 8601 like 2024-03-01T14:05:00-05:00", shown
             ) from None
         value = datetime(day.year, day.month, day.day, tzinfo=local)
+    _within_window(value.date(), field, text)
     if value.tzinfo is None:
         value = value.replace(tzinfo=local)
     return value.astimezone(UTC)

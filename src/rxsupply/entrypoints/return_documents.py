@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from rxsupply.adapters.cell_safety import safe_row
 from rxsupply.domain.return_batch import ReturnBatch
 from rxsupply.domain.waste_stream import WasteStream
 
@@ -52,7 +53,7 @@ def manifest_csv(rows: Sequence[dict[str, object]]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
     return out.getvalue()
 
 

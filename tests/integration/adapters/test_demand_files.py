@@ -130,7 +130,7 @@ def test_every_bad_row_is_named_and_nothing_is_used(tmp_path: Path) -> None:
         ("bad.csv", 4, "quantity"),
         ("bad.csv", 5, "quantity"),
     ]
-    assert errors[0].reason == "not a number of units at or above zero: '-1'"
+    assert errors[0].reason == "not a number of units from zero to 1,000,000,000: '-1'"
 
 
 @pytest.mark.parametrize(
@@ -344,3 +344,50 @@ def test_a_table_the_format_cannot_hold_leaves_no_file(tmp_path: Path) -> None:
         write_table([{"a": [1, 2]}], path)
 
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_quantity_of_1e25_and_dates_in_years_1_and_9999_are_refused_by_row(
+    tmp_path: Path,
+) -> None:
+    path = _write(
+        tmp_path / "d.csv",
+        ["series_id", "date", "quantity"],
+        [("A@M", "2026-10-01", "1e25"), ("A@M", "0001-01-01", "1"), ("A@M", "9999-12-31", "1")],
+    )
+
+    errors = _rejected(path)
+
+    assert [(e.row, e.field) for e in errors] == [(2, "date"), (3, "date")]
+    quantity = _rejected(
+        _write(
+            tmp_path / "q.csv", ["series_id", "date", "quantity"], [("A@M", "2026-10-01", "1e25")]
+        )
+    )
+    assert [(e.row, e.field) for e in quantity] == [(1, "quantity")]
+    assert quantity[0].reason == "not a number of units from zero to 1,000,000,000: '1e25'"
+
+
+def test_a_demand_file_spanning_more_than_thirty_years_is_refused_before_any_matrix(
+    tmp_path: Path,
+) -> None:
+    path = _write(
+        tmp_path / "d.csv",
+        ["series_id", "date", "quantity"],
+        [("A@M", "1900-01-01", "1"), ("A@M", "2199-12-31", "1")],
+    )
+
+    (error,) = _rejected(path)
+
+    assert (error.row, error.field) == (0, "date")
+    assert "is 109,573 days; a demand file covers at most 10,980" in error.reason
+
+
+def test_a_plan_file_quotes_a_formula_series_keeps_numbers_and_reads_back(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    write_table([{"series_id": "=1+2@M", "min": 1, "max": 10, "change": -5}], path)
+
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    policy = read_policy(path)
+
+    assert rows == [{"series_id": "'=1+2@M", "min": "1", "max": "10", "change": "-5"}]
+    assert policy.get_column("series_id").to_list() == ["=1+2@M"]

@@ -164,3 +164,23 @@ def test_a_doctype_in_a_utf_16_document_is_refused_too(tmp_path: Path) -> None:
         read_epcis(path)
 
     assert refused.value.rule == "unsafe"
+
+
+def test_an_element_whose_prefix_is_never_declared_is_refused_naming_the_prefix() -> None:
+    data = HEAD.replace(b"<epcis:EPCISDocument", b"<epc0s:EPCISDocument")
+
+    with pytest.raises(DocumentRejected) as caught:
+        read_epcis(io.BytesIO(data), name="shipment.xml")
+
+    assert (caught.value.file, caught.value.where) == ("shipment.xml", "line 2")
+    assert caught.value.reason == "the namespace prefix 'epc0s' is not declared"
+
+
+def test_a_namespace_name_holding_a_closing_brace_is_refused_naming_the_line() -> None:
+    data = HEAD.replace(b'"urn:epcglobal:epcis:xsd:1"', b'"urn:e2:}pcglobal:epcis:xsd:1"')
+
+    with pytest.raises(DocumentRejected) as caught:
+        read_epcis(io.BytesIO(data), name="shipment.xml")
+
+    assert (caught.value.file, caught.value.where) == ("shipment.xml", "line 2")
+    assert "is not a valid XML name" in caught.value.reason

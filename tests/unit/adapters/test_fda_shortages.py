@@ -119,3 +119,40 @@ def test_a_row_with_a_wrong_number_of_fields_is_refused_with_its_line() -> None:
     (error,) = refused.value.errors
     assert (error.row, error.line, error.field) == (2, 3, "(row)")
     assert "has 3 fields, the header has 14" in error.reason
+
+
+def test_a_header_of_100000_columns_is_refused_at_once() -> None:
+    data = (",".join(f"c{i}" for i in range(100_000)) + "\n1\n").encode()
+
+    with pytest.raises(ImportRejected) as caught:
+        read_shortage_bytes("shortages.csv", data)
+
+    (error,) = caught.value.errors
+    assert (error.row, error.field) == (0, "(header)")
+    assert error.reason == "100,000 columns; at most 200"
+
+
+def test_a_value_continued_over_300000_lines_is_refused_past_64_kib_in_linear_time() -> None:
+    columns = YEARLY_HEADER.split(",")
+    continuation = ",,,x" + "," * (len(columns) - 4)  # only the presentation goes on
+    first = yearly(ONDANSETRON).decode("utf-8").splitlines()[1]
+    data = "\n".join([YEARLY_HEADER, first, *[continuation] * 300_000]) + "\n"
+
+    with pytest.raises(ImportRejected) as caught:
+        read_shortage_bytes("shortages.csv", data.encode())
+
+    (error,) = caught.value.errors
+    assert (error.row, error.field) == (1, "presentation")
+    assert "longer than 65,536 characters" in error.reason
+
+
+def test_a_value_continued_over_a_few_lines_is_joined_with_spaces() -> None:
+    columns = YEARLY_HEADER.split(",")
+    first = yearly(ONDANSETRON).decode("utf-8").splitlines()[1]
+    more = [",,,more" + "," * (len(columns) - 4), ",,,still more" + "," * (len(columns) - 4)]
+    data = "\n".join([YEARLY_HEADER, first, *more]) + "\n"
+
+    feed = read_shortage_bytes("shortages.csv", data.encode())
+
+    (presentation,) = feed.table.get("presentation")
+    assert presentation.endswith(" more still more")

@@ -133,3 +133,22 @@ def test_text_that_is_not_fhir_is_refused(tmp_path: Path) -> None:
 
     assert (row, field) == (1, "json")
     assert "not a FHIR Bundle" in why
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("1e999999999", "does not match"),  # infinite as JSON reads it: FHIR's own check
+        ("1e25", "at most 1,000,000,000"),
+        ("1000000001", "at most 1,000,000,000"),
+    ],
+)
+def test_a_quantity_past_a_billion_is_refused_at_once(
+    tmp_path: Path, value: str, reason: str
+) -> None:
+    text = json.dumps(bundle(dispense())).replace('"value": 2}', f'"value": {value}}}')
+
+    ((row, field, why),) = rejected(write(tmp_path, text))
+
+    assert (row, field) == (1, "MedicationDispense.quantity.value")
+    assert reason in why

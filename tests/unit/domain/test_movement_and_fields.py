@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -612,3 +613,32 @@ def test_a_record_id_is_ascii_digits_of_bounded_length(text: str) -> None:
 
 def test_a_record_id_of_nine_ascii_digits_reads() -> None:
     assert (is_id(" 123456789 "), parse_id("42", "line")) == (True, 42)
+
+
+@pytest.mark.parametrize("text", ["1e999999999", "-1e999999999", "1e10", "9" * 4400])
+def test_a_count_with_a_huge_exponent_or_digits_is_refused_at_once(text: str) -> None:
+    started = time.perf_counter()
+
+    with pytest.raises(InvalidValue) as caught:
+        parse_units(text, allow_negative=True)
+
+    assert time.perf_counter() - started < 1  # 1e999999999 was turned into a billion digits
+    assert caught.value.reason in ("more than 1,000,000,000", "not a whole number")
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "12/31/2200", "1899-12-31"])
+def test_a_date_outside_1900_to_2199_is_refused(text: str) -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_date(text, "expiry")
+
+    assert caught.value.reason == "outside 1900-01-01 to 2199-12-31"
+
+
+def test_a_timestamp_in_the_year_9999_is_refused_not_overflowed() -> None:
+    with pytest.raises(InvalidValue) as caught:
+        parse_timestamp("9999-12-31T23:59:00-05:00", UTC, "timestamp")
+
+    assert (caught.value.field, caught.value.reason) == (
+        "timestamp",
+        "outside 1900-01-01 to 2199-12-31",
+    )

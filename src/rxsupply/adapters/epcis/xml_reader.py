@@ -68,6 +68,7 @@ def read_xml(
         for kind, element in _walk(hardened_iterparse(stream, events=("start", "end")), max_depth):
             name = _local(element)
             if kind == "start":
+                _check_prefix(element, file)
                 parent = element.getparent()
                 if parent is None:
                     docinfo = element.getroottree().docinfo
@@ -119,6 +120,27 @@ def _walk(parser: Any, max_depth: int) -> Iterator[tuple[str, Any]]:
                 "depth",
             )
         yield kind, element
+
+
+def _check_prefix(element: Any, file: str) -> None:
+    """libxml2 keeps an element whose prefix no xmlns declares as a plain ``prefix:name`` tag,
+    and a namespace name holding ``}`` as it is (namespace errors it only warns about): refuse
+    both, they name nothing we know (and lxml cannot name them again)."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        return
+    where = f"line {element.sourceline}"
+    if ":" in tag and not tag.startswith("{"):
+        prefix = tag.split(":", 1)[0][:40]
+        raise DocumentRejected(
+            file, where, f"the namespace prefix {prefix!r} is not declared", "xml"
+        )
+    try:
+        etree.QName(tag)
+    except ValueError:
+        raise DocumentRejected(
+            file, where, f"the element name {tag[:80]!r} is not a valid XML name", "xml"
+        ) from None
 
 
 def _root_version(root: Any, file: str) -> str:

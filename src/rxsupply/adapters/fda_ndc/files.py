@@ -11,10 +11,13 @@ from pathlib import Path
 
 import polars as pl
 
+from rxsupply.adapters.csv_limits import MAX_COLUMNS, check_lines
 from rxsupply.errors import ImportRejected, RowError
 
 _MAX_ERRORS = 20
 _GZIP_MAGIC = b"\x1f\x8b"
+MAX_UNZIPPED = 1024**3
+"""The most a gzipped FDA file may unzip to (the FDA's package.txt is about 30 MB)."""
 
 
 def _read_table(path: Path, required: Sequence[str]) -> pl.DataFrame:
@@ -22,12 +25,17 @@ def _read_table(path: Path, required: Sequence[str]) -> pl.DataFrame:
     name = path.name
     raw = path.read_bytes()
     if raw[:2] == _GZIP_MAGIC:
-        raw = gzip.decompress(raw)
+        raw = _gunzip(name, raw)
     text = raw.decode("latin-1")  # every byte is a latin-1 character
+    check_lines(name, text.replace("\r", ""))
     header_line = text.split("\n", 1)[0].rstrip("\r")
     if not header_line.strip():
         raise ImportRejected([RowError(name, 0, "header", "the file is empty or has no header")])
     header = header_line.split("\t")
+    if len(header) > MAX_COLUMNS:
+        raise ImportRejected(
+            [RowError(name, 0, "header", f"{len(header):,} columns; at most {MAX_COLUMNS}")]
+        )
     if len(header) == 1:
         shown = header_line if len(header_line) <= 80 else header_line[:77] + "..."
         raise ImportRejected(
@@ -62,6 +70,22 @@ def _read_table(path: Path, required: Sequence[str]) -> pl.DataFrame:
             [RowError(name, 0, "file", f"unreadable as a tab-separated file: {exc}")]
         ) from exc
     return table.select(pl.col(column).str.strip_chars().fill_null("") for column in required)
+
+
+def _gunzip(name: str, raw: bytes) -> bytes:
+    """A gzip file's content, at most :data:`MAX_UNZIPPED` bytes (no gzip bomb)."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as unzipped:
+            data = unzipped.read(MAX_UNZIPPED + 1)
+    except (OSError, EOFError) as exc:
+        raise ImportRejected(
+            [RowError(name, 0, "file", f"not a readable gzip file: {exc}")]
+        ) from exc
+    if len(data) > MAX_UNZIPPED:
+        raise ImportRejected(
+            [RowError(name, 0, "file", f"unzips to more than {MAX_UNZIPPED:,} bytes")]
+        )
+    return data
 
 
 def _ragged_rows(text: str, name: str, columns: int) -> list[RowError]:

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from rxsupply.adapters.cell_safety import safe_row
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
 from rxsupply.domain.counting import Count, CountStatus, VarianceReason
@@ -140,7 +141,7 @@ def sheet(
         writer = csv.DictWriter(fh, fieldnames=SHEET, extrasaction="ignore")
         writer.writeheader()
         for ln in found.lines:
-            writer.writerow(ln.as_dict(blind=True))
+            writer.writerow(safe_row(ln.as_dict(blind=True)))
     context.out.print(f"wrote {len(found.lines)} lines to {out}", highlight=False)
 
 

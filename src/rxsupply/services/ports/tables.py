@@ -10,6 +10,8 @@ from rxsupply.domain.fields import check_text
 from rxsupply.errors import ImportRejected, InvalidValue, RowError
 
 T = TypeVar("T")
+REASON_LIMIT = 240
+"""The longest reason a row error keeps: a reason quoting a huge value is cut."""
 
 
 @dataclass(slots=True)
@@ -35,7 +37,10 @@ class Errors:
     total: int = 0
 
     def add(self, row: int, column: str, reason: str, *, line: int = 0) -> None:
+        """Record one error; a reason quoting a long value is cut to :data:`REASON_LIMIT`."""
         self.total += 1
+        if len(reason) > REASON_LIMIT:
+            reason = f"{reason[: REASON_LIMIT - 40]}... ({len(reason):,} characters)"
         if len(self.found) < self.cap:
             self.found.append(RowError(self.file, row, column, reason, line))
 
@@ -75,8 +80,10 @@ class Errors:
 def require_columns(name: str, header: Sequence[str], required: Sequence[str]) -> None:
     missing = [c for c in required if c not in header]
     if missing:
+        found = ", ".join(c if len(c) <= 40 else c[:40] + "..." for c in header[:30])
+        found += f" and {len(header) - 30:,} more" if len(header) > 30 else ""
         errors = [
-            RowError(name, 0, c, f"missing column; the header has {', '.join(header) or 'nothing'}")
+            RowError(name, 0, c, f"missing column; the header has {found or 'nothing'}")
             for c in missing
         ]
         raise ImportRejected(errors)
