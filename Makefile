@@ -5,6 +5,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
+DEMO_JOBS ?= demo-jobs.log
+DEMO_PORT ?= 8000
 SHORTAGE_FILE ?= ../shared/data/fda-shortages/Drugshortages_2025_partial.csv
 
 CHROMIUM := /usr/bin/chromium
@@ -26,20 +28,29 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The demo is served as soon as its hospital is built; the checks, the expiry sweep, the FDA
+# shortage import and the planning proposals then run beside the server (their output in
+# $(DEMO_JOBS)), and each says on this terminal when it is done.
 demo: $(VENV)/.installed
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_JOBS)
 	$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7
-	$(BIN)/rxsupply --db $(DEMO_DB) check
-	$(BIN)/rxsupply --db $(DEMO_DB) dscsa exceptions --open
-	$(BIN)/rxsupply --db $(DEMO_DB) --user tech expiry sweep
-	@if [ -f $(SHORTAGE_FILE) ]; then \
-		$(BIN)/rxsupply --db $(DEMO_DB) --user admin shortages import $(SHORTAGE_FILE); \
-	else \
-		echo "No $(SHORTAGE_FILE): the shortage board shows the demo's own backorder notices."; \
-	fi
-	$(BIN)/rxsupply --db $(DEMO_DB) --user manager plan --propose --out demo-plan.csv
-	@echo "Serving the demo on http://127.0.0.1:8000 (log in as manager / rxsupply-demo; Ctrl-C stops)"
-	$(BIN)/rxsupply --db $(DEMO_DB) serve --host 127.0.0.1 --port 8000
+	@echo "In the background (output in $(DEMO_JOBS)): check, dscsa exceptions --open, expiry sweep, shortages import, plan --propose"
+	@( \
+	  job() { echo "== $$*" >>$(DEMO_JOBS); t=$$(date +%s); "$$@" >>$(DEMO_JOBS) 2>&1 \
+	    && echo "demo: done in $$(( $$(date +%s) - t )) s: $${*#$(BIN)/rxsupply --db $(DEMO_DB) }" \
+	    || echo "demo: FAILED (see $(DEMO_JOBS)): $$*"; }; \
+	  job $(BIN)/rxsupply --db $(DEMO_DB) check; \
+	  job $(BIN)/rxsupply --db $(DEMO_DB) dscsa exceptions --open; \
+	  job $(BIN)/rxsupply --db $(DEMO_DB) --user tech expiry sweep; \
+	  if [ -f $(SHORTAGE_FILE) ]; then \
+	    job $(BIN)/rxsupply --db $(DEMO_DB) --user admin shortages import $(SHORTAGE_FILE); \
+	  else \
+	    echo "No $(SHORTAGE_FILE): the shortage board shows the demo's own backorder notices."; \
+	  fi; \
+	  job $(BIN)/rxsupply --db $(DEMO_DB) --user manager plan --propose --out demo-plan.csv; \
+	) &
+	@echo "Serving the demo on http://127.0.0.1:$(DEMO_PORT) (log in as manager / rxsupply-demo; Ctrl-C stops)"
+	$(BIN)/rxsupply --db $(DEMO_DB) serve --host 127.0.0.1 --port $(DEMO_PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
