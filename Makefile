@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 DEMO_JOBS ?= demo-jobs.log
 DEMO_PORT ?= 8000
+# A demo built today from the same code is the same hospital: make demo keeps a copy of the
+# freshly built database and starts from it the next time instead of building it again.
+DEMO_CACHE_DIR ?= .demo-cache
+DEMO_CACHE = $(DEMO_CACHE_DIR)/seed7-$(shell date +%F)-$(shell find src -type f \( -name '*.py' -o -name '*.csv' \) | LC_ALL=C sort | xargs cat | sha1sum | cut -c1-12).db
 SHORTAGE_FILE ?= ../shared/data/fda-shortages/Drugshortages_2025_partial.csv
 
 CHROMIUM := /usr/bin/chromium
@@ -33,7 +37,15 @@ install: $(VENV)/.installed
 # $(DEMO_JOBS)), and each says on this terminal when it is done.
 demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_JOBS)
-	$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7
+	@if [ -f $(DEMO_CACHE) ]; then \
+	  echo "cp $(DEMO_CACHE) $(DEMO_DB)   # the demo built earlier today from the same code"; \
+	  cp $(DEMO_CACHE) $(DEMO_DB); \
+	else \
+	  echo "$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7"; \
+	  $(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 && \
+	  rm -rf $(DEMO_CACHE_DIR) && mkdir -p $(DEMO_CACHE_DIR) && \
+	  $(BIN)/python -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))" $(DEMO_DB) $(DEMO_CACHE); \
+	fi
 	@echo "In the background (output in $(DEMO_JOBS)): check, dscsa exceptions --open, expiry sweep, shortages import, plan --propose"
 	@( \
 	  job() { echo "== $$*" >>$(DEMO_JOBS); t=$$(date +%s); "$$@" >>$(DEMO_JOBS) 2>&1 \
@@ -67,4 +79,4 @@ test: lint browser
 	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build
+	rm -rf $(VENV) $(DEMO_CACHE_DIR) .mypy_cache .ruff_cache .pytest_cache build

@@ -223,7 +223,8 @@ def main() -> None:
         token = rxsupply(db, "users", "token", "tech", "--name", "load").stdout.split()[-1]
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        with server(db, port, OUT / "load_server.log", args.processes, args.workers) as proc:
+        log = OUT / "load_server.log"
+        with server(db, port, log, args.processes, args.workers, wait=300) as proc:
             pockets: list[dict[str, Any]] = []
             read_hospital(base, token, pockets)
             added = top_up(db, pockets, args.top_up) if args.top_up else 0
