@@ -373,7 +373,15 @@ def health(client: int, n: int, rng: random.Random) -> Request:
 
 # --- the load -----------------------------------------------------------------------------
 
-OUTCOMES = ("2xx", "409 stock-out", "2xx duplicate", "other 4xx", "5xx", "transport")
+OUTCOMES = (
+    "2xx",
+    "409 stock-out",
+    "409 pocket full",
+    "2xx duplicate",
+    "other 4xx",
+    "5xx",
+    "transport",
+)
 ERRORS = ("2xx duplicate", "other 4xx", "5xx", "transport")
 
 
@@ -485,6 +493,8 @@ def outcome(req: Request, response: Reply) -> str:
     problem = response.content_type.endswith("json")
     if status == 409 and problem and response.json()["type"].endswith("/insufficient-stock"):
         return "409 stock-out"
+    if status == 409 and problem and response.json()["type"].endswith("/over-capacity"):
+        return "409 pocket full"  # a refill into a full pocket: refused, as at the cabinet
     return "5xx" if status >= 500 else "other 4xx"
 
 

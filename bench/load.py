@@ -15,8 +15,9 @@ Builds the demo hospital in a throwaway PostgreSQL schema, starts ``rxsupply ser
   cabinet, alternately.
 
 It prints the latency percentiles (p50, p95, p99) of each kind and overall, the throughput,
-the outcomes (a 409 insufficient stock is a business answer; every other non-2xx is an error,
-and there must be none), the machine's load average, and ``rxsupply check`` afterwards, which
+the outcomes (a 409 insufficient stock, or a refill into a full pocket, is a business answer;
+every other non-2xx, and a request without an answer in ``--timeout`` seconds, is an error, and
+there must be none), the machine's load average, and ``rxsupply check`` afterwards, which
 must be clean; every acknowledged write must be in the ledger. The schema is dropped at the
 end, also on failure. The clients, the server processes and PostgreSQL share the machine.
 
@@ -41,6 +42,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, text
 
+import api_load
 from api_load import (
     ERRORS,
     OUT,
@@ -93,10 +95,10 @@ def read_ward(base: str, token: str, hospital: Hospital) -> Ward:
     return Ward(hospital, refills, sorted({c for c, _ in hospital.cabinets}))
 
 
-def element_string(ndc: str, expiry: date, lot: str) -> str:
-    """A GS1 element string as a scanner sends it: (01) GTIN-14 of the NDC package,
-    (17) expiry, (10) lot (last: it is variable length)."""
-    return f"01{NDC.parse(ndc).gtin14()}17{expiry:%y%m%d}10{lot}"
+def element_string(ndc: str, expiry: date, lot: str, serial: str) -> str:
+    """The DSCSA product identifier as a 2D scanner sends it: (01) GTIN-14 of the NDC
+    package, (17) expiry, (10) lot, a group separator, (21) serial."""
+    return f"01{NDC.parse(ndc).gtin14()}17{expiry:%y%m%d}10{lot}\x1d21{serial}"
 
 
 class HospitalMix:
@@ -130,7 +132,7 @@ class HospitalMix:
         ndc, package_size = h.products[rng.randrange(len(h.products))]
         lot = f"L{self.run}{client:03d}{n:06d}"
         if kind == "scan":
-            data = element_string(ndc, self.expiry, lot)
+            data = element_string(ndc, self.expiry, lot, f"S{client:03d}{n:07d}")
             return Request(kind, "POST", "/api/scan", {"data": data})
         if kind == "receipt":
             body = {
@@ -207,6 +209,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=40, help="Threads per server process.")
     parser.add_argument("--top-up", type=int, default=200, help="Units added per pocket line.")
     parser.add_argument(
+        "--timeout", type=float, default=30.0, help="Seconds a request may take (else an error)."
+    )
+    parser.add_argument(
         "--postgres",
         default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
         help="Database to create the throwaway schema in (127.0.0.1 only).",
@@ -214,6 +219,7 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 3600 or args.days < 30:
         parser.error("--clients must be 1-500, --seconds 0-3600 and --days at least 30")
+    api_load.REQUEST_TIMEOUT = args.timeout
     OUT.mkdir(exist_ok=True)
     run = secrets.token_hex(3)
     t0 = time.perf_counter()
