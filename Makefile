@@ -5,6 +5,12 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
+DEMO_JOBS ?= demo-jobs.log
+DEMO_PORT ?= 8000
+# A demo built today from the same code is the same hospital: make demo keeps a copy of the
+# freshly built database and starts from it the next time instead of building it again.
+DEMO_CACHE_DIR ?= .demo-cache
+DEMO_CACHE = $(DEMO_CACHE_DIR)/seed7-$(shell date +%F)-$(shell find src -type f \( -name '*.py' -o -name '*.csv' \) | LC_ALL=C sort | xargs cat | sha1sum | cut -c1-12).db
 SHORTAGE_FILE ?= ../shared/data/fda-shortages/Drugshortages_2025_partial.csv
 
 CHROMIUM := /usr/bin/chromium
@@ -43,20 +49,37 @@ lock:
 
 install: $(VENV)/.installed
 
+# The demo is served as soon as its hospital is built; the checks, the expiry sweep, the FDA
+# shortage import and the planning proposals then run beside the server (their output in
+# $(DEMO_JOBS)), and each says on this terminal when it is done.
 demo: $(VENV)/.installed
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7
-	$(BIN)/rxsupply --db $(DEMO_DB) check
-	$(BIN)/rxsupply --db $(DEMO_DB) dscsa exceptions --open
-	$(BIN)/rxsupply --db $(DEMO_DB) --user tech expiry sweep
-	@if [ -f $(SHORTAGE_FILE) ]; then \
-		$(BIN)/rxsupply --db $(DEMO_DB) --user admin shortages import $(SHORTAGE_FILE); \
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_JOBS)
+	@if [ -f $(DEMO_CACHE) ]; then \
+	  echo "cp $(DEMO_CACHE) $(DEMO_DB)   # the demo built earlier today from the same code"; \
+	  cp $(DEMO_CACHE) $(DEMO_DB); \
 	else \
-		echo "No $(SHORTAGE_FILE): the shortage board shows the demo's own backorder notices."; \
+	  echo "$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7"; \
+	  $(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 && \
+	  rm -rf $(DEMO_CACHE_DIR) && mkdir -p $(DEMO_CACHE_DIR) && \
+	  $(BIN)/python -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))" $(DEMO_DB) $(DEMO_CACHE); \
 	fi
-	$(BIN)/rxsupply --db $(DEMO_DB) --user manager plan --propose --out demo-plan.csv
-	@echo "Serving the demo on http://127.0.0.1:8000 (log in as manager / rxsupply-demo; Ctrl-C stops)"
-	$(BIN)/rxsupply --db $(DEMO_DB) serve --host 127.0.0.1 --port 8000
+	@echo "In the background (output in $(DEMO_JOBS)): check, dscsa exceptions --open, expiry sweep, shortages import, plan --propose"
+	@( \
+	  job() { echo "== $$*" >>$(DEMO_JOBS); t=$$(date +%s); "$$@" >>$(DEMO_JOBS) 2>&1 \
+	    && echo "demo: done in $$(( $$(date +%s) - t )) s: $${*#$(BIN)/rxsupply --db $(DEMO_DB) }" \
+	    || echo "demo: FAILED (see $(DEMO_JOBS)): $$*"; }; \
+	  job $(BIN)/rxsupply --db $(DEMO_DB) check; \
+	  job $(BIN)/rxsupply --db $(DEMO_DB) dscsa exceptions --open; \
+	  job $(BIN)/rxsupply --db $(DEMO_DB) --user tech expiry sweep; \
+	  if [ -f $(SHORTAGE_FILE) ]; then \
+	    job $(BIN)/rxsupply --db $(DEMO_DB) --user admin shortages import $(SHORTAGE_FILE); \
+	  else \
+	    echo "No $(SHORTAGE_FILE): the shortage board shows the demo's own backorder notices."; \
+	  fi; \
+	  job $(BIN)/rxsupply --db $(DEMO_DB) --user manager plan --propose --out demo-plan.csv; \
+	) &
+	@echo "Serving the demo on http://127.0.0.1:$(DEMO_PORT) (log in as manager / rxsupply-demo; Ctrl-C stops)"
+	$(BIN)/rxsupply --db $(DEMO_DB) serve --host 127.0.0.1 --port $(DEMO_PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench
@@ -73,4 +96,4 @@ test: lint browser
 	$(BIN)/pytest -q -n 2 --dist loadgroup
 
 clean:
-	rm -rf $(VENV) $(LOCK_VENV) .mypy_cache .ruff_cache .pytest_cache build
+	rm -rf $(VENV) $(LOCK_VENV) $(DEMO_CACHE_DIR) .mypy_cache .ruff_cache .pytest_cache build

@@ -133,9 +133,10 @@ def free_port() -> int:
 
 @contextmanager
 def server(
-    db: str, port: int, log: Path, processes: int = 1, workers: int = 40
+    db: str, port: int, log: Path, processes: int = 1, workers: int = 40, wait: float = 60
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """``rxsupply serve`` in a subprocess, up once /health answers; terminated on the way out."""
+    """``rxsupply serve`` in a subprocess, up once /health answers (within ``wait`` seconds);
+    terminated on the way out."""
     with log.open("wb") as sink:
         proc = subprocess.Popen(
             [
@@ -156,7 +157,7 @@ def server(
             stderr=subprocess.STDOUT,
         )
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + wait
             while True:
                 if proc.poll() is not None:
                     raise RuntimeError(f"rxsupply serve exited with {proc.returncode}; see {log}")
@@ -166,7 +167,9 @@ def server(
                 except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"rxsupply serve did not answer /health in 60 s; see {log}")
+                    raise RuntimeError(
+                        f"rxsupply serve did not answer /health in {wait:.0f} s; see {log}"
+                    )
                 time.sleep(0.2)
             yield proc
         finally:
@@ -370,7 +373,15 @@ def health(client: int, n: int, rng: random.Random) -> Request:
 
 # --- the load -----------------------------------------------------------------------------
 
-OUTCOMES = ("2xx", "409 stock-out", "2xx duplicate", "other 4xx", "5xx", "transport")
+OUTCOMES = (
+    "2xx",
+    "409 stock-out",
+    "409 pocket full",
+    "2xx duplicate",
+    "other 4xx",
+    "5xx",
+    "transport",
+)
 ERRORS = ("2xx duplicate", "other 4xx", "5xx", "transport")
 
 
@@ -482,6 +493,8 @@ def outcome(req: Request, response: Reply) -> str:
     problem = response.content_type.endswith("json")
     if status == 409 and problem and response.json()["type"].endswith("/insufficient-stock"):
         return "409 stock-out"
+    if status == 409 and problem and response.json()["type"].endswith("/over-capacity"):
+        return "409 pocket full"  # a refill into a full pocket: refused, as at the cabinet
     return "5xx" if status >= 500 else "other 4xx"
 
 

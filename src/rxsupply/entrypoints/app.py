@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
 
+from rxsupply.adapters.database import make_engine
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
 from rxsupply.entrypoints import api, web
@@ -60,6 +61,14 @@ def create_app(engine: Engine) -> FastAPI:
     app.add_middleware(BodyLimit, cap=settings.max_body_bytes, allowances=api.UPLOADS | web.UPLOADS)
     app.add_middleware(SecurityHeaders, secure=settings.secure_cookies)
     return app
+
+
+def from_environment() -> FastAPI:
+    """The app on ``RXSUPPLY_DATABASE_URL``, for a process manager that starts the workers
+    itself: ``uvicorn --factory rxsupply.entrypoints.app:from_environment --workers 4`` or
+    gunicorn's ``-k uvicorn.workers.UvicornWorker``. The database must be migrated first
+    (any ``rxsupply`` command does it), so the workers do not race to migrate it."""
+    return create_app(make_engine(load_settings().database_url))
 
 
 def public_paths(app: FastAPI) -> set[str]:

@@ -66,8 +66,9 @@ def build_demo(
     progress: Callable[[str], None] | None = None,
     documents: ShipmentDocuments | None = None,
 ) -> DemoSummary:
-    """Write the demo hospital into an empty database (one transaction) and commit; the
-    history ends yesterday (``clock.today()`` is the day after its last day). With
+    """Write the demo hospital into an empty database and commit (one transaction; with
+    several ``facilities``, one per hospital's history and one for the rest); the history ends
+    yesterday (``clock.today()`` is the day after its last day). With
     ``documents`` (the EPCIS writer), its recent serialised receipts arrive with their
     sellers' EPCIS documents, a few not matching (:mod:`rxsupply.services.demo.dscsa`)."""
     say = progress or (lambda _msg: None)
@@ -86,22 +87,7 @@ def build_demo(
         for code, idx, area, rate, lo, hi in pockets_spec
     ]
     storerooms = {f: f"{facility_code(f)}-STORE" for f in range(facilities)}
-    hospital = Hospital(
-        products={p.id: p for p in products if p.id is not None},
-        item_products=item_products,
-        item_codes=[it.code for it in items],
-        pockets=pockets,
-        pocket_facility=[int(p.code.split("-")[0][1:]) - 1 for p in pockets],
-        storerooms=storerooms,
-        store_ids={f: loc_ids[code] for f, code in storerooms.items()},
-        codes={i: c for c, i in loc_ids.items()},
-        zone=clock.zone,
-    )
-    bulk = Bulk(uow, clock=clock, scope=(loc_ids.values(), hospital.products.keys()))
-    bulk.found.preload(
-        locations=loc_ids, items=hospital.item_codes, products=[str(p.ndc) for p in products]
-    )
-    sim = Days(bulk, hospital, rng, user)
+    pocket_facility = [int(p.code.split("-")[0][1:]) - 1 for p in pockets]
 
     say("demand")
     demand = pocket_demand(catalogue, pockets, start, days, rng)
@@ -109,25 +95,55 @@ def build_demo(
     # to ~14 days of the facility's demand, in whole packages
     fac_item_daily: dict[tuple[int, int], float] = defaultdict(float)
     for pi, mean in enumerate(demand.mean(axis=1).tolist()):
-        fac_item_daily[(hospital.pocket_facility[pi], pockets[pi].item_index)] += float(mean)
+        fac_item_daily[(pocket_facility[pi], pockets[pi].item_index)] += float(mean)
     held_back = backorders(catalogue, item_products, start, days, rng)
 
-    say("opening stock")
-    for (fac, idx), daily in sorted(fac_item_daily.items()):
-        pid = item_products[idx][0]
-        size = hospital.products[pid].package_size
-        sim.open_stock(fac, pid, max(size, math.ceil(daily * 21 / size) * size), start)
-    first_refill = sim.at(start - timedelta(days=1), 9, 30)
-    for pi in range(len(pockets)):
-        sim.refill(pi, first_refill, start - timedelta(days=1))
-
-    say("two years of days")
-    _simulate(sim, demand, fac_item_daily, held_back, start, days)
-
-    say("writing")
+    # One hospital at a time, each written and committed before the next: the hospitals share
+    # nothing but the formulary and the wholesaler, and a health system's history would not fit
+    # in memory at once.
+    by_id = {p.id: p for p in products if p.id is not None}
+    codes = {i: c for c, i in loc_ids.items()}
+    tree_of = uow.locations.subtree()
+    lot_numbers: dict[int, int] = defaultdict(int)  # per product, across hospitals
+    transactions = stockout_days = movements = purchase_lines = 0
     now = clock.now()
-    movements = bulk.write(
-        entry(
+    for fac in range(facilities):
+        mine = [pi for pi in range(len(pockets)) if pocket_facility[pi] == fac]
+        hospital = Hospital(
+            products=by_id,
+            item_products=item_products,
+            item_codes=[it.code for it in items],
+            pockets=[pockets[pi] for pi in mine],
+            pocket_facility=[fac] * len(mine),
+            storerooms=storerooms,
+            store_ids={f: loc_ids[code] for f, code in storerooms.items()},
+            codes=codes,
+            zone=clock.zone,
+        )
+        scope = tree_of[loc_ids[facility_code(fac)]] if facilities > 1 else loc_ids.values()
+        bulk = Bulk(uow, clock=clock, scope=(scope, hospital.products.keys()))
+        bulk.found.preload(
+            locations=loc_ids, items=hospital.item_codes, products=[str(p.ndc) for p in products]
+        )
+        sim = Days(bulk, hospital, rng, user, transactions=transactions, _counter=lot_numbers)
+        daily = {key: rate for key, rate in fac_item_daily.items() if key[0] == fac}
+        where = "" if facilities == 1 else f" (hospital {fac + 1} of {facilities})"
+
+        say("opening stock" + where)
+        for (f, idx), rate in sorted(daily.items()):
+            pid = item_products[idx][0]
+            size = hospital.products[pid].package_size
+            sim.open_stock(f, pid, max(size, math.ceil(rate * 21 / size) * size), start)
+        first_refill = sim.at(start - timedelta(days=1), 9, 30)
+        for pi in range(len(mine)):
+            sim.refill(pi, first_refill, start - timedelta(days=1))
+
+        say("two years of days" + where)
+        _simulate(sim, demand[mine], daily, held_back, start, days)
+
+        say("writing" + where)
+        last = fac == facilities - 1
+        audit = entry(
             user=user,
             action="build_demo",
             entity="demo",
@@ -135,8 +151,12 @@ def build_demo(
             now=now,
             after={"facilities": facilities, "days": days, "first_day": str(start)},
         )
-    )
-    uow.purchases.save_many(sim.purchases)
+        movements += bulk.write(audit if last else None)
+        transactions, stockout_days = sim.transactions, stockout_days + sim.stockout_days
+        purchase_lines += len(sim.purchases)
+        uow.purchases.save_many(sim.purchases)
+        if not last:
+            uow.commit()
     _prices(uow, products, item_products, start, today)
     uow.stock_levels.save_many(
         _settings(pockets, items, hospital.store_ids, fac_item_daily), now=now, user=user
@@ -156,10 +176,10 @@ def build_demo(
         products=len(products),
         locations=len(tree),
         pockets=len(pockets),
-        dispense_transactions=sim.transactions,
+        dispense_transactions=transactions,
         movements=movements,
-        purchase_lines=len(sim.purchases),
-        stockout_days=sim.stockout_days,
+        purchase_lines=purchase_lines,
+        stockout_days=stockout_days,
         first_day=start,
         last_day=today - timedelta(days=1),
     )
