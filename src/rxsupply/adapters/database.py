@@ -86,6 +86,9 @@ def _sqlite_events(engine: Engine, *, wal: bool) -> None:
         if wal:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
+        # REPLACE deletes the row it replaces without firing DELETE triggers unless this is
+        # on: with it, ``INSERT OR REPLACE`` into an append-only table is refused too.
+        cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA busy_timeout=60000")
         cur.close()

@@ -20,6 +20,7 @@ from rxsupply.entrypoints.http.dependencies import EngineDep, page
 from rxsupply.entrypoints.http.security import CallerDep, guarded
 from rxsupply.errors import NotFound
 from rxsupply.services import scanning
+from rxsupply.services.ledger.chain_check import verify_ledger_chain
 
 router = APIRouter(prefix="/api")
 
@@ -152,9 +153,12 @@ def list_ledger(
 
 @router.get("/check", **guarded(Permission.VIEW))
 def check_ledger(engine: EngineDep) -> dict[str, Any]:
+    """Every on-hand differing from its ledger sum, and the ledger chain's breaks."""
     with engine.connect() as conn:
         rows = queries.check_rows(conn)
-    return {"ok": not rows, "differences": rows}
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        chain = verify_ledger_chain(uow)
+    return {"ok": not rows and chain.ok, "differences": rows, "chain": chain.as_dict()}
 
 
 @router.get("/audit", **guarded(Permission.VIEW_AUDIT))

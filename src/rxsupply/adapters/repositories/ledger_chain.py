@@ -1,0 +1,201 @@
+"""The ledger's chain in SQL: every write transaction seals the movement, audit and external_ref
+rows it wrote into one entry of ``ledger_chain`` just before it commits.
+
+How a transaction finds its own rows, fast and without a lock while it works: the first time
+it writes one of the chained tables (:func:`note_write`, called by the repositories that
+insert them), it reads the highest id of each table and the chain's newest ``seq`` in one
+statement (its *floor*: every committed row is at or below it, or chained by an entry after
+that ``seq``). At commit (:func:`seal`, called by the unit of work) it takes the chain's lock
+(PostgreSQL: the DSCSA chains' advisory lock space, key 0; SQLite writers are serial already),
+reads the rows above its floor, leaves out those the entries committed since then cover
+(concurrent writers), and appends one entry covering the rest. Taken last, just before
+COMMIT, the lock cannot deadlock with a DSCSA facility's chain lock or a row lock: a
+transaction holding it waits for nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, insert, or_, select, text
+
+from rxsupply.adapters import tables as t
+from rxsupply.adapters.repositories.bulk_sql import chunks
+from rxsupply.adapters.repositories.records import CHAIN_LOCK_SPACE
+from rxsupply.domain.ledger_chain import CHAINED, LEDGER_CHAIN, Cover, ranges
+from rxsupply.domain.record_chain import GENESIS, ChainEntry, digest, link
+
+_FLOOR = "rxsupply_ledger_chain_floor"
+_C = t.ledger_chain
+TABLES: dict[str, Table] = {
+    "movement": t.movement,
+    "audit": t.audit,
+    "external_ref": t.external_ref,
+}
+_STAMP = {"movement": "recorded_at", "audit": "at", "external_ref": "recorded_at"}
+_USER = {"movement": "user_name", "audit": "user_name"}
+_ENTRY = select(
+    _C.c.seq,
+    _C.c.kind,
+    _C.c.subject,
+    _C.c.digest,
+    _C.c.prev_hash,
+    _C.c.hash,
+    _C.c.recorded_at,
+    _C.c.user_name,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Floor:
+    ids: dict[str, int]
+    seq: int
+
+
+def _entry(row: Any) -> ChainEntry:
+    return ChainEntry(
+        facility_id=LEDGER_CHAIN,
+        seq=int(row.seq),
+        kind=row.kind,
+        subject=row.subject,
+        digest=row.digest,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        recorded_at=row.recorded_at,
+        user=row.user_name,
+    )
+
+
+def note_write(conn: Connection) -> None:
+    """Before this transaction's first write to a chained table: remember its floor."""
+    if _FLOOR in conn.info:
+        return
+    highs = [select(func.max(table.c.id)).scalar_subquery() for table in TABLES.values()]
+    row = conn.execute(select(*highs, select(func.max(_C.c.seq)).scalar_subquery())).one()
+    conn.info[_FLOOR] = _Floor(
+        {name: int(row[n] or 0) for n, name in enumerate(TABLES)}, int(row[-1] or 0)
+    )
+
+
+def forget(conn: Connection) -> None:
+    """The transaction ended without sealing (rolled back): forget its floor."""
+    conn.info.pop(_FLOOR, None)
+
+
+def seal(conn: Connection) -> ChainEntry | None:
+    """Chain the rows this transaction wrote (one entry), just before it commits; ``None``
+    when it wrote none."""
+    floor: _Floor | None = conn.info.pop(_FLOOR, None)
+    if floor is None:
+        return None
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:space, :key)"),
+            {"space": CHAIN_LOCK_SPACE, "key": LEDGER_CHAIN},
+        )
+    chain = SqlLedgerChain(conn)
+    since = [Cover.parse(e.subject) for e in chain.entries(after=floor.seq)]
+    content: dict[str, list[list[Any]]] = {}
+    for name, table in TABLES.items():
+        taken = {n for cover in since for n in cover.ids(name)}
+        rows = conn.execute(
+            select(table).where(table.c.id > floor.ids[name]).order_by(table.c.id)
+        ).all()
+        mine = [list(r) for r in rows if r.id not in taken]
+        if mine:
+            content[name] = mine
+    if not content:
+        return None
+    cover = Cover({name: ranges(r[0] for r in rows) for name, rows in content.items()})
+    return chain.append(cover, content, kind="transaction")
+
+
+def row_stamp_and_user(content: dict[str, list[list[Any]]]) -> tuple[datetime, str]:
+    """When the rows were recorded (the latest stamp among them) and by whom (the first user
+    named): an entry's ``recorded_at`` and ``user`` come from its rows, not from a clock."""
+    stamps: list[datetime] = []
+    users: list[str] = []
+    for name, rows in content.items():
+        cols = [c.name for c in TABLES[name].columns]
+        stamp = cols.index(_STAMP[name])
+        stamps.extend(r[stamp] for r in rows)
+        if name in _USER:
+            users.extend(r[cols.index(_USER[name])] for r in rows[:1])
+    return max(stamps), next((u for u in users if u), "rxsupply")
+
+
+class SqlLedgerChain:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def head(self) -> ChainEntry | None:
+        row = self.conn.execute(_ENTRY.order_by(_C.c.seq.desc()).limit(1)).first()
+        return None if row is None else _entry(row)
+
+    def entries(self, *, after: int = 0) -> Iterator[ChainEntry]:
+        """The entries, oldest first (those after ``seq`` ``after``)."""
+        for row in self.conn.execute(_ENTRY.where(_C.c.seq > after).order_by(_C.c.seq)):
+            yield _entry(row)
+
+    def append(self, cover: Cover, content: dict[str, list[list[Any]]], *, kind: str) -> ChainEntry:
+        """Chain ``content`` (rows as lists of column values, by table) after the head."""
+        head = self.head()
+        at, user = row_stamp_and_user(content)
+        entry = link(
+            facility_id=LEDGER_CHAIN,
+            seq=1 if head is None else head.seq + 1,
+            kind=kind,
+            subject=cover.subject(),
+            content_digest=digest(content),
+            prev_hash=GENESIS if head is None else head.hash,
+            recorded_at=at,
+            user=user,
+        )
+        high = self.conn.execute(select(func.max(_C.c.external_ref_high))).scalar()
+        refs = cover.rows.get("external_ref", ())
+        self.conn.execute(
+            insert(_C).values(
+                seq=entry.seq,
+                kind=entry.kind,
+                subject=entry.subject,
+                digest=entry.digest,
+                prev_hash=entry.prev_hash,
+                hash=entry.hash,
+                recorded_at=entry.recorded_at,
+                user_name=entry.user,
+                external_ref_high=max(int(high or 0), refs[-1][1] if refs else 0),
+            )
+        )
+        return entry
+
+    def rows(self, table: str, ids: Sequence[tuple[int, int]]) -> list[list[Any]]:
+        """The rows of ``table`` whose ids fall in the runs, by id, as lists of values."""
+        tbl = TABLES[table]
+        out: list[list[Any]] = []
+        for part in chunks(ids, 200):
+            cond = [tbl.c.id.between(a, b) for a, b in part]
+            stmt = select(tbl).where(or_(*cond))
+            out.extend(list(r) for r in self.conn.execute(stmt.order_by(tbl.c.id)))
+        return out
+
+    def ids(self, table: str) -> Iterator[int]:
+        """Every id of ``table``, ascending."""
+        tbl = TABLES[table]
+        yield from self.conn.execute(select(tbl.c.id).order_by(tbl.c.id)).scalars()
+
+    def genesis(self) -> ChainEntry | None:
+        """Chain every row already stored into one ``genesis`` entry (the migration that
+        starts the chain on an existing ledger); ``None`` when there are none."""
+        content = {}
+        for name in CHAINED:
+            tbl = TABLES[name]
+            rows = [list(r) for r in self.conn.execute(select(tbl).order_by(tbl.c.id))]
+            if rows:
+                content[name] = rows
+        if not content:
+            return None
+        cover = Cover({name: ranges(r[0] for r in rows) for name, rows in content.items()})
+        return self.append(cover, content, kind="genesis")
