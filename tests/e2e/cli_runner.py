@@ -28,9 +28,10 @@ class Ran:
 
 
 class Rx:
-    """``rx("stock", "--json")`` runs ``rxsupply --db <file> stock --json``."""
+    """``rx("stock", "--json")`` runs ``rxsupply --db <file> stock --json`` (``db``: a SQLite
+    file, or a SQLAlchemy URL as text)."""
 
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(self, db: Path | str, capsys: pytest.CaptureFixture[str]) -> None:
         self.db = db
         self.capsys = capsys
 
