@@ -117,9 +117,8 @@ def replace_audit(conn: Connection) -> Named:
         "entity_key, before, after) SELECT id, at, 'mallory', approved_by, action, entity, "
         "entity_key, before, after FROM audit WHERE id = :id"
     )
-    with pytest.raises(DBAPIError, match="append-only"):
-        with conn.begin_nested():
-            conn.execute(replace, {"id": row})
+    with pytest.raises(DBAPIError, match="append-only"), conn.begin_nested():
+        conn.execute(replace, {"id": row})
     _without_triggers(conn, "audit")
     conn.execute(replace, {"id": row})
     return "audit", row, None, "altered"
@@ -196,3 +195,39 @@ def test_check_names_a_ledger_row_changed_behind_rxsupplys_back(
     # an edited row is named by its entry (the tables it covers); a row gone or added by id
     assert table in first["table"].split(",") and table in first["reason"]
     assert first["table"] == table or problem == "altered"
+
+
+def test_a_resend_after_its_external_id_was_deleted_is_refused_while_the_guard_stands_and_named_by_check_when_it_was_dropped(  # noqa: E501
+    hospital: Engine, rx: Rx
+) -> None:
+    resend = Dispense(
+        location="ICU-ADC1",
+        item="ONDA4INJ",
+        quantity=1,
+        external_id=ExternalId("txn", "ICU1-001"),
+        user=TESTER,
+    )
+    forget = text("DELETE FROM external_ref WHERE external_id = 'txn:ICU1-001'")
+    with pytest.raises(DBAPIError, match="append-only"), hospital.begin() as conn:
+        conn.execute(forget)
+    assert post(hospital, resend).duplicate
+    with hospital.begin() as conn:
+        row = int(
+            conn.execute(
+                text("SELECT id FROM external_ref WHERE external_id = 'txn:ICU1-001'")
+            ).scalar_one()
+        )
+        _without_triggers(conn, "external_ref")
+        conn.execute(forget)
+
+    posted_again = post(hospital, resend)
+    ran = rx("check", "--json")
+
+    assert not posted_again.duplicate  # the database alone can no longer tell...
+    first = breaks(ran)[0]  # ...but the chain can: the claim the first posting made is gone
+    assert (ran.code, first["table"], first["id"], first["problem"]) == (
+        1,
+        "external_ref",
+        row,
+        "deleted",
+    )

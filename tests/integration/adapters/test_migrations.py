@@ -14,6 +14,7 @@ from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import DBAPIError
 from tests.conftest import POSTGRES_URL, TESTER, post
 
+from rxsupply.adapters import tables as t
 from rxsupply.adapters.database import (
     alembic_config,
     has_schema,
@@ -21,12 +22,11 @@ from rxsupply.adapters.database import (
     migrate,
     postgres_schema,
 )
-from rxsupply.adapters import tables as t
 from rxsupply.adapters.tables import metadata
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.services.ledger.chain_check import verify_ledger_chain
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.services.ledger import Dispense
+from rxsupply.services.ledger.chain_check import verify_ledger_chain
 
 
 def test_migrating_an_empty_database_matches_the_table_definitions(engine: Engine) -> None:
