@@ -16,6 +16,7 @@ from rxsupply.errors import RxSupplyError
 
 # isort: off
 from rxsupply.entrypoints.cli import queries, server, demo, scanning, imports, movements
+from rxsupply.entrypoints.cli import database
 from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
@@ -42,6 +43,7 @@ __all__ = ["app", "main", "state"]
 COMMAND_GROUPS = (
     queries,
     server,
+    database,
     demo,
     scanning,
     imports,
