@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, make_url, text
@@ -44,7 +45,7 @@ def app_role(pg_engine: Engine, capsys: pytest.CaptureFixture[str]) -> Iterator[
     afterwards: roles belong to the whole cluster)."""
     load_examples(pg_engine, "items", "locations", "stock")
     role = f"rx_app_{uuid.uuid4().hex[:10]}"
-    owner = Rx(cli_url(pg_engine), capsys)
+    owner = Rx(Path(), capsys, url=cli_url(pg_engine))
     with pg_engine.connect() as conn:
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
     assert POSTGRES_URL is not None
@@ -54,7 +55,7 @@ def app_role(pg_engine: Engine, capsys: pytest.CaptureFixture[str]) -> Iterator[
         assert ran.code == 0, ran.err
         assert f'GRANT SELECT, INSERT ON "{schema}".movement TO {role}' in ran.out
         assert PASSWORD not in ran.out
-        engine = make_engine(url, schema=schema)
+        engine = make_engine(url.render_as_string(hide_password=False), schema=schema)
         try:
             yield engine
         finally:
@@ -65,9 +66,18 @@ def app_role(pg_engine: Engine, capsys: pytest.CaptureFixture[str]) -> Iterator[
             conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
 
 
+@pytest.mark.parametrize("owner_migrates", [False, True], ids=["alone", "owner-migrates"])
 def test_the_application_role_receives_stock_and_checks_the_ledger(
-    app_role: Engine, capsys: pytest.CaptureFixture[str]
+    app_role: Engine,
+    pg_engine: Engine,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    owner_migrates: bool,
 ) -> None:
+    """Up to date, the schema is not migrated again by the role that may not (alone), or is
+    migrated by its owner (``RXSUPPLY_MIGRATION_DATABASE_URL``)."""
+    if owner_migrates:
+        monkeypatch.setenv("RXSUPPLY_MIGRATION_DATABASE_URL", cli_url(pg_engine))
     with SqlUnitOfWork(app_role) as uow:
         posted = ledger.post_one(
             uow,
@@ -84,7 +94,7 @@ def test_the_application_role_receives_stock_and_checks_the_ledger(
     with app_role.connect() as conn:
         schema = conn.execute(text("SELECT current_schema()")).scalar_one()
     url = app_role.url.render_as_string(hide_password=False)
-    as_app = Rx(f"{url}?options=-csearch_path%3D{schema}", capsys)
+    as_app = Rx(Path(), capsys, url=f"{url}?options=-csearch_path%3D{schema}")
 
     ran = as_app("check")
 

@@ -7,6 +7,7 @@ as the tables' owner, with ``DISABLE TRIGGER``, ``session_replication_role = rep
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,7 +47,7 @@ def rx(hospital: Engine, capsys: pytest.CaptureFixture[str]) -> Rx:
                 user=TESTER,
             ),
         )
-    return Rx(cli_url(hospital), capsys)
+    return Rx(Path(), capsys, url=cli_url(hospital))
 
 
 def highest(conn: Connection, table: str) -> int:
