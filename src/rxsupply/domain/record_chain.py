@@ -38,6 +38,29 @@ def digest(value: object) -> str:
     return hashlib.sha256(canonical(value)).hexdigest()
 
 
+def streamed_digest(parts: Iterable[tuple[str, Iterable[object]]]) -> str | None:
+    """:func:`digest` of ``{name: [item, ...]}`` computed as the items stream by, without
+    holding them (a bulk import's rows): the same hex digits as ``digest`` of that dict with
+    its empty lists left out; ``None`` when every list is empty."""
+    sha = hashlib.sha256()
+    opened = False
+    for name, items in sorted(parts, key=lambda part: part[0]):
+        first = True
+        for item in items:
+            if first:
+                sha.update((b"," if opened else b"{") + canonical(name) + b":[")
+                opened, first = True, False
+            else:
+                sha.update(b",")
+            sha.update(canonical(item))
+        if not first:
+            sha.update(b"]")
+    if not opened:
+        return None
+    sha.update(b"}")
+    return sha.hexdigest()
+
+
 def _plain(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()

@@ -25,8 +25,8 @@ from sqlalchemy import Connection, Table, func, insert, or_, select, text
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
 from rxsupply.adapters.repositories.records import CHAIN_LOCK_SPACE
-from rxsupply.domain.ledger_chain import CHAINED, LEDGER_CHAIN, Cover, ranges
-from rxsupply.domain.record_chain import GENESIS, ChainEntry, digest, link
+from rxsupply.domain.ledger_chain import LEDGER_CHAIN, Cover, ranges
+from rxsupply.domain.record_chain import GENESIS, ChainEntry, link, streamed_digest
 
 _FLOOR = "rxsupply_ledger_chain_floor"
 _C = t.ledger_chain
@@ -35,6 +35,7 @@ TABLES: dict[str, Table] = {
     "audit": t.audit,
     "external_ref": t.external_ref,
 }
+_STREAM: dict[str, int] = {"yield_per": 10_000}  # PostgreSQL: a server-side cursor
 _STAMP = {"movement": "recorded_at", "audit": "at", "external_ref": "recorded_at"}
 _USER = {"movement": "user_name", "audit": "user_name"}
 _ENTRY = select(
@@ -87,7 +88,7 @@ def forget(conn: Connection) -> None:
 
 def seal(conn: Connection) -> ChainEntry | None:
     """Chain the rows this transaction wrote (one entry), just before it commits; ``None``
-    when it wrote none."""
+    when it wrote none. The rows stream through the digest, never all held at once."""
     floor: _Floor | None = conn.info.pop(_FLOOR, None)
     if floor is None:
         return None
@@ -98,33 +99,45 @@ def seal(conn: Connection) -> ChainEntry | None:
         )
     chain = SqlLedgerChain(conn)
     since = [Cover.parse(e.subject) for e in chain.entries(after=floor.seq)]
-    content: dict[str, list[list[Any]]] = {}
-    for name, table in TABLES.items():
+    seen = _Seen()
+
+    def mine(name: str) -> Iterator[list[Any]]:
         taken = {n for cover in since for n in cover.ids(name)}
-        rows = conn.execute(
-            select(table).where(table.c.id > floor.ids[name]).order_by(table.c.id)
-        ).all()
-        mine = [list(r) for r in rows if r.id not in taken]
-        if mine:
-            content[name] = mine
-    if not content:
+        table = TABLES[name]
+        query = select(table).where(table.c.id > floor.ids[name]).order_by(table.c.id)
+        query = query.execution_options(**_STREAM)
+        for row in conn.execute(query):
+            if row.id not in taken:
+                yield seen.row(name, list(row))
+
+    content = streamed_digest([(name, mine(name)) for name in TABLES])
+    if content is None:
         return None
-    cover = Cover({name: ranges(r[0] for r in rows) for name, rows in content.items()})
-    return chain.append(cover, content, kind="transaction")
+    return chain.append(seen.cover(), content, seen=seen, kind="transaction")
 
 
-def row_stamp_and_user(content: dict[str, list[list[Any]]]) -> tuple[datetime, str]:
-    """When the rows were recorded (the latest stamp among them) and by whom (the first user
-    named): an entry's ``recorded_at`` and ``user`` come from its rows, not from a clock."""
-    stamps: list[datetime] = []
-    users: list[str] = []
-    for name, rows in content.items():
-        cols = [c.name for c in TABLES[name].columns]
-        stamp = cols.index(_STAMP[name])
-        stamps.extend(r[stamp] for r in rows)
-        if name in _USER:
-            users.extend(r[cols.index(_USER[name])] for r in rows[:1])
-    return max(stamps), next((u for u in users if u), "rxsupply")
+class _Seen:
+    """What the rows streamed into a digest were: their ids by table, the latest stamp (an
+    entry's ``recorded_at`` comes from its rows, not from a clock) and the first user named."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, list[int]] = {}
+        self.stamp: datetime | None = None
+        self.user = ""
+        self._at = {n: [c.name for c in t.columns].index(_STAMP[n]) for n, t in TABLES.items()}
+        self._by = {n: [c.name for c in TABLES[n].columns].index(c) for n, c in _USER.items()}
+
+    def row(self, name: str, row: list[Any]) -> list[Any]:
+        self.ids.setdefault(name, []).append(int(row[0]))
+        stamp = row[self._at[name]]
+        if self.stamp is None or stamp > self.stamp:
+            self.stamp = stamp
+        if not self.user and name in self._by:
+            self.user = row[self._by[name]] or ""
+        return row
+
+    def cover(self) -> Cover:
+        return Cover({name: ranges(ids) for name, ids in self.ids.items()})
 
 
 class SqlLedgerChain:
@@ -140,19 +153,19 @@ class SqlLedgerChain:
         for row in self.conn.execute(_ENTRY.where(_C.c.seq > after).order_by(_C.c.seq)):
             yield _entry(row)
 
-    def append(self, cover: Cover, content: dict[str, list[list[Any]]], *, kind: str) -> ChainEntry:
-        """Chain ``content`` (rows as lists of column values, by table) after the head."""
+    def append(self, cover: Cover, content_digest: str, *, seen: _Seen, kind: str) -> ChainEntry:
+        """Chain the rows ``cover`` names (their content's digest) after the head."""
+        assert seen.stamp is not None
         head = self.head()
-        at, user = row_stamp_and_user(content)
         entry = link(
             facility_id=LEDGER_CHAIN,
             seq=1 if head is None else head.seq + 1,
             kind=kind,
             subject=cover.subject(),
-            content_digest=digest(content),
+            content_digest=content_digest,
             prev_hash=GENESIS if head is None else head.hash,
-            recorded_at=at,
-            user=user,
+            recorded_at=seen.stamp,
+            user=seen.user or "rxsupply",
         )
         high = self.conn.execute(select(func.max(_C.c.external_ref_high))).scalar()
         refs = cover.rows.get("external_ref", ())
@@ -171,15 +184,13 @@ class SqlLedgerChain:
         )
         return entry
 
-    def rows(self, table: str, ids: Sequence[tuple[int, int]]) -> list[list[Any]]:
+    def rows(self, table: str, ids: Sequence[tuple[int, int]]) -> Iterator[list[Any]]:
         """The rows of ``table`` whose ids fall in the runs, by id, as lists of values."""
         tbl = TABLES[table]
-        out: list[list[Any]] = []
         for part in chunks(ids, 200):
-            cond = [tbl.c.id.between(a, b) for a, b in part]
-            stmt = select(tbl).where(or_(*cond))
-            out.extend(list(r) for r in self.conn.execute(stmt.order_by(tbl.c.id)))
-        return out
+            stmt = select(tbl).where(or_(*[tbl.c.id.between(a, b) for a, b in part]))
+            for row in self.conn.execute(stmt.order_by(tbl.c.id).execution_options(**_STREAM)):
+                yield list(row)
 
     def ids(self, table: str) -> Iterator[int]:
         """Every id of ``table``, ascending."""
@@ -189,13 +200,16 @@ class SqlLedgerChain:
     def genesis(self) -> ChainEntry | None:
         """Chain every row already stored into one ``genesis`` entry (the migration that
         starts the chain on an existing ledger); ``None`` when there are none."""
-        content = {}
-        for name in CHAINED:
-            tbl = TABLES[name]
-            rows = [list(r) for r in self.conn.execute(select(tbl).order_by(tbl.c.id))]
-            if rows:
-                content[name] = rows
-        if not content:
+        seen = _Seen()
+
+        def stored(name: str) -> Iterator[list[Any]]:
+            table = TABLES[name]
+            for row in self.conn.execute(
+                select(table).order_by(table.c.id).execution_options(**_STREAM)
+            ):
+                yield seen.row(name, list(row))
+
+        content = streamed_digest([(name, stored(name)) for name in TABLES])
+        if content is None:
             return None
-        cover = Cover({name: ranges(r[0] for r in rows) for name, rows in content.items()})
-        return self.append(cover, content, kind="genesis")
+        return self.append(seen.cover(), content, seen=seen, kind="genesis")

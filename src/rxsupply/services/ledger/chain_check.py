@@ -10,10 +10,18 @@ rows digest differently was edited; a gap in the entries' numbers is an entry re
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rxsupply.domain.ledger_chain import CHAINED, Cover, uncovered
-from rxsupply.domain.record_chain import GENESIS, ChainBreak, ChainEntry, digest, verify_chain
+from rxsupply.domain.record_chain import (
+    GENESIS,
+    ChainBreak,
+    ChainEntry,
+    streamed_digest,
+    verify_chain,
+)
 from rxsupply.errors import InvalidValue
 from rxsupply.services.ports import UnitOfWork
 
@@ -75,22 +83,23 @@ def verify_ledger_chain(uow: UnitOfWork) -> LedgerChainReport:
         except InvalidValue as exc:
             bad.append(LedgerBreak(entry.seq, "ledger_chain", None, "forged", exc.reason))
             return entry.digest
-        content: dict[str, object] = {}
+        found: dict[str, set[int]] = {}
+
+        def stored(table: str) -> Iterator[list[Any]]:
+            for row in uow.ledger_chain.rows(table, cover.rows.get(table, ())):
+                found.setdefault(table, set()).add(int(row[0]))
+                yield row
+
+        content = streamed_digest([(table, stored(table)) for table in CHAINED])
         for table in CHAINED:
-            runs = cover.rows.get(table, ())
-            if not runs:
-                continue
-            rows = uow.ledger_chain.rows(table, runs)
-            if len(rows) < cover.count(table) and entry.seq not in deleted:
-                found = {int(r[0]) for r in rows}
-                gone = [n for n in cover.ids(table) if n not in found]
+            held = found.get(table, set())
+            if len(held) < cover.count(table) and entry.seq not in deleted:
+                gone = [n for n in cover.ids(table) if n not in held]
                 more = f" (and {len(gone) - 1} more)" if len(gone) > 1 else ""
                 deleted[entry.seq] = LedgerBreak(
                     entry.seq, table, gone[0], "deleted", f"{table} {gone[0]}{more} was deleted"
                 )
-            if rows:
-                content[table] = rows
-        return digest(content) if content else None
+        return content
 
     breaks: list[LedgerBreak] = [
         _named(b, covers, deleted) for b in verify_chain(entries, content_digest)

@@ -42,7 +42,7 @@ class LedgerChainRepository(Protocol):
         """The entries, oldest first (those after ``seq`` ``after``)."""
         ...
 
-    def rows(self, table: str, ids: Sequence[tuple[int, int]]) -> list[list[Any]]:
+    def rows(self, table: str, ids: Sequence[tuple[int, int]]) -> Iterator[list[Any]]:
         """The rows of a chained table whose ids fall in the runs, by id, as lists of values
         (the id first), as the entry's digest was computed from them."""
         ...
