@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, insert, or_, select, text
+from sqlalchemy import Connection, Table, func, insert, select, text
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
@@ -70,6 +70,14 @@ def _entry(row: Any) -> ChainEntry:
     )
 
 
+def _raw(table: str, where: str) -> Any:
+    """The rows of a chained table as the database stores them (no type conversion: cheap,
+    and the same values whoever reads them), columns in the tables' order, by id, streamed."""
+    columns = ", ".join(c.name for c in TABLES[table].columns)
+    query = text(f"SELECT {columns} FROM {table} WHERE {where} ORDER BY id")
+    return query.execution_options(**_STREAM)
+
+
 def note_write(conn: Connection) -> None:
     """Before this transaction's first write to a chained table: remember its floor."""
     if _FLOOR in conn.info:
@@ -103,11 +111,8 @@ def seal(conn: Connection) -> ChainEntry | None:
 
     def mine(name: str) -> Iterator[list[Any]]:
         taken = {n for cover in since for n in cover.ids(name)}
-        table = TABLES[name]
-        query = select(table).where(table.c.id > floor.ids[name]).order_by(table.c.id)
-        query = query.execution_options(**_STREAM)
-        for row in conn.execute(query):
-            if row.id not in taken:
+        for row in conn.execute(_raw(name, "id > :floor"), {"floor": floor.ids[name]}):
+            if row[0] not in taken:
                 yield seen.row(name, list(row))
 
     content = streamed_digest([(name, mine(name)) for name in TABLES])
@@ -122,7 +127,7 @@ class _Seen:
 
     def __init__(self) -> None:
         self.ids: dict[str, list[int]] = {}
-        self.stamp: datetime | None = None
+        self.stamp: Any = None  # a datetime, or SQLite's text of one
         self.user = ""
         self._at = {n: [c.name for c in t.columns].index(_STAMP[n]) for n, t in TABLES.items()}
         self._by = {n: [c.name for c in TABLES[n].columns].index(c) for n, c in _USER.items()}
@@ -138,6 +143,13 @@ class _Seen:
 
     def cover(self) -> Cover:
         return Cover({name: ranges(ids) for name, ids in self.ids.items()})
+
+    def latest(self) -> datetime:
+        """The latest stamp as a UTC time (SQLite stores its text, naive)."""
+        stamp = self.stamp
+        assert stamp is not None
+        at = datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 class SqlLedgerChain:
@@ -155,7 +167,6 @@ class SqlLedgerChain:
 
     def append(self, cover: Cover, content_digest: str, *, seen: _Seen, kind: str) -> ChainEntry:
         """Chain the rows ``cover`` names (their content's digest) after the head."""
-        assert seen.stamp is not None
         head = self.head()
         entry = link(
             facility_id=LEDGER_CHAIN,
@@ -164,7 +175,7 @@ class SqlLedgerChain:
             subject=cover.subject(),
             content_digest=content_digest,
             prev_hash=GENESIS if head is None else head.hash,
-            recorded_at=seen.stamp,
+            recorded_at=seen.latest(),
             user=seen.user or "rxsupply",
         )
         high = self.conn.execute(select(func.max(_C.c.external_ref_high))).scalar()
@@ -186,10 +197,12 @@ class SqlLedgerChain:
 
     def rows(self, table: str, ids: Sequence[tuple[int, int]]) -> Iterator[list[Any]]:
         """The rows of ``table`` whose ids fall in the runs, by id, as lists of values."""
-        tbl = TABLES[table]
         for part in chunks(ids, 200):
-            stmt = select(tbl).where(or_(*[tbl.c.id.between(a, b) for a, b in part]))
-            for row in self.conn.execute(stmt.order_by(tbl.c.id).execution_options(**_STREAM)):
+            where = " OR ".join(f"id BETWEEN :a{n} AND :b{n}" for n in range(len(part)))
+            bounds = {
+                f"{k}{n}": v for n, run in enumerate(part) for k, v in zip("ab", run, strict=True)
+            }
+            for row in self.conn.execute(_raw(table, where), bounds):
                 yield list(row)
 
     def ids(self, table: str) -> Iterator[int]:
@@ -203,10 +216,7 @@ class SqlLedgerChain:
         seen = _Seen()
 
         def stored(name: str) -> Iterator[list[Any]]:
-            table = TABLES[name]
-            for row in self.conn.execute(
-                select(table).order_by(table.c.id).execution_options(**_STREAM)
-            ):
+            for row in self.conn.execute(_raw(name, "1 = 1")):
                 yield seen.row(name, list(row))
 
         content = streamed_digest([(name, stored(name)) for name in TABLES])
