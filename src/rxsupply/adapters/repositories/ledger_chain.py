@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
-from rxsupply.adapters.repositories.records import CHAIN_LOCK_SPACE
+from rxsupply.adapters.repositories.records import CHAIN_LOCK_SPACE, entry_of, entry_values
 from rxsupply.domain.ledger_chain import LEDGER_CHAIN, Cover, ranges
 from rxsupply.domain.record_chain import GENESIS, ChainEntry, link, streamed_digest
 
@@ -57,17 +57,7 @@ class _Floor:
 
 
 def _entry(row: Any) -> ChainEntry:
-    return ChainEntry(
-        facility_id=LEDGER_CHAIN,
-        seq=int(row.seq),
-        kind=row.kind,
-        subject=row.subject,
-        digest=row.digest,
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-        recorded_at=row.recorded_at,
-        user=row.user_name,
-    )
+    return entry_of(row, LEDGER_CHAIN)
 
 
 def _raw(table: str, where: str) -> Any:
@@ -182,14 +172,7 @@ class SqlLedgerChain:
         refs = cover.rows.get("external_ref", ())
         self.conn.execute(
             insert(_C).values(
-                seq=entry.seq,
-                kind=entry.kind,
-                subject=entry.subject,
-                digest=entry.digest,
-                prev_hash=entry.prev_hash,
-                hash=entry.hash,
-                recorded_at=entry.recorded_at,
-                user_name=entry.user,
+                **entry_values(entry),
                 external_ref_high=max(int(high or 0), refs[-1][1] if refs else 0),
             )
         )
