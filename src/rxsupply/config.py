@@ -20,6 +20,9 @@ DEFAULT_DATABASE_URL = "sqlite:///rxsupply.db"
 class Settings(BaseSettings):
     """``RXSUPPLY_DATABASE_URL``: SQLAlchemy URL; a SQLite file in the working directory by
     default, ``postgresql+psycopg://user@host/db`` in production.
+    ``RXSUPPLY_MIGRATION_DATABASE_URL``: the URL migrations run with, as the tables' owner
+    (``RXSUPPLY_DATABASE_URL`` when unset); set it when the application connects as a role
+    that may only insert into the ledger (``rxsupply db grant-app-role``).
     ``RXSUPPLY_TIMEZONE``: the facility's time zone (IANA name) for calendar days.
     ``RXSUPPLY_IMPORT_ERROR_CAP``: how many row errors an import lists before it stops.
     ``RXSUPPLY_USER``: who the command line acts as (``--user`` overrides it).
@@ -65,6 +68,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    migration_database_url: str = ""
     timezone: str = "America/New_York"
     import_error_cap: int = 100
     user: str = ""

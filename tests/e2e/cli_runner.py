@@ -30,15 +30,18 @@ class Ran:
 class Rx:
     """``rx("stock", "--json")`` runs ``rxsupply --db <file> stock --json``."""
 
-    def __init__(self, db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(
+        self, db: Path, capsys: pytest.CaptureFixture[str], *, url: str | None = None
+    ) -> None:
         self.db = db
+        self.target = url or str(db)  # a SQLAlchemy URL instead of the SQLite file
         self.capsys = capsys
 
     def __call__(self, *args: str) -> Ran:
         self.capsys.readouterr()
         code = 0
         try:
-            cli.main(["--db", str(self.db), *args])
+            cli.main(["--db", self.target, *args])
         except SystemExit as exc:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         finally:

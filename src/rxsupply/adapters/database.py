@@ -10,6 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -90,6 +92,9 @@ def _sqlite_events(engine: Engine, *, wal: bool) -> None:
         if wal:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
+        # REPLACE deletes the row it replaces without firing DELETE triggers unless this is
+        # on: with it, ``INSERT OR REPLACE`` into an append-only table is refused too.
+        cur.execute("PRAGMA recursive_triggers=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA busy_timeout=60000")
         cur.close()
@@ -111,11 +116,16 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest migration (creates it on an empty database)."""
+    """Bring the schema to the latest migration (creates it on an empty database); nothing
+    to do, and nothing tried, when it is there already (an application role that may not
+    alter the tables connects without error)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         with engine.begin() as conn:
-            command.upgrade(alembic_config(conn), "head")
+            cfg = alembic_config(conn)
+            current = set(MigrationContext.configure(conn).get_current_heads())
+            if current != set(ScriptDirectory.from_config(cfg).get_heads()):
+                command.upgrade(cfg, "head")
 
 
 def has_schema(engine: Engine) -> bool:

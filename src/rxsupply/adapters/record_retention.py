@@ -129,3 +129,40 @@ def drop_append_only_triggers(dialect: str, table: str) -> list[str]:
     if dialect == "postgresql":
         return [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
     return [f"DROP TRIGGER IF EXISTS {table}_no_{action}" for action in ("update", "delete")]
+
+
+CLAIM_REFUSAL = "external_ref is append-only: an external id once recorded stays recorded"
+
+
+def claim_triggers(dialect: str) -> list[str]:
+    """``external_ref`` refuses UPDATE, and DELETE of any claim but the current transaction's
+    own (a posting releases the claims of its commands that failed, so a resend is posted):
+    PostgreSQL knows the row's inserting transaction (``xmin``); on SQLite, whose writers are
+    serial, a claim not yet chained (above ``ledger_chain.external_ref_high``) is the
+    current transaction's."""
+    if dialect == "postgresql":
+        return [
+            "CREATE OR REPLACE FUNCTION rxsupply_claim_guard() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN "
+            "IF TG_OP = 'DELETE' AND OLD.xmin::text::bigint = txid_current() % 4294967296 "
+            f"THEN RETURN OLD; END IF; RAISE EXCEPTION '{CLAIM_REFUSAL}'; END $$",
+            "CREATE TRIGGER external_ref_append_only BEFORE UPDATE OR DELETE ON external_ref "
+            "FOR EACH ROW EXECUTE FUNCTION rxsupply_claim_guard()",
+        ]
+    return [
+        "CREATE TRIGGER external_ref_no_update BEFORE UPDATE ON external_ref "
+        f"BEGIN SELECT RAISE(ABORT, '{CLAIM_REFUSAL}'); END",
+        "CREATE TRIGGER external_ref_no_delete BEFORE DELETE ON external_ref "
+        "WHEN OLD.id <= (SELECT coalesce(max(external_ref_high), 0) FROM ledger_chain) "
+        f"BEGIN SELECT RAISE(ABORT, '{CLAIM_REFUSAL}'); END",
+    ]
+
+
+def drop_claim_triggers(dialect: str) -> list[str]:
+    """Undo :func:`claim_triggers`."""
+    if dialect == "postgresql":
+        return [
+            "DROP TRIGGER IF EXISTS external_ref_append_only ON external_ref",
+            "DROP FUNCTION IF EXISTS rxsupply_claim_guard()",
+        ]
+    return [f"DROP TRIGGER IF EXISTS external_ref_no_{a}" for a in ("update", "delete")]

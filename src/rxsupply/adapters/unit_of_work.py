@@ -50,6 +50,7 @@ from rxsupply.adapters.repositories import (
     SqlVerifications,
 )
 from rxsupply.adapters.repositories.expiry_risk import SqlExpiryRisk
+from rxsupply.adapters.repositories.ledger_chain import SqlLedgerChain, forget, seal
 
 T = TypeVar("T")
 # serialization failure, deadlock detected, and a unique key another writer took a moment
@@ -74,6 +75,8 @@ class SqlUnitOfWork:
         self.connection = self.engine.connect().execution_options(rxsupply_write=not self.readonly)
         self._tx = self.connection.begin()
         conn = self.connection
+        forget(conn)
+        self.ledger_chain = SqlLedgerChain(conn)
         self.locations = SqlLocations(conn)
         self.products = SqlProducts(conn)
         self.items = SqlItems(conn)
@@ -120,13 +123,16 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
+            forget(self.connection)
             if self._tx.is_active:
                 self._tx.rollback()
         finally:
             self.connection.close()
 
     def commit(self) -> None:
-        """Commit this transaction; the unit of work goes on in a fresh one."""
+        """Chain the ledger rows it wrote (:func:`seal`), commit this transaction; the unit of
+        work goes on in a fresh one."""
+        seal(self.connection)
         self.committing = True
         self._tx.commit()
         self.committing = False
@@ -135,6 +141,7 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         """Undo this transaction; the unit of work goes on in a fresh one (a use case that
         refused a batch may still record why)."""
+        forget(self.connection)
         self._tx.rollback()
         self._tx = self.connection.begin()
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -36,6 +36,43 @@ def canonical(value: object) -> bytes:
 def digest(value: object) -> str:
     """The SHA-256 of ``value``'s canonical JSON, as 64 hex digits."""
     return hashlib.sha256(canonical(value)).hexdigest()
+
+
+def streamed_digest(
+    parts: Iterable[tuple[str, Iterable[object]]], *, batch: int = 2000
+) -> str | None:
+    """:func:`digest` of ``{name: [item, ...]}`` computed as the items stream by, without
+    holding them (a bulk import's rows): the same hex digits as ``digest`` of that dict with
+    its empty lists left out; ``None`` when every list is empty. Items are encoded ``batch``
+    at a time (one JSON array, its brackets dropped: the same bytes as one by one)."""
+    sha = hashlib.sha256()
+    opened = False
+    for name, items in sorted(parts, key=lambda part: part[0]):
+        encoded = _encoded(items, batch)
+        first = next(encoded, None)
+        if first is None:
+            continue
+        sha.update((b"," if opened else b"{") + canonical(name) + b":[" + first)
+        opened = True
+        for more in encoded:
+            sha.update(b"," + more)
+        sha.update(b"]")
+    if not opened:
+        return None
+    sha.update(b"}")
+    return sha.hexdigest()
+
+
+def _encoded(items: Iterable[object], batch: int) -> Iterator[bytes]:
+    """The items' canonical JSON, ``batch`` at a time, comma-separated, without brackets."""
+    held: list[object] = []
+    for item in items:
+        held.append(item)
+        if len(held) == batch:
+            yield canonical(held)[1:-1]
+            held.clear()
+    if held:
+        yield canonical(held)[1:-1]
 
 
 def _plain(value: object) -> object:

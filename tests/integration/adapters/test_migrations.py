@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.exc import DBAPIError
-from tests.conftest import TESTER, post
+from tests.conftest import POSTGRES_URL, TESTER, post
 
-from rxsupply.adapters.database import alembic_config, has_schema, make_engine, migrate
+from rxsupply.adapters import tables as t
+from rxsupply.adapters.database import (
+    alembic_config,
+    has_schema,
+    make_engine,
+    migrate,
+    postgres_schema,
+)
 from rxsupply.adapters.tables import metadata
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.external_id import ExternalId
 from rxsupply.services.ledger import Dispense
+from rxsupply.services.ledger.chain_check import verify_ledger_chain
 
 
 def test_migrating_an_empty_database_matches_the_table_definitions(engine: Engine) -> None:
@@ -86,11 +98,27 @@ def test_migrating_twice_is_harmless(engine: Engine) -> None:
         "DELETE FROM movement",
         "UPDATE audit SET user_name = 'someone else'",
         "DELETE FROM audit",
+        "UPDATE external_ref SET external_id = 'txn:again'",
+        "DELETE FROM external_ref",
+        "UPDATE ledger_chain SET digest = 'forged'",
+        "DELETE FROM ledger_chain",
     ],
 )
 def test_history_cannot_be_rewritten_even_with_sql(hospital: Engine, statement: str) -> None:
-    post(hospital, Dispense(user=TESTER, location="ICU-ADC1", item="ONDA4INJ", quantity=1))
-    count = "SELECT (SELECT count(*) FROM audit) + (SELECT sum(quantity) FROM movement)"
+    post(
+        hospital,
+        Dispense(
+            user=TESTER,
+            location="ICU-ADC1",
+            item="ONDA4INJ",
+            quantity=1,
+            external_id=ExternalId("txn", "ICU1-1"),
+        ),
+    )
+    count = (
+        "SELECT (SELECT count(*) FROM audit) + (SELECT sum(quantity) FROM movement) "
+        "+ (SELECT count(*) FROM external_ref) + (SELECT count(*) FROM ledger_chain)"
+    )
     with hospital.connect() as conn:
         before = conn.execute(text(count)).scalar_one()
 
@@ -99,3 +127,65 @@ def test_history_cannot_be_rewritten_even_with_sql(hospital: Engine, statement: 
 
     with hospital.connect() as conn:
         assert conn.execute(text(count)).scalar_one() == before
+
+
+OLD_LEDGER = [
+    "INSERT INTO movement (kind, occurred_at, recorded_at, product_id, lot_id, quantity, "
+    "to_location_id, reference, user_name, note, approved_by) VALUES ('receipt', "
+    "'2026-11-02 09:00:00+00', '2026-11-02 09:00:00+00', 1, 1, 25, 1, '', 'tester', '', '')",
+    "INSERT INTO audit (at, user_name, action, entity, entity_key) VALUES "
+    "('2026-11-02 09:00:00', 'tester', 'receive', 'movement', '1')",
+    "INSERT INTO external_ref (external_id, recorded_at) VALUES ('txn:b', '2026-11-02 09:00:00')",
+    "INSERT INTO external_ref (external_id, recorded_at) VALUES ('txn:a', '2026-11-02 09:00:00')",
+]
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def unmigrated(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An empty database on each engine, no migration run."""
+    if request.param == "sqlite":
+        yield make_engine(f"sqlite:///{tmp_path / 'before.db'}")
+        return
+    if not POSTGRES_URL:
+        pytest.skip("PostgreSQL tests need RXSUPPLY_TEST_POSTGRES_URL")
+    with postgres_schema(POSTGRES_URL, f"rx_test_{uuid.uuid4().hex[:12]}") as engine:
+        yield engine
+
+
+def test_upgrading_a_ledger_chains_the_rows_already_there_so_it_checks_clean(
+    unmigrated: Engine,
+) -> None:
+    engine = unmigrated
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0039")
+    with engine.begin() as conn:
+        conn.execute(insert(t.location).values(id=1, code="MAIN", name="hospital", kind="facility"))
+        conn.execute(
+            insert(t.product).values(
+                id=1,
+                ndc="98765-401-02",
+                ndc_digits="9876540102",
+                ndc11="98765040102",
+                gtin="00398765401025",
+                name="Ondansetron",
+                package_size=25,
+                dispense_unit="VIAL",
+                source="local",
+            )
+        )
+        conn.execute(insert(t.lot).values(id=1, product_id=1, lot_number="ON1"))
+        for statement in OLD_LEDGER:
+            conn.execute(text(statement))
+    refs = ["txn:b", "txn:a"]
+
+    migrate(engine)
+
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        report = verify_ledger_chain(uow)
+        entries = list(uow.ledger_chain.entries())
+    with engine.connect() as conn:
+        numbered = conn.execute(text("SELECT external_id FROM external_ref ORDER BY id"))
+        assert numbered.scalars().all() == refs
+    engine.dispose()
+    assert (report.ok, [e.kind for e in entries]) == (True, ["genesis"])
+    assert entries[0].subject == "movement:1;audit:1;external_ref:1-2"

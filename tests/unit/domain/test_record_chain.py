@@ -91,3 +91,18 @@ def test_rows_deleted_from_under_an_entry_are_named() -> None:
     assert [(b.seq, b.problem, b.reason) for b in breaks] == [
         (1, "altered", "the rows it covers were deleted")
     ]
+
+
+def test_a_streamed_digest_is_the_digest_of_the_dict_without_its_empty_lists() -> None:
+    from rxsupply.domain.record_chain import streamed_digest
+
+    rows: dict[str, list[object]] = {
+        "movement": [[1, "a"], [2, "é"]],
+        "audit": [],
+        "external_ref": [[3, None]],
+    }
+
+    streamed = streamed_digest([(name, iter(items)) for name, items in rows.items()])
+
+    assert streamed == digest({k: v for k, v in rows.items() if v})
+    assert streamed_digest([("audit", iter(rows["audit"]))]) is None

@@ -8,6 +8,7 @@ from sqlalchemy import Connection
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import insert_rows
+from rxsupply.adapters.repositories.ledger_chain import note_write
 from rxsupply.services.ports import AuditEntry
 
 
@@ -19,6 +20,9 @@ class SqlAudit:
         self.add_many([entry])
 
     def add_many(self, entries: Sequence[AuditEntry]) -> None:
+        if not entries:
+            return
+        note_write(self.conn)
         insert_rows(
             self.conn,
             t.audit,

@@ -23,6 +23,7 @@ from rxsupply.adapters.repositories.bulk_sql import (
     unnest_rows,
     upsert,
 )
+from rxsupply.adapters.repositories.ledger_chain import note_write
 from rxsupply.adapters.repositories.locations import SqlLocations
 from rxsupply.adapters.repositories.lots import SqlLots
 from rxsupply.domain.location import LocationKind
@@ -127,6 +128,7 @@ class SqlLedger:
     def claim(self, external_id: str, now: datetime) -> bool:
         """Record an external id; False when it was already recorded (another writer waits
         on PostgreSQL until the first commits or rolls back)."""
+        note_write(self.conn)
         stmt = built(self.conn, "claim", _claim)
         row = self.conn.execute(stmt, {"external_id": external_id, "recorded_at": now}).first()
         return row is not None
@@ -140,6 +142,7 @@ class SqlLedger:
         if len(wanted) == 1:
             return set(wanted) if self.claim(wanted[0], now) else set()
         out: set[str] = set()
+        note_write(self.conn)
         if self.conn.dialect.name == "postgresql":
             stmt = built(self.conn, "claim many", _claim_unnest)
             out.update(self.conn.execute(stmt, {"ids": wanted, "recorded_at": now}).scalars())
@@ -283,6 +286,7 @@ class SqlLedger:
         external_ids: Iterable[str] = (),
     ) -> None:
         """Append movements and apply on-hand deltas in one go (the caller's transaction)."""
+        note_write(self.conn)
         insert_rows(
             self.conn,
             t.external_ref,

@@ -27,8 +27,13 @@ _ENTRY = select(
 
 
 def _entry(row: Any) -> ChainEntry:
+    return entry_of(row, int(row.facility_id))
+
+
+def entry_of(row: Any, facility_id: int) -> ChainEntry:
+    """A chain entry from its row (``dscsa_record`` or ``ledger_chain``)."""
     return ChainEntry(
-        facility_id=int(row.facility_id),
+        facility_id=facility_id,
         seq=int(row.seq),
         kind=row.kind,
         subject=row.subject,
@@ -38,6 +43,20 @@ def _entry(row: Any) -> ChainEntry:
         recorded_at=row.recorded_at,
         user=row.user_name,
     )
+
+
+def entry_values(entry: ChainEntry) -> dict[str, Any]:
+    """A chain entry's columns (all but the chain's own: ``facility_id``, ...)."""
+    return {
+        "seq": entry.seq,
+        "kind": entry.kind,
+        "subject": entry.subject,
+        "digest": entry.digest,
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+        "recorded_at": entry.recorded_at,
+        "user_name": entry.user,
+    }
 
 
 class SqlRecordChain:
@@ -60,19 +79,7 @@ class SqlRecordChain:
         return None if row is None else _entry(row)
 
     def append(self, entry: ChainEntry) -> None:
-        self.conn.execute(
-            insert(_R).values(
-                facility_id=entry.facility_id,
-                seq=entry.seq,
-                kind=entry.kind,
-                subject=entry.subject,
-                digest=entry.digest,
-                prev_hash=entry.prev_hash,
-                hash=entry.hash,
-                recorded_at=entry.recorded_at,
-                user_name=entry.user,
-            )
-        )
+        self.conn.execute(insert(_R).values(facility_id=entry.facility_id, **entry_values(entry)))
 
     def entries(self, facility_id: int) -> Iterator[ChainEntry]:
         query = _ENTRY.where(_R.c.facility_id == facility_id).order_by(_R.c.seq, _R.c.id)

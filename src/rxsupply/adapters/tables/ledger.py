@@ -205,9 +205,31 @@ movement = Table(
     Index("ix_movement_lot", "lot_id", "id"),  # a lot's movements in posting order (a trace)
 )
 
+# External ids already recorded (idempotency): append-only, numbered so the ledger's chain
+# can name them by id ranges (migration 0041).
 external_ref = Table(
     "external_ref",
     metadata,
-    Column("external_id", String(120), primary_key=True),
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("external_id", String(120), nullable=False, unique=True),
     Column("recorded_at", UTCDateTime, nullable=False),
+)
+
+# The ledger's chain (rxsupply.domain.ledger_chain): one entry per write transaction, naming
+# the movement, audit and external_ref rows it wrote by id ranges (``subject``), the digest
+# of their content and the link to the entry before. ``external_ref_high``: the highest
+# external_ref id chained so far (SQLite's external_ref guard lets a transaction release only
+# its own claims, above it).
+ledger_chain = Table(
+    "ledger_chain",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(20), nullable=False),  # genesis, transaction
+    Column("subject", Text, nullable=False),  # movement:1-500;audit:7;external_ref:3-502
+    Column("digest", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("user_name", String(80), nullable=False),
+    Column("external_ref_high", Integer, nullable=False),
 )

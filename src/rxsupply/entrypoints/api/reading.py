@@ -21,6 +21,7 @@ from rxsupply.entrypoints.http.dependencies import EngineDep, page
 from rxsupply.entrypoints.http.security import CallerDep, guarded
 from rxsupply.errors import NotFound, TooManyRequests
 from rxsupply.services import scanning
+from rxsupply.services.ledger.chain_check import verify_ledger_chain
 
 router = APIRouter(prefix="/api")
 
@@ -153,13 +154,16 @@ def list_ledger(
 
 @router.get("/check", **guarded(Permission.RUN_CHECKS))
 def check_ledger(engine: EngineDep) -> dict[str, Any]:
-    """Every on-hand that differs from the sum of its ledger: reads the whole ledger, so for
-    managers and admins, and one at a time (a second call while one runs gets 429)."""
+    """Every on-hand that differs from the sum of its ledger, and the ledger chain's breaks:
+    reads the whole ledger, so for managers and admins, and one at a time (a second call while
+    one runs gets 429)."""
     with engine.connect() as conn, exclusive(conn, "ledger check") as alone:
         if not alone:
             raise TooManyRequests("a ledger check is already running; try again shortly", 30)
         rows = queries.check_rows(conn)
-    return {"ok": not rows, "differences": rows}
+        with SqlUnitOfWork(engine, readonly=True) as uow:
+            chain = verify_ledger_chain(uow)
+    return {"ok": not rows and chain.ok, "differences": rows, "chain": chain.as_dict()}
 
 
 @router.get("/audit", **guarded(Permission.VIEW_AUDIT))

@@ -16,8 +16,8 @@ from rxsupply.entrypoints.cli.context import app, err, state
 from rxsupply.errors import RxSupplyError
 
 # isort: off
-from rxsupply.entrypoints.cli import queries, server, backups, accounts, demo, scanning
-from rxsupply.entrypoints.cli import imports, movements
+from rxsupply.entrypoints.cli import queries, server, backups, accounts, database
+from rxsupply.entrypoints.cli import demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
 from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
@@ -46,6 +46,7 @@ COMMAND_GROUPS = (
     server,
     backups,
     accounts,
+    database,
     demo,
     scanning,
     imports,

@@ -125,10 +125,27 @@ def limits() -> LedgerLimits:
 
 
 def engine() -> Engine:
+    """The application's engine, the schema migrated first: by the owner
+    (:func:`migration_url`) when that is someone else, else by this engine when the schema is
+    behind."""
     if state.engine is None:
-        state.engine = make_engine(database_url(state.db))
-        migrate(state.engine)
+        url = database_url(state.db)
+        state.engine = make_engine(url)
+        owner = migration_url()
+        if owner == url:
+            migrate(state.engine)
+        else:
+            owner_engine = make_engine(owner)
+            try:
+                migrate(owner_engine)
+            finally:
+                owner_engine.dispose()
     return state.engine
+
+
+def migration_url() -> str:
+    """Who migrates: ``RXSUPPLY_MIGRATION_DATABASE_URL``, else the application's URL."""
+    return load_settings().migration_database_url or database_url(state.db)
 
 
 @app.callback()

@@ -13,6 +13,7 @@ from rxsupply.domain.fields import parse_date
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, emit, engine, out
 from rxsupply.services import picking
+from rxsupply.services.ledger.chain_check import verify_ledger_chain
 
 
 @app.command()
@@ -90,16 +91,29 @@ def ledger_cmd(
 def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
-    """Check that every on-hand equals the sum of its ledger; exit 1 listing any difference."""
+    """Check that every on-hand equals the sum of its ledger, and that the ledger's chain still
+    holds (no movement, audit entry or external id altered, inserted or deleted behind
+    rxsupply's back); exit 1 listing any difference or break, the first first."""
     with engine().connect() as conn:
         rows = queries.check_rows(conn)
+    with SqlUnitOfWork(engine(), readonly=True) as uow:
+        chain = verify_ledger_chain(uow)
+    breaks = [b.as_dict() for b in chain.breaks]
     if as_json:
-        emit(rows, as_json=True, title="")
-    elif rows:
-        emit(rows, as_json=False, title="On-hand differing from the ledger")
+        emit([*rows, *breaks], as_json=True, title="")
     else:
-        out.print("[green]ledger check: every on-hand equals its ledger sum[/green]")
-    if rows:
+        if rows:
+            emit(rows, as_json=False, title="On-hand differing from the ledger")
+        else:
+            out.print("[green]ledger check: every on-hand equals its ledger sum[/green]")
+        if breaks:
+            emit(breaks, as_json=False, title="Ledger chain breaks (the first first)")
+        else:
+            out.print(
+                f"[green]ledger chain: {chain.entries} entries hold, head {chain.head_seq} "
+                f"{chain.head_hash}[/green]"
+            )
+    if rows or breaks:
         raise typer.Exit(1)
 
 

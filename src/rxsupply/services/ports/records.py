@@ -1,9 +1,10 @@
-"""What the DSCSA record chain needs from storage (:class:`RecordChainRepository`)."""
+"""What the DSCSA record chain (:class:`RecordChainRepository`) and the stock ledger's chain
+(:class:`LedgerChainRepository`) need from storage."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Protocol
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
 
 from rxsupply.domain.record_chain import ChainEntry
 
@@ -29,4 +30,23 @@ class RecordChainRepository(Protocol):
 
     def facilities(self) -> list[int]:
         """Every facility that has a chain."""
+        ...
+
+
+class LedgerChainRepository(Protocol):
+    """The stock ledger's chain (:mod:`rxsupply.domain.ledger_chain`): its entries are
+    appended by the unit of work as each write transaction commits; this is what checking it
+    reads."""
+
+    def entries(self, *, after: int = 0) -> Iterator[ChainEntry]:
+        """The entries, oldest first (those after ``seq`` ``after``)."""
+        ...
+
+    def rows(self, table: str, ids: Sequence[tuple[int, int]]) -> Iterator[list[Any]]:
+        """The rows of a chained table whose ids fall in the runs, by id, as lists of values
+        (the id first), as the entry's digest was computed from them."""
+        ...
+
+    def ids(self, table: str) -> Iterator[int]:
+        """Every id of a chained table, ascending."""
         ...

@@ -38,7 +38,7 @@ from rxsupply.services.ports.pricing import OrderRepository, PriceRepository
 from rxsupply.services.ports.recalls import RecallRepository
 from rxsupply.services.ports.reconciliation import ReconciliationRepository
 from rxsupply.services.ports.record_retention import RecordRetentionRepository
-from rxsupply.services.ports.records import RecordChainRepository
+from rxsupply.services.ports.records import LedgerChainRepository, RecordChainRepository
 from rxsupply.services.ports.refills import RefillRunRepository
 from rxsupply.services.ports.returns import ReturnRepository
 from rxsupply.services.ports.shipping import ShippingRepository
@@ -405,6 +405,8 @@ class UnitOfWork(Protocol):
     def partners(self) -> PartnerRepository: ...
     @property
     def records(self) -> RecordChainRepository: ...
+    @property
+    def ledger_chain(self) -> LedgerChainRepository: ...
     @property
     def reconciliation(self) -> ReconciliationRepository: ...
     @property
