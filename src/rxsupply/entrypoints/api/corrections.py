@@ -4,7 +4,6 @@ commands under the caller's user."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -17,6 +16,7 @@ from rxsupply.domain.status import StockStatus, parse_block
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.movements import external
+from rxsupply.entrypoints.http.bounded import Day, SignedUnits, Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of, post_command
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
@@ -29,10 +29,10 @@ class AdjustmentIn(BaseModel):
     location: str
     product: str
     lot: str
-    quantity: int = Field(description="Signed change in dispense units.")
+    quantity: SignedUnits = Field(description="Signed change in dispense units.")
     reason: str
     count: bool = False
-    expiry: date | None = Field(None, description="A new lot's expiry.")
+    expiry: Day | None = Field(None, description="A new lot's expiry.")
     approved_by: str | None = Field(
         None, description="A manager approving (above the approval value, controlled drugs)."
     )
@@ -65,7 +65,7 @@ class ReturnIn(BaseModel):
     location: str
     product: str
     lot: str
-    quantity: int = Field(gt=0)
+    quantity: Units
     reference: str = Field("", description="Return authorisation or debit memo.")
     external_id: str | None = None
 
@@ -139,7 +139,7 @@ class OpenIn(BaseModel):
     location: str
     product: str
     lot: str
-    units: int | None = Field(None, ge=1, description="Units in the package (default its size).")
+    units: Units | None = Field(None, description="Units in the package (default its size).")
     bud_days: int = Field(
         OPENED_BUD_DAYS, ge=1, le=MAX_BUD_DAYS, description="Beyond-use days from opening."
     )

@@ -5,7 +5,6 @@ biennial inventories. The same use cases as ``rxsupply counts`` and ``rxsupply c
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -17,6 +16,7 @@ from rxsupply.domain.counting import Count, CountStatus, VarianceReason
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
+from rxsupply.entrypoints.http.bounded import Day, UnitsOrZero
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
@@ -104,8 +104,8 @@ class FoundIn(BaseModel):
     location: str
     product: str = Field(description="NDC (any form) or GTIN.")
     lot: str
-    expiry: date | None = None
-    counted: int
+    expiry: Day | None = None
+    counted: UnitsOrZero
 
 
 @router.post("/api/counts/{number}/lines", status_code=201, **guarded(Permission.COUNT))
@@ -213,7 +213,7 @@ def get_perpetual(location: str, engine: EngineDep) -> dict[str, Any]:
 
 
 @router.get("/api/controlled/biennial", **guarded(Permission.VIEW))
-def get_biennial(engine: EngineDep, on: date | None = None) -> dict[str, Any]:
+def get_biennial(engine: EngineDep, on: Day | None = None) -> dict[str, Any]:
     """Every scheduled product on hand at the close of ``on`` (today), Schedule II apart."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return controlled.biennial_inventory(

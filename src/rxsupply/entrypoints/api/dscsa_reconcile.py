@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services.dscsa import exceptions, reconciliation
@@ -57,7 +58,7 @@ def get_exceptions(
 
 
 @router.get("/exceptions/{exception_id}", **guarded(Permission.VIEW))
-def get_exception(exception_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_exception(exception_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return exceptions.get_exception(uow, exception_id).as_dict()
 
@@ -70,7 +71,9 @@ class StepIn(BaseModel):
 
 
 @router.post("/exceptions/{exception_id}/steps", status_code=201, **guarded(Permission.RECEIVE))
-def post_step(exception_id: int, body: StepIn, engine: EngineDep, who: Receiver) -> dict[str, Any]:
+def post_step(
+    exception_id: RecordId, body: StepIn, engine: EngineDep, who: Receiver
+) -> dict[str, Any]:
     """Take an exception's next step; the exception after. 409 when its state does not allow
     it (resolved already), 422 for a resolution without a note; nothing written."""
     with SqlUnitOfWork(engine) as uow:

@@ -8,7 +8,7 @@ are one transaction each. Every one is a ledger command posted under the caller'
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -20,6 +20,7 @@ from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import writer_of
+from rxsupply.entrypoints.http.bounded import Day, LocalMoment, Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of, post_command
 from rxsupply.entrypoints.http.security import (
@@ -45,9 +46,9 @@ class ReceiptIn(BaseModel):
     location: str | None = Field(None, description="Default: the facility's storeroom.")
     product: str = Field(description="NDC (any form) or GTIN-14 (a case GTIN: its cases).")
     lot: str
-    expiry: date | None = Field(None, description="Required unless the item is non-expiring.")
-    quantity: int | None = Field(None, gt=0, description="Dispense units (or packages).")
-    packages: int | None = Field(None, gt=0, description="Packages, or cases of a case GTIN.")
+    expiry: Day | None = Field(None, description="Required unless the item is non-expiring.")
+    quantity: Units | None = Field(None, description="Dispense units (or packages).")
+    packages: Units | None = Field(None, description="Packages, or cases of a case GTIN.")
     reference: str = ""
     external_id: str | None = Field(None, description="A resend is a no-op.")
 
@@ -104,7 +105,7 @@ class TransferIn(BaseModel):
     product: str | None = None
     lot: str | None = None
     pocket: str | None = Field(None, description="The cabinet's pocket to fill.")
-    quantity: int = Field(gt=0)
+    quantity: Units
     refill: bool = False
     override: str = Field("", description="Why a blocked or expired lot moves anyway.")
     approved_by: str | None = Field(None, description="The manager approving an override.")
@@ -140,10 +141,10 @@ class DispenseIn(BaseModel):
     item: str | None = None
     product: str | None = None
     lot: str | None = Field(None, description="Waste only: this lot, whatever its status.")
-    quantity: int = Field(gt=0)
+    quantity: Units
     kind: Literal["dispense", "return", "waste"] = "dispense"
     external_id: str | None = Field(None, description="ADC transaction id: a resend is a no-op.")
-    occurred_at: datetime | None = None
+    occurred_at: LocalMoment | None = None
 
 
 KINDS = {

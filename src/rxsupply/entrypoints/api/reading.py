@@ -4,7 +4,6 @@ functions the CLI and the pages call."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -16,6 +15,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit, Offset
+from rxsupply.entrypoints.http.bounded import Day
 from rxsupply.entrypoints.http.dependencies import EngineDep, page
 from rxsupply.entrypoints.http.security import CallerDep, guarded
 from rxsupply.errors import NotFound
@@ -102,7 +102,7 @@ def list_stock(
     location: str | None = None,
     ndc: str | None = None,
     search: str | None = None,
-    expiring_before: date | None = None,
+    expiring_before: Day | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from rxsupply.domain.refilling import RunStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
+from rxsupply.entrypoints.http.bounded import Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.errors import InvalidValue
@@ -66,7 +67,7 @@ class ScanIn(BaseModel):
     scan: str | None = Field(None, description="The package's GS1 barcode data; or product+lot.")
     product: str | None = Field(None, description="NDC (any form) or GTIN, without scan.")
     lot: str | None = Field(None, description="Lot, without scan.")
-    units: int | None = Field(None, description="Units put in from an opened package.")
+    units: Units | None = Field(None, description="Units put in from an opened package.")
 
 
 @router.post("/{number}/scans", **guarded(Permission.TRANSFER))

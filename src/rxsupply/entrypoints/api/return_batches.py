@@ -5,7 +5,6 @@ of credit outstanding, and Form 41 destructions."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -18,6 +17,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.fields import UNITS_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Day, RecordId, Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
@@ -115,7 +115,7 @@ def get_manifest(
 
 
 class Form222In(BaseModel):
-    line: int = Field(description="The Schedule II line's number.")
+    line: RecordId = Field(description="The Schedule II line's number.")
     form_222: str = Field(description="The DEA Form 222 serial or CSOS order number.")
 
 
@@ -161,7 +161,7 @@ class MemoLineIn(BaseModel):
 
 class MemoIn(BaseModel):
     memo_number: str
-    memo_date: date
+    memo_date: Day
     lines: list[MemoLineIn]
 
 
@@ -204,7 +204,7 @@ class DestructionIn(BaseModel):
     product: str = Field(description="The controlled product (an NDC).")
     lot: str
     location: str
-    quantity: int = Field(gt=0)
+    quantity: Units
     method: str = Field(description="How it was destroyed.")
     witnesses: list[WitnessIn] = Field(description="Two witnesses, each with their password.")
     note: str = ""

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Days, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import returns
@@ -59,8 +60,8 @@ def get_policies(engine: EngineDep) -> dict[str, Any]:
 
 
 class PolicyIn(BaseModel):
-    months_before: int = Field(description="Returnable from this many months before expiry.")
-    months_after: int = Field(description="Returnable until this many months after expiry.")
+    months_before: Days = Field(description="Returnable from this many months before expiry.")
+    months_after: Days = Field(description="Returnable until this many months after expiry.")
     partial: str = Field("full_only", description="full_only, exact_count or min_fill.")
     min_fill: str | None = Field(None, description="min_fill's share of a package (0.5).")
     excluded: list[str] = Field(
@@ -152,7 +153,7 @@ def post_listing(body: ListingIn, engine: EngineDep, who: Returner) -> dict[str,
 
 @router.patch("/hazardous-drugs/{listing_id}", **guarded(Permission.RETURN_TO_VENDOR))
 def patch_listing(
-    listing_id: int, body: ListingChange, engine: EngineDep, who: Returner
+    listing_id: RecordId, body: ListingChange, engine: EngineDep, who: Returner
 ) -> dict[str, Any]:
     """Change a row of the RCRA list (what is not given is kept)."""
     with SqlUnitOfWork(engine) as uow:
@@ -167,7 +168,7 @@ def patch_listing(
 
 
 @router.delete("/hazardous-drugs/{listing_id}", **guarded(Permission.RETURN_TO_VENDOR))
-def delete_listing(listing_id: int, engine: EngineDep, who: Returner) -> dict[str, Any]:
+def delete_listing(listing_id: RecordId, engine: EngineDep, who: Returner) -> dict[str, Any]:
     """Remove a row of the RCRA list; answers the row removed."""
     with SqlUnitOfWork(engine) as uow:
         row = returns.remove_hazardous_listing(

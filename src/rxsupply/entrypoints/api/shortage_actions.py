@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import conservation
@@ -30,7 +31,7 @@ Floor = Field(None, ge=0, le=1_000_000, description="Units each source keeps (de
 
 @router.get("/shortages/{shortage_id}/reallocation", **guarded(Permission.VIEW))
 def get_reallocation(
-    shortage_id: int,
+    shortage_id: RecordId,
     engine: EngineDep,
     item: Annotated[str, Query(description="The formulary item's code.")],
     floor: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
@@ -59,7 +60,7 @@ class ReallocationIn(BaseModel):
 
 @router.post("/shortages/{shortage_id}/reallocation", **guarded(Permission.TRANSFER))
 def post_reallocation(
-    shortage_id: int, body: ReallocationIn, engine: EngineDep, who: Mover
+    shortage_id: RecordId, body: ReallocationIn, engine: EngineDep, who: Mover
 ) -> dict[str, Any]:
     """Apply a reallocation plan through the ledger (all moves or none; 409 when a move would
     leave a cabinet below its floor). A plan applied again answers ``duplicate``."""
@@ -89,7 +90,7 @@ class ParReductionIn(BaseModel):
     "/shortages/{shortage_id}/par-reductions", status_code=201, **guarded(Permission.SET_LEVELS)
 )
 def post_par_reduction(
-    shortage_id: int, body: ParReductionIn, engine: EngineDep, who: Setter
+    shortage_id: RecordId, body: ParReductionIn, engine: EngineDep, who: Setter
 ) -> dict[str, Any]:
     """Lower an item's PAR at a location for the shortage (the levels before are kept)."""
     with SqlUnitOfWork(engine) as uow:
@@ -118,7 +119,7 @@ class RestrictionIn(BaseModel):
     "/shortages/{shortage_id}/restrictions", status_code=201, **guarded(Permission.SET_LEVELS)
 )
 def post_restriction(
-    shortage_id: int, body: RestrictionIn, engine: EngineDep, who: Setter
+    shortage_id: RecordId, body: RestrictionIn, engine: EngineDep, who: Setter
 ) -> dict[str, Any]:
     """Restrict an item's use for the shortage."""
     with SqlUnitOfWork(engine) as uow:
@@ -144,7 +145,9 @@ class LimitIn(BaseModel):
 
 
 @router.post("/shortages/{shortage_id}/limits", status_code=201, **guarded(Permission.SET_LEVELS))
-def post_limit(shortage_id: int, body: LimitIn, engine: EngineDep, who: Setter) -> dict[str, Any]:
+def post_limit(
+    shortage_id: RecordId, body: LimitIn, engine: EngineDep, who: Setter
+) -> dict[str, Any]:
     """Limit an item's allocation at a location (units a day, units a dispense); replaces the
     limit in force there."""
     with SqlUnitOfWork(engine) as uow:
@@ -163,7 +166,7 @@ def post_limit(shortage_id: int, body: LimitIn, engine: EngineDep, who: Setter) 
 
 
 @router.get("/shortages/{shortage_id}/actions", **guarded(Permission.VIEW))
-def get_actions(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_actions(shortage_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The shortage's log: every conservation action, oldest first."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = conservation.list_actions(uow, shortage_id=shortage_id)
@@ -175,7 +178,9 @@ class RevertIn(BaseModel):
 
 
 @router.post("/shortages/{shortage_id}/revert", **guarded(Permission.SET_LEVELS))
-def post_revert(shortage_id: int, body: RevertIn, engine: EngineDep, who: Setter) -> dict[str, Any]:
+def post_revert(
+    shortage_id: RecordId, body: RevertIn, engine: EngineDep, who: Setter
+) -> dict[str, Any]:
     """Reverse the shortage's settings in force (PAR levels restored, restrictions and limits
     lifted); reallocated stock stays where it went."""
     with SqlUnitOfWork(engine) as uow:
@@ -190,7 +195,7 @@ def post_revert(shortage_id: int, body: RevertIn, engine: EngineDep, who: Setter
 
 
 @router.get("/shortages/{shortage_id}/review", **guarded(Permission.VIEW))
-def get_review(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_review(shortage_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """A shortage's review: dates, the extra spend above the best eligible price, and the
     actions taken."""
     with SqlUnitOfWork(engine, readonly=True) as uow:

@@ -14,6 +14,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.errors import InvalidValue
@@ -31,7 +32,7 @@ AlternativeQuery = Annotated[str, Query(description="The code of the item given 
 
 @router.get("/shortages/{shortage_id}/alternatives", **guarded(Permission.VIEW))
 def get_alternatives(
-    shortage_id: int,
+    shortage_id: RecordId,
     engine: EngineDep,
     item: Annotated[str | None, Query(description="Only this matched item.")] = None,
 ) -> dict[str, Any]:

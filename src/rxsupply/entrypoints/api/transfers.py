@@ -17,6 +17,7 @@ from rxsupply.domain.transfer import TransferStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
+from rxsupply.entrypoints.http.bounded import Units, UnitsOrZero
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import putaway, transfers
@@ -38,7 +39,7 @@ def get_transfers(
 class TransferIn(BaseModel):
     from_location: str
     to_location: str
-    quantity: int = Field(description="Dispense units.")
+    quantity: Units = Field(description="Dispense units.")
     item: str | None = Field(None, description="Item code (or give product).")
     product: str | None = Field(None, description="NDC or GTIN (or give item).")
     note: str = ""
@@ -92,7 +93,9 @@ def post_ship(number: str, engine: EngineDep, who: Mover) -> dict[str, Any]:
 
 
 class ReceiveIn(BaseModel):
-    quantity: int | None = Field(None, description="Units that arrived; default all shipped.")
+    quantity: UnitsOrZero | None = Field(
+        None, description="Units that arrived; default all shipped."
+    )
     quarantine: str | None = Field(
         None, description="A quarantine location for lots blocked or expired on the way."
     )
@@ -139,7 +142,7 @@ class PutawayIn(BaseModel):
     lot: str
     to_bin: str
     product: str | None = Field(None, description="NDC, when a lot number is shared.")
-    quantity: int | None = Field(None, description="Units; default all of the lot's floor.")
+    quantity: Units | None = Field(None, description="Units; default all of the lot's floor.")
     external_id: str | None = Field(None, description="Makes a resend a no-op.")
 
 
