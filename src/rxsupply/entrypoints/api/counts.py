@@ -16,7 +16,7 @@ from rxsupply.domain.counting import Count, CountStatus, VarianceReason
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
-from rxsupply.entrypoints.http.bounded import Day, UnitsOrZero
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, Lot, UnitsOrZero
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
@@ -58,7 +58,7 @@ def get_due(engine: EngineDep, location: str | None = None, every: bool = False)
 
 
 class StartIn(BaseModel):
-    location: str = Field(description="A storeroom, or a cabinet (its pockets).")
+    location: Code = Field(description="A storeroom, or a cabinet (its pockets).")
     items: list[str] = Field(default_factory=list, description="Only these item codes.")
     due: bool = Field(False, description="Only the item-locations due today.")
 
@@ -101,9 +101,9 @@ def post_counted(number: str, body: CountedIn, engine: EngineDep, who: Counter) 
 
 
 class FoundIn(BaseModel):
-    location: str
-    product: str = Field(description="NDC (any form) or GTIN.")
-    lot: str
+    location: Code
+    product: Code = Field(description="NDC (any form) or GTIN.")
+    lot: Lot
     expiry: Day | None = None
     counted: UnitsOrZero
 
@@ -127,7 +127,7 @@ def post_found_line(number: str, body: FoundIn, engine: EngineDep, who: Counter)
 
 
 class SubmitIn(BaseModel):
-    witness: str | None = Field(None, description="A controlled count's witness.")
+    witness: Code | None = Field(None, description="A controlled count's witness.")
     witness_password: str | None = None
     counted: dict[int, int] = Field(
         default_factory=dict, description="Last counted units by line id, saved with it."
@@ -186,7 +186,7 @@ def post_posting(number: str, body: PostIn, engine: EngineDep, who: Manager) -> 
 
 
 class CancelIn(BaseModel):
-    reason: str = Field(description="Why the count is given up (audited).")
+    reason: Line = Field(description="Why the count is given up (audited).")
 
 
 @router.post("/api/counts/{number}/cancel", **guarded(Permission.COUNT))

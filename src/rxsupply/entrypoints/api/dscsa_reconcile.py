@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
-from rxsupply.entrypoints.http.bounded import RecordId
+from rxsupply.entrypoints.http.bounded import Note, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services.dscsa import exceptions, reconciliation
@@ -67,7 +67,7 @@ class StepIn(BaseModel):
     step: Literal["seller_contacted", "resolved"] = Field(
         description="seller_contacted (what was asked or answered) or resolved (how)."
     )
-    note: str = Field("", max_length=1000, description="Required to resolve.")
+    note: Note = Field("", max_length=1000, description="Required to resolve.")
 
 
 @router.post("/exceptions/{exception_id}/steps", status_code=201, **guarded(Permission.RECEIVE))

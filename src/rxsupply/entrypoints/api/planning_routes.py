@@ -18,7 +18,7 @@ from rxsupply.domain.levels import ProposalFilter
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit, Offset
-from rxsupply.entrypoints.http.bounded import RecordId
+from rxsupply.entrypoints.http.bounded import Code, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep, page
 from rxsupply.entrypoints.http.planning import (
     batch_summary,
@@ -65,7 +65,7 @@ def list_classes(
         str | None, Query(description="smooth, erratic, intermittent, lumpy or none.")
     ] = None,
     lifecycle: Annotated[str | None, Query(description="new, active, sporadic or dead.")] = None,
-    location: str | None = None,
+    location: Code | None = None,
     search: Annotated[str | None, Query(description="Part of an item's name or code.")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -98,8 +98,8 @@ def list_recommendations(
     engine: EngineDep,
     batch: Batch,
     status: Status = "pending",
-    location: str | None = None,
-    item: str | None = None,
+    location: Code | None = None,
+    item: Code | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
-from rxsupply.entrypoints.http.bounded import Day
+from rxsupply.entrypoints.http.bounded import Code, Day
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services.preferences import prefer_product
@@ -48,8 +48,8 @@ def get_compliance(
 
 
 class PreferenceIn(BaseModel):
-    item: str = Field(description="The item's code.")
-    product: str | None = Field(description="Its product to prefer (NDC or GTIN); null: none.")
+    item: Code = Field(description="The item's code.")
+    product: Code | None = Field(description="Its product to prefer (NDC or GTIN); null: none.")
 
 
 @router.post("/preferences", **guarded(Permission.PURCHASE))

@@ -18,7 +18,16 @@ from rxsupply.domain.purchasing import OrderStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
-from rxsupply.entrypoints.http.bounded import Day, Days, RecordId, Units, UnitsOrZero
+from rxsupply.entrypoints.http.bounded import (
+    Code,
+    Day,
+    Days,
+    Line,
+    Lot,
+    RecordId,
+    Units,
+    UnitsOrZero,
+)
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import purchasing, receiving
@@ -57,7 +66,7 @@ def get_order(number: str, engine: EngineDep) -> dict[str, Any]:
 
 class DeaFormIn(BaseModel):
     line: RecordId = Field(description="The Schedule II line.")
-    number: str = Field(description="Its DEA Form 222 serial number or CSOS order number.")
+    number: Code = Field(description="Its DEA Form 222 serial number or CSOS order number.")
 
 
 @router.post("/{number}/dea", **guarded(Permission.PURCHASE))
@@ -77,7 +86,7 @@ def post_dea_form_number(
 
 
 class LineIn(BaseModel):
-    product: str = Field(description="NDC (any form) or GTIN.")
+    product: Code = Field(description="NDC (any form) or GTIN.")
     packages: Units
     package_price: Decimal | None = Field(
         None, description="Per package; default its best eligible price today."
@@ -138,7 +147,7 @@ def post_approval(number: str, engine: EngineDep, who: Buyer) -> dict[str, Any]:
 
 
 class CancelIn(BaseModel):
-    reason: str
+    reason: Line
 
 
 @router.post("/{number}/cancel", **guarded(Permission.PURCHASE))
@@ -151,14 +160,14 @@ def post_cancellation(number: str, body: CancelIn, engine: EngineDep, who: Buyer
 
 
 class ReceiptIn(BaseModel):
-    product: str = Field(description="NDC (any form) or GTIN; or give scan.")
-    lot: str
+    product: Code = Field(description="NDC (any form) or GTIN; or give scan.")
+    lot: Lot
     expiry: Day | None = None
     packages: Units = 1
     damaged: UnitsOrZero = 0
-    serial: str | None = None
+    serial: Code | None = None
     min_shelf_days: Days = MIN_SHELF_DAYS
-    ship_notice: str | None = Field(
+    ship_notice: Code | None = Field(
         None, description="Check against this ship notice (its shipment id)."
     )
 

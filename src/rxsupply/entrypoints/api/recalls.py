@@ -14,7 +14,7 @@ from rxsupply.domain.recall import RecallEntry, check_lot, check_ndc, parse_clas
 from rxsupply.domain.recall import parse_disposition as disposition_of
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
-from rxsupply.entrypoints.http.bounded import Day, RecordId
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, Note, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import recalls
@@ -36,17 +36,17 @@ def get_recalls(
 
 
 class EntryIn(BaseModel):
-    ndc: str = Field(description="An NDC in any form, or a GTIN-14.", max_length=64)
+    ndc: Code = Field(description="An NDC in any form, or a GTIN-14.", max_length=64)
     lots: list[str] = Field(
         default_factory=list, description="The lots recalled; none: every lot.", max_length=500
     )
 
 
 class RecallIn(BaseModel):
-    number: str = Field(description="The firm's or the FDA's recall number.", max_length=200)
-    recall_class: str = Field(alias="class", description="I, II or III.", max_length=20)
-    reason: str = Field(max_length=5000)
-    firm: str = Field("", max_length=500)
+    number: Code = Field(description="The firm's or the FDA's recall number.", max_length=200)
+    recall_class: Line = Field(alias="class", description="I, II or III.", max_length=20)
+    reason: Line = Field(max_length=5000)
+    firm: Line = Field("", max_length=500)
     initiated: Day | None = Field(None, description="When it began (default: today).")
     ndcs: list[EntryIn] = Field(max_length=500)
 
@@ -112,11 +112,11 @@ def get_dispensed(recall_id: RecordId, engine: EngineDep) -> dict[str, Any]:
 
 
 class CloseIn(BaseModel):
-    disposition: str = Field(
+    disposition: Line = Field(
         description="returned, destroyed, released (the firm withdrew it) or none_on_hand.",
         max_length=40,
     )
-    note: str = Field("", max_length=5000)
+    note: Note = Field("", max_length=5000)
 
 
 @router.post("/recalls/{recall_id}/close", **guarded(Permission.QUARANTINE))

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
-from rxsupply.entrypoints.http.bounded import RecordId
+from rxsupply.entrypoints.http.bounded import Code, Line, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import conservation
@@ -47,15 +47,15 @@ def get_reallocation(
 
 
 class ReallocationIn(BaseModel):
-    item: str = Field(description="The formulary item's code.")
+    item: Code = Field(description="The formulary item's code.")
     floor: int | None = Floor
-    plan_id: str | None = Field(
+    plan_id: Code | None = Field(
         None,
         max_length=64,
         description="The plan shown: refused (409) when the stock changed since; without it "
         "the plan made now is applied.",
     )
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post("/shortages/{shortage_id}/reallocation", **guarded(Permission.TRANSFER))
@@ -79,11 +79,11 @@ def post_reallocation(
 
 
 class ParReductionIn(BaseModel):
-    item: str
-    location: str
+    item: Code
+    location: Code
     max: int = Field(ge=0, le=1_000_000, description="The new max, below the current one.")
     min: int | None = Field(None, ge=0, le=1_000_000, description="Default: kept (<= max).")
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post(
@@ -109,10 +109,10 @@ def post_par_reduction(
 
 
 class RestrictionIn(BaseModel):
-    item: str
-    text: str = Field(description="Who may use it: 'ICU only'.")
+    item: Code
+    text: Line = Field(description="Who may use it: 'ICU only'.")
     areas: list[str] = Field(default_factory=list, description="The areas allowed.")
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post(
@@ -137,11 +137,11 @@ def post_restriction(
 
 
 class LimitIn(BaseModel):
-    item: str
-    location: str
+    item: Code
+    location: Code
     per_day: int | None = Field(None, ge=1, le=1_000_000)
     per_dispense: int | None = Field(None, ge=1, le=1_000_000)
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post("/shortages/{shortage_id}/limits", status_code=201, **guarded(Permission.SET_LEVELS))
@@ -174,7 +174,7 @@ def get_actions(shortage_id: RecordId, engine: EngineDep) -> dict[str, Any]:
 
 
 class RevertIn(BaseModel):
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post("/shortages/{shortage_id}/revert", **guarded(Permission.SET_LEVELS))
