@@ -117,6 +117,24 @@ def check_text(field: str, value: str, *, limit: int) -> str:
     return value
 
 
+_CONTROL_IN_NOTES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def check_note(field: str, value: str, *, limit: int) -> str:
+    """:func:`check_text` for free text of several lines (a note, a memo): line breaks and tabs
+    are allowed, every other control character (NUL, escapes, C1) is refused."""
+    if len(value) > limit:
+        raise InvalidValue(field, f"{len(value):,} characters; at most {limit}", value[:40] + "...")
+    found = _CONTROL_IN_NOTES.search(value)
+    if found is not None:
+        raise InvalidValue(
+            field,
+            f"control character U+{ord(found.group()):04X} at position {found.start() + 1}",
+            value[:40],
+        )
+    return value
+
+
 def required_text(field: str, value: str, *, limit: int, why: str) -> str:
     """:func:`check_text`, then stripped; blank is refused with ``why`` (what to write)."""
     check_text(field, value, limit=limit)

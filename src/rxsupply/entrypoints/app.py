@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
 
@@ -17,6 +17,7 @@ from rxsupply.entrypoints import api, web
 from rxsupply.entrypoints.api.health import health_status
 from rxsupply.entrypoints.api.writer import LedgerWriter
 from rxsupply.entrypoints.http import problems
+from rxsupply.entrypoints.http.bounded import plain_query
 from rxsupply.entrypoints.http.security import PUBLIC, Sessions
 from rxsupply.services import users
 
@@ -30,6 +31,7 @@ def create_app(engine: Engine) -> FastAPI:
         docs_url="/docs",
         openapi_url="/openapi.json",
         redoc_url=None,
+        dependencies=[Depends(plain_query)],
     )
     app.state.engine = engine
     app.state.writer = LedgerWriter(engine)

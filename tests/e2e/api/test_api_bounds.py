@@ -121,3 +121,41 @@ def test_an_order_receipt_of_2_63_minus_1_packages_is_a_422(site: Hospital) -> N
     )
 
     assert problem_of(answer, 422)["field"] == "packages"
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/items", {"search": "on\x00da"}, "query.search"),
+        ("/api/stock", {"location": "MAIN\x1b[2J"}, "query.location"),
+        ("/api/orders/PO%00-1", {}, "path.number"),
+    ],
+    ids=["NUL in a search", "escape in a code", "NUL in a path"],
+)
+def test_a_control_character_in_a_parameter_is_a_422_naming_it(
+    site: Hospital, path: str, params: dict[str, str], field: str
+) -> None:
+    answer = site.api.get(path, token=site.token(Role.ADMIN), params=params)
+
+    body = problem_of(answer, 422)
+    assert body["field"] == field
+    assert "control character" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"product": NDC_TEXT + "\x00", "lot": "L1", "reason": "x"}, "product"),
+        ({"product": NDC_TEXT, "lot": "L" * 41, "reason": "x"}, "lot"),
+        ({"product": NDC_TEXT, "lot": "L1", "reason": "cracked\x00vial"}, "reason"),
+    ],
+    ids=["NUL in a code", "over-long lot", "NUL in a reason"],
+)
+def test_a_body_text_out_of_bounds_is_a_422_naming_the_field(
+    site: Hospital, body: dict[str, str], field: str
+) -> None:
+    answer = site.api.post(
+        "/api/quarantines", token=site.token(Role.ADMIN), json=body | {"location": STOREROOM}
+    )
+
+    assert problem_of(answer, 422)["field"] == field

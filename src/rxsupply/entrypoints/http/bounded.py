@@ -10,10 +10,12 @@ request model; the bounds show in the OpenAPI document (``minimum``, ``maximum``
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
 from annotated_types import Interval
+from fastapi import Request
 from pydantic import AfterValidator, StringConstraints
 
 from rxsupply.domain.fields import (
@@ -24,6 +26,7 @@ from rxsupply.domain.fields import (
     UNITS_LIMIT,
     check_day,
     check_moment,
+    check_note,
     check_text,
 )
 from rxsupply.errors import InvalidValue
@@ -49,6 +52,13 @@ def _local_moment(value: datetime) -> datetime:
     if value.tzinfo is not None:
         _moment(value)
     return value
+
+
+def _note(value: str) -> str:
+    try:
+        return check_note("text", value, limit=len(value))
+    except InvalidValue as exc:
+        raise ValueError(exc.reason) from None
 
 
 def _plain(value: str) -> str:
@@ -86,5 +96,30 @@ Lot = Annotated[str, StringConstraints(max_length=40), AfterValidator(_plain)]
 """A lot number."""
 Line = Annotated[str, StringConstraints(max_length=200), AfterValidator(_plain)]
 """A name, a reference or a reason on one line."""
-Note = Annotated[str, StringConstraints(max_length=2000)]
-"""Free text of several lines (a note, a memo): line breaks and tabs allowed."""
+Note = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_note)]
+"""Free text of several lines (a note, a memo): line breaks and tabs allowed, no other
+control characters."""
+
+
+QUERY_LENGTH = 2000
+"""The longest value of a path or query parameter (a search, a scan, a code)."""
+_QUERY_CONTROL = re.compile("[\x00-\x1c\x1e\x1f\x7f-\x9f]")  # GS (U+001D) ends a GS1 field
+
+
+def plain_query(request: Request) -> None:
+    """Every page's and endpoint's path and query parameters: at most :data:`QUERY_LENGTH`
+    characters and no control characters but a scan's GS separator (a NUL never reaches
+    PostgreSQL, which refuses it in text); a 422 naming the parameter otherwise. Installed on
+    the whole app."""
+    given = [("path", k, str(v)) for k, v in request.path_params.items()]
+    given += [("query", k, v) for k, v in request.query_params.multi_items()]
+    for where, name, value in given:
+        field = f"{where}.{name[:40]}"
+        if len(value) > QUERY_LENGTH:
+            raise InvalidValue(field, f"{len(value):,} characters; at most {QUERY_LENGTH:,}")
+        found = _QUERY_CONTROL.search(value)
+        if found is not None:
+            at = found.start() + 1
+            raise InvalidValue(
+                field, f"control character U+{ord(found.group()):04X} at position {at}"
+            )
