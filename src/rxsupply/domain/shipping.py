@@ -52,7 +52,7 @@ class ExpectedPackages:
     id: int | None = None
 
     def __post_init__(self) -> None:
-        check_units("packages", self.packages)
+        check_units("packages", self.packages, allow_zero=True)  # a notice's reader adds its SN1s
         check_units("received_packages", self.received_packages, allow_zero=True)
         if self.expiry is not None:
             check_day("expiry", self.expiry)
