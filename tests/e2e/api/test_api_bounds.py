@@ -15,6 +15,7 @@ from tests.x12_samples import ship_notice
 
 from rxsupply.adapters import queries
 from rxsupply.domain.users import Role
+from rxsupply.entrypoints.app import create_app
 
 from .harness import ITEM, LOCATION, NDC_TEXT, STOREROOM, Hospital, QuickHasher, open_hospital
 from .harness import problem as problem_of
@@ -158,3 +159,22 @@ def test_a_body_text_out_of_bounds_is_a_422_naming_the_field(
     )
 
     assert problem_of(answer, 422)["field"] == field
+
+
+def every_unbounded_integer(node: object, where: str = "") -> Iterator[str]:
+    if isinstance(node, dict):
+        if node.get("type") == "integer" and "maximum" not in node and where.count("/loc/") == 0:
+            yield where
+        for key, value in node.items():
+            yield from every_unbounded_integer(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from every_unbounded_integer(value, f"{where}/{i}")
+
+
+def test_every_integer_the_api_takes_has_a_maximum_in_the_openapi_document(
+    sqlite_engine: Engine,
+) -> None:
+    document = create_app(sqlite_engine).openapi()
+
+    assert list(every_unbounded_integer(document)) == []

@@ -16,7 +16,7 @@ from rxsupply.domain.counting import Count, CountStatus, VarianceReason
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
-from rxsupply.entrypoints.http.bounded import Code, Day, Line, Lot, UnitsOrZero
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, Lot, RecordId, UnitsOrZero
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
@@ -88,7 +88,7 @@ def get_count(number: str, engine: EngineDep) -> dict[str, Any]:
 
 
 class CountedIn(BaseModel):
-    counted: dict[int, int] = Field(description="Counted units by line id.")
+    counted: dict[RecordId, UnitsOrZero] = Field(description="Counted units by line id.")
 
 
 @router.post("/api/counts/{number}/counted", **guarded(Permission.COUNT))
@@ -129,7 +129,7 @@ def post_found_line(number: str, body: FoundIn, engine: EngineDep, who: Counter)
 class SubmitIn(BaseModel):
     witness: Code | None = Field(None, description="A controlled count's witness.")
     witness_password: str | None = None
-    counted: dict[int, int] = Field(
+    counted: dict[RecordId, UnitsOrZero] = Field(
         default_factory=dict, description="Last counted units by line id, saved with it."
     )
 
