@@ -25,7 +25,7 @@ from rxsupply.adapters.cell_safety import safe_frame, unquoted
 from rxsupply.adapters.csv_files import decode_csv
 from rxsupply.adapters.csv_limits import MAX_FIELD, read_header, shown
 from rxsupply.analytics.demand import DemandMatrix, from_observations
-from rxsupply.domain.fields import EARLIEST_DATE, LATEST_DATE, UNITS_LIMIT
+from rxsupply.domain.fields import FIRST_DAY, LAST_DAY, UNITS_LIMIT
 from rxsupply.errors import ImportRejected, RowError
 
 MAX_ERRORS = 20
@@ -106,8 +106,8 @@ def read_demand(path: Path, *, start: str | None = None, end: str | None = None)
     day = frame.get_column("date").str.strip_chars().str.slice(0, 10)
     parsed = day.str.to_date("%Y-%m-%d", strict=False)
     _reject(name, frame, parsed.is_null(), "date", "not a date (YYYY-MM-DD)")
-    window = f"outside {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
-    _reject(name, frame, ~parsed.is_between(EARLIEST_DATE, LATEST_DATE), "date", window)
+    window = f"outside {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+    _reject(name, frame, ~parsed.is_between(FIRST_DAY, LAST_DAY), "date", window)
     raw = frame.get_column("quantity").str.strip_chars()
     censored = raw.is_null() | (raw == "")
     qty = raw.cast(pl.Float64, strict=False)
@@ -162,9 +162,9 @@ def _day(name: str, text: str, field: str) -> date:
         raise ImportRejected(
             [RowError(name, 0, field, f"not a date (YYYY-MM-DD): {shown(text)}")]
         ) from None
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
+    if not FIRST_DAY <= value <= LAST_DAY:
         raise ImportRejected(
-            [RowError(name, 0, field, f"{value} is outside {EARLIEST_DATE} to {LATEST_DATE}")]
+            [RowError(name, 0, field, f"{value} is outside {FIRST_DAY} to {LAST_DAY}")]
         )
     return value
 

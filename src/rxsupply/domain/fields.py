@@ -1,7 +1,10 @@
-"""Reading single values out of files: whole units, dates, timestamps, money.
+"""Reading single values out of files and forms, and the bounds every face holds them to:
+whole units, record ids, row offsets, dates, timestamps, money, text.
 
 Each parser raises :class:`InvalidValue` with a reason a pharmacy user can act on; the import
-services add the file, row and field.
+services add the file, row and field. The API's request models hold the same bounds
+(``rxsupply.entrypoints.http.bounded`` builds its types from the constants here), so a value
+refused in a form is refused in a JSON body too, and none reaches a column it overflows.
 """
 
 from __future__ import annotations
@@ -19,14 +22,66 @@ integer column, so a typo or an attack never reaches the database as an overflow
 have their own, lower, configurable bound (:class:`rxsupply.domain.limits.LedgerLimits`)."""
 
 
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2199, 12, 31)
-"""No date or timestamp in a file or a form is read outside these days: a typo (year 9999, year
-1) never reaches the calendar arithmetic, where it would overflow."""
-
-
 ID_DIGITS = 9
 """A record id typed by a user is at most nine ASCII digits: below any integer column."""
+
+RECORD_ID_LIMIT = 2**31 - 1
+"""The largest record id (a PostgreSQL ``integer``): an id above it names no record."""
+
+ROWS_LIMIT = 10**9
+"""The most rows a list skips (``offset``) or a count names: far below a 64-bit ``OFFSET``."""
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2199, 12, 31)
+"""The days rxsupply holds (expiries, order dates, a dispense's time), in files, forms and the
+API alike: a year 1 or 9999 is a typo, and a time near either end of Python's calendar cannot be
+moved between time zones (it would overflow)."""
+
+
+def check_day(field: str, value: date) -> date:
+    """``value``, or :class:`InvalidValue` when it falls outside :data:`FIRST_DAY` ..
+    :data:`LAST_DAY`."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise InvalidValue(
+            field, f"outside the years {FIRST_DAY.year} to {LAST_DAY.year}", value.isoformat()
+        )
+    return value
+
+
+def check_moment(field: str, value: datetime) -> datetime:
+    """A timestamp carrying its offset, within the days rxsupply holds, as UTC."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidValue(field, "must carry its time zone or UTC offset", value.isoformat())
+    outside = f"outside the years {FIRST_DAY.year} to {LAST_DAY.year}"
+    try:
+        moment = value.astimezone(UTC)  # 9999-12-31T23:00-14:00 is past Python's last day
+    except OverflowError:
+        raise InvalidValue(field, outside, value.isoformat()) from None
+    if not FIRST_DAY <= moment.date() <= LAST_DAY:
+        raise InvalidValue(field, outside, value.isoformat())
+    return moment
+
+
+def check_units(field: str, value: int, *, allow_zero: bool = False, signed: bool = False) -> int:
+    """A whole number of units (or packages) a command or a document carries, within
+    :data:`UNITS_LIMIT` (and above zero unless ``allow_zero``; ``signed``: either way)."""
+    low = -UNITS_LIMIT if signed else 0 if allow_zero else 1
+    if not low <= value <= UNITS_LIMIT:
+        shown = value if abs(value) < 10**30 else "..."
+        raise InvalidValue(field, f"a whole number from {low:,} to {UNITS_LIMIT:,}", shown)
+    return value
+
+
+def parse_offset(text: str) -> int:
+    """Rows to skip, as a page's link carries them: ASCII digits (``str.isdigit`` alone lets
+    '²' through, which ``int()`` refuses); anything else starts at the first row, and a number
+    past :data:`ROWS_LIMIT` shows the (empty) page after it."""
+    raw = text.strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return 0
+    if len(raw) > len(str(ROWS_LIMIT)):
+        return ROWS_LIMIT
+    return min(int(raw), ROWS_LIMIT)
 
 
 def is_id(text: str) -> bool:
@@ -54,6 +109,24 @@ def check_text(field: str, value: str, *, limit: int) -> str:
     if len(value) > limit:
         raise InvalidValue(field, f"{len(value):,} characters; at most {limit}", value[:40] + "...")
     found = _CONTROL.search(value)
+    if found is not None:
+        raise InvalidValue(
+            field,
+            f"control character U+{ord(found.group()):04X} at position {found.start() + 1}",
+            value[:40],
+        )
+    return value
+
+
+_CONTROL_IN_NOTES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def check_note(field: str, value: str, *, limit: int) -> str:
+    """:func:`check_text` for free text of several lines (a note, a memo): line breaks and tabs
+    are allowed, every other control character (NUL, escapes, C1) is refused."""
+    if len(value) > limit:
+        raise InvalidValue(field, f"{len(value):,} characters; at most {limit}", value[:40] + "...")
+    found = _CONTROL_IN_NOTES.search(value)
     if found is not None:
         raise InvalidValue(
             field,
@@ -117,7 +190,7 @@ def parse_date(text: str, field: str = "date") -> date:
     try:
         if "/" in raw:
             month, day, year = raw.split("/")
-            if len(year) != 4:
+            if not (raw.isascii() and len(year) == 4):
                 raise ValueError
             value = date(int(year), int(month), int(day))
         else:
@@ -125,15 +198,7 @@ def parse_date(text: str, field: str = "date") -> date:
     except ValueError:
         shown = text if len(text) <= 40 else text[:40] + "..."
         raise InvalidValue(field, "not a date; use YYYY-MM-DD or MM/DD/YYYY", shown) from None
-    return _within_window(value, field, text)
-
-
-def _within_window(value: date, field: str, text: str) -> date:
-    if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise InvalidValue(
-            field, f"outside {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}", text
-        )
-    return value
+    return check_day(field, value)
 
 
 def parse_timestamp(text: str, local: tzinfo, field: str = "timestamp") -> datetime:
@@ -152,10 +217,9 @@ def parse_timestamp(text: str, local: tzinfo, field: str = "timestamp") -> datet
                 field, "not a timestamp; use ISO 8601 like 2024-03-01T14:05:00-05:00", shown
             ) from None
         value = datetime(day.year, day.month, day.day, tzinfo=local)
-    _within_window(value.date(), field, text)
     if value.tzinfo is None:
         value = value.replace(tzinfo=local)
-    return value.astimezone(UTC)
+    return check_moment(field, value)
 
 
 def parse_money(text: str, field: str = "unit_price") -> Decimal:

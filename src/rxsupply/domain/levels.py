@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from rxsupply.domain.fields import check_units
 from rxsupply.errors import InvalidValue
 
 
@@ -23,14 +24,14 @@ class StockLevel:
     review_period_days: int = 1
 
     def __post_init__(self) -> None:
-        if self.min_level < 0:
-            raise InvalidValue("min", "must be zero or more", self.min_level)
+        check_units("min", self.min_level, allow_zero=True)
+        check_units("max", self.max_level, allow_zero=True)
         if self.max_level < self.min_level:
             raise InvalidValue("max", f"must not be below min ({self.min_level})", self.max_level)
-        if self.lead_time_days < 0 or self.review_period_days < 1:
+        if not (0 <= self.lead_time_days <= 3650 and 1 <= self.review_period_days <= 3650):
             raise InvalidValue(
                 "lead time and review period",
-                "lead time must be >= 0 days and the review period >= 1 day",
+                "lead time must be 0 to 3650 days and the review period 1 to 3650 days",
             )
 
 

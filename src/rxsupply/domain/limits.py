@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rxsupply.domain.fields import UNITS_LIMIT
 from rxsupply.domain.users import Role
 from rxsupply.errors import InvalidValue, PermissionDenied
 
@@ -36,6 +37,12 @@ class LedgerLimits:
     lot_length: int = 40
     reference_length: int = 120
     note_length: int = 500
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_quantity <= UNITS_LIMIT:
+            raise InvalidValue(
+                "max_quantity", f"RXSUPPLY_MAX_QUANTITY must be 1 to {UNITS_LIMIT:,}"
+            )
 
     def quantity(self, value: int, field: str = "quantity") -> int:
         if value > self.max_quantity:

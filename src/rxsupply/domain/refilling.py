@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from rxsupply.domain.fields import check_units
 from rxsupply.errors import InvalidValue
 
 
@@ -76,8 +77,7 @@ class RefillLine:
     def scan(self, units: int) -> tuple[int, int]:
         """A package scanned at the pocket: the units it counts on the line (never more than
         the line holds) and the units to post (none when the cabinet reported them first)."""
-        if units <= 0:
-            raise InvalidValue("units", "confirm at least one unit", str(units))
+        check_units("units", units)
         if self.scanned >= self.quantity:
             raise InvalidValue(
                 "scan",

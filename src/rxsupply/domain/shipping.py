@@ -29,6 +29,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from rxsupply.domain.fields import check_day, check_units
 from rxsupply.domain.purchasing import LineStatus, OrderLine
 
 CENT = Decimal("0.01")
@@ -49,6 +50,12 @@ class ExpectedPackages:
     received_packages: int = 0
     product_id: int | None = None
     id: int | None = None
+
+    def __post_init__(self) -> None:
+        check_units("packages", self.packages, allow_zero=True)  # a notice's reader adds its SN1s
+        check_units("received_packages", self.received_packages, allow_zero=True)
+        if self.expiry is not None:
+            check_day("expiry", self.expiry)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -103,6 +110,9 @@ class InvoiceLine:
     unit_price: Decimal
     unit: str = "EA"
     product_id: int | None = None
+
+    def __post_init__(self) -> None:
+        check_units("packages", self.packages, signed=True)
 
     @property
     def extended(self) -> Decimal:

@@ -16,14 +16,20 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from rxsupply.domain.fields import UNITS_LIMIT
 from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.status import StatusNote, is_expired
-from rxsupply.errors import InsufficientStock, InvalidMovement
+from rxsupply.errors import InsufficientStock, InvalidMovement, InvalidValue
 
 StockKey = tuple[int, int, int]
 """(location_id, product_id, lot_id)"""
 
 _FAR_FUTURE = date.max
+
+ON_HAND_LIMIT = 10**12
+"""The most units one lot may hold at one place: with every movement bounded
+(:data:`rxsupply.domain.fields.UNITS_LIMIT`, and the lower RXSUPPLY_MAX_QUANTITY), on-hand and
+the ledger's sums stay far inside a 64-bit integer on every database."""
 
 
 @dataclass(slots=True)
@@ -94,7 +100,19 @@ class StockBook:
         self.deltas[key] = self.deltas.get(key, 0) + qty
 
     def apply(self, m: Movement) -> None:
-        """Apply one movement; raises :class:`InsufficientStock` and changes nothing then."""
+        """Apply one movement; raises :class:`InsufficientStock` (or :class:`InvalidValue` for
+        a quantity or an on-hand beyond the bounds) and changes nothing then."""
+        if m.quantity > UNITS_LIMIT:
+            raise InvalidValue("quantity", f"more than {UNITS_LIMIT:,} units", m.quantity)
+        if m.to_location_id is not None:
+            key = (m.to_location_id, m.product_id, m.lot_id)
+            if self.on_hand.get(key, 0) + m.quantity > ON_HAND_LIMIT:
+                raise InvalidValue(
+                    "quantity",
+                    f"would bring lot {m.lot_id} at {self._name(key[0])} past "
+                    f"{ON_HAND_LIMIT:,} units",
+                    m.quantity,
+                )
         if m.from_location_id is not None:
             self._add((m.from_location_id, m.product_id, m.lot_id), -m.quantity)
         if m.to_location_id is not None:

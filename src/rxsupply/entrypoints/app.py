@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
@@ -24,6 +24,7 @@ from rxsupply.entrypoints.api.health import health_status
 from rxsupply.entrypoints.api.writer import LedgerWriter
 from rxsupply.entrypoints.http import outages, problems
 from rxsupply.entrypoints.http.body_limit import BodyLimit
+from rxsupply.entrypoints.http.bounded import plain_query
 from rxsupply.entrypoints.http.security import PUBLIC, Sessions
 from rxsupply.entrypoints.http.security_headers import SecurityHeaders
 from rxsupply.services import users
@@ -38,6 +39,7 @@ def create_app(engine: Engine) -> FastAPI:
         docs_url=None,  # served below from the package, not a CDN
         openapi_url="/openapi.json",
         redoc_url=None,
+        dependencies=[Depends(plain_query)],
     )
     settings = load_settings()
     app.state.engine = engine

@@ -30,7 +30,7 @@ from decimal import Decimal
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.external_id import ExternalId
-from rxsupply.domain.fields import required_text
+from rxsupply.domain.fields import check_units, required_text
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.purchasing import (
     LineStatus,
@@ -76,7 +76,9 @@ def receive_against_order(
     """Receive ``packages`` (and record ``damaged`` ones) of a product against an order (and
     against one of its ship notices, by shipment id, when given); the order after, and what
     this receipt found."""
-    if packages < 0 or damaged < 0 or packages + damaged == 0:
+    check_units("packages", packages, allow_zero=True)
+    check_units("damaged", damaged, allow_zero=True)
+    if packages + damaged == 0:
         raise InvalidValue("packages", "receive at least one package (or record damaged ones)")
     found = get_order(uow, order, lock=True)
     if found.status not in RECEIVABLE:

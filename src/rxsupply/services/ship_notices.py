@@ -22,6 +22,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.fields import check_units
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.purchasing import (
     LineStatus,
@@ -105,6 +106,7 @@ def record_ship_notice(
     shipped: dict[int, int] = {}
     mapped = []
     for ln in notice.lines:
+        check_units("SN102", ln.packages)
         ordered = lines.get(ln.ndc)
         if ordered is None:
             raise InvalidValue("LIN03", f"order {found.number} has no line of NDC {ln.ndc}")

@@ -15,6 +15,7 @@ from rxsupply.domain.discrepancy import DiscrepancyStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit, Offset
+from rxsupply.entrypoints.http.bounded import Line, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services.cabinet import listener_status
@@ -50,12 +51,12 @@ def get_discrepancies(
 
 
 class ResolutionIn(BaseModel):
-    resolution: str = Field(description="What was found: a count, a refill not scanned, ...")
+    resolution: Line = Field(description="What was found: a count, a refill not scanned, ...")
 
 
 @router.post("/discrepancies/{discrepancy_id}/resolve", **guarded(Permission.ADJUST))
 def post_resolution(
-    discrepancy_id: int,
+    discrepancy_id: RecordId,
     body: ResolutionIn,
     engine: EngineDep,
     who: Annotated[Caller, Depends(REQUIRES[Permission.ADJUST])],

@@ -4,7 +4,6 @@ commands under the caller's user."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -17,6 +16,7 @@ from rxsupply.domain.status import StockStatus, parse_block
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.movements import external
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, Lot, SignedUnits, Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of, post_command
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
@@ -26,18 +26,18 @@ router = APIRouter(prefix="/api")
 
 
 class AdjustmentIn(BaseModel):
-    location: str
-    product: str
-    lot: str
-    quantity: int = Field(description="Signed change in dispense units.")
-    reason: str
+    location: Code
+    product: Code
+    lot: Lot
+    quantity: SignedUnits = Field(description="Signed change in dispense units.")
+    reason: Line
     count: bool = False
-    expiry: date | None = Field(None, description="A new lot's expiry.")
-    approved_by: str | None = Field(
+    expiry: Day | None = Field(None, description="A new lot's expiry.")
+    approved_by: Code | None = Field(
         None, description="A manager approving (above the approval value, controlled drugs)."
     )
     approver_password: str | None = None
-    external_id: str | None = None
+    external_id: Line | None = None
 
 
 @router.post("/adjustments", status_code=201, **guarded(Permission.ADJUST))
@@ -62,12 +62,12 @@ def post_adjustment(
 
 
 class ReturnIn(BaseModel):
-    location: str
-    product: str
-    lot: str
-    quantity: int = Field(gt=0)
-    reference: str = Field("", description="Return authorisation or debit memo.")
-    external_id: str | None = None
+    location: Code
+    product: Code
+    lot: Lot
+    quantity: Units
+    reference: Line = Field("", description="Return authorisation or debit memo.")
+    external_id: Line | None = None
 
 
 @router.post("/returns", status_code=201, **guarded(Permission.RETURN_TO_VENDOR))
@@ -90,15 +90,15 @@ def post_return(
 
 
 class StatusIn(BaseModel):
-    product: str = Field(description="NDC or GTIN.")
-    lot: str | None = Field(None, description="The lot, blocked everywhere at once.")
-    serial: str | None = Field(None, description="Or one serialised package.")
-    reason: str
-    external_id: str | None = None
+    product: Code = Field(description="NDC or GTIN.")
+    lot: Lot | None = Field(None, description="The lot, blocked everywhere at once.")
+    serial: Code | None = Field(None, description="Or one serialised package.")
+    reason: Line
+    external_id: Line | None = None
 
 
 class QuarantineIn(StatusIn):
-    status: str = Field("quarantined", description="quarantined, recalled or suspect.")
+    status: Line = Field("quarantined", description="quarantined, recalled or suspect.")
 
 
 def post_status(engine: Engine, body: StatusIn, status: StockStatus, user: str) -> dict[str, Any]:
@@ -136,14 +136,14 @@ def post_release(
 
 
 class OpenIn(BaseModel):
-    location: str
-    product: str
-    lot: str
-    units: int | None = Field(None, ge=1, description="Units in the package (default its size).")
+    location: Code
+    product: Code
+    lot: Lot
+    units: Units | None = Field(None, description="Units in the package (default its size).")
     bud_days: int = Field(
         OPENED_BUD_DAYS, ge=1, le=MAX_BUD_DAYS, description="Beyond-use days from opening."
     )
-    external_id: str | None = None
+    external_id: Line | None = None
 
 
 @router.post("/opened-packages", status_code=201, **guarded(Permission.TRANSFER))

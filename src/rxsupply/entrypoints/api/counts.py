@@ -5,7 +5,6 @@ biennial inventories. The same use cases as ``rxsupply counts`` and ``rxsupply c
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -17,6 +16,7 @@ from rxsupply.domain.counting import Count, CountStatus, VarianceReason
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, Lot, RecordId, UnitsOrZero
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
@@ -58,7 +58,7 @@ def get_due(engine: EngineDep, location: str | None = None, every: bool = False)
 
 
 class StartIn(BaseModel):
-    location: str = Field(description="A storeroom, or a cabinet (its pockets).")
+    location: Code = Field(description="A storeroom, or a cabinet (its pockets).")
     items: list[str] = Field(default_factory=list, description="Only these item codes.")
     due: bool = Field(False, description="Only the item-locations due today.")
 
@@ -88,7 +88,7 @@ def get_count(number: str, engine: EngineDep) -> dict[str, Any]:
 
 
 class CountedIn(BaseModel):
-    counted: dict[int, int] = Field(description="Counted units by line id.")
+    counted: dict[RecordId, UnitsOrZero] = Field(description="Counted units by line id.")
 
 
 @router.post("/api/counts/{number}/counted", **guarded(Permission.COUNT))
@@ -101,11 +101,11 @@ def post_counted(number: str, body: CountedIn, engine: EngineDep, who: Counter) 
 
 
 class FoundIn(BaseModel):
-    location: str
-    product: str = Field(description="NDC (any form) or GTIN.")
-    lot: str
-    expiry: date | None = None
-    counted: int
+    location: Code
+    product: Code = Field(description="NDC (any form) or GTIN.")
+    lot: Lot
+    expiry: Day | None = None
+    counted: UnitsOrZero
 
 
 @router.post("/api/counts/{number}/lines", status_code=201, **guarded(Permission.COUNT))
@@ -127,9 +127,9 @@ def post_found_line(number: str, body: FoundIn, engine: EngineDep, who: Counter)
 
 
 class SubmitIn(BaseModel):
-    witness: str | None = Field(None, description="A controlled count's witness.")
+    witness: Code | None = Field(None, description="A controlled count's witness.")
     witness_password: str | None = None
-    counted: dict[int, int] = Field(
+    counted: dict[RecordId, UnitsOrZero] = Field(
         default_factory=dict, description="Last counted units by line id, saved with it."
     )
 
@@ -186,7 +186,7 @@ def post_posting(number: str, body: PostIn, engine: EngineDep, who: Manager) -> 
 
 
 class CancelIn(BaseModel):
-    reason: str = Field(description="Why the count is given up (audited).")
+    reason: Line = Field(description="Why the count is given up (audited).")
 
 
 @router.post("/api/counts/{number}/cancel", **guarded(Permission.COUNT))
@@ -213,7 +213,7 @@ def get_perpetual(location: str, engine: EngineDep) -> dict[str, Any]:
 
 
 @router.get("/api/controlled/biennial", **guarded(Permission.VIEW))
-def get_biennial(engine: EngineDep, on: date | None = None) -> dict[str, Any]:
+def get_biennial(engine: EngineDep, on: Day | None = None) -> dict[str, Any]:
     """Every scheduled product on hand at the close of ``on`` (today), Schedule II apart."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return controlled.biennial_inventory(

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import Query, Request
 
+from rxsupply.domain.fields import ROWS_LIMIT
 from rxsupply.entrypoints.api.writer import LedgerWriter
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip.")]
+Offset = Annotated[int, Query(ge=0, le=ROWS_LIMIT, description="Rows to skip.")]
 
 
 def writer_of(request: Request) -> LedgerWriter:

@@ -16,6 +16,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.suspect_case import CaseSource, StepKind, SuspectReason, parse_choice
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Line, Note
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.errors import InvalidValue
@@ -45,13 +46,13 @@ class CaseIn(BaseModel):
     lots: list[str] = Field(
         default_factory=list, description="Lots as NDC:LOT (or GTIN:LOT).", max_length=500
     )
-    reason: str = Field(description=", ".join(r.value for r in SuspectReason) + ".", max_length=60)
-    source: str = Field(
+    reason: Line = Field(description=", ".join(r.value for r in SuspectReason) + ".", max_length=60)
+    source: Line = Field(
         description="How it was noticed: " + ", ".join(s.value for s in CaseSource) + ".",
         max_length=60,
     )
-    note: str = Text
-    facility: str | None = Field(None, description="The facility's code.", max_length=64)
+    note: Note = Text
+    facility: Code | None = Field(None, description="The facility's code.", max_length=64)
 
 
 @router.post("/cases", status_code=201, **guarded(Permission.QUARANTINE))
@@ -96,15 +97,15 @@ def get_case(case: str, engine: EngineDep) -> dict[str, Any]:
 
 
 class StepIn(BaseModel):
-    kind: str = Field(
+    kind: Line = Field(
         description="step, evidence, partner_notified, fda_notified or closed.", max_length=40
     )
-    note: str = Text
-    evidence_name: str = Field("", max_length=255)
-    evidence_sha256: str = Field("", description="64 hex digits.", max_length=80)
-    partner: str = Field("", description="The partner notified.", max_length=200)
-    incident: str = Field("", description="FDA's incident number.", max_length=60)
-    notified_at: str = Field(
+    note: Note = Text
+    evidence_name: Line = Field("", max_length=255)
+    evidence_sha256: Code = Field("", description="64 hex digits.", max_length=80)
+    partner: Code = Field("", description="The partner notified.", max_length=200)
+    incident: Line = Field("", description="FDA's incident number.", max_length=60)
+    notified_at: Line = Field(
         "",
         description=(
             "fda_notified: when FDA was notified, ISO 8601 (without an offset, the facility's "
@@ -138,8 +139,8 @@ def post_step(case: str, body: StepIn, engine: EngineDep, who: Blocker) -> dict[
 
 
 class DispositionIn(BaseModel):
-    disposition: str = Field(description="cleared or illegitimate.", max_length=40)
-    note: str = Field(description="What the investigation found.", max_length=4000)
+    disposition: Line = Field(description="cleared or illegitimate.", max_length=40)
+    note: Note = Field(description="What the investigation found.", max_length=4000)
 
 
 @router.post("/cases/{case}/disposition", **guarded(Permission.RELEASE))

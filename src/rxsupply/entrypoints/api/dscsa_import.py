@@ -22,6 +22,7 @@ from rxsupply.adapters.epcis import DEFAULT_MAX_BYTES, read_epcis, schema_folder
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.errors import DocumentRejected
@@ -81,7 +82,7 @@ async def post_document(
     nothing is written then."""
     cap = MAX_UPLOAD
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
+    if declared.isascii() and declared.isdigit() and int(declared) > cap:
         raise too_large(file_name, cap)
     user = who.user.username
     at = clock.current()
@@ -125,7 +126,7 @@ def get_documents(
 
 
 @router.get("/dscsa/documents/{document_id}", **guarded(Permission.VIEW))
-def get_document(document_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_document(document_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """One document: its fields, its transaction information (``products``, dates, parties)
     and statement, its packages counted by GTIN, lot and expiry."""
     with SqlUnitOfWork(engine, readonly=True) as uow:

@@ -4,7 +4,6 @@ their six-year retention purged (``POST /api/dscsa/purge``, admins only)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +12,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Day
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services.dscsa.ledger_check import verify_ledger
@@ -37,7 +37,7 @@ def get_ledger(
 
 
 class PurgeIn(BaseModel):
-    before: date = Field(description="Purge records older than this day: six years back at least.")
+    before: Day = Field(description="Purge records older than this day: six years back at least.")
 
 
 @router.post("/purge", **guarded(Permission.PURGE_RECORDS))

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Note, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services.dscsa import exceptions, reconciliation
@@ -57,7 +58,7 @@ def get_exceptions(
 
 
 @router.get("/exceptions/{exception_id}", **guarded(Permission.VIEW))
-def get_exception(exception_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_exception(exception_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return exceptions.get_exception(uow, exception_id).as_dict()
 
@@ -66,11 +67,13 @@ class StepIn(BaseModel):
     step: Literal["seller_contacted", "resolved"] = Field(
         description="seller_contacted (what was asked or answered) or resolved (how)."
     )
-    note: str = Field("", max_length=1000, description="Required to resolve.")
+    note: Note = Field("", max_length=1000, description="Required to resolve.")
 
 
 @router.post("/exceptions/{exception_id}/steps", status_code=201, **guarded(Permission.RECEIVE))
-def post_step(exception_id: int, body: StepIn, engine: EngineDep, who: Receiver) -> dict[str, Any]:
+def post_step(
+    exception_id: RecordId, body: StepIn, engine: EngineDep, who: Receiver
+) -> dict[str, Any]:
     """Take an exception's next step; the exception after. 409 when its state does not allow
     it (resolved already), 422 for a resolution without a note; nothing written."""
     with SqlUnitOfWork(engine) as uow:

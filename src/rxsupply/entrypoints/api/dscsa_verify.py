@@ -17,6 +17,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.domain.verification import SALEABLE_RETURN
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Line, Lot
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.entrypoints.verification import router_for
@@ -27,18 +28,18 @@ Handler = Annotated[Caller, Depends(REQUIRES[Permission.QUARANTINE])]
 
 
 class VerificationIn(BaseModel):
-    gtin: str = Field(description="The GTIN-14 on the package.", max_length=20)
-    serial: str = Field(description="Its serial number (GS1 AI 21).", max_length=40)
-    lot: str = Field(description="Its lot (GS1 AI 10).", max_length=40)
-    expiry: str = Field(description="Its expiry: YYMMDD (GS1 AI 17) or YYYY-MM-DD.", max_length=10)
-    context: str = Field(SALEABLE_RETURN, description="The LMS context.", max_length=40)
+    gtin: Code = Field(description="The GTIN-14 on the package.", max_length=20)
+    serial: Code = Field(description="Its serial number (GS1 AI 21).", max_length=40)
+    lot: Lot = Field(description="Its lot (GS1 AI 10).", max_length=40)
+    expiry: Line = Field(description="Its expiry: YYMMDD (GS1 AI 17) or YYYY-MM-DD.", max_length=10)
+    context: Line = Field(SALEABLE_RETURN, description="The LMS context.", max_length=40)
     local_only: bool = Field(False, description="Check only what we received; ask no router.")
-    facility: str | None = Field(
+    facility: Code | None = Field(
         None,
         description="The facility whose records it joins, when none of its packages is.",
         max_length=40,
     )
-    requestor_gln: str | None = Field(
+    requestor_gln: Code | None = Field(
         None, description="Our GLN, sent to the router.", max_length=13
     )
 

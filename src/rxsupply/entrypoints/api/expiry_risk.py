@@ -12,6 +12,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Line, Lot, Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services.expiry_risk import HORIZON, assess_expiry_risk
@@ -37,12 +38,12 @@ def get_expiry_risk(
 
 
 class TransferAtRiskIn(BaseModel):
-    product: str = Field(description="The lot's NDC (any form) or GTIN.")
-    lot: str
-    from_location: str = Field(description="Where the lot would expire.")
-    to_location: str = Field(description="Where it will be used (a pocket, a satellite...).")
-    units: int = Field(gt=0)
-    external_id: str | None = Field(None, description="A resend is a no-op.")
+    product: Code = Field(description="The lot's NDC (any form) or GTIN.")
+    lot: Lot
+    from_location: Code = Field(description="Where the lot would expire.")
+    to_location: Code = Field(description="Where it will be used (a pocket, a satellite...).")
+    units: Units
+    external_id: Line | None = Field(None, description="A resend is a no-op.")
 
 
 @router.post("/expiry/risk/transfers", status_code=201, **guarded(Permission.TRANSFER))

@@ -8,7 +8,7 @@ are one transaction each. Every one is a ledger command posted under the caller'
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
@@ -20,6 +20,7 @@ from rxsupply.domain.movement import MovementKind
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import writer_of
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, LocalMoment, Lot, Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of, post_command
 from rxsupply.entrypoints.http.security import (
@@ -42,14 +43,14 @@ def external(source: str, value: str | None) -> ExternalId | None:
 
 
 class ReceiptIn(BaseModel):
-    location: str | None = Field(None, description="Default: the facility's storeroom.")
-    product: str = Field(description="NDC (any form) or GTIN-14 (a case GTIN: its cases).")
-    lot: str
-    expiry: date | None = Field(None, description="Required unless the item is non-expiring.")
-    quantity: int | None = Field(None, gt=0, description="Dispense units (or packages).")
-    packages: int | None = Field(None, gt=0, description="Packages, or cases of a case GTIN.")
-    reference: str = ""
-    external_id: str | None = Field(None, description="A resend is a no-op.")
+    location: Code | None = Field(None, description="Default: the facility's storeroom.")
+    product: Code = Field(description="NDC (any form) or GTIN-14 (a case GTIN: its cases).")
+    lot: Lot
+    expiry: Day | None = Field(None, description="Required unless the item is non-expiring.")
+    quantity: Units | None = Field(None, description="Dispense units (or packages).")
+    packages: Units | None = Field(None, description="Packages, or cases of a case GTIN.")
+    reference: Line = ""
+    external_id: Line | None = Field(None, description="A resend is a no-op.")
 
 
 @router.post("/receipts", status_code=201, **guarded_in_batch(Permission.RECEIVE))
@@ -74,9 +75,9 @@ async def post_receipt(
 
 class ScanReceiptIn(BaseModel):
     data: str = Field(description="What the scanner sent (GS1 DataMatrix, GS1-128, ...).")
-    location: str | None = Field(None, description="Default: the facility's storeroom.")
-    reference: str = ""
-    external_id: str | None = Field(None, description="A resend is a no-op.")
+    location: Code | None = Field(None, description="Default: the facility's storeroom.")
+    reference: Line = ""
+    external_id: Line | None = Field(None, description="A resend is a no-op.")
 
 
 @router.post("/receipts/scan", status_code=201, **guarded_in_batch(Permission.RECEIVE))
@@ -98,18 +99,18 @@ async def post_scanned_receipt(
 
 
 class TransferIn(BaseModel):
-    from_location: str
-    to_location: str = Field(description="A cabinet sends the units to the item's pocket.")
-    item: str | None = None
-    product: str | None = None
-    lot: str | None = None
-    pocket: str | None = Field(None, description="The cabinet's pocket to fill.")
-    quantity: int = Field(gt=0)
+    from_location: Code
+    to_location: Code = Field(description="A cabinet sends the units to the item's pocket.")
+    item: Code | None = None
+    product: Code | None = None
+    lot: Lot | None = None
+    pocket: Code | None = Field(None, description="The cabinet's pocket to fill.")
+    quantity: Units
     refill: bool = False
-    override: str = Field("", description="Why a blocked or expired lot moves anyway.")
-    approved_by: str | None = Field(None, description="The manager approving an override.")
+    override: Line = Field("", description="Why a blocked or expired lot moves anyway.")
+    approved_by: Code | None = Field(None, description="The manager approving an override.")
     approver_password: str | None = None
-    external_id: str | None = None
+    external_id: Line | None = None
 
 
 @router.post("/transfers", status_code=201, **guarded(Permission.TRANSFER))
@@ -136,14 +137,14 @@ def post_transfer(
 
 
 class DispenseIn(BaseModel):
-    location: str
-    item: str | None = None
-    product: str | None = None
-    lot: str | None = Field(None, description="Waste only: this lot, whatever its status.")
-    quantity: int = Field(gt=0)
+    location: Code
+    item: Code | None = None
+    product: Code | None = None
+    lot: Lot | None = Field(None, description="Waste only: this lot, whatever its status.")
+    quantity: Units
     kind: Literal["dispense", "return", "waste"] = "dispense"
-    external_id: str | None = Field(None, description="ADC transaction id: a resend is a no-op.")
-    occurred_at: datetime | None = None
+    external_id: Line | None = Field(None, description="ADC transaction id: a resend is a no-op.")
+    occurred_at: LocalMoment | None = None
 
 
 KINDS = {

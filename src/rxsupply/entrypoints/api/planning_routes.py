@@ -13,10 +13,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from rxsupply.adapters import planning_queries
+from rxsupply.domain.fields import ROWS_LIMIT
 from rxsupply.domain.levels import ProposalFilter
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit, Offset
+from rxsupply.entrypoints.http.bounded import Code, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep, page
 from rxsupply.entrypoints.http.planning import (
     batch_summary,
@@ -63,7 +65,7 @@ def list_classes(
         str | None, Query(description="smooth, erratic, intermittent, lumpy or none.")
     ] = None,
     lifecycle: Annotated[str | None, Query(description="new, active, sporadic or dead.")] = None,
-    location: str | None = None,
+    location: Code | None = None,
     search: Annotated[str | None, Query(description="Part of an item's name or code.")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -96,8 +98,8 @@ def list_recommendations(
     engine: EngineDep,
     batch: Batch,
     status: Status = "pending",
-    location: str | None = None,
-    item: str | None = None,
+    location: Code | None = None,
+    item: Code | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -140,7 +142,9 @@ def get_item_forecast(code: str, engine: EngineDep) -> dict[str, Any]:
 Expected = Annotated[
     int | None,
     Query(
-        ge=0, description="How many proposals were reviewed: refused if another number matches now."
+        ge=0,
+        le=ROWS_LIMIT,
+        description="How many proposals were reviewed: refused if another number matches now.",
     ),
 ]
 
@@ -179,7 +183,7 @@ def reject_batch(
 
 @router.post("/recommendations/{recommendation_id}/accept", **guarded(Permission.SET_LEVELS))
 def accept_recommendation(
-    recommendation_id: int, engine: EngineDep, who: LevelSetter
+    recommendation_id: RecordId, engine: EngineDep, who: LevelSetter
 ) -> dict[str, Any]:
     """Accept: the item-location's min and max become the recommended ones (audited)."""
     return decide(
@@ -189,7 +193,7 @@ def accept_recommendation(
 
 @router.post("/recommendations/{recommendation_id}/reject", **guarded(Permission.SET_LEVELS))
 def reject_recommendation(
-    recommendation_id: int, engine: EngineDep, who: LevelSetter
+    recommendation_id: RecordId, engine: EngineDep, who: LevelSetter
 ) -> dict[str, Any]:
     """Reject: the levels stay as they are (audited)."""
     return decide(
@@ -221,7 +225,7 @@ def start_planning_job(engine: EngineDep, who: LevelSetter) -> dict[str, Any]:
 
 
 @router.get("/planning/jobs/{job_id}", **guarded(Permission.VIEW))
-def get_planning_job(job_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_planning_job(job_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """Where a background planning run is: ``status`` (running, done, failed), ``stage``,
     ``progress`` from 0 to 1, and its summary or error in ``message``."""
     return planning_job(engine, job_id)

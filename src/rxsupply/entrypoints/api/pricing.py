@@ -3,7 +3,7 @@ compliance report. The same use cases as ``rxsupply prices``."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Day
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services.preferences import prefer_product
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api/prices")
 
 @router.get("/best", **guarded(Permission.VIEW))
 def get_best_prices(
-    engine: EngineDep, item: str | None = None, on: date | None = None
+    engine: EngineDep, item: str | None = None, on: Day | None = None
 ) -> dict[str, Any]:
     """Each item's (or one ``item``'s) best eligible price per dispense unit on a day (today
     by default): contract prices of the tier the hospital holds, else the wholesalers' WAC;
@@ -35,7 +36,7 @@ def get_best_prices(
 
 @router.get("/compliance", **guarded(Permission.VIEW))
 def get_compliance(
-    engine: EngineDep, start: date | None = None, end: date | None = None
+    engine: EngineDep, start: Day | None = None, end: Day | None = None
 ) -> dict[str, Any]:
     """Contract compliance over the invoice lines dated ``start`` to ``end`` (the last year
     by default): spend, spend at an eligible contract price and its share, the money paid
@@ -47,8 +48,8 @@ def get_compliance(
 
 
 class PreferenceIn(BaseModel):
-    item: str = Field(description="The item's code.")
-    product: str | None = Field(description="Its product to prefer (NDC or GTIN); null: none.")
+    item: Code = Field(description="The item's code.")
+    product: Code | None = Field(description="Its product to prefer (NDC or GTIN); null: none.")
 
 
 @router.post("/preferences", **guarded(Permission.PURCHASE))

@@ -5,7 +5,6 @@ orders``."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -19,6 +18,16 @@ from rxsupply.domain.purchasing import OrderStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
+from rxsupply.entrypoints.http.bounded import (
+    Code,
+    Day,
+    Days,
+    Line,
+    Lot,
+    RecordId,
+    Units,
+    UnitsOrZero,
+)
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import purchasing, receiving
@@ -56,8 +65,8 @@ def get_order(number: str, engine: EngineDep) -> dict[str, Any]:
 
 
 class DeaFormIn(BaseModel):
-    line: int = Field(description="The Schedule II line.")
-    number: str = Field(description="Its DEA Form 222 serial number or CSOS order number.")
+    line: RecordId = Field(description="The Schedule II line.")
+    number: Code = Field(description="Its DEA Form 222 serial number or CSOS order number.")
 
 
 @router.post("/{number}/dea", **guarded(Permission.PURCHASE))
@@ -77,8 +86,8 @@ def post_dea_form_number(
 
 
 class LineIn(BaseModel):
-    product: str = Field(description="NDC (any form) or GTIN.")
-    packages: int
+    product: Code = Field(description="NDC (any form) or GTIN.")
+    packages: Units
     package_price: Decimal | None = Field(
         None, description="Per package; default its best eligible price today."
     )
@@ -101,12 +110,12 @@ def post_line(number: str, body: LineIn, engine: EngineDep, who: Buyer) -> dict[
 
 
 class LineChangeIn(BaseModel):
-    packages: int = Field(description="Whole packages; 0 removes the line.")
+    packages: UnitsOrZero = Field(description="Whole packages; 0 removes the line.")
 
 
 @router.post("/{number}/lines/{line}", **guarded(Permission.PURCHASE))
 def post_line_change(
-    number: str, line: int, body: LineChangeIn, engine: EngineDep, who: Buyer
+    number: str, line: RecordId, body: LineChangeIn, engine: EngineDep, who: Buyer
 ) -> dict[str, Any]:
     """Change a draft line's packages, or remove the line (0); 409 once the order is sent."""
     with SqlUnitOfWork(engine) as uow:
@@ -138,7 +147,7 @@ def post_approval(number: str, engine: EngineDep, who: Buyer) -> dict[str, Any]:
 
 
 class CancelIn(BaseModel):
-    reason: str
+    reason: Line
 
 
 @router.post("/{number}/cancel", **guarded(Permission.PURCHASE))
@@ -151,14 +160,14 @@ def post_cancellation(number: str, body: CancelIn, engine: EngineDep, who: Buyer
 
 
 class ReceiptIn(BaseModel):
-    product: str = Field(description="NDC (any form) or GTIN; or give scan.")
-    lot: str
-    expiry: date | None = None
-    packages: int = 1
-    damaged: int = 0
-    serial: str | None = None
-    min_shelf_days: int = MIN_SHELF_DAYS
-    ship_notice: str | None = Field(
+    product: Code = Field(description="NDC (any form) or GTIN; or give scan.")
+    lot: Lot
+    expiry: Day | None = None
+    packages: Units = 1
+    damaged: UnitsOrZero = 0
+    serial: Code | None = None
+    min_shelf_days: Days = MIN_SHELF_DAYS
+    ship_notice: Code | None = Field(
         None, description="Check against this ship notice (its shipment id)."
     )
 

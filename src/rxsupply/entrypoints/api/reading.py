@@ -4,7 +4,6 @@ functions the CLI and the pages call."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
@@ -17,6 +16,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit, Offset
+from rxsupply.entrypoints.http.bounded import Code, Day, Line
 from rxsupply.entrypoints.http.dependencies import EngineDep, page
 from rxsupply.entrypoints.http.security import CallerDep, guarded
 from rxsupply.errors import NotFound, TooManyRequests
@@ -62,8 +62,8 @@ def get_item(code: str, engine: EngineDep) -> dict[str, Any]:
 @router.get("/products", **guarded(Permission.VIEW))
 def list_products(
     engine: EngineDep,
-    search: str | None = None,
-    item: str | None = None,
+    search: Line | None = None,
+    item: Code | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -75,8 +75,8 @@ def list_products(
 @router.get("/locations", **guarded(Permission.VIEW))
 def list_locations(
     engine: EngineDep,
-    kind: str | None = None,
-    parent: str | None = None,
+    kind: Line | None = None,
+    parent: Code | None = None,
     limit: Limit = 1000,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -100,11 +100,11 @@ def get_location(code: str, engine: EngineDep) -> dict[str, Any]:
 @router.get("/stock", **guarded(Permission.VIEW))
 def list_stock(
     engine: EngineDep,
-    item: str | None = None,
-    location: str | None = None,
-    ndc: str | None = None,
-    search: str | None = None,
-    expiring_before: date | None = None,
+    item: Code | None = None,
+    location: Code | None = None,
+    ndc: Code | None = None,
+    search: Line | None = None,
+    expiring_before: Day | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -139,9 +139,9 @@ def list_unusable_stock(
 @router.get("/ledger", **guarded(Permission.VIEW))
 def list_ledger(
     engine: EngineDep,
-    item: str | None = None,
-    ndc: str | None = None,
-    location: str | None = None,
+    item: Code | None = None,
+    ndc: Code | None = None,
+    location: Code | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:
@@ -169,8 +169,8 @@ def check_ledger(engine: EngineDep) -> dict[str, Any]:
 @router.get("/audit", **guarded(Permission.VIEW_AUDIT))
 def list_audit(
     engine: EngineDep,
-    user: str | None = None,
-    action: str | None = None,
+    user: Code | None = None,
+    action: Line | None = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> dict[str, Any]:

@@ -4,7 +4,6 @@ the recall closed with its disposition. The same use cases as ``rxsupply recall`
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -15,6 +14,7 @@ from rxsupply.domain.recall import RecallEntry, check_lot, check_ndc, parse_clas
 from rxsupply.domain.recall import parse_disposition as disposition_of
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, Note, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import recalls
@@ -36,18 +36,18 @@ def get_recalls(
 
 
 class EntryIn(BaseModel):
-    ndc: str = Field(description="An NDC in any form, or a GTIN-14.", max_length=64)
+    ndc: Code = Field(description="An NDC in any form, or a GTIN-14.", max_length=64)
     lots: list[str] = Field(
         default_factory=list, description="The lots recalled; none: every lot.", max_length=500
     )
 
 
 class RecallIn(BaseModel):
-    number: str = Field(description="The firm's or the FDA's recall number.", max_length=200)
-    recall_class: str = Field(alias="class", description="I, II or III.", max_length=20)
-    reason: str = Field(max_length=5000)
-    firm: str = Field("", max_length=500)
-    initiated: date | None = Field(None, description="When it began (default: today).")
+    number: Code = Field(description="The firm's or the FDA's recall number.", max_length=200)
+    recall_class: Line = Field(alias="class", description="I, II or III.", max_length=20)
+    reason: Line = Field(max_length=5000)
+    firm: Line = Field("", max_length=500)
+    initiated: Day | None = Field(None, description="When it began (default: today).")
     ndcs: list[EntryIn] = Field(max_length=500)
 
 
@@ -75,14 +75,14 @@ def post_recall(body: RecallIn, engine: EngineDep, who: Blocker) -> dict[str, An
 
 
 @router.get("/recalls/{recall_id}", **guarded(Permission.VIEW))
-def get_recall(recall_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_recall(recall_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """One recall: what it covers and where it stands."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         return recalls.get_recall(uow, recall_id).as_dict()
 
 
 @router.get("/recalls/{recall_id}/units", **guarded(Permission.VIEW))
-def get_units(recall_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_units(recall_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """Every unit of the recall's lots on hand, location by location (cabinet pockets and the
     lots repackaged from them included), with status and value; the lots never received."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
@@ -90,7 +90,7 @@ def get_units(recall_id: int, engine: EngineDep) -> dict[str, Any]:
 
 
 @router.post("/recalls/{recall_id}/quarantine", **guarded(Permission.QUARANTINE))
-def post_quarantine(recall_id: int, engine: EngineDep, who: Blocker) -> dict[str, Any]:
+def post_quarantine(recall_id: RecordId, engine: EngineDep, who: Blocker) -> dict[str, Any]:
     """Block every lot of the recall (and the lots repackaged from them) as recalled, in one
     transaction; again: nothing changes."""
     done = run_with_retry(
@@ -103,7 +103,7 @@ def post_quarantine(recall_id: int, engine: EngineDep, who: Blocker) -> dict[str
 
 
 @router.get("/recalls/{recall_id}/dispensed", **guarded(Permission.VIEW))
-def get_dispensed(recall_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_dispensed(recall_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The units of the recall's lots dispensed already, where and when, the latest first;
     patient returns booked to them listed and counted apart (``follow_up``: a class I
     recall)."""
@@ -112,15 +112,17 @@ def get_dispensed(recall_id: int, engine: EngineDep) -> dict[str, Any]:
 
 
 class CloseIn(BaseModel):
-    disposition: str = Field(
+    disposition: Line = Field(
         description="returned, destroyed, released (the firm withdrew it) or none_on_hand.",
         max_length=40,
     )
-    note: str = Field("", max_length=5000)
+    note: Note = Field("", max_length=5000)
 
 
 @router.post("/recalls/{recall_id}/close", **guarded(Permission.QUARANTINE))
-def post_close(recall_id: int, body: CloseIn, engine: EngineDep, who: Blocker) -> dict[str, Any]:
+def post_close(
+    recall_id: RecordId, body: CloseIn, engine: EngineDep, who: Blocker
+) -> dict[str, Any]:
     """Close a recall with its disposition (409 while units are on hand and usable, or when
     it is closed already; releasing needs the release permission)."""
     how = disposition_of(body.disposition)

@@ -14,6 +14,7 @@ from rxsupply.domain.refilling import RunStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
+from rxsupply.entrypoints.http.bounded import Code, Line, Lot, Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.errors import InvalidValue
@@ -37,7 +38,7 @@ class StartIn(BaseModel):
     cabinets: list[str] = Field(
         default_factory=list, description="The route's cabinets in order; empty for all."
     )
-    route: str = Field("", description="The route's name (else its cabinets).")
+    route: Line = Field("", description="The route's name (else its cabinets).")
 
 
 @router.post("", status_code=201, **guarded(Permission.TRANSFER))
@@ -62,11 +63,11 @@ def get_run(number: str, engine: EngineDep) -> dict[str, Any]:
 
 
 class ScanIn(BaseModel):
-    pocket: str = Field(description="The pocket the package goes into.")
+    pocket: Code = Field(description="The pocket the package goes into.")
     scan: str | None = Field(None, description="The package's GS1 barcode data; or product+lot.")
-    product: str | None = Field(None, description="NDC (any form) or GTIN, without scan.")
-    lot: str | None = Field(None, description="Lot, without scan.")
-    units: int | None = Field(None, description="Units put in from an opened package.")
+    product: Code | None = Field(None, description="NDC (any form) or GTIN, without scan.")
+    lot: Lot | None = Field(None, description="Lot, without scan.")
+    units: Units | None = Field(None, description="Units put in from an opened package.")
 
 
 @router.post("/{number}/scans", **guarded(Permission.TRANSFER))

@@ -5,7 +5,6 @@ of credit outstanding, and Form 41 destructions."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -18,6 +17,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.fields import UNITS_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, Lot, Note, RecordId, Units
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.posting import approval_of
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
@@ -33,8 +33,8 @@ MONEY_LIMIT = Decimal("1e10")
 
 
 class LotIn(BaseModel):
-    ndc: str
-    lot: str
+    ndc: Code
+    lot: Lot
 
 
 class BatchIn(BaseModel):
@@ -43,8 +43,8 @@ class BatchIn(BaseModel):
         description="The lots to return (at least one); left out: every lot eligible today.",
         max_length=500,
     )
-    distributor: str = Field("", description="The reverse distributor.")
-    note: str = ""
+    distributor: Line = Field("", description="The reverse distributor.")
+    note: Note = ""
 
 
 @router.get("/returns/batches", **guarded(Permission.VIEW))
@@ -115,8 +115,8 @@ def get_manifest(
 
 
 class Form222In(BaseModel):
-    line: int = Field(description="The Schedule II line's number.")
-    form_222: str = Field(description="The DEA Form 222 serial or CSOS order number.")
+    line: RecordId = Field(description="The Schedule II line's number.")
+    form_222: Line = Field(description="The DEA Form 222 serial or CSOS order number.")
 
 
 @router.put("/returns/batches/{number}/form-222", **guarded(Permission.RETURN_TO_VENDOR))
@@ -153,15 +153,15 @@ def post_ship(number: str, engine: EngineDep, who: Returner) -> dict[str, Any]:
 
 
 class MemoLineIn(BaseModel):
-    ndc: str = Field(max_length=20)
-    lot: str = Field(max_length=40)
+    ndc: Code = Field(max_length=20)
+    lot: Lot = Field(max_length=40)
     quantity: int = Field(ge=0, le=UNITS_LIMIT)
     credit: Decimal = Field(ge=0, lt=MONEY_LIMIT, allow_inf_nan=False)
 
 
 class MemoIn(BaseModel):
-    memo_number: str
-    memo_date: date
+    memo_number: Line
+    memo_date: Day
     lines: list[MemoLineIn]
 
 
@@ -196,18 +196,18 @@ def get_aging(engine: EngineDep) -> dict[str, Any]:
 
 
 class WitnessIn(BaseModel):
-    username: str
+    username: Line
     password: str
 
 
 class DestructionIn(BaseModel):
-    product: str = Field(description="The controlled product (an NDC).")
-    lot: str
-    location: str
-    quantity: int = Field(gt=0)
-    method: str = Field(description="How it was destroyed.")
+    product: Code = Field(description="The controlled product (an NDC).")
+    lot: Lot
+    location: Code
+    quantity: Units
+    method: Line = Field(description="How it was destroyed.")
     witnesses: list[WitnessIn] = Field(description="Two witnesses, each with their password.")
-    note: str = ""
+    note: Note = ""
 
 
 @router.get("/returns/destructions", **guarded(Permission.VIEW))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Days, Line, Note, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import returns
@@ -59,15 +60,15 @@ def get_policies(engine: EngineDep) -> dict[str, Any]:
 
 
 class PolicyIn(BaseModel):
-    months_before: int = Field(description="Returnable from this many months before expiry.")
-    months_after: int = Field(description="Returnable until this many months after expiry.")
-    partial: str = Field("full_only", description="full_only, exact_count or min_fill.")
-    min_fill: str | None = Field(None, description="min_fill's share of a package (0.5).")
+    months_before: Days = Field(description="Returnable from this many months before expiry.")
+    months_after: Days = Field(description="Returnable until this many months after expiry.")
+    partial: Line = Field("full_only", description="full_only, exact_count or min_fill.")
+    min_fill: Line | None = Field(None, description="min_fill's share of a package (0.5).")
     excluded: list[str] = Field(
         default_factory=list, description="refrigerated, repackaged, controlled, hazardous."
     )
-    credit_share: str = Field("1", description="The credit, a share of WAC (0.9 or 90%).")
-    note: str = ""
+    credit_share: Line = Field("1", description="The credit, a share of WAC (0.9 or 90%).")
+    note: Note = ""
 
 
 @router.put("/return-policies/{labeler}", **guarded(Permission.RETURN_TO_VENDOR))
@@ -101,7 +102,7 @@ def delete_policy(labeler: str, engine: EngineDep, who: Returner) -> dict[str, A
 
 
 class StorageIn(BaseModel):
-    product: str = Field(description="The product (an NDC or GTIN).")
+    product: Code = Field(description="The product (an NDC or GTIN).")
     storage: Literal["room", "refrigerated", "frozen"]
 
 
@@ -127,17 +128,17 @@ def get_listings(engine: EngineDep) -> dict[str, Any]:
 
 
 class ListingIn(BaseModel):
-    ingredient: str = Field(description="The active ingredient (warfarin).")
-    code: str = Field(description="Its 40 CFR 261.33 code (P001, U248).")
-    note: str = Field("", description="The condition or exemption, in words.")
-    exempt_terms: str = Field("", description="Words that exempt a product, ';' between.")
+    ingredient: Line = Field(description="The active ingredient (warfarin).")
+    code: Code = Field(description="Its 40 CFR 261.33 code (P001, U248).")
+    note: Note = Field("", description="The condition or exemption, in words.")
+    exempt_terms: Line = Field("", description="Words that exempt a product, ';' between.")
 
 
 class ListingChange(BaseModel):
-    ingredient: str | None = None
-    code: str | None = None
-    note: str | None = None
-    exempt_terms: str | None = None
+    ingredient: Line | None = None
+    code: Code | None = None
+    note: Note | None = None
+    exempt_terms: Line | None = None
 
 
 @router.post("/hazardous-drugs", status_code=201, **guarded(Permission.RETURN_TO_VENDOR))
@@ -152,7 +153,7 @@ def post_listing(body: ListingIn, engine: EngineDep, who: Returner) -> dict[str,
 
 @router.patch("/hazardous-drugs/{listing_id}", **guarded(Permission.RETURN_TO_VENDOR))
 def patch_listing(
-    listing_id: int, body: ListingChange, engine: EngineDep, who: Returner
+    listing_id: RecordId, body: ListingChange, engine: EngineDep, who: Returner
 ) -> dict[str, Any]:
     """Change a row of the RCRA list (what is not given is kept)."""
     with SqlUnitOfWork(engine) as uow:
@@ -167,7 +168,7 @@ def patch_listing(
 
 
 @router.delete("/hazardous-drugs/{listing_id}", **guarded(Permission.RETURN_TO_VENDOR))
-def delete_listing(listing_id: int, engine: EngineDep, who: Returner) -> dict[str, Any]:
+def delete_listing(listing_id: RecordId, engine: EngineDep, who: Returner) -> dict[str, Any]:
     """Remove a row of the RCRA list; answers the row removed."""
     with SqlUnitOfWork(engine) as uow:
         row = returns.remove_hazardous_listing(

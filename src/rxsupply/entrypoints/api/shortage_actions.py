@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Line, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import conservation
@@ -30,7 +31,7 @@ Floor = Field(None, ge=0, le=1_000_000, description="Units each source keeps (de
 
 @router.get("/shortages/{shortage_id}/reallocation", **guarded(Permission.VIEW))
 def get_reallocation(
-    shortage_id: int,
+    shortage_id: RecordId,
     engine: EngineDep,
     item: Annotated[str, Query(description="The formulary item's code.")],
     floor: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
@@ -46,20 +47,20 @@ def get_reallocation(
 
 
 class ReallocationIn(BaseModel):
-    item: str = Field(description="The formulary item's code.")
+    item: Code = Field(description="The formulary item's code.")
     floor: int | None = Floor
-    plan_id: str | None = Field(
+    plan_id: Code | None = Field(
         None,
         max_length=64,
         description="The plan shown: refused (409) when the stock changed since; without it "
         "the plan made now is applied.",
     )
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post("/shortages/{shortage_id}/reallocation", **guarded(Permission.TRANSFER))
 def post_reallocation(
-    shortage_id: int, body: ReallocationIn, engine: EngineDep, who: Mover
+    shortage_id: RecordId, body: ReallocationIn, engine: EngineDep, who: Mover
 ) -> dict[str, Any]:
     """Apply a reallocation plan through the ledger (all moves or none; 409 when a move would
     leave a cabinet below its floor). A plan applied again answers ``duplicate``."""
@@ -78,18 +79,18 @@ def post_reallocation(
 
 
 class ParReductionIn(BaseModel):
-    item: str
-    location: str
+    item: Code
+    location: Code
     max: int = Field(ge=0, le=1_000_000, description="The new max, below the current one.")
     min: int | None = Field(None, ge=0, le=1_000_000, description="Default: kept (<= max).")
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post(
     "/shortages/{shortage_id}/par-reductions", status_code=201, **guarded(Permission.SET_LEVELS)
 )
 def post_par_reduction(
-    shortage_id: int, body: ParReductionIn, engine: EngineDep, who: Setter
+    shortage_id: RecordId, body: ParReductionIn, engine: EngineDep, who: Setter
 ) -> dict[str, Any]:
     """Lower an item's PAR at a location for the shortage (the levels before are kept)."""
     with SqlUnitOfWork(engine) as uow:
@@ -108,17 +109,17 @@ def post_par_reduction(
 
 
 class RestrictionIn(BaseModel):
-    item: str
-    text: str = Field(description="Who may use it: 'ICU only'.")
+    item: Code
+    text: Line = Field(description="Who may use it: 'ICU only'.")
     areas: list[str] = Field(default_factory=list, description="The areas allowed.")
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post(
     "/shortages/{shortage_id}/restrictions", status_code=201, **guarded(Permission.SET_LEVELS)
 )
 def post_restriction(
-    shortage_id: int, body: RestrictionIn, engine: EngineDep, who: Setter
+    shortage_id: RecordId, body: RestrictionIn, engine: EngineDep, who: Setter
 ) -> dict[str, Any]:
     """Restrict an item's use for the shortage."""
     with SqlUnitOfWork(engine) as uow:
@@ -136,15 +137,17 @@ def post_restriction(
 
 
 class LimitIn(BaseModel):
-    item: str
-    location: str
+    item: Code
+    location: Code
     per_day: int | None = Field(None, ge=1, le=1_000_000)
     per_dispense: int | None = Field(None, ge=1, le=1_000_000)
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post("/shortages/{shortage_id}/limits", status_code=201, **guarded(Permission.SET_LEVELS))
-def post_limit(shortage_id: int, body: LimitIn, engine: EngineDep, who: Setter) -> dict[str, Any]:
+def post_limit(
+    shortage_id: RecordId, body: LimitIn, engine: EngineDep, who: Setter
+) -> dict[str, Any]:
     """Limit an item's allocation at a location (units a day, units a dispense); replaces the
     limit in force there."""
     with SqlUnitOfWork(engine) as uow:
@@ -163,7 +166,7 @@ def post_limit(shortage_id: int, body: LimitIn, engine: EngineDep, who: Setter) 
 
 
 @router.get("/shortages/{shortage_id}/actions", **guarded(Permission.VIEW))
-def get_actions(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_actions(shortage_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """The shortage's log: every conservation action, oldest first."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = conservation.list_actions(uow, shortage_id=shortage_id)
@@ -171,11 +174,13 @@ def get_actions(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
 
 
 class RevertIn(BaseModel):
-    reason: str = ""
+    reason: Line = ""
 
 
 @router.post("/shortages/{shortage_id}/revert", **guarded(Permission.SET_LEVELS))
-def post_revert(shortage_id: int, body: RevertIn, engine: EngineDep, who: Setter) -> dict[str, Any]:
+def post_revert(
+    shortage_id: RecordId, body: RevertIn, engine: EngineDep, who: Setter
+) -> dict[str, Any]:
     """Reverse the shortage's settings in force (PAR levels restored, restrictions and limits
     lifted); reallocated stock stays where it went."""
     with SqlUnitOfWork(engine) as uow:
@@ -190,7 +195,7 @@ def post_revert(shortage_id: int, body: RevertIn, engine: EngineDep, who: Setter
 
 
 @router.get("/shortages/{shortage_id}/review", **guarded(Permission.VIEW))
-def get_review(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_review(shortage_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """A shortage's review: dates, the extra spend above the best eligible price, and the
     actions taken."""
     with SqlUnitOfWork(engine, readonly=True) as uow:

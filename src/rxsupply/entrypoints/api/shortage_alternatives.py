@@ -14,6 +14,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Line, Note, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.errors import InvalidValue
@@ -31,7 +32,7 @@ AlternativeQuery = Annotated[str, Query(description="The code of the item given 
 
 @router.get("/shortages/{shortage_id}/alternatives", **guarded(Permission.VIEW))
 def get_alternatives(
-    shortage_id: int,
+    shortage_id: RecordId,
     engine: EngineDep,
     item: Annotated[str | None, Query(description="Only this matched item.")] = None,
 ) -> dict[str, Any]:
@@ -56,9 +57,9 @@ def get_therapeutic(
 
 
 class TherapeuticIn(BaseModel):
-    item: str = Field(description="The item's code.")
-    alternative: str = Field(description="The code of the item that may be given instead.")
-    note: str = Field(description="How to convert: 'ondansetron 4 mg IV ~ granisetron 1 mg IV'.")
+    item: Code = Field(description="The item's code.")
+    alternative: Line = Field(description="The code of the item that may be given instead.")
+    note: Note = Field(description="How to convert: 'ondansetron 4 mg IV ~ granisetron 1 mg IV'.")
     ratio: Decimal | None = Field(
         None, description="The alternative's dose per unit of the item's dose (0.25)."
     )

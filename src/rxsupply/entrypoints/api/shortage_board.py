@@ -5,7 +5,6 @@ same use cases as ``rxsupply shortages board | show | stress-test | risk``."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -13,6 +12,7 @@ from fastapi import APIRouter, Query
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Day, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import guarded
 from rxsupply.services.shortage_board import shortage_board, shortage_impact
@@ -33,7 +33,7 @@ def get_board(engine: EngineDep) -> list[dict[str, Any]]:
 
 
 @router.get("/shortages/{shortage_id}/impact", **guarded(Permission.VIEW))
-def get_impact(shortage_id: int, engine: EngineDep) -> list[dict[str, Any]]:
+def get_impact(shortage_id: RecordId, engine: EngineDep) -> list[dict[str, Any]]:
     """One shortage's impact on each item it matches, with ``curve``: the chance of having run
     out by each week of the projection."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
@@ -46,7 +46,7 @@ def get_stress_test(
     engine: EngineDep,
     supplier: Annotated[str, Query(min_length=1, max_length=200)],
     days: Annotated[int, Query(ge=1, le=MAX_DAYS)],
-    start: Annotated[date | None, Query(description="First day out; today.")] = None,
+    start: Annotated[Day | None, Query(description="First day out; today.")] = None,
     level: Annotated[float, Query(ge=0.5, lt=1)] = LEVEL,
 ) -> dict[str, Any]:
     """Which items run out if ``supplier`` (a manufacturer or a wholesaler) is unavailable for
@@ -72,7 +72,7 @@ def get_supply_risk(
 
 
 @router.get("/shortages/{shortage_id}/bulletin", **guarded(Permission.VIEW))
-def get_bulletin(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_bulletin(shortage_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """A shortage's bulletin: status, impact, alternatives, conservation steps and the expected
     end (as Markdown: the web page ``/shortages/{id}/bulletin.md``)."""
     with SqlUnitOfWork(engine, readonly=True) as uow:

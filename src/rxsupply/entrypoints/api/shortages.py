@@ -14,6 +14,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Line, Note, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.errors import InvalidValue
@@ -59,7 +60,7 @@ def get_shortages(
 
 
 @router.get("/shortages/{shortage_id}", **guarded(Permission.VIEW))
-def get_shortage(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
+def get_shortage(shortage_id: RecordId, engine: EngineDep) -> dict[str, Any]:
     """One shortage: its presentations and NDCs, the formulary items it touches with how each
     was matched (item, ndc, name_strength_form, name), its event log."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
@@ -67,10 +68,10 @@ def get_shortage(shortage_id: int, engine: EngineDep) -> dict[str, Any]:
 
 
 class ShortageIn(BaseModel):
-    item: str = Field(description="The formulary item's code.")
-    reason: str = Field(description="Why: a wholesaler's backorder, a manufacturer's letter.")
-    ndc: str | None = Field(None, description="Only this product of the item.")
-    note: str = ""
+    item: Code = Field(description="The formulary item's code.")
+    reason: Line = Field(description="Why: a wholesaler's backorder, a manufacturer's letter.")
+    ndc: Code | None = Field(None, description="Only this product of the item.")
+    note: Note = ""
 
 
 @router.post("/shortages", status_code=201, **guarded(Permission.PURCHASE))
@@ -91,12 +92,12 @@ def post_shortage(body: ShortageIn, engine: EngineDep, who: Buyer) -> dict[str, 
 
 
 class ResolveIn(BaseModel):
-    note: str = ""
+    note: Note = ""
 
 
 @router.post("/shortages/{shortage_id}/resolve", **guarded(Permission.PURCHASE))
 def post_resolve(
-    shortage_id: int, body: ResolveIn, engine: EngineDep, who: Buyer
+    shortage_id: RecordId, body: ResolveIn, engine: EngineDep, who: Buyer
 ) -> dict[str, Any]:
     """Mark a shortage resolved today (409 when it is resolved already)."""
     with SqlUnitOfWork(engine) as uow:

@@ -4,7 +4,6 @@ verified by the caller. The same use cases as ``rxsupply partners``."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -14,6 +13,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import Code, Day, Line, Note
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import trading_partners
@@ -44,19 +44,19 @@ def get_partner(partner: str, engine: EngineDep) -> dict[str, Any]:
 
 
 class AuthorizationIn(BaseModel):
-    kind: str = Field(
+    kind: Line = Field(
         description="state_wholesale_license, fda_wholesale_license, "
         "fda_establishment_registration, state_3pl_license, fda_3pl_license or "
         "state_pharmacy_license.",
         max_length=40,
     )
-    number: str = Field(description="The licence or registration number.", max_length=200)
-    state: str = Field(description="The issuing state (USPS code), or FDA.", max_length=20)
-    expires: date = Field(description="Valid through this day.")
-    verified_on: date | None = Field(None, description="The day it was checked (today).")
-    source: str = Field("", description="Where it was checked.", max_length=500)
-    note: str = Field("", max_length=1000)
-    type: str | None = Field(None, description="Record the partner's DSCSA type.", max_length=40)
+    number: Code = Field(description="The licence or registration number.", max_length=200)
+    state: Line = Field(description="The issuing state (USPS code), or FDA.", max_length=20)
+    expires: Day = Field(description="Valid through this day.")
+    verified_on: Day | None = Field(None, description="The day it was checked (today).")
+    source: Line = Field("", description="Where it was checked.", max_length=500)
+    note: Note = Field("", max_length=1000)
+    type: Line | None = Field(None, description="Record the partner's DSCSA type.", max_length=40)
 
 
 @router.post(

@@ -17,6 +17,7 @@ from rxsupply.domain.transfer import TransferStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.api.dependencies import Limit
+from rxsupply.entrypoints.http.bounded import Code, Line, Lot, Note, Units, UnitsOrZero
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
 from rxsupply.services import putaway, transfers
@@ -36,12 +37,12 @@ def get_transfers(
 
 
 class TransferIn(BaseModel):
-    from_location: str
-    to_location: str
-    quantity: int = Field(description="Dispense units.")
-    item: str | None = Field(None, description="Item code (or give product).")
-    product: str | None = Field(None, description="NDC or GTIN (or give item).")
-    note: str = ""
+    from_location: Code
+    to_location: Code
+    quantity: Units = Field(description="Dispense units.")
+    item: Code | None = Field(None, description="Item code (or give product).")
+    product: Code | None = Field(None, description="NDC or GTIN (or give item).")
+    note: Note = ""
 
 
 @router.post("/transfers/request", status_code=201, **guarded(Permission.TRANSFER))
@@ -92,8 +93,10 @@ def post_ship(number: str, engine: EngineDep, who: Mover) -> dict[str, Any]:
 
 
 class ReceiveIn(BaseModel):
-    quantity: int | None = Field(None, description="Units that arrived; default all shipped.")
-    quarantine: str | None = Field(
+    quantity: UnitsOrZero | None = Field(
+        None, description="Units that arrived; default all shipped."
+    )
+    quarantine: Line | None = Field(
         None, description="A quarantine location for lots blocked or expired on the way."
     )
 
@@ -114,7 +117,7 @@ def post_receive(number: str, body: ReceiveIn, engine: EngineDep, who: Mover) ->
 
 
 class CancelIn(BaseModel):
-    reason: str
+    reason: Line
 
 
 @router.post("/transfers/{number}/cancel", **guarded(Permission.TRANSFER))
@@ -136,11 +139,11 @@ def get_putaway(engine: EngineDep, storeroom: str | None = None) -> dict[str, An
 
 
 class PutawayIn(BaseModel):
-    lot: str
-    to_bin: str
-    product: str | None = Field(None, description="NDC, when a lot number is shared.")
-    quantity: int | None = Field(None, description="Units; default all of the lot's floor.")
-    external_id: str | None = Field(None, description="Makes a resend a no-op.")
+    lot: Lot
+    to_bin: Code
+    product: Code | None = Field(None, description="NDC, when a lot number is shared.")
+    quantity: Units | None = Field(None, description="Units; default all of the lot's floor.")
+    external_id: Line | None = Field(None, description="Makes a resend a no-op.")
 
 
 @router.post("/putaway", **guarded(Permission.TRANSFER))

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rxsupply.adapters.hl7_cabinet import read_ack
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.discrepancy import DiscrepancyStatus
+from rxsupply.domain.fields import RECORD_ID_LIMIT, ROWS_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cabinet_listener import CabinetEndpoint, send, serve
 from rxsupply.entrypoints.cli import context
@@ -130,7 +131,9 @@ def send_messages(
 @adc_app.command()
 def discrepancies(
     every: Annotated[bool, typer.Option("--all", help="Resolved ones too.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="At most this many, newest first.")
+    ] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """What the cabinets reported leaving them beyond the usable stock on record: open ones
@@ -161,7 +164,9 @@ def discrepancies(
 
 @adc_app.command()
 def resolve(
-    discrepancy_id: Annotated[int, typer.Argument(help="The discrepancy's id.")],
+    discrepancy_id: Annotated[
+        int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The discrepancy's id.")
+    ],
     note: Annotated[str, typer.Option("--note", help="What was found (required).")],
     as_json: JsonOption = False,
 ) -> None:

@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from rxsupply.adapters.epcis import DEFAULT_MAX_BYTES, read_epcis, schema_folder
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.domain.fields import RECORD_ID_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.dscsa import dscsa_app
@@ -127,7 +128,9 @@ def list_documents(
 
 @dscsa_app.command("document")
 def show_document(
-    document_id: Annotated[int, typer.Argument(help="The document's id (dscsa documents).")],
+    document_id: Annotated[
+        int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The document's id (dscsa documents).")
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """One document: its transaction information per product, its statement, its packages

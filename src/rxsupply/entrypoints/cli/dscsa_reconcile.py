@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.dscsa_exception import DscsaException
+from rxsupply.domain.fields import RECORD_ID_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.dscsa import dscsa_app
@@ -124,7 +125,10 @@ def list_exceptions(
 
 @dscsa_app.command("exception")
 def step(
-    exception_id: Annotated[int, typer.Argument(help="The exception's id (dscsa exceptions).")],
+    exception_id: Annotated[
+        int,
+        typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The exception's id (dscsa exceptions)."),
+    ],
     action: Annotated[str, typer.Argument(help="contacted (the seller was contacted) or resolve.")],
     note: Annotated[
         str, typer.Option(help="What was asked or answered; how it was resolved (required).")

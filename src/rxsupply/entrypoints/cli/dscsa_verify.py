@@ -20,6 +20,7 @@ from rxsupply.adapters.verification_responder import (
     read_commissioned,
     responder_url,
 )
+from rxsupply.domain.fields import ROWS_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.domain.verification import (
     SALEABLE_RETURN,
@@ -99,7 +100,9 @@ def verify(
 
 @dscsa_app.command()
 def verifications(
-    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="How many, newest first.")
+    ] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """The verifications recorded, newest first."""

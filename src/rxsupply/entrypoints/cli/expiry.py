@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from rxsupply.adapters.queries.expiry import CONTRACT, expiry_rows, expiry_totals
+from rxsupply.domain.fields import ROWS_LIMIT
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
 
@@ -26,7 +27,9 @@ def report(
     within_days: Annotated[
         int, typer.Option(min=0, max=MAX_DAYS, help="Lots expiring within this many days.")
     ] = 180,
-    limit: Annotated[int, typer.Option(help="Show at most this many lots.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="Show at most this many lots.")
+    ] = 50,
     as_json: Annotated[
         bool,
         typer.Option(

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.domain.fields import ROWS_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.expiry import expiry_app
@@ -23,7 +24,9 @@ def risk(
     horizon: Annotated[
         int, typer.Option(min=7, max=1095, help="Project this many days ahead.")
     ] = HORIZON,
-    limit: Annotated[int, typer.Option(min=1, help="Show at most this many lots.")] = 30,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="Show at most this many lots.")
+    ] = 30,
     as_json: Annotated[
         bool,
         typer.Option(

@@ -61,7 +61,9 @@ def import_cmd(
     start: Annotated[
         str | None, typer.Option(help="mimic-prescriptions: first replay day, YYYY-MM-DD.")
     ] = None,
-    days: Annotated[int, typer.Option(min=1, help="mimic-prescriptions: days replayed.")] = 730,
+    days: Annotated[
+        int, typer.Option(min=1, max=36_500, help="mimic-prescriptions: days replayed.")
+    ] = 730,
     seed: Annotated[int, typer.Option(min=0, help="mimic-prescriptions: admission layout.")] = 7,
 ) -> None:
     """Import files. Each file is validated whole first; nothing is written if any row is bad,

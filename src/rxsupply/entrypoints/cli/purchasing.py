@@ -15,7 +15,7 @@ from rxsupply.adapters.order_documents import order_csv, x12_850
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.adapters.x12_inbound import read_855
 from rxsupply.config import load_settings
-from rxsupply.domain.fields import parse_date, parse_money
+from rxsupply.domain.fields import RECORD_ID_LIMIT, ROWS_LIMIT, parse_date, parse_money
 from rxsupply.domain.purchasing import OrderStatus, PurchaseOrder
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -89,7 +89,9 @@ def suggest(as_json: JsonOption = False) -> None:
 @orders_app.command("list")
 def list_cmd(
     status: Annotated[OrderStatus | None, typer.Option(help="Only orders in this state.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="At most this many, newest first.")
+    ] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """Purchase orders, newest first."""
@@ -109,7 +111,7 @@ def show(order: OrderArg, as_json: JsonOption = False) -> None:
 @orders_app.command()
 def dea(
     order: OrderArg,
-    line: Annotated[int, typer.Argument(help="The Schedule II line.")],
+    line: Annotated[int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The Schedule II line.")],
     number: Annotated[str, typer.Argument(help="DEA Form 222 serial or CSOS order number.")],
     as_json: JsonOption = False,
 ) -> None:
@@ -150,7 +152,7 @@ def add_line(
 @orders_app.command("set-line")
 def set_line(
     order: OrderArg,
-    line: Annotated[int, typer.Argument(help="The line's number.")],
+    line: Annotated[int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The line's number.")],
     packages: Annotated[int, typer.Argument(min=0, help="Whole packages; 0 removes the line.")],
     as_json: JsonOption = False,
 ) -> None:
@@ -291,7 +293,9 @@ def receiving_discrepancies(order: OrderArg, as_json: JsonOption = False) -> Non
 
 @orders_app.command("resolve")
 def resolve_discrepancy(
-    discrepancy_id: Annotated[int, typer.Argument(help="The discrepancy's id.")],
+    discrepancy_id: Annotated[
+        int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The discrepancy's id.")
+    ],
     note: Annotated[str, typer.Option("--note", help="What was done (required).")],
 ) -> None:
     """Resolve a receiving discrepancy: returned, credit requested, accepted, ..."""

@@ -9,7 +9,7 @@ import typer
 
 from rxsupply.adapters import queries
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.fields import parse_date
+from rxsupply.domain.fields import ROWS_LIMIT, parse_date
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, emit, engine, out
 from rxsupply.services import picking
@@ -27,7 +27,9 @@ def stock(
     expiring_before: Annotated[
         str | None, typer.Option(help="Only lots expiring before this date (YYYY-MM-DD).")
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 200,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="At most this many rows.")
+    ] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """On-hand by item, location and lot, with value."""
@@ -60,7 +62,9 @@ def ledger_cmd(
     item: Annotated[str | None, typer.Argument(help="Item code.")] = None,
     ndc: Annotated[str | None, typer.Option(help="One NDC instead of an item.")] = None,
     location: Annotated[str | None, typer.Option(help="Only movements in or out of here.")] = None,
-    limit: Annotated[int, typer.Option(help="Newest this many movements.")] = 200,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="Newest this many movements.")
+    ] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
 ) -> None:
     """The movement history of an item (all its products), newest first."""

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
-from rxsupply.domain.fields import parse_date
+from rxsupply.domain.fields import RECORD_ID_LIMIT, parse_date
 from rxsupply.domain.recall import Recall, parse_class, parse_disposition, parse_entries
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -26,7 +26,9 @@ recall_app = typer.Typer(
 )
 app.add_typer(recall_app, name="recall")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-IdArg = Annotated[int, typer.Argument(help="The recall's id (rxsupply recall list).")]
+IdArg = Annotated[
+    int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The recall's id (rxsupply recall list).")
+]
 UNIT_COLUMNS = ("location", "cabinet", "unit", "ndc", "lot", "expiry", "status", "quantity")
 SHOWN = 200
 """Dispense lines in the table unless --limit says otherwise."""

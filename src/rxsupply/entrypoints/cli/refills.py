@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.fields import ROWS_LIMIT
 from rxsupply.domain.refilling import RefillRun, RunStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -82,7 +83,9 @@ def start(
 @refills_app.command("list")
 def list_cmd(
     status: Annotated[RunStatus | None, typer.Option(help="Only runs in this state.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="At most this many, newest first.")
+    ] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """Refill runs, newest first."""

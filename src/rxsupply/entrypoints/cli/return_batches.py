@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.fields import parse_date
+from rxsupply.domain.fields import RECORD_ID_LIMIT, parse_date
 from rxsupply.domain.return_batch import ReturnBatch
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -154,7 +154,9 @@ def manifest(
 @batch_app.command("form-222")
 def form_222(
     number: NumberArgument,
-    line: Annotated[int, typer.Argument(help="The Schedule II line's number.")],
+    line: Annotated[
+        int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The Schedule II line's number.")
+    ],
     form: Annotated[str, typer.Argument(help="The DEA Form 222 serial or CSOS order number.")],
     as_json: JsonOption = False,
 ) -> None:

@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.fields import RECORD_ID_LIMIT, ROWS_LIMIT
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
@@ -42,7 +43,9 @@ def classify(
     returnability: Annotated[
         str | None, typer.Option(help="Only lots returnable now, later or never.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="Show at most this many lots.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="Show at most this many lots.")
+    ] = 50,
     as_json: Annotated[
         bool,
         typer.Option(
@@ -189,7 +192,9 @@ def waste_add(
 
 @waste_app.command("change")
 def waste_change(
-    listing_id: Annotated[int, typer.Argument(help="The row's id (returns waste list).")],
+    listing_id: Annotated[
+        int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The row's id (returns waste list).")
+    ],
     ingredient: Annotated[str | None, typer.Option(help="A new ingredient.")] = None,
     code: Annotated[str | None, typer.Option(help="A new code.")] = None,
     note: Annotated[str | None, typer.Option(help="A new note.")] = None,
@@ -214,7 +219,9 @@ def waste_change(
 
 @waste_app.command("remove")
 def waste_remove(
-    listing_id: Annotated[int, typer.Argument(help="The row's id (returns waste list).")],
+    listing_id: Annotated[
+        int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The row's id (returns waste list).")
+    ],
 ) -> None:
     """Remove a row of the RCRA list."""
     user = context.user(Permission.RETURN_TO_VENDOR)

@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.fields import parse_date
+from rxsupply.domain.fields import RECORD_ID_LIMIT, ROWS_LIMIT, parse_date
 from rxsupply.entrypoints.bulletins import bulletin_markdown, weekly_markdown
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.shortages import JsonOption, board_table, shortages_app
@@ -24,7 +24,9 @@ from rxsupply.services.stress_test import LEVEL, stress_test, supply_risk
 
 @shortages_app.command()
 def board(
-    limit: Annotated[int, typer.Option(help="Show at most this many rows (the riskiest).")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="Show at most this many rows (the riskiest).")
+    ] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Every formulary item of an active shortage: stock everywhere, on order, daily use, days
@@ -42,14 +44,16 @@ def board(
 @shortages_app.command("stress-test")
 def stress_test_cmd(
     supplier: Annotated[str, typer.Option(help="A manufacturer (labeler) or a wholesaler.")],
-    days: Annotated[int, typer.Option(help="How many days it is unavailable.")],
+    days: Annotated[int, typer.Option(min=1, max=36_500, help="How many days it is unavailable.")],
     start: Annotated[
         str | None, typer.Option(help="The first day it is unavailable (YYYY-MM-DD); today.")
     ] = None,
     level: Annotated[
         float, typer.Option(help="The share of demand paths the extra stock must cover.")
     ] = LEVEL,
-    limit: Annotated[int, typer.Option(help="Show at most this many items.")] = 50,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="Show at most this many items.")
+    ] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Which items run out if a supplier is unavailable for N days, when, with what chance,
@@ -92,8 +96,12 @@ def stress_test_cmd(
 
 @shortages_app.command()
 def risk(
-    days: Annotated[int, typer.Option(help="The outage the buffers should cover, in days.")] = 30,
-    limit: Annotated[int, typer.Option(help="Show at most this many items.")] = 50,
+    days: Annotated[
+        int, typer.Option(min=1, max=36_500, help="The outage the buffers should cover, in days.")
+    ] = 30,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="Show at most this many items.")
+    ] = 50,
     as_json: JsonOption = False,
 ) -> None:
     """Sole-source risk per item (0-100, with its reasons), and buffers for vital items that
@@ -127,7 +135,9 @@ FormatOption = Annotated[
 
 @shortages_app.command()
 def bulletin(
-    shortage_id: Annotated[int, typer.Argument(help="The shortage's id.")],
+    shortage_id: Annotated[
+        int, typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The shortage's id.")
+    ],
     fmt: FormatOption = "md",
 ) -> None:
     """A shortage's bulletin: status, impact, alternatives, conservation steps, expected end

@@ -13,6 +13,7 @@ from rich.markup import escape
 from rxsupply.adapters.fda_shortages import read_shortage_file
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.config import load_settings
+from rxsupply.domain.fields import RECORD_ID_LIMIT, ROWS_LIMIT
 from rxsupply.domain.shortage import Shortage
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -28,7 +29,10 @@ shortages_app = typer.Typer(
 )
 app.add_typer(shortages_app, name="shortages")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-IdArg = Annotated[int, typer.Argument(help="The shortage's id (rxsupply shortages list).")]
+IdArg = Annotated[
+    int,
+    typer.Argument(min=1, max=RECORD_ID_LIMIT, help="The shortage's id (rxsupply shortages list)."),
+]
 
 
 BOARD_COLUMNS = (
@@ -131,7 +135,9 @@ def import_cmd(
 @shortages_app.command("list")
 def list_cmd(
     active: Annotated[bool, typer.Option("--active", help="Only current shortages.")] = False,
-    limit: Annotated[int, typer.Option(help="At most this many, latest updated first.")] = 1000,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="At most this many, latest updated first.")
+    ] = 1000,
     as_json: JsonOption = False,
 ) -> None:
     """Shortages, the latest updated first, with how many formulary items each touches."""

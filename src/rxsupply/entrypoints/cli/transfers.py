@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
+from rxsupply.domain.fields import ROWS_LIMIT
 from rxsupply.domain.transfer import Transfer, TransferStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
@@ -142,7 +143,9 @@ def list_cmd(
     status: Annotated[
         TransferStatus | None, typer.Option(help="Only transfers in this state.")
     ] = None,
-    limit: Annotated[int, typer.Option(help="At most this many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option(min=1, max=ROWS_LIMIT, help="At most this many, newest first.")
+    ] = 100,
     as_json: JsonOption = False,
 ) -> None:
     """Transfers, newest first."""

@@ -151,7 +151,17 @@ def install(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors)
-        return problem(422, "invalid-request", "Invalid request", detail, request, errors=errors)
+        first = errors[0] if errors else {"field": "", "reason": ""}
+        return problem(
+            422,
+            "invalid-request",
+            "Invalid request",
+            detail,
+            request,
+            field=first["field"],
+            reason=first["reason"],
+            errors=errors,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

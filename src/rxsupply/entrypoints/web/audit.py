@@ -17,6 +17,7 @@ from starlette.responses import Response
 from rxsupply.adapters import queries
 from rxsupply.adapters.queries.audit import AUDIT_COLUMNS, audit_export_rows
 from rxsupply.adapters.spreadsheets import CSV_TYPE, XLSX_TYPE, csv_text, xlsx_bytes
+from rxsupply.domain.fields import parse_offset
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
@@ -28,10 +29,6 @@ LIST_PAGE = 100
 EXPORT_ROWS = 50_000
 
 
-def _offset(text: str) -> int:
-    return int(text) if text.isdigit() else 0
-
-
 @router.get("/audit", **page_route(Permission.VIEW_AUDIT))
 def audit(
     request: Request,
@@ -41,7 +38,7 @@ def audit(
     action: str = "",
     offset: str = "0",
 ) -> Response:
-    start = _offset(offset)
+    start = parse_offset(offset)
     with engine.connect() as conn:
         rows = queries.audit_rows(
             conn,

@@ -20,6 +20,7 @@ from starlette.responses import Response
 from rxsupply.adapters import planning_queries, queries
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.fields import parse_offset
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
@@ -42,7 +43,8 @@ USAGE_DAYS = 730
 
 
 def offset_of(text: str) -> int:
-    return int(text) if text.isdigit() else 0
+    """A list page's ``offset``: :func:`rxsupply.domain.fields.parse_offset`."""
+    return parse_offset(text)
 
 
 def stocking_locations(engine: Engine) -> list[dict[str, Any]]:

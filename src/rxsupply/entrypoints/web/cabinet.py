@@ -12,6 +12,7 @@ from starlette.responses import Response
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
@@ -49,7 +50,7 @@ def cabinet_page(request: Request, who: Viewer, engine: EngineDep) -> Response:
 
 @router.post("/adc/discrepancies/{discrepancy_id}/resolve", **page_route(Permission.ADJUST))
 def resolve(
-    discrepancy_id: int,
+    discrepancy_id: RecordId,
     who: Adjuster,
     engine: EngineDep,
     resolution: Annotated[str, Form()] = "",

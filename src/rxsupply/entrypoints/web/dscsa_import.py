@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.rendering import page_route, render
@@ -41,7 +42,9 @@ def documents_page(
 
 
 @router.get("/dscsa/documents/{document_id}", **page_route(Permission.VIEW))
-def document_page(request: Request, document_id: int, who: Viewer, engine: EngineDep) -> Response:
+def document_page(
+    request: Request, document_id: RecordId, who: Viewer, engine: EngineDep
+) -> Response:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = queries.show_document(uow, document_id=document_id).as_dict()
     return render(

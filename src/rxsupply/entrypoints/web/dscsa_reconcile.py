@@ -15,6 +15,7 @@ from starlette.responses import Response
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.movements import external, form_token
@@ -105,7 +106,7 @@ def exceptions_page(
 
 @router.post("/dscsa/exceptions/{exception_id}/steps", **page_route(Permission.RECEIVE))
 def step_form(
-    exception_id: int,
+    exception_id: RecordId,
     who: Receiver,
     engine: EngineDep,
     step: FormText = "",

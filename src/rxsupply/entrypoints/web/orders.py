@@ -24,6 +24,7 @@ from rxsupply.domain.fields import parse_date
 from rxsupply.domain.purchasing import OrderStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.planning import redirect_with, shown, take_flash
@@ -127,7 +128,7 @@ def dea(
 
 @router.post("/orders/{number}/lines/{line}", **page_route(Permission.PURCHASE))
 def set_line(
-    number: str, line: int, who: Buyer, engine: EngineDep, packages: FormText = ""
+    number: str, line: RecordId, who: Buyer, engine: EngineDep, packages: FormText = ""
 ) -> Response:
     try:
         with SqlUnitOfWork(engine) as uow:

@@ -25,6 +25,7 @@ from rxsupply.domain.levels import ProposalFilter
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http import planning as plans
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web import charts
@@ -320,7 +321,7 @@ def levels_text(low: Any, high: Any) -> str:
 
 
 def _decide(
-    engine: Engine, recommendation_id: int, *, accept: bool, who: Caller, back: str
+    engine: Engine, recommendation_id: RecordId, *, accept: bool, who: Caller, back: str
 ) -> Response:
     try:
         row = plans.decide(
@@ -344,14 +345,14 @@ def _decide(
 
 @router.post("/levels/{recommendation_id}/accept", **page_route(Permission.SET_LEVELS))
 def accept(
-    recommendation_id: int, who: LevelSetter, engine: EngineDep, back: FormText = "/levels"
+    recommendation_id: RecordId, who: LevelSetter, engine: EngineDep, back: FormText = "/levels"
 ) -> Response:
     return _decide(engine, recommendation_id, accept=True, who=who, back=back)
 
 
 @router.post("/levels/{recommendation_id}/reject", **page_route(Permission.SET_LEVELS))
 def reject(
-    recommendation_id: int, who: LevelSetter, engine: EngineDep, back: FormText = "/levels"
+    recommendation_id: RecordId, who: LevelSetter, engine: EngineDep, back: FormText = "/levels"
 ) -> Response:
     return _decide(engine, recommendation_id, accept=False, who=who, back=back)
 
@@ -371,7 +372,7 @@ def run(who: LevelSetter, engine: EngineDep, back: FormText = "/levels") -> Resp
 
 @router.get("/planning/jobs/{job_id}", **page_route(Permission.VIEW))
 def job_page(
-    request: Request, who: Viewer, engine: EngineDep, job_id: int, back: str = "/levels"
+    request: Request, who: Viewer, engine: EngineDep, job_id: RecordId, back: str = "/levels"
 ) -> Response:
     """A planning run's progress; the page reloads itself every second while it runs."""
     job = plans.planning_job(engine, job_id)

@@ -18,6 +18,7 @@ from rxsupply.domain.fields import parse_date
 from rxsupply.domain.recall import Disposition, parse_class, parse_disposition, parse_entries
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.movements import external, form_token
@@ -89,7 +90,7 @@ def enter_form(
 
 
 @router.get("/recalls/{recall_id}", **page_route(Permission.VIEW))
-def recall_page(request: Request, recall_id: int, who: Viewer, engine: EngineDep) -> Response:
+def recall_page(request: Request, recall_id: RecordId, who: Viewer, engine: EngineDep) -> Response:
     flash = take_flash(request)
     with SqlUnitOfWork(engine, readonly=True) as uow:
         units = recall_units(uow, recall_id=recall_id).as_dict()
@@ -127,7 +128,9 @@ DISPENSED_COLUMNS = (
 
 
 @router.get("/recalls/{recall_id}/dispensed.csv", **page_route(Permission.VIEW))
-def dispensed_csv(request: Request, recall_id: int, who: Viewer, engine: EngineDep) -> Response:
+def dispensed_csv(
+    request: Request, recall_id: RecordId, who: Viewer, engine: EngineDep
+) -> Response:
     """Every dispense of the recall's lots and every patient return booked to them, the
     latest first, as CSV (the page shows the latest few hundred)."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
@@ -141,7 +144,7 @@ def dispensed_csv(request: Request, recall_id: int, who: Viewer, engine: EngineD
 
 
 @router.post("/recalls/{recall_id}/quarantine", **page_route(Permission.QUARANTINE))
-def quarantine_form(recall_id: int, who: Blocker, engine: EngineDep) -> Response:
+def quarantine_form(recall_id: RecordId, who: Blocker, engine: EngineDep) -> Response:
     back = f"/recalls/{recall_id}"
     try:
         done = run_with_retry(
@@ -160,7 +163,11 @@ def quarantine_form(recall_id: int, who: Blocker, engine: EngineDep) -> Response
 
 @router.post("/recalls/{recall_id}/close", **page_route(Permission.QUARANTINE))
 def close_form(
-    recall_id: int, who: Blocker, engine: EngineDep, disposition: FormText = "", note: FormText = ""
+    recall_id: RecordId,
+    who: Blocker,
+    engine: EngineDep,
+    disposition: FormText = "",
+    note: FormText = "",
 ) -> Response:
     back = f"/recalls/{recall_id}"
     try:

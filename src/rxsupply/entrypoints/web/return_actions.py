@@ -18,6 +18,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.fields import parse_date, parse_money, parse_units
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.verification import router_for
@@ -201,7 +202,7 @@ def listing_add_form(
 
 @router.post("/returns/waste/{listing_id}", **page_route(Permission.RETURN_TO_VENDOR))
 def listing_change_form(
-    listing_id: int,
+    listing_id: RecordId,
     who: Returner,
     engine: EngineDep,
     note: FormText = "",

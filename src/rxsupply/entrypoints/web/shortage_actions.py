@@ -13,6 +13,7 @@ from starlette.responses import Response
 from rxsupply.domain.fields import parse_units
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web.planning import form_outcome
@@ -31,13 +32,13 @@ def optional_units(text: str, field: str) -> int | None:
     return parse_units(value, field, allow_zero=True) if value else None
 
 
-def _done(shortage_id: int, engine: EngineDep, run: Callable[[UnitOfWork], str]) -> Response:
+def _done(shortage_id: RecordId, engine: EngineDep, run: Callable[[UnitOfWork], str]) -> Response:
     return form_outcome(f"/shortages/{shortage_id}", engine, lambda uow: (run(uow), ""))
 
 
 @router.post("/shortages/{shortage_id}/par-reductions", **page_route(Permission.SET_LEVELS))
 def reduce_par_form(
-    shortage_id: int,
+    shortage_id: RecordId,
     who: Setter,
     engine: EngineDep,
     item: FormText = "",
@@ -65,7 +66,7 @@ def reduce_par_form(
 
 @router.post("/shortages/{shortage_id}/restrictions", **page_route(Permission.SET_LEVELS))
 def restrict_form(
-    shortage_id: int,
+    shortage_id: RecordId,
     who: Setter,
     engine: EngineDep,
     item: FormText = "",
@@ -91,7 +92,7 @@ def restrict_form(
 
 @router.post("/shortages/{shortage_id}/limits", **page_route(Permission.SET_LEVELS))
 def limit_form(
-    shortage_id: int,
+    shortage_id: RecordId,
     who: Setter,
     engine: EngineDep,
     item: FormText = "",
@@ -119,7 +120,7 @@ def limit_form(
 
 @router.post("/shortages/{shortage_id}/revert", **page_route(Permission.SET_LEVELS))
 def revert_form(
-    shortage_id: int, who: Setter, engine: EngineDep, reason: FormText = ""
+    shortage_id: RecordId, who: Setter, engine: EngineDep, reason: FormText = ""
 ) -> Response:
     def run(uow: UnitOfWork) -> str:
         done = conservation.revert_conservation(

@@ -21,6 +21,7 @@ from rxsupply.domain.fields import parse_date, parse_units
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.bulletins import bulletin_markdown, weekly_markdown
+from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller
 from rxsupply.entrypoints.web import charts
@@ -150,7 +151,9 @@ def _markdown(text: str, name: str) -> Response:
 
 
 @router.get("/shortages/{shortage_id}/bulletin", **page_route(Permission.VIEW))
-def bulletin_page(request: Request, shortage_id: int, who: Viewer, engine: EngineDep) -> Response:
+def bulletin_page(
+    request: Request, shortage_id: RecordId, who: Viewer, engine: EngineDep
+) -> Response:
     """A shortage's bulletin, printable."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = shortage_bulletin(uow, shortage_id, clock=clock.current())
@@ -165,7 +168,7 @@ def bulletin_page(request: Request, shortage_id: int, who: Viewer, engine: Engin
 
 
 @router.get("/shortages/{shortage_id}/bulletin.md", **page_route(Permission.VIEW))
-def bulletin_md(shortage_id: int, who: Viewer, engine: EngineDep) -> Response:
+def bulletin_md(shortage_id: RecordId, who: Viewer, engine: EngineDep) -> Response:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = shortage_bulletin(uow, shortage_id, clock=clock.current())
     return _markdown(bulletin_markdown(found), f"shortage-{shortage_id}-bulletin.md")
@@ -174,7 +177,7 @@ def bulletin_md(shortage_id: int, who: Viewer, engine: EngineDep) -> Response:
 @router.get("/shortages/{shortage_id}", **page_route(Permission.VIEW))
 def shortage_page(
     request: Request,
-    shortage_id: int,
+    shortage_id: RecordId,
     who: Viewer,
     engine: EngineDep,
     realloc: str = "",
@@ -224,7 +227,7 @@ def shortage_page(
 
 @router.post("/shortages/{shortage_id}/reallocation", **page_route(Permission.TRANSFER))
 def reallocation_form(
-    shortage_id: int,
+    shortage_id: RecordId,
     who: Mover,
     engine: EngineDep,
     item: FormText = "",
@@ -258,7 +261,9 @@ def reallocation_form(
 
 
 @router.post("/shortages/{shortage_id}/resolve", **page_route(Permission.PURCHASE))
-def resolve_form(shortage_id: int, who: Buyer, engine: EngineDep, note: FormText = "") -> Response:
+def resolve_form(
+    shortage_id: RecordId, who: Buyer, engine: EngineDep, note: FormText = ""
+) -> Response:
     try:
         with SqlUnitOfWork(engine) as uow:
             shortages.resolve_shortage(

@@ -10,6 +10,7 @@ Nothing moves; the change is recorded with who, when and why.
 
 from __future__ import annotations
 
+from rxsupply.domain.fields import check_day
 from rxsupply.domain.location import LocationKind, check_capacity
 from rxsupply.domain.movement import Movement
 from rxsupply.domain.serial import SERIAL_LENGTH
@@ -61,6 +62,8 @@ def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
         cmd.approval.check(user, f"a count variance of {cmd.quantity:+,}")
         approved_by = cmd.approval.username
     key = (prod.id, lot_number)
+    if cmd.expiry is not None:
+        check_day("expiry", cmd.expiry)
     found.want_lot(prod.id, lot_number, cmd.expiry)
     when = ctx.when(cmd.occurred_at)
     loc_id, prod_id = loc.id, prod.id

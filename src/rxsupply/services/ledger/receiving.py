@@ -9,6 +9,7 @@ received again is refused and the package first received is flagged suspect.
 
 from __future__ import annotations
 
+from rxsupply.domain.fields import check_day
 from rxsupply.domain.location import LocationKind, check_capacity
 from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.serial import SERIAL_LENGTH, SerialPackage
@@ -50,6 +51,8 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
     units = _units(ctx, cmd, packaging.units, serial)
     when = ctx.when(cmd.occurred_at)
     day = ctx.day_of(when)
+    if cmd.expiry is not None:
+        check_day("expiry", cmd.expiry)
     if cmd.expiry is None and not found.is_non_expiring(prod.id):
         raise InvalidValue(
             "expiry",

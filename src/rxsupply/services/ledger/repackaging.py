@@ -13,6 +13,7 @@ must not be past on the day. An opened lot joins the one opened from the same lo
 
 from __future__ import annotations
 
+from rxsupply.domain.fields import check_day
 from rxsupply.domain.movement import Movement, MovementKind
 from rxsupply.domain.status import is_expired, why_unusable
 from rxsupply.errors import InvalidValue, UnusableStock
@@ -59,6 +60,7 @@ def prepare_repackage(ctx: Context, cmd: Repackage | Open) -> Step:
         )
     when = ctx.when(cmd.occurred_at)
     day = ctx.day_of(when)
+    check_day("to_expiry", cmd.to_expiry)
     if is_expired(cmd.to_expiry, day):
         raise InvalidValue("to_expiry", "is past: nothing is repackaged", str(cmd.to_expiry))
     key = (unit_dose.id, new_lot)
