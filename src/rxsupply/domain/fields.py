@@ -106,16 +106,7 @@ def check_text(field: str, value: str, *, limit: int) -> str:
     """Refuse control characters (NUL, tabs, newlines, escapes: Unicode category Cc) and
     values longer than ``limit`` characters; the message shows the start of a long value,
     never all of it."""
-    if len(value) > limit:
-        raise InvalidValue(field, f"{len(value):,} characters; at most {limit}", value[:40] + "...")
-    found = _CONTROL.search(value)
-    if found is not None:
-        raise InvalidValue(
-            field,
-            f"control character U+{ord(found.group()):04X} at position {found.start() + 1}",
-            value[:40],
-        )
-    return value
+    return _refuse_controls(field, value, limit=limit, controls=_CONTROL)
 
 
 _CONTROL_IN_NOTES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -124,9 +115,13 @@ _CONTROL_IN_NOTES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def check_note(field: str, value: str, *, limit: int) -> str:
     """:func:`check_text` for free text of several lines (a note, a memo): line breaks and tabs
     are allowed, every other control character (NUL, escapes, C1) is refused."""
+    return _refuse_controls(field, value, limit=limit, controls=_CONTROL_IN_NOTES)
+
+
+def _refuse_controls(field: str, value: str, *, limit: int, controls: re.Pattern[str]) -> str:
     if len(value) > limit:
         raise InvalidValue(field, f"{len(value):,} characters; at most {limit}", value[:40] + "...")
-    found = _CONTROL_IN_NOTES.search(value)
+    found = controls.search(value)
     if found is not None:
         raise InvalidValue(
             field,

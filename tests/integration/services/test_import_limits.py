@@ -64,7 +64,7 @@ def test_a_dispense_in_the_year_9999_is_refused_as_outside_the_calendar_window(
     rejected = rejection(engine, "dispenses", bad.path)
 
     assert where(rejected) == [(bad.row, "timestamp")]
-    assert "outside 1900-01-01 to 2199-12-31" in rejected.errors[0].reason
+    assert "outside the years 1900 to 2199" in rejected.errors[0].reason
     assert snapshot(engine) == before
 
 
