@@ -14,6 +14,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission, Role
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.accounts import token_row, user_row
+from rxsupply.entrypoints.http.bounded import Line, RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
 from rxsupply.entrypoints.http.security import REQUIRES, Caller, client_address, guarded
 from rxsupply.services import passwords, users
@@ -108,9 +109,12 @@ def list_user_tokens(username: str, engine: EngineDep) -> dict[str, Any]:
 
 
 class TokenIn(BaseModel):
-    name: str = "integration"
+    name: Line = "integration"
     days: int | None = Field(
-        None, description="Days the token works (RXSUPPLY_TOKEN_DAYS when left out)."
+        None,
+        ge=1,
+        le=3650,
+        description="Days the token works (RXSUPPLY_TOKEN_DAYS when left out; at most ten years).",
     )
 
 
@@ -138,7 +142,9 @@ def issue_token(
 
 
 @router.delete("/tokens/{token_id}", **guarded(Permission.MANAGE_USERS))
-def revoke_token(token_id: int, request: Request, engine: EngineDep, who: Admin) -> dict[str, Any]:
+def revoke_token(
+    token_id: RecordId, request: Request, engine: EngineDep, who: Admin
+) -> dict[str, Any]:
     """Revoke one API token: refused (401) from now on."""
     with SqlUnitOfWork(engine) as uow:
         users.revoke_token(
