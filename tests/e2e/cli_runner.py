@@ -34,8 +34,14 @@ class Rx:
         self, db: Path, capsys: pytest.CaptureFixture[str], *, url: str | None = None
     ) -> None:
         self.db = db
-        self.target = url or str(db)  # a SQLAlchemy URL instead of the SQLite file
+        self.url = url  # a SQLAlchemy URL instead of the SQLite file
         self.capsys = capsys
+
+    @property
+    def target(self) -> str:
+        """What ``--db`` gets: the URL if one was given, else the SQLite file ``db`` names now
+        (a fixture may point an ``Rx`` at another file by setting ``db``)."""
+        return self.url or str(self.db)
 
     def __call__(self, *args: str) -> Ran:
         self.capsys.readouterr()
