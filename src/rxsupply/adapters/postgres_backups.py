@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from rxsupply.adapters.backups import facts_of, known_revisions, pg_tool, run_tool
 from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.repositories.audit import SqlAudit
+from rxsupply.adapters.repositories.ledger_chain import seal
 from rxsupply.errors import RestoreRefused
 from rxsupply.services.ports import AuditEntry
 from rxsupply.services.ports.backups import DatabaseFacts
@@ -94,6 +95,7 @@ class PostgresCopies:
         try:
             with engine.begin() as conn:
                 SqlAudit(conn).add(entry)
+                seal(conn)  # the audit row is chained, like any write transaction's
         finally:
             engine.dispose()
 

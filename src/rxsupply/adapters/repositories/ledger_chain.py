@@ -80,7 +80,10 @@ def note_write(conn: Connection) -> None:
 
 
 def forget(conn: Connection) -> None:
-    """The transaction ended without sealing (rolled back): forget its floor."""
+    """The transaction ended without sealing (rolled back): forget its floor. (A connection
+    that was lost has no floor to forget: its pool record's info goes with it.)"""
+    if conn.invalidated:
+        return
     conn.info.pop(_FLOOR, None)
 
 
