@@ -44,7 +44,8 @@ app = typer.Typer(
 )
 # Piped output is not squeezed into 80 columns: a file or a pager gets whole rows.
 out = Console(width=None if sys.stdout.isatty() else 200)
-err = Console(stderr=True)
+# Errors to a file or a pipe stay on one line each (no word cut in two), for logs and scripts.
+err = Console(stderr=True, soft_wrap=not sys.stderr.isatty())
 
 
 # --- the clock ---------------------------------------------------------------------------
