@@ -28,8 +28,7 @@ from sqlalchemy.pool import NullPool
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.database import alembic_config, make_engine, migrate
-from rxsupply.adapters.repositories.audit import SqlAudit
-from rxsupply.adapters.repositories.ledger_chain import seal
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.errors import ConfigurationError, RestoreRefused
 from rxsupply.services.ports import AuditEntry
 from rxsupply.services.ports.backups import DatabaseCopies, DatabaseFacts
@@ -174,11 +173,9 @@ class SqliteCopies:
     def record(self, entry: AuditEntry) -> None:
         engine = make_engine(f"sqlite:///{self.path}")
         try:
-            # a writer like a unit of work: BEGIN IMMEDIATE (the chain's floor is read before
-            # the insert, so a deferred BEGIN would fail to upgrade while others write)
-            with engine.connect().execution_options(rxsupply_write=True) as conn, conn.begin():
-                SqlAudit(conn).add(entry)
-                seal(conn)  # the audit row is chained, like any write transaction's
+            with SqlUnitOfWork(engine) as uow:  # a writer like any other: its row is chained
+                uow.audit.add(entry)
+                uow.commit()
         finally:
             engine.dispose()
 

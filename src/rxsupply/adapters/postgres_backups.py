@@ -15,8 +15,7 @@ from sqlalchemy.engine import make_url
 
 from rxsupply.adapters.backups import facts_of, known_revisions, pg_tool, run_tool
 from rxsupply.adapters.database import make_engine, migrate
-from rxsupply.adapters.repositories.audit import SqlAudit
-from rxsupply.adapters.repositories.ledger_chain import seal
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.errors import RestoreRefused
 from rxsupply.services.ports import AuditEntry
 from rxsupply.services.ports.backups import DatabaseFacts
@@ -93,9 +92,9 @@ class PostgresCopies:
     def record(self, entry: AuditEntry) -> None:
         engine = make_engine(self.url)
         try:
-            with engine.begin() as conn:
-                SqlAudit(conn).add(entry)
-                seal(conn)  # the audit row is chained, like any write transaction's
+            with SqlUnitOfWork(engine) as uow:  # a writer like any other: its row is chained
+                uow.audit.add(entry)
+                uow.commit()
         finally:
             engine.dispose()
 
