@@ -108,7 +108,7 @@ def test_tokens_are_listed_without_their_secret_and_one_is_revoked(accounts: Rx)
     assert [r["state"] for r in after] == ["revoked", "live"]
     engine = create_engine(f"sqlite:///{accounts.db}")
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        assert users.user_for_token(uow, issued, now=NOW).username == "tara"
+        assert users.live_token(uow, issued, now=NOW).user.username == "tara"
     with engine.connect() as conn:
         actions = {r[0] for r in conn.execute(text("SELECT action FROM audit"))}
     engine.dispose()

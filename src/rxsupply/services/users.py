@@ -220,11 +220,6 @@ def live_token(uow: UnitOfWork, token: str, *, now: datetime) -> TokenUse:
     return use
 
 
-def user_for_token(uow: UnitOfWork, token: str, *, now: datetime) -> User:
-    """The user of a live API token (:func:`live_token`)."""
-    return live_token(uow, token, now=now).user
-
-
 def use_to_note(use: TokenUse, now: datetime) -> bool:
     """Whether a token's use is worth writing down: at most every :data:`TOKEN_USE_GRAIN`."""
     return use.last_used_at is None or use.last_used_at < now - TOKEN_USE_GRAIN

@@ -172,7 +172,7 @@ def test_changing_your_password_ends_your_other_sessions_and_keeps_this_one_and_
     assert session_live(engine, here, ana)
     assert not session_live(engine, elsewhere, ana)
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        assert users.user_for_token(uow, token, now=NOW).username == "ana"
+        assert users.live_token(uow, token, now=NOW).user.username == "ana"
         assert users.authenticate(uow, hasher, username="ana", password=NEW).username == "ana"
         with pytest.raises(AuthenticationFailed):
             users.authenticate(uow, hasher, username="ana", password=PASSWORD)
@@ -222,7 +222,7 @@ def test_an_admin_reset_ends_every_session_and_can_revoke_the_tokens(
 
     assert not session_live(engine, key, ana)
     with SqlUnitOfWork(engine, readonly=True) as uow, pytest.raises(AuthenticationFailed):
-        users.user_for_token(uow, token, now=NOW)
+        users.live_token(uow, token, now=NOW)
     a = tables.audit
     with engine.connect() as conn:
         after = conn.execute(select(a.c.after).where(a.c.action == "reset_password")).scalar_one()
@@ -238,9 +238,9 @@ def test_a_token_works_until_its_expiry_and_is_refused_after(engine: Engine, ana
 
     assert issued.expires_at == NOW + timedelta(days=30)
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        before = users.user_for_token(uow, issued.token, now=NOW + timedelta(days=29))
+        before = users.live_token(uow, issued.token, now=NOW + timedelta(days=29)).user
         with pytest.raises(AuthenticationFailed, match="expired"):
-            users.user_for_token(uow, issued.token, now=NOW + timedelta(days=30))
+            users.live_token(uow, issued.token, now=NOW + timedelta(days=30))
         batch = uow.users.users_for_tokens(
             [users.token_digest(issued.token)], NOW + timedelta(days=31)
         )
@@ -262,8 +262,8 @@ def test_tokens_are_listed_without_their_secret_and_revoked_one_by_one(
     with SqlUnitOfWork(engine, readonly=True) as uow:
         listed = users.list_tokens(uow, username="ana")
         with pytest.raises(AuthenticationFailed):
-            users.user_for_token(uow, pump.token, now=NOW)
-        assert users.user_for_token(uow, cabinet.token, now=NOW).username == "ana"
+            users.live_token(uow, pump.token, now=NOW)
+        assert users.live_token(uow, cabinet.token, now=NOW).user.username == "ana"
     assert [(t.name, t.revoked, t.revoked_at) for t in listed] == [
         ("pump", True, NOW + timedelta(hours=1)),
         ("cabinet", False, None),
