@@ -26,7 +26,7 @@ from rxsupply.entrypoints.http import outages, problems
 from rxsupply.entrypoints.http.body_limit import BodyLimit
 from rxsupply.entrypoints.http.bounded import plain_query
 from rxsupply.entrypoints.http.security import PUBLIC, Sessions
-from rxsupply.entrypoints.http.security_headers import SecurityHeaders
+from rxsupply.entrypoints.http.security_headers import SecurityHeaders, server_error
 from rxsupply.services import users
 
 
@@ -62,6 +62,7 @@ def create_app(engine: Engine) -> FastAPI:
     web.install(app)
     app.add_middleware(BodyLimit, cap=settings.max_body_bytes, allowances=api.UPLOADS | web.UPLOADS)
     app.add_middleware(SecurityHeaders, secure=settings.secure_cookies)
+    app.add_exception_handler(Exception, server_error(secure=settings.secure_cookies))
     return app
 
 

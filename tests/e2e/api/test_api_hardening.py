@@ -16,7 +16,8 @@ from starlette.types import Receive, Scope, Send
 from tests.conftest import load_examples
 
 from rxsupply.domain.users import Role
-from rxsupply.entrypoints.http.security import COOKIE
+from rxsupply.entrypoints.app import create_app
+from rxsupply.entrypoints.http.security import COOKIE, PUBLIC
 from rxsupply.entrypoints.serving import server_config
 
 from .harness import PASSWORD, STOREROOM, Hospital, QuickHasher, open_hospital, problem
@@ -212,6 +213,28 @@ def test_a_refused_body_carries_the_security_headers_too(site: Hospital) -> None
 
     assert answer.status_code == 413
     assert answer.headers["x-frame-options"] == "DENY"
+
+
+def test_a_server_error_carries_the_security_headers_too(engine: Engine) -> None:
+    load_examples(engine, "items", "locations", "stock")
+    app = create_app(engine)
+
+    @app.get("/api/broken-for-the-test", **PUBLIC)
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            return await client.get("/api/broken-for-the-test")
+
+    answer = anyio.run(call)
+
+    assert answer.status_code == 500
+    assert answer.text == "Internal Server Error"
+    assert "a bug" not in answer.text
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
 
 
 # --- /docs -------------------------------------------------------------------------------

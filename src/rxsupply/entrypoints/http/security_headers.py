@@ -14,6 +14,10 @@ request that came over HTTPS (or through a trusted proxy that says so) gets HSTS
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -87,3 +91,15 @@ def secure_cookie(value: bytes) -> bytes:
     """A ``Set-Cookie`` value with the ``Secure`` attribute (added once)."""
     attributes = [a.strip().lower() for a in value.split(b";")[1:]]
     return value if b"secure" in attributes else value + b"; Secure"
+
+
+def server_error(*, secure: bool = False) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """The answer to an unhandled exception. Starlette sends it from its outermost middleware,
+    outside :class:`SecurityHeaders`, so it carries the security headers itself (and the
+    exception is still raised, to be logged)."""
+    headers = dict(HEADERS) | ({"strict-transport-security": HSTS} if secure else {})
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        return PlainTextResponse("Internal Server Error", status_code=500, headers=headers)
+
+    return handler
