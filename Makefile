@@ -7,31 +7,42 @@ BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 DEMO_JOBS ?= demo-jobs.log
 DEMO_PORT ?= 8000
+# Days of history make demo builds: a year keeps the first page within 90 s of a fresh clone
+# (install included) and leaves `rxsupply simulate` half a year to plan on before the 180 days
+# it replays; `make demo DEMO_DAYS=730` builds the two years `rxsupply demo` does.
+DEMO_DAYS ?= 365
 # A demo built today from the same code is the same hospital: make demo keeps a copy of the
 # freshly built database and starts from it the next time instead of building it again.
 DEMO_CACHE_DIR ?= .demo-cache
-DEMO_CACHE = $(DEMO_CACHE_DIR)/seed7-$(shell date +%F)-$(shell find src -type f \( -name '*.py' -o -name '*.csv' \) | LC_ALL=C sort | xargs cat | sha1sum | cut -c1-12).db
+DEMO_CACHE = $(DEMO_CACHE_DIR)/seed7-$(DEMO_DAYS)d-$(shell date +%F)-$(shell find src -type f \( -name '*.py' -o -name '*.csv' \) | LC_ALL=C sort | xargs cat | sha1sum | cut -c1-12).db
 SHORTAGE_FILE ?= ../shared/data/fda-shortages/Drugshortages_2025_partial.csv
 
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test lint install clean browser lock
 
+# The venv gets uv (pinned with its hashes in requirements-uv.lock, installed by pip), which
+# installs the lock files in seconds where pip takes half a minute; pip does it if uv fails.
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "rxsupply needs Python 3.11 or newer"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-uv.lock \
+	  || echo "uv could not be installed: pip installs the lock files"
 
 # Dependencies come from the lock files, every file checked against its SHA-256 (`make lock`
 # rewrites them from pyproject.toml); rxsupply itself is installed on top without dependencies.
+INSTALL = install() { $(BIN)/uv pip install --python $(BIN)/python --quiet "$$@" \
+	  || { echo "pip installs instead"; $(BIN)/python -m pip install --quiet "$$@"; }; }; install
 $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@echo "install --require-hashes -r requirements.lock, then -e . --no-deps"
+	@$(INSTALL) --require-hashes -r requirements.lock
+	@$(INSTALL) --no-deps --no-build-isolation -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@echo "install --require-hashes -r requirements-dev.lock, then -e . --no-deps"
+	@$(INSTALL) --require-hashes -r requirements-dev.lock
+	@$(INSTALL) --no-deps --no-build-isolation -e .
 	touch $(VENV)/.installed $@
 
 # Rewrite the lock files from pyproject.toml's ranges (newest releases that satisfy them), with
@@ -46,6 +57,7 @@ lock:
 	  $(LOCK_VENV)/bin/python -m pip install --quiet pip-tools; }
 	$(LOCK) $(LOCK_ARGS) -o requirements.lock pyproject.toml
 	$(LOCK) $(LOCK_ARGS) --extra dev -o requirements-dev.lock pyproject.toml
+	$(LOCK) $(LOCK_ARGS) -o requirements-uv.lock requirements-uv.in
 
 install: $(VENV)/.installed
 
@@ -58,8 +70,8 @@ demo: $(VENV)/.installed
 	  echo "cp $(DEMO_CACHE) $(DEMO_DB)   # the demo built earlier today from the same code"; \
 	  cp $(DEMO_CACHE) $(DEMO_DB); \
 	else \
-	  echo "$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7"; \
-	  $(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 && \
+	  echo "$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 --days $(DEMO_DAYS)"; \
+	  $(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 --days $(DEMO_DAYS) && \
 	  rm -rf $(DEMO_CACHE_DIR) && mkdir -p $(DEMO_CACHE_DIR) && \
 	  $(BIN)/python -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))" $(DEMO_DB) $(DEMO_CACHE); \
 	fi

@@ -71,3 +71,12 @@ def test_make_installs_from_the_lock_files_and_checks_every_hash() -> None:
     assert "--require-hashes -r requirements.lock" in makefile
     assert "--require-hashes -r requirements-dev.lock" in makefile
     assert "--no-deps" in makefile
+
+
+def test_the_installer_make_uses_is_pinned_with_its_hashes_too() -> None:
+    pins = _pins("requirements-uv.lock")
+    makefile = (ROOT / "Makefile").read_text()
+
+    assert set(pins) == {"uv"}
+    assert pins["uv"][1] > 0, "uv is pinned without a hash"
+    assert "pip install --quiet --require-hashes -r requirements-uv.lock" in makefile

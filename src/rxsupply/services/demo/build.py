@@ -323,14 +323,14 @@ def _simulate(
             if due <= day:  # deliveries ordered earlier arrive at 10:00
                 del pending[(fac, pid)]
                 sim.receive(fac, pid, packages, cents, day)
+        # ``level`` follows each pocket's usable stock by what the day's commands move: no lot
+        # expires between two month ends (the month-end waste reads it afresh)
         morning = sim.at(day, REVIEW_HOUR)
         for pi in np.flatnonzero(level <= min_level).tolist():
-            sim.refill(pi, morning, day)
-            level[pi] = sim.usable(pockets[pi].location_id, pockets[pi].item_index, day)
+            level[pi] += sim.refill(pi, morning, day, have=int(level[pi]))
         todays = demand[:, d]
         for pi in np.flatnonzero(todays).tolist():
-            sim.dispense_day(pi, int(todays[pi]), day, draws)
-            level[pi] = sim.usable(pockets[pi].location_id, pockets[pi].item_index, day)
+            level[pi] = sim.dispense_day(pi, int(todays[pi]), day, draws, have=int(level[pi]))
         order(sim, fac_item_daily, pending, held_back, day)
         if (day + timedelta(days=1)).day == 1:
             sim.waste_expired(day)

@@ -131,13 +131,15 @@ class Days:
             )
         )
 
-    def refill(self, pi: int, when: datetime, day: date) -> int:
+    def refill(self, pi: int, when: datetime, day: date, *, have: int | None = None) -> int:
         """Top the pocket up to its max from the storeroom, as far as the storeroom has usable
-        stock; the units moved."""
+        stock; the units moved. ``have``: the pocket's usable stock, when the caller knows it."""
         h = self.hospital
         p = h.pockets[pi]
         store = h.store_ids[h.pocket_facility[pi]]
-        need = p.max_level - self.usable(p.location_id, p.item_index, day)
+        if have is None:
+            have = self.usable(p.location_id, p.item_index, day)
+        need = p.max_level - have
         take = min(need, self.usable(store, p.item_index, day))
         if take <= 0:
             return 0
@@ -154,12 +156,13 @@ class Days:
         )
         return take
 
-    def dispense_day(self, pi: int, want: int, day: date, draws: Draws) -> None:
+    def dispense_day(self, pi: int, want: int, day: date, draws: Draws, *, have: int) -> int:
         """The pocket's demand of the day: 1-2 unit transactions at clock times; what it cannot
-        give is a stock-out day."""
+        give is a stock-out day. ``have``: the pocket's usable stock; returns it after the day."""
         h = self.hospital
         p = h.pockets[pi]
-        serve = min(want, self.usable(p.location_id, p.item_index, day))
+        serve = min(want, have)
+        have -= serve
         if serve < want:
             self.stockout_days += 1
         day_end = self.at(day, 23, 59)
@@ -181,6 +184,7 @@ class Days:
                 )
             )
             if draws.uniform() < 0.012:  # the dose came back unused
+                have += qty
                 self.transactions += 1
                 self.bulk.apply(
                     Dispense(
@@ -193,6 +197,7 @@ class Days:
                         external_id=ExternalId("txn", f"DEMO{self.transactions:08d}"),
                     )
                 )
+        return have
 
     def reorder_point_reached(self, fac: int, idx: int, daily: float, day: date) -> float | None:
         """The storeroom's usable stock of an item when it is at or below its reorder point."""
