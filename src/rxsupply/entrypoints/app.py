@@ -24,7 +24,7 @@ from rxsupply.entrypoints.api.health import health_status
 from rxsupply.entrypoints.api.writer import LedgerWriter
 from rxsupply.entrypoints.http import outages, problems
 from rxsupply.entrypoints.http.body_limit import BodyLimit
-from rxsupply.entrypoints.http.bounded import plain_query
+from rxsupply.entrypoints.http.bounded import plain_form, plain_query
 from rxsupply.entrypoints.http.security import PUBLIC, Sessions
 from rxsupply.entrypoints.http.security_headers import SecurityHeaders, server_error
 from rxsupply.services import users
@@ -39,7 +39,7 @@ def create_app(engine: Engine) -> FastAPI:
         docs_url=None,  # served below from the package, not a CDN
         openapi_url="/openapi.json",
         redoc_url=None,
-        dependencies=[Depends(plain_query)],
+        dependencies=[Depends(plain_query), Depends(plain_form)],
     )
     settings = load_settings()
     app.state.engine = engine

@@ -343,3 +343,26 @@ def test_the_server_believes_x_forwarded_proto_from_an_allowed_proxy_only(
     assert seen_through(None, "10.0.0.5", monkeypatch) == "http"
     assert seen_through("10.0.0.5", "10.0.0.5", monkeypatch) == "https"
     assert seen_through("10.0.0.5", "127.0.0.1", monkeypatch) == "http"
+
+
+# --- forms -------------------------------------------------------------------------------
+
+
+def test_a_control_character_in_a_posted_form_is_a_422_naming_the_field(engine: Engine) -> None:
+    """A NUL in a page's form reached PostgreSQL, which refuses it in text: a 500."""
+    load_examples(engine, "items", "locations")
+    with open_hospital(engine, QuickHasher()) as site:
+        site.token(Role.ADMIN)
+        form = site.api.get("/login", headers={"accept": "text/html"})
+        token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+        assert token is not None
+        answer = site.api.request(
+            "POST",
+            "/login",
+            content=f"username=ad%00min&password=x&login_token={token[1]}".encode(),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )
+
+    assert answer.status_code == 422, answer.text
+    assert "form.username" in answer.text
+    assert "U+0000" in answer.text
