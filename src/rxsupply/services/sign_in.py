@@ -66,7 +66,13 @@ def sign_in(
     else:
         reason = ""
     name = typed if stored is None else stored.user.username
-    uow.users.record_attempt(username=name, address=address, succeeded=not reason, now=now)
+    uow.users.record_attempt(
+        username=name,
+        address=address,
+        succeeded=not reason,
+        now=now,
+        keep_after=now - limits.address_window,
+    )
     if not reason:
         assert stored is not None and stored.user.id is not None
         uow.users.clear_failures(stored.user.id)

@@ -219,3 +219,28 @@ def test_too_many_failures_from_one_address_refuse_it_before_any_password_is_che
         attempt(engine, hasher, "ana", PASSWORD, minutes=10, address="10.9.9.9").username == "ana"
     )
     assert attempt(engine, hasher, "ana", PASSWORD, minutes=15).username == "ana"
+
+
+def test_attempts_older_than_the_address_window_are_forgotten(
+    engine: Engine, hasher: CountingHasher
+) -> None:
+    """The attempts table only counts recent failures (the audit trail keeps every sign-in):
+    without pruning it grew by a row per sign-in forever."""
+    for n in range(3):
+        refusal(engine, hasher, "ana", "wrong", minutes=n)
+    attempt(engine, hasher, "ana", PASSWORD, minutes=10)
+    with engine.connect() as conn:
+        before = conn.execute(select(tables.sign_in_attempt.c.at)).scalars().all()
+
+    attempt(engine, hasher, "ana", PASSWORD, minutes=17)  # minutes 0 and 1: over 15 min ago
+
+    with engine.connect() as conn:
+        after = conn.execute(select(tables.sign_in_attempt.c.at)).scalars().all()
+        audited = (
+            conn.execute(select(tables.audit.c.action).where(tables.audit.c.entity == "user"))
+            .scalars()
+            .all()
+        )
+    assert len(before) == 4
+    assert len(after) == 3  # minutes 2, 10 and 17
+    assert audited.count("sign_in_failed") == 3

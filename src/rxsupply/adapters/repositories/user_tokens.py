@@ -13,6 +13,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    delete,
     insert,
     literal,
     or_,
@@ -147,8 +148,9 @@ class SqlTokens:
         )
 
     def record_attempt(
-        self, *, username: str, address: str, succeeded: bool, now: datetime
+        self, *, username: str, address: str, succeeded: bool, now: datetime, keep_after: datetime
     ) -> None:
+        self.conn.execute(delete(t.sign_in_attempt).where(t.sign_in_attempt.c.at < keep_after))
         self.conn.execute(
             insert(t.sign_in_attempt).values(
                 at=now, username=username[:64], address=address[:64], succeeded=succeeded
