@@ -313,6 +313,10 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /account": Permission.VIEW,
     "POST /account/password": Permission.VIEW,
     "POST /account/tokens/{token_id}/revoke": Permission.VIEW,
+    "GET /users": Permission.MANAGE_USERS,
+    "POST /users/{username}/unlock": Permission.MANAGE_USERS,
+    "POST /users/{username}/disable": Permission.MANAGE_USERS,
+    "POST /users/{username}/enable": Permission.MANAGE_USERS,
     # pages: reading
     "POST /logout": Permission.VIEW,  # any signed-in user ends their own session
     "GET /": Permission.VIEW,

@@ -50,6 +50,7 @@ from rxsupply.entrypoints.web import (
     movements,
     orders,
     partners,
+    people,
     planning,
     recalls,
     receiving,
@@ -86,6 +87,7 @@ def install(app: FastAPI) -> None:
     for router in (
         signin.router,
         account.router,
+        people.router,
         dashboard.router,
         browsing.router,
         audit.router,
