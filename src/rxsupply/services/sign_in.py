@@ -12,6 +12,10 @@ process sees the same counts. Every sign-in and every failure is in the audit tr
 client's address; a failure answers :data:`~rxsupply.services.users.REFUSED` whatever its
 reason, after exactly one password check, so neither the message nor the time tells an
 unknown name from a wrong password.
+
+A second user's password typed to approve a command (the two-person rule, :func:`approve`) is
+checked and counted the same way: a wrong one is an ``approval_failed`` entry and counts
+towards the approver's lockout, so a password cannot be guessed through an approval field.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from __future__ import annotations
 import math
 
 from rxsupply.domain.clock import Clock
+from rxsupply.domain.limits import Approval
 from rxsupply.domain.sign_in import SignInLimits
 from rxsupply.domain.users import User
-from rxsupply.errors import AuthenticationFailed, TooManyRequests
+from rxsupply.errors import AuthenticationFailed, PermissionDenied, TooManyRequests
 from rxsupply.services.audit import record
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.users import REFUSED, PasswordHasher, checked
@@ -51,7 +56,64 @@ def sign_in(
     """The user this name and password belong to, signed in (recorded, failures reset); else
     the failure recorded (and the account locked when it is one too many) and
     :class:`AuthenticationFailed`. An address with too many failures is refused first."""
-    _address_allowed(uow, address=address, clock=clock, limits=limits)
+    return _checked(
+        uow,
+        hasher,
+        username=username,
+        password=password,
+        address=address,
+        clock=clock,
+        limits=limits,
+        action="sign_in",
+    )
+
+
+def approve(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    *,
+    username: str,
+    password: str,
+    clock: Clock,
+    limits: SignInLimits,
+    address: str = "",
+) -> Approval:
+    """A second user confirming a command with their own password (two-person rule); whether
+    their role may approve is checked by the command. A wrong name or password refuses the
+    command (403, it does not sign the caller out) and counts as a failed sign-in of that
+    user (``address``: the client's, when the face knows it)."""
+    try:
+        user = _checked(
+            uow,
+            hasher,
+            username=username,
+            password=password,
+            address=address,
+            clock=clock,
+            limits=limits,
+            action="approval",
+        )
+    except AuthenticationFailed:
+        raise PermissionDenied(
+            f"the second user {username.strip()!r} could not be confirmed: wrong name or "
+            "password, or the account is disabled or locked"
+        ) from None
+    return Approval(user.username, user.role)
+
+
+def _checked(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    *,
+    username: str,
+    password: str,
+    address: str,
+    clock: Clock,
+    limits: SignInLimits,
+    action: str,
+) -> User:
+    if address:
+        _address_allowed(uow, address=address, clock=clock, limits=limits)
     now = clock.now()
     stored, right = checked(uow, hasher, username=username, password=password)
     typed = username.strip()[:64] or "(blank)"
@@ -66,25 +128,27 @@ def sign_in(
     else:
         reason = ""
     name = typed if stored is None else stored.user.username
-    uow.users.record_attempt(
-        username=name,
-        address=address,
-        succeeded=not reason,
-        now=now,
-        keep_after=now - limits.address_window,
-    )
+    if address:
+        uow.users.record_attempt(
+            username=name,
+            address=address,
+            succeeded=not reason,
+            now=now,
+            keep_after=now - limits.address_window,
+        )
     if not reason:
         assert stored is not None and stored.user.id is not None
         uow.users.clear_failures(stored.user.id)
-        record(
-            uow,
-            user=name,
-            action="sign_in",
-            entity="user",
-            key=name,
-            now=now,
-            after={"address": address},
-        )
+        if action == "sign_in":  # an approval is in the audit entry of the command it approves
+            record(
+                uow,
+                user=name,
+                action="sign_in",
+                entity="user",
+                key=name,
+                now=now,
+                after={"address": address},
+            )
         uow.commit()
         return stored.user
     after: dict[str, object] = {"address": address, "reason": reason}
@@ -103,6 +167,6 @@ def sign_in(
                 now=now,
                 after={"address": address, "failures": failures},
             )
-    record(uow, user=name, action="sign_in_failed", entity="user", key=name, now=now, after=after)
+    record(uow, user=name, action=f"{action}_failed", entity="user", key=name, now=now, after=after)
     uow.commit()
     raise AuthenticationFailed(REFUSED)

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from rxsupply.domain import usernames
-from rxsupply.domain.limits import Approval
 from rxsupply.domain.users import Permission, Role, User, check_password_strength
 from rxsupply.errors import (
     AlreadyExists,
@@ -292,17 +291,3 @@ def unlock(uow: UnitOfWork, *, username: str, now: datetime, by: str, address: s
         after=with_address({"locked_at": None}, address),
     )
     uow.commit()
-
-
-def approve(uow: UnitOfWork, hasher: PasswordHasher, *, username: str, password: str) -> Approval:
-    """A second user confirming a command with their own password (two-person rule); whether
-    their role may approve is checked by the command. A wrong name or password refuses the
-    command (403), it does not sign the caller out."""
-    try:
-        user = authenticate(uow, hasher, username=username, password=password)
-    except AuthenticationFailed:
-        raise PermissionDenied(
-            f"the second user {username.strip()!r} could not be confirmed: wrong name or "
-            "password, or the account is disabled"
-        ) from None
-    return Approval(user.username, user.role)

@@ -18,9 +18,9 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.sign_in import SignInLimits
 from rxsupply.domain.users import Role, User
-from rxsupply.errors import AuthenticationFailed, TooManyRequests
+from rxsupply.errors import AuthenticationFailed, PermissionDenied, TooManyRequests
 from rxsupply.services import users
-from rxsupply.services.sign_in import sign_in
+from rxsupply.services.sign_in import approve, sign_in
 
 PASSWORD = "correct-horse-battery-staple"
 LIMITS = SignInLimits(user_failures=5, address_failures=8)
@@ -244,3 +244,36 @@ def test_attempts_older_than_the_address_window_are_forgotten(
     assert len(before) == 4
     assert len(after) == 3  # minutes 2, 10 and 17
     assert audited.count("sign_in_failed") == 3
+
+
+def approval(engine: Engine, hasher: CountingHasher, password: str, *, minutes: float = 0) -> str:
+    """Ana confirming someone's command with ``password``: her name, or the refusal."""
+    with SqlUnitOfWork(engine) as uow:
+        try:
+            return approve(
+                uow,
+                hasher,
+                username="ana",
+                password=password,
+                clock=FixedClock(NOW + timedelta(minutes=minutes)),
+                limits=LIMITS,
+            ).username
+        except PermissionDenied as exc:
+            return str(exc)
+
+
+def test_wrong_approver_passwords_count_towards_the_lockout(
+    engine: Engine, hasher: CountingHasher
+) -> None:
+    """A two-person approval field took unlimited guesses at the approver's password."""
+    right = approval(engine, hasher, PASSWORD)
+    guesses = [approval(engine, hasher, f"guess-{n}", minutes=n) for n in range(5)]
+    after_lock = approval(engine, hasher, PASSWORD, minutes=6)
+
+    assert right == "ana"
+    assert all("could not be confirmed" in g for g in guesses)
+    assert "could not be confirmed" in after_lock  # locked: even the right password fails
+    assert [a for a, _, _ in audit(engine, "approval_failed")] == ["ana"] * 6
+    assert len(audit(engine, "lock_user")) == 1
+    assert audit(engine, "sign_in") == []  # an approval is audited with its command
+    assert len(hasher.checked) == 7  # one password check each

@@ -32,7 +32,7 @@ from rxsupply.domain.limits import Approval, LedgerLimits
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock as system_clock
 from rxsupply.errors import RxSupplyError
-from rxsupply.services import ledger, users
+from rxsupply.services import ledger, sign_in, users
 from rxsupply.services.ledger import Command, Posted
 
 app = typer.Typer(
@@ -259,8 +259,15 @@ def approval(approver: str | None, password: str | None) -> Approval | None:
         if password is not None
         else typer.prompt(f"password of {approver} (the second user)", hide_input=True)
     )
-    with SqlUnitOfWork(engine(), readonly=True) as uow:
-        return users.approve(uow, Argon2Hasher(), username=approver, password=secret)
+    with SqlUnitOfWork(engine()) as uow:  # a wrong password is recorded and counted
+        return sign_in.approve(
+            uow,
+            Argon2Hasher(),
+            username=approver,
+            password=secret,
+            clock=clock(),
+            limits=load_settings().sign_in_limits(),
+        )
 
 
 def external_id(source: str, value: str | None) -> ExternalId | None:

@@ -11,7 +11,7 @@ from rxsupply.config import load_settings
 from rxsupply.domain.limits import Approval
 from rxsupply.entrypoints import clock
 from rxsupply.errors import InvalidValue
-from rxsupply.services import ledger, users
+from rxsupply.services import ledger, sign_in
 
 
 def post_command(engine: Engine, command: ledger.Command) -> ledger.Posted:
@@ -31,5 +31,12 @@ def approval_of(engine: Engine, username: str | None, password: str | None) -> A
         return None
     if not password:
         raise InvalidValue("approver_password", "the second user types their own password")
-    with SqlUnitOfWork(engine, readonly=True) as uow:
-        return users.approve(uow, Argon2Hasher(), username=username, password=password)
+    with SqlUnitOfWork(engine) as uow:  # a wrong password is recorded and counted
+        return sign_in.approve(
+            uow,
+            Argon2Hasher(),
+            username=username,
+            password=password,
+            clock=clock.current(),
+            limits=load_settings().sign_in_limits(),
+        )

@@ -254,6 +254,7 @@ class UserRepository(Protocol):
         """Record a sign-in attempt and forget those from before ``keep_after`` (the audit
         trail keeps every sign-in; this table only counts the recent failures)."""
         ...
+
     def failures_from(self, address: str, since: datetime) -> list[datetime]: ...
     def add_token(
         self,

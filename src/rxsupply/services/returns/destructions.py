@@ -5,7 +5,7 @@
 expired or blocked stock) in one transaction. It is refused, with nothing written, for a
 product that is not controlled, with fewer than two witnesses, with the destroyer as a
 witness, or with a witness whose role neither handles controlled stock nor checks it (each witness
-signs in with their own password: the faces pass what :func:`rxsupply.services.users.approve`
+signs in with their own password: the faces pass what :func:`rxsupply.services.sign_in.approve`
 answered).
 """
 
