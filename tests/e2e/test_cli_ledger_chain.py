@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
-from tests.conftest import POSTGRES_URL, TESTER, post
+from tests.conftest import NOW, POSTGRES_URL, TESTER, post
 from tests.e2e.cli_runner import Rx
 
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.ledger_chain import Cover
+from rxsupply.services.audit import entry
 from rxsupply.services.ledger import Dispense
 
 Named = tuple[str, int, int | None, str]  # table, the row tampered, the id named, problem
@@ -233,3 +235,25 @@ def test_a_resend_after_its_external_id_was_deleted_is_refused_while_the_guard_s
         row,
         "deleted",
     )
+
+
+def test_a_row_inserted_behind_the_back_while_a_write_is_open_is_not_sealed_by_that_write(
+    hospital: Engine, rx: Rx
+) -> None:
+    """On PostgreSQL a write's seal took every row above the ids it noted when it began: an
+    owner's insert committed in the meantime was sealed as the write's own and never named.
+    The seal takes the rows its own transaction inserted (their ``xmin``). SQLite writers are
+    serial: nothing commits while a write is open."""
+    if hospital.dialect.name == "sqlite":
+        return
+    with SqlUnitOfWork(hospital) as uow:
+        uow.audit.add(entry(user=TESTER, action="note", entity="test", key="open", now=NOW))
+        with hospital.begin() as owner:
+            _, row, _, _ = insert_movement(owner)
+        uow.commit()
+
+    ran = rx("check", "--json")
+
+    assert ran.code == 1
+    first = breaks(ran)[0]
+    assert (first["table"], first["id"], first["problem"]) == ("movement", row, "inserted")

@@ -8,7 +8,9 @@ statement (its *floor*: every committed row is at or below it, or chained by an 
 that ``seq``). At commit (:func:`seal`, called by the unit of work) it takes the chain's lock
 (PostgreSQL: the DSCSA chains' advisory lock space, key 0; SQLite writers are serial already),
 reads the rows above its floor, leaves out those the entries committed since then cover
-(concurrent writers), and appends one entry covering the rest. Taken last, just before
+(concurrent writers) and, on PostgreSQL, those another transaction inserted (a row's ``xmin``
+is the transaction that inserted it: an owner's insert behind the application's back is left
+for ``check`` to name), and appends one entry covering the rest. Taken last, just before
 COMMIT, the lock cannot deadlock with a DSCSA facility's chain lock or a row lock: a
 transaction holding it waits for nothing else.
 """
@@ -102,9 +104,15 @@ def seal(conn: Connection) -> ChainEntry | None:
     since = [Cover.parse(e.subject) for e in chain.entries(after=floor.seq)]
     seen = _Seen()
 
+    # PostgreSQL: only the rows this transaction inserted (their xmin is its id), not one a
+    # table's owner committed behind the application's back while it worked
+    where = "id > :floor" + (
+        " AND xmin = pg_current_xact_id()::xid" if conn.dialect.name == "postgresql" else ""
+    )
+
     def mine(name: str) -> Iterator[list[Any]]:
         taken = {n for cover in since for n in cover.ids(name)}
-        for row in conn.execute(_raw(name, "id > :floor"), {"floor": floor.ids[name]}):
+        for row in conn.execute(_raw(name, where), {"floor": floor.ids[name]}):
             if row[0] not in taken:
                 yield seen.row(name, list(row))
 
