@@ -1,16 +1,16 @@
 # The two commands of the README's Quick start: `make demo` and `make test`.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 DEMO_JOBS ?= demo-jobs.log
 DEMO_PORT ?= 8000
-# Days of history make demo builds: a year keeps the first page within 90 s of a fresh clone
-# (install included) and leaves `rxsupply simulate` half a year to plan on before the 180 days
+# Days of history make demo builds: 300 keep the first page within 90 s of a fresh clone
+# (install included) and leave `rxsupply simulate` four months to plan on before the 180 days
 # it replays; `make demo DEMO_DAYS=730` builds the two years `rxsupply demo` does.
-DEMO_DAYS ?= 365
+DEMO_DAYS ?= 300
 # A demo built today from the same code is the same hospital: make demo keeps a copy of the
 # freshly built database and starts from it the next time instead of building it again.
 DEMO_CACHE_DIR ?= .demo-cache
@@ -70,8 +70,8 @@ demo: $(VENV)/.installed
 	  echo "cp $(DEMO_CACHE) $(DEMO_DB)   # the demo built earlier today from the same code"; \
 	  cp $(DEMO_CACHE) $(DEMO_DB); \
 	else \
-	  echo "$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 --days $(DEMO_DAYS)"; \
-	  $(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 --days $(DEMO_DAYS) && \
+	  echo "$(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 --days $(DEMO_DAYS) --no-fold"; \
+	  $(BIN)/rxsupply --db $(DEMO_DB) --user admin demo --seed 7 --days $(DEMO_DAYS) --no-fold && \
 	  rm -rf $(DEMO_CACHE_DIR) && mkdir -p $(DEMO_CACHE_DIR) && \
 	  $(BIN)/python -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))" $(DEMO_DB) $(DEMO_CACHE); \
 	fi

@@ -42,6 +42,14 @@ def demo(
         typer.Option(help="Day after the last day of history (YYYY-MM-DD; default today)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    fold_now: Annotated[
+        bool,
+        typer.Option(
+            "--fold/--no-fold",
+            help="Fold the history into the key figures' daily summaries now (with --no-fold "
+            "the first dashboard or kpi command does; make demo's server does it as it starts).",
+        ),
+    ] = True,
 ) -> None:
     """Build a demo hospital system: formulary, storeroom, satellites, ~30 ADCs per hospital,
     and two years of simulated dispenses, refills and purchases."""
@@ -74,8 +82,9 @@ def demo(
                 progress=say,
                 documents=ShipmentDocumentWriter(),
             )
-        say("daily summaries for the key figures")
-        fold(eng, zone=clock.zone, always=True)
+        if fold_now:
+            say("daily summaries for the key figures")
+            fold(eng, zone=clock.zone, always=True)
     analyze(eng)
     logins = _demo_users(eng, user)
     with eng.connect() as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
@@ -42,7 +43,9 @@ def serve(
         anyio.to_thread.current_default_thread_limiter().total_tokens = workers
 
     web = create_app(engine())
-    warm_up(engine())  # the first dashboard after a start as fast as the next
+    # the first dashboard after a start as fast as the next: computed beside the server, which
+    # answers meanwhile (a dashboard asked for before it is done computes its own figures)
+    threading.Thread(target=warm_up, args=(engine(),), name="warm-up", daemon=True).start()
     web.router.on_startup.append(more_threads)
     err.print(f"rxsupply on http://{host}:{port}  (API docs at /docs)")
     uvicorn.Server(server_config(web, host=host, port=port)).run()
