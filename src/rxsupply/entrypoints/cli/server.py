@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Annotated
 
 import typer
@@ -43,9 +44,16 @@ def serve(
         anyio.to_thread.current_default_thread_limiter().total_tokens = workers
 
     web = create_app(engine())
-    # the first dashboard after a start as fast as the next: computed beside the server, which
-    # answers meanwhile (a dashboard asked for before it is done computes its own figures)
-    threading.Thread(target=warm_up, args=(engine(),), name="warm-up", daemon=True).start()
     web.router.on_startup.append(more_threads)
+    server = uvicorn.Server(server_config(web, host=host, port=port))
+
+    def warm_up_once_serving() -> None:
+        """The first dashboard after a start as fast as the next: computed beside the server
+        once it answers (a dashboard asked for before then computes its own figures)."""
+        while not server.started and not server.should_exit:
+            time.sleep(0.1)
+        warm_up(engine())
+
+    threading.Thread(target=warm_up_once_serving, name="warm-up", daemon=True).start()
     err.print(f"rxsupply on http://{host}:{port}  (API docs at /docs)")
-    uvicorn.Server(server_config(web, host=host, port=port)).run()
+    server.run()
