@@ -75,8 +75,10 @@ demo: $(VENV)/.installed
 	  rm -rf $(DEMO_CACHE_DIR) && mkdir -p $(DEMO_CACHE_DIR) && \
 	  $(BIN)/python -c "import sqlite3, sys; sqlite3.connect(sys.argv[1]).backup(sqlite3.connect(sys.argv[2]))" $(DEMO_DB) $(DEMO_CACHE); \
 	fi
-	@echo "In the background (output in $(DEMO_JOBS)): check, dscsa exceptions --open, expiry sweep, shortages import, plan --propose"
+	@echo "Once the server answers, in the background (output in $(DEMO_JOBS)): check, dscsa exceptions --open, expiry sweep, shortages import, plan --propose"
 	@( \
+	  n=0; until $(BIN)/python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(DEMO_PORT)/health')" 2>/dev/null; \
+	    do n=$$((n + 1)); [ $$n -le 120 ] || exit 0; sleep 1; done; \
 	  job() { echo "== $$*" >>$(DEMO_JOBS); t=$$(date +%s); "$$@" >>$(DEMO_JOBS) 2>&1 \
 	    && echo "demo: done in $$(( $$(date +%s) - t )) s: $${*#$(BIN)/rxsupply --db $(DEMO_DB) }" \
 	    || echo "demo: FAILED (see $(DEMO_JOBS)): $$*"; }; \
