@@ -31,18 +31,22 @@ $(BIN)/python:
 
 # Dependencies come from the lock files, every file checked against its SHA-256 (`make lock`
 # rewrites them from pyproject.toml); rxsupply itself is installed on top without dependencies.
-INSTALL = install() { $(BIN)/uv pip install --python $(BIN)/python --quiet "$$@" \
+# Everything is compiled to bytecode up front (as pip does; uv only when asked): a process
+# never has to compile what it imports (and cannot keep it where PYTHONDONTWRITEBYTECODE is set).
+INSTALL = install() { $(BIN)/uv pip install --python $(BIN)/python --quiet --compile-bytecode "$$@" \
 	  || { echo "pip installs instead"; $(BIN)/python -m pip install --quiet "$$@"; }; }; install
 $(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
 	@echo "install --require-hashes -r requirements.lock, then -e . --no-deps"
 	@$(INSTALL) --require-hashes -r requirements.lock
 	@$(INSTALL) --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m compileall -q -j 0 src >/dev/null
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml requirements-dev.lock | $(BIN)/python
 	@echo "install --require-hashes -r requirements-dev.lock, then -e . --no-deps"
 	@$(INSTALL) --require-hashes -r requirements-dev.lock
 	@$(INSTALL) --no-deps --no-build-isolation -e .
+	@$(BIN)/python -m compileall -q -j 0 src >/dev/null
 	touch $(VENV)/.installed $@
 
 # Rewrite the lock files from pyproject.toml's ranges (newest releases that satisfy them), with
