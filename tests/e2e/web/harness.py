@@ -17,10 +17,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine, func, select
-from tests.conftest import NOW, load_examples
+from tests.conftest import NOW, load_examples, migrated_sqlite
 
 from rxsupply.adapters import tables
-from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.gs1 import GS
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
@@ -72,8 +71,7 @@ class OnceHasher(Argon2Hasher):
 
 def build_hospital(path: Path) -> Engine:
     """The example hospital (items, locations, stock) plus one user per role above."""
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
+    engine = migrated_sqlite(path)
     load_examples(engine, "items", "locations", "stock")
     add_users(engine)
     return engine
