@@ -40,6 +40,7 @@ def account(request: Request, who: Anyone, engine: EngineDep) -> Response:
         title="Your account",
         tokens=tokens,
         min_length=MIN_LENGTH,
+        manage_users=who.user.can(Permission.MANAGE_USERS),
         flash=flash,
     )
     return shown(page, flash)

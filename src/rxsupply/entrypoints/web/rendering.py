@@ -51,7 +51,6 @@ NAV = (
     Link("/returns", "Returns", "n", Permission.VIEW),
     Link("/dscsa", "DSCSA", "v", Permission.VIEW),
     Link("/audit", "Audit", "u", Permission.VIEW_AUDIT),
-    Link("/users", "Users", "w", Permission.MANAGE_USERS),
 )
 
 DOING = {
