@@ -25,6 +25,8 @@ from rxsupply.entrypoints.cli.planning import PLAN_COLUMNS
 from rxsupply.services import planning
 from rxsupply.services.demo import build_demo
 
+pytestmark = pytest.mark.xdist_group("planning-demo")  # one worker builds the module's demo once
+
 START = date(2025, 1, 1)
 DEMO_NOW = datetime(2026, 11, 1, 16, 0, tzinfo=UTC)
 """11:00 in New York on 1 November 2026; the demo's history ends the day before."""

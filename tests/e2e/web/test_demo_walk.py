@@ -33,6 +33,8 @@ from rxsupply.services.demo import build_demo
 from .conftest import SignIn, Snap
 from .harness import PASSWORD, add_users, scan
 
+pytestmark = pytest.mark.xdist_group("demo-walk")  # one worker builds the module's demo once
+
 DEMO_END = FixedClock(datetime.combine(NOW.date(), time(0), EASTERN), EASTERN)
 GOOD_EXPIRY, SHORT_EXPIRY = date(2028, 6, 30), date(2027, 1, 31)
 

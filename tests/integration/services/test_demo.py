@@ -20,6 +20,8 @@ from rxsupply.services.dscsa import exceptions, reconciliation
 from rxsupply.services.pricing import best_prices, contract_compliance
 from rxsupply.services.purchasing import suggest_orders
 
+pytestmark = pytest.mark.xdist_group("demo-build")  # one worker builds the module's demo once
+
 END = date(2026, 11, 1)
 CLOCK = FixedClock(datetime.combine(END, time(0), EASTERN), EASTERN)
 """Midnight of END in New York: the history ends the day before (as ``rxsupply demo --end``)."""
