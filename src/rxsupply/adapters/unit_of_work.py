@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from types import TracebackType
@@ -171,5 +172,6 @@ def run_with_retry(engine: Engine, work: Callable[[SqlUnitOfWork], T], *, attemp
         except DBAPIError as exc:
             if attempt == attempts - 1 or not (is_retryable(exc) or lost_before_commit(exc, uow)):
                 raise
-            time.sleep(0.01 * (2**attempt))
+            # jittered, so two writers that deadlocked do not meet again in step
+            time.sleep(random.uniform(0.01, 0.03) * 2**attempt)
     raise AssertionError("unreachable")  # pragma: no cover

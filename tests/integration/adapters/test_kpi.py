@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries import kpi, kpi_days
@@ -360,3 +361,45 @@ def test_two_folds_at_once_count_each_movement_once(worked: Ledger) -> None:
     assert sorted(folded) == [0, 7]
     assert waiting == 0
     assert after == unfolded
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+def test_a_fold_the_database_ended_in_a_deadlock_folds_again(
+    worked: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under load on PostgreSQL a fold deadlocked with a refill (each held what the other
+    wanted) and the dashboard answered 503."""
+    real, calls = kpi_days.refresh, []
+
+    def deadlocked_once(conn: Any, *, zone: Any) -> int:
+        calls.append(1)
+        if len(calls) == 1:
+            raise DBAPIError("INSERT INTO kpi_stock_day ...", {}, _Deadlock("deadlock detected"))
+        return real(conn, zone=zone)
+
+    monkeypatch.setattr(kpi_days, "refresh", deadlocked_once)
+
+    folded = fold(worked.engine, zone=EASTERN, always=True)
+
+    with worked.engine.connect() as conn:
+        assert kpi_days.behind(conn, EASTERN) == 0
+    assert (len(calls), folded) == (2, 7)
+
+
+def test_a_fold_that_fails_otherwise_is_not_run_again(
+    worked: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def broken(conn: Any, *, zone: Any) -> int:
+        calls.append(1)
+        raise DBAPIError("SELECT ...", {}, Exception("no such column"))
+
+    monkeypatch.setattr(kpi_days, "refresh", broken)
+
+    with pytest.raises(DBAPIError):
+        fold(worked.engine, zone=EASTERN, always=True)
+    assert len(calls) == 1
