@@ -118,7 +118,10 @@ class SqlCounts:
         if lock and self.conn.dialect.name == "postgresql":
             for ids in chunks(sorted({k[0] for k in wanted}), 300):
                 self.conn.execute(
-                    select(loc.c.id).where(loc.c.id.in_(ids)).order_by(loc.c.id).with_for_update()
+                    select(loc.c.id)
+                    .where(loc.c.id.in_(ids))
+                    .order_by(loc.c.id)
+                    .with_for_update(key_share=True)  # FOR NO KEY UPDATE
                 ).all()
         out: dict[LineKey, tuple[str, str]] = {}
         for part in chunks(wanted, 300):

@@ -221,8 +221,11 @@ class SqlLedger:
 
     def pocket_units(self, location_ids: Iterable[int] | None, *, lock: bool) -> dict[int, int]:
         """Units on hand in each of these pockets (every pocket when None), all products and
-        lots. With ``lock`` the pockets' location rows are locked FOR UPDATE first, so two
-        writers filling one pocket check its capacity one after the other."""
+        lots. With ``lock`` the pockets' location rows are locked first (PostgreSQL's FOR NO
+        KEY UPDATE), so two writers filling one pocket check its capacity one after the other;
+        an insert that only names the location (a foreign key's FOR KEY SHARE: a movement, a
+        key-figure summary row) does not wait for it, so a key-figure fold holding the
+        movement table cannot deadlock with a writer holding a pocket."""
         loc, oh = t.location, t.on_hand
         if location_ids is None:
             wanted = list(
@@ -234,7 +237,10 @@ class SqlLedger:
         for part in chunks(wanted):
             if lock and self.conn.dialect.name == "postgresql":
                 self.conn.execute(
-                    select(loc.c.id).where(loc.c.id.in_(part)).order_by(loc.c.id).with_for_update()
+                    select(loc.c.id)
+                    .where(loc.c.id.in_(part))
+                    .order_by(loc.c.id)
+                    .with_for_update(key_share=True)  # FOR NO KEY UPDATE
                 )
             rows = self.conn.execute(
                 select(oh.c.location_id, func.sum(oh.c.quantity))
