@@ -7,10 +7,10 @@ BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 DEMO_JOBS ?= demo-jobs.log
 DEMO_PORT ?= 8000
-# Days of history make demo builds: 300 keep the first page within 90 s of a fresh clone
-# (install included) and leave `rxsupply simulate` four months to plan on before the 180 days
+# Days of history make demo builds: 270 keep the first page within 90 s of a fresh clone
+# (install included) and leave `rxsupply simulate` three months to plan on before the 180 days
 # it replays; `make demo DEMO_DAYS=730` builds the two years `rxsupply demo` does.
-DEMO_DAYS ?= 300
+DEMO_DAYS ?= 270
 # A demo built today from the same code is the same hospital: make demo keeps a copy of the
 # freshly built database and starts from it the next time instead of building it again.
 DEMO_CACHE_DIR ?= .demo-cache

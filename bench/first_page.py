@@ -1,6 +1,6 @@
 """Time `make demo` from a fresh clone to its first page (issue 15: within 90 s on this machine).
 
-    .venv/bin/python bench/first_page.py [--days 300] [--port 8765] [--keep DIR]
+    .venv/bin/python bench/first_page.py [--days 270] [--port 8765] [--keep DIR]
 
 Clones the committed HEAD of this checkout into a temporary directory (no venv, no demo cache:
 what a new user has), runs `make demo DEMO_PORT=PORT DEMO_DAYS=N` there and asks
@@ -65,7 +65,7 @@ def _signed_in(base: str) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--days", type=int, default=300)
+    parser.add_argument("--days", type=int, default=270)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--keep", type=Path, help="clone into (and leave) this directory")
     parser.add_argument("--timeout", type=float, default=900.0)
