@@ -161,17 +161,37 @@ def lost_before_commit(exc: BaseException, uow: SqlUnitOfWork) -> bool:
     return isinstance(exc, DBAPIError) and exc.connection_invalidated and not uow.committing
 
 
+def retried(
+    work: Callable[[], T],
+    *,
+    attempts: int = 5,
+    again: Callable[[DBAPIError], bool] = is_retryable,
+) -> T:
+    """Run ``work``, and again after a jittered back-off (so two transactions that deadlocked
+    do not meet again in step) while it fails with an error ``again`` accepts: by default a
+    deadlock or a serialization failure."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except DBAPIError as exc:
+            if attempt == attempts - 1 or not again(exc):
+                raise
+            time.sleep(random.uniform(0.01, 0.03) * 2**attempt)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def run_with_retry(engine: Engine, work: Callable[[SqlUnitOfWork], T], *, attempts: int = 5) -> T:
     """Run ``work`` in a fresh unit of work, retrying on deadlock or serialization failure,
     and when the connection was lost before COMMIT."""
-    for attempt in range(attempts):
-        uow = SqlUnitOfWork(engine)
-        try:
-            with uow:
-                return work(uow)
-        except DBAPIError as exc:
-            if attempt == attempts - 1 or not (is_retryable(exc) or lost_before_commit(exc, uow)):
-                raise
-            # jittered, so two writers that deadlocked do not meet again in step
-            time.sleep(random.uniform(0.01, 0.03) * 2**attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
+    current: list[SqlUnitOfWork] = []
+
+    def once() -> T:
+        current[:] = [SqlUnitOfWork(engine)]
+        with current[0] as uow:
+            return work(uow)
+
+    return retried(
+        once,
+        attempts=attempts,
+        again=lambda exc: is_retryable(exc) or lost_before_commit(exc, current[0]),
+    )

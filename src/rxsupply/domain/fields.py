@@ -121,14 +121,19 @@ def check_note(field: str, value: str, *, limit: int) -> str:
 def _refuse_controls(field: str, value: str, *, limit: int, controls: re.Pattern[str]) -> str:
     if len(value) > limit:
         raise InvalidValue(field, f"{len(value):,} characters; at most {limit}", value[:40] + "...")
-    found = controls.search(value)
-    if found is not None:
-        raise InvalidValue(
-            field,
-            f"control character U+{ord(found.group()):04X} at position {found.start() + 1}",
-            value[:40],
-        )
+    found = control_character(value, controls)
+    if found:
+        raise InvalidValue(field, found, value[:40])
     return value
+
+
+def control_character(value: str, controls: re.Pattern[str]) -> str:
+    """What is wrong with ``value``: the first of ``controls`` in it and where ("control
+    character U+0000 at position 3"); "" when it has none."""
+    found = controls.search(value)
+    if found is None:
+        return ""
+    return f"control character U+{ord(found.group()):04X} at position {found.start() + 1}"
 
 
 def required_text(field: str, value: str, *, limit: int, why: str) -> str:

@@ -15,26 +15,23 @@ from __future__ import annotations
 import gc
 import json
 import logging
-import random
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
 
 from rxsupply.adapters.queries import dashboard, kpi, kpi_days, kpi_now
-from rxsupply.adapters.unit_of_work import SqlUnitOfWork, is_retryable
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork, retried
 from rxsupply.entrypoints import clock
 from rxsupply.services.pricing import contract_compliance
 
 log = logging.getLogger(__name__)
 CONTRACT = "kpi_contract_share"
 ZERO_LISTED = 200
-FOLD_ATTEMPTS = 6
 """Stock-outs listed (vital first); the count covers them all."""
+FOLD_ATTEMPTS = 6
 
 
 @contextmanager
@@ -56,15 +53,12 @@ def fold(engine: Engine, *, zone: tzinfo, always: bool = False) -> int:
     # On PostgreSQL a fold (movement locked first, then the locations its summary rows name)
     # can deadlock with a write (a location locked first, then a movement inserted); the
     # database ends one of the two, and a fold folds again from where the last one ended.
-    for attempt in range(FOLD_ATTEMPTS):
-        try:
-            with _writing(engine) as conn:
-                return kpi_days.refresh(conn, zone=zone)
-        except DBAPIError as exc:
-            if attempt == FOLD_ATTEMPTS - 1 or not is_retryable(exc):
-                raise
-            time.sleep(random.uniform(0.01, 0.05) * 2**attempt)
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    def once() -> int:
+        with _writing(engine) as conn:
+            return kpi_days.refresh(conn, zone=zone)
+
+    return retried(once, attempts=FOLD_ATTEMPTS)
 
 
 def contract_share(engine: Engine, *, today: date) -> dict[str, Any]:

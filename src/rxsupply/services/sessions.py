@@ -3,7 +3,7 @@
 The session key travels in a signed cookie (the signing is the web's business,
 ``rxsupply.entrypoints.http.security``); only its SHA-256 is stored, so a copy of the
 database cannot be turned into sessions. Ending a session revokes its row: the cookie, and any
-copy of it, stops working. Signing in itself is :func:`rxsupply.services.users.authenticate`.
+copy of it, stops working. Signing in itself is :func:`rxsupply.services.sign_in.sign_in`.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from rxsupply.domain.fields import (
     check_moment,
     check_note,
     check_text,
+    control_character,
 )
 from rxsupply.errors import InvalidValue
 
@@ -120,12 +121,9 @@ async def plain_form(request: Request) -> None:
         return
     form = await request.form()
     for name, value in form.multi_items():
-        found = _FORM_CONTROL.search(value) if isinstance(value, str) else None
-        if found is not None:
-            raise InvalidValue(
-                f"form.{name[:40]}",
-                f"control character U+{ord(found.group()):04X} at position {found.start() + 1}",
-            )
+        found = control_character(value, _FORM_CONTROL) if isinstance(value, str) else ""
+        if found:
+            raise InvalidValue(f"form.{name[:40]}", found)
 
 
 def plain_query(request: Request) -> None:
@@ -139,9 +137,6 @@ def plain_query(request: Request) -> None:
         field = f"{where}.{name[:40]}"
         if len(value) > QUERY_LENGTH:
             raise InvalidValue(field, f"{len(value):,} characters; at most {QUERY_LENGTH:,}")
-        found = _QUERY_CONTROL.search(value)
-        if found is not None:
-            at = found.start() + 1
-            raise InvalidValue(
-                field, f"control character U+{ord(found.group()):04X} at position {at}"
-            )
+        found = control_character(value, _QUERY_CONTROL)
+        if found:
+            raise InvalidValue(field, found)
