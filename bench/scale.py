@@ -64,36 +64,35 @@ def run(db: str, name: str, *args: str) -> Stage:
 
 def measure(db: str, label: str, args: argparse.Namespace) -> None:
     print(f"== {label}: {args.facilities} hospitals, {args.days} days; load {_load()}", flush=True)
-    stages = [
-        run(
-            db,
-            "build",
-            "demo",
-            "--facilities",
-            str(args.facilities),
-            "--days",
-            str(args.days),
-            "--seed",
-            "7",
-            "--json",
+    print(f"{'stage':<8}{'seconds':>10}{'peak MiB':>10}  load average after", flush=True)
+    stages: list[Stage] = []
+
+    def stage(name: str, *command: str) -> Stage:
+        done = run(db, name, *command)
+        stages.append(done)
+        print(
+            f"{done.name:<8}{done.seconds:>10.1f}{done.peak_mib:>10,.0f}  {done.load}", flush=True
         )
-    ]
-    built = json.loads(stages[0].out)
-    stages.append(run(db, "check", "check"))
+        return done
+
+    days = ["--days", str(args.days)]
+    built = json.loads(
+        stage(
+            "build", "demo", "--facilities", str(args.facilities), *days, "--seed", "7", "--json"
+        ).out
+    )
+    stage("check", "check")
     plan = ["plan", "--propose", "--json"]
     if args.scheduler:
         plan += ["--scheduler", args.scheduler]
-    stages.append(run(db, "plan", *plan))
-    series = len(json.loads(stages[-1].out))
+    series = len(json.loads(stage("plan", *plan).out))
+    print(f"{'total':<8}{sum(s.seconds for s in stages):>10.1f}")
     print(
         f"item-locations planned {series:,}; pockets {built['pockets']:,}; dispense "
         f"transactions {built['dispense_transactions']:,}; ledger movements "
-        f"{built['movements']:,}; item-location-days of demand {series * args.days:,}"
+        f"{built['movements']:,}; item-location-days of demand {series * args.days:,}",
+        flush=True,
     )
-    print(f"{'stage':<8}{'seconds':>10}{'peak MiB':>10}  load average after")
-    for s in stages:
-        print(f"{s.name:<8}{s.seconds:>10.1f}{s.peak_mib:>10,.0f}  {s.load}")
-    print(f"{'total':<8}{sum(s.seconds for s in stages):>10.1f}", flush=True)
 
 
 def main() -> None:
