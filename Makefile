@@ -110,8 +110,11 @@ browser:
 	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the web tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Two processes, each test module on one of them (--dist loadscope): a module's fixtures (a demo
+# hospital, a web server, a Dask cluster) are built once. (loadgroup's xdist_group marks do not
+# reach pytest 9's node ids: every module was spread over both processes.)
 test: lint browser
-	$(BIN)/pytest -q -n 2 --dist loadgroup
+	$(BIN)/pytest -q -n 2 --dist loadscope
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(DEMO_CACHE_DIR) .mypy_cache .ruff_cache .pytest_cache build

@@ -154,6 +154,41 @@ def migrated_sqlite(path: Path) -> Engine:
     return make_engine(f"sqlite:///{path}")
 
 
+_demos: dict[tuple[object, ...], Path] = {}
+
+
+def demo_copy(
+    path: Path, *, clock: FixedClock, user: str, seed: int, days: int, documents: bool = False
+) -> Engine:
+    """A SQLite database at ``path`` holding the demo hospital that ``build_demo`` writes with
+    these arguments (``documents``: its receipts' EPCIS documents too): built once per test
+    process, copied for each caller, so a module's fixture built again costs a copy."""
+    from rxsupply.adapters.demo_catalogue import demo_items
+    from rxsupply.adapters.epcis.writer import ShipmentDocumentWriter
+    from rxsupply.services.demo import build_demo
+
+    key = (clock.now(), str(clock.zone), user, seed, days, documents)
+    if key not in _demos:
+        folder = tempfile.mkdtemp(prefix="rx-demo-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        built = Path(folder) / "demo.db"
+        eng = migrated_sqlite(built)
+        with SqlUnitOfWork(eng) as uow:
+            build_demo(
+                uow,
+                demo_items(),
+                clock=clock,
+                user=user,
+                seed=seed,
+                days=days,
+                documents=ShipmentDocumentWriter() if documents else None,
+            )
+        eng.dispose()
+        _demos[key] = built
+    shutil.copyfile(_demos[key], path)
+    return make_engine(f"sqlite:///{path}")
+
+
 def _libpq(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -110,7 +111,11 @@ def test_a_cabinet_session_over_mllp_is_acknowledged_and_posted_once(
         message("ED-6", rxd(1), "ZRX|W"),  # nothing usable left: accepted, a discrepancy
     ]
 
-    acks = [read_ack(a) for a in asyncio.run(send(messages, host="127.0.0.1", port=listener))]
+    # in a thread of its own: a browser test before it may have left Playwright's event loop
+    # running in this process's main thread
+    with ThreadPoolExecutor(1) as thread:
+        sent = thread.submit(asyncio.run, send(messages, host="127.0.0.1", port=listener))
+        acks = [read_ack(a) for a in sent.result(timeout=60)]
 
     codes = [(code, control_id) for code, control_id, _ in acks]
     assert codes == [

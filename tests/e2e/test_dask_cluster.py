@@ -84,6 +84,7 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                         "1",
                         "--name",
                         f"worker-{n}",
+                        "--no-nanny",  # the worker is the process: stopping it stops all
                         *quiet,
                     ],
                     env=env,

@@ -12,20 +12,16 @@ import numpy as np
 import polars as pl
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import shared_data
+from tests.conftest import demo_copy, shared_data
 from tests.e2e.cli_runner import Rx
 
 from rxsupply.adapters import tables
-from rxsupply.adapters.database import make_engine, migrate
-from rxsupply.adapters.demo_catalogue import demo_items
+from rxsupply.adapters.database import make_engine
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.planning import PLAN_COLUMNS
 from rxsupply.services import planning
-from rxsupply.services.demo import build_demo
-
-pytestmark = pytest.mark.xdist_group("planning-demo")  # one worker builds the module's demo once
 
 START = date(2025, 1, 1)
 DEMO_NOW = datetime(2026, 11, 1, 16, 0, tzinfo=UTC)
@@ -202,11 +198,7 @@ def test_mimic_orders_become_a_demand_file_the_planner_reads(rx: Rx, tmp_path: P
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo hospital with 100 days of history, built once for these tests."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    with SqlUnitOfWork(engine) as uow:
-        build_demo(uow, demo_items(), clock=AT_DEMO, user="demo", seed=11, days=100)
-    engine.dispose()
+    demo_copy(path, clock=AT_DEMO, user="demo", seed=11, days=100).dispose()
     return path
 
 

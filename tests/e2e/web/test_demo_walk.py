@@ -20,20 +20,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine, text
-from tests.conftest import EASTERN, EXAMPLES, NOW
+from tests.conftest import EASTERN, EXAMPLES, NOW, demo_copy
 
-from rxsupply.adapters.database import make_engine, migrate
-from rxsupply.adapters.demo_catalogue import demo_items
 from rxsupply.adapters.hl7_cabinet import read_message
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.services.cabinet import record_cabinet_message
-from rxsupply.services.demo import build_demo
 
 from .conftest import SignIn, Snap
 from .harness import PASSWORD, add_users, scan
-
-pytestmark = pytest.mark.xdist_group("demo-walk")  # one worker builds the module's demo once
 
 DEMO_END = FixedClock(datetime.combine(NOW.date(), time(0), EASTERN), EASTERN)
 GOOD_EXPIRY, SHORT_EXPIRY = date(2028, 6, 30), date(2027, 1, 31)
@@ -42,10 +37,7 @@ GOOD_EXPIRY, SHORT_EXPIRY = date(2028, 6, 30), date(2027, 1, 31)
 @pytest.fixture(scope="module")
 def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     path: Path = tmp_path_factory.mktemp("demo-walk") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    with SqlUnitOfWork(engine) as uow:
-        build_demo(uow, demo_items(), clock=DEMO_END, user="admin", seed=7, days=30)
+    engine = demo_copy(path, clock=DEMO_END, user="admin", seed=7, days=30)
     add_users(engine)
     yield engine
     engine.dispose()

@@ -19,13 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
-from tests.conftest import EASTERN, NOW
+from tests.conftest import EASTERN, NOW, demo_copy
 
-from rxsupply.adapters.database import make_engine, migrate
-from rxsupply.adapters.demo_catalogue import demo_items
-from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
-from rxsupply.services.demo import build_demo
 
 from .conftest import Snap
 from .harness import PASSWORD, add_users, on_hand
@@ -37,10 +33,7 @@ QUARANTINE = "F1-QUAR"
 @pytest.fixture(scope="module")
 def demo_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     path: Path = tmp_path_factory.mktemp("expiry-walk") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    with SqlUnitOfWork(engine) as uow:
-        build_demo(uow, demo_items(), clock=DEMO_END, user="admin", seed=7, days=30)
+    engine = demo_copy(path, clock=DEMO_END, user="admin", seed=7, days=30)
     add_users(engine)
     yield engine
     engine.dispose()

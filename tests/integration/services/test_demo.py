@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import EASTERN, TESTER
+from tests.conftest import EASTERN, TESTER, demo_copy
 
 from rxsupply.adapters import queries, tables
 from rxsupply.adapters.database import make_engine, migrate
@@ -19,8 +19,6 @@ from rxsupply.services.demo import build_demo
 from rxsupply.services.dscsa import exceptions, reconciliation
 from rxsupply.services.pricing import best_prices, contract_compliance
 from rxsupply.services.purchasing import suggest_orders
-
-pytestmark = pytest.mark.xdist_group("demo-build")  # one worker builds the module's demo once
 
 END = date(2026, 11, 1)
 CLOCK = FixedClock(datetime.combine(END, time(0), EASTERN), EASTERN)
@@ -44,9 +42,8 @@ def _build(engine: Engine, *, days: int = 30, seed: int = 7) -> None:
 @pytest.fixture(scope="module")
 def twenty_days(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """A 20-day demo on SQLite, built once for the tests that only read it."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo-20') / 'demo.db'}")
-    migrate(engine)
-    _build(engine, days=20)
+    path = tmp_path_factory.mktemp("demo-20") / "demo.db"
+    engine = demo_copy(path, clock=CLOCK, user=TESTER, seed=7, days=20, documents=True)
     yield engine
     engine.dispose()
 

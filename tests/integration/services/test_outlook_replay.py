@@ -11,13 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import EASTERN, TESTER
+from tests.conftest import EASTERN, TESTER, demo_copy
 
-from rxsupply.adapters.database import make_engine, migrate
-from rxsupply.adapters.demo_catalogue import demo_items
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
-from rxsupply.services.demo import build_demo
 from rxsupply.services.outlook import project_items
 
 END = date(2026, 11, 1)
@@ -29,10 +26,8 @@ HIDDEN = END - timedelta(days=28)
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     path: Path = tmp_path_factory.mktemp("replay") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
-    with SqlUnitOfWork(engine) as uow:  # 120 days: 12 weeks of history before HIDDEN, 28 after
-        build_demo(uow, demo_items(), clock=CLOCK, user=TESTER, seed=7, days=120)
+    # 120 days: 12 weeks of history before HIDDEN, 28 after
+    engine = demo_copy(path, clock=CLOCK, user=TESTER, seed=7, days=120)
     yield engine
     engine.dispose()
 
