@@ -149,11 +149,18 @@ def postgres_schema(url: str, name: str) -> Iterator[Engine]:
         admin.dispose()
 
 
+SQLITE_ANALYSIS_LIMIT = 1000
+"""Rows SQLite's ``ANALYZE`` reads of each index (SQLite's advice: 100 to 1000). Without a
+limit it reads every index whole: over 30 minutes on a ten-hospital, two-year demo."""
+
+
 def analyze(engine: Engine) -> None:
-    """Refresh the query planner's statistics after a bulk load (PostgreSQL; SQLite gets
-    ``ANALYZE`` too, which is cheap)."""
+    """Refresh the query planner's statistics after a bulk load (PostgreSQL samples its
+    tables; SQLite reads :data:`SQLITE_ANALYSIS_LIMIT` rows of each index)."""
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            conn.exec_driver_sql(f"PRAGMA analysis_limit = {SQLITE_ANALYSIS_LIMIT}")
         conn.exec_driver_sql("ANALYZE")
         conn.commit()

@@ -83,7 +83,9 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser: Browser, live_url: str) -> Iterator[Page]:
     context = browser.new_context(base_url=live_url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    # a demo page answers in well under a second; 30 s leaves room for a machine whose cores
+    # other work holds (seen: 10 s exceeded with two test processes beside two builds)
+    context.set_default_timeout(30_000)
     pg = context.new_page()
     yield pg
     context.close()
