@@ -151,7 +151,8 @@ def postgres_schema(url: str, name: str) -> Iterator[Engine]:
 
 SQLITE_ANALYSIS_LIMIT = 1000
 """Rows SQLite's ``ANALYZE`` reads of each index (SQLite's advice: 100 to 1000). Without a
-limit it reads every index whole: over 30 minutes on a ten-hospital, two-year demo."""
+limit it reads every index whole: minutes on a ten-hospital, two-year demo (10 GB), where the
+limited one took 0.01 s."""
 
 
 def analyze(engine: Engine) -> None:
