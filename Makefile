@@ -110,11 +110,12 @@ browser:
 	@test -x $(CHROMIUM) || { echo "installing Debian's chromium for the web tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
-# Two processes, each test module on one of them (--dist loadscope): a module's fixtures (a demo
-# hospital, a web server, a Dask cluster) are built once. (loadgroup's xdist_group marks do not
-# reach pytest 9's node ids: every module was spread over both processes.)
+# Two processes sharing the tests one by one (--dist load): with each module on one process
+# (loadscope) the last long modules ran alone, 16 min against 13. Demo fixtures are built once
+# per process (tests.conftest.demo_copy). (loadgroup's xdist_group marks do not reach pytest 9's
+# node ids, so loadgroup was load too.)
 test: lint browser
-	$(BIN)/pytest -q -n 2 --dist loadscope
+	$(BIN)/pytest -q -n 2 --dist load
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(DEMO_CACHE_DIR) .mypy_cache .ruff_cache .pytest_cache build
