@@ -157,32 +157,40 @@ def migrated_sqlite(path: Path) -> Engine:
 _demos: dict[tuple[object, ...], Path] = {}
 
 
-def demo_copy(
-    path: Path, *, clock: FixedClock, user: str, seed: int, days: int, documents: bool = False
-) -> Engine:
-    """A SQLite database at ``path`` holding the demo hospital that ``build_demo`` writes with
-    these arguments (``documents``: its receipts' EPCIS documents too): built once per test
-    process, copied for each caller, so a module's fixture built again costs a copy."""
+def build_into(
+    engine: Engine, *, clock: Clock, user: str, seed: int, days: int, documents: bool = False
+) -> None:
+    """Write the demo hospital into ``engine`` as ``rxsupply demo`` does (``documents``: its
+    receipts' EPCIS documents too)."""
     from rxsupply.adapters.demo_catalogue import demo_items
     from rxsupply.adapters.epcis.writer import ShipmentDocumentWriter
     from rxsupply.services.demo import build_demo
 
+    with SqlUnitOfWork(engine) as uow:
+        build_demo(
+            uow,
+            demo_items(),
+            clock=clock,
+            user=user,
+            seed=seed,
+            days=days,
+            documents=ShipmentDocumentWriter() if documents else None,
+        )
+
+
+def demo_copy(
+    path: Path, *, clock: FixedClock, user: str, seed: int, days: int, documents: bool = False
+) -> Engine:
+    """A SQLite database at ``path`` holding the demo hospital :func:`build_into` writes with
+    these arguments: built once per test process, copied for each caller, so a module's
+    fixture built again costs a copy."""
     key = (clock.now(), str(clock.zone), user, seed, days, documents)
     if key not in _demos:
         folder = tempfile.mkdtemp(prefix="rx-demo-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         built = Path(folder) / "demo.db"
         eng = migrated_sqlite(built)
-        with SqlUnitOfWork(eng) as uow:
-            build_demo(
-                uow,
-                demo_items(),
-                clock=clock,
-                user=user,
-                seed=seed,
-                days=days,
-                documents=ShipmentDocumentWriter() if documents else None,
-            )
+        build_into(eng, clock=clock, user=user, seed=seed, days=days, documents=documents)
         eng.dispose()
         _demos[key] = built
     shutil.copyfile(_demos[key], path)
@@ -211,8 +219,8 @@ def _postgres_template(url: str) -> tuple[str, str]:
 # A schema a test leaves as migrated (no table, column, trigger, function or grant added,
 # dropped or changed) is emptied and used again by the next test of the same process: its rows
 # deleted (triggers and foreign keys off, as the owner), the migration's own rows and every
-# sequence put back as the template had them. Restoring the schema costs 0.5 s of DDL, the reset
-# 0.03 s, and a thousand tests run on PostgreSQL.
+# sequence put back as the template had them. Restoring the schema costs 0.5 s of DDL, checking
+# and emptying it 0.07 s, and a thousand tests run on PostgreSQL.
 _SHAPE = """
 SELECT md5(string_agg(replace(x, CAST(:name AS text), '@'), '|' ORDER BY x)) FROM (
   SELECT 'c:' || c.relname || ':' || c.relkind::text || ':' || coalesce(c.relacl::text, '')

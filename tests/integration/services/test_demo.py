@@ -7,15 +7,12 @@ from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import EASTERN, TESTER, demo_copy
+from tests.conftest import EASTERN, TESTER, build_into, demo_copy
 
 from rxsupply.adapters import queries, tables
 from rxsupply.adapters.database import make_engine, migrate
-from rxsupply.adapters.demo_catalogue import demo_items
-from rxsupply.adapters.epcis.writer import ShipmentDocumentWriter
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
-from rxsupply.services.demo import build_demo
 from rxsupply.services.dscsa import exceptions, reconciliation
 from rxsupply.services.pricing import best_prices, contract_compliance
 from rxsupply.services.purchasing import suggest_orders
@@ -27,16 +24,7 @@ CLOCK = FixedClock(datetime.combine(END, time(0), EASTERN), EASTERN)
 
 def _build(engine: Engine, *, days: int = 30, seed: int = 7) -> None:
     """The demo as ``rxsupply demo`` builds it (its receipts' EPCIS documents included)."""
-    with SqlUnitOfWork(engine) as uow:
-        build_demo(
-            uow,
-            demo_items(),
-            clock=CLOCK,
-            user=TESTER,
-            seed=seed,
-            days=days,
-            documents=ShipmentDocumentWriter(),
-        )
+    build_into(engine, clock=CLOCK, user=TESTER, seed=seed, days=days, documents=True)
 
 
 @pytest.fixture(scope="module")
