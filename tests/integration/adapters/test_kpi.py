@@ -319,6 +319,29 @@ def test_the_figures_are_the_same_folded_or_not_and_follow_new_movements(
     assert refilled["stockout_days"] == 25 + 30 - 1  # the pocket ends 11/20 with 10 vials
 
 
+def test_a_fold_in_chunks_of_movement_ids_sums_as_one_pass_does(worked: Ledger) -> None:
+    worked.move(local(2026, 11, 20, 7), "refill", 10, out="STORE", into="ADC-P1")
+    worked.move(local(2026, 11, 20, 9), "dispense", 3, out="ADC-P1")
+    with worked.engine.connect() as conn:
+        products, stock = kpi_days._sums(conn, EASTERN, 0, None)
+    with worked.engine.begin() as conn:
+        folded = kpi_days.refresh(conn, zone=EASTERN, chunk=2)  # days span chunks
+    with worked.engine.connect() as conn:
+        p, s = t.kpi_product_day, t.kpi_stock_day
+        product_rows = {
+            (r.day, r.product_id): [r.net_units, r.issued_units] for r in conn.execute(select(p))
+        }
+        stock_rows = {
+            (r.day, r.location_id, r.product_id): [r.units_in, r.units_out, r.dispenses, r.refills]
+            for r in conn.execute(select(s))
+        }
+
+    assert folded == 9
+    assert product_rows == dict(products)
+    assert stock_rows == dict(stock)
+    assert any(v[3] and v[1] for v in stock_rows.values())  # a refill and a dispense, one day
+
+
 def test_a_movement_at_local_midnight_counts_on_its_own_day(engine: Engine) -> None:
     book = Ledger(engine)
     book.move(local(2026, 11, 19, 0, 0), "receipt", 10, into="ADC-P1")  # 05:00 UTC

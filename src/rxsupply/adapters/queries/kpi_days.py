@@ -47,6 +47,8 @@ ZONE = "kpi_days_zone"
 INSTANCE = "kpi_days_instance"
 FOLD_AT = 20_000
 """Readers fold first (:func:`fold_if_behind`) when more movements than this wait."""
+FOLD_CHUNK = 1_000_000
+"""Movement ids a fold sums at a time (about 0.5 GB of sums at most)."""
 
 
 def day_number(day: date) -> int:
@@ -170,9 +172,10 @@ def _sums(
     return products, stock
 
 
-def refresh(conn: Connection, *, zone: tzinfo) -> int:
+def refresh(conn: Connection, *, zone: tzinfo, chunk: int = FOLD_CHUNK) -> int:
     """Fold the movements recorded since the last refresh into the summaries, in the caller's
-    transaction; the number folded. A change of the facility's zone folds everything again."""
+    transaction, ``chunk`` movement ids at a time; the number folded. A change of the
+    facility's zone folds everything again."""
     if conn.dialect.name == "postgresql":
         conn.execute(text("LOCK TABLE movement IN SHARE ROW EXCLUSIVE MODE"))
     after = folded_through(conn, zone)
@@ -188,18 +191,34 @@ def refresh(conn: Connection, *, zone: tzinfo) -> int:
     folded = int(
         conn.execute(select(func.count()).where(m.c.id > after, m.c.id <= upto)).scalar_one()
     )
+    # ``chunk`` movement ids at a time, so a fold's memory is bounded by a chunk's sums and not
+    # by the history (a health system's two years: tens of millions of location-days); the
+    # first chunk of a fresh fold inserts, every later one adds to the rows already there
+    for lo in range(after, upto, chunk):
+        hi = min(lo + chunk, upto)
+        _fold_range(conn, zone, lo, hi, fresh=after == 0 and lo == after)
+    keep(conn, ZONE, str(zone))
+    keep(conn, THROUGH, str(upto))
+    keep(conn, INSTANCE, uuid.uuid4().hex)
+    return folded
+
+
+def _fold_range(conn: Connection, zone: tzinfo, after: int, upto: int, *, fresh: bool) -> None:
+    """Add the movements with ``after < id <= upto`` to the summaries (``fresh``: the
+    summaries hold none of their days yet)."""
     products, stock = _sums(conn, zone, after, upto)
     rows = [
         {"day": d, "product_id": p, "net_units": v[0], "issued_units": v[1]}
         for (d, p), v in products.items()
     ]
+    del products
     _add(
         conn,
         t.kpi_product_day,
         rows,
         ("day", "product_id"),
         ("net_units", "issued_units"),
-        fresh=after == 0,
+        fresh=fresh,
     )
     lines = [
         {
@@ -213,18 +232,15 @@ def refresh(conn: Connection, *, zone: tzinfo) -> int:
         }
         for (d, loc, p), v in stock.items()
     ]
+    del stock
     _add(
         conn,
         t.kpi_stock_day,
         lines,
         ("day", "location_id", "product_id"),
         ("units_in", "units_out", "dispenses", "refills"),
-        fresh=after == 0,
+        fresh=fresh,
     )
-    keep(conn, ZONE, str(zone))
-    keep(conn, THROUGH, str(upto))
-    keep(conn, INSTANCE, uuid.uuid4().hex)
-    return folded
 
 
 def _add(
