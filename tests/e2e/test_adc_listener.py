@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import TESTER, load_examples, post
+from tests.conftest import TESTER, load_examples, migrated_sqlite, post
 
 from rxsupply.adapters import tables
-from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.hl7_cabinet import read_ack
 from rxsupply.entrypoints.cabinet_listener import send
 from rxsupply.services import ledger
@@ -43,8 +42,7 @@ def database(tmp_path: Path) -> Iterator[tuple[Path, Engine]]:
     """The example hospital in a SQLite file, with a lot that will not expire in any test run
     (the listener's process works on today's date)."""
     path = tmp_path / "rx.db"
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
+    engine = migrated_sqlite(path)
     load_examples(engine, "items", "locations", "stock")
     post(
         engine,

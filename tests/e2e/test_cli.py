@@ -21,12 +21,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, update
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import func, select, update
 from tests.conftest import EXAMPLES, shared_data
 from tests.e2e.cli_runner import Rx
 
 from rxsupply.adapters import tables
-from rxsupply.adapters.database import make_engine
+from rxsupply.adapters.database import head_revisions, make_engine
 from rxsupply.adapters.gs1 import GS
 from rxsupply.domain.ndc import NDC, gs1_check_digit
 
@@ -409,3 +410,21 @@ def test_after_importing_the_fda_ndc_directory_a_real_ndc_can_be_scanned(rx: Rx)
     assert found["ndc"] == "0409-4888-10"
     assert found["product"]["labeler"] == "Hospira, Inc."
     assert found["product"]["package_size"] == 25
+
+
+def test_the_first_command_on_a_new_database_file_creates_its_schema(
+    rx: Rx, tmp_path: Path
+) -> None:
+    rx.db = tmp_path / "new.db"  # a file that does not exist yet
+
+    imported = rx("import", "items", str(EXAMPLES / "items.csv"))
+    listed = rx("stock", "--json")
+
+    assert imported.code == 0, imported.err
+    assert listed.code == 0, listed.err
+    assert listed.json() == []
+    with make_engine(f"sqlite:///{rx.db}").connect() as conn:
+        revisions = frozenset(MigrationContext.configure(conn).get_current_heads())
+        items = conn.execute(select(func.count()).select_from(tables.item)).scalar_one()
+    assert revisions == head_revisions()
+    assert items == 3  # examples/items.csv: a header and three items

@@ -147,6 +147,7 @@ def test_inspect_prints_the_contract_whatever_the_syntax_and_identifier_forms(
     version, text = DOCUMENTS[name]
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
+    rx.db = tmp_path / "untouched.db"  # inspecting a file opens no database
 
     ran = rx("dscsa", "inspect", str(path), "--json")
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import migrated_sqlite
 from tests.fuzz_targets import _HL7_ALPHABET, _HL7_SEEDS, Target, cabinet_check, mutated, targets
-
-from rxsupply.adapters.database import make_engine, migrate
 
 EXAMPLES = int(os.environ.get("RXSUPPLY_FUZZ_EXAMPLES", "400"))
 FUZZ = settings(
@@ -37,8 +36,7 @@ def test_a_parser_reads_or_explains_every_input(target: Target) -> None:
 
 
 def test_the_cabinet_listener_answers_every_message_with_an_ack(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'rx.db'}")
-    migrate(engine)
+    engine = migrated_sqlite(tmp_path / "rx.db")
     check = cabinet_check(engine)
 
     @FUZZ

@@ -43,7 +43,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from sqlalchemy import Engine
-from tests.conftest import CLOCK, NOW, POSTGRES_URL, authorize_wholesalers, load_examples, post
+from tests.conftest import (
+    CLOCK,
+    NOW,
+    POSTGRES_URL,
+    authorize_wholesalers,
+    load_examples,
+    migrated_sqlite,
+    post,
+)
 from tests.e2e.proposals import fresh_recommendation
 from tests.e2e.refill_state import LOT as REFILL_LOT
 from tests.e2e.refill_state import POCKET, TRAY_NDC, open_refill_run, room_for_a_run
@@ -51,7 +59,7 @@ from tests.epcis_samples import read, sha256, shipment
 from tests.shortage_samples import yearly_2025
 from tests.x12_samples import invoice, ship_notice
 
-from rxsupply.adapters.database import make_engine, migrate, postgres_schema
+from rxsupply.adapters.database import migrate, postgres_schema
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.counting import UNPOSTED
 from rxsupply.domain.external_id import ExternalId
@@ -923,9 +931,8 @@ def route_table(app: FastAPI) -> RouteTable:
 def collected_routes() -> RouteTable:
     """The routes as the test run is collected: an app on a throwaway database."""
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'routes.db'}")
+        engine = migrated_sqlite(Path(tmp) / "routes.db")
         try:
-            migrate(engine)
             return route_table(create_app(engine))
         finally:
             engine.dispose()
@@ -1166,8 +1173,7 @@ def start(engine: Engine) -> Iterator[Hospital]:
 
 @pytest.fixture(scope="module")
 def sqlite_hospital(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hospital]:
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('roles') / 'rx.db'}")
-    migrate(engine)
+    engine = migrated_sqlite(tmp_path_factory.mktemp("roles") / "rx.db")
     yield from start(engine)
     engine.dispose()
 

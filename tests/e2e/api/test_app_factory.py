@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import NOW
+from tests.conftest import NOW, migrated_sqlite
 
-from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.passwords import Argon2Hasher
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.users import Role
@@ -23,8 +22,7 @@ def test_a_session_started_in_one_worker_holds_in_another_until_signed_out(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = f"sqlite:///{tmp_path / 'rx.db'}"
-    engine = make_engine(url)
-    migrate(engine)
+    engine = migrated_sqlite(tmp_path / "rx.db")
     with SqlUnitOfWork(engine) as uow:
         tech = users.add_user(
             uow,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
-from tests.conftest import EASTERN, TESTER, build_into, demo_copy
+from tests.conftest import EASTERN, TESTER, build_into, demo_copy, migrated_sqlite
 
 from rxsupply.adapters import queries, tables
-from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.services.dscsa import exceptions, reconciliation
@@ -55,9 +55,8 @@ def test_a_month_of_demo_history_keeps_every_on_hand_equal_to_its_ledger(
     assert info["purchase_lines"] > 0
 
 
-def test_the_same_seed_builds_the_same_hospital(twenty_days: Engine, tmp_path: object) -> None:
-    other = make_engine(f"sqlite:///{tmp_path}/other.db")
-    migrate(other)
+def test_the_same_seed_builds_the_same_hospital(twenty_days: Engine, tmp_path: Path) -> None:
+    other = migrated_sqlite(tmp_path / "other.db")
 
     _build(other, days=20)
 

@@ -15,10 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
-from tests.conftest import CLOCK, NOW, TESTER, load_examples
+from tests.conftest import CLOCK, NOW, TESTER, load_examples, migrated_sqlite
 
 from rxsupply.adapters import queries, tables
-from rxsupply.adapters.database import make_engine, migrate
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.movement import MovementKind
@@ -288,8 +287,7 @@ moves = st.builds(
 
 
 def _fresh(path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{path}")
-    migrate(engine)
+    engine = migrated_sqlite(path)
     load_examples(engine, "items", "locations", "stock")
     return engine
 
