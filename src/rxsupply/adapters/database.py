@@ -131,10 +131,9 @@ def migrate(engine: Engine) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         with engine.begin() as conn:
-            cfg = alembic_config(conn)
             current = frozenset(MigrationContext.configure(conn).get_current_heads())
             if current != head_revisions():
-                command.upgrade(cfg, "head")
+                command.upgrade(alembic_config(conn), "head")
 
 
 def has_schema(engine: Engine) -> bool:
