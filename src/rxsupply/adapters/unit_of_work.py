@@ -66,14 +66,23 @@ class SqlUnitOfWork:
 
     connection: Connection
 
-    def __init__(self, engine: Engine, *, readonly: bool = False) -> None:
+    def __init__(self, engine: Engine, *, readonly: bool = False, snapshot: bool = False) -> None:
+        """``snapshot`` (read-only work that reads in many statements, like the ledger
+        chain's check on a live database): every statement sees the database as it was at the
+        first (PostgreSQL: a read-only REPEATABLE READ transaction; a SQLite read transaction
+        is one snapshot already)."""
         self.engine = engine
-        self.readonly = readonly
+        self.readonly = readonly or snapshot
+        self.snapshot = snapshot
         self.committing = False  # set once COMMIT is sent: a failure after it is ambiguous
         self.demand = SqlDemandHistory(engine)  # reads in its own snapshot, entered or not
 
     def __enter__(self) -> Self:
         self.connection = self.engine.connect().execution_options(rxsupply_write=not self.readonly)
+        if self.snapshot and self.connection.dialect.name == "postgresql":
+            self.connection = self.connection.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
         self._tx = self.connection.begin()
         conn = self.connection
         forget(conn)

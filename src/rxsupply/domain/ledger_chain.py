@@ -80,7 +80,7 @@ class Cover:
         return cls(rows)
 
 
-def uncovered(ids: Sequence[int], runs: Sequence[tuple[int, int]]) -> list[int]:
+def uncovered(ids: Iterable[int], runs: Sequence[tuple[int, int]]) -> list[int]:
     """The ids (ascending) that none of the runs (sorted by first id, not overlapping)
     covers."""
     out: list[int] = []

@@ -76,3 +76,36 @@ def test_concurrent_writers_each_seal_their_own_rows_into_one_entry(engine: Engi
         == [1, 1, 1]
         for e in added
     )
+
+
+def test_a_check_reads_one_snapshot_while_others_keep_posting(engine: Engine) -> None:
+    """A write committed while the chain is being checked is neither an inserted row (its
+    rows newer than the entries read) nor a break: the check sees the ledger as it was."""
+    load_examples(engine, "items", "locations", "stock")
+
+    def dispense(n: int) -> None:
+        with SqlUnitOfWork(engine) as uow:
+            ledger.post_one(
+                uow,
+                ledger.Dispense(
+                    user=TESTER,
+                    location="MAIN-STORE",
+                    item="APAP325TAB",
+                    quantity=1,
+                    external_id=ExternalId("txn", f"S{n}"),
+                ),
+                clock=CLOCK,
+            )
+            uow.commit()
+
+    dispense(0)
+    with SqlUnitOfWork(engine, snapshot=True) as uow:
+        entries = len(list(uow.ledger_chain.entries()))  # the snapshot starts here
+        rows = uow.ledger_chain.count("movement")
+        dispense(1)  # committed by another user while the check reads
+        assert uow.ledger_chain.count("movement") == rows
+        report = verify_ledger_chain(uow)
+    assert (report.ok, report.breaks, report.entries) == (True, [], entries)
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        after = verify_ledger_chain(uow)
+    assert (after.ok, after.entries) == (True, entries + 1)

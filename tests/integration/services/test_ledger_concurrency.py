@@ -19,7 +19,7 @@ from rxsupply.errors import InsufficientStock, OverCapacity
 from rxsupply.services import ledger
 
 THREADS = 16
-OPERATIONS = 2000
+OPERATIONS = 960  # 60 per thread: every thread still overlaps the others from start to end
 ITEMS = ["ONDA4INJ", "MORPH2INJ", "APAP325TAB"]
 PLACES = ["MAIN-STORE", "ICU-ADC1", "ED-ADC1", "OR-SAT"]
 POCKETED = {"ED-ADC1": ["ONDA4INJ", "APAP325TAB"]}

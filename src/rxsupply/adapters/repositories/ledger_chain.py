@@ -200,9 +200,14 @@ class SqlLedgerChain:
                 yield list(row)
 
     def ids(self, table: str) -> Iterator[int]:
-        """Every id of ``table``, ascending."""
+        """Every id of ``table``, ascending (streamed)."""
         tbl = TABLES[table]
-        yield from self.conn.execute(select(tbl.c.id).order_by(tbl.c.id)).scalars()
+        query = select(tbl.c.id).order_by(tbl.c.id).execution_options(**_STREAM)
+        yield from self.conn.execute(query).scalars()
+
+    def count(self, table: str) -> int:
+        """How many rows ``table`` holds."""
+        return int(self.conn.execute(select(func.count()).select_from(TABLES[table])).scalar_one())
 
     def genesis(self) -> ChainEntry | None:
         """Chain every row already stored into one ``genesis`` entry (the migration that

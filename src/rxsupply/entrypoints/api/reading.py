@@ -161,7 +161,7 @@ def check_ledger(engine: EngineDep) -> dict[str, Any]:
         if not alone:
             raise TooManyRequests("a ledger check is already running; try again shortly", 30)
         rows = queries.check_rows(conn)
-        with SqlUnitOfWork(engine, readonly=True) as uow:
+        with SqlUnitOfWork(engine, snapshot=True) as uow:
             chain = verify_ledger_chain(uow)
     return {"ok": not rows and chain.ok, "differences": rows, "chain": chain.as_dict()}
 

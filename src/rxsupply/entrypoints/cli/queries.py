@@ -100,7 +100,7 @@ def check(
     rxsupply's back); exit 1 listing any difference or break, the first first."""
     with engine().connect() as conn:
         rows = queries.check_rows(conn)
-    with SqlUnitOfWork(engine(), readonly=True) as uow:
+    with SqlUnitOfWork(engine(), snapshot=True) as uow:
         chain = verify_ledger_chain(uow)
     breaks = [b.as_dict() for b in chain.breaks]
     if as_json:

@@ -50,3 +50,7 @@ class LedgerChainRepository(Protocol):
     def ids(self, table: str) -> Iterator[int]:
         """Every id of a chained table, ascending."""
         ...
+
+    def count(self, table: str) -> int:
+        """How many rows a chained table holds."""
+        ...
