@@ -75,7 +75,22 @@ def _encoded(items: Iterable[object], batch: int) -> Iterator[bytes]:
         yield canonical(held)[1:-1]
 
 
+_ISO: dict[tuple[datetime, object, int], str] = {}
+"""Recent times' ISO text: a chain's rows repeat their times (one ``recorded_at`` per
+transaction, dispenses in the same minute), and ``isoformat`` of an aware time costs some
+six times a lookup. The key holds the zone and ``fold``: two times that compare equal may
+still print differently (another zone, or the repeated hour when clocks go back)."""
+
+
 def _plain(value: object) -> object:
+    if type(value) is datetime:
+        key = (value, value.tzinfo, value.fold)
+        text = _ISO.get(key)
+        if text is None:
+            if len(_ISO) >= 50_000:
+                _ISO.clear()
+            text = _ISO[key] = value.isoformat()
+        return text
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):

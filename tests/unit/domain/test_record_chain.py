@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from rxsupply.domain.record_chain import GENESIS, ChainEntry, canonical, digest, link, verify_chain
 
@@ -33,6 +34,22 @@ def test_canonical_json_sorts_keys_and_writes_dates_and_decimals_as_text() -> No
     value = {"b": Decimal("1.50"), "a": date(2026, 12, 4), "c": ("x", "y")}
 
     assert canonical(value) == b'{"a":"2026-12-04","b":"1.50","c":["x","y"]}'
+
+
+def test_times_that_compare_equal_keep_their_own_offsets_in_the_json() -> None:
+    """Equal instants in two zones, and the hour that repeats when New York's clocks go back
+    (equal wall times, fold 0 and 1), each print as themselves, however often repeated."""
+    new_york = ZoneInfo("America/New_York")
+    utc = datetime(2026, 11, 1, 6, 30, tzinfo=UTC)
+    eastern = utc.astimezone(timezone(timedelta(hours=-4)))
+    first, second = (datetime(2026, 11, 1, 1, 30, tzinfo=new_york, fold=f) for f in (0, 1))
+    assert utc == eastern and first == second  # as Python compares them
+
+    for _ in range(2):
+        assert canonical([utc, eastern, first, second, date(2026, 11, 1)]) == (
+            b'["2026-11-01T06:30:00+00:00","2026-11-01T02:30:00-04:00",'
+            b'"2026-11-01T01:30:00-04:00","2026-11-01T01:30:00-05:00","2026-11-01"]'
+        )
 
 
 def test_the_same_content_in_another_key_order_has_the_same_digest() -> None:
