@@ -145,12 +145,12 @@ def issue_token(
     name: str,
     now: datetime,
     by: str,
-    days: int | None = TOKEN_DAYS,
+    days: int = TOKEN_DAYS,
     address: str = "",
 ) -> IssuedToken:
-    """A new API token for ``username`` working ``days`` days (``None``: until revoked);
-    ``address``: the client the request came from (in the audit entry), if any."""
-    if days is not None and not 1 <= days <= 3650:
+    """A new API token for ``username`` working ``days`` days (1 to 3650: none works
+    forever); ``address``: the client the request came from (in the audit entry), if any."""
+    if not 1 <= days <= 3650:
         raise InvalidValue("days", "a token works 1 to 3650 days", days)
     if not name.strip() or len(name) > 100:
         raise InvalidValue("name", "1-100 characters", name)
@@ -158,7 +158,7 @@ def issue_token(
     if stored is None or stored.user.id is None:
         raise NotFound("user", username)
     token = "rxs_" + secrets.token_urlsafe(32)
-    expires = None if days is None else now + timedelta(days=days)
+    expires = now + timedelta(days=days)
     token_id = uow.users.add_token(stored.user.id, name.strip(), token_digest(token), now, expires)
     record(
         uow,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ from rxsupply.adapters.database import (
 from rxsupply.adapters.tables import metadata
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.external_id import ExternalId
+from rxsupply.services import users
 from rxsupply.services.ledger import Dispense
 from rxsupply.services.ledger.chain_check import verify_ledger_chain
 
@@ -83,6 +85,38 @@ def test_the_accounts_migration_keys_the_users_already_there_the_first_of_look_a
     engine.dispose()
     assert [tuple(k) for k in keys] == [("Ana", "ana"), ("ANA", None), ("bo", "bo")]
     assert counts == {(0, None)}
+
+
+def test_tokens_issued_before_expiry_get_one_and_new_ones_keep_theirs(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-0042.db'}")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0041")
+        conn.execute(
+            text(
+                "INSERT INTO app_user (id, username, username_key, display_name, role, "
+                "password_hash, active, created_at, failed_count) VALUES "
+                "(1, 'ana', 'ana', 'Ana', 'admin', 'x', 1, '2026-01-01 00:00:00', 0)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO api_token (id, user_id, name, token_hash, created_at, revoked, "
+                "expires_at) VALUES "
+                "(1, 1, 'pump', 'a', '2025-06-01 00:00:00', 0, NULL), "
+                "(2, 1, 'cabinet', 'b', '2026-12-01 00:00:00', 0, '2027-03-01 00:00:00')"
+            )
+        )
+    before = datetime.now(UTC)
+
+    migrate(engine)
+
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        tokens = {t.name: t.expires_at for t in users.list_tokens(uow, username="ana")}
+    engine.dispose()
+    pump = tokens["pump"]
+    assert pump is not None
+    assert before + timedelta(days=89) < pump < datetime.now(UTC) + timedelta(days=91)
+    assert tokens["cabinet"] == datetime(2027, 3, 1, tzinfo=UTC)
 
 
 def test_migrating_twice_is_harmless(engine: Engine) -> None:
