@@ -25,14 +25,21 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats as scipy_stats
 
 from rxsupply.analytics.demand import Floats, mean_daily
 
-# scipy.stats loads its distributions lazily, which type checkers cannot see
-stats: Any = scipy_stats
-
 Ints = NDArray[np.int64]
+
+
+def _stats() -> Any:
+    """``scipy.stats``, imported on first use: it takes some 0.6 s, which every command of
+    the CLI paid on start, planning or not (its distributions are typed ``Any``: scipy
+    loads them lazily, which type checkers cannot see)."""
+    from scipy import stats
+
+    return stats
+
+
 DISTRIBUTIONS = ("poisson", "negative_binomial", "normal", "empirical")
 NORMAL_FROM_MEAN = 20.0  # interval demand from which a smooth series may be called normal
 EMPIRICAL_MIN_SAMPLES = 60
@@ -271,12 +278,12 @@ def _grid_top(
 ) -> Ints:
     top = np.zeros(mean.size, dtype=np.int64)
     pois = kind == "poisson"
-    top[pois] = stats.poisson.ppf(1 - GRID_TAIL, mean[pois]).astype(np.int64) + 1
+    top[pois] = _stats().poisson.ppf(1 - GRID_TAIL, mean[pois]).astype(np.int64) + 1
     nb = kind == "negative_binomial"
     if nb.any():
         p = mean[nb] / var[nb]
         r = mean[nb] * p / (1 - p)
-        top[nb] = np.minimum(stats.nbinom.ppf(1 - GRID_TAIL, r, p), 1e7).astype(np.int64) + 1
+        top[nb] = np.minimum(_stats().nbinom.ppf(1 - GRID_TAIL, r, p), 1e7).astype(np.int64) + 1
     nor = kind == "normal"
     top[nor] = np.ceil(mean[nor] + 6 * np.sqrt(np.maximum(var[nor], 1e-9))).astype(np.int64) + 1
     if samples is not None:
@@ -298,16 +305,16 @@ def _pmf(
     out[kind == "zero", 0] = 1.0
     pois = kind == "poisson"
     if pois.any():
-        out[pois] = stats.poisson.pmf(k, mean[pois][:, None])
+        out[pois] = _stats().poisson.pmf(k, mean[pois][:, None])
     nb = kind == "negative_binomial"
     if nb.any():
         p = (mean[nb] / var[nb])[:, None]
         r = mean[nb][:, None] * p / (1 - p)
-        out[nb] = stats.nbinom.pmf(k, r, p)
+        out[nb] = _stats().nbinom.pmf(k, r, p)
     nor = kind == "normal"
     if nor.any():
         sd = np.sqrt(np.maximum(var[nor], 1e-9))[:, None]
-        edges = stats.norm.cdf(np.arange(width + 1)[None, :] - 0.5, mean[nor][:, None], sd)
+        edges = _stats().norm.cdf(np.arange(width + 1)[None, :] - 0.5, mean[nor][:, None], sd)
         edges[:, 0] = 0.0
         out[nor] = np.diff(edges, axis=1)
     if samples is not None:

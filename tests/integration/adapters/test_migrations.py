@@ -17,8 +17,11 @@ from tests.conftest import POSTGRES_URL, TESTER, post
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.database import (
+    HEAD,
     alembic_config,
+    current_revisions,
     has_schema,
+    head_revisions,
     make_engine,
     migrate,
     postgres_schema,
@@ -117,6 +120,17 @@ def test_tokens_issued_before_expiry_get_one_and_new_ones_keep_theirs(tmp_path: 
     assert pump is not None
     assert before + timedelta(days=89) < pump < datetime.now(UTC) + timedelta(days=91)
     assert tokens["cabinet"] == datetime(2027, 3, 1, tzinfo=UTC)
+
+
+def test_the_head_the_code_names_is_the_last_migration_and_a_migrated_database_is_at_it(
+    engine: Engine,
+) -> None:
+    # a new migration without HEAD moved on would never run on a database already at the old
+    # one: migrate() compares with HEAD to spare every command loading alembic's scripts
+    assert head_revisions() == HEAD
+    with engine.connect() as conn:
+        assert current_revisions(conn) == HEAD
+        assert frozenset(MigrationContext.configure(conn).get_current_heads()) == HEAD
 
 
 def test_migrating_twice_is_harmless(engine: Engine) -> None:
