@@ -257,3 +257,27 @@ def test_a_row_inserted_behind_the_back_while_a_write_is_open_is_not_sealed_by_t
     assert ran.code == 1
     first = breaks(ran)[0]
     assert (first["table"], first["id"], first["problem"]) == ("movement", row, "inserted")
+
+
+def test_an_entry_forged_with_overlapping_id_ranges_is_named_not_a_crash(
+    hospital: Engine, rx: Rx
+) -> None:
+    """The application's role may insert chain entries: one naming rows twice
+    (``movement:1-3,2-4``) is reported as forged, and the check goes on to the end."""
+    with hospital.begin() as conn:
+        head = int(conn.execute(text("SELECT max(seq) FROM ledger_chain")).scalar_one())
+        conn.execute(
+            text(
+                "INSERT INTO ledger_chain (seq, kind, subject, digest, prev_hash, hash, "
+                "recorded_at, user_name, external_ref_high) SELECT seq + 1, kind, "
+                "'movement:1-3,2-4', digest, hash, hash, recorded_at, user_name, "
+                "external_ref_high FROM ledger_chain WHERE seq = :seq"
+            ),
+            {"seq": head},
+        )
+
+    ran = rx("check", "--json")
+
+    assert ran.code == 1, ran.err
+    forged = [b for b in breaks(ran) if b["seq"] == head + 1 and b["problem"] == "forged"]
+    assert any("overlapping" in b["reason"] for b in forged), forged

@@ -64,7 +64,8 @@ class Cover:
 
     @classmethod
     def parse(cls, subject: str) -> Cover:
-        """The cover a :meth:`subject` names; :class:`InvalidValue` for anything else."""
+        """The cover a :meth:`subject` names; :class:`InvalidValue` for anything else (runs
+        are ascending and apart, as :func:`ranges` writes them)."""
         rows: dict[str, Ranges] = {}
         for part in filter(None, subject.split(";")):
             table, _, text = part.partition(":")
@@ -75,7 +76,12 @@ class Cover:
                 first, _, last = run.partition("-")
                 if not first.isdigit() or not (last or first).isdigit():
                     raise InvalidValue("subject", f"not an id range: {run!r}", subject)
-                runs.append((int(first), int(last or first)))
+                run_ = (int(first), int(last or first))
+                if run_[1] < run_[0] or (runs and run_[0] <= runs[-1][1]):
+                    raise InvalidValue(
+                        "subject", f"id ranges out of order or overlapping at {run!r}", subject
+                    )
+                runs.append(run_)
             rows[table] = tuple(runs)
         return cls(rows)
 

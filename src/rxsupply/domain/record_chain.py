@@ -85,7 +85,10 @@ still print differently (another zone, or the repeated hour when clocks go back)
 def _plain(value: object) -> object:
     if type(value) is datetime:
         key = (value, value.tzinfo, value.fold)
-        text = _ISO.get(key)
+        try:
+            text = _ISO.get(key)
+        except TypeError:  # a zone that cannot be hashed (dateutil's)
+            return value.isoformat()
         if text is None:
             if len(_ISO) >= 50_000:
                 _ISO.clear()

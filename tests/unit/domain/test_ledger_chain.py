@@ -28,7 +28,16 @@ def test_a_cover_is_written_in_table_order_and_read_back_as_it_was() -> None:
 
 
 @pytest.mark.parametrize(
-    "subject", ["ledger:1", "movement:1-x", "movement:1;movement:2", "movement:-3"]
+    "subject",
+    [
+        "ledger:1",
+        "movement:1-x",
+        "movement:1;movement:2",
+        "movement:-3",
+        "movement:1-3,2-4",
+        "movement:5,3",
+        "movement:4-2",
+    ],
 )
 def test_a_subject_that_is_not_a_cover_is_refused_naming_it(subject: str) -> None:
     with pytest.raises(InvalidValue, match="subject"):

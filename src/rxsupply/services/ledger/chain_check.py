@@ -98,7 +98,9 @@ def verify_ledger_chain(uow: UnitOfWork) -> LedgerChainReport:
         for table in CHAINED:
             present[table] += held[table]
             if held[table] < cover.count(table) and entry.seq not in deleted:
-                deleted[entry.seq] = _deleted(uow, entry.seq, table, cover)
+                gone = _deleted(uow, entry.seq, table, cover)
+                if gone is not None:
+                    deleted[entry.seq] = gone
         return content
 
     breaks: list[LedgerBreak] = [
@@ -115,10 +117,12 @@ def verify_ledger_chain(uow: UnitOfWork) -> LedgerChainReport:
     )
 
 
-def _deleted(uow: UnitOfWork, seq: int, table: str, cover: Cover) -> LedgerBreak:
+def _deleted(uow: UnitOfWork, seq: int, table: str, cover: Cover) -> LedgerBreak | None:
     """An entry's rows of ``table`` of which some are gone: the first gone named."""
     held = {int(row[0]) for row in uow.ledger_chain.rows(table, cover.rows.get(table, ()))}
     gone = [n for n in cover.ids(table) if n not in held]
+    if not gone:
+        return None
     more = f" (and {len(gone) - 1} more)" if len(gone) > 1 else ""
     return LedgerBreak(seq, table, gone[0], "deleted", f"{table} {gone[0]}{more} was deleted")
 
