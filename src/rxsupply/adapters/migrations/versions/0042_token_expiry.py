@@ -13,12 +13,8 @@ nullable for the downgrade; nothing writes NULL any more.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 import sqlalchemy as sa
 from alembic import op
-
-import rxsupply.adapters.tables
 
 revision = "0042"
 down_revision = "0041"
@@ -27,15 +23,21 @@ depends_on = None
 
 GRACE_DAYS = 90
 
+# the database's clock (the package reads the time in one place, which a migration does not
+# reach), stored as each database stores an UTCDateTime: SQLite's naive UTC text
+_EXPIRES = {
+    "postgresql": f"date_trunc('second', now()) + interval '{GRACE_DAYS} days'",
+    "sqlite": f"strftime('%Y-%m-%d %H:%M:%S.000000', 'now', '+{GRACE_DAYS} days')",
+}
+
 
 def upgrade() -> None:
-    tokens = sa.table(
-        "api_token",
-        sa.column("expires_at", rxsupply.adapters.tables.UTCDateTime(timezone=True)),
-    )
-    expires = datetime.now(UTC).replace(microsecond=0) + timedelta(days=GRACE_DAYS)
-    op.get_bind().execute(
-        sa.update(tokens).where(tokens.c.expires_at.is_(None)).values(expires_at=expires)
+    bind = op.get_bind()
+    bind.execute(
+        sa.text(
+            f"UPDATE api_token SET expires_at = {_EXPIRES[bind.dialect.name]} "
+            "WHERE expires_at IS NULL"
+        )
     )
 
 
