@@ -114,8 +114,18 @@ browser:
 # (loadscope) the last long modules ran alone, 16 min against 13. Demo fixtures are built once
 # per process (tests.conftest.demo_copy). (loadgroup's xdist_group marks do not reach pytest 9's
 # node ids, so loadgroup was load too.)
-test: lint browser
-	$(BIN)/pytest -q -n 2 --dist load
+# mypy (some 46 s from a cold cache, on one core) runs beside pytest instead of before it, when
+# the second core would wait; either failing fails the target, mypy's report after pytest's.
+test: $(VENV)/.installed-dev browser
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	@mkdir -p build
+	@echo "$(BIN)/mypy > build/mypy.txt (beside pytest)"
+	@$(BIN)/mypy > build/mypy.txt 2>&1 & typing=$$!; \
+	$(BIN)/pytest -q -n 2 --dist load; tests=$$?; \
+	wait $$typing; typed=$$?; echo "$(BIN)/mypy"; cat build/mypy.txt; \
+	[ $$tests -eq 0 ] && [ $$typed -eq 0 ]
 
 clean:
 	rm -rf $(VENV) $(LOCK_VENV) $(DEMO_CACHE_DIR) .mypy_cache .ruff_cache .pytest_cache build
