@@ -21,6 +21,21 @@ THREADS = 6
 EACH = 8
 
 
+def _dispense_one(uow: SqlUnitOfWork, txn: str) -> ledger.Posted:
+    """One unit of acetaminophen dispensed from the storeroom (ADC transaction ``txn``)."""
+    return ledger.post_one(
+        uow,
+        ledger.Dispense(
+            user=TESTER,
+            location="MAIN-STORE",
+            item="APAP325TAB",
+            quantity=1,
+            external_id=ExternalId("txn", txn),
+        ),
+        clock=CLOCK,
+    )
+
+
 def test_concurrent_writers_each_seal_their_own_rows_into_one_entry(engine: Engine) -> None:
     load_examples(engine, "items", "locations", "stock")
     with SqlUnitOfWork(engine) as uow:
@@ -41,17 +56,7 @@ def test_concurrent_writers_each_seal_their_own_rows_into_one_entry(engine: Engi
                         user=TESTER,
                         clock=CLOCK,
                     )
-                    posted = ledger.post_one(
-                        uow,
-                        ledger.Dispense(
-                            user=TESTER,
-                            location="MAIN-STORE",
-                            item="APAP325TAB",
-                            quantity=1,
-                            external_id=ExternalId("txn", f"W{writer}-{n}"),
-                        ),
-                        clock=CLOCK,
-                    )
+                    posted = _dispense_one(uow, f"W{writer}-{n}")
                     assert not posted.duplicate
             except BaseException as exc:
                 failures.append(exc)
@@ -85,17 +90,7 @@ def test_a_check_reads_one_snapshot_while_others_keep_posting(engine: Engine) ->
 
     def dispense(n: int) -> None:
         with SqlUnitOfWork(engine) as uow:
-            ledger.post_one(
-                uow,
-                ledger.Dispense(
-                    user=TESTER,
-                    location="MAIN-STORE",
-                    item="APAP325TAB",
-                    quantity=1,
-                    external_id=ExternalId("txn", f"S{n}"),
-                ),
-                clock=CLOCK,
-            )
+            _dispense_one(uow, f"S{n}")
             uow.commit()
 
     dispense(0)

@@ -7,8 +7,8 @@ Create Date: 2026-12-07 02:30:00
 Issue 15 ("Scale and trust"): migration 0040 gave new API tokens an expiry and left the ones
 already issued working until revoked. Every token still without one now expires 90 days after
 this upgrade (the default lifetime of a new token, whatever ``RXSUPPLY_TOKEN_DAYS`` says): an
-integration keeps working while its owner issues it a new token, and no token works forever. ``expires_at`` stays
-nullable for the downgrade; nothing writes NULL any more.
+integration keeps working while its owner issues it a new token, and no token works forever.
+``expires_at`` stays nullable for the downgrade; nothing writes NULL any more.
 """
 
 from __future__ import annotations
