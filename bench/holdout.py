@@ -13,7 +13,9 @@ last ``horizon`` periods before the origin (a warm-up, not counted):
 2. **Value against the textbook.** At each fill-rate target, our plan's average stock value
    against the textbook plan's (SES mean, normal safety stock) at the same achieved fill rate
    (read off the textbook's curve over targets by linear interpolation) with the same order
-   quantities as ours.
+   quantities as ours; and what the difference buys, read off the same curve: the series each
+   plan starves (served more than 5 points below the target) and the share of each plan's
+   value in the costliest tenth of the series (by unit cost; not for sets of one price).
 3. **Forecast accuracy.** The mean absolute error of the plan's ``mean_daily_demand`` over the
    held-out periods, scaled by each series' in-sample naive error (MASE), against each single
    method's and the historical mean's, averaged over series and origins.
@@ -25,9 +27,10 @@ Sets (from ``../shared/data``; a set whose files are missing is skipped with the
 - ``hospital``: ``demand/expsmooth_hospital_monthly.csv``, 767 series, 84 months;
 - ``mimic``: ``mimic-iii-demo/PRESCRIPTIONS.csv`` replayed on 730 days from 2024-01-01 (item at
   ICU or ward, :mod:`rxsupply.adapters.mimic`), daily;
-- ``demo``: the demo hospital's item-locations with settings (``--db``), daily, with their own
-  lead times, review periods, capacities and prices (the stocked pocket's least min of one,
-  a safety rule, off: it is not a service target).
+- ``demo``: the demo hospital's item-locations with settings (``--db``), daily from the
+  ledger's first day (as planning reads it), with their own lead times, review periods,
+  capacities and prices (the stocked pocket's least min of one, a safety rule, off: it is not
+  a service target).
 
     .venv/bin/python bench/holdout.py [--data ../shared/data] [--db demo.db] [--sets ...]
 """
@@ -38,7 +41,7 @@ import argparse
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -64,6 +67,10 @@ TEXTBOOK_CURVE = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995,
 SINGLE_METHODS = ("ses", "moving_average", "croston", "sba", "tsb", "adida", "imapa", "mean")
 MIMIC_START = date(2024, 1, 1)
 NEVER_EXPIRES = 1_000_000
+STARVED = 0.05
+"""A series served more than this below the fill-rate target is counted as starved."""
+COSTLY = 0.9
+"""The series at or above this quantile of unit cost are the costly tenth."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +131,7 @@ def _demo(db: str, today: str | None) -> Dataset:
     sub = history.take(rows)
     abc = planning.abc_of(sub.demand.quantities, sub.info, None)
     setting = replace(planning.setting_for(sub.info, abc=abc), stockout_cost=None, least_min=None)
-    y = np.nan_to_num(sub.demand.quantities, nan=0.0)
+    y = np.nan_to_num(sub.demand.quantities, nan=0.0)  # from the ledger's first day on
     days = y.shape[1]
     return Dataset("demo", y, setting, 90, (days - 180, days - 90))
 
@@ -193,11 +200,23 @@ class Tally:
     empty: float = 0.0
     days: float = 0.0
     value: float = 0.0
+    costly_value: float = 0.0
+    fills: list[Floats] = field(default_factory=list)
 
-    def add(self, r: SimulationResult, horizon: int, known: np.ndarray) -> None:
+    def add(
+        self,
+        r: SimulationResult,
+        horizon: int,
+        known: np.ndarray,
+        costly: np.ndarray | None = None,
+    ) -> None:
         """Add a replay's series that had use before the origin (``known``): a series first
-        used after it had nothing to plan from."""
+        used after it had nothing to plan from. ``fills`` keeps each used series' fill rate,
+        ``costly_value`` the value of the ``costly`` ones."""
         used = (r.demand > 0) & known
+        self.fills.append(r.served[used] / r.demand[used])
+        if costly is not None:
+            self.costly_value += float(r.average_value[known & costly].sum())
         self.served += float(r.served[known].sum())
         self.demanded += float(r.demand[known].sum())
         self.cycles += float(r.cycle_service_level[used].sum())
@@ -205,6 +224,11 @@ class Tally:
         self.empty += float(r.stockout_days[used].sum())
         self.days += float(used.sum() * horizon)
         self.value += float(r.average_value[known].sum())
+
+    def starved(self, target: float) -> int:
+        """The series served more than :data:`STARVED` below ``target``."""
+        fills = np.concatenate(self.fills) if self.fills else np.zeros(0)
+        return int((fills < target - STARVED).sum())
 
     def measure(self, name: str) -> float:
         if name == "fill-rate":
@@ -214,11 +238,32 @@ class Tally:
         return 1.0 - self.empty / self.days if self.days else 1.0
 
 
-def calibration(data: Dataset) -> list[tuple[str, float, float, float, float]]:
-    """(measure, target, achieved, achieved where the target sets the min, value) for every
-    measure and target. Where an order quantity alone over-serves the target (min 0 does),
+@dataclass(frozen=True)
+class Row:
+    """One calibration cell: the achieved measure over all series, over the series where the
+    target sets the min, and the tally behind the first."""
+
+    measure: str
+    target: float
+    achieved: float
+    binding: float
+    tally: Tally
+
+
+def _costly(data: Dataset) -> np.ndarray | None:
+    """The costliest tenth of the series by unit cost (None when every unit costs the same)."""
+    cost = data.setting.unit_cost
+    if cost.size == 0 or cost.max() <= cost.min():
+        return None
+    return np.asarray(cost >= np.quantile(cost, COSTLY))
+
+
+def calibration(data: Dataset) -> list[Row]:
+    """Every measure and target: the achieved measure, and the achieved measure where the
+    target sets the min. Where an order quantity alone over-serves the target (min 0 does),
     no min can bring the achieved service down to it: the second figure leaves those out."""
     out = []
+    costly = _costly(data)
     for measure in MEASURES:
         for target in TARGETS:
             tally, binding = Tally(), Tally()
@@ -227,25 +272,37 @@ def calibration(data: Dataset) -> list[tuple[str, float, float, float, float]]:
                 p = _plan(data, train, Targets.single(target, measure))
                 r = _replay(data, train, held, p.levels.min_level, p.levels.max_level)
                 used = train.sum(axis=1) > 0
-                tally.add(r, held.shape[1], used)
+                tally.add(r, held.shape[1], used, costly)
                 binding.add(r, held.shape[1], used & (p.levels.min_level > 0))
             out.append(
-                (measure, target, tally.measure(measure), binding.measure(measure), tally.value)
+                Row(measure, target, tally.measure(measure), binding.measure(measure), tally)
             )
     return out
 
 
-def against_textbook(data: Dataset, ours: list[tuple[str, float, float, float, float]]) -> None:
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole > 0 else "-"
+
+
+def against_textbook(data: Dataset, ours: list[Row]) -> None:
     """Our value at each fill-rate target against the textbook's at the same achieved fill
-    and the same order quantities."""
+    and the same order quantities; then what the difference buys: the series each plan
+    starves (served more than :data:`STARVED` below the target on their held-out demand) and
+    the share of each plan's value held in the costliest tenth of the series, the textbook's
+    read off its curve at our fill like its value."""
     print(
         f"\n| {data.name}: fill-rate target | achieved fill | our value | textbook value "
-        "at that fill (same Q) | ours / textbook |"
+        "at that fill (same Q) | ours / textbook | series starved (fill more than 5 "
+        "points below the target): ours / textbook | costliest tenth's share of value: "
+        "ours / textbook |"
     )
-    print("|---:|---:|---:|---:|---:|")
-    for measure, target, fill, _, value in ours:
-        if measure != "fill-rate":
+    print("|---:|---:|---:|---:|---:|---|---|")
+    costly = _costly(data)
+    for row in ours:
+        if row.measure != "fill-rate":
             continue
+        target, fill, mine_tally = row.target, row.achieved, row.tally
+        value = mine_tally.value
         quantity = {}
         for origin in data.origins:
             mine = _plan(data, data.y[:, :origin], Targets.single(target))
@@ -259,18 +316,29 @@ def against_textbook(data: Dataset, ours: list[tuple[str, float, float, float, f
                 q = quantity[origin]
                 low = book.levels.min_level
                 replayed = _replay(data, train, held, low, low + q)
-                tally.add(replayed, held.shape[1], train.sum(axis=1) > 0)
-            curve.append((tally.measure("fill-rate"), tally.value))
-        xs, ys = (np.array(v) for v in zip(*sorted(curve), strict=True))
+                tally.add(replayed, held.shape[1], train.sum(axis=1) > 0, costly)
+            curve.append((tally.measure("fill-rate"), tally.value, tally))
+        curve.sort(key=lambda point: (point[0], point[1]))
+        xs = np.array([point[0] for point in curve])
+        ys = np.array([point[1] for point in curve])
+        mine_costly = _share(mine_tally.costly_value, value) if costly is not None else "-"
         if not xs[0] <= fill <= xs[-1]:
             print(
                 f"| {target:.2f} | {fill:.4f} | {value:,.0f} | outside the textbook's "
-                f"{xs[0]:.4f}-{xs[-1]:.4f} | |"
+                f"{xs[0]:.4f}-{xs[-1]:.4f} | | {mine_tally.starved(target):,} / - | "
+                f"{mine_costly} / - |"
             )
             continue
         theirs = float(np.interp(fill, xs, ys))
+        starved = np.interp(fill, xs, [point[2].starved(target) for point in curve])
+        book_costly = "-"
+        if costly is not None:
+            shares = [point[2].costly_value / max(point[1], 1e-12) for point in curve]
+            book_costly = f"{float(np.interp(fill, xs, shares)):.0%}"
         print(
-            f"| {target:.2f} | {fill:.4f} | {value:,.0f} | {theirs:,.0f} | {value / theirs:.3f} |"
+            f"| {target:.2f} | {fill:.4f} | {value:,.0f} | {theirs:,.0f} | "
+            f"{value / theirs:.3f} | {mine_tally.starved(target):,} / {starved:,.0f} | "
+            f"{mine_costly} / {book_costly} |"
         )
 
 
@@ -303,10 +371,13 @@ def report(data: Dataset) -> None:
         "the target sets the min (min > 0) | within 2 points |"
     )
     print("|---|---:|---:|---|---:|---|")
-    for measure, target, got, bound, _ in ours:
-        ok = "yes" if abs(got - target) <= 0.02 else "no"
-        bound_ok = "yes" if abs(bound - target) <= 0.02 else "no"
-        print(f"| {measure} | {target:.2f} | {got:.4f} | {ok} | {bound:.4f} | {bound_ok} |")
+    for row in ours:
+        ok = "yes" if abs(row.achieved - row.target) <= 0.02 else "no"
+        bound_ok = "yes" if abs(row.binding - row.target) <= 0.02 else "no"
+        print(
+            f"| {row.measure} | {row.target:.2f} | {row.achieved:.4f} | {ok} | "
+            f"{row.binding:.4f} | {bound_ok} |"
+        )
     against_textbook(data, ours)
     scores = accuracy(data)
     best = min(v for k, v in scores.items() if k != "plan")

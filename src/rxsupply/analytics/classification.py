@@ -11,8 +11,8 @@
   days, and CV², the squared coefficient of variation of the non-zero demand sizes, split at
   ADI 1.32 and CV² 0.49 into smooth, erratic, intermittent and lumpy; ``none`` without demand.
 - **Lifecycle**: ``new`` (first demand in the last ``new_days``), ``dead`` (no use in the last
-  ``dead_days``: a do-not-stock candidate), ``sporadic`` (fewer than ``sporadic_days`` demand
-  days in the last year), else ``active``.
+  ``dead_days``: a do-not-stock candidate; a history shorter than that cannot show it),
+  ``sporadic`` (fewer than ``sporadic_days`` demand days in the last year), else ``active``.
 """
 
 from __future__ import annotations
@@ -139,5 +139,7 @@ def lifecycle(demand: Floats, *, t: Thresholds | None = None) -> Labels:
     since_last = days - 1 - last
     year = positive[:, max(0, days - 365) :].sum(axis=1)
     out = np.where(year < t.sporadic_days, "sporadic", "active")
-    out = np.where(first >= days - t.new_days, "new", out)
-    return np.where(~has | (since_last >= t.dead_days), "dead", out)
+    out = np.where(has & (first >= days - t.new_days), "new", out)
+    # no use for dead_days: a history shorter than that (a ledger begun months ago) cannot say
+    # a series without use is dead, only that it is sporadic so far
+    return np.where(since_last >= t.dead_days, "dead", out)

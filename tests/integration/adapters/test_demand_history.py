@@ -104,7 +104,7 @@ def march(engine: Engine) -> Engine:
     """Two weeks of ondansetron from 1 March 2026 (clocks go forward on Sunday 8 March)."""
     load_examples(engine, "items", "locations")
     _receive(engine, _local(2026, 2, 27, 10), 200)
-    _refill(engine, _local(2026, 3, 1, 9), "ICU-ADC1", 6)  # day 0: the storeroom issues 6
+    _refill(engine, _local(2026, 3, 1, 9), "ICU-ADC1", 6)  # day 0: the pocket's first load
     _use(engine, _local(2026, 3, 1, 23, 30), 2)  # 04:30 UTC on the 2nd: still day 0
     _use(engine, _local(2026, 3, 2, 10), 3)
     _use(engine, _local(2026, 3, 2, 11), 1, kind=MovementKind.PATIENT_RETURN)  # day 1: 3 - 1
@@ -115,7 +115,7 @@ def march(engine: Engine) -> Engine:
     _use(engine, _local(2026, 3, 7, 23, 30), 1)  # EST: 04:30 UTC on the 8th; day 6
     _use(engine, _local(2026, 3, 8, 23, 30), 1)  # EDT: 03:30 UTC on the 9th; day 7
     _use(engine, _local(2026, 3, 9, 0, 30), 1)  # EDT: 04:30 UTC on the 9th; day 8
-    _refill(engine, _local(2026, 3, 10, 9), "OR-SAT", 20, kind=MovementKind.TRANSFER)  # day 9
+    _refill(engine, _local(2026, 3, 10, 9), "OR-SAT", 20, kind=MovementKind.TRANSFER)  # day 9: load
     _use(engine, _local(2026, 3, 11, 14), 4, at="OR-SAT")  # day 10 at the satellite
     _refill(
         engine, _local(2026, 3, 12, 9), "MAIN-STORE", 3, source="OR-SAT", kind=MovementKind.TRANSFER
@@ -155,7 +155,9 @@ def test_the_ledger_gives_each_item_location_its_local_days_of_demand(march: Eng
         [
             [NAN] * 14,  # a setting but never any stock: every day censored
             [2, 2, 1, NAN, NAN, 0, 1, 1, 1, 0, 0, 0, 0, 0],
-            [6, 0, 0, 0, 0, 5, 0, 0, 0, 20, 0, 0, 0, 0],
+            # the ICU pocket's and the satellite's first loads (6 on day 0, 20 on day 9) stock
+            # them, they are not use; the refill of 5 on day 5 is
+            [0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0],
             [NAN] * 9 + [0, 4, 3, 0, 0],
         ]
     )
@@ -179,6 +181,35 @@ def test_a_window_inside_the_history_starts_from_the_stock_on_hand_then(march: E
     row = matrix.series_ids.index("ONDA4INJ@ICU-ADC1-P01")
     np.testing.assert_array_equal(matrix.quantities[row], [NAN, NAN, 0, 1, 1, 1])
     assert info.on_hand[row] == 2
+
+
+def test_a_load_is_use_once_the_ledger_moved_the_pocket_before_the_window(march: Engine) -> None:
+    with march.connect() as conn:
+        matrix, _ = ledger_demand(conn, start=date(2026, 3, 6), end=date(2026, 3, 14), zone=EASTERN)
+
+    store = matrix.series_ids.index("ONDA4INJ@MAIN-STORE")
+    # the ICU pocket was loaded before this window: its refill of 5 on the 6th is use; the
+    # satellite's first load (20 on the 10th) stocks it and is not
+    np.testing.assert_array_equal(matrix.quantities[store], [5, 0, 0, 0, 0, 0, 0, 0, 0])
+
+
+def test_what_a_new_pocket_is_issued_on_its_first_day_is_its_load(engine: Engine) -> None:
+    load_examples(engine, "items", "locations")
+    _receive(engine, _local(2026, 3, 1, 8), 100)
+    _refill(engine, _local(2026, 3, 2, 9), "ICU-ADC1", 10)  # the pocket's first load
+    _use(engine, _local(2026, 3, 2, 12), 4)
+    _refill(engine, _local(2026, 3, 2, 18), "ICU-ADC1", 4)  # the same day: a refill of use
+    _use(engine, _local(2026, 3, 3, 12), 1)
+
+    with engine.connect() as conn:
+        matrix, _ = ledger_demand(conn, start=date(2026, 3, 1), end=date(2026, 3, 3), zone=EASTERN)
+
+    store = matrix.series_ids.index("ONDA4INJ@MAIN-STORE")
+    pocket = matrix.series_ids.index("ONDA4INJ@ICU-ADC1-P01")
+    # the whole first day's inflow of a new pocket is its load (10 + 4): refills on the day it
+    # is first stocked are part of stocking it
+    np.testing.assert_array_equal(matrix.quantities[store], [0, 0, 0])
+    np.testing.assert_array_equal(matrix.quantities[pocket], [NAN, 4, 1])
 
 
 def test_clocks_going_back_keep_dispenses_on_their_local_day(engine: Engine) -> None:

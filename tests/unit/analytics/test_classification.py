@@ -197,6 +197,15 @@ def test_a_newly_stocked_series_that_stopped_is_dead_not_new() -> None:
     assert lifecycle(row[None, :], t=Thresholds(dead_days=250, new_days=250)).tolist() == ["new"]
 
 
+def test_a_history_shorter_than_the_dead_days_cannot_show_a_series_without_use_is_dead() -> None:
+    short = np.zeros((2, 90))  # a ledger begun three months ago
+    short[1, 10] = 1.0
+
+    assert lifecycle(short).tolist() == ["sporadic", "new"]
+    assert lifecycle(np.zeros((1, 180))).tolist() == ["dead"]
+    assert lifecycle(np.zeros((1, 179))).tolist() == ["sporadic"]
+
+
 @pytest.mark.parametrize(
     "kwargs",
     [

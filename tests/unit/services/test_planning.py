@@ -165,6 +165,20 @@ def test_the_history_is_the_last_two_years_up_to_yesterday_in_the_facilitys_zone
     assert history.demand.series_ids[0] == "ONDA4INJ@ICU-P01"
 
 
+def test_the_history_starts_on_the_first_day_the_ledger_knows_anything_of() -> None:
+    demand = _demand(date(2026, 1, 1))
+    q = demand.quantities.copy()
+    q[:, :30] = np.nan  # before the hospital went live: nothing known of any series
+    q[1, 30:40] = np.nan  # one series' own censored days stay
+    padded = replace(demand, quantities=q)
+
+    trimmed = planning.since_first_observed(padded)
+
+    assert (trimmed.start, trimmed.days) == (date(2026, 1, 31), demand.days - 30)
+    np.testing.assert_array_equal(trimmed.quantities, q[:, 30:])
+    assert planning.since_first_observed(demand) is demand
+
+
 def test_the_classes_show_the_ports_demand_and_count_a_storerooms_value_once() -> None:
     history = planning.load_history(_uow(FakeUnitOfWork()), clock=CLOCK)
 

@@ -16,6 +16,7 @@ suspect (:mod:`.unusable`), and anything at a location of kind ``quarantine``.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, tzinfo
 from decimal import Decimal
@@ -103,9 +104,14 @@ def ledger_demand(
     in_series = _series_index(ordered, dst, item_in)
 
     cells = n * days
+    before_series = _series_index(ordered, before[:, 0], item_of_lot[before[:, 1]])
     take = demand_out & (out_series >= 0)
+    issued = np.where(take & (kind_out == ISSUE), qty_out, 0.0)
+    loaded = np.where(kind_in == ISSUE, qty_in, 0.0)
+    issued -= _first_loads(in_series, dday, lot_in, loaded, before_series, day, lot_out, issued)
+    qty_demand = np.where(kind_out == ISSUE, issued, qty_out)
     back = (kind_in == PATIENT_RETURN) & (in_series >= 0)
-    quantity = sums(out_series[take] * days + day[take], qty_out[take], cells) - sums(
+    quantity = sums(out_series[take] * days + day[take], qty_demand[take], cells) - sums(
         in_series[back] * days + dday[back], qty_in[back], cells
     )
     matrix = np.maximum(quantity.reshape(n, days), 0.0)
@@ -117,7 +123,6 @@ def ledger_demand(
     net = sums(in_series[moved_in] * days + dday[moved_in], qty_in[moved_in], cells) - sums(
         out_series[moved_out] * days + day[moved_out], qty_out[moved_out], cells
     )
-    before_series = _series_index(ordered, before[:, 0], item_of_lot[before[:, 1]])
     held = before_series >= 0
     opening = sums(before_series[held], before[held, 2].astype(np.float64), n)
     end_of_day: Floats = opening[:, None] + np.cumsum(net.reshape(n, days), axis=1)
@@ -176,6 +181,51 @@ def ledger_demand(
     )
     ids = tuple(f"{info.item_code[i]}@{info.location_code[i]}" for i in range(n))
     return DemandMatrix(series_ids=ids, start=start, quantities=matrix), info
+
+
+def _first_loads(
+    in_series: Ints,
+    in_day: Ints,
+    in_lot: Ints,
+    in_units: Floats,
+    before_series: Ints,
+    out_day: Ints,
+    out_lot: Ints,
+    issued: Floats,
+) -> Floats:
+    """The units of each issue row (``issued``, 0 for rows that are not an issue to count)
+    that went into a series' first load: what was issued (``in_units``, 0 for rows that are
+    not an issue) into a series that the ledger never moved before the window, on its first
+    day in it. Stocking a new pocket or a new satellite line
+    is not use: counted as the issuing location's demand, a go-live's loads of every cabinet
+    would read as weeks of demand on one day. The loads are matched to the issues by day and
+    lot, as far as the issues go."""
+    out = np.zeros(issued.size)
+    into = (in_series >= 0) & ~np.isin(in_series, before_series[before_series >= 0])
+    if not into.any() or not issued.any():
+        return out
+    series, first_day = in_series[into], in_day[into]
+    order = np.lexsort((first_day, series))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = series[order][1:] != series[order][:-1]
+    day_of = dict(zip(series[order][first].tolist(), first_day[order][first].tolist(), strict=True))
+    loads: dict[tuple[int, int], float] = defaultdict(float)
+    for s, d, lot, units in zip(
+        series.tolist(),
+        first_day.tolist(),
+        in_lot[into].tolist(),
+        in_units[into].tolist(),
+        strict=True,
+    ):
+        if d == day_of[s] and units > 0:
+            loads[(d, lot)] += units
+    for row in np.flatnonzero(issued > 0).tolist():
+        key = (int(out_day[row]), int(out_lot[row]))
+        left = loads.get(key, 0.0)
+        if left > 0:
+            out[row] = min(left, float(issued[row]))
+            loads[key] = left - out[row]
+    return out
 
 
 def _items_of_lots(conn: Connection, item_of: dict[int, int], *seen: Ints) -> Ints:

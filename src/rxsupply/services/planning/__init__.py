@@ -19,6 +19,7 @@ from rxsupply.services.planning.history import (
     abc_of,
     load_history,
     setting_for,
+    since_first_observed,
 )
 from rxsupply.services.planning.holdout import (
     HOLDOUT_DAYS,
@@ -64,5 +65,6 @@ __all__ = [
     "series_class_rows",
     "service_curve",
     "setting_for",
+    "since_first_observed",
     "start_job",
 ]

@@ -35,12 +35,22 @@ class History:
 
 def load_history(uow: UnitOfWork, *, clock: Clock, days: int = PLANNING_HISTORY_DAYS) -> History:
     """The last ``days`` local days of demand up to yesterday (the clock's day before today,
-    in the facility's zone)."""
+    in the facility's zone), from the first day the ledger knows anything of: the days before
+    it are unknown for every series (no stock, no demand: censored), and a history padded with
+    them would be planned on months of made-up, even demand (:meth:`DemandMatrix.filled`)."""
     today = clock.today()
     demand, info = uow.demand.daily(
         start=today - timedelta(days=days), end=today - timedelta(days=1), zone=clock.zone
     )
-    return History(demand=demand, info=info)
+    return History(demand=since_first_observed(demand), info=info)
+
+
+def since_first_observed(demand: DemandMatrix) -> DemandMatrix:
+    """``demand`` from its first day on which any series was observed (unchanged when none
+    was, or the first day was)."""
+    observed = np.flatnonzero(~np.isnan(demand.quantities).all(axis=0))
+    first = int(observed[0]) if observed.size else 0
+    return demand.window(first, demand.days) if first > 0 else demand
 
 
 def setting_for(info: SeriesInfo, *, abc: Any = None, costs: WardCosts | None = None) -> Setting:
