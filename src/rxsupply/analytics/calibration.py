@@ -7,7 +7,9 @@ demand breaks both: a large order undershoots the min, runs of demand cluster, s
 while a pocket is empty change the next refill. A replay has none of those approximations, so
 the min is searched on it:
 
-- the series' history (censored days filled) is replayed from ``phases`` starting points
+- the series' history (censored days filled) from its first observed day (a pocket set up
+  after the window began is replayed on its own days, not on the unknown ones before them)
+  is replayed from ``phases`` starting points
   (the history rotated, so every stretch is met at every point of the order cycle), each
   starting at max, with the conventions of :func:`rxsupply.analytics.simulation.simulate`
   (lost sales, review at the end of every ``R``-th day, orders arriving ``max(L, 1)`` days
@@ -144,14 +146,20 @@ def _measure(
 
 @_parallel
 def _achieved_all(
-    history: Any, low: Any, quantity: Any, lead: Any, review: Any, phases: int
+    history: Any, first: Any, low: Any, quantity: Any, lead: Any, review: Any, phases: int
 ) -> Any:
     n = history.shape[0]
     out = np.empty((3, n))
     for i in numba.prange(n):
         pipe = np.zeros(max(lead[i], 1) + 1, dtype=np.int64)
         fill, cycle, days = _pooled(
-            history[i], low[i], max(quantity[i], 1), lead[i], max(review[i], 1), phases, pipe
+            history[i, first[i] :],
+            low[i],
+            max(quantity[i], 1),
+            lead[i],
+            max(review[i], 1),
+            phases,
+            pipe,
         )
         out[0, i] = fill
         out[1, i] = cycle
@@ -162,6 +170,7 @@ def _achieved_all(
 @_parallel
 def _calibrate(
     history: Any,
+    first: Any,
     start: Any,
     quantity: Any,
     lead: Any,
@@ -174,7 +183,7 @@ def _calibrate(
     n = history.shape[0]
     out = np.empty(n, dtype=np.int64)
     for i in numba.prange(n):
-        y = history[i]
+        y = history[i, first[i] :]
         days = y.shape[0]
         pipe = np.zeros(max(lead[i], 1) + 1, dtype=np.int64)
         q = max(quantity[i], 1)
@@ -208,6 +217,17 @@ def _ints(values: Any) -> Ints:
     return np.ascontiguousarray(values, dtype=np.int64)
 
 
+def _from_first(history: Floats) -> tuple[Floats, Ints]:
+    """The history with NaN as no demand, and each series' first day to replay from: the
+    days before its first observed one (NaN up to there) are left out, a series never
+    observed is replayed whole."""
+    unknown = np.isnan(history)
+    first = np.argmin(unknown, axis=1) if history.shape[1] else np.zeros(history.shape[0])
+    first = np.where(unknown.all(axis=1), 0, first)
+    y = np.ascontiguousarray(np.nan_to_num(history, nan=0.0), dtype=np.float64)
+    return y, _ints(first)
+
+
 def achieved_measures(
     history: Floats,
     *,
@@ -217,13 +237,15 @@ def achieved_measures(
     review_period_days: Ints,
     phases: int = PHASES,
 ) -> dict[str, Floats]:
-    """Every measure each series achieves when its history is replayed at these levels."""
-    y = np.ascontiguousarray(np.nan_to_num(history, nan=0.0), dtype=np.float64)
+    """Every measure each series achieves when its history is replayed at these levels, from
+    its first observed day (the NaN days before it are left out)."""
+    y, first = _from_first(history)
     if y.shape[0] == 0 or y.shape[1] == 0:
         ones = np.ones(y.shape[0])
         return {"fill-rate": ones, "cycle": ones.copy(), "days": ones.copy()}
     out = _achieved_all(
         y,
+        first,
         _ints(min_level),
         _ints(order_quantity),
         _ints(lead_time_days),
@@ -254,17 +276,20 @@ def calibrated_min(
     measure: str,
     phases: int = PHASES,
 ) -> Ints:
-    """Per series, the smallest min whose replay of ``history`` meets ``target``, asked more
-    of where the history has few days of demand (:func:`credible_target`), searched from the
-    analytic min ``start``; a series whose target no min up to the start doubled
-    :data:`DOUBLINGS` times meets keeps the largest tried."""
+    """Per series, the smallest min whose replay of ``history`` (from the series' first
+    observed day) meets ``target``, asked more of where the history has few days of demand
+    (:func:`credible_target`), searched from the analytic min ``start``; a series whose
+    target no min up to the start doubled :data:`DOUBLINGS` times meets keeps the largest
+    tried."""
     n = history.shape[0]
     if n == 0 or history.shape[1] == 0:
         return np.maximum(_ints(start), 0)
     target = credible_target(history, target)
+    y, first = _from_first(history)
     return np.asarray(
         _calibrate(
-            np.ascontiguousarray(np.nan_to_num(history, nan=0.0), dtype=np.float64),
+            y,
+            first,
             _ints(start),
             _ints(order_quantity),
             _ints(lead_time_days),

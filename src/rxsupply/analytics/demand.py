@@ -64,6 +64,19 @@ class DemandMatrix:
             means = np.nanmean(np.where(np.isnan(q).all(axis=1, keepdims=True), 0.0, q), axis=1)
         return np.where(np.isnan(q), means[:, None], q)
 
+    def filled_since_first(self) -> Floats:
+        """:meth:`filled`, except the days before a series' first observed day, which stay NaN:
+        nothing was known of a pocket set up after the window began, and a replay of months
+        of its mean, made up, would show demand steadier than it is (a series never observed
+        is filled whole)."""
+        q = self.quantities
+        filled = self.filled()
+        if not np.isnan(q).any():
+            return filled
+        before = np.logical_and.accumulate(np.isnan(q), axis=1)
+        before &= ~before[:, -1:]  # a series never observed keeps its filled row
+        return np.where(before, np.nan, filled)
+
     def window(self, first: int, stop: int) -> DemandMatrix:
         """Days ``first`` (inclusive) to ``stop`` (exclusive) as a new matrix."""
         return DemandMatrix(

@@ -102,6 +102,43 @@ def test_the_calibrated_min_meets_the_target_and_one_less_does_not(measure: str)
     assert again[::-1].tolist() == got.tolist()
 
 
+def test_a_series_first_seen_late_is_replayed_from_its_first_day_only() -> None:
+    # a pocket set up on day 600 of a 730-day window: the days before are unknown (NaN), and
+    # its mins and measures are those of its own 130 days, not of 600 days of its mean
+    rng = np.random.default_rng(5)
+    own = rng.poisson(0.7, size=(4, 130)) * rng.integers(1, 5, size=(4, 130)).astype(float)
+    late = np.full((4, 730), np.nan)
+    late[:, 600:] = own
+    padded = np.where(np.isnan(late), own.mean(axis=1, keepdims=True), late)
+
+    def calibrated(history: np.ndarray) -> list[int]:
+        got = calibrated_min(
+            history,
+            start=np.zeros(4, dtype=np.int64),
+            order_quantity=np.full(4, 3),
+            lead_time_days=_ones(4),
+            review_period_days=_ones(4),
+            target=np.full(4, 0.98),
+            measure="fill-rate",
+        )
+        return [int(v) for v in got]
+
+    def achieved(history: np.ndarray, low: list[int]) -> dict[str, np.ndarray]:
+        return achieved_measures(
+            history,
+            min_level=np.array(low, dtype=np.int64),
+            order_quantity=np.full(4, 3),
+            lead_time_days=_ones(4),
+            review_period_days=_ones(4),
+        )
+
+    mins = calibrated(own)
+    assert calibrated(late) == mins
+    assert all(a < b for a, b in zip(calibrated(padded), mins, strict=True))  # steadier
+    for measure, got in achieved(late, mins).items():
+        np.testing.assert_allclose(got, achieved(own, mins)[measure])
+
+
 def test_the_replay_is_the_simulators_day_for_day() -> None:
     # the compiled replay and rxsupply.analytics.simulation.simulate on the same series and
     # levels (one phase, from day 0): the same units served, stock-out days and cycles

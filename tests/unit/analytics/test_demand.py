@@ -90,6 +90,15 @@ def test_filled_replaces_censored_days_by_the_series_observed_mean() -> None:
     np.testing.assert_allclose(m.zeros_for_censored(), [[2, 0, 4], [0, 0, 0], [1, 0, 5]])
 
 
+def test_filled_since_first_leaves_the_days_before_a_series_was_first_seen_unknown() -> None:
+    m = _matrix([[NAN, NAN, 2.0, NAN, 4.0], [NAN] * 5, [1.0, NAN, 0.0, 5.0, 0.0]])
+
+    filled = m.filled_since_first()
+
+    expected = np.array([[NAN, NAN, 2, 3, 4], [0, 0, 0, 0, 0], [1, 1.5, 0, 5, 0]])
+    np.testing.assert_allclose(filled, expected, equal_nan=True)
+
+
 def test_filled_of_a_complete_matrix_is_a_copy() -> None:
     m = _matrix([[1.0, 2.0]])
 

@@ -59,7 +59,7 @@ def finish(
         measure=targets.measure,
         textbook=ready.textbook,
         # a budget is spent on the model's values, so its plan keeps the model's mins
-        history=ready.demand.filled()
+        history=ready.demand.filled_since_first()
         if calibrate and not ready.textbook and budget is None
         else None,
     ).taken_out(out)
