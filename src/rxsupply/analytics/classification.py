@@ -136,10 +136,14 @@ def lifecycle(demand: Floats, *, t: Thresholds | None = None) -> Labels:
     has = positive.any(axis=1)
     first = np.where(has, np.argmax(positive, axis=1), days)
     last = np.where(has, days - 1 - np.argmax(positive[:, ::-1], axis=1), -1)
-    since_last = days - 1 - last
+    # without use: the days since the series was first observed (the whole window for one
+    # never observed), so a pocket set up last month is not dead for the months before it
+    observed = ~np.isnan(demand)
+    seen = np.where(observed.any(axis=1), np.argmax(observed, axis=1), 0)
+    since_last = np.where(has, days - 1 - last, days - seen)
     year = positive[:, max(0, days - 365) :].sum(axis=1)
     out = np.where(year < t.sporadic_days, "sporadic", "active")
     out = np.where(has & (first >= days - t.new_days), "new", out)
-    # no use for dead_days: a history shorter than that (a ledger begun months ago) cannot say
-    # a series without use is dead, only that it is sporadic so far
+    # no use for dead_days: a history shorter than that (a ledger begun months ago, a pocket
+    # set up since) cannot say a series without use is dead, only that it is sporadic so far
     return np.where(since_last >= t.dead_days, "dead", out)

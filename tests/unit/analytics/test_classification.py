@@ -204,6 +204,11 @@ def test_a_history_shorter_than_the_dead_days_cannot_show_a_series_without_use_i
     assert lifecycle(short).tolist() == ["sporadic", "new"]
     assert lifecycle(np.zeros((1, 180))).tolist() == ["dead"]
     assert lifecycle(np.zeros((1, 179))).tolist() == ["sporadic"]
+    late = np.zeros((3, 400))
+    late[0, :300] = NAN  # set up 100 days ago, no use since
+    late[1, :200] = NAN  # set up 200 days ago, no use since
+    late[2, :] = NAN  # a setting, never any stock: nothing seen in the whole window
+    assert lifecycle(late).tolist() == ["sporadic", "dead", "dead"]
 
 
 @pytest.mark.parametrize(
