@@ -133,6 +133,11 @@ def _demo(db: str, today: str | None) -> Dataset:
     setting = replace(planning.setting_for(sub.info, abc=abc), stockout_cost=None, least_min=None)
     y = np.nan_to_num(sub.demand.quantities, nan=0.0)  # from the ledger's first day on
     days = y.shape[1]
+    if days < 270:
+        raise ValueError(
+            f"{db} holds {days} days of history: two origins of 90 need 270 (180 replayed "
+            "after at least 90 to plan on)"
+        )
     return Dataset("demo", y, setting, 90, (days - 180, days - 90))
 
 
@@ -420,7 +425,7 @@ def main() -> None:
     for name in wanted:
         try:
             dataset = loaders[name]()
-        except (FileNotFoundError, OSError) as exc:
+        except (FileNotFoundError, OSError, ValueError) as exc:
             print(f"\n## {name}: skipped ({exc})", file=sys.stderr)
             continue
         report(dataset)

@@ -212,6 +212,55 @@ def test_what_a_new_pocket_is_issued_on_its_first_day_is_its_load(engine: Engine
     np.testing.assert_array_equal(matrix.quantities[pocket], [NAN, 4, 1])
 
 
+def _store_and_satellite(engine: Engine, *, satellite_before: bool) -> None:
+    load_examples(engine, "items", "locations")
+    _receive(engine, _local(2026, 2, 20, 10), 200)
+    if satellite_before:
+        _refill(engine, _local(2026, 2, 21, 9), "OR-SAT", 10, kind=MovementKind.TRANSFER)
+
+
+def _issued(engine: Engine) -> dict[str, list[float]]:
+    with engine.connect() as conn:
+        matrix, _ = ledger_demand(conn, start=date(2026, 3, 1), end=date(2026, 3, 3), zone=EASTERN)
+    return {
+        sid.split("@")[1]: row.tolist()
+        for sid, row in zip(matrix.series_ids, matrix.quantities, strict=True)
+        if not sid.split("@")[1].startswith(("ICU-ADC1", "ED-ADC1"))
+    }
+
+
+def test_a_first_load_is_taken_from_the_location_that_issued_it_not_another_that_day(
+    engine: Engine,
+) -> None:
+    _store_and_satellite(engine, satellite_before=True)
+    _refill(engine, _local(2026, 3, 2, 9), "OR-SAT", 20, kind=MovementKind.TRANSFER)  # use
+    _refill(engine, _local(2026, 3, 2, 10), "ICU-ADC1", 5, source="OR-SAT")  # a new pocket's load
+    _use(engine, _local(2026, 3, 3, 10), 1)
+
+    assert _issued(engine) == {"MAIN-STORE": [0, 20, 0], "OR-SAT": [0, 0, 0]}
+
+
+def test_a_load_from_a_pocket_leaves_the_storeroom_s_refill_that_day_its_use(
+    engine: Engine,
+) -> None:
+    _store_and_satellite(engine, satellite_before=False)
+    _refill(engine, _local(2026, 2, 21, 9), "ICU-ADC1", 10)  # the ICU pocket stocked before
+    _refill(  # the new ED pocket stocked from the ICU pocket's lot: a pocket is no supplier
+        engine, _local(2026, 3, 2, 9), "ED-ADC1", 5, source="ICU-ADC1", kind=MovementKind.TRANSFER
+    )
+    _refill(engine, _local(2026, 3, 2, 10), "ICU-ADC1", 5)  # the storeroom's use
+    _use(engine, _local(2026, 3, 3, 10), 1, at="ED-ADC1")
+
+    assert _issued(engine)["MAIN-STORE"] == [0, 5, 0]
+
+
+def test_a_load_into_a_pocket_without_levels_or_use_yet_is_still_a_load(engine: Engine) -> None:
+    _store_and_satellite(engine, satellite_before=False)
+    _refill(engine, _local(2026, 3, 2, 10), "ICU-ADC1", 5)
+
+    assert _issued(engine) == {"MAIN-STORE": [0, 0, 0]}
+
+
 def test_clocks_going_back_keep_dispenses_on_their_local_day(engine: Engine) -> None:
     # 1 November 2026: 02:00 EDT becomes 01:00 EST
     load_examples(engine, "items", "locations")

@@ -21,6 +21,7 @@ from rxsupply.analytics.series import SeriesInfo
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import Recommendation
 from rxsupply.services import planning
+from rxsupply.services.planning.job import current_service
 from rxsupply.services.ports import AuditEntry, UnitOfWork
 
 EASTERN = ZoneInfo("America/New_York")
@@ -177,6 +178,22 @@ def test_the_history_starts_on_the_first_day_the_ledger_knows_anything_of() -> N
     assert (trimmed.start, trimmed.days) == (date(2026, 1, 31), demand.days - 30)
     np.testing.assert_array_equal(trimmed.quantities, q[:, 30:])
     assert planning.since_first_observed(demand) is demand
+
+
+def test_the_levels_in_force_are_judged_on_a_late_pocket_s_own_days_as_the_plan_is() -> None:
+    demand = _demand(date(2024, 1, 1))
+    q = demand.quantities.copy()
+    rng = np.random.default_rng(1)
+    q[0, : DAYS - 60] = np.nan  # the ICU pocket set up 60 days ago
+    q[0, DAYS - 60 :] = rng.poisson(1.0, 60) * rng.integers(1, 6, 60)  # lumpy use since
+    history = planning.History(demand=replace(demand, quantities=q), info=_info())
+
+    now = current_service(history)
+
+    recent = replace(demand.window(DAYS - 60, DAYS), quantities=q[:, DAYS - 60 :])
+    own = planning.History(demand=recent, info=_info())
+    assert now["fill_rate"][0] == current_service(own)["fill_rate"][0]
+    assert now["fill_rate"][0] < 0.9  # on months of its mean it looked better than 0.95
 
 
 def test_the_classes_show_the_ports_demand_and_count_a_storerooms_value_once() -> None:

@@ -34,8 +34,7 @@ ISSUE_KINDS = ("transfer", "refill")
 SECONDS_A_DAY = 86_400
 DISPENSE, ISSUE, PATIENT_RETURN = 1, 2, 1
 """Kind classes of the summed rows: out of a location a dispense (1) or an issue to another
-location that is not a quarantine (2); into one a patient return (1) or an issue from another
-location (2); anything else 0."""
+location that is not a quarantine (2); into one a patient return (1); anything else 0."""
 
 
 def day_starts(start: date, days: int, zone: tzinfo) -> list[datetime]:
@@ -109,16 +108,42 @@ def moved_units(
             issue = issue & (m.c.to_location_id.is_(None) | m.c.to_location_id.not_in(quarantine))
         klass = case((m.c.kind == "dispense", DISPENSE), (issue, ISSUE), else_=0)
     else:
-        klass = case(
-            (m.c.kind == "patient_return", PATIENT_RETURN),
-            (m.c.kind.in_(ISSUE_KINDS) & m.c.from_location_id.is_not(None), ISSUE),
-            else_=0,
-        )
+        klass = case((m.c.kind == "patient_return", PATIENT_RETURN), else_=0)
     day = local_day(conn, start, zone, since, until).label("day")
     query = (
         select(day, m.c.lot_id, where, klass, func.sum(m.c.quantity))
         .where(m.c.occurred_at >= since, m.c.occurred_at < until, where.is_not(None))
         .group_by(day, m.c.lot_id, where, klass)
+    )
+    return int_rows(conn, query, width=5)
+
+
+def issues_between(
+    conn: Connection,
+    *,
+    start: date,
+    zone: tzinfo,
+    since: datetime,
+    until: datetime,
+    sources: Sequence[int],
+    destinations: Sequence[int],
+) -> Ints:
+    """Rows ``(local day, lot, from location, to location, units)`` of the transfers and
+    refills out of the ``sources`` into the ``destinations`` from ``since`` to ``until``."""
+    m = t.movement
+    if not sources or not destinations:
+        return np.zeros((0, 5), dtype=np.int64)
+    day = local_day(conn, start, zone, since, until).label("day")
+    query = (
+        select(day, m.c.lot_id, m.c.from_location_id, m.c.to_location_id, func.sum(m.c.quantity))
+        .where(
+            m.c.occurred_at >= since,
+            m.c.occurred_at < until,
+            m.c.kind.in_(ISSUE_KINDS),
+            m.c.from_location_id.in_(sources),
+            m.c.to_location_id.in_(destinations),
+        )
+        .group_by(day, m.c.lot_id, m.c.from_location_id, m.c.to_location_id)
     )
     return int_rows(conn, query, width=5)
 

@@ -34,6 +34,7 @@ from rxsupply.adapters.demand_history.days import (
     balances_before,
     day_starts,
     int_rows,
+    issues_between,
     moved_units,
 )
 from rxsupply.adapters.demand_history.unusable import sums, units_by_series, unusable_lots
@@ -107,8 +108,19 @@ def ledger_demand(
     before_series = _series_index(ordered, before[:, 0], item_of_lot[before[:, 1]])
     take = demand_out & (out_series >= 0)
     issued = np.where(take & (kind_out == ISSUE), qty_out, 0.0)
-    loaded = np.where(kind_in == ISSUE, qty_in, 0.0)
-    issued -= _first_loads(in_series, dday, lot_in, loaded, before_series, day, lot_out, issued)
+    held_before = _pairs(before[:, 0], item_of_lot[before[:, 1]])
+    new_places = np.unique(dst[~np.isin(_pairs(dst, item_in), held_before)])
+    issues = issues_between(
+        conn,
+        start=start,
+        zone=zone,
+        since=since,
+        until=until,
+        sources=stocking.tolist(),
+        destinations=new_places.tolist(),
+    )
+    loads = _first_loads(issues, item_of_lot, moved_in=(dst, item_in, dday), before=held_before)
+    issued -= _matched(loads, day, lot_out, src, issued)
     qty_demand = np.where(kind_out == ISSUE, issued, qty_out)
     back = (kind_in == PATIENT_RETURN) & (in_series >= 0)
     quantity = sums(out_series[take] * days + day[take], qty_demand[take], cells) - sums(
@@ -183,48 +195,63 @@ def ledger_demand(
     return DemandMatrix(series_ids=ids, start=start, quantities=matrix), info
 
 
+def _pairs(locations: Ints, items: Ints) -> Ints:
+    """One integer per (location, item) pair (items are ids below 2^31)."""
+    return locations.astype(np.int64) * (1 << 31) + items.astype(np.int64)
+
+
 def _first_loads(
-    in_series: Ints,
-    in_day: Ints,
-    in_lot: Ints,
-    in_units: Floats,
-    before_series: Ints,
-    out_day: Ints,
-    out_lot: Ints,
-    issued: Floats,
-) -> Floats:
-    """The units of each issue row (``issued``, 0 for rows that are not an issue to count)
-    that went into a series' first load: what was issued (``in_units``, 0 for rows that are
-    not an issue) into a series that the ledger never moved before the window, on its first
-    day in it. Stocking a new pocket or a new satellite line
-    is not use: counted as the issuing location's demand, a go-live's loads of every cabinet
-    would read as weeks of demand on one day. The loads are matched to the issues by day and
-    lot, as far as the issues go."""
-    out = np.zeros(issued.size)
-    into = (in_series >= 0) & ~np.isin(in_series, before_series[before_series >= 0])
-    if not into.any() or not issued.any():
-        return out
-    series, first_day = in_series[into], in_day[into]
-    order = np.lexsort((first_day, series))
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = series[order][1:] != series[order][:-1]
-    day_of = dict(zip(series[order][first].tolist(), first_day[order][first].tolist(), strict=True))
-    loads: dict[tuple[int, int], float] = defaultdict(float)
-    for s, d, lot, units in zip(
-        series.tolist(),
-        first_day.tolist(),
-        in_lot[into].tolist(),
-        in_units[into].tolist(),
+    issues: Ints,
+    item_of_lot: Ints,
+    *,
+    moved_in: tuple[Ints, Ints, Ints],
+    before: Ints,
+) -> dict[tuple[int, int, int], float]:
+    """Units of the ``issues`` (day, lot, from, to, units) that were a destination's first
+    load, by (day, lot, from): what a stocking location issued into a (location, item) the
+    ledger never moved before the window (``before``: the :func:`_pairs` it moved), on the
+    first day anything came into it. Stocking
+    a new pocket or a new satellite line is not use: counted as the issuing location's
+    demand, a go-live's loads of every cabinet would read as weeks of demand on one day."""
+    loads: dict[tuple[int, int, int], float] = defaultdict(float)
+    if issues.size == 0:
+        return loads
+    day, lot, source, dest, units = (issues[:, k] for k in range(5))
+    key = _pairs(dest, item_of_lot[lot])
+    new = ~np.isin(key, before)
+    if not new.any():
+        return loads
+    to, item, when = moved_in
+    into = _pairs(to, item)
+    order = np.lexsort((when, into))
+    head = np.ones(order.size, dtype=bool)
+    head[1:] = into[order][1:] != into[order][:-1]
+    first_keys, first_days = into[order][head], when[order][head]
+    at = np.clip(np.searchsorted(first_keys, key), 0, max(first_keys.size - 1, 0))
+    first = first_keys.size > 0
+    on_first = new & first & (first_keys[at] == key) & (first_days[at] == day)
+    for d, k, f, u in zip(
+        day[on_first].tolist(),
+        lot[on_first].tolist(),
+        source[on_first].tolist(),
+        units[on_first].tolist(),
         strict=True,
     ):
-        if d == day_of[s] and units > 0:
-            loads[(d, lot)] += units
+        loads[(d, k, f)] += float(u)
+    return loads
+
+
+def _matched(
+    loads: dict[tuple[int, int, int], float], day: Ints, lot: Ints, source: Ints, issued: Floats
+) -> Floats:
+    """The part of each issue row (``issued``, 0 for rows not counted as an issue) that was
+    a first load (``loads`` by day, lot and issuing location; a row is one of each)."""
+    out = np.zeros(issued.size)
+    if not loads:
+        return out
     for row in np.flatnonzero(issued > 0).tolist():
-        key = (int(out_day[row]), int(out_lot[row]))
-        left = loads.get(key, 0.0)
-        if left > 0:
-            out[row] = min(left, float(issued[row]))
-            loads[key] = left - out[row]
+        load = loads.get((int(day[row]), int(lot[row]), int(source[row])), 0.0)
+        out[row] = min(load, float(issued[row]))
     return out
 
 

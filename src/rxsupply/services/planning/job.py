@@ -112,9 +112,8 @@ def current_service(history: History) -> dict[str, np.ndarray]:
     info = history.info
     low = np.maximum(info.current_min, 0)
     quantity = np.maximum(info.current_max - info.current_min, 1)
-    filled = history.demand.filled()
     got = achieved_measures(
-        filled,
+        history.demand.filled_since_first(),
         min_level=low,
         order_quantity=quantity,
         lead_time_days=info.lead_time_days,
