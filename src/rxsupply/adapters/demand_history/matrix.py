@@ -5,7 +5,10 @@ Demand per local day:
 
 - at a pocket or any location that dispenses: dispenses less patient returns;
 - at a storeroom or satellite: also what it issued to other locations (transfers, refills),
-  since that is what its stock is drawn down by; not what it put away into quarantine.
+  since that is what its stock is drawn down by; not what it put away into quarantine, nor a
+  location's first load (what it issued into a location and item the ledger never moved
+  before the window, on the first day anything came into it: stocking a new pocket, or every
+  cabinet at a go-live, is not use).
 
 Waste, expiry, returns to vendor and adjustments are not demand. A day that began and ended
 with no *usable* stock on hand and saw no demand (no dispense, no issue) is censored (NaN): a
@@ -210,9 +213,9 @@ def _first_loads(
     """Units of the ``issues`` (day, lot, from, to, units) that were a destination's first
     load, by (day, lot, from): what a stocking location issued into a (location, item) the
     ledger never moved before the window (``before``: the :func:`_pairs` it moved), on the
-    first day anything came into it. Stocking
-    a new pocket or a new satellite line is not use: counted as the issuing location's
-    demand, a go-live's loads of every cabinet would read as weeks of demand on one day."""
+    first day anything came into it. Stocking a new pocket or a new satellite line is not
+    use: counted as the issuing location's demand, a go-live's loads of every cabinet would
+    read as weeks of demand on one day."""
     loads: dict[tuple[int, int, int], float] = defaultdict(float)
     if issues.size == 0:
         return loads
@@ -223,13 +226,14 @@ def _first_loads(
         return loads
     to, item, when = moved_in
     into = _pairs(to, item)
+    if into.size == 0:
+        return loads
     order = np.lexsort((when, into))
     head = np.ones(order.size, dtype=bool)
     head[1:] = into[order][1:] != into[order][:-1]
     first_keys, first_days = into[order][head], when[order][head]
-    at = np.clip(np.searchsorted(first_keys, key), 0, max(first_keys.size - 1, 0))
-    first = first_keys.size > 0
-    on_first = new & first & (first_keys[at] == key) & (first_days[at] == day)
+    at = np.minimum(np.searchsorted(first_keys, key), first_keys.size - 1)
+    on_first = new & (first_keys[at] == key) & (first_days[at] == day)
     for d, k, f, u in zip(
         day[on_first].tolist(),
         lot[on_first].tolist(),
