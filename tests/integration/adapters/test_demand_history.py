@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from tests.conftest import EASTERN, load_examples
 from tests.integration.adapters.shelves import Shelves, local
 
-from rxsupply.adapters.demand_history import ledger_demand
+from rxsupply.adapters.demand_history import days, ledger_demand
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import StockLevel
@@ -252,6 +252,13 @@ def test_a_load_from_a_pocket_leaves_the_storeroom_s_refill_that_day_its_use(
     _use(engine, _local(2026, 3, 3, 10), 1, at="ED-ADC1")
 
     assert _issued(engine)["MAIN-STORE"] == [0, 5, 0]
+
+
+def test_loads_into_more_places_than_a_query_lists_are_picked_out_after_it(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(days, "LISTED_IN_SQL", 0)  # as with a go-live's thousands of pockets
+    test_a_first_load_is_taken_from_the_location_that_issued_it_not_another_that_day(engine)
 
 
 def test_a_load_into_a_pocket_without_levels_or_use_yet_is_still_a_load(engine: Engine) -> None:

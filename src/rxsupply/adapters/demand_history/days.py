@@ -32,6 +32,9 @@ from rxsupply.adapters import tables as t
 Ints = NDArray[np.int64]
 ISSUE_KINDS = ("transfer", "refill")
 SECONDS_A_DAY = 86_400
+LISTED_IN_SQL = 900
+"""At most this many locations are named in a query's IN list (SQLite's bound-parameter
+limit); more are filtered after it."""
 DISPENSE, ISSUE, PATIENT_RETURN = 1, 2, 1
 """Kind classes of the summed rows: out of a location a dispense (1) or an issue to another
 location that is not a quarantine (2); into one a patient return (1); anything else 0."""
@@ -129,10 +132,13 @@ def issues_between(
     destinations: Sequence[int],
 ) -> Ints:
     """Rows ``(local day, lot, from location, to location, units)`` of the transfers and
-    refills out of the ``sources`` into the ``destinations`` from ``since`` to ``until``."""
+    refills out of the ``sources`` into the ``destinations`` from ``since`` to ``until``.
+    More destinations than :data:`LISTED_IN_SQL` (a go-live's every pocket) are picked out
+    of all the issues after the query: a statement's parameters are bounded."""
     m = t.movement
     if not sources or not destinations:
         return np.zeros((0, 5), dtype=np.int64)
+    listed = len(destinations) <= LISTED_IN_SQL
     day = local_day(conn, start, zone, since, until).label("day")
     query = (
         select(day, m.c.lot_id, m.c.from_location_id, m.c.to_location_id, func.sum(m.c.quantity))
@@ -141,11 +147,12 @@ def issues_between(
             m.c.occurred_at < until,
             m.c.kind.in_(ISSUE_KINDS),
             m.c.from_location_id.in_(sources),
-            m.c.to_location_id.in_(destinations),
+            m.c.to_location_id.in_(destinations) if listed else m.c.to_location_id.is_not(None),
         )
         .group_by(day, m.c.lot_id, m.c.from_location_id, m.c.to_location_id)
     )
-    return int_rows(conn, query, width=5)
+    rows = int_rows(conn, query, width=5)
+    return rows if listed else rows[np.isin(rows[:, 3], np.asarray(destinations))]
 
 
 def balances_before(conn: Connection, since: datetime) -> Ints:
