@@ -38,7 +38,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from rxsupply.analytics.demand import Floats
+from rxsupply.analytics.demand import Floats, first_observed
 
 Ints = NDArray[np.int64]
 PHASES = 3
@@ -221,11 +221,8 @@ def _from_first(history: Floats) -> tuple[Floats, Ints]:
     """The history with NaN as no demand, and each series' first day to replay from: the
     days before its first observed one (NaN up to there) are left out, a series never
     observed is replayed whole."""
-    unknown = np.isnan(history)
-    first = np.argmin(unknown, axis=1) if history.shape[1] else np.zeros(history.shape[0])
-    first = np.where(unknown.all(axis=1), 0, first)
     y = np.ascontiguousarray(np.nan_to_num(history, nan=0.0), dtype=np.float64)
-    return y, _ints(first)
+    return y, _ints(first_observed(history))
 
 
 def achieved_measures(

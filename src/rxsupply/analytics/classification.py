@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from rxsupply.analytics.demand import Floats, buckets
+from rxsupply.analytics.demand import Floats, buckets, first_observed
 
 Labels = NDArray[np.str_]
 
@@ -138,9 +138,7 @@ def lifecycle(demand: Floats, *, t: Thresholds | None = None) -> Labels:
     last = np.where(has, days - 1 - np.argmax(positive[:, ::-1], axis=1), -1)
     # without use: the days since the series was first observed (the whole window for one
     # never observed), so a pocket set up last month is not dead for the months before it
-    observed = ~np.isnan(demand)
-    seen = np.where(observed.any(axis=1), np.argmax(observed, axis=1), 0)
-    since_last = np.where(has, days - 1 - last, days - seen)
+    since_last = np.where(has, days - 1 - last, days - first_observed(demand))
     year = positive[:, max(0, days - 365) :].sum(axis=1)
     out = np.where(year < t.sporadic_days, "sporadic", "active")
     out = np.where(has & (first >= days - t.new_days), "new", out)

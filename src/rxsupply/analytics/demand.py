@@ -69,12 +69,8 @@ class DemandMatrix:
         nothing was known of a pocket set up after the window began, and a replay of months
         of its mean, made up, would show demand steadier than it is (a series never observed
         is filled whole)."""
-        q = self.quantities
         filled = self.filled()
-        if not np.isnan(q).any():
-            return filled
-        before = np.logical_and.accumulate(np.isnan(q), axis=1)
-        before &= ~before[:, -1:]  # a series never observed keeps its filled row
+        before = np.arange(self.days)[None, :] < first_observed(self.quantities)[:, None]
         return np.where(before, np.nan, filled)
 
     def window(self, first: int, stop: int) -> DemandMatrix:
@@ -122,6 +118,15 @@ def from_observations(
     if censored is not None:
         q = np.where(censored & (q == 0), np.nan, q)
     return DemandMatrix(series_ids=series_ids, start=start, quantities=q)
+
+
+def first_observed(matrix: Floats) -> NDArray[np.int64]:
+    """Per series, its first day that is not NaN (censored or unknown); 0 for a series never
+    observed."""
+    observed = ~np.isnan(matrix)
+    if observed.shape[1] == 0:
+        return np.zeros(observed.shape[0], dtype=np.int64)
+    return np.where(observed.any(axis=1), np.argmax(observed, axis=1), 0).astype(np.int64)
 
 
 def mean_daily(matrix: Floats) -> Floats:

@@ -48,7 +48,7 @@ def load_history(uow: UnitOfWork, *, clock: Clock, days: int = PLANNING_HISTORY_
 def since_first_observed(demand: DemandMatrix) -> DemandMatrix:
     """``demand`` from its first day on which any series was observed (unchanged when none
     was, or the first day was)."""
-    observed = np.flatnonzero(~np.isnan(demand.quantities).all(axis=0))
+    observed = np.flatnonzero(demand.observed().any(axis=0))
     first = int(observed[0]) if observed.size else 0
     return demand.window(first, demand.days) if first > 0 else demand
 
