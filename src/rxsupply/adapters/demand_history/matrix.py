@@ -108,7 +108,6 @@ def ledger_demand(
     in_series = _series_index(ordered, dst, item_in)
 
     cells = n * days
-    before_series = _series_index(ordered, before[:, 0], item_of_lot[before[:, 1]])
     take = demand_out & (out_series >= 0)
     issued = np.where(take & (kind_out == ISSUE), qty_out, 0.0)
     held_before = _pairs(before[:, 0], item_of_lot[before[:, 1]])
@@ -123,8 +122,7 @@ def ledger_demand(
         destinations=new_places.tolist(),
     )
     loads = _first_loads(issues, item_of_lot, moved_in=(dst, item_in, dday), before=held_before)
-    issued -= _matched(loads, day, lot_out, src, issued)
-    qty_demand = np.where(kind_out == ISSUE, issued, qty_out)
+    qty_demand = qty_out - _matched(loads, day, lot_out, src, issued)
     back = (kind_in == PATIENT_RETURN) & (in_series >= 0)
     quantity = sums(out_series[take] * days + day[take], qty_demand[take], cells) - sums(
         in_series[back] * days + dday[back], qty_in[back], cells
@@ -138,6 +136,7 @@ def ledger_demand(
     net = sums(in_series[moved_in] * days + dday[moved_in], qty_in[moved_in], cells) - sums(
         out_series[moved_out] * days + day[moved_out], qty_out[moved_out], cells
     )
+    before_series = _series_index(ordered, before[:, 0], item_of_lot[before[:, 1]])
     held = before_series >= 0
     opening = sums(before_series[held], before[held, 2].astype(np.float64), n)
     end_of_day: Floats = opening[:, None] + np.cumsum(net.reshape(n, days), axis=1)
