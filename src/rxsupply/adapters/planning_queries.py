@@ -188,8 +188,9 @@ def recommendation_rows(
 def explain(e: dict[str, Any]) -> str:
     """One line saying why a recommendation is what it is, from its explanation: "AZ, smooth,
     new: 1.50 a day (SD 0.50) over 2 days of protection (lead time 1 day, review every 1 day);
-    Poisson demand for a 95% fill rate; max capped by the pocket's capacity; on its own history
-    replayed: fill 99.5%, 0.7 empty days a year (now 3.6); a stock-out day costs $50 here"."""
+    Poisson demand for a 95% fill rate; max capped by the pocket's capacity; expected from its
+    own history replayed: fill 99.5%, 0.7 empty days a year (now 3.6); a stock-out day costs
+    $50 here"."""
 
     def days(n: Any) -> str:
         return "1 day" if n == 1 else f"{n} days"
@@ -222,8 +223,9 @@ def explain(e: dict[str, Any]) -> str:
         line += f"; max held to the {e.get('ceiling_days')}-day ceiling"
     if e.get("expected_fill_rate") is not None:
         empty = 365.0 * float(e.get("empty_day_chance") or 0.0)
+        fill = 100 * float(e["expected_fill_rate"])
         line += (
-            f"; on its own history replayed: fill {100 * float(e['expected_fill_rate']):.4g}%,"
+            f"; expected from its own history replayed: fill {fill:.4g}%,"
             f" {empty:,.1f} empty days a year"
         )
         if e.get("current_empty_day_chance") is not None:

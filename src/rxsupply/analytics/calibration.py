@@ -22,7 +22,10 @@ the min is searched on it:
   little about the next ones);
 - per series, the smallest min in ``0 ..`` whose replay meets the target is found by doubling
   an upper bound from the larger of the analytic min and the mean demand of the protection
-  interval, then bisecting.
+  interval, then bisecting;
+- what levels are expected to achieve (the fill rate, cycle service level and chance of an
+  empty day a plan states) is judged the same way, the other way round: the replay's
+  shortfall grown by ``(d + 10) / d`` (:func:`expected_measures`).
 
 The replay is compiled (numba) and runs series by series across the machine's cores; it is
 deterministic (no random numbers), so a plan made in parts (Dask partitions) equals one made
@@ -38,7 +41,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from rxsupply.analytics.demand import Floats, first_observed
+from rxsupply.analytics.demand import Floats, first_observed, mean_daily
 
 Ints = NDArray[np.int64]
 PHASES = 3
@@ -252,14 +255,66 @@ def achieved_measures(
     return {"fill-rate": out[0], "cycle": out[1], "days": out[2]}
 
 
+def _credibility(history: Floats) -> Floats:
+    """Per series, ``d / (d + CREDIBILITY)`` for ``d`` days of demand in ``history``."""
+    days = (np.nan_to_num(history) > 0).sum(axis=1)
+    return np.asarray(days / (days + CREDIBILITY), dtype=np.float64)
+
+
 def credible_target(history: Floats, target: Floats) -> Floats:
     """The service a replay of ``history`` must show for a series to be trusted to reach
     ``target`` on demand it has not seen: the shortfall the target allows, ``1 - target``,
     shrunk by ``d / (d + CREDIBILITY)`` for a history with ``d`` days of demand. A history of
     a handful of orders met at 90 % says little; one of hundreds says it well."""
-    days = (np.nan_to_num(history) > 0).sum(axis=1)
-    allowed = (1.0 - np.asarray(target, dtype=np.float64)) * days / (days + CREDIBILITY)
+    allowed = (1.0 - np.asarray(target, dtype=np.float64)) * _credibility(history)
     return np.asarray(1.0 - allowed, dtype=np.float64)
+
+
+def expected_measures(
+    history: Floats,
+    daily_mean: Floats,
+    *,
+    min_level: Ints,
+    order_quantity: Ints,
+    lead_time_days: Ints,
+    review_period_days: Ints,
+) -> dict[str, Floats]:
+    """What levels are expected to achieve on demand not yet seen, the way
+    :func:`calibrated_min` judges them: the history at the forecast's level
+    (:func:`at_forecast_level`) replayed (:func:`achieved_measures`), each measure's shortfall
+    grown by ``(d + CREDIBILITY) / d`` for ``d`` days of demand (the inverse of
+    :func:`credible_target`: a min calibrated to a target is expected to meet just that). A
+    replay is the sample the min was chosen on, so taken as it is it promises more than the
+    next months give: on the held-out periods of ``bench/holdout.py`` it promised up to 3
+    points too much."""
+    replayed = achieved_measures(
+        at_forecast_level(history, daily_mean),
+        min_level=min_level,
+        order_quantity=order_quantity,
+        lead_time_days=lead_time_days,
+        review_period_days=review_period_days,
+    )
+    weight = _credibility(history)
+    grow = np.divide(1.0, weight, out=np.ones_like(weight), where=weight > 0)
+    return {
+        name: np.asarray(np.clip(1.0 - (1.0 - got) * grow, 0.0, 1.0), dtype=np.float64)
+        for name, got in replayed.items()
+    }
+
+
+RESCALE_LIMITS = (1.0, 2.0)
+"""How far a replayed history is rescaled towards the forecast (never down, at most double)."""
+
+
+def at_forecast_level(history: Floats, daily_mean: Floats) -> Floats:
+    """The history rescaled so its mean is the forecast's (within :data:`RESCALE_LIMITS`): a
+    series whose use has grown is replayed at its level now, not at its average over years;
+    one whose forecast is below its history keeps it (a quiet spell after a burst is no
+    reason to plan for less: lumpy orders come back)."""
+    level = mean_daily(history) if history.shape[1] else np.zeros(history.shape[0])
+    safe = np.where(level > 0, level, 1.0)
+    ratio = np.where(level > 0, daily_mean / safe, 1.0)
+    return np.asarray(history * np.clip(ratio, *RESCALE_LIMITS)[:, None], dtype=np.float64)
 
 
 def calibrated_min(

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from rxsupply.analytics.calibration import achieved_measures, calibrated_min
+from rxsupply.analytics.calibration import at_forecast_level, calibrated_min, expected_measures
 from rxsupply.analytics.demand import Floats
 from rxsupply.analytics.leadtime import IntervalDemand
 
@@ -406,16 +406,17 @@ def levels(
     fill, cycle_service = service.fill_rate, service.cycle_service
     empty_day = (1.0 - cycle_service) / np.maximum(review, 1)
     if history is not None and not textbook:
-        # what the levels achieve on the series' own history, replayed
-        replayed = achieved_measures(
+        # what the levels are expected to achieve: the series' own history, replayed
+        expected = expected_measures(
             history,
+            daily_mean,
             min_level=min_level.astype(np.int64),
             order_quantity=order_quantity,
             lead_time_days=setting.lead_time_days,
             review_period_days=review,
         )
-        fill, cycle_service = replayed["fill-rate"], replayed["cycle"]
-        empty_day = 1.0 - replayed["days"]
+        fill, cycle_service = expected["fill-rate"], expected["cycle"]
+        empty_day = 1.0 - expected["days"]
     return Levels(
         min_level=min_level.astype(np.int64),
         max_level=max_level.astype(np.int64),
@@ -431,21 +432,6 @@ def levels(
         cycle_service=cycle_service,
         empty_day_chance=empty_day,
     )
-
-
-RESCALE_LIMITS = (1.0, 2.0)
-"""How far a replayed history is rescaled towards the forecast (never down, at most double)."""
-
-
-def at_forecast_level(history: Floats, daily_mean: Floats) -> Floats:
-    """The history rescaled so its mean is the forecast's (within :data:`RESCALE_LIMITS`): a
-    series whose use has grown is replayed at its level now, not at its average over years;
-    one whose forecast is below its history keeps it (a quiet spell after a burst is no
-    reason to plan for less: lumpy orders come back)."""
-    level = np.nanmean(history, axis=1) if history.shape[1] else np.zeros(history.shape[0])
-    safe = np.where(level > 0, level, 1.0)
-    ratio = np.where(level > 0, daily_mean / safe, 1.0)
-    return np.asarray(history * np.clip(ratio, *RESCALE_LIMITS)[:, None], dtype=np.float64)
 
 
 def economic_order_quantity(

@@ -7,8 +7,10 @@ import pytest
 
 from rxsupply.analytics.calibration import (
     achieved_measures,
+    at_forecast_level,
     calibrated_min,
     credible_target,
+    expected_measures,
 )
 from rxsupply.analytics.simulation import Policy, simulate
 
@@ -55,6 +57,44 @@ def test_a_spike_larger_than_the_order_quantity_is_met_only_by_a_min_under_it_by
     assert days.tolist() == pytest.approx([0.8])
 
 
+def test_the_stated_service_is_the_replay_with_its_shortfall_grown_by_hand() -> None:
+    # the spikes above at min 4, refills of 5: the replay serves 9 of each 10 (fill 0.9) and
+    # is short on a fifth of the days; 20 days of demand, so each shortfall is grown by
+    # (20 + 10) / 20: an expected fill of 0.85 and empty days 0.3 of the time
+    y = _spikes(1)
+
+    def expected(rate: float) -> dict[str, np.ndarray]:
+        return expected_measures(
+            y,
+            np.array([rate]),
+            min_level=np.array([4]),
+            order_quantity=np.array([5]),
+            lead_time_days=_ones(1),
+            review_period_days=_ones(1),
+        )
+
+    got = expected(2.0)  # the history's own mean: replayed as it is
+    assert got["fill-rate"].tolist() == pytest.approx([0.85])
+    assert got["days"].tolist() == pytest.approx([0.7])
+    # a forecast of twice the history's rate replays spikes of 20: 9 served of each 20
+    doubled = at_forecast_level(y, np.array([4.0]))
+    np.testing.assert_allclose(doubled, 2 * y)
+    assert expected(4.0)["fill-rate"].tolist() == pytest.approx([1 - 0.55 * 1.5])
+    # never scaled down (a quiet forecast after a burst), never more than doubled
+    np.testing.assert_allclose(at_forecast_level(y, np.array([0.5])), y)
+    np.testing.assert_allclose(at_forecast_level(y, np.array([9.0])), 2 * y)
+    # a series without demand is expected to be short of nothing
+    quiet = expected_measures(
+        np.zeros((1, 50)),
+        np.zeros(1),
+        min_level=np.zeros(1, dtype=np.int64),
+        order_quantity=_ones(1),
+        lead_time_days=_ones(1),
+        review_period_days=_ones(1),
+    )
+    assert all(v.tolist() == [1.0] for v in quiet.values())
+
+
 @pytest.mark.parametrize("measure", ["fill-rate", "cycle", "days"])
 def test_the_calibrated_min_meets_the_target_and_one_less_does_not(measure: str) -> None:
     rng = np.random.default_rng(5)
@@ -89,6 +129,20 @@ def test_the_calibrated_min_meets_the_target_and_one_less_does_not(measure: str)
     assert (at(got) >= wanted - 1e-9).all()
     lower = got > 0
     assert (at(np.maximum(got - 1, 0))[lower] < wanted[lower]).all()
+
+    # what the plan states its levels achieve is the target exactly where the min is set
+    def stated(m: np.ndarray) -> np.ndarray:
+        return expected_measures(
+            y,
+            y.mean(axis=1),
+            min_level=m,
+            order_quantity=q,
+            lead_time_days=lead,
+            review_period_days=review,
+        )[measure]
+
+    assert (stated(got) >= target - 1e-9).all()
+    assert (stated(np.maximum(got - 1, 0))[lower] < target[lower]).all()
     # the search does not depend on where it starts, nor on the other series
     again = calibrated_min(
         y[::-1],

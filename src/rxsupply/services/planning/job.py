@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from rxsupply.analytics import classification as cls
-from rxsupply.analytics.calibration import achieved_measures
+from rxsupply.analytics.calibration import expected_measures
 from rxsupply.analytics.planning import Plan, plan, plan_in_parts
 from rxsupply.analytics.policy import Targets, WardCosts
 from rxsupply.domain.clock import Clock
@@ -84,12 +84,13 @@ def plan_history(
 def plan_rows(result: Plan, history: History) -> list[dict[str, object]]:
     """The plan's rows (:meth:`Plan.rows`) with what a pharmacist reads them by: the item's
     name, the location and its kind, whether the item is a controlled substance, its unit
-    cost, the levels in force and what those achieved on the same history replayed
-    (``current_fill_rate``, ``current_cycle_service_level``, ``current_empty_day_chance``;
-    the proposal's are ``expected_*``), so the two can be compared."""
+    cost, the levels in force and what those are expected to achieve, judged as the
+    proposal is (``current_fill_rate``, ``current_cycle_service_level``,
+    ``current_empty_day_chance``; the proposal's are ``expected_*``), so the two can be
+    compared."""
     info = history.info
     rows = result.rows()
-    now = current_service(history)
+    now = current_service(history, result.mean_daily_demand)
     for i, row in enumerate(rows):
         row["item_name"] = info.item_name[i]
         row["location"] = info.location_code[i]
@@ -105,15 +106,17 @@ def plan_rows(result: Plan, history: History) -> list[dict[str, object]]:
     return rows
 
 
-def current_service(history: History) -> dict[str, np.ndarray]:
-    """What the levels in force achieve on the history replayed (as the plan's own levels
-    are judged): fill rate, cycle service level and the chance of an empty day, per series
-    (meaningless where a series has no levels)."""
+def current_service(history: History, daily_mean: np.ndarray) -> dict[str, np.ndarray]:
+    """What the levels in force are expected to achieve, judged as the plan's own levels are
+    (:func:`rxsupply.analytics.calibration.expected_measures`, at the plan's demand rate
+    ``daily_mean``): fill rate, cycle service level and the chance of an empty day, per
+    series (meaningless where a series has no levels)."""
     info = history.info
     low = np.maximum(info.current_min, 0)
     quantity = np.maximum(info.current_max - info.current_min, 1)
-    got = achieved_measures(
+    got = expected_measures(
         history.demand.filled_since_first(),
+        daily_mean,
         min_level=low,
         order_quantity=quantity,
         lead_time_days=info.lead_time_days,
