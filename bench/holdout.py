@@ -13,10 +13,11 @@ last ``horizon`` periods before the origin (a warm-up, not counted):
    did. Ward costs are off here (the targets alone decide the mins).
 2. **Value against the textbook.** At each fill-rate target, our plan's average stock value
    against the textbook plan's (SES mean, normal safety stock) at the same achieved fill rate
-   (read off the textbook's curve over targets by linear interpolation) with the same order
-   quantities as ours; and what the difference buys, read off the same curve: the series each
-   plan starves (served more than 5 points below the target) and the share of each plan's
-   value in the costliest tenth of the series (by unit cost; not for sets of one price).
+   (its target searched by bisection until two targets a twentieth of a point of fill apart
+   bracket ours) with the same order quantities as ours; and what the difference buys, at
+   the same fill: the series each plan starves (served more than 5 points below the target)
+   and the share of each plan's value in the costliest tenth of the series (by unit cost; not
+   for sets of one price).
 3. **Forecast accuracy.** The mean absolute error of the plan's ``mean_daily_demand`` over the
    held-out periods, scaled by each series' in-sample naive error (MASE), against each single
    method's and the historical mean's, averaged over series and origins.
@@ -64,7 +65,10 @@ from rxsupply.services import planning
 
 TARGETS = (0.90, 0.95, 0.99)
 MEASURES = ("fill-rate", "cycle", "days")
-TEXTBOOK_CURVE = (0.5, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999, 0.9999)
+TEXTBOOK_RANGE = (0.5, 0.9999)
+"""The textbook targets searched for the one that achieves our fill."""
+FILL_TOLERANCE = 0.0005
+"""How close (in fill) the two textbook plans that bracket ours must come."""
 SINGLE_METHODS = ("ses", "moving_average", "croston", "sba", "tsb", "adida", "imapa", "mean")
 MIMIC_START = date(2024, 1, 1)
 NEVER_EXPIRES = 1_000_000
@@ -312,12 +316,52 @@ def _share(part: float, whole: float) -> str:
     return f"{part / whole:.0%}" if whole > 0 else "-"
 
 
+def _textbook(data: Dataset, level: float, quantity: dict[int, np.ndarray]) -> Tally:
+    """The textbook plan at target ``level`` with our order quantities, replayed."""
+    tally = Tally()
+    for origin in data.origins:
+        train, held = data.y[:, :origin], data.y[:, origin : origin + data.horizon]
+        low = _plan(data, train, Targets.single(level), textbook=True).levels.min_level
+        replayed = _replay(data, train, held, low, low + quantity[origin])
+        tally.add(replayed, held.shape[1], train.sum(axis=1) > 0, _costly(data))
+    return tally
+
+
+def _nines(level: float) -> float:
+    return float(-np.log10(1.0 - level))
+
+
+def textbook_at(
+    data: Dataset, fill: float, quantity: dict[int, np.ndarray]
+) -> tuple[Tally, Tally, float] | tuple[float, float]:
+    """The textbook plan (our order quantities) at our pooled achieved ``fill``: its target
+    searched by bisection (on the nines of the target, 0.5 to 0.9999) until two targets a
+    thousandth of a nine apart, or replaying within :data:`FILL_TOLERANCE` of each other,
+    bracket the fill; the two with the weight of the upper one. A fill outside what the
+    textbook reaches gives its range instead."""
+    lo, hi = _nines(TEXTBOOK_RANGE[0]), _nines(TEXTBOOK_RANGE[1])
+    low, high = (_textbook(data, 1.0 - 10.0**-u, quantity) for u in (lo, hi))
+    f_low, f_high = low.measure("fill-rate"), high.measure("fill-rate")
+    if not f_low <= fill <= f_high:
+        return f_low, f_high
+    while hi - lo > 1e-3 and f_high - f_low > FILL_TOLERANCE:
+        mid = (lo + hi) / 2
+        middle = _textbook(data, 1.0 - 10.0**-mid, quantity)
+        f_mid = middle.measure("fill-rate")
+        if f_mid < fill:
+            lo, low, f_low = mid, middle, f_mid
+        else:
+            hi, high, f_high = mid, middle, f_mid
+    weight = (fill - f_low) / (f_high - f_low) if f_high > f_low else 0.0
+    return low, high, weight
+
+
 def against_textbook(data: Dataset, ours: list[Row]) -> None:
-    """Our value at each fill-rate target against the textbook's at the same achieved fill
-    and the same order quantities; then what the difference buys: the series each plan
-    starves (served more than :data:`STARVED` below the target on their held-out demand) and
-    the share of each plan's value held in the costliest tenth of the series, the textbook's
-    read off its curve at our fill like its value."""
+    """Our value at each fill-rate target against the textbook's at the same pooled achieved
+    fill and the same order quantities (:func:`textbook_at`); then what the difference buys:
+    the series each plan starves (served more than :data:`STARVED` below the target on their
+    held-out demand) and the share of each plan's value held in the costliest tenth of the
+    series, the textbook's at the same fill."""
     print(
         f"\n| {data.name}: fill-rate target | achieved fill | our value | textbook value "
         "at that fill (same Q) | ours / textbook | series starved (fill more than 5 "
@@ -335,34 +379,26 @@ def against_textbook(data: Dataset, ours: list[Row]) -> None:
         for origin in data.origins:
             mine = _plan(data, data.y[:, :origin], Targets.single(target))
             quantity[origin] = np.maximum(mine.levels.max_level - mine.levels.min_level, 1)
-        curve = []
-        for level in TEXTBOOK_CURVE:
-            tally = Tally()
-            for origin in data.origins:
-                train, held = data.y[:, :origin], data.y[:, origin : origin + data.horizon]
-                book = _plan(data, train, Targets.single(level), textbook=True)
-                q = quantity[origin]
-                low = book.levels.min_level
-                replayed = _replay(data, train, held, low, low + q)
-                tally.add(replayed, held.shape[1], train.sum(axis=1) > 0, costly)
-            curve.append((tally.measure("fill-rate"), tally.value, tally))
-        curve.sort(key=lambda point: (point[0], point[1]))
-        xs = np.array([point[0] for point in curve])
-        ys = np.array([point[1] for point in curve])
         mine_costly = _share(mine_tally.costly_value, value) if costly is not None else "-"
-        if not xs[0] <= fill <= xs[-1]:
+        found = textbook_at(data, fill, quantity)
+        if len(found) == 2:
             print(
                 f"| {target:.2f} | {fill:.4f} | {value:,.0f} | outside the textbook's "
-                f"{xs[0]:.4f}-{xs[-1]:.4f} | | {mine_tally.starved(target):,} / - | "
+                f"{found[0]:.4f}-{found[1]:.4f} | | {mine_tally.starved(target):,} / - | "
                 f"{mine_costly} / - |"
             )
             continue
-        theirs = float(np.interp(fill, xs, ys))
-        starved = np.interp(fill, xs, [point[2].starved(target) for point in curve])
+        low, high, w = found
+
+        def at(a: float, b: float, w: float = w) -> float:
+            return (1.0 - w) * a + w * b
+
+        theirs = at(low.value, high.value)
+        starved = at(low.starved(target), high.starved(target))
         book_costly = "-"
         if costly is not None:
-            shares = [point[2].costly_value / max(point[1], 1e-12) for point in curve]
-            book_costly = f"{float(np.interp(fill, xs, shares)):.0%}"
+            shares = [t.costly_value / max(t.value, 1e-12) for t in (low, high)]
+            book_costly = f"{at(*shares):.0%}"
         print(
             f"| {target:.2f} | {fill:.4f} | {value:,.0f} | {theirs:,.0f} | "
             f"{value / theirs:.3f} | {mine_tally.starved(target):,} / {starved:,.0f} | "

@@ -224,7 +224,8 @@ def _from_first(history: Floats) -> tuple[Floats, Ints]:
     """The history with NaN as no demand, and each series' first day to replay from: the
     days before its first observed one (NaN up to there) are left out, a series never
     observed is replayed whole."""
-    y = np.ascontiguousarray(np.nan_to_num(history, nan=0.0), dtype=np.float64)
+    y = np.array(history, dtype=np.float64, order="C")  # a copy, its NaN zeroed in place
+    y[np.isnan(y)] = 0.0
     return y, _ints(first_observed(history))
 
 
@@ -257,7 +258,7 @@ def achieved_measures(
 
 def _credibility(history: Floats) -> Floats:
     """Per series, ``d / (d + CREDIBILITY)`` for ``d`` days of demand in ``history``."""
-    days = (np.nan_to_num(history) > 0).sum(axis=1)
+    days = (history > 0).sum(axis=1)  # a NaN day is no day of demand
     return np.asarray(days / (days + CREDIBILITY), dtype=np.float64)
 
 
@@ -272,7 +273,6 @@ def credible_target(history: Floats, target: Floats) -> Floats:
 
 def expected_measures(
     history: Floats,
-    daily_mean: Floats,
     *,
     min_level: Ints,
     order_quantity: Ints,
@@ -280,15 +280,15 @@ def expected_measures(
     review_period_days: Ints,
 ) -> dict[str, Floats]:
     """What levels are expected to achieve on demand not yet seen, the way
-    :func:`calibrated_min` judges them: the history at the forecast's level
-    (:func:`at_forecast_level`) replayed (:func:`achieved_measures`), each measure's shortfall
+    :func:`calibrated_min` judges them: ``history`` (at the forecast's level,
+    :func:`at_forecast_level`) replayed (:func:`achieved_measures`), each measure's shortfall
     grown by ``(d + CREDIBILITY) / d`` for ``d`` days of demand (the inverse of
     :func:`credible_target`: a min calibrated to a target is expected to meet just that). A
     replay is the sample the min was chosen on, so taken as it is it promises more than the
     next months give: on the held-out periods of ``bench/holdout.py`` it promised up to 3
     points too much."""
     replayed = achieved_measures(
-        at_forecast_level(history, daily_mean),
+        history,
         min_level=min_level,
         order_quantity=order_quantity,
         lead_time_days=lead_time_days,

@@ -347,6 +347,7 @@ def levels(
         return np.asarray(q, dtype=np.int64)
 
     model, model_target = analytic_measure(measure, target, review)
+    scaled = None if history is None or textbook else at_forecast_level(history, daily_mean)
     if textbook:
         q1 = fitted(np.zeros(n, dtype=np.int64))
         if model == "cycle":
@@ -361,10 +362,10 @@ def levels(
             min_level = interval.smallest_min(
                 target=model_target, order_quantity=q, per_period=per_period, measure=model
             )
-        if history is not None:
+        if scaled is not None:
             live = np.flatnonzero(stocked)
             min_level[live] = calibrated_min(
-                at_forecast_level(history[live], daily_mean[live]),
+                scaled[live],
                 start=min_level[live],
                 order_quantity=fitted(np.maximum(min_level, floor))[live],
                 lead_time_days=setting.lead_time_days[live],
@@ -405,11 +406,10 @@ def levels(
     )
     fill, cycle_service = service.fill_rate, service.cycle_service
     empty_day = (1.0 - cycle_service) / np.maximum(review, 1)
-    if history is not None and not textbook:
+    if scaled is not None:
         # what the levels are expected to achieve: the series' own history, replayed
         expected = expected_measures(
-            history,
-            daily_mean,
+            scaled,
             min_level=min_level.astype(np.int64),
             order_quantity=order_quantity,
             lead_time_days=setting.lead_time_days,

@@ -65,8 +65,7 @@ def test_the_stated_service_is_the_replay_with_its_shortfall_grown_by_hand() -> 
 
     def expected(rate: float) -> dict[str, np.ndarray]:
         return expected_measures(
-            y,
-            np.array([rate]),
+            at_forecast_level(y, np.array([rate])),
             min_level=np.array([4]),
             order_quantity=np.array([5]),
             lead_time_days=_ones(1),
@@ -86,7 +85,6 @@ def test_the_stated_service_is_the_replay_with_its_shortfall_grown_by_hand() -> 
     # a series without demand is expected to be short of nothing
     quiet = expected_measures(
         np.zeros((1, 50)),
-        np.zeros(1),
         min_level=np.zeros(1, dtype=np.int64),
         order_quantity=_ones(1),
         lead_time_days=_ones(1),
@@ -134,7 +132,6 @@ def test_the_calibrated_min_meets_the_target_and_one_less_does_not(measure: str)
     def stated(m: np.ndarray) -> np.ndarray:
         return expected_measures(
             y,
-            y.mean(axis=1),
             min_level=m,
             order_quantity=q,
             lead_time_days=lead,

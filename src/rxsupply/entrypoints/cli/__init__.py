@@ -13,6 +13,7 @@ from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 
 from rxsupply.entrypoints.cli.context import app, err, state
+from rxsupply.entrypoints.memory import keep_freed_memory
 from rxsupply.errors import RxSupplyError
 
 # isort: off
@@ -93,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     Usage errors exit 2 (click's standalone mode); rxsupply errors exit 1 with the message, and
     so does a database that fails under the command (disk full, connection lost).
     """
+    keep_freed_memory()  # every command is a batch process (rxsupply.entrypoints.memory)
     try:
         app(args=list(argv) if argv is not None else None, standalone_mode=True)
     except RxSupplyError as exc:

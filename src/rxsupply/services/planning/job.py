@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from rxsupply.analytics import classification as cls
-from rxsupply.analytics.calibration import expected_measures
+from rxsupply.analytics.calibration import at_forecast_level, expected_measures
 from rxsupply.analytics.planning import Plan, plan, plan_in_parts
 from rxsupply.analytics.policy import Targets, WardCosts
 from rxsupply.domain.clock import Clock
@@ -108,15 +108,14 @@ def plan_rows(result: Plan, history: History) -> list[dict[str, object]]:
 
 def current_service(history: History, daily_mean: np.ndarray) -> dict[str, np.ndarray]:
     """What the levels in force are expected to achieve, judged as the plan's own levels are
-    (:func:`rxsupply.analytics.calibration.expected_measures`, at the plan's demand rate
-    ``daily_mean``): fill rate, cycle service level and the chance of an empty day, per
+    (:func:`rxsupply.analytics.calibration.expected_measures`, the history at the plan's
+    demand rate ``daily_mean``): fill rate, cycle service level and the chance of an empty day, per
     series (meaningless where a series has no levels)."""
     info = history.info
     low = np.maximum(info.current_min, 0)
     quantity = np.maximum(info.current_max - info.current_min, 1)
     got = expected_measures(
-        history.demand.filled_since_first(),
-        daily_mean,
+        at_forecast_level(history.demand.filled_since_first(), daily_mean),
         min_level=low,
         order_quantity=quantity,
         lead_time_days=info.lead_time_days,
