@@ -317,6 +317,84 @@ def at_forecast_level(history: Floats, daily_mean: Floats) -> Floats:
     return np.asarray(history * np.clip(ratio, *RESCALE_LIMITS)[:, None], dtype=np.float64)
 
 
+TREND_T = 2.0
+"""A slope this many of its standard errors from zero is a trend; a smaller one is noise."""
+
+
+@_parallel
+def _along_trend(
+    history: Any, daily_mean: Any, low: float, high: float, t_crit: float, out: Any, trending: Any
+) -> None:
+    n, days = history.shape
+    for i in numba.prange(n):
+        count = 0
+        st = 0.0
+        sy = 0.0
+        stt = 0.0
+        sty = 0.0
+        syy = 0.0
+        for t in range(days):
+            v = history[i, t]
+            if not np.isnan(v):
+                count += 1
+                st += t
+                sy += v
+                stt += t * t
+                sty += t * v
+                syy += v * v
+        trending[i] = False
+        slope = 0.0
+        if count > 2 and sy > 0.0:
+            t_mean = st / count
+            y_mean = sy / count
+            spread = stt - count * t_mean * t_mean
+            if spread > 0.0:
+                cross = sty - count * t_mean * y_mean
+                slope = cross / spread
+                residual = max(syy - count * y_mean * y_mean - slope * cross, 0.0)
+                trending[i] = abs(slope) > t_crit * np.sqrt(residual / (count - 2) / spread)
+        if not trending[i]:
+            for t in range(days):
+                out[i, t] = history[i, t]
+            continue
+        for t in range(days):
+            line = y_mean + slope * (t - t_mean)
+            ratio = high
+            if line > 0.0:
+                ratio = min(max(daily_mean[i] / line, low), high)
+            out[i, t] = history[i, t] * ratio
+
+
+def along_trend(history: Floats, daily_mean: Floats) -> tuple[Floats, NDArray[np.bool_]]:
+    """The history of each series with a trend brought to the forecast day by day (each day
+    scaled by the forecast over the trend that day, within :data:`RESCALE_LIMITS`; doubled
+    where the trend is at or below zero), and which series have one: a least-squares line
+    through the observed days whose slope is more than :data:`TREND_T` standard errors from
+    zero (the noise of lumpy demand draws a slope too). A series without a trend is returned
+    as it is.
+
+    :func:`at_forecast_level` scales a history as a whole: a series that grew over it has its
+    latest days replayed above the forecast, and with an order quantity of about a period's
+    use every period then reorders in the replay, so a min far below a period's use looks
+    enough (a hospital series held out at 72 % fill on a min of 61 against a month's use of
+    about 200). Along its trend, the latest days stay at the forecast."""
+    out = np.empty_like(history, dtype=np.float64)
+    trending = np.zeros(history.shape[0], dtype=np.bool_)
+    if history.shape[0] and history.shape[1]:
+        _along_trend(
+            np.ascontiguousarray(history, dtype=np.float64),
+            np.ascontiguousarray(daily_mean, dtype=np.float64),
+            RESCALE_LIMITS[0],
+            RESCALE_LIMITS[1],
+            TREND_T,
+            out,
+            trending,
+        )
+    else:
+        out[...] = history
+    return out, trending
+
+
 def calibrated_min(
     history: Floats,
     *,

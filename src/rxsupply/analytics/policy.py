@@ -38,7 +38,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from rxsupply.analytics.calibration import at_forecast_level, calibrated_min, expected_measures
+from rxsupply.analytics.calibration import (
+    along_trend,
+    at_forecast_level,
+    calibrated_min,
+    expected_measures,
+)
 from rxsupply.analytics.demand import Floats
 from rxsupply.analytics.leadtime import IntervalDemand
 
@@ -292,10 +297,12 @@ def levels(
     days filled), the smallest that meets the target when that history, rescaled to the
     forecast's level (:func:`at_forecast_level`), is replayed against it instead
     (:func:`rxsupply.analytics.calibration.calibrated_min`, which has none of the model's
-    approximations on lumpy demand); then raised while a unit more costs less to hold than
-    the stock-out days it saves (:meth:`IntervalDemand.cheapest_min`, with
-    the setting's stock-out costs). With ``textbook`` it is the classic single-point rule
-    instead: the position at the reorder point exactly, expected shortage
+    approximations on lumpy demand), and for a series with a trend also when it is replayed
+    along it (:func:`rxsupply.analytics.calibration.along_trend`); then raised while a unit
+    more costs less to hold than the stock-out days it saves
+    (:meth:`IntervalDemand.cheapest_min`, with the setting's stock-out costs). With
+    ``textbook`` it is the classic single-point rule instead: the position at the reorder
+    point exactly, expected shortage
     ``E[(D - (min + 1))+] <= (1 - target) x Q`` or ``P(D <= min + 1) >= target``, and no
     costs of running out.
 
@@ -362,17 +369,29 @@ def levels(
             min_level = interval.smallest_min(
                 target=model_target, order_quantity=q, per_period=per_period, measure=model
             )
-        if scaled is not None:
+        if scaled is not None and history is not None:
+            q = fitted(np.maximum(min_level, floor))
+
+            def replayed(rows: Ints, on: Floats) -> Ints:
+                return calibrated_min(
+                    on,
+                    start=min_level[rows],
+                    order_quantity=q[rows],
+                    lead_time_days=setting.lead_time_days[rows],
+                    review_period_days=review[rows],
+                    target=target[rows],
+                    measure=measure,
+                )
+
             live = np.flatnonzero(stocked)
-            min_level[live] = calibrated_min(
-                scaled[live],
-                start=min_level[live],
-                order_quantity=fitted(np.maximum(min_level, floor))[live],
-                lead_time_days=setting.lead_time_days[live],
-                review_period_days=review[live],
-                target=target[live],
-                measure=measure,
-            )
+            calibrated = replayed(live, scaled[live])
+            # a series with a trend must also meet the target replayed along it
+            trended, trending = along_trend(history[live], daily_mean[live])
+            again = np.flatnonzero(trending)
+            if again.size:
+                along = replayed(live[again], trended[again])
+                calibrated[again] = np.maximum(calibrated[again], along)
+            min_level[live] = calibrated
         min_level = np.maximum(min_level, floor)
         costs = setting.stockout_costs()
         if np.any(costs > 0):

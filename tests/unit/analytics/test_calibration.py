@@ -7,6 +7,7 @@ import pytest
 
 from rxsupply.analytics.calibration import (
     achieved_measures,
+    along_trend,
     at_forecast_level,
     calibrated_min,
     credible_target,
@@ -91,6 +92,71 @@ def test_the_stated_service_is_the_replay_with_its_shortfall_grown_by_hand() -> 
         review_period_days=_ones(1),
     )
     assert all(v.tolist() == [1.0] for v in quiet.values())
+
+
+def test_a_growing_series_is_replayed_along_its_trend_at_the_forecast() -> None:
+    # use growing from 1 to 3 a day over 100 days, forecast at 3 a day: along the trend the
+    # latest days are at the forecast already and stay, the first ones are raised (at most
+    # doubled); scaled as a whole by forecast / mean (1.5), the latest would replay at 4.5
+    days = 100
+    t = np.arange(days)
+    y = np.rint(1 + 2 * t / (days - 1))[None, :]
+
+    got, trending = along_trend(y, np.array([3.0]))
+
+    assert trending.tolist() == [True]
+    np.testing.assert_allclose(got[0, -10:], y[0, -10:], rtol=0.05)
+    np.testing.assert_allclose(got[0, :5], 2 * y[0, :5])
+    np.testing.assert_allclose(at_forecast_level(y, np.array([3.0]))[0, -10:], 1.5 * y[0, -10:])
+    # the days before a pocket was set up (NaN) stay unknown and are left out of the line
+    late = y.copy()
+    late[0, :30] = np.nan
+    scaled, trending = along_trend(late, np.array([3.0]))
+    assert trending.tolist() == [True] and np.isnan(scaled[0, :30]).all()
+    np.testing.assert_allclose(scaled[0, -10:], y[0, -10:], rtol=0.05)
+
+
+def test_a_slope_of_noise_is_no_trend() -> None:
+    # lumpy use without a trend draws a slope too: within two standard errors of zero it is
+    # no trend, and the history comes back as it is
+    rng = np.random.default_rng(3)
+    y = (rng.poisson(0.3, (5, 200)) * rng.integers(1, 10, (5, 200))).astype(float)
+
+    got, trending = along_trend(y, 1.5 * y.mean(axis=1))
+
+    assert not trending.any()
+    np.testing.assert_array_equal(got, y)
+
+
+def test_a_growing_series_min_meets_the_target_along_its_trend_too() -> None:
+    # a month's use growing from 100 to 200 over five years, reviewed monthly, a month's use
+    # ordered at a time: scaled as a whole to the forecast (by 4 / 3), the latest months
+    # replay above it, every month reorders in the replay and the min need only cover the
+    # excess; along the trend a month's use is the order quantity, a month without a reorder
+    # starts with what is left, and the min that meets the target is larger
+    rng = np.random.default_rng(8)
+    months = 60
+    y = np.rint(np.linspace(100, 200, months) + rng.normal(0, 10, months))[None, :]
+    forecast = np.array([200.0])
+    q = np.array([200])
+
+    def calibrated(history: np.ndarray) -> int:
+        return int(
+            calibrated_min(
+                history,
+                start=np.zeros(1, dtype=np.int64),
+                order_quantity=q,
+                lead_time_days=_ones(1),
+                review_period_days=_ones(1),
+                target=np.array([0.95]),
+                measure="fill-rate",
+            )[0]
+        )
+
+    whole = calibrated(at_forecast_level(y, forecast))
+    along = calibrated(along_trend(y, forecast)[0])
+
+    assert along >= whole + 30  # 162 against 122
 
 
 @pytest.mark.parametrize("measure", ["fill-rate", "cycle", "days"])
