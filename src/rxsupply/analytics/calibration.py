@@ -278,6 +278,7 @@ def expected_measures(
     order_quantity: Ints,
     lead_time_days: Ints,
     review_period_days: Ints,
+    along: tuple[Floats, NDArray[np.bool_]] | None = None,
 ) -> dict[str, Floats]:
     """What levels are expected to achieve on demand not yet seen, the way
     :func:`calibrated_min` judges them: ``history`` (at the forecast's level,
@@ -286,20 +287,29 @@ def expected_measures(
     :func:`credible_target`: a min calibrated to a target is expected to meet just that). A
     replay is the sample the min was chosen on, so taken as it is it promises more than the
     next months give: on the held-out periods of ``bench/holdout.py`` it promised up to 3
-    points too much."""
-    replayed = achieved_measures(
-        history,
-        min_level=min_level,
-        order_quantity=order_quantity,
-        lead_time_days=lead_time_days,
-        review_period_days=review_period_days,
-    )
-    weight = _credibility(history)
-    grow = np.divide(1.0, weight, out=np.ones_like(weight), where=weight > 0)
-    return {
-        name: np.asarray(np.clip(1.0 - (1.0 - got) * grow, 0.0, 1.0), dtype=np.float64)
-        for name, got in replayed.items()
-    }
+    points too much. With ``along`` (:func:`along_trend`'s histories and which series trend),
+    a series with a trend is expected to achieve the less of the two replays, as its min
+    must meet the target on both."""
+    levels = (min_level, order_quantity, lead_time_days, review_period_days)
+
+    def judged(on: Floats, rows: NDArray[np.int64] | None = None) -> dict[str, Floats]:
+        low, q, lead, review = (x if rows is None else np.asarray(x)[rows] for x in levels)
+        replayed = achieved_measures(
+            on, min_level=low, order_quantity=q, lead_time_days=lead, review_period_days=review
+        )
+        weight = _credibility(on)
+        grow = np.divide(1.0, weight, out=np.ones_like(weight), where=weight > 0)
+        return {
+            name: np.asarray(np.clip(1.0 - (1.0 - got) * grow, 0.0, 1.0), dtype=np.float64)
+            for name, got in replayed.items()
+        }
+
+    out = judged(history)
+    if along is not None and along[1].any():
+        rows = np.flatnonzero(along[1])
+        for name, got in judged(along[0][rows], rows).items():
+            out[name][rows] = np.minimum(out[name][rows], got)
+    return out
 
 
 RESCALE_LIMITS = (1.0, 2.0)
@@ -330,29 +340,36 @@ def _along_trend(
         count = 0
         st = 0.0
         sy = 0.0
-        stt = 0.0
-        sty = 0.0
-        syy = 0.0
         for t in range(days):
             v = history[i, t]
             if not np.isnan(v):
                 count += 1
                 st += t
                 sy += v
-                stt += t * t
-                sty += t * v
-                syy += v * v
         trending[i] = False
         slope = 0.0
+        t_mean = 0.0
+        y_mean = 0.0
         if count > 2 and sy > 0.0:
             t_mean = st / count
             y_mean = sy / count
-            spread = stt - count * t_mean * t_mean
+            spread = 0.0
+            cross = 0.0
+            for t in range(days):  # about the means: no cancellation of large sums
+                v = history[i, t]
+                if not np.isnan(v):
+                    spread += (t - t_mean) * (t - t_mean)
+                    cross += (t - t_mean) * (v - y_mean)
             if spread > 0.0:
-                cross = sty - count * t_mean * y_mean
                 slope = cross / spread
-                residual = max(syy - count * y_mean * y_mean - slope * cross, 0.0)
-                trending[i] = abs(slope) > t_crit * np.sqrt(residual / (count - 2) / spread)
+                residual = 0.0
+                for t in range(days):
+                    v = history[i, t]
+                    if not np.isnan(v):
+                        e = v - y_mean - slope * (t - t_mean)
+                        residual += e * e
+                error = np.sqrt(residual / (count - 2) / spread)
+                trending[i] = slope != 0.0 and abs(slope) > t_crit * error
         if not trending[i]:
             for t in range(days):
                 out[i, t] = history[i, t]

@@ -355,6 +355,7 @@ def levels(
 
     model, model_target = analytic_measure(measure, target, review)
     scaled = None if history is None or textbook else at_forecast_level(history, daily_mean)
+    trend = None if history is None or textbook else along_trend(history, daily_mean)
     if textbook:
         q1 = fitted(np.zeros(n, dtype=np.int64))
         if model == "cycle":
@@ -369,7 +370,7 @@ def levels(
             min_level = interval.smallest_min(
                 target=model_target, order_quantity=q, per_period=per_period, measure=model
             )
-        if scaled is not None and history is not None:
+        if scaled is not None and trend is not None:
             q = fitted(np.maximum(min_level, floor))
 
             def replayed(rows: Ints, on: Floats) -> Ints:
@@ -386,10 +387,9 @@ def levels(
             live = np.flatnonzero(stocked)
             calibrated = replayed(live, scaled[live])
             # a series with a trend must also meet the target replayed along it
-            trended, trending = along_trend(history[live], daily_mean[live])
-            again = np.flatnonzero(trending)
+            again = np.flatnonzero(trend[1][live])
             if again.size:
-                along = replayed(live[again], trended[again])
+                along = replayed(live[again], trend[0][live[again]])
                 calibrated[again] = np.maximum(calibrated[again], along)
             min_level[live] = calibrated
         min_level = np.maximum(min_level, floor)
@@ -429,6 +429,7 @@ def levels(
         # what the levels are expected to achieve: the series' own history, replayed
         expected = expected_measures(
             scaled,
+            along=trend,
             min_level=min_level.astype(np.int64),
             order_quantity=order_quantity,
             lead_time_days=setting.lead_time_days,

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
+from rxsupply.analytics.calibration import along_trend, at_forecast_level, expected_measures
 from rxsupply.analytics.leadtime import IntervalDemand, interval_demand
 from rxsupply.analytics.policy import (
     Levels,
@@ -472,3 +473,53 @@ def test_levels_of_many_series_are_those_of_each_alone() -> None:
             together.min_level[i],
             together.max_level[i],
         )
+
+
+def test_a_trending_series_meets_its_target_and_is_stated_along_its_trend_too() -> None:
+    # a month's use growing from 100 to 200 over five years beside steady use of 150 (a
+    # period a month, a month's use ordered at a time): the growing one's min must meet the
+    # target replayed as a whole at the forecast and along its trend, and what the plan
+    # states it achieves is the less of the two judgements; the steady one has no trend and
+    # is judged once
+    rng = np.random.default_rng(8)
+    months = 60
+    growing = np.rint(np.linspace(100, 200, months) + rng.normal(0, 10, months))
+    steady = np.rint(150 + rng.normal(0, 10, months))
+    history = np.vstack([growing, steady])
+    mean = np.array([200.0, 150.0])
+    setting = dataclasses.replace(_setting(2), max_days_of_supply=1)
+    target = 0.95
+
+    lv = levels(
+        daily_mean=mean,
+        interval=_poisson(mean, setting),
+        setting=setting,
+        target=np.full(2, target),
+        measure="fill-rate",
+        history=history,
+    )
+
+    whole = at_forecast_level(history, mean)
+    trended, trending = along_trend(history, mean)
+    assert trending.tolist() == [True, False]
+    judged: dict[str, Any] = {
+        "min_level": lv.min_level,
+        "order_quantity": lv.order_quantity,
+        "lead_time_days": setting.lead_time_days,
+        "review_period_days": setting.review_period_days,
+    }
+    as_a_whole = expected_measures(whole, **judged)["fill-rate"]
+    along = expected_measures(trended, **judged)["fill-rate"]
+    assert lv.fill_rate is not None
+    assert along[0] < as_a_whole[0]  # the judgement along the trend is the harder one here
+    np.testing.assert_allclose(lv.fill_rate, [min(as_a_whole[0], along[0]), as_a_whole[1]])
+    assert (lv.fill_rate >= target - 1e-9).all()
+    # one unit less fails the target on one of the two judgements
+    less = {**judged, "min_level": lv.min_level - 1}
+    assert (
+        min(
+            expected_measures(whole, **less)["fill-rate"][0],
+            expected_measures(trended, **less)["fill-rate"][0],
+        )
+        < target
+    )

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from rxsupply.analytics import classification as cls
-from rxsupply.analytics.calibration import at_forecast_level, expected_measures
+from rxsupply.analytics.calibration import along_trend, at_forecast_level, expected_measures
 from rxsupply.analytics.planning import Plan, plan, plan_in_parts
 from rxsupply.analytics.policy import Targets, WardCosts
 from rxsupply.domain.clock import Clock
@@ -114,8 +114,10 @@ def current_service(history: History, daily_mean: np.ndarray) -> dict[str, np.nd
     info = history.info
     low = np.maximum(info.current_min, 0)
     quantity = np.maximum(info.current_max - info.current_min, 1)
+    filled = history.demand.filled_since_first()
     got = expected_measures(
-        at_forecast_level(history.demand.filled_since_first(), daily_mean),
+        at_forecast_level(filled, daily_mean),
+        along=along_trend(filled, daily_mean),
         min_level=low,
         order_quantity=quantity,
         lead_time_days=info.lead_time_days,
