@@ -23,9 +23,14 @@ the min is searched on it:
 - per series, the smallest min in ``0 ..`` whose replay meets the target is found by doubling
   an upper bound from the larger of the analytic min and the mean demand of the protection
   interval, then bisecting;
+- the history replayed is at the forecast's level (:func:`at_forecast_level`: scaled as a
+  whole, never down, at most doubled), and a series with a trend is replayed along it too
+  (:func:`along_trend`: each day at the forecast over the trend that day); the caller takes
+  the larger of the two mins;
 - what levels are expected to achieve (the fill rate, cycle service level and chance of an
   empty day a plan states) is judged the same way, the other way round: the replay's
-  shortfall grown by ``(d + 10) / d`` (:func:`expected_measures`).
+  shortfall grown by ``(d + 10) / d`` (:func:`expected_measures`), for a series with a trend
+  the less of its two replays.
 
 The replay is compiled (numba) and runs series by series across the machine's cores; it is
 deterministic (no random numbers), so a plan made in parts (Dask partitions) equals one made
