@@ -60,9 +60,7 @@ class DemandMatrix:
         q = self.quantities
         if not np.isnan(q).any():
             return q.copy()
-        with np.errstate(invalid="ignore"):
-            means = np.nanmean(np.where(np.isnan(q).all(axis=1, keepdims=True), 0.0, q), axis=1)
-        return np.where(np.isnan(q), means[:, None], q)
+        return np.where(np.isnan(q), mean_daily(q)[:, None], q)
 
     def filled_since_first(self) -> Floats:
         """:meth:`filled`, except the days before a series' first observed day, which stay NaN:
@@ -129,17 +127,27 @@ def first_observed(matrix: Floats) -> NDArray[np.int64]:
     return np.where(observed.any(axis=1), np.argmax(observed, axis=1), 0).astype(np.int64)
 
 
+def _observed_mean(matrix: Floats, seen: NDArray[np.bool_]) -> tuple[Floats, Floats]:
+    """Per series, the mean over the ``seen`` days (0 where none is) and their number:
+    summed in place, without the copies ``numpy.nanmean`` makes (a plan takes it several
+    times over every history)."""
+    count = np.count_nonzero(seen, axis=1).astype(np.float64)
+    total = np.sum(matrix, axis=1, where=seen, dtype=np.float64)
+    return np.divide(total, count, out=np.zeros(total.shape), where=count > 0), count
+
+
 def mean_daily(matrix: Floats) -> Floats:
     """Mean units per observed day (0 for a series never observed)."""
-    with np.errstate(invalid="ignore"):
-        m = np.nanmean(np.where(np.isnan(matrix).all(axis=1, keepdims=True), 0.0, matrix), axis=1)
-    return np.asarray(m, dtype=np.float64)
+    return _observed_mean(matrix, ~np.isnan(matrix))[0]
 
 
 def std_daily(matrix: Floats) -> Floats:
-    with np.errstate(invalid="ignore"):
-        s = np.nanstd(np.where(np.isnan(matrix).all(axis=1, keepdims=True), 0.0, matrix), axis=1)
-    return np.asarray(s, dtype=np.float64)
+    """Standard deviation of units per observed day, about their mean (0 for a series never
+    observed)."""
+    seen = ~np.isnan(matrix)
+    mean, count = _observed_mean(matrix, seen)
+    square = np.sum(np.square(matrix - mean[:, None]), axis=1, where=seen, dtype=np.float64)
+    return np.sqrt(np.divide(square, count, out=np.zeros(square.shape), where=count > 0))
 
 
 def buckets(matrix: Floats, size: int) -> Floats:
