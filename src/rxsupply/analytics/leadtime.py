@@ -31,7 +31,7 @@ from rxsupply.analytics.demand import Floats, mean_daily
 Ints = NDArray[np.int64]
 
 
-def _stats() -> Any:
+def scipy_stats() -> Any:
     """``scipy.stats``, imported on first use: it takes some 0.6 s, which every command of
     the CLI paid on start, planning or not (its distributions are typed ``Any``: scipy
     loads them lazily, which type checkers cannot see)."""
@@ -278,12 +278,14 @@ def _grid_top(
 ) -> Ints:
     top = np.zeros(mean.size, dtype=np.int64)
     pois = kind == "poisson"
-    top[pois] = _stats().poisson.ppf(1 - GRID_TAIL, mean[pois]).astype(np.int64) + 1
+    top[pois] = scipy_stats().poisson.ppf(1 - GRID_TAIL, mean[pois]).astype(np.int64) + 1
     nb = kind == "negative_binomial"
     if nb.any():
         p = mean[nb] / var[nb]
         r = mean[nb] * p / (1 - p)
-        top[nb] = np.minimum(_stats().nbinom.ppf(1 - GRID_TAIL, r, p), 1e7).astype(np.int64) + 1
+        top[nb] = (
+            np.minimum(scipy_stats().nbinom.ppf(1 - GRID_TAIL, r, p), 1e7).astype(np.int64) + 1
+        )
     nor = kind == "normal"
     top[nor] = np.ceil(mean[nor] + 6 * np.sqrt(np.maximum(var[nor], 1e-9))).astype(np.int64) + 1
     if samples is not None:
@@ -305,16 +307,16 @@ def _pmf(
     out[kind == "zero", 0] = 1.0
     pois = kind == "poisson"
     if pois.any():
-        out[pois] = _stats().poisson.pmf(k, mean[pois][:, None])
+        out[pois] = scipy_stats().poisson.pmf(k, mean[pois][:, None])
     nb = kind == "negative_binomial"
     if nb.any():
         p = (mean[nb] / var[nb])[:, None]
         r = mean[nb][:, None] * p / (1 - p)
-        out[nb] = _stats().nbinom.pmf(k, r, p)
+        out[nb] = scipy_stats().nbinom.pmf(k, r, p)
     nor = kind == "normal"
     if nor.any():
         sd = np.sqrt(np.maximum(var[nor], 1e-9))[:, None]
-        edges = _stats().norm.cdf(np.arange(width + 1)[None, :] - 0.5, mean[nor][:, None], sd)
+        edges = scipy_stats().norm.cdf(np.arange(width + 1)[None, :] - 0.5, mean[nor][:, None], sd)
         edges[:, 0] = 0.0
         out[nor] = np.diff(edges, axis=1)
     if samples is not None:

@@ -39,10 +39,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rxsupply.analytics.calibration import (
-    along_trend,
+    along_level,
     at_forecast_level,
+    below_forecast,
     calibrated_min,
     expected_measures,
+    skips_a_reorder,
 )
 from rxsupply.analytics.demand import Floats
 from rxsupply.analytics.leadtime import IntervalDemand
@@ -297,9 +299,9 @@ def levels(
     days filled), the smallest that meets the target when that history, rescaled to the
     forecast's level (:func:`at_forecast_level`), is replayed against it instead
     (:func:`rxsupply.analytics.calibration.calibrated_min`, which has none of the model's
-    approximations on lumpy demand), and for a series with a trend also when it is replayed
-    along it (:func:`rxsupply.analytics.calibration.along_trend`); then raised while a unit
-    more costs less to hold than the stock-out days it saves
+    approximations on lumpy demand), and for a series whose level moved (a trend, or steps)
+    also when it is replayed along it (:func:`rxsupply.analytics.calibration.along_level`);
+    then raised while a unit more costs less to hold than the stock-out days it saves
     (:meth:`IntervalDemand.cheapest_min`, with the setting's stock-out costs). With
     ``textbook`` it is the classic single-point rule instead: the position at the reorder
     point exactly, expected shortage
@@ -355,7 +357,7 @@ def levels(
 
     model, model_target = analytic_measure(measure, target, review)
     scaled = None if history is None or textbook else at_forecast_level(history, daily_mean)
-    trend = None if history is None or textbook else along_trend(history, daily_mean)
+    moved = None if history is None or textbook else along_level(history, daily_mean)
     if textbook:
         q1 = fitted(np.zeros(n, dtype=np.int64))
         if model == "cycle":
@@ -370,7 +372,7 @@ def levels(
             min_level = interval.smallest_min(
                 target=model_target, order_quantity=q, per_period=per_period, measure=model
             )
-        if scaled is not None and trend is not None:
+        if scaled is not None and moved is not None:
             q = fitted(np.maximum(min_level, floor))
 
             def replayed(rows: Ints, on: Floats) -> Ints:
@@ -386,11 +388,20 @@ def levels(
 
             live = np.flatnonzero(stocked)
             calibrated = replayed(live, scaled[live])
-            # a series with a trend must also meet the target replayed along it
-            again = np.flatnonzero(trend[1][live])
+            # a series whose level moved must also meet the target replayed along it
+            again = np.flatnonzero(moved[1][live])
             if again.size:
-                along = replayed(live[again], trend[0][live[again]])
+                along = replayed(live[again], moved[0][live[again]])
                 calibrated[again] = np.maximum(calibrated[again], along)
+            # a series whose reorder can be skipped must also meet it on a little less use
+            short = np.flatnonzero(
+                skips_a_reorder(
+                    q[live], daily_mean[live], setting.lead_time_days[live], review[live]
+                )
+            )
+            if short.size:
+                lower = below_forecast(scaled[live[short]], moved, live[short])
+                calibrated[short] = np.maximum(calibrated[short], replayed(live[short], lower))
             min_level[live] = calibrated
         min_level = np.maximum(min_level, floor)
         costs = setting.stockout_costs()
@@ -429,7 +440,8 @@ def levels(
         # what the levels are expected to achieve: the series' own history, replayed
         expected = expected_measures(
             scaled,
-            along=trend,
+            along=moved,
+            below=skips_a_reorder(order_quantity, daily_mean, setting.lead_time_days, review),
             min_level=min_level.astype(np.int64),
             order_quantity=order_quantity,
             lead_time_days=setting.lead_time_days,

@@ -11,8 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
+from tests.unit.analytics.hospital_series import HOSPITAL_SERIES
 
-from rxsupply.analytics.calibration import along_trend, at_forecast_level, expected_measures
+from rxsupply.analytics.calibration import (
+    along_level,
+    at_forecast_level,
+    below_forecast,
+    calibrated_min,
+    expected_measures,
+    skips_a_reorder,
+)
 from rxsupply.analytics.leadtime import IntervalDemand, interval_demand
 from rxsupply.analytics.policy import (
     Levels,
@@ -500,7 +508,7 @@ def test_a_trending_series_meets_its_target_and_is_stated_along_its_trend_too() 
     )
 
     whole = at_forecast_level(history, mean)
-    trended, trending = along_trend(history, mean)
+    trended, trending = along_level(history, mean)
     assert trending.tolist() == [True, False]
     judged: dict[str, Any] = {
         "min_level": lv.min_level,
@@ -523,3 +531,49 @@ def test_a_trending_series_meets_its_target_and_is_stated_along_its_trend_too() 
         )
         < target
     )
+
+
+def test_a_series_that_can_skip_a_reorder_meets_its_target_on_less_use_too() -> None:
+    # the hospital series of test_calibration (about 200 a month, two of five years at 90),
+    # forecast 224, a month's use ordered a month ahead: its min must meet 90 % fill on its
+    # history at the forecast, along its moved level and at a tenth below the forecast (the
+    # last is the largest), and the plan states the least of the three judgements
+    history = np.array([HOSPITAL_SERIES], dtype=float)
+    mean = np.array([224.0])
+    setting = dataclasses.replace(_setting(1), max_days_of_supply=1)
+
+    lv = levels(
+        daily_mean=mean,
+        interval=_poisson(mean, setting),
+        setting=setting,
+        target=np.full(1, 0.90),
+        measure="fill-rate",
+        history=history,
+    )
+
+    q = lv.order_quantity
+    assert skips_a_reorder(q, mean, setting.lead_time_days, setting.review_period_days).all()
+    whole = at_forecast_level(history, mean)
+    along = along_level(history, mean)
+    lower = below_forecast(whole, along)
+    judged: dict[str, Any] = {
+        "order_quantity": q,
+        "lead_time_days": setting.lead_time_days,
+        "review_period_days": setting.review_period_days,
+    }
+    mins = [
+        int(
+            calibrated_min(
+                on, start=np.zeros(1, dtype=np.int64), target=np.full(1, 0.90),
+                measure="fill-rate", **judged,
+            )[0]
+        )
+        for on in (whole, along[0], lower)
+    ]  # fmt: skip
+    assert lv.min_level[0] == max(mins) == mins[2]
+    stated = [
+        expected_measures(on, min_level=lv.min_level, **judged)["fill-rate"][0]
+        for on in (whole, along[0], lower)
+    ]
+    assert lv.fill_rate is not None
+    np.testing.assert_allclose(lv.fill_rate[0], min(stated))

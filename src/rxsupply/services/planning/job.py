@@ -13,7 +13,12 @@ from typing import Any
 import numpy as np
 
 from rxsupply.analytics import classification as cls
-from rxsupply.analytics.calibration import along_trend, at_forecast_level, expected_measures
+from rxsupply.analytics.calibration import (
+    along_level,
+    at_forecast_level,
+    expected_measures,
+    skips_a_reorder,
+)
 from rxsupply.analytics.planning import Plan, plan, plan_in_parts
 from rxsupply.analytics.policy import Targets, WardCosts
 from rxsupply.domain.clock import Clock
@@ -117,7 +122,8 @@ def current_service(history: History, daily_mean: np.ndarray) -> dict[str, np.nd
     filled = history.demand.filled_since_first()
     got = expected_measures(
         at_forecast_level(filled, daily_mean),
-        along=along_trend(filled, daily_mean),
+        along=along_level(filled, daily_mean),
+        below=skips_a_reorder(quantity, daily_mean, info.lead_time_days, info.review_period_days),
         min_level=low,
         order_quantity=quantity,
         lead_time_days=info.lead_time_days,
