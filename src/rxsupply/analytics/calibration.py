@@ -322,8 +322,11 @@ def expected_measures(
         others.append((along[0][rows], rows))
     if below is not None and below.any():
         rows = np.flatnonzero(below)
-        others.append((below_forecast(history[rows], along, rows), rows))
+        lower, changed = below_forecast(history[rows], along, rows)
+        others.append((lower[changed], rows[changed]))
     for on, rows in others:
+        if rows.size == 0:
+            continue
         for name, got in judged(on, rows).items():
             out[name][rows] = np.minimum(out[name][rows], got)
     return out
@@ -517,7 +520,8 @@ def along_level(history: Floats, daily_mean: Floats) -> tuple[Floats, NDArray[np
     changed and changed back) replays that stretch well below the forecast, where any min
     serves, and the min is too small for the months at the forecast (a hospital series of
     about 200 a month, two of its five years at 90: a min of 47 against a month's use of
-    224, held out at 68 % fill). Along its level, every day is at the forecast."""
+    224, held out at 68 % fill). Along its level, every day is at the forecast (or at double
+    its own, if that is less)."""
     out = np.empty_like(history, dtype=np.float64)
     moving = np.zeros(history.shape[0], dtype=np.bool_)
     if history.shape[0] and history.shape[1]:
@@ -547,33 +551,39 @@ def skips_a_reorder(
     order_quantity: Ints, daily_mean: Floats, lead_time_days: Ints, review_period_days: Ints
 ) -> NDArray[np.bool_]:
     """The series whose order brings no more than the forecast's demand over a lead time and
-    a review period. With min/max such a series can be served worse by less demand: at the
-    forecast every review reorders, but use a little below it leaves the position after an
-    order above the min at the next review, that reorder is skipped and the period after
-    runs short (a hospital series of about 200 a month, ordering a month's use a month ahead:
-    a min of 109 held out at 84 % fill on use a tenth below its forecast)."""
-    span = np.asarray(daily_mean, dtype=np.float64) * (
-        np.maximum(np.asarray(lead_time_days), 1) + np.maximum(np.asarray(review_period_days), 1)
-    )
-    return np.asarray((np.asarray(order_quantity) <= span) & (span > 0), dtype=np.bool_)
+    a review period, but more than a review period's use at :data:`BELOW_FORECAST` of it.
+    With min/max such a series can be served worse by less demand: at the forecast every
+    review reorders, but use a little below it leaves the position after an order above the
+    min at the next review, that reorder is skipped and the period after runs short (a
+    hospital series of about 200 a month, ordering a month's use a month ahead: a min of 109
+    held out at 84 % fill on use a tenth below its forecast). An order of no more than that
+    review's lower use is placed at every review still."""
+    mean = np.asarray(daily_mean, dtype=np.float64)
+    review = np.maximum(np.asarray(review_period_days), 1)
+    span = mean * (np.maximum(np.asarray(lead_time_days), 1) + review)
+    q = np.asarray(order_quantity)
+    tight = (q <= span) & (q > BELOW_FORECAST * mean * review) & (span > 0)
+    return np.asarray(tight, dtype=np.bool_)
 
 
 def below_forecast(
     history: Floats,
     along: tuple[Floats, NDArray[np.bool_]] | None = None,
     rows: NDArray[np.int64] | None = None,
-) -> Floats:
+) -> tuple[Floats, NDArray[np.bool_]]:
     """``history`` (at the forecast's level, :func:`at_forecast_level`) at
     :data:`BELOW_FORECAST` of it, where a series' level moved along its level
     (:func:`along_level`'s ``along``, of every series; ``rows`` say which of them
-    ``history``'s rows are)."""
-    out = np.array(history, dtype=np.float64)
+    ``history``'s rows are); and which series that changes once a day's use is counted in
+    whole units, as the replay counts it (a tenth less of 1 to 4 units a day rounds back to
+    the same: a slow mover's replay on less use would be the one at the forecast)."""
+    source = np.array(history, dtype=np.float64)
     if along is not None:
         moved = along[1] if rows is None else along[1][rows]
-        source = along[0] if rows is None else along[0][rows]
-        out[moved] = source[moved]
-    out *= BELOW_FORECAST
-    return out
+        source[moved] = (along[0] if rows is None else along[0][rows])[moved]
+    lower = source * BELOW_FORECAST
+    changed = np.any((np.rint(lower) != np.rint(source)) & ~np.isnan(source), axis=1)
+    return lower, np.asarray(changed, dtype=np.bool_)
 
 
 def calibrated_min(

@@ -399,9 +399,11 @@ def levels(
                     q[live], daily_mean[live], setting.lead_time_days[live], review[live]
                 )
             )
+            lower, changed = below_forecast(scaled[live[short]], moved, live[short])
+            short = short[changed]
             if short.size:
-                lower = below_forecast(scaled[live[short]], moved, live[short])
-                calibrated[short] = np.maximum(calibrated[short], replayed(live[short], lower))
+                less = replayed(live[short], lower[changed])
+                calibrated[short] = np.maximum(calibrated[short], less)
             min_level[live] = calibrated
         min_level = np.maximum(min_level, floor)
         costs = setting.stockout_costs()

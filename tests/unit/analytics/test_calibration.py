@@ -241,6 +241,26 @@ def test_an_order_of_about_a_periods_use_can_skip_a_reorder() -> None:
     assert skips_a_reorder(np.array([500]), forecast, one, one).tolist() == [False]
     assert skips_a_reorder(np.array([500]), forecast, 3 * one, one).tolist() == [True]
     assert skips_a_reorder(np.array([1]), np.zeros(1), one, one).tolist() == [False]  # no use
+    # an order of no more than a review's use a tenth lower is placed at every review still
+    week = 7 * one
+    assert skips_a_reorder(np.array([63, 64]), np.array([10.0, 10.0]), one, week).tolist() == [
+        False,
+        True,
+    ]
+
+
+def test_less_use_of_a_slow_mover_rounds_back_to_the_same_and_is_not_replayed() -> None:
+    # a tenth less of 1 to 4 units a day is the same in whole units, as the replay counts
+    # them: that replay would be the one at the forecast; 10 a day becomes 9; unknown days
+    # stay unknown and do not count as a change
+    slow = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 0.0])
+    fast = np.array([10.0, 0.0, np.nan, 10.0, 10.0, 10.0])
+    quiet = np.array([np.nan, np.nan, 0.0, 0.0, 1.0, 2.0])
+
+    lower, changed = below_forecast(np.vstack([slow, fast, quiet]))
+
+    assert changed.tolist() == [False, True, False]
+    np.testing.assert_allclose(lower[1], [9.0, 0.0, np.nan, 9.0, 9.0, 9.0])
 
 
 def test_a_min_that_can_skip_a_reorder_meets_the_target_on_less_use_too() -> None:
@@ -255,11 +275,11 @@ def test_a_min_that_can_skip_a_reorder_meets_the_target_on_less_use_too() -> Non
     forecast = np.array([224.0])
     whole = at_forecast_level(y, forecast)
     along = along_level(y, forecast)
-    lower = below_forecast(whole, along)
+    lower, changed = below_forecast(whole, along)
 
     mins = [_min_for(h, 224, target=0.90) for h in (whole, along[0], lower)]
 
-    assert along[1].tolist() == [True]
+    assert along[1].tolist() == [True] and changed.tolist() == [True]
     np.testing.assert_allclose(lower, 0.9 * along[0])
     assert mins[0] < mins[1] < mins[2]  # 47, 109 and 131
     assert mins[2] - mins[1] >= 15

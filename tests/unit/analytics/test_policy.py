@@ -555,7 +555,8 @@ def test_a_series_that_can_skip_a_reorder_meets_its_target_on_less_use_too() -> 
     assert skips_a_reorder(q, mean, setting.lead_time_days, setting.review_period_days).all()
     whole = at_forecast_level(history, mean)
     along = along_level(history, mean)
-    lower = below_forecast(whole, along)
+    lower, changed = below_forecast(whole, along)
+    assert changed.all()
     judged: dict[str, Any] = {
         "order_quantity": q,
         "lead_time_days": setting.lead_time_days,
