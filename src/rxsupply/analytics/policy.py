@@ -300,8 +300,10 @@ def levels(
     forecast's level (:func:`at_forecast_level`), is replayed against it instead
     (:func:`rxsupply.analytics.calibration.calibrated_min`, which has none of the model's
     approximations on lumpy demand), and for a series whose level moved (a trend, or steps)
-    also when it is replayed along it (:func:`rxsupply.analytics.calibration.along_level`);
-    then raised while a unit more costs less to hold than the stock-out days it saves
+    also when it is replayed along it (:func:`rxsupply.analytics.calibration.along_level`),
+    and for one whose reorder can be skipped also a tenth below the forecast
+    (:func:`rxsupply.analytics.calibration.skips_a_reorder`); then raised while a unit more
+    costs less to hold than the stock-out days it saves
     (:meth:`IntervalDemand.cheapest_min`, with the setting's stock-out costs). With
     ``textbook`` it is the classic single-point rule instead: the position at the reorder
     point exactly, expected shortage
