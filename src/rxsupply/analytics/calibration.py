@@ -372,12 +372,14 @@ def _along_level(
         count = 0
         st = 0.0
         sy = 0.0
+        scale = 0.0
         for t in range(days):
             v = history[i, t]
             if not np.isnan(v):
                 count += 1
                 st += t
                 sy += v
+                scale += v * v
         trending = False
         slope = 0.0
         t_mean = 0.0
@@ -436,11 +438,6 @@ def _along_level(
                     e = v - y_mean - slope * (t - t_mean) - sums[b]
                     within += e * e
                     j += 1
-            scale = 0.0
-            for t in range(days):
-                v = history[i, t]
-                if not np.isnan(v):
-                    scale += v * v
             if between > 1e-12 * scale:  # not the rounding of a flat series
                 if within > 0.0:
                     ratio_f = (between / (blocks - 1)) / (within / (count - blocks))

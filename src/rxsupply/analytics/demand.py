@@ -146,8 +146,11 @@ def std_daily(matrix: Floats) -> Floats:
     observed)."""
     seen = ~np.isnan(matrix)
     mean, count = _observed_mean(matrix, seen)
-    square = np.sum(np.square(matrix - mean[:, None]), axis=1, where=seen, dtype=np.float64)
-    return np.sqrt(np.divide(square, count, out=np.zeros(square.shape), where=count > 0))
+    with np.errstate(invalid="ignore"):
+        apart = np.subtract(matrix, mean[:, None], dtype=np.float64)
+        square = np.sum(np.square(apart, out=apart), axis=1, where=seen)
+    spread = np.divide(square, count, out=np.zeros(square.shape), where=count > 0)
+    return np.asarray(np.sqrt(spread), dtype=np.float64)
 
 
 def buckets(matrix: Floats, size: int) -> Floats:

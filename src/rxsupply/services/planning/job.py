@@ -123,7 +123,8 @@ def current_service(history: History, daily_mean: np.ndarray) -> dict[str, np.nd
     got = expected_measures(
         at_forecast_level(filled, daily_mean),
         along=along_level(filled, daily_mean),
-        below=skips_a_reorder(quantity, daily_mean, info.lead_time_days, info.review_period_days),
+        below=skips_a_reorder(quantity, daily_mean, info.lead_time_days, info.review_period_days)
+        & (info.current_min >= 0),
         min_level=low,
         order_quantity=quantity,
         lead_time_days=info.lead_time_days,
