@@ -64,7 +64,9 @@ def mean_over_levels(
     (IMAPA's numerator), in one compiled pass over every level, the bucket sums taken from
     running totals (summed in order, as ``numpy.cumsum``). ``tolerance`` narrows each search's
     bracket (the default follows statsforecast's probes to its bits; a coarser one is for
-    planning). Without ``exact`` (planning), a level of one or two buckets is not searched:
+    planning). Without ``exact`` (planning), the forecast is at the minimum of the parabola
+    through the search's three best probes instead of the bracket's midpoint (nearer the
+    exact search's after a coarse one), and a level of one or two buckets is not searched:
     no one-step error depends on alpha there (the level and the first forecast are the first
     bucket), so the forecast is the bracket's midpoint's, where the search ends but for the
     last bits of rounding."""
@@ -140,6 +142,7 @@ def _over_levels(
                 upper,
                 part,
                 tolerance,
+                not exact,
             )
             for j in range(m):
                 total[lo + j] += part[j] / agg
@@ -152,11 +155,12 @@ def ses_at_own_level(
     lower: float = 0.1,
     upper: float = 0.3,
     tolerance: float = TOLERANCE,
+    parabolic: bool = False,
 ) -> Floats:
     """For the series ``rows`` of ``y``, sorted by their aggregation ``level`` (highest
     first), the optimised-SES forecast of their own ``level``-step bucket sums (cut at the
     front, as statsforecast), divided by the level (ADIDA's), in one compiled pass, the bucket
-    sums taken from running totals as in :func:`mean_over_levels`."""
+    sums taken from running totals as in :func:`mean_over_levels`; ``parabolic`` as there."""
     y = np.ascontiguousarray(y, dtype=np.float64)
     rows = np.ascontiguousarray(rows, dtype=np.int64)
     out = np.zeros(rows.size)
@@ -164,7 +168,7 @@ def ses_at_own_level(
         levels = np.ascontiguousarray(level, dtype=np.int64)
         if levels.min() < 1 or levels.max() > y.shape[1] or np.any(np.diff(levels) > 0):
             raise ValueError("levels must run from the highest down, each 1 to the history")
-        _at_own_level(y, rows, levels, lower, upper, out, tolerance)
+        _at_own_level(y, rows, levels, lower, upper, out, tolerance, parabolic)
     return out
 
 
@@ -177,6 +181,7 @@ def _at_own_level(
     upper: float,
     out: Floats,
     tolerance: float,
+    parabolic: bool,
 ) -> None:
     """:func:`ses_at_own_level`, blocks of series across the cores, each block's runs of
     one level searched together."""
@@ -205,6 +210,7 @@ def _at_own_level(
                 upper,
                 part,
                 tolerance,
+                parabolic,
             )
             for j in range(start, stop):
                 out[lo + j] = part[j] / agg

@@ -102,15 +102,22 @@ def _search_block(
     upper: float,
     out: Floats,
     tolerance: float = TOLERANCE,
+    parabolic: bool = False,
 ) -> None:
     """:func:`_search` of the series ``lo .. lo + width`` (one block), the bracket narrowed
-    to ``tolerance``."""
+    to ``tolerance``. The forecast is at the final bracket's midpoint (statsforecast's), or
+    with ``parabolic`` at the minimum of the parabola through the best probe and its two
+    neighbours, kept in the bracket: after a coarse search (planning) that is far nearer the
+    exact minimum than the midpoint, for the price of no probe (:func:`_parabola`)."""
     a = np.empty(BLOCK)
     b = np.empty(BLOCK)
     c = np.empty(BLOCK)
     d = np.empty(BLOCK)
     fc = np.empty(BLOCK)
     fd = np.empty(BLOCK)
+    # the squared errors at the bracket's ends, once they are probes (the first ends are not)
+    fa = np.full(BLOCK, np.inf)
+    fb = np.full(BLOCK, np.inf)
     probe = np.empty(BLOCK)
     sse = np.empty(BLOCK)
     level = np.empty(BLOCK)
@@ -149,6 +156,7 @@ def _search_block(
                 # the minimum lies in [a, d]
                 left[j] = True
                 b[j] = d[j]
+                fb[j] = fd[j]
                 d[j] = c[j]
                 fd[j] = fc[j]
                 c[j] = b[j] - (b[j] - a[j]) / GOLDEN
@@ -157,6 +165,7 @@ def _search_block(
                 # the minimum lies in [c, b]
                 left[j] = False
                 a[j] = c[j]
+                fa[j] = fc[j]
                 c[j] = d[j]
                 fc[j] = fd[j]
                 d[j] = a[j] + (b[j] - a[j]) / GOLDEN
@@ -177,9 +186,11 @@ def _search_block(
             if abs(b[j] - a[j]) < tolerance:
                 going[j] = False
                 remaining -= 1
-    # the forecast: the level after the last value, at the bracket's midpoint
+    # the forecast: the level after the last value, at the bracket's midpoint (or parabola's)
     for j in range(width):
         probe[j] = (b[j] + a[j]) / 2.0
+        if parabolic:
+            probe[j] = _parabola(a[j], c[j], d[j], b[j], fa[j], fc[j], fd[j], fb[j], probe[j])
         level[j] = block[0, j]
     for t in range(1, length):
         current = block[t]
@@ -187,6 +198,34 @@ def _search_block(
             level[j] = probe[j] * current[j] + (1.0 - probe[j]) * level[j]
     for j in range(width):
         out[lo + j] = level[j]
+
+
+@_compiled
+def _parabola(
+    a: float, c: float, d: float, b: float, fa: float, fc: float, fd: float, fb: float, mid: float
+) -> float:
+    """Where the parabola through three probes of a golden-section bracket ``a < c < d < b``
+    (squared errors ``fa`` .. ``fb``, infinite at an end never probed) is least, kept in
+    ``[a, b]``: the best interior probe in the middle, with its neighbour end when that was
+    probed, else the three probes there are. A parabola that does not open upwards gives the
+    better end of the three; with fewer than three probes, ``mid``."""
+    if fc <= fd:
+        if fa < np.inf:
+            x1, f1, x2, f2, x3, f3 = a, fa, c, fc, d, fd
+        else:
+            x1, f1, x2, f2, x3, f3 = c, fc, d, fd, b, fb
+    elif fb < np.inf:
+        x1, f1, x2, f2, x3, f3 = c, fc, d, fd, b, fb
+    else:
+        x1, f1, x2, f2, x3, f3 = a, fa, c, fc, d, fd
+    if not (f1 < np.inf and f3 < np.inf):
+        return mid
+    curvature = (f3 - f2) / (x3 - x2) - (f2 - f1) / (x2 - x1)
+    if not curvature > 0.0:
+        return a if f1 < f3 else b
+    num = (x2 - x1) ** 2 * (f2 - f3) - (x2 - x3) ** 2 * (f2 - f1)
+    den = (x2 - x1) * (f2 - f3) - (x2 - x3) * (f2 - f1)
+    return min(max(x2 - 0.5 * num / den, a), b)
 
 
 @_compiled

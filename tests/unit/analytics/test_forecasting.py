@@ -19,7 +19,7 @@ from statsforecast.models import (
 
 from rxsupply.analytics import forecasting
 from rxsupply.analytics.forecasting import METHODS, forecast, level
-from rxsupply.analytics.smoothing import BLOCK
+from rxsupply.analytics.smoothing import BLOCK, _parabola
 
 ORACLES: dict[str, Any] = {
     "croston": CrostonClassic(),
@@ -184,3 +184,47 @@ def test_every_method_gives_one_row_per_series_and_one_column_per_day() -> None:
 def test_an_unknown_method_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="unknown forecasting method 'holt'"):
         forecast(np.zeros((1, 5)), "holt", 1)
+
+
+@pytest.mark.parametrize("method", ["imapa", "adida"])
+def test_the_planners_coarse_search_lands_near_the_exact_alpha(method: str) -> None:
+    """The planner's ADIDA and IMAPA search alpha coarsely (8 passes over each history, not
+    55) and take the forecast where the parabola through the best probes is least: on these
+    series their levels are within 0.01 % of the exact search's for 90 % of series and 0.1 %
+    for 99 %. The bracket's midpoint after a finer search (15 passes, to 1e-3) was 0.1 % and
+    0.2 % off."""
+    y = _intermittent(seed=23, series=2000, days=730)
+    pick = forecasting.imapa_level if method == "imapa" else forecasting.adida_level
+    exact = pick(y, exact=True)
+    coarse = pick(y, exact=False)
+
+    used = exact > 0
+    off = np.abs(coarse[used] - exact[used]) / exact[used]
+    assert np.quantile(off, 0.9) < 2e-4
+    assert np.quantile(off, 0.99) < 1.5e-3
+    assert off.max() < 1e-2
+    np.testing.assert_array_equal(coarse[~used], 0.0)
+
+
+def test_the_parabola_finds_the_least_of_a_quadratic_inside_the_bracket() -> None:
+    def f(x: float) -> float:
+        return 3.0 * (x - 0.173) ** 2 + 1.0
+
+    a, c, d, b = 0.15, 0.16, 0.18, 0.19
+    mid = (a + b) / 2
+    assert _parabola(a, c, d, b, f(a), f(c), f(d), f(b), mid) == pytest.approx(0.173, abs=1e-12)
+    # the lower end never probed: the three probes to its right still find it
+    assert _parabola(a, c, d, b, np.inf, f(c), f(d), f(b), mid) == pytest.approx(0.173, abs=1e-12)
+
+
+def test_the_parabola_stays_in_the_bracket_and_falls_back_without_three_probes() -> None:
+    def rising(x: float) -> float:  # least below the bracket: the lower end is the answer
+        return (x - 0.05) ** 2
+
+    a, c, d, b = 0.1, 0.11, 0.12, 0.13
+    assert _parabola(a, c, d, b, np.inf, rising(c), rising(d), rising(b), 0.115) == a
+    # opening downwards: the better end of the three probes
+    assert _parabola(a, c, d, b, -1.0, 0.0, -0.5, np.inf, 0.115) == a
+    assert _parabola(a, c, d, b, -0.5, 0.0, -1.0, -2.0, 0.115) == b
+    # only the two interior probes: the bracket's midpoint
+    assert _parabola(a, c, d, b, np.inf, 1.0, 2.0, np.inf, 0.115) == 0.115
