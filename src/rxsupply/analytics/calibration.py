@@ -29,7 +29,8 @@ the min is searched on it:
   the forecast over the level that day), and a series whose order brings no more than a lead
   time's and a review's use (:func:`skips_a_reorder`) at a tenth below the forecast too
   (:func:`below_forecast`: with min/max, less use can skip a reorder and run short); the
-  caller takes the largest of the mins;
+  caller takes the largest of the mins, and for such a series no less than steady use just
+  under its order asks (:func:`steady_use_floor`);
 - what levels are expected to achieve (the fill rate, cycle service level and chance of an
   empty day a plan states) is judged the same way, the other way round: the replay's
   shortfall grown by ``(d + 10) / d`` (:func:`expected_measures`), for a series replayed
@@ -561,6 +562,31 @@ def skips_a_reorder(
     q = np.asarray(order_quantity)
     tight = (q <= span) & (q > BELOW_FORECAST * mean * review) & (span > 0)
     return np.asarray(tight, dtype=np.bool_)
+
+
+STEADY_MARGIN = 0.1
+"""How much less than the worst case of steady use (:func:`steady_use_floor`) a min may be:
+the order a tenth above the use, as a series that can skip a reorder may order."""
+
+
+def steady_use_floor(daily_mean: Floats, protection_days: Ints, target: Floats) -> Ints:
+    """The least min of a series whose reorder can be skipped (:func:`skips_a_reorder`):
+    ``2 x target - 1 -`` :data:`STEADY_MARGIN` of the forecast's demand over the protection
+    interval (70 % of it at a 90 % target, 80 % at 95 %, 88 % at 99 %).
+
+    Use running steadily just under the order is the worst case of min/max: after an order
+    arrives, a review period's use leaves the position above the min, that review passes,
+    and the period after is short by twice the use less the min and the order. To lose no
+    more than ``1 - target`` of the two periods' use, the min must be ``2 x target - 1`` of
+    the order, an order being about a period's use. A replayed history whose use jumps around
+    the order reorders at random and hides it: a smooth hospital series of 58 a month,
+    ordering 58 a month ahead, had a min of 35 that its noisy history served at 90 %, and
+    held out on months of 49 to 60 it served 85 %; on the hospital set the series served more
+    than 5 points below a 90 % target went from 74 to 12 (the textbook's, at the same fill,
+    16)."""
+    share = np.clip(2.0 * np.asarray(target, dtype=np.float64) - 1.0 - STEADY_MARGIN, 0.0, None)
+    demand = np.asarray(daily_mean, dtype=np.float64) * np.asarray(protection_days)
+    return np.asarray(np.ceil(share * demand - 1e-9), dtype=np.int64)
 
 
 def below_forecast(

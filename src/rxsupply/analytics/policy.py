@@ -45,6 +45,7 @@ from rxsupply.analytics.calibration import (
     calibrated_min,
     expected_measures,
     skips_a_reorder,
+    steady_use_floor,
 )
 from rxsupply.analytics.demand import Floats
 from rxsupply.analytics.leadtime import IntervalDemand
@@ -302,7 +303,9 @@ def levels(
     approximations on lumpy demand), and for a series whose level moved (a trend, or steps)
     also when it is replayed along it (:func:`rxsupply.analytics.calibration.along_level`),
     and for one whose reorder can be skipped also a tenth below the forecast
-    (:func:`rxsupply.analytics.calibration.skips_a_reorder`); then raised while a unit more
+    (:func:`rxsupply.analytics.calibration.skips_a_reorder`), and no lower than steady use
+    just under its order asks (:func:`rxsupply.analytics.calibration.steady_use_floor`);
+    then raised while a unit more
     costs less to hold than the stock-out days it saves
     (:meth:`IntervalDemand.cheapest_min`, with the setting's stock-out costs). With
     ``textbook`` it is the classic single-point rule instead: the position at the reorder
@@ -396,16 +399,24 @@ def levels(
                 along = replayed(live[again], moved[0][live[again]])
                 calibrated[again] = np.maximum(calibrated[again], along)
             # a series whose reorder can be skipped must also meet it on a little less use
-            short = np.flatnonzero(
+            skippable = np.flatnonzero(
                 skips_a_reorder(
                     q[live], daily_mean[live], setting.lead_time_days[live], review[live]
                 )
             )
-            lower, changed = below_forecast(scaled[live[short]], moved, live[short])
-            short = short[changed]
+            lower, changed = below_forecast(scaled[live[skippable]], moved, live[skippable])
+            short = skippable[changed]
             if short.size:
                 less = replayed(live[short], lower[changed])
                 calibrated[short] = np.maximum(calibrated[short], less)
+            # and hold what steady use just under its order asks
+            steady = live[skippable]
+            calibrated[skippable] = np.maximum(
+                calibrated[skippable],
+                steady_use_floor(
+                    daily_mean[steady], setting.protection_days()[steady], target[steady]
+                ),
+            )
             min_level[live] = calibrated
         min_level = np.maximum(min_level, floor)
         costs = setting.stockout_costs()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
-from tests.unit.analytics.hospital_series import HOSPITAL_SERIES
+from tests.unit.analytics.hospital_series import HOSPITAL_SERIES, STEADY_NEXT, STEADY_SERIES
 
 from rxsupply.analytics.calibration import (
     along_level,
@@ -20,6 +20,7 @@ from rxsupply.analytics.calibration import (
     calibrated_min,
     expected_measures,
     skips_a_reorder,
+    steady_use_floor,
 )
 from rxsupply.analytics.leadtime import IntervalDemand, interval_demand
 from rxsupply.analytics.policy import (
@@ -571,10 +572,72 @@ def test_a_series_that_can_skip_a_reorder_meets_its_target_on_less_use_too() -> 
         )
         for on in (whole, along[0], lower)
     ]  # fmt: skip
-    assert lv.min_level[0] == max(mins) == mins[2]
+    floor = steady_use_floor(mean, setting.protection_days(), np.full(1, 0.90))
+    assert lv.min_level[0] == max(*mins, int(floor[0]))
+    assert max(mins) == mins[2]
     stated = [
         expected_measures(on, min_level=lv.min_level, **judged)["fill-rate"][0]
         for on in (whole, along[0], lower)
     ]
     assert lv.fill_rate is not None
     np.testing.assert_allclose(lv.fill_rate[0], min(stated))
+
+
+def test_a_series_that_can_skip_a_reorder_holds_what_steady_use_under_its_order_asks() -> None:
+    # a smooth hospital series (67 a month, then 58; forecast 58.3), a month's use ordered a
+    # month ahead: its noisy history reorders at random and is served at 90 % by a min of
+    # 35, but its next twelve months ran steadily just under the order, every other reorder
+    # was skipped and that min served 85 %; the floor (70 % of a month's use at 90 %) serves
+    # them at the target
+    history = np.array([STEADY_SERIES], dtype=float)
+    mean = np.array([58.3])
+    setting = dataclasses.replace(_setting(1), max_days_of_supply=1)
+    target = np.full(1, 0.90)
+
+    lv = levels(
+        daily_mean=mean,
+        interval=_poisson(mean, setting),
+        setting=setting,
+        target=target,
+        measure="fill-rate",
+        history=history,
+    )
+
+    floor = steady_use_floor(mean, setting.protection_days(), target)
+    assert int(floor[0]) == 41  # ceil(0.7 x 58.3)
+    q = lv.order_quantity
+    assert skips_a_reorder(q, mean, setting.lead_time_days, setting.review_period_days).all()
+    replayed = calibrated_min(
+        at_forecast_level(history, mean),
+        start=np.zeros(1, dtype=np.int64),
+        order_quantity=q,
+        lead_time_days=setting.lead_time_days,
+        review_period_days=setting.review_period_days,
+        target=target,
+        measure="fill-rate",
+    )
+    assert replayed[0] < floor[0] == lv.min_level[0]
+
+    def served(low: int) -> float:
+        policy = Policy(
+            min_level=_ints(low),
+            max_level=_ints(low + int(q[0])),
+            lead_time_days=setting.lead_time_days,
+            review_period_days=setting.review_period_days,
+            unit_cost=np.ones(1),
+            shelf_life_days=_ints(1_000_000),
+        )
+        year = np.array([STEADY_NEXT], dtype=float)
+        return float(simulate(year, policy, lots=1).fill_rate[0])
+
+    assert served(int(replayed[0])) < 0.87
+    assert served(int(lv.min_level[0])) >= 0.90
+
+
+def test_the_steady_use_floor_grows_with_the_target_and_the_protection_interval() -> None:
+    floor = steady_use_floor(
+        np.array([10.0, 10.0, 10.0, 10.0, 10.0]),
+        _ints(1, 1, 1, 3, 1),
+        np.array([0.90, 0.95, 0.99, 0.95, 0.50]),
+    )
+    np.testing.assert_array_equal(floor, _ints(7, 8, 9, 24, 0))
