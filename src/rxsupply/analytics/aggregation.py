@@ -65,11 +65,11 @@ def mean_over_levels(
     running totals (summed in order, as ``numpy.cumsum``). ``tolerance`` narrows each search's
     bracket (the default follows statsforecast's probes to its bits; a coarser one is for
     planning). Without ``exact`` (planning), the forecast is at the minimum of the parabola
-    through the search's three best probes instead of the bracket's midpoint (nearer the
-    exact search's after a coarse one), and a level of one or two buckets is not searched:
-    no one-step error depends on alpha there (the level and the first forecast are the first
-    bucket), so the forecast is the bracket's midpoint's, where the search ends but for the
-    last bits of rounding."""
+    through the search's best probe and its two neighbours instead of the bracket's midpoint
+    (nearer the exact search's after a coarse one), and a level of one or two buckets is not
+    searched: no one-step error depends on alpha there (the level and the first forecast are
+    the first bucket), so the forecast is the bracket's midpoint's, where the search ends but
+    for the last bits of rounding."""
     y = np.ascontiguousarray(y, dtype=np.float64)
     rows = np.ascontiguousarray(rows, dtype=np.int64)
     total = np.zeros(rows.size)

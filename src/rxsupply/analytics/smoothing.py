@@ -207,8 +207,9 @@ def _parabola(
     """Where the parabola through three probes of a golden-section bracket ``a < c < d < b``
     (squared errors ``fa`` .. ``fb``, infinite at an end never probed) is least, kept in
     ``[a, b]``: the best interior probe in the middle, with its neighbour end when that was
-    probed, else the three probes there are. A parabola that does not open upwards gives the
-    better end of the three; with fewer than three probes, ``mid``."""
+    probed, else the three probes there are. A parabola that does not open upwards (or whose
+    curvature rounds to nothing) gives the bracket's end on the side of the better outer
+    probe; with fewer than three probes, ``mid``. The answer is always finite."""
     if fc <= fd:
         if fa < np.inf:
             x1, f1, x2, f2, x3, f3 = a, fa, c, fc, d, fd
@@ -220,11 +221,11 @@ def _parabola(
         x1, f1, x2, f2, x3, f3 = a, fa, c, fc, d, fd
     if not (f1 < np.inf and f3 < np.inf):
         return mid
-    curvature = (f3 - f2) / (x3 - x2) - (f2 - f1) / (x2 - x1)
-    if not curvature > 0.0:
-        return a if f1 < f3 else b
     num = (x2 - x1) ** 2 * (f2 - f3) - (x2 - x3) ** 2 * (f2 - f1)
+    # -(x2 - x1)(x3 - x2) times the curvature: negative where the parabola opens upwards
     den = (x2 - x1) * (f2 - f3) - (x2 - x3) * (f2 - f1)
+    if not den < 0.0:
+        return a if f1 < f3 else b
     return min(max(x2 - 0.5 * num / den, a), b)
 
 
