@@ -569,10 +569,14 @@ STEADY_MARGIN = 0.1
 the order a tenth above the use, as a series that can skip a reorder may order."""
 
 
-def steady_use_floor(daily_mean: Floats, protection_days: Ints, target: Floats) -> Ints:
+def steady_use_floor(
+    daily_mean: Floats, review_period_days: Ints, lead_time_days: Ints, target: Floats
+) -> Ints:
     """The least min of a series whose reorder can be skipped (:func:`skips_a_reorder`):
-    ``2 x target - 1 -`` :data:`STEADY_MARGIN` of the forecast's demand over the protection
-    interval (70 % of it at a 90 % target, 80 % at 95 %, 88 % at 99 %).
+    ``2 x target - 1 -`` :data:`STEADY_MARGIN` of the forecast's use over a review period
+    (70 % of it at a 90 % target, 80 % at 95 %, 88 % at 99 %), and ``target`` of its use over
+    the rest of the lead time (the days after the first, which orders already on their way
+    cover).
 
     Use running steadily just under the order is the worst case of min/max: after an order
     arrives, a review period's use leaves the position above the min, that review passes,
@@ -585,15 +589,17 @@ def steady_use_floor(daily_mean: Floats, protection_days: Ints, target: Floats) 
     than 5 points below a 90 % target went from 74 to 12 (the textbook's, at the same fill,
     16).
 
-    The bound is exact for a lead time of one review period. For longer lead times the floor
-    scales with the protection interval, a little short of the worst case: steady use of 10 a
-    day, reviewed daily, ordering 11, with a lead time of 3 days needs a min of 25 for 90 %
-    fill, and the floor is 21. It is derived for the fill rate and is the same least min for
-    the other measures, whose replays already ask more of such a series (steady use that
-    skips a reorder runs short every other cycle)."""
-    share = np.clip(2.0 * np.asarray(target, dtype=np.float64) - 1.0 - STEADY_MARGIN, 0.0, None)
-    demand = np.asarray(daily_mean, dtype=np.float64) * np.asarray(protection_days)
-    return np.asarray(np.ceil(share * demand - 1e-9), dtype=np.int64)
+    Replayed on steady use with an order a tenth above it, reviewed daily, the floor is the
+    least min that meets the fill-rate target or one unit more, for lead times of 1 to 5
+    days (a test checks it); reviewed weekly it asks up to an eighth more. It is derived for the
+    fill rate and is the same least min for the other measures, whose replays already ask
+    more of such a series (steady use that skips a reorder runs short every other cycle)."""
+    goal = np.asarray(target, dtype=np.float64)
+    share = np.clip(2.0 * goal - 1.0 - STEADY_MARGIN, 0.0, None)
+    use = np.asarray(daily_mean, dtype=np.float64)
+    review = np.maximum(np.asarray(review_period_days), 1)
+    rest = np.maximum(np.asarray(lead_time_days) - 1, 0)
+    return np.asarray(np.ceil(share * use * review + goal * use * rest - 1e-9), dtype=np.int64)
 
 
 def below_forecast(

@@ -414,7 +414,10 @@ def levels(
             calibrated[skippable] = np.maximum(
                 calibrated[skippable],
                 steady_use_floor(
-                    daily_mean[steady], setting.protection_days()[steady], target[steady]
+                    daily_mean[steady],
+                    review[steady],
+                    setting.lead_time_days[steady],
+                    target[steady],
                 ),
             )
             min_level[live] = calibrated

@@ -572,7 +572,9 @@ def test_a_series_that_can_skip_a_reorder_meets_its_target_on_less_use_too() -> 
         )
         for on in (whole, along[0], lower)
     ]  # fmt: skip
-    floor = steady_use_floor(mean, setting.protection_days(), np.full(1, 0.90))
+    floor = steady_use_floor(
+        mean, setting.review_period_days, setting.lead_time_days, np.full(1, 0.90)
+    )
     assert lv.min_level[0] == max(*mins, int(floor[0]))
     assert max(mins) == mins[2]
     stated = [
@@ -603,7 +605,7 @@ def test_a_series_that_can_skip_a_reorder_holds_what_steady_use_under_its_order_
         history=history,
     )
 
-    floor = steady_use_floor(mean, setting.protection_days(), target)
+    floor = steady_use_floor(mean, setting.review_period_days, setting.lead_time_days, target)
     assert int(floor[0]) == 41  # ceil(0.7 x 58.3)
     q = lv.order_quantity
     assert skips_a_reorder(q, mean, setting.lead_time_days, setting.review_period_days).all()
@@ -634,10 +636,35 @@ def test_a_series_that_can_skip_a_reorder_holds_what_steady_use_under_its_order_
     assert served(int(lv.min_level[0])) >= 0.90
 
 
-def test_the_steady_use_floor_grows_with_the_target_and_the_protection_interval() -> None:
+def test_the_steady_use_floor_grows_with_the_target_the_review_and_the_lead_time() -> None:
     floor = steady_use_floor(
-        np.array([10.0, 10.0, 10.0, 10.0, 10.0]),
-        _ints(1, 1, 1, 3, 1),
-        np.array([0.90, 0.95, 0.99, 0.95, 0.50]),
+        np.full(6, 10.0),
+        _ints(1, 1, 1, 1, 7, 1),
+        _ints(1, 1, 1, 3, 1, 1),
+        np.array([0.90, 0.95, 0.99, 0.95, 0.95, 0.50]),
     )
-    np.testing.assert_array_equal(floor, _ints(7, 8, 9, 24, 0))
+    # 0.7, 0.8 and 0.88 of a review's use; 0.8 of it and 0.95 of two more days; a week's
+    np.testing.assert_array_equal(floor, _ints(7, 8, 9, 27, 56, 0))
+
+
+@pytest.mark.parametrize("lead", [1, 2, 3, 5])
+@pytest.mark.parametrize("target", [0.90, 0.95, 0.99])
+def test_the_steady_use_floor_is_what_steady_use_just_under_the_order_asks(
+    lead: int, target: float
+) -> None:
+    # 10 a day, reviewed daily, ordering 11: the floor meets the target on that use, and the
+    # min one below it would not be met more than one unit lower
+    def served(low: int) -> float:
+        policy = Policy(
+            min_level=_ints(low),
+            max_level=_ints(low + 11),
+            lead_time_days=_ints(lead),
+            review_period_days=_ints(1),
+            unit_cost=np.ones(1),
+            shelf_life_days=_ints(1_000_000),
+        )
+        return float(simulate(np.full((1, 420), 10.0), policy, lots=1).fill_rate[0])
+
+    floor = int(steady_use_floor(np.full(1, 10.0), _ints(1), _ints(lead), np.full(1, target))[0])
+    assert served(floor) >= target
+    assert served(floor - 2) < target
