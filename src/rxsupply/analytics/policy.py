@@ -305,8 +305,7 @@ def levels(
     and for one whose reorder can be skipped also a tenth below the forecast
     (:func:`rxsupply.analytics.calibration.skips_a_reorder`), and no lower than steady use
     just under its order asks (:func:`rxsupply.analytics.calibration.steady_use_floor`);
-    then raised while a unit more
-    costs less to hold than the stock-out days it saves
+    then raised while a unit more costs less to hold than the stock-out days it saves
     (:meth:`IntervalDemand.cheapest_min`, with the setting's stock-out costs). With
     ``textbook`` it is the classic single-point rule instead: the position at the reorder
     point exactly, expected shortage
