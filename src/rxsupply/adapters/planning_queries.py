@@ -220,7 +220,15 @@ def explain(e: dict[str, Any]) -> str:
     if e.get("capped_by_capacity"):
         line += "; max capped by the pocket's capacity"
     if e.get("max_ceiling") and e.get("max") == e.get("max_ceiling"):
-        line += f"; max held to the {e.get('ceiling_days')}-day ceiling"
+        ceiling = e.get("ceiling_days")
+        supply = e.get("max_days_of_supply")
+        if supply is not None and ceiling is not None and float(supply) > float(ceiling):
+            line += (
+                f"; max is the reorder point plus one case pack of {e.get('case_pack')},"
+                f" which lasts longer than the {ceiling}-day ceiling"
+            )
+        else:
+            line += f"; max held to the {ceiling}-day ceiling"
     if e.get("expected_fill_rate") is not None:
         empty = 365.0 * float(e.get("empty_day_chance") or 0.0)
         fill = 100 * float(e["expected_fill_rate"])

@@ -435,6 +435,7 @@ def levels(
     min_level = np.where(stocked, min_level, 0)
     lowest = np.where(setting.vital, 1, 0)
     min_level = np.maximum(min_level, lowest if textbook else np.maximum(lowest, floor))
+    wanted = quantity  # what an order would bring with no capacity or ceiling
     quantity = fitted(min_level)
     max_level = min_level + quantity
     capacity = setting.capacity
@@ -474,7 +475,8 @@ def levels(
         order_quantity=(max_level - min_level).astype(np.int64),
         safety_stock=np.asarray(safety, dtype=np.float64),
         target=target,
-        capped=capped,
+        # what the explanation says: the capacity, not the order quantity, set the max
+        capped=capped | (limited & (max_level >= capacity) & (min_level + wanted > capacity)),
         do_not_stock=np.zeros(min_level.size, dtype=bool),
         ceiling=ceiling.astype(np.int64),
         fill_rate=fill,

@@ -245,6 +245,18 @@ def test_a_pockets_capacity_caps_max_and_keeps_min_below_it() -> None:
     assert lv.max_level[1] > 10
 
 
+def test_a_max_the_capacity_holds_down_says_so_when_it_lands_on_the_capacity() -> None:
+    # the order quantity is fitted below the capacity first, so the max lands on it exactly:
+    # the capacity still set it (the economic quantity at 2 a day and 10 cents is hundreds)
+    setting = _setting(n=3, capacity=[40, 1000, 0], unit_cost=0.1)
+
+    lv = _levels(2.0, setting, 0.95)
+
+    assert lv.max_level[0] == 40
+    assert lv.max_level[1] < 1000
+    assert lv.capped.tolist() == [True, False, False]
+
+
 def test_a_storeroom_has_no_pocket_capacity() -> None:
     setting = _setting(capacity=10, storeroom=True, unit_cost=0.5)
 
