@@ -4,7 +4,8 @@ Four distributions, chosen by demand class and then tested on the series' own hi
 
 - ``poisson``: slow movers whose daily variance is about their mean;
 - ``negative_binomial``: variance above the mean (erratic or clustered demand);
-- ``normal``: high-volume smooth demand (the textbook case, and only there);
+- ``normal``: high-volume smooth demand (the textbook case; the only class it is the
+  default for, though the test may keep it for another series whose history it fits best);
 - ``empirical``: a bootstrap of the series' own rolling interval sums, for lumpy demand with
   enough history.
 
