@@ -257,6 +257,76 @@ def test_plan_propose_without_a_user_is_refused_before_planning(
     assert ran.out == ""
 
 
+PASSWORD = "a-long-enough-passphrase"
+
+
+@pytest.fixture
+def staffed(demo: Rx, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rx:
+    """A copy of the demo with users: boss (admin), mia (manager), tara (technician) and
+    casey (compliance); commands act as boss unless told otherwise."""
+    demo.db = tmp_path / "staffed.db"
+    demo.db.write_bytes(demo_db.read_bytes())
+    first = demo("users", "add", "boss", "--role", "admin", "--password", PASSWORD)
+    assert first.code == 0, first.err
+    monkeypatch.setenv("RXSUPPLY_USER", "boss")
+    for name, role in (("mia", "manager"), ("tara", "technician"), ("casey", "compliance")):
+        ran = demo("users", "add", name, "--role", role, "--password", PASSWORD)
+        assert ran.code == 0, ran.err
+    return demo
+
+
+def _stored_plans(rx: Rx) -> tuple[int, list[str]]:
+    """The recommendations stored and who each stored planning run is audited under."""
+    engine = make_engine(f"sqlite:///{rx.db}")
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(tables.recommendation)).scalar()
+        runs = (
+            conn.execute(
+                select(tables.audit.c.user_name).where(tables.audit.c.action == "propose-levels")
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    return int(stored or 0), list(runs)
+
+
+@pytest.mark.parametrize(("user", "role"), [("tara", "technician"), ("casey", "compliance")])
+def test_only_who_may_set_levels_proposes_them_or_decides_them(
+    staffed: Rx, user: str, role: str
+) -> None:
+    # as the API's /planning/run and /planning/jobs: set_levels, checked before a long run
+    before = _stored_plans(staffed)
+
+    proposed = staffed("--user", user, "plan", "--propose", "--json")
+    accepted = staffed("--user", user, "proposals", "accept", "--expected", "0")
+    rejected = staffed("--user", user, "proposals", "reject", "--expected", "0")
+
+    refusal = f"{user} ({role}) may not set_levels"
+    assert (proposed.code, proposed.out) == (1, "")
+    assert refusal in proposed.message
+    assert accepted.code == rejected.code == 1
+    assert refusal in accepted.message and refusal in rejected.message
+    assert _stored_plans(staffed) == before
+
+
+def test_anyone_plans_without_proposing_and_a_manager_proposes(staffed: Rx, tmp_path: Path) -> None:
+    before = _stored_plans(staffed)
+    demand = _demand_file(tmp_path / "demand.csv", series=3)
+
+    read_only = staffed("--user", "tara", "plan", "--json")
+    on_a_file = staffed("--user", "casey", "plan", "--demand", str(demand), "--json")
+    assert (read_only.code, on_a_file.code) == (0, 0), read_only.err + on_a_file.err
+    assert _stored_plans(staffed) == before
+    assert len(on_a_file.json()) == 3
+
+    proposed = staffed("--user", "mia", "plan", "--propose", "--out", str(tmp_path / "p.csv"))
+
+    assert proposed.code == 0, proposed.err
+    stored, runs = _stored_plans(staffed)
+    assert stored > before[0] and runs == [*before[1], "mia"]
+
+
 def test_simulate_on_the_database_compares_current_and_recommended(demo: Rx) -> None:
     ran = demo("simulate", "--holdout-days", "30", "--json")
 

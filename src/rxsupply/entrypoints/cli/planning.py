@@ -112,7 +112,11 @@ def plan_cmd(
         ),
     ] = None,
     propose: Annotated[
-        bool, typer.Option(help="Store changed levels for a manager's review.")
+        bool,
+        typer.Option(
+            help="Store changed levels for a manager's review (the set_levels permission: "
+            "managers and admins)."
+        ),
     ] = False,
     order_cost: Annotated[
         float,
@@ -156,7 +160,8 @@ def plan_cmd(
     planner = _planner(scheduler, partitions)
     if propose and demand_file is not None:
         raise InvalidValue("--propose", "stores recommendations in the database: drop --demand")
-    user = context.user() if propose else None  # refused before a long run, not after it
+    # a manager's or an admin's, as the API's planning run; refused before a long run
+    user = context.user(Permission.SET_LEVELS) if propose else None
     with progress_bar("reading the history") as tell:
         src = source(demand_file)
         if src.history is not None:
