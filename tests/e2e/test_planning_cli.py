@@ -146,6 +146,30 @@ def test_a_bad_quantity_is_named_by_file_row_and_field(rx: Rx, tmp_path: Path) -
     assert not (tmp_path / "f.csv").exists()
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("command", ["plan", "forecast", "analyze", "simulate"])
+def test_an_unknown_column_in_a_demand_file_is_named_and_nothing_is_written(
+    rx: Rx, tmp_path: Path, command: str, suffix: str
+) -> None:
+    demand = pl.read_csv(_demand_file(tmp_path / "demand.csv", series=2), infer_schema=False)
+    extra = tmp_path / f"extra{suffix}"
+    with_extra = demand.with_columns(pl.lit("x").alias("Extra"))
+    if suffix == ".parquet":
+        with_extra.write_parquet(extra)
+    else:
+        with_extra.write_csv(extra)
+    policy = tmp_path / "policy.csv"
+    policy.write_text("series_id,min,max\nS00,1,4\nS01,1,4\n")
+    out = tmp_path / "out.csv"
+    args = ["--policy", str(policy)] if command == "simulate" else []
+
+    ran = rx(command, "--demand", str(extra), *args, "--out", str(out))
+
+    assert ran.code == 1
+    assert f"extra{suffix}, field extra: unknown column; expected series_id" in ran.message
+    assert not out.exists()
+
+
 def test_an_unknown_method_is_refused(rx: Rx, tmp_path: Path) -> None:
     demand = _demand_file(tmp_path / "demand.csv")
 
