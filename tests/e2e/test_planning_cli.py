@@ -506,6 +506,37 @@ def test_plan_on_a_file_with_prices_and_costs(rx: Rx, tmp_path: Path) -> None:
     assert runs["stock-outs"]["min"].sum() > runs["priced"]["min"].sum()
 
 
+def test_simulate_on_files_values_stock_at_the_demand_files_unit_costs(
+    rx: Rx, tmp_path: Path
+) -> None:
+    # the plan file carries no unit_cost (its columns are a contract): the demand file's
+    # prices each series; a policy file's own unit_cost column wins over it
+    demand = _with_costs(
+        _demand_file(tmp_path / "demand.csv", series=2), {"S00": "0.5", "S01": "40"}
+    )
+    plan_file = tmp_path / "plan.csv"
+    assert rx("plan", "--demand", str(demand), "--out", str(plan_file)).code == 0
+    assert "unit_cost" not in pl.read_csv(plan_file).columns
+    own = tmp_path / "own.csv"
+    pl.read_csv(plan_file).select("series_id", "min", "max").with_columns(
+        unit_cost=pl.lit(2.0)
+    ).write_csv(own)
+    runs = {}
+    for label, policy in (("plan", plan_file), ("own", own)):
+        out = tmp_path / f"sim {label}.csv"
+        ran = rx("simulate", "--demand", str(demand), "--policy", str(policy), "--out", str(out))
+        assert ran.code == 0, ran.err
+        runs[label] = pl.read_csv(out).sort("series_id")
+
+    priced = runs["plan"]
+    assert priced["series_id"].to_list() == ["S00", "S01"]
+    assert (priced["average_on_hand"] > 0).all()
+    for row, cost in zip(priced.iter_rows(named=True), (0.5, 40.0), strict=True):
+        assert row["average_value"] == pytest.approx(row["average_on_hand"] * cost, abs=0.03)
+    for row in runs["own"].iter_rows(named=True):
+        assert row["average_value"] == pytest.approx(row["average_on_hand"] * 2.0, abs=0.01)
+
+
 def test_a_bad_unit_cost_is_named_by_file_row_and_field(rx: Rx, tmp_path: Path) -> None:
     demand = _with_costs(_demand_file(tmp_path / "demand.csv", series=2), {"S00": "x"})
 
