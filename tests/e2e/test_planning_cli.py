@@ -146,6 +146,30 @@ def test_a_bad_quantity_is_named_by_file_row_and_field(rx: Rx, tmp_path: Path) -
     assert not (tmp_path / "f.csv").exists()
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("command", ["plan", "forecast", "analyze", "simulate"])
+def test_an_unknown_column_in_a_demand_file_is_named_and_nothing_is_written(
+    rx: Rx, tmp_path: Path, command: str, suffix: str
+) -> None:
+    demand = pl.read_csv(_demand_file(tmp_path / "demand.csv", series=2), infer_schema=False)
+    extra = tmp_path / f"extra{suffix}"
+    with_extra = demand.with_columns(pl.lit("x").alias("Extra"))
+    if suffix == ".parquet":
+        with_extra.write_parquet(extra)
+    else:
+        with_extra.write_csv(extra)
+    policy = tmp_path / "policy.csv"
+    policy.write_text("series_id,min,max\nS00,1,4\nS01,1,4\n")
+    out = tmp_path / "out.csv"
+    args = ["--policy", str(policy)] if command == "simulate" else []
+
+    ran = rx(command, "--demand", str(extra), *args, "--out", str(out))
+
+    assert ran.code == 1
+    assert f"extra{suffix}, field extra: unknown column; expected series_id" in ran.message
+    assert not out.exists()
+
+
 def test_an_unknown_method_is_refused(rx: Rx, tmp_path: Path) -> None:
     demand = _demand_file(tmp_path / "demand.csv")
 
@@ -255,6 +279,76 @@ def test_plan_propose_without_a_user_is_refused_before_planning(
     assert ran.code == 1
     assert "--user" in ran.message
     assert ran.out == ""
+
+
+PASSWORD = "a-long-enough-passphrase"
+
+
+@pytest.fixture
+def staffed(demo: Rx, demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Rx:
+    """A copy of the demo with users: boss (admin), mia (manager), tara (technician) and
+    casey (compliance); commands act as boss unless told otherwise."""
+    demo.db = tmp_path / "staffed.db"
+    demo.db.write_bytes(demo_db.read_bytes())
+    first = demo("users", "add", "boss", "--role", "admin", "--password", PASSWORD)
+    assert first.code == 0, first.err
+    monkeypatch.setenv("RXSUPPLY_USER", "boss")
+    for name, role in (("mia", "manager"), ("tara", "technician"), ("casey", "compliance")):
+        ran = demo("users", "add", name, "--role", role, "--password", PASSWORD)
+        assert ran.code == 0, ran.err
+    return demo
+
+
+def _stored_plans(rx: Rx) -> tuple[int, list[str]]:
+    """The recommendations stored and who each stored planning run is audited under."""
+    engine = make_engine(f"sqlite:///{rx.db}")
+    with engine.connect() as conn:
+        stored = conn.execute(select(func.count()).select_from(tables.recommendation)).scalar()
+        runs = (
+            conn.execute(
+                select(tables.audit.c.user_name).where(tables.audit.c.action == "propose-levels")
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    return int(stored or 0), list(runs)
+
+
+@pytest.mark.parametrize(("user", "role"), [("tara", "technician"), ("casey", "compliance")])
+def test_only_who_may_set_levels_proposes_them_or_decides_them(
+    staffed: Rx, user: str, role: str
+) -> None:
+    # as the API's /planning/run and /planning/jobs: set_levels, checked before a long run
+    before = _stored_plans(staffed)
+
+    proposed = staffed("--user", user, "plan", "--propose", "--json")
+    accepted = staffed("--user", user, "proposals", "accept", "--expected", "0")
+    rejected = staffed("--user", user, "proposals", "reject", "--expected", "0")
+
+    refusal = f"{user} ({role}) may not set_levels"
+    assert (proposed.code, proposed.out) == (1, "")
+    assert refusal in proposed.message
+    assert accepted.code == rejected.code == 1
+    assert refusal in accepted.message and refusal in rejected.message
+    assert _stored_plans(staffed) == before
+
+
+def test_anyone_plans_without_proposing_and_a_manager_proposes(staffed: Rx, tmp_path: Path) -> None:
+    before = _stored_plans(staffed)
+    demand = _demand_file(tmp_path / "demand.csv", series=3)
+
+    read_only = staffed("--user", "tara", "plan", "--json")
+    on_a_file = staffed("--user", "casey", "plan", "--demand", str(demand), "--json")
+    assert (read_only.code, on_a_file.code) == (0, 0), read_only.err + on_a_file.err
+    assert _stored_plans(staffed) == before
+    assert len(on_a_file.json()) == 3
+
+    proposed = staffed("--user", "mia", "plan", "--propose", "--out", str(tmp_path / "p.csv"))
+
+    assert proposed.code == 0, proposed.err
+    stored, runs = _stored_plans(staffed)
+    assert stored > before[0] and runs == [*before[1], "mia"]
 
 
 def test_simulate_on_the_database_compares_current_and_recommended(demo: Rx) -> None:
@@ -410,6 +504,37 @@ def test_plan_on_a_file_with_prices_and_costs(rx: Rx, tmp_path: Path) -> None:
         a >= b for a, b in zip(runs["stock-outs"]["min"], runs["priced"]["min"], strict=True)
     )
     assert runs["stock-outs"]["min"].sum() > runs["priced"]["min"].sum()
+
+
+def test_simulate_on_files_values_stock_at_the_demand_files_unit_costs(
+    rx: Rx, tmp_path: Path
+) -> None:
+    # the plan file carries no unit_cost (its columns are a contract): the demand file's
+    # prices each series; a policy file's own unit_cost column wins over it
+    demand = _with_costs(
+        _demand_file(tmp_path / "demand.csv", series=2), {"S00": "0.5", "S01": "40"}
+    )
+    plan_file = tmp_path / "plan.csv"
+    assert rx("plan", "--demand", str(demand), "--out", str(plan_file)).code == 0
+    assert "unit_cost" not in pl.read_csv(plan_file).columns
+    own = tmp_path / "own.csv"
+    pl.read_csv(plan_file).select("series_id", "min", "max").with_columns(
+        unit_cost=pl.lit(2.0)
+    ).write_csv(own)
+    runs = {}
+    for label, policy in (("plan", plan_file), ("own", own)):
+        out = tmp_path / f"sim {label}.csv"
+        ran = rx("simulate", "--demand", str(demand), "--policy", str(policy), "--out", str(out))
+        assert ran.code == 0, ran.err
+        runs[label] = pl.read_csv(out).sort("series_id")
+
+    priced = runs["plan"]
+    assert priced["series_id"].to_list() == ["S00", "S01"]
+    assert (priced["average_on_hand"] > 0).all()
+    for row, cost in zip(priced.iter_rows(named=True), (0.5, 40.0), strict=True):
+        assert row["average_value"] == pytest.approx(row["average_on_hand"] * cost, abs=0.03)
+    for row in runs["own"].iter_rows(named=True):
+        assert row["average_value"] == pytest.approx(row["average_on_hand"] * 2.0, abs=0.01)
 
 
 def test_a_bad_unit_cost_is_named_by_file_row_and_field(rx: Rx, tmp_path: Path) -> None:

@@ -3,10 +3,11 @@
 Demand files are CSV or Parquet (by suffix), long, one row per series and day:
 ``series_id,date,quantity`` or ``item_id,location_id,date,quantity`` (the series is then
 ``item_id@location_id``), with an optional ``unit_cost`` (money per unit; a series' last
-given cost counts, empty cells are skipped). Missing days are zero demand; an empty quantity
-is a censored day (unknown demand); several rows for one series and day add up. Policy files
-for ``simulate``: ``series_id,min,max`` plus, optionally, ``lead_time_days``,
-``review_period_days``, ``unit_cost``, ``shelf_life_days``, ``capacity``.
+given cost counts, empty cells are skipped); any other column is an error. Missing days are
+zero demand; an empty quantity is a censored day (unknown demand); several rows for one series
+and day add up. Policy files for ``simulate``: ``series_id,min,max`` plus, optionally,
+``lead_time_days``, ``review_period_days``, ``unit_cost``, ``shelf_life_days``, ``capacity``
+(other columns, a plan's explanation, are left alone).
 
 Every problem names the file, the row (data rows from 1) and the field, and nothing is used.
 """
@@ -32,6 +33,8 @@ MAX_ERRORS = 20
 MAX_AMOUNT = 1e10  # a unit cost or a capacity: as domain.fields.parse_money bounds money
 MAX_DAYS = 366 * 30
 """The longest span a demand file may cover: thirty years of days (a matrix column each)."""
+DEMAND_COLUMNS = ("series_id", "item_id", "location_id", "date", "quantity", "unit_cost")
+"""Every column a demand file may have (names in any case); any other is an error."""
 
 
 def _read(path: Path) -> pl.DataFrame:
@@ -82,7 +85,8 @@ def _reject(name: str, frame: pl.DataFrame, bad: pl.Series, field: str, reason: 
 
 def _with_series(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     """The demand file's rows with their ``series_id`` (made from ``item_id@location_id``
-    when the file names the series that way)."""
+    when the file names the series that way); a column missing, or one that is not among
+    :data:`DEMAND_COLUMNS`, rejects the file."""
     frame.columns = [c.strip().lower() for c in frame.columns]
     ids = [c for c in ("series_id", "item_id", "location_id") if c in frame.columns]
     frame = frame.with_columns(unquoted(c) for c in ids)  # our own files, read back
@@ -93,7 +97,15 @@ def _with_series(name: str, frame: pl.DataFrame) -> pl.DataFrame:
                 pl.col("item_id").str.strip_chars() + "@" + pl.col("location_id").str.strip_chars()
             ).alias("series_id")
         )
-    return _columns(name, frame, ["series_id", "date", "quantity"])
+    frame = _columns(name, frame, ["series_id", "date", "quantity"])
+    unknown = [c for c in frame.columns if c not in DEMAND_COLUMNS]
+    if unknown:
+        reason = (
+            "unknown column; expected series_id (or item_id and location_id), date, quantity, "
+            "unit_cost"
+        )
+        raise ImportRejected([RowError(name, 0, c, reason) for c in unknown])
+    return frame
 
 
 def read_demand(path: Path, *, start: str | None = None, end: str | None = None) -> DemandMatrix:

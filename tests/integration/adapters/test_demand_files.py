@@ -16,7 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rxsupply.adapters.demand_files import MAX_ERRORS, read_demand, read_policy, write_table
+from rxsupply.adapters.demand_files import (
+    MAX_ERRORS,
+    read_demand,
+    read_policy,
+    read_unit_costs,
+    write_table,
+)
 from rxsupply.errors import ImportRejected, RowError
 
 NAN = math.nan
@@ -164,6 +170,58 @@ def test_missing_columns_are_all_named(tmp_path: Path) -> None:
         RowError("d.csv", 0, "series_id", "missing column"),
         RowError("d.csv", 0, "date", "missing column"),
     ]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_unknown_columns_are_all_named(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"d{suffix}"
+    frame = pl.DataFrame(
+        {
+            "series_id": ["a"],
+            "Date": ["2026-03-01"],
+            "quantity": ["1"],
+            "Extra": ["x"],
+            "stockout": ["0"],
+        }
+    )
+    if suffix == ".parquet":
+        frame.write_parquet(path)
+    else:
+        frame.write_csv(path)
+
+    errors = _rejected(path)
+    with pytest.raises(ImportRejected) as costs:
+        read_unit_costs(path, ["a"])
+
+    expected = (
+        "unknown column; expected series_id (or item_id and location_id), date, quantity, unit_cost"
+    )
+    assert errors == [
+        RowError(path.name, 0, "extra", expected),
+        RowError(path.name, 0, "stockout", expected),
+    ]
+    assert costs.value.errors == errors
+    assert str(errors[0]).startswith(f"{path.name}, field extra: unknown column")
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["series_id", "date", "quantity"],
+        ["SERIES_ID", "Date", "Quantity", "Unit_Cost"],
+        ["item_id", "location_id", "date", "quantity", "unit_cost"],
+        [" item_id ", "LOCATION_ID", "date", "quantity"],
+    ],
+)
+def test_every_known_column_in_any_case_is_read(tmp_path: Path, header: list[str]) -> None:
+    row = {"series_id": "a@b", "item_id": "a", "location_id": "b", "date": "2026-03-01"}
+    values = [row.get(h.strip().lower(), "2") for h in header]
+    path = _write(tmp_path / "d.csv", header, [values])
+
+    m = read_demand(path)
+
+    assert m.series_ids == ("a@b",)
+    np.testing.assert_array_equal(m.quantities, [[2]])
 
 
 @pytest.mark.parametrize(

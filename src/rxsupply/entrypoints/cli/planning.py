@@ -112,7 +112,11 @@ def plan_cmd(
         ),
     ] = None,
     propose: Annotated[
-        bool, typer.Option(help="Store changed levels for a manager's review.")
+        bool,
+        typer.Option(
+            help="Store changed levels for a manager's review (the set_levels permission: "
+            "managers and admins)."
+        ),
     ] = False,
     order_cost: Annotated[
         float,
@@ -156,7 +160,8 @@ def plan_cmd(
     planner = _planner(scheduler, partitions)
     if propose and demand_file is not None:
         raise InvalidValue("--propose", "stores recommendations in the database: drop --demand")
-    user = context.user() if propose else None  # refused before a long run, not after it
+    # a manager's or an admin's, as the API's planning run; refused before a long run
+    user = context.user(Permission.SET_LEVELS) if propose else None
     with progress_bar("reading the history") as tell:
         src = source(demand_file)
         if src.history is not None:
@@ -249,7 +254,12 @@ def _planner(scheduler: str | None, partitions: int) -> planning.PlanFunction:
 def simulate_cmd(
     demand_file: DemandOption = None,
     policy_file: Annotated[
-        Path | None, typer.Option("--policy", help="Policy file: series_id,min,max[,...].")
+        Path | None,
+        typer.Option(
+            "--policy",
+            help="Policy file: series_id,min,max[,...]. Stock is valued at its unit_cost "
+            "column, else at the demand file's (a plan file has none), else at 1.0.",
+        ),
     ] = None,
     holdout_days: Annotated[int, typer.Option(min=7, help="Days replayed (database).")] = 180,
     out_file: OutOption = None,
@@ -259,7 +269,7 @@ def simulate_cmd(
     if demand_file is not None:
         if policy_file is None:
             raise InvalidValue("--policy", "simulate --demand needs --policy FILE")
-        rows = _simulate_file(read_demand(demand_file), policy_file)
+        rows = _simulate_file(read_demand(demand_file), demand_file, policy_file)
         finish(rows, out_file=out_file, as_json=as_json, title="Simulation")
         return
     history = source(None).history
@@ -303,7 +313,11 @@ def _rounded(key: str, value: float) -> float:
     return round(value, 2)
 
 
-def _simulate_file(demand: DemandMatrix, policy_file: Path) -> list[dict[str, Any]]:
+def _simulate_file(
+    demand: DemandMatrix, demand_file: Path, policy_file: Path
+) -> list[dict[str, Any]]:
+    """Replay ``demand`` under the policy file's levels; each series is valued at the policy
+    file's ``unit_cost``, else at the demand file's (a plan file has none), else at 1.0."""
     frame = read_policy(policy_file)
     index = {sid: i for i, sid in enumerate(demand.series_ids)}
     ids = frame.get_column("series_id").to_list()
@@ -321,12 +335,13 @@ def _simulate_file(demand: DemandMatrix, policy_file: Path) -> list[dict[str, An
             return frame.get_column(name).to_numpy()
         return np.full(n, default)
 
+    priced = None if "unit_cost" in frame.columns else read_unit_costs(demand_file, ids)
     policy = Policy(
         min_level=column("min", 0).astype(np.int64),
         max_level=column("max", 0).astype(np.int64),
         lead_time_days=np.maximum(column("lead_time_days", 1), 1).astype(np.int64),
         review_period_days=np.maximum(column("review_period_days", 1), 1).astype(np.int64),
-        unit_cost=column("unit_cost", 1.0).astype(np.float64),
+        unit_cost=column("unit_cost", 1.0).astype(np.float64) if priced is None else priced,
         shelf_life_days=column("shelf_life_days", planning.SHELF_LIFE_DAYS).astype(np.int64),
     )
     result = simulate(demand.quantities[rows], policy)
