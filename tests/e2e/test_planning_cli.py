@@ -546,6 +546,30 @@ def test_a_bad_unit_cost_is_named_by_file_row_and_field(rx: Rx, tmp_path: Path) 
     assert "priced.csv, row 1, field unit_cost" in ran.message
 
 
+def test_a_proposals_filter_with_an_unknown_kind_or_class_is_refused_and_decides_nothing(
+    rx: Rx,
+) -> None:
+    summary = rx("proposals", "summary", "--kind", "foo")
+    accepted = rx("--user", "ana", "proposals", "accept", "--kind", "adc", "--json")
+    rejected = rx("--user", "ana", "proposals", "reject", "--abc", "D")
+    fine = rx("proposals", "summary", "--kind", "Storeroom", "--abc", "a", "--json")
+
+    assert summary.code == 1 and "kind 'foo': must be pocket, storeroom or satellite" in (
+        summary.message
+    )
+    assert accepted.code == 1 and "kind 'adc'" in accepted.message and accepted.out == ""
+    assert rejected.code == 1 and "class 'D': must be A, B or C" in rejected.message
+    assert fine.code == 0, fine.err
+    assert fine.json()[0]["filter"] == {"abc": "A", "kind": "storeroom"}
+    engine = make_engine(f"sqlite:///{rx.db}")
+    with engine.connect() as conn:
+        audited = conn.execute(
+            select(func.count()).where(tables.audit.c.action.like("%levels-batch"))
+        ).scalar_one()
+    engine.dispose()
+    assert audited == 0
+
+
 def test_proposals_are_summarised_and_accepted_by_batch_from_the_command_line(
     demo: Rx, demo_db: Path, tmp_path: Path
 ) -> None:

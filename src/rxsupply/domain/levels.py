@@ -59,14 +59,21 @@ class Recommendation:
     decided_by: str | None = None
 
 
+PROPOSAL_KINDS = ("pocket", "storeroom", "satellite")
+"""The kinds of location a planning run proposes levels for."""
+
+
 @dataclass(frozen=True, slots=True)
 class ProposalFilter:
     """Which pending recommendations a batch takes: all those matching every given field.
 
-    ``cabinet``: a location's code, or a cabinet's (its pockets); ``item``: part of an item's
-    code or name (any case), or of an NDC of one of its products (digits, dashes ignored);
-    ``abc``: the item-location's ABC class in the last run; ``kind``: the location's kind
-    (pocket, storeroom, satellite)."""
+    ``cabinet``: a location's code in any case: the location itself and everything below it (a
+    pocket's own code, a cabinet's for its pockets, a facility's or the system's for all of
+    theirs); ``item``: part of an item's code or name (any case), or of an NDC of one of its
+    products (digits, dashes and spaces ignored), or a scanned GTIN of one (12 to 14 digits);
+    ``abc``: the item-location's ABC class in the last run (A, B or C, any case); ``kind``: the
+    location's kind (pocket, storeroom or satellite, any case). A class or kind outside those is
+    refused (:class:`~rxsupply.errors.InvalidValue`), never read as no filter."""
 
     cabinet: str = ""
     item: str = ""
@@ -77,8 +84,11 @@ class ProposalFilter:
         for name in ("cabinet", "item", "abc", "kind"):
             object.__setattr__(self, name, getattr(self, name).strip())
         object.__setattr__(self, "abc", self.abc.upper())
+        object.__setattr__(self, "kind", self.kind.lower())
         if self.abc and self.abc not in ("A", "B", "C"):
             raise InvalidValue("class", "must be A, B or C", self.abc)
+        if self.kind and self.kind not in PROPOSAL_KINDS:
+            raise InvalidValue("kind", "must be pocket, storeroom or satellite", self.kind)
         if len(self.item) > 200 or len(self.cabinet) > 200:
             raise InvalidValue("filter", "a filter is at most 200 characters")
 

@@ -30,6 +30,7 @@ from tests.e2e.proposals import (
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.levels import StockLevel
+from rxsupply.domain.ndc import gtin14_from_ndc_digits
 from rxsupply.domain.users import Role
 from rxsupply.entrypoints import clock
 from rxsupply.services import ledger, levels
@@ -492,6 +493,66 @@ def test_batches_filter_by_cabinet_item_name_class_and_kind(
     assert count(cabinet="ICU-ADC1-P02") == 1  # a pocket's own code
     listed = get(pharmacy, "/api/recommendations", cabinet="ICU-ADC1", abc="A")["data"]
     assert {(r["item"], r["location"]) for r in listed} == {ONDANSETRON_ICU, MORPHINE_ICU}
+
+
+def test_a_batchs_location_is_read_in_any_case_and_takes_everything_below_it(
+    pharmacy: Hospital, proposed: Proposed
+) -> None:
+    def located(cabinet: str) -> set[tuple[str, str]]:
+        rows = get(pharmacy, "/api/recommendations", cabinet=cabinet)["data"]
+        return {(r["item"], r["location"]) for r in rows}
+
+    def count(cabinet: str) -> int:
+        summary = get(pharmacy, "/api/recommendations/summary", cabinet=cabinet)
+        return int(summary["total"]["proposals"])
+
+    assert located("icu-adc1") == {ONDANSETRON_ICU, MORPHINE_ICU}  # a cabinet: its pockets
+    assert located("Icu-Adc1-P02") == {MORPHINE_ICU}  # a pocket: itself
+    assert located("main") == set(proposed)  # the facility: its cabinets' pockets
+    assert located("SYS") == set(proposed)  # the system: its facilities'
+    assert located("MAIN-STORE") == set()  # a storeroom beside the cabinets: none of theirs
+    assert (count("icu-adc1"), count("ed-adc1"), count("Main"), count("sys")) == (2, 1, 3, 3)
+
+
+def test_a_batchs_item_is_an_ndc_typed_with_spaces_or_a_scanned_gtin(
+    pharmacy: Hospital, proposed: Proposed
+) -> None:
+    # morphine's one product is NDC 98765-0210-1: GTIN-14 0 03 9876502101 + check digit
+    gtin = gtin14_from_ndc_digits("9876502101")
+
+    def items(search: str) -> set[str]:
+        rows = get(pharmacy, "/api/recommendations", search=search)["data"]
+        return {r["item"] for r in rows}
+
+    assert items("98765 0210 1") == {"MORPH2INJ"}
+    assert items(" 98765 - 0210 - 1 ") == {"MORPH2INJ"}
+    assert items(gtin) == {"MORPH2INJ"}  # as a scanner types it
+    assert items(gtin[2:]) == {"MORPH2INJ"}  # its UPC-A (12 digits)
+    assert items(gtin[:-1] + str((int(gtin[-1]) + 1) % 10)) == set()  # another GTIN
+    assert items("98765") == {"ONDA4INJ", "MORPH2INJ", "APAP325TAB"}  # the labeler, as before
+    summary = get(pharmacy, "/api/recommendations/summary", search=gtin)
+    assert summary["total"]["proposals"] == 1
+
+
+def test_a_batchs_class_and_kind_are_read_in_any_case_and_an_unknown_kind_is_refused(
+    pharmacy: Hospital, proposed: Proposed
+) -> None:
+    def count(**params: Any) -> int:
+        return int(get(pharmacy, "/api/recommendations/summary", **params)["total"]["proposals"])
+
+    assert (count(abc="a"), count(kind="POCKET")) == (2, 3)
+    for path in ("/api/recommendations/summary", "/api/recommendations"):
+        refused = pharmacy.api.get(
+            path, token=pharmacy.token(Role.TECHNICIAN), params={"kind": "adc"}
+        )
+        body = problem(refused, 422)
+        assert body["detail"] == "kind 'adc': must be pocket, storeroom or satellite"
+    accepted = pharmacy.api.post(
+        "/api/recommendations/batch/accept?kind=foo&expected=0", token=pharmacy.token(Role.MANAGER)
+    )
+    assert "must be pocket, storeroom or satellite" in problem(accepted, 422)["detail"]
+    assert get(pharmacy, "/api/audit", Role.ADMIN, action="accept-levels-batch")["data"] == []
+    assert len(get(pharmacy, "/api/recommendations")["data"]) == 3
 
 
 def test_accepting_a_batch_sets_its_levels_with_one_audit_entry_holding_its_summary(

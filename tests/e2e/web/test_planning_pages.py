@@ -11,27 +11,33 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import lxml.html
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from tests.conftest import NOW
 from tests.e2e.proposals import (
     APAP_ED,
     MORPHINE_ICU,
     ONDANSETRON_ICU,
+    PROPOSED,
     explanation,
     ids_of,
+    pending,
     propose_examples,
 )
 
+from rxsupply.adapters import tables
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.clock import FixedClock
-from rxsupply.domain.levels import Recommendation
+from rxsupply.domain.levels import ProposalFilter, Recommendation
 from rxsupply.entrypoints.app import create_app
+from rxsupply.entrypoints.http.planning import batch_summary
+from rxsupply.entrypoints.web.rendering import days_of_supply
 from rxsupply.services import levels
 
 from .harness import (
@@ -44,6 +50,7 @@ from .harness import (
 )
 
 Proposed = dict[tuple[str, str], int]
+Propose = Callable[..., int]
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +68,52 @@ def tech(web_app: FastAPI) -> Iterator[TestClient]:
 @pytest.fixture
 def proposed(web_engine: Engine) -> Proposed:
     return propose_examples(web_engine)
+
+
+@pytest.fixture
+def propose_more(web_engine: Engine) -> Iterator[Propose]:
+    """``propose_more(item, location, current=(min, max) | None, proposed=(min, max), **e)``
+    proposes levels for one more item-location, its explanation the example ondansetron's with
+    ``e`` over it; its id. Those still pending at the end are superseded, so the next test's
+    batches are the examples' again (the hospital is the worker's, shared)."""
+    made: set[tuple[int, int]] = set()
+    ids = ids_of(web_engine)
+
+    def propose(
+        item: str,
+        location: str,
+        *,
+        current: tuple[int, int] | None,
+        proposed: tuple[int, int],
+        **explained: object,
+    ) -> int:
+        location_id, item_id = ids.key(item, location)
+        e = json.loads(explanation(*ONDANSETRON_ICU)) | {"location": location} | explained
+        rec = Recommendation(
+            location_id=location_id,
+            item_id=item_id,
+            min_level=proposed[0],
+            max_level=proposed[1],
+            current_min=current[0] if current else None,
+            current_max=current[1] if current else None,
+            explanation=json.dumps(e),
+        )
+        with SqlUnitOfWork(web_engine) as uow:
+            levels.propose(
+                uow, recommendations=[rec], classes=[], user="tests", clock=FixedClock(NOW)
+            )
+        made.add((location_id, item_id))
+        return pending(web_engine)[(item, location)]
+
+    yield propose
+    with SqlUnitOfWork(web_engine) as uow:
+        uow.recommendations.supersede_pending(made, now=NOW)
+        uow.commit()
+
+
+def texts(html: str, xpath: str) -> list[str]:
+    """The text of each element ``xpath`` finds in the page, its white space collapsed."""
+    return [" ".join(e.text_content().split()) for e in lxml.html.fromstring(html).xpath(xpath)]
 
 
 def flash(html: str) -> str:
@@ -149,6 +202,183 @@ def test_the_review_filters_by_location_and_item(manager: TestClient, proposed: 
     assert rows_of(morphine) == [proposed[MORPHINE_ICU]]
     assert rows_of(nothing) == []
     assert "No pending recommendations match." in nothing
+
+
+def test_the_review_reads_a_location_in_any_case_and_takes_everything_below_it(
+    manager: TestClient, proposed: Proposed
+) -> None:
+    cabinet = manager.get("/levels", params={"location": "icu-adc1"}).text
+    facility = manager.get("/levels", params={"location": "main"}).text
+    examples = set(proposed.values())
+
+    assert examples & set(rows_of(cabinet)) == {
+        proposed[ONDANSETRON_ICU],
+        proposed[MORPHINE_ICU],
+    }
+    at = texts(cabinet, "//tr[@data-recommendation]/td[2]")
+    assert at and all(code.startswith("ICU-ADC1-P") for code in at)
+    assert texts(cabinet, "//*[@data-batch-count]") == [str(len(at))]
+    assert examples <= set(rows_of(facility))  # the pockets of both cabinets
+    assert 'name="location" value="main"' in facility  # the batch is the filter as typed
+
+
+def test_the_review_takes_a_class_in_lower_case(manager: TestClient, proposed: Proposed) -> None:
+    html = manager.get("/levels", params={"abc": "a", "kind": "Pocket"}).text
+
+    assert set(proposed.values()) & set(rows_of(html)) == {
+        proposed[ONDANSETRON_ICU],
+        proposed[MORPHINE_ICU],
+    }
+    assert texts(html, "//*[@data-batch-class]") == [
+        texts(html, "//*[@data-batch-total]")[0].replace("All", "Class A", 1)
+    ]
+    assert 'name="abc" value="A"' in html and 'name="kind" value="pocket"' in html
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        ({"kind": "adc"}, "Kind 'adc': must be pocket, storeroom or satellite."),
+        ({"abc": "d", "location": "ICU-ADC1"}, "Class 'D': must be A, B or C."),
+    ],
+)
+def test_a_filter_the_review_refuses_is_said_and_no_batch_is_offered(
+    manager: TestClient, proposed: Proposed, params: dict[str, str], said: str
+) -> None:
+    answer = manager.get("/levels", params=params)
+
+    assert answer.status_code == 200
+    assert texts(answer.text, "//*[@id='filter-refused']")[0].startswith(said)
+    assert 'id="batch-summary"' not in answer.text
+    assert "data-batch-accept" not in answer.text and "data-batch-reject" not in answer.text
+    assert rows_of(answer.text) == []  # not the whole batch in its place
+    assert "the filter above is refused" in answer.text
+
+
+def test_a_batch_posted_with_a_kind_it_refuses_changes_nothing_and_says_why(
+    manager: TestClient, proposed: Proposed, web_engine: Engine
+) -> None:
+    everything = manager.get("/levels").text
+    count = texts(everything, "//*[@data-batch-count]")[0]
+
+    def audited() -> int:
+        with web_engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).where(tables.audit.c.action == "accept-levels-batch")
+                ).scalar_one()
+            )
+
+    before = audited()
+    answer = manager.post(
+        "/levels/batch/accept",
+        data={
+            "csrf_token": csrf_of(manager, "/levels"),
+            "back": "/levels?kind=adc",
+            "location": "",
+            "item": "",
+            "abc": "",
+            "kind": "adc",
+            "expected": count,  # the size of the unfiltered batch
+        },
+    )
+
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/levels?kind=adc"
+    shown = manager.get(answer.headers["location"]).text
+    assert texts(shown, "//*[@id='flash']") == [
+        "Nothing changed: kind 'adc': must be pocket, storeroom or satellite."
+    ]
+    assert rows_of(manager.get("/levels").text) == rows_of(everything)
+    assert stock_level(web_engine, item="MORPH2INJ", location="ICU-ADC1-P02") is None
+    assert audited() == before
+
+
+def test_days_of_supply_and_packs_are_shown_beside_the_current_level_and_the_proposed(
+    manager: TestClient, proposed: Proposed, propose_more: Propose
+) -> None:
+    store = propose_more(
+        "ONDA4INJ",
+        "MAIN-STORE",
+        current=(20, 60),
+        proposed=(30, 90),
+        mean_daily_demand=4.0,
+        min_days_of_supply=7.5,
+        max_days_of_supply=22.5,
+        location_kind="storeroom",
+        case_pack=10,
+        min_packages=3.0,
+        max_packages=9.0,
+    )
+    slow = propose_more(
+        "MORPH2INJ",
+        "OR-SAT",
+        current=(10, 40),
+        proposed=(1, 10),
+        mean_daily_demand=0.002,
+        min_days_of_supply=500.0,
+        max_days_of_supply=5000.0,
+        location_kind="satellite",
+    )
+    html = manager.get("/levels").text
+
+    def shown(rec: int, attr: str) -> str:
+        found = texts(html, f"//tr[@data-recommendation='{rec}']//*[@{attr}]")
+        return found[0] if found else ""
+
+    # ondansetron at ICU-ADC1-P01: 3.2 a day, 5 / 25 now, 6 / 30 proposed
+    onda = proposed[ONDANSETRON_ICU]
+    assert shown(onda, "data-days-of-supply") == "1.6 / 7.8 days → 1.9 / 9.4 days"
+    assert shown(onda, "data-current") == "5 / 25"  # the levels themselves as before
+    # acetaminophen at ED-ADC1-P02 has no levels yet: its proposal's days alone
+    apap = proposed[APAP_ED]
+    assert shown(apap, "data-days-of-supply") == "1.7 / 8.3 days"
+    assert shown(apap, "data-days-now") == ""
+    # a storeroom in cases of 10 at 4 a day: 20 / 60 now, 30 / 90 proposed
+    assert shown(store, "data-days-of-supply") == "5.0 / 15.0 days → 7.5 / 22.5 days"
+    assert shown(store, "data-packages") == "2.0 / 6.0 → 3.0 / 9.0 packs of 10"
+    # 0.002 a day: 10 / 40 now are 5,000 and 20,000 days, the proposal's max 5,000
+    assert shown(slow, "data-days-of-supply") == "over 10 years → 500.0 days / over 10 years"
+    assert shown(slow, "data-packages") == ""  # a case of 1
+    assert shown(onda, "data-packages") == ""  # a pocket
+
+
+def test_days_of_supply_over_ten_years_are_said_in_words() -> None:
+    assert days_of_supply(1.5625, 7.8125) == "1.6 / 7.8 days"
+    assert days_of_supply(3650, 1234.56) == "3,650.0 / 1,234.6 days"
+    assert days_of_supply(3650.01, 42_641_964.8) == "over 10 years"
+    assert days_of_supply(12.0, 42_641_964.8) == "12.0 days / over 10 years"
+    assert days_of_supply(2.5) == "2.5 days"
+    assert days_of_supply(None, None) == "—"
+
+
+def test_a_batch_over_more_than_12_locations_lists_them_all_below_its_main_rows(
+    manager: TestClient, proposed: Proposed, propose_more: Propose, web_engine: Engine
+) -> None:
+    few = manager.get("/levels", params={"location": "ICU-ADC1"}).text
+    places = [
+        (item, location)
+        for location in ("MAIN-STORE", "OR-SAT", "ICU-ADC1-P01", "ICU-ADC1-P03", "ED-ADC1-P01")
+        for item in ("ONDA4INJ", "MORPH2INJ", "APAP325TAB")
+        if (item, location) not in PROPOSED
+    ][:13]
+    for n, (item, location) in enumerate(places, start=1):
+        propose_more(item, location, current=None, proposed=(1, 2), cabinet=f"CAB-{n:02d}")
+
+    html = manager.get("/levels").text
+
+    groups = sorted(batch_summary(web_engine, ProposalFilter())["by_cabinet"])
+    assert {f"CAB-{n:02d}" for n in range(1, 14)} | {"ED-ADC1", "ICU-ADC1"} <= set(groups)
+    assert texts(html, "//details[@id='batch-by-location']/summary") == [
+        f"By location ({len(groups)})"
+    ]
+    listed = texts(html, "//details[@id='batch-by-location']//tr[@data-batch-cabinet]/th")
+    assert listed == groups
+    assert texts(html, "//table[@id='batch-table']//tr[@data-batch-cabinet]") == []
+    assert texts(html, "//details[@id='batch-by-location'][@open]") == []  # folded
+    # 12 groups or fewer stay among the main rows, as before
+    assert texts(few, "//table[@id='batch-table']//tr[@data-batch-cabinet]/th") == ["ICU-ADC1"]
+    assert 'id="batch-by-location"' not in few
 
 
 def test_accepting_redirects_back_says_what_changed_once_and_sets_the_levels(

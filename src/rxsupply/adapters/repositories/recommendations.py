@@ -7,7 +7,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, exists, func, insert, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from rxsupply.adapters import tables as t
 from rxsupply.domain.levels import Decision, ProposalFilter, Recommendation
@@ -117,9 +128,15 @@ def matching(query: Select[Any], match: ProposalFilter) -> Select[Any]:
     recommendations ``match`` takes (:class:`~rxsupply.domain.levels.ProposalFilter`)."""
     rc, it, loc = t.recommendation, t.item, t.location
     if match.cabinet:
-        parent = loc.alias("cabinet")
-        query = query.outerjoin(parent, parent.c.id == loc.c.parent_id).where(
-            or_(loc.c.code == match.cabinet, parent.c.code == match.cabinet)
+        # the location named (any case) is the recommendation's or one of its ancestors: found
+        # from the recommendation's own paths up (location_path is keyed by location first)
+        path, above = t.location_path, loc.alias("above")
+        query = query.where(
+            exists().where(
+                path.c.location_id == rc.c.location_id,
+                above.c.id == path.c.ancestor_id,
+                func.lower(above.c.code) == func.lower(match.cabinet),
+            )
         )
     if match.kind:
         query = query.where(loc.c.kind == match.kind)
@@ -138,15 +155,19 @@ def matching(query: Select[Any], match: ProposalFilter) -> Select[Any]:
             func.lower(it.c.code).like(pattern, escape="\\"),
             func.lower(it.c.name).like(pattern, escape="\\"),
         )
-        digits = "".join(ch for ch in match.item if ch.isdigit())
-        if len(digits) >= 4 and len(digits) == len(match.item.replace("-", "")):
+        digits = "".join(ch for ch in match.item if ch in "0123456789")
+        if len(digits) >= 4 and len(digits) == len(match.item.replace("-", "").replace(" ", "")):
             ip, p = t.item_product, t.product
+            codes: list[ColumnElement[bool]] = [
+                p.c.ndc_digits.like(f"%{digits}%"),
+                p.c.ndc11.like(f"%{digits}%"),
+            ]
+            if 12 <= len(digits) <= 14:  # a scanned UPC-A, EAN-13 or GTIN-14
+                codes.append(p.c.gtin == digits.zfill(14))
             named = or_(
                 named,
                 exists().where(
-                    ip.c.item_id == rc.c.item_id,
-                    p.c.id == ip.c.product_id,
-                    or_(p.c.ndc_digits.like(f"%{digits}%"), p.c.ndc11.like(f"%{digits}%")),
+                    ip.c.item_id == rc.c.item_id, p.c.id == ip.c.product_id, or_(*codes)
                 ),
             )
         query = query.where(named)

@@ -38,13 +38,13 @@ Status = planning_queries.Status
 
 def proposal_filter(
     cabinet: Annotated[
-        str, Query(description="A location's code, or a cabinet's (its pockets).")
+        str, Query(description="A location's code, any case: it and everything below it.")
     ] = "",
     search: Annotated[
-        str, Query(description="Part of an item's code or name, or of one of its NDCs.")
+        str, Query(description="Part of an item's code, name or NDC, or a scanned GTIN.")
     ] = "",
-    abc: Annotated[str, Query(description="A, B or C (the last run's class).")] = "",
-    kind: Annotated[str, Query(description="pocket, storeroom or satellite.")] = "",
+    abc: Annotated[str, Query(description="A, B or C (the last run's class), any case.")] = "",
+    kind: Annotated[str, Query(description="pocket, storeroom or satellite, any case.")] = "",
 ) -> ProposalFilter:
     """The batch filter from the query string."""
     return ProposalFilter(cabinet=cabinet, item=search, abc=abc, kind=kind)

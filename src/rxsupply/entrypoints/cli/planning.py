@@ -372,13 +372,15 @@ proposals_app = typer.Typer(
 app.add_typer(proposals_app, name="proposals")
 
 CabinetOption = Annotated[
-    str, typer.Option(help="A location's code, or a cabinet's (its pockets).")
+    str, typer.Option(help="A location's code, any case: it and everything below it.")
 ]
 SearchOption = Annotated[
-    str, typer.Option(help="Part of an item's code or name, or of one of its NDCs.")
+    str, typer.Option(help="Part of an item's code, name or NDC, or a scanned GTIN.")
 ]
-ClassOption = Annotated[str, typer.Option("--abc", help="A, B or C (the last run's class).")]
-KindOption = Annotated[str, typer.Option(help="pocket, storeroom or satellite.")]
+ClassOption = Annotated[
+    str, typer.Option("--abc", help="A, B or C (the last run's class), any case.")
+]
+KindOption = Annotated[str, typer.Option(help="pocket, storeroom or satellite, any case.")]
 ExpectedOption = Annotated[
     int | None,
     typer.Option(

@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from rxsupply.adapters import planning_queries
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.domain.levels import ProposalFilter
+from rxsupply.domain.levels import PROPOSAL_KINDS, ProposalFilter
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http import planning as plans
@@ -36,7 +36,7 @@ from rxsupply.entrypoints.web.rendering import (
     pager,
     render,
 )
-from rxsupply.errors import AlreadyDecided, NotFound, RxSupplyError
+from rxsupply.errors import AlreadyDecided, InvalidValue, NotFound, RxSupplyError
 from rxsupply.services.ports.storage import UnitOfWork
 
 router = APIRouter()
@@ -207,17 +207,25 @@ def classes(
 # --- PAR review --------------------------------------------------------------------------
 
 
-KINDS = ("pocket", "storeroom", "satellite")
+KINDS = PROPOSAL_KINDS
+BatchFields = tuple[str, str, str, str]
+"""The review page's filters as typed or posted: location, item, class and kind."""
 
 
 def _batch(location: str, item: str, abc: str, kind: str) -> ProposalFilter:
-    """The review page's filters as a batch: ``location`` a location's or cabinet's code,
-    ``item`` part of an item's code or name or of an NDC."""
-    return ProposalFilter(
-        cabinet=location,
-        item=item,
-        abc=abc if abc in ABC else "",
-        kind=kind if kind in KINDS else "",
+    """The review page's filters as a batch: ``location`` a location's code (it and everything
+    below it), ``item`` part of an item's code or name, of an NDC, or a scanned GTIN; a class or
+    kind in any case. A class or kind it does not know raises
+    :class:`~rxsupply.errors.InvalidValue` (never read as no filter: the whole batch)."""
+    return ProposalFilter(cabinet=location, item=item, abc=abc, kind=kind)
+
+
+def refused_filter(exc: InvalidValue) -> str:
+    """What the review page says instead of a batch when its filters are refused."""
+    said = str(exc)
+    return (
+        f"{said[:1].upper()}{said[1:]}. Fix the filter to see the proposals:"
+        " none are listed and no batch can be decided until then."
     )
 
 
@@ -233,14 +241,27 @@ def review(
     offset: str = "0",
 ) -> Response:
     start = offset_of(offset)
-    match = _batch(location, item, abc, kind)
+    refused = None
+    try:
+        match: ProposalFilter | None = _batch(location, item, abc, kind)
+    except InvalidValue as exc:  # a batch of everything must never stand in for it
+        match, refused = None, refused_filter(exc)
     with engine.connect() as conn:
-        rows = planning_queries.explained_recommendations(
-            conn, status="pending", match=match, limit=REVIEW_PAGE + 1, offset=start
+        rows = (
+            planning_queries.explained_recommendations(
+                conn, status="pending", match=match, limit=REVIEW_PAGE + 1, offset=start
+            )
+            if match is not None
+            else []
         )
         planned = bool(planning_queries.class_matrix(conn)["cells"])
-    summary = plans.batch_summary(engine, match) if rows else None
-    params = {"location": location, "item": item, "abc": match.abc, "kind": match.kind}
+    summary = plans.batch_summary(engine, match) if rows and match is not None else None
+    params = {
+        "location": location,
+        "item": item,
+        "abc": match.abc if match else abc,
+        "kind": match.kind if match else kind,
+    }
     flash = take_flash(request)
     response = render(
         request,
@@ -255,6 +276,7 @@ def review(
         pages=pager(params, offset=start, limit=REVIEW_PAGE, more=len(rows) > REVIEW_PAGE),
         can_decide=who.user.can(Permission.SET_LEVELS),
         planned=planned,
+        refused=refused,
         back=here(request),
         flash=flash,
     )
@@ -263,22 +285,24 @@ def review(
 
 def _batch_form(
     location: FormText = "", item: FormText = "", abc: FormText = "", kind: FormText = ""
-) -> ProposalFilter:
-    """The batch a decision form names: the review page's filters, as hidden fields."""
-    return _batch(location, item, abc, kind)
+) -> BatchFields:
+    """The batch a decision form names: the review page's filters, as hidden fields (checked
+    when deciding, so a refused one is said on the page it came from)."""
+    return location, item, abc, kind
 
 
-BatchForm = Annotated[ProposalFilter, Depends(_batch_form)]
+BatchForm = Annotated[BatchFields, Depends(_batch_form)]
 
 
 def _decide_batch(
-    engine: Engine, match: ProposalFilter, *, accept: bool, who: Caller, back: str, expected: str
+    engine: Engine, fields: BatchFields, *, accept: bool, who: Caller, back: str, expected: str
 ) -> Response:
     try:
         reviewed = int(expected)
     except ValueError:
         return redirect_with(back, "Nothing changed: the batch's size is missing.", ok=False)
     try:
+        match = _batch(*fields)
         done = plans.decide_batch(
             engine,
             match,

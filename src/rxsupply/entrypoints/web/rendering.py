@@ -99,6 +99,27 @@ def percent(value: Any) -> str:
     return f"{100 * float(value):.4g}%"
 
 
+SUPPLY_DAYS_SHOWN = 3650
+"""Days of supply above this read "over 10 years" (a level far above a slow item's use)."""
+
+
+def days_of_supply(low: Any, high: Any = None) -> str:
+    """A level's days of supply (min, max) as the PAR review shows them: 1.5625, 7.8125 ->
+    "1.6 / 7.8 days"; a side over 3,650 days reads "over 10 years" ("500.0 days / over 10
+    years"; "over 10 years" alone when both are); one value -> "1.6 days"; none -> a dash."""
+    sides = [float(v) for v in (low, high) if v is not None and v != ""]
+    if not sides:
+        return DASH
+    over = [d > SUPPLY_DAYS_SHOWN for d in sides]
+    if all(over):
+        return "over 10 years"
+    if not any(over):
+        return " / ".join(f"{d:,.1f}" for d in sides) + " days"
+    return " / ".join(
+        "over 10 years" if o else f"{d:,.1f} days" for d, o in zip(sides, over, strict=True)
+    )
+
+
 def money(value: Any) -> str:
     """Decimal or its text -> $1,234.56 (-$12.00 for negatives); None -> a dash."""
     if value is None or value == "":
@@ -149,6 +170,7 @@ def make_templates(zone: tzinfo) -> Jinja2Templates:
     env.filters["money"] = money
     env.filters["fixed"] = fixed
     env.filters["percent"] = percent
+    env.filters["days_of_supply"] = days_of_supply
     env.filters["us_date"] = us_date
     env.filters["us_datetime"] = formats.us_datetime
     env.filters["visible"] = visible_scan
