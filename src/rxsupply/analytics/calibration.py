@@ -290,6 +290,7 @@ def expected_measures(
     review_period_days: Ints,
     along: tuple[Floats, NDArray[np.bool_]] | None = None,
     below: NDArray[np.bool_] | None = None,
+    chosen_on_it: bool = True,
 ) -> dict[str, Floats]:
     """What levels are expected to achieve on demand not yet seen, the way
     :func:`calibrated_min` judges them: ``history`` (at the forecast's level,
@@ -301,7 +302,9 @@ def expected_measures(
     points too much. With ``along`` (:func:`along_level`'s histories and which series' level
     moved), such a series is expected to achieve the less of the two replays, as its min
     must meet the target on both; the ``below`` series (:func:`skips_a_reorder`) the less
-    of those and the replay of :func:`below_forecast`."""
+    of those and the replay of :func:`below_forecast`. Without ``chosen_on_it`` (levels set
+    some other way, such as the levels in force) the shortfalls are not grown: the history is
+    no sample those levels were fitted to."""
     levels = (min_level, order_quantity, lead_time_days, review_period_days)
 
     def judged(on: Floats, rows: NDArray[np.int64] | None = None) -> dict[str, Floats]:
@@ -309,7 +312,7 @@ def expected_measures(
         replayed = achieved_measures(
             on, min_level=low, order_quantity=q, lead_time_days=lead, review_period_days=review
         )
-        weight = _credibility(on)
+        weight = _credibility(on) if chosen_on_it else np.ones(on.shape[0])
         grow = np.divide(1.0, weight, out=np.ones_like(weight), where=weight > 0)
         return {
             name: np.asarray(np.clip(1.0 - (1.0 - got) * grow, 0.0, 1.0), dtype=np.float64)

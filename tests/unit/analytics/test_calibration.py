@@ -99,6 +99,25 @@ def test_the_stated_service_is_the_replay_with_its_shortfall_grown_by_hand() -> 
     assert all(v.tolist() == [1.0] for v in quiet.values())
 
 
+def test_levels_not_chosen_on_the_history_are_expected_to_do_what_its_replay_shows() -> None:
+    # the spikes above at min 4: levels chosen on this replay are trusted for 20 / 30 of it
+    # (fill 0.85, empty days 0.3); the levels in force were set some other way, so the same
+    # replay is no sample they were fitted to, and says what it shows (fill 0.9, 0.2)
+    judged: dict[str, Any] = {
+        "min_level": np.array([4]),
+        "order_quantity": np.array([5]),
+        "lead_time_days": _ones(1),
+        "review_period_days": _ones(1),
+    }
+
+    chosen = expected_measures(_spikes(1), **judged)
+    set_otherwise = expected_measures(_spikes(1), chosen_on_it=False, **judged)
+
+    assert chosen["fill-rate"].tolist() == pytest.approx([0.85])
+    assert set_otherwise["fill-rate"].tolist() == pytest.approx([0.9])
+    assert set_otherwise["days"].tolist() == pytest.approx([0.8])
+
+
 def test_a_growing_series_is_replayed_along_its_trend_at_the_forecast() -> None:
     # use growing from 1 to 3 a day over 100 days, forecast at 3 a day: along the trend the
     # latest days are at the forecast already and stay, the first ones are raised (at most
