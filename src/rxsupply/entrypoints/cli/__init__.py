@@ -20,7 +20,8 @@ from rxsupply.errors import RxSupplyError
 from rxsupply.entrypoints.cli import queries, server, backups, accounts, database
 from rxsupply.entrypoints.cli import demo, scanning, imports, movements
 from rxsupply.entrypoints.cli import stock_status
-from rxsupply.entrypoints.cli import analysis, planning, cabinet, pricing, purchasing
+from rxsupply.entrypoints.cli import analysis, planning, proposals
+from rxsupply.entrypoints.cli import cabinet, pricing, purchasing
 from rxsupply.entrypoints.cli import refills
 from rxsupply.entrypoints.cli import shipping, partners
 from rxsupply.entrypoints.cli import putaway, transfers, repackaging
@@ -55,6 +56,7 @@ COMMAND_GROUPS = (
     stock_status,
     analysis,
     planning,
+    proposals,
     cabinet,
     pricing,
     purchasing,
