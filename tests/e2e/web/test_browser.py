@@ -222,6 +222,8 @@ def test_a_manager_filters_a_batch_reads_its_summary_and_accepts_it_whole(
     page.get_by_role("button", name="Accept all 2").click()
 
     expect(page.get_by_role("status")).to_contain_text("Accepted 2 proposals.")
+    expect(page.get_by_role("status")).to_contain_text("Stock value $4.55 → $16.65;")
+    expect(page.get_by_role("status")).to_contain_text("refills and orders a year")
     expect(rows).to_have_count(0)
     assert stock_level(web_engine, item="ONDA4INJ", location="ICU-ADC1-P01") == (6, 30)
     assert stock_level(web_engine, item="MORPH2INJ", location="ICU-ADC1-P02") == (2, 10)

@@ -78,9 +78,10 @@ def describe_batch(done: dict[str, Any]) -> str:
     )
     if done["decision"] == "accepted":
         text += (
-            f" Stock value {total['value_now']:,.0f} → {total['value_new']:,.0f};"
-            f" stock-out days a year {total['stockout_days_now']:,.0f}"
-            f" → {total['stockout_days_new']:,.0f}."
+            f" Stock value ${total['value_now']:,.2f} → ${total['value_new']:,.2f};"
+            f" refills and orders a year {total['trips_now']:,.0f} → {total['trips_new']:,.0f};"
+            f" stock-out days a year {total['stockout_days_now']:,.1f}"
+            f" → {total['stockout_days_new']:,.1f}."
         )
     return text
 
