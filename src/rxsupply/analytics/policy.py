@@ -475,8 +475,9 @@ def levels(
         order_quantity=(max_level - min_level).astype(np.int64),
         safety_stock=np.asarray(safety, dtype=np.float64),
         target=target,
-        # what the explanation says: the capacity, not the order quantity, set the max
-        capped=capped | (limited & (max_level >= capacity) & (min_level + wanted > capacity)),
+        # what the explanation says: the capacity, not the order quantity, set the max (every
+        # max ``capped`` above lands on the capacity, and its min with ``wanted`` passes it)
+        capped=limited & (max_level >= capacity) & (min_level + wanted > capacity),
         do_not_stock=np.zeros(min_level.size, dtype=bool),
         ceiling=ceiling.astype(np.int64),
         fill_rate=fill,
