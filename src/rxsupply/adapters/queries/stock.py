@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, or_, select
 from sqlalchemy.sql import Select
 
 from rxsupply.adapters import tables as t
-from rxsupply.adapters.queries.filters import product_filter, subtree_ids
+from rxsupply.adapters.queries.filters import escaped, product_filter, subtree_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +66,13 @@ def stock_rows(conn: Connection, f: StockFilter = StockFilter()) -> list[dict[st
     if f.ndc:
         q = q.where(product_filter(f.ndc))
     if f.search:
-        like = f"%{f.search.lower()}%"
+        like = f"%{escaped(f.search.lower())}%"
         q = q.where(
             or_(
-                func.lower(it.c.name).like(like),
-                func.lower(p.c.name).like(like),
-                p.c.ndc.like(like),
-                func.lower(it.c.code).like(like),
+                func.lower(it.c.name).like(like, escape="\\"),
+                func.lower(p.c.name).like(like, escape="\\"),
+                p.c.ndc.like(like, escape="\\"),
+                func.lower(it.c.code).like(like, escape="\\"),
             )
         )
     if f.expiring_before:

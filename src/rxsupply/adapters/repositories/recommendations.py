@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Connection,
     Select,
     exists,
@@ -21,6 +20,7 @@ from sqlalchemy import (
 )
 
 from rxsupply.adapters import tables as t
+from rxsupply.adapters.queries.filters import escaped, product_filter, subtree_ids
 from rxsupply.domain.levels import Decision, ProposalFilter, Recommendation
 
 
@@ -125,19 +125,12 @@ class SqlRecommendations:
 
 def matching(query: Select[Any], match: ProposalFilter) -> Select[Any]:
     """``query`` (recommendations joined to their item and location) narrowed to the
-    recommendations ``match`` takes (:class:`~rxsupply.domain.levels.ProposalFilter`)."""
+    recommendations ``match`` takes (:class:`~rxsupply.domain.levels.ProposalFilter`): the
+    location named and everything below it, and an item by part of its code or name or, for
+    text of digits (hyphens and spaces aside), by its products' NDCs and barcodes."""
     rc, it, loc = t.recommendation, t.item, t.location
     if match.cabinet:
-        # the location named (any case) is the recommendation's or one of its ancestors: found
-        # from the recommendation's own paths up (location_path is keyed by location first)
-        path, above = t.location_path, loc.alias("above")
-        query = query.where(
-            exists().where(
-                path.c.location_id == rc.c.location_id,
-                above.c.id == path.c.ancestor_id,
-                func.lower(above.c.code) == func.lower(match.cabinet),
-            )
-        )
+        query = query.where(rc.c.location_id.in_(subtree_ids(match.cabinet)))
     if match.kind:
         query = query.where(loc.c.kind == match.kind)
     if match.abc:
@@ -150,7 +143,7 @@ def matching(query: Select[Any], match: ProposalFilter) -> Select[Any]:
             )
         )
     if match.item:
-        pattern = f"%{_escaped(match.item.lower())}%"
+        pattern = f"%{escaped(match.item.lower())}%"
         named = or_(
             func.lower(it.c.code).like(pattern, escape="\\"),
             func.lower(it.c.name).like(pattern, escape="\\"),
@@ -158,22 +151,13 @@ def matching(query: Select[Any], match: ProposalFilter) -> Select[Any]:
         digits = "".join(ch for ch in match.item if ch in "0123456789")
         if len(digits) >= 4 and len(digits) == len(match.item.replace("-", "").replace(" ", "")):
             ip, p = t.item_product, t.product
-            codes: list[ColumnElement[bool]] = [
-                p.c.ndc_digits.like(f"%{digits}%"),
-                p.c.ndc11.like(f"%{digits}%"),
-            ]
-            if 12 <= len(digits) <= 14:  # a scanned UPC-A, EAN-13 or GTIN-14
-                codes.append(p.c.gtin == digits.zfill(14))
             named = or_(
                 named,
                 exists().where(
-                    ip.c.item_id == rc.c.item_id, p.c.id == ip.c.product_id, or_(*codes)
+                    ip.c.item_id == rc.c.item_id,
+                    p.c.id == ip.c.product_id,
+                    product_filter(match.item),
                 ),
             )
         query = query.where(named)
     return query
-
-
-def _escaped(text: str) -> str:
-    """``text`` for a LIKE pattern with ``\\`` as the escape character."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -20,9 +20,11 @@ from rxsupply.services.ledger.chain_check import verify_ledger_chain
 def stock(
     item: Annotated[str | None, typer.Option(help="Item code.")] = None,
     location: Annotated[
-        str | None, typer.Option(help="Location code (includes its pockets).")
+        str | None, typer.Option(help="Location code, any case (includes everything below it).")
     ] = None,
-    ndc: Annotated[str | None, typer.Option(help="Hyphenated NDC.")] = None,
+    ndc: Annotated[
+        str | None, typer.Option(help="NDC in any form or part of one, or a scanned UPC/GTIN.")
+    ] = None,
     search: Annotated[str | None, typer.Option(help="Text in item or product name or NDC.")] = None,
     expiring_before: Annotated[
         str | None, typer.Option(help="Only lots expiring before this date (YYYY-MM-DD).")
