@@ -5,9 +5,10 @@ page. Each test saves a screenshot under build/test-output/screenshots/."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 from sqlalchemy import Engine
 from tests.e2e.proposals import ONDANSETRON_ICU, propose_examples
 
@@ -219,6 +220,25 @@ def test_a_manager_filters_a_batch_reads_its_summary_and_accepts_it_whole(
     expect(summary.locator("[data-batch-class]")).to_contain_text("Class A")
     snap(page, "summary")
 
+    asked: list[str] = []
+
+    def answer(accept: bool) -> Callable[[Dialog], None]:
+        def on(dialog: Dialog) -> None:
+            asked.append(dialog.message)
+            if accept:
+                dialog.accept()
+            else:
+                dialog.dismiss()
+
+        return on
+
+    page.once("dialog", answer(False))  # asked first, and a no changes nothing
+    page.get_by_role("button", name="Accept all 2").click()
+    expect(rows).to_have_count(2)
+    assert asked == ["Accept all 2 proposals in this batch? Their levels take effect now."]
+    assert stock_level(web_engine, item="ONDA4INJ", location="ICU-ADC1-P01") != (6, 30)
+
+    page.once("dialog", answer(True))
     page.get_by_role("button", name="Accept all 2").click()
 
     expect(page.get_by_role("status")).to_contain_text("Accepted 2 proposals.")

@@ -43,6 +43,13 @@
         }
       });
     });
+    // A form marked data-confirm asks before it is sent (a batch decision changes many levels
+    // at once); without this file it is sent as it is, with its own guards.
+    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+      });
+    });
     var auto = document.querySelector("[autofocus]");
     if (auto && document.activeElement !== auto) { auto.focus(); }
   });
