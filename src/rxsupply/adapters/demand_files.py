@@ -111,8 +111,22 @@ def _with_series(name: str, frame: pl.DataFrame) -> pl.DataFrame:
 def read_demand(path: Path, *, start: str | None = None, end: str | None = None) -> DemandMatrix:
     """Read a long demand file into a matrix from its first to its last day (or the given
     ``start``/``end`` ISO days)."""
+    return read_priced_demand(path, start=start, end=end)[0]
+
+
+def read_priced_demand(
+    path: Path, *, start: str | None = None, end: str | None = None
+) -> tuple[DemandMatrix, np.ndarray | None]:
+    """:func:`read_demand`, and the file's ``unit_cost`` per series of the matrix (a series'
+    last given cost; 1.0 for one with none), or None when the file has no such column: the
+    file read once."""
     name = path.name
     frame = _with_series(name, _read(path))
+    demand = _demand(name, frame, start, end)
+    return demand, _unit_costs(name, frame, demand.series_ids)
+
+
+def _demand(name: str, frame: pl.DataFrame, start: str | None, end: str | None) -> DemandMatrix:
     sid = frame.get_column("series_id").str.strip_chars()
     _reject(name, frame, sid.is_null() | (sid == ""), "series_id", "empty series id")
     day = frame.get_column("date").str.strip_chars().str.slice(0, 10)
@@ -181,11 +195,7 @@ def _day(name: str, text: str, field: str) -> date:
     return value
 
 
-def read_unit_costs(path: Path, series_ids: Sequence[str]) -> np.ndarray | None:
-    """The demand file's ``unit_cost`` per series of ``series_ids`` (a series' last given
-    cost; 1.0 for a series with none), or None when the file has no such column."""
-    name = path.name
-    frame = _with_series(name, _read(path))
+def _unit_costs(name: str, frame: pl.DataFrame, series_ids: Sequence[str]) -> np.ndarray | None:
     if "unit_cost" not in frame.columns:
         return None
     raw = frame.get_column("unit_cost").str.strip_chars()

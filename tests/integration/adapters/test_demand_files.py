@@ -20,7 +20,7 @@ from rxsupply.adapters.demand_files import (
     MAX_ERRORS,
     read_demand,
     read_policy,
-    read_unit_costs,
+    read_priced_demand,
     write_table,
 )
 from rxsupply.errors import ImportRejected, RowError
@@ -191,7 +191,7 @@ def test_unknown_columns_are_all_named(tmp_path: Path, suffix: str) -> None:
 
     errors = _rejected(path)
     with pytest.raises(ImportRejected) as costs:
-        read_unit_costs(path, ["a"])
+        read_priced_demand(path)
 
     expected = (
         "unknown column; expected series_id (or item_id and location_id), date, quantity, unit_cost"
@@ -449,3 +449,22 @@ def test_a_plan_file_quotes_a_formula_series_keeps_numbers_and_reads_back(tmp_pa
 
     assert rows == [{"series_id": "'=1+2@M", "min": "1", "max": "10", "change": "-5"}]
     assert policy.get_column("series_id").to_list() == ["=1+2@M"]
+
+
+def test_unit_costs_come_with_the_demand_in_its_series_order(tmp_path: Path) -> None:
+    rows = [
+        ["b", "2026-03-01", "1", "4.5"],
+        ["a", "2026-03-01", "2", ""],
+        ["b", "2026-03-02", "1", "5.25"],  # a series' last given cost
+        ["c", "2026-03-02", "3", " "],  # none given: 1.0
+    ]
+    path = _write(tmp_path / "d.csv", ["series_id", "date", "quantity", "unit_cost"], rows)
+    bare = _write(tmp_path / "e.csv", ["series_id", "date", "quantity"], [r[:3] for r in rows])
+
+    demand, costs = read_priced_demand(path)
+    _, none = read_priced_demand(bare)
+
+    assert demand.series_ids == ("a", "b", "c")
+    assert costs is not None
+    np.testing.assert_array_equal(costs, [1.0, 5.25, 1.0])
+    assert none is None

@@ -9,9 +9,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 
-from rxsupply.adapters.demand_files import read_demand, write_table
+from rxsupply.adapters.demand_files import read_priced_demand, write_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.analytics.classification import Thresholds
 from rxsupply.analytics.demand import DemandMatrix
@@ -78,11 +79,14 @@ class Source:
 
     demand: DemandMatrix
     history: planning.History | None
+    unit_cost: np.ndarray | None = None
+    """A demand file's ``unit_cost`` per series, when it has the column."""
 
 
 def source(demand_file: Path | None, days: int = planning.PLANNING_HISTORY_DAYS) -> Source:
     if demand_file is not None:
-        return Source(demand=read_demand(demand_file), history=None)
+        demand, unit_cost = read_priced_demand(demand_file)
+        return Source(demand=demand, history=None, unit_cost=unit_cost)
     with SqlUnitOfWork(engine(), readonly=True) as uow:
         history = planning.load_history(uow, clock=context.clock(), days=days)
     if history.demand.series == 0:

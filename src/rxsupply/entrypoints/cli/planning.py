@@ -12,7 +12,7 @@ import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from rxsupply.adapters.demand_files import read_demand, read_policy, read_unit_costs
+from rxsupply.adapters.demand_files import read_policy, read_priced_demand
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.analytics.planning import plan
@@ -173,12 +173,11 @@ def plan_cmd(
                 progress=tell,
             )
         else:
-            assert demand_file is not None
             setting = _file_setting(
                 src.demand.series,
                 lead_time_days,
                 review_period_days,
-                unit_cost=read_unit_costs(demand_file, src.demand.series_ids),
+                unit_cost=src.unit_cost,
                 order_cost=order_cost,
                 holding_rate=holding_rate,
                 stockout_cost=stockout_cost,
@@ -267,7 +266,8 @@ def simulate_cmd(
     if demand_file is not None:
         if policy_file is None:
             raise InvalidValue("--policy", "simulate --demand needs --policy FILE")
-        rows = _simulate_file(read_demand(demand_file), demand_file, policy_file)
+        demand, unit_cost = read_priced_demand(demand_file)
+        rows = _simulate_file(demand, unit_cost, policy_file)
         finish(rows, out_file=out_file, as_json=as_json, title="Simulation")
         return
     history = source(None).history
@@ -312,7 +312,7 @@ def _rounded(key: str, value: float) -> float:
 
 
 def _simulate_file(
-    demand: DemandMatrix, demand_file: Path, policy_file: Path
+    demand: DemandMatrix, unit_cost: np.ndarray | None, policy_file: Path
 ) -> list[dict[str, Any]]:
     """Replay ``demand`` under the policy file's levels; each series is valued at the policy
     file's ``unit_cost``, else at the demand file's (a plan file has none), else at 1.0."""
@@ -333,7 +333,7 @@ def _simulate_file(
             return frame.get_column(name).to_numpy()
         return np.full(n, default)
 
-    priced = None if "unit_cost" in frame.columns else read_unit_costs(demand_file, ids)
+    priced = None if "unit_cost" in frame.columns or unit_cost is None else unit_cost[rows]
     policy = Policy(
         min_level=column("min", 0).astype(np.int64),
         max_level=column("max", 0).astype(np.int64),
