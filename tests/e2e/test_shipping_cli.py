@@ -70,3 +70,19 @@ def test_an_invoice_that_does_not_add_up_exits_1_naming_tds01(
     assert ran.code == 1
     assert "TDS01" in ran.message and "150.00" in ran.message
     assert rx("orders", "match", order, "--json").json() == []
+
+
+def test_a_partial_receipt_prints_each_lines_packages_received_so_far(rx: Rx, order: str) -> None:
+    ran = rx(
+        "orders", "receive", order, "--ndc", "98765-401-02", "--lot", "ON2611X",
+        "--expiry", "2028-06-30", "--packages", "3",
+    )  # fmt: skip
+    shown = rx("orders", "show", order)
+
+    assert ran.code == 0, ran.err
+    for out in (ran.out, shown.out):
+        header = next(row for row in out.splitlines() if "package_price" in row)
+        cells = [c.strip() for c in header.strip("┃").split("┃")]
+        assert cells[3:5] == ["packages", "received"]
+        row = next(row for row in out.splitlines() if "98765-401-02" in row)
+        assert [c.strip() for c in row.strip("│").split("│")][3:5] == ["10", "3"]

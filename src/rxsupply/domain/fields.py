@@ -228,10 +228,17 @@ def parse_money(text: str, field: str = "unit_price") -> Decimal:
         value = Decimal(raw)
     except InvalidOperation:
         raise InvalidValue(field, "not an amount of money", text) from None
+    return check_money(field, value, text=text)
+
+
+def check_money(field: str, value: Decimal, *, text: str | None = None) -> Decimal:
+    """An amount of money as stored (numeric, 4 places): finite, not negative, under 10^10;
+    ``text``: what the user typed, for the message."""
+    shown = str(value) if text is None else text
     if not value.is_finite():
-        raise InvalidValue(field, "not an amount of money", text)
+        raise InvalidValue(field, "not an amount of money", shown)
     if value < 0:
-        raise InvalidValue(field, "must not be negative", text)
+        raise InvalidValue(field, "must not be negative", shown)
     if value >= Decimal("1e10"):
-        raise InvalidValue(field, "too large for an amount of money", text)
+        raise InvalidValue(field, "too large for an amount of money", shown)
     return value.quantize(Decimal("0.0001"))

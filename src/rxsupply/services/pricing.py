@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from rxsupply.domain.fields import parse_date, parse_money
 from rxsupply.domain.pricing import Offer, best_offer, cheapest, current_offers
-from rxsupply.errors import InvalidValue
+from rxsupply.errors import InvalidValue, NotFound
 from rxsupply.services.imports.results import ImportResult, _finish
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.pricing import CataloguePrice, ContractPrice, PricedPurchase
@@ -243,6 +243,8 @@ class ItemPrice:
 def best_prices(uow: UnitOfWork, *, on: date, item: str | None = None) -> list[ItemPrice]:
     """Each item's (or one item's) best eligible price per dispense unit on a day."""
     members = uow.prices.item_products(item)
+    if item is not None and not members and uow.items.get(item) is None:
+        raise NotFound("item", item)
     by_product = offers_by_product(uow, {p for _, products in members.values() for p in products})
     out = []
     for code, (name, products) in members.items():

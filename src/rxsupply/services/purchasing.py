@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.fields import required_text
+from rxsupply.domain.fields import check_money, required_text
 from rxsupply.domain.location import LocationKind
 from rxsupply.domain.pricing import Offer, best_offer, current_offers
 from rxsupply.domain.purchasing import (
@@ -257,6 +257,7 @@ def add_order_line(
         if best is None:
             raise InvalidValue("package_price", f"no price in force for {product}: give one")
         price = best.price
+    price = check_money("package_price", price)
     if price <= 0:
         raise InvalidValue("package_price", "must be above zero", str(price))
     items = uow.prices.items_of([resolved])

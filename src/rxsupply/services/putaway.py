@@ -28,7 +28,8 @@ from rxsupply.services.references import resolve_products
 @dataclass(frozen=True, slots=True)
 class Unshelved:
     """Units of one lot on a storeroom's floor, and the bin suggested for them ("" when the
-    storeroom has no bin for them)."""
+    storeroom has no bin for them, or the lot may not be shelved: expired or blocked, it goes
+    to quarantine)."""
 
     storeroom: str
     item: str
@@ -67,8 +68,10 @@ def _floor_book(uow: UnitOfWork, store: Location) -> tuple[StockBook, dict[int, 
 
 def putaway_list(uow: UnitOfWork, *, clock: Clock, storeroom: str | None = None) -> list[Unshelved]:
     """What sits on each storeroom's floor (not in a bin), earliest expiry first, with the bin
-    suggested for it."""
-    del clock  # the list shows every unit on the floor, usable or not: all of it is shelved
+    suggested for it. Every unit on the floor is listed, usable or not; a lot expired or
+    blocked on the day gets no bin (the ledger moves it only into quarantine, so
+    :func:`put_away` refuses it)."""
+    today = clock.today()
     out: list[Unshelved] = []
     everything = uow.locations.all()
     item_codes = {i: c for c, i in uow.items.ids_by_code().items()}
@@ -101,7 +104,9 @@ def putaway_list(uow: UnitOfWork, *, clock: Clock, storeroom: str | None = None)
                     lot=lots.get(key[2], ""),
                     expiry=book.lot_expiry.get(key[2]),
                     quantity=book.quantity(key),
-                    bin=_suggest(bins, item, items_in, filled),
+                    bin=_suggest(bins, item, items_in, filled)
+                    if book.lot_usable(key[2], today)
+                    else "",
                 )
             )
     return out

@@ -15,7 +15,7 @@ from tests.conftest import EXAMPLES, NOW, TESTER, load_examples
 from rxsupply.adapters import tables
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
-from rxsupply.errors import ImportRejected
+from rxsupply.errors import ImportRejected, NotFound
 from rxsupply.services.imports import ImportResult
 from rxsupply.services.pricing import (
     PRICE_COLUMNS,
@@ -78,6 +78,16 @@ def test_a_new_price_for_the_same_key_replaces_the_old(engine: Engine, tmp_path:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         (morphine,) = best_prices(uow, on=date(2026, 11, 20), item="MORPH2INJ")
     assert morphine.best is not None and morphine.best.price == Decimal("29.90")
+
+
+def test_the_best_price_of_an_unknown_item_is_refused_naming_the_item(engine: Engine) -> None:
+    load_examples(engine, "items")
+    import_file(engine, EXAMPLES / "prices.csv")
+
+    with SqlUnitOfWork(engine, readonly=True) as uow, pytest.raises(NotFound) as unknown:
+        best_prices(uow, on=date(2026, 11, 20), item="MORPH2IJN")
+
+    assert "unknown item 'MORPH2IJN'" in str(unknown.value)
 
 
 @pytest.mark.parametrize(

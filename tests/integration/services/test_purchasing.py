@@ -202,6 +202,58 @@ def test_a_line_added_by_hand_takes_its_best_price_and_an_unknown_ndc_is_refused
     assert len(after.lines) == len(added.lines)  # nothing written for the unknown NDC
 
 
+@pytest.mark.parametrize(
+    ("price", "reason"),
+    [
+        (Decimal("0.00001"), "must be above zero"),  # rounds to $0.0000 a package
+        (Decimal("1e400"), "too large"),  # crashed writing the line
+        (Decimal("99999999999999999999"), "too large"),
+        (Decimal("NaN"), "not an amount of money"),
+    ],
+)
+def test_a_hand_added_line_at_a_price_no_package_can_cost_is_refused_and_nothing_written(
+    storeroom: Engine, price: Decimal, reason: str
+) -> None:
+    (order,) = suggest(storeroom).orders
+
+    with SqlUnitOfWork(storeroom) as uow, pytest.raises(InvalidValue) as refused:
+        purchasing.add_order_line(
+            uow,
+            order=order.number,
+            product="98765-3250-01",
+            packages=2,
+            user=BUYER,
+            clock=CLOCK,
+            package_price=price,
+        )
+    with SqlUnitOfWork(storeroom, readonly=True) as uow:
+        after = purchasing.get_order(uow, order.number)
+
+    assert "package_price" in str(refused.value)
+    assert reason in str(refused.value)
+    assert len(after.lines) == len(order.lines)
+
+
+def test_a_hand_added_line_price_is_kept_to_four_decimal_places(storeroom: Engine) -> None:
+    (order,) = suggest(storeroom).orders
+
+    with SqlUnitOfWork(storeroom) as uow:
+        added = purchasing.add_order_line(
+            uow,
+            order=order.number,
+            product="98765-3250-01",
+            packages=2,
+            user=BUYER,
+            clock=CLOCK,
+            package_price=Decimal("12.345678"),
+        )
+
+    assert (added.lines[-1].package_price, added.lines[-1].value) == (
+        Decimal("12.3457"),
+        Decimal("24.6914"),
+    )
+
+
 def sent_order(engine: Engine, *, dea_number: str = "261234567") -> PurchaseOrder:
     (order,) = suggest(engine).orders
     morphine = next(ln for ln in order.lines if ln.schedule == "CII")

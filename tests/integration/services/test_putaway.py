@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine
-from tests.conftest import CLOCK, NOW, TESTER, post
+from tests.conftest import CLOCK, EASTERN, NOW, TESTER, post
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.identifier import ProductIdentifier
 from rxsupply.domain.levels import StockLevel
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.movement import MovementKind
-from rxsupply.errors import InvalidMovement, NotFound
+from rxsupply.errors import InvalidMovement, NotFound, UnusableStock
 from rxsupply.services.ledger import Dispense, Move, Receive
 from rxsupply.services.picking import refill_pick_list
 from rxsupply.services.putaway import put_away, putaway_list
@@ -58,6 +59,22 @@ def test_the_putaway_list_shows_the_floor_with_the_item_s_bin_else_an_empty_one(
     assert rows[("98765-401-02", "ON2411A")].bin == "STORE-A1"
     assert rows[("98765-401-02", "ON2411A")].quantity == 250
     assert rows[("98765-3250-1", "AP2406")].bin == "STORE-A2"
+
+
+def test_the_putaway_list_suggests_no_bin_for_a_lot_expired_on_the_floor(
+    shelved: Engine,
+) -> None:
+    after_expiry = FixedClock(datetime(2027, 4, 15, 15, 0, tzinfo=UTC), EASTERN)
+
+    with SqlUnitOfWork(shelved, readonly=True) as uow:
+        rows = {(r.ndc, r.lot): r for r in putaway_list(uow, clock=after_expiry)}
+    with SqlUnitOfWork(shelved) as uow, pytest.raises(UnusableStock) as refused:
+        put_away(uow, to_bin="STORE-A1", lot="ON2411A", user=TESTER, clock=after_expiry)
+
+    expired = rows[("98765-401-02", "ON2411A")]  # expired on 03/31/2027: quarantine, not a bin
+    assert (expired.expiry, expired.quantity, expired.bin) == (date(2027, 3, 31), 250, "")
+    assert rows[("98765-3250-1", "AP2406")].bin == "STORE-A2"
+    assert "expired" in str(refused.value)
 
 
 def test_putting_a_lot_away_moves_it_into_the_bin_as_a_transfer(shelved: Engine) -> None:

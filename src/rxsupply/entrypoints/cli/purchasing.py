@@ -52,6 +52,7 @@ def _print(order: PurchaseOrder, as_json: bool) -> None:
                 "item": ln.item_code,
                 "ndc": ln.ndc,
                 "packages": ln.packages,
+                "received": ln.received_packages,
                 "package_price": str(ln.package_price),
                 "value": str(ln.value),
                 "contract": ln.contract,
