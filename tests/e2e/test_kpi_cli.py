@@ -57,3 +57,24 @@ def test_kpi_show_prints_the_figures_and_how_they_are_computed(hospital: Rx) -> 
     assert "on-hand value        $670.22" in ran.out
     assert "How these are computed:" in ran.out
     assert "turns: Cost of issues over the last 365 days" in " ".join(ran.out.split())
+
+
+def test_kpi_show_on_a_past_day_values_the_stock_held_that_day(hospital: Rx) -> None:
+    """Everything was received on the tests' day (11/20/2026): the day before, the hospital
+    held nothing, so its on-hand and average values are zero, not today's $670.22."""
+    ran = hospital("kpi", "show", "--on", "2026-11-19", "--json")
+
+    assert ran.code == 0, ran.err
+    turns = ran.json()["turns"]
+    assert (turns["last_day"], turns["on_hand_value"], turns["average_value"]) == (
+        "2026-11-19",
+        "0.00",
+        "0.00",
+    )
+
+
+def test_kpi_show_on_a_day_after_today_is_refused(hospital: Rx) -> None:
+    ran = hospital("kpi", "show", "--on", "2030-01-01")
+
+    assert ran.code == 1
+    assert "2030-01-01 is after today (2026-11-20): no figures yet" in ran.message

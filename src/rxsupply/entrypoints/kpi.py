@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine
 from rxsupply.adapters.queries import dashboard, kpi, kpi_days, kpi_now
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, retried
 from rxsupply.entrypoints import clock
+from rxsupply.errors import InvalidValue
 from rxsupply.services.pricing import contract_compliance
 
 log = logging.getLogger(__name__)
@@ -84,31 +85,39 @@ def contract_share(engine: Engine, *, today: date) -> dict[str, Any]:
     return share
 
 
-def key_figures(engine: Engine, *, zone: tzinfo, today: date) -> dict[str, Any]:
-    """Every key figure of the dashboard with its definition (see the module's notes)."""
+def key_figures(
+    engine: Engine, *, zone: tzinfo, today: date, on: date | None = None
+) -> dict[str, Any]:
+    """Every key figure of the dashboard with its definition (see the module's notes). The
+    windows (turns, stock-out days, the on-contract share, vend-to-fill) end ``on`` (today by
+    default; a day after today is refused): turns' on-hand and average values are the
+    ledger's on that day. Stock now (value by location and class, items at zero) is today's."""
+    day = today if on is None else on
+    if day > today:
+        raise InvalidValue("on", f"{day} is after today ({today}): no figures yet", str(day))
     fold(engine, zone=zone)
-    share = contract_share(engine, today=today)
+    share = contract_share(engine, today=day)
     with engine.connect() as conn:
-        recent = kpi.recent_days(conn, zone=zone, today=today)
+        recent = kpi.recent_days(conn, zone=zone, today=day)
         now = kpi_now.held(conn, today=today)
         levels = kpi_now.stocked(conn, now)
         outs = kpi.stock_outs(conn, today=today, levels=levels)
         return {
-            "today": today.isoformat(),
+            "today": day.isoformat(),
             "definitions": kpi.DEFINITIONS,
             "value_by_location": dashboard.value_by_location(conn, now=now),
             "value_by_class": kpi.value_by_class(conn, now=now),
-            "turns": kpi.turns(conn, zone=zone, today=today, now=now),
+            "turns": kpi.turns(conn, zone=zone, today=day, now=now, held_on=today),
             "stock_outs": {
                 "count": len(outs),
                 "vital": sum(1 for o in outs if o["criticality"] == "vital"),
                 "lines": outs[:ZERO_LISTED],
             },
             "stockout_days": kpi.stockout_days(
-                conn, zone=zone, today=today, days=recent, levels=levels
+                conn, zone=zone, today=day, days=recent, levels=levels
             ),
             "contract": share,
-            "vend_to_fill": kpi.vend_to_fill(conn, zone=zone, today=today, days=recent),
+            "vend_to_fill": kpi.vend_to_fill(conn, zone=zone, today=day, days=recent),
         }
 
 

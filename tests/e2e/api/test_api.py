@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -188,6 +189,18 @@ def test_a_page_size_outside_1_to_1000_is_a_422_problem_naming_limit(pharmacy: H
     for response in responses:
         body = problem(response, 422)
         assert [e["field"] for e in body["errors"]] == ["query.limit"]
+
+
+def test_key_figures_on_a_day_after_today_are_a_422_problem_naming_on(pharmacy: Hospital) -> None:
+    token = pharmacy.token(Role.TECHNICIAN)
+    later = (NOW.date() + timedelta(days=1)).isoformat()
+
+    body = problem(pharmacy.api.get("/api/kpi", token=token, params={"on": later}), 422)
+    answer = pharmacy.api.get("/api/kpi", token=token, params={"on": NOW.date().isoformat()})
+
+    assert body["field"] == "on"
+    assert "after today" in body["detail"]
+    assert answer.status_code == 200 and answer.json()["today"] == NOW.date().isoformat()
 
 
 def test_stock_at_a_cabinet_is_the_stock_in_its_pockets(pharmacy: Hospital) -> None:

@@ -40,6 +40,7 @@ from sqlalchemy.exc import DBAPIError
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.queries import kpi, kpi_days
 from rxsupply.entrypoints.kpi import fold, key_figures
+from rxsupply.errors import InvalidValue
 
 EASTERN = ZoneInfo("America/New_York")
 TODAY = date(2026, 11, 20)
@@ -208,6 +209,27 @@ def test_turns_divide_a_years_issues_by_the_average_of_its_end_of_day_values(
     assert found["average_value"] == "198.87"  # $2 x 36,294 vial-days / 365
     assert found["turns"] == pytest.approx(60 * 365 / 72_588)
     assert found["days_on_hand"] == pytest.approx(72_588 / 60)
+
+
+def test_turns_on_a_past_day_take_back_what_moved_after_it(worked: Ledger) -> None:
+    """On 11/15/2026 (window 11/16/2025-11/15/2026): 80 vials held at its end (the 11/16
+    return and the 11/18 dispense taken back from today's 70), issues 5 + 15 = 20 vials =
+    $40.00; 100 vials for 361 days and 80 for 4: 36,420 vial-days."""
+    found = key_figures(worked.engine, zone=EASTERN, today=TODAY, on=date(2026, 11, 15))
+
+    turns = found["turns"]
+    assert found["today"] == "2026-11-15"
+    assert (turns["first_day"], turns["last_day"]) == ("2025-11-16", "2026-11-15")
+    assert turns["on_hand_value"] == "160.00"
+    assert turns["issues_value"] == "40.00"
+    assert turns["average_value"] == "199.56"  # $2 x 36,420 / 365
+    assert turns["turns"] == pytest.approx(40 * 365 / 72_840)
+    assert found["stock_outs"] == figures(worked.engine)["stock_outs"]  # stock now: today's
+
+
+def test_key_figures_on_a_day_after_today_are_refused(worked: Ledger) -> None:
+    with pytest.raises(InvalidValue, match="after today"):
+        key_figures(worked.engine, zone=EASTERN, today=TODAY, on=date(2026, 11, 21))
 
 
 def test_stockout_days_count_local_days_a_stocked_line_ended_empty(worked: Ledger) -> None:

@@ -65,15 +65,30 @@ def value_by_class(conn: Connection, *, now: Held | None = None) -> list[dict[st
 
 
 def turns(
-    conn: Connection, *, zone: tzinfo, today: date, now: Held | None = None
+    conn: Connection,
+    *,
+    zone: tzinfo,
+    today: date,
+    now: Held | None = None,
+    held_on: date | None = None,
 ) -> dict[str, Any]:
     """Turns and days on hand over the 365 local days ending ``today`` (see
-    :data:`DEFINITIONS`); ``None`` where a ratio has a zero denominator."""
+    :data:`DEFINITIONS`); ``None`` where a ratio has a zero denominator. ``now`` is what is
+    held on ``held_on`` (a later day than ``today``: the units that came in or went out
+    after ``today`` are taken back, so the values are the ledger's at the end of ``today``)."""
     first = today - timedelta(days=YEAR - 1)
     sums = kpi_days.product_sums(conn, zone=zone, first=first, last=today)
     lines = now or held(conn)
     costs = lines.unit_cost
     value = lines.value()
+    if held_on is not None and held_on > today:
+        later = kpi_days.product_sums(
+            conn, zone=zone, first=today + timedelta(days=1), last=held_on
+        )
+        value -= sum(
+            (costs.get(product, Decimal(0)) * net for product, (net, _, _) in later.items()),
+            Decimal(0),
+        )
     start = kpi_days.day_number(first)
     issued = Decimal(0)
     weighted = Decimal(0)  # sum over products of cost x net units x days before the movement

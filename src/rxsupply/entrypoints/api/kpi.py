@@ -22,6 +22,6 @@ def get_kpi(engine: EngineDep, on: Day | None = None) -> dict[str, Any]:
     """Inventory value by location and ABC class, turns and days on hand, stock-outs now
     (stocked item-locations, vital first) and stock-out days over 30 days, the on-contract
     share of spend, and the vend-to-fill ratio of each cabinet; ``definitions`` says how each
-    is computed. ``on``: the last day of the windows (today by default)."""
+    is computed. ``on``: the last day of the windows (today by default; not after today)."""
     now = clock.current()
-    return key_figures(engine, zone=now.zone, today=on or now.today())
+    return key_figures(engine, zone=now.zone, today=now.today(), on=on)

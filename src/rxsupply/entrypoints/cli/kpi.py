@@ -14,6 +14,7 @@ from rxsupply.domain.fields import parse_date
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
 from rxsupply.entrypoints.kpi import fold, key_figures
+from rxsupply.errors import InvalidValue
 
 kpi_app = typer.Typer(
     help="Key figures: inventory value, turns, days on hand, stock-outs, contract share, "
@@ -35,8 +36,11 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The key figures, each with how it is computed (--json: the same as GET /api/kpi)."""
-    day = parse_date(on, "--on") if on else context.local_today()
-    figures = key_figures(context.engine(), zone=context.facility_zone(), today=day)
+    today = context.local_today()
+    day = parse_date(on, "--on") if on else today
+    if day > today:
+        raise InvalidValue("--on", f"{day} is after today ({today}): no figures yet", on)
+    figures = key_figures(context.engine(), zone=context.facility_zone(), today=today, on=day)
     if as_json:
         sys.stdout.write(json.dumps(figures, indent=1) + "\n")
         return
