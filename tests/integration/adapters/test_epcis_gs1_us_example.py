@@ -135,3 +135,28 @@ def test_an_expiry_that_is_not_a_day_is_rejected_naming_the_event(
         "february-30.xml, event 1: itemExpirationDate '2025-02-30': expected a date YYYY-MM-DD"
     )
     assert rejected.value.rule == "time"
+
+
+def test_a_lot_longer_than_twenty_characters_is_rejected_naming_the_event(tmp_path: Path) -> None:
+    """AI (10) holds 20 characters: inspect accepted a longer lot, the import refused it
+    without the file or the event."""
+    source = shared_data(
+        "epcis",
+        "openepcis",
+        "1.2",
+        "EPCIS",
+        "XML",
+        "Capture",
+        "Documents",
+        "GS1_US_Pharma_Example_2_2_1_1.xml",
+    )
+    path = tmp_path / "long-lot.xml"
+    path.write_bytes(source.read_bytes().replace(b">A123<", b">A123456789012345678901<"))
+
+    with pytest.raises(DocumentRejected) as rejected:
+        read_epcis(path)
+
+    assert str(rejected.value) == (
+        "long-lot.xml, event 1: lotNumber 'A123456789012345678901': longer than 20 characters "
+        "(AI 10)"
+    )
