@@ -100,13 +100,18 @@ def _commissioned(events: Sequence[Event]) -> dict[str, tuple[str | None, date |
         lot = ilmd.get("lotNumber") or None
         if lot is not None and len(lot) > MAX_LOT:
             raise InvalidValue("lotNumber", f"longer than {MAX_LOT} characters (AI 10)", lot)
-        expiry = _expiry(ilmd.get("itemExpirationDate"))
+        expiry = item_expiration_date(ilmd.get("itemExpirationDate"))
         for epc in event.epcs:
             found.setdefault(epc, (lot, expiry))
     return found
 
 
-def _expiry(text: str | None) -> date | None:
+def item_expiration_date(text: str | None) -> date | None:
+    """An ILMD ``itemExpirationDate`` (an ``xsd:date``, with or without its zone) as a day.
+
+    Raises:
+        InvalidValue: not a day of the calendar (``2025-02-30``).
+    """
     if not text:
         return None
     if len(text) in (10, 11, 16):  # an xsd:date, with or without its zone (Z, +hh:mm)

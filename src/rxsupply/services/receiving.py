@@ -40,7 +40,7 @@ from rxsupply.domain.purchasing import (
     ReceivingIssue,
 )
 from rxsupply.domain.trading_partner import PartnerPolicy
-from rxsupply.errors import InvalidValue, NotFound, OrderRefused, RxSupplyError
+from rxsupply.errors import DuplicateSerial, InvalidValue, NotFound, OrderRefused, RxSupplyError
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.dscsa.reconciliation import reconcile_when_ready, record_scan
 from rxsupply.services.ledger import Posted, Receive, post
@@ -169,7 +169,10 @@ def receive_against_order(
         )
         (result,) = results
         if isinstance(result, RxSupplyError):
-            uow.rollback()
+            if isinstance(result, DuplicateSerial):
+                uow.commit()  # the posting flagged the package first received: keep the flag
+            else:
+                uow.rollback()
             raise result
         if isinstance(result, Posted) and result.duplicate:
             uow.rollback()

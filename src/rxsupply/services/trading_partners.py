@@ -177,10 +177,12 @@ def record_authorization(
     today = clock.today()
     checked = verified_on or today
     if checked > today:
-        raise InvalidValue("verified_on", f"after today ({today.isoformat()})", checked)
+        raise InvalidValue("verified_on", f"after today ({today.isoformat()})", checked.isoformat())
     if expires < checked:
         raise InvalidValue(
-            "expires", f"before the day it was verified ({checked.isoformat()})", expires
+            "expires",
+            f"before the day it was verified ({checked.isoformat()})",
+            expires.isoformat(),
         )
     auth = Authorization(
         kind=chosen,

@@ -59,6 +59,21 @@ def test_a_buyer_uploads_a_shipment_once_and_anyone_who_reads_sees_it(pharmacy: 
     assert shown["packages"]["count"] == 4 and shown["imported_by"] == "buyer"
 
 
+def test_a_shipment_sent_with_a_form_content_type_is_read_as_the_raw_body(
+    pharmacy: Hospital,
+) -> None:
+    """curl --data-binary sends application/x-www-form-urlencoded unless told otherwise: the
+    app-wide form check read the body as a form first, and the upload's read of the stream
+    was a 500 (Stream consumed)."""
+    buyer = pharmacy.token(Role.BUYER)
+    headers = {"content-type": "application/x-www-form-urlencoded"}
+
+    answer = pharmacy.api.request("POST", PATH, token=buyer, content=shipment(), headers=headers)
+
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["package_count"] == 3
+
+
 def test_an_unknown_document_is_a_404(pharmacy: Hospital) -> None:
     problem(pharmacy.api.get(f"{PATH}/999", token=pharmacy.token(Role.TECHNICIAN)), 404)
 

@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import shared_data
 
 from rxsupply.adapters.epcis import EpcisDocument, read_epcis
+from rxsupply.errors import DocumentRejected
 
 LSU = "00300010123455"  # urn:epc:idpat:sgtin:030001.0012345.* with its check digit
 CASE = "10300010123452"  # urn:epc:idpat:sgtin:030001.1012345.*
@@ -107,3 +108,55 @@ def test_the_transaction_statement_is_affirmed_with_its_legal_notice(
         "581(27)(A)-(G).",
         "guideline_version": "GS1 US DSCSA R1.3",
     }
+
+
+def test_an_expiry_that_is_not_a_day_is_rejected_naming_the_event(
+    example: EpcisDocument, tmp_path: Path
+) -> None:
+    """February 30 passed inspect (exit 0, the date shown as written) and failed only at the
+    import, without the file or the event."""
+    source = shared_data(
+        "epcis",
+        "openepcis",
+        "1.2",
+        "EPCIS",
+        "XML",
+        "Capture",
+        "Documents",
+        "GS1_US_Pharma_Example_2_2_1_1.xml",
+    )
+    path = tmp_path / "february-30.xml"
+    path.write_bytes(source.read_bytes().replace(b">2025-03-27<", b">2025-02-30<"))
+
+    with pytest.raises(DocumentRejected) as rejected:
+        read_epcis(path)
+
+    assert str(rejected.value) == (
+        "february-30.xml, event 1: itemExpirationDate '2025-02-30': expected a date YYYY-MM-DD"
+    )
+    assert rejected.value.rule == "time"
+
+
+def test_a_lot_longer_than_twenty_characters_is_rejected_naming_the_event(tmp_path: Path) -> None:
+    """AI (10) holds 20 characters: inspect accepted a longer lot, the import refused it
+    without the file or the event."""
+    source = shared_data(
+        "epcis",
+        "openepcis",
+        "1.2",
+        "EPCIS",
+        "XML",
+        "Capture",
+        "Documents",
+        "GS1_US_Pharma_Example_2_2_1_1.xml",
+    )
+    path = tmp_path / "long-lot.xml"
+    path.write_bytes(source.read_bytes().replace(b">A123<", b">A123456789012345678901<"))
+
+    with pytest.raises(DocumentRejected) as rejected:
+        read_epcis(path)
+
+    assert str(rejected.value) == (
+        "long-lot.xml, event 1: lotNumber 'A123456789012345678901': longer than 20 characters "
+        "(AI 10)"
+    )

@@ -71,6 +71,29 @@ def test_a_scanned_serialised_package_is_received_once_and_its_serial_again_is_r
     assert storeroom_units(hospital, "ON2611X") == 25
 
 
+def test_a_serial_scanned_again_against_an_order_flags_the_package_first_received_suspect(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    receive(hospital, order.number, packages=1, serial="SN-ORDER-2")
+
+    with pytest.raises(DuplicateSerial, match="flagged as suspect product"):
+        receive(hospital, order.number, packages=1, serial="SN-ORDER-2")
+
+    with hospital.connect() as conn:
+        status = conn.execute(
+            select(tables.serial_package.c.status).where(
+                tables.serial_package.c.serial == "SN-ORDER-2"
+            )
+        ).scalar_one()
+        flags = conn.execute(
+            select(func.count())
+            .select_from(tables.audit)
+            .where(tables.audit.c.action == "suspect_serial")
+        ).scalar_one()
+    assert (status, flags) == ("suspect", 1)
+    assert storeroom_units(hospital, "ON2611X") == 25
+
+
 def test_a_partial_receipt_posts_through_the_ledger_and_the_order_is_partly_received(
     hospital: Engine, order: PurchaseOrder
 ) -> None:

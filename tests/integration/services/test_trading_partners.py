@@ -181,6 +181,22 @@ def test_a_wrong_kind_or_a_future_verification_is_refused_and_nothing_recorded(
         assert rows.scalar_one() == 0
 
 
+def test_a_refused_date_is_named_as_the_user_typed_it_not_as_python_writes_it(
+    hospital: Engine,
+) -> None:
+    priced_storeroom(hospital, {}, authorized=False)
+
+    with pytest.raises(InvalidValue) as expired:
+        authorize(hospital, expires=date(2026, 1, 1))
+    with pytest.raises(InvalidValue) as future:
+        authorize(hospital, expires=date(2027, 12, 31), verified_on=date(2026, 11, 21))
+
+    assert str(expired.value) == (
+        "expires '2026-01-01': before the day it was verified (2026-11-20)"
+    )
+    assert str(future.value) == "verified_on '2026-11-21': after today (2026-11-20)"
+
+
 def test_the_demo_seed_licenses_each_wholesaler_with_the_secondary_expiring_soon(
     hospital: Engine,
 ) -> None:

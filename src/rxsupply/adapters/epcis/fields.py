@@ -19,6 +19,7 @@ from rxsupply.domain.epcis import (
     parse_offset,
     parse_stamp,
 )
+from rxsupply.domain.epcis_shipment import MAX_LOT, item_expiration_date
 from rxsupply.errors import DocumentRejected, InvalidValue
 
 #: The standard fields an event may carry (EPCIS 2.0 §7.4, with 1.2's wrappers), by the
@@ -65,6 +66,7 @@ _RULES = {
     "bizStep": "vocabulary",
     "disposition": "vocabulary",
     "identifier": "identifier",
+    "itemExpirationDate": "time",
 }
 
 
@@ -110,6 +112,11 @@ def _build(raw: RawEvent) -> Event:
     if texts.get("recordTime"):
         parse_stamp(texts["recordTime"], "recordTime")
     offset = parse_offset(texts["eventTimeZoneOffset"])
+    for name, value in raw.ilmd:
+        if name == "itemExpirationDate":
+            item_expiration_date(value)
+        elif name == "lotNumber" and len(value) > MAX_LOT:
+            raise InvalidValue("lotNumber", f"longer than {MAX_LOT} characters (AI 10)", value)
     biz_step = texts.get("bizStep")
     disposition = texts.get("disposition")
     parent = texts.get("parentID")

@@ -115,9 +115,13 @@ async def plain_form(request: Request) -> None:
     """Every page's posted form (URL-encoded; uploads are checked by their parsers): no
     control characters in a field but tabs, line breaks and a scan's GS separator (a NUL
     never reaches PostgreSQL), a 422 naming the field otherwise. Installed on the whole app;
-    the form read here is the one the route reads (Starlette keeps it)."""
+    the form read here is the one the route reads (Starlette keeps it). API routes take JSON
+    or a file, never a form: their bodies are not read here (an upload sent with curl's
+    default form content type is read by its route as the raw body it is)."""
     kind = request.headers.get("content-type", "")
     if request.method != "POST" or not kind.startswith("application/x-www-form-urlencoded"):
+        return
+    if request.url.path.startswith("/api/"):
         return
     form = await request.form()
     for name, value in form.multi_items():
