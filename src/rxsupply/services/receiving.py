@@ -144,35 +144,26 @@ def receive_against_order(
                 f"lot {lot} expires {expiry.isoformat()}: under {min_shelf_days} days of shelf "
                 "life",
             )
-        results = post(
-            uow,
-            [
-                Receive(
-                    user=user,
-                    product=product,
-                    lot=lot,
-                    expiry=expiry,
-                    packages=packages,
-                    quantity=None,
-                    serial=serial,
-                    location=uow.orders.location_code(found.id or 0),
-                    reference=found.number,
-                    unit_cost=(line.package_price / max(line.package_size, 1)).quantize(
-                        Decimal("0.0001")
-                    ),
-                    external_id=external_id,
-                )
-            ],
-            clock=clock,
-            limits=limits,
-            commit=False,
+        receipt = Receive(
+            user=user,
+            product=product,
+            lot=lot,
+            expiry=expiry,
+            packages=packages,
+            quantity=None,
+            serial=serial,
+            location=uow.orders.location_code(found.id or 0),
+            reference=found.number,
+            unit_cost=(line.package_price / max(line.package_size, 1)).quantize(Decimal("0.0001")),
+            external_id=external_id,
         )
-        (result,) = results
+        (result,) = post(uow, [receipt], clock=clock, limits=limits, commit=False)
         if isinstance(result, RxSupplyError):
+            uow.rollback()  # the ship notice's counts, the order's: nothing is received
             if isinstance(result, DuplicateSerial):
-                uow.commit()  # the posting flagged the package first received: keep the flag
-            else:
-                uow.rollback()
+                # the posting flags the package first received suspect even though it refuses
+                # this one: posted again alone, the flag is all it writes, and it is kept
+                post(uow, [receipt], clock=clock, limits=limits)
             raise result
         if isinstance(result, Posted) and result.duplicate:
             uow.rollback()

@@ -20,7 +20,7 @@ from rxsupply.adapters.x12_810 import read_810
 from rxsupply.adapters.x12_856 import read_856
 from rxsupply.domain.purchasing import PurchaseOrder, ReceivingIssue
 from rxsupply.domain.shipping import MatchStatus, Tolerance
-from rxsupply.errors import InvalidValue, NotFound, OrderRefused
+from rxsupply.errors import DuplicateSerial, InvalidValue, NotFound, OrderRefused
 from rxsupply.services import invoices, purchasing, receiving, ship_notices
 from rxsupply.services.imports.columns import PURCHASE_COLUMNS
 from rxsupply.services.imports.purchases import import_purchases
@@ -157,6 +157,46 @@ def test_receiving_against_a_ship_notice_records_a_lot_it_does_not_list_and_an_o
         recorded = receiving.receiving_discrepancies(uow, order=order.number)
     assert [ln.received_packages for ln in notice.lines] == [0, 5]
     assert [d.issue for d in recorded] == [ReceivingIssue.NOT_AS_SHIPPED, ReceivingIssue.OVER]
+
+
+def test_a_serial_scanned_again_against_a_notice_is_flagged_and_not_counted_in_again(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    """The refused scan keeps its suspect flag (the package first received) and nothing else:
+    the notice and the order count the package once."""
+    record(hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)]))
+
+    def scan() -> None:
+        with SqlUnitOfWork(hospital) as uow:
+            receiving.receive_against_order(
+                uow,
+                order=order.number,
+                product=TRAY,
+                lot="ON2611X",
+                expiry=FAR,
+                packages=1,
+                serial="SN-ASN-1",
+                ship_notice="SHP-5501",
+                user=BUYER,
+                clock=CLOCK,
+            )
+
+    scan()
+    with pytest.raises(DuplicateSerial):
+        scan()
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (notice,) = ship_notices.ship_notices(uow, order=order.number)
+        after = purchasing.get_order(uow, order.number)
+    with hospital.connect() as conn:
+        status = conn.execute(
+            select(tables.serial_package.c.status).where(
+                tables.serial_package.c.serial == "SN-ASN-1"
+            )
+        ).scalar_one()
+    assert [ln.received_packages for ln in notice.lines] == [1]
+    assert after.lines[0].received_packages == 1
+    assert status == "suspect"
 
 
 def test_receiving_against_a_shipment_the_order_lacks_is_refused_and_nothing_is_written(
