@@ -50,6 +50,7 @@ def stock(
             "ndc",
             "lot",
             "expiry",
+            "status",
             "quantity",
             "unit",
             "value",
