@@ -163,3 +163,21 @@ def test_a_lot_recalled_by_hand_with_no_recall_on_record_is_released_by_a_manage
 
     recall_id = enter(hospital, "R-1")
     assert statuses(hospital, recall_id) == {"available"}
+
+
+def test_a_lot_of_a_recall_closed_as_returned_is_never_released_back_into_use(
+    hospital: Engine,
+) -> None:
+    recall_id = enter(hospital, "R-1")
+    quarantine(hospital, recall_id)
+    close(hospital, recall_id, Disposition.RETURNED, "RA-77 picked up; the pockets follow")
+
+    with pytest.raises(RecallRefused, match=r"recall R-1, closed as returned"):
+        post(
+            hospital,
+            SetStatus(
+                user=TESTER, product=APAP, lot="AP2406", status=StockStatus.AVAILABLE, reason="ok"
+            ),
+        )
+
+    assert statuses(hospital, recall_id) == {"recalled"}

@@ -13,7 +13,7 @@ from __future__ import annotations
 from rxsupply.domain.fields import check_day
 from rxsupply.domain.location import LocationKind, check_capacity
 from rxsupply.domain.movement import Movement
-from rxsupply.domain.recall import RecallStatus
+from rxsupply.domain.recall import Disposition, RecallStatus
 from rxsupply.domain.serial import SERIAL_LENGTH
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.errors import (
@@ -293,16 +293,25 @@ def _package_status(
 
 
 def _no_release_under_open_recall(uow: UnitOfWork, lot_id: int, name: str) -> None:
-    """A lot an open recall covers (named, or repackaged from a lot it names) stays recalled
-    until that recall closes: a withdrawn recall is closed as released, which puts its lots
-    back into use."""
-    for recall in uow.recalls.listed(status=RecallStatus.OPEN, limit=10_000):
-        if lot_id in recall_lots(uow, recall).every:
+    """A lot a recall covers (named, or repackaged from a lot it names) stays recalled while
+    the recall is open, and for good once it is closed as returned, destroyed or none on hand:
+    only a withdrawn recall, closed as released, puts its lots back into use."""
+    for recall in uow.recalls.listed(status=None, limit=10_000):
+        if recall.disposition is Disposition.RELEASED:
+            continue
+        if lot_id not in recall_lots(uow, recall).every:
+            continue
+        if recall.status is RecallStatus.OPEN:
             raise RecallRefused(
                 f"{name} is recalled by open recall {recall.number}: it stays recalled while "
                 f"the recall is open (a withdrawn recall: rxsupply recall close {recall.id} "
                 "--disposition released)"
             )
+        closed = recall.disposition.value if recall.disposition else "closed"
+        raise RecallRefused(
+            f"{name} is recalled by recall {recall.number}, closed as {closed}: recalled "
+            "stock is not put back into use (return or destroy it)"
+        )
 
 
 _SEVERITY = {StockStatus.QUARANTINED: 1, StockStatus.SUSPECT: 2, StockStatus.RECALLED: 3}
