@@ -112,6 +112,24 @@ def test_stock_as_json_is_an_array_of_objects_with_the_documented_keys(hospital:
     assert sum(r["quantity"] for r in rows) == 2870 - 9 - 1 + 1
 
 
+def test_stock_shows_each_lots_status_so_a_quarantined_lot_is_not_taken_for_usable_stock(
+    hospital: Rx,
+) -> None:
+    blocked = hospital("--user", "tester", "quarantine", "98765-401-02", "ON2411A", "--reason", "x")
+    assert blocked.code == 0, blocked.err
+
+    table = hospital("stock", "--item", "ONDA4INJ")
+    listed = hospital("stock", "--item", "ONDA4INJ", "--json")
+
+    assert table.code == 0, table.err
+    assert "status" in table.out
+    assert "quarantined" in table.out
+    assert {(r["location"], r["lot"], r["status"]) for r in listed.json()} >= {
+        ("ICU-ADC1-P01", "ON2411A", "quarantined"),
+        ("MAIN-STORE", "ON2411A", "quarantined"),
+    }
+
+
 def test_stock_of_an_adc_includes_the_stock_in_its_pockets(hospital: Rx) -> None:
     ran = hospital("stock", "--location", "ICU-ADC1", "--json")
 

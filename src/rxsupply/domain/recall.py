@@ -28,6 +28,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from rxsupply.domain.fields import check_text
+from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.ndc import ndc_lookup_key
 from rxsupply.errors import InvalidValue, RecallRefused
 
@@ -124,6 +125,12 @@ def parse_entries(text: str) -> list[RecallEntry]:
         known = merged.get(ndc, [])
         merged[ndc] = None if known is None or not lots else [*known, *lots]
     return [RecallEntry(ndc, tuple(dict.fromkeys(lots or ()))) for ndc, lots in merged.items()]
+
+
+def recalled_because(recall: Recall) -> str:
+    """Why a recall blocks its lots (the reason each lot takes)."""
+    text = f"recall {recall.number} (class {recall.recall_class.value}): {recall.reason}"
+    return text[: LedgerLimits().note_length]
 
 
 def lot_key(text: str) -> str:

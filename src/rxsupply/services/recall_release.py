@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.limits import LedgerLimits
-from rxsupply.domain.recall import Recall, RecallStatus
+from rxsupply.domain.recall import Recall, RecallStatus, recalled_because
 from rxsupply.domain.status import StockStatus
 from rxsupply.errors import RxSupplyError
 from rxsupply.services import ledger
@@ -17,8 +17,7 @@ from rxsupply.services.recall_units import RecallLots, recall_lots
 
 def recall_reason(recall: Recall) -> str:
     """Why a recall blocks its lots (the reason each takes)."""
-    text = f"recall {recall.number} (class {recall.recall_class.value}): {recall.reason}"
-    return text[: LedgerLimits().note_length]
+    return recalled_because(recall)
 
 
 def post_all(

@@ -206,10 +206,10 @@ def close_recall(
     on_hand = OnHand(units=units.units, unblocked=units.unblocked)
     before = recall.as_dict()
     close(recall, disposition=disposition, note=note, on_hand=on_hand, at=clock.now(), by=user)
+    uow.recalls.save_state(recall)  # closed first: the ledger keeps an open recall's lots
     released: dict[str, list[str]] = {}
     if disposition is Disposition.RELEASED:
         released = release_lots(uow, recall, units.lots, user=user, clock=clock)
-    uow.recalls.save_state(recall)
     after = recall.as_dict() | released
     record(
         uow,

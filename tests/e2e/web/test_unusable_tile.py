@@ -125,3 +125,11 @@ def test_the_other_tiles_keep_their_figures(manager: TestClient) -> None:
     assert figure(html, "value") == "$670.22"
     for name in ("turns", "days", "expiring"):
         assert figure(html, name)
+
+
+def test_an_item_page_says_which_of_its_lots_is_recalled(manager: TestClient) -> None:
+    html = manager.get("/items/MORPH2INJ").text
+
+    rows = re.findall(r"<td>(MS2409)<br><span class=\"sub\">([^<]*)</span></td>", html)
+
+    assert rows and {status for _, status in rows} == {"recalled"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import Engine
 from tests.conftest import CLOCK, TESTER, post
 from tests.integration.services.test_recalls import APAP, close, quarantine, where
@@ -14,6 +15,7 @@ from tests.integration.services.test_repackaging import HOUSE_NDC, pharmacy, run
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.recall import Disposition, RecallClass, RecallEntry
 from rxsupply.domain.status import StockStatus
+from rxsupply.errors import RecallRefused
 from rxsupply.services import recalls
 from rxsupply.services.ledger import SetStatus
 from rxsupply.services.references import find_product
@@ -118,3 +120,64 @@ def test_a_lot_released_by_hand_between_two_recalls_comes_back_available(
     close(hospital, recall_id, Disposition.RELEASED, WITHDRAWN)
 
     assert statuses(hospital, recall_id) == {"available"}
+
+
+def test_a_lot_an_open_recall_blocked_is_not_released_by_hand_while_the_recall_is_open(
+    hospital: Engine,
+) -> None:
+    recall_id = enter(hospital, "R-1")
+    quarantine(hospital, recall_id)
+
+    refused = r"open recall R-1.*recall close \d+ --disposition released"
+    with pytest.raises(RecallRefused, match=refused):
+        post(
+            hospital,
+            SetStatus(
+                user=TESTER,
+                product=APAP,
+                lot="AP2406",
+                status=StockStatus.AVAILABLE,
+                reason="looks fine to me",
+            ),
+        )
+
+    assert statuses(hospital, recall_id) == {"recalled"}
+    close(hospital, recall_id, Disposition.RELEASED, WITHDRAWN)
+    assert statuses(hospital, recall_id) == {"available"}
+
+
+def test_a_lot_recalled_by_hand_with_no_recall_on_record_is_released_by_a_manager(
+    hospital: Engine,
+) -> None:
+    recalled = SetStatus(
+        user=TESTER, product=APAP, lot="AP2406", status=StockStatus.RECALLED, reason="letter"
+    )
+    post(hospital, recalled)
+
+    post(
+        hospital,
+        SetStatus(
+            user=TESTER, product=APAP, lot="AP2406", status=StockStatus.AVAILABLE, reason="ok"
+        ),
+    )
+
+    recall_id = enter(hospital, "R-1")
+    assert statuses(hospital, recall_id) == {"available"}
+
+
+def test_a_lot_of_a_recall_closed_as_returned_is_never_released_back_into_use(
+    hospital: Engine,
+) -> None:
+    recall_id = enter(hospital, "R-1")
+    quarantine(hospital, recall_id)
+    close(hospital, recall_id, Disposition.RETURNED, "RA-77 picked up; the pockets follow")
+
+    with pytest.raises(RecallRefused, match=r"recall R-1, closed as returned"):
+        post(
+            hospital,
+            SetStatus(
+                user=TESTER, product=APAP, lot="AP2406", status=StockStatus.AVAILABLE, reason="ok"
+            ),
+        )
+
+    assert statuses(hospital, recall_id) == {"recalled"}

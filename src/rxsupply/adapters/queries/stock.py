@@ -28,7 +28,9 @@ class StockFilter:
 
 
 def stock_rows(conn: Connection, f: StockFilter = StockFilter()) -> list[dict[str, Any]]:
-    """On-hand by location, item, product and lot, with value at the product's package cost."""
+    """On-hand by location, item, product and lot, with value at the product's package cost
+    and the lot's status (available, quarantined, recalled or suspect; expired is read from
+    the expiry and the facility's day)."""
     oh, p, lo, loc = t.on_hand, t.product, t.lot, t.location
     parent = t.location.alias("parent")
     it, ip = t.item, t.item_product
@@ -46,6 +48,7 @@ def stock_rows(conn: Connection, f: StockFilter = StockFilter()) -> list[dict[st
             p.c.package_cost,
             lo.c.lot_number.label("lot"),
             lo.c.expiry,
+            lo.c.status,
             oh.c.quantity,
         )
         .select_from(oh)
@@ -98,6 +101,7 @@ def stock_rows(conn: Connection, f: StockFilter = StockFilter()) -> list[dict[st
                 "product": r["product"],
                 "lot": r["lot"],
                 "expiry": r["expiry"].isoformat() if r["expiry"] else None,
+                "status": r["status"],
                 "quantity": int(r["quantity"]),
                 "unit": r["dispense_unit"],
                 "value": str(value) if value is not None else None,

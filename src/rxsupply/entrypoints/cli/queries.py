@@ -52,6 +52,7 @@ def stock(
             "ndc",
             "lot",
             "expiry",
+            "status",
             "quantity",
             "unit",
             "value",

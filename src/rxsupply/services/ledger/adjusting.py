@@ -13,6 +13,7 @@ from __future__ import annotations
 from rxsupply.domain.fields import check_day
 from rxsupply.domain.location import LocationKind, check_capacity
 from rxsupply.domain.movement import Movement
+from rxsupply.domain.recall import Disposition, RecallStatus
 from rxsupply.domain.serial import SERIAL_LENGTH
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.errors import (
@@ -21,10 +22,12 @@ from rxsupply.errors import (
     InvalidMovement,
     InvalidValue,
     NotFound,
+    RecallRefused,
 )
 from rxsupply.services.ledger.commands import Adjust, SetStatus
 from rxsupply.services.ledger.steps import Context, Done, Step, Stock
-from rxsupply.services.ports import RepackagedLot, StatusChange
+from rxsupply.services.ports import RepackagedLot, StatusChange, UnitOfWork
+from rxsupply.services.recall_units import recall_lots
 
 OPENING_STOCK = "opening stock"
 
@@ -159,6 +162,8 @@ def prepare_status(ctx: Context, cmd: SetStatus) -> Step:
         raise InvalidValue("status", f"{name} is already {status.value}")
     if current is not status:
         _no_downgrade(current, status, name)
+    if status is StockStatus.AVAILABLE and current is StockStatus.RECALLED:
+        _no_release_under_open_recall(found.uow, lot_id, name)
     where = found.uow.lots.units_by_location(lot_id)
     places = {d.id: found.uow.lots.units_by_location(d.id) for d, _ in [*follow, *kept]}
 
@@ -285,6 +290,28 @@ def _package_status(
         return Done(changed=[change])
 
     return Step([package.location_id], [product_id], build)
+
+
+def _no_release_under_open_recall(uow: UnitOfWork, lot_id: int, name: str) -> None:
+    """A lot a recall covers (named, or repackaged from a lot it names) stays recalled while
+    the recall is open, and for good once it is closed as returned, destroyed or none on hand:
+    only a withdrawn recall, closed as released, puts its lots back into use."""
+    for recall in uow.recalls.listed(status=None, limit=10_000):
+        if recall.disposition is Disposition.RELEASED:
+            continue
+        if lot_id not in recall_lots(uow, recall).every:
+            continue
+        if recall.status is RecallStatus.OPEN:
+            raise RecallRefused(
+                f"{name} is recalled by open recall {recall.number}: it stays recalled while "
+                f"the recall is open (a withdrawn recall: rxsupply recall close {recall.id} "
+                "--disposition released)"
+            )
+        closed = recall.disposition.value if recall.disposition else "closed"
+        raise RecallRefused(
+            f"{name} is recalled by recall {recall.number}, closed as {closed}: recalled "
+            "stock is not put back into use (return or destroy it)"
+        )
 
 
 _SEVERITY = {StockStatus.QUARANTINED: 1, StockStatus.SUSPECT: 2, StockStatus.RECALLED: 3}

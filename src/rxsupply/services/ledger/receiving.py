@@ -2,7 +2,8 @@
 
 A receipt needs the lot's expiry unless the item is non-expiring, and is refused when the lot
 has expired, when the lot is recorded with another expiry, or when the lot is blocked
-(quarantined, recalled, suspect) unless it goes into a quarantine location. A scanned package
+(quarantined, recalled, suspect) or an open recall names it, unless it goes into a quarantine
+location (where a lot an open recall names is marked recalled). A scanned package
 with a serial receives exactly that package (or case) and records it; the same GTIN and serial
 received again is refused and the package first received is flagged suspect.
 """
@@ -12,11 +13,13 @@ from __future__ import annotations
 from rxsupply.domain.fields import check_day
 from rxsupply.domain.location import LocationKind, check_capacity
 from rxsupply.domain.movement import Movement, MovementKind
+from rxsupply.domain.recall import recalled_because
 from rxsupply.domain.serial import SERIAL_LENGTH, SerialPackage
-from rxsupply.domain.status import is_expired
+from rxsupply.domain.status import StatusNote, StockStatus, is_expired
 from rxsupply.errors import DuplicateSerial, InvalidMovement, InvalidValue, UnusableStock
 from rxsupply.services.ledger.commands import Receive
 from rxsupply.services.ledger.steps import Context, Done, Step, Stock
+from rxsupply.services.ports import StatusChange
 
 RECEIVING_KINDS = frozenset(
     {
@@ -70,8 +73,16 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
     identity = (gtin, serial) if serial is not None else None
     cost = cmd.unit_cost if cmd.unit_cost is not None else prod.unit_cost
 
+    recall = found.recall_naming(str(prod.ndc), lot_number)
+
     def check() -> None:
         record = found.lot(*key)
+        if recall is not None and loc.kind is not LocationKind.QUARANTINE:
+            raise UnusableStock(
+                f"lot {lot_number} of {prod.ndc} is named by open recall {recall.number} "
+                f"(class {recall.recall_class.value}): do not receive it into stock; receive "
+                "it into a quarantine location"
+            )
         if found.is_new(key):
             return  # recorded by this posting: the first command that writes it sets it
         if cmd.expiry is not None and record.expiry != cmd.expiry:
@@ -96,6 +107,12 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
             key, cmd.expiry, ndc=prod.ndc
         )  # the last check; nothing fails after it
         book.lot_expiry[record.id] = record.expiry  # later commands see it in FEFO order
+        if recall is not None and record.status is None and record.id not in book.lot_status:
+            note = StatusNote(StockStatus.RECALLED, recalled_because(recall), user, ctx.now)
+            book.lot_status[record.id] = note  # blocked everywhere, as a quarantine-all would
+            stock.status_changes.append(
+                StatusChange(ctx.now, record.id, note.status, note.reason, user)
+            )
         m = Movement(
             kind=MovementKind.RECEIPT,
             occurred_at=when,
