@@ -119,8 +119,12 @@ def test_a_controlled_count_needs_a_witness_other_than_the_counter(hospital: Rx)
         "--json",
     )
 
+    unasked = rx("--user", "tara", "counts", "submit", number, "--witness", "tara")
     assert alone.code == 1 and "it needs two people" in alone.message
     assert self_witness.code == 1 and "someone other than the counter" in self_witness.message
+    # refused before a password is asked for (the runner types none)
+    assert unasked.code == 1 and "someone other than the counter (tara)" in unasked.message
+    assert "password" not in unasked.out
     assert (still["status"], still["witness"]) == ("open", "")
     assert witnessed.code == 0, witnessed.err
     assert (witnessed.json()["witness"], witnessed.json()["variance_units"]) == ("theo", 0)

@@ -31,7 +31,7 @@ def change_order_line(
     if current is None:
         raise NotFound("order line", f"{found.number} line {line}")
     lines = [
-        dataclasses.replace(ln, packages=packages, why=f"{ln.why}; changed by {user}")
+        dataclasses.replace(ln, packages=packages, why=f"{_unchanged(ln.why)}; changed by {user}")
         if ln.line_number == line
         else ln
         for ln in found.lines
@@ -50,3 +50,12 @@ def change_order_line(
     )
     uow.commit()
     return get_order(uow, found.number)
+
+
+CHANGED_BY = "; changed by "
+
+
+def _unchanged(why: str) -> str:
+    """A line's reason without the note of who changed it last (the audit keeps each change):
+    changed again, it says who changed it last, once."""
+    return why.split(CHANGED_BY, 1)[0]

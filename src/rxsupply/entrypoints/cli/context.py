@@ -31,7 +31,7 @@ from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.limits import Approval, LedgerLimits
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock as system_clock
-from rxsupply.errors import RxSupplyError
+from rxsupply.errors import PermissionDenied, RxSupplyError
 from rxsupply.services import ledger, sign_in, users
 from rxsupply.services.ledger import Command, Posted
 
@@ -249,11 +249,21 @@ def local_day(stamp: str | None) -> str:
 # --- writing -----------------------------------------------------------------------------
 
 
-def approval(approver: str | None, password: str | None) -> Approval | None:
+def approval(
+    approver: str | None, password: str | None, *, doer: str = "user doing this"
+) -> Approval | None:
     """The second user of a two-person rule: ``--approved-by NAME``, who types their own
-    password (prompted when ``--approver-password`` is not given)."""
+    password (prompted when ``--approver-password`` is not given). Naming the user who does
+    the command (the ``doer``: the counter of a count) is refused before any password is
+    asked for."""
     if not approver:
         return None
+    acting = (state.user or load_settings().user).strip()
+    if acting and approver.strip() == acting:
+        raise PermissionDenied(
+            f"the second user must be someone other than the {doer} ({acting}), who signs in "
+            "with their own password"
+        )
     secret = (
         password
         if password is not None

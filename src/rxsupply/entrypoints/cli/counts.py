@@ -213,7 +213,7 @@ def submit(
 ) -> None:
     """Submit the count (you are the counter); its variances are shown to reviewers."""
     user = context.user(Permission.COUNT)
-    second = context.approval(witness, witness_password)
+    second = context.approval(witness, witness_password, doer="counter")
     with SqlUnitOfWork(context.engine()) as uow:
         found = counts.submit_count(
             uow,
