@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from tests.conftest import NOW, TESTER, post
 
-from rxsupply.adapters import queries
+from rxsupply.adapters import queries, tables
 from rxsupply.adapters.csv_files import read_csv_table
 from rxsupply.adapters.queries import StockFilter
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
@@ -92,6 +92,51 @@ def test_a_known_lot_received_with_another_expiry_is_refused(hospital: Engine) -
                 lot="ON2411A",
                 expiry=date(2029, 1, 31),
                 quantity=5,
+            ),
+        )
+
+
+@pytest.mark.parametrize("typed", ["on2411a", "ON 2411A"])
+def test_a_lot_on_record_typed_in_another_case_is_refused_naming_it(
+    hospital: Engine, typed: str
+) -> None:
+    """A second record of one lot would escape what blocks the first (a quarantine, a
+    recall): the receipt is refused, naming the lot as recorded, and no lot is left behind."""
+    with pytest.raises(InvalidValue, match=f"lot {typed} of 98765-401-02 is on record as ON2411A"):
+        post(
+            hospital,
+            Receive(
+                user=TESTER,
+                location="MAIN-STORE",
+                product="98765-401-02",
+                lot=typed,
+                expiry=date(2027, 3, 31),
+                quantity=5,
+            ),
+        )
+
+    assert set(_on_hand(hospital, location="MAIN-STORE", item="ONDA4INJ")) == {
+        ("MAIN-STORE", "ON2411A"),
+        ("MAIN-STORE", "ON2502B"),
+    }
+    with hospital.connect() as conn:
+        lots = conn.execute(select(tables.lot.c.lot_number)).scalars().all()
+    assert typed not in lots
+
+
+def test_opening_stock_of_a_lot_on_record_in_another_case_is_refused(hospital: Engine) -> None:
+    with pytest.raises(InvalidValue, match="is on record as ON2411A"):
+        post(
+            hospital,
+            Adjust(
+                user=TESTER,
+                location="OR-SAT",
+                product="98765-401-02",
+                lot="on2411a",
+                quantity=5,
+                reason="opening stock",
+                opening=True,
+                expiry=date(2027, 3, 31),
             ),
         )
 

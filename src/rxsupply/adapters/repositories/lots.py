@@ -14,10 +14,10 @@ from rxsupply.adapters.repositories.bulk_sql import (
     among,
     built,
     chunks,
-    insert_many,
     insert_rows,
     upsert,
 )
+from rxsupply.domain.recall import lot_key
 from rxsupply.domain.status import StatusNote, StockStatus
 from rxsupply.services.ports import LotRecord, RepackagedLot, StatusChange
 
@@ -145,20 +145,26 @@ class SqlLots:
         have = self._existing(list(wanted))
         return {k: v[1] for k, v in have.items() if wanted[k] is not None and v[1] != wanted[k]}
 
-    def ensure_many(
-        self, lots: Iterable[tuple[int, str, date | None]]
-    ) -> dict[tuple[int, str], int]:
-        wanted = {(p, n): e for p, n, e in lots}
-        have = self._existing(list(wanted))
-        missing = [
-            {"product_id": p, "lot_number": n, "expiry": e}
-            for (p, n), e in wanted.items()
-            if (p, n) not in have
-        ]
-        insert_many(self.conn, upsert(self.conn, t.lot).on_conflict_do_nothing(), missing)
-        if missing:
-            have = self._existing(list(wanted))
-        return {k: v[0] for k, v in have.items()}
+    def spelled_alike(self, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], str]:
+        """For (product id, lot number) keys not recorded as written: the number of a lot of
+        the product recorded in another case or spacing (``ab 1`` for ``AB1``)."""
+        wanted = {(p, lot_key(n)): (p, n) for p, n in keys}
+        if not wanted:
+            return {}
+        lot = t.lot
+        spelled = func.upper(func.replace(lot.c.lot_number, " ", ""))
+        out: dict[tuple[int, str], str] = {}
+        for part in chunks(sorted({k for _, k in wanted})):
+            rows = self.conn.execute(
+                select(lot.c.product_id, lot.c.lot_number, spelled).where(
+                    lot.c.product_id.in_(sorted({p for p, _ in wanted})), spelled.in_(part)
+                )
+            )
+            for product_id, number, key in rows:
+                asked = wanted.get((product_id, key))
+                if asked is not None and asked[1] != number:
+                    out[asked] = number
+        return out
 
     def find(self, product_ids: Iterable[int], lot_number: str) -> dict[int, int]:
         """product id -> lot id for the lots with this number."""

@@ -73,6 +73,7 @@ def prepare_adjust(ctx: Context, cmd: Adjust) -> Step:
 
     def check() -> None:
         record = found.lot(*key)
+        found.check_spelling(key, prod.ndc)
         if found.is_new(key):
             return  # recorded by this posting: checked when a command writes it
         if cmd.expiry is not None and record.expiry != cmd.expiry:

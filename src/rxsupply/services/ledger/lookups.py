@@ -63,6 +63,8 @@ class Lookups:
     # a shortage's allocation limits in force, by item, and the items of their products
     limits: tuple[dict[int, list[ShortageAction]], dict[int, set[int]]] | None = None
     open_recalls: list[Recall] | None = None
+    # wanted lots not on record as written, recorded in another case or spacing: that spelling
+    alike: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def recall_naming(self, ndc: str, lot_number: str) -> Recall | None:
         """The first open recall that names the lot of the product (any case, spaces left
@@ -238,10 +240,24 @@ class Lookups:
         # in opposite orders can deadlock, and are retried.
         new = [(p, n, self.wanted_lots[(p, n)]) for p, n in unread if (p, n) not in self.lots]
         if new:
+            self.alike.update(self.uow.lots.spelled_alike((p, n) for p, n, _ in new))
             # only the lots this posting recorded are its own: another writer's lot, recorded
             # in the meantime, keeps its expiry and is checked against the command's
             self.new_lots.update(self.uow.lots.add_missing(new))
             self.lots.update(self.uow.lots.lookup((p, n) for p, n, _ in new))
+
+    def check_spelling(self, key: tuple[int, str], ndc: NDC) -> None:
+        """One lot, however it is typed: a lot not on record as written but recorded in
+        another case or spacing is refused, naming it (a second record would escape what
+        blocks the first, a quarantine or a recall)."""
+        recorded = self.alike.get(key)
+        if recorded is not None:
+            raise InvalidValue(
+                "lot",
+                f"lot {key[1]} of {ndc} is on record as {recorded} (a lot is the same in any "
+                f"case and spacing): write it as {recorded}",
+                key[1],
+            )
 
     def lot(self, product_id: int, lot_number: str) -> LotRecord:
         return self.lots[(product_id, lot_number)]

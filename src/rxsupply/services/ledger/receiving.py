@@ -83,6 +83,7 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
                 f"(class {recall.recall_class.value}): do not receive it into stock; receive "
                 "it into a quarantine location"
             )
+        found.check_spelling(key, prod.ndc)
         if found.is_new(key):
             return  # recorded by this posting: the first command that writes it sets it
         if cmd.expiry is not None and record.expiry != cmd.expiry:
