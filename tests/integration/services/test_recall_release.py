@@ -128,7 +128,7 @@ def test_a_lot_an_open_recall_blocked_is_not_released_by_hand_while_the_recall_i
     recall_id = enter(hospital, "R-1")
     quarantine(hospital, recall_id)
 
-    refused = r"open recall R-1.*recall close \d+ --disposition released"
+    refused = r"open recall R-1.*closed with disposition released"
     with pytest.raises(RecallRefused, match=refused):
         post(
             hospital,

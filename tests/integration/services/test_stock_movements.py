@@ -141,6 +141,16 @@ def test_opening_stock_of_a_lot_on_record_in_another_case_is_refused(hospital: E
         )
 
 
+def test_a_dispense_from_a_lot_not_in_the_pocket_names_the_lot(hospital: Engine) -> None:
+    with pytest.raises(
+        InsufficientStock, match="injection vial lot ON2502B at ICU-ADC1: only 0 on hand"
+    ):
+        post(
+            hospital,
+            Dispense(user=TESTER, location="ICU-ADC1", item="ONDA4INJ", lot="ON2502B", quantity=1),
+        )
+
+
 def test_a_refill_to_a_cabinet_lands_in_the_items_pocket(hospital: Engine) -> None:
     posted = post(
         hospital,

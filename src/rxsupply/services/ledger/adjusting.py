@@ -305,8 +305,8 @@ def _no_release_under_open_recall(uow: UnitOfWork, lot_id: int, name: str) -> No
         if recall.status is RecallStatus.OPEN:
             raise RecallRefused(
                 f"{name} is recalled by open recall {recall.number}: it stays recalled while "
-                f"the recall is open (a withdrawn recall: rxsupply recall close {recall.id} "
-                "--disposition released)"
+                "the recall is open (a recall the firm withdraws is closed with disposition "
+                "released, which releases its lots)"
             )
         closed = recall.disposition.value if recall.disposition else "closed"
         raise RecallRefused(

@@ -191,6 +191,8 @@ def _source(ctx: Context, cmd: Dispense) -> _Source:
         if not lot_ids:
             raise InvalidValue("lot", f"no lot {lot} of {what} is recorded", lot)
     assert loc.id is not None
+    if lot is not None:
+        what = f"{what} lot {lot}"  # a short count names the lot it was taken from
     source = _Source(
         loc.id, list(product_ids), what, lot_ids, item.id if item is not None else None, loc.code
     )
