@@ -18,7 +18,13 @@ from rxsupply.domain.fields import check_text, required_text
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.transfer import Transfer, TransferStatus, split_received
-from rxsupply.errors import InvalidMovement, InvalidValue, NotFound, TransferRefused
+from rxsupply.errors import (
+    InvalidMovement,
+    InvalidValue,
+    NotFound,
+    TransferRefused,
+    UnusableStock,
+)
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ledger import Command, Move, Posted, post
 from rxsupply.services.ports import UnitOfWork
@@ -173,12 +179,25 @@ def receive_transfer(
         raise InvalidValue("quantity", f"between 0 and the {shipped} units shipped", got)
     transit = transit_of(uow, found.from_location)
     split = split_received(found.lines, got)
-    spoiled: set[int] = set()
+    spoiled = unusable_lines(uow, found, clock)
     if quarantine:
         shelf = uow.locations.get(quarantine.strip())
         if shelf is None or shelf.kind is not LocationKind.QUARANTINE:
             raise InvalidValue("quarantine", "not a quarantine location", quarantine)
-        quarantine, spoiled = shelf.code, unusable_lines(uow, found, clock)
+        quarantine = shelf.code
+    else:
+        blocked = [
+            ln
+            for ln, units in zip(found.lines, split, strict=True)
+            if units and ln.line_number in spoiled
+        ]
+        if blocked:
+            lots = ", ".join(dict.fromkeys(f"{ln.ndc} lot {ln.lot}" for ln in blocked))
+            raise UnusableStock(
+                f"{found.number}: {lots} expired or was blocked on the way and may not go "
+                f"to {found.to_location}: receive the transfer naming a quarantine location "
+                "(quarantine) for it"
+            )
     commands: list[Command] = [
         Move(
             user=user,
