@@ -35,3 +35,23 @@ def test_a_refill_run_from_the_command_line(hospital: Rx) -> None:  # noqa: F811
     assert "10 of 10 units of lot ON2411A" in scanned.out
     assert done.json()["status"] == "completed" and done.json()["left"] == 0
     assert [r["number"] for r in listed.json()] == [number]
+
+
+def test_units_put_in_beyond_what_the_line_has_left_are_said_not_recorded(
+    hospital: Rx,  # noqa: F811
+) -> None:
+    engine = make_engine(f"sqlite:///{hospital.db}")
+    room_for_a_run(engine)
+    engine.dispose()
+    number = hospital("refills", "start", "--cabinet", CABINET, "--json").json()["number"]
+
+    scanned = hospital(
+        "refills", "scan", number, "--pocket", POCKET, "--ndc", "98765-401-02",
+        "--lot", "ON2411A", "--units", "14",
+    )  # fmt: skip
+
+    assert scanned.code == 0, scanned.message
+    assert "10 of 10 units of lot ON2411A" in scanned.out
+    assert "4 of the 14 units put in are more than the line had left" in " ".join(
+        scanned.out.split()
+    )
