@@ -136,6 +136,20 @@ def start_refill_run(
     return get_refill_run(uow, run.number)
 
 
+def units_over(posted: Posted, units: int | None) -> str:
+    """What a confirmation of ``units`` put in (from an opened package) says of the units the
+    line had no room left for: they are not recorded, and go back ("" when there are none)."""
+    if posted.duplicate or units is None:
+        return ""
+    over = units - sum(m.quantity for m in posted.movements)
+    if over <= 0:
+        return ""
+    return (
+        f"{over} of the {units} units put in are more than the line had left: not recorded, "
+        "take them back"
+    )
+
+
 def confirm_refill(
     uow: UnitOfWork,
     *,

@@ -93,3 +93,25 @@ def test_units_that_are_not_a_plain_number_are_refused_with_a_message(app: FastA
         post(tech, f"{page}/cancel", page)
 
     assert all(s.startswith("Not confirmed: units") for s in said), said
+
+
+def test_units_put_in_beyond_what_the_line_has_left_are_said_not_recorded(app: FastAPI) -> None:
+    room_for_a_run(app.state.engine)
+    with client_for(app, "tech") as tech:
+        started = tech.post(
+            "/refills", data={"csrf_token": csrf_of(tech, "/refills"), "cabinet": CABINET}
+        )
+        page = started.headers["location"]
+        said = post(
+            tech, f"{page}/scan", page, pocket=POCKET, ndc="98765-401-02", lot="ON2411A",
+            units="14",
+        )  # fmt: skip
+        post(tech, f"{page}/cancel", page)
+
+    filled = re.search(r": (\d+) of \1 units of lot ON2411A in; the line is filled", said)
+    assert filled is not None, said  # the line's units (the module's earlier runs took some)
+    over = 14 - int(filled[1])
+    assert said.endswith(
+        f"{over} of the 14 units put in are more than the line had left: not recorded, take "
+        "them back."
+    )

@@ -143,18 +143,12 @@ def scan(
             json.dumps({"run": after.as_dict(lines=False), "line": line.as_dict()}, indent=1) + "\n"
         )
         return
-    moved = sum(m.quantity for m in posted.movements)
-    over = 0 if posted.duplicate or units is None else units - moved
+    over = refilling.units_over(posted, units)
     context.out.print(
         f"{line.pocket}: {line.confirmed} of {line.quantity} units of lot {escape(line.lot)}"
         + (" (already recorded)" if posted.duplicate else "")
         + f"; run {after.number}: {after.confirmed} of {after.units} units"
-        + (
-            f"; {over} of the {units} units put in are more than the line had left: not "
-            "recorded, take them back"
-            if over > 0
-            else ""
-        ),
+        + (f"; {over}" if over else ""),
         highlight=False,
     )
 

@@ -112,7 +112,7 @@ def scan(
             product, lot_text = ndc.strip(), lot.strip()
         count = _units(units)
         with SqlUnitOfWork(engine) as uow:
-            run, line, _ = refilling.confirm_refill(
+            run, line, posted = refilling.confirm_refill(
                 uow,
                 run=number,
                 pocket=pocket,
@@ -124,11 +124,13 @@ def scan(
             )
     except RxSupplyError as exc:
         return redirect_with(_back(number), f"Not confirmed: {exc}.", ok=False)
+    over = refilling.units_over(posted, count)  # begins with its number
     return redirect_with(
         _back(number),
         f"{line.pocket}: {line.confirmed} of {line.quantity} units of lot {line.lot} in"
         + ("; the line is filled" if line.left == 0 else f"; {line.left} to go")
-        + f". Run: {run.confirmed} of {run.units} units.",
+        + f". Run: {run.confirmed} of {run.units} units."
+        + (f" {over}." if over else ""),
     )
 
 
