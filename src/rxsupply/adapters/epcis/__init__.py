@@ -28,7 +28,7 @@ from rxsupply.adapters.epcis.master_data import transaction
 from rxsupply.adapters.epcis.schemas import validate_json, validate_xml
 from rxsupply.adapters.epcis.xml_reader import read_xml
 from rxsupply.domain.epcis import EpcisDocument, Event, Packing
-from rxsupply.errors import DocumentRejected
+from rxsupply.errors import DocumentRejected, InvalidValue
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "EpcisDocument", "read_epcis", "schema_folder"]
 SCHEMAS_ENV = "RXSUPPLY_EPCIS_SCHEMAS"
@@ -83,7 +83,11 @@ def read_epcis(
         events: list[Event] = []
 
         def on_event(event: Event) -> None:
-            packing.apply(event)
+            try:
+                packing.apply(event)
+            except InvalidValue as exc:  # the document contradicts itself
+                where = f"event {len(events) + 1}"
+                raise DocumentRejected(file, where, str(exc), "structure") from None
             events.append(event)
 
         try:
