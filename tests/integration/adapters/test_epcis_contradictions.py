@@ -41,3 +41,20 @@ def test_a_unit_packed_into_a_second_case_without_leaving_the_first_is_rejected(
         "one container at a time"
     )
     assert rejected.value.rule == "structure"
+
+
+def test_a_unit_commissioned_twice_with_different_lots_is_rejected(tmp_path: Path) -> None:
+    """The transaction information listed both lots and the import recorded the package under
+    the first, silently."""
+    path = tmp_path / "two-lots.xml"
+    path.write_bytes(shipment_xml(shipment("PO1", [("S1", "ON1", FAR), ("S1", "ON2", FAR)])))
+
+    with pytest.raises(DocumentRejected) as rejected:
+        read_epcis(path)
+
+    assert str(rejected.value) == (
+        "two-lots.xml, event 2: epcList '010039876540102721S1': commissioned again with lot ON2, "
+        "expiry 2028-06-30, but already with lot ON1, expiry 2028-06-30: a package has one lot "
+        "and expiry"
+    )
+    assert rejected.value.rule == "structure"
