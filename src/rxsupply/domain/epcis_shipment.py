@@ -18,7 +18,7 @@ Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -89,6 +89,13 @@ def shipped_packages(document: EpcisDocument) -> list[ShippedPackage]:
         lot, expiry = master.get(unit, unknown)
         packages.append(ShippedPackage(unit, gtin, serial, lot, expiry, outermost.get(unit)))
     return packages
+
+
+def without_lot_or_expiry(packages: Iterable[ShippedPackage]) -> Iterator[ShippedPackage]:
+    """The serialised packages (a GTIN and serial) shipped without a lot or an expiry: DSCSA
+    transaction information names the lot and expiry of every package (FD&C Act section
+    581(26)), and the document gives them only in a commissioning event's ILMD."""
+    return (p for p in packages if p.gtin is not None and (p.lot is None or p.expiry is None))
 
 
 def _commissioned(events: Sequence[Event]) -> dict[str, tuple[str | None, date | None]]:

@@ -37,6 +37,7 @@ class FindingKind(StrEnum):
     DUPLICATE_SHIPPED = "duplicate_shipped"
     NO_STATEMENT = "no_statement"
     SELLER_UNAUTHORIZED = "seller_unauthorized"
+    LOT_EXPIRY_MISSING = "lot_expiry_missing"
 
 
 @dataclass(frozen=True, slots=True)

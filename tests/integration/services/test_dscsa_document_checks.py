@@ -96,3 +96,36 @@ def test_an_authorized_seller_with_an_affirmed_statement_opens_nothing(
 
     with SqlUnitOfWork(hospital, readonly=True) as uow:
         assert exceptions.list_exceptions(uow, order=order.number) == []
+
+
+def import_bytes(engine: Engine, number: str, data: bytes) -> int:
+    document = read_epcis(io.BytesIO(data), name="asn.xml")
+    with SqlUnitOfWork(engine) as uow:
+        return import_epcis(
+            uow, document=document, file_name="asn.xml", sha256=hashlib.sha256(data).hexdigest(),
+            facility="MAIN", order=number, user=TESTER, clock=CLOCK,
+        ).id  # fmt: skip
+
+
+def test_a_package_shipped_without_a_lot_and_expiry_is_kept_and_opens_lot_expiry_missing(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    """DSCSA transaction information names the lot of every package: S2 was never
+    commissioned with one, and was recorded with lot and expiry null and no exception."""
+    data = shipment_xml(shipment(order.number, [("S1", "ON1", FAR), ("S2", "ON2", FAR)]))
+    ilmd = b"<cbvmda:lotNumber>ON2</cbvmda:lotNumber><cbvmda:itemExpirationDate>2028-06-30"
+    data = data.replace(ilmd + b"</cbvmda:itemExpirationDate>", b"")
+
+    doc = import_bytes(hospital, order.number, data)
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (found,) = exceptions.list_exceptions(uow, order=order.number)
+    assert (found.kind.value, found.identifier, found.document_id) == (
+        "lot_expiry_missing",
+        f"document:{doc}",
+        doc,
+    )
+    assert found.expected == "a lot and expiry for every package shipped"
+    assert (
+        found.found == "1 package without a lot or expiry: 010039876540102721S2 (no lot, no expiry)"
+    )
