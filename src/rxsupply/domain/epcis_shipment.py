@@ -18,7 +18,7 @@ Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -96,6 +96,19 @@ def without_lot_or_expiry(packages: Iterable[ShippedPackage]) -> Iterator[Shippe
     transaction information names the lot and expiry of every package (FD&C Act section
     581(26)), and the document gives them only in a commissioning event's ILMD."""
     return (p for p in packages if p.gtin is not None and (p.lot is None or p.expiry is None))
+
+
+def undescribed_gtins(
+    packages: Iterable[ShippedPackage], described: Collection[str | None]
+) -> dict[str, int]:
+    """Each GTIN shipped that the document's master data does not describe (DSCSA transaction
+    information names each product: name, strength, dosage form, NDC, container size), with
+    how many packages of it ship, by GTIN."""
+    counts: dict[str, int] = {}
+    for package in packages:
+        if package.gtin is not None and package.gtin not in described:
+            counts[package.gtin] = counts.get(package.gtin, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _commissioned(events: Sequence[Event]) -> dict[str, tuple[str | None, date | None]]:

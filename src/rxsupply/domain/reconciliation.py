@@ -38,6 +38,7 @@ class FindingKind(StrEnum):
     NO_STATEMENT = "no_statement"
     SELLER_UNAUTHORIZED = "seller_unauthorized"
     LOT_EXPIRY_MISSING = "lot_expiry_missing"
+    PRODUCT_UNDESCRIBED = "product_undescribed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,10 @@ order (:mod:`rxsupply.services.dscsa.exceptions`), identified by ``document:<id>
 - ``lot_expiry_missing``: a package shipped without a lot or expiry (never commissioned in the
   document, or commissioned without them): the transaction information is incomplete, the
   package is recorded with what the document says (nothing made up) and the finding lists it.
+- ``product_undescribed``: a GTIN shipped that the header's master data does not describe (no
+  name, strength, dosage form, NDC or container size in the transaction information): the
+  packages are recorded as the product their GTIN's NDC digits name, and the finding lists
+  the GTINs and how many packages of each.
 
 Reconciliation never resolves these by itself (the scans cannot settle them); someone does,
 with the corrected document or the partner's licence.
@@ -18,12 +22,16 @@ with the corrected document or the partner's licence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from rxsupply.domain.clock import Clock
-from rxsupply.domain.epcis_shipment import ShippedPackage, without_lot_or_expiry
+from rxsupply.domain.epcis_shipment import (
+    ShippedPackage,
+    undescribed_gtins,
+    without_lot_or_expiry,
+)
 from rxsupply.domain.reconciliation import Finding, FindingKind
 from rxsupply.errors import NotFound, PartnerNotAuthorized
 from rxsupply.services.dscsa.exceptions import open_exception
@@ -31,7 +39,12 @@ from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.trading_partners import check_partner
 
 DOCUMENT_KINDS = frozenset(
-    {FindingKind.NO_STATEMENT, FindingKind.SELLER_UNAUTHORIZED, FindingKind.LOT_EXPIRY_MISSING}
+    {
+        FindingKind.NO_STATEMENT,
+        FindingKind.SELLER_UNAUTHORIZED,
+        FindingKind.LOT_EXPIRY_MISSING,
+        FindingKind.PRODUCT_UNDESCRIBED,
+    }
 )
 """The exception kinds about a document rather than a package."""
 
@@ -43,13 +56,19 @@ NAMED = 5
 @dataclass(frozen=True, slots=True)
 class PackageGaps:
     """What a document's packages lack, summarised before the packages are let go: how many
-    have no lot or expiry, and the first few of them."""
+    have no lot or expiry, and the first few of them; the GTINs shipped that the master data
+    does not describe, with their package counts."""
 
     without_lot: int = 0
     first: tuple[str, ...] = ()
+    undescribed: tuple[tuple[str, int], ...] = ()
 
     @classmethod
-    def of(cls, packages: Iterable[ShippedPackage]) -> PackageGaps:
+    def of(
+        cls, packages: Sequence[ShippedPackage], *, described: Collection[str | None] = ()
+    ) -> PackageGaps:
+        """``described``: the GTINs the transaction information describes."""
+        undescribed = tuple(undescribed_gtins(packages, described).items())
         count, first = 0, list[str]()
         for package in without_lot_or_expiry(packages):
             count += 1
@@ -57,7 +76,7 @@ class PackageGaps:
                 lot = f"lot {package.lot}" if package.lot else "no lot"
                 expiry = f"expiry {package.expiry.isoformat()}" if package.expiry else "no expiry"
                 first.append(f"{package.identifier} ({lot}, {expiry})")
-        return cls(count, tuple(first))
+        return cls(count, tuple(first), undescribed)
 
 
 def document_findings(
@@ -73,6 +92,20 @@ def document_findings(
     """What is wrong with a document's statement, seller and packages (nothing written)."""
     subject = f"document:{document_id}"
     out: list[Finding] = []
+    if gaps.undescribed:
+        listed = "; ".join(
+            f"GTIN {gtin} ({n} package{'' if n == 1 else 's'})" for gtin, n in gaps.undescribed
+        )
+        out.append(
+            Finding(
+                FindingKind.PRODUCT_UNDESCRIBED,
+                subject,
+                "product master data (name, strength, dosage form, NDC, container size) for "
+                "every GTIN shipped",
+                f"{listed}: not described by the master data",
+                document_id,
+            )
+        )
     if gaps.without_lot:
         more = gaps.without_lot - len(gaps.first)
         listed = ", ".join(gaps.first) + (f" and {more} more" if more else "")
