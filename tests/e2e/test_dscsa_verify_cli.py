@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.conftest import CLOCK, EXAMPLES
+from tests.conftest import CLOCK, EXAMPLES, TESTER
 from tests.e2e.cli_runner import Rx
 
 from rxsupply.adapters.verification_responder import (
@@ -137,6 +137,10 @@ def test_verifications_lists_what_was_recorded_newest_first(rx: Rx) -> None:
     assert listed.code == 0
     assert [(v["lot"], v["verified"]) for v in listed.json()] == [("SX9", False), ("SX1", True)]
     assert "Verifications" in table.out
+    assert [v["requested_by"] for v in listed.json()] == [TESTER, TESTER]
+    header = next(line for line in table.out.splitlines() if "requested_at" in line)
+    assert "requested_by" in header  # who asked: the JSON had it, the table hid it
+    assert TESTER in table.out
 
 
 def free_port() -> int:

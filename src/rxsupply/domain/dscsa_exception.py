@@ -121,15 +121,24 @@ def check_step(exception_id: int, current: ExceptionState, step: ExceptionState,
     return text
 
 
+#: The short words a step is typed as (the CLI's ``contacted|resolve``), by state.
+STEP_WORDS = {"contacted": "seller_contacted", "resolve": "resolved"}
+
+
 def parse_state(text: str) -> ExceptionState:
-    """A step by its name (``seller_contacted``; ``contacted`` and ``resolve`` too)."""
+    """A step by its name (``seller_contacted``; ``contacted`` and ``resolve`` too).
+
+    Raises:
+        InvalidValue: neither; the message names the short words first (what the CLI takes),
+            then the states' names (what the API takes).
+    """
     word = text.strip().lower().replace("-", "_").replace(" ", "_")
-    aliases = {"contacted": "seller_contacted", "resolve": "resolved"}
     try:
-        return ExceptionState(aliases.get(word, word))
+        return ExceptionState(STEP_WORDS.get(word, word))
     except ValueError:
-        names = ", ".join(s.value for s in ExceptionState if s is not ExceptionState.OPEN)
-        raise InvalidValue("step", f"one of {names}", text[:40]) from None
+        words = ", ".join(STEP_WORDS)
+        names = ", ".join(STEP_WORDS.values())
+        raise InvalidValue("step", f"one of {words} (or {names})", text[:40]) from None
 
 
 def open_keys(exceptions: Sequence[DscsaException]) -> set[tuple[str, str]]:

@@ -244,17 +244,35 @@ class Packing:
     children: dict[str, dict[str, None]] = field(default_factory=dict)
     containers: set[str] = field(default_factory=set)
     shipped_roots: dict[str, None] = field(default_factory=dict)
+    #: The container each packed child is in now.
+    holder: dict[str, str] = field(default_factory=dict)
 
     def apply(self, event: Event) -> None:
-        """Replay one event (aggregations pack and unpack; shipping events record what left)."""
+        """Replay one event (aggregations pack and unpack; shipping events record what left).
+
+        Raises:
+            InvalidValue: an ADD packs a child still packed in another container (EPCIS 2.0
+                §7.4.3: a child is in one parent at a time; it leaves the first by a DELETE).
+        """
         if event.type == "AggregationEvent" and event.parent:
             self.containers.add(event.parent)
             held = self.children.setdefault(event.parent, {})
             if event.action == "ADD":
+                for child in event.children:
+                    other = self.holder.get(child, event.parent)
+                    if other != event.parent:
+                        raise InvalidValue(
+                            "childEPCs",
+                            f"already packed in {other} and not unpacked from it (no "
+                            "aggregation DELETE): a unit is in one container at a time",
+                            child,
+                        )
                 held.update(dict.fromkeys(event.children))
+                self.holder.update(dict.fromkeys(event.children, event.parent))
             elif event.action == "DELETE":
                 for child in event.children or tuple(held):
-                    held.pop(child, None)
+                    if held.pop(child, 0) is None:
+                        del self.holder[child]
         if event.biz_step == "shipping" and event.action != "DELETE":
             self.shipped_roots.update(dict.fromkeys(event.identifiers))
 

@@ -9,7 +9,7 @@ expanded to their saleable units at the end of the document):
 - ``lot`` and ``expiry``: the instance/lot master data (ILMD) of the commissioning event that
   named it, CBV 2.0 §8.3 ``lotNumber`` (AI (10), up to 20 characters) and
   ``itemExpirationDate`` (an ``xsd:date``), as the GS1 US DSCSA guideline (R1.3 §2.2) writes
-  them; the first commissioning event that named the unit wins;
+  them; a unit commissioned twice with different lots or expiries is refused;
 - ``container``: the outermost container a shipping event named that holds the unit (the
   pallet's SSCC ``00...`` when a pallet was shipped), ``None`` for a unit shipped loose.
 
@@ -18,7 +18,8 @@ Standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
@@ -90,20 +91,70 @@ def shipped_packages(document: EpcisDocument) -> list[ShippedPackage]:
     return packages
 
 
+def without_lot_or_expiry(packages: Iterable[ShippedPackage]) -> Iterator[ShippedPackage]:
+    """The serialised packages (a GTIN and serial) shipped without a lot or an expiry: DSCSA
+    transaction information names the lot and expiry of every package (FD&C Act section
+    581(26)), and the document gives them only in a commissioning event's ILMD."""
+    return (p for p in packages if p.gtin is not None and (p.lot is None or p.expiry is None))
+
+
+def undescribed_gtins(
+    packages: Iterable[ShippedPackage], described: Collection[str | None]
+) -> dict[str, int]:
+    """Each GTIN shipped that the document's master data does not describe (DSCSA transaction
+    information names each product: name, strength, dosage form, NDC, container size), with
+    how many packages of it ship, by GTIN."""
+    counts: dict[str, int] = {}
+    for package in packages:
+        if package.gtin is not None and package.gtin not in described:
+            counts[package.gtin] = counts.get(package.gtin, 0) + 1
+    return dict(sorted(counts.items()))
+
+
 def _commissioned(events: Sequence[Event]) -> dict[str, tuple[str | None, date | None]]:
-    """Each unit's lot and expiry from the ILMD of the first commissioning event naming it."""
-    found: dict[str, tuple[str | None, date | None]] = {}
+    """Each unit's lot and expiry from the ILMD of the commissioning events naming it."""
+    commissioned = Commissioning()
     for event in events:
+        commissioned.apply(event)
+    return commissioned.lots
+
+
+@dataclass(slots=True)
+class Commissioning:
+    """The lot and expiry each unit was commissioned with (the ILMD of the commissioning
+    events, in document order). A unit commissioned again with the same lot and expiry keeps
+    them; with another lot or expiry the document contradicts itself about the package."""
+
+    lots: dict[str, tuple[str | None, date | None]] = field(default_factory=dict)
+
+    def apply(self, event: Event) -> None:
+        """Take the lot and expiry of one commissioning event.
+
+        Raises:
+            InvalidValue: a lot longer than 20 characters, an expiry that is not a day, or a
+                unit already commissioned with another lot or expiry (named, with both).
+        """
         if event.biz_step != "commissioning" or not event.ilmd:
-            continue
+            return
         ilmd = dict(event.ilmd)
         lot = ilmd.get("lotNumber") or None
         if lot is not None and len(lot) > MAX_LOT:
             raise InvalidValue("lotNumber", f"longer than {MAX_LOT} characters (AI 10)", lot)
-        expiry = item_expiration_date(ilmd.get("itemExpirationDate"))
+        said = (lot, item_expiration_date(ilmd.get("itemExpirationDate")))
         for epc in event.epcs:
-            found.setdefault(epc, (lot, expiry))
-    return found
+            before = self.lots.setdefault(epc, said)
+            if before != said:
+                raise InvalidValue(
+                    "epcList",
+                    f"commissioned again with {_lot_text(said)}, but already with "
+                    f"{_lot_text(before)}: a package has one lot and expiry",
+                    epc,
+                )
+
+
+def _lot_text(lot: tuple[str | None, date | None]) -> str:
+    number, expiry = lot
+    return f"lot {number or 'none'}, expiry {expiry.isoformat() if expiry else 'none'}"
 
 
 def item_expiration_date(text: str | None) -> date | None:

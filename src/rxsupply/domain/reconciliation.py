@@ -37,6 +37,8 @@ class FindingKind(StrEnum):
     DUPLICATE_SHIPPED = "duplicate_shipped"
     NO_STATEMENT = "no_statement"
     SELLER_UNAUTHORIZED = "seller_unauthorized"
+    LOT_EXPIRY_MISSING = "lot_expiry_missing"
+    PRODUCT_UNDESCRIBED = "product_undescribed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import replace
 from datetime import date
 
 import pytest
 from sqlalchemy import Engine, func, select
 from tests.conftest import CLOCK, TESTER, priced_storeroom
-from tests.dscsa_shipments import ship, shipment
+from tests.dscsa_shipments import TRAY, ship, shipment
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.epcis import read_epcis
@@ -96,3 +97,56 @@ def test_an_authorized_seller_with_an_affirmed_statement_opens_nothing(
 
     with SqlUnitOfWork(hospital, readonly=True) as uow:
         assert exceptions.list_exceptions(uow, order=order.number) == []
+
+
+def import_bytes(engine: Engine, number: str, data: bytes) -> int:
+    document = read_epcis(io.BytesIO(data), name="asn.xml")
+    with SqlUnitOfWork(engine) as uow:
+        return import_epcis(
+            uow, document=document, file_name="asn.xml", sha256=hashlib.sha256(data).hexdigest(),
+            facility="MAIN", order=number, user=TESTER, clock=CLOCK,
+        ).id  # fmt: skip
+
+
+def test_a_package_shipped_without_a_lot_and_expiry_is_kept_and_opens_lot_expiry_missing(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    """DSCSA transaction information names the lot of every package: S2 was never
+    commissioned with one, and was recorded with lot and expiry null and no exception."""
+    data = shipment_xml(shipment(order.number, [("S1", "ON1", FAR), ("S2", "ON2", FAR)]))
+    ilmd = b"<cbvmda:lotNumber>ON2</cbvmda:lotNumber><cbvmda:itemExpirationDate>2028-06-30"
+    data = data.replace(ilmd + b"</cbvmda:itemExpirationDate>", b"")
+
+    doc = import_bytes(hospital, order.number, data)
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (found,) = exceptions.list_exceptions(uow, order=order.number)
+    assert (found.kind.value, found.identifier, found.document_id) == (
+        "lot_expiry_missing",
+        f"document:{doc}",
+        doc,
+    )
+    assert found.expected == "a lot and expiry for every package shipped"
+    assert (
+        found.found == "1 package without a lot or expiry: 010039876540102721S2 (no lot, no expiry)"
+    )
+
+
+def test_a_gtin_the_master_data_does_not_describe_opens_product_undescribed(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    """The header described another product: the transaction information listed it with 0
+    containers, the trays were recorded as ondansetron, and no exception opened."""
+    other = replace(TRAY, gtin="00394350548252", ndc="94350-548-25", name="Bupivacaine")
+    sent = replace(shipment(order.number, [("S1", "ON1", FAR), ("S2", "ON1", FAR)]), items=(other,))
+
+    doc = import_bytes(hospital, order.number, shipment_xml(sent))
+
+    with SqlUnitOfWork(hospital, readonly=True) as uow:
+        (found,) = exceptions.list_exceptions(uow, order=order.number)
+    assert (found.kind.value, found.identifier) == ("product_undescribed", f"document:{doc}")
+    assert found.expected == (
+        "product master data (name, strength, dosage form, NDC, container size) for every GTIN "
+        "shipped"
+    )
+    assert found.found == "GTIN 00398765401027 (2 packages): not described by the master data"

@@ -81,3 +81,32 @@ def test_nested_containers_flatten_to_their_leaves_and_observe_changes_nothing()
 
     assert contents["pallet"] == ["u1", "u2", "u3"]
     assert packing.shipped(contents) == ["loose-unit", "u1", "u2", "u3"]
+
+
+def test_a_unit_packed_into_a_second_case_without_leaving_the_first_is_refused() -> None:
+    """A unit is in one container at a time: the replay listed it in both cases."""
+    packing = Packing()
+    packing.apply(aggregation("ADD", "case-1", "u1", "u2"))
+
+    with pytest.raises(InvalidValue) as refused:
+        packing.apply(aggregation("ADD", "case-2", "u3", "u1"))
+
+    assert str(refused.value) == (
+        "childEPCs 'u1': already packed in case-1 and not unpacked from it (no aggregation "
+        "DELETE): a unit is in one container at a time"
+    )
+
+
+def test_a_unit_unpacked_from_one_case_may_be_packed_into_another() -> None:
+    packing = Packing()
+    for event in (
+        aggregation("ADD", "case-1", "u1", "u2"),
+        aggregation("ADD", "case-1", "u1"),
+        aggregation("DELETE", "case-1", "u1"),
+        aggregation("ADD", "case-2", "u1"),
+        aggregation("DELETE", "case-2"),
+        aggregation("ADD", "case-3", "u1"),
+    ):
+        packing.apply(event)
+
+    assert packing.contents() == {"case-1": ["u2"], "case-3": ["u1"]}

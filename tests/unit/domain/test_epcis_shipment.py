@@ -9,7 +9,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from rxsupply.domain.epcis import EpcisDocument, Event, Packing
-from rxsupply.domain.epcis_shipment import ShippedPackage, shipped_packages, split_sgtin
+from rxsupply.domain.epcis_shipment import (
+    Commissioning,
+    ShippedPackage,
+    shipped_packages,
+    split_sgtin,
+)
 from rxsupply.errors import InvalidValue
 
 WHEN = datetime(2026, 11, 18, 16, 30, tzinfo=UTC)
@@ -88,14 +93,40 @@ def test_a_unit_never_commissioned_in_the_document_has_no_lot_or_expiry() -> Non
     assert (package.lot, package.expiry) == (None, None)
 
 
-def test_the_first_commissioning_event_naming_a_unit_gives_its_lot() -> None:
+def test_a_unit_commissioned_twice_with_different_lots_is_refused() -> None:
+    """The package was recorded under the first lot while the transaction information listed
+    both: one package has one lot and expiry."""
     shipped = document(
         commissioning(unit("S1"), lot="FIRST"),
         commissioning(unit("S1"), lot="SECOND"),
         shipping(unit("S1")),
     )
 
-    assert shipped_packages(shipped)[0].lot == "FIRST"
+    with pytest.raises(InvalidValue) as refused:
+        shipped_packages(shipped)
+
+    assert str(refused.value) == (
+        f"epcList '{unit('S1')}': commissioned again with lot SECOND, expiry 2028-06-30, but "
+        "already with lot FIRST, expiry 2028-06-30: a package has one lot and expiry"
+    )
+
+
+def test_a_unit_commissioned_twice_with_different_expiries_is_refused() -> None:
+    commissioned = Commissioning()
+    commissioned.apply(commissioning(unit("S1"), expiry="2028-06-30"))
+
+    with pytest.raises(InvalidValue, match="lot L1, expiry 2028-07-31, but already with lot L1"):
+        commissioned.apply(commissioning(unit("S1"), expiry="2028-07-31"))
+
+
+def test_a_unit_commissioned_twice_with_the_same_lot_and_expiry_keeps_them() -> None:
+    shipped = document(
+        commissioning(unit("S1"), unit("S2"), lot="SAME"),
+        commissioning(unit("S1"), lot="SAME"),
+        shipping(unit("S1"), unit("S2")),
+    )
+
+    assert [p.lot for p in shipped_packages(shipped)] == ["SAME", "SAME"]
 
 
 def test_an_identifier_of_another_scheme_has_no_gtin_or_serial() -> None:

@@ -28,7 +28,8 @@ from rxsupply.adapters.epcis.master_data import transaction
 from rxsupply.adapters.epcis.schemas import validate_json, validate_xml
 from rxsupply.adapters.epcis.xml_reader import read_xml
 from rxsupply.domain.epcis import EpcisDocument, Event, Packing
-from rxsupply.errors import DocumentRejected
+from rxsupply.domain.epcis_shipment import Commissioning
+from rxsupply.errors import DocumentRejected, InvalidValue
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_DEPTH", "EpcisDocument", "read_epcis", "schema_folder"]
 SCHEMAS_ENV = "RXSUPPLY_EPCIS_SCHEMAS"
@@ -80,10 +81,16 @@ def read_epcis(
             raise DocumentRejected(file, "", "the document is empty", "structure")
         stream = _Replay(head, first)
         packing = Packing()
+        commissioning = Commissioning()
         events: list[Event] = []
 
         def on_event(event: Event) -> None:
-            packing.apply(event)
+            try:
+                packing.apply(event)
+                commissioning.apply(event)
+            except InvalidValue as exc:  # the document contradicts itself
+                where = f"event {len(events) + 1}"
+                raise DocumentRejected(file, where, str(exc), "structure") from None
             events.append(event)
 
         try:

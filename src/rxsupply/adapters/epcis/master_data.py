@@ -147,6 +147,24 @@ def _products(header: Header, events: list[Event], shipping: Event) -> list[dict
                 "manufacturer": attributes.get("manufacturerOfTradeItemPartyName"),
             }
         )
+    # a GTIN shipped that the master data does not describe is listed all the same, with its
+    # containers and lots and its description empty: the TI does not leave a product out
+    described = {product["gtin"] for product in products}
+    for gtin in sorted({g for g in map(_gtin, sent) if g is not None} - described):
+        products.append(
+            {
+                "gtin": gtin,
+                "product_name": None,
+                "strength": None,
+                "dosage_form": None,
+                "ndc": None,
+                "container_size": None,
+                "number_of_containers": sum(1 for unit in sent if _gtin(unit) == gtin),
+                "lots": sorted(lots.get(gtin, ())),
+                "expiry_dates": sorted(expiries.get(gtin, ())),
+                "manufacturer": None,
+            }
+        )
     return products
 
 

@@ -36,7 +36,17 @@ from rxsupply.services.dscsa import verification as service
 from rxsupply.services.ports.verification import VerificationRecord
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-COLUMNS = ("id", "requested_at", "gtin", "serial", "lot", "expiry", "verified", "reason")
+COLUMNS = (
+    "id",
+    "requested_at",
+    "requested_by",
+    "gtin",
+    "serial",
+    "lot",
+    "expiry",
+    "verified",
+    "reason",
+)
 
 
 def _row(v: VerificationRecord) -> dict[str, object]:

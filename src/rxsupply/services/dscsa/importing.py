@@ -8,8 +8,9 @@ package identifiers it ships with their lot, expiry, outermost container and pro
 ``"document"`` over :func:`document_content`. The same bytes imported twice into a facility
 are recorded once. A document for a purchase order that has packages scanned against it
 reconciles the order (:mod:`rxsupply.services.dscsa.reconciliation`), in the same unit of
-work; a document for an order whose statement is not affirmed or whose seller is not an
-authorized trading partner is recorded and opens an exception
+work; a document for an order whose statement is not affirmed, whose seller is not an
+authorized trading partner, or that ships packages without a lot or expiry or of a GTIN its
+master data does not describe is recorded and opens an exception
 (:mod:`rxsupply.services.dscsa.document_checks`).
 """
 
@@ -29,7 +30,11 @@ from rxsupply.domain.ndc import ndc_digits_from_gtin14
 from rxsupply.domain.record_chain import canonical
 from rxsupply.errors import InvalidValue, NotFound, UnknownLocation
 from rxsupply.services.audit import record, require_user
-from rxsupply.services.dscsa.document_checks import document_findings, open_document_exceptions
+from rxsupply.services.dscsa.document_checks import (
+    PackageGaps,
+    document_findings,
+    open_document_exceptions,
+)
 from rxsupply.services.dscsa.reconciliation import reconcile_when_ready
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
@@ -152,6 +157,7 @@ def import_epcis(
     )
     products = _product_ids(uow, packages)
     document_id = uow.dscsa_documents.add(new, packages, products, document.events)
+    gaps = PackageGaps.of(packages, described=_described(transaction))
     del packages  # a large shipment's units: the content is read back from the rows
     subject = SUBJECT.format(document_id)
     append_record(
@@ -173,8 +179,8 @@ def import_epcis(
         after={"file_name": name, "sha256": digest, "order_number": order_number},
     )
     if order_number is not None:
-        # kept as evidence, but an unaffirmed statement or an unauthorized seller is an
-        # exception of the order
+        # kept as evidence, but an unaffirmed statement, an unauthorized seller, packages
+        # without a lot or expiry or of a product not described are an exception of the order
         open_document_exceptions(
             uow,
             document_findings(
@@ -184,6 +190,7 @@ def import_epcis(
                 partner_known=new.partner_id is not None,
                 statement_affirmed=new.statement_affirmed,
                 on=new.transaction_date or clock.today(),
+                gaps=gaps,
             ),
             facility_id=facility_id,
             order_number=order_number,
@@ -276,6 +283,17 @@ def _date(field: str, value: object) -> date | None:
 def _statement(transaction: dict[str, object]) -> dict[str, object]:
     found = transaction.get("statement")
     return found if isinstance(found, dict) else {}
+
+
+def _described(transaction: dict[str, object]) -> set[str | None]:
+    """The GTINs the transaction information describes (a name or an NDC from the master
+    data; a product listed only because it ships has neither)."""
+    products = transaction.get("products")
+    return {
+        p.get("gtin")
+        for p in (products if isinstance(products, list) else [])
+        if isinstance(p, dict) and (p.get("product_name") or p.get("ndc"))
+    }
 
 
 def _product_ids(uow: UnitOfWork, packages: list[ShippedPackage]) -> dict[str, int]:
