@@ -19,18 +19,22 @@ CASE = "10300010123452"  # urn:epc:idpat:sgtin:030001.1012345.*
 PALLET = "00403000112345678901"  # urn:epc:id:sscc:030001.41234567890
 
 
+EXAMPLE = (
+    "epcis",
+    "openepcis",
+    "1.2",
+    "EPCIS",
+    "XML",
+    "Capture",
+    "Documents",
+    "GS1_US_Pharma_Example_2_2_1_1.xml",
+)
+"""The GS1 US pharma example under the shared data."""
+
+
 @pytest.fixture(scope="module")
 def example(shared: Path) -> EpcisDocument:
-    path = shared_data(
-        "epcis",
-        "openepcis",
-        "1.2",
-        "EPCIS",
-        "XML",
-        "Capture",
-        "Documents",
-        "GS1_US_Pharma_Example_2_2_1_1.xml",
-    )
+    path = shared_data(*EXAMPLE)
     return read_epcis(path, schemas=shared_data("epcis", "schemas"))
 
 
@@ -115,16 +119,7 @@ def test_an_expiry_that_is_not_a_day_is_rejected_naming_the_event(
 ) -> None:
     """February 30 passed inspect (exit 0, the date shown as written) and failed only at the
     import, without the file or the event."""
-    source = shared_data(
-        "epcis",
-        "openepcis",
-        "1.2",
-        "EPCIS",
-        "XML",
-        "Capture",
-        "Documents",
-        "GS1_US_Pharma_Example_2_2_1_1.xml",
-    )
+    source = shared_data(*EXAMPLE)
     path = tmp_path / "february-30.xml"
     path.write_bytes(source.read_bytes().replace(b">2025-03-27<", b">2025-02-30<"))
 
@@ -140,16 +135,7 @@ def test_an_expiry_that_is_not_a_day_is_rejected_naming_the_event(
 def test_a_lot_longer_than_twenty_characters_is_rejected_naming_the_event(tmp_path: Path) -> None:
     """AI (10) holds 20 characters: inspect accepted a longer lot, the import refused it
     without the file or the event."""
-    source = shared_data(
-        "epcis",
-        "openepcis",
-        "1.2",
-        "EPCIS",
-        "XML",
-        "Capture",
-        "Documents",
-        "GS1_US_Pharma_Example_2_2_1_1.xml",
-    )
+    source = shared_data(*EXAMPLE)
     path = tmp_path / "long-lot.xml"
     path.write_bytes(source.read_bytes().replace(b">A123<", b">A123456789012345678901<"))
 
