@@ -16,10 +16,11 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.external_id import ExternalId
 from rxsupply.domain.limits import Approval
 from rxsupply.domain.movement import MovementKind
+from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Role
-from rxsupply.errors import InsufficientStock, InvalidValue, UnknownLocation
+from rxsupply.errors import InsufficientStock, InvalidValue, NotFound, UnknownLocation
 from rxsupply.services import imports
-from rxsupply.services.ledger import Adjust, Dispense, Move, Receive
+from rxsupply.services.ledger import Adjust, Dispense, Move, Receive, SetStatus
 
 MANAGER = Approval("manager", Role.MANAGER)
 """A second user: adjusting morphine (schedule II) needs one."""
@@ -296,4 +297,25 @@ def test_stock_cannot_move_to_an_unknown_location(hospital: Engine) -> None:
                 item="ONDA4INJ",
                 quantity=1,
             ),
+        )
+
+
+def test_a_lot_named_in_another_case_is_not_found_and_said_as_recorded(hospital: Engine) -> None:
+    unknown = r"unknown lot 'on2411a of 98765-401-02': on record as ON2411A"
+    with pytest.raises(NotFound, match=unknown):
+        post(
+            hospital,
+            SetStatus(
+                user=TESTER,
+                product="98765-401-02",
+                lot="on2411a",
+                status=StockStatus.QUARANTINED,
+                reason="damaged",
+            ),
+        )
+    unrecorded = r"no lot on2411a of .* is recorded; on record as ON2411A"
+    with pytest.raises(InvalidValue, match=unrecorded):
+        post(
+            hospital,
+            Dispense(user=TESTER, location="ICU-ADC1", item="ONDA4INJ", lot="on2411a", quantity=1),
         )

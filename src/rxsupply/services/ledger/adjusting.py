@@ -147,7 +147,9 @@ def prepare_status(ctx: Context, cmd: SetStatus) -> Step:
     lot_number = ctx.text("lot", cmd.lot or "", limit=limits.lot_length, required=True)
     lot_ids = found.existing_lots([prod_id], lot_number)
     if not lot_ids:
-        raise NotFound("lot", f"{lot_number} of {prod.ndc}")
+        spelled = found.spellings([prod_id], lot_number)
+        hint = f"on record as {', '.join(spelled)}" if spelled else ""
+        raise NotFound("lot", f"{lot_number} of {prod.ndc}", hint)
     (lot_id,) = lot_ids
     record = found.uow.lots.lookup([(prod_id, lot_number)])[(prod_id, lot_number)]
     current = record.status.status if record.status else StockStatus.AVAILABLE

@@ -304,6 +304,19 @@ class Lookups:
         """Ids of the recorded lots with this number among these products."""
         return set(self.uow.lots.find(product_ids, lot_number).values())
 
+    def spellings(self, product_ids: Sequence[int], lot_number: str) -> list[str]:
+        """How a lot named but not recorded as written is recorded, in another case or
+        spacing, among these products (none: not recorded at all)."""
+        alike = self.uow.lots.spelled_alike((p, lot_number) for p in product_ids)
+        return sorted(set(alike.values()))
+
+    def no_such_lot(self, product_ids: Sequence[int], lot_number: str, what: object) -> str:
+        """Why a lot named is not found, with how it is recorded when it is in another case
+        or spacing (so the user can type it as recorded)."""
+        text = f"no lot {lot_number} of {what} is recorded"
+        spelled = self.spellings(product_ids, lot_number)
+        return f"{text}; on record as {', '.join(spelled)}" if spelled else text
+
     def packages(
         self, identities: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], SerialPackage]:

@@ -46,7 +46,7 @@ def prepare_move(ctx: Context, cmd: Move) -> Step:
     if lot is not None:
         lot_ids = found.existing_lots(product_ids, lot)
         if not lot_ids:
-            raise InvalidValue("lot", f"no lot {lot} of {what} is recorded", lot)
+            raise InvalidValue("lot", found.no_such_lot(product_ids, lot, what), lot)
     if override:
         if lot is None:
             raise InvalidValue("lot", "an override names the lot it moves")
@@ -189,7 +189,7 @@ def _source(ctx: Context, cmd: Dispense) -> _Source:
             raise InvalidValue("lot", "a patient return goes back to the lot dispensed next")
         lot_ids = ctx.found.existing_lots(product_ids, lot)
         if not lot_ids:
-            raise InvalidValue("lot", f"no lot {lot} of {what} is recorded", lot)
+            raise InvalidValue("lot", ctx.found.no_such_lot(product_ids, lot, what), lot)
     assert loc.id is not None
     if lot is not None:
         what = f"{what} lot {lot}"  # a short count names the lot it was taken from
@@ -305,7 +305,7 @@ def prepare_return_to_vendor(ctx: Context, cmd: ReturnToVendor) -> Step:
     assert prod.id is not None and loc.id is not None
     lot_ids = found.existing_lots([prod.id], lot)
     if not lot_ids:
-        raise InvalidValue("lot", f"no lot {lot} of {prod.ndc} is recorded", lot)
+        raise InvalidValue("lot", found.no_such_lot([prod.id], lot, prod.ndc), lot)
     when = ctx.when(cmd.occurred_at)
     loc_id, prod_id = loc.id, prod.id
 

@@ -48,7 +48,7 @@ def prepare_repackage(ctx: Context, cmd: Repackage | Open) -> Step:
     verb = "opened" if opening else "repackaged"
     lot_ids = found.existing_lots([bulk.id], lot)
     if not lot_ids:
-        raise InvalidValue("lot", f"no lot {lot} of {bulk.ndc} is recorded", lot)
+        raise InvalidValue("lot", found.no_such_lot([bulk.id], lot, bulk.ndc), lot)
     (source_id,) = lot_ids  # a lot number is recorded once per product
     came_from = found.uow.lots.source_of(source_id) if opening else None
     if came_from is not None and came_from[1] == bulk.id:
