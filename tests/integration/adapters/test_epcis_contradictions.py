@@ -58,3 +58,16 @@ def test_a_unit_commissioned_twice_with_different_lots_is_rejected(tmp_path: Pat
         "and expiry"
     )
     assert rejected.value.rule == "structure"
+
+
+@pytest.mark.parametrize("text", ["[]", '  [{"type": "EPCISDocument"}]'])
+def test_a_json_array_is_refused_as_json_not_as_bad_xml(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "array.json"
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(DocumentRejected) as rejected:
+        read_epcis(path)
+
+    assert str(rejected.value) == (
+        "array.json: a JSON array: an EPCIS JSON-LD document is one object ({...}), not a list"
+    )

@@ -79,6 +79,13 @@ def read_epcis(
             head = first.read(1)
         if not head:
             raise DocumentRejected(file, "", "the document is empty", "structure")
+        if head == b"[":
+            raise DocumentRejected(
+                file,
+                "",
+                "a JSON array: an EPCIS JSON-LD document is one object ({...}), not a list",
+                "structure",
+            )
         stream = _Replay(head, first)
         packing = Packing()
         commissioning = Commissioning()
