@@ -70,6 +70,10 @@ def test_verify_exits_0_when_the_package_matches_what_we_received(rx: Rx) -> Non
     assert ran.json()["verified"] is True
     assert ran.json()["local_result"] == "match"
     assert said.code == 0 and "verified" in said.out
+    # no router set: said, unless --local-only says it is meant
+    assert "checked against what we received only" in " ".join(said.out.split())
+    meant = rx("dscsa", "verify", TRAY, "S1", "SX1", "280331", "--local-only")
+    assert meant.code == 0 and "received only" not in meant.out
 
 
 def test_verify_exits_1_and_prints_the_reason_when_the_lot_differs(rx: Rx) -> None:

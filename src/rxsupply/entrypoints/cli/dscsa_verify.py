@@ -104,6 +104,12 @@ def verify(
         context.out.print(f"[green]{escape(service.describe(found))}[/green]", highlight=False)
     else:
         context.out.print(f"[red]{escape(service.describe(found))}[/red]", highlight=False)
+    if asked is None and not local_only and not as_json:
+        context.out.print(
+            "checked against what we received only: no verification router is set (--router "
+            "or RXSUPPLY_VERIFICATION_ROUTER; --local-only says this is meant)",
+            highlight=False,
+        )
     if not found.verified:
         raise typer.Exit(1)
 
