@@ -50,6 +50,7 @@ def test_a_shipment_is_recorded_once_then_listed_and_shown(hospital_rx: Rx, tmp_
     first = hospital_rx("dscsa", "import-epcis", str(path), "--facility", "MAIN", "--json")
     again = hospital_rx("dscsa", "import-epcis", str(path), "--json")
     text_again = hospital_rx("dscsa", "import-epcis", str(path))
+    with_order = hospital_rx("dscsa", "import-epcis", str(path), "--order", "PO000042")
     listed = hospital_rx("dscsa", "documents", "--json")
     shown = hospital_rx("dscsa", "document", str(first.json()["id"]), "--json")
     shown_text = hospital_rx("dscsa", "document", str(first.json()["id"]))
@@ -60,6 +61,11 @@ def test_a_shipment_is_recorded_once_then_listed_and_shown(hospital_rx: Rx, tmp_
     assert recorded["seller"] == SELLER and recorded["already_imported"] is False
     assert again.json()["already_imported"] is True and again.json()["id"] == recorded["id"]
     assert "already recorded as document" in text_again.out
+    assert "not linked" not in text_again.out
+    assert (
+        "it is recorded for no order, and a record is never changed: order PO000042 is not "
+        "linked to it"
+    ) in " ".join(with_order.out.split())
     assert [d["file_name"] for d in listed.json()] == ["asn-88120.xml"]
     assert "transaction" not in listed.json()[0]
     document = shown.json()

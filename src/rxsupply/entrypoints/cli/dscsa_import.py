@@ -83,9 +83,16 @@ def import_file(
         sys.stdout.write(json.dumps(imported.as_dict(), indent=1) + "\n")
         return
     if imported.already_imported:
+        unlinked = ""
+        if order and (imported.order_number or "").casefold() != order.strip().casefold():
+            recorded = imported.order_number or "no order"
+            unlinked = (
+                f"; it is recorded for {escape(recorded)}, and a record is never changed: "
+                f"order {escape(order.strip())} is not linked to it"
+            )
         context.out.print(
             f"[yellow]already recorded as document {imported.id} "
-            f"({escape(imported.file_name)}): nothing written[/yellow]",
+            f"({escape(imported.file_name)}): nothing written{unlinked}[/yellow]",
             highlight=False,
         )
         return
