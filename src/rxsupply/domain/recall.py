@@ -91,10 +91,20 @@ class RecallEntry:
 
     ndc: str
     lots: tuple[str, ...] = ()
+    keys: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The lots as a recall matches them (:func:`lot_key`), worked out once."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", frozenset(lot_key(n) for n in self.lots))
 
     @property
     def all_lots(self) -> bool:
         return not self.lots
+
+    def names(self, ndc: str, lot_number: str) -> bool:
+        """Whether the entry covers this lot of this NDC: an entry with no lots covers every
+        lot; otherwise the lot in any case, spaces left out."""
+        return self.ndc == ndc and (not self.lots or lot_key(lot_number) in self.keys)
 
     def as_dict(self) -> dict[str, object]:
         return {"ndc": self.ndc, "lots": list(self.lots), "all_lots": self.all_lots}
@@ -187,6 +197,10 @@ class Recall:
     id: int | None = None
     warnings: list[str] = field(default_factory=list)
     """What entering it found worth saying (a lot named that is not on record); not kept."""
+
+    def names(self, ndc: str, lot_number: str) -> bool:
+        """Whether one of the recall's entries covers this lot of this NDC."""
+        return any(entry.names(ndc, lot_number) for entry in self.entries)
 
     @property
     def follow_up(self) -> bool:

@@ -181,3 +181,40 @@ def test_a_lot_of_a_recall_closed_as_returned_is_never_released_back_into_use(
         )
 
     assert statuses(hospital, recall_id) == {"recalled"}
+
+
+def test_a_unit_dose_lot_repackaged_from_a_recalled_bulk_lot_is_not_released_by_hand(
+    pharmacy: Engine,
+) -> None:
+    run(pharmacy, units=40, to_lot="RP1")
+    bulk = enter(pharmacy, "R-BULK")  # names the bulk lot AP2406 only; RP1 came out of it
+    quarantine(pharmacy, bulk)
+    release = SetStatus(
+        user=TESTER, product=HOUSE_NDC, lot="RP1", status=StockStatus.AVAILABLE, reason="ok"
+    )
+
+    with pytest.raises(RecallRefused, match=r"lot RP1 of .* open recall R-BULK"):
+        post(pharmacy, release)
+
+    assert statuses(pharmacy, bulk) == {"recalled"}
+
+
+def test_recalls_of_other_lots_do_not_stop_a_manager_releasing_a_lot_recalled_by_hand(
+    hospital: Engine,
+) -> None:
+    other = enter(hospital, "R-OTHER", RecallEntry(APAP, ("ZZ999",)))  # not on record here
+    post(
+        hospital,
+        SetStatus(
+            user=TESTER, product=APAP, lot="AP2406", status=StockStatus.RECALLED, reason="letter"
+        ),
+    )
+
+    post(
+        hospital,
+        SetStatus(
+            user=TESTER, product=APAP, lot="AP2406", status=StockStatus.AVAILABLE, reason="ok"
+        ),
+    )
+
+    assert statuses(hospital, other) == set()

@@ -205,3 +205,15 @@ def test_a_disposition_is_read_as_typed_and_anything_else_is_refused() -> None:
     assert parse_disposition("None on hand") is Disposition.NONE_ON_HAND
     with pytest.raises(InvalidValue, match="disposition"):
         parse_disposition("sold")
+
+
+def test_an_entry_names_its_lots_in_any_case_and_spacing_and_an_entry_with_none_every_lot() -> None:
+    some = RecallEntry("0409-4888-02", ("AB 123", "ab124"))
+    every = RecallEntry("0409-4888-02")
+
+    assert some.names("0409-4888-02", "ab123")
+    assert some.names("0409-4888-02", "AB124")
+    assert not some.names("0409-4888-02", "AB125")
+    assert not some.names("0409-4888-03", "AB123")  # another NDC
+    assert every.names("0409-4888-02", "anything")
+    assert some == RecallEntry("0409-4888-02", ("AB 123", "ab124"))  # the keys are not compared

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select, update
+from sqlalchemy import Connection, Row, and_, case, func, select, update
 
 from rxsupply.adapters import tables as t
 from rxsupply.adapters.repositories.bulk_sql import chunks
@@ -114,6 +114,18 @@ class SqlRecalls:
         if status is not None:
             stmt = stmt.where(_R.c.status == status.value)
         rows = self.conn.execute(stmt).all()
+        entries = self._entries([r.id for r in rows])
+        return [_recall(r, entries[r.id]) for r in rows]
+
+    def naming_products(self, product_ids: Iterable[int]) -> list[Recall]:
+        ids: set[int] = set()
+        for part in chunks(sorted(set(product_ids))):
+            found = select(_E.c.recall_id).where(_E.c.product_id.in_(part)).distinct()
+            ids.update(int(i) for i in self.conn.execute(found).scalars())
+        rows: list[Row[Any]] = []
+        for part in chunks(sorted(ids)):
+            rows += self.conn.execute(select(_R).where(_R.c.id.in_(part))).all()
+        rows.sort(key=lambda r: (r.initiated, r.id), reverse=True)
         entries = self._entries([r.id for r in rows])
         return [_recall(r, entries[r.id]) for r in rows]
 

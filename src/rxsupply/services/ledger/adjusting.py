@@ -27,7 +27,6 @@ from rxsupply.errors import (
 from rxsupply.services.ledger.commands import Adjust, SetStatus
 from rxsupply.services.ledger.steps import Context, Done, Step, Stock
 from rxsupply.services.ports import RepackagedLot, StatusChange, UnitOfWork
-from rxsupply.services.recall_units import recall_lots
 
 OPENING_STOCK = "opening stock"
 
@@ -166,7 +165,7 @@ def prepare_status(ctx: Context, cmd: SetStatus) -> Step:
     if current is not status:
         _no_downgrade(current, status, name)
     if status is StockStatus.AVAILABLE and current is StockStatus.RECALLED:
-        _no_release_under_open_recall(found.uow, lot_id, name)
+        _no_release_under_open_recall(found.uow, (prod_id, lot_id, lot_number), name)
     where = found.uow.lots.units_by_location(lot_id)
     places = {d.id: found.uow.lots.units_by_location(d.id) for d, _ in [*follow, *kept]}
 
@@ -295,14 +294,26 @@ def _package_status(
     return Step([package.location_id], [product_id], build)
 
 
-def _no_release_under_open_recall(uow: UnitOfWork, lot_id: int, name: str) -> None:
+def _no_release_under_open_recall(uow: UnitOfWork, lot: tuple[int, int, str], name: str) -> None:
     """A lot a recall covers (named, or repackaged from a lot it names) stays recalled while
     the recall is open, and for good once it is closed as returned, destroyed or none on hand:
-    only a withdrawn recall, closed as released, puts its lots back into use."""
-    for recall in uow.recalls.listed(status=None, limit=10_000):
+    only a withdrawn recall, closed as released, puts its lots back into use. ``lot``: the
+    product id, lot id and number; the recalls asked are those naming its product or the
+    product of a lot it was repackaged from."""
+    product_id, lot_id, lot_number = lot
+    lineage = [(product_id, lot_number)]
+    seen = {lot_id}
+    source = uow.lots.source_of(lot_id)
+    while source is not None and source[0] not in seen:
+        seen.add(source[0])
+        lineage.append((source[1], source[2]))
+        source = uow.lots.source_of(source[0])
+    for recall in uow.recalls.naming_products({pid for pid, _ in lineage}):
         if recall.disposition is Disposition.RELEASED:
             continue
-        if lot_id not in recall_lots(uow, recall).every:
+        assert recall.id is not None
+        ndc_of = {pid: ndc for ndc, pid in uow.recalls.product_ids(recall.id).items()}
+        if not any(recall.names(ndc_of.get(pid, ""), number) for pid, number in lineage):
             continue
         if recall.status is RecallStatus.OPEN:
             raise RecallRefused(

@@ -17,7 +17,7 @@ from rxsupply.domain.conservation import ActionKind, ShortageAction
 from rxsupply.domain.location import Location, LocationKind
 from rxsupply.domain.ndc import NDC, ndc_digits_from_gtin14
 from rxsupply.domain.product import CasePack, Item, Product
-from rxsupply.domain.recall import Recall, RecallStatus, lot_key
+from rxsupply.domain.recall import Recall, RecallStatus
 from rxsupply.domain.serial import SerialPackage
 from rxsupply.errors import InvalidGTIN, InvalidMovement, InvalidValue
 from rxsupply.services.ports import LotRecord, ProductKey, UnitOfWork
@@ -71,12 +71,7 @@ class Lookups:
         out; an NDC alone names every lot), read once per posting."""
         if self.open_recalls is None:
             self.open_recalls = self.uow.recalls.listed(status=RecallStatus.OPEN, limit=10_000)
-        key = lot_key(lot_number)
-        for recall in self.open_recalls:
-            for entry in recall.entries:
-                if entry.ndc == ndc and (not entry.lots or key in {lot_key(n) for n in entry.lots}):
-                    return recall
-        return None
+        return next((r for r in self.open_recalls if r.names(ndc, lot_number)), None)
 
     def preload(
         self,
