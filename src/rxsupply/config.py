@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rxsupply.analytics.policy import WardCosts
 from rxsupply.domain.counting import CountRules
 from rxsupply.domain.form3911 import CompanyFacts
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.sign_in import SignInLimits
 from rxsupply.domain.trading_partner import REVERIFY_DAYS, PartnerPolicy
+from rxsupply.errors import InvalidValue
 
 DEFAULT_DATABASE_URL = "sqlite:///rxsupply.db"
 
@@ -63,7 +65,14 @@ class Settings(BaseSettings):
     (5 in 15). ``RXSUPPLY_SIGNIN_ADDRESS_FAILURES`` and ``RXSUPPLY_SIGNIN_ADDRESS_MINUTES``:
     this many failed sign-ins from one client address within this many minutes refuse the
     address (429) until the oldest leaves the window (20 in 15).
-    ``RXSUPPLY_TOKEN_DAYS``: how many days a new API token works (90; ``--days`` overrides)."""
+    ``RXSUPPLY_TOKEN_DAYS``: how many days a new API token works (90; ``--days`` overrides).
+    ``RXSUPPLY_POCKET_STOCKOUT_COST`` and ``RXSUPPLY_STOREROOM_STOCKOUT_COST``: what planning
+    counts for a day a pocket is empty when asked ($50: a STAT trip, an override, a delayed
+    dose) and a day a storeroom or satellite line is out ($150: an emergency order or a
+    borrowed dose, while every pocket it refills waits); ``RXSUPPLY_VITAL_STOCKOUT_FACTOR``
+    (4) and ``RXSUPPLY_CONTROLLED_STOCKOUT_FACTOR`` (2) multiply them for vital items and
+    controlled substances. ``RXSUPPLY_CEILING_DAYS_A``, ``_B``, ``_C``: the most days of
+    supply a storeroom's max holds, by ABC class (14, 30, 60)."""
 
     model_config = SettingsConfigDict(env_prefix="RXSUPPLY_", extra="ignore")
 
@@ -100,6 +109,27 @@ class Settings(BaseSettings):
     signin_address_failures: int = 20
     signin_address_minutes: int = 15
     token_days: int = 90
+    pocket_stockout_cost: float = Field(default=50.0, ge=0)
+    storeroom_stockout_cost: float = Field(default=150.0, ge=0)
+    vital_stockout_factor: float = Field(default=4.0, ge=1)
+    controlled_stockout_factor: float = Field(default=2.0, ge=1)
+    ceiling_days_a: int = Field(default=14, ge=1)
+    ceiling_days_b: int = Field(default=30, ge=1)
+    ceiling_days_c: int = Field(default=60, ge=1)
+
+    def ward_costs(self) -> WardCosts:
+        """What planning counts for running out, and the storeroom's ceilings."""
+        return WardCosts(
+            pocket_stockout=self.pocket_stockout_cost,
+            storeroom_stockout=self.storeroom_stockout_cost,
+            vital_factor=self.vital_stockout_factor,
+            controlled_factor=self.controlled_stockout_factor,
+            ceiling_days={
+                "A": self.ceiling_days_a,
+                "B": self.ceiling_days_b,
+                "C": self.ceiling_days_c,
+            },
+        )
 
     def sign_in_limits(self) -> SignInLimits:
         return SignInLimits(
@@ -144,4 +174,11 @@ class Settings(BaseSettings):
 
 
 def load_settings() -> Settings:
-    return Settings()
+    """The settings, or an error naming the first variable that is wrong and why (the
+    environment's ``RXSUPPLY_...`` name, its value and what it must be)."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "RXSUPPLY_" + "_".join(str(part) for part in first["loc"]).upper()
+        raise InvalidValue(name, str(first["msg"]).lower(), first.get("input")) from None

@@ -6,6 +6,7 @@ import csv
 import json
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -464,6 +465,43 @@ def test_the_demo_proposals_are_ones_a_pharmacist_would_accept(demo: Rx) -> None
     assert recommended["stockout_days"] < current["stockout_days"]
     assert recommended["stockout_days"] == (
         recommended["pocket_stockout_days"] + recommended["storeroom_stockout_days"]
+    )
+
+
+def test_the_ward_costs_are_set_in_the_environment_and_stated_on_every_row(
+    demo: Rx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    by_default = demo("plan", "--json")
+    monkeypatch.setenv("RXSUPPLY_STOREROOM_STOCKOUT_COST", "400")
+    monkeypatch.setenv("RXSUPPLY_POCKET_STOCKOUT_COST", "20")
+    monkeypatch.setenv("RXSUPPLY_CEILING_DAYS_A", "7")
+    costly = demo("plan", "--json")
+
+    assert by_default.code == 0 and costly.code == 0, costly.err
+
+    def costs(rows: list[dict[str, Any]], kind: str) -> set[float]:
+        plain = [r for r in rows if r["location_kind"] == kind and not r["controlled"]]
+        return {r["stockout_cost"] for r in plain if r["stockout_cost"] in {20, 50, 150, 400}}
+
+    assert costs(by_default.json(), "storeroom") == {150.0}
+    assert costs(by_default.json(), "pocket") == {50.0}
+    assert costs(costly.json(), "storeroom") == {400.0}
+    assert costs(costly.json(), "pocket") == {20.0}
+    a_stores = [r for r in costly.json() if r["location_kind"] == "storeroom" and r["abc"] == "A"]
+    assert a_stores
+    assert all(r["ceiling_days"] == 7 for r in a_stores)
+
+
+def test_a_ward_cost_below_zero_is_refused_naming_the_setting(
+    demo: Rx, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RXSUPPLY_STOREROOM_STOCKOUT_COST", "-5")
+
+    ran = demo("plan", "--json")
+
+    assert ran.code != 0
+    assert "RXSUPPLY_STOREROOM_STOCKOUT_COST '-5': input should be greater than or equal to 0" in (
+        ran.err
     )
 
 

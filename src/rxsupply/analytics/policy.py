@@ -116,12 +116,13 @@ class WardCosts:
     costs a STAT trip, an override and a delayed dose: ``pocket_stockout`` money at a pocket,
     ``storeroom_stockout`` at a storeroom or satellite (an emergency order, a borrowed dose),
     times ``vital_factor`` for a vital item and ``controlled_factor`` for a controlled
-    substance (a witnessed override, a count). ``ceiling_days`` caps a storeroom's max at that
-    many days of supply by ABC class (wholesalers deliver daily; pharmacy benchmarks expect 8
-    to 14 inventory turns a year)."""
+    substance (a witnessed override, a count). A storeroom line out costs three pocket-days:
+    every pocket it refills waits, and the buyer places an emergency order or borrows.
+    ``ceiling_days`` caps a storeroom's max at that many days of supply by ABC class
+    (wholesalers deliver daily; pharmacy benchmarks expect 8 to 14 inventory turns a year)."""
 
     pocket_stockout: float = 50.0
-    storeroom_stockout: float = 50.0
+    storeroom_stockout: float = 150.0
     vital_factor: float = 4.0
     controlled_factor: float = 2.0
     ceiling_days: dict[str, int] = field(default_factory=lambda: {"A": 14, "B": 30, "C": 60})

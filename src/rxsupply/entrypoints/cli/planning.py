@@ -18,6 +18,7 @@ from rxsupply.analytics.demand import DemandMatrix
 from rxsupply.analytics.planning import plan
 from rxsupply.analytics.policy import Setting, Targets
 from rxsupply.analytics.simulation import Policy, simulate
+from rxsupply.config import load_settings
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app, engine, err
@@ -171,6 +172,7 @@ def plan_cmd(
                 thresholds=thresholds,
                 planner=planner,
                 progress=tell,
+                costs=load_settings().ward_costs(),
             )
         else:
             setting = _file_setting(
@@ -272,7 +274,9 @@ def simulate_cmd(
         return
     history = source(None).history
     assert history is not None
-    comparison = planning.compare_on_holdout(history, holdout_days=holdout_days)
+    comparison = planning.compare_on_holdout(
+        history, holdout_days=holdout_days, costs=load_settings().ward_costs()
+    )
     rows = [
         {"policy": name, **{k: _rounded(k, v) for k, v in replay.totals().items()}}
         for name, replay in (

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from rxsupply.adapters import planning_queries
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork, run_with_retry
 from rxsupply.analytics.policy import Targets
+from rxsupply.config import load_settings
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.levels import ProposalFilter
 from rxsupply.services import levels, planning
@@ -92,7 +93,7 @@ def start_planning(engine: Engine, *, user: str, clock: Clock) -> dict[str, Any]
     worker = threading.Thread(
         target=planning.run_job,
         args=(lambda: SqlUnitOfWork(engine), job_id),
-        kwargs={"user": user, "clock": clock},
+        kwargs={"user": user, "clock": clock, "costs": load_settings().ward_costs()},
         name=f"planning-job-{job_id}",
         daemon=True,
     )
@@ -108,6 +109,10 @@ def planning_job(engine: Engine, job_id: int) -> dict[str, Any]:
 def plan_now(engine: Engine, *, user: str, clock: Clock, keep_dead: bool = False) -> dict[str, Any]:
     """Run the planning job on the ledger's history up to yesterday; its summary."""
     summary = planning.run_planning(
-        SqlUnitOfWork(engine), targets=Targets(stock_dead=keep_dead), user=user, clock=clock
+        SqlUnitOfWork(engine),
+        targets=Targets(stock_dead=keep_dead),
+        user=user,
+        clock=clock,
+        costs=load_settings().ward_costs(),
     )
     return asdict(summary) | {"seconds": round(summary.seconds, 2)}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rxsupply.analytics.planning import Plan
-from rxsupply.analytics.policy import Targets
+from rxsupply.analytics.policy import Targets, WardCosts
 from rxsupply.analytics.series import Floats, Ints, SeriesInfo
 from rxsupply.analytics.simulation import Policy, SimulationResult, simulate
 from rxsupply.services.planning.history import History
@@ -138,7 +138,11 @@ class Comparison:
 
 
 def compare_on_holdout(
-    history: History, *, holdout_days: int = HOLDOUT_DAYS, targets: Targets | None = None
+    history: History,
+    *,
+    holdout_days: int = HOLDOUT_DAYS,
+    targets: Targets | None = None,
+    costs: WardCosts | None = None,
 ) -> Comparison:
     """Plan on the history before the last ``holdout_days`` days, then replay those days
     under the current settings and under the recommendation (both start full, at max).
@@ -148,7 +152,7 @@ def compare_on_holdout(
     (:func:`storeroom_demand`): a storeroom's demand is what the pockets and satellites draw."""
     before, held_out = history.demand.split(holdout_days)
     info = history.info
-    planned = plan_history(History(demand=before, info=info), targets=targets)
+    planned = plan_history(History(demand=before, info=info), targets=targets, costs=costs)
     rows = pocket_rows(info)
     stores = storeroom_rows(info)
     lv = planned.levels

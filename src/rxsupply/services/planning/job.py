@@ -205,6 +205,7 @@ def run_planning(
     user: str,
     clock: Clock,
     progress: Progress | None = None,
+    costs: WardCosts | None = None,
 ) -> RunSummary:
     """The planning job: load the history up to yesterday, plan it, and store the run
     (:func:`propose_plan`), telling ``progress`` of each stage (reading the history up to 15 %,
@@ -222,6 +223,7 @@ def run_planning(
         history,
         targets=targets,
         planner=planner,
+        costs=costs,
         progress=lambda stage, fraction: tell(stage, 0.15 + 0.75 * fraction),
     )
     tell("storing the proposals", 0.9)

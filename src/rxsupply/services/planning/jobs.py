@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from rxsupply.analytics.planning import plan
-from rxsupply.analytics.policy import Targets
+from rxsupply.analytics.policy import Targets, WardCosts
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.jobs import PlanningJob
 from rxsupply.errors import NotFound, PlanningBusy
@@ -63,6 +63,7 @@ def run_job(
     clock: Clock,
     targets: Targets | None = None,
     planner: PlanFunction = plan,
+    costs: WardCosts | None = None,
 ) -> None:
     """Run the planning job ``job_id`` (started by :func:`start_job`), recording its progress
     in short transactions of their own, and its end: done with its summary, or failed with
@@ -80,7 +81,13 @@ def run_job(
 
     try:
         summary = run_planning(
-            make_uow(), targets=targets, planner=planner, user=user, clock=clock, progress=progress
+            make_uow(),
+            targets=targets,
+            planner=planner,
+            user=user,
+            clock=clock,
+            progress=progress,
+            costs=costs,
         )
     except Exception as exc:  # the job's record is where the failure is seen
         log.exception("planning job %s failed", job_id)
