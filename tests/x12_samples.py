@@ -8,14 +8,25 @@ Shipped = tuple[str, str, str, int]  # 11-digit NDC, lot, expiry CCYYMMDD, packa
 Billed = tuple[str, int, str]  # 11-digit NDC, packages, package price
 
 
-def envelope(kind: str, group: str, body: Sequence[str], *, receiver: str = "RXSUPPLY") -> str:
+SENDER = "EXAMPLEWHOLESAL"
+"""The example wholesaler's interchange sender id (ISA06)."""
+
+
+def envelope(
+    kind: str,
+    group: str,
+    body: Sequence[str],
+    *,
+    receiver: str = "RXSUPPLY",
+    sender: str = SENDER,
+) -> str:
     isa = (
-        "ISA*00*          *00*          *ZZ*EXAMPLEWHOLESAL*ZZ*"
+        f"ISA*00*          *00*          *ZZ*{sender:<15}*ZZ*"
         f"{receiver:<15}*261120*0900*U*00401*000000091*0*P*>"
     )
     segments = [
         isa,
-        f"GS*{group}*EXAMPLEWHOLESAL*{receiver}*20261120*0900*91*X*004010",
+        f"GS*{group}*{sender}*{receiver}*20261120*0900*91*X*004010",
         f"ST*{kind}*0001",
         *body,
         f"SE*{len(body) + 2}*0001",
@@ -32,6 +43,7 @@ def ship_notice(
     shipment: str = "SHP-5501",
     buyer: str = "RXSUPPLY",
     receiver: str = "RXSUPPLY",
+    sender: str = SENDER,
 ) -> str:
     body = [
         f"BSN*00*{shipment}*20261120*0900*0001",
@@ -52,7 +64,7 @@ def ship_notice(
             f"DTM*036*{expiry}",
         ]
     body.append(f"CTT*{len(shipped)}")
-    return envelope("856", "SH", body, receiver=receiver)
+    return envelope("856", "SH", body, receiver=receiver, sender=sender)
 
 
 def invoice(
@@ -63,6 +75,7 @@ def invoice(
     total_cents: int | None = None,
     buyer: str = "RXSUPPLY",
     dated: str = "20261121",
+    sender: str = SENDER,
 ) -> str:
     body = [f"BIG*{dated}*{number}*20261120*{po}", f"N1*BY*General hospital*92*{buyer}"]
     cents = 0
@@ -70,4 +83,15 @@ def invoice(
         body.append(f"IT1*{i}*{packages}*EA*{price}**N4*{ndc}")
         cents += round(float(price) * 100) * packages
     body += [f"TDS*{cents if total_cents is None else total_cents}", f"CTT*{len(billed)}"]
-    return envelope("810", "IN", body)
+    return envelope("810", "IN", body, sender=sender)
+
+
+def acknowledgement(
+    po: str, answers: Sequence[tuple[int, str, int]], *, ack_type: str = "AC", sender: str = SENDER
+) -> str:
+    """An 855 of ``po``: per line (line number, ACK01 status, quantity)."""
+    body = [f"BAK*00*{ack_type}*{po}*20261120"]
+    for line, status, quantity in answers:
+        body += [f"PO1*{line}*{quantity}*EA", f"ACK*{status}*{quantity}*EA"]
+    body.append(f"CTT*{len(answers)}")
+    return envelope("855", "PR", body, sender=sender)

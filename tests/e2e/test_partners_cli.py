@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import EXAMPLES, priced_storeroom
 from tests.e2e.cli_runner import Rx
-from tests.x12_samples import ship_notice
+from tests.x12_samples import SENDER, ship_notice
 
 from rxsupply.adapters.database import make_engine
 
@@ -136,3 +136,49 @@ def test_a_bad_kind_or_state_exits_1_naming_the_field_and_records_nothing(
     assert bad_state.code == 1 and "state 'ZZ'" in bad_state.message
     assert unknown.code == 1 and "unknown trading partner 'Nobody Drug'" in unknown.message
     assert rx("partners", "show", WHOLESALER, "--json").json()["authorizations"] == []
+
+
+def test_an_edi_id_set_on_the_wholesaler_refuses_a_ship_notice_from_another_sender(
+    rx: Rx, order: str, tmp_path: Path
+) -> None:
+    theirs, ours = tmp_path / "SHP-9.856", tmp_path / "SHP-5501.856"
+    theirs.write_text(
+        ship_notice(order, [(TRAY11, "ON2611X", "20280630", 1)], shipment="SHP-9", sender="OTHERCO")
+    )
+    ours.write_text(ship_notice(order, [(TRAY11, "ON2611X", "20280630", 10)]))
+
+    unchecked = rx("orders", "asn", str(theirs), "--json")
+    set_ = rx("partners", "edi-id", WHOLESALER, SENDER)
+    shown = rx("partners", "show", WHOLESALER)
+    table = rx("partners", "list")
+    refused = rx("orders", "asn", str(theirs))  # recorded before the id was on file
+    checked = rx("orders", "asn", str(ours))
+    cleared = rx("partners", "edi-id", WHOLESALER, "--clear", "--json")
+
+    assert unchecked.code == 0, unchecked.message
+    assert unchecked.json()["warnings"] == [
+        f"the sender was not checked: {WHOLESALER}, the wholesaler of order {order}, has no "
+        "EDI id on file (the document's ISA06 is 'OTHERCO')"
+    ]
+    assert set_.code == 0, set_.message
+    assert f"EDI id {SENDER}" in shown.out and SENDER in table.out
+    assert refused.code == 1
+    assert refused.message == (
+        f"error: {theirs}, ISA06: sent by 'OTHERCO', not by {WHOLESALER}, the wholesaler of order "
+        f"{order} (its EDI id on file is '{SENDER}'): nothing recorded"
+    )
+    assert checked.code == 0 and "warning" not in checked.err
+    assert cleared.json()["edi_id"] is None
+
+
+def test_an_edi_id_isa06_cannot_carry_or_another_partner_has_exits_1_naming_it(
+    rx: Rx, order: str
+) -> None:
+    too_long = rx("partners", "edi-id", WHOLESALER, "EXAMPLEWHOLESALE1")
+    neither = rx("partners", "edi-id", WHOLESALER)
+    rx("partners", "edi-id", WHOLESALER, SENDER)
+    taken = rx("partners", "edi-id", "Example Purchasing Alliance", SENDER)
+
+    assert too_long.code == 1 and "at most 15 characters" in too_long.message
+    assert neither.code != 0 and "--clear" in neither.message
+    assert taken.code == 1 and f"on file for {WHOLESALER} already" in taken.message

@@ -55,3 +55,28 @@ def test_units_put_in_beyond_what_the_line_has_left_are_said_not_recorded(
     assert "4 of the 14 units put in are more than the line had left" in " ".join(
         scanned.out.split()
     )
+
+
+def test_show_says_the_lot_of_a_line_was_blocked_after_the_run_started(
+    hospital: Rx,  # noqa: F811
+) -> None:
+    engine = make_engine(f"sqlite:///{hospital.db}")
+    room_for_a_run(engine)
+    engine.dispose()
+    number = hospital("refills", "start", "--cabinet", CABINET, "--json").json()["number"]
+    blocked = hospital(
+        "--user", "tester", "quarantine", "98765-401-02", "ON2411A", "--reason", "damaged"
+    )
+
+    table = hospital("refills", "show", number)
+    listed = hospital("refills", "show", number, "--json")
+
+    assert blocked.code == 0, blocked.err
+    assert table.code == 0, table.err
+    assert "lot_status" in table.out and "quarantined" in table.out
+    said = " ".join(table.out.split())
+    assert f"line 1 {POCKET}: lot ON2411A is quarantined by tester" in said
+    assert "do not take it: the scan refuses it" in said
+    (line,) = listed.json()["lines"]
+    assert line["lot"] == "ON2411A" and line["lot_status"] == "quarantined"
+    assert line["lot_blocked"].startswith("lot ON2411A is quarantined by tester since ")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import EXAMPLES, priced_storeroom
 from tests.e2e.cli_runner import Rx
-from tests.x12_samples import invoice, ship_notice
+from tests.x12_samples import SENDER, acknowledgement, invoice, ship_notice
 
 from rxsupply.adapters.database import make_engine
 
@@ -86,3 +86,28 @@ def test_a_partial_receipt_prints_each_lines_packages_received_so_far(rx: Rx, or
         assert cells[3:5] == ["packages", "received"]
         row = next(row for row in out.splitlines() if "98765-401-02" in row)
         assert [c.strip() for c in row.strip("│").split("│")][3:5] == ["10", "3"]
+
+
+def test_an_acknowledgement_and_an_invoice_say_their_sender_was_not_checked_until_it_is(
+    rx: Rx, order: str, tmp_path: Path
+) -> None:
+    line = rx("orders", "show", order, "--json").json()["lines"][0]["line"]
+    ack, stray = tmp_path / "ack.855", tmp_path / "stray.855"
+    ack.write_text(acknowledgement(order, [(line, "IA", 10)]))
+    stray.write_text(acknowledgement(order, [(line, "IA", 10)], sender="OTHERCO"))
+    bill = tmp_path / "bill.810"
+    bill.write_text(invoice(order, [(TRAY11, 10, "15.00")]))
+
+    acked = rx("orders", "ack", str(ack))
+    billed = rx("orders", "invoice", str(bill), "--json")
+    rx("partners", "edi-id", "Example Wholesale Drug Co", SENDER)
+    refused = rx("orders", "ack", str(stray))
+    again = rx("orders", "ack", str(ack), "--json")
+
+    assert acked.code == 0, acked.message
+    assert "acknowledged" in acked.out
+    assert "warning: the sender was not checked: Example Wholesale Drug Co" in acked.message
+    assert billed.json()["warnings"][0].startswith("the sender was not checked")
+    assert refused.code == 1
+    assert f"{stray}, ISA06: sent by 'OTHERCO'" in refused.message
+    assert (again.code, again.json()["warnings"]) == (0, [])

@@ -20,6 +20,12 @@ expired lot, its units and the facility's quarantine location (``to_location``);
 (by scanning the package, or the units counted out) moves the units from the pocket into
 quarantine. The run's ``units`` and ``confirmed`` count what goes into the pockets; ``pull_units``
 and ``pulled`` what comes out.
+
+A run read back carries each line's **lot status** as it is now, in the words of the stock
+lists (available, quarantined, recalled, suspect; expired when an available lot is past its
+expiry on the facility's day): a lot blocked or expired after the run started is refused at the
+pocket, and a line that still has units to take from it is marked (``lot_blocked`` says why),
+so the technician learns it before walking to the cabinet.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from rxsupply.domain.fields import check_units
+from rxsupply.domain.status import StatusNote, StockStatus, is_expired, why_unusable
 from rxsupply.errors import InvalidValue
 
 
@@ -63,6 +70,8 @@ class RefillLine:
     confirmed_at: datetime | None = None
     to_location: str = ""  # a pull: the quarantine location the units go to
     id: int | None = None
+    lot_status: str = ""  # the lot's status when the run was read ("" before, or no lot)
+    unusable: str = ""  # why the lot may not be handed out then ("" when it may)
 
     @property
     def pull(self) -> bool:
@@ -73,6 +82,26 @@ class RefillLine:
     def left(self) -> int:
         """Units still to put in the pocket."""
         return max(self.quantity - self.confirmed, 0)
+
+    @property
+    def lot_blocked(self) -> str | None:
+        """Why the lot this line still has units to take may not be taken now (blocked or
+        expired since the run started: the scan refuses it); None when it may, and on a pull
+        (expired or blocked units are what it takes out) or a line with nothing left."""
+        if self.pull or self.left == 0 or not self.unusable:
+            return None
+        return self.unusable
+
+    def note_lot(self, note: StatusNote | None, *, expiry: date | None, today: date) -> None:
+        """Record the lot's status on ``today`` (the facility's day): ``note`` when it is
+        blocked (None when available), ``expiry`` its expiry on record."""
+        status = StockStatus.AVAILABLE.value if note is None else note.status.value
+        if note is None and is_expired(expiry, today):
+            status = "expired"
+        self.lot_status = status
+        self.unusable = (
+            why_unusable(expiry=expiry, on=today, note=note, lot=f"lot {self.lot}") or ""
+        )
 
     def scan(self, units: int) -> tuple[int, int]:
         """A package scanned at the pocket: the units it counts on the line (never more than
@@ -114,6 +143,8 @@ class RefillLine:
             "confirmed_at": self.confirmed_at.isoformat() if self.confirmed_at else None,
             "pull": self.pull,
             "to_location": self.to_location or None,
+            "lot_status": self.lot_status or None,
+            "lot_blocked": self.lot_blocked,
         }
 
 

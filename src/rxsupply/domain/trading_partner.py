@@ -150,6 +150,29 @@ class Partner:
     kind: str  # the purchasing kind: wholesaler, gpo, manufacturer
     type: PartnerType | None
     id: int | None = None
+    edi_id: str | None = None  # the interchange sender id (ISA06) of the X12 it sends
+
+
+EDI_ID_LENGTH = 15
+"""ISA06, the interchange sender id, is 15 characters (an ID padded with spaces)."""
+
+
+def check_edi_id(text: str) -> str:
+    """A partner's EDI id as its X12 documents carry it in ``ISA06`` (the interchange sender
+    id: X12.5 fixes the element at 15 characters, the id padded with spaces), without the
+    padding: 1 to 15 printable ASCII characters (the X12 basic and extended character sets)."""
+    value = text.strip()
+    if not value:
+        raise InvalidValue("edi_id", "the interchange sender id (ISA06), 1 to 15 characters")
+    if not all(" " <= c <= "~" for c in value):
+        raise InvalidValue(
+            "edi_id", "printable ASCII characters only, as X12 sends them", value[:40]
+        )
+    if len(value) > EDI_ID_LENGTH:
+        raise InvalidValue(
+            "edi_id", f"at most {EDI_ID_LENGTH} characters (ISA06 is 15 wide)", value[:40]
+        )
+    return value
 
 
 def _problem(auth: Authorization, on: date, reverify_days: int) -> str | None:

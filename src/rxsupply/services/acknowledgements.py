@@ -15,7 +15,9 @@ from rxsupply.errors import InvalidValue, OrderRefused
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.purchasing import get_order
+from rxsupply.services.ship_notices import DOCUMENT
 from rxsupply.services.shortages import raise_backorder_shortages
+from rxsupply.services.trading_partners import check_edi_sender
 
 ACK_LINE = {
     "IA": LineStatus.OPEN,
@@ -26,16 +28,24 @@ ACK_LINE = {
 }
 
 
-def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock) -> PurchaseOrder:
-    """Record a wholesaler's acknowledgement (X12 855) of a sent order: each line accepted,
-    backordered (a shortage signal), rejected or changed in quantity; the order acknowledged,
-    or cancelled when the wholesaler rejects it whole (``BAK02`` RJ)."""
+def acknowledge_order(
+    uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock, source: str = DOCUMENT
+) -> tuple[PurchaseOrder, list[str]]:
+    """Record a wholesaler's acknowledgement (X12 855; ``source`` names its file) of a sent
+    order: each line accepted, backordered (a shortage signal), rejected or changed in
+    quantity; the order acknowledged, or cancelled when the wholesaler rejects it whole
+    (``BAK02`` RJ). The order after, and what the acknowledgement warns of (a sender not
+    checked). One from another sender than the EDI id on file for the order's wholesaler is
+    refused (:func:`check_edi_sender`)."""
     require_user(user)
     found = get_order(uow, ack.po_number)
     if found.status not in (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED):
         raise OrderRefused(
             f"order {found.number} is {found.status.value}: an acknowledgement cannot change it"
         )
+    unchecked = check_edi_sender(
+        uow, wholesaler=found.wholesaler, order=found.number, sender=ack.sender, source=source
+    )
     by_number = {ln.line_number: ln for ln in found.lines}
     changed: list[dict[str, object]] = []
     backordered: list[OrderLine] = []
@@ -103,4 +113,4 @@ def acknowledge_order(uow: UnitOfWork, *, ack: OrderAck, user: str, clock: Clock
         },
     )
     uow.commit()
-    return get_order(uow, found.number)
+    return get_order(uow, found.number), unchecked

@@ -36,11 +36,13 @@ from rxsupply.services.ports import PurchaseLine, UnitOfWork
 from rxsupply.services.purchasing import get_order
 from rxsupply.services.references import resolve_products
 from rxsupply.services.ship_notices import (
+    DOCUMENT,
     INVOICEABLE,
     line_by_ndc,
     order_of,
     refuse_if_elsewhere,
 )
+from rxsupply.services.trading_partners import check_edi_sender
 
 
 def record_invoice(
@@ -50,10 +52,17 @@ def record_invoice(
     user: str,
     clock: Clock,
     tolerance: Tolerance = Tolerance(),
-) -> tuple[InvoiceMatch, bool]:
-    """Record an invoice; its match, and whether it was recorded already (nothing written)."""
+    source: str = DOCUMENT,
+) -> tuple[InvoiceMatch, list[str], bool]:
+    """Record an invoice (``source`` names its file); its match, what it warns of (a sender
+    not checked), and whether it was recorded already (nothing written). An invoice from
+    another sender than the EDI id on file for the order's wholesaler is refused
+    (:func:`check_edi_sender`)."""
     require_user(user)
     found = order_of(uow, invoice.po_number, field="BIG04", what="invoice", allowed=INVOICEABLE)
+    unchecked = check_edi_sender(
+        uow, wholesaler=found.wholesaler, order=found.number, sender=invoice.sender, source=source
+    )
     recorded = uow.shipping.invoices(found.id or 0)
     recorded_on = uow.shipping.invoice_order(invoice.sender, invoice.number)
     if recorded_on is not None:
@@ -63,7 +72,8 @@ def record_invoice(
             for i, inv in enumerate(recorded)
             if (inv.sender, inv.number) == (invoice.sender, invoice.number)
         )
-        return match_invoice(recorded[at], found.lines, tolerance, earlier=recorded[:at]), True
+        again = match_invoice(recorded[at], found.lines, tolerance, earlier=recorded[:at])
+        return again, unchecked, True
     lines = line_by_ndc(found)
     others = resolve_products(
         uow,
@@ -111,7 +121,7 @@ def record_invoice(
         },
     )
     uow.commit()
-    return match, False
+    return match, unchecked, False
 
 
 def _purchase_history(

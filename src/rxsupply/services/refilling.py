@@ -12,6 +12,7 @@ external id, so the ledger never posts the same step of a line twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.external_id import ExternalId
@@ -133,7 +134,7 @@ def start_refill_run(
         },
     )
     uow.commit()
-    return get_refill_run(uow, run.number)
+    return get_refill_run(uow, run.number, clock=clock)
 
 
 def units_over(posted: Posted, units: int | None) -> str:
@@ -210,7 +211,7 @@ def confirm_refill(
             line.id or 0, scanned=counted, reported=0, posted=to_post, user=user, at=clock.now()
         )
     uow.commit()
-    after = get_refill_run(uow, found.number)
+    after = get_refill_run(uow, found.number, clock=clock)
     return after, next(ln for ln in after.lines if ln.id == line.id), result
 
 
@@ -225,10 +226,13 @@ def cancel_refill_run(uow: UnitOfWork, *, run: str, user: str, clock: Clock) -> 
     return _close(uow, run, RunStatus.CANCELLED, user=user, clock=clock)
 
 
-def get_refill_run(uow: UnitOfWork, run: str) -> RefillRun:
+def get_refill_run(uow: UnitOfWork, run: str, *, clock: Clock) -> RefillRun:
+    """A run with its lines, each with its lot's status on the facility's day (a lot blocked
+    or expired since the run started is marked on the lines that still take from it)."""
     found = uow.refill_runs.get(run.strip().upper())
     if found is None:
         raise NotFound("refill run", run)
+    _note_lots(uow, found.lines, today=clock.today())
     return found
 
 
@@ -278,7 +282,18 @@ def _close(uow: UnitOfWork, run: str, status: RunStatus, *, user: str, clock: Cl
         },
     )
     uow.commit()
-    return get_refill_run(uow, found.number)
+    return get_refill_run(uow, found.number, clock=clock)
+
+
+def _note_lots(uow: UnitOfWork, lines: Sequence[RefillLine], *, today: date) -> None:
+    with_lot = [ln for ln in lines if ln.lot]
+    product_ids = uow.products.ids_by("ndc", {ln.ndc for ln in with_lot})
+    keys = {(product_ids[ln.ndc], ln.lot) for ln in with_lot if ln.ndc in product_ids}
+    lots = uow.lots.lookup(keys)
+    for ln in with_lot:
+        found = lots.get((product_ids.get(ln.ndc, 0), ln.lot))
+        if found is not None:
+            ln.note_lot(found.status, expiry=found.expiry, today=today)
 
 
 def _cabinet(pocket: Location, by_id: dict[int | None, Location]) -> str:

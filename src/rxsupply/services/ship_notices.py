@@ -1,7 +1,8 @@
 """A wholesaler's advance ship notices (X12 856, read by :mod:`rxsupply.adapters.x12_856`) and
 receiving against one.
 
-- :func:`record_ship_notice`: a notice of an order sent, acknowledged or being received is
+- :func:`record_ship_notice`: a notice of an order sent, acknowledged or being received, from
+  the sender on file for the order's wholesaler when one is (its EDI id), is
   recorded once per sender and shipment id (the same notice again answers as recorded; the
   same shipment id for another order is refused, naming the order it is on); every
   NDC it lists must be on the order, or nothing is recorded. Packages shipped beyond what a
@@ -37,6 +38,7 @@ from rxsupply.errors import InvalidValue, NotFound, OrderRefused
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.purchasing import get_order
+from rxsupply.services.trading_partners import check_edi_sender
 
 SHIPPABLE = (
     OrderStatus.SENT,
@@ -46,6 +48,8 @@ SHIPPABLE = (
 )
 INVOICEABLE = (*SHIPPABLE, OrderStatus.CLOSED)
 """An invoice often comes after the order is closed; a ship notice does not."""
+DOCUMENT = "the document"
+"""How a refusal names a document that came without a file name (posted to the API)."""
 
 
 def order_of(
@@ -87,12 +91,22 @@ def line_by_ndc(order: PurchaseOrder) -> dict[str, OrderLine]:
 
 
 def record_ship_notice(
-    uow: UnitOfWork, *, notice: ShipNotice, user: str, clock: Clock
+    uow: UnitOfWork,
+    *,
+    notice: ShipNotice,
+    user: str,
+    clock: Clock,
+    source: str = DOCUMENT,
 ) -> tuple[ShipNotice, list[str], bool]:
-    """Record a ship notice; the notice as recorded, what it warns of (packages beyond what
-    was ordered), and whether it was recorded already (then nothing is written)."""
+    """Record a ship notice (``source`` names its file); the notice as recorded, what it warns
+    of (a sender not checked, packages beyond what was ordered), and whether it was recorded
+    already (then nothing is written). A notice from another sender than the EDI id on file
+    for the order's wholesaler is refused (:func:`check_edi_sender`)."""
     require_user(user)
     found = order_of(uow, notice.po_number, field="PRF01", what="ship notice")
+    unchecked = check_edi_sender(
+        uow, wholesaler=found.wholesaler, order=found.number, sender=notice.sender, source=source
+    )
     recorded_on = uow.shipping.notice_order(notice.sender, notice.shipment_id)
     if recorded_on is not None:
         refuse_if_elsewhere("ship notice", "BSN02", notice.shipment_id, recorded_on, found)
@@ -101,7 +115,7 @@ def record_ship_notice(
             for n in uow.shipping.notices(found.id or 0)
             if (n.sender, n.shipment_id) == (notice.sender, notice.shipment_id)
         )
-        return same, [], True
+        return same, unchecked, True
     lines = line_by_ndc(found)
     shipped: dict[int, int] = {}
     mapped = []
@@ -119,7 +133,7 @@ def record_ship_notice(
             )
         )
         shipped[ordered.line_number] = shipped.get(ordered.line_number, 0) + ln.packages
-    warnings = [
+    warnings = unchecked + [
         f"line {ln.line_number} ({ln.ndc}): {shipped[ln.line_number]} packages shipped, "
         f"{ln.packages - ln.received_packages} still ordered; the overage is recorded over when "
         "it is received"

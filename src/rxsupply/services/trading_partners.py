@@ -1,6 +1,8 @@
 """Trading partners' authorization (DSCSA): record a licence or registration as checked,
 list the partners with whether each is authorized today and why, and the check receiving makes
-(:func:`check_partner`).
+(:func:`check_partner`). A partner's EDI id (:func:`set_edi_id`): the interchange sender id
+(``ISA06``) of the X12 documents it sends, which :func:`check_edi_sender` holds each 855, 856
+and 810 of its orders to.
 
 Receiving from a partner with an authorization on file is checked on the receipt's day, always;
 from a partner with nothing on file only when the policy requires it
@@ -24,10 +26,11 @@ from rxsupply.domain.trading_partner import (
     PartnerPolicy,
     PartnerType,
     authorized,
+    check_edi_id,
     check_state,
     expiring_soon,
 )
-from rxsupply.errors import InvalidValue, NotFound, PartnerNotAuthorized
+from rxsupply.errors import DocumentRejected, InvalidValue, NotFound, PartnerNotAuthorized
 from rxsupply.services.audit import record, require_user
 from rxsupply.services.ports import UnitOfWork
 
@@ -52,6 +55,7 @@ class PartnerStatus:
             "name": self.partner.name,
             "kind": self.partner.kind,
             "type": self.partner.type.value if self.partner.type else None,
+            "edi_id": self.partner.edi_id,
             "on": self.on.isoformat(),
             "authorized": self.authorized,
             "reason": self.reason,
@@ -116,6 +120,66 @@ def check_partner(
     ok, reason = authorized(found, mine, on, reverify_days=rules.reverify_days)
     if not ok:
         raise PartnerNotAuthorized(found.name, reason)
+
+
+def set_edi_id(
+    uow: UnitOfWork,
+    *,
+    partner: str,
+    edi_id: str | None,
+    user: str,
+    clock: Clock,
+    policy: PartnerPolicy | None = None,
+) -> PartnerStatus:
+    """Record ``partner``'s EDI id, the interchange sender id (``ISA06``) its X12 documents
+    come from, or clear it (None or blank: its documents are then accepted from any sender,
+    saying so). An id on file for another partner is refused, naming it. The partner's status
+    after."""
+    require_user(user)
+    found = find_partner(uow, partner)
+    value = check_edi_id(edi_id) if edi_id is not None and edi_id.strip() else None
+    if value is not None:
+        holder = uow.partners.by_edi_id(value)
+        if holder is not None and holder.id != found.id:
+            raise InvalidValue("edi_id", f"on file for {holder.name} already", value)
+    uow.partners.set_edi_id(found.id or 0, value)
+    record(
+        uow,
+        user=user,
+        action="set_partner_edi_id",
+        entity="trading_partner",
+        key=found.name,
+        now=clock.now(),
+        before={"edi_id": found.edi_id},
+        after={"edi_id": value},
+    )
+    uow.commit()
+    return partner_status(uow, partner=found.name, clock=clock, policy=policy)
+
+
+def check_edi_sender(
+    uow: UnitOfWork, *, wholesaler: str, order: str, sender: str, source: str
+) -> list[str]:
+    """Hold an X12 document of ``order`` from ``sender`` (its ``ISA06``) to the EDI id on file
+    for the order's ``wholesaler``: another sender is refused (:class:`DocumentRejected`
+    naming ``source``, the document's file, the sender and the id on file); with no id on
+    file, what it warns of (the sender was not checked); nothing when it is the sender."""
+    found = uow.partners.find(wholesaler)
+    on_file = found.edi_id if found is not None else None
+    if on_file is None:
+        return [
+            f"the sender was not checked: {wholesaler}, the wholesaler of order {order}, has no "
+            f"EDI id on file (the document's ISA06 is {sender!r})"
+        ]
+    if sender != on_file:
+        raise DocumentRejected(
+            source,
+            "ISA06",
+            f"sent by {sender!r}, not by {wholesaler}, the wholesaler of order {order} (its EDI "
+            f"id on file is {on_file!r}): nothing recorded",
+            "sender",
+        )
+    return []
 
 
 def _kind(text: str) -> AuthorizationKind:

@@ -10,12 +10,14 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 from tests.conftest import priced_storeroom
+from tests.x12_samples import SENDER, invoice, ship_notice
 
 from rxsupply.domain.users import Role
 
 from .harness import Hospital, QuickHasher, open_hospital, problem
 
 WHOLESALER = "Example Wholesale Drug Co"
+TRAY11 = "98765040102"
 LICENCE = {
     "kind": "state_wholesale_license",
     "number": "WH-004512",
@@ -91,3 +93,42 @@ def test_an_odd_or_unknown_partner_key_is_a_404_not_a_500(pharmacy: Hospital, ke
     answer = pharmacy.api.get(f"/api/trading-partners/{key}", token=tech)
 
     problem(answer, 404)
+
+
+def test_a_buyer_puts_the_wholesalers_edi_id_and_a_ship_notice_from_another_sender_is_a_422(
+    pharmacy: Hospital,
+) -> None:
+    buyer, tech = pharmacy.token(Role.BUYER), pharmacy.token(Role.TECHNICIAN)
+    (order,) = pharmacy.api.post("/api/orders/suggest", token=buyer).json()["orders"]
+    pharmacy.api.post(f"/api/orders/{order['number']}/approve", token=buyer)
+    path = f"/api/trading-partners/{WHOLESALER}/edi-id"
+    unchecked = pharmacy.api.post(
+        "/api/orders/invoices",
+        token=buyer,
+        json={"x12": invoice(order["number"], [(TRAY11, 1, "15.00")], number="INV-1")},
+    )
+
+    put = pharmacy.api.request("PUT", path, token=buyer, json={"edi_id": SENDER})
+    not_a_tech = pharmacy.api.request("PUT", path, token=tech, json={"edi_id": "OTHERWHOLESALE"})
+    too_long = pharmacy.api.request("PUT", path, token=buyer, json={"edi_id": "EXAMPLEWHOLESALE1"})
+    refused = pharmacy.api.post(
+        "/api/orders/ship-notices",
+        token=buyer,
+        json={
+            "x12": ship_notice(order["number"], [(TRAY11, "L1", "20280630", 1)], sender="OTHERCO")
+        },
+    )
+    listed = pharmacy.api.get("/api/trading-partners", token=tech).json()["data"]
+
+    assert unchecked.status_code == 201
+    assert unchecked.json()["warnings"] == [
+        f"the sender was not checked: {WHOLESALER}, the wholesaler of order {order['number']}, "
+        f"has no EDI id on file (the document's ISA06 is '{SENDER}')"
+    ]
+    assert (put.status_code, put.json()["edi_id"]) == (200, SENDER)
+    problem(not_a_tech, 403)
+    assert problem(too_long, 422)["field"] == "edi_id"
+    said = problem(refused, 422)
+    assert (said["where"], said["rule"]) == ("ISA06", "sender")
+    assert "sent by 'OTHERCO'" in said["detail"] and f"on file is '{SENDER}'" in said["detail"]
+    assert next(p for p in listed if p["name"] == WHOLESALER)["edi_id"] == SENDER

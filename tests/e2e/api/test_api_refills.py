@@ -8,10 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
+from tests.conftest import post
 from tests.e2e.refill_state import CABINET, POCKET, room_for_a_run
 
 from rxsupply.domain.ndc import NDC
+from rxsupply.domain.status import StockStatus
 from rxsupply.domain.users import Role
+from rxsupply.services import ledger
 
 from .harness import Hospital, QuickHasher, open_hospital, problem
 
@@ -53,3 +56,28 @@ def test_a_technician_runs_a_refill_confirmed_by_scanning(ward: Hospital) -> Non
     problem(not_an_officer, 403)
     assert (done["status"], done["closed_by"], done["left"]) == ("completed", "technician", 0)
     assert read["lines"][0]["confirmed_by"] == "technician"
+
+
+def test_a_run_read_back_gives_each_lines_lot_status_and_marks_a_lot_blocked_since(
+    ward: Hospital, hospital: Engine
+) -> None:
+    tech = ward.token(Role.TECHNICIAN)
+    number = ward.api.post("/api/refills", token=tech, json={"cabinets": [CABINET]}).json()[
+        "number"
+    ]
+    post(
+        hospital,
+        ledger.SetStatus(
+            user="tester",
+            product="98765-401-02",
+            lot="ON2411A",
+            status=StockStatus.RECALLED,
+            reason="recall D-1",
+        ),
+    )
+
+    read = ward.api.get(f"/api/refills/{number}", token=tech).json()
+
+    (line,) = read["lines"]
+    assert (line["lot"], line["lot_status"]) == ("ON2411A", "recalled")
+    assert line["lot_blocked"].startswith("lot ON2411A is recalled by tester since ")

@@ -244,6 +244,7 @@ NEEDS: dict[str, Permission | Literal["public"]] = {
     "GET /dscsa/trace": Permission.VIEW,
     "GET /api/trading-partners/{partner}": Permission.VIEW,
     "POST /api/trading-partners/{partner}/authorizations": Permission.PURCHASE,
+    "PUT /api/trading-partners/{partner}/edi-id": Permission.PURCHASE,
     # DSCSA transaction records: EPCIS documents imported, listed, shown (JSON)
     "POST /api/dscsa/documents": Permission.RECEIVE,
     "GET /api/dscsa/documents": Permission.VIEW,
@@ -705,6 +706,8 @@ BODIES: dict[str, Callable[[Hospital], dict[str, Any]]] = {
         "state": "PA",
         "expires": "2027-12-31",
     },
+    # the sender of the example X12 documents: the walk's ship notices and invoices still pass
+    "/api/trading-partners/{partner}/edi-id": lambda _: {"edi_id": "EXAMPLEWHOLESAL"},
     "/api/dscsa/verifications": lambda _: {
         "gtin": "00398765401027",
         "serial": f"WALK{uuid.uuid4().hex[:8]}",

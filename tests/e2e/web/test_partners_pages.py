@@ -11,9 +11,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
-from tests.conftest import priced_storeroom
+from tests.conftest import CLOCK, priced_storeroom
 
+from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.entrypoints.app import create_app
+from rxsupply.services import trading_partners
 
 from .harness import alert, build_hospital, client_for, form_of
 
@@ -78,3 +80,31 @@ def test_a_technician_reads_the_page_without_the_form(partners_app: FastAPI) -> 
     assert page.status_code == 200
     assert 'id="partners"' in page.text and 'id="authorize-partner"' not in page.text
     assert 'href="/partners"' in orders
+
+
+def test_the_page_shows_each_partners_edi_id_or_that_none_is_on_file(
+    partners_app: FastAPI,
+) -> None:
+    engine = partners_app.state.engine
+    with SqlUnitOfWork(engine) as uow:
+        trading_partners.set_edi_id(
+            uow,
+            partner="Example Wholesale Drug Co",
+            edi_id="EXAMPLEWHOLESAL",
+            user="t",
+            clock=CLOCK,
+        )
+    try:
+        with client_for(partners_app, "tech") as tech:
+            page = tech.get("/partners").text
+    finally:
+        with SqlUnitOfWork(engine) as uow:
+            trading_partners.set_edi_id(
+                uow, partner="Example Wholesale Drug Co", edi_id=None, user="t", clock=CLOCK
+            )
+
+    assert '<th scope="col">EDI id (ISA06)</th>' in page
+    assert '<td data-edi-id="EXAMPLEWHOLESAL">EXAMPLEWHOLESAL</td>' in row_of(
+        page, "Example Wholesale Drug Co"
+    )
+    assert "none on file" in row_of(page, "Example Purchasing Alliance").split("data-edi-id")[1]

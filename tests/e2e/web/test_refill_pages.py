@@ -10,10 +10,13 @@ from collections.abc import Iterator
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from tests.conftest import post as ledger_post
 from tests.e2e.refill_state import CABINET, POCKET, room_for_a_run
 
 from rxsupply.domain.ndc import NDC
+from rxsupply.domain.status import StockStatus
 from rxsupply.entrypoints.app import create_app
+from rxsupply.services import ledger
 
 from .harness import TestClient, build_hospital, client_for, csrf_of
 
@@ -114,4 +117,40 @@ def test_units_put_in_beyond_what_the_line_has_left_are_said_not_recorded(app: F
     assert said.endswith(
         f"{over} of the 14 units put in are more than the line had left: not recorded, take "
         "them back."
+    )
+
+
+def test_the_run_page_marks_a_line_whose_lot_was_quarantined_after_the_run_started(
+    app: FastAPI,
+) -> None:
+    engine = app.state.engine
+    room_for_a_run(engine)
+    with client_for(app, "tech") as tech:
+        started = tech.post(
+            "/refills", data={"csrf_token": csrf_of(tech, "/refills"), "cabinet": CABINET}
+        )
+        page = started.headers["location"]
+        before = tech.get(page).text
+        set_status(engine, StockStatus.QUARANTINED)
+        try:
+            after = tech.get(page).text
+        finally:
+            set_status(engine, StockStatus.AVAILABLE)
+            post(tech, f"{page}/cancel", page)
+
+    assert 'data-lot-status="available"' in before and "lot-blocked" not in before
+    assert 'data-lot-status="quarantined"' in after
+    row = re.search(r'<tr data-line="1"[^>]*>.*?</tr>', after, re.S)
+    assert row is not None and "quarantined: do not take" in row[0]
+    warning = re.search(r'id="lot-blocked"[^>]*>(.*?)</section>', after, re.S)
+    assert warning is not None
+    assert "lot ON2411A is quarantined by tester since" in " ".join(warning[1].split())
+
+
+def set_status(engine: Engine, status: StockStatus) -> None:
+    ledger_post(
+        engine,
+        ledger.SetStatus(
+            user="tester", product="98765-401-02", lot="ON2411A", status=status, reason="tests"
+        ),
     )

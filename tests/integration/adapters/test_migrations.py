@@ -11,8 +11,8 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, insert, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, insert, inspect, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from tests.conftest import POSTGRES_URL, TESTER, post
 
 from rxsupply.adapters import tables as t
@@ -237,3 +237,40 @@ def test_upgrading_a_ledger_chains_the_rows_already_there_so_it_checks_clean(
     engine.dispose()
     assert (report.ok, [e.kind for e in entries]) == (True, ["genesis"])
     assert entries[0].subject == "movement:1;audit:1;external_ref:1-2"
+
+
+def test_the_edi_id_migration_leaves_partners_without_one_and_gives_an_id_to_one_partner(
+    unmigrated: Engine,
+) -> None:
+    engine = unmigrated
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0042")
+        conn.execute(
+            insert(t.trading_partner),
+            [
+                {"id": 1, "name": "Acme Drug", "kind": "wholesaler", "role": "primary"},
+                {"id": 2, "name": "Beta Drug", "kind": "wholesaler", "role": ""},
+            ],
+        )
+
+    migrate(engine)
+
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        before = {p.name: p.edi_id for p in uow.partners.all()}
+    with engine.begin() as conn:
+        conn.execute(
+            update(t.trading_partner).where(t.trading_partner.c.id == 1).values(edi_id="ACMEDRUG")
+        )
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(
+            update(t.trading_partner).where(t.trading_partner.c.id == 2).values(edi_id="ACMEDRUG")
+        )
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        after = {p.name: p.edi_id for p in uow.partners.all()}
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0042")
+        kept = {c["name"] for c in inspect(conn).get_columns("trading_partner")}
+    engine.dispose()
+    assert before == {"Acme Drug": None, "Beta Drug": None}
+    assert after == {"Acme Drug": "ACMEDRUG", "Beta Drug": None}
+    assert "edi_id" not in kept and {"name", "dscsa_type"} <= kept

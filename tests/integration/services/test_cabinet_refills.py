@@ -39,7 +39,7 @@ def test_a_reported_refill_of_a_run_s_package_fills_its_line_and_posts_once(
     answer = send(hospital, message("F2", rxd(1, 15), "ZRX|F"))
 
     with SqlUnitOfWork(hospital) as uow:
-        (line,) = refilling.get_refill_run(uow, run.number).lines
+        (line,) = refilling.get_refill_run(uow, run.number, clock=CLOCK).lines
     assert answer.ack is AckCode.ACCEPT
     assert (line.lot, line.confirmed, line.left, line.confirmed_by) == (
         "ON2411A",
@@ -111,7 +111,7 @@ def test_a_refill_scanned_on_the_run_and_then_reported_by_the_cabinet_is_posted_
     answer = send(hospital, message("F3", rxd(1, 15), "ZRX|F"))
 
     with SqlUnitOfWork(hospital) as uow:
-        (line,) = refilling.get_refill_run(uow, run.number).lines
+        (line,) = refilling.get_refill_run(uow, run.number, clock=CLOCK).lines
     assert answer.ack is AckCode.ACCEPT
     assert "1 refills already scanned in on a refill run" in answer.text
     assert (line.scanned, line.reported, line.confirmed) == (15, 15, 15)

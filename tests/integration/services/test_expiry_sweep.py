@@ -85,6 +85,7 @@ def test_the_refill_run_carries_the_pockets_pull_and_confirming_it_quarantines_t
         "MAIN-QUAR",
     )
     assert run.pull_units == 15
+    assert (pull.lot_status, pull.lot_blocked) == ("expired", None)  # what it takes out
     with SqlUnitOfWork(hospital) as uow:
         after, line, posted = refilling.confirm_refill(
             uow,

@@ -282,7 +282,7 @@ def test_an_acknowledgement_backorders_a_line_and_changes_another(storeroom: Eng
     )
 
     with SqlUnitOfWork(storeroom) as uow:
-        done = acknowledge_order(uow, ack=answer, user=BUYER, clock=CLOCK)
+        done, _ = acknowledge_order(uow, ack=answer, user=BUYER, clock=CLOCK)
     with SqlUnitOfWork(storeroom, readonly=True) as uow:
         products = [onda.product_id, morphine.product_id]
         on_order = uow.orders.on_order(products)
@@ -354,7 +354,7 @@ def test_a_rejected_order_is_cancelled(storeroom: Engine) -> None:
     order = sent_order(storeroom)
 
     with SqlUnitOfWork(storeroom) as uow:
-        done = acknowledge_order(
+        done, _ = acknowledge_order(
             uow, ack=OrderAck(order.number, "RJ", "W", []), user=BUYER, clock=CLOCK
         )
 

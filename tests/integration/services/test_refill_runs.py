@@ -8,17 +8,20 @@ ON2411A; ED-ADC1-P01 holds 45 of ON2502B; the storeroom 250 of ON2411A (25-vial 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import Engine, text
-from tests.conftest import CLOCK, TESTER, post
+from tests.conftest import CLOCK, EASTERN, TESTER, post
 from tests.integration.services.test_safe_stock import ONDANSETRON_10, ONDANSETRON_25, on_hand
 from tests.integration.services.test_safe_stock import set_levels as set_pocket_levels
 
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
+from rxsupply.domain.clock import FixedClock
 from rxsupply.domain.ndc import NDC
 from rxsupply.domain.refilling import RefillRun, RunStatus
 from rxsupply.domain.status import StockStatus
-from rxsupply.errors import InvalidValue, NotFound, RefillRefused
+from rxsupply.errors import InvalidValue, NotFound, RefillRefused, RxSupplyError
 from rxsupply.services import ledger, refilling
 
 TRAY = NDC.parse(ONDANSETRON_25).gtin14()
@@ -168,7 +171,7 @@ def test_nothing_to_refill_and_unknown_cabinets_are_refused(hospital: Engine) ->
     with pytest.raises(NotFound, match="cabinet"):
         start(hospital, "MAIN-STORE")
     with SqlUnitOfWork(hospital) as uow, pytest.raises(NotFound, match="refill run"):
-        refilling.get_refill_run(uow, "RF999999")
+        refilling.get_refill_run(uow, "RF999999", clock=CLOCK)
 
 
 def test_a_run_of_two_cabinets_never_gives_both_the_same_storeroom_units(
@@ -201,3 +204,86 @@ def test_a_run_of_two_cabinets_never_gives_both_the_same_storeroom_units(
         ("ICU-ADC1-P01", 5, 35),
         ("ED-ADC1-P01", 0, 15),
     ]
+
+
+def quarantine_trays(engine: Engine) -> None:
+    post(
+        engine,
+        ledger.SetStatus(
+            user=TESTER,
+            product=ONDANSETRON_25,
+            lot="ON2411A",
+            status=StockStatus.QUARANTINED,
+            reason="damaged carton",
+        ),
+    )
+
+
+def shown(engine: Engine, run: str, clock: FixedClock = CLOCK) -> RefillRun:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return refilling.get_refill_run(uow, run, clock=clock)
+
+
+def test_a_run_shows_each_lines_lot_status_and_marks_a_lot_blocked_after_it_started(
+    low_pockets: Engine,
+) -> None:
+    run = start(low_pockets, "ICU-ADC1", "ED-ADC1")
+    quarantine_trays(low_pockets)
+
+    after = shown(low_pockets, run.number)
+
+    assert [(ln.lot_status, ln.lot_blocked) for ln in run.lines] == [("available", None)] * 2
+    assert [(ln.pocket, ln.lot_status) for ln in after.lines] == [
+        ("ICU-ADC1-P01", "quarantined"),
+        ("ED-ADC1-P01", "quarantined"),
+    ]
+    assert after.lines[0].lot_blocked == (
+        "lot ON2411A is quarantined by tester since 2026-11-20: damaged carton"
+    )
+    assert after.lines[0].as_dict()["lot_status"] == "quarantined"
+    assert after.lines[0].as_dict()["lot_blocked"] == after.lines[0].lot_blocked
+
+
+def test_a_lot_expired_since_the_run_started_is_shown_expired_and_marked(
+    low_pockets: Engine,
+) -> None:
+    run = start(low_pockets, "ICU-ADC1")
+    day_after_expiry = FixedClock(datetime(2027, 4, 1, 15, 0, tzinfo=UTC), EASTERN)
+
+    on_last_day = shown(
+        low_pockets, run.number, FixedClock(datetime(2027, 3, 31, 15, 0, tzinfo=UTC), EASTERN)
+    )
+    after = shown(low_pockets, run.number, day_after_expiry)
+
+    assert (on_last_day.lines[0].lot_status, on_last_day.lines[0].lot_blocked) == (
+        "available",
+        None,
+    )
+    assert (after.lines[0].lot_status, after.lines[0].lot_blocked) == (
+        "expired",
+        "lot ON2411A expired on 2027-03-31",
+    )
+
+
+def test_a_filled_line_shows_its_lot_status_without_the_mark(low_pockets: Engine) -> None:
+    run = start(low_pockets, "ICU-ADC1", "ED-ADC1")
+    confirm(low_pockets, run.number, "ICU-ADC1-P01", TRAY, "ON2411A")
+    quarantine_trays(low_pockets)
+
+    after = shown(low_pockets, run.number)
+
+    assert [(ln.left, ln.lot_status, ln.lot_blocked is None) for ln in after.lines] == [
+        (0, "quarantined", True),  # nothing left to take: its units are blocked where they are
+        (15, "quarantined", False),
+    ]
+
+
+def test_the_scan_refuses_the_lot_the_run_marks_blocked(low_pockets: Engine) -> None:
+    run = start(low_pockets, "ICU-ADC1")
+    quarantine_trays(low_pockets)
+
+    with pytest.raises(RxSupplyError, match="ON2411A"):
+        confirm(low_pockets, run.number, "ICU-ADC1-P01", TRAY, "ON2411A")
+
+    assert shown(low_pockets, run.number).lines[0].lot_blocked is not None
+    assert refills_posted(low_pockets) == 0

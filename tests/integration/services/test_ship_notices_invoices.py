@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 from tests.conftest import CLOCK, priced_storeroom
-from tests.x12_samples import invoice, ship_notice
+from tests.x12_samples import SENDER, invoice, ship_notice
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.csv_files import read_csv_table
@@ -21,7 +21,7 @@ from rxsupply.adapters.x12_856 import read_856
 from rxsupply.domain.purchasing import PurchaseOrder, ReceivingIssue
 from rxsupply.domain.shipping import MatchStatus, Tolerance
 from rxsupply.errors import DuplicateSerial, InvalidValue, NotFound, OrderRefused
-from rxsupply.services import invoices, purchasing, receiving, ship_notices
+from rxsupply.services import invoices, purchasing, receiving, ship_notices, trading_partners
 from rxsupply.services.imports.columns import PURCHASE_COLUMNS
 from rxsupply.services.imports.purchases import import_purchases
 
@@ -33,8 +33,13 @@ FAR = date(2028, 6, 30)
 
 @pytest.fixture
 def order(hospital: Engine) -> PurchaseOrder:
-    """A sent order: ondansetron, 10 trays on contract at $15.00."""
+    """A sent order: ondansetron, 10 trays on contract at $15.00, to the example wholesaler
+    with its EDI id on file (its documents are checked to come from it)."""
     priced_storeroom(hospital, {"ONDA4INJ": (400, 600)})
+    with SqlUnitOfWork(hospital) as uow:
+        trading_partners.set_edi_id(
+            uow, partner="Example Wholesale Drug Co", edi_id=SENDER, user=BUYER, clock=CLOCK
+        )
     with SqlUnitOfWork(hospital) as uow:
         (draft,) = purchasing.suggest_orders(uow, clock=CLOCK, user=BUYER).orders
     with SqlUnitOfWork(hospital) as uow:
@@ -240,11 +245,11 @@ def test_an_invoice_is_matched_with_its_price_and_quantity_variances(
     )
 
     with SqlUnitOfWork(hospital) as uow:
-        match, duplicate = invoices.record_invoice(
+        match, _, duplicate = invoices.record_invoice(
             uow, invoice=read_810(text), user=BUYER, clock=CLOCK
         )
     with SqlUnitOfWork(hospital) as uow:
-        _, again = invoices.record_invoice(uow, invoice=read_810(text), user=BUYER, clock=CLOCK)
+        _, _, again = invoices.record_invoice(uow, invoice=read_810(text), user=BUYER, clock=CLOCK)
 
     assert (duplicate, again) == (False, True)
     tray, other, unknown = match.lines
@@ -313,7 +318,7 @@ def test_an_invoice_after_the_order_is_closed_is_matched(
         receiving.close_order(uow, order=order.number, user=BUYER, clock=CLOCK)
         bill = read_810(invoice(order.number, [(TRAY11, 10, "15.00")]))
 
-        match, _ = invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
+        match, _, _ = invoices.record_invoice(uow, invoice=bill, user=BUYER, clock=CLOCK)
 
     assert match.status is MatchStatus.MATCHED
 
@@ -354,14 +359,14 @@ def test_a_second_invoice_for_packages_billed_already_is_a_quantity_variance(
             user=BUYER, clock=CLOCK,
         )  # fmt: skip
     with SqlUnitOfWork(hospital) as uow:
-        first, _ = invoices.record_invoice(
+        first, _, _ = invoices.record_invoice(
             uow,
             invoice=read_810(invoice(order.number, [(TRAY11, 10, "15.00")], number="INV1")),
             user=BUYER,
             clock=CLOCK,
         )
     with SqlUnitOfWork(hospital) as uow:
-        second, _ = invoices.record_invoice(
+        second, _, _ = invoices.record_invoice(
             uow,
             invoice=read_810(invoice(order.number, [(TRAY11, 10, "15.00")], number="INV2")),
             user=BUYER,
@@ -468,7 +473,7 @@ def tray_cost(engine: Engine) -> Decimal:
 
 def bill_tray(engine: Engine, po: str, number: str, price: str, dated: str) -> MatchStatus:
     with SqlUnitOfWork(engine) as uow:
-        match, _ = invoices.record_invoice(
+        match, _, _ = invoices.record_invoice(
             uow,
             invoice=read_810(invoice(po, [(TRAY11, 1, price)], number=number, dated=dated)),
             user=BUYER,

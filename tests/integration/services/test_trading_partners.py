@@ -211,3 +211,5 @@ def test_the_demo_seed_licenses_each_wholesaler_with_the_secondary_expiring_soon
     assert primary.authorizations[1].expires == date(2026, 9, 16)  # kept on file, expired
     assert secondary.authorized and secondary.expiring == date(2026, 12, 11)
     assert not statuses["Example Purchasing Alliance"].checked
+    # the primary's X12 documents (examples/x12) are checked to come from its EDI id
+    assert (primary.partner.edi_id, secondary.partner.edi_id) == ("DEMOWHOLESALEDR", None)

@@ -18,12 +18,18 @@ from rxsupply.domain.trading_partner import (
 )
 
 _TP = t.trading_partner
-_PARTNERS = select(_TP.c.id, _TP.c.name, _TP.c.kind, _TP.c.dscsa_type).order_by(_TP.c.name)
+_PARTNERS = select(_TP.c.id, _TP.c.name, _TP.c.kind, _TP.c.dscsa_type, _TP.c.edi_id).order_by(
+    _TP.c.name
+)
 
 
-def _partner(row: Row[Any, Any, Any, Any]) -> Partner:
+def _partner(row: Row[Any, Any, Any, Any, Any]) -> Partner:
     return Partner(
-        id=int(row.id), name=row.name, kind=row.kind, type=partner_type_of(row.kind, row.dscsa_type)
+        id=int(row.id),
+        name=row.name,
+        kind=row.kind,
+        type=partner_type_of(row.kind, row.dscsa_type),
+        edi_id=row.edi_id,
     )
 
 
@@ -44,6 +50,13 @@ class SqlPartners:
 
     def all(self) -> list[Partner]:
         return [_partner(row) for row in self.conn.execute(_PARTNERS)]
+
+    def by_edi_id(self, edi_id: str) -> Partner | None:
+        row = self.conn.execute(_PARTNERS.where(_TP.c.edi_id == edi_id)).first()
+        return None if row is None else _partner(row)
+
+    def set_edi_id(self, partner_id: int, edi_id: str | None) -> None:
+        self.conn.execute(update(_TP).where(_TP.c.id == partner_id).values(edi_id=edi_id))
 
     def authorizations(self, partner_ids: Iterable[int]) -> dict[int, list[Authorization]]:
         pa = t.partner_authorization

@@ -29,6 +29,10 @@ trading_partner = Table(
     # its DSCSA type when recorded (manufacturer, repackager, wholesale_distributor, 3pl,
     # dispenser); else the kind implies it (rxsupply.domain.trading_partner.partner_type_of)
     Column("dscsa_type", String(30), nullable=True),
+    # the interchange sender id (ISA06) its X12 documents (855, 856, 810) come from, when on
+    # file; one partner's only
+    Column("edi_id", String(15), nullable=True),
+    Index("ux_trading_partner_edi_id", "edi_id", unique=True),
 )
 
 # Purchasing contracts (a GPO's or a manufacturer's): the tier the hospital holds on each, and

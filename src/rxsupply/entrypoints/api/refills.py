@@ -59,7 +59,7 @@ def post_run(body: StartIn, engine: EngineDep, who: Technician) -> dict[str, Any
 @router.get("/{number}", **guarded(Permission.VIEW))
 def get_run(number: str, engine: EngineDep) -> dict[str, Any]:
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        return refilling.get_refill_run(uow, number).as_dict()
+        return refilling.get_refill_run(uow, number, clock=clock.current()).as_dict()
 
 
 class ScanIn(BaseModel):

@@ -37,7 +37,10 @@ class X12In(BaseModel):
 def post_ship_notice(body: X12In, engine: EngineDep, who: Buyer) -> dict[str, Any]:
     """Record an advance ship notice (X12 856), once per shipment (``duplicate`` true the
     second time, nothing written); 422 naming the segment at fault for a notice that cannot be
-    read, is for another buyer or lists an NDC not ordered, 404 for an unknown order."""
+    read, is for another buyer, lists an NDC not ordered or comes from another sender (ISA06)
+    than the EDI id on file for the order's wholesaler, 404 for an unknown order.
+    ``warnings``: a sender not checked (no EDI id on file), packages beyond what was
+    ordered."""
     notice, now = read_856(body.x12), clock.current()
     done, warnings, duplicate = run_with_retry(  # the same notice posted twice at once
         engine,
@@ -57,17 +60,19 @@ def post_invoice(
     quantity_tolerance: Packages = 0,
 ) -> dict[str, Any]:
     """Record an invoice (X12 810), once per invoice number, and answer its three-way match;
-    422 naming the segment at fault for one that cannot be read, does not add up or is for
-    another buyer, 404 for an unknown order."""
+    422 naming the segment at fault for one that cannot be read, does not add up, is for
+    another buyer or comes from another sender (ISA06) than the EDI id on file for the order's
+    wholesaler, 404 for an unknown order. ``warnings``: a sender not checked (no EDI id on
+    file)."""
     bill, now = read_810(body.x12), clock.current()
     limits = Tolerance(price_tolerance, quantity_tolerance)
-    match, duplicate = run_with_retry(  # the same invoice posted twice at once
+    match, warnings, duplicate = run_with_retry(  # the same invoice posted twice at once
         engine,
         lambda uow: invoices.record_invoice(
             uow, invoice=bill, user=who.user.username, clock=now, tolerance=limits
         ),
     )
-    return {**match.as_dict(), "duplicate": duplicate}
+    return {**match.as_dict(), "duplicate": duplicate, "warnings": warnings}
 
 
 @router.get("/{number}/ship-notices", **guarded(Permission.VIEW))

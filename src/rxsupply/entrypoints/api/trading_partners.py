@@ -1,6 +1,7 @@
 """JSON endpoints of trading partners' authorization (DSCSA): every partner with whether it is
-authorized today and why, one partner with its authorizations, and an authorization recorded as
-verified by the caller. The same use cases as ``rxsupply partners``."""
+authorized today and why, one partner with its authorizations, an authorization recorded as
+verified by the caller, and a partner's EDI id (the sender its X12 documents must come from).
+The same use cases as ``rxsupply partners``."""
 
 from __future__ import annotations
 
@@ -80,6 +81,32 @@ def post_authorization(
             source=body.source,
             note=body.note,
             partner_type=body.type,
+            user=who.user.username,
+            clock=clock.current(),
+            policy=load_settings().partner_policy(),
+        )
+    return found.as_dict()
+
+
+class EdiIdIn(BaseModel):
+    edi_id: str | None = Field(
+        description="The interchange sender id (ISA06, up to 15 characters) of the partner's "
+        "X12 documents (855, 856, 810); null or empty to clear it.",
+        max_length=40,
+    )
+
+
+@router.put("/trading-partners/{partner}/edi-id", **guarded(Permission.PURCHASE))
+def put_edi_id(partner: str, body: EdiIdIn, engine: EngineDep, who: Buyer) -> dict[str, Any]:
+    """Record a partner's EDI id, or clear it; the partner's status after. An 855, 856 or 810
+    of an order to the partner from another sender is then refused (422 naming ISA06); with
+    none on file it is recorded with a warning that the sender was not checked. 422 naming
+    ``edi_id`` for an id ISA06 cannot carry or one on file for another partner."""
+    with SqlUnitOfWork(engine) as uow:
+        found = trading_partners.set_edi_id(
+            uow,
+            partner=partner,
+            edi_id=body.edi_id,
             user=who.user.username,
             clock=clock.current(),
             policy=load_settings().partner_policy(),

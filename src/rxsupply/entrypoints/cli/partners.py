@@ -1,6 +1,6 @@
-"""``rxsupply partners list | show | authorize``: trading partners' DSCSA authorization (each
-licence or registration, who verified it, when and where) and whether each partner is
-authorized today."""
+"""``rxsupply partners list | show | authorize | edi-id``: trading partners' DSCSA authorization
+(each licence or registration, who verified it, when and where), whether each partner is
+authorized today, and its EDI id (the sender, ISA06, its X12 documents must come from)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def _row(s: PartnerStatus) -> dict[str, object]:
         "expiring": s.expiring.isoformat() if s.expiring else "",
         "checked_at_receipt": "yes" if s.checked else "no",
         "reason": s.reason,
+        "edi_id": s.partner.edi_id or "",
     }
 
 
@@ -50,6 +51,13 @@ def _show(found: PartnerStatus, as_json: bool) -> None:
     context.out.print(f"[{colour}]{escape(found.reason)}[/{colour}]", highlight=False)
     if found.expiring:
         context.out.print(f"[yellow]expires {found.expiring.isoformat()}: renew it[/yellow]")
+    edi = found.partner.edi_id
+    context.out.print(
+        f"EDI id {escape(edi)}: its X12 documents (855, 856, 810) must come from this sender"
+        if edi
+        else "no EDI id on file: its X12 documents are accepted from any sender, saying so",
+        highlight=False,
+    )
     context.emit(
         [
             {k: v for k, v in a.as_dict().items() if k not in ("id", "recorded_at")}
@@ -121,6 +129,38 @@ def authorize(
             source=source,
             note=note,
             partner_type=partner_type,
+            user=user,
+            clock=context.clock(),
+            policy=load_settings().partner_policy(),
+        )
+    _show(found, as_json)
+
+
+@partners_app.command("edi-id")
+def edi_id(
+    partner: PartnerArg,
+    value: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="EDI_ID",
+            help="The interchange sender id (ISA06, up to 15 characters) its X12 documents "
+            "come from.",
+        ),
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Take the EDI id off file.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a partner's EDI id: an 855, 856 or 810 of an order to it from another sender is
+    then refused; with none on file it is recorded with a warning that the sender was not
+    checked."""
+    if (value is None) == (not clear):
+        raise typer.BadParameter("give the EDI id, or --clear")
+    user = context.user(Permission.PURCHASE)
+    with SqlUnitOfWork(context.engine()) as uow:
+        found = service.set_edi_id(
+            uow,
+            partner=partner,
+            edi_id=None if clear else value,
             user=user,
             clock=context.clock(),
             policy=load_settings().partner_policy(),

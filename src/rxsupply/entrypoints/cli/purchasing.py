@@ -198,7 +198,8 @@ def ack(
 ) -> None:
     """Record a wholesaler's purchase order acknowledgement (X12 855): lines accepted,
     backordered, rejected or changed; refused, with the segment at fault, when it cannot be
-    read or is for another buyer."""
+    read, is for another buyer, or comes from another sender (ISA06) than the EDI id on file
+    for the order's wholesaler."""
     user = context.user(Permission.PURCHASE)
     try:
         text = file.read_text(encoding="utf-8")
@@ -209,8 +210,15 @@ def ack(
     except InvalidValue as exc:
         raise RxSupplyError(f"{file}: {exc}") from exc
     with SqlUnitOfWork(context.engine()) as uow:
-        done = acknowledge_order(uow, ack=answer, user=user, clock=context.clock())
+        done, warnings = acknowledge_order(
+            uow, ack=answer, user=user, clock=context.clock(), source=str(file)
+        )
+    if as_json:
+        sys.stdout.write(json.dumps({**done.as_dict(), "warnings": warnings}, indent=1) + "\n")
+        return
     _print(done, as_json)
+    for w in warnings:
+        context.err.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
 
 
 @orders_app.command()

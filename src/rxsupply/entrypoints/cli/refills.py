@@ -12,7 +12,7 @@ from rich.markup import escape
 from rxsupply.adapters.gs1 import parse_scan
 from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.fields import ROWS_LIMIT
-from rxsupply.domain.refilling import RefillRun, RunStatus
+from rxsupply.domain.refilling import RefillLine, RefillRun, RunStatus
 from rxsupply.domain.users import Permission
 from rxsupply.entrypoints.cli import context
 from rxsupply.entrypoints.cli.context import app
@@ -38,6 +38,7 @@ LINE_COLUMNS = (
     "left",
     "short",
     "remove",
+    "lot_status",  # last: the columns before it keep their places
 )
 
 
@@ -52,13 +53,29 @@ def _print(run: RefillRun, as_json: bool) -> None:
         + (f", {run.status.value} by {run.closed_by}" if run.closed_by else ""),
         highlight=False,
     )
+    for ln in run.lines:
+        if ln.lot_blocked:
+            context.out.print(
+                f"[bold red]blocked[/bold red] line {ln.line_number} {escape(ln.pocket)}: "
+                f"{escape(ln.lot_blocked)}; do not take it: the scan refuses it",
+                highlight=False,
+            )
     for cabinet in run.cabinets:
         context.emit(
-            [ln.as_dict() for ln in run.lines if ln.cabinet == cabinet],
+            [_row(ln) for ln in run.lines if ln.cabinet == cabinet],
             as_json=False,
             title=f"{run.number} {cabinet}",
             columns=LINE_COLUMNS,
         )
+
+
+def _row(line: RefillLine) -> dict[str, object]:
+    """A line as the table shows it: a lot blocked since the run started says so beside its
+    status (the JSON has ``lot_status`` and ``lot_blocked``)."""
+    row = line.as_dict()
+    if line.lot_blocked:
+        row["lot_status"] = f"{line.lot_status}: do not take"
+    return row
 
 
 @refills_app.command()
@@ -96,9 +113,10 @@ def list_cmd(
 
 @refills_app.command()
 def show(run: RunArg, as_json: JsonOption = False) -> None:
-    """One run's pick list, cabinet by cabinet, with what was confirmed."""
+    """One run's pick list, cabinet by cabinet, with what was confirmed and each line's lot
+    status now (a lot blocked or expired since the run started is marked: do not take it)."""
     with SqlUnitOfWork(context.engine(), readonly=True) as uow:
-        found = refilling.get_refill_run(uow, run)
+        found = refilling.get_refill_run(uow, run, clock=context.clock())
     _print(found, as_json)
 
 

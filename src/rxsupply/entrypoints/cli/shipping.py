@@ -110,7 +110,8 @@ def asn(
 ) -> None:
     """Record a wholesaler's advance ship notice (X12 856): the packages per lot it says are
     coming for an order, recorded once per shipment; refused, with the segment at fault, when
-    it cannot be read, is for another buyer, an unknown order or an NDC not ordered."""
+    it cannot be read, is for another buyer, an unknown order or an NDC not ordered, or comes
+    from another sender (ISA06) than the EDI id on file for the order's wholesaler."""
     user = context.user(Permission.PURCHASE)
     try:
         notice = read_856(_read(file))
@@ -118,7 +119,7 @@ def asn(
         raise RxSupplyError(f"{file}: {exc}") from exc
     with SqlUnitOfWork(context.engine()) as uow:
         done, warnings, duplicate = ship_notices.record_ship_notice(
-            uow, notice=notice, user=user, clock=context.clock()
+            uow, notice=notice, user=user, clock=context.clock(), source=str(file)
         )
     if as_json:
         answer = {**done.as_dict(), "warnings": warnings, "duplicate": duplicate}
@@ -129,8 +130,14 @@ def asn(
         context.err.print(
             f"note: ship notice {escape(done.shipment_id)} is recorded already", highlight=False
         )
+    warn(warnings)
+
+
+def warn(warnings: list[str]) -> None:
+    """What a document's use case warns of (a sender not checked, packages beyond what was
+    ordered), one line each on stderr."""
     for w in warnings:
-        context.err.print(f"note: {escape(w)}", highlight=False)
+        context.err.print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
 
 
 @orders_app.command()
@@ -156,7 +163,8 @@ def invoice(
 ) -> None:
     """Record a wholesaler's invoice (X12 810), once per invoice number, and print its match
     against the order and what was received; refused when it cannot be read, does not add up,
-    or is for another buyer or an unknown order."""
+    is for another buyer or an unknown order, or comes from another sender (ISA06) than the
+    EDI id on file for the order's wholesaler."""
     user = context.user(Permission.PURCHASE)
     limits = tolerance(price_tolerance, quantity_tolerance)
     try:
@@ -164,17 +172,24 @@ def invoice(
     except InvalidValue as exc:
         raise RxSupplyError(f"{file}: {exc}") from exc
     with SqlUnitOfWork(context.engine()) as uow:
-        match, duplicate = invoices.record_invoice(
-            uow, invoice=bill, user=user, clock=context.clock(), tolerance=limits
+        match, warnings, duplicate = invoices.record_invoice(
+            uow,
+            invoice=bill,
+            user=user,
+            clock=context.clock(),
+            tolerance=limits,
+            source=str(file),
         )
     if as_json:
-        sys.stdout.write(json.dumps({**match.as_dict(), "duplicate": duplicate}, indent=1) + "\n")
+        answer = {**match.as_dict(), "duplicate": duplicate, "warnings": warnings}
+        sys.stdout.write(json.dumps(answer, indent=1) + "\n")
         return
     print_match(match)
     if duplicate:
         context.err.print(
             f"note: invoice {escape(bill.number)} is recorded already", highlight=False
         )
+    warn(warnings)
 
 
 @orders_app.command()

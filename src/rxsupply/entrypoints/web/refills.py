@@ -73,7 +73,7 @@ async def start(request: Request, who: Technician, engine: EngineDep) -> Respons
 def refill_page(request: Request, number: str, who: Viewer, engine: EngineDep) -> Response:
     flash = take_flash(request)
     with SqlUnitOfWork(engine, readonly=True) as uow:
-        run = refilling.get_refill_run(uow, number)
+        run = refilling.get_refill_run(uow, number, clock=clock.current())
     page = render(
         request,
         "refill.html",

@@ -1,7 +1,9 @@
 """The demo hospital's trading partners' authorizations: each wholesaler's state wholesale
 licence as checked on the state board's lookup and in FDA's WDD database, the primary's
 licence before its renewal (expired) kept on file, and the secondary's licence running out
-within 30 days, so the partners page has one to renew.
+within 30 days, so the partners page has one to renew. The primary's EDI id is on file
+(``DEMOWHOLESALEDR``, the sender of ``examples/x12``): its ship notices, invoices and
+acknowledgements are checked to come from it; the others' are accepted, saying they were not.
 
 Dated from the demo's today: valid today and over the demo's recent days (the demo's own
 history of receipts is written through the ledger directly and is not checked).
@@ -13,14 +15,21 @@ from datetime import timedelta
 
 from rxsupply.domain.clock import Clock
 from rxsupply.services.ports import UnitOfWork
-from rxsupply.services.trading_partners import PartnerStatus, partner_statuses, record_authorization
+from rxsupply.services.trading_partners import (
+    PartnerStatus,
+    partner_statuses,
+    record_authorization,
+    set_edi_id,
+)
 
 STATE_BOARD = "PA State Board of Pharmacy licence verification; FDA WDD database: reported"
+PRIMARY_EDI_ID = "DEMOWHOLESALEDR"
+"""The interchange sender id (ISA06) of the primary wholesaler's X12 documents."""
 
 
 def seed_authorizations(uow: UnitOfWork, *, clock: Clock, user: str) -> list[PartnerStatus]:
     """Record the demo wholesalers' licences (commits each): the primary wholesaler's, and
-    each other wholesaler's; every partner's status after."""
+    each other wholesaler's, and the primary's EDI id; every partner's status after."""
     today = clock.today()
     primary = uow.prices.primary_wholesaler()
     others = sorted(p.name for p in uow.partners.all() if p.kind == "wholesaler")
@@ -48,4 +57,6 @@ def seed_authorizations(uow: UnitOfWork, *, clock: Clock, user: str) -> list[Par
             user=user,
             clock=clock,
         )
+    if primary is not None:
+        set_edi_id(uow, partner=primary, edi_id=PRIMARY_EDI_ID, user=user, clock=clock)
     return partner_statuses(uow, clock=clock)

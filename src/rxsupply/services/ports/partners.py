@@ -18,6 +18,14 @@ class PartnerRepository(Protocol):
         """Every partner, by name."""
         ...
 
+    def by_edi_id(self, edi_id: str) -> Partner | None:
+        """The partner whose EDI id (ISA06) this is."""
+        ...
+
+    def set_edi_id(self, partner_id: int, edi_id: str | None) -> None:
+        """Record the partner's EDI id, or clear it (None)."""
+        ...
+
     def authorizations(self, partner_ids: Iterable[int]) -> dict[int, list[Authorization]]:
         """Each partner's authorizations, newest recorded first (an empty list for none)."""
         ...
