@@ -68,9 +68,30 @@ def shipment(order: str, packages: Sequence[Package], *, at: datetime = NOW) -> 
     )
 
 
-def ship(engine: Engine, order: str, packages: Sequence[Package], *, at: datetime = NOW) -> int:
-    """Import a document for ``order`` shipping these trays; its id."""
+def without_lot(data: bytes, lot: str, expiry: date) -> bytes:
+    """The document with the lot and expiry of the trays commissioned with them left out
+    (they are commissioned without ILMD: the document gives no lot or expiry for them)."""
+    ilmd = (
+        f"<cbvmda:lotNumber>{lot}</cbvmda:lotNumber><cbvmda:itemExpirationDate>"
+        f"{expiry.isoformat()}</cbvmda:itemExpirationDate>"
+    ).encode()
+    assert ilmd in data, f"no tray commissioned with lot {lot} and expiry {expiry}"
+    return data.replace(ilmd, b"")
+
+
+def ship(
+    engine: Engine,
+    order: str,
+    packages: Sequence[Package],
+    *,
+    at: datetime = NOW,
+    unlotted: Sequence[str] = (),
+) -> int:
+    """Import a document for ``order`` shipping these trays; its id. The trays of the lots in
+    ``unlotted`` are shipped without their lot and expiry (:func:`without_lot`)."""
     data = shipment_xml(shipment(order, packages, at=at))
+    for lot, expiry in {(lot, expiry) for _, lot, expiry in packages if lot in unlotted}:
+        data = without_lot(data, lot, expiry)
     name = f"{order}-{hashlib.sha256(data).hexdigest()[:8]}.xml"
     document = read_epcis(io.BytesIO(data), name=name)
     with SqlUnitOfWork(engine) as uow:

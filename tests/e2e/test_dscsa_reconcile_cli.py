@@ -57,6 +57,7 @@ def test_reconcile_prints_the_four_groups_and_opens_each_exception_once(rx: Rx, 
         "missing": 1,
         "unexpected": 0,
         "mismatched": 1,
+        "unconfirmed": 0,
         "duplicates": 0,
     }
     assert again["opened"] == [] and again["open_exceptions"] == 2
@@ -103,3 +104,31 @@ def test_an_unknown_order_or_exception_exits_1_with_the_reason(rx: Rx, order: st
     assert bad_step.code == 1
     assert "step 'closed': one of contacted, resolve (or seller_contacted, " \
         "resolved)" in bad_step.message  # fmt: skip
+
+
+def test_a_package_the_document_ships_without_a_lot_is_listed_unconfirmed(
+    rx: Rx, tmp_path: Path
+) -> None:
+    for kind in ("items", "locations", "stock"):
+        assert rx("import", kind, str(EXAMPLES / f"{kind}.csv")).code == 0
+    engine = make_engine(f"sqlite:///{rx.db}")
+    priced_storeroom(engine, {"ONDA4INJ": (400, 600)})
+    (draft,) = rx("orders", "suggest", "--json").json()["orders"]
+    number = str(draft["number"])
+    assert rx("orders", "approve", number, "--out-dir", str(tmp_path)).code == 0
+    ship(engine, number, [("S1", "ON1", FAR), ("S2", "ON2", FAR)], unlotted=["ON2"])
+    engine.dispose()
+    for serial, lot in (("S1", "ON1"), ("S2", "ON2")):
+        scan = f"(01){GTIN}(17)280630(10){lot}(21){serial}"
+        assert rx("orders", "receive", number, "--scan", scan).code == 0
+
+    shown = rx("dscsa", "reconcile", number)
+    again = rx("dscsa", "reconcile", number, "--json").json()
+
+    assert shown.code == 0, shown.err
+    text = " ".join(shown.out.split())
+    assert "matched: 1" in text and "unconfirmed (the document gives no lot or expiry): 1" in text
+    assert f"01{GTIN}21S2" in text and "no lot, no expiry" in text and "lot ON2" in text
+    assert again["counts"]["unconfirmed"] == 1 and again["counts"]["matched"] == 1
+    assert [u["identifier"] for u in again["unconfirmed"]] == [f"01{GTIN}21S2"]
+    assert again["unconfirmed"][0]["lacks"] == ["lot", "expiry"]

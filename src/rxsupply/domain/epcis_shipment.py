@@ -9,7 +9,8 @@ expanded to their saleable units at the end of the document):
 - ``lot`` and ``expiry``: the instance/lot master data (ILMD) of the commissioning event that
   named it, CBV 2.0 §8.3 ``lotNumber`` (AI (10), up to 20 characters) and
   ``itemExpirationDate`` (an ``xsd:date``), as the GS1 US DSCSA guideline (R1.3 §2.2) writes
-  them; a unit commissioned twice with different lots or expiries is refused;
+  them; a unit commissioned twice (with different lots or expiries, or the same ones) is
+  refused, naming it and both events;
 - ``container``: the outermost container a shipping event named that holds the unit (the
   pallet's SSCC ``00...`` when a pallet was shipped), ``None`` for a unit shipped loose.
 
@@ -122,19 +123,28 @@ def _commissioned(events: Sequence[Event]) -> dict[str, tuple[str | None, date |
 @dataclass(slots=True)
 class Commissioning:
     """The lot and expiry each unit was commissioned with (the ILMD of the commissioning
-    events, in document order). A unit commissioned again with the same lot and expiry keeps
-    them; with another lot or expiry the document contradicts itself about the package."""
+    events, in document order), and the event that commissioned it. A unit is commissioned
+    once: commissioned again, with another lot or expiry (the document contradicts itself
+    about the package) or with the same ones (a second commissioning of one serial, a data
+    error), the document is refused, naming the unit and both events.
+
+    Events are counted from 1 in the order :meth:`apply` sees them (every event, whatever its
+    step): the numbers the reader names events by."""
 
     lots: dict[str, tuple[str | None, date | None]] = field(default_factory=dict)
+    events: dict[str, int] = field(default_factory=dict)
+    seen: int = 0
 
     def apply(self, event: Event) -> None:
         """Take the lot and expiry of one commissioning event.
 
         Raises:
             InvalidValue: a lot longer than 20 characters, an expiry that is not a day, or a
-                unit already commissioned with another lot or expiry (named, with both).
+                unit already commissioned (named, with both events; and with both lots and
+                expiries when they differ).
         """
-        if event.biz_step != "commissioning" or not event.ilmd:
+        self.seen += 1
+        if event.biz_step != "commissioning" or event.action == "DELETE":
             return
         ilmd = dict(event.ilmd)
         lot = ilmd.get("lotNumber") or None
@@ -142,14 +152,40 @@ class Commissioning:
             raise InvalidValue("lotNumber", f"longer than {MAX_LOT} characters (AI 10)", lot)
         said = (lot, item_expiration_date(ilmd.get("itemExpirationDate")))
         for epc in event.epcs:
-            before = self.lots.setdefault(epc, said)
-            if before != said:
+            first = self.events.get(epc)
+            if first is None:
+                self.events[epc] = self.seen
+                if event.ilmd:  # commissioned without ILMD: no lot or expiry said
+                    self.lots[epc] = said
+                continue
+            before = self.lots.get(epc, (None, None))
+            if event.ilmd and epc in self.lots and before != said and first != self.seen:
                 raise InvalidValue(
                     "epcList",
                     f"commissioned again with {_lot_text(said)}, but already with "
-                    f"{_lot_text(before)}: a package has one lot and expiry",
+                    f"{_lot_text(before)} in event {first}: a package has one lot and expiry",
                     epc,
                 )
+            what = _unit_text(epc)
+            if first == self.seen:
+                raise InvalidValue(
+                    "epcList",
+                    f"{what} listed twice in commissioning event {first}: a package is "
+                    "commissioned once",
+                    epc,
+                )
+            raise InvalidValue(
+                "epcList",
+                f"{what} commissioned again in event {self.seen}, already in event {first} "
+                f"({_lot_text(before)}): a package is commissioned once",
+                epc,
+            )
+
+
+def _unit_text(epc: str) -> str:
+    """A unit as a person reads it: ``GTIN 00398765401027 serial S1`` for an SGTIN."""
+    gtin, serial = split_sgtin(epc)
+    return f"GTIN {gtin} serial {serial}" if gtin is not None else f"unit {epc}"
 
 
 def _lot_text(lot: tuple[str | None, date | None]) -> str:

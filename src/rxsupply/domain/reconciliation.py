@@ -4,13 +4,19 @@ product only with its transaction information, and the two must agree).
 
 Each package is known by its product identifier in canonical form (``01`` + GTIN-14 + ``21`` +
 serial, :mod:`rxsupply.domain.epc_identifier`). :func:`reconcile` puts every package in one of
-four groups:
+four groups, and a fifth for what the document cannot confirm:
 
 - **matched**: shipped and scanned, with the same lot, expiry and product;
 - **missing** (expected but not scanned): in a document, not scanned at receipt;
 - **unexpected** (scanned but not expected): scanned, in no document of the order;
 - **mismatched**: shipped and scanned, but the lot, the expiry or the product differ (each
-  differing field is a finding of its own). A field one side does not give is not compared.
+  differing field is a finding of its own). A field the scan does not give, and a product the
+  document does not know (its GTIN, in the identifier, is the same), is not compared;
+- **unconfirmed**: shipped and scanned, nothing differs, but the document ships it without a
+  lot or an expiry: it cannot prove which lot (or expiry) the package is, so the package is
+  not matched to whatever was scanned. It gives no finding of its own: the document's
+  ``lot_expiry_missing`` exception (:mod:`rxsupply.services.dscsa.document_checks`), opened
+  when the document was imported, covers it (and holds the package while it is open).
 
 Besides, a serial scanned twice or shipped twice is a **duplicate** finding (ARCHITECTURE:
 the same serial twice is a suspect-product signal).
@@ -131,23 +137,53 @@ class Mismatch:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Unconfirmed:
+    """A package shipped and scanned that the document ships without a lot or an expiry:
+    what was scanned cannot be confirmed (``lacks``: the fields the document does not
+    give)."""
+
+    shipped: ExpectedPackage
+    scanned: ScannedPackage
+
+    @property
+    def identifier(self) -> str:
+        return self.shipped.identifier
+
+    @property
+    def lacks(self) -> list[str]:
+        out = [] if self.shipped.lot is not None else ["lot"]
+        return out + ([] if self.shipped.expiry is not None else ["expiry"])
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "identifier": self.identifier,
+            "lacks": self.lacks,
+            "shipped": self.shipped.as_dict(),
+            "scanned": self.scanned.as_dict(),
+        }
+
+
 @dataclass(slots=True)
 class Reconciliation:
-    """The four groups of one order's receipt, each sorted by identifier."""
+    """The groups of one order's receipt, each sorted by identifier."""
 
     matched: list[tuple[ExpectedPackage, ScannedPackage]] = field(default_factory=list)
     missing: list[ExpectedPackage] = field(default_factory=list)
     unexpected: list[ScannedPackage] = field(default_factory=list)
     mismatched: list[Mismatch] = field(default_factory=list)
     duplicates: list[Finding] = field(default_factory=list)
+    unconfirmed: list[Unconfirmed] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not (self.missing or self.unexpected or self.mismatched or self.duplicates)
+        groups = (self.missing, self.unexpected, self.mismatched, self.unconfirmed)
+        return not (any(groups) or self.duplicates)
 
     def findings(self) -> list[Finding]:
-        """Every disagreement: the missing packages, the unexpected ones, each mismatched
-        field."""
+        """Every disagreement that is an exception of its package: the missing packages, the
+        unexpected ones, each mismatched field, the duplicates (an unconfirmed package is the
+        document's exception, not its own)."""
         out = [
             Finding(FindingKind.MISSING, p.identifier, _package_text(p), None, p.document_id)
             for p in self.missing
@@ -166,6 +202,7 @@ class Reconciliation:
             "missing": len(self.missing),
             "unexpected": len(self.unexpected),
             "mismatched": len(self.mismatched),
+            "unconfirmed": len(self.unconfirmed),
             "duplicates": len(self.duplicates),
         }
 
@@ -179,6 +216,7 @@ class Reconciliation:
             "missing": [p.as_dict() for p in self.missing],
             "unexpected": [p.as_dict() for p in self.unexpected],
             "mismatched": [m.as_dict() for m in self.mismatched],
+            "unconfirmed": [u.as_dict() for u in self.unconfirmed],
             "duplicates": [f.as_dict() for f in self.duplicates],
         }
 
@@ -236,6 +274,8 @@ def reconcile(
             findings = _compare(ship, scan)
             if findings:
                 result.mismatched.append(Mismatch(ship, scan, findings))
+            elif ship.lot is None or ship.expiry is None:
+                result.unconfirmed.append(Unconfirmed(ship, scan))
             else:
                 result.matched.append((ship, scan))
     return result

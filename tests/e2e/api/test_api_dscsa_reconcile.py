@@ -78,6 +78,7 @@ def test_the_reconciliation_is_shown_then_reconciled_and_an_exception_taken_to_r
         "missing": 1,
         "unexpected": 1,
         "mismatched": 0,
+        "unconfirmed": 0,
         "duplicates": 0,
     }
     assert shown["exceptions"] == [] and len(shown["documents"]) == 1

@@ -80,7 +80,7 @@ def test_the_page_shows_the_four_groups_and_reconciling_opens_the_exceptions(
     assert reconciled.headers["location"] == f"/dscsa/orders/{number}"
     counts = dict(re.findall(r'data-testid="count-([a-z-]+)"><strong>(\d+)', before))
     assert counts == {
-        "missing": "1", "unexpected": "1", "mismatched": "1", "matched": "1",
+        "missing": "1", "unexpected": "1", "mismatched": "1", "unconfirmed": "0", "matched": "1",
         "open-exceptions": "0",
     }  # fmt: skip
     assert f'data-identifier="01{GTIN}21S3"' in before.split('data-testid="group-missing"')[1]

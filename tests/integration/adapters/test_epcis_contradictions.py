@@ -54,8 +54,36 @@ def test_a_unit_commissioned_twice_with_different_lots_is_rejected(tmp_path: Pat
 
     assert str(rejected.value) == (
         "two-lots.xml, event 2: epcList '010039876540102721S1': commissioned again with lot ON2, "
-        "expiry 2028-06-30, but already with lot ON1, expiry 2028-06-30: a package has one lot "
-        "and expiry"
+        "expiry 2028-06-30, but already with lot ON1, expiry 2028-06-30 in event 1: a package "
+        "has one lot and expiry"
+    )
+    assert rejected.value.rule == "structure"
+
+
+def test_a_unit_commissioned_twice_with_the_same_lot_is_rejected_naming_both_events(
+    tmp_path: Path,
+) -> None:
+    """The second commissioning event names S1 again, with the same lot and expiry: the
+    document was accepted, the second commissioning unseen."""
+    written = shipment_xml(shipment("PO1", [("S1", "ON1", FAR), ("S2", "ON2", FAR)]))
+    second = (
+        f"<epc>{UNIT.format('S2')}</epc></epcList><action>ADD</action>"
+        "<bizStep>urn:epcglobal:cbv:bizstep:commissioning"
+    ).encode()
+    assert second in written
+    again = written.replace(second, second.replace(b".S2<", b".S1<")).replace(
+        b"<cbvmda:lotNumber>ON2<", b"<cbvmda:lotNumber>ON1<"
+    )
+    path = tmp_path / "twice.xml"
+    path.write_bytes(again)
+
+    with pytest.raises(DocumentRejected) as rejected:
+        read_epcis(path)
+
+    assert str(rejected.value) == (
+        "twice.xml, event 2: epcList '010039876540102721S1': GTIN 00398765401027 serial S1 "
+        "commissioned again in event 2, already in event 1 (lot ON1, expiry 2028-06-30): a "
+        "package is commissioned once"
     )
     assert rejected.value.rule == "structure"
 

@@ -75,6 +75,7 @@ def test_the_four_groups_show_what_was_scanned_against_what_the_document_ships(
         "missing": 1,
         "unexpected": 1,
         "mismatched": 1,
+        "unconfirmed": 0,
         "duplicates": 0,
     }
     assert [p.identifier for p in found.result.missing] == [sgtin("S3")]
@@ -263,3 +264,26 @@ def test_every_stored_step_is_listed_with_its_facility_for_the_ledger_check(
     assert len(stored) == len(opened) == 2
     assert {f for f, _ in stored} == {facility.id}  # type: ignore[union-attr]
     assert {s for _, s in stored} <= chained
+
+
+def test_a_package_the_document_ships_without_a_lot_is_unconfirmed_whatever_lot_was_scanned(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    """S2 was matched to the lot scanned (ON2) although the document cannot prove it: it is
+    reported unconfirmed, covered by the document's lot_expiry_missing exception (no exception
+    of its own, none resolved by it)."""
+    ship(hospital, order.number, [("S1", "ON1", FAR), ("S2", "ON2", FAR)], unlotted=["ON2"])
+    scan(hospital, order.number, "S1")
+    scan(hospital, order.number, "S2", lot="ON2")
+
+    after = reconcile(hospital, order.number)
+
+    assert [s.identifier for s, _ in after.result.matched] == [sgtin("S1")]
+    assert [u.identifier for u in after.result.unconfirmed] == [sgtin("S2")]
+    assert after.result.counts()["unconfirmed"] == 1 and not after.result.clean
+    assert after.opened == [] and after.resolved == []
+    assert [(e.kind.value, e.state.value) for e in after.exceptions] == [
+        ("lot_expiry_missing", "open")
+    ]
+    shown = after.as_dict()["unconfirmed"]
+    assert shown == [after.result.unconfirmed[0].as_dict()]

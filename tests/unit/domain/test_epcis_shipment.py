@@ -107,7 +107,7 @@ def test_a_unit_commissioned_twice_with_different_lots_is_refused() -> None:
 
     assert str(refused.value) == (
         f"epcList '{unit('S1')}': commissioned again with lot SECOND, expiry 2028-06-30, but "
-        "already with lot FIRST, expiry 2028-06-30: a package has one lot and expiry"
+        "already with lot FIRST, expiry 2028-06-30 in event 1: a package has one lot and expiry"
     )
 
 
@@ -119,14 +119,42 @@ def test_a_unit_commissioned_twice_with_different_expiries_is_refused() -> None:
         commissioned.apply(commissioning(unit("S1"), expiry="2028-07-31"))
 
 
-def test_a_unit_commissioned_twice_with_the_same_lot_and_expiry_keeps_them() -> None:
+def test_a_unit_commissioned_twice_with_the_same_lot_and_expiry_is_refused_naming_both_events(
+) -> None:  # fmt: skip
+    """A serial is commissioned once: a second commissioning, even with the same lot, is a
+    data error a compliance officer must see (it was accepted silently)."""
     shipped = document(
         commissioning(unit("S1"), unit("S2"), lot="SAME"),
+        shipping(unit("S2")),
         commissioning(unit("S1"), lot="SAME"),
         shipping(unit("S1"), unit("S2")),
     )
 
-    assert [p.lot for p in shipped_packages(shipped)] == ["SAME", "SAME"]
+    with pytest.raises(InvalidValue) as refused:
+        shipped_packages(shipped)
+
+    assert str(refused.value) == (
+        f"epcList '{unit('S1')}': GTIN {GTIN} serial S1 commissioned again in event 3, already "
+        "in event 1 (lot SAME, expiry 2028-06-30): a package is commissioned once"
+    )
+
+
+def test_a_unit_listed_twice_in_one_commissioning_event_is_refused() -> None:
+    with pytest.raises(InvalidValue, match=r"serial S1 listed twice in commissioning event 1"):
+        Commissioning().apply(commissioning(unit("S1"), unit("S1")))
+
+
+def test_a_unit_commissioned_without_master_data_and_again_with_it_is_refused() -> None:
+    commissioned = Commissioning()
+    commissioned.apply(
+        Event("ObjectEvent", "ADD", "commissioning", "active", WHEN, epcs=(unit("S1"),))
+    )
+
+    with pytest.raises(
+        InvalidValue,
+        match=r"commissioned again in event 2, already in event 1 \(lot none, expiry none\)",
+    ):
+        commissioned.apply(commissioning(unit("S1")))
 
 
 def test_an_identifier_of_another_scheme_has_no_gtin_or_serial() -> None:

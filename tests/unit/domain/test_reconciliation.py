@@ -26,7 +26,7 @@ def sgtin(serial: str) -> str:
     return f"01{GTIN}21{serial}"
 
 
-def expected(serial: str, *, lot: str = "L1", expiry: date | None = EXPIRY, doc: int = 1,
+def expected(serial: str, *, lot: str | None = "L1", expiry: date | None = EXPIRY, doc: int = 1,
             product: int | None = 7) -> ExpectedPackage:  # fmt: skip
     return ExpectedPackage(sgtin(serial), lot, expiry, product, doc)
 
@@ -80,12 +80,42 @@ def test_a_different_product_is_a_product_mismatch() -> None:
     assert [f.kind for f in result.findings()] == [FindingKind.PRODUCT_MISMATCH]
 
 
-def test_a_field_one_side_does_not_give_is_not_compared() -> None:
-    result = reconcile(
-        [expected("1", expiry=None, product=None)], [scanned("1", lot=None, product=8)]
-    )
+def test_a_field_the_scan_does_not_give_or_a_product_the_document_does_not_know_is_not_compared(
+) -> None:  # fmt: skip
+    result = reconcile([expected("1", product=None)], [scanned("1", lot=None, product=8)])
 
     assert len(result.matched) == 1
+
+
+@pytest.mark.parametrize(
+    ("lot", "expiry", "lacks"),
+    [(None, EXPIRY, ["lot"]), ("L7", None, ["expiry"]), (None, None, ["lot", "expiry"])],
+    ids=["no lot", "no expiry", "neither"],
+)
+def test_a_package_the_document_ships_without_a_lot_or_expiry_is_unconfirmed_not_matched(
+    lot: str | None, expiry: date | None, lacks: list[str]
+) -> None:
+    """The document cannot prove which lot (or expiry) the package is: whatever was scanned is
+    not confirmed, and the package is not matched to it."""
+    result = reconcile([expected("1", lot=lot, expiry=expiry)], [scanned("1", lot="L7")])
+
+    assert result.matched == [] and result.mismatched == []
+    assert [u.identifier for u in result.unconfirmed] == [sgtin("1")]
+    assert not result.clean
+    assert result.counts()["unconfirmed"] == 1
+    shown = result.as_dict()["unconfirmed"][0]  # type: ignore[index]
+    assert shown["identifier"] == sgtin("1") and shown["lacks"] == lacks
+    assert shown["shipped"]["lot"] == lot and shown["scanned"]["lot"] == "L7"
+    assert result.findings() == []  # the document's lot_expiry_missing exception covers it
+
+
+def test_a_package_without_a_lot_whose_given_expiry_differs_is_a_mismatch() -> None:
+    result = reconcile(
+        [expected("1", lot=None)], [scanned("1", lot="L7", expiry=date(2028, 7, 31))]
+    )
+
+    assert result.unconfirmed == []
+    assert [f.kind for f in result.findings()] == [FindingKind.EXPIRY_MISMATCH]
 
 
 def test_a_package_two_documents_ship_is_compared_once_with_the_later_document() -> None:
@@ -97,6 +127,7 @@ def test_a_package_two_documents_ship_is_compared_once_with_the_later_document()
         "missing": 0,
         "unexpected": 0,
         "mismatched": 0,
+        "unconfirmed": 0,
         "duplicates": 1,
     }
     assert result.matched[0][0].document_id == 3

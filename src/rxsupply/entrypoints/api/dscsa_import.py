@@ -5,7 +5,8 @@ shown. The same use cases as ``rxsupply dscsa import-epcis | documents | documen
 The upload is spooled to a temporary file while it is hashed and counted: a body declared or
 found larger than the cap is refused (413) before anything is parsed, and then the reader's
 own walls apply (no DTD or entity, bounded depth); nothing is written for a refused
-document."""
+document. A signed-in browser session sends its CSRF token in the ``X-CSRF-Token`` header: the
+body is the document and is never read as a form (a multipart form upload is refused)."""
 
 from __future__ import annotations
 
@@ -24,13 +25,15 @@ from rxsupply.domain.users import Permission
 from rxsupply.entrypoints import clock
 from rxsupply.entrypoints.http.bounded import RecordId
 from rxsupply.entrypoints.http.dependencies import EngineDep
-from rxsupply.entrypoints.http.security import REQUIRES, Caller, guarded
+from rxsupply.entrypoints.http.security import RAW_REQUIRES, Caller, guarded, guarded_raw
 from rxsupply.errors import DocumentRejected
 from rxsupply.services.dscsa import documents as queries
 from rxsupply.services.dscsa.importing import ImportedDocument, import_epcis
 
 router = APIRouter(prefix="/api")
-Receiver = Annotated[Caller, Depends(REQUIRES[Permission.RECEIVE])]
+Receiver = Annotated[Caller, Depends(RAW_REQUIRES[Permission.RECEIVE])]
+"""Who may upload: a receiver; with a session, the CSRF token in the X-CSRF-Token header
+(the body is the document, never read as a form)."""
 MAX_UPLOAD = DEFAULT_MAX_BYTES
 """The largest EPCIS document taken (512 MiB; a 100,000-event document is about 70 MB)."""
 
@@ -59,7 +62,7 @@ async def spool(chunks: AsyncIterator[bytes], into: IO[bytes], *, name: str, cap
     return found.hexdigest()
 
 
-@router.post("/dscsa/documents", status_code=201, **guarded(Permission.RECEIVE))
+@router.post("/dscsa/documents", status_code=201, **guarded_raw(Permission.RECEIVE))
 async def post_document(
     request: Request,
     response: Response,
@@ -78,8 +81,17 @@ async def post_document(
     """Record an EPCIS 1.2/2.0 XML or 2.0 JSON-LD document sent as the raw request body: 201
     with the document recorded, 200 when the same bytes were recorded before (nothing
     written). 413 when the body passes the size cap, 422 naming the place and the reason when
-    the document is unsafe or invalid or ships nothing, 404 for an unknown order or facility;
-    nothing is written then."""
+    the document is unsafe or invalid or ships nothing, or is sent as a multipart form, 404
+    for an unknown order or facility; nothing is written then. Signed in with a session
+    cookie, send its CSRF token in the ``X-CSRF-Token`` header (``GET /api/me``)."""
+    if request.headers.get("content-type", "").lower().startswith("multipart/"):
+        raise DocumentRejected(
+            file_name,
+            "",
+            "a multipart form: send the EPCIS document itself as the request body "
+            "(curl --data-binary @FILE), not as a form upload",
+            "file",
+        )
     cap = MAX_UPLOAD
     declared = request.headers.get("content-length", "")
     if declared.isascii() and declared.isdigit() and int(declared) > cap:

@@ -26,8 +26,9 @@ Receiver = Annotated[Caller, Depends(REQUIRES[Permission.RECEIVE])]
 def get_reconciliation(order: str, engine: EngineDep) -> dict[str, Any]:
     """An order's receipt as it stands: its documents, the packages scanned, the four groups
     (``matched``, ``missing``: expected but not scanned, ``unexpected``: scanned but not
-    expected, ``mismatched``: lot, expiry or product differ) with ``counts``, and its
-    exceptions. Nothing is written."""
+    expected, ``mismatched``: lot, expiry or product differ; ``unconfirmed``: shipped without
+    a lot or expiry, so what was scanned cannot be confirmed, each with what it ``lacks``)
+    with ``counts``, and its exceptions. Nothing is written."""
     with SqlUnitOfWork(engine, readonly=True) as uow:
         found = reconciliation.order_reconciliation(uow, order=order)
     return found.as_dict()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -29,8 +30,9 @@ def reconcile(
     as_json: JsonOption = False,
 ) -> None:
     """Reconcile what was scanned against an order with what its EPCIS documents ship:
-    matched, expected but not scanned, scanned but not expected, data mismatches; each
-    disagreement opens an exception (once)."""
+    matched, expected but not scanned, scanned but not expected, data mismatches, and
+    unconfirmed (shipped without a lot or expiry: the document's lot_expiry_missing exception
+    covers them); each other disagreement opens an exception (once)."""
     user = context.user(Permission.RECEIVE)
     with SqlUnitOfWork(context.engine()) as uow:
         found = reconcile_order(uow, order=order, user=user, clock=context.clock())
@@ -56,6 +58,7 @@ def _summary(found: OrderReconciliation) -> None:
         "missing": "expected but not scanned",
         "unexpected": "scanned but not expected",
         "mismatched": "data mismatches",
+        "unconfirmed": "unconfirmed (the document gives no lot or expiry)",
     }
     for key, label in labels.items():
         out.print(f"{label}: {counts[key]}", highlight=False)
@@ -77,6 +80,15 @@ def _summary(found: OrderReconciliation) -> None:
         for m in found.result.mismatched
         for f in m.findings
     ]
+    rows += [
+        {
+            "group": "unconfirmed",
+            "identifier": u.identifier,
+            "document": _data(u.shipped.lot, u.shipped.expiry),
+            "scanned": _data(u.scanned.lot, u.scanned.expiry),
+        }
+        for u in found.result.unconfirmed
+    ]
     if rows:
         context.emit(
             rows,
@@ -88,6 +100,13 @@ def _summary(found: OrderReconciliation) -> None:
         f"exceptions opened: {len(found.opened)}, resolved: {len(found.resolved)}; "
         f"open now: {found.as_dict()['open_exceptions']}",
         highlight=False,
+    )
+
+
+def _data(lot: str | None, expiry: date | None) -> str:
+    """A package's lot and expiry in one line: ``no lot, expiry 2028-06-30``."""
+    return ", ".join(
+        (f"lot {lot}" if lot else "no lot", f"expiry {expiry}" if expiry else "no expiry")
     )
 
 

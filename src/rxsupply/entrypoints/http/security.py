@@ -3,7 +3,8 @@
 A session cookie carries the user id, a CSRF token and its issue time, signed with a secret
 kept in the database; it expires after ``SESSION_HOURS``. Requests that change something with a
 session must present the CSRF token (form field ``csrf_token`` or header ``X-CSRF-Token``);
-bearer-token requests need none.
+bearer-token requests need none. A route whose body is a file sent as is (an EPCIS document:
+:func:`guarded_raw`) takes the token from the header only: its body is never read as a form.
 """
 
 from __future__ import annotations
@@ -116,6 +117,17 @@ def _bearer(request: Request) -> str | None:
 
 async def caller(request: Request) -> Caller:
     """The authenticated caller, or 401. Checks CSRF for session writes."""
+    return await _authenticated(request, raw_body=False)
+
+
+async def raw_body_caller(request: Request) -> Caller:
+    """:func:`caller` for a route whose body is a file sent as is: a session write's CSRF
+    token is read from the ``X-CSRF-Token`` header only (reading the body as a form would
+    consume the file, or take a token out of its bytes)."""
+    return await _authenticated(request, raw_body=True)
+
+
+async def _authenticated(request: Request, *, raw_body: bool) -> Caller:
     engine = _engine(request)
     token = _bearer(request)
     if token is not None:
@@ -126,13 +138,23 @@ async def caller(request: Request) -> Caller:
     who: Caller = await run_in_threadpool(request.app.state.sessions.caller, cookie)
     if request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token")
-        if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")
+        if (
+            sent is None
+            and not raw_body
+            and request.headers.get("content-type", "").startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")
+            )
         ):
             form = await request.form()
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
         if not sent or not who.csrf or not secrets.compare_digest(sent, who.csrf):
+            if raw_body:
+                raise PermissionDenied(
+                    "a signed-in upload sends the session's CSRF token in the X-CSRF-Token "
+                    "header (GET /api/me tells it): the body is the file itself, not a form, "
+                    "and is not read for a token"
+                )
             raise PermissionDenied("the form's CSRF token is missing or stale; reload the page")
     return who
 
@@ -158,11 +180,36 @@ REQUIRES: dict[Permission, Callable[..., Awaitable[Caller]]] = {p: require(p) fo
 """One dependency per permission, so FastAPI runs it once per request."""
 
 
+def require_raw(permission: Permission) -> Callable[..., Awaitable[Caller]]:
+    async def check(who: Annotated[Caller, Depends(raw_body_caller)]) -> Caller:
+        ensure_allowed(who.user, permission)
+        return who
+
+    check.__name__ = f"require_{permission.value}_raw_body"
+    return check
+
+
+RAW_REQUIRES: dict[Permission, Callable[..., Awaitable[Caller]]] = {
+    p: require_raw(p) for p in Permission
+}
+""":data:`REQUIRES` for routes whose body is a file sent as is (CSRF from the header only)."""
+
+
 def guarded(permission: Permission) -> dict[str, Any]:
     """Route keyword arguments: the permission check and its record in the OpenAPI spec (the
     role-by-endpoint test reads ``x-permission``)."""
     return {
         "dependencies": [Depends(REQUIRES[permission])],
+        "openapi_extra": {"x-permission": permission.value},
+    }
+
+
+def guarded_raw(permission: Permission) -> dict[str, Any]:
+    """:func:`guarded` for a route whose body is a file sent as is: the route takes
+    ``Annotated[Caller, Depends(RAW_REQUIRES[permission])]``; a session's CSRF token is read
+    from the ``X-CSRF-Token`` header only."""
+    return {
+        "dependencies": [Depends(RAW_REQUIRES[permission])],
         "openapi_extra": {"x-permission": permission.value},
     }
 

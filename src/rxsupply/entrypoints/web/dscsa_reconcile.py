@@ -33,6 +33,7 @@ GROUPS = (
     ("missing", "Expected but not scanned"),
     ("unexpected", "Scanned but not expected"),
     ("mismatched", "Data mismatches"),
+    ("unconfirmed", "Unconfirmed: no lot or expiry in the document"),
     ("matched", "Matched"),
 )
 

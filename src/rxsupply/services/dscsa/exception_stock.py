@@ -4,12 +4,15 @@ usable stock only): a package received without agreeing paperwork is not usable.
 - :func:`hold_package`: when an exception opens on a package scanned in (scanned but not
   expected, a lot, expiry or product mismatch, a serial scanned twice), the serialised package
   is *quarantined* (:class:`~rxsupply.services.ledger.SetStatus`, the reason naming the
-  exception and the user). One not available (quarantined, recalled, suspect, gone) is left
-  as it is: a hold only hardens.
-- :func:`release_package`: when the exception is resolved, the package goes back to
-  *available*, but only if it is still quarantined by this exception (a recall or a suspect
-  case that took it since has changed its status and keeps it) and no other exception of the
-  package is still open.
+  exception and the user). When a document exception opens that names packages (shipped
+  without a lot or expiry, or of a GTIN the master data does not describe:
+  :mod:`rxsupply.services.dscsa.document_holds`), each of them already received is
+  quarantined the same way (one received later is received quarantined). One not available
+  (quarantined, recalled, suspect, gone) is left as it is: a hold only hardens.
+- :func:`release_package`: when the exception is resolved, its packages go back to
+  *available*, but only those still quarantined by this exception (a recall or a suspect
+  case that took one since has changed its status and keeps it); one that another exception
+  still open holds stays quarantined, the reason naming that one.
 """
 
 from __future__ import annotations
@@ -18,8 +21,14 @@ from rxsupply.domain.clock import Clock
 from rxsupply.domain.dscsa_exception import DscsaException, ExceptionState
 from rxsupply.domain.limits import LedgerLimits
 from rxsupply.domain.reconciliation import FindingKind
+from rxsupply.domain.serial import SerialPackage
 from rxsupply.domain.status import StockStatus
 from rxsupply.services import ledger
+from rxsupply.services.dscsa.document_holds import (
+    DOCUMENT_HOLD_KINDS,
+    document_holds,
+    named_packages,
+)
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.recall_release import post_all
 
@@ -39,68 +48,86 @@ def _tag(exception: DscsaException) -> str:
     return f"DSCSA exception {exception.id} "
 
 
-def _package(uow: UnitOfWork, exception: DscsaException) -> tuple[str, str, str] | None:
-    """(NDC, GTIN, serial) of the exception's package when it is a serialised package of
-    ours."""
+def _identities(uow: UnitOfWork, exception: DscsaException) -> list[tuple[str, str]]:
+    """(GTIN, serial) of each package the exception holds: its own package, or the packages
+    its document names."""
+    if exception.kind in DOCUMENT_HOLD_KINDS:
+        return sorted(
+            {(p.gtin, p.serial) for p in named_packages(uow, exception) if p.gtin and p.serial}
+        )
     identifier = exception.identifier
     if exception.kind not in HOLD_KINDS or not identifier.startswith("01"):
-        return None
-    gtin, serial = identifier[2:16], identifier[18:]
-    found = uow.packages.find([(gtin, serial)]).get((gtin, serial))
-    if found is None:
-        return None
-    product = uow.products.find("id", str(found.product_id))
-    return None if product is None else (str(product.ndc), gtin, serial)
+        return []
+    return [(identifier[2:16], identifier[18:])]
 
 
-def _status(uow: UnitOfWork, gtin: str, serial: str) -> tuple[StockStatus, str]:
-    found = uow.packages.find([(gtin, serial)])[(gtin, serial)]
-    return found.status, found.status_reason or ""
+def _ours(uow: UnitOfWork, exception: DscsaException) -> list[tuple[str, SerialPackage]]:
+    """(NDC, package) of each serialised package of ours the exception holds."""
+    found = uow.packages.find(_identities(uow, exception))
+    ndcs: dict[int, str] = {}
+    out: list[tuple[str, SerialPackage]] = []
+    for identity in sorted(found):
+        package = found[identity]
+        if package.product_id not in ndcs:
+            product = uow.products.find("id", str(package.product_id))
+            ndcs[package.product_id] = "" if product is None else str(product.ndc)
+        if ndcs[package.product_id]:
+            out.append((ndcs[package.product_id], package))
+    return out
 
 
 def hold_package(
     uow: UnitOfWork, exception: DscsaException, *, user: str, clock: Clock
 ) -> list[dict[str, object]]:
-    """Quarantine the exception's package when it is available (no commit); what changed."""
-    package = _package(uow, exception)
-    if package is None:
-        return []
-    ndc, gtin, serial = package
-    if _status(uow, gtin, serial)[0] is not StockStatus.AVAILABLE:
-        return []
+    """Quarantine the exception's packages that are available (no commit); what changed."""
     reason = (
         f"{_tag(exception)}({exception.kind.value}) opened by {user}: received without "
         "agreeing transaction information"
     )
-    return post_all(uow, [_set(ndc, serial, StockStatus.QUARANTINED, reason, user)], clock=clock)
+    commands = [
+        _set(ndc, package.serial, StockStatus.QUARANTINED, reason, user)
+        for ndc, package in _ours(uow, exception)
+        if package.status is StockStatus.AVAILABLE
+    ]
+    return post_all(uow, commands, clock=clock)
 
 
 def release_package(
     uow: UnitOfWork, exception: DscsaException, *, user: str, clock: Clock
 ) -> list[dict[str, object]]:
-    """Make the resolved exception's package available again when this exception is what
-    holds it (no commit); what changed."""
-    package = _package(uow, exception)
-    if package is None:
-        return []
-    ndc, gtin, serial = package
-    status, why = _status(uow, gtin, serial)
-    if status is not StockStatus.QUARANTINED or not why.startswith(_tag(exception)):
-        return []
-    others = [
-        e
-        for e in uow.reconciliation.exceptions(order_number=exception.order_number)
-        if e.id != exception.id
-        and e.identifier == exception.identifier
-        and e.kind in HOLD_KINDS
-        and e.state is not ExceptionState.RESOLVED
-    ]
-    if others:
-        reason = f"{_tag(others[0])}({others[0].kind.value}) still open, by {user}"
-        command = _set(ndc, serial, StockStatus.QUARANTINED, reason, user)
-        return post_all(uow, [command], clock=clock)
-    reason = f"{_tag(exception)}resolved by {user}"
-    return post_all(uow, [_set(ndc, serial, StockStatus.AVAILABLE, reason, user)], clock=clock)
+    """Make the resolved exception's packages available again when this exception is what
+    holds them (no commit); what changed."""
+    commands: list[ledger.Command] = []
+    for ndc, package in _ours(uow, exception):
+        why = package.status_reason or ""
+        if package.status is not StockStatus.QUARANTINED or not why.startswith(_tag(exception)):
+            continue
+        other = _other_holder(uow, exception, package)
+        if other is not None:
+            reason = f"{other} still open, by {user}"
+            commands.append(_set(ndc, package.serial, StockStatus.QUARANTINED, reason, user))
+            continue
+        reason = f"{_tag(exception)}resolved by {user}"
+        commands.append(_set(ndc, package.serial, StockStatus.AVAILABLE, reason, user))
+    return post_all(uow, commands, clock=clock)
+
+
+def _other_holder(uow: UnitOfWork, exception: DscsaException, package: SerialPackage) -> str | None:
+    """Another exception still open that holds the package (how a reason names it), if any:
+    one of the order's about the package itself, or a document exception naming it."""
+    identifier = f"01{package.gtin}21{package.serial}"
+    for e in uow.reconciliation.exceptions(order_number=exception.order_number):
+        if (
+            e.id != exception.id
+            and e.identifier == identifier
+            and e.kind in HOLD_KINDS
+            and e.state is not ExceptionState.RESOLVED
+        ):
+            return f"{_tag(e)}({e.kind.value})"
+    for hold in document_holds(uow, gtin=package.gtin, serial=package.serial):
+        if hold.exception_id != exception.id:
+            return f"{hold.tag}({hold.kind.value})"
+    return None
 
 
 def _set(ndc: str, serial: str, status: StockStatus, reason: str, user: str) -> ledger.Command:

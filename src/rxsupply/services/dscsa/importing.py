@@ -35,6 +35,7 @@ from rxsupply.services.dscsa.document_checks import (
     document_findings,
     open_document_exceptions,
 )
+from rxsupply.services.dscsa.document_holds import described_gtins
 from rxsupply.services.dscsa.reconciliation import reconcile_when_ready
 from rxsupply.services.dscsa.records import append_record
 from rxsupply.services.ports import UnitOfWork
@@ -157,7 +158,7 @@ def import_epcis(
     )
     products = _product_ids(uow, packages)
     document_id = uow.dscsa_documents.add(new, packages, products, document.events)
-    gaps = PackageGaps.of(packages, described=_described(transaction))
+    gaps = PackageGaps.of(packages, described=described_gtins(transaction))
     del packages  # a large shipment's units: the content is read back from the rows
     subject = SUBJECT.format(document_id)
     append_record(
@@ -283,17 +284,6 @@ def _date(field: str, value: object) -> date | None:
 def _statement(transaction: dict[str, object]) -> dict[str, object]:
     found = transaction.get("statement")
     return found if isinstance(found, dict) else {}
-
-
-def _described(transaction: dict[str, object]) -> set[str | None]:
-    """The GTINs the transaction information describes (a name or an NDC from the master
-    data; a product listed only because it ships has neither)."""
-    products = transaction.get("products")
-    return {
-        p.get("gtin")
-        for p in (products if isinstance(products, list) else [])
-        if isinstance(p, dict) and (p.get("product_name") or p.get("ndc"))
-    }
 
 
 def _product_ids(uow: UnitOfWork, packages: list[ShippedPackage]) -> dict[str, int]:

@@ -70,6 +70,7 @@ def command_audit(
             "lines": lines,
             **({"override": first.note} if done.approved_by and first.note else {}),
             **({"discrepancies": found} if found else {}),
+            **({"changed": done.changed} if done.changed else {}),
         },
         approved_by=done.approved_by or None,
     )

@@ -20,6 +20,7 @@ from rxsupply.domain.product import CasePack, Item, Product
 from rxsupply.domain.recall import Recall, RecallStatus
 from rxsupply.domain.serial import SerialPackage
 from rxsupply.errors import InvalidGTIN, InvalidMovement, InvalidValue
+from rxsupply.services.dscsa.document_holds import DocumentHold, document_holds
 from rxsupply.services.ports import LotRecord, ProductKey, UnitOfWork
 from rxsupply.services.references import find_item, find_location, find_product, product_key
 
@@ -65,6 +66,18 @@ class Lookups:
     open_recalls: list[Recall] | None = None
     # wanted lots not on record as written, recorded in another case or spacing: that spelling
     alike: dict[tuple[int, str], str] = field(default_factory=dict)
+    # serialised packages a posting receives: the open document exception holding each, if any
+    holds: dict[tuple[str, str], DocumentHold | None] = field(default_factory=dict)
+
+    def document_hold(self, gtin: str, serial: str) -> DocumentHold | None:
+        """The first open DSCSA document exception that names the package (shipped without a
+        lot or expiry, or of a GTIN the master data does not describe), read once per package
+        and posting."""
+        key = (gtin, serial)
+        if key not in self.holds:
+            found = document_holds(self.uow, gtin=gtin, serial=serial)
+            self.holds[key] = found[0] if found else None
+        return self.holds[key]
 
     def recall_naming(self, ndc: str, lot_number: str) -> Recall | None:
         """The first open recall that names the lot of the product (any case, spaces left

@@ -123,6 +123,15 @@ def write(uow: UnitOfWork, stock: Stock, done: Sequence[Done], *, ctx: Context) 
     packages = stock.packages
     if packages.added:
         uow.packages.add_many(packages.added, now=ctx.now)
+        # a package received blocked (held by a DSCSA exception): its status history starts
+        # with the block, under who received it (the ids came back with the rows)
+        stock.status_changes.extend(
+            StatusChange(
+                ctx.now, p.lot_id, p.status, p.status_reason, p.received_by, package_id=p.id
+            )
+            for p in packages.added
+            if p.status.blocked and p.id is not None
+        )
     if packages.changed:
         uow.packages.update_many(list(packages.changed.values()), now=ctx.now)
     if stock.status_changes:

@@ -5,7 +5,11 @@ has expired, when the lot is recorded with another expiry, or when the lot is bl
 (quarantined, recalled, suspect) or an open recall names it, unless it goes into a quarantine
 location (where a lot an open recall names is marked recalled). A scanned package
 with a serial receives exactly that package (or case) and records it; the same GTIN and serial
-received again is refused and the package first received is flagged suspect.
+received again is refused and the package first received is flagged suspect. A package an open
+DSCSA document exception names (its transaction information ships it without a lot or expiry,
+or does not describe its product: :mod:`rxsupply.services.dscsa.document_holds`) is received
+*quarantined*, wherever it goes, the reason naming the exception: the exception's resolution
+releases it.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
     cost = cmd.unit_cost if cmd.unit_cost is not None else prod.unit_cost
 
     recall = found.recall_naming(str(prod.ndc), lot_number)
+    hold = found.document_hold(*identity) if identity is not None else None
 
     def check() -> None:
         record = found.lot(*key)
@@ -127,23 +132,41 @@ def prepare_receive(ctx: Context, cmd: Receive) -> Step:
             unit_cost=cost,
         )
         book.apply(m)
+        changed: list[dict[str, object]] = []
         if identity is not None:
-            stock.packages.receive(
-                SerialPackage(
-                    gtin=identity[0],
-                    serial=identity[1],
-                    product_id=prod.id or 0,
-                    lot_id=record.id,
-                    units=units,
-                    location_id=loc.id or 0,
-                    received_at=when,
-                    received_by=user,
-                )
+            package = SerialPackage(
+                gtin=identity[0],
+                serial=identity[1],
+                product_id=prod.id or 0,
+                lot_id=record.id,
+                units=units,
+                location_id=loc.id or 0,
+                received_at=when,
+                received_by=user,
             )
-        return Done([m])
+            if hold is not None:  # not usable while the exception is open
+                package.status = StockStatus.QUARANTINED
+                package.status_reason = hold.reason(user)[: limits.note_length]
+                changed.append(_held(package))
+            stock.packages.receive(package)
+            if hold is not None:
+                book.held = stock.packages.held()  # later commands pick around it
+        return Done([m], changed=changed)
 
     pockets = [loc.id] if loc.kind is LocationKind.POCKET else []
     return Step([loc.id], [prod.id], build, check, pockets)
+
+
+def _held(package: SerialPackage) -> dict[str, object]:
+    """A package received blocked, as a status change says it."""
+    return {
+        "gtin": package.gtin,
+        "serial": package.serial,
+        "from": "received",
+        "to": package.status.value,
+        "units": package.units,
+        "reason": package.status_reason,
+    }
 
 
 def _units(ctx: Context, cmd: Receive, per_package: int, serial: str | None) -> int:
