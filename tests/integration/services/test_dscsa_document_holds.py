@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from sqlalchemy import Engine, func, select
 from tests.conftest import CLOCK, TESTER, post, priced_storeroom
-from tests.dscsa_shipments import GTIN, TRAY, shipment
+from tests.dscsa_shipments import GTIN, TRAY, ship, shipment
 
 from rxsupply.adapters import tables
 from rxsupply.adapters.epcis import read_epcis
@@ -23,7 +23,7 @@ from rxsupply.adapters.unit_of_work import SqlUnitOfWork
 from rxsupply.domain.dscsa_exception import DscsaException
 from rxsupply.domain.purchasing import PurchaseOrder
 from rxsupply.services import purchasing, receiving
-from rxsupply.services.dscsa import exceptions
+from rxsupply.services.dscsa import exceptions, reconciliation
 from rxsupply.services.dscsa.importing import import_epcis
 from rxsupply.services.ledger import Receive
 
@@ -81,6 +81,11 @@ def the_exception(engine: Engine, number: str) -> DscsaException:
     with SqlUnitOfWork(engine, readonly=True) as uow:
         (found,) = exceptions.list_exceptions(uow, order=number)
     return found
+
+
+def by_kind(engine: Engine, number: str) -> dict[str, DscsaException]:
+    with SqlUnitOfWork(engine, readonly=True) as uow:
+        return {e.kind.value: e for e in exceptions.list_exceptions(uow, order=number)}
 
 
 def resolve(engine: Engine, exception_id: int) -> None:
@@ -191,3 +196,26 @@ def test_a_package_received_by_scan_outside_the_order_is_held_as_well(
     assert [(c["serial"], c["to"]) for c in done.changed] == [("S2", "quarantined")]
     with hospital.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(tables.serial_package)) == 1
+
+
+def test_a_package_two_exceptions_hold_stays_held_by_the_second_when_the_first_is_resolved(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    ship(hospital, order.number, [("S1", "ON1", FAR)])
+    with SqlUnitOfWork(hospital) as uow:  # lot and expiry both disagree: two exceptions
+        receiving.receive_against_order(
+            uow, order=order.number, product=GTIN, lot="OTHER", expiry=date(2029, 1, 31),
+            packages=1, serial="S1", user="tech", clock=CLOCK,
+        )  # fmt: skip
+    with SqlUnitOfWork(hospital) as uow:
+        reconciliation.reconcile_order(uow, order=order.number, user="tech", clock=CLOCK)
+    found = by_kind(hospital, order.number)
+    lot, expiry = found["lot_mismatch"], found["expiry_mismatch"]
+
+    resolve(hospital, lot.id or 0)
+
+    state, why = status(hospital, "S1")
+    assert state == "quarantined"
+    assert why.startswith(f"DSCSA exception {expiry.id} (expiry_mismatch) still open")
+    resolve(hospital, expiry.id or 0)
+    assert status(hospital, "S1")[0] == "available"

@@ -12,7 +12,8 @@ usable stock only): a package received without agreeing paperwork is not usable.
 - :func:`release_package`: when the exception is resolved, its packages go back to
   *available*, but only those still quarantined by this exception (a recall or a suspect
   case that took one since has changed its status and keeps it); one that another exception
-  still open holds stays quarantined, the reason naming that one.
+  still open holds stays quarantined, its reason now naming that one (the hold passes to it,
+  so that its resolution releases the package).
 """
 
 from __future__ import annotations
@@ -103,9 +104,10 @@ def release_package(
         if package.status is not StockStatus.QUARANTINED or not why.startswith(_tag(exception)):
             continue
         other = _other_holder(uow, exception, package)
-        if other is not None:
+        if other is not None:  # the hold passes to the other: its resolution releases it
             reason = f"{other} still open, by {user}"
-            commands.append(_set(ndc, package.serial, StockStatus.QUARANTINED, reason, user))
+            held = _set(ndc, package.serial, StockStatus.QUARANTINED, reason, user, restate=True)
+            commands.append(held)
             continue
         reason = f"{_tag(exception)}resolved by {user}"
         commands.append(_set(ndc, package.serial, StockStatus.AVAILABLE, reason, user))
@@ -130,7 +132,9 @@ def _other_holder(uow: UnitOfWork, exception: DscsaException, package: SerialPac
     return None
 
 
-def _set(ndc: str, serial: str, status: StockStatus, reason: str, user: str) -> ledger.Command:
+def _set(
+    ndc: str, serial: str, status: StockStatus, reason: str, user: str, *, restate: bool = False
+) -> ledger.Command:
     return ledger.SetStatus(
         user=user,
         product=ndc,
@@ -138,4 +142,5 @@ def _set(ndc: str, serial: str, status: StockStatus, reason: str, user: str) -> 
         serial=serial,
         status=status,
         reason=reason[: LedgerLimits().note_length],
+        restate=restate,
     )

@@ -270,7 +270,7 @@ def _package_status(
         raise InvalidValue(
             "serial", f"package {serial} is {package.status.value}: it is no longer tracked"
         )
-    if package.status is cmd.status:
+    if package.status is cmd.status and not (cmd.restate and cmd.status.blocked):
         raise InvalidValue("status", f"package {serial} is already {cmd.status.value}")
     _no_downgrade(package.status, cmd.status, f"package {serial}")
     before = package.status

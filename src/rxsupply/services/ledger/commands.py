@@ -146,7 +146,9 @@ class SetStatus:
     """Quarantine, recall or mark suspect (``status``) a lot everywhere at once, pockets
     included, or one serialised package (``serial``); or release it (``status`` available:
     the faces let only managers do that). Nothing moves: picking stops (or starts again)
-    taking it."""
+    taking it. A package already of ``status`` is refused, unless ``restate``: then it keeps
+    its status under the new reason, recorded in its history (a hold passing from one reason
+    to another, such as a DSCSA exception resolved while another still holds the package)."""
 
     user: str
     product: str
@@ -155,6 +157,7 @@ class SetStatus:
     reason: str
     serial: str | None = None
     external_id: ExternalId | None = None
+    restate: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
