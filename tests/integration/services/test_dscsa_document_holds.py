@@ -40,8 +40,12 @@ def order(hospital: Engine) -> PurchaseOrder:
         return purchasing.approve_order(uow, order=draft.number, user="buyer", clock=CLOCK)
 
 
-def import_bytes(engine: Engine, number: str, data: bytes) -> int:
+def import_bytes(engine: Engine, number: str, data: bytes, *, seller: str | None = None) -> int:
+    """Import ``data`` for order ``number``; its id. ``seller``: the name the transaction
+    information gives the seller instead."""
     document = read_epcis(io.BytesIO(data), name="asn.xml")
+    if seller is not None:
+        document.transaction["seller"] = {"name": seller}
     with SqlUnitOfWork(engine) as uow:
         return import_epcis(
             uow, document=document, file_name="asn.xml", sha256=hashlib.sha256(data).hexdigest(),
@@ -61,6 +65,24 @@ def ship_undescribed(engine: Engine, number: str) -> int:
     other = replace(TRAY, gtin="00394350548252", ndc="94350-548-25", name="Bupivacaine")
     sent = replace(shipment(number, [("S1", "ON1", FAR), ("S2", "ON1", FAR)]), items=(other,))
     return import_bytes(engine, number, shipment_xml(sent))
+
+
+def ship_without_statement(engine: Engine, number: str, *, unlotted: bool = False) -> int:
+    """S1 and S2, the transaction statement not affirmed (``no_statement``); with
+    ``unlotted``, S2 without a lot or expiry as well (``lot_expiry_missing``)."""
+    data = shipment_xml(
+        replace(shipment(number, [("S1", "ON1", FAR), ("S2", "ON2", FAR)]), affirmed=False)
+    )
+    if unlotted:
+        data = data.replace(NO_LOT + b"</cbvmda:itemExpirationDate>", b"")
+    return import_bytes(engine, number, data)
+
+
+def ship_from_a_stranger(engine: Engine, number: str) -> int:
+    """S1 and S2 sold by a company that is not a trading partner on file
+    (``seller_unauthorized``)."""
+    data = shipment_xml(shipment(number, [("S1", "ON1", FAR), ("S2", "ON1", FAR)]))
+    return import_bytes(engine, number, data, seller="Grey Market Pharma LLC")
 
 
 def scan(engine: Engine, number: str, serial: str, *, lot: str = "ON1") -> None:
@@ -219,3 +241,70 @@ def test_a_package_two_exceptions_hold_stays_held_by_the_second_when_the_first_i
     assert why.startswith(f"DSCSA exception {expiry.id} (expiry_mismatch) still open")
     resolve(hospital, expiry.id or 0)
     assert status(hospital, "S1")[0] == "available"
+
+
+def test_every_package_of_a_document_without_a_transaction_statement_is_received_quarantined(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    ship_without_statement(hospital, order.number)
+    held = the_exception(hospital, order.number)
+
+    scan(hospital, order.number, "S1")
+    scan(hospital, order.number, "S2", lot="ON2")
+
+    for serial in ("S1", "S2"):
+        state, why = status(hospital, serial)
+        assert state == "quarantined"
+        assert why.startswith(f"DSCSA exception {held.id} (no_statement) of order {order.number}")
+        assert "no affirmed transaction statement" in why and "received by tech" in why
+
+
+def test_every_package_of_a_document_from_a_seller_not_on_file_is_received_quarantined(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    ship_from_a_stranger(hospital, order.number)
+    held = the_exception(hospital, order.number)
+
+    scan(hospital, order.number, "S1")
+
+    state, why = status(hospital, "S1")
+    assert state == "quarantined"
+    assert why.startswith(f"DSCSA exception {held.id} (seller_unauthorized)")
+    assert "Grey Market Pharma LLC is not a trading partner on file" in why
+
+
+def test_stock_from_a_seller_not_on_file_is_quarantined_when_the_document_comes_until_resolved(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    scan(hospital, order.number, "S1")
+    scan(hospital, order.number, "S2")
+
+    ship_from_a_stranger(hospital, order.number)
+
+    held = the_exception(hospital, order.number)
+    for serial in ("S1", "S2"):
+        state, why = status(hospital, serial)
+        assert state == "quarantined"
+        assert why.startswith(f"DSCSA exception {held.id} (seller_unauthorized) opened by ")
+        assert "is from a seller not authorized: Grey Market Pharma LLC is not" in why
+    resolve(hospital, held.id or 0)
+    assert [status(hospital, s)[0] for s in ("S1", "S2")] == ["available", "available"]
+
+
+def test_a_package_two_document_exceptions_hold_is_released_only_when_both_are_resolved(
+    hospital: Engine, order: PurchaseOrder
+) -> None:
+    ship_without_statement(hospital, order.number, unlotted=True)
+    found = by_kind(hospital, order.number)
+    no_statement, unlotted = found["no_statement"], found["lot_expiry_missing"]
+    scan(hospital, order.number, "S1")
+    scan(hospital, order.number, "S2", lot="ON2")
+
+    resolve(hospital, unlotted.id or 0)
+
+    state, why = status(hospital, "S2")
+    assert state == "quarantined"
+    assert why.startswith(f"DSCSA exception {no_statement.id} (no_statement) still open")
+    assert status(hospital, "S1")[0] == "quarantined"
+    resolve(hospital, no_statement.id or 0)
+    assert [status(hospital, s)[0] for s in ("S1", "S2")] == ["available", "available"]

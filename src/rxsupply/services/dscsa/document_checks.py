@@ -16,8 +16,11 @@ order (:mod:`rxsupply.services.dscsa.exceptions`), identified by ``document:<id>
   packages are recorded as the product their GTIN's NDC digits name, and the finding lists
   the GTINs and how many packages of each.
 
-Reconciliation never resolves these by itself (the scans cannot settle them); someone does,
-with the corrected document or the partner's licence.
+Each of them is about the document (``document_id`` set) and, while open, holds the serialised
+packages it names (every one the document ships for the first two):
+:mod:`rxsupply.services.dscsa.document_holds`. Reconciliation never resolves these by itself
+(the scans cannot settle them); someone does, with the corrected document or the partner's
+licence.
 """
 
 from __future__ import annotations

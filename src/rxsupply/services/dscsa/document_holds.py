@@ -1,13 +1,20 @@
 """The packages a document exception holds (DSCSA, FD&C Act section 582(d)(1)(A): a dispenser
-accepts product only with its transaction information, which names each package's product,
-lot and expiry).
+accepts ownership of product only with its transaction information and transaction statement,
+which name each package's product, lot and expiry; 582(d)(3): only from authorized trading
+partners).
 
-An exception of kind ``lot_expiry_missing`` or ``product_undescribed``
-(:mod:`rxsupply.services.dscsa.document_checks`) is about a document, ``document:<id>``; the
-packages it *names* are that document's serialised packages shipped without a lot or an expiry
-(``lot_expiry_missing``), or of a GTIN its master data does not describe
-(``product_undescribed``). While the exception is not resolved, those packages are not usable
-stock:
+Every exception :mod:`rxsupply.services.dscsa.document_checks` opens is about one document,
+``document:<id>`` (its ``document_id`` set); the serialised packages it *names*, of that
+document, are:
+
+- ``no_statement`` (the transaction statement is not affirmed) and ``seller_unauthorized``
+  (the seller is not a trading partner on file, or not authorized on the transaction date):
+  every one the document ships, since the whole transaction is one the dispenser may not
+  accept;
+- ``lot_expiry_missing``: those shipped without a lot or an expiry;
+- ``product_undescribed``: those of a GTIN its master data does not describe.
+
+While the exception is not resolved, those packages are not usable stock:
 
 - one received afterwards is received *quarantined*, the reason naming the exception
   (:func:`document_hold`, asked by the ledger's receipt);
@@ -28,7 +35,12 @@ from rxsupply.domain.reconciliation import FindingKind
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.ports.dscsa_documents import StoredDocument, StoredPackage
 
-DOCUMENT_HOLD_KINDS = frozenset({FindingKind.LOT_EXPIRY_MISSING, FindingKind.PRODUCT_UNDESCRIBED})
+WHOLE_DOCUMENT_KINDS = frozenset({FindingKind.NO_STATEMENT, FindingKind.SELLER_UNAUTHORIZED})
+"""The document exception kinds that name every serialised package of their document."""
+DOCUMENT_HOLD_KINDS = WHOLE_DOCUMENT_KINDS | {
+    FindingKind.LOT_EXPIRY_MISSING,
+    FindingKind.PRODUCT_UNDESCRIBED,
+}
 """The document exception kinds that hold the packages they name."""
 OPEN_STATES = (ExceptionState.OPEN, ExceptionState.SELLER_CONTACTED)
 
@@ -57,6 +69,8 @@ def names(kind: FindingKind, package: StoredPackage, described: Collection[str |
     """Whether a document exception of ``kind`` names ``package`` (one of its document's)."""
     if package.gtin is None or package.serial is None:
         return False
+    if kind in WHOLE_DOCUMENT_KINDS:
+        return True
     if kind is FindingKind.LOT_EXPIRY_MISSING:
         return package.lot is None or package.expiry is None
     if kind is FindingKind.PRODUCT_UNDESCRIBED:
@@ -79,6 +93,18 @@ def named_packages(uow: UnitOfWork, exception: DscsaException) -> list[StoredPac
     ]
 
 
+def why_held(kind: FindingKind, document_id: int, *, gtin: str = "", found: str | None) -> str:
+    """Why a document exception of ``kind`` holds a package (of GTIN ``gtin``) its document
+    ships; ``found``: what the exception found."""
+    if kind is FindingKind.NO_STATEMENT:
+        return f"document {document_id} has no affirmed transaction statement"
+    if kind is FindingKind.SELLER_UNAUTHORIZED:
+        return f"document {document_id} is from a seller not authorized: {found or 'unknown'}"
+    if kind is FindingKind.LOT_EXPIRY_MISSING:
+        return f"document {document_id} ships it without a lot or expiry"
+    return f"document {document_id} does not describe GTIN {gtin}"
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentHold:
     """An open document exception that names a package: why the package is held."""
@@ -88,6 +114,8 @@ class DocumentHold:
     order_number: str
     document_id: int
     gtin: str
+    found: str | None = None
+    """What the exception found (the seller's problem, for ``seller_unauthorized``)."""
 
     @property
     def tag(self) -> str:
@@ -96,9 +124,7 @@ class DocumentHold:
         return f"DSCSA exception {self.exception_id} "
 
     def why(self) -> str:
-        if self.kind is FindingKind.LOT_EXPIRY_MISSING:
-            return f"document {self.document_id} ships it without a lot or expiry"
-        return f"document {self.document_id} does not describe GTIN {self.gtin}"
+        return why_held(self.kind, self.document_id, gtin=self.gtin, found=self.found)
 
     def reason(self, user: str) -> str:
         """The reason of a package received while the exception is open."""
@@ -129,7 +155,7 @@ def document_holds(uow: UnitOfWork, *, gtin: str, serial: str) -> list[DocumentH
             continue
         described = stored_described(document)
         out.extend(
-            DocumentHold(e.id or 0, e.kind, document.order_number, document.id, gtin)
+            DocumentHold(e.id or 0, e.kind, document.order_number, document.id, gtin, e.found)
             for e in kinds
             if names(e.kind, package, described)
         )

@@ -4,8 +4,9 @@ usable stock only): a package received without agreeing paperwork is not usable.
 - :func:`hold_package`: when an exception opens on a package scanned in (scanned but not
   expected, a lot, expiry or product mismatch, a serial scanned twice), the serialised package
   is *quarantined* (:class:`~rxsupply.services.ledger.SetStatus`, the reason naming the
-  exception and the user). When a document exception opens that names packages (shipped
-  without a lot or expiry, or of a GTIN the master data does not describe:
+  exception and the user). When a document exception opens that names packages (every package
+  of a document without an affirmed transaction statement or from a seller not authorized;
+  one shipped without a lot or expiry, or of a GTIN the master data does not describe:
   :mod:`rxsupply.services.dscsa.document_holds`), each of them already received is
   quarantined the same way (one received later is received quarantined). One not available
   (quarantined, recalled, suspect, gone) is left as it is: a hold only hardens.
@@ -29,6 +30,7 @@ from rxsupply.services.dscsa.document_holds import (
     DOCUMENT_HOLD_KINDS,
     document_holds,
     named_packages,
+    why_held,
 )
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.recall_release import post_all
@@ -81,16 +83,22 @@ def hold_package(
     uow: UnitOfWork, exception: DscsaException, *, user: str, clock: Clock
 ) -> list[dict[str, object]]:
     """Quarantine the exception's packages that are available (no commit); what changed."""
-    reason = (
-        f"{_tag(exception)}({exception.kind.value}) opened by {user}: received without "
-        "agreeing transaction information"
-    )
+    opened = f"{_tag(exception)}({exception.kind.value}) opened by {user}: "
     commands = [
-        _set(ndc, package.serial, StockStatus.QUARANTINED, reason, user)
+        _set(ndc, package.serial, StockStatus.QUARANTINED, opened + _why(exception, package), user)
         for ndc, package in _ours(uow, exception)
         if package.status is StockStatus.AVAILABLE
     ]
     return post_all(uow, commands, clock=clock)
+
+
+def _why(exception: DscsaException, package: SerialPackage) -> str:
+    """Why the exception holds a package of ours."""
+    if exception.kind in DOCUMENT_HOLD_KINDS and exception.document_id is not None:
+        return why_held(
+            exception.kind, exception.document_id, gtin=package.gtin, found=exception.found
+        )
+    return "received without agreeing transaction information"
 
 
 def release_package(
