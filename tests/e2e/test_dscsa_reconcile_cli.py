@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import EXAMPLES, TESTER, priced_storeroom
 from tests.dscsa_shipments import GTIN, ship
-from tests.e2e.cli_runner import Rx
+from tests.e2e.cli_runner import Ran, Rx
 
 from rxsupply.adapters.database import make_engine
 
@@ -132,3 +132,38 @@ def test_a_package_the_document_ships_without_a_lot_is_listed_unconfirmed(
     assert again["counts"]["unconfirmed"] == 1 and again["counts"]["matched"] == 1
     assert [u["identifier"] for u in again["unconfirmed"]] == [f"01{GTIN}21S2"]
     assert again["unconfirmed"][0]["lacks"] == ["lot", "expiry"]
+
+
+def test_a_package_received_on_hold_is_said_on_hold_with_the_shelf_and_the_reason(
+    rx: Rx, tmp_path: Path
+) -> None:
+    for kind in ("items", "locations", "stock"):
+        assert rx("import", kind, str(EXAMPLES / f"{kind}.csv")).code == 0
+    engine = make_engine(f"sqlite:///{rx.db}")
+    priced_storeroom(engine, {"ONDA4INJ": (400, 600)})
+    (draft,) = rx("orders", "suggest", "--json").json()["orders"]
+    number = str(draft["number"])
+    assert rx("orders", "approve", number, "--out-dir", str(tmp_path)).code == 0
+    packages = [("S1", "ON1", FAR), ("S2", "ON2", FAR), ("S3", "ON2", FAR)]
+    ship(engine, number, packages, unlotted=["ON2"])
+    engine.dispose()
+
+    def receive(serial: str, lot: str, *json: str) -> Ran:
+        scan = f"(01){GTIN}(17)280630(10){lot}(21){serial}"
+        return rx("orders", "receive", number, "--scan", scan, *json)
+
+    held = receive("S2", "ON2")
+    held_json = receive("S3", "ON2", "--json")
+    usable = receive("S1", "ON1")
+    usable_json = receive("S4", "ON1", "--json")
+
+    assert held.code == 0, held.err
+    text = " ".join(held.out.split())
+    assert f"ON HOLD: GTIN {GTIN} serial S2 (lot ON2, at MAIN-STORE) is quarantined" in text
+    assert "set it apart on the quarantine shelf, do not put it away" in text
+    assert "(lot_expiry_missing) of order" in text
+    (answer,) = held_json.json()["held"]
+    assert (answer["serial"], answer["lot"], answer["status"]) == ("S3", "ON2", "quarantined")
+    assert "(lot_expiry_missing)" in answer["reason"] and answer["location"] == "MAIN-STORE"
+    assert usable.code == 0 and "ON HOLD" not in usable.out
+    assert usable_json.json()["held"] == []

@@ -16,6 +16,11 @@ transaction with the order's progress and what the receipt found.
 - A package received by scan (with its serial) is recorded as scanned against the order; the
   scan that completes the order reconciles it against its EPCIS documents (DSCSA; see
   :mod:`rxsupply.services.dscsa.reconciliation`).
+- A package the receipt put on hold (received quarantined because an open DSCSA document
+  exception names it; quarantined by the exception the completing scan's reconciliation
+  opens, received now or earlier) is listed in the answer's ``held``, with its lot, where it
+  is and why: the receiver sets it apart on the quarantine shelf
+  (:mod:`rxsupply.services.receipt_holds`).
 - An order's partner that is not authorized on the receipt's day (DSCSA; see
   :func:`rxsupply.services.trading_partners.check_partner`) ships nothing: the receipt is
   refused with the reason, nothing written.
@@ -27,6 +32,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.external_id import ExternalId
@@ -46,6 +52,7 @@ from rxsupply.services.dscsa.reconciliation import reconcile_when_ready, record_
 from rxsupply.services.ledger import Posted, Receive, post
 from rxsupply.services.ports import UnitOfWork
 from rxsupply.services.purchasing import get_order
+from rxsupply.services.receipt_holds import HeldPackage, held_after_receipt
 from rxsupply.services.references import resolve_products
 from rxsupply.services.ship_notices import compare_with_ship_notice, ship_notice_of
 from rxsupply.services.trading_partners import check_partner
@@ -53,6 +60,15 @@ from rxsupply.services.trading_partners import check_partner
 RECEIVABLE = (OrderStatus.SENT, OrderStatus.ACKNOWLEDGED, OrderStatus.PARTLY_RECEIVED)
 MIN_SHELF_DAYS = 180
 """Days of shelf life a receipt should have left (``--min-shelf-days``): less is recorded."""
+
+
+class OrderReceipt(NamedTuple):
+    """What a receipt against an order answers: the order after it, what it found
+    (discrepancies recorded) and the packages it put on hold."""
+
+    order: PurchaseOrder
+    found: list[ReceivingDiscrepancy]
+    held: list[HeldPackage]
 
 
 def receive_against_order(
@@ -72,10 +88,10 @@ def receive_against_order(
     external_id: ExternalId | None = None,
     ship_notice: str | None = None,
     partner_policy: PartnerPolicy | None = None,
-) -> tuple[PurchaseOrder, list[ReceivingDiscrepancy]]:
+) -> OrderReceipt:
     """Receive ``packages`` (and record ``damaged`` ones) of a product against an order (and
-    against one of its ship notices, by shipment id, when given); the order after, and what
-    this receipt found."""
+    against one of its ship notices, by shipment id, when given); the order after, what this
+    receipt found and what it put on hold."""
     check_units("packages", packages, allow_zero=True)
     check_units("damaged", damaged, allow_zero=True)
     if packages + damaged == 0:
@@ -109,6 +125,7 @@ def receive_against_order(
             )
         )
 
+    package: tuple[str, str] | None = None  # the serialised package received, if any
     if line is None or line.status is LineStatus.CANCELLED:
         why = "the order does not have it" if line is None else "its line was cancelled"
         issue(ReceivingIssue.WRONG_PRODUCT, packages + damaged, f"{product}: {why}; not received")
@@ -167,17 +184,18 @@ def receive_against_order(
             raise result
         if isinstance(result, Posted) and result.duplicate:
             uow.rollback()
-            return get_order(uow, found.number), []
+            return OrderReceipt(get_order(uow, found.number), [], [])
         received = line.received_packages + packages
         status = LineStatus.RECEIVED if received >= line.packages else line.status
         uow.orders.set_received(found.id or 0, line.line_number, received, status)
         line.received_packages, line.status = received, status
         if serial is not None:
             scanned = product if len(product) == 14 and product.isdigit() else None
+            package = (scanned or _gtin_of(uow, resolved), serial)
             record_scan(
                 uow,
                 order=found,
-                gtin=scanned or _gtin_of(uow, resolved),
+                gtin=package[0],
                 serial=serial,
                 lot=lot,
                 expiry=expiry,
@@ -186,7 +204,9 @@ def receive_against_order(
                 now=now,
                 clock=clock,
             )
-    return _finish(uow, found, issues, user=user, clock=clock, scanned=serial is not None)
+    return _finish(
+        uow, found, issues, user=user, clock=clock, scanned=serial is not None, package=package
+    )
 
 
 def _gtin_of(uow: UnitOfWork, product_id: int) -> str:
@@ -203,7 +223,8 @@ def _finish(
     user: str,
     clock: Clock,
     scanned: bool = False,
-) -> tuple[PurchaseOrder, list[ReceivingDiscrepancy]]:
+    package: tuple[str, str] | None = None,
+) -> OrderReceipt:
     live = [ln for ln in found.lines if ln.status is not LineStatus.CANCELLED]
     if live and all(ln.status is LineStatus.RECEIVED for ln in live):
         status = OrderStatus.RECEIVED
@@ -224,12 +245,14 @@ def _finish(
         before={"status": found.status.value},
         after={"status": status.value, "found": [d.as_dict() for d in issues]},
     )
+    reconciled = None
     if scanned and status is OrderStatus.RECEIVED:
         # the scan that completes the receipt reconciles it against its documents, in the
         # receipt's transaction (a failing reconciliation takes the receipt back with it)
-        reconcile_when_ready(uow, order=found.number, user=user, clock=clock)
+        reconciled = reconcile_when_ready(uow, order=found.number, user=user, clock=clock)
+    held = held_after_receipt(uow, received=package, reconciled=reconciled)
     uow.commit()
-    return get_order(uow, found.number), issues
+    return OrderReceipt(get_order(uow, found.number), issues, held)
 
 
 def close_order(uow: UnitOfWork, *, order: str, user: str, clock: Clock) -> PurchaseOrder:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -102,3 +103,37 @@ def test_an_unknown_order_or_exception_is_a_404(pharmacy: Hospital) -> None:
 
     problem(order, 404)
     problem(exception, 404)
+
+
+def test_a_receipt_answers_the_packages_it_put_on_hold_with_the_reason(
+    pharmacy: Hospital,
+) -> None:
+    buyer, tech = pharmacy.token(Role.BUYER), pharmacy.token(Role.TECHNICIAN)
+    (order,) = pharmacy.api.post("/api/orders/suggest", token=buyer).json()["orders"]
+    number = str(order["number"])
+    pharmacy.api.post(f"/api/orders/{number}/approve", token=buyer)
+    ship(pharmacy.engine, number, [("S1", "ON1", FAR), ("S2", "ON2", FAR)], unlotted=["ON2"])
+
+    def receive(serial: str, lot: str) -> dict[str, Any]:
+        answer = pharmacy.api.post(
+            f"/api/orders/{number}/receipts",
+            token=tech,
+            json={"product": GTIN, "lot": lot, "expiry": "2028-06-30", "serial": serial},
+        )
+        assert answer.status_code == 201, answer.text
+        return dict(answer.json())
+
+    held = receive("S2", "ON2")
+    usable = receive("S1", "ON1")
+
+    (package,) = held["held"]
+    reason = package.pop("reason")
+    assert package == {
+        "gtin": GTIN,
+        "serial": "S2",
+        "lot": "ON2",
+        "status": "quarantined",
+        "location": "MAIN-STORE",
+    }
+    assert "(lot_expiry_missing) of order" in reason and "received by tech" in reason
+    assert usable["held"] == [] and usable["found"] == []

@@ -36,13 +36,14 @@ def receive(engine: Engine, number: str, **kwargs: object) -> tuple[PurchaseOrde
     args: dict[str, object] = {"product": TRAY, "lot": "ON2611X", "expiry": FAR, "packages": 4}
     args.update(kwargs)
     with SqlUnitOfWork(engine) as uow:
-        return receiving.receive_against_order(
+        done = receiving.receive_against_order(
             uow,
             order=number,
             user=BUYER,
             clock=CLOCK,
             **args,  # type: ignore[arg-type]
         )
+    return done.order, done.found
 
 
 def storeroom_units(engine: Engine, lot: str) -> int:

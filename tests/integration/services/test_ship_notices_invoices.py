@@ -127,7 +127,7 @@ def test_receiving_against_a_ship_notice_records_a_lot_it_does_not_list_and_an_o
     )
 
     with SqlUnitOfWork(hospital) as uow:
-        _, wrong_lot = receiving.receive_against_order(
+        _, wrong_lot, _ = receiving.receive_against_order(
             uow,
             order=order.number,
             product=TRAY,
@@ -139,7 +139,7 @@ def test_receiving_against_a_ship_notice_records_a_lot_it_does_not_list_and_an_o
             clock=CLOCK,
         )
     with SqlUnitOfWork(hospital) as uow:
-        after, over = receiving.receive_against_order(
+        after, over, _ = receiving.receive_against_order(
             uow,
             order=order.number,
             product=TRAY,
@@ -341,7 +341,7 @@ def test_a_receipt_of_the_notices_lot_with_another_expiry_is_recorded_not_as_shi
     record(hospital, ship_notice(order.number, [(TRAY11, "ON2611X", "20280630", 6)]))
 
     with SqlUnitOfWork(hospital) as uow:
-        _, found = receiving.receive_against_order(
+        _, found, _ = receiving.receive_against_order(
             uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 5, 31),
             packages=6, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
         )  # fmt: skip
@@ -444,12 +444,12 @@ def test_a_lot_in_two_cases_of_a_notice_is_received_against_both(
     )
 
     with SqlUnitOfWork(hospital) as uow:
-        _, found = receiving.receive_against_order(
+        _, found, _ = receiving.receive_against_order(
             uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 6, 30),
             packages=8, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
         )  # fmt: skip
     with SqlUnitOfWork(hospital) as uow:
-        _, beyond = receiving.receive_against_order(
+        _, beyond, _ = receiving.receive_against_order(
             uow, order=order.number, product=TRAY, lot="ON2611X", expiry=date(2028, 6, 30),
             packages=1, ship_notice="SHP-5501", user=BUYER, clock=CLOCK,
         )  # fmt: skip

@@ -54,7 +54,7 @@ def receive(
     engine: Engine, number: str, policy: PartnerPolicy | None = None
 ) -> tuple[PurchaseOrder, list]:  # type: ignore[type-arg]
     with SqlUnitOfWork(engine) as uow:
-        return receiving.receive_against_order(
+        done = receiving.receive_against_order(
             uow,
             order=number,
             product=TRAY,
@@ -65,6 +65,7 @@ def receive(
             clock=CLOCK,
             partner_policy=policy,
         )
+    return done.order, done.found
 
 
 def counts(engine: Engine) -> tuple[int, int, int]:

@@ -179,11 +179,15 @@ def post_receipt(
     engine: EngineDep,
     who: Annotated[Caller, Depends(REQUIRES[Permission.RECEIVE])],
 ) -> dict[str, Any]:
-    """Receive packages against an order into its storeroom; the order and what the receipt
-    found (over, damaged, short expiry, wrong product). 409 against a draft, cancelled or
-    closed order or from a trading partner not authorized today, nothing written."""
+    """Receive packages against an order into its storeroom; the order, what the receipt
+    found (over, damaged, short expiry, wrong product) and, under ``held``, each serialised
+    package it put on hold (quarantined: received while an open DSCSA document exception
+    names it, or by the exception the completing scan's reconciliation opens), with its lot,
+    location and reason: the receiver sets it apart on the quarantine shelf. 409 against a
+    draft, cancelled or closed order or from a trading partner not authorized today, nothing
+    written."""
     with SqlUnitOfWork(engine) as uow:
-        done, found = receiving.receive_against_order(
+        done, found, held = receiving.receive_against_order(
             uow,
             order=number,
             product=body.product,
@@ -198,7 +202,11 @@ def post_receipt(
             clock=clock.current(),
             partner_policy=load_settings().partner_policy(),
         )
-    return {**done.as_dict(), "found": [d.as_dict() for d in found]}
+    return {
+        **done.as_dict(),
+        "found": [d.as_dict() for d in found],
+        "held": [h.as_dict() for h in held],
+    }
 
 
 @router.post("/{number}/close", **guarded(Permission.PURCHASE))

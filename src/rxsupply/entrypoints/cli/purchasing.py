@@ -241,9 +241,10 @@ def receive(
     as_json: JsonOption = False,
 ) -> None:
     """Receive packages against an order, by scan or by NDC, lot and expiry, into its
-    storeroom; prints the order and what the receipt found (over, damaged, short expiry,
-    wrong product; with --asn, a lot not as shipped). Refused against a draft, cancelled or
-    closed order."""
+    storeroom; prints the order, what the receipt found (over, damaged, short expiry,
+    wrong product; with --asn, a lot not as shipped) and each package it put on hold (ON
+    HOLD: quarantined, to set apart on the quarantine shelf, with the reason). Refused
+    against a draft, cancelled or closed order."""
     user = context.user(Permission.RECEIVE)
     serial = None
     if scan is not None:
@@ -256,7 +257,7 @@ def receive(
         product, lot_text, count = ndc, lot, packages
         when = parse_date(expiry, "--expiry") if expiry else None
     with SqlUnitOfWork(context.engine()) as uow:
-        done, found_issues = receiving.receive_against_order(
+        done, found_issues, held = receiving.receive_against_order(
             uow,
             order=order,
             product=product,
@@ -273,14 +274,18 @@ def receive(
             partner_policy=load_settings().partner_policy(),
         )
     if as_json:
-        sys.stdout.write(
-            json.dumps({**done.as_dict(), "found": [d.as_dict() for d in found_issues]}, indent=1)
-            + "\n"
-        )
+        answer = {
+            **done.as_dict(),
+            "found": [d.as_dict() for d in found_issues],
+            "held": [h.as_dict() for h in held],
+        }
+        sys.stdout.write(json.dumps(answer, indent=1) + "\n")
         return
     _print(done, False)
     for d in found_issues:
         context.err.print(f"recorded {d.issue.value}: {escape(d.note)}", highlight=False)
+    for h in held:
+        context.out.print(f"[bold red]ON HOLD:[/bold red] {escape(h.say())}", highlight=False)
 
 
 @orders_app.command()

@@ -32,6 +32,7 @@ from rxsupply.entrypoints.web.rendering import page_route, render
 from rxsupply.errors import InvalidValue, RxSupplyError
 from rxsupply.services import invoices, purchasing, receiving, ship_notices
 from rxsupply.services.order_lines import change_order_line
+from rxsupply.services.receipt_holds import HeldPackage
 
 router = APIRouter()
 Viewer = Annotated[Caller, Depends(REQUIRES[Permission.VIEW])]
@@ -204,7 +205,7 @@ def receive(
             product, lot_text, count = ndc.strip(), lot.strip(), _count(packages, "packages")
             when = parse_date(expiry, "expiry") if expiry.strip() else None
         with SqlUnitOfWork(engine) as uow:
-            done, issues = receiving.receive_against_order(
+            done, issues, held = receiving.receive_against_order(
                 uow,
                 order=number,
                 product=product,
@@ -221,13 +222,29 @@ def receive(
     except RxSupplyError as exc:
         return redirect_with(_back(number), f"Not received: {exc}.", ok=False)
     found_text = "; ".join(f"{d.issue.value.replace('_', ' ')}: {d.note}" for d in issues)
+    said = [f"Received; the order is {done.status.value.replace('_', ' ')}", *_on_hold(held)]
+    if found_text:
+        said.append(f"Recorded {found_text}")
     return redirect_with(
         _back(number),
-        f"Received; the order is {done.status.value.replace('_', ' ')}"
-        + (f". Recorded {found_text}" if found_text else "")
-        + ".",
-        ok=not any(d.issue.value in ("wrong_product", "not_as_shipped") for d in issues),
+        ". ".join(said) + ".",
+        ok=not held
+        and not any(d.issue.value in ("wrong_product", "not_as_shipped") for d in issues),
     )
+
+
+#: How many packages on hold a flash names (the cookie it rides in is small), and how much of
+#: each reason.
+HELD_SHOWN, REASON_SHOWN = 3, 160
+
+
+def _on_hold(held: list[HeldPackage]) -> list[str]:
+    """The packages a receipt put on hold, as the flash says them (right after the order's
+    status: the receiver must set them apart)."""
+    said = [f"ON HOLD: {h.say(reason_limit=REASON_SHOWN)}" for h in held[:HELD_SHOWN]]
+    if len(held) > HELD_SHOWN:
+        said.append(f"{len(held) - HELD_SHOWN} more on hold: see the order's DSCSA page")
+    return said
 
 
 def _count(text: str, name: str) -> int:

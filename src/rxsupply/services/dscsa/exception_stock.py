@@ -79,6 +79,17 @@ def _ours(uow: UnitOfWork, exception: DscsaException) -> list[tuple[str, SerialP
     return out
 
 
+def held_by(uow: UnitOfWork, exception: DscsaException) -> list[SerialPackage]:
+    """The packages of ours the exception holds now: quarantined, the reason naming it."""
+    found = uow.packages.find(_identities(uow, exception))
+    return [
+        found[identity]
+        for identity in sorted(found)
+        if found[identity].status is StockStatus.QUARANTINED
+        and found[identity].status_reason.startswith(_tag(exception))
+    ]
+
+
 def hold_package(
     uow: UnitOfWork, exception: DscsaException, *, user: str, clock: Clock
 ) -> list[dict[str, object]]:
