@@ -19,6 +19,8 @@ usable stock only): a package received without agreeing paperwork is not usable.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rxsupply.domain.clock import Clock
 from rxsupply.domain.dscsa_exception import DscsaException, ExceptionState
 from rxsupply.domain.limits import LedgerLimits
@@ -118,11 +120,16 @@ def release_package(
     """Make the resolved exception's packages available again when this exception is what
     holds them (no commit); what changed."""
     commands: list[ledger.Command] = []
+    others = [  # the order's other exceptions still open that hold a package: read once
+        e
+        for e in uow.reconciliation.exceptions(order_number=exception.order_number)
+        if e.id != exception.id and e.kind in HOLD_KINDS and e.state is not ExceptionState.RESOLVED
+    ]
     for ndc, package in _ours(uow, exception):
         why = package.status_reason or ""
         if package.status is not StockStatus.QUARANTINED or not why.startswith(_tag(exception)):
             continue
-        other = _other_holder(uow, exception, package)
+        other = _other_holder(uow, exception, package, others)
         if other is not None:  # the hold passes to the other: its resolution releases it
             reason = f"{other} still open, by {user}"
             held = _set(ndc, package.serial, StockStatus.QUARANTINED, reason, user, restate=True)
@@ -133,17 +140,18 @@ def release_package(
     return post_all(uow, commands, clock=clock)
 
 
-def _other_holder(uow: UnitOfWork, exception: DscsaException, package: SerialPackage) -> str | None:
+def _other_holder(
+    uow: UnitOfWork,
+    exception: DscsaException,
+    package: SerialPackage,
+    others: Sequence[DscsaException],
+) -> str | None:
     """Another exception still open that holds the package (how a reason names it), if any:
-    one of the order's about the package itself, or a document exception naming it."""
+    one of the order's (``others``: its open package-holding exceptions but this one) about
+    the package itself, or a document exception naming it."""
     identifier = f"01{package.gtin}21{package.serial}"
-    for e in uow.reconciliation.exceptions(order_number=exception.order_number):
-        if (
-            e.id != exception.id
-            and e.identifier == identifier
-            and e.kind in HOLD_KINDS
-            and e.state is not ExceptionState.RESOLVED
-        ):
+    for e in others:
+        if e.identifier == identifier:
             return f"{_tag(e)}({e.kind.value})"
     for hold in document_holds(uow, gtin=package.gtin, serial=package.serial):
         if hold.exception_id != exception.id:
